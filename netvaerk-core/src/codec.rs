@@ -1,0 +1,127 @@
+//! Stored JSON to events and back, with the upcasters that bring old schema versions up to
+//! date before decoding (the stored bytes are never rewritten).
+//!
+//! The stored form of an event is its type name, its schema version and its payload: the
+//! variant's fields as a JSON object.
+
+use serde_json::{Map, Value};
+
+use crate::error::DecodeError;
+use crate::event::{current_version, Event};
+
+/// An event as stored: type name, schema version and payload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Encoded {
+    /// The stored type name.
+    pub type_name: &'static str,
+    /// The schema version written.
+    pub schema_version: u32,
+    /// The payload, always a JSON object.
+    pub payload: Value,
+}
+
+/// Encodes `event` into its stored form at the current schema version.
+pub fn encode(event: &Event) -> Encoded {
+    // An `Event` is a tagged enum of plain data (no maps with non-string keys, no floats), so
+    // serialising to a `Value` cannot fail; the fallback keeps this total rather than panicking.
+    let payload = match serde_json::to_value(event) {
+        Ok(Value::Object(mut tagged)) => tagged.remove("data").unwrap_or(Value::Object(Map::new())),
+        _ => Value::Object(Map::new()),
+    };
+    Encoded { type_name: event.type_name(), schema_version: event.schema_version(), payload }
+}
+
+/// Decodes a stored event, upcasting it from `schema_version` to the current version first.
+pub fn decode(type_name: &str, schema_version: u32, payload: Value) -> Result<Event, DecodeError> {
+    let current = current_version(type_name)
+        .ok_or_else(|| DecodeError::UnknownType { type_name: type_name.to_owned() })?;
+    if schema_version == 0 || schema_version > current {
+        return Err(DecodeError::UnknownVersion {
+            type_name: type_name.to_owned(),
+            version: schema_version,
+            current,
+        });
+    }
+    let Value::Object(mut fields) = payload else {
+        return Err(DecodeError::NotAnObject { type_name: type_name.to_owned() });
+    };
+    for version in schema_version..current {
+        upcast(type_name, version, &mut fields);
+    }
+    let mut tagged = Map::new();
+    tagged.insert("type".to_owned(), Value::String(type_name.to_owned()));
+    tagged.insert("data".to_owned(), Value::Object(fields));
+    serde_json::from_value(Value::Object(tagged)).map_err(|source| DecodeError::Malformed {
+        type_name: type_name.to_owned(),
+        version: schema_version,
+        source,
+    })
+}
+
+/// One upcasting step: `fields` of `type_name` at `version` become `version + 1`.
+///
+/// Every step is pure JSON surgery and never fails: what the step cannot make sense of is left
+/// for the decoder to report as malformed.
+#[allow(clippy::single_match)] // one arm per upcasting step; the match grows with the catalogue
+fn upcast(type_name: &str, version: u32, fields: &mut Map<String, Value>) {
+    match (type_name, version) {
+        // ThemeProposed v1 -> v2: `problem` was renamed `challenge` (the burning platform), and
+        // the single `origin` became the set `origins` (TH-1 allows several).
+        ("ThemeProposed", 1) => {
+            if let Some(problem) = fields.remove("problem") {
+                fields.insert("challenge".to_owned(), problem);
+            }
+            if let Some(origin) = fields.remove("origin") {
+                let origins = match origin {
+                    Value::Null => Vec::new(),
+                    single => vec![single],
+                };
+                fields.insert("origins".to_owned(), Value::Array(origins));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn theme_proposed_v1_is_upcast_to_v2() {
+        let v1 = json!({
+            "theme": "0190a3c4-0000-7000-8000-000000000001",
+            "title": "Urban farming in Albertslund?",
+            "problem": "Vacant land and lonely citizens",
+            "proposed_by": "0190a3c4-0000-7000-8000-000000000002",
+            "departments": [],
+            "origin": "above"
+        });
+        let event = decode("ThemeProposed", 1, v1).unwrap();
+        let Event::ThemeProposed { challenge, origins, .. } = event else {
+            panic!("decoded to another variant");
+        };
+        assert_eq!(challenge, "Vacant land and lonely citizens");
+        assert_eq!(origins.len(), 1);
+    }
+
+    #[test]
+    fn unknown_types_versions_and_shapes_are_typed_errors() {
+        assert!(matches!(decode("ThemeForgotten", 1, json!({})), Err(DecodeError::UnknownType { .. })));
+        assert!(matches!(
+            decode("RoundOpened", 2, json!({"round": "2016H2"})),
+            Err(DecodeError::UnknownVersion { version: 2, current: 1, .. })
+        ));
+        assert!(matches!(
+            decode("RoundOpened", 0, json!({"round": "2016H2"})),
+            Err(DecodeError::UnknownVersion { version: 0, .. })
+        ));
+        assert!(matches!(decode("RoundOpened", 1, json!(["2016H2"])), Err(DecodeError::NotAnObject { .. })));
+        assert!(matches!(
+            decode("RoundOpened", 1, json!({"round": "2016H3"})),
+            Err(DecodeError::Malformed { .. })
+        ));
+    }
+}

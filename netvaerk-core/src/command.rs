@@ -1,0 +1,199 @@
+//! Commands: what a person asks the organisation to decide, with the decision's metadata.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::event::Event;
+use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
+use crate::policy::Policy;
+use crate::vocabulary::{
+    Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, TeachingDay, UnitKind,
+};
+use crate::warning::{AcknowledgedWarning, Acknowledgement};
+
+/// Who decided, when in business terms, why, and how the decision links to others. It travels
+/// into every event's envelope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// The person who decided (or recorded the forum's decision).
+    pub actor: PersonId,
+    /// The business date: the day the decision was made, e.g. the chief forum's meeting.
+    pub occurred_on: NaiveDate,
+    /// Why, in the decider's words (optional; warnings need their own rationale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// The id that ties together the decisions of one piece of work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<Uuid>,
+    /// The event or message that caused this decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub causation_id: Option<Uuid>,
+}
+
+impl Metadata {
+    /// Metadata for a decision by `actor` on `occurred_on`, with no rationale or links.
+    pub fn new(actor: PersonId, occurred_on: NaiveDate) -> Self {
+        Self { actor, occurred_on, rationale: None, correlation_id: None, causation_id: None }
+    }
+
+    /// The same metadata with a rationale.
+    pub fn with_rationale(mut self, rationale: impl Into<String>) -> Self {
+        self.rationale = Some(rationale.into());
+        self
+    }
+}
+
+/// A command: an [`Action`] with its [`Metadata`] and the acknowledgements of any warnings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    /// Who, when, why.
+    pub metadata: Metadata,
+    /// What is to be decided.
+    pub action: Action,
+    /// Acknowledged advisory rules, each with a rationale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+impl Command {
+    /// A command to do `action`, decided by `metadata.actor` on `metadata.occurred_on`.
+    pub fn new(metadata: Metadata, action: Action) -> Self {
+        Self { metadata, action, acknowledgements: Vec::new() }
+    }
+
+    /// The same command, acknowledging the warnings of `acknowledgement.rule`.
+    pub fn acknowledging(mut self, acknowledgement: Acknowledgement) -> Self {
+        self.acknowledgements.push(acknowledgement);
+        self
+    }
+}
+
+/// Everything an organisation decides under NS3. Ids of things a command creates are chosen
+/// by the caller (`ThemeId::generate()`), so deciding is pure and a retry is idempotent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+#[allow(missing_docs)] // fields are the ids and values the variant's doc names
+pub enum Action {
+    /// ORG-1: register a director area, department or the secretariat.
+    RegisterUnit { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
+    /// Register a person (their name goes to the person registry, not here).
+    RegisterPerson {
+        person: PersonId,
+        unit: Option<UnitId>,
+        #[serde(default)]
+        roles: BTreeSet<PersonRole>,
+    },
+    /// Change a person's standing roles.
+    ChangePersonRoles { person: PersonId, roles: BTreeSet<PersonRole> },
+    /// NL-1: register an experienced leader of generation 1 or 2 with their history.
+    RegisterPriorExperience { person: PersonId, generation: u8, networks_led: u32, networks_co_driven: u32 },
+    /// Put a new policy in force.
+    ChangePolicy { policy: Policy },
+    /// TH-3: open a half-year round.
+    OpenRound { round: RoundId },
+    /// TH-3: close the open round.
+    CloseRound { round: RoundId },
+    /// TH-1: propose a theme on the theme template.
+    ProposeTheme {
+        theme: ThemeId,
+        title: String,
+        challenge: String,
+        proposed_by: PersonId,
+        departments: Vec<UnitId>,
+        origins: BTreeSet<Origin>,
+    },
+    /// TH-2: record the chief forum's assessment on the seven criteria, in the open round.
+    QualifyTheme { theme: ThemeId, assessments: Vec<CriterionAssessment> },
+    /// TH-3: prioritise the theme in the open round.
+    PrioritiseTheme { theme: ThemeId, rank: u32, recommended_type: NetworkType },
+    /// TH-3: defer the theme to a later round.
+    DeferTheme { theme: ThemeId, to_round: RoundId },
+    /// TH-3: reject the theme, with the reason.
+    RejectTheme { theme: ThemeId, reason: String },
+    /// TH-3: withdraw the theme, with the reason.
+    WithdrawTheme { theme: ThemeId, reason: String },
+    /// TH-4: refine the theme.
+    RefineTheme {
+        theme: ThemeId,
+        #[serde(default)]
+        title: Option<String>,
+        #[serde(default)]
+        challenge: Option<String>,
+        note: String,
+    },
+    /// RL-2: record that a person opts in as reference leader on a theme.
+    AcceptReferenceRole { theme: ThemeId, person: PersonId },
+    /// NW-5: start a network from a prioritised theme.
+    StartNetwork {
+        network: NetworkId,
+        theme: ThemeId,
+        network_type: NetworkType,
+        leader: PersonId,
+        #[serde(default)]
+        co_driver: Option<PersonId>,
+        reference_leader: PersonId,
+    },
+    /// PR-5: enter the next phase of the network's plan.
+    EnterPhase { network: NetworkId, phase: String },
+    /// TP-1: begin the test phase; RL-5: with the funding found.
+    BeginTestPhase {
+        network: NetworkId,
+        #[serde(default)]
+        funding: Option<String>,
+    },
+    /// TP-2: close the network with an outcome.
+    CloseNetwork {
+        network: NetworkId,
+        outcome: Outcome,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// TP-1: hand the network to a new reference leader.
+    ChangeReferenceLeader { network: NetworkId, to: PersonId, reason: String },
+    /// CD-1: attach a co-driver.
+    AttachCoDriver { network: NetworkId, person: PersonId },
+    /// CD-2: change the co-driver, an exception with a reason.
+    ChangeCoDriver { network: NetworkId, to: PersonId, reason: String },
+    /// RL-4: record the mandate contract.
+    AgreeMandateContract {
+        network: NetworkId,
+        personnel_leader: PersonId,
+        secretariat: PersonId,
+        terms: String,
+    },
+    /// NL-3: record an assessment on the ten competences (scores 1-5).
+    AssessCompetences { person: PersonId, scores: BTreeMap<Competence, u8> },
+    /// CO-2: form a diploma cohort.
+    FormCohort { cohort: CohortId, members: BTreeSet<PersonId> },
+    /// CO-3: record a teaching day attended.
+    RecordTeachingDay { cohort: CohortId, person: PersonId, day: TeachingDay },
+    /// CO-3: record the written assignment passed.
+    PassWrittenAssignment { cohort: CohortId, person: PersonId },
+    /// CO-3: record the oral exam passed.
+    PassOralExam { cohort: CohortId, person: PersonId },
+    /// CO-3, NL-1: award the diploma.
+    AwardDiploma { cohort: CohortId, person: PersonId },
+    /// SN-1: start a bounded rotation in the secretariat.
+    StartRotation { person: PersonId, skills: String, until: NaiveDate },
+    /// SN-1: end the rotation.
+    EndRotation { person: PersonId },
+    /// SN-2: call on a help hotspot.
+    RequestHelp { network: NetworkId, hotspot: Hotspot, note: String },
+}
+
+/// What `decide` returns for an accepted command: the events to append, in order, with the
+/// command's metadata and the warnings it acknowledged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The events, to be appended atomically with the stream version the state was at.
+    pub events: Vec<Event>,
+    /// The command's metadata, for every event's envelope.
+    pub metadata: Metadata,
+    /// The warnings the decision overrode (also written into the events that carry them).
+    pub acknowledged: Vec<AcknowledgedWarning>,
+    /// When it was decided (the `now` passed to `decide`).
+    pub decided_at: DateTime<Utc>,
+}

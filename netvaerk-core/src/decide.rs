@@ -1,0 +1,903 @@
+//! `decide`: a command, judged by the rules against the state and the policy in force, becomes
+//! the events to append, or a refusal that names the rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+use crate::command::{Action, Command, Decision};
+use crate::error::{DomainError, NetworkRole};
+use crate::event::Event;
+use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
+use crate::policy::{CountRange, Policy};
+use crate::rule::Rule;
+use crate::state::{DiplomaProgress, Network, Person, State, Theme, ThemeStatus};
+use crate::vocabulary::{
+    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, PhaseKind,
+    TeachingDay, UnitKind,
+};
+use crate::warning::{AcknowledgedWarning, Acknowledgement, Warning};
+
+/// The events a command would append and the warnings it raised, before acknowledgement.
+type Planned = Result<(Vec<Event>, Vec<Warning>), DomainError>;
+
+/// Decides `command` against `state`.
+///
+/// The policy in force is the latest `PolicyChanged` in the state, else `policy` (the
+/// embedder's configuration; [`Policy::ns3`] by default). `now` is the moment of deciding:
+/// `decide` reads no clock and does no I/O, so the same inputs always give the same decision.
+///
+/// Hard rules refuse with a [`DomainError`] naming the rule. Advisory rules raise warnings; the
+/// command must acknowledge each warning's rule with a rationale, or it is refused with
+/// [`DomainError::UnacknowledgedWarnings`]. Acknowledged warnings are written into the event
+/// that carries them and returned in [`Decision::acknowledged`].
+pub fn decide(
+    state: &State,
+    command: &Command,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Decision, DomainError> {
+    let policy = state.policy_in_force(policy);
+    let metadata = &command.metadata;
+    let today = now.date_naive();
+    if metadata.occurred_on > today {
+        return Err(DomainError::OccursInFuture { occurred_on: metadata.occurred_on, today });
+    }
+    check_actor(state, command)?;
+    let on = metadata.occurred_on;
+    let (mut events, warnings) = match &command.action {
+        Action::RegisterUnit { unit, kind, parent } => register_unit(state, *unit, *kind, *parent),
+        Action::RegisterPerson { person, unit, roles } => register_person(state, *person, *unit, roles),
+        Action::ChangePersonRoles { person, roles } => change_person_roles(state, *person, roles),
+        Action::RegisterPriorExperience { person, generation, networks_led, networks_co_driven } => {
+            register_prior_experience(state, *person, *generation, *networks_led, *networks_co_driven)
+        }
+        Action::ChangePolicy { policy } => change_policy(policy),
+        Action::OpenRound { round } => open_round(state, *round),
+        Action::CloseRound { round } => close_round(state, *round, policy),
+        Action::ProposeTheme { theme, title, challenge, proposed_by, departments, origins } => {
+            propose_theme(state, *theme, title, challenge, *proposed_by, departments, origins)
+        }
+        Action::QualifyTheme { theme, assessments } => qualify_theme(state, *theme, assessments),
+        Action::PrioritiseTheme { theme, rank, recommended_type } => {
+            prioritise_theme(state, *theme, *rank, *recommended_type, policy)
+        }
+        Action::DeferTheme { theme, to_round } => defer_theme(state, *theme, *to_round),
+        Action::RejectTheme { theme, reason } => reject_theme(state, *theme, reason),
+        Action::WithdrawTheme { theme, reason } => withdraw_theme(state, *theme, reason),
+        Action::RefineTheme { theme, title, challenge, note } => {
+            refine_theme(state, *theme, title.as_deref(), challenge.as_deref(), note)
+        }
+        Action::AcceptReferenceRole { theme, person } => accept_reference_role(state, *theme, *person),
+        Action::StartNetwork { network, theme, network_type, leader, co_driver, reference_leader } => {
+            let roles = Roles { leader: *leader, co_driver: *co_driver, reference_leader: *reference_leader };
+            start_network(state, *network, *theme, *network_type, roles, on, policy)
+        }
+        Action::EnterPhase { network, phase } => enter_phase(state, *network, phase),
+        Action::BeginTestPhase { network, funding } => begin_test_phase(state, *network, funding.as_deref()),
+        Action::CloseNetwork { network, outcome, reason } => {
+            close_network(state, *network, *outcome, reason.as_deref())
+        }
+        Action::ChangeReferenceLeader { network, to, reason } => {
+            change_reference_leader(state, *network, *to, reason)
+        }
+        Action::AttachCoDriver { network, person } => attach_co_driver(state, *network, *person),
+        Action::ChangeCoDriver { network, to, reason } => change_co_driver(state, *network, *to, reason),
+        Action::AgreeMandateContract { network, personnel_leader, secretariat, terms } => {
+            agree_mandate_contract(state, *network, *personnel_leader, *secretariat, terms)
+        }
+        Action::AssessCompetences { person, scores } => assess_competences(state, *person, scores),
+        Action::FormCohort { cohort, members } => form_cohort(state, *cohort, members, policy),
+        Action::RecordTeachingDay { cohort, person, day } => {
+            record_teaching_day(state, *cohort, *person, *day)
+        }
+        Action::PassWrittenAssignment { cohort, person } => pass_written_assignment(state, *cohort, *person),
+        Action::PassOralExam { cohort, person } => pass_oral_exam(state, *cohort, *person),
+        Action::AwardDiploma { cohort, person } => award_diploma(state, *cohort, *person),
+        Action::StartRotation { person, skills, until } => start_rotation(state, *person, skills, *until, on),
+        Action::EndRotation { person } => end_rotation(state, *person),
+        Action::RequestHelp { network, hotspot, note } => request_help(state, *network, *hotspot, note),
+    }?;
+    let acknowledged = settle(warnings, &command.acknowledgements)?;
+    if !acknowledged.is_empty() {
+        if let Some(carrier) = events.iter_mut().find_map(acknowledged_mut) {
+            carrier.clone_from(&acknowledged);
+        }
+    }
+    Ok(Decision { events, metadata: metadata.clone(), acknowledged, decided_at: now })
+}
+
+/// The event's list of overridden warnings, for the events that carry one.
+fn acknowledged_mut(event: &mut Event) -> Option<&mut Vec<AcknowledgedWarning>> {
+    match event {
+        Event::RoundClosed { acknowledged, .. }
+        | Event::ThemePrioritised { acknowledged, .. }
+        | Event::NetworkStarted { acknowledged, .. }
+        | Event::CohortFormed { acknowledged, .. } => Some(acknowledged),
+        _ => None,
+    }
+}
+
+/// Pairs each warning with the acknowledgement of its rule; refuses if any is left over.
+fn settle(
+    warnings: Vec<Warning>,
+    acknowledgements: &[Acknowledgement],
+) -> Result<Vec<AcknowledgedWarning>, DomainError> {
+    let mut acknowledged = Vec::new();
+    let mut unacknowledged = Vec::new();
+    for warning in warnings {
+        let found = acknowledgements
+            .iter()
+            .find(|ack| ack.rule == warning.rule() && !ack.rationale.trim().is_empty());
+        match found {
+            Some(ack) => {
+                acknowledged.push(AcknowledgedWarning { warning, rationale: ack.rationale.trim().to_owned() })
+            }
+            None => unacknowledged.push(warning),
+        }
+    }
+    if unacknowledged.is_empty() {
+        Ok(acknowledged)
+    } else {
+        Err(DomainError::UnacknowledgedWarnings { warnings: unacknowledged })
+    }
+}
+
+/// The actor must be a registered person. To bootstrap an organisation, while nobody is
+/// registered, anyone may register units and register themselves.
+fn check_actor(state: &State, command: &Command) -> Result<(), DomainError> {
+    let actor = command.metadata.actor;
+    if state.person(actor).is_some() {
+        return Ok(());
+    }
+    let bootstrapping = !state.has_persons()
+        && match &command.action {
+            Action::RegisterUnit { .. } => true,
+            Action::RegisterPerson { person, .. } => *person == actor,
+            _ => false,
+        };
+    if bootstrapping {
+        Ok(())
+    } else {
+        Err(DomainError::UnknownActor(actor))
+    }
+}
+
+fn only(events: Vec<Event>) -> Planned {
+    Ok((events, Vec::new()))
+}
+
+/// A text the rule requires, trimmed.
+fn required(text: &str, field: &'static str, rule: Rule) -> Result<String, DomainError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(DomainError::BlankField { field, rule });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// An optional text: absent is fine, present must not be blank.
+fn optional(text: Option<&str>, field: &'static str, rule: Rule) -> Result<Option<String>, DomainError> {
+    text.map(|text| required(text, field, rule)).transpose()
+}
+
+fn person(state: &State, person: PersonId) -> Result<&Person, DomainError> {
+    state.person(person).ok_or(DomainError::UnknownPerson(person))
+}
+
+fn theme(state: &State, theme: ThemeId) -> Result<&Theme, DomainError> {
+    state.theme(theme).ok_or(DomainError::UnknownTheme(theme))
+}
+
+/// A theme whose status is one of `allowed` for `action`, else refused under `rule`.
+fn theme_in<'a>(
+    state: &'a State,
+    id: ThemeId,
+    allowed: &[ThemeStatus],
+    action: &'static str,
+    rule: Rule,
+) -> Result<&'a Theme, DomainError> {
+    let found = theme(state, id)?;
+    if allowed.contains(&found.status) {
+        Ok(found)
+    } else {
+        Err(DomainError::ThemeNotAvailable { theme: id, status: found.status, action, rule })
+    }
+}
+
+/// Themes the chief forum can still decide on in a round.
+const UNDECIDED: &[ThemeStatus] = &[ThemeStatus::Proposed, ThemeStatus::Qualified, ThemeStatus::Deferred];
+
+fn open_round_id(state: &State) -> Result<RoundId, DomainError> {
+    state.open_round().ok_or(DomainError::NoOpenRound)
+}
+
+/// A network that still runs (TP-2: a closed network takes no more decisions).
+fn running(state: &State, id: NetworkId) -> Result<&Network, DomainError> {
+    let network = state.network(id).ok_or(DomainError::UnknownNetwork(id))?;
+    if network.is_running() {
+        Ok(network)
+    } else {
+        Err(DomainError::NetworkNotRunning(id))
+    }
+}
+
+// ORG ------------------------------------------------------------------------------------------
+
+fn register_unit(state: &State, unit: UnitId, kind: UnitKind, parent: Option<UnitId>) -> Planned {
+    if state.unit(unit).is_some() {
+        return Err(DomainError::UnitExists(unit));
+    }
+    let parent_kind = match parent {
+        Some(parent) => Some(state.unit(parent).ok_or(DomainError::UnknownUnit(parent))?.kind),
+        None => None,
+    };
+    // ORG-1: two levels, director areas over departments.
+    match (kind, parent_kind) {
+        (UnitKind::Department, Some(UnitKind::DirectorArea)) => {}
+        (UnitKind::Department, _) => return Err(DomainError::DepartmentOutsideDirectorArea { unit }),
+        (UnitKind::DirectorArea, Some(_)) => return Err(DomainError::DirectorAreaUnderUnit { unit }),
+        (UnitKind::DirectorArea | UnitKind::Secretariat, _) => {}
+    }
+    only(vec![Event::UnitRegistered { unit, kind, parent }])
+}
+
+fn register_person(
+    state: &State,
+    person: PersonId,
+    unit: Option<UnitId>,
+    roles: &BTreeSet<PersonRole>,
+) -> Planned {
+    if state.person(person).is_some() {
+        return Err(DomainError::PersonExists(person));
+    }
+    if let Some(unit) = unit {
+        state.unit(unit).ok_or(DomainError::UnknownUnit(unit))?;
+    }
+    only(vec![Event::PersonRegistered { person, unit, roles: roles.clone() }])
+}
+
+fn change_person_roles(state: &State, id: PersonId, roles: &BTreeSet<PersonRole>) -> Planned {
+    person(state, id)?;
+    only(vec![Event::PersonRolesChanged { person: id, roles: roles.clone() }])
+}
+
+fn register_prior_experience(
+    state: &State,
+    id: PersonId,
+    generation: u8,
+    led: u32,
+    co_driven: u32,
+) -> Planned {
+    let found = person(state, id)?;
+    // NL-1: the pool includes the experienced leaders of NS1 and NS2.
+    if !(1..=2).contains(&generation) {
+        return Err(DomainError::InvalidGeneration { generation });
+    }
+    if led == 0 && co_driven == 0 {
+        return Err(DomainError::NoPriorNetworks);
+    }
+    if found.prior.is_some() {
+        return Err(DomainError::PriorExperienceExists(id));
+    }
+    only(vec![Event::PriorExperienceRegistered {
+        person: id,
+        generation,
+        networks_led: led,
+        networks_co_driven: co_driven,
+    }])
+}
+
+fn change_policy(policy: &Policy) -> Planned {
+    policy.validate().map_err(DomainError::InvalidPolicy)?;
+    only(vec![Event::PolicyChanged { policy: policy.clone() }])
+}
+
+// TH -------------------------------------------------------------------------------------------
+
+fn open_round(state: &State, round: RoundId) -> Planned {
+    // TH-3: one round at a time, moving forward.
+    if let Some(open) = state.open_round() {
+        return Err(DomainError::RoundAlreadyOpen { open });
+    }
+    if let Some(latest) = state.latest_round() {
+        if round <= latest {
+            return Err(DomainError::RoundNotLater { round, latest });
+        }
+    }
+    only(vec![Event::RoundOpened { round }])
+}
+
+fn close_round(state: &State, round: RoundId, policy: &Policy) -> Planned {
+    if state.open_round() != Some(round) {
+        return Err(DomainError::RoundNotOpen { round });
+    }
+    // NW-2, NW-3: the round plans the half-year's starts; its prioritised mix is held against
+    // the usual numbers.
+    let mut by_type: BTreeMap<NetworkType, u32> = BTreeMap::new();
+    for (_, id) in state.round_ranking(round) {
+        if let Some((_, _, recommended)) = state.theme(id).and_then(|theme| theme.prioritised) {
+            *by_type.entry(recommended).or_insert(0) += 1;
+        }
+    }
+    let total = by_type.values().sum();
+    let mut warnings = Vec::new();
+    if !policy.starts_per_half_year.contains(total) {
+        warnings.push(Warning::StartsOutsideRange {
+            half_year: round,
+            count: total,
+            expected: policy.starts_per_half_year,
+        });
+    }
+    for (network_type, expected) in type_ranges(policy) {
+        let count = by_type.get(&network_type).copied().unwrap_or(0);
+        if !expected.contains(count) {
+            warnings.push(Warning::TypeMixOutsideRange { half_year: round, network_type, count, expected });
+        }
+    }
+    Ok((vec![Event::RoundClosed { round, acknowledged: Vec::new() }], warnings))
+}
+
+/// NW-3: the usual number of networks of each type a half-year.
+fn type_ranges(policy: &Policy) -> [(NetworkType, CountRange); 2] {
+    [
+        (NetworkType::Learning, policy.learning_per_half_year),
+        (NetworkType::Welfare, policy.welfare_per_half_year),
+    ]
+}
+
+fn propose_theme(
+    state: &State,
+    theme: ThemeId,
+    title: &str,
+    challenge: &str,
+    proposed_by: PersonId,
+    departments: &[UnitId],
+    origins: &BTreeSet<Origin>,
+) -> Planned {
+    if state.theme(theme).is_some() {
+        return Err(DomainError::ThemeExists(theme));
+    }
+    // TH-1: the theme template.
+    let title = required(title, "title", Rule::Th1)?;
+    let challenge = required(challenge, "challenge (burning platform)", Rule::Th1)?;
+    if origins.is_empty() {
+        return Err(DomainError::MissingOrigin);
+    }
+    if departments.is_empty() {
+        return Err(DomainError::NoDepartment);
+    }
+    for department in departments {
+        let unit = state.unit(*department).ok_or(DomainError::UnknownUnit(*department))?;
+        if unit.kind != UnitKind::Department {
+            return Err(DomainError::NotADepartment(*department));
+        }
+    }
+    if !person(state, proposed_by)?.is_chief_forum() {
+        return Err(DomainError::ProposerNotChiefForum(proposed_by));
+    }
+    let mut unique_departments = Vec::new();
+    for department in departments {
+        if !unique_departments.contains(department) {
+            unique_departments.push(*department);
+        }
+    }
+    only(vec![Event::ThemeProposed {
+        theme,
+        title,
+        challenge,
+        proposed_by,
+        departments: unique_departments,
+        origins: origins.clone(),
+    }])
+}
+
+fn qualify_theme(state: &State, theme: ThemeId, assessments: &[CriterionAssessment]) -> Planned {
+    theme_in(state, theme, UNDECIDED, "qualified", Rule::Th3)?;
+    let round = open_round_id(state)?;
+    // TH-2: a verdict and a note on each of the seven criteria.
+    let mut seen = BTreeSet::new();
+    for assessment in assessments {
+        if !seen.insert(assessment.criterion) {
+            return Err(DomainError::CriterionAssessedTwice(assessment.criterion));
+        }
+    }
+    let missing: Vec<Criterion> = Criterion::ALL.into_iter().filter(|c| !seen.contains(c)).collect();
+    if !missing.is_empty() {
+        return Err(DomainError::AssessmentIncomplete { missing });
+    }
+    let mut ordered = assessments.to_vec();
+    ordered.sort_by_key(|assessment| assessment.criterion);
+    for assessment in &mut ordered {
+        assessment.note = assessment.note.trim().to_owned();
+    }
+    only(vec![Event::ThemeQualified { theme, round, assessments: ordered }])
+}
+
+fn prioritise_theme(
+    state: &State,
+    id: ThemeId,
+    rank: u32,
+    recommended_type: NetworkType,
+    policy: &Policy,
+) -> Planned {
+    let found = theme_in(state, id, UNDECIDED, "prioritised", Rule::Th3)?;
+    let round = open_round_id(state)?;
+    let qualification = found.qualification.as_ref().filter(|(qualified_in, _)| *qualified_in == round);
+    // TH-2: prioritising needs a recorded qualification (by default).
+    if policy.require_qualification && qualification.is_none() {
+        return Err(DomainError::NotQualified { theme: id, round });
+    }
+    if rank == 0 {
+        return Err(DomainError::RankZero);
+    }
+    if let Some((_, holder)) = state.round_ranking(round).into_iter().find(|(taken, _)| *taken == rank) {
+        return Err(DomainError::RankTaken { round, rank, holder });
+    }
+    // TH-2: a required criterion not met is a warning to acknowledge.
+    let warnings = qualification
+        .map(|(_, assessments)| {
+            assessments
+                .iter()
+                .filter(|a| !a.met && policy.required_criteria.contains(&a.criterion))
+                .map(|a| Warning::CriterionNotMet { theme: id, criterion: a.criterion })
+                .collect()
+        })
+        .unwrap_or_default();
+    let event =
+        Event::ThemePrioritised { theme: id, round, rank, recommended_type, acknowledged: Vec::new() };
+    Ok((vec![event], warnings))
+}
+
+fn defer_theme(state: &State, theme: ThemeId, to_round: RoundId) -> Planned {
+    theme_in(state, theme, UNDECIDED, "deferred", Rule::Th3)?;
+    let round = open_round_id(state)?;
+    if to_round <= round {
+        return Err(DomainError::DeferTargetNotLater { round, to: to_round });
+    }
+    only(vec![Event::ThemeDeferred { theme, round, to_round }])
+}
+
+fn reject_theme(state: &State, theme: ThemeId, reason: &str) -> Planned {
+    theme_in(state, theme, UNDECIDED, "rejected", Rule::Th3)?;
+    let round = open_round_id(state)?;
+    let reason = required(reason, "reason for rejecting", Rule::Th3)?;
+    only(vec![Event::ThemeRejected { theme, round, reason }])
+}
+
+fn withdraw_theme(state: &State, theme: ThemeId, reason: &str) -> Planned {
+    let allowed =
+        [ThemeStatus::Proposed, ThemeStatus::Qualified, ThemeStatus::Deferred, ThemeStatus::Prioritised];
+    theme_in(state, theme, &allowed, "withdrawn", Rule::Th3)?;
+    let reason = required(reason, "reason for withdrawing", Rule::Th3)?;
+    only(vec![Event::ThemeWithdrawn { theme, reason }])
+}
+
+fn refine_theme(
+    state: &State,
+    theme: ThemeId,
+    title: Option<&str>,
+    challenge: Option<&str>,
+    note: &str,
+) -> Planned {
+    // TH-4: a theme is refined while it lives, including during its network's work.
+    let allowed = [
+        ThemeStatus::Proposed,
+        ThemeStatus::Qualified,
+        ThemeStatus::Prioritised,
+        ThemeStatus::Deferred,
+        ThemeStatus::InNetwork,
+    ];
+    theme_in(state, theme, &allowed, "refined", Rule::Th4)?;
+    let title = optional(title, "title", Rule::Th4)?;
+    let challenge = optional(challenge, "challenge", Rule::Th4)?;
+    let note = required(note, "note on the refinement", Rule::Th4)?;
+    only(vec![Event::ThemeRefined { theme, title, challenge, note }])
+}
+
+// NL, CD, RL, NW -------------------------------------------------------------------------------
+
+fn accept_reference_role(state: &State, theme: ThemeId, id: PersonId) -> Planned {
+    let allowed = [
+        ThemeStatus::Proposed,
+        ThemeStatus::Qualified,
+        ThemeStatus::Prioritised,
+        ThemeStatus::Deferred,
+        ThemeStatus::InNetwork,
+    ];
+    let found = theme_in(state, theme, &allowed, "taken on by a reference leader", Rule::Rl2)?;
+    person(state, id)?;
+    if found.reference_acceptances.contains(&id) {
+        return Err(DomainError::ReferenceAlreadyAccepted { person: id, theme });
+    }
+    only(vec![Event::ReferenceLeaderAccepted { theme, person: id }])
+}
+
+/// The persons a network starts with.
+struct Roles {
+    leader: PersonId,
+    co_driver: Option<PersonId>,
+    reference_leader: PersonId,
+}
+
+/// RL-2 and RL-3: whether `candidate` may be the reference leader of a network on `theme`.
+fn check_reference_leader(
+    state: &State,
+    theme: ThemeId,
+    network_type: NetworkType,
+    candidate: PersonId,
+) -> Result<(), DomainError> {
+    let found = person(state, candidate)?;
+    let accepted = state.theme(theme).is_some_and(|t| t.reference_acceptances.contains(&candidate));
+    if !accepted {
+        return Err(DomainError::ReferenceLeaderNotAccepted { person: candidate, theme });
+    }
+    if network_type == NetworkType::Innovation {
+        if !found.roles.contains(&PersonRole::Director) {
+            return Err(DomainError::ReferenceLeaderNotDirector(candidate));
+        }
+    } else if !found.is_chief_forum() {
+        return Err(DomainError::ReferenceLeaderNotChiefForum(candidate));
+    }
+    Ok(())
+}
+
+/// Refuses `candidate` for `asked` if they already hold another role in the network.
+fn check_distinct(
+    candidate: PersonId,
+    asked: NetworkRole,
+    held: &[(Option<PersonId>, NetworkRole)],
+) -> Result<(), DomainError> {
+    match held.iter().find(|(holder, _)| *holder == Some(candidate)) {
+        Some((_, role)) => Err(DomainError::RolesNotDistinct { person: candidate, held: *role, asked }),
+        None => Ok(()),
+    }
+}
+
+fn start_network(
+    state: &State,
+    network: NetworkId,
+    theme: ThemeId,
+    network_type: NetworkType,
+    roles: Roles,
+    on: NaiveDate,
+    policy: &Policy,
+) -> Planned {
+    if state.network(network).is_some() {
+        return Err(DomainError::NetworkExists(network));
+    }
+    // NW-5: a network starts from a prioritised theme.
+    theme_in(state, theme, &[ThemeStatus::Prioritised], "started as a network", Rule::Nw5)?;
+    let leader = person(state, roles.leader)?;
+    if let Some(co_driver) = roles.co_driver {
+        person(state, co_driver)?;
+        check_distinct(co_driver, NetworkRole::CoDriver, &[(Some(roles.leader), NetworkRole::Leader)])?;
+    }
+    check_distinct(
+        roles.reference_leader,
+        NetworkRole::ReferenceLeader,
+        &[(Some(roles.leader), NetworkRole::Leader), (roles.co_driver, NetworkRole::CoDriver)],
+    )?;
+    // NL-2: an untried leader may lead a learning network only.
+    if network_type != NetworkType::Learning && !leader.is_qualified() {
+        return Err(DomainError::LeaderNotQualified { person: roles.leader, network_type });
+    }
+    // NW-4: at most N innovation networks at once.
+    if network_type == NetworkType::Innovation {
+        let running = state.running_networks(NetworkType::Innovation);
+        let max = policy.max_running_innovation_networks;
+        if running >= max {
+            return Err(DomainError::InnovationLimitReached { running, max });
+        }
+    }
+    // RL-2, RL-3.
+    check_reference_leader(state, theme, network_type, roles.reference_leader)?;
+
+    // NW-2, NW-3: more starts in the half-year than NS3 plans for.
+    let half_year = RoundId::containing(on);
+    let mut started = state.started_in(half_year);
+    *started.entry(network_type).or_insert(0) += 1;
+    let total: u32 = started.values().sum();
+    let mut warnings = Vec::new();
+    if total > policy.starts_per_half_year.max {
+        warnings.push(Warning::StartsOutsideRange {
+            half_year,
+            count: total,
+            expected: policy.starts_per_half_year,
+        });
+    }
+    for (typed, expected) in type_ranges(policy) {
+        let count = started.get(&typed).copied().unwrap_or(0);
+        if typed == network_type && count > expected.max {
+            warnings.push(Warning::TypeMixOutsideRange { half_year, network_type, count, expected });
+        }
+    }
+
+    let phase_plan = policy.plan(network_type).clone();
+    let weeks = u64::from(phase_plan.total_weeks());
+    let expected_end = on.checked_add_days(Days::new(weeks * 7)).unwrap_or(on);
+    let mut events = vec![
+        Event::NetworkStarted {
+            network,
+            theme,
+            network_type,
+            leader: roles.leader,
+            started_on: on,
+            expected_end,
+            phase_plan,
+            acknowledged: Vec::new(),
+        },
+        Event::ReferenceLeaderAssigned { network, person: roles.reference_leader },
+    ];
+    if let Some(co_driver) = roles.co_driver {
+        events.push(Event::CoDriverAttached { network, person: co_driver });
+    }
+    Ok((events, warnings))
+}
+
+fn enter_phase(state: &State, id: NetworkId, phase: &str) -> Planned {
+    let network = running(state, id)?;
+    let phase = phase.trim();
+    // PR-5: the phases of the network's plan, in order.
+    let index = network
+        .plan
+        .position(phase)
+        .ok_or_else(|| DomainError::UnknownPhase { network: id, phase: phase.to_owned() })?;
+    if network.phase.is_some_and(|current| index <= current) {
+        return Err(DomainError::PhaseOutOfOrder { network: id, phase: phase.to_owned() });
+    }
+    let kind = network.plan.phases[index].kind;
+    // TP-1: the test phase has its own command and event.
+    if kind == PhaseKind::Test {
+        return Err(DomainError::TestPhaseNeedsItsCommand { phase: phase.to_owned() });
+    }
+    only(vec![Event::PhaseEntered { network: id, phase: phase.to_owned(), kind }])
+}
+
+fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>) -> Planned {
+    let network = running(state, id)?;
+    // TP-1: the test phase, the last before implementation; learning networks have none.
+    let index = network.plan.test_position().ok_or(DomainError::NoTestPhase(id))?;
+    let phase = network.plan.phases[index].name.clone();
+    if network.phase.is_some_and(|current| index <= current) {
+        return Err(DomainError::PhaseOutOfOrder { network: id, phase });
+    }
+    // RL-5: the reference leader finds capital for the test phase.
+    let funding = optional(funding, "funding", Rule::Tp1)?;
+    only(vec![Event::TestPhaseBegun { network: id, phase, funding }])
+}
+
+fn close_network(state: &State, id: NetworkId, outcome: Outcome, reason: Option<&str>) -> Planned {
+    let network = running(state, id)?;
+    // TP-2: the outcomes a type can close with.
+    let fits = match network.network_type {
+        NetworkType::Learning => matches!(outcome, Outcome::KnowledgeShared | Outcome::Stopped),
+        NetworkType::Welfare | NetworkType::Innovation => outcome != Outcome::KnowledgeShared,
+    };
+    if !fits {
+        return Err(DomainError::OutcomeNotForType { outcome, network_type: network.network_type });
+    }
+    let reason = match outcome {
+        Outcome::Stopped => Some(required(reason.unwrap_or_default(), "reason for stopping", Rule::Tp2)?),
+        _ => optional(reason, "reason", Rule::Tp2)?,
+    };
+    only(vec![Event::NetworkClosed { network: id, outcome, reason }])
+}
+
+fn change_reference_leader(state: &State, id: NetworkId, to: PersonId, reason: &str) -> Planned {
+    let network = running(state, id)?;
+    person(state, to)?;
+    // RL-1: one reference leader at a time; a change names a new one.
+    let Some(from) = network.reference_leader else {
+        // Every network gets its reference leader at the start; this cannot happen for a log
+        // that `decide` wrote, but a refusal is better than a panic.
+        return Err(DomainError::UnknownNetwork(id));
+    };
+    if from == to {
+        return Err(DomainError::AlreadyHoldsRole {
+            person: to,
+            network: id,
+            role: NetworkRole::ReferenceLeader,
+            rule: Rule::Rl1,
+        });
+    }
+    check_distinct(
+        to,
+        NetworkRole::ReferenceLeader,
+        &[(Some(network.leader), NetworkRole::Leader), (network.co_driver, NetworkRole::CoDriver)],
+    )?;
+    check_reference_leader(state, network.theme, network.network_type, to)?;
+    // TP-1: the change of reference leader is an event, with its reason.
+    let reason = required(reason, "reason for the change", Rule::Tp1)?;
+    only(vec![Event::ReferenceLeaderChanged { network: id, from, to, reason }])
+}
+
+fn attach_co_driver(state: &State, id: NetworkId, candidate: PersonId) -> Planned {
+    let network = running(state, id)?;
+    // CD-1: at most one co-driver at a time.
+    if let Some(co_driver) = network.co_driver {
+        return Err(DomainError::CoDriverAlreadyAttached { network: id, co_driver });
+    }
+    person(state, candidate)?;
+    check_distinct(
+        candidate,
+        NetworkRole::CoDriver,
+        &[
+            (Some(network.leader), NetworkRole::Leader),
+            (network.reference_leader, NetworkRole::ReferenceLeader),
+        ],
+    )?;
+    only(vec![Event::CoDriverAttached { network: id, person: candidate }])
+}
+
+fn change_co_driver(state: &State, id: NetworkId, to: PersonId, reason: &str) -> Planned {
+    let network = running(state, id)?;
+    // CD-2: the co-driver follows the network; a change is an exception with a reason.
+    let from = network.co_driver.ok_or(DomainError::NoCoDriver(id))?;
+    if from == to {
+        return Err(DomainError::AlreadyHoldsRole {
+            person: to,
+            network: id,
+            role: NetworkRole::CoDriver,
+            rule: Rule::Cd2,
+        });
+    }
+    person(state, to)?;
+    check_distinct(
+        to,
+        NetworkRole::CoDriver,
+        &[
+            (Some(network.leader), NetworkRole::Leader),
+            (network.reference_leader, NetworkRole::ReferenceLeader),
+        ],
+    )?;
+    let reason = required(reason, "reason for the change", Rule::Cd2)?;
+    only(vec![Event::CoDriverChanged { network: id, from, to, reason }])
+}
+
+fn agree_mandate_contract(
+    state: &State,
+    id: NetworkId,
+    personnel_leader: PersonId,
+    secretariat: PersonId,
+    terms: &str,
+) -> Planned {
+    let network = running(state, id)?;
+    person(state, personnel_leader)?;
+    // RL-4: the contract binds leader, reference leader, personnel leader and secretariat.
+    let staff = person(state, secretariat)?;
+    if !staff.roles.contains(&PersonRole::Secretariat) && !staff.in_rotation {
+        return Err(DomainError::NotSecretariat(secretariat));
+    }
+    let terms = required(terms, "terms of the mandate contract", Rule::Rl4)?;
+    let Some(reference_leader) = network.reference_leader else {
+        return Err(DomainError::UnknownNetwork(id));
+    };
+    only(vec![Event::MandateContractAgreed {
+        network: id,
+        leader: network.leader,
+        reference_leader,
+        personnel_leader,
+        secretariat,
+        terms,
+    }])
+}
+
+fn assess_competences(state: &State, id: PersonId, scores: &BTreeMap<Competence, u8>) -> Planned {
+    person(state, id)?;
+    // NL-3: scored on the ten competences.
+    if scores.is_empty() {
+        return Err(DomainError::EmptyCompetenceAssessment);
+    }
+    if let Some(score) = scores.values().copied().find(|score| !(1..=5).contains(score)) {
+        return Err(DomainError::InvalidScore { score });
+    }
+    only(vec![Event::CompetencesAssessed { person: id, scores: scores.clone() }])
+}
+
+// CO -------------------------------------------------------------------------------------------
+
+fn form_cohort(state: &State, cohort: CohortId, members: &BTreeSet<PersonId>, policy: &Policy) -> Planned {
+    if state.cohort(cohort).is_some() {
+        return Err(DomainError::CohortExists(cohort));
+    }
+    if members.is_empty() {
+        return Err(DomainError::EmptyCohort);
+    }
+    for member in members {
+        if person(state, *member)?.diploma {
+            return Err(DomainError::AlreadyHoldsDiploma(*member));
+        }
+    }
+    // CO-2: cohorts of 12-15 co-drivers (advisory).
+    let size = u32::try_from(members.len()).unwrap_or(u32::MAX);
+    let mut warnings = Vec::new();
+    if !policy.cohort_size.contains(size) {
+        warnings.push(Warning::CohortSizeOutsideRange { cohort, size, expected: policy.cohort_size });
+    }
+    let event = Event::CohortFormed { cohort, members: members.clone(), acknowledged: Vec::new() };
+    Ok((vec![event], warnings))
+}
+
+fn progress(state: &State, cohort: CohortId, person: PersonId) -> Result<&DiplomaProgress, DomainError> {
+    let found = state.cohort(cohort).ok_or(DomainError::UnknownCohort(cohort))?;
+    found.members.get(&person).ok_or(DomainError::NotCohortMember { cohort, person })
+}
+
+fn already_recorded(cohort: CohortId, person: PersonId, step: String) -> DomainError {
+    DomainError::AlreadyRecorded { cohort, person, step }
+}
+
+fn record_teaching_day(state: &State, cohort: CohortId, person: PersonId, day: TeachingDay) -> Planned {
+    // CO-3: five teaching days.
+    if progress(state, cohort, person)?.days.contains(&day) {
+        return Err(already_recorded(cohort, person, format!("teaching day {day:?}")));
+    }
+    only(vec![Event::TeachingDayAttended { cohort, person, day }])
+}
+
+fn pass_written_assignment(state: &State, cohort: CohortId, person: PersonId) -> Planned {
+    if progress(state, cohort, person)?.written {
+        return Err(already_recorded(cohort, person, "written assignment".to_owned()));
+    }
+    only(vec![Event::WrittenAssignmentPassed { cohort, person }])
+}
+
+fn pass_oral_exam(state: &State, cohort: CohortId, person: PersonId) -> Planned {
+    let done = progress(state, cohort, person)?;
+    // CO-3: it ends with a written assignment and an oral exam, in that order.
+    if !done.written {
+        return Err(DomainError::WrittenAssignmentFirst(person));
+    }
+    if done.oral {
+        return Err(already_recorded(cohort, person, "oral exam".to_owned()));
+    }
+    only(vec![Event::OralExamPassed { cohort, person }])
+}
+
+fn award_diploma(state: &State, cohort: CohortId, id: PersonId) -> Planned {
+    let done = progress(state, cohort, id)?;
+    if done.awarded || person(state, id)?.diploma {
+        return Err(DomainError::AlreadyHoldsDiploma(id));
+    }
+    // CO-3: all five days, the written assignment and the oral exam.
+    let missing_days: Vec<TeachingDay> =
+        TeachingDay::ALL.into_iter().filter(|day| !done.days.contains(day)).collect();
+    if !missing_days.is_empty() || !done.written || !done.oral {
+        return Err(DomainError::DiplomaIncomplete {
+            person: id,
+            missing_days,
+            written: done.written,
+            oral: done.oral,
+        });
+    }
+    only(vec![Event::DiplomaAwarded { cohort, person: id }])
+}
+
+// SN -------------------------------------------------------------------------------------------
+
+fn start_rotation(state: &State, id: PersonId, skills: &str, until: NaiveDate, on: NaiveDate) -> Planned {
+    // SN-1: a bounded spell in the secretariat; CF points to the skills.
+    if person(state, id)?.in_rotation {
+        return Err(DomainError::AlreadyInRotation(id));
+    }
+    if until <= on {
+        return Err(DomainError::RotationNotBounded { until });
+    }
+    let skills = required(skills, "skills the rotation is for", Rule::Sn1)?;
+    only(vec![Event::RotationStarted { person: id, skills, until }])
+}
+
+fn end_rotation(state: &State, id: PersonId) -> Planned {
+    if !person(state, id)?.in_rotation {
+        return Err(DomainError::NotInRotation(id));
+    }
+    only(vec![Event::RotationEnded { person: id }])
+}
+
+fn request_help(state: &State, network: NetworkId, hotspot: Hotspot, note: &str) -> Planned {
+    running(state, network)?;
+    // SN-2: networks call on the help hotspots.
+    let note = required(note, "note on the help needed", Rule::Sn2)?;
+    only(vec![Event::HelpRequested { network, hotspot, note }])
+}

@@ -1,0 +1,569 @@
+//! Errors: why a decision was refused ([`DomainError`]), why text was not an id ([`IdError`]),
+//! why stored JSON was not an event ([`DecodeError`]).
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
+use crate::rule::Rule;
+use crate::state::ThemeStatus;
+use crate::vocabulary::{Criterion, NetworkType, Outcome, TeachingDay};
+use crate::warning::Warning;
+
+/// Text that is not a valid id, round or rule id.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum IdError {
+    /// The text does not parse; a round looks like `2016H2`, a rule like `NW-4`, other ids are
+    /// UUIDs.
+    #[error("{input:?} is not a valid {kind} id (expected {})", expected_form(kind))]
+    Malformed {
+        /// What kind of id was expected.
+        kind: &'static str,
+        /// The text given.
+        input: String,
+    },
+}
+
+fn expected_form(kind: &str) -> &'static str {
+    match kind {
+        "round" => "a half-year like 2016H2",
+        "rule" => "a rule id like NW-4",
+        _ => "a UUID",
+    }
+}
+
+/// What is wrong with a policy an embedder tried to put in force.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PolicyProblem {
+    /// A range whose minimum is above its maximum.
+    #[error("the range {field} has its minimum above its maximum")]
+    EmptyRange {
+        /// The policy field.
+        field: &'static str,
+    },
+    /// A phase plan without phases.
+    #[error("the {network_type} phase plan has no phases (PR-5)")]
+    EmptyPhasePlan {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+    /// A phase with a blank name.
+    #[error("the {network_type} phase plan has a phase without a name (PR-5)")]
+    UnnamedPhase {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+    /// Two phases with one name.
+    #[error("the {network_type} phase plan names the phase {name:?} twice (PR-5)")]
+    DuplicatePhase {
+        /// The plan's network type.
+        network_type: NetworkType,
+        /// The repeated name.
+        name: String,
+    },
+    /// More than one test phase.
+    #[error("the {network_type} phase plan has more than one test phase (TP-1)")]
+    SeveralTestPhases {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+    /// Implementation before the test phase, or another phase after it.
+    #[error(
+        "in the {network_type} phase plan implementation may only follow the test phase, and only it (TP-1)"
+    )]
+    TestNotLastBeforeImplementation {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+}
+
+/// A role a person holds in one network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkRole {
+    /// The network leader.
+    Leader,
+    /// The co-driver.
+    CoDriver,
+    /// The reference leader.
+    ReferenceLeader,
+}
+
+impl std::fmt::Display for NetworkRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Leader => "network leader",
+            Self::CoDriver => "co-driver",
+            Self::ReferenceLeader => "reference leader",
+        })
+    }
+}
+
+/// Why `decide` refused a command. Nothing is appended for a refused command.
+///
+/// Messages are written for a secretary of the chief forum and name the NS3 rule where one
+/// applies; [`DomainError::rule`] gives the rule as data. To get past a refusal, fix the command
+/// (a wrong id, a blank field), wait for the state to change (a closed round, a running limit),
+/// or, for [`DomainError::UnacknowledgedWarnings`], acknowledge each warning's rule with a
+/// rationale.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum DomainError {
+    /// The business date lies after the moment of deciding.
+    #[error("the decision is dated {occurred_on}, after today ({today}); decisions are recorded once made")]
+    OccursInFuture {
+        /// The business date given.
+        occurred_on: NaiveDate,
+        /// The date of `now`.
+        today: NaiveDate,
+    },
+    /// The actor is not a registered person.
+    #[error("the actor {0} is not a registered person; register them first")]
+    UnknownActor(PersonId),
+    /// No such unit.
+    #[error("there is no unit {0}")]
+    UnknownUnit(UnitId),
+    /// No such person.
+    #[error("there is no person {0}")]
+    UnknownPerson(PersonId),
+    /// No such theme.
+    #[error("there is no theme {0}")]
+    UnknownTheme(ThemeId),
+    /// No such network.
+    #[error("there is no network {0}")]
+    UnknownNetwork(NetworkId),
+    /// No such cohort.
+    #[error("there is no cohort {0}")]
+    UnknownCohort(CohortId),
+    /// The unit id is taken.
+    #[error("a unit {0} is already registered")]
+    UnitExists(UnitId),
+    /// The person id is taken.
+    #[error("a person {0} is already registered")]
+    PersonExists(PersonId),
+    /// The theme id is taken.
+    #[error("a theme {0} has already been proposed")]
+    ThemeExists(ThemeId),
+    /// The network id is taken.
+    #[error("a network {0} has already been started")]
+    NetworkExists(NetworkId),
+    /// The cohort id is taken.
+    #[error("a cohort {0} has already been formed")]
+    CohortExists(CohortId),
+    /// A text the rule requires is blank.
+    #[error("the {field} must not be blank ({rule})")]
+    BlankField {
+        /// Which field.
+        field: &'static str,
+        /// The rule that requires it.
+        rule: Rule,
+    },
+    /// ORG-1: a department must sit under a director area.
+    #[error("department {unit} must sit under a registered director area (ORG-1)")]
+    DepartmentOutsideDirectorArea {
+        /// The department.
+        unit: UnitId,
+    },
+    /// ORG-1: a director area is a top unit.
+    #[error("director area {unit} cannot sit under another unit (ORG-1)")]
+    DirectorAreaUnderUnit {
+        /// The director area.
+        unit: UnitId,
+    },
+    /// TH-1: a theme needs at least one origin.
+    #[error("a theme must say where the demand comes from: below, outside or above (TH-1)")]
+    MissingOrigin,
+    /// TH-1: a theme names at least one department.
+    #[error("a theme must name at least one department involved (TH-1)")]
+    NoDepartment,
+    /// TH-1: the unit named is not a department.
+    #[error("unit {0} is not a department (TH-1)")]
+    NotADepartment(UnitId),
+    /// TH-1: only chief forum members propose themes.
+    #[error("{0} is not a member of the chief forum, who propose themes (TH-1)")]
+    ProposerNotChiefForum(PersonId),
+    /// NL-1: only leaders of generations 1 and 2 are registered with prior experience.
+    #[error("prior experience is for leaders of generations 1 and 2, not {generation} (NL-1)")]
+    InvalidGeneration {
+        /// The generation given.
+        generation: u8,
+    },
+    /// NL-1: prior experience must include a network led or co-driven.
+    #[error("prior experience must include at least one network led or co-driven (NL-1)")]
+    NoPriorNetworks,
+    /// NL-1: prior experience is registered once.
+    #[error("prior experience of {0} is already registered (NL-1)")]
+    PriorExperienceExists(PersonId),
+    /// The policy is not usable.
+    #[error("the policy is not valid: {0}")]
+    InvalidPolicy(PolicyProblem),
+    /// TH-3: one round at a time.
+    #[error("round {open} is still open; close it before opening another (TH-3)")]
+    RoundAlreadyOpen {
+        /// The open round.
+        open: RoundId,
+    },
+    /// TH-3: rounds move forward in time.
+    #[error("round {round} is not after the latest round {latest} (TH-3)")]
+    RoundNotLater {
+        /// The round asked for.
+        round: RoundId,
+        /// The latest round so far.
+        latest: RoundId,
+    },
+    /// TH-3: themes are decided in an open round.
+    #[error("no round is open; the chief forum decides on themes in an open half-year round (TH-3)")]
+    NoOpenRound,
+    /// TH-3: only the open round can be closed.
+    #[error("round {round} is not the open round (TH-3)")]
+    RoundNotOpen {
+        /// The round asked for.
+        round: RoundId,
+    },
+    /// A theme in the wrong status for the command.
+    #[error("theme {theme} is {status}, so it cannot be {action} ({rule})")]
+    ThemeNotAvailable {
+        /// The theme.
+        theme: ThemeId,
+        /// Its status.
+        status: ThemeStatus,
+        /// What the command tried.
+        action: &'static str,
+        /// The rule that says so.
+        rule: Rule,
+    },
+    /// TH-2: an assessment covers all seven criteria.
+    #[error("the assessment must give a verdict on every criterion; missing: {}", list(missing))]
+    AssessmentIncomplete {
+        /// The criteria without a verdict.
+        missing: Vec<Criterion>,
+    },
+    /// TH-2: each criterion once.
+    #[error("the assessment gives the criterion \"{0}\" more than one verdict (TH-2)")]
+    CriterionAssessedTwice(Criterion),
+    /// TH-2: prioritising needs a qualification in this round.
+    #[error("theme {theme} has not been qualified in round {round}; the chief forum qualifies a theme before prioritising it (TH-2)")]
+    NotQualified {
+        /// The theme.
+        theme: ThemeId,
+        /// The open round.
+        round: RoundId,
+    },
+    /// TH-3: ranks start at 1.
+    #[error("ranks start at 1 (TH-3)")]
+    RankZero,
+    /// TH-3: one theme per rank in a round.
+    #[error("rank {rank} in round {round} is already held by theme {holder} (TH-3)")]
+    RankTaken {
+        /// The round.
+        round: RoundId,
+        /// The rank.
+        rank: u32,
+        /// The theme holding it.
+        holder: ThemeId,
+    },
+    /// TH-3: a theme is deferred to a later round.
+    #[error("a theme is deferred to a later round than {round}, not {to} (TH-3)")]
+    DeferTargetNotLater {
+        /// The open round.
+        round: RoundId,
+        /// The round asked for.
+        to: RoundId,
+    },
+    /// TP-2: a closed network takes no more decisions.
+    #[error("network {0} is closed (TP-2)")]
+    NetworkNotRunning(NetworkId),
+    /// A person cannot hold two roles in one network.
+    #[error("{person} cannot be both {held} and {asked} of one network")]
+    RolesNotDistinct {
+        /// The person.
+        person: PersonId,
+        /// The role they hold or were named for first.
+        held: NetworkRole,
+        /// The role asked for.
+        asked: NetworkRole,
+    },
+    /// The person already holds the role; nothing would change.
+    #[error("{person} is already the {role} of network {network} ({rule})")]
+    AlreadyHoldsRole {
+        /// The person.
+        person: PersonId,
+        /// The network.
+        network: NetworkId,
+        /// The role.
+        role: NetworkRole,
+        /// The rule.
+        rule: Rule,
+    },
+    /// NW-4: the innovation limit.
+    #[error("at most {max} innovation networks may run at once, and {running} already run (NW-4)")]
+    InnovationLimitReached {
+        /// Running innovation networks.
+        running: u32,
+        /// The policy's limit.
+        max: u32,
+    },
+    /// NL-2: an untried leader leads learning networks only.
+    #[error("{person} is not a qualified network leader (diploma and a network driven before, NL-1), so may lead a learning network only, not a {network_type} network (NL-2)")]
+    LeaderNotQualified {
+        /// The leader proposed.
+        person: PersonId,
+        /// The type asked for.
+        network_type: NetworkType,
+    },
+    /// RL-2: the reference leader opts in on the theme first.
+    #[error("{person} has not accepted to be reference leader on theme {theme}; a reference leader opts in actively (RL-2)")]
+    ReferenceLeaderNotAccepted {
+        /// The person.
+        person: PersonId,
+        /// The theme.
+        theme: ThemeId,
+    },
+    /// RL-2: acceptance is recorded once.
+    #[error("{person} has already accepted to be reference leader on theme {theme} (RL-2)")]
+    ReferenceAlreadyAccepted {
+        /// The person.
+        person: PersonId,
+        /// The theme.
+        theme: ThemeId,
+    },
+    /// RL-3: reference leaders come from the chief forum.
+    #[error("{0} is not a member of the chief forum, where reference leaders come from (RL-3)")]
+    ReferenceLeaderNotChiefForum(PersonId),
+    /// RL-3: an innovation network's reference leader is a director.
+    #[error("{0} is not at director level, which an innovation network's reference leader must be (RL-3)")]
+    ReferenceLeaderNotDirector(PersonId),
+    /// CD-1: one co-driver at a time.
+    #[error("network {network} already has the co-driver {co_driver}; change the co-driver instead (CD-1)")]
+    CoDriverAlreadyAttached {
+        /// The network.
+        network: NetworkId,
+        /// Its co-driver.
+        co_driver: PersonId,
+    },
+    /// CD-2: there is no co-driver to change.
+    #[error("network {0} has no co-driver to change; attach one (CD-2)")]
+    NoCoDriver(NetworkId),
+    /// PR-5: the phase is not in the network's plan.
+    #[error("network {network} has no phase {phase:?} in its phase plan (PR-5)")]
+    UnknownPhase {
+        /// The network.
+        network: NetworkId,
+        /// The phase named.
+        phase: String,
+    },
+    /// PR-5: phases follow the plan forward.
+    #[error("network {network} is past the phase {phase:?} already; phases follow the plan in order (PR-5)")]
+    PhaseOutOfOrder {
+        /// The network.
+        network: NetworkId,
+        /// The phase named.
+        phase: String,
+    },
+    /// TP-1: the test phase is begun with its own command.
+    #[error(
+        "{phase:?} is the test phase; begin it with the test-phase command, which records the funding (TP-1)"
+    )]
+    TestPhaseNeedsItsCommand {
+        /// The phase named.
+        phase: String,
+    },
+    /// TP-1: the network's plan has no test phase.
+    #[error("network {0} has no test phase in its plan (learning networks have none) (TP-1)")]
+    NoTestPhase(NetworkId),
+    /// TP-2: the outcome does not fit the network type.
+    #[error("a {network_type} network cannot close as \"{outcome}\" (TP-2)")]
+    OutcomeNotForType {
+        /// The outcome asked for.
+        outcome: Outcome,
+        /// The network's type.
+        network_type: NetworkType,
+    },
+    /// RL-4: the secretariat's party to a mandate contract is secretariat staff.
+    #[error("{0} does not work in the secretariat, which is a party to the mandate contract (RL-4)")]
+    NotSecretariat(PersonId),
+    /// NL-3: competence scores run 1 to 5.
+    #[error("a competence score runs from 1 to 5, not {score} (NL-3)")]
+    InvalidScore {
+        /// The score given.
+        score: u8,
+    },
+    /// NL-3: an assessment scores at least one competence.
+    #[error("a competence assessment scores at least one competence (NL-3)")]
+    EmptyCompetenceAssessment,
+    /// CO-3: a cohort has members.
+    #[error("a cohort needs at least one co-driver (CO-3)")]
+    EmptyCohort,
+    /// CO-3: the diploma is taken once.
+    #[error("{0} already holds the diploma in network leadership (CO-3)")]
+    AlreadyHoldsDiploma(PersonId),
+    /// CO-3: only members progress in a cohort.
+    #[error("{person} is not in cohort {cohort} (CO-3)")]
+    NotCohortMember {
+        /// The cohort.
+        cohort: CohortId,
+        /// The person.
+        person: PersonId,
+    },
+    /// CO-3: each step of the diploma is recorded once.
+    #[error("{person} already has \"{step}\" recorded in cohort {cohort} (CO-3)")]
+    AlreadyRecorded {
+        /// The cohort.
+        cohort: CohortId,
+        /// The person.
+        person: PersonId,
+        /// The step.
+        step: String,
+    },
+    /// CO-3: the written assignment comes before the oral exam.
+    #[error("{0} must pass the written assignment before the oral exam (CO-3)")]
+    WrittenAssignmentFirst(PersonId),
+    /// CO-3: the diploma needs all five days, the assignment and the exam.
+    #[error("{person} cannot have the diploma yet: {} (CO-3)", diploma_gaps(missing_days, *written, *oral))]
+    DiplomaIncomplete {
+        /// The person.
+        person: PersonId,
+        /// Teaching days not attended.
+        missing_days: Vec<TeachingDay>,
+        /// Whether the written assignment is passed.
+        written: bool,
+        /// Whether the oral exam is passed.
+        oral: bool,
+    },
+    /// SN-1: a rotation is bounded.
+    #[error("a rotation must end after it starts, not on {until} (SN-1)")]
+    RotationNotBounded {
+        /// The end given.
+        until: NaiveDate,
+    },
+    /// SN-1: one rotation at a time.
+    #[error("{0} is already in rotation in the secretariat (SN-1)")]
+    AlreadyInRotation(PersonId),
+    /// SN-1: no rotation to end.
+    #[error("{0} is not in rotation in the secretariat (SN-1)")]
+    NotInRotation(PersonId),
+    /// An advisory rule raised warnings that the command did not acknowledge.
+    #[error("the decision needs an acknowledgement with a rationale: {}", warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    UnacknowledgedWarnings {
+        /// The warnings without an acknowledgement.
+        warnings: Vec<Warning>,
+    },
+}
+
+fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    let names: Vec<String> = items.iter().map(ToString::to_string).collect();
+    format!("{} (TH-2)", names.join(", "))
+}
+
+fn diploma_gaps(missing_days: &[TeachingDay], written: bool, oral: bool) -> String {
+    let mut gaps = Vec::new();
+    if !missing_days.is_empty() {
+        gaps.push(format!("{} teaching day(s) missing", missing_days.len()));
+    }
+    if !written {
+        gaps.push("the written assignment is not passed".to_owned());
+    }
+    if !oral {
+        gaps.push("the oral exam is not passed".to_owned());
+    }
+    gaps.join(", ")
+}
+
+impl DomainError {
+    /// The NS3 rule the refusal applies, where one does.
+    pub fn rule(&self) -> Option<Rule> {
+        use DomainError as E;
+        Some(match self {
+            E::BlankField { rule, .. }
+            | E::ThemeNotAvailable { rule, .. }
+            | E::AlreadyHoldsRole { rule, .. } => *rule,
+            E::DepartmentOutsideDirectorArea { .. } | E::DirectorAreaUnderUnit { .. } => Rule::Org1,
+            E::MissingOrigin | E::NoDepartment | E::NotADepartment(_) | E::ProposerNotChiefForum(_) => {
+                Rule::Th1
+            }
+            E::InvalidGeneration { .. } | E::NoPriorNetworks | E::PriorExperienceExists(_) => Rule::Nl1,
+            E::RoundAlreadyOpen { .. }
+            | E::RoundNotLater { .. }
+            | E::NoOpenRound
+            | E::RoundNotOpen { .. }
+            | E::RankZero
+            | E::RankTaken { .. }
+            | E::DeferTargetNotLater { .. } => Rule::Th3,
+            E::AssessmentIncomplete { .. } | E::CriterionAssessedTwice(_) | E::NotQualified { .. } => {
+                Rule::Th2
+            }
+            E::NetworkNotRunning(_) | E::OutcomeNotForType { .. } => Rule::Tp2,
+            E::InnovationLimitReached { .. } => Rule::Nw4,
+            E::LeaderNotQualified { .. } => Rule::Nl2,
+            E::ReferenceLeaderNotAccepted { .. } | E::ReferenceAlreadyAccepted { .. } => Rule::Rl2,
+            E::ReferenceLeaderNotChiefForum(_) | E::ReferenceLeaderNotDirector(_) => Rule::Rl3,
+            E::CoDriverAlreadyAttached { .. } => Rule::Cd1,
+            E::NoCoDriver(_) => Rule::Cd2,
+            E::UnknownPhase { .. } | E::PhaseOutOfOrder { .. } => Rule::Pr5,
+            E::TestPhaseNeedsItsCommand { .. } | E::NoTestPhase(_) => Rule::Tp1,
+            E::NotSecretariat(_) => Rule::Rl4,
+            E::InvalidScore { .. } | E::EmptyCompetenceAssessment => Rule::Nl3,
+            E::EmptyCohort
+            | E::AlreadyHoldsDiploma(_)
+            | E::NotCohortMember { .. }
+            | E::AlreadyRecorded { .. }
+            | E::WrittenAssignmentFirst(_)
+            | E::DiplomaIncomplete { .. } => Rule::Co3,
+            E::RotationNotBounded { .. } | E::AlreadyInRotation(_) | E::NotInRotation(_) => Rule::Sn1,
+            E::UnacknowledgedWarnings { warnings } => return warnings.first().map(Warning::rule),
+            E::OccursInFuture { .. }
+            | E::UnknownActor(_)
+            | E::UnknownUnit(_)
+            | E::UnknownPerson(_)
+            | E::UnknownTheme(_)
+            | E::UnknownNetwork(_)
+            | E::UnknownCohort(_)
+            | E::UnitExists(_)
+            | E::PersonExists(_)
+            | E::ThemeExists(_)
+            | E::NetworkExists(_)
+            | E::CohortExists(_)
+            | E::InvalidPolicy(_)
+            | E::RolesNotDistinct { .. } => return None,
+        })
+    }
+}
+
+/// Stored JSON that could not be turned into an [`Event`](crate::Event).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The type name is not in the catalogue.
+    #[error("unknown event type {type_name:?}")]
+    UnknownType {
+        /// The stored type name.
+        type_name: String,
+    },
+    /// The schema version is newer than this library, or was never written.
+    #[error("event type {type_name} has no schema version {version} (this library reads 1 to {current})")]
+    UnknownVersion {
+        /// The stored type name.
+        type_name: String,
+        /// The stored version.
+        version: u32,
+        /// The newest version this library knows.
+        current: u32,
+    },
+    /// The payload is not a JSON object.
+    #[error("the payload of a {type_name} event is not a JSON object")]
+    NotAnObject {
+        /// The stored type name.
+        type_name: String,
+    },
+    /// The payload does not match the schema.
+    #[error("the payload of a {type_name} v{version} event does not match its schema: {source}")]
+    Malformed {
+        /// The stored type name.
+        type_name: String,
+        /// The stored version.
+        version: u32,
+        /// What serde found.
+        source: serde_json::Error,
+    },
+}

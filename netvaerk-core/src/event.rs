@@ -1,0 +1,224 @@
+//! The event catalogue: every fact NS3 decisions leave in the log.
+//!
+//! Events hold ids, never names or contact data. Each variant's name is its stored type name,
+//! a contract pinned by the golden fixtures in `tests/fixtures/events/`; its schema version is
+//! [`Event::schema_version`]. Stored JSON goes through [`crate::codec`], which upcasts old
+//! versions before decoding.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
+use crate::policy::{PhasePlan, Policy};
+use crate::vocabulary::{
+    Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, PhaseKind,
+    TeachingDay, UnitKind,
+};
+use crate::warning::AcknowledgedWarning;
+
+/// A fact in the life of an organisation under NS3, named in the past tense.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+#[allow(missing_docs)] // the fields are documented on the variant; each is the id or value named
+pub enum Event {
+    // ORG: the organisation --------------------------------------------------------------------
+    /// ORG-1: a unit of the base organisation, or the secretariat, was registered.
+    UnitRegistered { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
+    /// A person was registered with their unit and standing roles (no personal data).
+    PersonRegistered { person: PersonId, unit: Option<UnitId>, roles: BTreeSet<PersonRole> },
+    /// A person's standing roles changed (e.g. joined the chief forum).
+    PersonRolesChanged { person: PersonId, roles: BTreeSet<PersonRole> },
+    /// NL-1: an experienced leader of generation 1 or 2 (NS1, NS2) was registered with the
+    /// networks they led and co-drove before NS3; they belong to the pool of qualified leaders.
+    PriorExperienceRegistered { person: PersonId, generation: u8, networks_led: u32, networks_co_driven: u32 },
+    /// The policy in force changed; later decisions are judged by it.
+    PolicyChanged { policy: Policy },
+
+    // TH: themes and rounds ----------------------------------------------------------------------
+    /// TH-3: a half-year round of the chief forum was opened.
+    RoundOpened { round: RoundId },
+    /// TH-3: the round was closed; NW-2/NW-3 warnings on its prioritised mix, if overridden.
+    RoundClosed { round: RoundId, acknowledged: Vec<AcknowledgedWarning> },
+    /// TH-1: a theme was proposed on the theme template. Schema v2 (v1 called `challenge`
+    /// `problem` and had a single `origin`).
+    ThemeProposed {
+        theme: ThemeId,
+        title: String,
+        /// The burning platform (da. *brændende platform*).
+        challenge: String,
+        proposed_by: PersonId,
+        departments: Vec<UnitId>,
+        origins: BTreeSet<Origin>,
+    },
+    /// TH-2: the chief forum assessed the theme on the seven criteria in a round.
+    ThemeQualified { theme: ThemeId, round: RoundId, assessments: Vec<CriterionAssessment> },
+    /// TH-3: the theme was prioritised in the round, with a rank and a recommended type.
+    ThemePrioritised {
+        theme: ThemeId,
+        round: RoundId,
+        rank: u32,
+        recommended_type: NetworkType,
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
+    /// TH-3: the theme was deferred to a later round.
+    ThemeDeferred { theme: ThemeId, round: RoundId, to_round: RoundId },
+    /// TH-3: the theme was rejected, with the reason.
+    ThemeRejected { theme: ThemeId, round: RoundId, reason: String },
+    /// TH-3: the theme was withdrawn, with the reason.
+    ThemeWithdrawn { theme: ThemeId, reason: String },
+    /// TH-4: the theme was refined (a refinement is an event, not an edit).
+    ThemeRefined { theme: ThemeId, title: Option<String>, challenge: Option<String>, note: String },
+
+    // NL, CD, RL: roles --------------------------------------------------------------------------
+    /// RL-2: the person opted in as reference leader on the theme.
+    ReferenceLeaderAccepted { theme: ThemeId, person: PersonId },
+    /// RL-1: the network's reference leader was assigned (at the start).
+    ReferenceLeaderAssigned { network: NetworkId, person: PersonId },
+    /// TP-1, RL-1: the reference leader changed, with the reason.
+    ReferenceLeaderChanged { network: NetworkId, from: PersonId, to: PersonId, reason: String },
+    /// CD-1: a co-driver was attached to the network.
+    CoDriverAttached { network: NetworkId, person: PersonId },
+    /// CD-2: the co-driver changed, an exception with a reason.
+    CoDriverChanged { network: NetworkId, from: PersonId, to: PersonId, reason: String },
+    /// RL-4: the mandate contract (da. *mandatkontrakt*) was agreed.
+    MandateContractAgreed {
+        network: NetworkId,
+        leader: PersonId,
+        reference_leader: PersonId,
+        personnel_leader: PersonId,
+        secretariat: PersonId,
+        terms: String,
+    },
+    /// NL-3, CD-3: a person was assessed on the ten competences (scores 1-5).
+    CompetencesAssessed { person: PersonId, scores: BTreeMap<Competence, u8> },
+
+    // NW, PR, TP: networks -----------------------------------------------------------------------
+    /// NW-5: a network was started from a prioritised theme, with its leader and phase plan.
+    NetworkStarted {
+        network: NetworkId,
+        theme: ThemeId,
+        network_type: NetworkType,
+        leader: PersonId,
+        started_on: NaiveDate,
+        expected_end: NaiveDate,
+        phase_plan: PhasePlan,
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
+    /// PR-5: the network entered a phase of its plan.
+    PhaseEntered { network: NetworkId, phase: String, kind: PhaseKind },
+    /// TP-1: the network began its test phase; RL-5: the funding found for it.
+    TestPhaseBegun { network: NetworkId, phase: String, funding: Option<String> },
+    /// TP-2: the network closed with an outcome (and a reason where it stopped).
+    NetworkClosed { network: NetworkId, outcome: Outcome, reason: Option<String> },
+
+    // CO: competence development -----------------------------------------------------------------
+    /// CO-2: a cohort of co-drivers was formed for the diploma.
+    CohortFormed { cohort: CohortId, members: BTreeSet<PersonId>, acknowledged: Vec<AcknowledgedWarning> },
+    /// CO-3: a cohort member attended a teaching day.
+    TeachingDayAttended { cohort: CohortId, person: PersonId, day: TeachingDay },
+    /// CO-3: a cohort member passed the written assignment.
+    WrittenAssignmentPassed { cohort: CohortId, person: PersonId },
+    /// CO-3: a cohort member passed the oral exam.
+    OralExamPassed { cohort: CohortId, person: PersonId },
+    /// CO-3, NL-1: the diploma in network leadership was awarded.
+    DiplomaAwarded { cohort: CohortId, person: PersonId },
+
+    // SN: the secretariat ------------------------------------------------------------------------
+    /// SN-1: a person began a bounded rotation in the secretariat.
+    RotationStarted { person: PersonId, skills: String, until: NaiveDate },
+    /// SN-1: the rotation ended.
+    RotationEnded { person: PersonId },
+    /// SN-2: a network called on a help hotspot.
+    HelpRequested { network: NetworkId, hotspot: Hotspot, note: String },
+}
+
+/// Every stored type name with its current schema version. A golden fixture exists for each
+/// name and every version from 1 to the current one.
+pub const CATALOGUE: &[(&str, u32)] = &[
+    ("UnitRegistered", 1),
+    ("PersonRegistered", 1),
+    ("PersonRolesChanged", 1),
+    ("PriorExperienceRegistered", 1),
+    ("PolicyChanged", 1),
+    ("RoundOpened", 1),
+    ("RoundClosed", 1),
+    ("ThemeProposed", 2),
+    ("ThemeQualified", 1),
+    ("ThemePrioritised", 1),
+    ("ThemeDeferred", 1),
+    ("ThemeRejected", 1),
+    ("ThemeWithdrawn", 1),
+    ("ThemeRefined", 1),
+    ("ReferenceLeaderAccepted", 1),
+    ("ReferenceLeaderAssigned", 1),
+    ("ReferenceLeaderChanged", 1),
+    ("CoDriverAttached", 1),
+    ("CoDriverChanged", 1),
+    ("MandateContractAgreed", 1),
+    ("CompetencesAssessed", 1),
+    ("NetworkStarted", 1),
+    ("PhaseEntered", 1),
+    ("TestPhaseBegun", 1),
+    ("NetworkClosed", 1),
+    ("CohortFormed", 1),
+    ("TeachingDayAttended", 1),
+    ("WrittenAssignmentPassed", 1),
+    ("OralExamPassed", 1),
+    ("DiplomaAwarded", 1),
+    ("RotationStarted", 1),
+    ("RotationEnded", 1),
+    ("HelpRequested", 1),
+];
+
+impl Event {
+    /// The stored type name, e.g. `"ThemeProposed"`.
+    pub const fn type_name(&self) -> &'static str {
+        match self {
+            Self::UnitRegistered { .. } => "UnitRegistered",
+            Self::PersonRegistered { .. } => "PersonRegistered",
+            Self::PersonRolesChanged { .. } => "PersonRolesChanged",
+            Self::PriorExperienceRegistered { .. } => "PriorExperienceRegistered",
+            Self::PolicyChanged { .. } => "PolicyChanged",
+            Self::RoundOpened { .. } => "RoundOpened",
+            Self::RoundClosed { .. } => "RoundClosed",
+            Self::ThemeProposed { .. } => "ThemeProposed",
+            Self::ThemeQualified { .. } => "ThemeQualified",
+            Self::ThemePrioritised { .. } => "ThemePrioritised",
+            Self::ThemeDeferred { .. } => "ThemeDeferred",
+            Self::ThemeRejected { .. } => "ThemeRejected",
+            Self::ThemeWithdrawn { .. } => "ThemeWithdrawn",
+            Self::ThemeRefined { .. } => "ThemeRefined",
+            Self::ReferenceLeaderAccepted { .. } => "ReferenceLeaderAccepted",
+            Self::ReferenceLeaderAssigned { .. } => "ReferenceLeaderAssigned",
+            Self::ReferenceLeaderChanged { .. } => "ReferenceLeaderChanged",
+            Self::CoDriverAttached { .. } => "CoDriverAttached",
+            Self::CoDriverChanged { .. } => "CoDriverChanged",
+            Self::MandateContractAgreed { .. } => "MandateContractAgreed",
+            Self::CompetencesAssessed { .. } => "CompetencesAssessed",
+            Self::NetworkStarted { .. } => "NetworkStarted",
+            Self::PhaseEntered { .. } => "PhaseEntered",
+            Self::TestPhaseBegun { .. } => "TestPhaseBegun",
+            Self::NetworkClosed { .. } => "NetworkClosed",
+            Self::CohortFormed { .. } => "CohortFormed",
+            Self::TeachingDayAttended { .. } => "TeachingDayAttended",
+            Self::WrittenAssignmentPassed { .. } => "WrittenAssignmentPassed",
+            Self::OralExamPassed { .. } => "OralExamPassed",
+            Self::DiplomaAwarded { .. } => "DiplomaAwarded",
+            Self::RotationStarted { .. } => "RotationStarted",
+            Self::RotationEnded { .. } => "RotationEnded",
+            Self::HelpRequested { .. } => "HelpRequested",
+        }
+    }
+
+    /// The schema version this library writes for the event's type.
+    pub fn schema_version(&self) -> u32 {
+        current_version(self.type_name()).unwrap_or(1)
+    }
+}
+
+/// The current schema version of a stored type name, if the catalogue has it.
+pub fn current_version(type_name: &str) -> Option<u32> {
+    CATALOGUE.iter().find(|(name, _)| *name == type_name).map(|(_, version)| *version)
+}

@@ -1,0 +1,111 @@
+//! The pure domain of netvaerk: Albertslund's network structure (NS3) as commands, rules and
+//! events, with no I/O and no clock.
+//!
+//! An organisation's history is a sequence of [`Event`]s. [`evolve`] folds them into a
+//! [`State`]; [`decide`] judges a [`Command`] against that state and the [`Policy`] in force
+//! and returns a [`Decision`] (the events to append) or a [`DomainError`] that names the NS3
+//! rule it breaks. Advisory rules (TH-2, NW-2, NW-3, CO-2) raise [`Warning`]s, which the
+//! command must acknowledge with a rationale; the acknowledgement is written into the event.
+//! The [`codec`] turns events into stored JSON and back, upcasting old schema versions.
+//!
+//! Rule ids (`NW-4`, `NL-2`, ...) refer to `shared/domain/NS3.md`; [`Rule`] lists them.
+//!
+//! # Glossary (da. → en.)
+//!
+//! | Danish | here |
+//! |---|---|
+//! | basisorganisation, direktørområde, afdeling | base organisation, director area ([`UnitKind::DirectorArea`]), department |
+//! | chefforum (CF) | chief forum ([`PersonRole::ChiefForum`]) |
+//! | Sekretariat for Netværksstrukturen (SNS) | secretariat |
+//! | tema, brændende platform | theme ([`ThemeId`]), challenge (burning platform) |
+//! | netværksleder, co-driver, referenceleder | network leader, co-driver, reference leader |
+//! | personaleleder, mandatkontrakt | personnel leader, mandate contract |
+//! | lærings-, velfærds-, innovationsnetværk | [`NetworkType`] learning, welfare, innovation |
+//! | netværksturnus, hotspots for hjælp | rotation, help hotspots ([`Hotspot`]) |
+//!
+//! # Example
+//!
+//! Bootstrap an organisation, then propose, qualify and prioritise a theme in a round:
+//!
+//! ```
+//! use std::collections::BTreeSet;
+//! use chrono::{NaiveDate, TimeZone, Utc};
+//! use netvaerk_core::*;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let policy = Policy::ns3();
+//! let now = Utc.with_ymd_and_hms(2016, 9, 30, 12, 0, 0).unwrap();
+//! let on = NaiveDate::from_ymd_opt(2016, 9, 1).unwrap();
+//! let chief = PersonId::generate();
+//! let (area, department) = (UnitId::generate(), UnitId::generate());
+//! let theme = ThemeId::generate();
+//!
+//! let mut state = State::new();
+//! let mut run = |state: &mut State, action: Action| -> Result<Decision, DomainError> {
+//!     let decision = decide(state, &Command::new(Metadata::new(chief, on), action), &policy, now)?;
+//!     *state = decision.events.iter().fold(std::mem::take(state), evolve);
+//!     Ok(decision)
+//! };
+//!
+//! run(&mut state, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None })?;
+//! run(&mut state, Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) })?;
+//! run(&mut state, Action::RegisterPerson {
+//!     person: chief, unit: Some(department), roles: BTreeSet::from([PersonRole::ChiefForum]),
+//! })?;
+//! run(&mut state, Action::OpenRound { round: "2016H2".parse()? })?;
+//! run(&mut state, Action::ProposeTheme {
+//!     theme,
+//!     title: "Urban farming in Albertslund?".into(),
+//!     challenge: "Vacant land, lonely citizens and a green plan without hands".into(),
+//!     proposed_by: chief,
+//!     departments: vec![department],
+//!     origins: BTreeSet::from([Origin::Above, Origin::Outside]),
+//! })?;
+//! let assessments = Criterion::ALL
+//!     .into_iter()
+//!     .map(|criterion| CriterionAssessment { criterion, met: true, note: "yes".into() })
+//!     .collect();
+//! run(&mut state, Action::QualifyTheme { theme, assessments })?;
+//! let decision = run(&mut state, Action::PrioritiseTheme {
+//!     theme, rank: 1, recommended_type: NetworkType::Innovation,
+//! })?;
+//!
+//! assert_eq!(decision.events[0].type_name(), "ThemePrioritised");
+//! assert_eq!(state.theme(theme).unwrap().status, ThemeStatus::Prioritised);
+//! assert_eq!(state.round_ranking("2016H2".parse()?), vec![(1, theme)]);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Architecture invariant
+//!
+//! This crate knows nothing of storage, envelopes, clocks or personal data: it depends on no
+//! other netvaerk crate, and `decide` is a function of its arguments alone.
+
+pub mod codec;
+mod command;
+mod decide;
+mod error;
+mod event;
+mod id;
+mod policy;
+mod rule;
+mod state;
+mod vocabulary;
+mod warning;
+
+pub use command::{Action, Command, Decision, Metadata};
+pub use decide::decide;
+pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
+pub use event::{current_version, Event, CATALOGUE};
+pub use id::{CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
+pub use policy::{CountRange, PhasePlan, PhaseSpec, Policy};
+pub use rule::Rule;
+pub use state::{
+    evolve, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme, ThemeStatus, Unit,
+};
+pub use vocabulary::{
+    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, PhaseKind,
+    TeachingDay, UnitKind,
+};
+pub use warning::{AcknowledgedWarning, Acknowledgement, Warning};

@@ -1,0 +1,248 @@
+//! The policy: every number and plan NS3 leaves open or may change in NS4, as data.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PolicyProblem;
+use crate::vocabulary::{Criterion, NetworkType, PhaseKind};
+
+/// An inclusive range of counts, e.g. 4-5 starts a half-year (NW-2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountRange {
+    /// The fewest the rule expects.
+    pub min: u32,
+    /// The most the rule expects.
+    pub max: u32,
+}
+
+impl CountRange {
+    /// The range `min..=max`.
+    pub const fn new(min: u32, max: u32) -> Self {
+        Self { min, max }
+    }
+
+    /// Whether `count` lies in the range.
+    pub const fn contains(&self, count: u32) -> bool {
+        self.min <= count && count <= self.max
+    }
+}
+
+/// One phase of a phase plan (PR-5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseSpec {
+    /// The phase's name, unique within its plan (e.g. `intensive 2`).
+    pub name: String,
+    /// What kind of phase it is.
+    pub kind: PhaseKind,
+    /// The estimated length in weeks (PR-4: estimates must be visible).
+    pub weeks: u32,
+}
+
+impl PhaseSpec {
+    /// A phase named `name` of `kind` lasting about `weeks` weeks.
+    pub fn new(name: &str, kind: PhaseKind, weeks: u32) -> Self {
+        Self { name: name.to_owned(), kind, weeks }
+    }
+}
+
+/// The phases a network of one type goes through, in order (PR-1..PR-5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhasePlan {
+    /// The phases in order.
+    pub phases: Vec<PhaseSpec>,
+}
+
+impl PhasePlan {
+    /// The default welfare plan (PR-1, PR-5): four intensive periods of about 9 weeks in all,
+    /// with breaks between, then test, then implementation.
+    pub fn ns3_welfare() -> Self {
+        use PhaseKind::{Break, Implementation, Intensive, Test};
+        Self {
+            phases: vec![
+                PhaseSpec::new("intensive 1", Intensive, 2),
+                PhaseSpec::new("break 1", Break, 3),
+                PhaseSpec::new("intensive 2", Intensive, 2),
+                PhaseSpec::new("break 2", Break, 3),
+                PhaseSpec::new("intensive 3", Intensive, 3),
+                PhaseSpec::new("break 3", Break, 3),
+                PhaseSpec::new("intensive 4", Intensive, 2),
+                PhaseSpec::new("test", Test, 8),
+                PhaseSpec::new("implementation", Implementation, 4),
+            ],
+        }
+    }
+
+    /// The default learning plan (PR-3, PR-5): start with the chief forum, working sessions,
+    /// close with the chief forum; about 4-5 months.
+    pub fn ns3_learning() -> Self {
+        use PhaseKind::{Close, Start, Working};
+        Self {
+            phases: vec![
+                PhaseSpec::new("start", Start, 1),
+                PhaseSpec::new("working sessions", Working, 17),
+                PhaseSpec::new("close", Close, 1),
+            ],
+        }
+    }
+
+    /// The total estimated length in weeks.
+    pub fn total_weeks(&self) -> u32 {
+        self.phases.iter().map(|phase| phase.weeks).sum()
+    }
+
+    /// The index of the phase called `name`.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.phases.iter().position(|phase| phase.name == name)
+    }
+
+    /// The index of the test phase, if the plan has one.
+    pub fn test_position(&self) -> Option<usize> {
+        self.phases.iter().position(|phase| phase.kind == PhaseKind::Test)
+    }
+
+    fn validate(&self, network_type: NetworkType) -> Result<(), PolicyProblem> {
+        if self.phases.is_empty() {
+            return Err(PolicyProblem::EmptyPhasePlan { network_type });
+        }
+        let mut names = BTreeSet::new();
+        for phase in &self.phases {
+            if phase.name.trim().is_empty() {
+                return Err(PolicyProblem::UnnamedPhase { network_type });
+            }
+            if !names.insert(phase.name.as_str()) {
+                return Err(PolicyProblem::DuplicatePhase { network_type, name: phase.name.clone() });
+            }
+        }
+        let tests = self.phases.iter().filter(|phase| phase.kind == PhaseKind::Test).count();
+        if tests > 1 {
+            return Err(PolicyProblem::SeveralTestPhases { network_type });
+        }
+        // TP-1: the test phase is the last phase before implementation.
+        if let Some(test) = self.test_position() {
+            let (before, after) = self.phases.split_at(test);
+            let implementation_before = before.iter().any(|phase| phase.kind == PhaseKind::Implementation);
+            let other_after = after[1..].iter().any(|phase| phase.kind != PhaseKind::Implementation);
+            if implementation_before || other_after {
+                return Err(PolicyProblem::TestNotLastBeforeImplementation { network_type });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The rules' numbers as data, with the NS3 defaults ([`Policy::ns3`], also `Default`).
+///
+/// An embedder changes them by deciding a `ChangePolicy` command, which appends a
+/// `PolicyChanged` event: a replay then judges each decision by the policy in force when it was
+/// made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// NW-4: at most this many innovation networks run at once (hard).
+    pub max_running_innovation_networks: u32,
+    /// NW-2: networks started a half-year (advisory).
+    pub starts_per_half_year: CountRange,
+    /// NW-3: learning networks started a half-year (advisory).
+    pub learning_per_half_year: CountRange,
+    /// NW-3: welfare networks started a half-year (advisory).
+    pub welfare_per_half_year: CountRange,
+    /// CO-2: co-drivers in a diploma cohort (advisory).
+    pub cohort_size: CountRange,
+    /// TH-2: whether prioritising a theme needs a recorded qualification in the round (hard).
+    pub require_qualification: bool,
+    /// TH-2: the criteria whose "not met" raises a warning when the theme is prioritised.
+    pub required_criteria: BTreeSet<Criterion>,
+    /// PR-3, PR-5: the learning network's phases.
+    pub learning_plan: PhasePlan,
+    /// PR-1, PR-5: the welfare network's phases.
+    pub welfare_plan: PhasePlan,
+    /// PR-2, PR-5: the innovation network's phases (the source gives no figures: as welfare).
+    pub innovation_plan: PhasePlan,
+}
+
+impl Policy {
+    /// The NS3 defaults: innovation limit 2, 4-5 starts a half-year of which 1 learning and
+    /// 3-4 welfare, cohorts of 12-15, qualification required and all seven criteria required,
+    /// and the default phase plans of PR-5.
+    pub fn ns3() -> Self {
+        Self {
+            max_running_innovation_networks: 2,
+            starts_per_half_year: CountRange::new(4, 5),
+            learning_per_half_year: CountRange::new(1, 1),
+            welfare_per_half_year: CountRange::new(3, 4),
+            cohort_size: CountRange::new(12, 15),
+            require_qualification: true,
+            required_criteria: Criterion::ALL.into_iter().collect(),
+            learning_plan: PhasePlan::ns3_learning(),
+            welfare_plan: PhasePlan::ns3_welfare(),
+            innovation_plan: PhasePlan::ns3_welfare(),
+        }
+    }
+
+    /// The phase plan for networks of `network_type`.
+    pub fn plan(&self, network_type: NetworkType) -> &PhasePlan {
+        match network_type {
+            NetworkType::Learning => &self.learning_plan,
+            NetworkType::Welfare => &self.welfare_plan,
+            NetworkType::Innovation => &self.innovation_plan,
+        }
+    }
+
+    /// Checks that the policy makes sense: ranges with `min <= max`, plans with unique phase
+    /// names and the test phase last before implementation (TP-1).
+    pub fn validate(&self) -> Result<(), PolicyProblem> {
+        let ranges = [
+            ("starts_per_half_year", self.starts_per_half_year),
+            ("learning_per_half_year", self.learning_per_half_year),
+            ("welfare_per_half_year", self.welfare_per_half_year),
+            ("cohort_size", self.cohort_size),
+        ];
+        for (field, range) in ranges {
+            if range.min > range.max {
+                return Err(PolicyProblem::EmptyRange { field });
+            }
+        }
+        for network_type in NetworkType::ALL {
+            self.plan(network_type).validate(network_type)?;
+        }
+        Ok(())
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self::ns3()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ns3_defaults_are_valid_and_match_the_text() {
+        let policy = Policy::ns3();
+        policy.validate().unwrap();
+        // PR-1: four intensive periods of about nine weeks in all.
+        let intensive: Vec<_> =
+            policy.welfare_plan.phases.iter().filter(|phase| phase.kind == PhaseKind::Intensive).collect();
+        assert_eq!(intensive.len(), 4);
+        assert_eq!(intensive.iter().map(|phase| phase.weeks).sum::<u32>(), 9);
+        // PR-3: a learning network takes about 4-5 months.
+        assert!((17..=22).contains(&policy.learning_plan.total_weeks()));
+    }
+
+    #[test]
+    fn invalid_policies_are_named() {
+        let mut policy = Policy::ns3();
+        policy.cohort_size = CountRange::new(15, 12);
+        assert_eq!(policy.validate(), Err(PolicyProblem::EmptyRange { field: "cohort_size" }));
+
+        let mut policy = Policy::ns3();
+        policy.welfare_plan.phases.swap(7, 8);
+        assert_eq!(
+            policy.validate(),
+            Err(PolicyProblem::TestNotLastBeforeImplementation { network_type: NetworkType::Welfare })
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! The rule ids of `NS3.md`, so errors and warnings can name the rule they apply.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::IdError;
+
+macro_rules! rules {
+    ($($variant:ident = $text:literal, $advisory:literal;)*) => {
+        /// A rule of NS3 by its id (`NW-4` is [`Rule::Nw4`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[allow(missing_docs)] // each variant is the rule id it spells; NS3.md is the doc
+        pub enum Rule {
+            $($variant,)*
+        }
+
+        impl Rule {
+            /// Every rule id the library knows.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The id as NS3.md writes it, e.g. `"NW-4"`.
+            pub const fn id(&self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $text,)*
+                }
+            }
+
+            /// Whether the rule is advisory: breaking it raises a warning that the decision
+            /// must acknowledge, rather than refusing the decision.
+            pub const fn is_advisory(&self) -> bool {
+                match self {
+                    $(Rule::$variant => $advisory,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    Org1 = "ORG-1", false;
+    Org3 = "ORG-3", false;
+    Th1 = "TH-1", false;
+    Th2 = "TH-2", true;
+    Th3 = "TH-3", false;
+    Th4 = "TH-4", false;
+    Nw2 = "NW-2", true;
+    Nw3 = "NW-3", true;
+    Nw4 = "NW-4", false;
+    Nw5 = "NW-5", false;
+    Nl1 = "NL-1", false;
+    Nl2 = "NL-2", false;
+    Nl3 = "NL-3", false;
+    Cd1 = "CD-1", false;
+    Cd2 = "CD-2", false;
+    Rl1 = "RL-1", false;
+    Rl2 = "RL-2", false;
+    Rl3 = "RL-3", false;
+    Rl4 = "RL-4", false;
+    Pr5 = "PR-5", false;
+    Tp1 = "TP-1", false;
+    Tp2 = "TP-2", false;
+    Co2 = "CO-2", true;
+    Co3 = "CO-3", false;
+    Sn1 = "SN-1", false;
+    Sn2 = "SN-2", false;
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for Rule {
+    type Err = IdError;
+
+    fn from_str(input: &str) -> Result<Self, IdError> {
+        let wanted = input.trim();
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|rule| rule.id().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| IdError::Malformed { kind: "rule", input: input.to_owned() })
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_id_round_trips() {
+        for rule in Rule::ALL {
+            assert_eq!(rule.id().parse::<Rule>().unwrap(), *rule);
+            let json = serde_json::to_string(rule).unwrap();
+            assert_eq!(serde_json::from_str::<Rule>(&json).unwrap(), *rule);
+        }
+        assert_eq!("nw-4".parse::<Rule>().unwrap(), Rule::Nw4);
+        assert!("NW-9".parse::<Rule>().is_err());
+    }
+
+    #[test]
+    fn advisory_rules_are_the_ones_ns3_calls_advisory() {
+        let advisory: Vec<_> = Rule::ALL.iter().filter(|r| r.is_advisory()).map(|r| r.id()).collect();
+        assert_eq!(advisory, ["TH-2", "NW-2", "NW-3", "CO-2"]);
+    }
+}

@@ -1,0 +1,241 @@
+//! The closed vocabularies of NS3: network types, origins, criteria, outcomes, roles.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The three network types (NW-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkType {
+    /// da. *læringsnetværk*: generates knowledge the organisation lacks.
+    Learning,
+    /// da. *velfærdsnetværk*: everyday innovation of citizen-near welfare.
+    Welfare,
+    /// da. *innovationsnetværk*: radical innovation from political visions.
+    Innovation,
+}
+
+impl NetworkType {
+    /// All three, in order.
+    pub const ALL: [NetworkType; 3] = [Self::Learning, Self::Welfare, Self::Innovation];
+}
+
+impl fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Learning => "learning",
+            Self::Welfare => "welfare",
+            Self::Innovation => "innovation",
+        })
+    }
+}
+
+/// Where the demand for a theme comes from (TH-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// From below: employees.
+    Below,
+    /// From outside: citizens, businesses, partners.
+    Outside,
+    /// From above: politicians, management.
+    Above,
+}
+
+/// The seven suitability criteria a theme is assessed on (TH-2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// 1. Better welfare for citizens, or better quality where municipality meets citizen.
+    CitizenWelfare,
+    /// 2. A real, present need wanted solved at top and bottom.
+    CurrentChallenge,
+    /// 3. Cannot be solved in one department; spans professions.
+    CrossCutting,
+    /// 4. Hard to define; the good solution is not known in advance.
+    Complexity,
+    /// 5. New learning.
+    NewLearning,
+    /// 6. Potential for new, better solutions, with some economic potential.
+    Innovation,
+    /// 7. Needs citizens, knowledge institutions, businesses, interest groups.
+    NewPerspectives,
+}
+
+impl Criterion {
+    /// All seven, in the order of the theme template.
+    pub const ALL: [Criterion; 7] = [
+        Self::CitizenWelfare,
+        Self::CurrentChallenge,
+        Self::CrossCutting,
+        Self::Complexity,
+        Self::NewLearning,
+        Self::Innovation,
+        Self::NewPerspectives,
+    ];
+}
+
+impl fmt::Display for Criterion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::CitizenWelfare => "citizen welfare",
+            Self::CurrentChallenge => "current challenge",
+            Self::CrossCutting => "cross-cutting",
+            Self::Complexity => "complexity",
+            Self::NewLearning => "new learning",
+            Self::Innovation => "innovation",
+            Self::NewPerspectives => "new perspectives",
+        })
+    }
+}
+
+/// One criterion's verdict and note, as the chief forum recorded it (TH-2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionAssessment {
+    /// Which criterion.
+    pub criterion: Criterion,
+    /// Whether the theme meets it.
+    pub met: bool,
+    /// Why, in the forum's words.
+    pub note: String,
+}
+
+/// How a network ended (TP-2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Implemented in the base organisation (welfare, innovation).
+    Implemented,
+    /// Handed on for scaling (welfare, innovation).
+    HandedOnForScaling,
+    /// Knowledge shared back into the units (learning).
+    KnowledgeShared,
+    /// Stopped; needs a reason.
+    Stopped,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Implemented => "implemented",
+            Self::HandedOnForScaling => "handed on for scaling",
+            Self::KnowledgeShared => "knowledge shared",
+            Self::Stopped => "stopped",
+        })
+    }
+}
+
+/// What kind of unit (ORG-1, ORG-4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// da. *direktørområde*.
+    DirectorArea,
+    /// da. *afdeling*, under a director area.
+    Department,
+    /// da. *Sekretariat for Netværksstrukturen* (SNS).
+    Secretariat,
+}
+
+/// A standing role of a person in the organisation. Network roles (leader, co-driver, reference
+/// leader) are not here: they come from the events of each network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonRole {
+    /// A member of the chief forum (da. *chefforum*, CF).
+    ChiefForum,
+    /// A director (da. *direktør*); directors sit in the chief forum.
+    Director,
+    /// Staff of the secretariat (SNS).
+    Secretariat,
+}
+
+/// The five teaching days of the diploma module (CO-3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeachingDay {
+    /// da. *velfærd på ny*.
+    WelfareAnew,
+    /// da. *værdiskabelse*.
+    ValueCreation,
+    /// da. *innovation*.
+    Innovation,
+    /// Facilitation and leadership in networks.
+    FacilitationAndLeadership,
+    /// The network and the base organisation.
+    NetworkAndBase,
+}
+
+impl TeachingDay {
+    /// All five, in teaching order.
+    pub const ALL: [TeachingDay; 5] = [
+        Self::WelfareAnew,
+        Self::ValueCreation,
+        Self::Innovation,
+        Self::FacilitationAndLeadership,
+        Self::NetworkAndBase,
+    ];
+}
+
+/// The ten competences of a network leader (NL-3, CD-3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Competence {
+    /// 1. Thinks others into the task.
+    ThinksOthersIn,
+    /// 2. Engages and motivates.
+    EngagesAndMotivates,
+    /// 3. Creates a safe space.
+    CreatesSafeSpace,
+    /// 4. Curiosity and wonder.
+    Curiosity,
+    /// 5. Courage to experiment.
+    CourageToExperiment,
+    /// 6. Sees the strategic agenda.
+    SeesStrategicAgenda,
+    /// 7. Renegotiates decisions yet ensures progress.
+    RenegotiatesYetProgresses,
+    /// 8. Communicates and builds support (digital platforms too).
+    CommunicatesAndBuildsSupport,
+    /// 9. Exploratory.
+    Exploratory,
+    /// 10. Develops own competences as facilitator and leader.
+    DevelopsOwnCompetences,
+}
+
+/// The staff functions networks may call on (SN-2, da. *hotspots for hjælp*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hotspot {
+    /// Communication.
+    Communication,
+    /// Design.
+    Design,
+    /// Legal.
+    Legal,
+    /// Finance.
+    Finance,
+    /// Analysis.
+    Analysis,
+}
+
+/// What a phase of a network is (PR-5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseKind {
+    /// The start, with the chief forum (learning networks).
+    Start,
+    /// An intensive period (welfare and innovation; counts towards the leader's load, PR-4).
+    Intensive,
+    /// A break between intensive periods.
+    Break,
+    /// Working sessions (learning networks).
+    Working,
+    /// The test phase (TP-1); entered with `BeginTestPhase`.
+    Test,
+    /// Implementation in the base organisation.
+    Implementation,
+    /// The close, with the chief forum (learning networks).
+    Close,
+}

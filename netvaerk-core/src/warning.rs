@@ -1,0 +1,115 @@
+//! Warnings from advisory rules, and how a decision acknowledges them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::{CohortId, RoundId, ThemeId};
+use crate::policy::CountRange;
+use crate::rule::Rule;
+use crate::vocabulary::{Criterion, NetworkType};
+
+/// What an advisory rule found. A decision that raises warnings is refused unless each warning's
+/// rule is acknowledged with a rationale; acknowledged warnings are written into the event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Warning {
+    /// TH-2: the theme does not meet a required criterion.
+    CriterionNotMet {
+        /// The theme.
+        theme: ThemeId,
+        /// The criterion assessed as not met.
+        criterion: Criterion,
+    },
+    /// NW-2: the number of networks started (or planned) in a half-year is outside the range.
+    StartsOutsideRange {
+        /// The half-year.
+        half_year: RoundId,
+        /// How many there would be.
+        count: u32,
+        /// The range the policy expects.
+        expected: CountRange,
+    },
+    /// NW-3: the number of networks of one type in a half-year is outside the usual mix.
+    TypeMixOutsideRange {
+        /// The half-year.
+        half_year: RoundId,
+        /// The type.
+        network_type: NetworkType,
+        /// How many there would be.
+        count: u32,
+        /// The range the policy expects.
+        expected: CountRange,
+    },
+    /// CO-2: a cohort's size is outside the range.
+    CohortSizeOutsideRange {
+        /// The cohort.
+        cohort: CohortId,
+        /// Its size.
+        size: u32,
+        /// The range the policy expects.
+        expected: CountRange,
+    },
+}
+
+impl Warning {
+    /// The advisory rule that raised the warning.
+    pub const fn rule(&self) -> Rule {
+        match self {
+            Self::CriterionNotMet { .. } => Rule::Th2,
+            Self::StartsOutsideRange { .. } => Rule::Nw2,
+            Self::TypeMixOutsideRange { .. } => Rule::Nw3,
+            Self::CohortSizeOutsideRange { .. } => Rule::Co2,
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::CriterionNotMet { theme, criterion } => {
+                write!(f, "theme {theme} does not meet the criterion \"{criterion}\" (TH-2)")
+            }
+            Self::StartsOutsideRange { half_year, count, expected } => write!(
+                f,
+                "{count} networks in {half_year}, where NS3 starts {}-{} a half-year (NW-2)",
+                expected.min, expected.max
+            ),
+            Self::TypeMixOutsideRange { half_year, network_type, count, expected } => write!(
+                f,
+                "{count} {network_type} networks in {half_year}, where NS3 usually has {}-{} (NW-3)",
+                expected.min, expected.max
+            ),
+            Self::CohortSizeOutsideRange { cohort, size, expected } => write!(
+                f,
+                "cohort {cohort} has {size} co-drivers, where NS3 trains {}-{} (CO-2)",
+                expected.min, expected.max
+            ),
+        }
+    }
+}
+
+/// A command's acknowledgement of the warnings of one advisory rule, with the rationale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    /// The advisory rule acknowledged (every warning it raises in this decision).
+    pub rule: Rule,
+    /// Why the decision goes ahead anyway. Must not be blank.
+    pub rationale: String,
+}
+
+impl Acknowledgement {
+    /// Acknowledges the warnings of `rule` with `rationale`.
+    pub fn new(rule: Rule, rationale: impl Into<String>) -> Self {
+        Self { rule, rationale: rationale.into() }
+    }
+}
+
+/// A warning that a decision overrode, as recorded in the event: the audit trail shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcknowledgedWarning {
+    /// What the advisory rule found.
+    pub warning: Warning,
+    /// Why the decision went ahead.
+    pub rationale: String,
+}

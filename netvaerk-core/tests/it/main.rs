@@ -1,0 +1,6 @@
+//! The core's integration tests: one binary, a module per concern.
+
+mod fixtures;
+mod properties;
+mod rules;
+mod support;

@@ -1,0 +1,385 @@
+//! Properties over random command sequences, valid and invalid: deciding never panics, the
+//! state reached never breaks a hard rule, folding the produced events from scratch gives the
+//! state `decide` saw, and every event survives JSON encoding.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Days;
+use netvaerk_core::codec::{decode, encode};
+use netvaerk_core::*;
+use proptest::prelude::*;
+
+use crate::support::*;
+
+/// Small pools, so random commands collide with existing things often. The last of each pool
+/// is never registered, to exercise unknown ids.
+fn pick_person(n: u8) -> PersonId {
+    let pool = [
+        secretary(),
+        chief(),
+        chief2(),
+        director(),
+        director2(),
+        veteran(0),
+        veteran(1),
+        veteran(2),
+        novice(0),
+        novice(1),
+        novice(2),
+        person(404),
+    ];
+    pool[usize::from(n) % pool.len()]
+}
+/// The generator reads the state: most picks are existing themes and networks, or the round
+/// that makes sense now; one in eight is a fresh or unknown id, to exercise refusals.
+struct Picker<'a> {
+    state: &'a State,
+}
+
+impl Picker<'_> {
+    fn fresh(&self) -> u128 {
+        10_000 + u128::from(self.state.version())
+    }
+    fn theme(&self, n: u8) -> ThemeId {
+        let known: Vec<ThemeId> = self.state.themes().map(|(id, _)| id).collect();
+        if n % 8 == 0 || known.is_empty() {
+            theme(self.fresh())
+        } else {
+            known[usize::from(n) % known.len()]
+        }
+    }
+    fn network(&self, n: u8) -> NetworkId {
+        let known: Vec<NetworkId> = self.state.networks().map(|(id, _)| id).collect();
+        if n % 8 == 0 || known.is_empty() {
+            network(self.fresh())
+        } else {
+            known[usize::from(n) % known.len()]
+        }
+    }
+    /// The open round, else the next one; sometimes any round.
+    fn round(&self, n: u8) -> RoundId {
+        if n % 8 == 0 {
+            return any_round(n);
+        }
+        let next = self.state.latest_round().map_or(round("2016H2"), |latest| latest.next());
+        self.state.open_round().unwrap_or(next)
+    }
+}
+
+fn any_round(n: u8) -> RoundId {
+    let mut round = round("2016H1");
+    for _ in 0..(n % 8) {
+        round = round.next();
+    }
+    round
+}
+/// Mostly the one cohort, sometimes another (formed or not).
+fn pick_cohort(n: u8) -> CohortId {
+    cohort(u128::from(n % 8 == 0))
+}
+fn pick_unit(n: u8) -> UnitId {
+    [area(), department(), department2(), secretariat_unit(), unit(404)][usize::from(n) % 5]
+}
+fn pick<T: Copy>(items: &[T], n: u8) -> T {
+    items[usize::from(n) % items.len()]
+}
+/// Mostly one of `good` (three times in four), sometimes anyone from the whole pool.
+fn mostly(good: &[PersonId], n: u8) -> PersonId {
+    if n % 4 == 0 {
+        pick_person(n / 4)
+    } else {
+        pick(good, n / 4)
+    }
+}
+fn chief_forum(n: u8) -> PersonId {
+    mostly(&[chief(), chief2(), director(), director2()], n)
+}
+fn pick_type(n: u8) -> NetworkType {
+    pick(&NetworkType::ALL, n)
+}
+fn text(n: u8) -> String {
+    if n % 5 == 0 {
+        " ".into()
+    } else {
+        format!("text {n}")
+    }
+}
+
+/// A command from four random bytes: the first chooses the action, the rest its arguments.
+fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
+    match selector % 33 {
+        1 if b % 3 == 0 => Action::CloseRound { round: picker.round(a) },
+        0 | 1 => Action::OpenRound { round: picker.round(a) },
+        2 | 3 => Action::ProposeTheme {
+            theme: theme(picker.fresh() + u128::from(a % 8 == 0)),
+            title: text(b),
+            challenge: text(c),
+            proposed_by: chief_forum(b),
+            departments: vec![if c % 4 == 0 { pick_unit(c / 4) } else { department() }],
+            origins: if c % 7 == 0 {
+                BTreeSet::new()
+            } else {
+                BTreeSet::from([pick(&[Origin::Below, Origin::Outside, Origin::Above], c)])
+            },
+        },
+        4 | 5 | 8 if c % 2 == 0 || selector % 33 != 8 => Action::QualifyTheme {
+            theme: picker.theme(a),
+            assessments: Criterion::ALL
+                .into_iter()
+                .map(|criterion| CriterionAssessment {
+                    criterion,
+                    met: (b ^ criterion as u8) % 4 != 0,
+                    note: text(c),
+                })
+                .take(if c % 9 == 0 { 6 } else { 7 })
+                .collect(),
+        },
+        6 | 7 => Action::PrioritiseTheme {
+            theme: picker.theme(a),
+            rank: u32::from(b % 6),
+            recommended_type: pick_type(c),
+        },
+        8 => Action::DeferTheme { theme: picker.theme(a), to_round: picker.round(b) },
+        9 if b % 3 == 0 => Action::RejectTheme { theme: picker.theme(a), reason: text(c) },
+        10 if b % 4 == 0 => Action::WithdrawTheme { theme: picker.theme(a), reason: text(c) },
+        9 | 10 => Action::PrioritiseTheme {
+            theme: picker.theme(a),
+            rank: u32::from(c % 9),
+            recommended_type: pick_type(b),
+        },
+        11 => Action::RefineTheme {
+            theme: picker.theme(a),
+            title: None,
+            challenge: Some(text(b)),
+            note: text(c),
+        },
+        12 | 13 => Action::AcceptReferenceRole { theme: picker.theme(a), person: chief_forum(b) },
+        14..=17 => Action::StartNetwork {
+            network: if a % 8 == 1 { picker.network(a) } else { network(picker.fresh()) },
+            theme: picker.theme(a),
+            network_type: pick_type(b),
+            leader: mostly(&[veteran(0), veteran(1), veteran(2), novice(0), novice(1)], c),
+            co_driver: if b % 3 == 0 {
+                None
+            } else {
+                Some(mostly(&[novice(0), novice(1), novice(2)], c.wrapping_add(b)))
+            },
+            reference_leader: chief_forum(b / 3),
+        },
+        18 => Action::EnterPhase {
+            network: picker.network(a),
+            phase: pick(
+                &[
+                    "intensive 1",
+                    "break 1",
+                    "intensive 3",
+                    "start",
+                    "working sessions",
+                    "test",
+                    "implementation",
+                    "close",
+                    "nowhere",
+                ],
+                b,
+            )
+            .into(),
+        },
+        19 => Action::BeginTestPhase {
+            network: picker.network(a),
+            funding: if b % 2 == 0 { None } else { Some(text(b)) },
+        },
+        20 => Action::CloseNetwork {
+            network: picker.network(a),
+            outcome: pick(
+                &[
+                    Outcome::Implemented,
+                    Outcome::HandedOnForScaling,
+                    Outcome::KnowledgeShared,
+                    Outcome::Stopped,
+                ],
+                b,
+            ),
+            reason: if c % 2 == 0 { None } else { Some(text(c)) },
+        },
+        21 => {
+            Action::ChangeReferenceLeader { network: picker.network(a), to: chief_forum(b), reason: text(c) }
+        }
+        22 => Action::AttachCoDriver { network: picker.network(a), person: pick_person(b) },
+        23 => Action::ChangeCoDriver { network: picker.network(a), to: pick_person(b), reason: text(c) },
+        24 => Action::AgreeMandateContract {
+            network: picker.network(a),
+            personnel_leader: pick_person(b),
+            secretariat: mostly(&[secretary()], c),
+            terms: text(c),
+        },
+        25 => Action::FormCohort {
+            cohort: pick_cohort(a),
+            members: if b % 4 == 0 {
+                (0..(c % 4)).map(|i| pick_person(c.wrapping_add(i))).collect()
+            } else {
+                BTreeSet::from([novice(0), novice(1), novice(2)])
+            },
+        },
+        26 | 27 => Action::RecordTeachingDay {
+            cohort: pick_cohort(a),
+            person: mostly(&[novice(0), novice(1), novice(2)], b),
+            day: pick(&TeachingDay::ALL, c),
+        },
+        28 => match c % 3 {
+            0 => Action::PassWrittenAssignment {
+                cohort: pick_cohort(a),
+                person: mostly(&[novice(0), novice(1), novice(2)], b),
+            },
+            1 => Action::PassOralExam {
+                cohort: pick_cohort(a),
+                person: mostly(&[novice(0), novice(1), novice(2)], b),
+            },
+            _ => Action::AwardDiploma {
+                cohort: pick_cohort(a),
+                person: mostly(&[novice(0), novice(1), novice(2)], b),
+            },
+        },
+        29 if a % 8 != 0 => Action::AssessCompetences {
+            person: pick_person(b),
+            scores: BTreeMap::from([(Competence::Curiosity, c % 6 + 1)]),
+        },
+        29 => Action::ChangePolicy {
+            policy: Policy {
+                max_running_innovation_networks: u32::from(a % 4),
+                starts_per_half_year: CountRange::new(u32::from(b % 6), u32::from(c % 7)),
+                ..Policy::ns3()
+            },
+        },
+        30 => match a % 3 {
+            0 => Action::StartRotation { person: pick_person(b), skills: text(c), until: date(2019, 1, 1) },
+            1 => Action::EndRotation { person: pick_person(b) },
+            _ => Action::RequestHelp {
+                network: picker.network(b),
+                hotspot: pick(&[Hotspot::Design, Hotspot::Legal], c),
+                note: text(c),
+            },
+        },
+        31 => Action::RegisterPriorExperience {
+            person: pick_person(a),
+            generation: b % 4,
+            networks_led: u32::from(c % 3),
+            networks_co_driven: u32::from(b % 2),
+        },
+        _ => Action::AssessCompetences {
+            person: pick_person(a),
+            scores: BTreeMap::from([(Competence::Exploratory, b % 7)]),
+        },
+    }
+}
+
+/// The hard rules a state must never break.
+fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: &Policy) {
+    for event in &decision.events {
+        if let Event::NetworkStarted { network_type, leader, .. } = event {
+            // NL-2: the leader of a non-learning network was qualified when it started.
+            if *network_type != NetworkType::Learning {
+                assert!(before.is_qualified(*leader), "NL-2 broken by {event:?}");
+            }
+            // NW-4: never more running innovation networks than the limit in force.
+            if *network_type == NetworkType::Innovation {
+                let max = before.policy_in_force(policy).max_running_innovation_networks;
+                assert!(after.running_networks(NetworkType::Innovation) <= max, "NW-4 broken by {event:?}");
+            }
+        }
+    }
+    for (id, network) in after.networks() {
+        // RL-1: every network has exactly one reference leader, distinct from leader and co-driver.
+        let reference_leader = network.reference_leader.unwrap_or_else(|| panic!("RL-1: {id} has none"));
+        assert_ne!(reference_leader, network.leader, "RL-1: {id}");
+        assert_ne!(Some(reference_leader), network.co_driver, "RL-1: {id}");
+        assert_ne!(Some(network.leader), network.co_driver, "CD-1: {id}");
+    }
+    for (rank, theme) in (0..8).flat_map(|n| after.round_ranking(any_round(n))) {
+        assert!(rank >= 1, "TH-3: rank 0 for {theme}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_histories_never_break_a_hard_rule(
+        steps in proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>(), any::<bool>()), 1..120)
+    ) {
+        let policy = Policy::ns3();
+        let mut history = base();
+        let mut state = State::from_events(&history);
+        let mut accepted = 0;
+        for (index, (selector, a, b, c, acknowledge)) in steps.into_iter().enumerate() {
+            let on = date(2016, 7, 1) + Days::new(u64::try_from(index).unwrap() * 9);
+            let mut command = Command::new(Metadata::new(pick_person(a % 5), on), action(&Picker { state: &state }, selector, a, b, c));
+            if acknowledge {
+                for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
+                    command = command.acknowledging(Acknowledgement::new(*rule, "random"));
+                }
+            }
+            match decide(&state, &command, &policy, now()) {
+                Ok(decision) => {
+                    accepted += 1;
+                    prop_assert!(!decision.events.is_empty());
+                    let after = decision.events.iter().fold(state.clone(), evolve);
+                    check_hard_rules(&state, &decision, &after, &policy);
+                    for event in &decision.events {
+                        let encoded = encode(event);
+                        let decoded = decode(encoded.type_name, encoded.schema_version, encoded.payload).unwrap();
+                        prop_assert_eq!(&decoded, event);
+                    }
+                    history.extend(decision.events);
+                    state = after;
+                }
+                Err(error) => {
+                    // Every refusal explains itself in words.
+                    prop_assert!(!error.to_string().is_empty());
+                }
+            }
+        }
+        // Folding the whole log from scratch gives the state decide saw, step by step.
+        prop_assert_eq!(State::from_events(&history), state);
+        prop_assert!(accepted <= history.len());
+    }
+}
+
+#[test]
+fn random_histories_reach_deep_states() {
+    // A guard for the property above: its pools and action mix do produce networks, phases and
+    // diplomas, so the invariants are exercised on real histories, not only on refusals.
+    let mut history = base();
+    let mut state = State::from_events(&history);
+    let policy = Policy::ns3();
+    let mut seed: u32 = 7;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) as u8
+    };
+    for index in 0..2000u64 {
+        let on = date(2016, 7, 1) + Days::new(index / 8);
+        let (selector, a, b, c) = (next(), next(), next(), next());
+        let mut command = Command::new(
+            Metadata::new(secretary(), on),
+            action(&Picker { state: &state }, selector, a, b, c),
+        );
+        for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
+            command = command.acknowledging(Acknowledgement::new(*rule, "random"));
+        }
+        if let Ok(decision) = decide(&state, &command, &policy, now()) {
+            state = decision.events.iter().fold(state, evolve);
+            history.extend(decision.events);
+        }
+    }
+    let count = |name: &str| history.iter().filter(|event| event.type_name() == name).count();
+    let mut counts = std::collections::BTreeMap::new();
+    for event in &history {
+        *counts.entry(event.type_name()).or_insert(0) += 1;
+    }
+    assert!(count("NetworkStarted") >= 3, "{counts:?}");
+    assert!(count("PhaseEntered") >= 1, "{counts:?}");
+    assert!(count("NetworkClosed") >= 1, "{counts:?}");
+    assert!(count("ThemePrioritised") >= 3);
+    assert!(count("TeachingDayAttended") >= 3, "{counts:?}");
+    assert!(count("DiplomaAwarded") >= 1, "{counts:?}");
+}

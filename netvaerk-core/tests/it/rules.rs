@@ -1,0 +1,1101 @@
+//! One test (at least) per NS3 rule the core enforces, named after the rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use netvaerk_core::*;
+
+use crate::support::*;
+
+// ORG ------------------------------------------------------------------------------------------
+
+#[test]
+fn org1_department_must_sit_under_a_director_area() {
+    let given = base();
+    let loose = unit(50);
+    check(
+        &given,
+        when(Action::RegisterUnit { unit: loose, kind: UnitKind::Department, parent: None }),
+        Err(DomainError::DepartmentOutsideDirectorArea { unit: loose }),
+    );
+    check(
+        &given,
+        when(Action::RegisterUnit { unit: loose, kind: UnitKind::Department, parent: Some(department()) }),
+        Err(DomainError::DepartmentOutsideDirectorArea { unit: loose }),
+    );
+    check(
+        &given,
+        when(Action::RegisterUnit { unit: loose, kind: UnitKind::DirectorArea, parent: Some(area()) }),
+        Err(DomainError::DirectorAreaUnderUnit { unit: loose }),
+    );
+    check(
+        &given,
+        when(Action::RegisterUnit { unit: loose, kind: UnitKind::Department, parent: Some(area()) }),
+        Ok(vec![Event::UnitRegistered { unit: loose, kind: UnitKind::Department, parent: Some(area()) }]),
+    );
+}
+
+#[test]
+fn org_units_and_persons_are_registered_once_and_by_a_registered_actor() {
+    let given = base();
+    check(
+        &given,
+        when(Action::RegisterUnit { unit: area(), kind: UnitKind::DirectorArea, parent: None }),
+        Err(DomainError::UnitExists(area())),
+    );
+    check(
+        &given,
+        when(Action::RegisterPerson { person: chief(), unit: None, roles: BTreeSet::new() }),
+        Err(DomainError::PersonExists(chief())),
+    );
+    let mut stranger = when(Action::OpenRound { round: round("2017H1") });
+    stranger.metadata.actor = person(999);
+    assert_eq!(refused(&given, stranger), DomainError::UnknownActor(person(999)));
+}
+
+#[test]
+fn org_an_empty_organisation_is_bootstrapped_by_its_first_person() {
+    let founder = person(77);
+    let mut history = Vec::new();
+    let as_founder = |action| Command::new(Metadata::new(founder, date(2014, 1, 6)), action);
+    run(
+        &mut history,
+        as_founder(Action::RegisterUnit { unit: area(), kind: UnitKind::DirectorArea, parent: None }),
+    );
+    run(
+        &mut history,
+        as_founder(Action::RegisterPerson { person: founder, unit: Some(area()), roles: BTreeSet::new() }),
+    );
+    // Once someone is registered, strangers are not let in.
+    let mut stranger =
+        as_founder(Action::RegisterPerson { person: person(78), unit: None, roles: BTreeSet::new() });
+    stranger.metadata.actor = person(78);
+    assert_eq!(refused(&history, stranger), DomainError::UnknownActor(person(78)));
+}
+
+#[test]
+fn decisions_dated_after_now_are_refused() {
+    let given = base();
+    let command = on(date(2030, 1, 1), Action::OpenRound { round: round("2017H1") });
+    assert!(matches!(refused(&given, command), DomainError::OccursInFuture { .. }));
+}
+
+// TH -------------------------------------------------------------------------------------------
+
+#[test]
+fn th1_a_theme_needs_an_origin() {
+    let given = base();
+    let Action::ProposeTheme { title, challenge, proposed_by, departments, .. } = propose(theme(1)) else {
+        unreachable!()
+    };
+    let without_origin = Action::ProposeTheme {
+        theme: theme(1),
+        title,
+        challenge,
+        proposed_by,
+        departments,
+        origins: BTreeSet::new(),
+    };
+    let error = refused(&given, when(without_origin));
+    assert_eq!(error, DomainError::MissingOrigin);
+    assert_eq!(error.rule(), Some(Rule::Th1));
+    assert!(error.to_string().contains("(TH-1)"), "{error}");
+}
+
+#[test]
+fn th1_the_template_needs_title_challenge_department_and_a_chief_forum_proposer() {
+    let given = base();
+    let with = |change: &dyn Fn(&mut Action)| {
+        let mut action = propose(theme(1));
+        change(&mut action);
+        refused(&given, when(action))
+    };
+    let blank_title = with(&|action| {
+        if let Action::ProposeTheme { title, .. } = action {
+            *title = "  ".into();
+        }
+    });
+    assert_eq!(blank_title, DomainError::BlankField { field: "title", rule: Rule::Th1 });
+    let no_department = with(&|action| {
+        if let Action::ProposeTheme { departments, .. } = action {
+            departments.clear();
+        }
+    });
+    assert_eq!(no_department, DomainError::NoDepartment);
+    let area_as_department = with(&|action| {
+        if let Action::ProposeTheme { departments, .. } = action {
+            *departments = vec![area()];
+        }
+    });
+    assert_eq!(area_as_department, DomainError::NotADepartment(area()));
+    let novice_proposer = with(&|action| {
+        if let Action::ProposeTheme { proposed_by, .. } = action {
+            *proposed_by = novice(0);
+        }
+    });
+    assert_eq!(novice_proposer, DomainError::ProposerNotChiefForum(novice(0)));
+}
+
+#[test]
+fn th2_an_assessment_covers_all_seven_criteria_once() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    let mut six = all_met();
+    six.pop();
+    assert_eq!(
+        refused(&given, when(Action::QualifyTheme { theme: theme(1), assessments: six })),
+        DomainError::AssessmentIncomplete { missing: vec![Criterion::NewPerspectives] }
+    );
+    let mut twice = all_met();
+    twice[6].criterion = Criterion::CitizenWelfare;
+    assert_eq!(
+        refused(&given, when(Action::QualifyTheme { theme: theme(1), assessments: twice })),
+        DomainError::CriterionAssessedTwice(Criterion::CitizenWelfare)
+    );
+}
+
+#[test]
+fn th2_prioritising_needs_a_qualification_in_the_round() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    let prioritise =
+        Action::PrioritiseTheme { theme: theme(1), rank: 1, recommended_type: NetworkType::Welfare };
+    assert_eq!(
+        refused(&given, when(prioritise.clone())),
+        DomainError::NotQualified { theme: theme(1), round: round("2016H2") }
+    );
+    // A qualification from an earlier round does not count.
+    run(&mut given, when(Action::QualifyTheme { theme: theme(1), assessments: all_met() }));
+    run_acknowledged(&mut given, when(Action::CloseRound { round: round("2016H2") }));
+    run(&mut given, when(Action::OpenRound { round: round("2017H1") }));
+    assert_eq!(
+        refused(&given, when(prioritise)),
+        DomainError::NotQualified { theme: theme(1), round: round("2017H1") }
+    );
+}
+
+#[test]
+fn th2_an_unmet_criterion_is_a_warning_that_must_be_acknowledged() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    let mut assessments = all_met();
+    assessments[5].met = false; // innovation
+    run(&mut given, when(Action::QualifyTheme { theme: theme(1), assessments }));
+    let prioritise =
+        Action::PrioritiseTheme { theme: theme(1), rank: 1, recommended_type: NetworkType::Learning };
+    let warning = Warning::CriterionNotMet { theme: theme(1), criterion: Criterion::Innovation };
+    assert_eq!(
+        refused(&given, when(prioritise.clone())),
+        DomainError::UnacknowledgedWarnings { warnings: vec![warning.clone()] }
+    );
+    // A blank rationale is no acknowledgement.
+    let blank = when(prioritise.clone()).acknowledging(Acknowledgement::new(Rule::Th2, " "));
+    assert!(matches!(refused(&given, blank), DomainError::UnacknowledgedWarnings { .. }));
+    // Acknowledging another rule is no acknowledgement either.
+    let other = when(prioritise.clone()).acknowledging(Acknowledgement::new(Rule::Nw2, "why not"));
+    assert!(matches!(refused(&given, other), DomainError::UnacknowledgedWarnings { .. }));
+
+    let rationale = "A learning network; innovation is not its aim";
+    let acknowledged = when(prioritise).acknowledging(Acknowledgement::new(Rule::Th2, rationale));
+    check(
+        &given,
+        acknowledged,
+        Ok(vec![Event::ThemePrioritised {
+            theme: theme(1),
+            round: round("2016H2"),
+            rank: 1,
+            recommended_type: NetworkType::Learning,
+            acknowledged: vec![AcknowledgedWarning { warning, rationale: rationale.into() }],
+        }]),
+    );
+}
+
+#[test]
+fn th2_policy_may_drop_a_criterion_from_the_required_set() {
+    let mut given = base();
+    let mut policy = Policy::ns3();
+    policy.required_criteria.remove(&Criterion::Innovation);
+    run(&mut given, when(Action::ChangePolicy { policy }));
+    run(&mut given, when(propose(theme(1))));
+    let mut assessments = all_met();
+    assessments[5].met = false;
+    run(&mut given, when(Action::QualifyTheme { theme: theme(1), assessments }));
+    let decision = run(
+        &mut given,
+        when(Action::PrioritiseTheme { theme: theme(1), rank: 1, recommended_type: NetworkType::Learning }),
+    );
+    assert!(decision.acknowledged.is_empty());
+}
+
+#[test]
+fn th3_one_round_at_a_time_moving_forward() {
+    let mut given = base();
+    assert_eq!(
+        refused(&given, when(Action::OpenRound { round: round("2017H1") })),
+        DomainError::RoundAlreadyOpen { open: round("2016H2") }
+    );
+    assert_eq!(
+        refused(&given, when(Action::CloseRound { round: round("2017H1") })),
+        DomainError::RoundNotOpen { round: round("2017H1") }
+    );
+    run_acknowledged(&mut given, when(Action::CloseRound { round: round("2016H2") }));
+    assert_eq!(
+        refused(&given, when(Action::OpenRound { round: round("2016H1") })),
+        DomainError::RoundNotLater { round: round("2016H1"), latest: round("2016H2") }
+    );
+    run(&mut given, when(propose(theme(1))));
+    assert_eq!(
+        refused(&given, when(Action::QualifyTheme { theme: theme(1), assessments: all_met() })),
+        DomainError::NoOpenRound
+    );
+}
+
+#[test]
+fn th3_ranks_are_unique_in_a_round() {
+    let mut given = base();
+    prioritised(&mut given, 1, NetworkType::Welfare);
+    run(&mut given, when(propose(theme(2))));
+    run(&mut given, when(Action::QualifyTheme { theme: theme(2), assessments: all_met() }));
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::PrioritiseTheme {
+                theme: theme(2),
+                rank: 1,
+                recommended_type: NetworkType::Welfare
+            })
+        ),
+        DomainError::RankTaken { round: round("2016H2"), rank: 1, holder: theme(1) }
+    );
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::PrioritiseTheme {
+                theme: theme(2),
+                rank: 0,
+                recommended_type: NetworkType::Welfare
+            })
+        ),
+        DomainError::RankZero
+    );
+}
+
+#[test]
+fn th3_a_rejected_theme_cannot_be_prioritised() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    run(&mut given, when(Action::RejectTheme { theme: theme(1), reason: "Solved in one department".into() }));
+    let error = refused(
+        &given,
+        when(Action::PrioritiseTheme { theme: theme(1), rank: 1, recommended_type: NetworkType::Welfare }),
+    );
+    assert_eq!(
+        error,
+        DomainError::ThemeNotAvailable {
+            theme: theme(1),
+            status: ThemeStatus::Rejected,
+            action: "prioritised",
+            rule: Rule::Th3
+        }
+    );
+    assert!(error.to_string().contains("is rejected, so it cannot be prioritised (TH-3)"), "{error}");
+}
+
+#[test]
+fn th3_deferral_goes_to_a_later_round_and_rejection_needs_a_reason() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    assert_eq!(
+        refused(&given, when(Action::DeferTheme { theme: theme(1), to_round: round("2016H2") })),
+        DomainError::DeferTargetNotLater { round: round("2016H2"), to: round("2016H2") }
+    );
+    assert_eq!(
+        refused(&given, when(Action::RejectTheme { theme: theme(1), reason: String::new() })),
+        DomainError::BlankField { field: "reason for rejecting", rule: Rule::Th3 }
+    );
+    check(
+        &given,
+        when(Action::DeferTheme { theme: theme(1), to_round: round("2017H1") }),
+        Ok(vec![Event::ThemeDeferred { theme: theme(1), round: round("2016H2"), to_round: round("2017H1") }]),
+    );
+}
+
+#[test]
+fn th3_a_theme_in_a_network_cannot_be_withdrawn() {
+    let mut given = base();
+    started(&mut given, 1, NetworkType::Learning, novice(0));
+    assert!(matches!(
+        refused(&given, when(Action::WithdrawTheme { theme: theme(1), reason: "no longer".into() })),
+        DomainError::ThemeNotAvailable { status: ThemeStatus::InNetwork, rule: Rule::Th3, .. }
+    ));
+}
+
+#[test]
+fn th4_refinements_are_events_while_the_theme_lives() {
+    let mut given = base();
+    started(&mut given, 1, NetworkType::Learning, novice(0));
+    check(
+        &given,
+        when(Action::RefineTheme {
+            theme: theme(1),
+            title: None,
+            challenge: Some(" Sharing economy among citizens ".into()),
+            note: "Narrowed after the first working session".into(),
+        }),
+        Ok(vec![Event::ThemeRefined {
+            theme: theme(1),
+            title: None,
+            challenge: Some("Sharing economy among citizens".into()),
+            note: "Narrowed after the first working session".into(),
+        }]),
+    );
+    let mut rejected = base();
+    run(&mut rejected, when(propose(theme(2))));
+    run(&mut rejected, when(Action::RejectTheme { theme: theme(2), reason: "Out of scope".into() }));
+    let refine = Action::RefineTheme { theme: theme(2), title: None, challenge: None, note: "x".into() };
+    assert_eq!(refused(&rejected, when(refine)).rule(), Some(Rule::Th4));
+}
+
+// NW -------------------------------------------------------------------------------------------
+
+#[test]
+fn nw4_third_innovation_network_is_refused() {
+    let mut given = base();
+    started(&mut given, 1, NetworkType::Innovation, veteran(0));
+    started(&mut given, 2, NetworkType::Innovation, veteran(1));
+    let third = prioritised(&mut given, 3, NetworkType::Innovation);
+    let start = Action::StartNetwork {
+        network: network(3),
+        theme: third,
+        network_type: NetworkType::Innovation,
+        leader: veteran(2),
+        co_driver: None,
+        reference_leader: director(),
+    };
+    let error = refused(&given, when(start.clone()));
+    assert_eq!(error, DomainError::InnovationLimitReached { running: 2, max: 2 });
+    assert_eq!(error.to_string(), "at most 2 innovation networks may run at once, and 2 already run (NW-4)");
+
+    // Once one of them closes, the third may start.
+    run(
+        &mut given,
+        when(Action::CloseNetwork {
+            network: network(1),
+            outcome: Outcome::Stopped,
+            reason: Some("No test capital".into()),
+        }),
+    );
+    run_acknowledged(&mut given, when(start));
+}
+
+#[test]
+fn nw4_the_limit_is_policy() {
+    let mut given = base();
+    let mut policy = Policy::ns3();
+    policy.max_running_innovation_networks = 1;
+    run(&mut given, when(Action::ChangePolicy { policy }));
+    started(&mut given, 1, NetworkType::Innovation, veteran(0));
+    let second = prioritised(&mut given, 2, NetworkType::Innovation);
+    let start = Action::StartNetwork {
+        network: network(2),
+        theme: second,
+        network_type: NetworkType::Innovation,
+        leader: veteran(1),
+        co_driver: None,
+        reference_leader: director(),
+    };
+    assert_eq!(refused(&given, when(start)), DomainError::InnovationLimitReached { running: 1, max: 1 });
+}
+
+#[test]
+fn nw5_a_network_starts_from_a_prioritised_theme() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    let start = Action::StartNetwork {
+        network: network(1),
+        theme: theme(1),
+        network_type: NetworkType::Learning,
+        leader: novice(0),
+        co_driver: None,
+        reference_leader: chief(),
+    };
+    assert!(matches!(
+        refused(&given, when(start)),
+        DomainError::ThemeNotAvailable { status: ThemeStatus::Proposed, rule: Rule::Nw5, .. }
+    ));
+}
+
+#[test]
+fn nw5_a_started_network_gets_its_plan_reference_leader_and_co_driver() {
+    let mut given = base();
+    let id = prioritised(&mut given, 1, NetworkType::Welfare);
+    let plan = PhasePlan::ns3_welfare();
+    let start = Action::StartNetwork {
+        network: network(1),
+        theme: id,
+        network_type: NetworkType::Welfare,
+        leader: veteran(0),
+        co_driver: Some(novice(0)),
+        reference_leader: chief(),
+    };
+    let started_on = date(2016, 9, 1);
+    check(
+        &given,
+        when(start),
+        Ok(vec![
+            Event::NetworkStarted {
+                network: network(1),
+                theme: id,
+                network_type: NetworkType::Welfare,
+                leader: veteran(0),
+                started_on,
+                expected_end: started_on + chrono::Days::new(u64::from(plan.total_weeks()) * 7),
+                phase_plan: plan,
+                acknowledged: vec![],
+            },
+            Event::ReferenceLeaderAssigned { network: network(1), person: chief() },
+            Event::CoDriverAttached { network: network(1), person: novice(0) },
+        ]),
+    );
+}
+
+#[test]
+fn nw2_a_sixth_start_in_a_half_year_is_a_warning() {
+    let mut given = base();
+    // One learning and four welfare, the most NS3 plans for.
+    started(&mut given, 1, NetworkType::Learning, novice(0));
+    for n in 2..=5 {
+        started(&mut given, n, NetworkType::Welfare, veteran(0));
+    }
+    let sixth = prioritised(&mut given, 6, NetworkType::Innovation);
+    let start = Action::StartNetwork {
+        network: network(6),
+        theme: sixth,
+        network_type: NetworkType::Innovation,
+        leader: veteran(1),
+        co_driver: None,
+        reference_leader: director(),
+    };
+    let expected =
+        Warning::StartsOutsideRange { half_year: round("2016H2"), count: 6, expected: CountRange::new(4, 5) };
+    assert_eq!(
+        refused(&given, when(start.clone())),
+        DomainError::UnacknowledgedWarnings { warnings: vec![expected.clone()] }
+    );
+    let decision = run(
+        &mut given,
+        when(start).acknowledging(Acknowledgement::new(Rule::Nw2, "The council asked for urban farming now")),
+    );
+    let Event::NetworkStarted { acknowledged, .. } = &decision.events[0] else { panic!("not a start") };
+    assert_eq!(acknowledged[0].warning, expected);
+    assert_eq!(decision.acknowledged, *acknowledged);
+}
+
+#[test]
+fn nw2_nw3_a_round_prioritising_too_few_or_the_wrong_mix_warns_at_closing() {
+    let mut given = base();
+    prioritised(&mut given, 1, NetworkType::Welfare);
+    let close = Action::CloseRound { round: round("2016H2") };
+    let DomainError::UnacknowledgedWarnings { warnings } = refused(&given, when(close.clone())) else {
+        panic!("expected warnings")
+    };
+    let rules: Vec<Rule> = warnings.iter().map(Warning::rule).collect();
+    assert_eq!(rules, [Rule::Nw2, Rule::Nw3, Rule::Nw3]);
+    let only_nw2 = when(close.clone()).acknowledging(Acknowledgement::new(Rule::Nw2, "a thin half-year"));
+    assert!(
+        matches!(refused(&given, only_nw2), DomainError::UnacknowledgedWarnings { warnings } if warnings.len() == 2)
+    );
+    let both = when(close)
+        .acknowledging(Acknowledgement::new(Rule::Nw2, "a thin half-year"))
+        .acknowledging(Acknowledgement::new(Rule::Nw3, "no learning theme this time"));
+    let decision = run(&mut given, both);
+    assert_eq!(decision.acknowledged.len(), 3);
+}
+
+#[test]
+fn nw3_a_second_learning_network_in_a_half_year_is_a_warning() {
+    let mut given = base();
+    started(&mut given, 1, NetworkType::Learning, novice(0));
+    let second = prioritised(&mut given, 2, NetworkType::Learning);
+    let start = Action::StartNetwork {
+        network: network(2),
+        theme: second,
+        network_type: NetworkType::Learning,
+        leader: novice(1),
+        co_driver: None,
+        reference_leader: chief(),
+    };
+    assert_eq!(
+        refused(&given, when(start)),
+        DomainError::UnacknowledgedWarnings {
+            warnings: vec![Warning::TypeMixOutsideRange {
+                half_year: round("2016H2"),
+                network_type: NetworkType::Learning,
+                count: 2,
+                expected: CountRange::new(1, 1),
+            }]
+        }
+    );
+}
+
+// NL, CD, RL -----------------------------------------------------------------------------------
+
+#[test]
+fn nl2_untried_leader_may_lead_learning_only() {
+    let mut given = base();
+    let welfare = prioritised(&mut given, 1, NetworkType::Welfare);
+    let start = |network_type| Action::StartNetwork {
+        network: network(1),
+        theme: welfare,
+        network_type,
+        leader: novice(0),
+        co_driver: None,
+        reference_leader: chief(),
+    };
+    let error = refused(&given, when(start(NetworkType::Welfare)));
+    assert_eq!(
+        error,
+        DomainError::LeaderNotQualified { person: novice(0), network_type: NetworkType::Welfare }
+    );
+    assert_eq!(error.rule(), Some(Rule::Nl2));
+    run(&mut given, when(start(NetworkType::Learning)));
+}
+
+#[test]
+fn nl1_diploma_alone_does_not_qualify_without_a_network_driven() {
+    let mut given = base();
+    diploma(&mut given, novice(0));
+    let state = State::from_events(&given);
+    assert!(!state.is_qualified(novice(0)), "a diploma without co-driving is not enough (NL-1)");
+    // After co-driving a network, the diploma holder is qualified.
+    let id = started(&mut given, 1, NetworkType::Learning, novice(1));
+    run(&mut given, when(Action::AttachCoDriver { network: id, person: novice(0) }));
+    assert!(State::from_events(&given).is_qualified(novice(0)));
+}
+
+#[test]
+fn nl1_co_driving_alone_does_not_qualify_without_the_diploma() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Learning, novice(1));
+    run(&mut given, when(Action::AttachCoDriver { network: id, person: novice(0) }));
+    assert!(!State::from_events(&given).is_qualified(novice(0)));
+}
+
+#[test]
+fn nl1_prior_experience_is_for_generations_one_and_two_once() {
+    let given = base();
+    let register = |generation, led| Action::RegisterPriorExperience {
+        person: novice(0),
+        generation,
+        networks_led: led,
+        networks_co_driven: 0,
+    };
+    assert_eq!(refused(&given, when(register(3, 1))), DomainError::InvalidGeneration { generation: 3 });
+    assert_eq!(refused(&given, when(register(2, 0))), DomainError::NoPriorNetworks);
+    let again = Action::RegisterPriorExperience {
+        person: veteran(0),
+        generation: 1,
+        networks_led: 1,
+        networks_co_driven: 0,
+    };
+    assert_eq!(refused(&given, when(again)), DomainError::PriorExperienceExists(veteran(0)));
+    let mut history = given;
+    run(&mut history, when(register(2, 1)));
+    assert!(State::from_events(&history).is_qualified(novice(0)));
+}
+
+#[test]
+fn nl3_competence_scores_run_from_one_to_five() {
+    let given = base();
+    let assess = |score| Action::AssessCompetences {
+        person: novice(0),
+        scores: BTreeMap::from([(Competence::CourageToExperiment, score)]),
+    };
+    assert_eq!(refused(&given, when(assess(6))), DomainError::InvalidScore { score: 6 });
+    assert_eq!(refused(&given, when(assess(0))), DomainError::InvalidScore { score: 0 });
+    let empty = Action::AssessCompetences { person: novice(0), scores: BTreeMap::new() };
+    assert_eq!(refused(&given, when(empty)), DomainError::EmptyCompetenceAssessment);
+    check(
+        &given,
+        when(assess(4)),
+        Ok(vec![Event::CompetencesAssessed {
+            person: novice(0),
+            scores: BTreeMap::from([(Competence::CourageToExperiment, 4)]),
+        }]),
+    );
+}
+
+#[test]
+fn cd1_one_co_driver_at_a_time() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    run(&mut given, when(Action::AttachCoDriver { network: id, person: novice(0) }));
+    assert_eq!(
+        refused(&given, when(Action::AttachCoDriver { network: id, person: novice(1) })),
+        DomainError::CoDriverAlreadyAttached { network: id, co_driver: novice(0) }
+    );
+}
+
+#[test]
+fn cd2_changing_the_co_driver_needs_a_reason() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    assert_eq!(
+        refused(&given, when(Action::ChangeCoDriver { network: id, to: novice(1), reason: "x".into() })),
+        DomainError::NoCoDriver(id)
+    );
+    run(&mut given, when(Action::AttachCoDriver { network: id, person: novice(0) }));
+    assert_eq!(
+        refused(&given, when(Action::ChangeCoDriver { network: id, to: novice(1), reason: " ".into() })),
+        DomainError::BlankField { field: "reason for the change", rule: Rule::Cd2 }
+    );
+    check(
+        &given,
+        when(Action::ChangeCoDriver { network: id, to: novice(1), reason: "Parental leave".into() }),
+        Ok(vec![Event::CoDriverChanged {
+            network: id,
+            from: novice(0),
+            to: novice(1),
+            reason: "Parental leave".into(),
+        }]),
+    );
+}
+
+#[test]
+fn rl1_one_reference_leader_per_network_and_roles_are_distinct() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    assert_eq!(
+        refused(&given, when(Action::ChangeReferenceLeader { network: id, to: chief(), reason: "x".into() })),
+        DomainError::AlreadyHoldsRole {
+            person: chief(),
+            network: id,
+            role: NetworkRole::ReferenceLeader,
+            rule: Rule::Rl1
+        }
+    );
+    assert_eq!(
+        refused(&given, when(Action::AttachCoDriver { network: id, person: chief() })),
+        DomainError::RolesNotDistinct {
+            person: chief(),
+            held: NetworkRole::ReferenceLeader,
+            asked: NetworkRole::CoDriver
+        }
+    );
+    let state = State::from_events(&given);
+    assert_eq!(state.network(id).unwrap().reference_leader, Some(chief()));
+}
+
+#[test]
+fn rl2_a_reference_leader_opts_in_on_the_theme() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    run(&mut given, when(Action::QualifyTheme { theme: theme(1), assessments: all_met() }));
+    run(
+        &mut given,
+        when(Action::PrioritiseTheme { theme: theme(1), rank: 1, recommended_type: NetworkType::Welfare }),
+    );
+    let start = Action::StartNetwork {
+        network: network(1),
+        theme: theme(1),
+        network_type: NetworkType::Welfare,
+        leader: veteran(0),
+        co_driver: None,
+        reference_leader: chief(),
+    };
+    assert_eq!(
+        refused(&given, when(start.clone())),
+        DomainError::ReferenceLeaderNotAccepted { person: chief(), theme: theme(1) }
+    );
+    run(&mut given, when(Action::AcceptReferenceRole { theme: theme(1), person: chief() }));
+    assert_eq!(
+        refused(&given, when(Action::AcceptReferenceRole { theme: theme(1), person: chief() })),
+        DomainError::ReferenceAlreadyAccepted { person: chief(), theme: theme(1) }
+    );
+    run(&mut given, when(start));
+}
+
+#[test]
+fn rl3_reference_leaders_come_from_the_chief_forum_and_directors_for_innovation() {
+    let mut given = base();
+    let welfare = prioritised(&mut given, 1, NetworkType::Welfare);
+    run(&mut given, when(Action::AcceptReferenceRole { theme: welfare, person: novice(1) }));
+    let start = |theme, network_type, reference_leader| Action::StartNetwork {
+        network: network(1),
+        theme,
+        network_type,
+        leader: veteran(0),
+        co_driver: None,
+        reference_leader,
+    };
+    assert_eq!(
+        refused(&given, when(start(welfare, NetworkType::Welfare, novice(1)))),
+        DomainError::ReferenceLeaderNotChiefForum(novice(1))
+    );
+    assert_eq!(
+        refused(&given, when(start(welfare, NetworkType::Innovation, chief()))),
+        DomainError::ReferenceLeaderNotDirector(chief())
+    );
+    run(&mut given, when(start(welfare, NetworkType::Innovation, director())));
+}
+
+#[test]
+fn rl4_the_mandate_contract_binds_the_secretariat() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let agree = |secretariat| Action::AgreeMandateContract {
+        network: id,
+        personnel_leader: chief2(),
+        secretariat,
+        terms: "Content with the leader, base work with the personnel leader".into(),
+    };
+    assert_eq!(refused(&given, when(agree(novice(0)))), DomainError::NotSecretariat(novice(0)));
+    check(
+        &given,
+        when(agree(secretary())),
+        Ok(vec![Event::MandateContractAgreed {
+            network: id,
+            leader: veteran(0),
+            reference_leader: chief(),
+            personnel_leader: chief2(),
+            secretariat: secretary(),
+            terms: "Content with the leader, base work with the personnel leader".into(),
+        }]),
+    );
+}
+
+// PR, TP ---------------------------------------------------------------------------------------
+
+#[test]
+fn pr5_phases_follow_the_plan_forward() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    assert_eq!(
+        refused(&given, when(Action::EnterPhase { network: id, phase: "intensive 9".into() })),
+        DomainError::UnknownPhase { network: id, phase: "intensive 9".into() }
+    );
+    run(&mut given, when(Action::EnterPhase { network: id, phase: "intensive 2".into() }));
+    assert_eq!(
+        refused(&given, when(Action::EnterPhase { network: id, phase: "intensive 1".into() })),
+        DomainError::PhaseOutOfOrder { network: id, phase: "intensive 1".into() }
+    );
+    check(
+        &given,
+        when(Action::EnterPhase { network: id, phase: "break 2".into() }),
+        Ok(vec![Event::PhaseEntered { network: id, phase: "break 2".into(), kind: PhaseKind::Break }]),
+    );
+}
+
+#[test]
+fn tp1_the_test_phase_is_begun_with_its_own_command_and_never_by_a_learning_network() {
+    let mut given = base();
+    let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let learning = started(&mut given, 2, NetworkType::Learning, novice(0));
+    assert_eq!(
+        refused(&given, when(Action::EnterPhase { network: welfare, phase: "test".into() })),
+        DomainError::TestPhaseNeedsItsCommand { phase: "test".into() }
+    );
+    assert_eq!(
+        refused(&given, when(Action::BeginTestPhase { network: learning, funding: None })),
+        DomainError::NoTestPhase(learning)
+    );
+    check(
+        &given,
+        when(Action::BeginTestPhase { network: welfare, funding: Some("Welfare pool 2017".into()) }),
+        Ok(vec![Event::TestPhaseBegun {
+            network: welfare,
+            phase: "test".into(),
+            funding: Some("Welfare pool 2017".into()),
+        }]),
+    );
+    run(&mut given, when(Action::BeginTestPhase { network: welfare, funding: None }));
+    assert_eq!(
+        refused(&given, when(Action::BeginTestPhase { network: welfare, funding: None })),
+        DomainError::PhaseOutOfOrder { network: welfare, phase: "test".into() }
+    );
+}
+
+#[test]
+fn tp1_a_new_reference_leader_may_take_over_in_the_test_phase() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    run(&mut given, when(Action::BeginTestPhase { network: id, funding: None }));
+    assert_eq!(
+        refused(&given, when(Action::ChangeReferenceLeader { network: id, to: chief2(), reason: "".into() })),
+        DomainError::BlankField { field: "reason for the change", rule: Rule::Tp1 }
+    );
+    check(
+        &given,
+        when(Action::ChangeReferenceLeader {
+            network: id,
+            to: chief2(),
+            reason: "Owns the budget for scaling".into(),
+        }),
+        Ok(vec![Event::ReferenceLeaderChanged {
+            network: id,
+            from: chief(),
+            to: chief2(),
+            reason: "Owns the budget for scaling".into(),
+        }]),
+    );
+}
+
+#[test]
+fn tp2_outcomes_fit_the_type_and_stopping_needs_a_reason() {
+    let mut given = base();
+    let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let learning = started(&mut given, 2, NetworkType::Learning, novice(0));
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::CloseNetwork { network: learning, outcome: Outcome::Implemented, reason: None })
+        ),
+        DomainError::OutcomeNotForType { outcome: Outcome::Implemented, network_type: NetworkType::Learning }
+    );
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::CloseNetwork { network: welfare, outcome: Outcome::KnowledgeShared, reason: None })
+        ),
+        DomainError::OutcomeNotForType {
+            outcome: Outcome::KnowledgeShared,
+            network_type: NetworkType::Welfare
+        }
+    );
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::CloseNetwork { network: welfare, outcome: Outcome::Stopped, reason: None })
+        ),
+        DomainError::BlankField { field: "reason for stopping", rule: Rule::Tp2 }
+    );
+    run(
+        &mut given,
+        when(Action::CloseNetwork { network: welfare, outcome: Outcome::Implemented, reason: None }),
+    );
+    let state = State::from_events(&given);
+    assert_eq!(state.theme(theme(1)).unwrap().status, ThemeStatus::Closed);
+    // A closed network takes no more decisions.
+    assert_eq!(
+        refused(&given, when(Action::EnterPhase { network: welfare, phase: "implementation".into() })),
+        DomainError::NetworkNotRunning(welfare)
+    );
+}
+
+// CO -------------------------------------------------------------------------------------------
+
+/// Takes `who` through a cohort of their own to the diploma (acknowledging CO-2).
+fn diploma(history: &mut Vec<Event>, who: PersonId) {
+    let id = cohort(who.as_uuid().as_u128());
+    run_acknowledged(history, when(Action::FormCohort { cohort: id, members: BTreeSet::from([who]) }));
+    for day in TeachingDay::ALL {
+        run(history, when(Action::RecordTeachingDay { cohort: id, person: who, day }));
+    }
+    run(history, when(Action::PassWrittenAssignment { cohort: id, person: who }));
+    run(history, when(Action::PassOralExam { cohort: id, person: who }));
+    run(history, when(Action::AwardDiploma { cohort: id, person: who }));
+}
+
+#[test]
+fn co2_a_cohort_outside_twelve_to_fifteen_is_a_warning() {
+    let given = base();
+    let members = BTreeSet::from([novice(0), novice(1), novice(2)]);
+    let form = Action::FormCohort { cohort: cohort(1), members: members.clone() };
+    assert_eq!(
+        refused(&given, when(form.clone())),
+        DomainError::UnacknowledgedWarnings {
+            warnings: vec![Warning::CohortSizeOutsideRange {
+                cohort: cohort(1),
+                size: 3,
+                expected: CountRange::new(12, 15)
+            }]
+        }
+    );
+    let decision =
+        decide_on(&given, &when(form).acknowledging(Acknowledgement::new(Rule::Co2, "A pilot cohort")))
+            .unwrap();
+    assert_eq!(decision.acknowledged.len(), 1);
+    assert_eq!(
+        refused(&given, when(Action::FormCohort { cohort: cohort(1), members: BTreeSet::new() })),
+        DomainError::EmptyCohort
+    );
+}
+
+#[test]
+fn co3_the_diploma_needs_five_days_the_assignment_and_the_exam() {
+    let mut given = base();
+    run_acknowledged(
+        &mut given,
+        when(Action::FormCohort { cohort: cohort(1), members: BTreeSet::from([novice(0)]) }),
+    );
+    run(
+        &mut given,
+        when(Action::RecordTeachingDay {
+            cohort: cohort(1),
+            person: novice(0),
+            day: TeachingDay::WelfareAnew,
+        }),
+    );
+    let award = Action::AwardDiploma { cohort: cohort(1), person: novice(0) };
+    let error = refused(&given, when(award.clone()));
+    assert_eq!(
+        error,
+        DomainError::DiplomaIncomplete {
+            person: novice(0),
+            missing_days: TeachingDay::ALL[1..].to_vec(),
+            written: false,
+            oral: false,
+        }
+    );
+    assert_eq!(error.rule(), Some(Rule::Co3));
+    assert_eq!(
+        refused(&given, when(Action::PassOralExam { cohort: cohort(1), person: novice(0) })),
+        DomainError::WrittenAssignmentFirst(novice(0))
+    );
+    assert!(matches!(
+        refused(
+            &given,
+            when(Action::RecordTeachingDay {
+                cohort: cohort(1),
+                person: novice(0),
+                day: TeachingDay::WelfareAnew
+            })
+        ),
+        DomainError::AlreadyRecorded { .. }
+    ));
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::RecordTeachingDay {
+                cohort: cohort(1),
+                person: novice(1),
+                day: TeachingDay::WelfareAnew
+            })
+        ),
+        DomainError::NotCohortMember { cohort: cohort(1), person: novice(1) }
+    );
+    let mut complete = base();
+    diploma(&mut complete, novice(0));
+    assert!(State::from_events(&complete).person(novice(0)).unwrap().diploma);
+    // A diploma holder does not join another cohort.
+    assert_eq!(
+        refused(
+            &complete,
+            when(Action::FormCohort { cohort: cohort(9), members: BTreeSet::from([novice(0)]) })
+        ),
+        DomainError::AlreadyHoldsDiploma(novice(0))
+    );
+}
+
+#[test]
+fn co1_a_co_driver_with_the_diploma_may_then_lead_a_welfare_network() {
+    let mut given = base();
+    let learning = started(&mut given, 1, NetworkType::Learning, novice(1));
+    run(&mut given, when(Action::AttachCoDriver { network: learning, person: novice(0) }));
+    diploma(&mut given, novice(0));
+    let welfare = prioritised(&mut given, 2, NetworkType::Welfare);
+    run(
+        &mut given,
+        when(Action::StartNetwork {
+            network: network(2),
+            theme: welfare,
+            network_type: NetworkType::Welfare,
+            leader: novice(0),
+            co_driver: None,
+            reference_leader: chief(),
+        }),
+    );
+}
+
+// SN -------------------------------------------------------------------------------------------
+
+#[test]
+fn sn1_a_rotation_is_bounded_and_one_at_a_time() {
+    let mut given = base();
+    let start = |until| Action::StartRotation { person: novice(0), skills: "Facilitation".into(), until };
+    assert_eq!(
+        refused(&given, when(start(date(2016, 9, 1)))),
+        DomainError::RotationNotBounded { until: date(2016, 9, 1) }
+    );
+    assert_eq!(
+        refused(&given, when(Action::EndRotation { person: novice(0) })),
+        DomainError::NotInRotation(novice(0))
+    );
+    run(&mut given, when(start(date(2017, 3, 1))));
+    assert_eq!(refused(&given, when(start(date(2017, 3, 1)))), DomainError::AlreadyInRotation(novice(0)));
+    run(&mut given, when(Action::EndRotation { person: novice(0) }));
+}
+
+#[test]
+fn sn2_running_networks_call_on_the_help_hotspots() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let help = |note: &str| Action::RequestHelp { network: id, hotspot: Hotspot::Design, note: note.into() };
+    assert_eq!(
+        refused(&given, when(help(""))),
+        DomainError::BlankField { field: "note on the help needed", rule: Rule::Sn2 }
+    );
+    check(
+        &given,
+        when(help("A prototype for the citizen test")),
+        Ok(vec![Event::HelpRequested {
+            network: id,
+            hotspot: Hotspot::Design,
+            note: "A prototype for the citizen test".into(),
+        }]),
+    );
+}
+
+// Policy and unknown ids -----------------------------------------------------------------------
+
+#[test]
+fn an_invalid_policy_is_refused() {
+    let given = base();
+    let mut policy = Policy::ns3();
+    policy.starts_per_half_year = CountRange::new(5, 4);
+    assert_eq!(
+        refused(&given, when(Action::ChangePolicy { policy })),
+        DomainError::InvalidPolicy(PolicyProblem::EmptyRange { field: "starts_per_half_year" })
+    );
+}
+
+#[test]
+fn unknown_ids_are_named() {
+    let given = base();
+    assert_eq!(
+        refused(&given, when(Action::QualifyTheme { theme: theme(404), assessments: all_met() })),
+        DomainError::UnknownTheme(theme(404))
+    );
+    assert_eq!(
+        refused(&given, when(Action::EnterPhase { network: network(404), phase: "start".into() })),
+        DomainError::UnknownNetwork(network(404))
+    );
+    assert_eq!(
+        refused(&given, when(Action::PassWrittenAssignment { cohort: cohort(404), person: novice(0) })),
+        DomainError::UnknownCohort(cohort(404))
+    );
+    assert_eq!(
+        refused(&given, when(Action::ChangePersonRoles { person: person(404), roles: BTreeSet::new() })),
+        DomainError::UnknownPerson(person(404))
+    );
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::RegisterPerson {
+                person: person(405),
+                unit: Some(unit(404)),
+                roles: BTreeSet::new()
+            })
+        ),
+        DomainError::UnknownUnit(unit(404))
+    );
+}
+
+#[test]
+fn the_policy_in_force_is_the_one_the_log_says() {
+    let mut given = base();
+    let mut strict = Policy::ns3();
+    strict.max_running_innovation_networks = 0;
+    run(&mut given, when(Action::ChangePolicy { policy: strict.clone() }));
+    let state = State::from_events(&given);
+    assert_eq!(state.policy_in_force(&Policy::ns3()), &strict);
+}
