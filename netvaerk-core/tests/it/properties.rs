@@ -42,7 +42,7 @@ impl Picker<'_> {
     }
     fn theme(&self, n: u8) -> ThemeId {
         let known: Vec<ThemeId> = self.state.themes().map(|(id, _)| id).collect();
-        if n % 8 == 0 || known.is_empty() {
+        if n.is_multiple_of(8) || known.is_empty() {
             theme(self.fresh())
         } else {
             known[usize::from(n) % known.len()]
@@ -50,7 +50,7 @@ impl Picker<'_> {
     }
     fn network(&self, n: u8) -> NetworkId {
         let known: Vec<NetworkId> = self.state.networks().map(|(id, _)| id).collect();
-        if n % 8 == 0 || known.is_empty() {
+        if n.is_multiple_of(8) || known.is_empty() {
             network(self.fresh())
         } else {
             known[usize::from(n) % known.len()]
@@ -58,7 +58,7 @@ impl Picker<'_> {
     }
     /// The open round, else the next one; sometimes any round.
     fn round(&self, n: u8) -> RoundId {
-        if n % 8 == 0 {
+        if n.is_multiple_of(8) {
             return any_round(n);
         }
         let next = self.state.latest_round().map_or(round("2016H2"), |latest| latest.next());
@@ -75,7 +75,7 @@ fn any_round(n: u8) -> RoundId {
 }
 /// Mostly the one cohort, sometimes another (formed or not).
 fn pick_cohort(n: u8) -> CohortId {
-    cohort(u128::from(n % 8 == 0))
+    cohort(u128::from(n.is_multiple_of(8)))
 }
 fn pick_unit(n: u8) -> UnitId {
     [area(), department(), department2(), secretariat_unit(), unit(404)][usize::from(n) % 5]
@@ -85,7 +85,7 @@ fn pick<T: Copy>(items: &[T], n: u8) -> T {
 }
 /// Mostly one of `good` (three times in four), sometimes anyone from the whole pool.
 fn mostly(good: &[PersonId], n: u8) -> PersonId {
-    if n % 4 == 0 {
+    if n.is_multiple_of(4) {
         pick_person(n / 4)
     } else {
         pick(good, n / 4)
@@ -98,7 +98,7 @@ fn pick_type(n: u8) -> NetworkType {
     pick(&NetworkType::ALL, n)
 }
 fn text(n: u8) -> String {
-    if n % 5 == 0 {
+    if n.is_multiple_of(5) {
         " ".into()
     } else {
         format!("text {n}")
@@ -108,30 +108,30 @@ fn text(n: u8) -> String {
 /// A command from four random bytes: the first chooses the action, the rest its arguments.
 fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
     match selector % 33 {
-        1 if b % 3 == 0 => Action::CloseRound { round: picker.round(a) },
+        1 if b.is_multiple_of(3) => Action::CloseRound { round: picker.round(a) },
         0 | 1 => Action::OpenRound { round: picker.round(a) },
         2 | 3 => Action::ProposeTheme {
-            theme: theme(picker.fresh() + u128::from(a % 8 == 0)),
+            theme: theme(picker.fresh() + u128::from(a.is_multiple_of(8))),
             title: text(b),
             challenge: text(c),
             proposed_by: chief_forum(b),
-            departments: vec![if c % 4 == 0 { pick_unit(c / 4) } else { department() }],
-            origins: if c % 7 == 0 {
+            departments: vec![if c.is_multiple_of(4) { pick_unit(c / 4) } else { department() }],
+            origins: if c.is_multiple_of(7) {
                 BTreeSet::new()
             } else {
                 BTreeSet::from([pick(&[Origin::Below, Origin::Outside, Origin::Above], c)])
             },
         },
-        4 | 5 | 8 if c % 2 == 0 || selector % 33 != 8 => Action::QualifyTheme {
+        4 | 5 | 8 if c.is_multiple_of(2) || selector % 33 != 8 => Action::QualifyTheme {
             theme: picker.theme(a),
             assessments: Criterion::ALL
                 .into_iter()
                 .map(|criterion| CriterionAssessment {
                     criterion,
-                    met: (b ^ criterion as u8) % 4 != 0,
+                    met: !(b ^ criterion as u8).is_multiple_of(4),
                     note: text(c),
                 })
-                .take(if c % 9 == 0 { 6 } else { 7 })
+                .take(if c.is_multiple_of(9) { 6 } else { 7 })
                 .collect(),
         },
         6 | 7 => Action::PrioritiseTheme {
@@ -140,8 +140,8 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             recommended_type: pick_type(c),
         },
         8 => Action::DeferTheme { theme: picker.theme(a), to_round: picker.round(b) },
-        9 if b % 3 == 0 => Action::RejectTheme { theme: picker.theme(a), reason: text(c) },
-        10 if b % 4 == 0 => Action::WithdrawTheme { theme: picker.theme(a), reason: text(c) },
+        9 if b.is_multiple_of(3) => Action::RejectTheme { theme: picker.theme(a), reason: text(c) },
+        10 if b.is_multiple_of(4) => Action::WithdrawTheme { theme: picker.theme(a), reason: text(c) },
         9 | 10 => Action::PrioritiseTheme {
             theme: picker.theme(a),
             rank: u32::from(c % 9),
@@ -159,7 +159,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             theme: picker.theme(a),
             network_type: pick_type(b),
             leader: mostly(&[veteran(0), veteran(1), veteran(2), novice(0), novice(1)], c),
-            co_driver: if b % 3 == 0 {
+            co_driver: if b.is_multiple_of(3) {
                 None
             } else {
                 Some(mostly(&[novice(0), novice(1), novice(2)], c.wrapping_add(b)))
@@ -186,7 +186,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
         },
         19 => Action::BeginTestPhase {
             network: picker.network(a),
-            funding: if b % 2 == 0 { None } else { Some(text(b)) },
+            funding: if b.is_multiple_of(2) { None } else { Some(text(b)) },
         },
         20 => Action::CloseNetwork {
             network: picker.network(a),
@@ -199,7 +199,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
                 ],
                 b,
             ),
-            reason: if c % 2 == 0 { None } else { Some(text(c)) },
+            reason: if c.is_multiple_of(2) { None } else { Some(text(c)) },
         },
         21 => {
             Action::ChangeReferenceLeader { network: picker.network(a), to: chief_forum(b), reason: text(c) }
@@ -214,7 +214,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
         },
         25 => Action::FormCohort {
             cohort: pick_cohort(a),
-            members: if b % 4 == 0 {
+            members: if b.is_multiple_of(4) {
                 (0..(c % 4)).map(|i| pick_person(c.wrapping_add(i))).collect()
             } else {
                 BTreeSet::from([novice(0), novice(1), novice(2)])
@@ -239,7 +239,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
                 person: mostly(&[novice(0), novice(1), novice(2)], b),
             },
         },
-        29 if a % 8 != 0 => Action::AssessCompetences {
+        29 if !a.is_multiple_of(8) => Action::AssessCompetences {
             person: pick_person(b),
             scores: BTreeMap::from([(Competence::Curiosity, c % 6 + 1)]),
         },

@@ -1,0 +1,290 @@
+//! What goes into the log and what comes out: streams, expected versions, new events,
+//! envelopes.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use netvaerk_core::codec::{decode, encode};
+use netvaerk_core::{Decision, DecodeError, Event, OrganisationId, PersonId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+
+/// The longest stream id, in bytes.
+pub const MAX_STREAM_ID_LEN: usize = 200;
+
+/// A stream's name. An organisation's stream is `organisation-<uuid>`; streams whose names
+/// start with `$` belong to the store itself (`$registry` holds erasure records, `$redactions`
+/// redaction records). Embedders may keep their own streams beside these.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StreamId(String);
+
+impl StreamId {
+    /// A stream id: 1 to 200 bytes, no control characters.
+    pub fn new(name: impl Into<String>) -> Result<Self, StoreError> {
+        let name = name.into();
+        let valid =
+            !name.is_empty() && name.len() <= MAX_STREAM_ID_LEN && !name.chars().any(char::is_control);
+        if valid {
+            Ok(Self(name))
+        } else {
+            Err(StoreError::InvalidStreamId { name })
+        }
+    }
+
+    /// The stream of an organisation's decisions.
+    pub fn organisation(organisation: OrganisationId) -> Self {
+        Self(format!("organisation-{organisation}"))
+    }
+
+    /// The stream of the person registry's erasure records.
+    pub fn registry() -> Self {
+        Self("$registry".to_owned())
+    }
+
+    /// The stream of redaction records.
+    pub fn redactions() -> Self {
+        Self("$redactions".to_owned())
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for StreamId {
+    type Error = StoreError;
+
+    fn try_from(name: String) -> Result<Self, StoreError> {
+        Self::new(name)
+    }
+}
+
+impl From<StreamId> for String {
+    fn from(stream: StreamId) -> String {
+        stream.0
+    }
+}
+
+/// What the appender believes about the stream's version (its number of events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExpectedVersion {
+    /// Append whatever the version (no concurrency check).
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must exist.
+    StreamExists,
+    /// The stream must hold exactly this many events (0 is the same as `NoStream`).
+    Exact(u64),
+}
+
+impl ExpectedVersion {
+    /// Whether a stream at `actual` events meets the expectation.
+    pub fn admits(&self, actual: u64) -> bool {
+        match self {
+            Self::Any => true,
+            Self::NoStream => actual == 0,
+            Self::StreamExists => actual > 0,
+            Self::Exact(expected) => *expected == actual,
+        }
+    }
+}
+
+impl fmt::Display for ExpectedVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Any => f.write_str("any version"),
+            Self::NoStream => f.write_str("no stream"),
+            Self::StreamExists => f.write_str("an existing stream"),
+            Self::Exact(version) => write!(f, "version {version}"),
+        }
+    }
+}
+
+/// Who decided and when, as the envelope records it. The chain covers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventMetadata {
+    /// The person who decided.
+    pub actor: PersonId,
+    /// The business date.
+    pub occurred_on: NaiveDate,
+    /// When the store appended it (set by the store).
+    pub recorded_at: DateTime<Utc>,
+    /// Ties the decisions of one piece of work together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<Uuid>,
+    /// The event or message that caused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub causation_id: Option<Uuid>,
+}
+
+/// An event to append: the caller chooses its id, so a retried append is recognised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEvent {
+    /// The event's id (UUID v7). Appending an id that is stored already is an idempotent retry.
+    pub event_id: Uuid,
+    /// The stored type name.
+    pub event_type: String,
+    /// The schema version of the payload.
+    pub schema_version: u32,
+    /// The payload: a JSON object.
+    pub payload: Value,
+    /// The decision's rationale. It sits beside the payload, outside the header, so that it
+    /// can be redacted with the payload.
+    pub rationale: Option<String>,
+    /// Who decided, on which business date, and the links.
+    pub actor: PersonId,
+    /// The business date.
+    pub occurred_on: NaiveDate,
+    /// Correlation id.
+    pub correlation_id: Option<Uuid>,
+    /// Causation id.
+    pub causation_id: Option<Uuid>,
+}
+
+impl NewEvent {
+    /// The events of a decision, ready to append, each with a fresh UUID v7.
+    ///
+    /// Keep the result if the append may be retried: the retry must carry the same ids.
+    pub fn from_decision(decision: &Decision) -> Vec<NewEvent> {
+        let metadata = &decision.metadata;
+        decision
+            .events
+            .iter()
+            .map(|event| {
+                let encoded = encode(event);
+                NewEvent {
+                    event_id: Uuid::now_v7(),
+                    event_type: encoded.type_name.to_owned(),
+                    schema_version: encoded.schema_version,
+                    payload: encoded.payload,
+                    rationale: metadata.rationale.clone(),
+                    actor: metadata.actor,
+                    occurred_on: metadata.occurred_on,
+                    correlation_id: metadata.correlation_id,
+                    causation_id: metadata.causation_id,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The body of a stored event: what the chain covers by digest, so it can be redacted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    /// The payload and the rationale as written.
+    Present {
+        /// The payload, a JSON object.
+        payload: Value,
+        /// The rationale.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rationale: Option<String>,
+    },
+    /// Redacted: the bytes were replaced; the digest in the header still chains.
+    Redacted {
+        /// Why.
+        reason: String,
+        /// When.
+        redacted_at: DateTime<Utc>,
+    },
+}
+
+/// A stored event as read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    /// The global position, from 1, gapless, in commit order.
+    pub position: u64,
+    /// The stream.
+    pub stream: StreamId,
+    /// The version in the stream, from 1.
+    pub stream_version: u64,
+    /// The event's id.
+    pub event_id: Uuid,
+    /// The stored type name.
+    pub event_type: String,
+    /// The stored schema version.
+    pub schema_version: u32,
+    /// Who, when.
+    pub metadata: EventMetadata,
+    /// The payload and rationale, or the redaction record.
+    pub body: Body,
+    /// SHA-256 of the body as first written.
+    pub body_digest: [u8; 32],
+    /// The hash of the record before (zeros for position 1).
+    pub previous_hash: [u8; 32],
+    /// This record's hash.
+    pub hash: [u8; 32],
+}
+
+impl Envelope {
+    /// The payload, unless redacted.
+    pub fn payload(&self) -> Option<&Value> {
+        match &self.body {
+            Body::Present { payload, .. } => Some(payload),
+            Body::Redacted { .. } => None,
+        }
+    }
+
+    /// The rationale, unless absent or redacted.
+    pub fn rationale(&self) -> Option<&str> {
+        match &self.body {
+            Body::Present { rationale, .. } => rationale.as_deref(),
+            Body::Redacted { .. } => None,
+        }
+    }
+
+    /// Whether the body was redacted.
+    pub fn is_redacted(&self) -> bool {
+        matches!(self.body, Body::Redacted { .. })
+    }
+
+    /// The domain event, upcast to the current schema. A redacted body decodes as an error:
+    /// projections that must survive redaction skip those (`Ok(None)` from [`Self::event`]).
+    pub fn decode(&self) -> Result<Event, DecodeError> {
+        let payload = self.payload().cloned().unwrap_or(Value::Null);
+        decode(&self.event_type, self.schema_version, payload)
+    }
+
+    /// The domain event, `None` if redacted or if the stream is not a domain stream's type.
+    pub fn event(&self) -> Result<Option<Event>, DecodeError> {
+        if self.is_redacted() || self.stream.as_str().starts_with('$') {
+            return Ok(None);
+        }
+        self.decode().map(Some)
+    }
+}
+
+/// What an append did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppendResult {
+    /// The global positions of the appended events, in order.
+    pub positions: Vec<u64>,
+    /// The stream's version after the append.
+    pub stream_version: u64,
+}
+
+/// The end of the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    /// The last position.
+    pub position: u64,
+    /// The last record's hash.
+    pub hash: [u8; 32],
+}
+
+/// Lower-case hex of a hash.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

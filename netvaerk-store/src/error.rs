@@ -1,0 +1,147 @@
+//! The store's errors.
+
+use std::path::PathBuf;
+
+use netvaerk_core::PersonId;
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::envelope::{ExpectedVersion, StreamId};
+
+/// What is wrong with a stored record.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Corruption {
+    /// The record is shorter than its lengths say.
+    #[error("the record is truncated")]
+    Truncated,
+    /// The record does not start with the format's magic bytes.
+    #[error("the record does not start with the netvaerk record marker")]
+    BadMagic,
+    /// The checksum over the record's bytes does not match: some byte changed.
+    #[error("the record's checksum does not match its bytes")]
+    BadChecksum,
+    /// The header is not readable.
+    #[error("the record's header is unreadable: {0}")]
+    BadHeader(String),
+    /// The body is not readable.
+    #[error("the record's body is unreadable: {0}")]
+    BadBody(String),
+    /// The body's digest differs from the one the chain covers.
+    #[error("the body does not match the digest the chain covers")]
+    BodyDigestMismatch,
+    /// The record's hash differs from the hash of its header.
+    #[error("the record's hash does not match its header")]
+    HashMismatch,
+    /// The record does not link to the hash of the record before.
+    #[error("the record does not link to the record before it")]
+    BrokenLink,
+    /// The record is stored under another position than its header names.
+    #[error("the record is stored at position {stored} but names position {named}")]
+    PositionMismatch {
+        /// The position it is stored at.
+        stored: u64,
+        /// The position its header names.
+        named: u64,
+    },
+    /// A position is missing.
+    #[error("position {missing} is missing")]
+    Gap {
+        /// The missing position.
+        missing: u64,
+    },
+    /// A stream's versions do not follow each other.
+    #[error("stream {stream} jumps from version {previous} to {found}")]
+    StreamVersionGap {
+        /// The stream.
+        stream: String,
+        /// The version before.
+        previous: u64,
+        /// The version found.
+        found: u64,
+    },
+}
+
+/// Why a store operation failed. Nothing is appended when an append fails.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The stream name is empty, too long or has control characters.
+    #[error("{name:?} is not a valid stream id (1 to 200 bytes, no control characters)")]
+    InvalidStreamId {
+        /// The name given.
+        name: String,
+    },
+    /// The stream is not at the version the appender expected; re-read it, decide again, retry.
+    #[error("stream {stream} is at version {actual}, not at {expected}")]
+    WrongExpectedVersion {
+        /// The stream.
+        stream: StreamId,
+        /// What the appender expected.
+        expected: ExpectedVersion,
+        /// The stream's actual version.
+        actual: u64,
+    },
+    /// Some of the events are stored already and some are not, or they are stored elsewhere:
+    /// this is not a retry of an earlier append.
+    #[error("event {event_id} is stored already, but this append is not a retry of the one that stored it")]
+    NotARetry {
+        /// The event id found.
+        event_id: Uuid,
+    },
+    /// An event to append is malformed.
+    #[error("event {event_id} cannot be appended: {problem}")]
+    InvalidEvent {
+        /// The event.
+        event_id: Uuid,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A stored record is damaged or was changed.
+    #[error("the record at position {position} is corrupt: {problem}")]
+    Corrupt {
+        /// The position.
+        position: u64,
+        /// What is wrong.
+        problem: Corruption,
+    },
+    /// Another process (or another handle in this one) has the store open.
+    #[error("the store at {} is in use by another process", path.display())]
+    InUse {
+        /// The store's directory.
+        path: PathBuf,
+    },
+    /// No record at the position.
+    #[error("there is no record at position {0}")]
+    NoSuchPosition(u64),
+    /// The record is redacted already.
+    #[error("the record at position {0} is redacted already")]
+    AlreadyRedacted(u64),
+    /// The person is not in the registry.
+    #[error("person {0} is not in the registry")]
+    NotInRegistry(PersonId),
+    /// The person was erased; their data cannot come back.
+    #[error("person {0} has been erased")]
+    Erased(PersonId),
+    /// An operating-system error.
+    #[error("{context}: {source}")]
+    Io {
+        /// What the store was doing.
+        context: String,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The storage engine failed (its message).
+    #[error("the storage engine failed: {detail}")]
+    Engine {
+        /// The engine's message.
+        detail: String,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io { context: context.into(), source }
+    }
+}

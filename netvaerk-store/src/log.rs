@@ -1,0 +1,389 @@
+//! `LogStore`: the log's semantics (positions, chain, expected versions, idempotent retry,
+//! group commit, live notification) over a [`Backend`] that only stores bytes.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use netvaerk_core::PersonId;
+use uuid::Uuid;
+
+use crate::envelope::{
+    AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent, StreamId,
+};
+use crate::error::StoreError;
+use crate::record::{parse, replace_body, seal, Header, RawRecord};
+use crate::registry::RegistryEntry;
+use crate::store::{EventStore, RawRecords};
+
+/// A record ready to store, with what the backend indexes it by.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// Its global position.
+    pub position: u64,
+    /// Its stream.
+    pub stream: StreamId,
+    /// Its version in the stream.
+    pub stream_version: u64,
+    /// Its event id.
+    pub event_id: Uuid,
+    /// The record's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The storage primitives a [`LogStore`] needs: bytes by position, and two indexes. An
+/// embedded engine joins netvaerk by implementing this; the log's rules live in `LogStore`.
+pub trait Backend: Send + Sync {
+    /// The record at the highest position, if any.
+    fn last_record(&self) -> Result<Option<RawRecord>, StoreError>;
+    /// The records from `from_position` on, in order, lazily (no cap: `LogStore` caps).
+    fn records_from(&self, from_position: u64) -> RawRecords<'_>;
+    /// The stream's version (0 if absent).
+    fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError>;
+    /// The positions of the stream's events from `from_version` on, in order.
+    fn stream_positions(&self, stream: &StreamId, from_version: u64) -> Result<Vec<u64>, StoreError>;
+    /// The position of the event with this id, if stored.
+    fn event_position(&self, event_id: Uuid) -> Result<Option<u64>, StoreError>;
+    /// Stores the records and their index entries atomically (all or none) and durably:
+    /// when it returns `Ok`, a crash or power loss must not lose them.
+    fn commit(&self, records: &[Prepared]) -> Result<(), StoreError>;
+    /// Replaces the bytes at `position`, durably.
+    fn rewrite(&self, position: u64, bytes: &[u8]) -> Result<(), StoreError>;
+    /// The registry's stored entry for a person.
+    fn registry_read(&self, person: PersonId) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Writes the registry's entry for a person, durably.
+    fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError>;
+}
+
+/// One append waiting for the writer.
+struct Pending {
+    stream: StreamId,
+    expected: ExpectedVersion,
+    events: Vec<NewEvent>,
+    outcome: Mutex<Option<Result<AppendResult, StoreError>>>,
+}
+
+/// The log over a backend. Appends are group-committed: appenders queue their requests, and
+/// whichever takes the writer lock first commits everything queued in one backend commit (one
+/// flush), then hands each appender its own result.
+pub struct LogStore<B> {
+    backend: B,
+    queue: Mutex<Vec<Arc<Pending>>>,
+    writer: Mutex<Option<Head>>,
+    committed: Mutex<u64>,
+    appended: Condvar,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks cannot leave the data half-changed (each
+    // critical section assigns whole values), so a poisoned lock is still usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<B: Backend> LogStore<B> {
+    /// The log over `backend`, taking its head from the last stored record.
+    pub fn with_backend(backend: B) -> Result<Self, StoreError> {
+        let head = match backend.last_record()? {
+            None => None,
+            Some(raw) => {
+                let parsed = parse(&raw.bytes)
+                    .map_err(|problem| StoreError::Corrupt { position: raw.position, problem })?;
+                Some(Head { position: raw.position, hash: parsed.hash })
+            }
+        };
+        let committed = head.map_or(0, |head| head.position);
+        Ok(Self {
+            backend,
+            queue: Mutex::new(Vec::new()),
+            writer: Mutex::new(head),
+            committed: Mutex::new(committed),
+            appended: Condvar::new(),
+        })
+    }
+
+    /// The backend (for tools and tests that need its raw bytes).
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    fn committed_head(&self) -> u64 {
+        *lock(&self.committed)
+    }
+
+    /// Commits everything queued. Called with the writer lock held.
+    fn commit_queued(&self, head: &mut Option<Head>) {
+        let batch: Vec<Arc<Pending>> = std::mem::take(&mut *lock(&self.queue));
+        if batch.is_empty() {
+            return;
+        }
+        let mut planner = Planner::new(&self.backend, *head);
+        let outcomes: Vec<Result<AppendResult, StoreError>> =
+            batch.iter().map(|pending| planner.plan(pending)).collect();
+        let written = if planner.records.is_empty() { Ok(()) } else { self.backend.commit(&planner.records) };
+        match written {
+            Ok(()) => {
+                *head = planner.head;
+                *lock(&self.committed) = head.map_or(0, |head| head.position);
+                self.appended.notify_all();
+                for (pending, outcome) in batch.iter().zip(outcomes) {
+                    *lock(&pending.outcome) = Some(outcome);
+                }
+            }
+            Err(error) => {
+                // Nothing was stored; the positions are reused by the next commit.
+                let detail = error.to_string();
+                let mut first = Some(error);
+                for (pending, outcome) in batch.iter().zip(outcomes) {
+                    let outcome = match outcome {
+                        Ok(_) => {
+                            Err(first.take().unwrap_or_else(|| StoreError::Engine { detail: detail.clone() }))
+                        }
+                        refused => refused,
+                    };
+                    *lock(&pending.outcome) = Some(outcome);
+                }
+            }
+        }
+    }
+}
+
+/// Plans one group commit: assigns positions and versions, seals records, tracks what earlier
+/// requests in the same batch did.
+struct Planner<'a, B> {
+    backend: &'a B,
+    head: Option<Head>,
+    records: Vec<Prepared>,
+    versions: HashMap<StreamId, u64>,
+    ids: HashMap<Uuid, (StreamId, u64, u64)>,
+}
+
+impl<'a, B: Backend> Planner<'a, B> {
+    fn new(backend: &'a B, head: Option<Head>) -> Self {
+        Self { backend, head, records: Vec::new(), versions: HashMap::new(), ids: HashMap::new() }
+    }
+
+    fn version(&mut self, stream: &StreamId) -> Result<u64, StoreError> {
+        if let Some(version) = self.versions.get(stream) {
+            return Ok(*version);
+        }
+        let version = self.backend.stream_version(stream)?;
+        self.versions.insert(stream.clone(), version);
+        Ok(version)
+    }
+
+    /// Where an event id is stored already: (stream, version, position).
+    fn stored(&self, event_id: Uuid) -> Result<Option<(StreamId, u64, u64)>, StoreError> {
+        if let Some(found) = self.ids.get(&event_id) {
+            return Ok(Some(found.clone()));
+        }
+        let Some(position) = self.backend.event_position(event_id)? else { return Ok(None) };
+        let raw = self.backend.records_from(position).next().transpose()?;
+        let raw = raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
+        let parsed = parse(&raw.bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
+        Ok(Some((parsed.header.stream, parsed.header.stream_version, position)))
+    }
+
+    /// An idempotent retry's original result, if every event is stored, consecutively, in
+    /// this stream; `None` if none is stored.
+    fn retried(&self, pending: &Pending) -> Result<Option<AppendResult>, StoreError> {
+        let mut found = Vec::with_capacity(pending.events.len());
+        for event in &pending.events {
+            found.push((event.event_id, self.stored(event.event_id)?));
+        }
+        if found.iter().all(|(_, stored)| stored.is_none()) {
+            return Ok(None);
+        }
+        let mut positions = Vec::with_capacity(found.len());
+        let mut last_version = None;
+        for (event_id, stored) in found {
+            let Some((stream, version, position)) = stored else {
+                return Err(StoreError::NotARetry { event_id });
+            };
+            let follows = last_version.is_none_or(|last: u64| version == last + 1);
+            if stream != pending.stream || !follows {
+                return Err(StoreError::NotARetry { event_id });
+            }
+            last_version = Some(version);
+            positions.push(position);
+        }
+        Ok(Some(AppendResult { positions, stream_version: last_version.unwrap_or(0) }))
+    }
+
+    fn plan(&mut self, pending: &Pending) -> Result<AppendResult, StoreError> {
+        if let Some(original) = self.retried(pending)? {
+            return Ok(original);
+        }
+        let current = self.version(&pending.stream)?;
+        if !pending.expected.admits(current) {
+            return Err(StoreError::WrongExpectedVersion {
+                stream: pending.stream.clone(),
+                expected: pending.expected,
+                actual: current,
+            });
+        }
+        let recorded_at = Utc::now();
+        let mut positions = Vec::with_capacity(pending.events.len());
+        let mut version = current;
+        for event in &pending.events {
+            let position = self.head.map_or(1, |head| head.position + 1);
+            version += 1;
+            let header = Header {
+                position,
+                stream: pending.stream.clone(),
+                stream_version: version,
+                event_id: event.event_id,
+                event_type: event.event_type.clone(),
+                schema_version: event.schema_version,
+                metadata: EventMetadata {
+                    actor: event.actor,
+                    occurred_on: event.occurred_on,
+                    recorded_at,
+                    correlation_id: event.correlation_id,
+                    causation_id: event.causation_id,
+                },
+                body_digest: [0; 32],
+                previous_hash: self.head.map_or([0; 32], |head| head.hash),
+            };
+            let body = Body::Present { payload: event.payload.clone(), rationale: event.rationale.clone() };
+            let (bytes, hash) = seal(header, &body);
+            self.records.push(Prepared {
+                position,
+                stream: pending.stream.clone(),
+                stream_version: version,
+                event_id: event.event_id,
+                bytes,
+            });
+            self.ids.insert(event.event_id, (pending.stream.clone(), version, position));
+            self.head = Some(Head { position, hash });
+            positions.push(position);
+        }
+        self.versions.insert(pending.stream.clone(), version);
+        Ok(AppendResult { positions, stream_version: version })
+    }
+}
+
+/// Refuses malformed events before they reach the writer.
+fn check_events(events: &[NewEvent]) -> Result<(), StoreError> {
+    let mut ids = HashSet::with_capacity(events.len());
+    for event in events {
+        let problem = if !ids.insert(event.event_id) {
+            Some("its id appears twice in one append")
+        } else if event.event_type.trim().is_empty() {
+            Some("its type name is blank")
+        } else if event.schema_version == 0 {
+            Some("schema versions start at 1")
+        } else if !event.payload.is_object() {
+            Some("its payload is not a JSON object")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(StoreError::InvalidEvent { event_id: event.event_id, problem });
+        }
+    }
+    Ok(())
+}
+
+impl<B: Backend> EventStore for LogStore<B> {
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        check_events(events)?;
+        if events.is_empty() {
+            let actual = self.stream_version(stream)?;
+            if !expected.admits(actual) {
+                return Err(StoreError::WrongExpectedVersion { stream: stream.clone(), expected, actual });
+            }
+            return Ok(AppendResult { positions: Vec::new(), stream_version: actual });
+        }
+        let pending = Arc::new(Pending {
+            stream: stream.clone(),
+            expected,
+            events: events.to_vec(),
+            outcome: Mutex::new(None),
+        });
+        lock(&self.queue).push(Arc::clone(&pending));
+        // Group commit: the first appender to get the writer commits everything queued so far,
+        // its own request included; later ones usually find their outcome ready.
+        let mut head = lock(&self.writer);
+        if lock(&pending.outcome).is_none() {
+            self.commit_queued(&mut head);
+        }
+        drop(head);
+        let outcome = lock(&pending.outcome).take();
+        outcome
+            .unwrap_or_else(|| Err(StoreError::Engine { detail: "the append was not committed".to_owned() }))
+    }
+
+    fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        // Only count what is durable: read under the writer lock, which a commit holds.
+        let _writer = lock(&self.writer);
+        self.backend.stream_version(stream)
+    }
+
+    fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<Envelope>, StoreError> {
+        let committed = self.committed_head();
+        let positions = self.backend.stream_positions(stream, from_version.max(1))?;
+        let mut envelopes = Vec::with_capacity(positions.len());
+        for position in positions.into_iter().filter(|position| *position <= committed) {
+            let raw = self.backend.records_from(position).next().transpose()?;
+            let raw =
+                raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
+            let parsed = parse(&raw.bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
+            envelopes.push(parsed.into_envelope());
+        }
+        Ok(envelopes)
+    }
+
+    fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
+        let committed = self.committed_head();
+        Box::new(
+            self.backend
+                .records_from(from_position.max(1))
+                .take_while(move |raw| raw.as_ref().map_or(true, |raw| raw.position <= committed)),
+        )
+    }
+
+    fn head(&self) -> Result<Option<Head>, StoreError> {
+        Ok(*lock(&self.writer))
+    }
+
+    fn wait_beyond(&self, position: u64, timeout: Duration) -> Result<u64, StoreError> {
+        let deadline = Instant::now() + timeout;
+        let mut committed = lock(&self.committed);
+        while *committed <= position {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            committed = self.appended.wait_timeout(committed, left).unwrap_or_else(PoisonError::into_inner).0;
+        }
+        Ok(*committed)
+    }
+
+    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
+        // Under the writer lock, so a rewrite never races a commit.
+        let _writer = lock(&self.writer);
+        let raw = self.backend.records_from(position).next().transpose()?;
+        let raw = raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
+        let bytes =
+            replace_body(&raw.bytes, body).map_err(|problem| StoreError::Corrupt { position, problem })?;
+        self.backend.rewrite(position, &bytes)
+    }
+
+    fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
+        let Some(bytes) = self.backend.registry_read(person)? else { return Ok(None) };
+        serde_json::from_slice(&bytes).map(Some).map_err(|error| StoreError::Engine {
+            detail: format!("registry entry of {person} is unreadable: {error}"),
+        })
+    }
+
+    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(entry).unwrap_or_default();
+        self.backend.registry_write(person, &bytes)
+    }
+}

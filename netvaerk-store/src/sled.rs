@@ -1,0 +1,268 @@
+//! The sled backend: the embedded default, one directory.
+//!
+//! Layout: one sled tree with prefixed keys, so that one `Batch` writes a record and its index
+//! entries atomically.
+//!
+//! ```text
+//! 0x00 ‖ position u64 BE                        → record bytes (see `record.rs`)
+//! 0x01 ‖ stream length u16 BE ‖ stream ‖ version u64 BE → position u64 BE
+//! 0x02 ‖ event id (16 bytes)                     → position u64 BE
+//! 0x10 ‖ person id (16 bytes)                    → registry entry (JSON)
+//! ```
+//!
+//! Durability: sled 0.34's `flush` writes with `sync_file_range`, which survives a process
+//! crash but not a power loss; after each flush the store also calls `sync_data` on sled's
+//! data file, so an acknowledged append survives power loss too. Positions come from the
+//! single writer (the group commit in `LogStore`), never from sled's `generate_id`.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use netvaerk_core::PersonId;
+use uuid::Uuid;
+
+use crate::envelope::StreamId;
+use crate::error::StoreError;
+use crate::log::{Backend, LogStore, Prepared};
+use crate::record::{parse, RawRecord};
+use crate::store::RawRecords;
+
+/// An event store in a directory, on sled.
+pub type SledStore = LogStore<SledBackend>;
+
+/// How much a [`SledStore`] checks when it opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenCheck {
+    /// Reads every record and checks its checksum, framing and position (the default): a
+    /// damaged record is reported at open. Linear in the log's size.
+    Records,
+    /// Checks only the last record: constant time, for very large logs; run
+    /// [`EventStore::verify`](crate::EventStore::verify) on a schedule instead.
+    Head,
+}
+
+/// Options for opening a [`SledStore`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SledOptions {
+    /// sled's page cache in bytes (default 64 MiB: measured here to cut memory 4x at no cost
+    /// in throughput).
+    pub cache_capacity: u64,
+    /// What to check at open.
+    pub check: OpenCheck,
+}
+
+impl Default for SledOptions {
+    fn default() -> Self {
+        Self { cache_capacity: 64 * 1024 * 1024, check: OpenCheck::Records }
+    }
+}
+
+const RECORD: u8 = 0x00;
+const STREAM: u8 = 0x01;
+const EVENT_ID: u8 = 0x02;
+const REGISTRY: u8 = 0x10;
+
+fn record_key(position: u64) -> [u8; 9] {
+    let mut key = [RECORD; 9];
+    key[1..].copy_from_slice(&position.to_be_bytes());
+    key
+}
+
+fn stream_prefix(stream: &StreamId) -> Vec<u8> {
+    let name = stream.as_str().as_bytes();
+    let mut key = Vec::with_capacity(3 + name.len() + 8);
+    key.push(STREAM);
+    // Stream ids are at most 200 bytes, so the length fits.
+    key.extend_from_slice(&u16::try_from(name.len()).unwrap_or(u16::MAX).to_be_bytes());
+    key.extend_from_slice(name);
+    key
+}
+
+fn stream_key(stream: &StreamId, version: u64) -> Vec<u8> {
+    let mut key = stream_prefix(stream);
+    key.extend_from_slice(&version.to_be_bytes());
+    key
+}
+
+fn id_key(prefix: u8, id: Uuid) -> [u8; 17] {
+    let mut key = [prefix; 17];
+    key[1..].copy_from_slice(id.as_bytes());
+    key
+}
+
+fn u64_at(bytes: &[u8], offset: usize) -> Option<u64> {
+    let slice: [u8; 8] = bytes.get(offset..offset + 8)?.try_into().ok()?;
+    Some(u64::from_be_bytes(slice))
+}
+
+fn engine(error: sled::Error) -> StoreError {
+    StoreError::Engine { detail: error.to_string() }
+}
+
+/// The sled [`Backend`].
+pub struct SledBackend {
+    db: sled::Db,
+    data_file: File,
+    path: PathBuf,
+    // Held for the store's life: the exclusive lock that makes a second opener fail fast.
+    _lock: File,
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the store in directory `path`, with the default options.
+    ///
+    /// Fails with [`StoreError::InUse`] if another process has it open, and with
+    /// [`StoreError::Corrupt`] naming the position if a record is damaged.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, SledOptions::default())
+    }
+
+    /// Opens the store in `path` with `options`.
+    pub fn open_with(path: impl AsRef<Path>, options: SledOptions) -> Result<Self, StoreError> {
+        let backend = SledBackend::open(path.as_ref(), options)?;
+        if options.check == OpenCheck::Records {
+            backend.check_records()?;
+        }
+        Self::with_backend(backend)
+    }
+
+    /// Bytes the store takes on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        self.backend().db.size_on_disk().map_err(engine)
+    }
+
+    /// The store's directory.
+    pub fn path(&self) -> &Path {
+        &self.backend().path
+    }
+}
+
+impl SledBackend {
+    fn open(path: &Path, options: SledOptions) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(path)
+            .map_err(|error| StoreError::io(format!("creating {}", path.display()), error))?;
+        let lock_path = path.join("netvaerk.lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|error| StoreError::io(format!("opening {}", lock_path.display()), error))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::InUse { path: path.to_owned() })
+            }
+            Err(std::fs::TryLockError::Error(error)) => {
+                return Err(StoreError::io(format!("locking {}", lock_path.display()), error));
+            }
+        }
+        let sled_path = path.join("sled");
+        let db = sled::Config::new()
+            .path(&sled_path)
+            .cache_capacity(options.cache_capacity)
+            .open()
+            .map_err(engine)?;
+        let data_path = sled_path.join("db");
+        let data_file = File::open(&data_path)
+            .map_err(|error| StoreError::io(format!("opening {}", data_path.display()), error))?;
+        Ok(Self { db, data_file, path: path.to_owned(), _lock: lock })
+    }
+
+    /// Reads every record: framing, checksum, position order without gaps.
+    fn check_records(&self) -> Result<(), StoreError> {
+        for (expected, raw) in (1u64..).zip(self.records_from(1)) {
+            let raw = raw?;
+            if raw.position != expected {
+                let problem = crate::error::Corruption::Gap { missing: expected };
+                return Err(StoreError::Corrupt { position: expected, problem });
+            }
+            let parsed = parse(&raw.bytes)
+                .map_err(|problem| StoreError::Corrupt { position: raw.position, problem })?;
+            if parsed.header.position != raw.position {
+                let problem = crate::error::Corruption::PositionMismatch {
+                    stored: raw.position,
+                    named: parsed.header.position,
+                };
+                return Err(StoreError::Corrupt { position: raw.position, problem });
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes everything written so far durable: sled's flush, then fdatasync of its file.
+    fn sync(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(engine)?;
+        self.data_file.sync_data().map_err(|error| StoreError::io("syncing the sled data file", error))
+    }
+}
+
+impl Backend for SledBackend {
+    fn last_record(&self) -> Result<Option<RawRecord>, StoreError> {
+        let last = self.db.get_lt([STREAM]).map_err(engine)?;
+        Ok(last.and_then(|(key, value)| {
+            let position = u64_at(&key, 1)?;
+            Some(RawRecord { position, bytes: value.to_vec() })
+        }))
+    }
+
+    fn records_from(&self, from_position: u64) -> RawRecords<'_> {
+        let start = record_key(from_position.max(1)).to_vec();
+        let range = self.db.range(start..vec![STREAM]);
+        Box::new(range.map(|item| {
+            let (key, value) = item.map_err(engine)?;
+            let position = u64_at(&key, 1)
+                .ok_or_else(|| StoreError::Engine { detail: "a record key is malformed".into() })?;
+            Ok(RawRecord { position, bytes: value.to_vec() })
+        }))
+    }
+
+    fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        let prefix = stream_prefix(stream);
+        let last = self.db.scan_prefix(&prefix).next_back().transpose().map_err(engine)?;
+        Ok(last.and_then(|(key, _)| u64_at(&key, prefix.len())).unwrap_or(0))
+    }
+
+    fn stream_positions(&self, stream: &StreamId, from_version: u64) -> Result<Vec<u64>, StoreError> {
+        let range = self.db.range(stream_key(stream, from_version)..=stream_key(stream, u64::MAX));
+        range
+            .map(|item| {
+                let (_, value) = item.map_err(engine)?;
+                u64_at(&value, 0)
+                    .ok_or_else(|| StoreError::Engine { detail: "a stream index entry is malformed".into() })
+            })
+            .collect()
+    }
+
+    fn event_position(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
+        let value = self.db.get(id_key(EVENT_ID, event_id)).map_err(engine)?;
+        Ok(value.and_then(|value| u64_at(&value, 0)))
+    }
+
+    fn commit(&self, records: &[Prepared]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for record in records {
+            let position = record.position.to_be_bytes();
+            batch.insert(&record_key(record.position)[..], record.bytes.as_slice());
+            batch.insert(stream_key(&record.stream, record.stream_version), &position[..]);
+            batch.insert(&id_key(EVENT_ID, record.event_id)[..], &position[..]);
+        }
+        self.db.apply_batch(batch).map_err(engine)?;
+        self.sync()
+    }
+
+    fn rewrite(&self, position: u64, bytes: &[u8]) -> Result<(), StoreError> {
+        self.db.insert(record_key(position), bytes).map_err(engine)?;
+        self.sync()
+    }
+
+    fn registry_read(&self, person: PersonId) -> Result<Option<Vec<u8>>, StoreError> {
+        let value = self.db.get(id_key(REGISTRY, person.as_uuid())).map_err(engine)?;
+        Ok(value.map(|value| value.to_vec()))
+    }
+
+    fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
+        self.db.insert(id_key(REGISTRY, person.as_uuid()), bytes).map_err(engine)?;
+        self.sync()
+    }
+}

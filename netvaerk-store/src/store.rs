@@ -1,0 +1,225 @@
+//! The `EventStore` trait: the contract every backend keeps.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use netvaerk_core::PersonId;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
+use crate::error::{Corruption, StoreError};
+use crate::record::{parse, RawRecord};
+use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
+use crate::subscription::Subscription;
+
+/// Raw records in position order.
+pub type RawRecords<'a> = Box<dyn Iterator<Item = Result<RawRecord, StoreError>> + 'a>;
+
+/// Envelopes in position order.
+pub type Envelopes<'a> = Box<dyn Iterator<Item = Result<Envelope, StoreError>> + 'a>;
+
+/// An append-only, hash-chained event log with a person registry beside it.
+///
+/// Every backend passes the same conformance suite (`tests/it/conformance.rs`). The required
+/// methods state their contract with "must"; the rest are provided on top of them.
+pub trait EventStore: Send + Sync {
+    /// Appends `events` to `stream` if its version meets `expected`.
+    ///
+    /// It must append all events or none, at gapless global positions in commit order, and
+    /// return only once they are durable. If every event id is stored already, as the events of
+    /// one earlier append to this stream, it must return that append's result and append
+    /// nothing (an idempotent retry); if only some are, or elsewhere, it must refuse with
+    /// [`StoreError::NotARetry`]. A version conflict must be
+    /// [`StoreError::WrongExpectedVersion`] carrying the actual version.
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError>;
+
+    /// The stream's version: its number of events (0 if it does not exist).
+    fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError>;
+
+    /// The stream's events from `from_version` (1 is the first) on, in order.
+    fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<Envelope>, StoreError>;
+
+    /// The raw records from `from_position` on, up to the head when called, in order, lazily.
+    /// It must yield only durable records.
+    fn read_raw(&self, from_position: u64) -> RawRecords<'_>;
+
+    /// The last position and its hash, `None` while the log is empty.
+    fn head(&self) -> Result<Option<Head>, StoreError>;
+
+    /// Blocks until the head is beyond `position` or `timeout` passes; returns the head's
+    /// position (0 while empty).
+    fn wait_beyond(&self, position: u64, timeout: Duration) -> Result<u64, StoreError>;
+
+    /// Replaces the body of the record at `position`, keeping its header and hash. Used by
+    /// [`EventStore::redact`]; it must be durable on return.
+    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError>;
+
+    /// The registry's entry for `person`.
+    fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError>;
+
+    /// Writes the registry's entry for `person`, durably.
+    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError>;
+
+    /// All envelopes from `from_position` on, lazily, in commit order.
+    fn read_all(&self, from_position: u64) -> Envelopes<'_> {
+        Box::new(self.read_raw(from_position).map(|raw| {
+            let raw = raw?;
+            let parsed = parse(&raw.bytes)
+                .map_err(|problem| StoreError::Corrupt { position: raw.position, problem })?;
+            Ok(parsed.into_envelope())
+        }))
+    }
+
+    /// Follows the log from `from_position`: first what is there, then each new event as it
+    /// is appended, every event once, in order.
+    fn subscribe(&self, from_position: u64) -> Subscription<'_>
+    where
+        Self: Sized,
+    {
+        Subscription::new(self, from_position)
+    }
+
+    /// Walks the whole chain: every record's checksum, hash, body digest, link to the one
+    /// before, position and stream version. Reads only.
+    fn verify(&self) -> Result<VerifyReport, StoreError> {
+        let mut previous = [0u8; 32];
+        let mut expected = 1u64;
+        let mut versions: HashMap<StreamId, u64> = HashMap::new();
+        for raw in self.read_raw(1) {
+            let raw = match raw {
+                Ok(raw) => raw,
+                Err(StoreError::Corrupt { position, problem }) => {
+                    return Ok(VerifyReport::bad(expected - 1, position, problem));
+                }
+                Err(other) => return Err(other),
+            };
+            let position = raw.position;
+            if position != expected {
+                return Ok(VerifyReport::bad(expected - 1, expected, Corruption::Gap { missing: expected }));
+            }
+            let parsed = match parse(&raw.bytes) {
+                Ok(parsed) => parsed,
+                Err(problem) => return Ok(VerifyReport::bad(expected - 1, position, problem)),
+            };
+            let problem = parsed.check_alone().err().or_else(|| {
+                let header = &parsed.header;
+                if header.position != position {
+                    return Some(Corruption::PositionMismatch { stored: position, named: header.position });
+                }
+                if header.previous_hash != previous {
+                    return Some(Corruption::BrokenLink);
+                }
+                let version = versions.entry(header.stream.clone()).or_insert(0);
+                if header.stream_version != *version + 1 {
+                    return Some(Corruption::StreamVersionGap {
+                        stream: header.stream.to_string(),
+                        previous: *version,
+                        found: header.stream_version,
+                    });
+                }
+                *version += 1;
+                None
+            });
+            if let Some(problem) = problem {
+                return Ok(VerifyReport::bad(expected - 1, position, problem));
+            }
+            previous = parsed.hash;
+            expected += 1;
+        }
+        let head = (expected > 1).then_some(Head { position: expected - 1, hash: previous });
+        Ok(VerifyReport { checked: expected - 1, head, first_bad: None })
+    }
+
+    /// Puts `person`'s personal data in the registry (or replaces it). An erased person stays
+    /// erased.
+    fn register_person(&self, person: PersonId, data: PersonalData) -> Result<(), StoreError> {
+        if let Some(RegistryEntry::Erased { .. }) = self.registry_entry(person)? {
+            return Err(StoreError::Erased(person));
+        }
+        self.write_registry_entry(person, &RegistryEntry::Known(data))
+    }
+
+    /// Erases `person`'s personal data (GDPR): appends an erasure record to the `$registry`
+    /// stream (who, when; no personal data), then replaces the data with an erasure marker.
+    /// The log and its chain are untouched.
+    fn erase(&self, person: PersonId, by: PersonId, at: DateTime<Utc>) -> Result<AppendResult, StoreError> {
+        match self.registry_entry(person)? {
+            None => return Err(StoreError::NotInRegistry(person)),
+            Some(RegistryEntry::Erased { .. }) => return Err(StoreError::Erased(person)),
+            Some(RegistryEntry::Known(_)) => {}
+        }
+        let record = system_event(PERSON_ERASED, json!({ "person": person }), by, at);
+        let appended = self.append(&StreamId::registry(), ExpectedVersion::Any, &[record])?;
+        self.write_registry_entry(person, &RegistryEntry::Erased { by, at })?;
+        Ok(appended)
+    }
+
+    /// Redacts the body (payload and rationale) at `position`: appends a redaction record to
+    /// the `$redactions` stream, then replaces the body's bytes with a redaction marker. The
+    /// chain covers the body's digest, so `verify` still passes.
+    fn redact(&self, position: u64, reason: &str, by: PersonId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let envelope = self
+            .read_all(position)
+            .next()
+            .transpose()?
+            .filter(|envelope| envelope.position == position)
+            .ok_or(StoreError::NoSuchPosition(position))?;
+        if envelope.is_redacted() {
+            return Err(StoreError::AlreadyRedacted(position));
+        }
+        let record =
+            system_event(PAYLOAD_REDACTED, json!({ "position": position, "reason": reason }), by, at);
+        self.append(&StreamId::redactions(), ExpectedVersion::Any, &[record])?;
+        self.rewrite_body(position, &Body::Redacted { reason: reason.to_owned(), redacted_at: at })
+    }
+}
+
+impl dyn EventStore + '_ {
+    /// [`EventStore::subscribe`] for a trait object.
+    pub fn subscribe_dyn(&self, from_position: u64) -> Subscription<'_> {
+        Subscription::new(self, from_position)
+    }
+}
+
+fn system_event(event_type: &str, payload: serde_json::Value, by: PersonId, at: DateTime<Utc>) -> NewEvent {
+    NewEvent {
+        event_id: Uuid::now_v7(),
+        event_type: event_type.to_owned(),
+        schema_version: 1,
+        payload,
+        rationale: None,
+        actor: by,
+        occurred_on: at.date_naive(),
+        correlation_id: None,
+        causation_id: None,
+    }
+}
+
+/// What [`EventStore::verify`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// How many records passed, from position 1.
+    pub checked: u64,
+    /// The head, if the whole log passed and is not empty.
+    pub head: Option<Head>,
+    /// The first bad record and what is wrong with it.
+    pub first_bad: Option<(u64, Corruption)>,
+}
+
+impl VerifyReport {
+    fn bad(checked: u64, position: u64, problem: Corruption) -> Self {
+        Self { checked, head: None, first_bad: Some((position, problem)) }
+    }
+
+    /// Whether the whole chain verified.
+    pub fn is_ok(&self) -> bool {
+        self.first_bad.is_none()
+    }
+}

@@ -1,0 +1,444 @@
+//! The conformance suite: one body of tests that every backend instantiates with
+//! `conformance!(module, fresh, reopen)`. `fresh()` gives an empty store plus whatever must
+//! live as long as it (a temporary directory); `reopen(store, guard)` closes and reopens a
+//! persistent store (for the memory store it returns the same store).
+
+/// Instantiates the suite for one backend.
+#[macro_export]
+macro_rules! conformance {
+    ($module:ident, $fresh:expr, $reopen:expr) => {
+        mod $module {
+            use std::collections::BTreeSet;
+            use std::sync::Barrier;
+            use std::time::Duration;
+
+            use chrono::{TimeZone, Utc};
+            use netvaerk_core::PersonId;
+            use netvaerk_store::*;
+            use proptest::prelude::*;
+            use serde_json::json;
+            use uuid::Uuid;
+
+            use $crate::support::*;
+
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            fn expected_version_no_stream() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-a");
+                let first = store.append(&s, ExpectedVersion::NoStream, &events(2)).unwrap();
+                assert_eq!(first, AppendResult { positions: vec![1, 2], stream_version: 2 });
+                let error = store.append(&s, ExpectedVersion::NoStream, &events(1)).unwrap_err();
+                assert!(matches!(error, StoreError::WrongExpectedVersion { actual: 2, .. }), "{error}");
+                assert_eq!(store.head().unwrap().unwrap().position, 2);
+            }
+
+            #[test]
+            fn expected_version_exact() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-a");
+                store.append(&s, ExpectedVersion::Exact(0), &events(1)).unwrap();
+                store.append(&s, ExpectedVersion::Exact(1), &events(2)).unwrap();
+                let error = store.append(&s, ExpectedVersion::Exact(1), &events(1)).unwrap_err();
+                assert!(matches!(error, StoreError::WrongExpectedVersion { actual: 3, .. }), "{error}");
+                assert_eq!(error.to_string(), "stream org-a is at version 3, not at version 1");
+                assert_eq!(store.stream_version(&s).unwrap(), 3);
+            }
+
+            #[test]
+            fn expected_version_stream_exists_and_any() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-a");
+                let error = store.append(&s, ExpectedVersion::StreamExists, &events(1)).unwrap_err();
+                assert!(matches!(error, StoreError::WrongExpectedVersion { actual: 0, .. }));
+                store.append(&s, ExpectedVersion::Any, &events(1)).unwrap();
+                store.append(&s, ExpectedVersion::StreamExists, &events(1)).unwrap();
+                store.append(&s, ExpectedVersion::Any, &events(1)).unwrap();
+                assert_eq!(store.stream_version(&s).unwrap(), 3);
+                // An empty append checks the version and appends nothing.
+                let empty = store.append(&s, ExpectedVersion::Exact(3), &[]).unwrap();
+                assert_eq!(empty, AppendResult { positions: vec![], stream_version: 3 });
+                assert!(store.append(&s, ExpectedVersion::Exact(2), &[]).is_err());
+            }
+
+            #[test]
+            fn a_multi_event_append_is_all_or_nothing() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-a");
+                let mut batch = events(3);
+                batch[2].payload = json!("not an object");
+                let error = store.append(&s, ExpectedVersion::Any, &batch).unwrap_err();
+                assert!(matches!(error, StoreError::InvalidEvent { problem: "its payload is not a JSON object", .. }));
+                assert_eq!(store.head().unwrap(), None);
+                assert_eq!(store.read_all(1).count(), 0);
+                let appended = store.append(&s, ExpectedVersion::Any, &events(3)).unwrap();
+                assert_eq!(appended.positions, vec![1, 2, 3]);
+            }
+
+            #[test]
+            fn malformed_events_and_streams_are_refused_with_nothing_appended() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-a");
+                let mut blank = events(1);
+                blank[0].event_type = " ".into();
+                let mut unversioned = events(1);
+                unversioned[0].schema_version = 0;
+                let twice = vec![event(1), event(1)];
+                let twice = vec![twice[0].clone(), twice[0].clone()];
+                for bad in [blank, unversioned, twice] {
+                    assert!(matches!(store.append(&s, ExpectedVersion::Any, &bad), Err(StoreError::InvalidEvent { .. })));
+                }
+                assert!(matches!(StreamId::new(""), Err(StoreError::InvalidStreamId { .. })));
+                assert!(matches!(StreamId::new("a\nb"), Err(StoreError::InvalidStreamId { .. })));
+                assert!(StreamId::new("x".repeat(201)).is_err());
+                assert_eq!(store.head().unwrap(), None);
+            }
+
+            #[test]
+            fn positions_are_gapless_and_read_all_is_commit_order() {
+                let (store, _guard) = $fresh();
+                let mut committed = Vec::new();
+                for round in 0..10u64 {
+                    let s = stream(&format!("org-{}", round % 3));
+                    let batch = events(round % 4 + 1);
+                    let appended = store.append(&s, ExpectedVersion::Any, &batch).unwrap();
+                    committed.extend(batch.iter().map(|event| event.event_id).zip(appended.positions));
+                }
+                let read: Vec<(Uuid, u64)> =
+                    store.read_all(1).map(|envelope| envelope.map(|e| (e.event_id, e.position)).unwrap()).collect();
+                assert_eq!(read, committed);
+                let positions: Vec<u64> = read.iter().map(|(_, position)| *position).collect();
+                assert_eq!(positions, (1..=positions.len() as u64).collect::<Vec<_>>());
+                // Reading from the middle starts there.
+                assert_eq!(store.read_all(5).next().unwrap().unwrap().position, 5);
+                assert!(store.read_all(1000).next().is_none());
+            }
+
+            #[test]
+            fn read_stream_returns_that_stream_in_version_order() {
+                let (store, _guard) = $fresh();
+                let (a, b) = (stream("org-a"), stream("org-b"));
+                for n in 0..6 {
+                    let s = if n % 2 == 0 { &a } else { &b };
+                    store.append(s, ExpectedVersion::Any, &[event(n)]).unwrap();
+                }
+                let read = store.read_stream(&a, 1).unwrap();
+                assert_eq!(read.iter().map(|e| e.stream_version).collect::<Vec<_>>(), [1, 2, 3]);
+                assert_eq!(read.iter().map(|e| e.position).collect::<Vec<_>>(), [1, 3, 5]);
+                assert_eq!(read[1].payload().unwrap()["n"], 2);
+                assert_eq!(read[1].rationale(), Some("because"));
+                assert_eq!(store.read_stream(&a, 3).unwrap().len(), 1);
+                assert!(store.read_stream(&stream("org-none"), 1).unwrap().is_empty());
+            }
+
+            #[test]
+            fn concurrent_appenders_with_exact_versions_lose_and_duplicate_nothing() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-contended");
+                let threads = 4;
+                let per_thread = 25;
+                let barrier = Barrier::new(threads);
+                let ids: Vec<Vec<Uuid>> = std::thread::scope(|scope| {
+                    let handles: Vec<_> = (0..threads)
+                        .map(|_| {
+                            scope.spawn(|| {
+                                barrier.wait();
+                                let mut mine = Vec::new();
+                                for n in 0..per_thread {
+                                    let batch = vec![event(n)];
+                                    loop {
+                                        let version = store.stream_version(&s).unwrap();
+                                        match store.append(&s, ExpectedVersion::Exact(version), &batch) {
+                                            Ok(_) => break,
+                                            Err(StoreError::WrongExpectedVersion { .. }) => continue,
+                                            Err(other) => panic!("{other}"),
+                                        }
+                                    }
+                                    mine.push(batch[0].event_id);
+                                }
+                                mine
+                            })
+                        })
+                        .collect();
+                    handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+                });
+                let expected: BTreeSet<Uuid> = ids.into_iter().flatten().collect();
+                let read = store.read_stream(&s, 1).unwrap();
+                let stored: BTreeSet<Uuid> = read.iter().map(|e| e.event_id).collect();
+                assert_eq!(read.len(), threads * per_thread as usize, "a duplicate or a loss");
+                assert_eq!(stored, expected);
+                let versions: Vec<u64> = read.iter().map(|e| e.stream_version).collect();
+                assert_eq!(versions, (1..=versions.len() as u64).collect::<Vec<_>>());
+                assert!(store.verify().unwrap().is_ok());
+            }
+
+            #[test]
+            fn concurrent_appenders_on_many_streams_share_commits() {
+                let (store, _guard) = $fresh();
+                std::thread::scope(|scope| {
+                    for t in 0..8 {
+                        let store = &store;
+                        scope.spawn(move || {
+                            let s = stream(&format!("org-{t}"));
+                            for n in 0..20 {
+                                store.append(&s, ExpectedVersion::Exact(n), &[event(n)]).unwrap();
+                            }
+                        });
+                    }
+                });
+                assert_eq!(store.head().unwrap().unwrap().position, 160);
+                assert!(store.verify().unwrap().is_ok());
+            }
+
+            #[test]
+            fn a_retried_append_returns_the_original_result_and_appends_nothing() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-a");
+                store.append(&s, ExpectedVersion::Any, &events(1)).unwrap();
+                let batch = events(3);
+                let original = store.append(&s, ExpectedVersion::Exact(1), &batch).unwrap();
+                let retried = store.append(&s, ExpectedVersion::Exact(1), &batch).unwrap();
+                assert_eq!(retried, original);
+                assert_eq!(store.head().unwrap().unwrap().position, 4);
+                // Only some of them stored: not a retry.
+                let mut partial = batch.clone();
+                partial.push(event(9));
+                assert!(matches!(store.append(&s, ExpectedVersion::Any, &partial), Err(StoreError::NotARetry { .. })));
+                // The same ids to another stream: not a retry either.
+                assert!(matches!(
+                    store.append(&stream("org-b"), ExpectedVersion::Any, &batch),
+                    Err(StoreError::NotARetry { .. })
+                ));
+                assert_eq!(store.head().unwrap().unwrap().position, 4);
+            }
+
+            #[test]
+            fn reopening_keeps_everything() {
+                let (store, guard) = $fresh();
+                let s = stream("org-a");
+                store.append(&s, ExpectedVersion::Any, &events(5)).unwrap();
+                let person = PersonId::from_uuid(Uuid::from_u128(42));
+                store.register_person(person, PersonalData { name: "Ane Jensen".into(), email: None, title: None }).unwrap();
+                let before: Vec<Envelope> = store.read_all(1).map(Result::unwrap).collect();
+                let head = store.head().unwrap();
+                let store = $reopen(store, &guard);
+                assert_eq!(store.head().unwrap(), head);
+                let after: Vec<Envelope> = store.read_all(1).map(Result::unwrap).collect();
+                assert_eq!(after, before);
+                assert!(matches!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Known(_))));
+                let next = store.append(&s, ExpectedVersion::Exact(5), &events(1)).unwrap();
+                assert_eq!(next.positions, vec![6]);
+                assert!(store.verify().unwrap().is_ok());
+            }
+
+            #[test]
+            fn a_flipped_byte_in_any_record_is_found_by_verify_at_its_position() {
+                let (store, _guard) = $fresh();
+                for n in 0..8 {
+                    store.append(&stream(&format!("org-{}", n % 2)), ExpectedVersion::Any, &[event(n)]).unwrap();
+                }
+                let head = store.verify().unwrap();
+                assert_eq!(head.checked, 8);
+                let originals: Vec<RawRecord> = store.read_raw(1).map(Result::unwrap).collect();
+                for raw in &originals {
+                    for offset in [0, 5, 9, raw.bytes.len() / 2, raw.bytes.len() - 40, raw.bytes.len() - 1] {
+                        let mut flipped = raw.bytes.clone();
+                        flipped[offset] ^= 0x01;
+                        store.backend().rewrite(raw.position, &flipped).unwrap();
+                        let report = store.verify().unwrap();
+                        assert_eq!(
+                            report.first_bad.as_ref().map(|(position, _)| *position),
+                            Some(raw.position),
+                            "flip at byte {offset} of position {}",
+                            raw.position
+                        );
+                        assert_eq!(report.checked, raw.position - 1);
+                        store.backend().rewrite(raw.position, &raw.bytes).unwrap();
+                    }
+                }
+                assert_eq!(store.verify().unwrap(), head);
+            }
+
+            #[test]
+            fn a_rewritten_history_breaks_the_chain_at_that_position() {
+                // A forger who recomputes a record's checksum and hash still breaks the link.
+                let (store, _guard) = $fresh();
+                store.append(&stream("org-a"), ExpectedVersion::Any, &events(4)).unwrap();
+                let (other, _other_guard) = $fresh();
+                let mut forged = events(4);
+                forged[2].payload = json!({ "n": 99 });
+                other.append(&stream("org-a"), ExpectedVersion::Any, &forged).unwrap();
+                let forged_third = other.read_raw(3).next().unwrap().unwrap();
+                store.backend().rewrite(3, &forged_third.bytes).unwrap();
+                let report = store.verify().unwrap();
+                assert_eq!(report.first_bad, Some((3, Corruption::BrokenLink)));
+            }
+
+            #[test]
+            fn subscribers_started_before_during_and_after_a_burst_see_every_event_once_in_order() {
+                let (store, _guard) = $fresh();
+                let total = 200u64;
+                let s = stream("org-a");
+                let collect = |from: u64| {
+                    let mut subscription = store.subscribe(from);
+                    let mut seen = Vec::new();
+                    while seen.len() < (total - from + 1) as usize {
+                        match subscription.next_timeout(Duration::from_secs(30)).unwrap() {
+                            Some(envelope) => seen.push(envelope.position),
+                            None => panic!("no event for 30 s after {seen:?}"),
+                        }
+                    }
+                    assert!(subscription.next_timeout(Duration::from_millis(10)).unwrap().is_none());
+                    seen
+                };
+                let (before, during, after) = std::thread::scope(|scope| {
+                    let before = scope.spawn(|| collect(1));
+                    for n in 0..total / 2 {
+                        store.append(&s, ExpectedVersion::Any, &[event(n)]).unwrap();
+                    }
+                    let during = scope.spawn(|| collect(1));
+                    for n in total / 2..total {
+                        store.append(&s, ExpectedVersion::Any, &[event(n)]).unwrap();
+                    }
+                    (before.join().unwrap(), during.join().unwrap(), collect(1))
+                });
+                let all: Vec<u64> = (1..=total).collect();
+                assert_eq!(before, all);
+                assert_eq!(during, all);
+                assert_eq!(after, all);
+                // A subscription from the middle starts there.
+                assert_eq!(store.subscribe(150).next().unwrap().unwrap().position, 150);
+            }
+
+            #[test]
+            fn erasing_a_person_keeps_the_chain_and_shows_them_erased() {
+                let (store, _guard) = $fresh();
+                let person = PersonId::from_uuid(Uuid::from_u128(42));
+                let secretary = PersonId::from_uuid(Uuid::from_u128(1));
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                store.append(&stream("org-a"), ExpectedVersion::Any, &events(3)).unwrap();
+                assert!(matches!(store.erase(person, secretary, at), Err(StoreError::NotInRegistry(_))));
+                let data = PersonalData { name: "Ane Jensen".into(), email: Some("ane@example.dk".into()), title: None };
+                store.register_person(person, data).unwrap();
+                store.erase(person, secretary, at).unwrap();
+                assert_eq!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Erased { by: secretary, at }));
+                let record = store.read_stream(&StreamId::registry(), 1).unwrap();
+                assert_eq!(record.len(), 1);
+                assert_eq!(record[0].event_type, PERSON_ERASED);
+                assert_eq!(record[0].metadata.actor, secretary);
+                assert!(!record[0].payload().unwrap().to_string().contains("Ane"));
+                assert!(store.verify().unwrap().is_ok());
+                assert!(matches!(store.erase(person, secretary, at), Err(StoreError::Erased(_))));
+                let again = PersonalData { name: "Ane".into(), email: None, title: None };
+                assert!(matches!(store.register_person(person, again), Err(StoreError::Erased(_))));
+            }
+
+            #[test]
+            fn redacting_a_body_keeps_the_chain_verifying() {
+                let (store, _guard) = $fresh();
+                let s = stream("org-a");
+                store.append(&s, ExpectedVersion::Any, &events(2)).unwrap();
+                let mut slip = event(2);
+                slip.rationale = Some("As Ane Jensen said at the meeting".into());
+                store.append(&s, ExpectedVersion::Any, &[slip]).unwrap();
+                store.append(&s, ExpectedVersion::Any, &events(2)).unwrap();
+                let before = store.verify().unwrap();
+                let secretary = PersonId::from_uuid(Uuid::from_u128(1));
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                store.redact(3, "a citizen's name in the rationale", secretary, at).unwrap();
+                let redacted = store.read_stream(&s, 3).unwrap().remove(0);
+                assert!(redacted.is_redacted());
+                assert_eq!(redacted.rationale(), None);
+                assert_eq!(redacted.payload(), None);
+                let after = store.verify().unwrap();
+                assert!(after.is_ok(), "{after:?}");
+                assert_eq!(after.checked, before.checked + 1, "the redaction record is in the chain");
+                let records = store.read_stream(&StreamId::redactions(), 1).unwrap();
+                assert_eq!(records[0].payload().unwrap()["position"], 3);
+                assert!(matches!(store.redact(3, "again", secretary, at), Err(StoreError::AlreadyRedacted(3))));
+                assert!(matches!(store.redact(999, "none", secretary, at), Err(StoreError::NoSuchPosition(999))));
+            }
+
+            #[test]
+            fn unknown_schema_versions_are_typed_errors_on_decode() {
+                let (store, _guard) = $fresh();
+                let mut future = event_with(json!({ "round": "2016H2" }));
+                future.event_type = "RoundOpened".into();
+                future.schema_version = 9;
+                store.append(&stream("org-a"), ExpectedVersion::Any, &[future]).unwrap();
+                let envelope = store.read_all(1).next().unwrap().unwrap();
+                assert!(matches!(
+                    envelope.decode(),
+                    Err(netvaerk_core::DecodeError::UnknownVersion { version: 9, current: 1, .. })
+                ));
+            }
+
+            #[derive(Clone, Debug)]
+            enum Op {
+                Append { stream: u8, expected: u8, count: u8, retry: bool },
+                Read { stream: u8, from: u8 },
+            }
+
+            fn op() -> impl Strategy<Value = Op> {
+                prop_oneof![
+                    3 => (0u8..3, 0u8..8, 0u8..4, any::<bool>())
+                        .prop_map(|(stream, expected, count, retry)| Op::Append { stream, expected, count, retry }),
+                    1 => (0u8..3, 0u8..6).prop_map(|(stream, from)| Op::Read { stream, from }),
+                ]
+            }
+
+            fn expected_of(code: u8) -> ExpectedVersion {
+                match code {
+                    0 => ExpectedVersion::Any,
+                    1 => ExpectedVersion::NoStream,
+                    2 => ExpectedVersion::StreamExists,
+                    n => ExpectedVersion::Exact(u64::from(n - 3)),
+                }
+            }
+
+            fn outcome(result: Result<AppendResult, StoreError>) -> Result<AppendResult, String> {
+                result.map_err(|error| match error {
+                    StoreError::WrongExpectedVersion { actual, .. } => format!("conflict at {actual}"),
+                    other => format!("{other:?}"),
+                })
+            }
+
+            proptest! {
+                #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+                #[test]
+                fn random_operations_match_the_in_memory_model(ops in proptest::collection::vec(op(), 1..40)) {
+                    let (store, _guard) = $fresh();
+                    let model = MemoryStore::new();
+                    let mut last_batch: Option<(StreamId, ExpectedVersion, Vec<NewEvent>)> = None;
+                    for op in ops {
+                        match op {
+                            Op::Append { stream: s, expected, count, retry } => {
+                                let (s, expected, batch) = match (&last_batch, retry) {
+                                    (Some(previous), true) => previous.clone(),
+                                    _ => (stream(&format!("org-{s}")), expected_of(expected), events(u64::from(count))),
+                                };
+                                let got = outcome(store.append(&s, expected, &batch));
+                                let want = outcome(model.append(&s, expected, &batch));
+                                prop_assert_eq!(got, want);
+                                last_batch = Some((s, expected, batch));
+                            }
+                            Op::Read { stream: s, from } => {
+                                let s = stream(&format!("org-{s}"));
+                                let got: Vec<Uuid> = store.read_stream(&s, u64::from(from)).unwrap().iter().map(|e| e.event_id).collect();
+                                let want: Vec<Uuid> = model.read_stream(&s, u64::from(from)).unwrap().iter().map(|e| e.event_id).collect();
+                                prop_assert_eq!(got, want);
+                            }
+                        }
+                    }
+                    let got: Vec<(u64, Uuid)> = store.read_all(1).map(|e| e.map(|e| (e.position, e.event_id)).unwrap()).collect();
+                    let want: Vec<(u64, Uuid)> = model.read_all(1).map(|e| e.map(|e| (e.position, e.event_id)).unwrap()).collect();
+                    prop_assert_eq!(got, want);
+                    prop_assert!(store.verify().unwrap().is_ok());
+                }
+            }
+        }
+    };
+}

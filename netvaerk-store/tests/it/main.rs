@@ -1,0 +1,7 @@
+//! The store's integration tests: one binary.
+
+mod support;
+#[macro_use]
+mod conformance;
+mod backends;
+mod sled_only;
