@@ -4,7 +4,7 @@
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use netvaerk_core::codec::{decode, encode};
+use netvaerk_core::codec::{decode_json, encode};
 use netvaerk_core::{Decision, DecodeError, Event, OrganisationId, PersonId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -181,15 +181,13 @@ impl NewEvent {
 }
 
 /// The body of a stored event: what the chain covers by digest, so it can be redacted.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     /// The payload and the rationale as written.
     Present {
-        /// The payload, a JSON object.
-        payload: Value,
+        /// The payload: the text of a JSON object, as written.
+        payload: Box<str>,
         /// The rationale.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         rationale: Option<String>,
     },
     /// Redacted: the bytes were replaced; the digest in the header still chains.
@@ -229,12 +227,18 @@ pub struct Envelope {
 }
 
 impl Envelope {
-    /// The payload, unless redacted.
-    pub fn payload(&self) -> Option<&Value> {
+    /// The payload's JSON text as written, unless redacted.
+    pub fn payload_json(&self) -> Option<&str> {
         match &self.body {
             Body::Present { payload, .. } => Some(payload),
             Body::Redacted { .. } => None,
         }
+    }
+
+    /// The payload as a JSON value, unless redacted (or, which a sealed record cannot be,
+    /// unreadable).
+    pub fn payload(&self) -> Option<Value> {
+        serde_json::from_str(self.payload_json()?).ok()
     }
 
     /// The rationale, unless absent or redacted.
@@ -253,8 +257,7 @@ impl Envelope {
     /// The domain event, upcast to the current schema. A redacted body decodes as an error:
     /// projections that must survive redaction skip those (`Ok(None)` from [`Self::event`]).
     pub fn decode(&self) -> Result<Event, DecodeError> {
-        let payload = self.payload().cloned().unwrap_or(Value::Null);
-        decode(&self.event_type, self.schema_version, payload)
+        decode_json(&self.event_type, self.schema_version, self.payload_json().unwrap_or("null"))
     }
 
     /// The domain event, `None` if redacted or if the stream is not a domain stream's type.
@@ -284,7 +287,13 @@ pub struct Head {
     pub hash: [u8; 32],
 }
 
-/// Lower-case hex of a hash.
+/// Lower-case hex of a hash, for display.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
 }

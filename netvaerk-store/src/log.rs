@@ -13,7 +13,7 @@ use crate::envelope::{
     AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent, StreamId,
 };
 use crate::error::StoreError;
-use crate::record::{parse, replace_body, seal, Header, RawRecord};
+use crate::record::{parse, present_body, replace_body, seal, sha256, Header, RawRecord};
 use crate::registry::RegistryEntry;
 use crate::store::{EventStore, RawRecords};
 
@@ -56,11 +56,41 @@ pub trait Backend: Send + Sync {
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError>;
 }
 
+/// An event made ready by its appender's own thread: everything but position and links.
+struct Staged {
+    event_id: Uuid,
+    event_type: String,
+    schema_version: u32,
+    actor: PersonId,
+    occurred_on: chrono::NaiveDate,
+    correlation_id: Option<Uuid>,
+    causation_id: Option<Uuid>,
+    body: Vec<u8>,
+    body_digest: [u8; 32],
+}
+
+impl Staged {
+    fn new(event: &NewEvent) -> Self {
+        let body = present_body(&event.payload.to_string(), event.rationale.as_deref());
+        Self {
+            event_id: event.event_id,
+            event_type: event.event_type.clone(),
+            schema_version: event.schema_version,
+            actor: event.actor,
+            occurred_on: event.occurred_on,
+            correlation_id: event.correlation_id,
+            causation_id: event.causation_id,
+            body_digest: sha256(&body),
+            body,
+        }
+    }
+}
+
 /// One append waiting for the writer.
 struct Pending {
     stream: StreamId,
     expected: ExpectedVersion,
-    events: Vec<NewEvent>,
+    events: Vec<Staged>,
     outcome: Mutex<Option<Result<AppendResult, StoreError>>>,
 }
 
@@ -242,11 +272,10 @@ impl<'a, B: Backend> Planner<'a, B> {
                     correlation_id: event.correlation_id,
                     causation_id: event.causation_id,
                 },
-                body_digest: [0; 32],
+                body_digest: event.body_digest,
                 previous_hash: self.head.map_or([0; 32], |head| head.hash),
             };
-            let body = Body::Present { payload: event.payload.clone(), rationale: event.rationale.clone() };
-            let (bytes, hash) = seal(header, &body);
+            let (bytes, hash) = seal(&header, &event.body);
             self.records.push(Prepared {
                 position,
                 stream: pending.stream.clone(),
@@ -271,6 +300,9 @@ fn check_events(events: &[NewEvent]) -> Result<(), StoreError> {
             Some("its id appears twice in one append")
         } else if event.event_type.trim().is_empty() {
             Some("its type name is blank")
+        } else if event.event_type.len() > 200 || event.event_type.chars().any(|c| c.is_control() || c == '"')
+        {
+            Some("its type name is longer than 200 bytes or has control characters or quotes")
         } else if event.schema_version == 0 {
             Some("schema versions start at 1")
         } else if !event.payload.is_object() {
@@ -303,7 +335,7 @@ impl<B: Backend> EventStore for LogStore<B> {
         let pending = Arc::new(Pending {
             stream: stream.clone(),
             expected,
-            events: events.to_vec(),
+            events: events.iter().map(Staged::new).collect(),
             outcome: Mutex::new(None),
         });
         lock(&self.queue).push(Arc::clone(&pending));

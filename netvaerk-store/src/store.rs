@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::{Corruption, StoreError};
-use crate::record::{parse, RawRecord};
+use crate::record::{parse, parse_and_check, Header, RawRecord};
 use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
 use crate::subscription::Subscription;
 
@@ -104,30 +104,11 @@ pub trait EventStore: Send + Sync {
             if position != expected {
                 return Ok(VerifyReport::bad(expected - 1, expected, Corruption::Gap { missing: expected }));
             }
-            let parsed = match parse(&raw.bytes) {
+            let parsed = match parse_and_check(&raw.bytes) {
                 Ok(parsed) => parsed,
                 Err(problem) => return Ok(VerifyReport::bad(expected - 1, position, problem)),
             };
-            let problem = parsed.check_alone().err().or_else(|| {
-                let header = &parsed.header;
-                if header.position != position {
-                    return Some(Corruption::PositionMismatch { stored: position, named: header.position });
-                }
-                if header.previous_hash != previous {
-                    return Some(Corruption::BrokenLink);
-                }
-                let version = versions.entry(header.stream.clone()).or_insert(0);
-                if header.stream_version != *version + 1 {
-                    return Some(Corruption::StreamVersionGap {
-                        stream: header.stream.to_string(),
-                        previous: *version,
-                        found: header.stream_version,
-                    });
-                }
-                *version += 1;
-                None
-            });
-            if let Some(problem) = problem {
+            if let Some(problem) = link_problem(&parsed.header, position, &previous, &mut versions) {
                 return Ok(VerifyReport::bad(expected - 1, position, problem));
             }
             previous = parsed.hash;
@@ -186,6 +167,32 @@ impl dyn EventStore + '_ {
     pub fn subscribe_dyn(&self, from_position: u64) -> Subscription<'_> {
         Subscription::new(self, from_position)
     }
+}
+
+/// What is wrong with a record's place in the log: its position, its link to the record
+/// before, its stream version. Advances the stream's version when all is well.
+fn link_problem(
+    header: &Header,
+    position: u64,
+    previous: &[u8; 32],
+    versions: &mut HashMap<StreamId, u64>,
+) -> Option<Corruption> {
+    if header.position != position {
+        return Some(Corruption::PositionMismatch { stored: position, named: header.position });
+    }
+    if header.previous_hash != *previous {
+        return Some(Corruption::BrokenLink);
+    }
+    let version = versions.entry(header.stream.clone()).or_insert(0);
+    if header.stream_version != *version + 1 {
+        return Some(Corruption::StreamVersionGap {
+            stream: header.stream.to_string(),
+            previous: *version,
+            found: header.stream_version,
+        });
+    }
+    *version += 1;
+    None
 }
 
 fn system_event(event_type: &str, payload: serde_json::Value, by: PersonId, at: DateTime<Utc>) -> NewEvent {

@@ -1,0 +1,120 @@
+//! Append and scan rates of the store backends, batch 1 and batch 1000.
+//!
+//! `cargo bench -p netvaerk-store --bench rates` (add `-- --events N` for the batch-1000 run's
+//! size, default 200,000). Each event is a realistic decision: a ~250-byte JSON payload with a
+//! rationale. Figures are events per second, best of three runs.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use netvaerk_core::PersonId;
+use netvaerk_store::{EventStore, ExpectedVersion, MemoryStore, NewEvent, SledStore, StreamId};
+use serde_json::json;
+use uuid::Uuid;
+
+fn event(n: u64) -> NewEvent {
+    NewEvent {
+        event_id: Uuid::now_v7(),
+        event_type: "ThemeProposed".into(),
+        schema_version: 2,
+        payload: json!({
+            "theme": Uuid::now_v7(),
+            "title": format!("Theme number {n}"),
+            "challenge": "Citizens wait too long between the first call and the first visit",
+            "proposed_by": Uuid::from_u128(u128::from(n % 40)),
+            "departments": [Uuid::from_u128(1), Uuid::from_u128(2)],
+            "origins": ["below", "outside"],
+        }),
+        rationale: Some("Raised at the chief forum's spring meeting".into()),
+        actor: PersonId::from_uuid(Uuid::from_u128(7)),
+        occurred_on: NaiveDate::from_ymd_opt(2016, 9, 1).unwrap(),
+        correlation_id: None,
+        causation_id: None,
+    }
+}
+
+fn append_rate(store: &dyn EventStore, total: u64, batch: u64) -> f64 {
+    let events: Vec<NewEvent> = (0..total).map(event).collect();
+    let start = Instant::now();
+    for (index, chunk) in events.chunks(usize::try_from(batch).unwrap()).enumerate() {
+        let stream = StreamId::new(format!("organisation-{}", index % 100)).unwrap();
+        store.append(&stream, ExpectedVersion::Any, chunk).unwrap();
+    }
+    total as f64 / start.elapsed().as_secs_f64()
+}
+
+fn scan_rate(store: &dyn EventStore, decode: bool) -> f64 {
+    let start = Instant::now();
+    let mut count = 0u64;
+    for envelope in store.read_all(1) {
+        let envelope = envelope.unwrap();
+        if decode {
+            std::hint::black_box(envelope.decode().unwrap());
+        }
+        count += 1;
+    }
+    count as f64 / start.elapsed().as_secs_f64()
+}
+
+fn best(runs: impl Fn() -> f64) -> f64 {
+    (0..3).map(|_| runs()).fold(0.0, f64::max)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let events = args
+        .iter()
+        .position(|arg| arg == "--events")
+        .and_then(|index| args.get(index + 1))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(200_000u64);
+    // `--only sled` or `--only memory` runs one backend (for profiling).
+    let only = args.iter().position(|arg| arg == "--only").and_then(|index| args.get(index + 1)).cloned();
+    let runs = |backend: &str| only.as_deref().is_none_or(|only| only == backend);
+    let temp = std::env::temp_dir().join(format!("netvaerk-bench-{}", Uuid::now_v7()));
+
+    println!("netvaerk-store rates, events/s (best of 3)");
+    println!(
+        "{:<8} {:>14} {:>16} {:>12} {:>18}",
+        "backend", "append b=1", "append b=1000", "scan", "scan + decode"
+    );
+    if runs("memory") {
+        memory_rates(events);
+    }
+    if runs("sled") {
+        sled_rates(events, &temp);
+    }
+    let _ = std::fs::remove_dir_all(&temp);
+}
+
+fn memory_rates(events: u64) {
+    let memory_b1 = best(|| append_rate(&MemoryStore::new(), 20_000, 1));
+    let memory_b1000 = best(|| append_rate(&MemoryStore::new(), events, 1000));
+    let memory = MemoryStore::new();
+    append_rate(&memory, events, 1000);
+    let (memory_scan, memory_decode) =
+        (best(|| scan_rate(&memory, false)), best(|| scan_rate(&memory, true)));
+    println!(
+        "{:<8} {:>14.0} {:>16.0} {:>12.0} {:>18.0}",
+        "memory", memory_b1, memory_b1000, memory_scan, memory_decode
+    );
+}
+
+fn sled_rates(events: u64, temp: &std::path::Path) {
+    let fresh_sled = |label: &str| {
+        let path = temp.join(format!("{label}-{}", Uuid::now_v7()));
+        SledStore::open(&path).unwrap()
+    };
+
+    let sled_b1 = best(|| append_rate(&fresh_sled("b1"), 2_000, 1));
+    let sled_b1000 = best(|| append_rate(&fresh_sled("b1000"), events, 1000));
+    let sled = fresh_sled("scan");
+    append_rate(&sled, events, 1000);
+    let (sled_scan, sled_decode) = (best(|| scan_rate(&sled, false)), best(|| scan_rate(&sled, true)));
+    let bytes = sled.size_on_disk().unwrap_or(0);
+    println!(
+        "{:<8} {:>14.0} {:>16.0} {:>12.0} {:>18.0}",
+        "sled", sled_b1, sled_b1000, sled_scan, sled_decode
+    );
+    println!("sled on disk: {:.0} bytes/event over {events} events", bytes as f64 / events as f64);
+}
