@@ -4,4 +4,5 @@ mod support;
 #[macro_use]
 mod conformance;
 mod backends;
+mod faults;
 mod sled_only;
