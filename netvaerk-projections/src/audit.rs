@@ -1,0 +1,353 @@
+//! The audit trail: for a theme, every decision in order (who, on which business date,
+//! recorded when, why, the criteria assessment, the warnings overridden, the policy in force),
+//! the rounds it was decided in with the other themes of each round and what became of them,
+//! then the network that came of it. For a network, the same from start to close.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use netvaerk_core::{
+    AcknowledgedWarning, CriterionAssessment, Event, NetworkId, NetworkType, PersonId, RoundId, ThemeId,
+};
+use serde::Serialize;
+
+use crate::names::{Names, PersonRef};
+use crate::projection::{Fold, Recorded};
+
+/// One decision in an audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AuditEntry {
+    /// Its position in the log.
+    pub position: u64,
+    /// The business date.
+    pub occurred_on: NaiveDate,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who decided.
+    pub actor: PersonId,
+    /// Who decided, named (filled in by a report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<PersonRef>,
+    /// The event's type.
+    pub event_type: &'static str,
+    /// What was decided, in words.
+    pub summary: String,
+    /// Why, in the decider's words.
+    pub rationale: Option<String>,
+    /// The criteria assessment, for a qualification (TH-2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Vec<CriterionAssessment>>,
+    /// The warnings the decision overrode.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub acknowledged: Vec<AcknowledgedWarning>,
+    /// The position of the policy change in force (`None`: the NS3 defaults).
+    pub policy_in_force: Option<u64>,
+}
+
+/// What became of a theme in a round.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RoundOutcome {
+    /// Qualified, no decision yet.
+    Qualified,
+    /// Prioritised at a rank.
+    Prioritised {
+        /// The rank.
+        rank: u32,
+        /// The recommended type.
+        recommended_type: NetworkType,
+    },
+    /// Deferred to a later round.
+    Deferred {
+        /// The round.
+        to_round: RoundId,
+    },
+    /// Rejected.
+    Rejected {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Another theme of the same round.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoundPeer {
+    /// The theme.
+    pub theme: ThemeId,
+    /// Its title.
+    pub title: String,
+    /// What became of it in the round.
+    pub outcome: RoundOutcome,
+}
+
+/// A round a theme was decided in.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoundContext {
+    /// The round.
+    pub round: RoundId,
+    /// What became of this theme.
+    pub outcome: RoundOutcome,
+    /// The round's other themes and what became of them, by rank, then title.
+    pub others: Vec<RoundPeer>,
+    /// The round's own decisions (opened, closed with any NW-2/NW-3 overrides).
+    pub round_decisions: Vec<AuditEntry>,
+}
+
+/// The audit trail of a network.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkAudit {
+    /// The network.
+    pub network: NetworkId,
+    /// Its theme.
+    pub theme: ThemeId,
+    /// Every decision, in order.
+    pub decisions: Vec<AuditEntry>,
+}
+
+/// The audit trail of a theme.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThemeAudit {
+    /// The theme.
+    pub theme: ThemeId,
+    /// Its title.
+    pub title: String,
+    /// Every decision on the theme, in order.
+    pub decisions: Vec<AuditEntry>,
+    /// The rounds it was decided in.
+    pub rounds: Vec<RoundContext>,
+    /// The network that came of it.
+    pub network: Option<NetworkAudit>,
+}
+
+/// The audit read model.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AuditTrail {
+    /// Decisions by theme.
+    pub themes: BTreeMap<ThemeId, Vec<AuditEntry>>,
+    /// Titles by theme (latest refinement).
+    pub titles: BTreeMap<ThemeId, String>,
+    /// Decisions by network.
+    pub networks: BTreeMap<NetworkId, Vec<AuditEntry>>,
+    /// Each network's theme.
+    pub network_theme: BTreeMap<NetworkId, ThemeId>,
+    /// Each round's decided themes.
+    pub rounds: BTreeMap<RoundId, BTreeMap<ThemeId, RoundOutcome>>,
+    /// Each round's own decisions.
+    pub round_decisions: BTreeMap<RoundId, Vec<AuditEntry>>,
+    /// The position of the policy change in force.
+    pub policy_in_force: Option<u64>,
+}
+
+fn summary(event: &Event) -> String {
+    match event {
+        Event::ThemeProposed { title, origins, .. } => {
+            let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}").to_lowercase()).collect();
+            format!("proposed \"{title}\" (demand from {})", origins.join(", "))
+        }
+        Event::ThemeQualified { round, assessments, .. } => {
+            let met = assessments.iter().filter(|a| a.met).count();
+            format!("qualified in {round}: {met} of {} criteria met", assessments.len())
+        }
+        Event::ThemePrioritised { round, rank, recommended_type, .. } => {
+            format!("prioritised in {round} at rank {rank} as a {recommended_type} network")
+        }
+        Event::ThemeDeferred { round, to_round, .. } => format!("deferred in {round} to {to_round}"),
+        Event::ThemeRejected { round, reason, .. } => format!("rejected in {round}: {reason}"),
+        Event::ThemeWithdrawn { reason, .. } => format!("withdrawn: {reason}"),
+        Event::ThemeRefined { note, .. } => format!("refined: {note}"),
+        Event::ReferenceLeaderAccepted { person, .. } => format!("{person} accepted to be reference leader"),
+        Event::NetworkStarted { network_type, leader, expected_end, .. } => {
+            format!("{network_type} network started, led by {leader}, expected to end {expected_end}")
+        }
+        Event::ReferenceLeaderAssigned { person, .. } => format!("reference leader {person} assigned"),
+        Event::ReferenceLeaderChanged { from, to, reason, .. } => {
+            format!("reference leader changed from {from} to {to}: {reason}")
+        }
+        Event::CoDriverAttached { person, .. } => format!("co-driver {person} attached"),
+        Event::CoDriverChanged { from, to, reason, .. } => {
+            format!("co-driver changed from {from} to {to}: {reason}")
+        }
+        Event::MandateContractAgreed { personnel_leader, terms, .. } => {
+            format!("mandate contract agreed with personnel leader {personnel_leader}: {terms}")
+        }
+        Event::PhaseEntered { phase, .. } => format!("entered the phase \"{phase}\""),
+        Event::TestPhaseBegun { funding, .. } => match funding {
+            Some(funding) => format!("test phase begun, funded by {funding}"),
+            None => "test phase begun".to_owned(),
+        },
+        Event::NetworkClosed { outcome, reason, .. } => match reason {
+            Some(reason) => format!("closed: {outcome} ({reason})"),
+            None => format!("closed: {outcome}"),
+        },
+        Event::HelpRequested { hotspot, note, .. } => format!("asked {hotspot:?} for help: {note}"),
+        Event::RoundOpened { round } => format!("round {round} opened"),
+        Event::RoundClosed { round, .. } => format!("round {round} closed"),
+        other => other.type_name().to_owned(),
+    }
+}
+
+impl AuditTrail {
+    fn entry(&self, recorded: &Recorded<'_>) -> AuditEntry {
+        let (assessment, acknowledged) = match recorded.event {
+            Event::ThemeQualified { assessments, .. } => (Some(assessments.clone()), Vec::new()),
+            Event::ThemePrioritised { acknowledged, .. }
+            | Event::NetworkStarted { acknowledged, .. }
+            | Event::RoundClosed { acknowledged, .. } => (None, acknowledged.clone()),
+            _ => (None, Vec::new()),
+        };
+        AuditEntry {
+            position: recorded.position,
+            occurred_on: recorded.on(),
+            recorded_at: recorded.metadata.recorded_at,
+            actor: recorded.actor(),
+            actor_name: None,
+            event_type: recorded.event.type_name(),
+            summary: summary(recorded.event),
+            rationale: recorded.rationale.map(str::to_owned),
+            assessment,
+            acknowledged,
+            policy_in_force: self.policy_in_force,
+        }
+    }
+
+    fn named(entries: &[AuditEntry], names: &Names<'_>) -> Vec<AuditEntry> {
+        entries
+            .iter()
+            .cloned()
+            .map(|mut entry| {
+                entry.actor_name = Some(names.person(entry.actor));
+                entry
+            })
+            .collect()
+    }
+
+    /// The audit trail of `network`, with names.
+    pub fn network(&self, network: NetworkId, names: &Names<'_>) -> Option<NetworkAudit> {
+        let decisions = self.networks.get(&network)?;
+        Some(NetworkAudit {
+            network,
+            theme: *self.network_theme.get(&network)?,
+            decisions: Self::named(decisions, names),
+        })
+    }
+
+    /// The audit trail of `theme`, with names.
+    pub fn theme(&self, theme: ThemeId, names: &Names<'_>) -> Option<ThemeAudit> {
+        let decisions = self.themes.get(&theme)?;
+        let rounds = self
+            .rounds
+            .iter()
+            .filter_map(|(round, outcomes)| {
+                let outcome = outcomes.get(&theme)?.clone();
+                let mut others: Vec<RoundPeer> = outcomes
+                    .iter()
+                    .filter(|(other, _)| **other != theme)
+                    .map(|(other, outcome)| RoundPeer {
+                        theme: *other,
+                        title: self.titles.get(other).cloned().unwrap_or_default(),
+                        outcome: outcome.clone(),
+                    })
+                    .collect();
+                others.sort_by(|a, b| (rank_of(&a.outcome), &a.title).cmp(&(rank_of(&b.outcome), &b.title)));
+                let round_decisions =
+                    self.round_decisions.get(round).map(|d| Self::named(d, names)).unwrap_or_default();
+                Some(RoundContext { round: *round, outcome, others, round_decisions })
+            })
+            .collect();
+        let network = self
+            .network_theme
+            .iter()
+            .find(|(_, of)| **of == theme)
+            .and_then(|(network, _)| self.network(*network, names));
+        Some(ThemeAudit {
+            theme,
+            title: self.titles.get(&theme).cloned().unwrap_or_default(),
+            decisions: Self::named(decisions, names),
+            rounds,
+            network,
+        })
+    }
+}
+
+/// Prioritised themes first, by rank; then the rest.
+fn rank_of(outcome: &RoundOutcome) -> u32 {
+    match outcome {
+        RoundOutcome::Prioritised { rank, .. } => *rank,
+        _ => u32::MAX,
+    }
+}
+
+impl Fold for AuditTrail {
+    fn fold(&mut self, recorded: &Recorded<'_>) {
+        let entry = self.entry(recorded);
+        match recorded.event {
+            Event::PolicyChanged { .. } => self.policy_in_force = Some(recorded.position),
+            Event::RoundOpened { round } | Event::RoundClosed { round, .. } => {
+                self.round_decisions.entry(*round).or_default().push(entry);
+            }
+            Event::ThemeProposed { theme, title, .. } => {
+                self.titles.insert(*theme, title.clone());
+                self.themes.entry(*theme).or_default().push(entry);
+            }
+            Event::ThemeRefined { theme, title, .. } => {
+                if let Some(title) = title {
+                    self.titles.insert(*theme, title.clone());
+                }
+                self.themes.entry(*theme).or_default().push(entry);
+            }
+            Event::ThemeQualified { theme, round, .. } => {
+                self.rounds.entry(*round).or_default().insert(*theme, RoundOutcome::Qualified);
+                self.themes.entry(*theme).or_default().push(entry);
+            }
+            Event::ThemePrioritised { theme, round, rank, recommended_type, .. } => {
+                let outcome = RoundOutcome::Prioritised { rank: *rank, recommended_type: *recommended_type };
+                self.rounds.entry(*round).or_default().insert(*theme, outcome);
+                self.themes.entry(*theme).or_default().push(entry);
+            }
+            Event::ThemeDeferred { theme, round, to_round } => {
+                self.rounds
+                    .entry(*round)
+                    .or_default()
+                    .insert(*theme, RoundOutcome::Deferred { to_round: *to_round });
+                self.themes.entry(*theme).or_default().push(entry);
+            }
+            Event::ThemeRejected { theme, round, reason } => {
+                self.rounds
+                    .entry(*round)
+                    .or_default()
+                    .insert(*theme, RoundOutcome::Rejected { reason: reason.clone() });
+                self.themes.entry(*theme).or_default().push(entry);
+            }
+            Event::ThemeWithdrawn { theme, .. } | Event::ReferenceLeaderAccepted { theme, .. } => {
+                self.themes.entry(*theme).or_default().push(entry);
+            }
+            Event::NetworkStarted { network, theme, .. } => {
+                self.network_theme.insert(*network, *theme);
+                self.networks.entry(*network).or_default().push(entry);
+            }
+            Event::ReferenceLeaderAssigned { network, .. }
+            | Event::ReferenceLeaderChanged { network, .. }
+            | Event::CoDriverAttached { network, .. }
+            | Event::CoDriverChanged { network, .. }
+            | Event::MandateContractAgreed { network, .. }
+            | Event::PhaseEntered { network, .. }
+            | Event::TestPhaseBegun { network, .. }
+            | Event::NetworkClosed { network, .. }
+            | Event::HelpRequested { network, .. } => {
+                self.networks.entry(*network).or_default().push(entry);
+            }
+            Event::UnitRegistered { .. }
+            | Event::PersonRegistered { .. }
+            | Event::PersonRolesChanged { .. }
+            | Event::PriorExperienceRegistered { .. }
+            | Event::CompetencesAssessed { .. }
+            | Event::CohortFormed { .. }
+            | Event::TeachingDayAttended { .. }
+            | Event::WrittenAssignmentPassed { .. }
+            | Event::OralExamPassed { .. }
+            | Event::DiplomaAwarded { .. }
+            | Event::RotationStarted { .. }
+            | Event::RotationEnded { .. } => {}
+        }
+    }
+}

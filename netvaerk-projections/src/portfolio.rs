@@ -1,0 +1,429 @@
+//! The portfolio: every theme with its status, every network with its roles and phase, and
+//! the half-year counts against NW-2, NW-3 and NW-4 with every overridden warning.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use netvaerk_core::{
+    AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome, PersonId, PhaseKind,
+    Policy, RoundId, ThemeId, ThemeStatus,
+};
+use serde::Serialize;
+
+use crate::names::{Names, PersonRef};
+use crate::projection::{Fold, Recorded};
+
+/// A theme in the portfolio.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThemeEntry {
+    /// The theme.
+    pub theme: ThemeId,
+    /// Its title (latest refinement).
+    pub title: String,
+    /// Its challenge, the burning platform (latest refinement).
+    pub challenge: String,
+    /// Where the demand comes from.
+    pub origins: BTreeSet<Origin>,
+    /// Who proposed it.
+    pub proposed_by: PersonId,
+    /// When.
+    pub proposed_on: NaiveDate,
+    /// Where it stands.
+    pub status: ThemeStatus,
+    /// Since when.
+    pub status_since: NaiveDate,
+    /// The round of its latest decision.
+    pub round: Option<RoundId>,
+    /// Its rank, if prioritised.
+    pub rank: Option<u32>,
+    /// The recommended network type, if prioritised.
+    pub recommended_type: Option<NetworkType>,
+    /// The network working on it.
+    pub network: Option<NetworkId>,
+}
+
+/// A network in the portfolio.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkEntry {
+    /// The network.
+    pub network: NetworkId,
+    /// Its theme.
+    pub theme: ThemeId,
+    /// Its type.
+    pub network_type: NetworkType,
+    /// Its leader.
+    pub leader: PersonId,
+    /// Its co-driver.
+    pub co_driver: Option<PersonId>,
+    /// Its reference leader.
+    pub reference_leader: Option<PersonId>,
+    /// The phase it is in.
+    pub phase: Option<String>,
+    /// That phase's kind.
+    pub phase_kind: Option<PhaseKind>,
+    /// The start date.
+    pub started_on: NaiveDate,
+    /// The expected end from its phase plan.
+    pub expected_end: NaiveDate,
+    /// The actual end.
+    pub ended_on: Option<NaiveDate>,
+    /// How it ended.
+    pub outcome: Option<Outcome>,
+    /// Why, where it stopped.
+    pub reason: Option<String>,
+}
+
+/// An advisory warning a decision overrode.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Override {
+    /// The position of the event that records it.
+    pub position: u64,
+    /// The business date.
+    pub occurred_on: NaiveDate,
+    /// Who decided.
+    pub actor: PersonId,
+    /// The event type.
+    pub event_type: &'static str,
+    /// The warning and the rationale.
+    pub acknowledged: AcknowledgedWarning,
+}
+
+/// The portfolio read model.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Portfolio {
+    /// Every theme.
+    pub themes: BTreeMap<ThemeId, ThemeEntry>,
+    /// Every network.
+    pub networks: BTreeMap<NetworkId, NetworkEntry>,
+    /// Every overridden warning, in log order.
+    pub overrides: Vec<Override>,
+    /// The policy in force (`None`: the NS3 defaults).
+    pub policy: Option<Policy>,
+}
+
+/// One half-year against NW-2 and NW-3, and the innovation networks running at its end
+/// against NW-4.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HalfYearRow {
+    /// The half-year.
+    pub half_year: RoundId,
+    /// Learning networks started.
+    pub learning: u32,
+    /// Welfare networks started.
+    pub welfare: u32,
+    /// Innovation networks started.
+    pub innovation: u32,
+    /// All started.
+    pub total: u32,
+    /// NW-2's range.
+    pub expected_total: CountRange,
+    /// NW-3's ranges for learning and welfare.
+    pub expected_learning: CountRange,
+    /// NW-3's range for welfare.
+    pub expected_welfare: CountRange,
+    /// Whether the half-year keeps NW-2.
+    pub nw2_kept: bool,
+    /// Whether it keeps NW-3.
+    pub nw3_kept: bool,
+    /// Innovation networks running on the half-year's last day.
+    pub innovation_running_at_end: u32,
+    /// NW-4's limit.
+    pub innovation_limit: u32,
+    /// Warnings overridden in decisions dated in the half-year.
+    pub overrides: Vec<Override>,
+}
+
+/// The portfolio as a report shows it: names resolved.
+#[derive(Clone, Debug, Serialize)]
+pub struct PortfolioReport {
+    /// Themes by status, then title.
+    pub themes: Vec<ThemeEntry>,
+    /// Networks, running first, then by start.
+    pub networks: Vec<NetworkReportRow>,
+    /// The half-year view.
+    pub half_years: Vec<HalfYearRow>,
+    /// Innovation networks running now, against NW-4.
+    pub innovation_running: u32,
+    /// NW-4's limit.
+    pub innovation_limit: u32,
+}
+
+/// A network with its people named.
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkReportRow {
+    /// The network.
+    #[serde(flatten)]
+    pub network: NetworkEntry,
+    /// The theme's title.
+    pub theme_title: String,
+    /// The leader.
+    pub leader_name: PersonRef,
+    /// The co-driver.
+    pub co_driver_name: Option<PersonRef>,
+    /// The reference leader.
+    pub reference_leader_name: Option<PersonRef>,
+}
+
+impl Portfolio {
+    fn policy(&self) -> Policy {
+        self.policy.clone().unwrap_or_default()
+    }
+
+    /// Innovation networks running (NW-4).
+    pub fn innovation_running(&self) -> u32 {
+        let running = self
+            .networks
+            .values()
+            .filter(|network| network.network_type == NetworkType::Innovation && network.outcome.is_none());
+        u32::try_from(running.count()).unwrap_or(u32::MAX)
+    }
+
+    /// The half-years with starts or overrides, in order.
+    pub fn half_years(&self) -> Vec<HalfYearRow> {
+        let policy = self.policy();
+        let mut half_years: BTreeSet<RoundId> =
+            self.networks.values().map(|network| RoundId::containing(network.started_on)).collect();
+        half_years.extend(self.overrides.iter().map(|o| RoundId::containing(o.occurred_on)));
+        half_years
+            .into_iter()
+            .map(|half_year| {
+                let started = |network_type| {
+                    let count = self.networks.values().filter(|network| {
+                        network.network_type == network_type
+                            && RoundId::containing(network.started_on) == half_year
+                    });
+                    u32::try_from(count.count()).unwrap_or(u32::MAX)
+                };
+                let (learning, welfare, innovation) = (
+                    started(NetworkType::Learning),
+                    started(NetworkType::Welfare),
+                    started(NetworkType::Innovation),
+                );
+                let total = learning + welfare + innovation;
+                let end = half_year.last_day();
+                let running_at_end = self.networks.values().filter(|network| {
+                    network.network_type == NetworkType::Innovation
+                        && network.started_on <= end
+                        && network.ended_on.is_none_or(|ended| ended > end)
+                });
+                HalfYearRow {
+                    half_year,
+                    learning,
+                    welfare,
+                    innovation,
+                    total,
+                    expected_total: policy.starts_per_half_year,
+                    expected_learning: policy.learning_per_half_year,
+                    expected_welfare: policy.welfare_per_half_year,
+                    nw2_kept: policy.starts_per_half_year.contains(total),
+                    nw3_kept: policy.learning_per_half_year.contains(learning)
+                        && policy.welfare_per_half_year.contains(welfare),
+                    innovation_running_at_end: u32::try_from(running_at_end.count()).unwrap_or(u32::MAX),
+                    innovation_limit: policy.max_running_innovation_networks,
+                    overrides: self
+                        .overrides
+                        .iter()
+                        .filter(|o| RoundId::containing(o.occurred_on) == half_year)
+                        .cloned()
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The report: themes, networks with names, the half-year view.
+    pub fn report(&self, names: &Names<'_>) -> PortfolioReport {
+        let mut themes: Vec<ThemeEntry> = self.themes.values().cloned().collect();
+        themes.sort_by(|a, b| (a.status, &a.title).cmp(&(b.status, &b.title)));
+        let mut networks: Vec<NetworkReportRow> = self
+            .networks
+            .values()
+            .map(|network| NetworkReportRow {
+                theme_title: self.themes.get(&network.theme).map(|t| t.title.clone()).unwrap_or_default(),
+                leader_name: names.person(network.leader),
+                co_driver_name: network.co_driver.map(|id| names.person(id)),
+                reference_leader_name: network.reference_leader.map(|id| names.person(id)),
+                network: network.clone(),
+            })
+            .collect();
+        networks
+            .sort_by_key(|row| (row.network.outcome.is_some(), row.network.started_on, row.network.network));
+        PortfolioReport {
+            themes,
+            networks,
+            half_years: self.half_years(),
+            innovation_running: self.innovation_running(),
+            innovation_limit: self.policy().max_running_innovation_networks,
+        }
+    }
+
+    fn set_status(&mut self, theme: ThemeId, status: ThemeStatus, on: NaiveDate) {
+        if let Some(entry) = self.themes.get_mut(&theme) {
+            entry.status = status;
+            entry.status_since = on;
+        }
+    }
+
+    fn record_overrides(&mut self, recorded: &Recorded<'_>, acknowledged: &[AcknowledgedWarning]) {
+        for warning in acknowledged {
+            self.overrides.push(Override {
+                position: recorded.position,
+                occurred_on: recorded.on(),
+                actor: recorded.actor(),
+                event_type: recorded.event.type_name(),
+                acknowledged: warning.clone(),
+            });
+        }
+    }
+}
+
+impl Fold for Portfolio {
+    fn fold(&mut self, recorded: &Recorded<'_>) {
+        let on = recorded.on();
+        match recorded.event {
+            Event::PolicyChanged { policy } => self.policy = Some(policy.clone()),
+            Event::ThemeProposed { theme, title, challenge, proposed_by, origins, .. } => {
+                self.themes.insert(
+                    *theme,
+                    ThemeEntry {
+                        theme: *theme,
+                        title: title.clone(),
+                        challenge: challenge.clone(),
+                        origins: origins.clone(),
+                        proposed_by: *proposed_by,
+                        proposed_on: on,
+                        status: ThemeStatus::Proposed,
+                        status_since: on,
+                        round: None,
+                        rank: None,
+                        recommended_type: None,
+                        network: None,
+                    },
+                );
+            }
+            Event::ThemeRefined { theme, title, challenge, .. } => {
+                if let Some(entry) = self.themes.get_mut(theme) {
+                    if let Some(title) = title {
+                        entry.title.clone_from(title);
+                    }
+                    if let Some(challenge) = challenge {
+                        entry.challenge.clone_from(challenge);
+                    }
+                }
+            }
+            Event::ThemeQualified { theme, round, .. } | Event::ThemeDeferred { theme, round, .. } => {
+                let status = match recorded.event {
+                    Event::ThemeQualified { .. } => ThemeStatus::Qualified,
+                    _ => ThemeStatus::Deferred,
+                };
+                self.set_status(*theme, status, on);
+                if let Some(entry) = self.themes.get_mut(theme) {
+                    entry.round = Some(*round);
+                }
+            }
+            Event::ThemePrioritised { theme, round, rank, recommended_type, acknowledged } => {
+                self.set_status(*theme, ThemeStatus::Prioritised, on);
+                if let Some(entry) = self.themes.get_mut(theme) {
+                    entry.round = Some(*round);
+                    entry.rank = Some(*rank);
+                    entry.recommended_type = Some(*recommended_type);
+                }
+                self.record_overrides(recorded, acknowledged);
+            }
+            Event::ThemeRejected { theme, round, .. } => {
+                self.set_status(*theme, ThemeStatus::Rejected, on);
+                if let Some(entry) = self.themes.get_mut(theme) {
+                    entry.round = Some(*round);
+                }
+            }
+            Event::ThemeWithdrawn { theme, .. } => self.set_status(*theme, ThemeStatus::Withdrawn, on),
+            Event::RoundClosed { acknowledged, .. } | Event::CohortFormed { acknowledged, .. } => {
+                self.record_overrides(recorded, acknowledged);
+            }
+            Event::NetworkStarted {
+                network,
+                theme,
+                network_type,
+                leader,
+                started_on,
+                expected_end,
+                acknowledged,
+                ..
+            } => {
+                self.networks.insert(
+                    *network,
+                    NetworkEntry {
+                        network: *network,
+                        theme: *theme,
+                        network_type: *network_type,
+                        leader: *leader,
+                        co_driver: None,
+                        reference_leader: None,
+                        phase: None,
+                        phase_kind: None,
+                        started_on: *started_on,
+                        expected_end: *expected_end,
+                        ended_on: None,
+                        outcome: None,
+                        reason: None,
+                    },
+                );
+                self.set_status(*theme, ThemeStatus::InNetwork, on);
+                if let Some(entry) = self.themes.get_mut(theme) {
+                    entry.network = Some(*network);
+                }
+                self.record_overrides(recorded, acknowledged);
+            }
+            Event::ReferenceLeaderAssigned { network, person }
+            | Event::ReferenceLeaderChanged { network, to: person, .. } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    entry.reference_leader = Some(*person);
+                }
+            }
+            Event::CoDriverAttached { network, person }
+            | Event::CoDriverChanged { network, to: person, .. } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    entry.co_driver = Some(*person);
+                }
+            }
+            Event::PhaseEntered { network, phase, kind } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    entry.phase = Some(phase.clone());
+                    entry.phase_kind = Some(*kind);
+                }
+            }
+            Event::TestPhaseBegun { network, phase, .. } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    entry.phase = Some(phase.clone());
+                    entry.phase_kind = Some(PhaseKind::Test);
+                }
+            }
+            Event::NetworkClosed { network, outcome, reason } => {
+                let theme = self.networks.get_mut(network).map(|entry| {
+                    entry.ended_on = Some(on);
+                    entry.outcome = Some(*outcome);
+                    entry.reason.clone_from(reason);
+                    entry.theme
+                });
+                if let Some(theme) = theme {
+                    self.set_status(theme, ThemeStatus::Closed, on);
+                }
+            }
+            Event::UnitRegistered { .. }
+            | Event::PersonRegistered { .. }
+            | Event::PersonRolesChanged { .. }
+            | Event::PriorExperienceRegistered { .. }
+            | Event::RoundOpened { .. }
+            | Event::ReferenceLeaderAccepted { .. }
+            | Event::MandateContractAgreed { .. }
+            | Event::CompetencesAssessed { .. }
+            | Event::TeachingDayAttended { .. }
+            | Event::WrittenAssignmentPassed { .. }
+            | Event::OralExamPassed { .. }
+            | Event::DiplomaAwarded { .. }
+            | Event::RotationStarted { .. }
+            | Event::RotationEnded { .. }
+            | Event::HelpRequested { .. } => {}
+        }
+    }
+}

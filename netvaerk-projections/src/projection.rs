@@ -1,0 +1,199 @@
+//! The `Projection` trait, the folds behind it, and the runner that catches a projection up
+//! from a store or rebuilds it, as of a position or a business date.
+
+use chrono::NaiveDate;
+use netvaerk_core::{Event, PersonId};
+use netvaerk_store::{Envelope, EventMetadata, EventStore, StoreError, StreamId};
+use serde::Serialize;
+use thiserror::Error;
+
+/// Why a projection could not be brought up to date.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ProjectionError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored event could not be decoded.
+    #[error("the event at position {position} cannot be decoded: {source}")]
+    Decode {
+        /// Its position.
+        position: u64,
+        /// Why.
+        source: netvaerk_core::DecodeError,
+    },
+}
+
+/// A read model folded from envelopes, with the position it has seen up to.
+pub trait Projection {
+    /// Applies one envelope. Envelopes at or before the checkpoint must be ignored, so that
+    /// catching up in any chunks gives what rebuilding in one go gives.
+    fn apply(&mut self, envelope: &Envelope) -> Result<(), ProjectionError>;
+
+    /// The last position applied (0 before any).
+    fn checkpoint(&self) -> u64;
+}
+
+/// One decided event with its context, as a fold sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Recorded<'a> {
+    /// The global position.
+    pub position: u64,
+    /// Who decided, on which business date, recorded when.
+    pub metadata: &'a EventMetadata,
+    /// The decision's rationale, if any.
+    pub rationale: Option<&'a str>,
+    /// The event.
+    pub event: &'a Event,
+}
+
+impl Recorded<'_> {
+    /// The business date.
+    pub fn on(&self) -> NaiveDate {
+        self.metadata.occurred_on
+    }
+
+    /// Who decided.
+    pub fn actor(&self) -> PersonId {
+        self.metadata.actor
+    }
+}
+
+/// A deterministic fold over an organisation's events.
+pub trait Fold {
+    /// Folds one event.
+    fn fold(&mut self, recorded: &Recorded<'_>);
+}
+
+/// Which history to fold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AsOf {
+    /// Everything recorded.
+    Now,
+    /// What was recorded up to and including this position.
+    Position(u64),
+    /// The decisions made (by business date, `occurred_on`) on or before this date, whenever
+    /// they were recorded.
+    Date(NaiveDate),
+}
+
+impl AsOf {
+    fn admits(&self, envelope: &Envelope) -> bool {
+        match self {
+            Self::Now => true,
+            Self::Position(position) => envelope.position <= *position,
+            Self::Date(date) => envelope.metadata.occurred_on <= *date,
+        }
+    }
+
+    /// Whether no later envelope can be admitted (a position cut-off has passed).
+    fn is_past(&self, envelope: &Envelope) -> bool {
+        matches!(self, Self::Position(position) if envelope.position > *position)
+    }
+}
+
+/// A fold of one organisation's stream, with its checkpoint: the [`Projection`] over any
+/// [`Fold`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Projector<F> {
+    #[serde(skip)]
+    stream: StreamId,
+    checkpoint: u64,
+    fold: F,
+}
+
+impl<F: Fold + Default> Projector<F> {
+    /// An empty projection of `stream`.
+    pub fn new(stream: StreamId) -> Self {
+        Self { stream, checkpoint: 0, fold: F::default() }
+    }
+}
+
+impl<F> Projector<F> {
+    /// The read model.
+    pub fn get(&self) -> &F {
+        &self.fold
+    }
+
+    /// The read model, taken out.
+    pub fn into_inner(self) -> F {
+        self.fold
+    }
+
+    /// The stream it folds.
+    pub fn stream(&self) -> &StreamId {
+        &self.stream
+    }
+}
+
+impl<F: Fold> Projection for Projector<F> {
+    fn apply(&mut self, envelope: &Envelope) -> Result<(), ProjectionError> {
+        if envelope.position <= self.checkpoint {
+            return Ok(());
+        }
+        // Other streams (other organisations, the store's own `$` streams) and redacted bodies
+        // advance the checkpoint and nothing else.
+        if envelope.stream == self.stream && !envelope.is_redacted() {
+            let event = envelope
+                .decode()
+                .map_err(|source| ProjectionError::Decode { position: envelope.position, source })?;
+            self.fold.fold(&Recorded {
+                position: envelope.position,
+                metadata: &envelope.metadata,
+                rationale: envelope.rationale(),
+                event: &event,
+            });
+        }
+        self.checkpoint = envelope.position;
+        Ok(())
+    }
+
+    fn checkpoint(&self) -> u64 {
+        self.checkpoint
+    }
+}
+
+/// Catches `projection` up with `store`: applies every envelope after its checkpoint.
+/// Returns how many envelopes it applied.
+pub fn catch_up<P: Projection>(projection: &mut P, store: &dyn EventStore) -> Result<u64, ProjectionError> {
+    let mut applied = 0;
+    for envelope in store.read_all(projection.checkpoint() + 1) {
+        projection.apply(&envelope?)?;
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+/// Rebuilds a projection of `stream` from position 0, reading only that stream, as of `as_of`.
+pub fn rebuild<F: Fold + Default>(
+    store: &dyn EventStore,
+    stream: &StreamId,
+    as_of: AsOf,
+) -> Result<Projector<F>, ProjectionError> {
+    let mut projector = Projector::new(stream.clone());
+    for envelope in store.read_stream(stream, 1)? {
+        if as_of.is_past(&envelope) {
+            break;
+        }
+        if as_of.admits(&envelope) {
+            projector.apply(&envelope)?;
+        }
+    }
+    Ok(projector)
+}
+
+/// Folds envelopes already in memory (e.g. read once for several reports), as of `as_of`.
+pub fn fold_envelopes<'a, F: Fold + Default>(
+    stream: &StreamId,
+    envelopes: impl IntoIterator<Item = &'a Envelope>,
+    as_of: AsOf,
+) -> Result<Projector<F>, ProjectionError> {
+    let mut projector = Projector::new(stream.clone());
+    for envelope in envelopes {
+        if as_of.admits(envelope) {
+            projector.apply(envelope)?;
+        }
+    }
+    Ok(projector)
+}

@@ -1,0 +1,5 @@
+//! The projections' integration tests: one binary.
+
+mod properties;
+mod scenarios;
+mod support;

@@ -1,0 +1,275 @@
+//! Scenarios from the NS3 text, told through commands and read back through the projections.
+
+use std::collections::BTreeSet;
+
+use chrono::{TimeZone, Utc};
+use netvaerk_core::*;
+use netvaerk_projections::*;
+use netvaerk_store::{EventStore, PersonalData};
+
+use crate::support::*;
+
+/// A welfare network through its intensive periods; a test phase in which a new reference
+/// leader takes over (TP-1); closed as implemented (TP-2).
+#[test]
+fn a_welfare_network_through_intensive_periods_test_and_implementation() {
+    let mut history = History::new();
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
+    history.start(date(2016, 9, 1), 1, NetworkType::Welfare, VETERAN, Some(NOVICE));
+    let phases = [
+        (date(2016, 9, 5), "intensive 1"),
+        (date(2016, 9, 19), "break 1"),
+        (date(2016, 10, 10), "intensive 2"),
+        (date(2016, 10, 24), "break 2"),
+    ];
+    for (on, phase) in phases {
+        history.run(on, Action::EnterPhase { network: network(1), phase: phase.into() });
+    }
+    history.run(
+        date(2016, 11, 14),
+        Action::BeginTestPhase { network: network(1), funding: Some("Welfare pool".into()) },
+    );
+    history.run(
+        date(2016, 12, 1),
+        Action::ChangeReferenceLeader {
+            network: network(1),
+            to: person(CHIEF2),
+            reason: "Owns implementation".into(),
+        },
+    );
+    history.run(
+        date(2017, 2, 1),
+        Action::CloseNetwork { network: network(1), outcome: Outcome::Implemented, reason: None },
+    );
+
+    let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let entry = &all.portfolio.networks[&network(1)];
+    assert_eq!(entry.outcome, Some(Outcome::Implemented));
+    assert_eq!(entry.ended_on, Some(date(2017, 2, 1)));
+    assert_eq!(entry.reference_leader, Some(person(CHIEF2)));
+    assert_eq!(all.portfolio.themes[&theme(1)].status, ThemeStatus::Closed);
+
+    // Leader histories: the old reference leader's spell ends at the change, the new one's at
+    // the close.
+    let chief_spells = &all.leaders.spells[&person(CHIEF)];
+    assert_eq!(chief_spells[0].role, Role::ReferenceLeader);
+    assert_eq!((chief_spells[0].from, chief_spells[0].to), (date(2016, 9, 1), Some(date(2016, 12, 1))));
+    let chief2_spells = &all.leaders.spells[&person(CHIEF2)];
+    assert_eq!((chief2_spells[0].from, chief2_spells[0].to), (date(2016, 12, 1), Some(date(2017, 2, 1))));
+
+    // PR-4: two intensive weeks in September, two in October, for leader and co-driver alike.
+    for who in [VETERAN, NOVICE] {
+        let load = all.leaders.load(person(who));
+        assert_eq!(
+            load,
+            vec![
+                MonthLoad { month: "2016-09".into(), intensive_weeks: 2.0 },
+                MonthLoad { month: "2016-10".into(), intensive_weeks: 2.0 },
+            ]
+        );
+    }
+
+    // The network's audit trail, start to close, with the change and its reason.
+    let audit = all.audit.network(network(1), &Names::none()).unwrap();
+    let steps: Vec<&str> = audit.decisions.iter().map(|d| d.event_type).collect();
+    assert_eq!(
+        steps,
+        [
+            "NetworkStarted",
+            "ReferenceLeaderAssigned",
+            "CoDriverAttached",
+            "PhaseEntered",
+            "PhaseEntered",
+            "PhaseEntered",
+            "PhaseEntered",
+            "TestPhaseBegun",
+            "ReferenceLeaderChanged",
+            "NetworkClosed"
+        ]
+    );
+    assert!(audit.decisions[8].summary.ends_with("Owns implementation"));
+}
+
+/// A co-driver who completes the diploma and then leads a welfare network (CO-1, NL-1).
+#[test]
+fn a_co_driver_completes_the_diploma_and_then_leads_a_welfare_network() {
+    let mut history = History::new();
+    let stage = |history: &History| {
+        let tracks =
+            rebuild::<CompetenceTracks>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+        (tracks.tracks[&person(NOVICE)].stage(), tracks.tracks[&person(NOVICE)].may_lead())
+    };
+    assert_eq!(stage(&history), (Stage::Candidate, vec![NetworkType::Learning]));
+
+    history.run(date(2016, 2, 1), Action::OpenRound { round: "2016H1".parse().unwrap() });
+    history.prioritised(date(2016, 2, 10), 1, 1, NetworkType::Welfare);
+    history.start(date(2016, 3, 1), 1, NetworkType::Welfare, VETERAN, Some(NOVICE));
+    assert_eq!(stage(&history).0, Stage::CoDriver);
+
+    let members: BTreeSet<PersonId> = [NOVICE, NOVICE2].into_iter().map(person).collect();
+    history.run(date(2016, 4, 1), Action::FormCohort { cohort: cohort(1), members });
+    for day in TeachingDay::ALL {
+        history.run(
+            date(2016, 5, 1),
+            Action::RecordTeachingDay { cohort: cohort(1), person: person(NOVICE), day },
+        );
+    }
+    assert_eq!(stage(&history).0, Stage::InDiploma);
+    history
+        .run(date(2016, 6, 1), Action::PassWrittenAssignment { cohort: cohort(1), person: person(NOVICE) });
+    history.run(date(2016, 6, 8), Action::PassOralExam { cohort: cohort(1), person: person(NOVICE) });
+    history.run(date(2016, 6, 15), Action::AwardDiploma { cohort: cohort(1), person: person(NOVICE) });
+    assert_eq!(stage(&history), (Stage::QualifiedLeader, NetworkType::ALL.to_vec()));
+
+    history.run(date(2016, 6, 20), Action::CloseRound { round: "2016H1".parse().unwrap() });
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 2, 1, NetworkType::Welfare);
+    history.start(date(2016, 9, 1), 2, NetworkType::Welfare, NOVICE, None);
+
+    let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let roles: Vec<Role> = all.leaders.spells[&person(NOVICE)].iter().map(|s| s.role).collect();
+    assert_eq!(roles, [Role::CoDriver, Role::NetworkLeader]);
+    let report = all.competence.report(&Names::none());
+    assert!(report.pool.iter().any(|p| p.id == person(NOVICE)));
+    let cohort_row = &report.cohorts[0];
+    assert_eq!((cohort_row.size, cohort_row.within_range, cohort_row.diplomas), (2, false, 1));
+    // CO-4: one member from each department; each pays 2/3 of a place, the secretariat 1/3.
+    assert_eq!(cohort_row.cost_split.len(), 2);
+    assert_eq!(cohort_row.cost_split[0].department_share, 0.67);
+    assert_eq!(cohort_row.cost_split[0].secretariat_share, 0.33);
+    // The cohort's CO-2 override is listed in the portfolio.
+    assert!(all.portfolio.overrides.iter().any(|o| o.acknowledged.warning.rule() == Rule::Co2));
+}
+
+/// A round where one theme is prioritised, one deferred and one rejected; the audit trail of
+/// each shows the others (TH-3).
+#[test]
+fn a_round_prioritises_defers_and_rejects_and_each_trail_shows_the_others() {
+    let mut history = History::new();
+    let round: RoundId = "2016H2".parse().unwrap();
+    history.run(date(2016, 8, 1), Action::OpenRound { round });
+    for (n, title) in [(1, "Urban farming"), (2, "Sharing economy"), (3, "Parking signs")] {
+        history.propose(date(2016, 8, 2), n, title);
+        history.qualify(date(2016, 9, 5), n);
+    }
+    history.run(
+        date(2016, 9, 5),
+        Action::PrioritiseTheme { theme: theme(1), rank: 1, recommended_type: NetworkType::Innovation },
+    );
+    history.run(date(2016, 9, 5), Action::DeferTheme { theme: theme(2), to_round: round.next() });
+    history.run(
+        date(2016, 9, 5),
+        Action::RejectTheme { theme: theme(3), reason: "Solved in one department".into() },
+    );
+    history.run(date(2016, 12, 1), Action::CloseRound { round });
+
+    let trail = rebuild::<AuditTrail>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let names = Names::from_store(&history.store);
+    let prioritised = trail.theme(theme(1), &names).unwrap();
+    let steps: Vec<&str> = prioritised.decisions.iter().map(|d| d.event_type).collect();
+    assert_eq!(steps, ["ThemeProposed", "ThemeQualified", "ThemePrioritised"]);
+    let qualified = &prioritised.decisions[1];
+    assert_eq!(qualified.assessment.as_ref().unwrap().len(), 7);
+    assert_eq!(qualified.rationale.as_deref(), Some("decided on 2016-09-05"));
+    // TH-2: the unmet innovation criterion was overridden, and the trail says so.
+    assert_eq!(prioritised.decisions[2].acknowledged[0].warning.rule(), Rule::Th2);
+
+    let context = &prioritised.rounds[0];
+    assert_eq!(context.round, round);
+    assert_eq!(
+        context.outcome,
+        RoundOutcome::Prioritised { rank: 1, recommended_type: NetworkType::Innovation }
+    );
+    let others: Vec<(&str, &RoundOutcome)> =
+        context.others.iter().map(|p| (p.title.as_str(), &p.outcome)).collect();
+    assert_eq!(
+        others,
+        [
+            ("Parking signs", &RoundOutcome::Rejected { reason: "Solved in one department".into() }),
+            ("Sharing economy", &RoundOutcome::Deferred { to_round: round.next() }),
+        ]
+    );
+    // The round's closing, with its NW-2/NW-3 overrides, is in the context.
+    let closing = context.round_decisions.iter().find(|d| d.event_type == "RoundClosed").unwrap();
+    assert!(!closing.acknowledged.is_empty());
+
+    for (n, expected) in [(2, 2), (3, 2)] {
+        let audit = trail.theme(theme(n), &names).unwrap();
+        assert_eq!(audit.rounds[0].others.len(), expected);
+        assert!(audit.rounds[0].others.iter().any(|peer| peer.theme == theme(1)));
+    }
+    // Names come from the registry at report time.
+    assert_eq!(prioritised.decisions[0].actor_name.as_ref().unwrap().name, "(not in the registry)");
+}
+
+#[test]
+fn an_erased_person_shows_as_erased_and_the_chain_verifies() {
+    let mut history = History::new();
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
+    history.start(date(2016, 9, 1), 1, NetworkType::Welfare, VETERAN, None);
+    let data = PersonalData { name: "Bo Veteran".into(), email: None, title: Some("Leader".into()) };
+    history.store.register_person(person(VETERAN), data).unwrap();
+    let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let names = Names::from_store(&history.store);
+    assert_eq!(all.portfolio.report(&names).networks[0].leader_name.name, "Bo Veteran");
+
+    let at = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap();
+    history.store.erase(person(VETERAN), person(SECRETARY), at).unwrap();
+    let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    assert_eq!(all.portfolio.report(&names).networks[0].leader_name.name, "(erased)");
+    let leaders = all.leaders.report(&names);
+    assert!(leaders.iter().any(|h| h.person.id == person(VETERAN) && h.person.name == "(erased)"));
+    assert!(history.store.verify().unwrap().is_ok());
+}
+
+#[test]
+fn as_of_a_date_shows_the_portfolio_as_it_was() {
+    let mut history = History::new();
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Innovation);
+    history.start(date(2016, 9, 1), 1, NetworkType::Innovation, VETERAN, None);
+    let before_refinement = history.store.head().unwrap().unwrap().position;
+    // Recorded after the start, decided before it: a backdated refinement.
+    history.run(
+        date(2016, 8, 20),
+        Action::RefineTheme {
+            theme: theme(1),
+            title: Some("Urban farming".into()),
+            challenge: None,
+            note: "Named".into(),
+        },
+    );
+    history.run(
+        date(2017, 3, 1),
+        Action::CloseNetwork {
+            network: network(1),
+            outcome: Outcome::Stopped,
+            reason: Some("No capital".into()),
+        },
+    );
+
+    let as_of = |as_of| rebuild::<Portfolio>(&history.store, &history.stream, as_of).unwrap().into_inner();
+    let before_start = as_of(AsOf::Date(date(2016, 8, 31)));
+    assert_eq!(before_start.themes[&theme(1)].status, ThemeStatus::Prioritised);
+    assert_eq!(
+        before_start.themes[&theme(1)].title,
+        "Urban farming",
+        "by business date, the backdated refinement counts"
+    );
+    assert!(before_start.networks.is_empty());
+    let running = as_of(AsOf::Date(date(2016, 12, 31)));
+    assert_eq!(running.innovation_running(), 1);
+    let now = as_of(AsOf::Now);
+    assert_eq!(now.innovation_running(), 0);
+    // By position: what was recorded before the refinement.
+    let recorded_then = as_of(AsOf::Position(before_refinement));
+    assert_eq!(recorded_then.themes[&theme(1)].title, "Theme 1");
+    assert_eq!(recorded_then.innovation_running(), 1);
+    // The half-year view counts the start in 2016H2 against NW-2 and NW-4.
+    let half_years = now.half_years();
+    assert_eq!(half_years[0].half_year.to_string(), "2016H2");
+    assert_eq!((half_years[0].innovation, half_years[0].nw2_kept), (1, false));
+    assert_eq!(half_years[0].innovation_running_at_end, 1);
+}
