@@ -110,18 +110,32 @@ impl History {
     }
 
     pub fn run_as(&mut self, actor: PersonId, on: NaiveDate, action: Action) -> Decision {
+        let debug = format!("{action:?}");
+        self.try_run_as(actor, on, action).unwrap_or_else(|error| panic!("{debug} refused: {error}"))
+    }
+
+    /// Decides and appends if `decide` accepts; a refusal appends nothing.
+    pub fn try_run(&mut self, on: NaiveDate, action: Action) -> Result<Decision, DomainError> {
+        self.try_run_as(person(SECRETARY), on, action)
+    }
+
+    pub fn try_run_as(
+        &mut self,
+        actor: PersonId,
+        on: NaiveDate,
+        action: Action,
+    ) -> Result<Decision, DomainError> {
         let mut command =
             Command::new(Metadata::new(actor, on).with_rationale(format!("decided on {on}")), action);
         for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
             command = command.acknowledging(Acknowledgement::new(*rule, "accepted for the test"));
         }
         let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        let decision = decide(&self.state, &command, &Policy::ns3(), now)
-            .unwrap_or_else(|error| panic!("{:?} refused: {error}", command.action));
+        let decision = decide(&self.state, &command, &Policy::ns3(), now)?;
         let events = NewEvent::from_decision(&decision);
         self.store.append(&self.stream, ExpectedVersion::Exact(self.state.version()), &events).unwrap();
         self.state = decision.events.iter().fold(std::mem::take(&mut self.state), evolve);
-        decision
+        Ok(decision)
     }
 
     pub fn propose(&mut self, on: NaiveDate, n: u128, title: &str) {
