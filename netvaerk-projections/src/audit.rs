@@ -30,7 +30,9 @@ pub struct AuditEntry {
     pub actor_name: Option<PersonRef>,
     /// The event's type.
     pub event_type: &'static str,
-    /// What was decided, in words.
+    /// The event itself.
+    pub event: Event,
+    /// What was decided, in words, with names (filled in by a report).
     pub summary: String,
     /// Why, in the decider's words.
     pub rationale: Option<String>,
@@ -138,7 +140,9 @@ pub struct AuditTrail {
     pub policy_in_force: Option<u64>,
 }
 
-fn summary(event: &Event) -> String {
+/// What an event decided, in words, naming persons through `names`.
+pub fn summary(event: &Event, names: &Names<'_>) -> String {
+    let name = |person: &PersonId| names.person(*person).name;
     match event {
         Event::ThemeProposed { title, origins, .. } => {
             let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}").to_lowercase()).collect();
@@ -149,26 +153,28 @@ fn summary(event: &Event) -> String {
             format!("qualified in {round}: {met} of {} criteria met", assessments.len())
         }
         Event::ThemePrioritised { round, rank, recommended_type, .. } => {
-            format!("prioritised in {round} at rank {rank} as a {recommended_type} network")
+            format!("prioritised in {round} at rank {rank}, recommended type: {recommended_type}")
         }
         Event::ThemeDeferred { round, to_round, .. } => format!("deferred in {round} to {to_round}"),
         Event::ThemeRejected { round, reason, .. } => format!("rejected in {round}: {reason}"),
         Event::ThemeWithdrawn { reason, .. } => format!("withdrawn: {reason}"),
         Event::ThemeRefined { note, .. } => format!("refined: {note}"),
-        Event::ReferenceLeaderAccepted { person, .. } => format!("{person} accepted to be reference leader"),
+        Event::ReferenceLeaderAccepted { person, .. } => {
+            format!("{} opted in as reference leader", name(person))
+        }
         Event::NetworkStarted { network_type, leader, expected_end, .. } => {
-            format!("{network_type} network started, led by {leader}, expected to end {expected_end}")
+            format!("{network_type} network started, led by {}, expected to end {expected_end}", name(leader))
         }
-        Event::ReferenceLeaderAssigned { person, .. } => format!("reference leader {person} assigned"),
+        Event::ReferenceLeaderAssigned { person, .. } => format!("reference leader: {}", name(person)),
         Event::ReferenceLeaderChanged { from, to, reason, .. } => {
-            format!("reference leader changed from {from} to {to}: {reason}")
+            format!("reference leader changed from {} to {}: {reason}", name(from), name(to))
         }
-        Event::CoDriverAttached { person, .. } => format!("co-driver {person} attached"),
+        Event::CoDriverAttached { person, .. } => format!("co-driver: {}", name(person)),
         Event::CoDriverChanged { from, to, reason, .. } => {
-            format!("co-driver changed from {from} to {to}: {reason}")
+            format!("co-driver changed from {} to {}: {reason}", name(from), name(to))
         }
         Event::MandateContractAgreed { personnel_leader, terms, .. } => {
-            format!("mandate contract agreed with personnel leader {personnel_leader}: {terms}")
+            format!("mandate contract with personnel leader {}: {terms}", name(personnel_leader))
         }
         Event::PhaseEntered { phase, .. } => format!("entered the phase \"{phase}\""),
         Event::TestPhaseBegun { funding, .. } => match funding {
@@ -202,7 +208,8 @@ impl AuditTrail {
             actor: recorded.actor(),
             actor_name: None,
             event_type: recorded.event.type_name(),
-            summary: summary(recorded.event),
+            event: recorded.event.clone(),
+            summary: String::new(),
             rationale: recorded.rationale.map(str::to_owned),
             assessment,
             acknowledged,
@@ -216,6 +223,7 @@ impl AuditTrail {
             .cloned()
             .map(|mut entry| {
                 entry.actor_name = Some(names.person(entry.actor));
+                entry.summary = summary(&entry.event, names);
                 entry
             })
             .collect()

@@ -69,7 +69,9 @@ mod names;
 mod portfolio;
 mod projection;
 
-pub use audit::{AuditEntry, AuditTrail, NetworkAudit, RoundContext, RoundOutcome, RoundPeer, ThemeAudit};
+pub use audit::{
+    summary, AuditEntry, AuditTrail, NetworkAudit, RoundContext, RoundOutcome, RoundPeer, ThemeAudit,
+};
 pub use competence::{
     CohortEntry, CohortRow, CompetenceReport, CompetenceTracks, CostShare, Stage, Track, TrackRow,
 };

@@ -47,6 +47,7 @@
 
 mod envelope;
 mod error;
+mod exchange;
 mod log;
 mod memory;
 mod record;
@@ -60,6 +61,7 @@ pub use envelope::{
     MAX_STREAM_ID_LEN,
 };
 pub use error::{Corruption, StoreError};
+pub use exchange::{ExportedRecord, ExportedRedaction};
 pub use log::{Backend, LogStore, Prepared};
 pub use memory::{MemoryBackend, MemoryStore};
 pub use record::RawRecord;

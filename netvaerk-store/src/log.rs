@@ -12,8 +12,9 @@ use uuid::Uuid;
 use crate::envelope::{
     AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent, StreamId,
 };
+use crate::error::Corruption;
 use crate::error::StoreError;
-use crate::record::{parse, present_body, replace_body, seal, sha256, Header, RawRecord};
+use crate::record::{parse, parse_and_check, present_body, replace_body, seal, sha256, Header, RawRecord};
 use crate::registry::RegistryEntry;
 use crate::store::{EventStore, RawRecords};
 
@@ -405,6 +406,58 @@ impl<B: Backend> EventStore for LogStore<B> {
         let bytes =
             replace_body(&raw.bytes, body).map_err(|problem| StoreError::Corrupt { position, problem })?;
         self.backend.rewrite(position, &bytes)
+    }
+
+    fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
+        let mut head = lock(&self.writer);
+        let mut versions: HashMap<StreamId, u64> = HashMap::new();
+        let mut ids = HashSet::new();
+        let mut link = *head;
+        let mut prepared = Vec::with_capacity(records.len());
+        for raw in records {
+            let corrupt = |problem| StoreError::Corrupt { position: raw.position, problem };
+            let parsed = parse_and_check(&raw.bytes).map_err(corrupt)?;
+            let header = &parsed.header;
+            let expected = link.map_or(1, |link| link.position + 1);
+            if raw.position != expected || header.position != expected {
+                return Err(corrupt(Corruption::Gap { missing: expected }));
+            }
+            if header.previous_hash != link.map_or([0; 32], |link| link.hash) {
+                return Err(corrupt(Corruption::BrokenLink));
+            }
+            let version = match versions.get(&header.stream) {
+                Some(version) => *version,
+                None => self.backend.stream_version(&header.stream)?,
+            };
+            if header.stream_version != version + 1 {
+                let problem = Corruption::StreamVersionGap {
+                    stream: header.stream.to_string(),
+                    previous: version,
+                    found: header.stream_version,
+                };
+                return Err(corrupt(problem));
+            }
+            versions.insert(header.stream.clone(), header.stream_version);
+            if !ids.insert(header.event_id) || self.backend.event_position(header.event_id)?.is_some() {
+                return Err(StoreError::NotARetry { event_id: header.event_id });
+            }
+            prepared.push(Prepared {
+                position: header.position,
+                stream: header.stream.clone(),
+                stream_version: header.stream_version,
+                event_id: header.event_id,
+                bytes: raw.bytes.clone(),
+            });
+            link = Some(Head { position: header.position, hash: parsed.hash });
+        }
+        if prepared.is_empty() {
+            return Ok(());
+        }
+        self.backend.commit(&prepared)?;
+        *head = link;
+        *lock(&self.committed) = link.map_or(0, |link| link.position);
+        self.appended.notify_all();
+        Ok(())
     }
 
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {

@@ -370,6 +370,31 @@ fn parse_pieces(pieces: &Pieces<'_>) -> Result<Parsed, Corruption> {
     Ok(Parsed { header: Header::decode(pieces.header)?, body: decode_body(pieces.body)?, hash: pieces.hash })
 }
 
+/// The bytes of the record an envelope describes, checking that its hash and (unless
+/// redacted) its body digest hold.
+pub(crate) fn reseal(envelope: &Envelope) -> Result<Vec<u8>, Corruption> {
+    let header = Header {
+        position: envelope.position,
+        stream: envelope.stream.clone(),
+        stream_version: envelope.stream_version,
+        event_id: envelope.event_id,
+        event_type: envelope.event_type.clone(),
+        schema_version: envelope.schema_version,
+        metadata: envelope.metadata.clone(),
+        body_digest: envelope.body_digest,
+        previous_hash: envelope.previous_hash,
+    };
+    let body = encode_body(&envelope.body);
+    if !envelope.is_redacted() && sha256(&body) != envelope.body_digest {
+        return Err(Corruption::BodyDigestMismatch);
+    }
+    let (bytes, hash) = seal(&header, &body);
+    if hash != envelope.hash {
+        return Err(Corruption::HashMismatch);
+    }
+    Ok(bytes)
+}
+
 /// The same record with its body replaced (for redaction): header and hash stay, the CRC is
 /// recomputed.
 pub(crate) fn replace_body(bytes: &[u8], body: &Body) -> Result<Vec<u8>, Corruption> {

@@ -61,6 +61,16 @@ pub trait EventStore: Send + Sync {
     /// [`EventStore::redact`]; it must be durable on return.
     fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError>;
 
+    /// Appends records exported from another log (with their positions and hashes) after
+    /// this log's head: all or none.
+    ///
+    /// It must check each record alone (checksum, hash, body digest) and in place: the first
+    /// must follow the head, each must link to the one before, stream versions must follow,
+    /// event ids must be new. A record that fails is refused with
+    /// [`StoreError::Corrupt`] naming its position (or [`StoreError::NotARetry`] for a
+    /// known event id), and nothing is appended.
+    fn import(&self, records: &[RawRecord]) -> Result<(), StoreError>;
+
     /// The registry's entry for `person`.
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError>;
 

@@ -375,6 +375,42 @@ macro_rules! conformance {
                 ));
             }
 
+            #[test]
+            fn an_exported_log_imports_with_its_positions_and_hashes() {
+                let (source, _source_guard) = $fresh();
+                for n in 0..6 {
+                    source.append(&stream(&format!("org-{}", n % 2)), ExpectedVersion::Any, &[event(n)]).unwrap();
+                }
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                source.redact(2, "a name", actor(), at).unwrap();
+                let exported: Vec<String> = source
+                    .read_all(1)
+                    .map(|e| serde_json::to_string(&ExportedRecord::from(&e.unwrap())).unwrap())
+                    .collect();
+                let records: Vec<RawRecord> = exported
+                    .iter()
+                    .map(|line| serde_json::from_str::<ExportedRecord>(line).unwrap().to_record().unwrap())
+                    .collect();
+                let (target, _target_guard) = $fresh();
+                target.import(&records).unwrap();
+                assert_eq!(target.verify().unwrap().head, source.verify().unwrap().head);
+                assert!(target.read_stream(&stream("org-1"), 1).unwrap()[0].is_redacted());
+                // The same records again do not follow the head.
+                assert!(matches!(target.import(&records), Err(StoreError::Corrupt { position: 1, .. })));
+
+                // A tampered line is refused, naming its position, and nothing is appended.
+                let (fresh, _fresh_guard) = $fresh();
+                let mut tampered: Vec<ExportedRecord> =
+                    exported.iter().map(|line| serde_json::from_str(line).unwrap()).collect();
+                tampered[3].metadata.actor = PersonId::from_uuid(Uuid::from_u128(666));
+                assert_eq!(tampered[3].to_record().unwrap_err(), Corruption::HashMismatch);
+                let mut spliced = records.clone();
+                spliced.remove(3);
+                let error = fresh.import(&spliced).unwrap_err();
+                assert!(matches!(error, StoreError::Corrupt { position: 5, problem: Corruption::Gap { missing: 4 } }), "{error}");
+                assert_eq!(fresh.head().unwrap(), None);
+            }
+
             #[derive(Clone, Debug)]
             enum Op {
                 Append { stream: u8, expected: u8, count: u8, retry: bool },

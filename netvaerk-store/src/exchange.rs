@@ -1,0 +1,123 @@
+//! The log's interchange format: one JSON object a record, with every field the chain covers,
+//! so an exported log can be checked and imported elsewhere with its positions and hashes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+use crate::envelope::{hex, Body, Envelope, EventMetadata, StreamId};
+use crate::error::Corruption;
+use crate::record::{reseal, RawRecord};
+
+/// A redaction, as exported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportedRedaction {
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub redacted_at: DateTime<Utc>,
+}
+
+/// One record of an exported log.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExportedRecord {
+    /// The global position.
+    pub position: u64,
+    /// The stream.
+    pub stream: StreamId,
+    /// The version in the stream.
+    pub stream_version: u64,
+    /// The event id.
+    pub event_id: Uuid,
+    /// The stored type name.
+    pub event_type: String,
+    /// The schema version.
+    pub schema_version: u32,
+    /// Who, when.
+    pub metadata: EventMetadata,
+    /// The payload, exactly as stored (absent when redacted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Box<RawValue>>,
+    /// The rationale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// The redaction, if the body was redacted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<ExportedRedaction>,
+    /// SHA-256 of the body as first written, hex.
+    pub body_digest: String,
+    /// The previous record's hash, hex.
+    pub previous_hash: String,
+    /// This record's hash, hex.
+    pub hash: String,
+}
+
+impl From<&Envelope> for ExportedRecord {
+    fn from(envelope: &Envelope) -> Self {
+        let (payload, rationale, redacted) = match &envelope.body {
+            Body::Present { payload, rationale } => {
+                (RawValue::from_string(payload.to_string()).ok(), rationale.clone(), None)
+            }
+            Body::Redacted { reason, redacted_at } => {
+                (None, None, Some(ExportedRedaction { reason: reason.clone(), redacted_at: *redacted_at }))
+            }
+        };
+        Self {
+            position: envelope.position,
+            stream: envelope.stream.clone(),
+            stream_version: envelope.stream_version,
+            event_id: envelope.event_id,
+            event_type: envelope.event_type.clone(),
+            schema_version: envelope.schema_version,
+            metadata: envelope.metadata.clone(),
+            payload,
+            rationale,
+            redacted,
+            body_digest: hex(&envelope.body_digest),
+            previous_hash: hex(&envelope.previous_hash),
+            hash: hex(&envelope.hash),
+        }
+    }
+}
+
+fn unhex(text: &str, field: &str) -> Result<[u8; 32], Corruption> {
+    let bad = || Corruption::BadHeader(format!("the {field} is not 64 hex digits"));
+    if text.len() != 64 || !text.is_ascii() {
+        return Err(bad());
+    }
+    let mut bytes = [0u8; 32];
+    for (index, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[index * 2..index * 2 + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(bytes)
+}
+
+impl ExportedRecord {
+    /// The stored record these fields describe, if its hash and body digest hold.
+    pub fn to_record(&self) -> Result<RawRecord, Corruption> {
+        let body = match (&self.payload, &self.redacted) {
+            (Some(payload), None) => {
+                Body::Present { payload: payload.get().into(), rationale: self.rationale.clone() }
+            }
+            (None, Some(redaction)) => {
+                Body::Redacted { reason: redaction.reason.clone(), redacted_at: redaction.redacted_at }
+            }
+            _ => return Err(Corruption::BadBody("a record has either a payload or a redaction".into())),
+        };
+        let envelope = Envelope {
+            position: self.position,
+            stream: self.stream.clone(),
+            stream_version: self.stream_version,
+            event_id: self.event_id,
+            event_type: self.event_type.clone(),
+            schema_version: self.schema_version,
+            metadata: self.metadata.clone(),
+            body,
+            body_digest: unhex(&self.body_digest, "body digest")?,
+            previous_hash: unhex(&self.previous_hash, "previous hash")?,
+            hash: unhex(&self.hash, "hash")?,
+        };
+        Ok(RawRecord { position: self.position, bytes: reseal(&envelope)? })
+    }
+}

@@ -1,0 +1,702 @@
+//! The Albertslund demo: 2014-2018, written by sending commands through `decide`.
+//!
+//! The history is planned as dated commands, sorted by business date and decided one by one,
+//! so every rule is judged as it would have been then. Ids are fixed, so the reports are the
+//! same on every machine. Names are invented.
+
+use std::collections::BTreeSet;
+
+use chrono::{Days, NaiveDate, Utc};
+use netvaerk::core::{
+    decide, evolve, Acknowledgement, Action, CohortId, Command, Criterion, CriterionAssessment, Hotspot,
+    Metadata, NetworkId, NetworkType, Origin, Outcome, PersonId, PersonRole, Policy, RoundId, Rule, State,
+    TeachingDay, ThemeId, UnitId, UnitKind,
+};
+use netvaerk::projections::{rebuild, All, AsOf, Names};
+use netvaerk::store::{EventStore, ExpectedVersion, NewEvent, PersonalData};
+use uuid::Uuid;
+
+use crate::cli::{Cli, Format, ReportKind};
+use crate::{render, Failure, Organisation};
+
+/// The last day of the demo history.
+pub fn end() -> NaiveDate {
+    date(2018, 6, 30)
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
+}
+
+/// A fixed, v7-shaped id: the same on every run.
+fn id(kind: u16, n: u32) -> Uuid {
+    Uuid::from_u128(0x0190_ab00_0000_7000_8000_0000_0000_0000 | (u128::from(kind) << 32) | u128::from(n))
+}
+
+/// The urban-farming theme, whose audit trail the demo prints.
+pub fn urban_farming() -> ThemeId {
+    ThemeId::from_uuid(id(3, 101))
+}
+
+struct Step {
+    on: NaiveDate,
+    actor: PersonId,
+    action: Action,
+    rationale: Option<String>,
+    acknowledge: Option<&'static str>,
+}
+
+/// The demo's cast and its plan of dated commands.
+struct Plan {
+    steps: Vec<Step>,
+    names: Vec<(PersonId, &'static str, &'static str)>,
+    secretary: PersonId,
+    chiefs: Vec<PersonId>,
+    directors: Vec<PersonId>,
+    departments: Vec<UnitId>,
+    qualified: Vec<(PersonId, NaiveDate)>,
+    next_leader: usize,
+}
+
+const CHIEFS: [&str; 8] = [
+    "Mette Skov",
+    "Lars Dahl",
+    "Anne Kjær",
+    "Peter Juul",
+    "Hanne Bech",
+    "Ole Friis",
+    "Rikke Mose",
+    "Jens Holt",
+];
+const VETERANS: [(&str, u8, u32, u32); 5] = [
+    ("Birgitte Sand", 1, 3, 0),
+    ("Morten Krog", 2, 2, 1),
+    ("Lone Vestergaard", 2, 1, 2),
+    ("Poul Riis", 1, 2, 0),
+    ("Tove Lind", 2, 1, 1),
+];
+const COHORT_ONE: [&str; 12] = [
+    "Ida Bruun",
+    "Kasper Lund",
+    "Sara Winther",
+    "Mads Kirk",
+    "Julie Nørgaard",
+    "Anders Bak",
+    "Emma Storm",
+    "Rasmus Vind",
+    "Freja Holm",
+    "Nikolaj Due",
+    "Camilla Ravn",
+    "Simon Hald",
+];
+const COHORT_TWO: [&str; 11] = [
+    "Laura Hjort",
+    "Mikkel Brink",
+    "Signe Lykke",
+    "Jonas Kragh",
+    "Maria Find",
+    "Christian Ask",
+    "Nanna Skou",
+    "Thomas Bang",
+    "Sofie Munk",
+    "Oliver Gram",
+    "Amalie Toft",
+];
+const EMPLOYEES: [&str; 4] = ["Karin Boe", "Erik Stenz", "Lise Ahl", "Jakob Fog"];
+
+const LEARNING: [&str; 8] = [
+    "Sharing economy in Albertslund",
+    "Volunteering: new forms of civic engagement",
+    "Data-informed management",
+    "Co-creation with citizens",
+    "Digital citizen service",
+    "Green transition in everyday life",
+    "Health literacy",
+    "Youth participation",
+];
+const WELFARE: [&str; 30] = [
+    "Shared care plans across departments",
+    "Clean air around schools",
+    "Quicker help after a fall",
+    "Fewer no-shows at the job centre",
+    "Welcoming new citizens",
+    "Dignified end of life at home",
+    "Fewer handovers for frail elderly",
+    "Early help for vulnerable children",
+    "Citizen-near rehabilitation",
+    "One plan for families with many cases",
+    "Loneliness among seniors",
+    "From school to education for all",
+    "Employment for young people on benefits",
+    "Faster housing adaptation",
+    "Everyday rehabilitation at home",
+    "Integrated dementia care",
+    "Bullying-free school days",
+    "Safe transitions from hospital",
+    "Inclusive day care",
+    "Mental health for young adults",
+    "Coordinated care for the chronically ill",
+    "Local job matching",
+    "Healthy meals in institutions",
+    "Welfare technology at home",
+    "Better transport for the elderly",
+    "Citizens' first contact",
+    "Preventive home visits",
+    "Children's language at age three",
+    "Families in crisis",
+    "Safe nights in the town centre",
+];
+const REJECTED: [(&str, &str); 4] = [
+    ("Parking signs in the old town", "Solved within one department; not cross-cutting (TH-2)"),
+    ("A new intranet", "An IT project, not a welfare challenge"),
+    ("Longer library hours", "Decided by the culture committee already"),
+    ("Uniform e-mail signatures", "No citizen welfare in it"),
+];
+
+impl Plan {
+    fn push(&mut self, on: NaiveDate, actor: PersonId, action: Action) {
+        self.steps.push(Step { on, actor, action, rationale: None, acknowledge: None });
+    }
+
+    fn push_why(
+        &mut self,
+        on: NaiveDate,
+        actor: PersonId,
+        action: Action,
+        why: String,
+        ack: Option<&'static str>,
+    ) {
+        self.steps.push(Step { on, actor, action, rationale: Some(why), acknowledge: ack });
+    }
+
+    fn person(&mut self, n: u32, name: &'static str, title: &'static str) -> PersonId {
+        let person = PersonId::from_uuid(id(1, n));
+        self.names.push((person, name, title));
+        person
+    }
+
+    /// The next qualified leader (round robin) who was qualified by `on`.
+    fn leader(&mut self, on: NaiveDate) -> PersonId {
+        let available: Vec<PersonId> =
+            self.qualified.iter().filter(|(_, from)| *from <= on).map(|(person, _)| *person).collect();
+        let leader = available[self.next_leader % available.len()];
+        self.next_leader += 1;
+        leader
+    }
+
+    fn decided(&mut self, on: NaiveDate, action: Action) {
+        let why = format!("Chief forum meeting {on}");
+        self.push_why(on, self.secretary, action, why, None);
+    }
+}
+
+fn assessments(unmet: Option<Criterion>) -> Vec<CriterionAssessment> {
+    Criterion::ALL
+        .into_iter()
+        .map(|criterion| {
+            let met = Some(criterion) != unmet;
+            let note = if met {
+                "The forum agrees".to_owned()
+            } else {
+                "Not this time: an internal theme".to_owned()
+            };
+            CriterionAssessment { criterion, met, note }
+        })
+        .collect()
+}
+
+/// Builds the plan: the organisation, eight half-year rounds, their networks, two cohorts.
+fn plan() -> Plan {
+    let mut plan = Plan {
+        steps: Vec::new(),
+        names: Vec::new(),
+        secretary: PersonId::from_uuid(id(1, 1)),
+        chiefs: Vec::new(),
+        directors: Vec::new(),
+        departments: Vec::new(),
+        qualified: Vec::new(),
+        next_leader: 0,
+    };
+    let start = date(2014, 1, 6);
+
+    // ORG-1: two director areas with four departments each, and the secretariat.
+    let areas = [UnitId::from_uuid(id(2, 1)), UnitId::from_uuid(id(2, 2))];
+    let secretariat = UnitId::from_uuid(id(2, 9));
+    let secretary = plan.person(1, "Sofie Holm", "Head of the network secretariat");
+    plan.push(
+        start,
+        secretary,
+        Action::RegisterUnit { unit: areas[0], kind: UnitKind::DirectorArea, parent: None },
+    );
+    plan.push(
+        start,
+        secretary,
+        Action::RegisterUnit { unit: areas[1], kind: UnitKind::DirectorArea, parent: None },
+    );
+    plan.push(
+        start,
+        secretary,
+        Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None },
+    );
+    let roles = |roles: &[PersonRole]| roles.iter().copied().collect::<BTreeSet<_>>();
+    plan.push(
+        start,
+        secretary,
+        Action::RegisterPerson {
+            person: secretary,
+            unit: Some(secretariat),
+            roles: roles(&[PersonRole::Secretariat]),
+        },
+    );
+    for n in 0..8u32 {
+        let department = UnitId::from_uuid(id(2, 10 + n));
+        plan.departments.push(department);
+        let parent = Some(areas[(n / 4) as usize]);
+        plan.push(
+            start,
+            secretary,
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent },
+        );
+    }
+    let consultant = plan.person(2, "Jonas Berg", "Network consultant");
+    plan.push(
+        start,
+        secretary,
+        Action::RegisterPerson {
+            person: consultant,
+            unit: Some(secretariat),
+            roles: roles(&[PersonRole::Secretariat]),
+        },
+    );
+    for (n, name) in [(3, "Karen Lund"), (4, "Henrik Vang")] {
+        let director = plan.person(n, name, "Director");
+        plan.directors.push(director);
+        let unit = Some(areas[(n - 3) as usize]);
+        plan.push(
+            start,
+            secretary,
+            Action::RegisterPerson { person: director, unit, roles: roles(&[PersonRole::Director]) },
+        );
+    }
+    for (n, name) in CHIEFS.iter().enumerate() {
+        let chief = plan.person(10 + n as u32, name, "Head of department");
+        plan.chiefs.push(chief);
+        let unit = Some(plan.departments[n]);
+        plan.push(
+            start,
+            secretary,
+            Action::RegisterPerson { person: chief, unit, roles: roles(&[PersonRole::ChiefForum]) },
+        );
+    }
+    // NL-1: the experienced leaders of generations 1 and 2 join the pool with their history.
+    for (n, (name, generation, led, co_driven)) in VETERANS.iter().enumerate() {
+        let veteran = plan.person(30 + n as u32, name, "Network leader (NS1/NS2)");
+        let unit = Some(plan.departments[n % 8]);
+        plan.push(start, secretary, Action::RegisterPerson { person: veteran, unit, roles: BTreeSet::new() });
+        let prior = Action::RegisterPriorExperience {
+            person: veteran,
+            generation: *generation,
+            networks_led: *led,
+            networks_co_driven: *co_driven,
+        };
+        plan.push(start, secretary, prior);
+        plan.qualified.push((veteran, start));
+    }
+    let register =
+        |plan: &mut Plan, base: u32, names: &[&'static str], title: &'static str, on: NaiveDate| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(n, name)| {
+                    let person = plan.person(base + n as u32, name, title);
+                    let unit = Some(plan.departments[n % 8]);
+                    plan.push(on, secretary, Action::RegisterPerson { person, unit, roles: BTreeSet::new() });
+                    person
+                })
+                .collect::<Vec<_>>()
+        };
+    let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
+    let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(2016, 1, 11));
+    let employees = register(&mut plan, 80, &EMPLOYEES, "Employee", start);
+
+    // CO-2, CO-3: two cohorts through the diploma.
+    let cohorts = [
+        (CohortId::from_uuid(id(5, 1)), &cohort_one, date(2014, 9, 22), date(2014, 11, 3), date(2015, 5, 20)),
+        (CohortId::from_uuid(id(5, 2)), &cohort_two, date(2016, 2, 15), date(2016, 4, 4), date(2017, 1, 16)),
+    ];
+    for (cohort, members, formed, first_day, diploma_on) in cohorts {
+        let ack = (members.len() < 12).then_some("Eleven is what the departments could release this spring");
+        let why = format!("Cohort formed {formed}");
+        let form = Action::FormCohort { cohort, members: members.iter().copied().collect() };
+        plan.push_why(formed, consultant, form, why, ack);
+        for (member_index, member) in members.iter().enumerate() {
+            for (day_index, day) in TeachingDay::ALL.into_iter().enumerate() {
+                let on = first_day + Days::new(28 * day_index as u64);
+                plan.push(on, consultant, Action::RecordTeachingDay { cohort, person: *member, day });
+            }
+            // One member of the first cohort leaves before the exams.
+            if cohort == cohorts[0].0 && member_index == 11 {
+                continue;
+            }
+            plan.push(
+                diploma_on - Days::new(35),
+                consultant,
+                Action::PassWrittenAssignment { cohort, person: *member },
+            );
+            plan.push(
+                diploma_on - Days::new(14),
+                consultant,
+                Action::PassOralExam { cohort, person: *member },
+            );
+            plan.push(diploma_on, consultant, Action::AwardDiploma { cohort, person: *member });
+        }
+    }
+
+    // SN-1: rotations in the secretariat.
+    for (person, from, until) in [
+        (employees[0], date(2015, 8, 3), date(2016, 1, 29)),
+        (employees[1], date(2017, 2, 1), date(2017, 7, 31)),
+    ] {
+        let start = Action::StartRotation { person, skills: "Facilitation and process design".into(), until };
+        plan.push(from, secretary, start);
+        plan.push(until, secretary, Action::EndRotation { person });
+    }
+
+    // TH, NW: eight half-year rounds.
+    let mut co_drivers: Vec<(PersonId, NaiveDate)> = Vec::new();
+    co_drivers.extend(cohort_one.iter().map(|p| (*p, date(2014, 9, 22))));
+    co_drivers.extend(cohort_two.iter().map(|p| (*p, date(2016, 2, 15))));
+    let mut next_co_driver = 0;
+    let mut welfare_titles = WELFARE.iter();
+    let mut deferred: Option<ThemeId> = None;
+    let mut theme_number = 0u32;
+    let mut network_number = 0u32;
+    let innovation = [
+        (1usize, "Urban farming in Albertslund?"),
+        (4, "The circular municipality"),
+        (6, "Energy communities in social housing"),
+    ];
+    let mut round = RoundId::containing(date(2014, 7, 1));
+    for k in 0..8usize {
+        let open = round.first_day() + Days::new(33);
+        let propose_on = open + Days::new(7);
+        let decide_on = open + Days::new(28);
+        let close_on = decide_on + Days::new(14);
+        let start_on = round.first_day() + Days::new(92);
+        plan.decided(open, Action::OpenRound { round });
+
+        // The round's themes: (theme, type, unmet criterion).
+        let mut themes: Vec<(ThemeId, NetworkType, Option<Criterion>)> = Vec::new();
+        let propose = |plan: &mut Plan, title: String, number: u32, origins: &[Origin]| {
+            let theme = if title.starts_with("Urban farming") {
+                urban_farming()
+            } else {
+                ThemeId::from_uuid(id(3, number))
+            };
+            let proposer = plan.chiefs[number as usize % 8];
+            let departments =
+                vec![plan.departments[number as usize % 8], plan.departments[(number as usize + 3) % 8]];
+            let action = Action::ProposeTheme {
+                theme,
+                title,
+                challenge: "Citizens meet a municipality that works in silos".into(),
+                proposed_by: proposer,
+                departments,
+                origins: origins.iter().copied().collect(),
+            };
+            plan.push(propose_on, proposer, action);
+            theme
+        };
+        theme_number += 1;
+        let learning = propose(&mut plan, LEARNING[k].to_owned(), theme_number, &[Origin::Below]);
+        themes.push((learning, NetworkType::Learning, None));
+        let welfare_count = if k == 3 { 2 } else { 3 };
+        for w in 0..welfare_count {
+            theme_number += 1;
+            let title = welfare_titles.next().copied().unwrap_or("Welfare theme").to_owned();
+            let theme = propose(&mut plan, title, theme_number, &[Origin::Below, Origin::Outside]);
+            let unmet = (w == 0 && [0, 3, 5].contains(&k)).then_some(Criterion::NewPerspectives);
+            themes.push((theme, NetworkType::Welfare, unmet));
+        }
+        if let Some((_, title)) = innovation.iter().find(|(at, _)| *at == k) {
+            theme_number += 1;
+            let theme = propose(
+                &mut plan,
+                (*title).to_owned(),
+                100 + theme_number,
+                &[Origin::Above, Origin::Outside],
+            );
+            themes.push((theme, NetworkType::Innovation, None));
+        }
+        if let Some(theme) = deferred.take() {
+            themes.push((theme, NetworkType::Welfare, None));
+        }
+        // One theme deferred to the next round, one rejected, in some rounds.
+        let defer_now = [1, 4, 6].contains(&k);
+        let to_defer = defer_now.then(|| {
+            theme_number += 1;
+            let title = welfare_titles.next().copied().unwrap_or("Welfare theme").to_owned();
+            propose(&mut plan, title, theme_number, &[Origin::Outside])
+        });
+        let reject = [0, 2, 5, 7].iter().position(|at| *at == k).map(|index| {
+            theme_number += 1;
+            let (title, reason) = REJECTED[index];
+            (propose(&mut plan, title.to_owned(), theme_number, &[Origin::Below]), reason)
+        });
+
+        for (theme, _, unmet) in &themes {
+            plan.decided(decide_on, Action::QualifyTheme { theme: *theme, assessments: assessments(*unmet) });
+        }
+        for (rank, (theme, network_type, unmet)) in themes.iter().enumerate() {
+            let action = Action::PrioritiseTheme {
+                theme: *theme,
+                rank: rank as u32 + 1,
+                recommended_type: *network_type,
+            };
+            let why = format!("Chief forum meeting {decide_on}");
+            let ack =
+                unmet.map(|_| "The forum takes an internal theme this time; citizens join the test phase");
+            plan.push_why(decide_on, plan.secretary, action, why, ack);
+        }
+        if let Some(theme) = to_defer {
+            plan.decided(decide_on, Action::QualifyTheme { theme, assessments: assessments(None) });
+            plan.decided(decide_on, Action::DeferTheme { theme, to_round: round.next() });
+            deferred = Some(theme);
+        }
+        if let Some((theme, reason)) = reject {
+            plan.decided(
+                decide_on,
+                Action::QualifyTheme { theme, assessments: assessments(Some(Criterion::CrossCutting)) },
+            );
+            plan.decided(decide_on, Action::RejectTheme { theme, reason: reason.into() });
+        }
+        let ack = (k == 3).then_some("Budget cuts in spring 2016: fewer, better-staffed networks");
+        plan.push_why(
+            close_on,
+            plan.secretary,
+            Action::CloseRound { round },
+            format!("Chief forum meeting {close_on}"),
+            ack,
+        );
+
+        // The networks of the half-year.
+        for (index, (theme, network_type, _)) in themes.iter().enumerate() {
+            network_number += 1;
+            let network = NetworkId::from_uuid(id(4, network_number));
+            let on = start_on + Days::new(7 * index as u64);
+            let leader = match network_type {
+                NetworkType::Learning => employees[k % employees.len()],
+                _ => plan.leader(on),
+            };
+            let (co_driver, since) = co_drivers[next_co_driver % co_drivers.len()];
+            let co_driver = (since <= on && co_driver != leader).then(|| {
+                next_co_driver += 1;
+                co_driver
+            });
+            if let Some(co_driver) = co_driver {
+                if !plan.qualified.iter().any(|(p, _)| *p == co_driver) {
+                    let diploma =
+                        if cohort_one.contains(&co_driver) { date(2015, 5, 20) } else { date(2017, 1, 16) };
+                    let dropped_out = Some(&co_driver) == cohort_one.last();
+                    if !dropped_out {
+                        plan.qualified.push((co_driver, diploma.max(on)));
+                    }
+                }
+            }
+            let (reference_leader, successor) = match network_type {
+                NetworkType::Innovation => (plan.directors[k % 2], plan.directors[(k + 1) % 2]),
+                _ => (
+                    plan.chiefs[(network_number as usize) % 8],
+                    plan.chiefs[(network_number as usize + 1) % 8],
+                ),
+            };
+            // RL-2: the reference leader and their successor opt in on the theme.
+            for person in [reference_leader, successor] {
+                plan.push(
+                    decide_on + Days::new(7),
+                    person,
+                    Action::AcceptReferenceRole { theme: *theme, person },
+                );
+            }
+            let action = Action::StartNetwork {
+                network,
+                theme: *theme,
+                network_type: *network_type,
+                leader,
+                co_driver,
+                reference_leader,
+            };
+            plan.push_why(on, plan.secretary, action, format!("Chief forum meeting {on}"), None);
+            let later = |days: u64| on + Days::new(days);
+            match network_type {
+                NetworkType::Learning => {
+                    plan.push(on, leader, Action::EnterPhase { network, phase: "start".into() });
+                    plan.push(
+                        later(14),
+                        leader,
+                        Action::EnterPhase { network, phase: "working sessions".into() },
+                    );
+                    plan.push(later(126), leader, Action::EnterPhase { network, phase: "close".into() });
+                    let (outcome, reason) = if k == 5 {
+                        (
+                            Outcome::Stopped,
+                            Some("Participants could not be released from base work".to_owned()),
+                        )
+                    } else {
+                        (Outcome::KnowledgeShared, None)
+                    };
+                    plan.push(later(133), leader, Action::CloseNetwork { network, outcome, reason });
+                }
+                NetworkType::Welfare | NetworkType::Innovation => {
+                    let mandate = Action::AgreeMandateContract {
+                        network,
+                        personnel_leader: plan.chiefs[(network_number as usize + 2) % 8],
+                        secretariat: consultant,
+                        terms: "Four hours a week from base work in intensive periods".into(),
+                    };
+                    plan.push(later(3), leader, mandate);
+                    let phases = [
+                        (7, "intensive 1"),
+                        (21, "break 1"),
+                        (42, "intensive 2"),
+                        (56, "break 2"),
+                        (77, "intensive 3"),
+                        (98, "break 3"),
+                        (119, "intensive 4"),
+                    ];
+                    for (days, phase) in phases {
+                        plan.push(later(days), leader, Action::EnterPhase { network, phase: phase.into() });
+                    }
+                    if network_number.is_multiple_of(3) {
+                        let help = Action::RequestHelp {
+                            network,
+                            hotspot: Hotspot::Design,
+                            note: "A prototype for the citizen test".into(),
+                        };
+                        plan.push(later(50), leader, help);
+                    }
+                    if k == 3 && index == 1 {
+                        if let Some(from) = co_driver {
+                            let to = co_drivers[next_co_driver % co_drivers.len()].0;
+                            next_co_driver += 1;
+                            let change =
+                                Action::ChangeCoDriver { network, to, reason: "Parental leave".into() };
+                            if to != from && to != leader {
+                                plan.push(later(30), leader, change);
+                            }
+                        }
+                    }
+                    let refine = Action::RefineTheme {
+                        theme: *theme,
+                        title: None,
+                        challenge: Some("Narrowed after the first intensive period".into()),
+                        note: "The network and the reference leader narrowed the challenge".into(),
+                    };
+                    plan.push(later(24), leader, refine);
+                    let funding = if *network_type == NetworkType::Innovation {
+                        "The innovation committee's pool"
+                    } else {
+                        "The department's development budget"
+                    };
+                    plan.push(
+                        later(133),
+                        leader,
+                        Action::BeginTestPhase { network, funding: Some(funding.into()) },
+                    );
+                    // TP-1: a new reference leader takes over in the test phase, in some networks.
+                    if *network_type == NetworkType::Innovation || network_number.is_multiple_of(2) {
+                        let change = Action::ChangeReferenceLeader {
+                            network,
+                            to: successor,
+                            reason: "The new reference leader owns the budget for implementation".into(),
+                        };
+                        plan.push(later(147), secretary, change);
+                    }
+                    let (outcome, reason, days) = match (network_type, k, network_number % 4) {
+                        (NetworkType::Innovation, 1, _) => (Outcome::HandedOnForScaling, None, 260),
+                        (NetworkType::Innovation, 4, _) => {
+                            (Outcome::Stopped, Some("No capital for the test phase".to_owned()), 240)
+                        }
+                        (NetworkType::Innovation, _, _) => (Outcome::Implemented, None, 280),
+                        (_, _, 1) => (Outcome::HandedOnForScaling, None, 217),
+                        (_, 2, 2) => {
+                            (Outcome::Stopped, Some("The test showed no gain for citizens".to_owned()), 190)
+                        }
+                        _ => (Outcome::Implemented, None, 217),
+                    };
+                    if days > 160 {
+                        plan.push(
+                            later(days - 28),
+                            leader,
+                            Action::EnterPhase { network, phase: "implementation".into() },
+                        );
+                    }
+                    plan.push(later(days), leader, Action::CloseNetwork { network, outcome, reason });
+                }
+            }
+        }
+        round = round.next();
+    }
+    plan
+}
+
+/// `netvaerk demo`: writes the history (unless the organisation has one) and prints the
+/// portfolio and the audit trail of the urban-farming theme.
+pub fn run(cli: &Cli) -> Result<(), Failure> {
+    let organisation = Organisation::open(cli)?;
+    let existing = organisation.store.stream_version(&organisation.stream)?;
+    if existing == 0 {
+        let plan = plan();
+        let mut steps: Vec<&Step> = plan.steps.iter().filter(|step| step.on <= end()).collect();
+        steps.sort_by_key(|step| step.on);
+        let progress = render::progress(steps.len() as u64, "deciding");
+        // The demo owns the store while it writes: keep the state in hand rather than
+        // re-reading the stream for every decision.
+        let mut state = State::new();
+        for step in &steps {
+            let mut metadata = Metadata::new(step.actor, step.on);
+            metadata.rationale.clone_from(&step.rationale);
+            let mut command = Command::new(metadata, step.action.clone());
+            if let Some(rationale) = step.acknowledge {
+                for rule in [Rule::Th2, Rule::Nw2, Rule::Nw3, Rule::Co2] {
+                    command = command.acknowledging(Acknowledgement::new(rule, rationale));
+                }
+            }
+            let decision = decide(&state, &command, &Policy::ns3(), Utc::now()).map_err(|error| {
+                Failure::Usage(format!(
+                    "the demo's step on {} ({:?}) was refused: {error}",
+                    step.on, step.action
+                ))
+            })?;
+            let events = NewEvent::from_decision(&decision);
+            organisation.store.append(
+                &organisation.stream,
+                ExpectedVersion::Exact(state.version()),
+                &events,
+            )?;
+            state = decision.events.iter().fold(state, evolve);
+            progress.inc(1);
+        }
+        progress.finish_and_clear();
+        for (person, name, title) in &plan.names {
+            let data =
+                PersonalData { name: (*name).to_owned(), email: None, title: Some((*title).to_owned()) };
+            organisation.store.register_person(*person, data)?;
+        }
+        let head = organisation.store.head()?.map_or(0, |head| head.position);
+        println!("Wrote the Albertslund demo history: {} decisions, {head} events, 2014-2018.", steps.len());
+        println!("Store: {}\n", cli.store.display());
+    } else {
+        println!("The store already holds this organisation's history ({existing} events); its reports:\n");
+    }
+    let all = rebuild::<All>(&organisation.store, &organisation.stream, AsOf::Now)?.into_inner();
+    let names = Names::from_store(&organisation.store);
+    let portfolio =
+        render::report(&all, &ReportKind::Portfolio, Format::Table, &names).map_err(Failure::Usage)?;
+    println!("{portfolio}");
+    let audit = ReportKind::Audit { id: urban_farming().as_uuid() };
+    println!("{}", render::report(&all, &audit, Format::Table, &names).map_err(Failure::Usage)?);
+    println!("More: netvaerk report halfyear | leaders | competence | audit ID");
+    println!("      with --as-of DATE and --format table|md|json|csv");
+    Ok(())
+}

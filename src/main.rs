@@ -1,0 +1,367 @@
+//! The `netvaerk` command-line program.
+//!
+//! Exit codes: 0 done, 1 refused by a rule, 2 usage, 3 store error or corruption. Messages go
+//! to standard error in plain words, naming the rule or the position.
+
+mod cli;
+mod demo;
+mod render;
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::Parser;
+use netvaerk::core::{
+    decide, evolve, Acknowledgement, Action, Command, Decision, DomainError, Metadata, PersonId, Policy,
+    Rule, State,
+};
+use netvaerk::projections::{rebuild, All, AsOf, Names, ProjectionError};
+use netvaerk::store::{
+    AppendResult, EventStore, ExpectedVersion, ExportedRecord, NewEvent, PersonalData, RawRecord, SledStore,
+    StoreError, StreamId,
+};
+
+use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
+
+/// Why the program stopped.
+#[derive(Debug)]
+enum Failure {
+    /// A rule refused the command (exit 1).
+    Refused(DomainError),
+    /// Some `apply` lines were refused (exit 1); each was reported on its line.
+    SomeRefused(usize),
+    /// The command line or its input is wrong (exit 2).
+    Usage(String),
+    /// The store failed or is corrupt (exit 3).
+    Store(StoreError),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Self::Refused(_) | Self::SomeRefused(_) => 1,
+            Self::Usage(_) => 2,
+            Self::Store(_) => 3,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused(error) => write!(f, "refused: {error}"),
+            Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
+            Self::Usage(message) => f.write_str(message),
+            Self::Store(error) => write!(f, "store: {error}"),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<DomainError> for Failure {
+    fn from(error: DomainError) -> Self {
+        Self::Refused(error)
+    }
+}
+
+impl From<ProjectionError> for Failure {
+    fn from(error: ProjectionError) -> Self {
+        match error {
+            ProjectionError::Store(error) => Self::Store(error),
+            other => Self::Usage(other.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("netvaerk: {failure}");
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// An organisation in an open store.
+struct Organisation {
+    /// The store.
+    store: SledStore,
+    /// The organisation's stream.
+    stream: StreamId,
+}
+
+impl Organisation {
+    fn open(cli: &Cli) -> Result<Self, Failure> {
+        let store = SledStore::open(&cli.store)?;
+        Ok(Self { store, stream: StreamId::organisation(cli.organisation) })
+    }
+
+    /// The organisation's state, folded from its stream.
+    fn state(&self) -> Result<State, Failure> {
+        let mut state = State::new();
+        for envelope in self.store.read_stream(&self.stream, 1)? {
+            let event = envelope.decode().map_err(|error| {
+                Failure::Usage(format!(
+                    "the event at position {} cannot be decoded: {error}",
+                    envelope.position
+                ))
+            })?;
+            state = evolve(state, &event);
+        }
+        Ok(state)
+    }
+
+    /// Decides `command` on the current state and appends its events; on a concurrent write,
+    /// decides again on the fresh state (once).
+    fn decide(&self, command: &Command) -> Result<(Decision, AppendResult), Failure> {
+        for _ in 0..2 {
+            let state = self.state()?;
+            let decision = decide(&state, command, &Policy::ns3(), Utc::now())?;
+            let events = NewEvent::from_decision(&decision);
+            match self.store.append(&self.stream, ExpectedVersion::Exact(state.version()), &events) {
+                Ok(appended) => return Ok((decision, appended)),
+                Err(StoreError::WrongExpectedVersion { .. }) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(Failure::Usage("the organisation changed twice while deciding; try again".into()))
+    }
+}
+
+/// A command from the command line's decision flags.
+fn command(action: Action, decided: &cli::Decided) -> Command {
+    let on = decided.on.unwrap_or_else(|| Utc::now().date_naive());
+    let mut metadata = Metadata::new(decided.by, on);
+    metadata.rationale.clone_from(&decided.why);
+    let mut command = Command::new(metadata, action);
+    if let Some(rationale) = &decided.acknowledge {
+        for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
+            command = command.acknowledging(Acknowledgement::new(*rule, rationale.clone()));
+        }
+    }
+    command
+}
+
+fn print_decision(decision: &Decision, appended: &AppendResult) {
+    let mut out = std::io::stdout().lock();
+    for (event, position) in decision.events.iter().zip(&appended.positions) {
+        let encoded = netvaerk::core::codec::encode(event);
+        let _ = writeln!(out, "{position:>6}  {}  {}", encoded.type_name, encoded.payload);
+    }
+    for warning in &decision.acknowledged {
+        let _ = writeln!(out, "        overridden: {} -- {}", warning.warning, warning.rationale);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(domain) = cli::domain(&cli.command) {
+        let organisation = Organisation::open(&cli)?;
+        let command = command(domain.action, domain.decided);
+        let (decision, appended) = organisation.decide(&command)?;
+        print_decision(&decision, &appended);
+        return Ok(());
+    }
+    match &cli.command {
+        Top::Demo => demo::run(&cli),
+        Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
+            let organisation = Organisation::open(&cli)?;
+            let person = id.unwrap_or_else(PersonId::generate);
+            let decided = cli::Decided { by: by.unwrap_or(person), on: *on, why: None, acknowledge: None };
+            let roles = roles.iter().map(|role| (*role).into()).collect();
+            let action = Action::RegisterPerson { person, unit: *unit, roles };
+            let (decision, appended) = organisation.decide(&command(action, &decided))?;
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            organisation.store.register_person(person, data)?;
+            print_decision(&decision, &appended);
+            Ok(())
+        }
+        Top::Person(PersonCommand::Erase { person, by }) => {
+            let organisation = Organisation::open(&cli)?;
+            let appended = organisation.store.erase(*person, *by, Utc::now())?;
+            println!("erased {person}; erasure record at position {}", appended.positions[0]);
+            Ok(())
+        }
+        Top::Policy(PolicyCommand::Show) => {
+            let organisation = Organisation::open(&cli)?;
+            let state = organisation.state()?;
+            let ns3 = Policy::ns3();
+            let policy = state.policy_in_force(&ns3);
+            println!("{}", serde_json::to_string_pretty(policy).unwrap_or_default());
+            Ok(())
+        }
+        Top::Policy(PolicyCommand::Set { file, decided }) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|error| Failure::Usage(format!("cannot read {}: {error}", file.display())))?;
+            let policy = serde_json::from_str(&text)
+                .map_err(|error| Failure::Usage(format!("{} is not a policy: {error}", file.display())))?;
+            let organisation = Organisation::open(&cli)?;
+            let (decision, appended) =
+                organisation.decide(&command(Action::ChangePolicy { policy }, decided))?;
+            print_decision(&decision, &appended);
+            Ok(())
+        }
+        Top::Apply { file, atomic } => apply(&cli, file.as_deref(), *atomic),
+        Top::Report(args) => {
+            let organisation = Organisation::open(&cli)?;
+            let as_of = args.as_of.map_or(AsOf::Now, AsOf::Date);
+            let all = rebuild::<All>(&organisation.store, &organisation.stream, as_of)?.into_inner();
+            let names = Names::from_store(&organisation.store);
+            let text = render::report(&all, &args.which, args.format, &names).map_err(Failure::Usage)?;
+            print!("{text}");
+            Ok(())
+        }
+        Top::Log { from } => {
+            let store = SledStore::open(&cli.store)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for envelope in store.read_all(*from) {
+                let line = serde_json::to_string(&ExportedRecord::from(&envelope?)).unwrap_or_default();
+                let _ = writeln!(out, "{line}");
+            }
+            Ok(())
+        }
+        Top::Import { file } => import(&cli, file),
+        Top::Verify => {
+            let store = SledStore::open(&cli.store)?;
+            let report = store.verify()?;
+            match (&report.first_bad, report.head) {
+                (Some((position, problem)), _) => {
+                    Err(Failure::Store(StoreError::Corrupt { position: *position, problem: problem.clone() }))
+                }
+                (None, Some(head)) => {
+                    println!(
+                        "verified {} records; head {} {}",
+                        report.checked,
+                        head.position,
+                        netvaerk::store::hex(&head.hash)
+                    );
+                    Ok(())
+                }
+                (None, None) => {
+                    println!("verified: the log is empty");
+                    Ok(())
+                }
+            }
+        }
+        _ => Err(Failure::Usage("unknown command".into())),
+    }
+}
+
+fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
+    let reader: Box<dyn BufRead> = match file {
+        None => Box::new(std::io::stdin().lock()),
+        Some(path) if path.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
+        Some(path) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(path)
+                .map_err(|error| Failure::Usage(format!("cannot read {}: {error}", path.display())))?,
+        )),
+    };
+    reader
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|error| Failure::Usage(format!("cannot read the input: {error}")))
+}
+
+/// `apply`: JSON lines of commands; each decided and appended on its own, or all or none.
+fn apply(cli: &Cli, file: Option<&std::path::Path>, atomic: bool) -> Result<(), Failure> {
+    let organisation = Organisation::open(cli)?;
+    let lines = read_lines(file)?;
+    let mut out = std::io::stdout().lock();
+    let mut refused = 0;
+    let mut state = organisation.state()?;
+    let start_version = state.version();
+    let mut pending: Vec<NewEvent> = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let number = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = serde_json::from_str::<Command>(line)
+            .map_err(|error| serde_json::json!({ "line": number, "ok": false, "error": format!("not a command: {error}") }))
+            .and_then(|command| {
+                decide(&state, &command, &Policy::ns3(), Utc::now()).map_err(|error| {
+                    serde_json::json!({ "line": number, "ok": false, "error": error.to_string(), "rule": error.rule() })
+                })
+            });
+        match result {
+            Err(report) => {
+                refused += 1;
+                let _ = writeln!(out, "{report}");
+            }
+            Ok(decision) => {
+                let events = NewEvent::from_decision(&decision);
+                let types: Vec<&str> = decision.events.iter().map(|event| event.type_name()).collect();
+                if atomic {
+                    pending.extend(events);
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({ "line": number, "ok": true, "events": types })
+                    );
+                } else {
+                    let appended = organisation.store.append(
+                        &organisation.stream,
+                        ExpectedVersion::Exact(state.version()),
+                        &events,
+                    )?;
+                    let report = serde_json::json!({ "line": number, "ok": true, "events": types, "positions": appended.positions });
+                    let _ = writeln!(out, "{report}");
+                }
+                state = decision.events.iter().fold(state, evolve);
+            }
+        }
+    }
+    if refused > 0 {
+        return Err(Failure::SomeRefused(refused));
+    }
+    if atomic && !pending.is_empty() {
+        let appended = organisation.store.append(
+            &organisation.stream,
+            ExpectedVersion::Exact(start_version),
+            &pending,
+        )?;
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "appended": appended.positions.len(), "stream_version": appended.stream_version })
+        );
+    }
+    Ok(())
+}
+
+/// `import`: an exported log, checked whole before anything is appended.
+fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
+    let lines = read_lines(Some(file))?;
+    let progress = render::progress(lines.len() as u64, "checking");
+    let mut records: Vec<RawRecord> = Vec::with_capacity(lines.len());
+    for (index, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let exported: ExportedRecord = serde_json::from_str(line).map_err(|error| {
+            Failure::Usage(format!("line {} is not an exported record: {error}", index + 1))
+        })?;
+        let position = exported.position;
+        let record = exported.to_record().map_err(|problem| StoreError::Corrupt { position, problem })?;
+        records.push(record);
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    let store = SledStore::open(&cli.store)?;
+    store.import(&records)?;
+    println!("imported {} records; the chain verifies", records.len());
+    Ok(())
+}
