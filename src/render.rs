@@ -363,7 +363,7 @@ fn table(section: &Section) -> String {
         }
         text
     };
-    let mut out = format!("{}\n", section.title);
+    let mut out = wrap(&section.title, WIDTH).join("\n") + "\n";
     out.push_str(&line(section.headers.iter().map(|h| (*h).to_owned()).collect()));
     out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect()));
     if section.rows.is_empty() {

@@ -1,0 +1,422 @@
+//! End-to-end tests of the `netvaerk` program: each runs the real binary on its own store.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Store(PathBuf);
+
+impl Store {
+    fn new(label: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("netvaerk-cli-{label}-{}", uuid::Uuid::now_v7()));
+        Self(path)
+    }
+
+    fn with_demo(label: &str) -> Self {
+        let store = Self::new(label);
+        let output = store.run(&["demo"]);
+        assert!(output.status.success(), "demo failed: {}", String::from_utf8_lossy(&output.stderr));
+        store
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_input(args, None)
+    }
+
+    fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_netvaerk"));
+        command
+            .arg("--store")
+            .arg(&self.0)
+            .args(args)
+            .env_remove("NETVAERK_ORGANISATION")
+            .env_remove("NETVAERK_STORE");
+        command.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() });
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the binary runs");
+        if let Some(input) = input {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    fn stdout(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.stdout(args)).expect("the output is JSON")
+    }
+
+    fn log_length(&self) -> usize {
+        self.stdout(&["log"]).lines().count()
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const URBAN_FARMING: &str = "0190ab00-0000-7000-8000-000300000065";
+const SECRETARY: &str = "0190ab00-0000-7000-8000-000100000001";
+const MORTEN_KROG: &str = "0190ab00-0000-7000-8000-00010000001f";
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn the_demo_writes_a_valid_history_and_prints_its_reports() {
+    let store = Store::new("demo");
+    let output = store.run(&["demo"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("Wrote the Albertslund demo history"));
+    assert!(text.contains("Audit trail of the theme \"Urban farming in Albertslund?\""));
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "a line over 80 columns: {line:?}");
+    }
+    assert!(store.stdout(&["verify"]).starts_with("verified "));
+    // A second run finds the history and only prints the reports.
+    let again = store.stdout(&["demo"]);
+    assert!(again.contains("already holds this organisation's history"));
+}
+
+#[test]
+fn every_report_renders_in_every_format() {
+    let store = Store::with_demo("reports");
+    let audit = ["audit", URBAN_FARMING];
+    let reports: [&[&str]; 5] = [&["portfolio"], &["halfyear"], &["leaders"], &["competence"], &audit];
+    for report in reports {
+        for format in ["table", "md", "csv"] {
+            let mut args = vec!["report"];
+            args.extend_from_slice(report);
+            args.extend(["--format", format]);
+            let text = store.stdout(&args);
+            assert!(!text.trim().is_empty(), "{args:?} printed nothing");
+            if format == "table" {
+                assert!(
+                    text.lines().all(|line| line.chars().count() <= 80),
+                    "{args:?} is wider than 80 columns"
+                );
+            }
+            if format == "csv" {
+                let columns = text.lines().next().unwrap().split(',').count();
+                assert!(columns >= 2, "{args:?}: {text}");
+            }
+        }
+    }
+
+    let portfolio = store.json(&["report", "portfolio", "--format", "json"]);
+    let networks = portfolio["networks"].as_array().unwrap();
+    assert!(networks.len() >= 30, "{} networks", networks.len());
+    let outcomes: std::collections::BTreeSet<&str> =
+        networks.iter().filter_map(|n| n["outcome"].as_str()).collect();
+    for outcome in ["implemented", "handed_on_for_scaling", "knowledge_shared", "stopped"] {
+        assert!(outcomes.contains(outcome), "no network closed as {outcome}");
+    }
+    assert!(
+        portfolio["innovation_running"].as_u64().unwrap() <= portfolio["innovation_limit"].as_u64().unwrap()
+    );
+
+    let half_years = store.json(&["report", "halfyear", "--format", "json"]);
+    let half_years = half_years.as_array().unwrap();
+    assert_eq!(half_years.len(), 8);
+    let thin = half_years.iter().find(|h| h["half_year"] == "2016H1").unwrap();
+    assert_eq!((thin["total"].as_u64(), thin["nw2_kept"].as_bool()), (Some(3), Some(false)));
+    let rules: Vec<&str> = thin["overrides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["acknowledged"]["warning"]["kind"].as_str())
+        .collect();
+    assert!(rules.contains(&"starts_outside_range"), "{rules:?}");
+
+    let leaders = store.json(&["report", "leaders", "--format", "json"]);
+    let morten = leaders.as_array().unwrap().iter().find(|h| h["person"]["name"] == "Morten Krog").unwrap();
+    assert!(morten["spells"].as_array().unwrap().iter().any(|s| s["role"] == "network_leader"));
+    assert!(!morten["load"].as_array().unwrap().is_empty(), "PR-4: a leader has a load");
+
+    let competence = store.json(&["report", "competence", "--format", "json"]);
+    assert_eq!(competence["cohorts"].as_array().unwrap().len(), 2);
+    assert!(competence["pool"].as_array().unwrap().len() >= 10);
+
+    let audit = store.json(&["report", "audit", URBAN_FARMING, "--format", "json"]);
+    assert_eq!(audit["title"], "Urban farming in Albertslund?");
+    let steps: Vec<&str> =
+        audit["decisions"].as_array().unwrap().iter().map(|d| d["event_type"].as_str().unwrap()).collect();
+    assert_eq!(&steps[..3], ["ThemeProposed", "ThemeQualified", "ThemePrioritised"]);
+    assert_eq!(audit["rounds"][0]["round"], "2015H1");
+    assert!(audit["rounds"][0]["others"].as_array().unwrap().len() >= 4);
+    assert_eq!(
+        audit["network"]["decisions"].as_array().unwrap().last().unwrap()["event_type"],
+        "NetworkClosed"
+    );
+
+    // As of a date before the theme was proposed, it has no trail.
+    let before = store.run(&["report", "audit", URBAN_FARMING, "--as-of", "2015-01-01"]);
+    assert_eq!(code(&before), 2);
+    // As of a past date, the portfolio shows fewer networks.
+    let early = store.json(&["report", "portfolio", "--as-of", "2015-06-30", "--format", "json"]);
+    assert!(early["networks"].as_array().unwrap().len() < networks.len());
+}
+
+#[test]
+fn a_refused_command_exits_1_names_the_rule_and_appends_nothing() {
+    let store = Store::with_demo("refused");
+    let before = store.log_length();
+    // NL-2: an untried employee cannot lead a welfare network.
+    let output = store.run(&["round", "open", "2018H2", "--by", SECRETARY, "--on", "2018-06-30"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let after_open = store.log_length();
+    assert_eq!(after_open, before + 1);
+    let output = store.run(&["round", "open", "2019H1", "--by", SECRETARY, "--on", "2018-06-30"]);
+    assert_eq!(code(&output), 1);
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("round 2018H2 is still open") && message.contains("(TH-3)"), "{message}");
+    assert_eq!(store.log_length(), after_open, "a refused command appended something");
+    // Usage errors exit 2, and a store that is in use or corrupt exits 3.
+    assert_eq!(code(&store.run(&["round", "open", "2019H3", "--by", SECRETARY])), 2);
+    assert_eq!(code(&store.run(&["report", "audit", "not-a-uuid"])), 2);
+}
+
+#[test]
+fn apply_reports_a_malformed_line_and_goes_on_or_with_atomic_appends_nothing() {
+    let store = Store::with_demo("apply");
+    let open = format!(
+        r#"{{"metadata":{{"actor":"{SECRETARY}","occurred_on":"2018-06-30"}},"action":{{"command":"open_round","round":"2018H2"}}}}"#
+    );
+    let close = format!(
+        r#"{{"metadata":{{"actor":"{SECRETARY}","occurred_on":"2018-06-30"}},"action":{{"command":"close_round","round":"2018H2"}},"acknowledgements":[{{"rule":"NW-2","rationale":"summer"}},{{"rule":"NW-3","rationale":"summer"}}]}}"#
+    );
+    let input = format!("{open}\nthis is not json\n{close}\n");
+
+    let before = store.log_length();
+    let atomic = store.run_with_input(&["apply", "--atomic"], Some(&input));
+    assert_eq!(code(&atomic), 1);
+    let lines: Vec<Value> =
+        String::from_utf8_lossy(&atomic.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["ok"], false);
+    assert_eq!(store.log_length(), before, "--atomic appended something");
+
+    let each = store.run_with_input(&["apply", "-"], Some(&input));
+    assert_eq!(code(&each), 1, "a refused line makes the run exit 1");
+    let lines: Vec<Value> =
+        String::from_utf8_lossy(&each.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        (lines[0]["ok"].as_bool(), lines[1]["ok"].as_bool(), lines[2]["ok"].as_bool()),
+        (Some(true), Some(false), Some(true))
+    );
+    assert_eq!(store.log_length(), before + 2);
+
+    // A rule refusal is reported with its rule id.
+    let again = store.run_with_input(&["apply"], Some(&close));
+    let line: Value = serde_json::from_str(String::from_utf8_lossy(&again.stdout).trim()).unwrap();
+    assert_eq!(line["rule"], "TH-3");
+}
+
+#[test]
+fn an_exported_log_imports_and_a_tampered_one_is_refused_naming_the_position() {
+    let store = Store::with_demo("export");
+    let exported = store.stdout(&["log"]);
+    let file = store.0.with_extension("jsonl");
+    std::fs::write(&file, &exported).unwrap();
+
+    let copy = Store::new("import");
+    let imported = copy.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(code(&imported), 0, "{}", String::from_utf8_lossy(&imported.stderr));
+    let head = |store: &Store| store.stdout(&["verify"]).split("head ").nth(1).unwrap().trim().to_owned();
+    assert_eq!(head(&copy), head(&store), "the same head hash on both sides");
+
+    let mut lines: Vec<Value> = exported.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    lines[99]["metadata"]["occurred_on"] = Value::String("2013-01-01".into());
+    let tampered: String = lines.iter().map(|l| l.to_string() + "\n").collect();
+    std::fs::write(&file, tampered).unwrap();
+    let refused = Store::new("tampered");
+    let output = refused.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(code(&output), 3);
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("position 100"), "{message}");
+    assert_eq!(refused.stdout(&["verify"]).trim(), "verified: the log is empty");
+    let _ = std::fs::remove_file(file);
+}
+
+#[test]
+fn an_erased_person_shows_as_erased_and_the_chain_verifies() {
+    let store = Store::with_demo("erase");
+    let before = store.stdout(&["report", "leaders"]);
+    assert!(before.contains("Morten Krog"));
+    let output = store.run(&["person", "erase", MORTEN_KROG, "--by", SECRETARY]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    for report in ["leaders", "portfolio", "competence"] {
+        let text = store.stdout(&["report", report]);
+        assert!(!text.contains("Morten Krog"), "{report} still names the erased person");
+        assert!(text.contains("(erased)"), "{report} does not show the erasure");
+    }
+    assert!(store.stdout(&["verify"]).starts_with("verified "));
+    // Erasing twice is refused as a store error, not a panic.
+    assert_eq!(code(&store.run(&["person", "erase", MORTEN_KROG, "--by", SECRETARY])), 3);
+}
+
+#[test]
+fn a_person_types_a_small_history_by_hand() {
+    let store = Store::new("by-hand");
+    let id = |output: &str, key: &str| -> String {
+        let line = output.lines().next().unwrap();
+        let value: Value = serde_json::from_str(&line[line.find('{').unwrap()..]).unwrap();
+        value[key].as_str().unwrap().to_owned()
+    };
+    let me = id(
+        &store.stdout(&[
+            "person",
+            "register",
+            "--name",
+            "Sofie Holm",
+            "--role",
+            "secretariat",
+            "--on",
+            "2016-01-04",
+        ]),
+        "person",
+    );
+    let area = id(
+        &store.stdout(&["unit", "register", "--kind", "director-area", "--by", &me, "--on", "2016-01-04"]),
+        "unit",
+    );
+    let dept = id(
+        &store.stdout(&[
+            "unit",
+            "register",
+            "--kind",
+            "department",
+            "--parent",
+            &area,
+            "--by",
+            &me,
+            "--on",
+            "2016-01-04",
+        ]),
+        "unit",
+    );
+    let chief = id(
+        &store.stdout(&[
+            "person",
+            "register",
+            "--name",
+            "Mette Skov",
+            "--role",
+            "chief-forum",
+            "--unit",
+            &dept,
+            "--by",
+            &me,
+            "--on",
+            "2016-01-04",
+        ]),
+        "person",
+    );
+    store.stdout(&["round", "open", "2016H1", "--by", &me, "--on", "2016-02-01"]);
+    let theme = id(
+        &store.stdout(&[
+            "theme",
+            "propose",
+            "--title",
+            "Sharing economy",
+            "--challenge",
+            "We lack the knowledge",
+            "--proposer",
+            &chief,
+            "--department",
+            &dept,
+            "--origin",
+            "below,outside",
+            "--by",
+            &me,
+            "--on",
+            "2016-02-08",
+        ]),
+        "theme",
+    );
+    // Prioritising before qualifying is refused (TH-2).
+    let early = store.run(&[
+        "theme",
+        "prioritise",
+        &theme,
+        "--rank",
+        "1",
+        "--type",
+        "learning",
+        "--by",
+        &me,
+        "--on",
+        "2016-03-01",
+    ]);
+    assert_eq!(code(&early), 1);
+    assert!(String::from_utf8_lossy(&early.stderr).contains("(TH-2)"));
+    let all = "citizen-welfare,current-challenge,cross-cutting,complexity,new-learning,new-perspectives";
+    store.stdout(&[
+        "theme",
+        "qualify",
+        &theme,
+        "--met",
+        all,
+        "--unmet",
+        "innovation",
+        "--note",
+        "CF",
+        "--by",
+        &me,
+        "--on",
+        "2016-03-01",
+    ]);
+    // The unmet criterion is a warning: refused without an acknowledgement, recorded with one.
+    let output = store.run(&[
+        "theme",
+        "prioritise",
+        &theme,
+        "--rank",
+        "1",
+        "--type",
+        "learning",
+        "--by",
+        &me,
+        "--on",
+        "2016-03-01",
+    ]);
+    assert_eq!(code(&output), 1);
+    let text = store.stdout(&[
+        "theme",
+        "prioritise",
+        &theme,
+        "--rank",
+        "1",
+        "--type",
+        "learning",
+        "--by",
+        &me,
+        "--on",
+        "2016-03-01",
+        "--acknowledge",
+        "A learning theme need not innovate",
+    ]);
+    assert!(text.contains("overridden:"), "{text}");
+    let audit = store.json(&["report", "audit", &theme, "--format", "json"]);
+    assert_eq!(audit["decisions"][2]["acknowledged"][0]["rationale"], "A learning theme need not innovate");
+}
+
+#[test]
+fn a_store_in_use_or_unreadable_exits_3() {
+    let store = Store::new("broken");
+    std::fs::create_dir_all(&store.0).unwrap();
+    std::fs::write(store.0.join("sled"), b"not a directory").unwrap();
+    assert_eq!(code(&store.run(&["verify"])), 3);
+    let _ = Path::new(&store.0);
+}
