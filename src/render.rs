@@ -64,20 +64,19 @@ pub fn report(all: &All, which: &ReportKind, format: Format, names: &Names<'_>) 
             if format == Format::Json {
                 return json(serde_json::to_value(&report).unwrap_or_default());
             }
-            let mut networks = Section::new(
-                "Networks",
-                &["network", "theme", "type", "phase", "leader", "started", "outcome"],
-            );
+            let mut networks = Section::new("Networks", &["network", "theme", "type", "leader", "now"]);
             for row in &report.networks {
                 let network = &row.network;
+                let now = match network.outcome {
+                    Some(outcome) => format!("closed: {outcome}"),
+                    None => or_dash(network.phase.as_ref()),
+                };
                 networks.row(vec![
                     short(network.network.as_uuid()),
                     row.theme_title.clone(),
                     network.network_type.to_string(),
-                    or_dash(network.phase.as_ref()),
                     name(&row.leader_name),
-                    network.started_on.to_string(),
-                    network.outcome.map_or_else(|| "running".to_owned(), |o| o.to_string()),
+                    now,
                 ]);
             }
             let mut themes = Section::new("Themes", &["theme", "title", "status", "round", "rank", "type"]);
