@@ -37,7 +37,7 @@ pub enum Top {
     #[command(subcommand)]
     Unit(UnitCommand),
     /// Persons: register, roles, prior experience, competences, erasure.
-    #[command(subcommand)]
+    #[command(subcommand, alias = "persons")]
     Person(PersonCommand),
     /// Half-year rounds of the chief forum (TH-3).
     #[command(subcommand)]
