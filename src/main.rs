@@ -16,7 +16,7 @@ use netvaerk::core::{
     decide, evolve, Acknowledgement, Action, Command, Decision, DomainError, Metadata, PersonId, Policy,
     Rule, State,
 };
-use netvaerk::projections::{rebuild, All, AsOf, Names, ProjectionError};
+use netvaerk::projections::{fold_envelopes, All, AsOf, Names, ProjectionError};
 use netvaerk::store::{
     AppendResult, EventStore, ExpectedVersion, ExportedRecord, NewEvent, PersonalData, RawRecord, SledStore,
     StoreError, StreamId,
@@ -218,7 +218,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Report(args) => {
             let organisation = Organisation::open(&cli)?;
             let as_of = args.as_of.map_or(AsOf::Now, AsOf::Date);
-            let all = rebuild::<All>(&organisation.store, &organisation.stream, as_of)?.into_inner();
+            let envelopes = organisation.store.read_stream(&organisation.stream, 1)?;
+            let progress = render::progress(envelopes.len() as u64, "rebuilding");
+            let counted = envelopes.iter().inspect(|_| progress.inc(1));
+            let all = fold_envelopes::<All>(&organisation.stream, counted, as_of)?.into_inner();
+            progress.finish_and_clear();
             let names = Names::from_store(&organisation.store);
             let text = render::report(&all, &args.which, args.format, &names).map_err(Failure::Usage)?;
             print!("{text}");
@@ -236,7 +240,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Import { file } => import(&cli, file),
         Top::Verify => {
             let store = SledStore::open(&cli.store)?;
-            let report = store.verify()?;
+            let length = store.head()?.map_or(0, |head| head.position);
+            let progress = render::progress(length, "verifying");
+            let report = store.verify_with(&mut |position| progress.set_position(position))?;
+            progress.finish_and_clear();
             match (&report.first_bad, report.head) {
                 (Some((position, problem)), _) => {
                     Err(Failure::Store(StoreError::Corrupt { position: *position, problem: problem.clone() }))

@@ -99,6 +99,12 @@ pub trait EventStore: Send + Sync {
     /// Walks the whole chain: every record's checksum, hash, body digest, link to the one
     /// before, position and stream version. Reads only.
     fn verify(&self) -> Result<VerifyReport, StoreError> {
+        self.verify_with(&mut |_| {})
+    }
+
+    /// [`EventStore::verify`], calling `progress` with each position checked (for a progress
+    /// bar over a large log).
+    fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {
         let mut previous = [0u8; 32];
         let mut expected = 1u64;
         let mut versions: HashMap<StreamId, u64> = HashMap::new();
@@ -122,6 +128,7 @@ pub trait EventStore: Send + Sync {
                 return Ok(VerifyReport::bad(expected - 1, position, problem));
             }
             previous = parsed.hash;
+            progress(position);
             expected += 1;
         }
         let head = (expected > 1).then_some(Head { position: expected - 1, hash: previous });
