@@ -50,7 +50,6 @@ struct Step {
 struct Plan {
     steps: Vec<Step>,
     names: Vec<(PersonId, &'static str, &'static str)>,
-    secretary: PersonId,
     chiefs: Vec<PersonId>,
     directors: Vec<PersonId>,
     departments: Vec<UnitId>,
@@ -184,9 +183,16 @@ impl Plan {
         leader
     }
 
+    /// A decision of the chief forum, made by its chair (ORG-3; the secretariat records but
+    /// does not decide, ORG-4).
     fn decided(&mut self, on: NaiveDate, action: Action) {
         let why = format!("Chief forum meeting {on}");
-        self.push_why(on, self.secretary, action, why, None);
+        self.push_why(on, self.chair(), action, why, None);
+    }
+
+    /// The chief forum's chair: the first director.
+    fn chair(&self) -> PersonId {
+        self.directors[0]
     }
 }
 
@@ -210,7 +216,6 @@ fn plan() -> Plan {
     let mut plan = Plan {
         steps: Vec::new(),
         names: Vec::new(),
-        secretary: PersonId::from_uuid(id(1, 1)),
         chiefs: Vec::new(),
         directors: Vec::new(),
         departments: Vec::new(),
@@ -456,7 +461,7 @@ fn plan() -> Plan {
             let why = format!("Chief forum meeting {decide_on}");
             let ack =
                 unmet.map(|_| "The forum takes an internal theme this time; citizens join the test phase");
-            plan.push_why(decide_on, plan.secretary, action, why, ack);
+            plan.push_why(decide_on, plan.chair(), action, why, ack);
         }
         if let Some(theme) = to_defer {
             plan.decided(decide_on, Action::QualifyTheme { theme, assessments: assessments(None) });
@@ -473,7 +478,7 @@ fn plan() -> Plan {
         let ack = (k == 3).then_some("Budget cuts in spring 2016: fewer, better-staffed networks");
         plan.push_why(
             close_on,
-            plan.secretary,
+            plan.chair(),
             Action::CloseRound { round },
             format!("Chief forum meeting {close_on}"),
             ack,
@@ -526,7 +531,7 @@ fn plan() -> Plan {
                 co_driver,
                 reference_leader,
             };
-            plan.push_why(on, plan.secretary, action, format!("Chief forum meeting {on}"), None);
+            plan.push_why(on, plan.chair(), action, format!("Chief forum meeting {on}"), None);
             let later = |days: u64| on + Days::new(days);
             match network_type {
                 NetworkType::Learning => {
@@ -684,19 +689,19 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             organisation.store.register_person(*person, data)?;
         }
         let head = organisation.store.head()?.map_or(0, |head| head.position);
-        println!("Wrote the Albertslund demo history: {} decisions, {head} events, 2014-2018.", steps.len());
-        println!("Store: {}\n", cli.store.display());
+        say!("Wrote the Albertslund demo history: {} decisions, {head} events, 2014-2018.", steps.len());
+        say!("Store: {}\n", cli.store.display());
     } else {
-        println!("The store already holds this organisation's history ({existing} events); its reports:\n");
+        say!("The store already holds this organisation's history ({existing} events); its reports:\n");
     }
     let all = rebuild::<All>(&organisation.store, &organisation.stream, AsOf::Now)?.into_inner();
     let names = Names::from_store(&organisation.store);
     let portfolio =
         render::report(&all, &ReportKind::Portfolio, Format::Table, &names).map_err(Failure::Usage)?;
-    println!("{portfolio}");
+    say!("{portfolio}");
     let audit = ReportKind::Audit { id: urban_farming().as_uuid() };
-    println!("{}", render::report(&all, &audit, Format::Table, &names).map_err(Failure::Usage)?);
-    println!("More: netvaerk report halfyear | leaders | competence | audit ID");
-    println!("      with --as-of DATE and --format table|md|json|csv");
+    say!("{}", render::report(&all, &audit, Format::Table, &names).map_err(Failure::Usage)?);
+    say!("More: netvaerk report halfyear | leaders | competence | audit ID");
+    say!("      with --as-of DATE and --format table|md|json|csv");
     Ok(())
 }

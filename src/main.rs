@@ -3,6 +3,23 @@
 //! Exit codes: 0 done, 1 refused by a rule, 2 usage, 3 store error or corruption. Messages go
 //! to standard error in plain words, naming the rule or the position.
 
+/// Writes to standard output. A closed pipe (`netvaerk report leaders | head`) ends the
+/// output quietly instead of panicking, as `println!` would.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod demo;
 mod render;
@@ -192,7 +209,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Person(PersonCommand::Erase { person, by }) => {
             let organisation = Organisation::open(&cli)?;
             let appended = organisation.store.erase(*person, *by, Utc::now())?;
-            println!("erased {person}; erasure record at position {}", appended.positions[0]);
+            say!("erased {person}; erasure record at position {}", appended.positions[0]);
             Ok(())
         }
         Top::Policy(PolicyCommand::Show) => {
@@ -200,7 +217,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let state = organisation.state()?;
             let ns3 = Policy::ns3();
             let policy = state.policy_in_force(&ns3);
-            println!("{}", serde_json::to_string_pretty(policy).unwrap_or_default());
+            say!("{}", serde_json::to_string_pretty(policy).unwrap_or_default());
             Ok(())
         }
         Top::Policy(PolicyCommand::Set { file, decided }) => {
@@ -225,7 +242,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             progress.finish_and_clear();
             let names = Names::from_store(&organisation.store);
             let text = render::report(&all, &args.which, args.format, &names).map_err(Failure::Usage)?;
-            print!("{text}");
+            say_raw!("{text}");
             Ok(())
         }
         Top::Log { from } => {
@@ -249,7 +266,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Err(Failure::Store(StoreError::Corrupt { position: *position, problem: problem.clone() }))
                 }
                 (None, Some(head)) => {
-                    println!(
+                    say!(
                         "verified {} records; head {} {}",
                         report.checked,
                         head.position,
@@ -258,7 +275,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Ok(())
                 }
                 (None, None) => {
-                    println!("verified: the log is empty");
+                    say!("verified: the log is empty");
                     Ok(())
                 }
             }
@@ -369,6 +386,6 @@ fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
     progress.finish_and_clear();
     let store = SledStore::open(&cli.store)?;
     store.import(&records)?;
-    println!("imported {} records; the chain verifies", records.len());
+    say!("imported {} records; the chain verifies", records.len());
     Ok(())
 }

@@ -65,6 +65,8 @@ impl Drop for Store {
 
 const URBAN_FARMING: &str = "0190ab00-0000-7000-8000-000300000065";
 const SECRETARY: &str = "0190ab00-0000-7000-8000-000100000001";
+/// The chief forum's chair (ORG-3: the forum decides; the secretariat does not).
+const CHAIR: &str = "0190ab00-0000-7000-8000-000100000003";
 const MORTEN_KROG: &str = "0190ab00-0000-7000-8000-00010000001f";
 
 fn code(output: &Output) -> i32 {
@@ -172,17 +174,22 @@ fn a_refused_command_exits_1_names_the_rule_and_appends_nothing() {
     let store = Store::with_demo("refused");
     let before = store.log_length();
     // NL-2: an untried employee cannot lead a welfare network.
+    // ORG-3/ORG-4: the secretary records, but does not decide.
     let output = store.run(&["round", "open", "2018H2", "--by", SECRETARY, "--on", "2018-06-30"]);
+    assert_eq!(code(&output), 1);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("(ORG-3, ORG-4)"));
+    assert_eq!(store.log_length(), before);
+    let output = store.run(&["round", "open", "2018H2", "--by", CHAIR, "--on", "2018-06-30"]);
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
     let after_open = store.log_length();
     assert_eq!(after_open, before + 1);
-    let output = store.run(&["round", "open", "2019H1", "--by", SECRETARY, "--on", "2018-06-30"]);
+    let output = store.run(&["round", "open", "2019H1", "--by", CHAIR, "--on", "2018-06-30"]);
     assert_eq!(code(&output), 1);
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("round 2018H2 is still open") && message.contains("(TH-3)"), "{message}");
     assert_eq!(store.log_length(), after_open, "a refused command appended something");
     // Usage errors exit 2, and a store that is in use or corrupt exits 3.
-    assert_eq!(code(&store.run(&["round", "open", "2019H3", "--by", SECRETARY])), 2);
+    assert_eq!(code(&store.run(&["round", "open", "2019H3", "--by", CHAIR])), 2);
     assert_eq!(code(&store.run(&["report", "audit", "not-a-uuid"])), 2);
 }
 
@@ -190,10 +197,10 @@ fn a_refused_command_exits_1_names_the_rule_and_appends_nothing() {
 fn apply_reports_a_malformed_line_and_goes_on_or_with_atomic_appends_nothing() {
     let store = Store::with_demo("apply");
     let open = format!(
-        r#"{{"metadata":{{"actor":"{SECRETARY}","occurred_on":"2018-06-30"}},"action":{{"command":"open_round","round":"2018H2"}}}}"#
+        r#"{{"metadata":{{"actor":"{CHAIR}","occurred_on":"2018-06-30"}},"action":{{"command":"open_round","round":"2018H2"}}}}"#
     );
     let close = format!(
-        r#"{{"metadata":{{"actor":"{SECRETARY}","occurred_on":"2018-06-30"}},"action":{{"command":"close_round","round":"2018H2"}},"acknowledgements":[{{"rule":"NW-2","rationale":"summer"}},{{"rule":"NW-3","rationale":"summer"}}]}}"#
+        r#"{{"metadata":{{"actor":"{CHAIR}","occurred_on":"2018-06-30"}},"action":{{"command":"close_round","round":"2018H2"}},"acknowledgements":[{{"rule":"NW-2","rationale":"summer"}},{{"rule":"NW-3","rationale":"summer"}}]}}"#
     );
     let input = format!("{open}\nthis is not json\n{close}\n");
 
@@ -323,7 +330,7 @@ fn a_person_types_a_small_history_by_hand() {
         ]),
         "person",
     );
-    store.stdout(&["round", "open", "2016H1", "--by", &me, "--on", "2016-02-01"]);
+    store.stdout(&["round", "open", "2016H1", "--by", &chief, "--on", "2016-02-01"]);
     let theme = id(
         &store.stdout(&[
             "theme",
@@ -339,7 +346,7 @@ fn a_person_types_a_small_history_by_hand() {
             "--origin",
             "below,outside",
             "--by",
-            &me,
+            &chief,
             "--on",
             "2016-02-08",
         ]),
@@ -355,7 +362,7 @@ fn a_person_types_a_small_history_by_hand() {
         "--type",
         "learning",
         "--by",
-        &me,
+        &chief,
         "--on",
         "2016-03-01",
     ]);
@@ -373,7 +380,7 @@ fn a_person_types_a_small_history_by_hand() {
         "--note",
         "CF",
         "--by",
-        &me,
+        &chief,
         "--on",
         "2016-03-01",
     ]);
@@ -387,7 +394,7 @@ fn a_person_types_a_small_history_by_hand() {
         "--type",
         "learning",
         "--by",
-        &me,
+        &chief,
         "--on",
         "2016-03-01",
     ]);
@@ -401,7 +408,7 @@ fn a_person_types_a_small_history_by_hand() {
         "--type",
         "learning",
         "--by",
-        &me,
+        &chief,
         "--on",
         "2016-03-01",
         "--acknowledge",
@@ -410,6 +417,25 @@ fn a_person_types_a_small_history_by_hand() {
     assert!(text.contains("overridden:"), "{text}");
     let audit = store.json(&["report", "audit", &theme, "--format", "json"]);
     assert_eq!(audit["decisions"][2]["acknowledged"][0]["rationale"], "A learning theme need not innovate");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let store = Store::with_demo("pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .arg("--store")
+        .arg(&store.0)
+        .args(["report", "leaders"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    assert_eq!(code(&output), 0);
 }
 
 #[test]

@@ -44,6 +44,7 @@ pub fn decide(
         return Err(DomainError::OccursInFuture { occurred_on: metadata.occurred_on, today });
     }
     check_actor(state, command)?;
+    check_forum(state, command)?;
     let on = metadata.occurred_on;
     let (mut events, warnings) = match &command.action {
         Action::RegisterUnit { unit, kind, parent } => register_unit(state, *unit, *kind, *parent),
@@ -161,6 +162,27 @@ fn check_actor(state: &State, command: &Command) -> Result<(), DomainError> {
     } else {
         Err(DomainError::UnknownActor(actor))
     }
+}
+
+/// ORG-3: the chief forum opens and closes rounds, qualifies, prioritises, defers and rejects
+/// themes, and chooses network leaders; ORG-4: the secretariat sits in as a listener and does
+/// not decide. So these decisions need an actor who sits in the chief forum.
+fn check_forum(state: &State, command: &Command) -> Result<(), DomainError> {
+    let forum_decision = matches!(
+        command.action,
+        Action::OpenRound { .. }
+            | Action::CloseRound { .. }
+            | Action::QualifyTheme { .. }
+            | Action::PrioritiseTheme { .. }
+            | Action::DeferTheme { .. }
+            | Action::RejectTheme { .. }
+            | Action::StartNetwork { .. }
+    );
+    let actor = command.metadata.actor;
+    if forum_decision && !state.person(actor).is_some_and(Person::is_chief_forum) {
+        return Err(DomainError::NotChiefForumDecision { actor });
+    }
+    Ok(())
 }
 
 fn only(events: Vec<Event>) -> Planned {

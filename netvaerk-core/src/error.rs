@@ -121,6 +121,12 @@ pub enum DomainError {
     /// The actor is not a registered person.
     #[error("the actor {0} is not a registered person; register them first")]
     UnknownActor(PersonId),
+    /// ORG-3, ORG-4: the chief forum decides on rounds, themes and network starts.
+    #[error("{actor} is not a member of the chief forum, which decides on rounds, themes and network starts; the secretariat may speak there but not decide (ORG-3, ORG-4)")]
+    NotChiefForumDecision {
+        /// The actor.
+        actor: PersonId,
+    },
     /// No such unit.
     #[error("there is no unit {0}")]
     UnknownUnit(UnitId),
@@ -479,6 +485,7 @@ impl DomainError {
             | E::ThemeNotAvailable { rule, .. }
             | E::AlreadyHoldsRole { rule, .. } => *rule,
             E::DepartmentOutsideDirectorArea { .. } | E::DirectorAreaUnderUnit { .. } => Rule::Org1,
+            E::NotChiefForumDecision { .. } => Rule::Org3,
             E::MissingOrigin | E::NoDepartment | E::NotADepartment(_) | E::ProposerNotChiefForum(_) => {
                 Rule::Th1
             }

@@ -1,6 +1,6 @@
 //! The rule ids of `NS3.md` that the core enforces, so errors and warnings can name the rule
-//! they apply. Rules the core leaves to people or to the policy (ORG-2..4, NW-1, PR-1..4,
-//! RL-5, CO-4, ...) are not listed: a rule id here means `decide` refuses or warns under it.
+//! they apply. Rules the core leaves to people or to the policy (ORG-2, NW-1, PR-1..4, RL-5,
+//! CO-4, ...) are not listed: a rule id here means `decide` refuses or warns under it.
 
 use std::fmt;
 use std::str::FromStr;
@@ -42,6 +42,7 @@ macro_rules! rules {
 
 rules! {
     Org1 = "ORG-1", false;
+    Org3 = "ORG-3", false;
     Th1 = "TH-1", false;
     Th2 = "TH-2", true;
     Th3 = "TH-3", false;

@@ -359,10 +359,8 @@ fn random_histories_reach_deep_states() {
     for index in 0..2000u64 {
         let on = date(2016, 7, 1) + Days::new(index / 8);
         let (selector, a, b, c) = (next(), next(), next(), next());
-        let mut command = Command::new(
-            Metadata::new(secretary(), on),
-            action(&Picker { state: &state }, selector, a, b, c),
-        );
+        let mut command =
+            Command::new(Metadata::new(chief(), on), action(&Picker { state: &state }, selector, a, b, c));
         for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
             command = command.acknowledging(Acknowledgement::new(*rule, "random"));
         }

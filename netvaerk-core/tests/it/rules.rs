@@ -73,6 +73,41 @@ fn org_an_empty_organisation_is_bootstrapped_by_its_first_person() {
 }
 
 #[test]
+fn org3_org4_the_chief_forum_decides_and_the_secretariat_does_not() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    let by = |actor: PersonId, action: Action| {
+        let (y, m, d) = TODAY;
+        Command::new(Metadata::new(actor, date(y, m, d)), action)
+    };
+    let forum_decisions = [
+        Action::CloseRound { round: round("2016H2") },
+        Action::QualifyTheme { theme: theme(1), assessments: all_met() },
+        Action::RejectTheme { theme: theme(1), reason: "no".into() },
+        Action::DeferTheme { theme: theme(1), to_round: round("2017H1") },
+    ];
+    for action in forum_decisions {
+        for outsider in [secretary(), novice(0), veteran(0)] {
+            let error = refused(&given, by(outsider, action.clone()));
+            assert_eq!(error, DomainError::NotChiefForumDecision { actor: outsider });
+            assert_eq!(error.rule(), Some(Rule::Org3));
+            assert!(error.to_string().contains("(ORG-3, ORG-4)"), "{error}");
+        }
+        // Chief forum members and directors (who sit in the forum) decide.
+        for member in [chief2(), director()] {
+            let command = by(member, action.clone())
+                .acknowledging(Acknowledgement::new(Rule::Nw2, "a thin round"))
+                .acknowledging(Acknowledgement::new(Rule::Nw3, "a thin round"));
+            decide_on(&given, &command).unwrap();
+        }
+    }
+    // The secretariat does record the work of networks and the diploma.
+    let form = Action::FormCohort { cohort: cohort(1), members: BTreeSet::from([novice(0)]) };
+    let form = by(secretary(), form).acknowledging(Acknowledgement::new(Rule::Co2, "a pilot"));
+    decide_on(&given, &form).unwrap();
+}
+
+#[test]
 fn decisions_dated_after_now_are_refused() {
     let given = base();
     let command = on(date(2030, 1, 1), Action::OpenRound { round: round("2017H1") });

@@ -70,15 +70,15 @@ pub fn novice(n: u128) -> PersonId {
     person(20 + n)
 }
 
-/// A command by the secretary on 2016-09-01.
+/// A command decided by the chief forum's chair (a member, ORG-3) on 2016-09-01.
 pub fn when(action: Action) -> Command {
     let (y, m, d) = TODAY;
-    Command::new(Metadata::new(secretary(), date(y, m, d)), action)
+    Command::new(Metadata::new(chief(), date(y, m, d)), action)
 }
 
 /// The same command dated `on`.
 pub fn on(on: NaiveDate, action: Action) -> Command {
-    Command::new(Metadata::new(secretary(), on), action)
+    Command::new(Metadata::new(chief(), on), action)
 }
 
 pub fn decide_on(given: &[Event], command: &Command) -> Result<Decision, DomainError> {

@@ -70,7 +70,7 @@ impl History {
         for (n, kind, parent) in
             [(2, UnitKind::Department, Some(unit(1))), (3, UnitKind::Department, Some(unit(1)))]
         {
-            history.run(on, Action::RegisterUnit { unit: unit(n), kind, parent });
+            history.run_as(secretary, on, Action::RegisterUnit { unit: unit(n), kind, parent });
         }
         let people = [
             (CHIEF, unit(2), vec![PersonRole::ChiefForum]),
@@ -82,7 +82,8 @@ impl History {
             (NOVICE2, unit(3), vec![]),
         ];
         for (n, unit, roles) in people {
-            history.run(
+            history.run_as(
+                secretary,
                 on,
                 Action::RegisterPerson {
                     person: person(n),
@@ -98,15 +99,15 @@ impl History {
                 networks_led: 2,
                 networks_co_driven: 1,
             };
-            history.run(on, action);
+            history.run_as(secretary, on, action);
         }
         history
     }
 
-    /// Decides `action` by the secretary on `on` (acknowledging every advisory rule) and
-    /// appends it. Panics if refused: a test history must be valid.
+    /// Decides `action` by a chief-forum member (ORG-3) on `on`, acknowledging every advisory
+    /// rule, and appends it. Panics if refused: a test history must be valid.
     pub fn run(&mut self, on: NaiveDate, action: Action) -> Decision {
-        self.run_as(person(SECRETARY), on, action)
+        self.run_as(person(CHIEF), on, action)
     }
 
     pub fn run_as(&mut self, actor: PersonId, on: NaiveDate, action: Action) -> Decision {
@@ -116,7 +117,7 @@ impl History {
 
     /// Decides and appends if `decide` accepts; a refusal appends nothing.
     pub fn try_run(&mut self, on: NaiveDate, action: Action) -> Result<Decision, DomainError> {
-        self.try_run_as(person(SECRETARY), on, action)
+        self.try_run_as(person(CHIEF), on, action)
     }
 
     pub fn try_run_as(
