@@ -33,6 +33,18 @@ pub struct Cli {
 pub enum Top {
     /// Write the Albertslund demo history (2014-2018) into the store and print two reports.
     Demo,
+    /// Write a synthetic history for benchmarks: organisations x years, every event decided.
+    Generate {
+        /// How many organisations (one stream each).
+        #[arg(long, default_value_t = 1)]
+        organisations: u32,
+        /// How many years from 2014H2.
+        #[arg(long, default_value_t = 4)]
+        years: u32,
+        /// Varies who leads what.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Units of the base organisation (ORG-1).
     #[command(subcommand)]
     Unit(UnitCommand),
@@ -844,6 +856,7 @@ pub fn domain(top: &Top) -> Option<Domain<'_>> {
         Top::Person(PersonCommand::Register { .. } | PersonCommand::Erase { .. })
         | Top::Policy(_)
         | Top::Demo
+        | Top::Generate { .. }
         | Top::Apply { .. }
         | Top::Report(_)
         | Top::Log { .. }

@@ -28,14 +28,18 @@ fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
-/// A fixed, v7-shaped id: the same on every run.
-fn id(kind: u16, n: u32) -> Uuid {
-    Uuid::from_u128(0x0190_ab00_0000_7000_8000_0000_0000_0000 | (u128::from(kind) << 32) | u128::from(n))
+/// A fixed, v7-shaped id: the same on every run. `scope` tells organisations and four-year
+/// blocks of a generated history apart (the demo is scope 0).
+fn id(scope: u16, kind: u16, n: u32) -> Uuid {
+    let scope = u128::from(scope) << 80;
+    Uuid::from_u128(
+        0x0190_ab00_0000_7000_8000_0000_0000_0000 | scope | (u128::from(kind) << 32) | u128::from(n),
+    )
 }
 
 /// The urban-farming theme, whose audit trail the demo prints.
 pub fn urban_farming() -> ThemeId {
-    ThemeId::from_uuid(id(3, 101))
+    ThemeId::from_uuid(id(0, 3, 101))
 }
 
 struct Step {
@@ -48,6 +52,7 @@ struct Step {
 
 /// The demo's cast and its plan of dated commands.
 struct Plan {
+    scope: u16,
     steps: Vec<Step>,
     names: Vec<(PersonId, &'static str, &'static str)>,
     chiefs: Vec<PersonId>,
@@ -168,8 +173,12 @@ impl Plan {
         self.steps.push(Step { on, actor, action, rationale: Some(why), acknowledge: ack });
     }
 
+    fn id(&self, kind: u16, n: u32) -> Uuid {
+        id(self.scope, kind, n)
+    }
+
     fn person(&mut self, n: u32, name: &'static str, title: &'static str) -> PersonId {
-        let person = PersonId::from_uuid(id(1, n));
+        let person = PersonId::from_uuid(self.id(1, n));
         self.names.push((person, name, title));
         person
     }
@@ -211,22 +220,25 @@ fn assessments(unmet: Option<Criterion>) -> Vec<CriterionAssessment> {
         .collect()
 }
 
-/// Builds the plan: the organisation, eight half-year rounds, their networks, two cohorts.
-fn plan() -> Plan {
+/// Builds the plan of a four-year block starting in `first_year`: for block 0, the demo; a
+/// generated history chains blocks. `scope` keeps ids apart between blocks and organisations.
+fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
+    let y = first_year;
     let mut plan = Plan {
+        scope,
         steps: Vec::new(),
         names: Vec::new(),
         chiefs: Vec::new(),
         directors: Vec::new(),
         departments: Vec::new(),
         qualified: Vec::new(),
-        next_leader: 0,
+        next_leader: usize::try_from(seed % 7).unwrap_or(0),
     };
-    let start = date(2014, 1, 6);
+    let start = date(y, 1, 6);
 
     // ORG-1: two director areas with four departments each, and the secretariat.
-    let areas = [UnitId::from_uuid(id(2, 1)), UnitId::from_uuid(id(2, 2))];
-    let secretariat = UnitId::from_uuid(id(2, 9));
+    let areas = [UnitId::from_uuid(plan.id(2, 1)), UnitId::from_uuid(plan.id(2, 2))];
+    let secretariat = UnitId::from_uuid(plan.id(2, 9));
     let secretary = plan.person(1, "Sofie Holm", "Head of the network secretariat");
     plan.push(
         start,
@@ -254,7 +266,7 @@ fn plan() -> Plan {
         },
     );
     for n in 0..8u32 {
-        let department = UnitId::from_uuid(id(2, 10 + n));
+        let department = UnitId::from_uuid(plan.id(2, 10 + n));
         plan.departments.push(department);
         let parent = Some(areas[(n / 4) as usize]);
         plan.push(
@@ -321,13 +333,19 @@ fn plan() -> Plan {
                 .collect::<Vec<_>>()
         };
     let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
-    let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(2016, 1, 11));
+    let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(y + 2, 1, 11));
     let employees = register(&mut plan, 80, &EMPLOYEES, "Employee", start);
 
     // CO-2, CO-3: two cohorts through the diploma.
     let cohorts = [
-        (CohortId::from_uuid(id(5, 1)), &cohort_one, date(2014, 9, 22), date(2014, 11, 3), date(2015, 5, 20)),
-        (CohortId::from_uuid(id(5, 2)), &cohort_two, date(2016, 2, 15), date(2016, 4, 4), date(2017, 1, 16)),
+        (CohortId::from_uuid(plan.id(5, 1)), &cohort_one, date(y, 9, 22), date(y, 11, 3), date(y + 1, 5, 20)),
+        (
+            CohortId::from_uuid(plan.id(5, 2)),
+            &cohort_two,
+            date(y + 2, 2, 15),
+            date(y + 2, 4, 4),
+            date(y + 3, 1, 16),
+        ),
     ];
     for (cohort, members, formed, first_day, diploma_on) in cohorts {
         let ack = (members.len() < 12).then_some("Eleven is what the departments could release this spring");
@@ -359,8 +377,8 @@ fn plan() -> Plan {
 
     // SN-1: rotations in the secretariat.
     for (person, from, until) in [
-        (employees[0], date(2015, 8, 3), date(2016, 1, 29)),
-        (employees[1], date(2017, 2, 1), date(2017, 7, 31)),
+        (employees[0], date(y + 1, 8, 3), date(y + 2, 1, 29)),
+        (employees[1], date(y + 3, 2, 1), date(y + 3, 7, 31)),
     ] {
         let start = Action::StartRotation { person, skills: "Facilitation and process design".into(), until };
         plan.push(from, secretary, start);
@@ -369,8 +387,8 @@ fn plan() -> Plan {
 
     // TH, NW: eight half-year rounds.
     let mut co_drivers: Vec<(PersonId, NaiveDate)> = Vec::new();
-    co_drivers.extend(cohort_one.iter().map(|p| (*p, date(2014, 9, 22))));
-    co_drivers.extend(cohort_two.iter().map(|p| (*p, date(2016, 2, 15))));
+    co_drivers.extend(cohort_one.iter().map(|p| (*p, date(y, 9, 22))));
+    co_drivers.extend(cohort_two.iter().map(|p| (*p, date(y + 2, 2, 15))));
     let mut next_co_driver = 0;
     let mut welfare_titles = WELFARE.iter();
     let mut deferred: Option<ThemeId> = None;
@@ -381,7 +399,7 @@ fn plan() -> Plan {
         (4, "The circular municipality"),
         (6, "Energy communities in social housing"),
     ];
-    let mut round = RoundId::containing(date(2014, 7, 1));
+    let mut round = RoundId::containing(date(y, 7, 1));
     for k in 0..8usize {
         let open = round.first_day() + Days::new(33);
         let propose_on = open + Days::new(7);
@@ -394,9 +412,9 @@ fn plan() -> Plan {
         let mut themes: Vec<(ThemeId, NetworkType, Option<Criterion>)> = Vec::new();
         let propose = |plan: &mut Plan, title: String, number: u32, origins: &[Origin]| {
             let theme = if title.starts_with("Urban farming") {
-                urban_farming()
+                ThemeId::from_uuid(plan.id(3, 101))
             } else {
-                ThemeId::from_uuid(id(3, number))
+                ThemeId::from_uuid(plan.id(3, number))
             };
             let proposer = plan.chiefs[number as usize % 8];
             let departments =
@@ -487,7 +505,7 @@ fn plan() -> Plan {
         // The networks of the half-year.
         for (index, (theme, network_type, _)) in themes.iter().enumerate() {
             network_number += 1;
-            let network = NetworkId::from_uuid(id(4, network_number));
+            let network = NetworkId::from_uuid(plan.id(4, network_number));
             let on = start_on + Days::new(7 * index as u64);
             let leader = match network_type {
                 NetworkType::Learning => employees[k % employees.len()],
@@ -501,7 +519,7 @@ fn plan() -> Plan {
             if let Some(co_driver) = co_driver {
                 if !plan.qualified.iter().any(|(p, _)| *p == co_driver) {
                     let diploma =
-                        if cohort_one.contains(&co_driver) { date(2015, 5, 20) } else { date(2017, 1, 16) };
+                        if cohort_one.contains(&co_driver) { date(y + 1, 5, 20) } else { date(y + 3, 1, 16) };
                     let dropped_out = Some(&co_driver) == cohort_one.last();
                     if !dropped_out {
                         plan.qualified.push((co_driver, diploma.max(on)));
@@ -645,13 +663,106 @@ fn plan() -> Plan {
     plan
 }
 
+/// The organisation of a generated history.
+fn generated_organisation(index: u32) -> netvaerk::core::OrganisationId {
+    netvaerk::core::OrganisationId::from_uuid(id(1 + u16::try_from(index).unwrap_or(u16::MAX - 1), 9, 0))
+}
+
+/// `netvaerk generate`: a synthetic history of `organisations` organisations over `years`
+/// years from 2014H2, one stream each, every event decided by `decide`. Each organisation
+/// chains four-year blocks of the demo's plan (the seed varies who leads what); one person per
+/// organisation is registered and then erased. Events are appended in batches of 1,000.
+pub fn generate(store: &dyn EventStore, organisations: u32, years: u32, seed: u64) -> Result<u64, Failure> {
+    let years = years.max(1);
+    let blocks = years.div_ceil(4);
+    let end = date(2014 + i32::try_from(years).unwrap_or(0), 6, 30);
+    let now = end.and_hms_opt(23, 59, 59).map_or_else(Utc::now, |t| t.and_utc()).max(Utc::now());
+    let progress = render::progress(u64::from(organisations), "generating");
+    let mut written = 0;
+    for index in 0..organisations {
+        let stream = netvaerk::store::StreamId::organisation(generated_organisation(index));
+        if store.stream_version(&stream)? > 0 {
+            return Err(Failure::Usage(format!(
+                "the store already holds organisation {index}; generate into an empty store"
+            )));
+        }
+        let mut steps = Vec::new();
+        let mut registrar = None;
+        for block in 0..blocks {
+            let scope = u16::try_from((index + 1) * 16 + block)
+                .map_err(|_| Failure::Usage("too many organisations".into()))?;
+            let first_year = 2014 + 4 * i32::try_from(block).unwrap_or(0);
+            let plan = plan(scope, first_year, seed.wrapping_add(u64::from(index * 31 + block)));
+            let secretary = plan.names.first().map(|(person, _, _)| *person);
+            // Later blocks are registered by the first block's secretary: an organisation
+            // bootstraps once.
+            let registrar = *registrar.get_or_insert(secretary);
+            for mut step in plan.steps {
+                let registration =
+                    matches!(step.action, Action::RegisterUnit { .. } | Action::RegisterPerson { .. });
+                if registration && block > 0 && Some(step.actor) == secretary {
+                    step.actor = registrar.unwrap_or(step.actor);
+                }
+                steps.push(step);
+            }
+        }
+        steps.retain(|step| step.on <= end);
+        steps.sort_by_key(|step| step.on);
+        let mut state = State::new();
+        let mut batch: Vec<NewEvent> = Vec::new();
+        let mut batch_version = 0;
+        for step in &steps {
+            let decision = decide(&state, &command(step), &Policy::ns3(), now).map_err(|error| {
+                Failure::Usage(format!(
+                    "the generator's step on {} ({:?}) was refused: {error}",
+                    step.on, step.action
+                ))
+            })?;
+            batch.extend(NewEvent::from_decision(&decision));
+            state = decision.events.iter().fold(state, evolve);
+            if batch.len() >= 1000 {
+                store.append(&stream, ExpectedVersion::Exact(batch_version), &batch)?;
+                batch_version = state.version();
+                batch.clear();
+            }
+        }
+        if !batch.is_empty() {
+            store.append(&stream, ExpectedVersion::Exact(batch_version), &batch)?;
+        }
+        written += state.version();
+        if let Some(registrar) = registrar.flatten() {
+            let person = netvaerk::core::PersonId::from_uuid(id((index + 1) as u16 * 16, 1, 40));
+            let data =
+                PersonalData { name: "Ida Bruun".into(), email: None, title: Some("Co-driver".into()) };
+            store.register_person(person, data)?;
+            store.erase(person, registrar, now)?;
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Ok(written)
+}
+
+/// The command of a planned step.
+fn command(step: &Step) -> Command {
+    let mut metadata = Metadata::new(step.actor, step.on);
+    metadata.rationale.clone_from(&step.rationale);
+    let mut command = Command::new(metadata, step.action.clone());
+    if let Some(rationale) = step.acknowledge {
+        for rule in [Rule::Th2, Rule::Nw2, Rule::Nw3, Rule::Co2] {
+            command = command.acknowledging(Acknowledgement::new(rule, rationale));
+        }
+    }
+    command
+}
+
 /// `netvaerk demo`: writes the history (unless the organisation has one) and prints the
 /// portfolio and the audit trail of the urban-farming theme.
 pub fn run(cli: &Cli) -> Result<(), Failure> {
     let organisation = Organisation::open(cli)?;
     let existing = organisation.store.stream_version(&organisation.stream)?;
     if existing == 0 {
-        let plan = plan();
+        let plan = plan(0, 2014, 0);
         let mut steps: Vec<&Step> = plan.steps.iter().filter(|step| step.on <= end()).collect();
         steps.sort_by_key(|step| step.on);
         let progress = render::progress(steps.len() as u64, "deciding");
@@ -659,15 +770,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         // re-reading the stream for every decision.
         let mut state = State::new();
         for step in &steps {
-            let mut metadata = Metadata::new(step.actor, step.on);
-            metadata.rationale.clone_from(&step.rationale);
-            let mut command = Command::new(metadata, step.action.clone());
-            if let Some(rationale) = step.acknowledge {
-                for rule in [Rule::Th2, Rule::Nw2, Rule::Nw3, Rule::Co2] {
-                    command = command.acknowledging(Acknowledgement::new(rule, rationale));
-                }
-            }
-            let decision = decide(&state, &command, &Policy::ns3(), Utc::now()).map_err(|error| {
+            let decision = decide(&state, &command(step), &Policy::ns3(), Utc::now()).map_err(|error| {
                 Failure::Usage(format!(
                     "the demo's step on {} ({:?}) was refused: {error}",
                     step.on, step.action

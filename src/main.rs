@@ -194,6 +194,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     match &cli.command {
         Top::Demo => demo::run(&cli),
+        Top::Generate { organisations, years, seed } => {
+            let store = SledStore::open(&cli.store)?;
+            let started = std::time::Instant::now();
+            let written = demo::generate(&store, *organisations, *years, *seed)?;
+            let seconds = started.elapsed().as_secs_f64();
+            say!("generated {written} events for {organisations} organisation(s) over {years} year(s) in {seconds:.1} s");
+            Ok(())
+        }
         Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
             let organisation = Organisation::open(&cli)?;
             let person = id.unwrap_or_else(PersonId::generate);

@@ -420,6 +420,31 @@ fn a_person_types_a_small_history_by_hand() {
 }
 
 #[test]
+fn generate_writes_valid_histories_for_several_organisations() {
+    let store = Store::new("generate");
+    let text = store.stdout(&["generate", "--organisations", "3", "--years", "9", "--seed", "5"]);
+    let written: u64 = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(written > 3 * 1500, "{text}");
+    assert!(store.stdout(&["verify"]).starts_with("verified "));
+    // Each organisation has its own stream and reports; the second differs from the first.
+    let first = "0190ab00-0000-7000-8000-000100090000";
+    let second = "0190ab00-0002-7000-8000-000900000000";
+    let portfolio = |organisation: &str| {
+        let report = store.json(&["--organisation", organisation, "report", "portfolio", "--format", "json"]);
+        report["networks"].as_array().unwrap().len()
+    };
+    let first_org = "0190ab00-0001-7000-8000-000900000000";
+    assert!(portfolio(first_org) > 50);
+    assert_eq!(portfolio(first_org), portfolio(second));
+    assert_eq!(portfolio(first), 0, "an organisation id that was not generated has no networks");
+    // Each organisation's erasure record is in the registry stream.
+    let log = store.stdout(&["log"]);
+    assert_eq!(log.matches("\"PersonErased\"").count(), 3);
+    // Generating into a store that has the organisations already is refused.
+    assert_eq!(code(&store.run(&["generate", "--organisations", "1"])), 2);
+}
+
+#[test]
 fn a_closed_pipe_ends_the_output_quietly() {
     let store = Store::with_demo("pipe");
     let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
