@@ -45,6 +45,15 @@ pub enum Top {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Measure replay, import, durable decisions, cold start and memory against baselines.
+    Bench {
+        /// The size of the history to build.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// One JSON object with every figure.
+        #[arg(long)]
+        json: bool,
+    },
     /// Units of the base organisation (ORG-1).
     #[command(subcommand)]
     Unit(UnitCommand),
@@ -857,6 +866,7 @@ pub fn domain(top: &Top) -> Option<Domain<'_>> {
         | Top::Policy(_)
         | Top::Demo
         | Top::Generate { .. }
+        | Top::Bench { .. }
         | Top::Apply { .. }
         | Top::Report(_)
         | Top::Log { .. }

@@ -664,7 +664,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
 }
 
 /// The organisation of a generated history.
-fn generated_organisation(index: u32) -> netvaerk::core::OrganisationId {
+pub fn generated_organisation(index: u32) -> netvaerk::core::OrganisationId {
     netvaerk::core::OrganisationId::from_uuid(id(1 + u16::try_from(index).unwrap_or(u16::MAX - 1), 9, 0))
 }
 

@@ -20,6 +20,7 @@ macro_rules! say_raw {
     }};
 }
 
+mod bench;
 mod cli;
 mod demo;
 mod render;
@@ -194,6 +195,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     match &cli.command {
         Top::Demo => demo::run(&cli),
+        Top::Bench { events, json } => {
+            let figures = bench::run(*events)?;
+            if *json {
+                say!("{}", serde_json::to_string_pretty(&figures).unwrap_or_default());
+            } else {
+                say_raw!("{}", bench::table(&figures));
+            }
+            Ok(())
+        }
         Top::Generate { organisations, years, seed } => {
             let store = SledStore::open(&cli.store)?;
             let started = std::time::Instant::now();

@@ -445,6 +445,32 @@ fn generate_writes_valid_histories_for_several_organisations() {
 }
 
 #[test]
+fn bench_runs_with_a_tiny_history_and_reports_every_figure() {
+    let store = Store::new("bench");
+    let figures = store.json(&["bench", "--events", "800", "--json"]);
+    for field in [
+        "replay_per_s",
+        "decode_baseline_per_s",
+        "import_per_s",
+        "raw_insert_per_s",
+        "decision_p50_ms",
+        "fdatasync_p50_ms",
+        "one_writer_per_s",
+        "eight_writers_per_s",
+        "cold_portfolio_ms",
+        "audit_as_of_ms",
+        "peak_rss_mb",
+        "disk_bytes_per_event",
+    ] {
+        let value = figures[field].as_f64().unwrap_or_else(|| panic!("{field} missing: {figures}"));
+        assert!(value.is_finite() && value > 0.0, "{field} = {value}");
+    }
+    assert!(figures["events"].as_u64().unwrap() > 500);
+    let table = store.stdout(&["bench", "--events", "800"]);
+    assert!(table.contains("replay, 4 projections") && table.contains("ratio"));
+}
+
+#[test]
 fn a_closed_pipe_ends_the_output_quietly() {
     let store = Store::with_demo("pipe");
     let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
