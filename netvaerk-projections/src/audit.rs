@@ -287,6 +287,29 @@ fn rank_of(outcome: &RoundOutcome) -> u32 {
 
 impl Fold for AuditTrail {
     fn fold(&mut self, recorded: &Recorded<'_>) {
+        // Events that belong to no theme, network or round need no entry: skip building one.
+        let unaudited = matches!(
+            recorded.event,
+            Event::UnitRegistered { .. }
+                | Event::PersonRegistered { .. }
+                | Event::PersonRolesChanged { .. }
+                | Event::PriorExperienceRegistered { .. }
+                | Event::CompetencesAssessed { .. }
+                | Event::CohortFormed { .. }
+                | Event::TeachingDayAttended { .. }
+                | Event::WrittenAssignmentPassed { .. }
+                | Event::OralExamPassed { .. }
+                | Event::DiplomaAwarded { .. }
+                | Event::RotationStarted { .. }
+                | Event::RotationEnded { .. }
+        );
+        if unaudited {
+            return;
+        }
+        if let Event::PolicyChanged { .. } = recorded.event {
+            self.policy_in_force = Some(recorded.position);
+            return;
+        }
         let entry = self.entry(recorded);
         match recorded.event {
             Event::PolicyChanged { .. } => self.policy_in_force = Some(recorded.position),

@@ -81,7 +81,8 @@ pub use portfolio::{
     HalfYearRow, NetworkEntry, NetworkReportRow, Override, Portfolio, PortfolioReport, ThemeEntry,
 };
 pub use projection::{
-    catch_up, fold_envelopes, rebuild, AsOf, Fold, Projection, ProjectionError, Projector, Recorded,
+    catch_up, fold_envelopes, rebuild, rebuild_all, AsOf, Fold, Projection, ProjectionError, Projector,
+    Recorded,
 };
 
 use serde::Serialize;

@@ -127,25 +127,40 @@ impl<F> Projector<F> {
     }
 }
 
+impl<F: Fold> Projector<F> {
+    /// Applies an envelope whose event is already decoded (`None` when redacted or in a `$`
+    /// stream), as [`Projection::apply`] would.
+    pub fn apply_decoded(&mut self, envelope: &Envelope, event: Option<&Event>) {
+        if envelope.position <= self.checkpoint {
+            return;
+        }
+        // Other streams (other organisations, the store's own `$` streams) and redacted bodies
+        // advance the checkpoint and nothing else.
+        if let Some(event) = event.filter(|_| envelope.stream == self.stream) {
+            self.fold.fold(&Recorded {
+                position: envelope.position,
+                metadata: &envelope.metadata,
+                rationale: envelope.rationale(),
+                event,
+            });
+        }
+        self.checkpoint = envelope.position;
+    }
+}
+
+/// The event in an envelope for a fold: `None` for redacted bodies and the store's own `$`
+/// streams.
+fn decoded(envelope: &Envelope) -> Result<Option<Event>, ProjectionError> {
+    envelope.event().map_err(|source| ProjectionError::Decode { position: envelope.position, source })
+}
+
 impl<F: Fold> Projection for Projector<F> {
     fn apply(&mut self, envelope: &Envelope) -> Result<(), ProjectionError> {
         if envelope.position <= self.checkpoint {
             return Ok(());
         }
-        // Other streams (other organisations, the store's own `$` streams) and redacted bodies
-        // advance the checkpoint and nothing else.
-        if envelope.stream == self.stream && !envelope.is_redacted() {
-            let event = envelope
-                .decode()
-                .map_err(|source| ProjectionError::Decode { position: envelope.position, source })?;
-            self.fold.fold(&Recorded {
-                position: envelope.position,
-                metadata: &envelope.metadata,
-                rationale: envelope.rationale(),
-                event: &event,
-            });
-        }
-        self.checkpoint = envelope.position;
+        let event = if envelope.stream == self.stream { decoded(envelope)? } else { None };
+        self.apply_decoded(envelope, event.as_ref());
         Ok(())
     }
 
@@ -163,6 +178,51 @@ pub fn catch_up<P: Projection>(projection: &mut P, store: &dyn EventStore) -> Re
         applied += 1;
     }
     Ok(applied)
+}
+
+/// Rebuilds a projection of every organisation's stream from the whole log in one pass: one
+/// thread reads and decodes, the caller's thread folds, so replay uses two cores.
+pub fn rebuild_all<F: Fold + Default>(
+    store: &dyn EventStore,
+) -> Result<std::collections::HashMap<StreamId, Projector<F>>, ProjectionError> {
+    type Batch = Vec<(Envelope, Option<Event>)>;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Batch, ProjectionError>>(16);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(512);
+            for envelope in store.read_all(1) {
+                let item = envelope.map_err(ProjectionError::from).and_then(|envelope| {
+                    let event = decoded(&envelope)?;
+                    Ok((envelope, event))
+                });
+                match item {
+                    Ok(item) => batch.push(item),
+                    Err(error) => {
+                        let _ = sender.send(Err(error));
+                        return;
+                    }
+                }
+                if batch.len() == 512 && sender.send(Ok(std::mem::take(&mut batch))).is_err() {
+                    return;
+                }
+            }
+            let _ = sender.send(Ok(batch));
+        });
+        let mut projectors: std::collections::HashMap<StreamId, Projector<F>> =
+            std::collections::HashMap::new();
+        for batch in receiver {
+            for (envelope, event) in batch? {
+                if envelope.stream.as_str().starts_with('$') {
+                    continue;
+                }
+                let projector = projectors
+                    .entry(envelope.stream.clone())
+                    .or_insert_with(|| Projector::new(envelope.stream.clone()));
+                projector.apply_decoded(&envelope, event.as_ref());
+            }
+        }
+        Ok(projectors)
+    })
 }
 
 /// Rebuilds a projection of `stream` from position 0, reading only that stream, as of `as_of`.

@@ -201,10 +201,14 @@ proptest! {
         let rebuilt = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap();
         prop_assert_eq!(incremental.checkpoint(), rebuilt.checkpoint());
         prop_assert_eq!(incremental.get(), rebuilt.get());
-        // The runner catching a projection up from the store gives the same.
+        // The runner catching a projection up from the store gives the same, and so does the
+        // two-thread rebuild of every stream.
         let mut caught = Projector::<All>::new(history.stream.clone());
         catch_up(&mut caught, &history.store).unwrap();
         prop_assert_eq!(caught.get(), rebuilt.get());
+        let all_streams = rebuild_all::<All>(&history.store).unwrap();
+        prop_assert_eq!(all_streams.len(), 1);
+        prop_assert_eq!(all_streams[&history.stream].get(), rebuilt.get());
     }
 
     #[test]
