@@ -36,8 +36,8 @@ use netvaerk::core::{
 };
 use netvaerk::projections::{fold_envelopes, All, AsOf, Names, ProjectionError};
 use netvaerk::store::{
-    AppendResult, EventStore, ExpectedVersion, ExportedRecord, NewEvent, PersonalData, RawRecord, SledStore,
-    StoreError, StreamId,
+    AppendResult, EventStore, ExpectedVersion, ExportedRecord, NewEvent, OpenCheck, PersonalData, RawRecord,
+    SledOptions, SledStore, StoreError, StreamId,
 };
 
 use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
@@ -122,9 +122,15 @@ struct Organisation {
     stream: StreamId,
 }
 
+/// Opens the store for a command: checking only the head record at open, since every record
+/// a command reads is checked as it is read, and `verify` checks them all.
+fn open_store(cli: &Cli) -> Result<SledStore, Failure> {
+    Ok(SledStore::open_with(&cli.store, SledOptions { check: OpenCheck::Head, ..SledOptions::default() })?)
+}
+
 impl Organisation {
     fn open(cli: &Cli) -> Result<Self, Failure> {
-        let store = SledStore::open(&cli.store)?;
+        let store = open_store(cli)?;
         Ok(Self { store, stream: StreamId::organisation(cli.organisation) })
     }
 
@@ -205,7 +211,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Top::Generate { organisations, years, seed } => {
-            let store = SledStore::open(&cli.store)?;
+            let store = open_store(&cli)?;
             let started = std::time::Instant::now();
             let written = demo::generate(&store, *organisations, *years, *seed)?;
             let seconds = started.elapsed().as_secs_f64();
@@ -264,7 +270,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Top::Log { from } => {
-            let store = SledStore::open(&cli.store)?;
+            let store = open_store(&cli)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for envelope in store.read_all(*from) {
                 let line = serde_json::to_string(&ExportedRecord::from(&envelope?)).unwrap_or_default();
@@ -274,7 +280,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Top::Import { file } => import(&cli, file),
         Top::Verify => {
-            let store = SledStore::open(&cli.store)?;
+            let store = open_store(&cli)?;
             let length = store.head()?.map_or(0, |head| head.position);
             let progress = render::progress(length, "verifying");
             let report = store.verify_with(&mut |position| progress.set_position(position))?;
@@ -402,7 +408,7 @@ fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
         progress.inc(1);
     }
     progress.finish_and_clear();
-    let store = SledStore::open(&cli.store)?;
+    let store = open_store(cli)?;
     store.import(&records)?;
     say!("imported {} records; the chain verifies", records.len());
     Ok(())
