@@ -1,6 +1,6 @@
 //! End-to-end tests of the `netvaerk` program: each runs the real binary on its own store.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -491,9 +491,21 @@ fn a_closed_pipe_ends_the_output_quietly() {
 
 #[test]
 fn a_store_in_use_or_unreadable_exits_3() {
-    let store = Store::new("broken");
-    std::fs::create_dir_all(&store.0).unwrap();
-    std::fs::write(store.0.join("sled"), b"not a directory").unwrap();
-    assert_eq!(code(&store.run(&["verify"])), 3);
-    let _ = Path::new(&store.0);
+    // In use: this test process holds the store open.
+    let in_use = Store::new("in-use");
+    let held = netvaerk::store::SledStore::open(&in_use.0).unwrap();
+    let output = in_use.run(&["verify"]);
+    assert_eq!(code(&output), 3);
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("in use"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    drop(held);
+    assert_eq!(code(&in_use.run(&["verify"])), 0);
+    // Unreadable: the store's sled directory is a file.
+    let broken = Store::new("broken");
+    std::fs::create_dir_all(&broken.0).unwrap();
+    std::fs::write(broken.0.join("sled"), b"not a directory").unwrap();
+    assert_eq!(code(&broken.run(&["verify"])), 3);
 }

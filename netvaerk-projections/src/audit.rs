@@ -285,76 +285,56 @@ fn rank_of(outcome: &RoundOutcome) -> u32 {
     }
 }
 
+/// The trail an event belongs to.
+enum Trail {
+    Round(RoundId),
+    Theme(ThemeId),
+    Network(NetworkId),
+}
+
 impl Fold for AuditTrail {
     fn fold(&mut self, recorded: &Recorded<'_>) {
-        // Events that belong to no theme, network or round need no entry: skip building one.
-        let unaudited = matches!(
-            recorded.event,
-            Event::UnitRegistered { .. }
-                | Event::PersonRegistered { .. }
-                | Event::PersonRolesChanged { .. }
-                | Event::PriorExperienceRegistered { .. }
-                | Event::CompetencesAssessed { .. }
-                | Event::CohortFormed { .. }
-                | Event::TeachingDayAttended { .. }
-                | Event::WrittenAssignmentPassed { .. }
-                | Event::OralExamPassed { .. }
-                | Event::DiplomaAwarded { .. }
-                | Event::RotationStarted { .. }
-                | Event::RotationEnded { .. }
-        );
-        if unaudited {
-            return;
-        }
-        if let Event::PolicyChanged { .. } = recorded.event {
-            self.policy_in_force = Some(recorded.position);
-            return;
-        }
-        let entry = self.entry(recorded);
-        match recorded.event {
-            Event::PolicyChanged { .. } => self.policy_in_force = Some(recorded.position),
-            Event::RoundOpened { round } | Event::RoundClosed { round, .. } => {
-                self.round_decisions.entry(*round).or_default().push(entry);
+        let trail = match recorded.event {
+            Event::PolicyChanged { .. } => {
+                self.policy_in_force = Some(recorded.position);
+                None
             }
+            Event::RoundOpened { round } | Event::RoundClosed { round, .. } => Some(Trail::Round(*round)),
             Event::ThemeProposed { theme, title, .. } => {
                 self.titles.insert(*theme, title.clone());
-                self.themes.entry(*theme).or_default().push(entry);
+                Some(Trail::Theme(*theme))
             }
             Event::ThemeRefined { theme, title, .. } => {
                 if let Some(title) = title {
                     self.titles.insert(*theme, title.clone());
                 }
-                self.themes.entry(*theme).or_default().push(entry);
+                Some(Trail::Theme(*theme))
             }
             Event::ThemeQualified { theme, round, .. } => {
                 self.rounds.entry(*round).or_default().insert(*theme, RoundOutcome::Qualified);
-                self.themes.entry(*theme).or_default().push(entry);
+                Some(Trail::Theme(*theme))
             }
             Event::ThemePrioritised { theme, round, rank, recommended_type, .. } => {
                 let outcome = RoundOutcome::Prioritised { rank: *rank, recommended_type: *recommended_type };
                 self.rounds.entry(*round).or_default().insert(*theme, outcome);
-                self.themes.entry(*theme).or_default().push(entry);
+                Some(Trail::Theme(*theme))
             }
             Event::ThemeDeferred { theme, round, to_round } => {
-                self.rounds
-                    .entry(*round)
-                    .or_default()
-                    .insert(*theme, RoundOutcome::Deferred { to_round: *to_round });
-                self.themes.entry(*theme).or_default().push(entry);
+                let outcome = RoundOutcome::Deferred { to_round: *to_round };
+                self.rounds.entry(*round).or_default().insert(*theme, outcome);
+                Some(Trail::Theme(*theme))
             }
             Event::ThemeRejected { theme, round, reason } => {
-                self.rounds
-                    .entry(*round)
-                    .or_default()
-                    .insert(*theme, RoundOutcome::Rejected { reason: reason.clone() });
-                self.themes.entry(*theme).or_default().push(entry);
+                let outcome = RoundOutcome::Rejected { reason: reason.clone() };
+                self.rounds.entry(*round).or_default().insert(*theme, outcome);
+                Some(Trail::Theme(*theme))
             }
             Event::ThemeWithdrawn { theme, .. } | Event::ReferenceLeaderAccepted { theme, .. } => {
-                self.themes.entry(*theme).or_default().push(entry);
+                Some(Trail::Theme(*theme))
             }
             Event::NetworkStarted { network, theme, .. } => {
                 self.network_theme.insert(*network, *theme);
-                self.networks.entry(*network).or_default().push(entry);
+                Some(Trail::Network(*network))
             }
             Event::ReferenceLeaderAssigned { network, .. }
             | Event::ReferenceLeaderChanged { network, .. }
@@ -364,9 +344,7 @@ impl Fold for AuditTrail {
             | Event::PhaseEntered { network, .. }
             | Event::TestPhaseBegun { network, .. }
             | Event::NetworkClosed { network, .. }
-            | Event::HelpRequested { network, .. } => {
-                self.networks.entry(*network).or_default().push(entry);
-            }
+            | Event::HelpRequested { network, .. } => Some(Trail::Network(*network)),
             Event::UnitRegistered { .. }
             | Event::PersonRegistered { .. }
             | Event::PersonRolesChanged { .. }
@@ -378,7 +356,15 @@ impl Fold for AuditTrail {
             | Event::OralExamPassed { .. }
             | Event::DiplomaAwarded { .. }
             | Event::RotationStarted { .. }
-            | Event::RotationEnded { .. } => {}
+            | Event::RotationEnded { .. } => None,
+        };
+        // The entry (with a copy of the event) is built only for events that have a trail.
+        let Some(trail) = trail else { return };
+        let entry = self.entry(recorded);
+        match trail {
+            Trail::Round(round) => self.round_decisions.entry(round).or_default().push(entry),
+            Trail::Theme(theme) => self.themes.entry(theme).or_default().push(entry),
+            Trail::Network(network) => self.networks.entry(network).or_default().push(entry),
         }
     }
 }
