@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use netvaerk_core::PersonId;
-use netvaerk_store::{EventStore, ExpectedVersion, MemoryStore, NewEvent, SledStore, StreamId};
+use netvaerk_store::{EventStore, ExpectedVersion, MemoryStore, NewEvent, RedbStore, SledStore, StreamId};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -68,7 +68,7 @@ fn main() {
         .and_then(|index| args.get(index + 1))
         .and_then(|value| value.parse().ok())
         .unwrap_or(200_000u64);
-    // `--only sled` or `--only memory` runs one backend (for profiling).
+    // `--only memory|sled|redb` runs one backend (for profiling).
     let only = args.iter().position(|arg| arg == "--only").and_then(|index| args.get(index + 1)).cloned();
     let runs = |backend: &str| only.as_deref().is_none_or(|only| only == backend);
     let temp = std::env::temp_dir().join(format!("netvaerk-bench-{}", Uuid::now_v7()));
@@ -79,42 +79,40 @@ fn main() {
         "backend", "append b=1", "append b=1000", "scan", "scan + decode"
     );
     if runs("memory") {
-        memory_rates(events);
+        rates("memory", events, 20_000, |_| MemoryStore::new(), |_| None);
     }
+    let path = |label: &str| temp.join(format!("{label}-{}", Uuid::now_v7()));
     if runs("sled") {
-        sled_rates(events, &temp);
+        rates(
+            "sled",
+            events,
+            2_000,
+            |label| SledStore::open(path(label)).unwrap(),
+            |store| store.size_on_disk().ok(),
+        );
+    }
+    if runs("redb") {
+        let open = |label: &str| RedbStore::open(path(label).join("log.redb")).unwrap();
+        rates("redb", events, 2_000, open, |store| store.size_on_disk().ok());
     }
     let _ = std::fs::remove_dir_all(&temp);
 }
 
-fn memory_rates(events: u64) {
-    let memory_b1 = best(|| append_rate(&MemoryStore::new(), 20_000, 1));
-    let memory_b1000 = best(|| append_rate(&MemoryStore::new(), events, 1000));
-    let memory = MemoryStore::new();
-    append_rate(&memory, events, 1000);
-    let (memory_scan, memory_decode) =
-        (best(|| scan_rate(&memory, false)), best(|| scan_rate(&memory, true)));
-    println!(
-        "{:<8} {:>14.0} {:>16.0} {:>12.0} {:>18.0}",
-        "memory", memory_b1, memory_b1000, memory_scan, memory_decode
-    );
-}
-
-fn sled_rates(events: u64, temp: &std::path::Path) {
-    let fresh_sled = |label: &str| {
-        let path = temp.join(format!("{label}-{}", Uuid::now_v7()));
-        SledStore::open(&path).unwrap()
-    };
-
-    let sled_b1 = best(|| append_rate(&fresh_sled("b1"), 2_000, 1));
-    let sled_b1000 = best(|| append_rate(&fresh_sled("b1000"), events, 1000));
-    let sled = fresh_sled("scan");
-    append_rate(&sled, events, 1000);
-    let (sled_scan, sled_decode) = (best(|| scan_rate(&sled, false)), best(|| scan_rate(&sled, true)));
-    let bytes = sled.size_on_disk().unwrap_or(0);
-    println!(
-        "{:<8} {:>14.0} {:>16.0} {:>12.0} {:>18.0}",
-        "sled", sled_b1, sled_b1000, sled_scan, sled_decode
-    );
-    println!("sled on disk: {:.0} bytes/event over {events} events", bytes as f64 / events as f64);
+/// One backend's row: appends of single events and of batches, scans with and without decoding.
+fn rates<S: EventStore>(
+    name: &str,
+    events: u64,
+    single_events: u64,
+    fresh: impl Fn(&str) -> S,
+    size_on_disk: impl Fn(&S) -> Option<u64>,
+) {
+    let b1 = best(|| append_rate(&fresh("b1"), single_events, 1));
+    let b1000 = best(|| append_rate(&fresh("b1000"), events, 1000));
+    let store = fresh("scan");
+    append_rate(&store, events, 1000);
+    let (scan, decode) = (best(|| scan_rate(&store, false)), best(|| scan_rate(&store, true)));
+    println!("{name:<8} {b1:>14.0} {b1000:>16.0} {scan:>12.0} {decode:>18.0}");
+    if let Some(bytes) = size_on_disk(&store) {
+        println!("{name} on disk: {:.0} bytes/event over {events} events", bytes as f64 / events as f64);
+    }
 }

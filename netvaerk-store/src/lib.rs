@@ -51,6 +51,8 @@ mod exchange;
 mod log;
 mod memory;
 mod record;
+#[cfg(feature = "redb")]
+mod redb;
 mod registry;
 mod sled;
 mod store;
@@ -62,10 +64,12 @@ pub use envelope::{
 };
 pub use error::{Corruption, StoreError};
 pub use exchange::{ExportedRecord, ExportedRedaction};
-pub use log::{Backend, LogStore, Prepared};
+pub use log::{Backend, LogStore, OpenCheck, Prepared};
 pub use memory::{MemoryBackend, MemoryStore};
 pub use record::RawRecord;
+#[cfg(feature = "redb")]
+pub use redb::{RedbBackend, RedbOptions, RedbStore};
 pub use registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
-pub use sled::{OpenCheck, SledBackend, SledOptions, SledStore};
+pub use sled::{SledBackend, SledOptions, SledStore};
 pub use store::{Envelopes, EventStore, RawRecords, VerifyReport};
 pub use subscription::Subscription;

@@ -58,7 +58,7 @@ pub trait Backend: Send + Sync {
 }
 
 /// An event made ready by its appender's own thread: everything but position and links.
-struct Staged {
+pub(crate) struct Staged {
     event_id: Uuid,
     event_type: String,
     schema_version: u32,
@@ -88,28 +88,98 @@ impl Staged {
 }
 
 /// One append waiting for the writer.
-struct Pending {
+pub(crate) struct Pending {
     stream: StreamId,
     expected: ExpectedVersion,
     events: Vec<Staged>,
     outcome: Mutex<Option<Result<AppendResult, StoreError>>>,
 }
 
-/// The log over a backend. Appends are group-committed: appenders queue their requests, and
-/// whichever takes the writer lock first commits everything queued in one backend commit (one
+/// The appends waiting for the writer: group commit. Appenders queue their requests, and
+/// whichever takes the writer lock first commits everything queued in one transaction (one
 /// flush), then hands each appender its own result.
+#[derive(Default)]
+pub(crate) struct Queue(Mutex<Vec<Arc<Pending>>>);
+
+impl Queue {
+    /// Checks and queues an append, then commits the queue with `commit` under the `writer`
+    /// lock unless another appender committed this request meanwhile. `commit` must settle
+    /// every request it is given (see [`settle`]).
+    pub(crate) fn append<W>(
+        &self,
+        writer: &Mutex<W>,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+        commit: impl FnOnce(&mut W, &[Arc<Pending>]),
+    ) -> Result<AppendResult, StoreError> {
+        check_events(events)?;
+        let pending = Arc::new(Pending {
+            stream: stream.clone(),
+            expected,
+            events: events.iter().map(Staged::new).collect(),
+            outcome: Mutex::new(None),
+        });
+        lock(&self.0).push(Arc::clone(&pending));
+        let mut guard = lock(writer);
+        if lock(&pending.outcome).is_none() {
+            let batch = std::mem::take(&mut *lock(&self.0));
+            if !batch.is_empty() {
+                commit(&mut guard, &batch);
+            }
+        }
+        drop(guard);
+        let outcome = lock(&pending.outcome).take();
+        outcome
+            .unwrap_or_else(|| Err(StoreError::Engine { detail: "the append was not committed".to_owned() }))
+    }
+}
+
+/// Hands each request of a batch its outcome. If the batch was `written`, the planned outcomes
+/// stand; if not, nothing was stored, the planned successes get the error and the refusals
+/// stand.
+pub(crate) fn settle(
+    batch: &[Arc<Pending>],
+    outcomes: Vec<Result<AppendResult, StoreError>>,
+    written: Result<(), StoreError>,
+) {
+    let mut error = written.err();
+    let detail = error.as_ref().map(ToString::to_string);
+    for (pending, outcome) in batch.iter().zip(outcomes) {
+        let outcome = match (outcome, &detail) {
+            (Ok(_), Some(detail)) => {
+                Err(error.take().unwrap_or_else(|| StoreError::Engine { detail: detail.clone() }))
+            }
+            (outcome, _) => outcome,
+        };
+        *lock(&pending.outcome) = Some(outcome);
+    }
+}
+
+/// The log over a backend. Appends are group-committed (see [`Queue`]).
 pub struct LogStore<B> {
     backend: B,
-    queue: Mutex<Vec<Arc<Pending>>>,
+    queue: Queue,
     writer: Mutex<Option<Head>>,
     committed: Mutex<u64>,
     appended: Condvar,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding one of these locks cannot leave the data half-changed (each
     // critical section assigns whole values), so a poisoned lock is still usable.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// How much a store checks when it opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenCheck {
+    /// Reads every record and checks its checksum, framing and position (the default): a
+    /// damaged record is reported at open. Linear in the log's size.
+    Records,
+    /// Checks only the last record: constant time, for very large logs; run
+    /// [`EventStore::verify`] on a schedule instead.
+    Head,
 }
 
 impl<B: Backend> LogStore<B> {
@@ -126,11 +196,33 @@ impl<B: Backend> LogStore<B> {
         let committed = head.map_or(0, |head| head.position);
         Ok(Self {
             backend,
-            queue: Mutex::new(Vec::new()),
+            queue: Queue::default(),
             writer: Mutex::new(head),
             committed: Mutex::new(committed),
             appended: Condvar::new(),
         })
+    }
+
+    /// The log over `backend` after the open `check`: with [`OpenCheck::Records`], every record's
+    /// framing, checksum and position, so a damaged one is named before anything is read.
+    pub fn open_checked(backend: B, check: OpenCheck) -> Result<Self, StoreError> {
+        if check == OpenCheck::Records {
+            for (expected, raw) in (1u64..).zip(backend.records_from(1)) {
+                let raw = raw?;
+                if raw.position != expected {
+                    let problem = Corruption::Gap { missing: expected };
+                    return Err(StoreError::Corrupt { position: expected, problem });
+                }
+                let parsed = parse(&raw.bytes)
+                    .map_err(|problem| StoreError::Corrupt { position: raw.position, problem })?;
+                if parsed.header.position != raw.position {
+                    let problem =
+                        Corruption::PositionMismatch { stored: raw.position, named: parsed.header.position };
+                    return Err(StoreError::Corrupt { position: raw.position, problem });
+                }
+            }
+        }
+        Self::with_backend(backend)
     }
 
     /// The backend (for tools and tests that need its raw bytes).
@@ -142,86 +234,109 @@ impl<B: Backend> LogStore<B> {
         *lock(&self.committed)
     }
 
-    /// Commits everything queued. Called with the writer lock held.
-    fn commit_queued(&self, head: &mut Option<Head>) {
-        let batch: Vec<Arc<Pending>> = std::mem::take(&mut *lock(&self.queue));
-        if batch.is_empty() {
-            return;
-        }
-        let mut planner = Planner::new(&self.backend, *head);
-        let outcomes: Vec<Result<AppendResult, StoreError>> =
-            batch.iter().map(|pending| planner.plan(pending)).collect();
+    /// Records a new durable head and wakes the waiters.
+    fn advance(&self, head: &mut Option<Head>, new: Option<Head>) {
+        *head = new;
+        *lock(&self.committed) = new.map_or(0, |head| head.position);
+        self.appended.notify_all();
+    }
+
+    /// Commits a batch of queued appends. Called with the writer lock held.
+    fn commit_batch(&self, head: &mut Option<Head>, batch: &[Arc<Pending>]) {
+        let mut planner = Planner::new(BackendIndex(&self.backend), *head);
+        let outcomes = planner.plan_all(batch);
         let written = if planner.records.is_empty() { Ok(()) } else { self.backend.commit(&planner.records) };
-        match written {
-            Ok(()) => {
-                *head = planner.head;
-                *lock(&self.committed) = head.map_or(0, |head| head.position);
-                self.appended.notify_all();
-                for (pending, outcome) in batch.iter().zip(outcomes) {
-                    *lock(&pending.outcome) = Some(outcome);
-                }
-            }
-            Err(error) => {
-                // Nothing was stored; the positions are reused by the next commit.
-                let detail = error.to_string();
-                let mut first = Some(error);
-                for (pending, outcome) in batch.iter().zip(outcomes) {
-                    let outcome = match outcome {
-                        Ok(_) => {
-                            Err(first.take().unwrap_or_else(|| StoreError::Engine { detail: detail.clone() }))
-                        }
-                        refused => refused,
-                    };
-                    *lock(&pending.outcome) = Some(outcome);
-                }
-            }
+        if written.is_ok() {
+            self.advance(head, planner.head);
         }
+        // On failure nothing was stored; the positions are reused by the next commit.
+        settle(batch, outcomes, written);
+    }
+}
+
+/// Where a stored event is: its stream, its version there and its position.
+pub(crate) type Location = (StreamId, u64, u64);
+
+/// What planning an append or checking an import must know of the stored log. A
+/// [`Backend`] answers through [`BackendIndex`]; PostgreSQL answers inside its transaction.
+pub(crate) trait Index {
+    /// The stream's version (0 if absent).
+    fn stream_version(&mut self, stream: &StreamId) -> Result<u64, StoreError>;
+    /// Where each of these events is stored, if it is, in the order asked.
+    fn locate(&mut self, event_ids: &[Uuid]) -> Result<Vec<Option<Location>>, StoreError>;
+}
+
+/// A [`Backend`] as an [`Index`].
+pub(crate) struct BackendIndex<'a, B>(pub(crate) &'a B);
+
+impl<B: Backend> Index for BackendIndex<'_, B> {
+    fn stream_version(&mut self, stream: &StreamId) -> Result<u64, StoreError> {
+        self.0.stream_version(stream)
+    }
+
+    fn locate(&mut self, event_ids: &[Uuid]) -> Result<Vec<Option<Location>>, StoreError> {
+        event_ids
+            .iter()
+            .map(|event_id| {
+                let Some(position) = self.0.event_position(*event_id)? else { return Ok(None) };
+                let raw = self.0.records_from(position).next().transpose()?;
+                let raw =
+                    raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
+                let parsed =
+                    parse(&raw.bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
+                Ok(Some((parsed.header.stream, parsed.header.stream_version, position)))
+            })
+            .collect()
     }
 }
 
 /// Plans one group commit: assigns positions and versions, seals records, tracks what earlier
 /// requests in the same batch did.
-struct Planner<'a, B> {
-    backend: &'a B,
-    head: Option<Head>,
-    records: Vec<Prepared>,
+pub(crate) struct Planner<I> {
+    index: I,
+    pub(crate) head: Option<Head>,
+    pub(crate) records: Vec<Prepared>,
     versions: HashMap<StreamId, u64>,
-    ids: HashMap<Uuid, (StreamId, u64, u64)>,
+    ids: HashMap<Uuid, Location>,
 }
 
-impl<'a, B: Backend> Planner<'a, B> {
-    fn new(backend: &'a B, head: Option<Head>) -> Self {
-        Self { backend, head, records: Vec::new(), versions: HashMap::new(), ids: HashMap::new() }
+impl<I: Index> Planner<I> {
+    pub(crate) fn new(index: I, head: Option<Head>) -> Self {
+        Self { index, head, records: Vec::new(), versions: HashMap::new(), ids: HashMap::new() }
+    }
+
+    /// Plans every request of a batch; each gets its own outcome.
+    pub(crate) fn plan_all(&mut self, batch: &[Arc<Pending>]) -> Vec<Result<AppendResult, StoreError>> {
+        batch.iter().map(|pending| self.plan(pending)).collect()
     }
 
     fn version(&mut self, stream: &StreamId) -> Result<u64, StoreError> {
         if let Some(version) = self.versions.get(stream) {
             return Ok(*version);
         }
-        let version = self.backend.stream_version(stream)?;
+        let version = self.index.stream_version(stream)?;
         self.versions.insert(stream.clone(), version);
         Ok(version)
     }
 
-    /// Where an event id is stored already: (stream, version, position).
-    fn stored(&self, event_id: Uuid) -> Result<Option<(StreamId, u64, u64)>, StoreError> {
-        if let Some(found) = self.ids.get(&event_id) {
-            return Ok(Some(found.clone()));
-        }
-        let Some(position) = self.backend.event_position(event_id)? else { return Ok(None) };
-        let raw = self.backend.records_from(position).next().transpose()?;
-        let raw = raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
-        let parsed = parse(&raw.bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
-        Ok(Some((parsed.header.stream, parsed.header.stream_version, position)))
-    }
-
     /// An idempotent retry's original result, if every event is stored, consecutively, in
     /// this stream; `None` if none is stored.
-    fn retried(&self, pending: &Pending) -> Result<Option<AppendResult>, StoreError> {
-        let mut found = Vec::with_capacity(pending.events.len());
-        for event in &pending.events {
-            found.push((event.event_id, self.stored(event.event_id)?));
-        }
+    fn retried(&mut self, pending: &Pending) -> Result<Option<AppendResult>, StoreError> {
+        let unplanned: Vec<Uuid> = pending
+            .events
+            .iter()
+            .map(|event| event.event_id)
+            .filter(|event_id| !self.ids.contains_key(event_id))
+            .collect();
+        let mut stored = self.index.locate(&unplanned)?.into_iter();
+        let found: Vec<(Uuid, Option<Location>)> = pending
+            .events
+            .iter()
+            .map(|event| match self.ids.get(&event.event_id) {
+                Some(planned) => (event.event_id, Some(planned.clone())),
+                None => (event.event_id, stored.next().flatten()),
+            })
+            .collect();
         if found.iter().all(|(_, stored)| stored.is_none()) {
             return Ok(None);
         }
@@ -318,6 +433,62 @@ fn check_events(events: &[NewEvent]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Checks records exported from another log against the stored log whose head is `head`
+/// (see [`EventStore::import`]): each alone and in place. Returns them ready to store, with the
+/// head they make.
+pub(crate) fn check_import<I: Index>(
+    index: &mut I,
+    head: Option<Head>,
+    records: &[RawRecord],
+) -> Result<(Vec<Prepared>, Option<Head>), StoreError> {
+    let mut versions: HashMap<StreamId, u64> = HashMap::new();
+    let mut ids = HashSet::new();
+    let mut link = head;
+    let mut prepared = Vec::with_capacity(records.len());
+    for raw in records {
+        let corrupt = |problem| StoreError::Corrupt { position: raw.position, problem };
+        let parsed = parse_and_check(&raw.bytes).map_err(corrupt)?;
+        let header = parsed.header;
+        let expected = link.map_or(1, |link| link.position + 1);
+        if raw.position != expected || header.position != expected {
+            return Err(corrupt(Corruption::Gap { missing: expected }));
+        }
+        if header.previous_hash != link.map_or([0; 32], |link| link.hash) {
+            return Err(corrupt(Corruption::BrokenLink));
+        }
+        let version = match versions.get(&header.stream) {
+            Some(version) => *version,
+            None => index.stream_version(&header.stream)?,
+        };
+        if header.stream_version != version + 1 {
+            let problem = Corruption::StreamVersionGap {
+                stream: header.stream.to_string(),
+                previous: version,
+                found: header.stream_version,
+            };
+            return Err(corrupt(problem));
+        }
+        versions.insert(header.stream.clone(), header.stream_version);
+        if !ids.insert(header.event_id) {
+            return Err(StoreError::NotARetry { event_id: header.event_id });
+        }
+        link = Some(Head { position: header.position, hash: parsed.hash });
+        prepared.push(Prepared {
+            position: header.position,
+            stream: header.stream,
+            stream_version: header.stream_version,
+            event_id: header.event_id,
+            bytes: raw.bytes.clone(),
+        });
+    }
+    let event_ids: Vec<Uuid> = prepared.iter().map(|record| record.event_id).collect();
+    let stored = index.locate(&event_ids)?;
+    if let Some((record, _)) = prepared.iter().zip(stored).find(|(_, stored)| stored.is_some()) {
+        return Err(StoreError::NotARetry { event_id: record.event_id });
+    }
+    Ok((prepared, link))
+}
+
 impl<B: Backend> EventStore for LogStore<B> {
     fn append(
         &self,
@@ -325,7 +496,6 @@ impl<B: Backend> EventStore for LogStore<B> {
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError> {
-        check_events(events)?;
         if events.is_empty() {
             let actual = self.stream_version(stream)?;
             if !expected.admits(actual) {
@@ -333,23 +503,8 @@ impl<B: Backend> EventStore for LogStore<B> {
             }
             return Ok(AppendResult { positions: Vec::new(), stream_version: actual });
         }
-        let pending = Arc::new(Pending {
-            stream: stream.clone(),
-            expected,
-            events: events.iter().map(Staged::new).collect(),
-            outcome: Mutex::new(None),
-        });
-        lock(&self.queue).push(Arc::clone(&pending));
-        // Group commit: the first appender to get the writer commits everything queued so far,
-        // its own request included; later ones usually find their outcome ready.
-        let mut head = lock(&self.writer);
-        if lock(&pending.outcome).is_none() {
-            self.commit_queued(&mut head);
-        }
-        drop(head);
-        let outcome = lock(&pending.outcome).take();
-        outcome
-            .unwrap_or_else(|| Err(StoreError::Engine { detail: "the append was not committed".to_owned() }))
+        self.queue
+            .append(&self.writer, stream, expected, events, |head, batch| self.commit_batch(head, batch))
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
@@ -410,53 +565,12 @@ impl<B: Backend> EventStore for LogStore<B> {
 
     fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
         let mut head = lock(&self.writer);
-        let mut versions: HashMap<StreamId, u64> = HashMap::new();
-        let mut ids = HashSet::new();
-        let mut link = *head;
-        let mut prepared = Vec::with_capacity(records.len());
-        for raw in records {
-            let corrupt = |problem| StoreError::Corrupt { position: raw.position, problem };
-            let parsed = parse_and_check(&raw.bytes).map_err(corrupt)?;
-            let header = &parsed.header;
-            let expected = link.map_or(1, |link| link.position + 1);
-            if raw.position != expected || header.position != expected {
-                return Err(corrupt(Corruption::Gap { missing: expected }));
-            }
-            if header.previous_hash != link.map_or([0; 32], |link| link.hash) {
-                return Err(corrupt(Corruption::BrokenLink));
-            }
-            let version = match versions.get(&header.stream) {
-                Some(version) => *version,
-                None => self.backend.stream_version(&header.stream)?,
-            };
-            if header.stream_version != version + 1 {
-                let problem = Corruption::StreamVersionGap {
-                    stream: header.stream.to_string(),
-                    previous: version,
-                    found: header.stream_version,
-                };
-                return Err(corrupt(problem));
-            }
-            versions.insert(header.stream.clone(), header.stream_version);
-            if !ids.insert(header.event_id) || self.backend.event_position(header.event_id)?.is_some() {
-                return Err(StoreError::NotARetry { event_id: header.event_id });
-            }
-            prepared.push(Prepared {
-                position: header.position,
-                stream: header.stream.clone(),
-                stream_version: header.stream_version,
-                event_id: header.event_id,
-                bytes: raw.bytes.clone(),
-            });
-            link = Some(Head { position: header.position, hash: parsed.hash });
-        }
+        let (prepared, link) = check_import(&mut BackendIndex(&self.backend), *head, records)?;
         if prepared.is_empty() {
             return Ok(());
         }
         self.backend.commit(&prepared)?;
-        *head = link;
-        *lock(&self.committed) = link.map_or(0, |link| link.position);
-        self.appended.notify_all();
+        self.advance(&mut head, link);
         Ok(())
     }
 

@@ -23,23 +23,12 @@ use uuid::Uuid;
 
 use crate::envelope::StreamId;
 use crate::error::StoreError;
-use crate::log::{Backend, LogStore, Prepared};
-use crate::record::{parse, RawRecord};
+use crate::log::{Backend, LogStore, OpenCheck, Prepared};
+use crate::record::RawRecord;
 use crate::store::RawRecords;
 
 /// An event store in a directory, on sled.
 pub type SledStore = LogStore<SledBackend>;
-
-/// How much a [`SledStore`] checks when it opens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OpenCheck {
-    /// Reads every record and checks its checksum, framing and position (the default): a
-    /// damaged record is reported at open. Linear in the log's size.
-    Records,
-    /// Checks only the last record: constant time, for very large logs; run
-    /// [`EventStore::verify`](crate::EventStore::verify) on a schedule instead.
-    Head,
-}
 
 /// Options for opening a [`SledStore`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,11 +108,7 @@ impl SledStore {
 
     /// Opens the store in `path` with `options`.
     pub fn open_with(path: impl AsRef<Path>, options: SledOptions) -> Result<Self, StoreError> {
-        let backend = SledBackend::open(path.as_ref(), options)?;
-        if options.check == OpenCheck::Records {
-            backend.check_records()?;
-        }
-        Self::with_backend(backend)
+        Self::open_checked(SledBackend::open(path.as_ref(), options)?, options.check)
     }
 
     /// Bytes the store takes on disk.
@@ -167,27 +152,6 @@ impl SledBackend {
         let data_file = File::open(&data_path)
             .map_err(|error| StoreError::io(format!("opening {}", data_path.display()), error))?;
         Ok(Self { db, data_file, path: path.to_owned(), _lock: lock })
-    }
-
-    /// Reads every record: framing, checksum, position order without gaps.
-    fn check_records(&self) -> Result<(), StoreError> {
-        for (expected, raw) in (1u64..).zip(self.records_from(1)) {
-            let raw = raw?;
-            if raw.position != expected {
-                let problem = crate::error::Corruption::Gap { missing: expected };
-                return Err(StoreError::Corrupt { position: expected, problem });
-            }
-            let parsed = parse(&raw.bytes)
-                .map_err(|problem| StoreError::Corrupt { position: raw.position, problem })?;
-            if parsed.header.position != raw.position {
-                let problem = crate::error::Corruption::PositionMismatch {
-                    stored: raw.position,
-                    named: parsed.header.position,
-                };
-                return Err(StoreError::Corrupt { position: raw.position, problem });
-            }
-        }
-        Ok(())
     }
 
     /// Makes everything written so far durable: sled's flush, then fdatasync of its file.

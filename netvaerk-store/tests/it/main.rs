@@ -5,4 +5,4 @@ mod support;
 mod conformance;
 mod backends;
 mod faults;
-mod sled_only;
+mod persistent;

@@ -1,0 +1,227 @@
+//! What only a persistent backend has to show: exclusive opening, damage found at open, and
+//! acknowledged appends surviving kill -9. One macro, instantiated for sled and redb.
+
+/// Instantiates the persistent-backend tests: `open(path)` and `open_head(path)` (the head-only
+/// open check) open the store at `at(dir)`.
+macro_rules! persistent {
+    ($module:ident, $open:expr, $open_head:expr, $at:expr) => {
+        mod $module {
+        use std::collections::BTreeMap;
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        use std::time::Duration;
+
+        use netvaerk_store::{Backend, Corruption, EventStore, ExpectedVersion, StoreError};
+        use serde_json::json;
+
+        use crate::support::*;
+
+        #[allow(unused_imports)]
+        use super::*;
+
+        /// This module's test `name`, as the test binary's filter names it.
+        fn test_name(name: &str) -> String {
+            let module = module_path!().split_once("::").map_or(module_path!(), |(_, rest)| rest);
+            format!("{module}::{name}")
+        }
+
+        #[test]
+        fn a_second_opener_gets_store_in_use() {
+            let dir = TempDir::new("in-use");
+            let store = $open(&$at(&dir)).unwrap();
+            let error = $open(&$at(&dir)).err().expect("a second open must fail");
+            assert!(matches!(error, StoreError::InUse { .. }), "{error}");
+            assert!(error.to_string().contains("is in use by another process"));
+            drop(store);
+            $open(&$at(&dir)).expect("free again once closed");
+        }
+
+        #[test]
+        fn a_second_process_gets_store_in_use() {
+            if let Some(dir) = std::env::var_os("NETVAERK_IN_USE_CHILD") {
+                // The child: try to open, report what happened on stdout.
+                match $open(&std::path::PathBuf::from(dir)) {
+                    Err(StoreError::InUse { .. }) => println!("child: in use"),
+                    Err(other) => println!("child: other error {other}"),
+                    Ok(_) => println!("child: opened"),
+                }
+                return;
+            }
+            let dir = TempDir::new("in-use-process");
+            let _store = $open(&$at(&dir)).unwrap();
+            let output = Command::new(std::env::current_exe().unwrap())
+                .args([&test_name("a_second_process_gets_store_in_use"), "--exact", "--nocapture", "--test-threads=1"])
+                .env("NETVAERK_IN_USE_CHILD", $at(&dir))
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(stdout.contains("child: in use"), "{stdout}");
+        }
+
+        fn store_with(dir: &TempDir, count: u64) {
+            let store = $open(&$at(dir)).unwrap();
+            store.append(&stream("org-a"), ExpectedVersion::Any, &events(count)).unwrap();
+        }
+
+        #[test]
+        fn a_damaged_record_is_named_at_open_and_by_a_head_only_verify() {
+            let dir = TempDir::new("damaged");
+            store_with(&dir, 6);
+            {
+                let store = $open(&$at(&dir)).unwrap();
+                let raw = store.read_raw(4).next().unwrap().unwrap();
+                let mut flipped = raw.bytes.clone();
+                flipped[raw.bytes.len() / 3] ^= 0x10;
+                store.backend().rewrite(4, &flipped).unwrap();
+            }
+            let error = $open(&$at(&dir)).err().expect("a damaged record must fail the open");
+            assert!(
+                matches!(error, StoreError::Corrupt { position: 4, problem: Corruption::BadChecksum }),
+                "{error}"
+            );
+            assert_eq!(
+                error.to_string(),
+                "the record at position 4 is corrupt: the record's checksum does not match its bytes"
+            );
+            // Opening with the head check only, verify reports the same position and reads only.
+            let store = $open_head(&$at(&dir)).unwrap();
+            let report = store.verify().unwrap();
+            assert_eq!(report.first_bad, Some((4, Corruption::BadChecksum)));
+            assert_eq!(report.checked, 3);
+        }
+
+        #[test]
+        fn a_truncated_record_is_named_at_open() {
+            let dir = TempDir::new("truncated");
+            store_with(&dir, 3);
+            {
+                let store = $open(&$at(&dir)).unwrap();
+                let raw = store.read_raw(3).next().unwrap().unwrap();
+                store.backend().rewrite(3, &raw.bytes[..raw.bytes.len() - 7]).unwrap();
+            }
+            let error = $open(&$at(&dir)).err().expect("a truncated record must fail the open");
+            assert!(matches!(error, StoreError::Corrupt { position: 3, .. }), "{error}");
+        }
+
+        /// The crash test's child: appends batches forever, writing each acknowledged batch to the side
+        /// file after `append` returns.
+        fn crash_child(dir: &str, side: &str) {
+            let store = $open(&std::path::PathBuf::from(dir)).unwrap();
+            let s = stream("org-crash");
+            let mut acknowledged = std::fs::OpenOptions::new().create(true).append(true).open(side).unwrap();
+            let mut version = store.stream_version(&s).unwrap();
+            let mut batch_number = version * 1000;
+            loop {
+                batch_number += 1;
+                let size = batch_number % 5 + 1;
+                let batch: Vec<_> = (0..size)
+                    .map(|index| event_with(json!({ "batch": batch_number, "index": index, "size": size })))
+                    .collect();
+                let appended = store.append(&s, ExpectedVersion::Exact(version), &batch).unwrap();
+                version = appended.stream_version;
+                writeln!(acknowledged, "{} {}", batch_number, appended.stream_version).unwrap();
+            }
+        }
+
+        #[test]
+        fn acknowledged_appends_survive_kill_9_and_partial_appends_never_show() {
+            if let (Some(dir), Some(side)) =
+                (std::env::var_os("NETVAERK_CRASH_DIR"), std::env::var_os("NETVAERK_CRASH_SIDE"))
+            {
+                crash_child(&dir.to_string_lossy(), &side.to_string_lossy());
+                return;
+            }
+            let dir = TempDir::new("crash");
+            let side = dir.0.join("acknowledged.txt");
+            let store_dir = dir.0.join("store");
+            let mut seed: u64 = 0x5eed;
+            for round in 0..20 {
+                let mut child = Command::new(std::env::current_exe().unwrap())
+                    .args([
+                        &test_name("acknowledged_appends_survive_kill_9_and_partial_appends_never_show"),
+                        "--exact",
+                        "--nocapture",
+                    ])
+                    .env("NETVAERK_CRASH_DIR", &store_dir)
+                    .env("NETVAERK_CRASH_SIDE", &side)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                std::thread::sleep(Duration::from_millis(150 + (seed >> 33) % 250));
+                child.kill().unwrap(); // SIGKILL
+                child.wait().unwrap();
+
+                let store = $open(&store_dir)
+                    .unwrap_or_else(|error| panic!("round {round}: reopen failed: {error}"));
+                let read = store.read_stream(&stream("org-crash"), 1).unwrap();
+                // Every acknowledged append is there.
+                let acknowledged = std::fs::read_to_string(&side).unwrap_or_default();
+                let last_acknowledged = acknowledged
+                    .lines()
+                    .filter_map(|line| line.split(' ').nth(1)?.parse::<u64>().ok())
+                    .max()
+                    .unwrap_or(0);
+                assert!(
+                    read.len() as u64 >= last_acknowledged,
+                    "round {round}: {} events stored, {last_acknowledged} acknowledged",
+                    read.len()
+                );
+                // No partial append is visible: every batch is whole.
+                let mut batches: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
+                for envelope in &read {
+                    let payload = envelope.payload().unwrap();
+                    let entry = batches
+                        .entry(payload["batch"].as_u64().unwrap())
+                        .or_insert((0, payload["size"].as_u64().unwrap()));
+                    entry.0 += 1;
+                }
+                for (batch, (seen, size)) in batches {
+                    assert_eq!(seen, size, "round {round}: batch {batch} is partial");
+                }
+                // Positions are gapless and the chain verifies.
+                let report = store.verify().unwrap();
+                assert!(report.is_ok(), "round {round}: {report:?}");
+                assert_eq!(report.checked, store.head().unwrap().map_or(0, |head| head.position));
+                drop(store);
+            }
+            let acknowledged = std::fs::read_to_string(&side).unwrap_or_default();
+            assert!(acknowledged.lines().count() > 20, "the child acknowledged too few appends to test anything");
+        }
+        }
+    };
+}
+
+use std::path::{Path, PathBuf};
+
+use netvaerk_store::{OpenCheck, RedbOptions, RedbStore, SledOptions, SledStore, StoreError};
+
+use crate::support::TempDir;
+
+fn sled_at(dir: &TempDir) -> PathBuf {
+    dir.0.clone()
+}
+
+fn sled_open(path: &Path) -> Result<SledStore, StoreError> {
+    SledStore::open(path)
+}
+
+fn sled_open_head(path: &Path) -> Result<SledStore, StoreError> {
+    SledStore::open_with(path, SledOptions { check: OpenCheck::Head, ..SledOptions::default() })
+}
+
+fn redb_at(dir: &TempDir) -> PathBuf {
+    dir.0.join("log.redb")
+}
+
+fn redb_open(path: &Path) -> Result<RedbStore, StoreError> {
+    RedbStore::open(path)
+}
+
+fn redb_open_head(path: &Path) -> Result<RedbStore, StoreError> {
+    RedbStore::open_with(path, RedbOptions { check: OpenCheck::Head, ..RedbOptions::default() })
+}
+
+persistent!(sled, sled_open, sled_open_head, sled_at);
+persistent!(redb, redb_open, redb_open_head, redb_at);
