@@ -111,6 +111,14 @@ pub enum StoreError {
         /// The store's directory.
         path: PathBuf,
     },
+    /// A store's address (a database URL, a schema name) is malformed.
+    #[error("{address:?} is not a usable store address: {problem}")]
+    InvalidAddress {
+        /// The address given.
+        address: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// No record at the position.
     #[error("there is no record at position {0}")]
     NoSuchPosition(u64),

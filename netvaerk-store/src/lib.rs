@@ -50,6 +50,8 @@ mod error;
 mod exchange;
 mod log;
 mod memory;
+#[cfg(feature = "postgres")]
+mod pg;
 mod record;
 #[cfg(feature = "redb")]
 mod redb;
@@ -66,6 +68,8 @@ pub use error::{Corruption, StoreError};
 pub use exchange::{ExportedRecord, ExportedRedaction};
 pub use log::{Backend, LogStore, OpenCheck, Prepared};
 pub use memory::{MemoryBackend, MemoryStore};
+#[cfg(feature = "postgres")]
+pub use pg::{PostgresOptions, PostgresStore, SCHEMA_SQL};
 pub use record::RawRecord;
 #[cfg(feature = "redb")]
 pub use redb::{RedbBackend, RedbOptions, RedbStore};

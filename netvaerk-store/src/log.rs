@@ -156,6 +156,13 @@ pub(crate) fn settle(
     }
 }
 
+/// Hands every request of a batch that could not be written the error: nothing was stored.
+pub(crate) fn fail_all(batch: &[Arc<Pending>], error: StoreError) {
+    let unwritten =
+        batch.iter().map(|_| Ok(AppendResult { positions: Vec::new(), stream_version: 0 })).collect();
+    settle(batch, unwritten, Err(error));
+}
+
 /// The log over a backend. Appends are group-committed (see [`Queue`]).
 pub struct LogStore<B> {
     backend: B,

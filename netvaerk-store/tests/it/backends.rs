@@ -1,8 +1,8 @@
 //! The conformance suite, instantiated for each backend.
 
-use netvaerk_store::{Backend, LogStore, MemoryStore, RedbStore, SledStore};
+use netvaerk_store::{Backend, LogStore, MemoryStore, PostgresStore, RedbStore, SledStore};
 
-use crate::support::TempDir;
+use crate::support::{PgSchema, TempDir};
 
 /// Overwrites a record in a backend behind the log's back.
 fn tamper<B: Backend>(store: &LogStore<B>, position: u64, bytes: &[u8]) {
@@ -39,6 +39,33 @@ fn reopen_redb(store: RedbStore, dir: &TempDir) -> RedbStore {
     RedbStore::open(dir.0.join("log.redb")).unwrap()
 }
 
+fn fresh_postgres() -> Option<(PostgresStore, PgSchema)> {
+    let schema = PgSchema::new()?;
+    Some((schema.open(), schema))
+}
+
+fn reopen_postgres(store: PostgresStore, schema: &PgSchema) -> PostgresStore {
+    drop(store);
+    schema.open()
+}
+
+/// Overwrites a record as someone with database access would: through the redaction path,
+/// the one UPDATE the triggers let through. `verify` must still catch it.
+fn tamper_postgres(store: &PostgresStore, position: u64, bytes: &[u8]) {
+    let url = std::env::var("NETVAERK_TEST_POSTGRES").unwrap();
+    let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+    let mut txn = client.transaction().unwrap();
+    let schema = store.schema();
+    txn.batch_execute(&format!("SET LOCAL search_path TO \"{schema}\"; SET LOCAL netvaerk.redacting = 'on'"))
+        .unwrap();
+    let position = i64::try_from(position).unwrap();
+    let updated =
+        txn.execute("UPDATE events SET record = $2 WHERE position = $1", &[&position, &bytes]).unwrap();
+    assert_eq!(updated, 1);
+    txn.commit().unwrap();
+}
+
 crate::conformance!(memory, fresh_memory, reopen_memory, tamper);
 crate::conformance!(sled, fresh_sled, reopen_sled, tamper);
 crate::conformance!(redb, fresh_redb, reopen_redb, tamper);
+crate::conformance!(postgres, fresh_postgres, reopen_postgres, tamper_postgres);

@@ -6,3 +6,4 @@ mod conformance;
 mod backends;
 mod faults;
 mod persistent;
+mod postgres_only;

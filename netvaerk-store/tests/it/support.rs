@@ -55,3 +55,59 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The PostgreSQL server the tests may use: `NETVAERK_TEST_POSTGRES`, a connection URL. Unset,
+/// the PostgreSQL tests say they were skipped and how to run them, and pass.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var("NETVAERK_TEST_POSTGRES").ok().filter(|url| !url.is_empty());
+    static SAID: std::sync::Once = std::sync::Once::new();
+    if url.is_none() {
+        // Written to the real stderr, once: the test harness would hide an `eprintln!`.
+        SAID.call_once(|| {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: the PostgreSQL tests. To run them, point NETVAERK_TEST_POSTGRES at a server, \
+                 e.g. NETVAERK_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test (.ci/run does)"
+            );
+        });
+    }
+    url
+}
+
+/// A fresh schema for one test, dropped with everything in it at the end.
+pub struct PgSchema {
+    pub url: String,
+    pub schema: String,
+}
+
+impl PgSchema {
+    /// `None` (after saying why) when no server is configured.
+    pub fn new() -> Option<Self> {
+        let url = postgres_url()?;
+        Some(Self { url, schema: format!("t_{}", Uuid::now_v7().simple()) })
+    }
+
+    pub fn options(&self) -> netvaerk_store::PostgresOptions {
+        netvaerk_store::PostgresOptions { schema: self.schema.clone() }
+    }
+
+    pub fn open(&self) -> netvaerk_store::PostgresStore {
+        netvaerk_store::PostgresStore::open_with(&self.url, self.options()).unwrap()
+    }
+
+    /// A plain connection with the schema on its search path.
+    pub fn client(&self) -> postgres::Client {
+        let mut client = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
+        client.batch_execute(&format!("SET search_path TO \"{}\"", self.schema)).unwrap();
+        client
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+-- netvaerk's event log on PostgreSQL.
+--
+-- `PostgresStore` runs this file on first use, in one transaction that holds the log's
+-- advisory lock, with `search_path` set to the store's schema (default `netvaerk`). Every
+-- statement is idempotent, so running it again changes nothing. To create the schema by hand:
+--
+--     CREATE SCHEMA netvaerk; SET search_path TO netvaerk; \i postgres.sql
+--
+-- How appends keep the log's rules (see `src/pg.rs`):
+-- * Every append, import and redaction takes `pg_advisory_xact_lock(key)` (key: the first 8
+--   bytes of SHA-256 of 'netvaerk:' || schema), reads the head, and writes position head + 1,
+--   head + 2, ... in one INSERT. The lock is held until commit, so positions are gapless and
+--   become visible in position order: a reader that has seen position p will never later find
+--   a new row below p. No sequence is used (sequences leave gaps and commit out of order).
+-- * Expected versions, idempotent retries and the hash chain are checked under that lock by
+--   the same planner as the embedded stores; the unique constraints below are the backstop.
+-- * After the INSERT, pg_notify('netvaerk_' || schema, head) wakes subscribers at commit.
+
+CREATE TABLE IF NOT EXISTS events (
+    position        bigint  PRIMARY KEY CHECK (position > 0),
+    stream          text    NOT NULL,
+    stream_version  bigint  NOT NULL CHECK (stream_version > 0),
+    event_id        uuid    NOT NULL UNIQUE,
+    event_type      text    NOT NULL,
+    schema_version  integer NOT NULL CHECK (schema_version > 0),
+    -- The payload for SQL queries; NULL once redacted (or if it holds \u0000, which jsonb
+    -- cannot store: the record keeps it).
+    payload         jsonb,
+    rationale       text,
+    -- actor, occurred_on (the business date), recorded_at, correlation_id, causation_id.
+    metadata        jsonb   NOT NULL,
+    previous_hash   bytea   NOT NULL,
+    hash            bytea   NOT NULL,
+    -- The sealed record, byte for byte (header, body, SHA-256 hash, CRC-32): what `verify`
+    -- checks and what export and migration copy. The columns above are read from it.
+    record          bytea   NOT NULL,
+    UNIQUE (stream, stream_version)
+);
+
+-- The person registry: names and contact details, outside the log (GDPR erasure rewrites
+-- only this table).
+CREATE TABLE IF NOT EXISTS registry (
+    person  uuid  PRIMARY KEY,
+    entry   jsonb NOT NULL
+);
+
+-- Append-only, enforced by the database too: UPDATE, DELETE and TRUNCATE are refused with
+-- SQLSTATE NV001. The one exception is the redaction path: a transaction that sets
+-- `netvaerk.redacting` to 'on' (SET LOCAL) may replace a row's record, payload and rationale,
+-- never its position, stream, version, id, type or hashes. The chain covers the body's digest,
+-- so `verify` still passes after a redaction and fails after any other change.
+CREATE OR REPLACE FUNCTION netvaerk_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND current_setting('netvaerk.redacting', true) = 'on' THEN
+        IF NEW.position = OLD.position
+           AND NEW.stream = OLD.stream
+           AND NEW.stream_version = OLD.stream_version
+           AND NEW.event_id = OLD.event_id
+           AND NEW.event_type = OLD.event_type
+           AND NEW.schema_version = OLD.schema_version
+           AND NEW.previous_hash = OLD.previous_hash
+           AND NEW.hash = OLD.hash THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'the netvaerk event log is append-only: % refused', TG_OP
+        USING ERRCODE = 'NV001';
+END
+$$;
+
+CREATE OR REPLACE TRIGGER events_append_only
+    BEFORE UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION netvaerk_append_only();
+
+CREATE OR REPLACE TRIGGER events_no_truncate
+    BEFORE TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION netvaerk_append_only();

@@ -1,0 +1,688 @@
+//! The PostgreSQL store (`postgres` feature): the log in a database that several processes
+//! and machines share.
+//!
+//! It implements [`EventStore`] directly rather than through [`Backend`](crate::Backend): the
+//! head lives in the database, not in one process. The schema is `sql/postgres.sql`, created on
+//! first use. How the log's rules hold across processes:
+//!
+//! - **Gapless positions in commit order.** Every write transaction takes one transaction-scoped
+//!   advisory lock (`pg_advisory_xact_lock`), reads the head, and inserts at head + 1, head + 2,
+//!   ... in one multi-row INSERT; the lock is released by the commit. So a row becomes visible
+//!   only after every row below it, and a reader following positions never skips one that
+//!   committed late: the sequence-gap problem of PostgreSQL event stores cannot arise, because
+//!   there is no sequence. The cost is one lock round trip per group commit (measured by
+//!   `netvaerk bench --store postgres://...`).
+//! - **Expected versions, idempotent retries, the chain** are checked under that lock by the
+//!   same planner as the embedded stores, so they hold across processes. Unique constraints on
+//!   (stream, version) and event id are the backstop: a writer that bypassed the lock gets a
+//!   unique violation, recognised by SQLSTATE, and the append is planned again.
+//! - **Append-only** is enforced by triggers, except the documented redaction path.
+//! - **Live subscriptions**: each commit sends `pg_notify`; [`EventStore::wait_beyond`] listens
+//!   on a connection of its own and also polls the head, so a lost notification delays an event
+//!   by at most the poll interval.
+//! - **Group commit** in one process: appenders queue, and whoever holds the writer connection
+//!   commits the queue in one transaction.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use netvaerk_core::PersonId;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, Config, NoTls, Transaction};
+use uuid::Uuid;
+
+use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
+use crate::error::StoreError;
+use crate::log::{check_import, lock, settle, Index, Location, Planner, Prepared, Queue};
+use crate::record::{parse, replace_body, sha256, RawRecord};
+use crate::registry::RegistryEntry;
+use crate::store::{EventStore, RawRecords};
+
+/// The schema file, run on first use.
+pub const SCHEMA_SQL: &str = include_str!("../sql/postgres.sql");
+
+/// Rows read per round trip when walking the log.
+const PAGE: i64 = 2_000;
+/// How often a waiting subscriber polls the head, notifications aside.
+const POLL: Duration = Duration::from_millis(500);
+/// How many times a batch is planned again after a conflict recognised by SQLSTATE.
+const CONFLICT_RETRIES: usize = 3;
+
+/// Options for opening a [`PostgresStore`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// The schema holding the log's tables (default `netvaerk`): lower-case letters, digits and
+    /// underscores, at most 40 bytes. One schema is one log.
+    pub schema: String,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        Self { schema: "netvaerk".to_owned() }
+    }
+}
+
+/// An event store in a PostgreSQL database.
+pub struct PostgresStore {
+    config: Config,
+    schema: String,
+    lock_key: i64,
+    channel: String,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    queue: Queue,
+    live: Arc<Live>,
+    listener: Mutex<Option<Listener>>,
+}
+
+/// A connection that reconnects on next use once it broke.
+struct Connection(Option<Client>);
+
+/// The highest position this process has seen committed, for waiters.
+#[derive(Default)]
+struct Live {
+    seen: Mutex<u64>,
+    changed: Condvar,
+}
+
+impl Live {
+    fn advance(&self, position: u64) {
+        let mut seen = lock(&self.seen);
+        if position > *seen {
+            *seen = position;
+            self.changed.notify_all();
+        }
+    }
+}
+
+/// The thread that LISTENs for commits of other processes.
+struct Listener {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+fn engine(error: postgres::Error) -> StoreError {
+    let detail = match error.as_db_error() {
+        Some(db) => format!("PostgreSQL {}: {}", db.code().code(), db.message()),
+        None => format!("PostgreSQL: {error}"),
+    };
+    StoreError::Engine { detail }
+}
+
+/// Whether planning the batch again may succeed: a unique violation (a writer that bypassed
+/// the lock), a serialisation failure or a deadlock.
+fn is_conflict(error: &postgres::Error) -> bool {
+    matches!(
+        error.code(),
+        Some(code) if *code == SqlState::UNIQUE_VIOLATION
+            || *code == SqlState::T_R_SERIALIZATION_FAILURE
+            || *code == SqlState::T_R_DEADLOCK_DETECTED
+    )
+}
+
+fn int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn nat(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn hash32(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
+    bytes.try_into().map_err(|_| StoreError::Engine { detail: "a stored hash is not 32 bytes".to_owned() })
+}
+
+impl Connection {
+    fn client(&mut self, config: &Config, schema: &str) -> Result<&mut Client, StoreError> {
+        if self.0.as_ref().is_none_or(Client::is_closed) {
+            let mut client = config.connect(NoTls).map_err(engine)?;
+            client.batch_execute(&format!("SET search_path TO \"{schema}\"")).map_err(engine)?;
+            self.0 = Some(client);
+        }
+        self.0.as_mut().ok_or_else(|| StoreError::Engine { detail: "no connection".to_owned() })
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user@host:port/database`) and opens the
+    /// log in schema `netvaerk`, creating it on first use.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(url, PostgresOptions::default())
+    }
+
+    /// Opens the log in `options.schema` of the database at `url`.
+    pub fn open_with(url: &str, options: PostgresOptions) -> Result<Self, StoreError> {
+        let config: Config = url.parse().map_err(|error| StoreError::InvalidAddress {
+            address: url.to_owned(),
+            problem: format!("{error}"),
+        })?;
+        let schema = options.schema;
+        let valid = !schema.is_empty()
+            && schema.len() <= 40
+            && schema.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_')
+            && !schema.starts_with(|first: char| first.is_ascii_digit());
+        if !valid {
+            return Err(StoreError::InvalidAddress {
+                address: url.to_owned(),
+                problem: format!(
+                    "schema {schema:?} must be 1 to 40 lower-case letters, digits or underscores, not starting \
+                     with a digit"
+                ),
+            });
+        }
+        let digest = sha256(format!("netvaerk:{schema}").as_bytes());
+        let lock_key = i64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
+        let store = Self {
+            config,
+            channel: format!("netvaerk_{schema}"),
+            schema,
+            lock_key,
+            writer: Mutex::new(Connection(None)),
+            reader: Mutex::new(Connection(None)),
+            queue: Queue::default(),
+            live: Arc::new(Live::default()),
+            listener: Mutex::new(None),
+        };
+        store.create_schema()?;
+        Ok(store)
+    }
+
+    /// The schema holding this log.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    /// Bytes the log's tables and indexes take in the database.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        self.read(|client| {
+            let row = client.query_one(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
+                &[&self.schema],
+            )?;
+            Ok(nat(row.get(0)))
+        })
+    }
+
+    fn create_schema(&self) -> Result<(), StoreError> {
+        self.write(|txn| {
+            txn.batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{0}\"; SET LOCAL search_path TO \"{0}\";",
+                self.schema
+            ))?;
+            txn.batch_execute(SCHEMA_SQL)
+        })
+    }
+
+    /// Runs `work` on the reader connection.
+    fn read<T>(&self, work: impl FnOnce(&mut Client) -> Result<T, postgres::Error>) -> Result<T, StoreError> {
+        let mut connection = lock(&self.reader);
+        let client = connection.client(&self.config, &self.schema)?;
+        work(client).map_err(engine)
+    }
+
+    /// Runs `work` in a transaction on the writer connection, holding the log's lock, and
+    /// commits.
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&mut Transaction<'_>) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let mut connection = lock(&self.writer);
+        let client = connection.client(&self.config, &self.schema)?;
+        let mut txn = client.transaction().map_err(engine)?;
+        txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key]).map_err(engine)?;
+        let value = work(&mut txn).map_err(engine)?;
+        txn.commit().map_err(engine)?;
+        Ok(value)
+    }
+
+    /// Commits a batch of queued appends on the writer connection.
+    fn commit_batch(&self, connection: &mut Connection, batch: &[Arc<crate::log::Pending>]) {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_commit_batch(connection, batch) {
+                Ok((outcomes, head)) => {
+                    if let Some(head) = head {
+                        self.live.advance(head.position);
+                    }
+                    return settle(batch, outcomes, Ok(()));
+                }
+                Err(Attempt::Conflict(_)) if attempt <= CONFLICT_RETRIES => continue,
+                Err(Attempt::Conflict(error)) => return crate::log::fail_all(batch, engine(error)),
+                Err(Attempt::Failed(error)) => return crate::log::fail_all(batch, error),
+            }
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn try_commit_batch(
+        &self,
+        connection: &mut Connection,
+        batch: &[Arc<crate::log::Pending>],
+    ) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<Head>), Attempt> {
+        let client = connection.client(&self.config, &self.schema)?;
+        let mut txn = client.transaction()?;
+        txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key])?;
+        let head = read_head(&mut txn)?;
+        let mut planner = Planner::new(TxnIndex(&mut txn), head);
+        let outcomes = planner.plan_all(batch);
+        let (records, head) = (std::mem::take(&mut planner.records), planner.head);
+        drop(planner);
+        if !records.is_empty() {
+            insert(&mut txn, &records)?;
+            notify(&mut txn, &self.channel, head)?;
+        }
+        txn.commit()?;
+        Ok((outcomes, head))
+    }
+
+    fn head_position(&self) -> Result<u64, StoreError> {
+        Ok(self.head()?.map_or(0, |head| head.position))
+    }
+
+    /// Starts the LISTEN thread unless it runs.
+    fn listen(&self) {
+        let mut listener = lock(&self.listener);
+        if listener.as_ref().is_some_and(|listener| !listener.thread.is_finished()) {
+            return;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let (config, channel, live, halt) =
+            (self.config.clone(), self.channel.clone(), Arc::clone(&self.live), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            while !halt.load(Ordering::Relaxed) {
+                // A broken connection ends this pass; waiters poll meanwhile, and the next
+                // pass reconnects.
+                let Ok(mut client) = config.connect(NoTls) else {
+                    std::thread::sleep(POLL);
+                    continue;
+                };
+                if client.batch_execute(&format!("LISTEN \"{channel}\"")).is_err() {
+                    continue;
+                }
+                while !halt.load(Ordering::Relaxed) {
+                    let next = client.notifications().timeout_iter(Duration::from_millis(200)).next();
+                    match next {
+                        Ok(Some(notification)) => {
+                            live.advance(notification.payload().parse().unwrap_or(0));
+                        }
+                        Err(_) => break,
+                        Ok(None) if client.is_closed() => break,
+                        Ok(None) => {}
+                    }
+                }
+            }
+        });
+        *listener = Some(Listener { stop, thread });
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        if let Some(listener) = lock(&self.listener).take() {
+            listener.stop.store(true, Ordering::Relaxed);
+            let _ = listener.thread.join();
+        }
+    }
+}
+
+/// Why a commit attempt failed.
+enum Attempt {
+    /// A conflict recognised by SQLSTATE: plan again.
+    Conflict(postgres::Error),
+    /// Anything else.
+    Failed(StoreError),
+}
+
+impl From<postgres::Error> for Attempt {
+    fn from(error: postgres::Error) -> Self {
+        if is_conflict(&error) {
+            Self::Conflict(error)
+        } else {
+            Self::Failed(engine(error))
+        }
+    }
+}
+
+impl From<StoreError> for Attempt {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error)
+    }
+}
+
+/// The stored log as seen inside a write transaction.
+struct TxnIndex<'a, 'b>(&'a mut Transaction<'b>);
+
+impl Index for TxnIndex<'_, '_> {
+    fn stream_version(&mut self, stream: &StreamId) -> Result<u64, StoreError> {
+        stream_version(self.0, stream).map_err(engine)
+    }
+
+    fn locate(&mut self, event_ids: &[Uuid]) -> Result<Vec<Option<Location>>, StoreError> {
+        if event_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .0
+            .query(
+                "SELECT event_id, stream, stream_version, position FROM events WHERE event_id = ANY($1)",
+                &[&event_ids],
+            )
+            .map_err(engine)?;
+        let mut found = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let stream = StreamId::new(row.get::<_, String>(1))?;
+            found.insert(row.get::<_, Uuid>(0), (stream, nat(row.get(2)), nat(row.get(3))));
+        }
+        Ok(event_ids.iter().map(|event_id| found.remove(event_id)).collect())
+    }
+}
+
+fn stream_version(
+    client: &mut impl postgres::GenericClient,
+    stream: &StreamId,
+) -> Result<u64, postgres::Error> {
+    let row = client.query_one(
+        "SELECT coalesce(max(stream_version), 0)::bigint FROM events WHERE stream = $1",
+        &[&stream.as_str()],
+    )?;
+    Ok(nat(row.get(0)))
+}
+
+fn read_head(client: &mut impl postgres::GenericClient) -> Result<Option<Head>, StoreError> {
+    let row = client
+        .query_opt("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1", &[])
+        .map_err(engine)?;
+    row.map(|row| Ok(Head { position: nat(row.get(0)), hash: hash32(row.get(1))? })).transpose()
+}
+
+/// The columns beside the record, taken from a record's own bytes.
+struct Columns {
+    payload: Option<String>,
+    rationale: Option<String>,
+}
+
+impl Columns {
+    fn of(body: &Body) -> Self {
+        match body {
+            // jsonb cannot hold U+0000; the record keeps the payload as written.
+            Body::Present { payload, rationale } => Self {
+                payload: (!payload.contains("\\u0000")).then(|| payload.to_string()),
+                rationale: rationale.clone(),
+            },
+            Body::Redacted { .. } => Self { payload: None, rationale: None },
+        }
+    }
+}
+
+/// Inserts records in one statement (arrays unnested into rows).
+fn insert(txn: &mut Transaction<'_>, records: &[Prepared]) -> Result<(), Attempt> {
+    let count = records.len();
+    let mut positions = Vec::with_capacity(count);
+    let mut streams = Vec::with_capacity(count);
+    let mut versions = Vec::with_capacity(count);
+    let mut ids = Vec::with_capacity(count);
+    let mut types = Vec::with_capacity(count);
+    let mut schema_versions = Vec::with_capacity(count);
+    let mut payloads = Vec::with_capacity(count);
+    let mut rationales = Vec::with_capacity(count);
+    let mut metadata = Vec::with_capacity(count);
+    let mut previous = Vec::with_capacity(count);
+    let mut hashes = Vec::with_capacity(count);
+    let mut bytes = Vec::with_capacity(count);
+    for record in records {
+        let parsed = parse(&record.bytes)
+            .map_err(|problem| StoreError::Corrupt { position: record.position, problem })?;
+        let columns = Columns::of(&parsed.body);
+        let header = parsed.header;
+        positions.push(int(record.position));
+        streams.push(record.stream.as_str());
+        versions.push(int(record.stream_version));
+        ids.push(record.event_id);
+        types.push(header.event_type);
+        schema_versions.push(i32::try_from(header.schema_version).unwrap_or(i32::MAX));
+        payloads.push(columns.payload);
+        rationales.push(columns.rationale);
+        metadata.push(serde_json::to_string(&header.metadata).unwrap_or_default());
+        previous.push(header.previous_hash.to_vec());
+        hashes.push(parsed.hash.to_vec());
+        bytes.push(record.bytes.as_slice());
+    }
+    txn.execute(
+        "INSERT INTO events (position, stream, stream_version, event_id, event_type, schema_version, \
+         payload, rationale, metadata, previous_hash, hash, record) \
+         SELECT p, s, v, id, t, sv, pl::jsonb, r, m::jsonb, ph, h, rec FROM unnest($1::bigint[], \
+         $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], \
+         $10::bytea[], $11::bytea[], $12::bytea[]) AS u(p, s, v, id, t, sv, pl, r, m, ph, h, rec)",
+        &[
+            &positions,
+            &streams,
+            &versions,
+            &ids,
+            &types,
+            &schema_versions,
+            &payloads,
+            &rationales,
+            &metadata,
+            &previous,
+            &hashes,
+            &bytes,
+        ],
+    )?;
+    Ok(())
+}
+
+fn notify(txn: &mut Transaction<'_>, channel: &str, head: Option<Head>) -> Result<(), postgres::Error> {
+    let position = head.map_or(0, |head| head.position).to_string();
+    txn.execute("SELECT pg_notify($1, $2)", &[&channel, &position])?;
+    Ok(())
+}
+
+/// The log from a position on, a page per round trip, up to the head when it started.
+struct Pages<'a> {
+    store: &'a PostgresStore,
+    next: u64,
+    end: Option<u64>,
+    buffer: VecDeque<RawRecord>,
+    done: bool,
+}
+
+impl Pages<'_> {
+    fn fill(&mut self) -> Result<(), StoreError> {
+        let end = match self.end {
+            Some(end) => end,
+            None => *self.end.insert(self.store.head_position()?),
+        };
+        if self.next > end {
+            self.done = true;
+            return Ok(());
+        }
+        let rows = self.store.read(|client| {
+            client.query(
+                "SELECT position, record FROM events WHERE position >= $1 AND position <= $2 \
+                 ORDER BY position LIMIT $3",
+                &[&int(self.next), &int(end), &PAGE],
+            )
+        })?;
+        if rows.is_empty() {
+            self.done = true;
+        }
+        for row in rows {
+            let position = nat(row.get(0));
+            self.next = position + 1;
+            self.buffer.push_back(RawRecord { position, bytes: row.get(1) });
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<RawRecord, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.buffer.is_empty() && !self.done {
+            if let Err(error) = self.fill() {
+                self.done = true;
+                return Some(Err(error));
+            }
+        }
+        self.buffer.pop_front().map(Ok)
+    }
+}
+
+impl EventStore for PostgresStore {
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        if events.is_empty() {
+            let actual = self.stream_version(stream)?;
+            if !expected.admits(actual) {
+                return Err(StoreError::WrongExpectedVersion { stream: stream.clone(), expected, actual });
+            }
+            return Ok(AppendResult { positions: Vec::new(), stream_version: actual });
+        }
+        self.queue.append(&self.writer, stream, expected, events, |connection, batch| {
+            self.commit_batch(connection, batch)
+        })
+    }
+
+    fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        self.read(|client| stream_version(client, stream))
+    }
+
+    fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<Envelope>, StoreError> {
+        let rows = self.read(|client| {
+            client.query(
+                "SELECT position, record FROM events WHERE stream = $1 AND stream_version >= $2 \
+                 ORDER BY stream_version",
+                &[&stream.as_str(), &int(from_version.max(1))],
+            )
+        })?;
+        rows.into_iter()
+            .map(|row| {
+                let position = nat(row.get(0));
+                parse(row.get(1))
+                    .map(crate::record::Parsed::into_envelope)
+                    .map_err(|problem| StoreError::Corrupt { position, problem })
+            })
+            .collect()
+    }
+
+    fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
+        Box::new(Pages {
+            store: self,
+            next: from_position.max(1),
+            end: None,
+            buffer: VecDeque::new(),
+            done: false,
+        })
+    }
+
+    fn head(&self) -> Result<Option<Head>, StoreError> {
+        let mut connection = lock(&self.reader);
+        let head = read_head(connection.client(&self.config, &self.schema)?)?;
+        drop(connection);
+        if let Some(head) = head {
+            self.live.advance(head.position);
+        }
+        Ok(head)
+    }
+
+    fn wait_beyond(&self, position: u64, timeout: Duration) -> Result<u64, StoreError> {
+        let deadline = Instant::now() + timeout;
+        self.listen();
+        loop {
+            let head = self.head_position()?;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if head > position || left.is_zero() {
+                return Ok(head);
+            }
+            // Wake on a notification (or this process's own commit), or poll.
+            let seen = lock(&self.live.seen);
+            if *seen <= position {
+                let _ = self.live.changed.wait_timeout(seen, left.min(POLL));
+            }
+        }
+    }
+
+    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
+        let mut failure = None;
+        self.write(|txn| {
+            let Some(row) = txn.query_opt("SELECT record FROM events WHERE position = $1", &[&int(position)])?
+            else {
+                failure = Some(StoreError::NoSuchPosition(position));
+                return Ok(());
+            };
+            let bytes = match replace_body(row.get(0), body) {
+                Ok(bytes) => bytes,
+                Err(problem) => {
+                    failure = Some(StoreError::Corrupt { position, problem });
+                    return Ok(());
+                }
+            };
+            let columns = Columns::of(body);
+            txn.batch_execute("SET LOCAL netvaerk.redacting = 'on'")?;
+            txn.execute(
+                "UPDATE events SET record = $2, payload = $3::text::jsonb, rationale = $4 WHERE position = $1",
+                &[&int(position), &bytes, &columns.payload, &columns.rationale],
+            )?;
+            Ok(())
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
+        let mut connection = lock(&self.writer);
+        let client = connection.client(&self.config, &self.schema)?;
+        let mut txn = client.transaction().map_err(engine)?;
+        txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key]).map_err(engine)?;
+        let head = read_head(&mut txn)?;
+        let (prepared, link) = check_import(&mut TxnIndex(&mut txn), head, records)?;
+        if prepared.is_empty() {
+            return Ok(());
+        }
+        let inserted = insert(&mut txn, &prepared).and_then(|()| Ok(notify(&mut txn, &self.channel, link)?));
+        match inserted {
+            Ok(()) => {}
+            Err(Attempt::Conflict(error)) => return Err(engine(error)),
+            Err(Attempt::Failed(error)) => return Err(error),
+        }
+        txn.commit().map_err(engine)?;
+        if let Some(link) = link {
+            self.live.advance(link.position);
+        }
+        Ok(())
+    }
+
+    fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
+        let row = self.read(|client| {
+            client.query_opt("SELECT entry::text FROM registry WHERE person = $1", &[&person.as_uuid()])
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        serde_json::from_str(row.get(0)).map(Some).map_err(|error| StoreError::Engine {
+            detail: format!("registry entry of {person} is unreadable: {error}"),
+        })
+    }
+
+    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
+        let text = serde_json::to_string(entry).unwrap_or_default();
+        let mut connection = lock(&self.writer);
+        let client = connection.client(&self.config, &self.schema)?;
+        client
+            .execute(
+                "INSERT INTO registry (person, entry) VALUES ($1, $2::text::jsonb) \
+                 ON CONFLICT (person) DO UPDATE SET entry = excluded.entry",
+                &[&person.as_uuid(), &text],
+            )
+            .map_err(engine)?;
+        Ok(())
+    }
+}

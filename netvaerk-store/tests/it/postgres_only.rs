@@ -1,0 +1,155 @@
+//! What only the PostgreSQL store has to show: the database refuses changes to history,
+//! several processes append to one stream safely, and a subscriber hears other processes'
+//! commits. Each test uses a fresh schema and drops it; without `NETVAERK_TEST_POSTGRES` they
+//! say they were skipped.
+
+use std::collections::BTreeSet;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use netvaerk_store::{EventStore, ExpectedVersion, PostgresOptions, PostgresStore, StoreError};
+use serde_json::json;
+
+use crate::support::*;
+
+#[test]
+fn the_database_refuses_update_delete_and_truncate_of_events() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    store.append(&stream("org-a"), ExpectedVersion::Any, &events(3)).unwrap();
+    let mut client = schema.client();
+    for statement in [
+        "UPDATE events SET event_type = 'Forged' WHERE position = 2",
+        "UPDATE events SET record = record WHERE position = 2",
+        "DELETE FROM events WHERE position = 3",
+        "TRUNCATE events",
+    ] {
+        let error = client.batch_execute(statement).expect_err(statement);
+        assert_eq!(error.code().map(|code| code.code()), Some("NV001"), "{statement}: {error}");
+    }
+    // Even on the redaction path, a row's identity and hashes cannot change.
+    let mut txn = client.transaction().unwrap();
+    txn.batch_execute("SET LOCAL netvaerk.redacting = 'on'").unwrap();
+    let error = txn.batch_execute("UPDATE events SET hash = previous_hash WHERE position = 2").unwrap_err();
+    assert_eq!(error.code().map(|code| code.code()), Some("NV001"));
+    drop(txn);
+    assert!(store.verify().unwrap().is_ok());
+    assert_eq!(store.head().unwrap().unwrap().position, 3);
+}
+
+#[test]
+fn the_queryable_columns_mirror_the_record() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    store
+        .append(&stream("org-a"), ExpectedVersion::Any, &[event_with(json!({ "round": "2016H2" }))])
+        .unwrap();
+    let row = schema
+        .client()
+        .query_one(
+            "SELECT stream, stream_version, event_type, payload->>'round', rationale, \
+             metadata->>'occurred_on' FROM events WHERE position = 1",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "org-a");
+    assert_eq!(row.get::<_, i64>(1), 1);
+    assert_eq!(row.get::<_, String>(2), "TestHappened");
+    assert_eq!(row.get::<_, String>(3), "2016H2");
+    assert_eq!(row.get::<_, String>(4), "because");
+    assert_eq!(row.get::<_, String>(5), "2016-09-01");
+}
+
+/// A child process: appends `rounds` events to one stream, each with the version it read,
+/// re-reading and retrying on a conflict.
+fn append_child(url: &str, schema: &str, child: u64, rounds: u64) {
+    let store = PostgresStore::open_with(url, PostgresOptions { schema: schema.to_owned() }).unwrap();
+    let s = stream("org-shared");
+    for round in 0..rounds {
+        loop {
+            let version = store.stream_version(&s).unwrap();
+            let event = event_with(json!({ "child": child, "round": round }));
+            match store.append(&s, ExpectedVersion::Exact(version), &[event]) {
+                Ok(_) => break,
+                Err(StoreError::WrongExpectedVersion { .. }) => continue,
+                Err(other) => panic!("child {child}: {other}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn processes_appending_to_one_stream_with_expected_versions_lose_duplicate_and_skip_nothing() {
+    if let (Ok(url), Ok(schema), Ok(child)) = (
+        std::env::var("NETVAERK_PG_CHILD_URL"),
+        std::env::var("NETVAERK_PG_CHILD_SCHEMA"),
+        std::env::var("NETVAERK_PG_CHILD"),
+    ) {
+        append_child(&url, &schema, child.parse().unwrap(), 25);
+        return;
+    }
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    let children: Vec<_> = (0..4u64)
+        .map(|child| {
+            Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "postgres_only::processes_appending_to_one_stream_with_expected_versions_lose_duplicate_and_skip_nothing",
+                    "--exact",
+                ])
+                .env("NETVAERK_PG_CHILD_URL", &schema.url)
+                .env("NETVAERK_PG_CHILD_SCHEMA", &schema.schema)
+                .env("NETVAERK_PG_CHILD", child.to_string())
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success(), "a child failed");
+    }
+    let read = store.read_stream(&stream("org-shared"), 1).unwrap();
+    let versions: Vec<u64> = read.iter().map(|envelope| envelope.stream_version).collect();
+    assert_eq!(versions, (1..=100).collect::<Vec<_>>(), "no gap, no duplicate version");
+    let positions: Vec<u64> = read.iter().map(|envelope| envelope.position).collect();
+    assert_eq!(positions, (1..=100).collect::<Vec<_>>(), "gapless global positions");
+    let appended: BTreeSet<(u64, u64)> = read
+        .iter()
+        .map(|envelope| {
+            let payload = envelope.payload().unwrap();
+            (payload["child"].as_u64().unwrap(), payload["round"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(appended.len(), 100, "every append once: nothing lost, nothing doubled");
+    assert!(store.verify().unwrap().is_ok());
+}
+
+#[test]
+fn a_subscriber_hears_another_processes_commit() {
+    let Some(schema) = PgSchema::new() else { return };
+    let follower = schema.open();
+    let writer = schema.open();
+    std::thread::scope(|scope| {
+        let heard = scope.spawn(|| {
+            let mut subscription = follower.subscribe(1);
+            (0..3)
+                .map(|_| subscription.next_timeout(Duration::from_secs(30)).unwrap().unwrap().position)
+                .collect::<Vec<_>>()
+        });
+        for n in 0..3 {
+            writer.append(&stream("org-a"), ExpectedVersion::Any, &[event(n)]).unwrap();
+        }
+        assert_eq!(heard.join().unwrap(), vec![1, 2, 3]);
+    });
+}
+
+#[test]
+fn bad_addresses_and_unreachable_servers_are_typed_errors() {
+    let Some(schema) = PgSchema::new() else { return };
+    let bad = PostgresStore::open_with(&schema.url, PostgresOptions { schema: "Robert'); DROP".into() });
+    assert!(matches!(bad, Err(StoreError::InvalidAddress { .. })));
+    assert!(matches!(PostgresStore::open("postgres://[::1"), Err(StoreError::InvalidAddress { .. })));
+    let unreachable = PostgresStore::open("postgres://nobody@127.0.0.1:1/none?connect_timeout=2");
+    let error = unreachable.err().expect("nothing listens on port 1");
+    assert!(matches!(error, StoreError::Engine { .. }), "{error}");
+}
