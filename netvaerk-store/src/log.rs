@@ -55,6 +55,8 @@ pub trait Backend: Send + Sync {
     fn registry_read(&self, person: PersonId) -> Result<Option<Vec<u8>>, StoreError>;
     /// Writes the registry's entry for a person, durably.
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Every registry entry, in person id order.
+    fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError>;
 }
 
 /// An event made ready by its appender's own thread: everything but position and links.
@@ -415,6 +417,13 @@ impl<I: Index> Planner<I> {
     }
 }
 
+/// A stored registry entry, read.
+pub(crate) fn registry_from_json(person: PersonId, bytes: &[u8]) -> Result<RegistryEntry, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Engine {
+        detail: format!("registry entry of {person} is unreadable: {error}"),
+    })
+}
+
 /// Refuses malformed events before they reach the writer.
 fn check_events(events: &[NewEvent]) -> Result<(), StoreError> {
     let mut ids = HashSet::with_capacity(events.len());
@@ -583,13 +592,19 @@ impl<B: Backend> EventStore for LogStore<B> {
 
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
         let Some(bytes) = self.backend.registry_read(person)? else { return Ok(None) };
-        serde_json::from_slice(&bytes).map(Some).map_err(|error| StoreError::Engine {
-            detail: format!("registry entry of {person} is unreadable: {error}"),
-        })
+        registry_from_json(person, &bytes).map(Some)
     }
 
     fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
         let bytes = serde_json::to_vec(entry).unwrap_or_default();
         self.backend.registry_write(person, &bytes)
+    }
+
+    fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
+        self.backend
+            .registry_all()?
+            .into_iter()
+            .map(|(person, bytes)| Ok((person, registry_from_json(person, &bytes)?)))
+            .collect()
     }
 }

@@ -116,6 +116,13 @@ impl Backend for MemoryBackend {
         Ok(self.read().registry.get(&person).cloned())
     }
 
+    fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError> {
+        let mut all: Vec<_> =
+            self.read().registry.iter().map(|(person, bytes)| (*person, bytes.clone())).collect();
+        all.sort_by_key(|(person, _)| *person);
+        Ok(all)
+    }
+
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
         self.write().registry.insert(person, bytes.to_vec());
         Ok(())

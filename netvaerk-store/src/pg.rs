@@ -37,7 +37,7 @@ use uuid::Uuid;
 
 use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::StoreError;
-use crate::log::{check_import, lock, settle, Index, Location, Planner, Prepared, Queue};
+use crate::log::{check_import, lock, registry_from_json, settle, Index, Location, Planner, Prepared, Queue};
 use crate::record::{parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
 use crate::store::{EventStore, RawRecords};
@@ -667,9 +667,18 @@ impl EventStore for PostgresStore {
             client.query_opt("SELECT entry::text FROM registry WHERE person = $1", &[&person.as_uuid()])
         })?;
         let Some(row) = row else { return Ok(None) };
-        serde_json::from_str(row.get(0)).map(Some).map_err(|error| StoreError::Engine {
-            detail: format!("registry entry of {person} is unreadable: {error}"),
-        })
+        registry_from_json(person, row.get::<_, &str>(0).as_bytes()).map(Some)
+    }
+
+    fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
+        let rows = self
+            .read(|client| client.query("SELECT person, entry::text FROM registry ORDER BY person", &[]))?;
+        rows.into_iter()
+            .map(|row| {
+                let person = PersonId::from_uuid(row.get(0));
+                Ok((person, registry_from_json(person, row.get::<_, &str>(1).as_bytes())?))
+            })
+            .collect()
     }
 
     fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {

@@ -190,6 +190,16 @@ impl Backend for RedbBackend {
         Ok(entry.map(|entry| entry.value().to_vec()))
     }
 
+    fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError> {
+        let registry = self.read(REGISTRY)?;
+        let all = registry.range::<u128>(..).map_err(engine)?;
+        all.map(|item| {
+            let (person, bytes) = item.map_err(engine)?;
+            Ok((PersonId::from_uuid(Uuid::from_u128(person.value())), bytes.value().to_vec()))
+        })
+        .collect()
+    }
+
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
         let txn = self.db.begin_write().map_err(engine)?;
         txn.open_table(REGISTRY)

@@ -225,6 +225,20 @@ impl Backend for SledBackend {
         Ok(value.map(|value| value.to_vec()))
     }
 
+    fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError> {
+        self.db
+            .scan_prefix([REGISTRY])
+            .map(|item| {
+                let (key, value) = item.map_err(engine)?;
+                let id: [u8; 16] = key
+                    .get(1..17)
+                    .and_then(|id| id.try_into().ok())
+                    .ok_or_else(|| StoreError::Engine { detail: "a registry key is malformed".into() })?;
+                Ok((PersonId::from_uuid(Uuid::from_bytes(id)), value.to_vec()))
+            })
+            .collect()
+    }
+
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
         self.db.insert(id_key(REGISTRY, person.as_uuid()), bytes).map_err(engine)?;
         self.sync()

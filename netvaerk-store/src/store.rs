@@ -77,6 +77,9 @@ pub trait EventStore: Send + Sync {
     /// Writes the registry's entry for `person`, durably.
     fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError>;
 
+    /// Every registry entry, in person id order (to copy the registry with the log).
+    fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError>;
+
     /// All envelopes from `from_position` on, lazily, in commit order.
     fn read_all(&self, from_position: u64) -> Envelopes<'_> {
         Box::new(self.read_raw(from_position).map(|raw| {

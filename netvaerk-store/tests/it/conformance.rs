@@ -327,6 +327,14 @@ macro_rules! conformance {
                 store.register_person(person, data).unwrap();
                 store.erase(person, secretary, at).unwrap();
                 assert_eq!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Erased { by: secretary, at }));
+                let other = PersonId::from_uuid(Uuid::from_u128(7));
+                let data = PersonalData { name: "Bo Holm".into(), email: None, title: None };
+                store.register_person(other, data.clone()).unwrap();
+                assert_eq!(
+                    store.registry_entries().unwrap(),
+                    vec![(other, RegistryEntry::Known(data)), (person, RegistryEntry::Erased { by: secretary, at })],
+                    "every entry, in person id order"
+                );
                 let record = store.read_stream(&StreamId::registry(), 1).unwrap();
                 assert_eq!(record.len(), 1);
                 assert_eq!(record[0].event_type, PERSON_ERASED);

@@ -51,6 +51,10 @@ impl<B: Backend> Backend for Faulty<B> {
     fn registry_read(&self, person: PersonId) -> Result<Option<Vec<u8>>, StoreError> {
         self.inner.registry_read(person)
     }
+    fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError> {
+        self.inner.registry_all()
+    }
+
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
         self.fault()?;
         self.inner.registry_write(person, bytes)
