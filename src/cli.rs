@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::address::Address;
 use netvaerk::core::{
     Action, CohortId, Competence, Criterion, CriterionAssessment, Hotspot, NetworkId, NetworkType,
     OrganisationId, Origin, Outcome, PersonId, PersonRole, RoundId, TeachingDay, ThemeId, UnitId, UnitKind,
@@ -17,9 +19,11 @@ pub const DEFAULT_ORGANISATION: &str = "0190ab00-0000-7000-8000-00000000a1b5";
 #[derive(Debug, Parser)]
 #[command(name = "netvaerk", version, about, long_about = None)]
 pub struct Cli {
-    /// The store's directory (sled).
+    /// The store: a directory (sled), redb:FILE, or postgres://user@host/database[?schema=NAME].
+    /// For `bench`, a comma-separated list of the kinds to measure side by side (sled, redb, a
+    /// postgres:// URL), each in a temporary store.
     #[arg(long, global = true, env = "NETVAERK_STORE", default_value = "./netvaerk-data")]
-    pub store: PathBuf,
+    pub store: String,
     /// The organisation (a UUID); one store can hold several.
     #[arg(long, global = true, env = "NETVAERK_ORGANISATION", default_value = DEFAULT_ORGANISATION)]
     pub organisation: OrganisationId,
@@ -101,6 +105,16 @@ pub enum Top {
     },
     /// Walk the hash chain and report the first bad position, if any.
     Verify,
+    /// Copy a log with its positions, hashes and registry into an empty store of any kind,
+    /// then verify both: they report the same head hash.
+    Migrate {
+        /// The store to copy: a directory (sled), redb:FILE or postgres://...
+        #[arg(long)]
+        from: Address,
+        /// The empty store to copy into.
+        #[arg(long)]
+        to: Address,
+    },
 }
 
 /// Who decides, when, why.
@@ -871,6 +885,7 @@ pub fn domain(top: &Top) -> Option<Domain<'_>> {
         | Top::Report(_)
         | Top::Log { .. }
         | Top::Import { .. }
+        | Top::Migrate { .. }
         | Top::Verify => return None,
     };
     Some(Domain { action, decided })

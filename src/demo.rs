@@ -793,12 +793,12 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         }
         let head = organisation.store.head()?.map_or(0, |head| head.position);
         say!("Wrote the Albertslund demo history: {} decisions, {head} events, 2014-2018.", steps.len());
-        say!("Store: {}\n", cli.store.display());
+        say!("Store: {}\n", cli.store);
     } else {
         say!("The store already holds this organisation's history ({existing} events); its reports:\n");
     }
-    let all = rebuild::<All>(&organisation.store, &organisation.stream, AsOf::Now)?.into_inner();
-    let names = Names::from_store(&organisation.store);
+    let all = rebuild::<All>(&*organisation.store, &organisation.stream, AsOf::Now)?.into_inner();
+    let names = Names::from_store(&*organisation.store);
     let portfolio =
         render::report(&all, &ReportKind::Portfolio, Format::Table, &names).map_err(Failure::Usage)?;
     say!("{portfolio}");

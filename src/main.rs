@@ -20,6 +20,7 @@ macro_rules! say_raw {
     }};
 }
 
+mod address;
 mod bench;
 mod cli;
 mod demo;
@@ -37,9 +38,10 @@ use netvaerk::core::{
 use netvaerk::projections::{fold_envelopes, All, AsOf, Names, ProjectionError};
 use netvaerk::store::{
     AppendResult, EventStore, ExpectedVersion, ExportedRecord, NewEvent, OpenCheck, PersonalData, RawRecord,
-    SledOptions, SledStore, StoreError, StreamId,
+    StoreError, StreamId,
 };
 
+use crate::address::Address;
 use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
 
 /// Why the program stopped.
@@ -117,15 +119,16 @@ fn main() -> ExitCode {
 /// An organisation in an open store.
 struct Organisation {
     /// The store.
-    store: SledStore,
+    store: Box<dyn EventStore>,
     /// The organisation's stream.
     stream: StreamId,
 }
 
 /// Opens the store for a command: checking only the head record at open, since every record
 /// a command reads is checked as it is read, and `verify` checks them all.
-fn open_store(cli: &Cli) -> Result<SledStore, Failure> {
-    Ok(SledStore::open_with(&cli.store, SledOptions { check: OpenCheck::Head, ..SledOptions::default() })?)
+fn open_store(cli: &Cli) -> Result<Box<dyn EventStore>, Failure> {
+    let address: Address = cli.store.parse().map_err(Failure::Usage)?;
+    Ok(address.open(OpenCheck::Head)?)
 }
 
 impl Organisation {
@@ -213,7 +216,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Generate { organisations, years, seed } => {
             let store = open_store(&cli)?;
             let started = std::time::Instant::now();
-            let written = demo::generate(&store, *organisations, *years, *seed)?;
+            let written = demo::generate(&*store, *organisations, *years, *seed)?;
             let seconds = started.elapsed().as_secs_f64();
             say!("generated {written} events for {organisations} organisation(s) over {years} year(s) in {seconds:.1} s");
             Ok(())
@@ -264,7 +267,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let counted = envelopes.iter().inspect(|_| progress.inc(1));
             let all = fold_envelopes::<All>(&organisation.stream, counted, as_of)?.into_inner();
             progress.finish_and_clear();
-            let names = Names::from_store(&organisation.store);
+            let names = Names::from_store(&*organisation.store);
             let text = render::report(&all, &args.which, args.format, &names).map_err(Failure::Usage)?;
             say_raw!("{text}");
             Ok(())
@@ -279,6 +282,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Top::Import { file } => import(&cli, file),
+        Top::Migrate { from, to } => migrate(from, to),
         Top::Verify => {
             let store = open_store(&cli)?;
             let length = store.head()?.map_or(0, |head| head.position);
@@ -413,3 +417,55 @@ fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
     say!("imported {} records; the chain verifies", records.len());
     Ok(())
 }
+
+/// Copies the log at `from` into the empty store at `to`, in chunks, each checked by the
+/// target's `import` (checksums, hashes, links, versions) and committed whole; then the
+/// registry; then verifies both.
+fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
+    let source = from.open(OpenCheck::Head)?;
+    let target = to.open(OpenCheck::Head)?;
+    if let Some(head) = target.head()? {
+        return Err(Failure::Usage(format!(
+            "{to} already holds {} events; migrate copies into an empty store",
+            head.position
+        )));
+    }
+    let length = source.head()?.map_or(0, |head| head.position);
+    let progress = render::progress(length, "copying");
+    let mut chunk = Vec::with_capacity(MIGRATE_CHUNK);
+    for raw in source.read_raw(1) {
+        chunk.push(raw?);
+        if chunk.len() == MIGRATE_CHUNK {
+            target.import(&chunk)?;
+            progress.inc(chunk.len() as u64);
+            chunk.clear();
+        }
+    }
+    target.import(&chunk)?;
+    progress.finish_and_clear();
+    let entries = source.registry_entries()?;
+    for (person, entry) in &entries {
+        target.write_registry_entry(*person, entry)?;
+    }
+    let (before, after) = (source.verify()?, target.verify()?);
+    if let Some((position, problem)) = before.first_bad.as_ref().or(after.first_bad.as_ref()) {
+        return Err(Failure::Store(StoreError::Corrupt { position: *position, problem: problem.clone() }));
+    }
+    let hash = |report: &netvaerk::store::VerifyReport| {
+        report.head.map_or_else(|| "(empty)".to_owned(), |head| netvaerk::store::hex(&head.hash))
+    };
+    if before.head != after.head {
+        return Err(Failure::Usage(format!(
+            "the copy ends at {} but the source at {}",
+            hash(&after),
+            hash(&before)
+        )));
+    }
+    say!("migrated {} records and {} registry entries", after.checked, entries.len());
+    say!("from {from}: verified, head {} {}", before.checked, hash(&before));
+    say!("to   {to}: verified, head {} {}", after.checked, hash(&after));
+    Ok(())
+}
+
+/// Records per import transaction when migrating.
+const MIGRATE_CHUNK: usize = 10_000;

@@ -509,3 +509,66 @@ fn a_store_in_use_or_unreadable_exits_3() {
     std::fs::write(broken.0.join("sled"), b"not a directory").unwrap();
     assert_eq!(code(&broken.run(&["verify"])), 3);
 }
+
+/// Runs the binary with exactly these arguments.
+fn netvaerk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .args(args)
+        .env_remove("NETVAERK_ORGANISATION")
+        .env_remove("NETVAERK_STORE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The head hash each side of a migration reported; they must agree.
+fn migrated_head(output: &Output) -> String {
+    assert!(output.status.success(), "migrate failed: {}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let heads: Vec<&str> = stdout.lines().filter_map(|line| line.split(": verified, head ").nth(1)).collect();
+    assert_eq!(heads.len(), 2, "{stdout}");
+    assert_eq!(heads[0], heads[1], "both sides verify to the same head: {stdout}");
+    heads[0].to_owned()
+}
+
+#[test]
+fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_reports() {
+    let sled = Store::with_demo("migrate");
+    let sled_address = sled.0.to_string_lossy().into_owned();
+    let redb_address = format!("redb:{}", sled.0.join("copy.redb").display());
+    let portfolio = |address: &str| {
+        let output = netvaerk(&["--store", address, "report", "portfolio", "--format", "csv"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let expected = portfolio(&sled_address);
+
+    let head = migrated_head(&netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]));
+    assert!(head.starts_with("952 "), "{head}");
+    assert_eq!(portfolio(&redb_address), expected);
+    // The registry came along: the copy's report names people, as the original's does.
+    assert!(expected.contains("Oliver Gram"), "{expected}");
+
+    // Into a store that holds events: refused, nothing appended.
+    let again = netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]);
+    assert_eq!(code(&again), 2);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 952 events"));
+
+    let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") else {
+        eprintln!("skipped the PostgreSQL leg: NETVAERK_TEST_POSTGRES is unset");
+        return;
+    };
+    let schema = format!("cli_{}", uuid::Uuid::now_v7().simple());
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let postgres_address = format!("{url}{separator}schema={schema}");
+    let from_postgres = Store::new("from-postgres").0.to_string_lossy().into_owned();
+    let to_postgres = netvaerk(&["migrate", "--from", &redb_address, "--to", &postgres_address]);
+    let back = netvaerk(&["migrate", "--from", &postgres_address, "--to", &from_postgres]);
+    let reports = (portfolio(&postgres_address), portfolio(&from_postgres));
+    let _ = std::fs::remove_dir_all(&from_postgres);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client.batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE")).unwrap();
+    assert_eq!(migrated_head(&to_postgres), head);
+    assert_eq!(migrated_head(&back), head);
+    assert_eq!(reports, (expected.clone(), expected));
+}
