@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
@@ -12,16 +12,17 @@ use netvaerk::core::{
     PersonRole, Policy, State, UnitId, UnitKind,
 };
 use netvaerk::projections::{rebuild, rebuild_all, All, AsOf, AuditTrail, Names, Portfolio};
-use netvaerk::store::{
-    Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, RawRecord, SledOptions, SledStore, StreamId,
-};
+use netvaerk::store::{Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, RawRecord, StreamId};
 use serde::Serialize;
 
+use crate::address::Address;
 use crate::{demo, Failure};
 
 /// Every figure, with its baseline and ratio.
 #[derive(Debug, Serialize)]
 pub struct Figures {
+    /// The kind of store measured: sled, redb or postgres.
+    pub backend: String,
     /// Events in the history.
     pub events: u64,
     /// Organisations (streams).
@@ -34,7 +35,7 @@ pub struct Figures {
     pub replay_ratio: f64,
     /// Importing the records into a fresh store, events/s.
     pub import_per_s: f64,
-    /// sled's raw batch insert of the same bytes (with flush and fdatasync), events/s.
+    /// The backend's own raw batch insert of the same bytes, durably, events/s.
     pub raw_insert_per_s: f64,
     /// import / raw.
     pub import_ratio: f64,
@@ -136,28 +137,191 @@ fn assess(person: PersonId, n: usize) -> Action {
     Action::AssessCompetences { person, scores: [(Competence::Curiosity, score)].into_iter().collect() }
 }
 
-/// Runs the benchmark in a temporary directory and returns the figures.
-pub fn run(events: u64) -> Result<Figures, Failure> {
-    let directory = std::env::temp_dir().join(format!("netvaerk-bench-{}", uuid::Uuid::now_v7()));
-    let result = run_in(&directory, events);
-    let _ = std::fs::remove_dir_all(&directory);
+/// A kind of store the bench measures, always in temporary stores of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// sled, in a temporary directory.
+    Sled,
+    /// redb, in a temporary file.
+    Redb,
+    /// PostgreSQL at this URL, in temporary schemas dropped at the end.
+    Postgres(String),
+}
+
+impl Target {
+    /// The kinds named by `--store`: a comma-separated list of `sled`, `redb` and postgres://
+    /// URLs; any other store address names its kind (a directory: sled; `redb:FILE`: redb).
+    pub fn parse_list(text: &str) -> Result<Vec<Self>, Failure> {
+        text.split(',')
+            .map(|item| match item.trim() {
+                "sled" => Ok(Self::Sled),
+                "redb" => Ok(Self::Redb),
+                other => match other.parse::<Address>().map_err(Failure::Usage)? {
+                    Address::Sled(_) => Ok(Self::Sled),
+                    Address::Redb(_) => Ok(Self::Redb),
+                    Address::Postgres { url, .. } => Ok(Self::Postgres(url)),
+                },
+            })
+            .collect()
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Sled => "sled",
+            Self::Redb => "redb",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The bench's store called `label` in `place`.
+    fn address(&self, place: &Place, label: &str) -> Address {
+        match self {
+            Self::Sled => Address::Sled(place.directory.join(label)),
+            Self::Redb => Address::Redb(place.directory.join(format!("{label}.redb"))),
+            Self::Postgres(url) => Address::Postgres { url: url.clone(), schema: place.schema(label) },
+        }
+    }
+
+    fn open(&self, place: &Place, label: &str, check: OpenCheck) -> Result<Box<dyn EventStore>, Failure> {
+        Ok(self.address(place, label).open(check)?)
+    }
+
+    /// The backend's own batch insert of the records' bytes by position, in chunks of 10,000,
+    /// each made durable: events/s.
+    fn raw_insert(&self, place: &Place, records: &[RawRecord]) -> Result<f64, Failure> {
+        let failed = |e: &dyn std::fmt::Display| Failure::Usage(format!("raw insert: {e}"));
+        let started;
+        match self {
+            Self::Sled => {
+                let path = place.directory.join("raw");
+                let raw = sled::Config::new()
+                    .path(&path)
+                    .cache_capacity(64 * 1024 * 1024)
+                    .open()
+                    .map_err(|e| failed(&e))?;
+                let file = std::fs::File::open(path.join("db")).map_err(io("opening sled's file"))?;
+                started = Instant::now();
+                for chunk in records.chunks(10_000) {
+                    let mut batch = sled::Batch::default();
+                    for record in chunk {
+                        batch.insert(&record.position.to_be_bytes()[..], record.bytes.as_slice());
+                    }
+                    raw.apply_batch(batch).map_err(|e| failed(&e))?;
+                    raw.flush().map_err(|e| failed(&e))?;
+                    file.sync_data().map_err(io("syncing"))?;
+                }
+            }
+            Self::Redb => {
+                const RAW: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("raw");
+                let db = redb::Database::create(place.directory.join("raw.redb")).map_err(|e| failed(&e))?;
+                started = Instant::now();
+                for chunk in records.chunks(10_000) {
+                    let txn = db.begin_write().map_err(|e| failed(&e))?;
+                    {
+                        let mut table = txn.open_table(RAW).map_err(|e| failed(&e))?;
+                        for record in chunk {
+                            table.insert(record.position, record.bytes.as_slice()).map_err(|e| failed(&e))?;
+                        }
+                    }
+                    txn.commit().map_err(|e| failed(&e))?;
+                }
+            }
+            Self::Postgres(url) => {
+                let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| failed(&e))?;
+                let schema = place.schema("raw");
+                client
+                    .batch_execute(&format!(
+                        "CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".raw (position bigint PRIMARY KEY, record bytea NOT NULL)"
+                    ))
+                    .map_err(|e| failed(&e))?;
+                let insert =
+                    format!("INSERT INTO \"{schema}\".raw SELECT * FROM unnest($1::bigint[], $2::bytea[])");
+                started = Instant::now();
+                for chunk in records.chunks(10_000) {
+                    let positions: Vec<i64> =
+                        chunk.iter().map(|r| i64::try_from(r.position).unwrap_or(i64::MAX)).collect();
+                    let bytes: Vec<&[u8]> = chunk.iter().map(|r| r.bytes.as_slice()).collect();
+                    let mut txn = client.transaction().map_err(|e| failed(&e))?;
+                    txn.execute(&insert, &[&positions, &bytes]).map_err(|e| failed(&e))?;
+                    txn.commit().map_err(|e| failed(&e))?;
+                }
+            }
+        }
+        Ok(per_second(records.len() as u64, started.elapsed()))
+    }
+
+    /// Bytes the bench's store `label` takes.
+    fn disk_bytes(&self, place: &Place, label: &str) -> u64 {
+        match self {
+            Self::Sled => disk_bytes(&place.directory.join(label)),
+            Self::Redb => std::fs::metadata(place.directory.join(format!("{label}.redb"))).map_or(0, |m| m.len()),
+            Self::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
+                .and_then(|mut client| {
+                    client.query_one(
+                        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c \
+                         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
+                        &[&place.schema(label)],
+                    )
+                })
+                .map_or(0, |row| u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)),
+        }
+    }
+}
+
+/// Where one target's run keeps its stores: a temporary directory, and for PostgreSQL a
+/// prefix for its temporary schemas.
+struct Place {
+    directory: PathBuf,
+    tag: String,
+}
+
+impl Place {
+    fn schema(&self, label: &str) -> String {
+        format!("nvbench_{}_{label}", self.tag)
+    }
+}
+
+/// Runs the benchmark for each target, one after the other, and returns their figures.
+pub fn run(events: u64, targets: &[Target]) -> Result<Vec<Figures>, Failure> {
+    targets.iter().map(|target| run_one(events, target)).collect()
+}
+
+fn run_one(events: u64, target: &Target) -> Result<Figures, Failure> {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let place = Place {
+        directory: std::env::temp_dir().join(format!("netvaerk-bench-{id}")),
+        tag: id[id.len() - 12..].to_owned(),
+    };
+    std::fs::create_dir_all(&place.directory).map_err(io("creating the bench directory"))?;
+    // Each target's peak memory is its own: reset the high-water mark (Linux).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let result = run_in(&place, events, target);
+    let _ = std::fs::remove_dir_all(&place.directory);
+    if let Target::Postgres(url) = target {
+        if let Ok(mut client) = postgres::Client::connect(url, postgres::NoTls) {
+            for label in ["history", "import", "decisions", "raw"] {
+                let _ = client
+                    .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", place.schema(label)));
+            }
+        }
+    }
     result
 }
 
-fn run_in(directory: &Path, events: u64) -> Result<Figures, Failure> {
+fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failure> {
     // The history: 30-year organisations of about 7,400 events each, or one shorter one.
     let organisations = u32::try_from(events / 7_400).unwrap_or(u32::MAX).max(1);
     let years =
         if organisations == 1 { u32::try_from((events / 240).clamp(1, 30)).unwrap_or(30) } else { 30 };
-    let history_path = directory.join("history");
-    let store = SledStore::open(&history_path)?;
-    let written = demo::generate(&store, organisations, years, 1)?;
+    let history = target.open(place, "history", OpenCheck::Records)?;
+    let store = &*history;
+    let written = demo::generate(store, organisations, years, 1)?;
 
     // Replay: all four projections, one per organisation, in one pass over the log (one
     // thread reads and decodes, this one folds).
     let total = store.head()?.map_or(0, |head| head.position);
     let started = Instant::now();
-    let projectors = rebuild_all::<All>(&store)?;
+    let projectors = rebuild_all::<All>(store)?;
     let replay = per_second(total, started.elapsed());
     drop(projectors);
     // The high-water mark through generating and replaying; the import phase below holds
@@ -177,53 +341,36 @@ fn run_in(directory: &Path, events: u64) -> Result<Figures, Failure> {
     let decode = per_second(payloads.len() as u64, started.elapsed());
     drop(payloads);
 
-    // Import: the same records into a fresh store, in batches of 10,000; baseline: sled's raw
-    // batch insert of the same bytes.
+    // Import: the same records into a fresh store, in batches of 10,000; baseline: the
+    // backend's raw batch insert of the same bytes.
     let records: Vec<RawRecord> = store.read_raw(1).collect::<Result<_, _>>()?;
-    let import_store = SledStore::open(directory.join("import"))?;
+    let import_store = target.open(place, "import", OpenCheck::Records)?;
     let started = Instant::now();
     for chunk in records.chunks(10_000) {
         import_store.import(chunk)?;
     }
     let import = per_second(records.len() as u64, started.elapsed());
     drop(import_store);
-    let raw_path = directory.join("raw");
-    let raw = sled::Config::new()
-        .path(&raw_path)
-        .cache_capacity(64 * 1024 * 1024)
-        .open()
-        .map_err(|e| Failure::Usage(e.to_string()))?;
-    let raw_file = std::fs::File::open(raw_path.join("db")).map_err(io("opening sled's file"))?;
-    let started = Instant::now();
-    for chunk in records.chunks(10_000) {
-        let mut batch = sled::Batch::default();
-        for record in chunk {
-            batch.insert(&record.position.to_be_bytes()[..], record.bytes.as_slice());
-        }
-        raw.apply_batch(batch).map_err(|e| Failure::Usage(e.to_string()))?;
-        raw.flush().map_err(|e| Failure::Usage(e.to_string()))?;
-        raw_file.sync_data().map_err(io("syncing"))?;
-    }
-    let raw_rate = per_second(records.len() as u64, started.elapsed());
+    let raw_rate = target.raw_insert(place, &records)?;
     let record_size = records.iter().map(|r| r.bytes.len()).sum::<usize>() / records.len().max(1);
     drop(records);
-    drop(raw);
 
     // Durable decisions: decide + append + sync, one at a time; baseline write + fdatasync.
-    let decisions_store = SledStore::open(directory.join("decisions"))?;
-    let (stream, mut state, person) = bootstrap(&decisions_store, 0)?;
+    let decisions_store = target.open(place, "decisions", OpenCheck::Records)?;
+    let decisions_store = &*decisions_store;
+    let (stream, mut state, person) = bootstrap(decisions_store, 0)?;
     let mut latencies = Vec::with_capacity(300);
     let started = Instant::now();
     for n in 0..300 {
         let one = Instant::now();
-        state = decide_and_append(&decisions_store, &stream, state, person, assess(person, n))?;
+        state = decide_and_append(decisions_store, &stream, state, person, assess(person, n))?;
         latencies.push(one.elapsed());
     }
     let one_writer = per_second(300, started.elapsed());
     let decision_p50 = percentile(&mut latencies, 0.5);
     let decision_p99 = percentile(&mut latencies, 0.99);
     let mut file =
-        std::fs::File::create(directory.join("fdatasync")).map_err(io("creating the sync file"))?;
+        std::fs::File::create(place.directory.join("fdatasync")).map_err(io("creating the sync file"))?;
     let block = vec![b'x'; record_size.max(1)];
     let mut syncs = Vec::with_capacity(300);
     for _ in 0..300 {
@@ -236,14 +383,14 @@ fn run_in(directory: &Path, events: u64) -> Result<Figures, Failure> {
     // Eight writers on eight organisations: group commit shares the syncs.
     let mut writers = Vec::new();
     for index in 1..=8 {
-        writers.push(bootstrap(&decisions_store, index)?);
+        writers.push(bootstrap(decisions_store, index)?);
     }
     let started = Instant::now();
     let outcomes: Vec<Result<(), Failure>> = std::thread::scope(|scope| {
         let handles: Vec<_> = writers
             .into_iter()
             .map(|(stream, state, person)| {
-                let store = &decisions_store;
+                let store = decisions_store;
                 scope.spawn(move || {
                     let mut state = state;
                     for n in 0..150 {
@@ -260,30 +407,28 @@ fn run_in(directory: &Path, events: u64) -> Result<Figures, Failure> {
     });
     outcomes.into_iter().collect::<Result<Vec<_>, _>>()?;
     let eight_writers = per_second(8 * 150, started.elapsed());
-    drop(decisions_store);
 
     // Cold start: open the history (head check) and answer one organisation's portfolio; then
     // the audit trail of one theme as of a past date.
-    drop(store);
+    let history_bytes = target.disk_bytes(place, "history");
+    drop(history);
     let started = Instant::now();
-    let store = SledStore::open_with(
-        &history_path,
-        SledOptions { check: OpenCheck::Head, ..SledOptions::default() },
-    )?;
+    let reopened = target.open(place, "history", OpenCheck::Head)?;
+    let store = &*reopened;
     let open = started.elapsed().as_secs_f64() * 1000.0;
     let organisation = StreamId::organisation(demo::generated_organisation(0));
-    let portfolio = rebuild::<Portfolio>(&store, &organisation, AsOf::Now)?;
+    let portfolio = rebuild::<Portfolio>(store, &organisation, AsOf::Now)?;
     std::hint::black_box(portfolio.get().report(&Names::none()));
     let cold = started.elapsed().as_secs_f64() * 1000.0;
     let theme = portfolio.get().themes.keys().next().copied();
     let started = Instant::now();
     let as_of = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap_or(NaiveDate::MIN);
-    let trail = rebuild::<AuditTrail>(&store, &organisation, AsOf::Date(as_of))?;
+    let trail = rebuild::<AuditTrail>(store, &organisation, AsOf::Date(as_of))?;
     std::hint::black_box(theme.and_then(|theme| trail.get().theme(theme, &Names::none())));
     let audit = started.elapsed().as_secs_f64() * 1000.0;
-    drop(store);
 
     Ok(Figures {
+        backend: target.name().to_owned(),
         events: written,
         organisations,
         replay_per_s: replay,
@@ -303,46 +448,46 @@ fn run_in(directory: &Path, events: u64) -> Result<Figures, Failure> {
         cold_open_ms: open,
         audit_as_of_ms: audit,
         peak_rss_mb: peak_rss,
-        disk_bytes_per_event: disk_bytes(&history_path) as f64 / written.max(1) as f64,
+        disk_bytes_per_event: history_bytes as f64 / written.max(1) as f64,
     })
 }
 
-/// The figures as a table for people.
-pub fn table(f: &Figures) -> String {
-    let rows = [
-        ("history", format!("{} events, {} organisation(s)", f.events, f.organisations), String::new()),
-        (
-            "replay, 4 projections",
-            format!("{:.0} events/s", f.replay_per_s),
-            format!("decode {:.0}/s: ratio {:.2}", f.decode_baseline_per_s, f.replay_ratio),
-        ),
-        (
-            "import",
-            format!("{:.0} events/s", f.import_per_s),
-            format!("raw sled {:.0}/s: ratio {:.2}", f.raw_insert_per_s, f.import_ratio),
-        ),
-        (
-            "durable decision",
-            format!("p50 {:.2} ms, p99 {:.2} ms", f.decision_p50_ms, f.decision_p99_ms),
-            format!("fdatasync {:.2} ms: ratio {:.1}", f.fdatasync_p50_ms, f.decision_ratio),
-        ),
-        (
-            "8 writers vs 1",
-            format!("{:.0} vs {:.0} decisions/s", f.eight_writers_per_s, f.one_writer_per_s),
-            format!("ratio {:.1}", f.writers_ratio),
-        ),
-        (
-            "cold start, portfolio",
-            format!("{:.1} ms", f.cold_portfolio_ms),
-            format!("of which opening the store {:.1} ms", f.cold_open_ms),
-        ),
-        ("audit as of a date", format!("{:.1} ms", f.audit_as_of_ms), String::new()),
-        ("peak RSS, replay", format!("{:.0} MB", f.peak_rss_mb), String::new()),
-        ("on disk", format!("{:.0} bytes/event", f.disk_bytes_per_event), String::new()),
+/// The figures as a table for people: one column per backend, each figure's baseline and
+/// ratio in the row below it.
+pub fn table(runs: &[Figures]) -> String {
+    type Row = (&'static str, fn(&Figures) -> String);
+    let rows: [Row; 20] = [
+        ("history, events", |f| format!("{}", f.events)),
+        ("  organisations", |f| format!("{}", f.organisations)),
+        ("replay, events/s", |f| format!("{:.0}", f.replay_per_s)),
+        ("  decode limit /s", |f| format!("{:.0}", f.decode_baseline_per_s)),
+        ("  ratio", |f| format!("{:.2}", f.replay_ratio)),
+        ("import, events/s", |f| format!("{:.0}", f.import_per_s)),
+        ("  raw batch insert /s", |f| format!("{:.0}", f.raw_insert_per_s)),
+        ("  ratio", |f| format!("{:.2}", f.import_ratio)),
+        ("decision p50, ms", |f| format!("{:.2}", f.decision_p50_ms)),
+        ("  p99, ms", |f| format!("{:.2}", f.decision_p99_ms)),
+        ("  fdatasync p50, ms", |f| format!("{:.2}", f.fdatasync_p50_ms)),
+        ("  ratio p50", |f| format!("{:.1}", f.decision_ratio)),
+        ("1 writer, decisions/s", |f| format!("{:.0}", f.one_writer_per_s)),
+        ("8 writers, decisions/s", |f| format!("{:.0}", f.eight_writers_per_s)),
+        ("  ratio", |f| format!("{:.1}", f.writers_ratio)),
+        ("cold start, portfolio ms", |f| format!("{:.1}", f.cold_portfolio_ms)),
+        ("  of which open, ms", |f| format!("{:.1}", f.cold_open_ms)),
+        ("audit as of a date, ms", |f| format!("{:.1}", f.audit_as_of_ms)),
+        ("peak RSS in replay, MB", |f| format!("{:.0}", f.peak_rss_mb)),
+        ("on disk, bytes/event", |f| format!("{:.0}", f.disk_bytes_per_event)),
     ];
-    let mut out = String::new();
-    for (label, value, baseline) in rows {
-        out.push_str(format!("{label:<22} {value:<30} {baseline}").trim_end());
+    let mut out = format!("{:<26}", "");
+    for run in runs {
+        out.push_str(&format!("{:>14}", run.backend));
+    }
+    out.push('\n');
+    for (label, value) in rows {
+        out.push_str(&format!("{label:<26}"));
+        for run in runs {
+            out.push_str(&format!("{:>14}", value(run)));
+        }
         out.push('\n');
     }
     out

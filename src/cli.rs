@@ -49,7 +49,8 @@ pub enum Top {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Measure replay, import, durable decisions, cold start and memory against baselines.
+    /// Measure replay, import, durable decisions, cold start and memory against baselines, for
+    /// each kind of store `--store` names (default: sled): `--store sled,redb,postgres://...`.
     Bench {
         /// The size of the history to build.
         #[arg(long, default_value_t = 1_000_000)]

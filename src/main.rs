@@ -205,11 +205,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Top::Demo => demo::run(&cli),
         Top::Bench { events, json } => {
-            let figures = bench::run(*events)?;
+            let targets = bench::Target::parse_list(&cli.store)?;
+            let runs = bench::run(*events, &targets)?;
             if *json {
-                say!("{}", serde_json::to_string_pretty(&figures).unwrap_or_default());
+                say!("{}", serde_json::to_string_pretty(&runs).unwrap_or_default());
             } else {
-                say_raw!("{}", bench::table(&figures));
+                say_raw!("{}", bench::table(&runs));
             }
             Ok(())
         }

@@ -445,29 +445,47 @@ fn generate_writes_valid_histories_for_several_organisations() {
 }
 
 #[test]
-fn bench_runs_with_a_tiny_history_and_reports_every_figure() {
-    let store = Store::new("bench");
-    let figures = store.json(&["bench", "--events", "800", "--json"]);
-    for field in [
-        "replay_per_s",
-        "decode_baseline_per_s",
-        "import_per_s",
-        "raw_insert_per_s",
-        "decision_p50_ms",
-        "fdatasync_p50_ms",
-        "one_writer_per_s",
-        "eight_writers_per_s",
-        "cold_portfolio_ms",
-        "audit_as_of_ms",
-        "peak_rss_mb",
-        "disk_bytes_per_event",
-    ] {
-        let value = figures[field].as_f64().unwrap_or_else(|| panic!("{field} missing: {figures}"));
-        assert!(value.is_finite() && value > 0.0, "{field} = {value}");
+fn bench_runs_with_a_tiny_history_and_reports_every_figure_for_each_store() {
+    let mut stores = "sled,redb".to_owned();
+    match std::env::var("NETVAERK_TEST_POSTGRES") {
+        Ok(url) => stores = format!("{stores},{url}"),
+        Err(_) => eprintln!("skipped the PostgreSQL column: NETVAERK_TEST_POSTGRES is unset"),
     }
-    assert!(figures["events"].as_u64().unwrap() > 500);
-    let table = store.stdout(&["bench", "--events", "800"]);
-    assert!(table.contains("replay, 4 projections") && table.contains("ratio"));
+    let output = netvaerk(&["--store", &stores, "bench", "--events", "800", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let runs: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let runs = runs.as_array().expect("one object per store");
+    let backends: Vec<&str> = runs.iter().map(|run| run["backend"].as_str().unwrap()).collect();
+    assert_eq!(
+        backends,
+        stores.split(',').map(|s| if s.contains("://") { "postgres" } else { s }).collect::<Vec<_>>()
+    );
+    for figures in runs {
+        for field in [
+            "replay_per_s",
+            "decode_baseline_per_s",
+            "import_per_s",
+            "raw_insert_per_s",
+            "decision_p50_ms",
+            "fdatasync_p50_ms",
+            "one_writer_per_s",
+            "eight_writers_per_s",
+            "cold_portfolio_ms",
+            "audit_as_of_ms",
+            "peak_rss_mb",
+            "disk_bytes_per_event",
+        ] {
+            let value = figures[field].as_f64().unwrap_or_else(|| panic!("{field} missing: {figures}"));
+            assert!(value.is_finite() && value > 0.0, "{field} = {value}");
+        }
+        assert!(figures["events"].as_u64().unwrap() > 500);
+    }
+    let table = netvaerk(&["--store", "redb", "bench", "--events", "800"]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("replay, events/s") && table.contains("ratio") && table.contains("redb"),
+        "{table}"
+    );
 }
 
 #[test]
