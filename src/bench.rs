@@ -13,13 +13,13 @@ use netvaerk::core::{
 };
 use netvaerk::projections::{rebuild, rebuild_all, All, AsOf, AuditTrail, Names, Portfolio};
 use netvaerk::store::{Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, RawRecord, StreamId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
 use crate::{demo, Failure};
 
 /// Every figure, with its baseline and ratio.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Figures {
     /// The kind of store measured: sled, redb or postgres.
     pub backend: String,
@@ -254,16 +254,25 @@ impl Target {
     fn disk_bytes(&self, place: &Place, label: &str) -> u64 {
         match self {
             Self::Sled => disk_bytes(&place.directory.join(label)),
-            Self::Redb => std::fs::metadata(place.directory.join(format!("{label}.redb"))).map_or(0, |m| m.len()),
-            Self::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
-                .and_then(|mut client| {
-                    client.query_one(
-                        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c \
-                         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
-                        &[&place.schema(label)],
-                    )
-                })
-                .map_or(0, |row| u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)),
+            Self::Redb => {
+                std::fs::metadata(place.directory.join(format!("{label}.redb"))).map_or(0, |m| m.len())
+            }
+            Self::Postgres(url) => {
+                let options = netvaerk::store::PostgresOptions { schema: place.schema(label) };
+                netvaerk::store::PostgresStore::open_with(url, options)
+                    .and_then(|store| store.size_on_disk())
+                    .unwrap_or(0)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    /// As `--store` names it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Postgres(url) => f.write_str(url),
+            other => f.write_str(other.name()),
         }
     }
 }
@@ -281,20 +290,36 @@ impl Place {
     }
 }
 
-/// Runs the benchmark for each target, one after the other, and returns their figures.
-pub fn run(events: u64, targets: &[Target]) -> Result<Vec<Figures>, Failure> {
-    targets.iter().map(|target| run_one(events, target)).collect()
+/// Runs the benchmark for each target in a process of its own (this program, with one
+/// `--store`), so that each has its own peak memory and none inherits another's heap.
+pub fn run_each_in_a_child(events: u64, targets: &[Target]) -> Result<Vec<Figures>, Failure> {
+    let program = std::env::current_exe().map_err(io("finding this program"))?;
+    let mut runs = Vec::with_capacity(targets.len());
+    for target in targets {
+        let output = std::process::Command::new(&program)
+            .args(["--store", &target.to_string(), "bench", "--events", &events.to_string(), "--json"])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(io("running the bench"))?;
+        if !output.status.success() {
+            return Err(Failure::Usage(format!("the {} bench failed", target.name())));
+        }
+        let mut figures: Vec<Figures> = serde_json::from_slice(&output.stdout).map_err(|error| {
+            Failure::Usage(format!("the {} bench printed no figures: {error}", target.name()))
+        })?;
+        runs.append(&mut figures);
+    }
+    Ok(runs)
 }
 
-fn run_one(events: u64, target: &Target) -> Result<Figures, Failure> {
+/// Runs the benchmark for one target in temporary stores, and removes them.
+pub fn run_one(events: u64, target: &Target) -> Result<Figures, Failure> {
     let id = uuid::Uuid::now_v7().simple().to_string();
     let place = Place {
         directory: std::env::temp_dir().join(format!("netvaerk-bench-{id}")),
         tag: id[id.len() - 12..].to_owned(),
     };
     std::fs::create_dir_all(&place.directory).map_err(io("creating the bench directory"))?;
-    // Each target's peak memory is its own: reset the high-water mark (Linux).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let result = run_in(&place, events, target);
     let _ = std::fs::remove_dir_all(&place.directory);
     if let Target::Postgres(url) = target {

@@ -206,7 +206,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Demo => demo::run(&cli),
         Top::Bench { events, json } => {
             let targets = bench::Target::parse_list(&cli.store)?;
-            let runs = bench::run(*events, &targets)?;
+            let runs = match targets.as_slice() {
+                [target] => vec![bench::run_one(*events, target)?],
+                several => bench::run_each_in_a_child(*events, several)?,
+            };
             if *json {
                 say!("{}", serde_json::to_string_pretty(&runs).unwrap_or_default());
             } else {

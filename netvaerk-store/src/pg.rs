@@ -259,12 +259,12 @@ impl PostgresStore {
         }
     }
 
-    #[allow(clippy::type_complexity)]
+    /// One attempt at committing a batch: each request's outcome, and the new head.
     fn try_commit_batch(
         &self,
         connection: &mut Connection,
         batch: &[Arc<crate::log::Pending>],
-    ) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<Head>), Attempt> {
+    ) -> Result<Committed, Attempt> {
         let client = connection.client(&self.config, &self.schema)?;
         let mut txn = client.transaction()?;
         txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key])?;
@@ -330,6 +330,9 @@ impl Drop for PostgresStore {
         }
     }
 }
+
+/// What a committed batch gave each request, and the head after it.
+type Committed = (Vec<Result<AppendResult, StoreError>>, Option<Head>);
 
 /// Why a commit attempt failed.
 enum Attempt {
