@@ -417,6 +417,19 @@ impl<I: Index> Planner<I> {
     }
 }
 
+/// An append of no events: it checks the expected version and appends nothing.
+pub(crate) fn append_nothing(
+    store: &dyn EventStore,
+    stream: &StreamId,
+    expected: ExpectedVersion,
+) -> Result<AppendResult, StoreError> {
+    let actual = store.stream_version(stream)?;
+    if !expected.admits(actual) {
+        return Err(StoreError::WrongExpectedVersion { stream: stream.clone(), expected, actual });
+    }
+    Ok(AppendResult { positions: Vec::new(), stream_version: actual })
+}
+
 /// A stored registry entry, read.
 pub(crate) fn registry_from_json(person: PersonId, bytes: &[u8]) -> Result<RegistryEntry, StoreError> {
     serde_json::from_slice(bytes).map_err(|error| StoreError::Engine {
@@ -513,11 +526,7 @@ impl<B: Backend> EventStore for LogStore<B> {
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError> {
         if events.is_empty() {
-            let actual = self.stream_version(stream)?;
-            if !expected.admits(actual) {
-                return Err(StoreError::WrongExpectedVersion { stream: stream.clone(), expected, actual });
-            }
-            return Ok(AppendResult { positions: Vec::new(), stream_version: actual });
+            return append_nothing(self, stream, expected);
         }
         self.queue
             .append(&self.writer, stream, expected, events, |head, batch| self.commit_batch(head, batch))

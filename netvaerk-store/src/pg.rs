@@ -37,7 +37,9 @@ use uuid::Uuid;
 
 use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::StoreError;
-use crate::log::{check_import, lock, registry_from_json, settle, Index, Location, Planner, Prepared, Queue};
+use crate::log::{
+    append_nothing, check_import, lock, registry_from_json, settle, Index, Location, Planner, Prepared, Queue,
+};
 use crate::record::{parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
 use crate::store::{EventStore, RawRecords};
@@ -546,11 +548,7 @@ impl EventStore for PostgresStore {
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError> {
         if events.is_empty() {
-            let actual = self.stream_version(stream)?;
-            if !expected.admits(actual) {
-                return Err(StoreError::WrongExpectedVersion { stream: stream.clone(), expected, actual });
-            }
-            return Ok(AppendResult { positions: Vec::new(), stream_version: actual });
+            return append_nothing(self, stream, expected);
         }
         self.queue.append(&self.writer, stream, expected, events, |connection, batch| {
             self.commit_batch(connection, batch)
