@@ -216,7 +216,7 @@ impl PostgresStore {
                 "CREATE SCHEMA IF NOT EXISTS \"{0}\"; SET LOCAL search_path TO \"{0}\";",
                 self.schema
             ))?;
-            txn.batch_execute(SCHEMA_SQL)
+            Ok(txn.batch_execute(SCHEMA_SQL)?)
         })
     }
 
@@ -231,13 +231,13 @@ impl PostgresStore {
     /// commits.
     fn write<T>(
         &self,
-        work: impl FnOnce(&mut Transaction<'_>) -> Result<T, postgres::Error>,
+        work: impl FnOnce(&mut Transaction<'_>) -> Result<T, Attempt>,
     ) -> Result<T, StoreError> {
         let mut connection = lock(&self.writer);
         let client = connection.client(&self.config, &self.schema)?;
         let mut txn = client.transaction().map_err(engine)?;
         txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key]).map_err(engine)?;
-        let value = work(&mut txn).map_err(engine)?;
+        let value = work(&mut txn).map_err(StoreError::from)?;
         txn.commit().map_err(engine)?;
         Ok(value)
     }
@@ -350,6 +350,15 @@ impl From<postgres::Error> for Attempt {
             Self::Conflict(error)
         } else {
             Self::Failed(engine(error))
+        }
+    }
+}
+
+impl From<Attempt> for StoreError {
+    fn from(attempt: Attempt) -> Self {
+        match attempt {
+            Attempt::Conflict(error) => engine(error),
+            Attempt::Failed(error) => error,
         }
     }
 }
@@ -615,20 +624,11 @@ impl EventStore for PostgresStore {
     }
 
     fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
-        let mut failure = None;
         self.write(|txn| {
-            let Some(row) = txn.query_opt("SELECT record FROM events WHERE position = $1", &[&int(position)])?
-            else {
-                failure = Some(StoreError::NoSuchPosition(position));
-                return Ok(());
-            };
-            let bytes = match replace_body(row.get(0), body) {
-                Ok(bytes) => bytes,
-                Err(problem) => {
-                    failure = Some(StoreError::Corrupt { position, problem });
-                    return Ok(());
-                }
-            };
+            let row = txn.query_opt("SELECT record FROM events WHERE position = $1", &[&int(position)])?;
+            let row = row.ok_or(StoreError::NoSuchPosition(position))?;
+            let bytes =
+                replace_body(row.get(0), body).map_err(|problem| StoreError::Corrupt { position, problem })?;
             let columns = Columns::of(body);
             txn.batch_execute("SET LOCAL netvaerk.redacting = 'on'")?;
             txn.execute(
@@ -636,8 +636,7 @@ impl EventStore for PostgresStore {
                 &[&int(position), &bytes, &columns.payload, &columns.rationale],
             )?;
             Ok(())
-        })?;
-        failure.map_or(Ok(()), Err)
+        })
     }
 
     fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
@@ -650,12 +649,8 @@ impl EventStore for PostgresStore {
         if prepared.is_empty() {
             return Ok(());
         }
-        let inserted = insert(&mut txn, &prepared).and_then(|()| Ok(notify(&mut txn, &self.channel, link)?));
-        match inserted {
-            Ok(()) => {}
-            Err(Attempt::Conflict(error)) => return Err(engine(error)),
-            Err(Attempt::Failed(error)) => return Err(error),
-        }
+        insert(&mut txn, &prepared)?;
+        notify(&mut txn, &self.channel, link).map_err(engine)?;
         txn.commit().map_err(engine)?;
         if let Some(link) = link {
             self.live.advance(link.position);
