@@ -596,6 +596,16 @@ impl EventStore for PostgresStore {
         })
     }
 
+    fn read_at(&self, position: u64) -> Result<Option<Envelope>, StoreError> {
+        let row = self.read(|client| {
+            client.query_opt("SELECT record FROM events WHERE position = $1", &[&int(position)])
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        let bytes: Vec<u8> = row.get(0);
+        let parsed = parse(&bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
+        Ok(Some(parsed.into_envelope()))
+    }
+
     fn head(&self) -> Result<Option<Head>, StoreError> {
         let mut connection = lock(&self.reader);
         let head = read_head(connection.client(&self.config, &self.schema)?)?;

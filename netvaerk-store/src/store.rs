@@ -80,6 +80,11 @@ pub trait EventStore: Send + Sync {
     /// Every registry entry, in person id order (to copy the registry with the log).
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError>;
 
+    /// The envelope at `position`, `None` if the log does not (yet) hold it.
+    fn read_at(&self, position: u64) -> Result<Option<Envelope>, StoreError> {
+        Ok(self.read_all(position).next().transpose()?.filter(|envelope| envelope.position == position))
+    }
+
     /// All envelopes from `from_position` on, lazily, in commit order.
     fn read_all(&self, from_position: u64) -> Envelopes<'_> {
         Box::new(self.read_raw(from_position).map(|raw| {
@@ -166,12 +171,7 @@ pub trait EventStore: Send + Sync {
     /// the `$redactions` stream, then replaces the body's bytes with a redaction marker. The
     /// chain covers the body's digest, so `verify` still passes.
     fn redact(&self, position: u64, reason: &str, by: PersonId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let envelope = self
-            .read_all(position)
-            .next()
-            .transpose()?
-            .filter(|envelope| envelope.position == position)
-            .ok_or(StoreError::NoSuchPosition(position))?;
+        let envelope = self.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
         if envelope.is_redacted() {
             return Err(StoreError::AlreadyRedacted(position));
         }

@@ -39,6 +39,20 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn read_at_gives_the_envelope_at_a_position_and_none_past_the_head() {
+                let Some((store, _guard)) = $fresh() else { return };
+                assert_eq!(store.read_at(1).unwrap(), None);
+                store.append(&stream("org-a"), ExpectedVersion::Any, &events(3)).unwrap();
+                store.append(&stream("org-b"), ExpectedVersion::Any, &events(2)).unwrap();
+                let all: Vec<Envelope> = store.read_all(1).map(Result::unwrap).collect();
+                for envelope in &all {
+                    assert_eq!(store.read_at(envelope.position).unwrap().as_ref(), Some(envelope));
+                }
+                assert_eq!(store.read_at(0).unwrap(), None);
+                assert_eq!(store.read_at(6).unwrap(), None);
+            }
+
+            #[test]
             fn expected_version_exact() {
                 let Some((store, _guard)) = $fresh() else { return };
                 let s = stream("org-a");
