@@ -180,38 +180,71 @@ pub fn catch_up<P: Projection>(projection: &mut P, store: &dyn EventStore) -> Re
     Ok(applied)
 }
 
-/// Rebuilds a projection of every organisation's stream from the whole log in one pass: one
-/// thread reads and decodes, the caller's thread folds, so replay uses two cores.
+/// Positions per chunk that a reader thread of [`rebuild_all`] reads and decodes at a time
+/// (the PostgreSQL store's page, so a chunk is one round trip).
+const CHUNK: u64 = 2_000;
+
+/// One chunk's envelopes with their decoded events (`None`: redacted, or a `$` stream).
+type Chunk = Vec<(Envelope, Option<Event>)>;
+
+/// Reads and decodes the positions `first..first + CHUNK` (fewer at the end of the log).
+fn read_chunk(store: &dyn EventStore, first: u64) -> Result<Chunk, ProjectionError> {
+    let last = first + CHUNK - 1;
+    let mut chunk = Vec::with_capacity(CHUNK as usize);
+    for envelope in store.read_all(first) {
+        let envelope = envelope?;
+        if envelope.position > last {
+            break;
+        }
+        let event = decoded(&envelope)?;
+        let done = envelope.position == last;
+        chunk.push((envelope, event));
+        // Positions have no gaps: stop without asking the store for the next one.
+        if done {
+            break;
+        }
+    }
+    Ok(chunk)
+}
+
+/// Rebuilds a projection of every organisation's stream from the whole log, up to the head
+/// when called, in one pass.
+///
+/// Reading and decoding take most of the time, so they run on as many threads as the machine
+/// has cores: reader `r` of `n` reads the chunks of [`CHUNK`] positions numbered `r`, `r + n`,
+/// and so on, and the caller's thread folds the chunks in position order as they arrive. Each
+/// reader keeps at most one chunk waiting, so memory stays flat however long the log.
 pub fn rebuild_all<F: Fold + Default>(
     store: &dyn EventStore,
 ) -> Result<std::collections::HashMap<StreamId, Projector<F>>, ProjectionError> {
-    type Batch = Vec<(Envelope, Option<Event>)>;
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Batch, ProjectionError>>(16);
+    let head = store.head()?.map_or(0, |head| head.position);
+    let chunks = head.div_ceil(CHUNK);
+    let readers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8) as u64;
+    let mut projectors: std::collections::HashMap<StreamId, Projector<F>> = std::collections::HashMap::new();
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut batch = Vec::with_capacity(512);
-            for envelope in store.read_all(1) {
-                let item = envelope.map_err(ProjectionError::from).and_then(|envelope| {
-                    let event = decoded(&envelope)?;
-                    Ok((envelope, event))
-                });
-                match item {
-                    Ok(item) => batch.push(item),
-                    Err(error) => {
-                        let _ = sender.send(Err(error));
-                        return;
+        let receivers: Vec<_> = (0..readers.min(chunks))
+            .map(|reader| {
+                let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Chunk, ProjectionError>>(1);
+                scope.spawn(move || {
+                    for number in (reader..chunks).step_by(readers as usize) {
+                        let chunk = read_chunk(store, 1 + number * CHUNK);
+                        let stop = chunk.is_err();
+                        // The receiver is gone when the folding thread stopped early.
+                        if sender.send(chunk).is_err() || stop {
+                            return;
+                        }
                     }
-                }
-                if batch.len() == 512 && sender.send(Ok(std::mem::take(&mut batch))).is_err() {
-                    return;
-                }
-            }
-            let _ = sender.send(Ok(batch));
-        });
-        let mut projectors: std::collections::HashMap<StreamId, Projector<F>> =
-            std::collections::HashMap::new();
-        for batch in receiver {
-            for (envelope, event) in batch? {
+                });
+                receiver
+            })
+            .collect();
+        for number in 0..chunks {
+            let receiver = &receivers[(number % readers) as usize];
+            // A reader that ended early has sent an error first; a missing chunk is the end.
+            let Ok(chunk) = receiver.recv() else { break };
+            let chunk = chunk?;
+            let complete = chunk.len() as u64 == CHUNK;
+            for (envelope, event) in chunk {
                 if envelope.stream.as_str().starts_with('$') {
                     continue;
                 }
@@ -220,9 +253,14 @@ pub fn rebuild_all<F: Fold + Default>(
                     .or_insert_with(|| Projector::new(envelope.stream.clone()));
                 projector.apply_decoded(&envelope, event.as_ref());
             }
+            // A short chunk is the end of what was committed: the rest would not follow on.
+            if !complete {
+                break;
+            }
         }
-        Ok(projectors)
+        Ok(())
     })
+    .map(|()| projectors)
 }
 
 /// Rebuilds a projection of `stream` from position 0, reading only that stream, as of `as_of`.

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{Days, NaiveDate};
 use netvaerk_core::*;
 use netvaerk_projections::*;
-use netvaerk_store::{Envelope, EventStore};
+use netvaerk_store::{Envelope, EventStore, ExpectedVersion, MemoryStore, NewEvent, PersonalData, StreamId};
 use proptest::prelude::*;
 
 use crate::support::*;
@@ -249,4 +249,58 @@ fn random_histories_are_rich_enough_to_test_anything() {
     assert!(all.portfolio.networks.values().any(|n| n.outcome.is_some()), "none closed");
     assert!(all.portfolio.networks.values().any(|n| n.phase.is_some()), "no phases");
     assert!(all.audit.rounds.len() >= 2, "{} rounds", all.audit.rounds.len());
+}
+
+/// `rebuild_all` reads chunks of the log on several threads and folds them in order. Over many
+/// chunks of interleaved organisations (and the registry's `$` stream between them), each
+/// organisation's projection equals rebuilding its stream alone.
+#[test]
+fn rebuilding_every_stream_over_many_chunks_equals_rebuilding_each_alone() {
+    let mut seed: u32 = 5;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) as u8
+    };
+    let steps: Vec<(u8, u8, u8)> = (0..300).map(|_| (next(), next(), next())).collect();
+    let source = history(&steps, true);
+    let envelopes: Vec<Envelope> = source.store.read_stream(&source.stream, 1).unwrap();
+    let shared = MemoryStore::new();
+    let streams: Vec<StreamId> = (1..=48)
+        .map(|n| StreamId::organisation(OrganisationId::from_uuid(uuid::Uuid::from_u128(500 + n))))
+        .collect();
+    for (round, batch) in envelopes.chunks(7).enumerate() {
+        for stream in &streams {
+            let events: Vec<NewEvent> = batch.iter().map(copy).collect();
+            shared.append(stream, ExpectedVersion::Any, &events).unwrap();
+        }
+        if round % 40 == 0 {
+            let data = PersonalData { name: format!("Person {round}"), email: None, title: None };
+            shared.register_person(person(1000 + round as u128), data).unwrap();
+        }
+    }
+    let head = shared.head().unwrap().unwrap().position;
+    assert!(head > 3 * 2_000, "only {head} events: not enough chunks");
+
+    let all = rebuild_all::<All>(&shared).unwrap();
+    assert_eq!(all.len(), streams.len());
+    for stream in &streams {
+        let alone = rebuild::<All>(&shared, stream, AsOf::Now).unwrap();
+        assert_eq!(all[stream].checkpoint(), alone.checkpoint());
+        assert_eq!(all[stream].get(), alone.get());
+    }
+}
+
+/// The same decision as a new event (a fresh id) for another stream.
+fn copy(envelope: &Envelope) -> NewEvent {
+    NewEvent {
+        event_id: uuid::Uuid::now_v7(),
+        event_type: envelope.event_type.clone(),
+        schema_version: envelope.schema_version,
+        payload: envelope.payload().unwrap(),
+        rationale: envelope.rationale().map(str::to_owned),
+        actor: envelope.metadata.actor,
+        occurred_on: envelope.metadata.occurred_on,
+        correlation_id: None,
+        causation_id: None,
+    }
 }
