@@ -19,12 +19,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let trail = rebuild::<AuditTrail>(&store, &StreamId::organisation(organisation), AsOf::Date(as_of))?;
     let names = Names::from_store(&store);
-    let Some(audit) = trail.get().theme(theme, &names) else {
+    let Some(audit) = trail.get().theme(theme, &names, &store)? else {
         return Err(format!("no theme {theme} as of {as_of}").into());
     };
     println!("How \"{}\" was decided, as of {as_of}:", audit.title);
     for decision in &audit.decisions {
-        let who = decision.actor_name.as_ref().map_or("?", |p| p.name.as_str());
+        let who = &decision.actor_name.name;
         println!("  {}  {who}: {}", decision.occurred_on, decision.summary);
         for warning in &decision.acknowledged {
             println!("      overrode {}: {}", warning.warning.rule(), warning.rationale);

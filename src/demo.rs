@@ -799,11 +799,14 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     }
     let all = rebuild::<All>(&*organisation.store, &organisation.stream, AsOf::Now)?.into_inner();
     let names = Names::from_store(&*organisation.store);
-    let portfolio =
-        render::report(&all, &ReportKind::Portfolio, Format::Table, &names).map_err(Failure::Usage)?;
+    let portfolio = render::report(&all, &ReportKind::Portfolio, Format::Table, &names, &*organisation.store)
+        .map_err(Failure::Usage)?;
     say!("{portfolio}");
     let audit = ReportKind::Audit { id: urban_farming().as_uuid() };
-    say!("{}", render::report(&all, &audit, Format::Table, &names).map_err(Failure::Usage)?);
+    say!(
+        "{}",
+        render::report(&all, &audit, Format::Table, &names, &*organisation.store).map_err(Failure::Usage)?
+    );
     say!("More: netvaerk report halfyear | leaders | competence | audit ID");
     say!("      with --as-of DATE and --format table|md|json|csv");
     Ok(())

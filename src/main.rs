@@ -42,6 +42,7 @@ use netvaerk::store::{
 };
 
 use crate::address::Address;
+
 use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
 
 /// Why the program stopped.
@@ -272,7 +273,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let all = fold_envelopes::<All>(&organisation.stream, counted, as_of)?.into_inner();
             progress.finish_and_clear();
             let names = Names::from_store(&*organisation.store);
-            let text = render::report(&all, &args.which, args.format, &names).map_err(Failure::Usage)?;
+            let text = render::report(&all, &args.which, args.format, &names, &*organisation.store)
+                .map_err(Failure::Usage)?;
             say_raw!("{text}");
             Ok(())
         }

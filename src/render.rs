@@ -3,6 +3,7 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use netvaerk::core::{NetworkId, ThemeId};
 use netvaerk::projections::{All, Names, PersonRef};
+use netvaerk::store::EventStore;
 use uuid::Uuid;
 
 use crate::cli::{Format, ReportKind};
@@ -56,7 +57,13 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
 }
 
 /// Renders `which` in `format`.
-pub fn report(all: &All, which: &ReportKind, format: Format, names: &Names<'_>) -> Result<String, String> {
+pub fn report(
+    all: &All,
+    which: &ReportKind,
+    format: Format,
+    names: &Names<'_>,
+    log: &dyn EventStore,
+) -> Result<String, String> {
     let json = |value: serde_json::Value| Ok(serde_json::to_string_pretty(&value).unwrap_or_default() + "\n");
     let sections = match which {
         ReportKind::Portfolio => {
@@ -219,13 +226,14 @@ pub fn report(all: &All, which: &ReportKind, format: Format, names: &Names<'_>) 
                     }
                     section.row(vec![
                         entry.occurred_on.to_string(),
-                        entry.actor_name.as_ref().map_or_else(|| entry.actor.to_string(), name),
+                        name(&entry.actor_name),
                         summary,
                         entry.rationale.clone().unwrap_or_default(),
                     ]);
                 }
             };
-            if let Some(audit) = all.audit.theme(ThemeId::from_uuid(*id), names) {
+            let unreadable = |error: netvaerk::projections::ProjectionError| error.to_string();
+            if let Some(audit) = all.audit.theme(ThemeId::from_uuid(*id), names, log).map_err(unreadable)? {
                 if format == Format::Json {
                     return json(serde_json::to_value(&audit).unwrap_or_default());
                 }
@@ -248,7 +256,9 @@ pub fn report(all: &All, which: &ReportKind, format: Format, names: &Names<'_>) 
                     sections.push(section);
                 }
                 sections
-            } else if let Some(audit) = all.audit.network(NetworkId::from_uuid(*id), names) {
+            } else if let Some(audit) =
+                all.audit.network(NetworkId::from_uuid(*id), names, log).map_err(unreadable)?
+            {
                 if format == Format::Json {
                     return json(serde_json::to_value(&audit).unwrap_or_default());
                 }

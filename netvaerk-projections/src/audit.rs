@@ -2,6 +2,11 @@
 //! recorded when, why, the criteria assessment, the warnings overridden, the policy in force),
 //! the rounds it was decided in with the other themes of each round and what became of them,
 //! then the network that came of it. For a network, the same from start to close.
+//!
+//! The trail is an index into the log: folding keeps each decision's position (and the policy
+//! in force), and a report reads the decisions it shows back from the store. So rebuilding the
+//! trails of a million-event log costs little memory, and what a report shows is the log's own
+//! record.
 
 use std::collections::BTreeMap;
 
@@ -9,12 +14,61 @@ use chrono::{DateTime, NaiveDate, Utc};
 use netvaerk_core::{
     AcknowledgedWarning, CriterionAssessment, Event, NetworkId, NetworkType, PersonId, RoundId, ThemeId,
 };
+use netvaerk_store::{EventStore, StoreError};
 use serde::Serialize;
 
 use crate::names::{Names, PersonRef};
-use crate::projection::{Fold, Recorded};
+use crate::projection::{Fold, ProjectionError, Recorded};
 
-/// One decision in an audit trail.
+/// One decision as the audit trail keeps it: where it is in the log, and the policy in force
+/// when it was made. The event itself stays in the log, so a trail of a million decisions
+/// takes 16 bytes each; a report reads the few it shows back (see [`AuditTrail::theme`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// Its position in the log.
+    pub position: u64,
+    /// The position of the policy change in force (`None`: the NS3 defaults).
+    pub policy_in_force: Option<u64>,
+}
+
+impl Decision {
+    /// The decision in full, read back from `log`, with names: who decided, what in words,
+    /// the criteria assessment (TH-2) and the warnings overridden. `None` when its body has
+    /// been redacted since (an erasure): a rebuild would not show it either.
+    pub fn entry(
+        &self,
+        names: &Names<'_>,
+        log: &dyn EventStore,
+    ) -> Result<Option<AuditEntry>, ProjectionError> {
+        let position = self.position;
+        let envelope = log.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
+        let event = envelope.event().map_err(|source| ProjectionError::Decode { position, source })?;
+        let Some(event) = event else { return Ok(None) };
+        let (assessment, acknowledged) = match &event {
+            Event::ThemeQualified { assessments, .. } => (Some(assessments.clone()), Vec::new()),
+            Event::ThemePrioritised { acknowledged, .. }
+            | Event::NetworkStarted { acknowledged, .. }
+            | Event::RoundClosed { acknowledged, .. } => (None, acknowledged.clone()),
+            _ => (None, Vec::new()),
+        };
+        Ok(Some(AuditEntry {
+            position,
+            occurred_on: envelope.metadata.occurred_on,
+            recorded_at: envelope.metadata.recorded_at,
+            actor: envelope.metadata.actor,
+            actor_name: names.person(envelope.metadata.actor),
+            event_type: event.type_name(),
+            summary: summary(&event, names),
+            rationale: envelope.rationale().map(str::to_owned),
+            event,
+            assessment,
+            acknowledged,
+            policy_in_force: self.policy_in_force,
+        }))
+    }
+}
+
+/// One decision in an audit trail, as a report shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AuditEntry {
     /// Its position in the log.
@@ -25,14 +79,13 @@ pub struct AuditEntry {
     pub recorded_at: DateTime<Utc>,
     /// Who decided.
     pub actor: PersonId,
-    /// Who decided, named (filled in by a report).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actor_name: Option<PersonRef>,
+    /// Who decided, named.
+    pub actor_name: PersonRef,
     /// The event's type.
     pub event_type: &'static str,
     /// The event itself.
     pub event: Event,
-    /// What was decided, in words, with names (filled in by a report).
+    /// What was decided, in words, with names.
     pub summary: String,
     /// Why, in the decider's words.
     pub rationale: Option<String>,
@@ -125,17 +178,17 @@ pub struct ThemeAudit {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AuditTrail {
     /// Decisions by theme.
-    pub themes: BTreeMap<ThemeId, Vec<AuditEntry>>,
+    pub themes: BTreeMap<ThemeId, Vec<Decision>>,
     /// Titles by theme (latest refinement).
     pub titles: BTreeMap<ThemeId, String>,
     /// Decisions by network.
-    pub networks: BTreeMap<NetworkId, Vec<AuditEntry>>,
+    pub networks: BTreeMap<NetworkId, Vec<Decision>>,
     /// Each network's theme.
     pub network_theme: BTreeMap<NetworkId, ThemeId>,
     /// Each round's decided themes.
     pub rounds: BTreeMap<RoundId, BTreeMap<ThemeId, RoundOutcome>>,
     /// Each round's own decisions.
-    pub round_decisions: BTreeMap<RoundId, Vec<AuditEntry>>,
+    pub round_decisions: BTreeMap<RoundId, Vec<Decision>>,
     /// The position of the policy change in force.
     pub policy_in_force: Option<u64>,
 }
@@ -193,87 +246,73 @@ pub fn summary(event: &Event, names: &Names<'_>) -> String {
 }
 
 impl AuditTrail {
-    fn entry(&self, recorded: &Recorded<'_>) -> AuditEntry {
-        let (assessment, acknowledged) = match recorded.event {
-            Event::ThemeQualified { assessments, .. } => (Some(assessments.clone()), Vec::new()),
-            Event::ThemePrioritised { acknowledged, .. }
-            | Event::NetworkStarted { acknowledged, .. }
-            | Event::RoundClosed { acknowledged, .. } => (None, acknowledged.clone()),
-            _ => (None, Vec::new()),
-        };
-        AuditEntry {
-            position: recorded.position,
-            occurred_on: recorded.on(),
-            recorded_at: recorded.metadata.recorded_at,
-            actor: recorded.actor(),
-            actor_name: None,
-            event_type: recorded.event.type_name(),
-            event: recorded.event.clone(),
-            summary: String::new(),
-            rationale: recorded.rationale.map(str::to_owned),
-            assessment,
-            acknowledged,
-            policy_in_force: self.policy_in_force,
+    fn entries(
+        decisions: &[Decision],
+        names: &Names<'_>,
+        log: &dyn EventStore,
+    ) -> Result<Vec<AuditEntry>, ProjectionError> {
+        let mut entries = Vec::with_capacity(decisions.len());
+        for decision in decisions {
+            entries.extend(decision.entry(names, log)?);
         }
+        Ok(entries)
     }
 
-    fn named(entries: &[AuditEntry], names: &Names<'_>) -> Vec<AuditEntry> {
-        entries
-            .iter()
-            .cloned()
-            .map(|mut entry| {
-                entry.actor_name = Some(names.person(entry.actor));
-                entry.summary = summary(&entry.event, names);
-                entry
-            })
-            .collect()
+    /// The audit trail of `network`, with names, its decisions read back from `log` (the
+    /// store this trail was folded from).
+    pub fn network(
+        &self,
+        network: NetworkId,
+        names: &Names<'_>,
+        log: &dyn EventStore,
+    ) -> Result<Option<NetworkAudit>, ProjectionError> {
+        let (Some(decisions), Some(theme)) = (self.networks.get(&network), self.network_theme.get(&network))
+        else {
+            return Ok(None);
+        };
+        Ok(Some(NetworkAudit { network, theme: *theme, decisions: Self::entries(decisions, names, log)? }))
     }
 
-    /// The audit trail of `network`, with names.
-    pub fn network(&self, network: NetworkId, names: &Names<'_>) -> Option<NetworkAudit> {
-        let decisions = self.networks.get(&network)?;
-        Some(NetworkAudit {
-            network,
-            theme: *self.network_theme.get(&network)?,
-            decisions: Self::named(decisions, names),
-        })
-    }
-
-    /// The audit trail of `theme`, with names.
-    pub fn theme(&self, theme: ThemeId, names: &Names<'_>) -> Option<ThemeAudit> {
-        let decisions = self.themes.get(&theme)?;
-        let rounds = self
-            .rounds
-            .iter()
-            .filter_map(|(round, outcomes)| {
-                let outcome = outcomes.get(&theme)?.clone();
-                let mut others: Vec<RoundPeer> = outcomes
-                    .iter()
-                    .filter(|(other, _)| **other != theme)
-                    .map(|(other, outcome)| RoundPeer {
-                        theme: *other,
-                        title: self.titles.get(other).cloned().unwrap_or_default(),
-                        outcome: outcome.clone(),
-                    })
-                    .collect();
-                others.sort_by(|a, b| (rank_of(&a.outcome), &a.title).cmp(&(rank_of(&b.outcome), &b.title)));
-                let round_decisions =
-                    self.round_decisions.get(round).map(|d| Self::named(d, names)).unwrap_or_default();
-                Some(RoundContext { round: *round, outcome, others, round_decisions })
-            })
-            .collect();
-        let network = self
-            .network_theme
-            .iter()
-            .find(|(_, of)| **of == theme)
-            .and_then(|(network, _)| self.network(*network, names));
-        Some(ThemeAudit {
+    /// The audit trail of `theme`, with names, its decisions read back from `log` (the store
+    /// this trail was folded from).
+    pub fn theme(
+        &self,
+        theme: ThemeId,
+        names: &Names<'_>,
+        log: &dyn EventStore,
+    ) -> Result<Option<ThemeAudit>, ProjectionError> {
+        let Some(decisions) = self.themes.get(&theme) else { return Ok(None) };
+        let decisions = Self::entries(decisions, names, log)?;
+        let mut rounds = Vec::new();
+        for (round, outcomes) in &self.rounds {
+            let Some(outcome) = outcomes.get(&theme) else { continue };
+            let mut others: Vec<RoundPeer> = outcomes
+                .iter()
+                .filter(|(other, _)| **other != theme)
+                .map(|(other, outcome)| RoundPeer {
+                    theme: *other,
+                    title: self.titles.get(other).cloned().unwrap_or_default(),
+                    outcome: outcome.clone(),
+                })
+                .collect();
+            others.sort_by(|a, b| (rank_of(&a.outcome), &a.title).cmp(&(rank_of(&b.outcome), &b.title)));
+            let round_decisions = match self.round_decisions.get(round) {
+                Some(decisions) => Self::entries(decisions, names, log)?,
+                None => Vec::new(),
+            };
+            rounds.push(RoundContext { round: *round, outcome: outcome.clone(), others, round_decisions });
+        }
+        let network = match self.network_theme.iter().find(|(_, of)| **of == theme) {
+            Some((network, _)) => self.network(*network, names, log)?,
+            None => None,
+        };
+        Ok(Some(ThemeAudit {
             theme,
             title: self.titles.get(&theme).cloned().unwrap_or_default(),
-            decisions: Self::named(decisions, names),
+            decisions,
             rounds,
             network,
-        })
+        }))
     }
 }
 
@@ -358,9 +397,8 @@ impl Fold for AuditTrail {
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. } => None,
         };
-        // The entry (with a copy of the event) is built only for events that have a trail.
         let Some(trail) = trail else { return };
-        let entry = self.entry(recorded);
+        let entry = Decision { position: recorded.position, policy_in_force: self.policy_in_force };
         match trail {
             Trail::Round(round) => self.round_decisions.entry(round).or_default().push(entry),
             Trail::Theme(theme) => self.themes.entry(theme).or_default().push(entry),

@@ -54,7 +54,7 @@
 //! decide_and_append(Action::PrioritiseTheme { theme, rank: 1, recommended_type: NetworkType::Innovation })?;
 //!
 //! let trail = rebuild::<AuditTrail>(&store, &stream, AsOf::Date(on))?;
-//! let audit = trail.get().theme(theme, &Names::from_store(&store)).expect("the theme has a trail");
+//! let audit = trail.get().theme(theme, &Names::from_store(&store), &store)?.expect("the theme has a trail");
 //! let steps: Vec<&str> = audit.decisions.iter().map(|d| d.event_type).collect();
 //! assert_eq!(steps, ["ThemeProposed", "ThemeQualified", "ThemePrioritised"]);
 //! assert_eq!(audit.decisions[2].rationale.as_deref(), Some("CF meeting"));
@@ -70,7 +70,8 @@ mod portfolio;
 mod projection;
 
 pub use audit::{
-    summary, AuditEntry, AuditTrail, NetworkAudit, RoundContext, RoundOutcome, RoundPeer, ThemeAudit,
+    summary, AuditEntry, AuditTrail, Decision, NetworkAudit, RoundContext, RoundOutcome, RoundPeer,
+    ThemeAudit,
 };
 pub use competence::{
     CohortEntry, CohortRow, CompetenceReport, CompetenceTracks, CostShare, Stage, Track, TrackRow,

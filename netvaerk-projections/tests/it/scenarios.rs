@@ -71,7 +71,7 @@ fn a_welfare_network_through_intensive_periods_test_and_implementation() {
     }
 
     // The network's audit trail, start to close, with the change and its reason.
-    let audit = all.audit.network(network(1), &Names::none()).unwrap();
+    let audit = all.audit.network(network(1), &Names::none(), &history.store).unwrap().unwrap();
     let steps: Vec<&str> = audit.decisions.iter().map(|d| d.event_type).collect();
     assert_eq!(
         steps,
@@ -166,7 +166,7 @@ fn a_round_prioritises_defers_and_rejects_and_each_trail_shows_the_others() {
 
     let trail = rebuild::<AuditTrail>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
     let names = Names::from_store(&history.store);
-    let prioritised = trail.theme(theme(1), &names).unwrap();
+    let prioritised = trail.theme(theme(1), &names, &history.store).unwrap().unwrap();
     let steps: Vec<&str> = prioritised.decisions.iter().map(|d| d.event_type).collect();
     assert_eq!(steps, ["ThemeProposed", "ThemeQualified", "ThemePrioritised"]);
     let qualified = &prioritised.decisions[1];
@@ -195,12 +195,12 @@ fn a_round_prioritises_defers_and_rejects_and_each_trail_shows_the_others() {
     assert!(!closing.acknowledged.is_empty());
 
     for (n, expected) in [(2, 2), (3, 2)] {
-        let audit = trail.theme(theme(n), &names).unwrap();
+        let audit = trail.theme(theme(n), &names, &history.store).unwrap().unwrap();
         assert_eq!(audit.rounds[0].others.len(), expected);
         assert!(audit.rounds[0].others.iter().any(|peer| peer.theme == theme(1)));
     }
     // Names come from the registry at report time.
-    assert_eq!(prioritised.decisions[0].actor_name.as_ref().unwrap().name, "(not in the registry)");
+    assert_eq!(prioritised.decisions[0].actor_name.name, "(not in the registry)");
 }
 
 #[test]
@@ -272,4 +272,42 @@ fn as_of_a_date_shows_the_portfolio_as_it_was() {
     assert_eq!(half_years[0].half_year.to_string(), "2016H2");
     assert_eq!((half_years[0].innovation, half_years[0].nw2_kept), (1, false));
     assert_eq!(half_years[0].innovation_running_at_end, 1);
+}
+
+/// The trail keeps positions and a report reads the decisions back: one whose body was
+/// redacted since drops out, as a rebuild would leave it out (TH-2's qualification here).
+#[test]
+fn an_audit_trail_reads_its_decisions_back_from_the_log_and_leaves_out_a_redacted_one() {
+    let mut history = History::new();
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
+    let trail = rebuild::<AuditTrail>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let kept: Vec<u64> = trail.themes[&theme(1)].iter().map(|decision| decision.position).collect();
+    let audit = trail.theme(theme(1), &Names::none(), &history.store).unwrap().unwrap();
+    let positions: Vec<u64> = audit.decisions.iter().map(|entry| entry.position).collect();
+    assert_eq!(positions, kept);
+    assert_eq!(audit.decisions[1].event_type, "ThemeQualified");
+
+    let at = Utc.with_ymd_and_hms(2017, 1, 2, 9, 0, 0).unwrap();
+    history.store.redact(kept[1], "personal data in the notes", person(SECRETARY), at).unwrap();
+    let audit = trail.theme(theme(1), &Names::none(), &history.store).unwrap().unwrap();
+    let positions: Vec<u64> = audit.decisions.iter().map(|entry| entry.position).collect();
+    assert_eq!(positions, [&kept[..1], &kept[2..]].concat());
+}
+
+/// Read against a store that does not hold its positions, a trail says which is missing.
+#[test]
+fn an_audit_trail_read_against_another_log_is_a_typed_error() {
+    let mut history = History::new();
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
+    let trail = rebuild::<AuditTrail>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let first = trail.themes[&theme(1)][0].position;
+    let empty = netvaerk_store::MemoryStore::new();
+    let error = trail.theme(theme(1), &Names::none(), &empty).unwrap_err();
+    assert!(
+        matches!(error, ProjectionError::Store(netvaerk_store::StoreError::NoSuchPosition(p)) if p == first),
+        "{error}"
+    );
+    assert!(trail.theme(theme(2), &Names::none(), &empty).unwrap().is_none());
 }
