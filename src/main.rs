@@ -43,6 +43,12 @@ use netvaerk::store::{
 
 use crate::address::Address;
 
+/// mimalloc instead of the system allocator: replay, import and generation allocate and free
+/// millions of small strings across threads, where it halves the time spent in the allocator
+/// (measured in the README's performance section). The library crates leave the choice of
+/// allocator to whoever embeds them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
 
 /// Why the program stopped.
