@@ -143,11 +143,23 @@ impl SledBackend {
             }
         }
         let sled_path = path.join("sled");
-        let db = sled::Config::new()
-            .path(&sled_path)
-            .cache_capacity(options.cache_capacity)
-            .open()
-            .map_err(engine)?;
+        let config = sled::Config::new().path(&sled_path).cache_capacity(options.cache_capacity);
+        // We hold netvaerk.lock, so no other store has this directory open. sled's own file
+        // lock can still be held for a moment by the threads of a sled instance this process
+        // just dropped (after a failed open check, say), which release it asynchronously: wait
+        // for them, up to two seconds. sled 0.34.7 (pinned) reports that case only in words.
+        let mut attempts = 0;
+        let db = loop {
+            match config.open() {
+                Err(sled::Error::Io(error))
+                    if attempts < 200 && error.to_string().starts_with("could not acquire lock") =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                opened => break opened.map_err(engine)?,
+            }
+        };
         let data_path = sled_path.join("db");
         let data_file = File::open(&data_path)
             .map_err(|error| StoreError::io(format!("opening {}", data_path.display()), error))?;
