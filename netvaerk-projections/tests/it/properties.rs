@@ -170,6 +170,15 @@ fn history(steps: &[(u8, u8, u8)], backdate: bool) -> History {
     history
 }
 
+/// `count` steps for [`history`] from a seeded linear congruential generator.
+fn seeded_steps(mut seed: u32, count: usize) -> Vec<(u8, u8, u8)> {
+    let mut next = || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) as u8
+    };
+    (0..count).map(|_| (next(), next(), next())).collect()
+}
+
 fn fold_only(history: &History, envelopes: &[Envelope], keep: impl Fn(&Envelope) -> bool) -> All {
     let kept: Vec<&Envelope> = envelopes.iter().filter(|e| keep(e)).collect();
     fold_envelopes::<All>(&history.stream, kept, AsOf::Now).unwrap().into_inner()
@@ -237,13 +246,7 @@ proptest! {
 
 #[test]
 fn random_histories_are_rich_enough_to_test_anything() {
-    let mut seed: u32 = 11;
-    let mut next = || {
-        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        (seed >> 16) as u8
-    };
-    let steps: Vec<(u8, u8, u8)> = (0..400).map(|_| (next(), next(), next())).collect();
-    let history = history(&steps, true);
+    let history = history(&seeded_steps(11, 400), true);
     let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
     assert!(all.portfolio.networks.len() >= 3, "{} networks", all.portfolio.networks.len());
     assert!(all.portfolio.networks.values().any(|n| n.outcome.is_some()), "none closed");
@@ -256,13 +259,7 @@ fn random_histories_are_rich_enough_to_test_anything() {
 /// organisation's projection equals rebuilding its stream alone.
 #[test]
 fn rebuilding_every_stream_over_many_chunks_equals_rebuilding_each_alone() {
-    let mut seed: u32 = 5;
-    let mut next = || {
-        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        (seed >> 16) as u8
-    };
-    let steps: Vec<(u8, u8, u8)> = (0..300).map(|_| (next(), next(), next())).collect();
-    let source = history(&steps, true);
+    let source = history(&seeded_steps(5, 300), true);
     let envelopes: Vec<Envelope> = source.store.read_stream(&source.stream, 1).unwrap();
     let shared = MemoryStore::new();
     let streams: Vec<StreamId> = (1..=48)
