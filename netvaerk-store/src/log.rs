@@ -14,7 +14,9 @@ use crate::envelope::{
 };
 use crate::error::Corruption;
 use crate::error::StoreError;
-use crate::record::{parse, parse_and_check, present_body, replace_body, seal, sha256, Header, RawRecord};
+use crate::record::{
+    envelope_at, parse, parse_and_check, present_body, replace_body, seal, sha256, Header, RawRecord,
+};
 use crate::registry::RegistryEntry;
 use crate::store::{EventStore, RawRecords};
 
@@ -546,8 +548,7 @@ impl<B: Backend> EventStore for LogStore<B> {
             let raw = self.backend.records_from(position).next().transpose()?;
             let raw =
                 raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
-            let parsed = parse(&raw.bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
-            envelopes.push(parsed.into_envelope());
+            envelopes.push(envelope_at(position, &raw.bytes)?);
         }
         Ok(envelopes)
     }

@@ -40,7 +40,7 @@ use crate::error::StoreError;
 use crate::log::{
     append_nothing, check_import, lock, registry_from_json, settle, Index, Location, Planner, Prepared, Queue,
 };
-use crate::record::{parse, replace_body, sha256, RawRecord};
+use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
 use crate::store::{EventStore, RawRecords};
 
@@ -576,14 +576,7 @@ impl EventStore for PostgresStore {
                 &[&stream.as_str(), &int(from_version.max(1))],
             )
         })?;
-        rows.into_iter()
-            .map(|row| {
-                let position = nat(row.get(0));
-                parse(row.get(1))
-                    .map(crate::record::Parsed::into_envelope)
-                    .map_err(|problem| StoreError::Corrupt { position, problem })
-            })
-            .collect()
+        rows.into_iter().map(|row| envelope_at(nat(row.get(0)), row.get(1))).collect()
     }
 
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
@@ -600,10 +593,7 @@ impl EventStore for PostgresStore {
         let row = self.read(|client| {
             client.query_opt("SELECT record FROM events WHERE position = $1", &[&int(position)])
         })?;
-        let Some(row) = row else { return Ok(None) };
-        let bytes: Vec<u8> = row.get(0);
-        let parsed = parse(&bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
-        Ok(Some(parsed.into_envelope()))
+        row.map(|row| envelope_at(position, row.get(0))).transpose()
     }
 
     fn head(&self) -> Result<Option<Head>, StoreError> {

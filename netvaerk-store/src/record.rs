@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::envelope::{Body, Envelope, EventMetadata, StreamId};
-use crate::error::Corruption;
+use crate::error::{Corruption, StoreError};
 
 const MAGIC: &[u8; 4] = b"NVR1";
 const CHAIN_DOMAIN: &[u8] = b"netvaerk-chain-1";
@@ -364,6 +364,11 @@ fn read_len(bytes: &[u8], at: usize) -> Result<usize, Corruption> {
 /// Parses a record, checking its framing and CRC (not yet its hash or links).
 pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, Corruption> {
     parse_pieces(&split(bytes)?)
+}
+
+/// The envelope in the record stored at `position`; damage is [`StoreError::Corrupt`] there.
+pub(crate) fn envelope_at(position: u64, bytes: &[u8]) -> Result<Envelope, StoreError> {
+    parse(bytes).map(Parsed::into_envelope).map_err(|problem| StoreError::Corrupt { position, problem })
 }
 
 fn parse_pieces(pieces: &Pieces<'_>) -> Result<Parsed, Corruption> {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::{Corruption, StoreError};
-use crate::record::{parse, parse_and_check, Header, RawRecord};
+use crate::record::{envelope_at, parse_and_check, Header, RawRecord};
 use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
 use crate::subscription::Subscription;
 
@@ -87,12 +87,9 @@ pub trait EventStore: Send + Sync {
 
     /// All envelopes from `from_position` on, lazily, in commit order.
     fn read_all(&self, from_position: u64) -> Envelopes<'_> {
-        Box::new(self.read_raw(from_position).map(|raw| {
-            let raw = raw?;
-            let parsed = parse(&raw.bytes)
-                .map_err(|problem| StoreError::Corrupt { position: raw.position, problem })?;
-            Ok(parsed.into_envelope())
-        }))
+        Box::new(
+            self.read_raw(from_position).map(|raw| raw.and_then(|raw| envelope_at(raw.position, &raw.bytes))),
+        )
     }
 
     /// Follows the log from `from_position`: first what is there, then each new event as it
