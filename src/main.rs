@@ -42,14 +42,14 @@ use netvaerk::store::{
 };
 
 use crate::address::Address;
+use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
 
 /// mimalloc instead of the system allocator: replay, import and generation allocate and free
-/// millions of small strings across threads, where it halves the time spent in the allocator
-/// (measured in the README's performance section). The library crates leave the choice of
-/// allocator to whoever embeds them.
+/// millions of small strings across threads. In the million-event sled bench it made replay
+/// 8% and import 40% faster than glibc's allocator, for about 50 MB more peak memory. The
+/// library crates leave the choice of allocator to whoever embeds them.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
 
 /// Why the program stopped.
 #[derive(Debug)]

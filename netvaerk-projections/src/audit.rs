@@ -20,18 +20,18 @@ use serde::Serialize;
 use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, ProjectionError, Recorded};
 
-/// One decision as the audit trail keeps it: where it is in the log, and the policy in force
-/// when it was made. The event itself stays in the log, so a trail of a million decisions
+/// One decision as the audit trail keeps it (a reference into the log, not `netvaerk_core`'s
+/// `Decision`): where it is in the log, and the policy in force when it was made. The event itself stays in the log, so a trail of a million decisions
 /// takes 16 bytes each; a report reads the few it shows back (see [`AuditTrail::theme`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Decision {
+pub struct DecisionRef {
     /// Its position in the log.
     pub position: u64,
     /// The position of the policy change in force (`None`: the NS3 defaults).
     pub policy_in_force: Option<u64>,
 }
 
-impl Decision {
+impl DecisionRef {
     /// The decision in full, read back from `log`, with names: who decided, what in words,
     /// the criteria assessment (TH-2) and the warnings overridden. `None` when its body has
     /// been redacted since (an erasure): a rebuild would not show it either.
@@ -178,17 +178,17 @@ pub struct ThemeAudit {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AuditTrail {
     /// Decisions by theme.
-    pub themes: BTreeMap<ThemeId, Vec<Decision>>,
+    pub themes: BTreeMap<ThemeId, Vec<DecisionRef>>,
     /// Titles by theme (latest refinement).
     pub titles: BTreeMap<ThemeId, String>,
     /// Decisions by network.
-    pub networks: BTreeMap<NetworkId, Vec<Decision>>,
+    pub networks: BTreeMap<NetworkId, Vec<DecisionRef>>,
     /// Each network's theme.
     pub network_theme: BTreeMap<NetworkId, ThemeId>,
     /// Each round's decided themes.
     pub rounds: BTreeMap<RoundId, BTreeMap<ThemeId, RoundOutcome>>,
     /// Each round's own decisions.
-    pub round_decisions: BTreeMap<RoundId, Vec<Decision>>,
+    pub round_decisions: BTreeMap<RoundId, Vec<DecisionRef>>,
     /// The position of the policy change in force.
     pub policy_in_force: Option<u64>,
 }
@@ -247,7 +247,7 @@ pub fn summary(event: &Event, names: &Names<'_>) -> String {
 
 impl AuditTrail {
     fn entries(
-        decisions: &[Decision],
+        decisions: &[DecisionRef],
         names: &Names<'_>,
         log: &dyn EventStore,
     ) -> Result<Vec<AuditEntry>, ProjectionError> {
@@ -398,7 +398,7 @@ impl Fold for AuditTrail {
             | Event::RotationEnded { .. } => None,
         };
         let Some(trail) = trail else { return };
-        let entry = Decision { position: recorded.position, policy_in_force: self.policy_in_force };
+        let entry = DecisionRef { position: recorded.position, policy_in_force: self.policy_in_force };
         match trail {
             Trail::Round(round) => self.round_decisions.entry(round).or_default().push(entry),
             Trail::Theme(theme) => self.themes.entry(theme).or_default().push(entry),

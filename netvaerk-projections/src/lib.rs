@@ -70,7 +70,7 @@ mod portfolio;
 mod projection;
 
 pub use audit::{
-    summary, AuditEntry, AuditTrail, Decision, NetworkAudit, RoundContext, RoundOutcome, RoundPeer,
+    summary, AuditEntry, AuditTrail, DecisionRef, NetworkAudit, RoundContext, RoundOutcome, RoundPeer,
     ThemeAudit,
 };
 pub use competence::{
