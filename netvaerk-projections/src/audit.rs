@@ -21,8 +21,9 @@ use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, ProjectionError, Recorded};
 
 /// One decision as the audit trail keeps it (a reference into the log, not `netvaerk_core`'s
-/// `Decision`): where it is in the log, and the policy in force when it was made. The event itself stays in the log, so a trail of a million decisions
-/// takes 16 bytes each; a report reads the few it shows back (see [`AuditTrail::theme`]).
+/// `Decision`): where it is in the log, and the policy in force when it was made. The event
+/// itself stays in the log, so a trail of a million decisions takes 16 bytes each; a report
+/// reads the few it shows back (see [`AuditTrail::theme`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct DecisionRef {
     /// Its position in the log.
