@@ -220,7 +220,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ns3_defaults_are_valid_and_match_the_text() {
+    fn pr1_pr2_pr3_ns3_defaults_are_valid_and_match_the_text() {
         let policy = Policy::ns3();
         policy.validate().unwrap();
         // PR-1: four intensive periods of about nine weeks in all.
@@ -228,6 +228,9 @@ mod tests {
             policy.welfare_plan.phases.iter().filter(|phase| phase.kind == PhaseKind::Intensive).collect();
         assert_eq!(intensive.len(), 4);
         assert_eq!(intensive.iter().map(|phase| phase.weeks).sum::<u32>(), 9);
+        // PR-2: the innovation network's phases, with no figures in the source, are the welfare
+        // network's.
+        assert_eq!(policy.innovation_plan, policy.welfare_plan);
         // PR-3: a learning network takes about 4-5 months.
         assert!((17..=22).contains(&policy.learning_plan.total_weeks()));
     }

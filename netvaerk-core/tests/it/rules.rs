@@ -821,7 +821,7 @@ fn pr5_phases_follow_the_plan_forward() {
 }
 
 #[test]
-fn tp1_the_test_phase_is_begun_with_its_own_command_and_never_by_a_learning_network() {
+fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by_a_learning_network() {
     let mut given = base();
     let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
     let learning = started(&mut given, 2, NetworkType::Learning, novice(0));
@@ -833,6 +833,7 @@ fn tp1_the_test_phase_is_begun_with_its_own_command_and_never_by_a_learning_netw
         refused(&given, when(Action::BeginTestPhase { network: learning, funding: None })),
         DomainError::NoTestPhase(learning)
     );
+    // RL-5: the capital the reference leader found for the test phase is recorded with it.
     check(
         &given,
         when(Action::BeginTestPhase { network: welfare, funding: Some("Welfare pool 2017".into()) }),
