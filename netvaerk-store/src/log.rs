@@ -42,6 +42,10 @@ pub trait Backend: Send + Sync {
     fn last_record(&self) -> Result<Option<RawRecord>, StoreError>;
     /// The records from `from_position` on, in order, lazily (no cap: `LogStore` caps).
     fn records_from(&self, from_position: u64) -> RawRecords<'_>;
+    /// The record at `position`, if stored (a point read where the engine has one).
+    fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {
+        Ok(self.records_from(position).next().transpose()?.filter(|raw| raw.position == position))
+    }
     /// The stream's version (0 if absent).
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError>;
     /// The positions of the stream's events from `from_version` on, in order.
@@ -277,6 +281,11 @@ pub(crate) trait Index {
     fn locate(&mut self, event_ids: &[Uuid]) -> Result<Vec<Option<Location>>, StoreError>;
 }
 
+/// The record at `position`, which an index or the head says is stored.
+fn stored<B: Backend>(backend: &B, position: u64) -> Result<RawRecord, StoreError> {
+    backend.record(position)?.ok_or(StoreError::NoSuchPosition(position))
+}
+
 /// A [`Backend`] as an [`Index`].
 pub(crate) struct BackendIndex<'a, B>(pub(crate) &'a B);
 
@@ -290,9 +299,7 @@ impl<B: Backend> Index for BackendIndex<'_, B> {
             .iter()
             .map(|event_id| {
                 let Some(position) = self.0.event_position(*event_id)? else { return Ok(None) };
-                let raw = self.0.records_from(position).next().transpose()?;
-                let raw =
-                    raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
+                let raw = stored(self.0, position)?;
                 let parsed =
                     parse(&raw.bytes).map_err(|problem| StoreError::Corrupt { position, problem })?;
                 Ok(Some((parsed.header.stream, parsed.header.stream_version, position)))
@@ -545,12 +552,17 @@ impl<B: Backend> EventStore for LogStore<B> {
         let positions = self.backend.stream_positions(stream, from_version.max(1))?;
         let mut envelopes = Vec::with_capacity(positions.len());
         for position in positions.into_iter().filter(|position| *position <= committed) {
-            let raw = self.backend.records_from(position).next().transpose()?;
-            let raw =
-                raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
-            envelopes.push(envelope_at(position, &raw.bytes)?);
+            envelopes.push(envelope_at(position, &stored(&self.backend, position)?.bytes)?);
         }
         Ok(envelopes)
+    }
+
+    fn read_at(&self, position: u64) -> Result<Option<Envelope>, StoreError> {
+        if position == 0 || position > self.committed_head() {
+            return Ok(None);
+        }
+        let raw = self.backend.record(position)?;
+        raw.map(|raw| envelope_at(position, &raw.bytes)).transpose()
     }
 
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
@@ -582,8 +594,7 @@ impl<B: Backend> EventStore for LogStore<B> {
     fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
         // Under the writer lock, so a rewrite never races a commit.
         let _writer = lock(&self.writer);
-        let raw = self.backend.records_from(position).next().transpose()?;
-        let raw = raw.filter(|raw| raw.position == position).ok_or(StoreError::NoSuchPosition(position))?;
+        let raw = stored(&self.backend, position)?;
         let bytes =
             replace_body(&raw.bytes, body).map_err(|problem| StoreError::Corrupt { position, problem })?;
         self.backend.rewrite(position, &bytes)

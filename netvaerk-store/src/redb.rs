@@ -140,6 +140,11 @@ impl Backend for RedbBackend {
         }
     }
 
+    fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {
+        let bytes = self.read(RECORDS)?.get(position).map_err(engine)?;
+        Ok(bytes.map(|bytes| RawRecord { position, bytes: bytes.value().to_vec() }))
+    }
+
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
         let streams = self.read(STREAMS)?;
         let name = stream.as_str();

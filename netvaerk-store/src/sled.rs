@@ -193,6 +193,11 @@ impl Backend for SledBackend {
         }))
     }
 
+    fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {
+        let bytes = self.db.get(record_key(position)).map_err(engine)?;
+        Ok(bytes.map(|bytes| RawRecord { position, bytes: bytes.to_vec() }))
+    }
+
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
         let prefix = stream_prefix(stream);
         let last = self.db.scan_prefix(&prefix).next_back().transpose().map_err(engine)?;
