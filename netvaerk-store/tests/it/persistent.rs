@@ -119,7 +119,10 @@ macro_rules! persistent {
                     .collect();
                 let appended = store.append(&s, ExpectedVersion::Exact(version), &batch).unwrap();
                 version = appended.stream_version;
-                writeln!(acknowledged, "{} {}", batch_number, appended.stream_version).unwrap();
+                // One write(2) per line: `writeln!` writes piece by piece, and a kill between the
+                // pieces left half a line for the next child to append to.
+                let line = format!("{} {}\n", batch_number, appended.stream_version);
+                acknowledged.write_all(line.as_bytes()).unwrap();
             }
         }
 
