@@ -20,8 +20,8 @@
 //! - **Live subscriptions**: each commit sends `pg_notify`; [`EventStore::wait_beyond`] listens
 //!   on a connection of its own and also polls the head, so a lost notification delays an event
 //!   by at most the poll interval.
-//! - **Group commit** in one process: appenders queue, and whoever holds the writer connection
-//!   commits the queue in one transaction.
+//! - **Group commit** in one process: appenders queue, and one leader at a time commits the
+//!   whole queue in one transaction on the writer connection.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
