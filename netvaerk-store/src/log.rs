@@ -117,11 +117,21 @@ pub(crate) struct Queue {
     settled: Condvar,
 }
 
-/// The queued requests, and whether a leader is committing.
+/// How long a leader waits, yielding, for appends to queue while fewer are queued than the last
+/// batch held. The appenders a commit wakes come back one by one; without the wait the first
+/// would commit alone while the rest queued behind it (batches of 1, 8, 1, 8 with eight
+/// writers, 3.7x one writer's rate in `netvaerk bench` on sled; with it, batches of 8 gathered
+/// in about 40 µs, 5.2-6.0x). A lone appender never waits, and when fewer appenders come, one
+/// commit waits this long.
+const GATHER: Duration = Duration::from_micros(100);
+
+/// The queued requests, whether a leader is committing, and the last batch's size.
 #[derive(Default)]
 struct Waiting {
     requests: Vec<Arc<Pending>>,
     leader: bool,
+    /// How many requests the last batch held.
+    last_batch: usize,
 }
 
 /// Ends a leader's turn, also if its commit panicked: clears the flag and wakes every waiter.
@@ -162,7 +172,15 @@ impl Queue {
             if !waiting.leader {
                 // Unsettled with no leader: the request is still queued, so it is in this batch.
                 waiting.leader = true;
+                // Commit delay: after a batch of several, wait briefly for as many to queue.
+                let since = Instant::now();
+                while waiting.requests.len() < waiting.last_batch && since.elapsed() < GATHER {
+                    drop(waiting);
+                    std::thread::yield_now();
+                    waiting = lock(&self.state);
+                }
                 let batch = std::mem::take(&mut waiting.requests);
+                waiting.last_batch = batch.len();
                 drop(waiting);
                 let turn = Turn(self);
                 commit(&mut lock(writer), &batch);
