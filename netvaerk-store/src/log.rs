@@ -106,7 +106,8 @@ pub(crate) struct Pending {
 /// The appends waiting for the writer: group commit. Appenders queue their requests; one of
 /// them at a time, the leader, takes everything queued and commits it in one transaction (one
 /// flush), then wakes every waiting appender at once. Those whose requests were in the batch
-/// return; those queued meanwhile elect the next leader, which commits them together.
+/// return; the first of those queued meanwhile leads next and commits them all together (after
+/// waiting up to [`GATHER`] for as many as the last batch held).
 ///
 /// Waking all at once matters: when appenders waited on the writer lock instead, each woke the
 /// next only as it let go of the lock, and the new appends arrived one by one, so a batch
