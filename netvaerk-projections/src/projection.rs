@@ -211,7 +211,7 @@ fn read_chunk(store: &dyn EventStore, first: u64) -> Result<Chunk, ProjectionErr
 /// when called, in one pass.
 ///
 /// Reading and decoding take most of the time, so they run on as many threads as the machine
-/// has cores: reader `r` of `n` reads the chunks of [`CHUNK`] positions numbered `r`, `r + n`,
+/// has cores: reader `r` of `n` reads the chunks of 2,000 positions numbered `r`, `r + n`,
 /// and so on, and the caller's thread folds the chunks in position order as they arrive. Each
 /// reader keeps at most one chunk waiting, so memory stays flat however long the log.
 pub fn rebuild_all<F: Fold + Default>(

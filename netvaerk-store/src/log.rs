@@ -224,7 +224,8 @@ pub(crate) fn fail_all(batch: &[Arc<Pending>], error: StoreError) {
     settle(batch, unwritten, Err(error));
 }
 
-/// The log over a backend. Appends are group-committed (see [`Queue`]).
+/// The log over a backend. Appends are group-committed: concurrent appends share one
+/// [`Backend::commit`], so one flush.
 pub struct LogStore<B> {
     backend: B,
     queue: Queue,
