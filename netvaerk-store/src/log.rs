@@ -716,7 +716,7 @@ mod tests {
     }
 
     #[test]
-    fn appends_queued_while_a_leader_commits_go_together_in_the_next_commit() {
+    fn appends_queued_while_a_leader_commits_go_together_in_the_next_and_a_lone_one_after_still_commits() {
         let queue = Queue::default();
         let sizes = Mutex::new(Vec::new());
         let stream = StreamId::new("org-a").unwrap();
@@ -747,5 +747,8 @@ mod tests {
         });
         assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
         assert_eq!(*lock(&sizes), vec![1, 7], "the seven queued during the first commit share the second");
+        // A lone append after a batch of seven waits at most GATHER for company, then commits.
+        queue.append(&sizes, &stream, ExpectedVersion::Any, &one_event(), note_and_settle).unwrap();
+        assert_eq!(*lock(&sizes), vec![1, 7, 1]);
     }
 }
