@@ -1,15 +1,25 @@
-//! Store addresses on the command line: a path (sled), `redb:PATH`, or a PostgreSQL URL.
+//! Store addresses: a path or `sled:PATH` (sled), `redb:PATH`, or a PostgreSQL URL.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use netvaerk::store::{
+use netvaerk_store::{
     EventStore, OpenCheck, PostgresOptions, PostgresStore, RedbOptions, RedbStore, SledOptions, SledStore,
     StoreError,
 };
 
-/// Where a log lives.
+use crate::error::Error;
+
+/// Where a log lives, as text: `redb:FILE`, `sled:DIR` (or a bare directory),
+/// `postgres://user@host:port/database?schema=NAME` (or `postgresql://`).
+///
+/// ```
+/// use netvaerk::Address;
+/// let address: Address = "redb:./netvaerk.redb".parse()?;
+/// assert_eq!(address, Address::Redb("./netvaerk.redb".into()));
+/// # Ok::<(), netvaerk::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Address {
     /// A directory holding a sled store.
@@ -26,15 +36,25 @@ pub enum Address {
     },
 }
 
-impl FromStr for Address {
-    type Err = String;
+fn bad_address(text: &str, message: &str) -> Error {
+    Error::input("invalid_address", Some("store"), Some(text.to_owned()), message)
+}
 
-    fn from_str(text: &str) -> Result<Self, String> {
+impl FromStr for Address {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
         if let Some(path) = text.strip_prefix("redb:") {
             if path.is_empty() {
-                return Err("redb: needs a file path, e.g. redb:./netvaerk.redb".into());
+                return Err(bad_address(text, "redb: needs a file path, e.g. redb:./netvaerk.redb"));
             }
             return Ok(Self::Redb(PathBuf::from(path)));
+        }
+        if let Some(path) = text.strip_prefix("sled:") {
+            if path.is_empty() {
+                return Err(bad_address(text, "sled: needs a directory, e.g. sled:./netvaerk-data"));
+            }
+            return Ok(Self::Sled(PathBuf::from(path)));
         }
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             let (base, query) = text.split_once('?').unwrap_or((text, ""));
@@ -50,7 +70,13 @@ impl FromStr for Address {
             return Ok(Self::Postgres { url, schema });
         }
         if text.is_empty() {
-            return Err("a store address cannot be empty".into());
+            return Err(bad_address(text, "a store address cannot be empty"));
+        }
+        if let Some((scheme, _)) = text.split_once("://") {
+            return Err(bad_address(
+                text,
+                &format!("{scheme}:// is not a kind of store; use redb:FILE, sled:DIR or postgres://..."),
+            ));
         }
         Ok(Self::Sled(PathBuf::from(text)))
     }
@@ -95,12 +121,15 @@ mod tests {
 
     #[test]
     fn addresses_parse_by_their_prefix() {
-        assert_eq!("./data".parse(), Ok(Address::Sled("./data".into())));
-        assert_eq!("redb:/tmp/log.redb".parse(), Ok(Address::Redb("/tmp/log.redb".into())));
-        assert!("redb:".parse::<Address>().is_err());
+        assert_eq!("./data".parse().ok(), Some(Address::Sled("./data".into())));
+        assert_eq!("redb:/tmp/log.redb".parse().ok(), Some(Address::Redb("/tmp/log.redb".into())));
+        assert_eq!("sled:./data".parse().ok(), Some(Address::Sled("./data".into())));
+        assert_eq!("redb:".parse::<Address>().map_err(|error| error.code()), Err("invalid_address"));
+        assert_eq!("".parse::<Address>().map_err(|error| error.code()), Err("invalid_address"));
+        assert_eq!("http://x".parse::<Address>().map_err(|error| error.code()), Err("invalid_address"));
         assert_eq!(
-            "postgres://me:secret@db:5432/town?schema=albertslund&connect_timeout=5".parse(),
-            Ok(Address::Postgres {
+            "postgres://me:secret@db:5432/town?schema=albertslund&connect_timeout=5".parse().ok(),
+            Some(Address::Postgres {
                 url: "postgres://me:secret@db:5432/town?connect_timeout=5".into(),
                 schema: "albertslund".into()
             })

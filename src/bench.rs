@@ -6,17 +6,19 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, Utc};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
 use netvaerk::core::{
-    codec::decode_json, decide, evolve, Action, Command, Competence, Metadata, OrganisationId, PersonId,
-    PersonRole, Policy, State, UnitId, UnitKind,
+    codec::decode_json, Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, UnitId,
+    UnitKind,
 };
 use netvaerk::projections::{rebuild, rebuild_all, All, AsOf, AuditTrail, Names, Portfolio};
-use netvaerk::store::{Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, RawRecord, StreamId};
+use netvaerk::store::{Envelope, EventStore, OpenCheck, RawRecord, StreamId};
+use netvaerk::{Address, Service};
 use serde::{Deserialize, Serialize};
 
-use crate::address::Address;
-use crate::{demo, Failure};
+use crate::{demo, usage, Failure};
 
 /// Every figure, with its baseline and ratio.
 #[derive(Debug, Serialize, Deserialize)]
@@ -39,7 +41,8 @@ pub struct Figures {
     pub raw_insert_per_s: f64,
     /// import / raw.
     pub import_ratio: f64,
-    /// One decision decided, appended and synced: median, ms.
+    /// One decision through the service (`Service::execute`: decide on the cached state,
+    /// append, sync), one writer: median, ms.
     pub decision_p50_ms: f64,
     /// The same, 99th percentile, ms.
     pub decision_p99_ms: f64,
@@ -47,12 +50,24 @@ pub struct Figures {
     pub fdatasync_p50_ms: f64,
     /// decision p50 / fdatasync p50.
     pub decision_ratio: f64,
+    /// The store's bare durable write: a one-row `INSERT` committed in one round trip on
+    /// PostgreSQL (same server, same run); the fdatasync above on the embedded stores. Median, ms.
+    pub bare_commit_p50_ms: f64,
+    /// decision p50 / bare commit p50.
+    pub bare_commit_ratio: f64,
     /// Decisions/s with one writer.
     pub one_writer_per_s: f64,
-    /// Decisions/s with 8 writers on 8 organisations.
+    /// Decisions/s with 8 writer threads on 8 organisations, through one service.
     pub eight_writers_per_s: f64,
     /// eight / one.
     pub writers_ratio: f64,
+    /// Decision p50 through the service for an organisation with about 1,000 events, ms (its
+    /// state folded once, before the samples).
+    pub history_1k_p50_ms: f64,
+    /// The same for an organisation with about 100,000 events, ms.
+    pub history_100k_p50_ms: f64,
+    /// 100k / 1k: flat in history when near 1.
+    pub history_ratio: f64,
     /// The first open of the store after writing the history (sled replays its log), ms.
     pub first_open_ms: f64,
     /// Opening the store (head check) and answering one organisation's portfolio, ms.
@@ -107,37 +122,53 @@ fn disk_bytes(path: &Path) -> u64 {
 }
 
 fn io(context: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
-    move |error| Failure::Usage(format!("{context}: {error}"))
+    move |error| usage(format!("{context}: {error}"))
 }
 
 /// A tiny organisation with one person to assess: the repeatable decision.
-fn bootstrap(store: &dyn EventStore, index: u32) -> Result<(StreamId, State, PersonId), Failure> {
+fn bootstrap(service: &Service, index: u32) -> Result<(OrganisationId, PersonId), Failure> {
     let organisation = OrganisationId::from_uuid(uuid::Uuid::from_u128(0xbe_0000 + u128::from(index)));
-    let stream = StreamId::organisation(organisation);
     let person = PersonId::from_uuid(uuid::Uuid::from_u128(0xbe_1000 + u128::from(index)));
     let unit = UnitId::from_uuid(uuid::Uuid::from_u128(0xbe_2000 + u128::from(index)));
-    let mut state = State::new();
     for action in [
         Action::RegisterUnit { unit, kind: UnitKind::Secretariat, parent: None },
         Action::RegisterPerson { person, unit: Some(unit), roles: BTreeSet::from([PersonRole::Secretariat]) },
     ] {
-        state = decide_and_append(store, &stream, state, person, action)?;
+        service.execute(organisation, &decided(person, action))?;
     }
-    Ok((stream, state, person))
+    Ok((organisation, person))
 }
 
-fn decide_and_append(
-    store: &dyn EventStore,
-    stream: &StreamId,
-    state: State,
-    actor: PersonId,
-    action: Action,
-) -> Result<State, Failure> {
+/// `action`, decided by `actor` on a fixed business date.
+fn decided(actor: PersonId, action: Action) -> Command {
     let on = NaiveDate::from_ymd_opt(2016, 1, 4).unwrap_or(NaiveDate::MIN);
-    let decision =
-        decide(&state, &Command::new(Metadata::new(actor, on), action), &Policy::ns3(), Utc::now())?;
-    store.append(stream, ExpectedVersion::Exact(state.version()), &NewEvent::from_decision(&decision))?;
-    Ok(decision.events.iter().fold(state, evolve))
+    Command::new(Metadata::new(actor, on), action)
+}
+
+/// Decision latencies through a fresh service over `store` for an organisation of a generated
+/// history: its state is folded by a first decision, then `samples` are timed. Milliseconds.
+fn decisions_in_history(store: Arc<dyn EventStore>, samples: usize) -> Result<Vec<Duration>, Failure> {
+    let service = Service::new(store);
+    let organisation = demo::generated_organisation(0);
+    let state = service.state(organisation)?;
+    let person = state
+        .networks()
+        .map(|(_, network)| network.leader)
+        .next()
+        .ok_or_else(|| usage("the generated history has no network"))?;
+    // A decision dated after the history (which may run far ahead of today).
+    let on = NaiveDate::from_ymd_opt(9000, 1, 1).unwrap_or(NaiveDate::MAX);
+    let far = on.and_hms_opt(12, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
+    let service = service.with_clock(move || far);
+    let assess = |n| Command::new(Metadata::new(person, on), assess(person, n));
+    service.execute(organisation, &assess(0))?;
+    let mut latencies = Vec::with_capacity(samples);
+    for n in 1..=samples {
+        let one = Instant::now();
+        service.execute(organisation, &assess(n))?;
+        latencies.push(one.elapsed());
+    }
+    Ok(latencies)
 }
 
 fn assess(person: PersonId, n: usize) -> Action {
@@ -164,7 +195,7 @@ impl Target {
             .map(|item| match item.trim() {
                 "sled" => Ok(Self::Sled),
                 "redb" => Ok(Self::Redb),
-                other => match other.parse::<Address>().map_err(Failure::Usage)? {
+                other => match other.parse::<Address>()? {
                     Address::Sled(_) => Ok(Self::Sled),
                     Address::Redb(_) => Ok(Self::Redb),
                     Address::Postgres { url, .. } => Ok(Self::Postgres(url)),
@@ -197,7 +228,7 @@ impl Target {
     /// The backend's own batch insert of the records' bytes by position, in chunks of 10,000,
     /// each made durable: events/s.
     fn raw_insert(&self, place: &Place, records: &[RawRecord]) -> Result<f64, Failure> {
-        let failed = |e: &dyn std::fmt::Display| Failure::Usage(format!("raw insert: {e}"));
+        let failed = |e: &dyn std::fmt::Display| usage(format!("raw insert: {e}"));
         let started;
         match self {
             Self::Sled => {
@@ -258,6 +289,29 @@ impl Target {
         Ok(per_second(records.len() as u64, started.elapsed()))
     }
 
+    /// `count` bare durable commits of one row holding `row` on PostgreSQL, each a one-row
+    /// `INSERT` prepared once and committed in one round trip; `None` for the embedded stores,
+    /// whose bare durable write is the fdatasync.
+    fn bare_commits(&self, place: &Place, row: &[u8], count: usize) -> Result<Option<Vec<Duration>>, Failure> {
+        let Self::Postgres(url) = self else { return Ok(None) };
+        let failed = |e: postgres::Error| usage(format!("bare commit: {e}"));
+        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(failed)?;
+        let schema = place.schema("bare");
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".bare (n bigint PRIMARY KEY, row bytea NOT NULL)"
+            ))
+            .map_err(failed)?;
+        let insert = client.prepare(&format!("INSERT INTO \"{schema}\".bare VALUES ($1, $2)")).map_err(failed)?;
+        let mut commits = Vec::with_capacity(count);
+        for n in 0..count {
+            let one = Instant::now();
+            client.execute(&insert, &[&i64::try_from(n).unwrap_or(i64::MAX), &row]).map_err(failed)?;
+            commits.push(one.elapsed());
+        }
+        Ok(Some(commits))
+    }
+
     /// Bytes the bench's store `label` takes.
     fn disk_bytes(&self, place: &Place, label: &str) -> u64 {
         match self {
@@ -310,10 +364,10 @@ pub fn run_each_in_a_child(events: u64, targets: &[Target]) -> Result<Vec<Figure
             .output()
             .map_err(io("running the bench"))?;
         if !output.status.success() {
-            return Err(Failure::Usage(format!("the {} bench failed", target.name())));
+            return Err(usage(format!("the {} bench failed", target.name())));
         }
         let mut figures: Vec<Figures> = serde_json::from_slice(&output.stdout).map_err(|error| {
-            Failure::Usage(format!("the {} bench printed no figures: {error}", target.name()))
+            usage(format!("the {} bench printed no figures: {error}", target.name()))
         })?;
         runs.append(&mut figures);
     }
@@ -332,7 +386,7 @@ pub fn run_one(events: u64, target: &Target) -> Result<Figures, Failure> {
     let _ = std::fs::remove_dir_all(&place.directory);
     if let Target::Postgres(url) = target {
         if let Ok(mut client) = postgres::Client::connect(url, postgres::NoTls) {
-            for label in ["history", "import", "decisions", "raw"] {
+            for label in ["history", "import", "decisions", "raw", "bare", "flat1k", "flat100k"] {
                 let _ = client
                     .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", place.schema(label)));
             }
@@ -347,7 +401,7 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     let years =
         if organisations == 1 { u32::try_from((events / 240).clamp(1, 30)).unwrap_or(30) } else { 30 };
     let written =
-        demo::generate(&*target.open(place, "history", OpenCheck::Records)?, organisations, years, 1)?;
+        demo::generate(&Service::new(Arc::from(target.open(place, "history", OpenCheck::Records)?)), organisations, years, 1)?;
     // The first open after writing: sled replays the log it wrote since it was last opened.
     let started = Instant::now();
     let history = target.open(place, "history", OpenCheck::Head)?;
@@ -391,15 +445,16 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     let record_size = records.iter().map(|r| r.bytes.len()).sum::<usize>() / records.len().max(1);
     drop(records);
 
-    // Durable decisions: decide + append + sync, one at a time; baseline write + fdatasync.
-    let decisions_store = target.open(place, "decisions", OpenCheck::Records)?;
-    let decisions_store = &*decisions_store;
-    let (stream, mut state, person) = bootstrap(decisions_store, 0)?;
+    // Durable decisions through the service, one at a time: decide on the cached state, one
+    // append, its sync. Baselines: write + fdatasync, and the store's bare durable commit.
+    let decisions_store: Arc<dyn EventStore> = Arc::from(target.open(place, "decisions", OpenCheck::Records)?);
+    let service = Service::new(Arc::clone(&decisions_store));
+    let (organisation, person) = bootstrap(&service, 0)?;
     let mut latencies = Vec::with_capacity(300);
     let started = Instant::now();
     for n in 0..300 {
         let one = Instant::now();
-        state = decide_and_append(decisions_store, &stream, state, person, assess(person, n))?;
+        service.execute(organisation, &decided(person, assess(person, n)))?;
         latencies.push(one.elapsed());
     }
     let one_writer = per_second(300, started.elapsed());
@@ -416,33 +471,46 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
         syncs.push(one.elapsed());
     }
     let fdatasync_p50 = percentile(&mut syncs, 0.5);
-    // Eight writers on eight organisations: group commit shares the syncs.
+    let bare_commit_p50 = match target.bare_commits(place, &block, 300)? {
+        Some(mut commits) => percentile(&mut commits, 0.5),
+        None => fdatasync_p50,
+    };
+    // Eight writer threads on eight organisations through the one service: group commit
+    // shares the syncs.
     let mut writers = Vec::new();
     for index in 1..=8 {
-        writers.push(bootstrap(decisions_store, index)?);
+        writers.push(bootstrap(&service, index)?);
     }
     let started = Instant::now();
     let outcomes: Vec<Result<(), Failure>> = std::thread::scope(|scope| {
         let handles: Vec<_> = writers
             .into_iter()
-            .map(|(stream, state, person)| {
-                let store = decisions_store;
+            .map(|(organisation, person)| {
+                let service = &service;
                 scope.spawn(move || {
-                    let mut state = state;
                     for n in 0..150 {
-                        state = decide_and_append(store, &stream, state, person, assess(person, n))?;
+                        service.execute(organisation, &decided(person, assess(person, n)))?;
                     }
                     Ok(())
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Failure::Usage("a writer died".into()))))
-            .collect()
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(usage("a writer died")))).collect()
     });
     outcomes.into_iter().collect::<Result<Vec<_>, _>>()?;
     let eight_writers = per_second(8 * 150, started.elapsed());
+    drop(service);
+    drop(decisions_store);
+
+    // Flat in history: the decision p50 for an organisation of about 1,000 events and one of
+    // about 100,000 (416 years of the demo's cycle), each in a store of its own.
+    let mut history_p50 = Vec::new();
+    for (label, years) in [("flat1k", 4), ("flat100k", 416)] {
+        let store: Arc<dyn EventStore> = Arc::from(target.open(place, label, OpenCheck::Head)?);
+        demo::generate(&Service::new(Arc::clone(&store)), 1, years, 1)?;
+        let mut latencies = decisions_in_history(store, 200)?;
+        history_p50.push(percentile(&mut latencies, 0.5));
+    }
 
     // Cold start: open the history (head check) and answer one organisation's portfolio; then
     // the audit trail of one theme as of a past date.
@@ -479,9 +547,14 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
         decision_p99_ms: decision_p99,
         fdatasync_p50_ms: fdatasync_p50,
         decision_ratio: decision_p50 / fdatasync_p50.max(1e-9),
+        bare_commit_p50_ms: bare_commit_p50,
+        bare_commit_ratio: decision_p50 / bare_commit_p50.max(1e-9),
         one_writer_per_s: one_writer,
         eight_writers_per_s: eight_writers,
         writers_ratio: eight_writers / one_writer,
+        history_1k_p50_ms: history_p50[0],
+        history_100k_p50_ms: history_p50[1],
+        history_ratio: history_p50[1] / history_p50[0].max(1e-9),
         first_open_ms: first_open,
         cold_portfolio_ms: cold,
         cold_open_ms: open,
@@ -495,7 +568,7 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
 /// ratio in the row below it.
 pub fn table(runs: &[Figures]) -> String {
     type Row = (&'static str, fn(&Figures) -> String);
-    let rows: [Row; 21] = [
+    let rows: [Row; 26] = [
         ("history, events", |f| format!("{}", f.events)),
         ("  organisations", |f| format!("{}", f.organisations)),
         ("replay, events/s", |f| format!("{:.0}", f.replay_per_s)),
@@ -508,9 +581,14 @@ pub fn table(runs: &[Figures]) -> String {
         ("  p99, ms", |f| format!("{:.2}", f.decision_p99_ms)),
         ("  fdatasync p50, ms", |f| format!("{:.2}", f.fdatasync_p50_ms)),
         ("  ratio p50", |f| format!("{:.1}", f.decision_ratio)),
+        ("  bare commit p50, ms", |f| format!("{:.2}", f.bare_commit_p50_ms)),
+        ("  ratio p50", |f| format!("{:.1}", f.bare_commit_ratio)),
         ("1 writer, decisions/s", |f| format!("{:.0}", f.one_writer_per_s)),
         ("8 writers, decisions/s", |f| format!("{:.0}", f.eight_writers_per_s)),
         ("  ratio", |f| format!("{:.1}", f.writers_ratio)),
+        ("decision p50, 1k history, ms", |f| format!("{:.2}", f.history_1k_p50_ms)),
+        ("  100k history, ms", |f| format!("{:.2}", f.history_100k_p50_ms)),
+        ("  ratio", |f| format!("{:.2}", f.history_ratio)),
         ("first open after writing, ms", |f| format!("{:.1}", f.first_open_ms)),
         ("cold start, portfolio ms", |f| format!("{:.1}", f.cold_portfolio_ms)),
         ("  of which open, ms", |f| format!("{:.1}", f.cold_open_ms)),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::address::Address;
+use netvaerk::Address;
 use netvaerk::core::{
     Action, CohortId, Competence, Criterion, CriterionAssessment, Hotspot, NetworkId, NetworkType,
     OrganisationId, Origin, Outcome, PersonId, PersonRole, RoundId, TeachingDay, ThemeId, UnitId, UnitKind,

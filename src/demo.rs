@@ -1,23 +1,23 @@
-//! The Albertslund demo: 2014-2018, written by sending commands through `decide`.
+//! The Albertslund demo: 2014-2018, written by sending commands through the service.
 //!
-//! The history is planned as dated commands, sorted by business date and decided one by one,
-//! so every rule is judged as it would have been then. Ids are fixed, so the reports are the
+//! The history is planned as dated commands, sorted by business date and decided one by one
+//! (one atomic batch), so every rule is judged as it would have been then. Ids are fixed, so the reports are the
 //! same on every machine. Names are invented.
 
 use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate, Utc};
 use netvaerk::core::{
-    decide, evolve, Acknowledgement, Action, CohortId, Command, Criterion, CriterionAssessment, Hotspot,
-    Metadata, NetworkId, NetworkType, Origin, Outcome, PersonId, PersonRole, Policy, RoundId, Rule, State,
-    TeachingDay, ThemeId, UnitId, UnitKind,
+    Acknowledgement, Action, CohortId, Command, Criterion, CriterionAssessment, Hotspot, Metadata, NetworkId,
+    NetworkType, Origin, Outcome, PersonId, PersonRole, RoundId, Rule, TeachingDay, ThemeId, UnitId, UnitKind,
 };
-use netvaerk::projections::{rebuild, All, AsOf, Names};
-use netvaerk::store::{EventStore, ExpectedVersion, NewEvent, PersonalData};
+use netvaerk::projections::AsOf;
+use netvaerk::store::PersonalData;
+use netvaerk::{BatchMode, Error, Service};
 use uuid::Uuid;
 
 use crate::cli::{Cli, Format, ReportKind};
-use crate::{render, Failure, Organisation};
+use crate::{open_service, render, usage, Failure};
 
 /// The last day of the demo history.
 pub fn end() -> NaiveDate {
@@ -42,6 +42,7 @@ pub fn urban_farming() -> ThemeId {
     ThemeId::from_uuid(id(0, 3, 101))
 }
 
+#[derive(Clone)]
 struct Step {
     on: NaiveDate,
     actor: PersonId,
@@ -671,26 +672,27 @@ pub fn generated_organisation(index: u32) -> netvaerk::core::OrganisationId {
 /// `netvaerk generate`: a synthetic history of `organisations` organisations over `years`
 /// years from 2014H2, one stream each, every event decided by `decide`. Each organisation
 /// chains four-year blocks of the demo's plan (the seed varies who leads what); one person per
-/// organisation is registered and then erased. Events are appended in batches of 1,000.
-pub fn generate(store: &dyn EventStore, organisations: u32, years: u32, seed: u64) -> Result<u64, Failure> {
+/// organisation is registered and then erased. The commands go through the service in
+/// atomic batches of 400 (about 1,000 events each), decided as of the history's end.
+pub fn generate(service: &Service, organisations: u32, years: u32, seed: u64) -> Result<u64, Failure> {
     let years = years.max(1);
     let blocks = years.div_ceil(4);
     let end = date(2014 + i32::try_from(years).unwrap_or(0), 6, 30);
     let now = end.and_hms_opt(23, 59, 59).map_or_else(Utc::now, |t| t.and_utc()).max(Utc::now());
+    let service_at_end = Service::new(service.shared_store()).with_clock(move || now);
+    let store = service.store();
     let progress = render::progress(u64::from(organisations), "generating");
     let mut written = 0;
     for index in 0..organisations {
-        let stream = netvaerk::store::StreamId::organisation(generated_organisation(index));
+        let organisation = generated_organisation(index);
+        let stream = netvaerk::store::StreamId::organisation(organisation);
         if store.stream_version(&stream)? > 0 {
-            return Err(Failure::Usage(format!(
-                "the store already holds organisation {index}; generate into an empty store"
-            )));
+            return Err(usage(format!("the store already holds organisation {index}; generate into an empty store")));
         }
         let mut steps = Vec::new();
         let mut registrar = None;
         for block in 0..blocks {
-            let scope = u16::try_from((index + 1) * 16 + block)
-                .map_err(|_| Failure::Usage("too many organisations".into()))?;
+            let scope = u16::try_from((index + 1) * 16 + block).map_err(|_| usage("too many organisations"))?;
             let first_year = 2014 + 4 * i32::try_from(block).unwrap_or(0);
             let plan = plan(scope, first_year, seed.wrapping_add(u64::from(index * 31 + block)));
             let secretary = plan.names.first().map(|(person, _, _)| *person);
@@ -708,28 +710,13 @@ pub fn generate(store: &dyn EventStore, organisations: u32, years: u32, seed: u6
         }
         steps.retain(|step| step.on <= end);
         steps.sort_by_key(|step| step.on);
-        let mut state = State::new();
-        let mut batch: Vec<NewEvent> = Vec::new();
-        let mut batch_version = 0;
-        for step in &steps {
-            let decision = decide(&state, &command(step), &Policy::ns3(), now).map_err(|error| {
-                Failure::Usage(format!(
-                    "the generator's step on {} ({:?}) was refused: {error}",
-                    step.on, step.action
-                ))
-            })?;
-            batch.extend(NewEvent::from_decision(&decision));
-            state = decision.events.iter().fold(state, evolve);
-            if batch.len() >= 1000 {
-                store.append(&stream, ExpectedVersion::Exact(batch_version), &batch)?;
-                batch_version = state.version();
-                batch.clear();
-            }
+        for chunk in steps.chunks(400) {
+            let commands: Vec<Command> = chunk.iter().map(command).collect();
+            service_at_end
+                .execute_batch(organisation, &commands, BatchMode::Atomic)
+                .map_err(|error| refused_step("generator", chunk, error))?;
         }
-        if !batch.is_empty() {
-            store.append(&stream, ExpectedVersion::Exact(batch_version), &batch)?;
-        }
-        written += state.version();
+        written += store.stream_version(&stream)?;
         if let Some(registrar) = registrar.flatten() {
             let person = netvaerk::core::PersonId::from_uuid(id((index + 1) as u16 * 16, 1, 40));
             let data =
@@ -741,6 +728,17 @@ pub fn generate(store: &dyn EventStore, organisations: u32, years: u32, seed: u6
     }
     progress.finish_and_clear();
     Ok(written)
+}
+
+/// A planned step's refusal, naming the step.
+fn refused_step(what: &str, steps: &[Step], error: Error) -> Failure {
+    match error {
+        Error::BatchRefused { index, error } => {
+            let step = &steps[index];
+            usage(format!("the {what}'s step on {} ({:?}) was refused: {error}", step.on, step.action))
+        }
+        other => other.into(),
+    }
 }
 
 /// The command of a planned step.
@@ -759,54 +757,35 @@ fn command(step: &Step) -> Command {
 /// `netvaerk demo`: writes the history (unless the organisation has one) and prints the
 /// portfolio and the audit trail of the urban-farming theme.
 pub fn run(cli: &Cli) -> Result<(), Failure> {
-    let organisation = Organisation::open(cli)?;
-    let existing = organisation.store.stream_version(&organisation.stream)?;
+    let service = open_service(cli)?;
+    let organisation = cli.organisation;
+    let existing = service.state(organisation)?.version();
     if existing == 0 {
         let plan = plan(0, 2014, 0);
-        let mut steps: Vec<&Step> = plan.steps.iter().filter(|step| step.on <= end()).collect();
+        let mut steps: Vec<Step> = plan.steps.iter().filter(|step| step.on <= end()).cloned().collect();
         steps.sort_by_key(|step| step.on);
-        let progress = render::progress(steps.len() as u64, "deciding");
-        // The demo owns the store while it writes: keep the state in hand rather than
-        // re-reading the stream for every decision.
-        let mut state = State::new();
-        for step in &steps {
-            let decision = decide(&state, &command(step), &Policy::ns3(), Utc::now()).map_err(|error| {
-                Failure::Usage(format!(
-                    "the demo's step on {} ({:?}) was refused: {error}",
-                    step.on, step.action
-                ))
-            })?;
-            let events = NewEvent::from_decision(&decision);
-            organisation.store.append(
-                &organisation.stream,
-                ExpectedVersion::Exact(state.version()),
-                &events,
-            )?;
-            state = decision.events.iter().fold(state, evolve);
-            progress.inc(1);
-        }
-        progress.finish_and_clear();
+        let commands: Vec<Command> = steps.iter().map(command).collect();
+        service
+            .execute_batch(organisation, &commands, BatchMode::Atomic)
+            .map_err(|error| refused_step("demo", &steps, error))?;
         for (person, name, title) in &plan.names {
             let data =
                 PersonalData { name: (*name).to_owned(), email: None, title: Some((*title).to_owned()) };
-            organisation.store.register_person(*person, data)?;
+            service.store().register_person(*person, data)?;
         }
-        let head = organisation.store.head()?.map_or(0, |head| head.position);
+        let head = service.store().head()?.map_or(0, |head| head.position);
         say!("Wrote the Albertslund demo history: {} decisions, {head} events, 2014-2018.", steps.len());
         say!("Store: {}\n", cli.store);
     } else {
         say!("The store already holds this organisation's history ({existing} events); its reports:\n");
     }
-    let all = rebuild::<All>(&*organisation.store, &organisation.stream, AsOf::Now)?.into_inner();
-    let names = Names::from_store(&*organisation.store);
-    let portfolio = render::report(&all, &ReportKind::Portfolio, Format::Table, &names, &*organisation.store)
-        .map_err(Failure::Usage)?;
-    say!("{portfolio}");
     let audit = ReportKind::Audit { id: urban_farming().as_uuid() };
-    say!(
-        "{}",
-        render::report(&all, &audit, Format::Table, &names, &*organisation.store).map_err(Failure::Usage)?
-    );
+    let (portfolio, trail) = service.read_models(organisation, AsOf::Now, |models| {
+        let render = |which| render::report(models.all, which, Format::Table, models.names, models.store);
+        (render(&ReportKind::Portfolio), render(&audit))
+    })?;
+    say!("{}", portfolio.map_err(usage)?);
+    say!("{}", trail.map_err(usage)?);
     say!("More: netvaerk report halfyear | leaders | competence | audit ID");
     say!("      with --as-of DATE and --format table|md|json|csv");
     Ok(())

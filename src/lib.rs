@@ -1,25 +1,67 @@
 //! netvaerk: a municipality's network organisation (Albertslund's NS3) as an event-sourced log.
 //!
-//! This facade re-exports what an embedder needs. The domain ([`core`]: ids, events, commands,
-//! the policy, `decide` and `evolve`) is pure; the log ([`store`]) and the read models
-//! ([`projections`]) are built on it.
+//! The [`Service`] is the front door: opened from a store address, it decides commands for an
+//! organisation and appends their events ([`Service::execute`], [`Service::execute_batch`]),
+//! keeping each organisation's state in memory, retrying when another process wrote, and
+//! keeping the read models live ([`Service::read_models`]). Every failure is one [`Error`] with
+//! a stable machine code. [`AsyncService`] (feature `tokio`) is the same for async code.
+//!
+//! Underneath, the facade re-exports the three crates: the domain ([`core`]: ids, events,
+//! commands, the policy, `decide` and `evolve`) is pure; the log ([`store`]) and the read
+//! models ([`projections`]) are built on it.
+//!
+//! Features: `cli` (default) builds the `netvaerk` program and pulls clap, indicatif and
+//! mimalloc; an embedder depends on `netvaerk = { version = "0.1", default-features = false }`
+//! and gets none of them. `tokio` adds [`AsyncService`].
 //!
 //! # Example
 //!
 //! ```
-//! use netvaerk::core::{decide, Action, Command, Metadata, Policy, State, PersonId, UnitId, UnitKind};
-//! use chrono::{NaiveDate, Utc};
+//! use std::collections::BTreeSet;
+//! use chrono::NaiveDate;
+//! use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, PersonRole, UnitId, UnitKind};
+//! use netvaerk::Service;
 //!
-//! let founder = PersonId::generate();
+//! # fn main() -> Result<(), netvaerk::Error> {
+//! # let dir = std::env::temp_dir().join(format!("netvaerk-doc-{}", uuid::Uuid::now_v7()));
+//! let service = Service::open(&format!("redb:{}", dir.join("log.redb").display()))?;
+//! # std::fs::create_dir_all(&dir).ok();
+//! let organisation = OrganisationId::generate();
+//! let secretary = PersonId::generate();
 //! let on = NaiveDate::from_ymd_opt(2014, 1, 6).unwrap();
-//! let command = Command::new(
-//!     Metadata::new(founder, on),
-//!     Action::RegisterUnit { unit: UnitId::generate(), kind: UnitKind::DirectorArea, parent: None },
-//! );
-//! let decision = decide(&State::new(), &command, &Policy::ns3(), Utc::now()).unwrap();
-//! assert_eq!(decision.events[0].type_name(), "UnitRegistered");
+//! let unit = UnitId::generate();
+//! let decided = |action| Command::new(Metadata::new(secretary, on), action);
+//!
+//! let outcome = service.execute(organisation, &decided(Action::RegisterUnit {
+//!     unit, kind: UnitKind::Secretariat, parent: None,
+//! }))?;
+//! assert_eq!(outcome.positions, [1]);
+//! service.execute(organisation, &decided(Action::RegisterPerson {
+//!     person: secretary, unit: Some(unit), roles: BTreeSet::from([PersonRole::Secretariat]),
+//! }))?;
+//!
+//! // A refusal names its rule and has a stable code.
+//! let error = service.execute(organisation, &decided(Action::RegisterUnit {
+//!     unit, kind: UnitKind::Secretariat, parent: None,
+//! })).unwrap_err();
+//! assert_eq!(error.code(), "unit_exists");
+//! assert_eq!(service.state(organisation)?.version(), 2);
+//! # drop(service); std::fs::remove_dir_all(&dir).ok();
+//! # Ok(())
+//! # }
 //! ```
 
+mod address;
+#[cfg(feature = "tokio")]
+mod asynchronous;
+mod error;
+mod service;
+
+pub use address::Address;
+#[cfg(feature = "tokio")]
+pub use asynchronous::AsyncService;
+pub use error::{Error, ErrorClass};
 pub use netvaerk_core as core;
 pub use netvaerk_projections as projections;
 pub use netvaerk_store as store;
+pub use service::{BatchMode, Outcome, ReadModels, Retry, Service};

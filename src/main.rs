@@ -20,7 +20,6 @@ macro_rules! say_raw {
     }};
 }
 
-mod address;
 mod bench;
 mod cli;
 mod demo;
@@ -31,17 +30,11 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use clap::Parser;
-use netvaerk::core::{
-    decide, evolve, Acknowledgement, Action, Command, Decision, DomainError, Metadata, PersonId, Policy,
-    Rule, State,
-};
-use netvaerk::projections::{fold_envelopes, All, AsOf, Names, ProjectionError};
-use netvaerk::store::{
-    AppendResult, EventStore, ExpectedVersion, ExportedRecord, NewEvent, OpenCheck, PersonalData, RawRecord,
-    StoreError, StreamId,
-};
+use netvaerk::core::{Acknowledgement, Action, Command, DomainError, Metadata, PersonId, Rule};
+use netvaerk::projections::{AsOf, ProjectionError};
+use netvaerk::store::{EventStore, ExportedRecord, OpenCheck, PersonalData, RawRecord, StoreError};
+use netvaerk::{Address, BatchMode, Error, Outcome, Service};
 
-use crate::address::Address;
 use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
 
 /// mimalloc instead of the system allocator: replay, import and generation allocate and free
@@ -54,22 +47,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Why the program stopped.
 #[derive(Debug)]
 enum Failure {
-    /// A rule refused the command (exit 1).
-    Refused(DomainError),
+    /// The service's error; its class gives the exit code ([`netvaerk::ErrorClass::exit_code`]).
+    Error(Error),
     /// Some `apply` lines were refused (exit 1); each was reported on its line.
     SomeRefused(usize),
-    /// The command line or its input is wrong (exit 2).
-    Usage(String),
-    /// The store failed or is corrupt (exit 3).
-    Store(StoreError),
+}
+
+/// A usage error (exit 2) with its message.
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::Error(Error::input("usage", None, None, message))
 }
 
 impl Failure {
     fn exit_code(&self) -> u8 {
         match self {
-            Self::Refused(_) | Self::SomeRefused(_) => 1,
-            Self::Usage(_) => 2,
-            Self::Store(_) => 3,
+            Self::Error(error) => error.class().exit_code(),
+            Self::SomeRefused(_) => 1,
         }
     }
 }
@@ -77,32 +70,33 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Refused(error) => write!(f, "refused: {error}"),
+            Self::Error(error) => write!(f, "{error} [{}]", error.code()),
             Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
-            Self::Usage(message) => f.write_str(message),
-            Self::Store(error) => write!(f, "store: {error}"),
         }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Self::Error(error)
     }
 }
 
 impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
-        Self::Store(error)
+        Self::Error(error.into())
     }
 }
 
 impl From<DomainError> for Failure {
     fn from(error: DomainError) -> Self {
-        Self::Refused(error)
+        Self::Error(error.into())
     }
 }
 
 impl From<ProjectionError> for Failure {
     fn from(error: ProjectionError) -> Self {
-        match error {
-            ProjectionError::Store(error) => Self::Store(error),
-            other => Self::Usage(other.to_string()),
-        }
+        Self::Error(error.into())
     }
 }
 
@@ -123,57 +117,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// An organisation in an open store.
-struct Organisation {
-    /// The store.
-    store: Box<dyn EventStore>,
-    /// The organisation's stream.
-    stream: StreamId,
-}
-
 /// Opens the store for a command: checking only the head record at open, since every record
 /// a command reads is checked as it is read, and `verify` checks them all.
 fn open_store(cli: &Cli) -> Result<Box<dyn EventStore>, Failure> {
-    let address: Address = cli.store.parse().map_err(Failure::Usage)?;
+    let address: Address = cli.store.parse()?;
     Ok(address.open(OpenCheck::Head)?)
 }
 
-impl Organisation {
-    fn open(cli: &Cli) -> Result<Self, Failure> {
-        let store = open_store(cli)?;
-        Ok(Self { store, stream: StreamId::organisation(cli.organisation) })
-    }
-
-    /// The organisation's state, folded from its stream.
-    fn state(&self) -> Result<State, Failure> {
-        let mut state = State::new();
-        for envelope in self.store.read_stream(&self.stream, 1)? {
-            let event = envelope.decode().map_err(|error| {
-                Failure::Usage(format!(
-                    "the event at position {} cannot be decoded: {error}",
-                    envelope.position
-                ))
-            })?;
-            state = evolve(state, &event);
-        }
-        Ok(state)
-    }
-
-    /// Decides `command` on the current state and appends its events; on a concurrent write,
-    /// decides again on the fresh state (once).
-    fn decide(&self, command: &Command) -> Result<(Decision, AppendResult), Failure> {
-        for _ in 0..2 {
-            let state = self.state()?;
-            let decision = decide(&state, command, &Policy::ns3(), Utc::now())?;
-            let events = NewEvent::from_decision(&decision);
-            match self.store.append(&self.stream, ExpectedVersion::Exact(state.version()), &events) {
-                Ok(appended) => return Ok((decision, appended)),
-                Err(StoreError::WrongExpectedVersion { .. }) => continue,
-                Err(other) => return Err(other.into()),
-            }
-        }
-        Err(Failure::Usage("the organisation changed twice while deciding; try again".into()))
-    }
+/// The service over the command's store.
+fn open_service(cli: &Cli) -> Result<Service, Failure> {
+    Ok(Service::open(&cli.store)?)
 }
 
 /// A command from the command line's decision flags.
@@ -190,23 +143,23 @@ fn command(action: Action, decided: &cli::Decided) -> Command {
     command
 }
 
-fn print_decision(decision: &Decision, appended: &AppendResult) {
+fn print_outcome(outcome: &Outcome) {
     let mut out = std::io::stdout().lock();
-    for (event, position) in decision.events.iter().zip(&appended.positions) {
+    for (event, position) in outcome.events.iter().zip(&outcome.positions) {
         let encoded = netvaerk::core::codec::encode(event);
         let _ = writeln!(out, "{position:>6}  {}  {}", encoded.type_name, encoded.payload);
     }
-    for warning in &decision.acknowledged {
+    for warning in &outcome.acknowledged {
         let _ = writeln!(out, "        overridden: {} -- {}", warning.warning, warning.rationale);
     }
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    let organisation = cli.organisation;
     if let Some(domain) = cli::domain(&cli.command) {
-        let organisation = Organisation::open(&cli)?;
-        let command = command(domain.action, domain.decided);
-        let (decision, appended) = organisation.decide(&command)?;
-        print_decision(&decision, &appended);
+        let service = open_service(&cli)?;
+        let outcome = service.execute(organisation, &command(domain.action, domain.decided))?;
+        print_outcome(&outcome);
         return Ok(());
     }
     match &cli.command {
@@ -225,63 +178,56 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Top::Generate { organisations, years, seed } => {
-            let store = open_store(&cli)?;
+            let service = open_service(&cli)?;
             let started = std::time::Instant::now();
-            let written = demo::generate(&*store, *organisations, *years, *seed)?;
+            let written = demo::generate(&service, *organisations, *years, *seed)?;
             let seconds = started.elapsed().as_secs_f64();
             say!("generated {written} events for {organisations} organisation(s) over {years} year(s) in {seconds:.1} s");
             Ok(())
         }
         Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
-            let organisation = Organisation::open(&cli)?;
+            let service = open_service(&cli)?;
             let person = id.unwrap_or_else(PersonId::generate);
             let decided = cli::Decided { by: by.unwrap_or(person), on: *on, why: None, acknowledge: None };
-            let roles = roles.iter().map(|role| (*role).into()).collect();
-            let action = Action::RegisterPerson { person, unit: *unit, roles };
-            let (decision, appended) = organisation.decide(&command(action, &decided))?;
+            let action = Action::RegisterPerson { person, unit: *unit, roles: roles.iter().map(|role| (*role).into()).collect() };
+            let outcome = service.execute(organisation, &command(action, &decided))?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
-            organisation.store.register_person(person, data)?;
-            print_decision(&decision, &appended);
+            service.store().register_person(person, data)?;
+            print_outcome(&outcome);
             Ok(())
         }
         Top::Person(PersonCommand::Erase { person, by }) => {
-            let organisation = Organisation::open(&cli)?;
-            let appended = organisation.store.erase(*person, *by, Utc::now())?;
+            let store = open_store(&cli)?;
+            let appended = store.erase(*person, *by, Utc::now())?;
             say!("erased {person}; erasure record at position {}", appended.positions[0]);
             Ok(())
         }
         Top::Policy(PolicyCommand::Show) => {
-            let organisation = Organisation::open(&cli)?;
-            let state = organisation.state()?;
-            let ns3 = Policy::ns3();
-            let policy = state.policy_in_force(&ns3);
+            let service = open_service(&cli)?;
+            let state = service.state(organisation)?;
+            let policy = state.policy_in_force(service.default_policy());
             say!("{}", serde_json::to_string_pretty(policy).unwrap_or_default());
             Ok(())
         }
         Top::Policy(PolicyCommand::Set { file, decided }) => {
             let text = std::fs::read_to_string(file)
-                .map_err(|error| Failure::Usage(format!("cannot read {}: {error}", file.display())))?;
-            let policy = serde_json::from_str(&text)
-                .map_err(|error| Failure::Usage(format!("{} is not a policy: {error}", file.display())))?;
-            let organisation = Organisation::open(&cli)?;
-            let (decision, appended) =
-                organisation.decide(&command(Action::ChangePolicy { policy }, decided))?;
-            print_decision(&decision, &appended);
+                .map_err(|error| usage(format!("cannot read {}: {error}", file.display())))?;
+            let policy = serde_json::from_str(&text).map_err(|error| {
+                Error::input("malformed_policy", Some("policy"), None, format!("{} is not a policy: {error}", file.display()))
+            })?;
+            let service = open_service(&cli)?;
+            let outcome = service.execute(organisation, &command(Action::ChangePolicy { policy }, decided))?;
+            print_outcome(&outcome);
             Ok(())
         }
         Top::Apply { file, atomic } => apply(&cli, file.as_deref(), *atomic),
         Top::Report(args) => {
-            let organisation = Organisation::open(&cli)?;
+            let service = open_service(&cli)?;
             let as_of = args.as_of.map_or(AsOf::Now, AsOf::Date);
-            let envelopes = organisation.store.read_stream(&organisation.stream, 1)?;
-            let progress = render::progress(envelopes.len() as u64, "rebuilding");
-            let counted = envelopes.iter().inspect(|_| progress.inc(1));
-            let all = fold_envelopes::<All>(&organisation.stream, counted, as_of)?.into_inner();
-            progress.finish_and_clear();
-            let names = Names::from_store(&*organisation.store);
-            let text = render::report(&all, &args.which, args.format, &names, &*organisation.store)
-                .map_err(Failure::Usage)?;
-            say_raw!("{text}");
+            let text = service.read_models(organisation, as_of, |models| {
+                render::report(models.all, &args.which, args.format, models.names, models.store)
+            })?;
+            say_raw!("{}", text.map_err(usage)?);
             Ok(())
         }
         Top::Log { from } => {
@@ -303,7 +249,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             progress.finish_and_clear();
             match (&report.first_bad, report.head) {
                 (Some((position, problem)), _) => {
-                    Err(Failure::Store(StoreError::Corrupt { position: *position, problem: problem.clone() }))
+                    Err(StoreError::Corrupt { position: *position, problem: problem.clone() }.into())
                 }
                 (None, Some(head)) => {
                     say!(
@@ -320,7 +266,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
-        _ => Err(Failure::Usage("unknown command".into())),
+        _ => Err(usage("unknown command")),
     }
 }
 
@@ -329,79 +275,90 @@ fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
         None => Box::new(std::io::stdin().lock()),
         Some(path) if path.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
         Some(path) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path)
-                .map_err(|error| Failure::Usage(format!("cannot read {}: {error}", path.display())))?,
+            std::fs::File::open(path).map_err(|error| usage(format!("cannot read {}: {error}", path.display())))?,
         )),
     };
     reader
         .lines()
         .collect::<Result<_, _>>()
-        .map_err(|error| Failure::Usage(format!("cannot read the input: {error}")))
+        .map_err(|error| usage(format!("cannot read the input: {error}")))
 }
 
-/// `apply`: JSON lines of commands; each decided and appended on its own, or all or none.
+/// `apply`: JSON lines of commands, decided through the service: each on its own (a refused
+/// line is reported and skipped), or with `--atomic` all or none. The accepted lines' events
+/// are appended in one append; a concurrent writer makes the service decide them again.
 fn apply(cli: &Cli, file: Option<&std::path::Path>, atomic: bool) -> Result<(), Failure> {
-    let organisation = Organisation::open(cli)?;
     let lines = read_lines(file)?;
     let mut out = std::io::stdout().lock();
-    let mut refused = 0;
-    let mut state = organisation.state()?;
-    let start_version = state.version();
-    let mut pending: Vec<NewEvent> = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        let number = index + 1;
-        if line.trim().is_empty() {
-            continue;
+    let mut report = |value: serde_json::Value| {
+        let _ = writeln!(out, "{value}");
+    };
+    let failed = |number: usize, error: &Error| {
+        serde_json::json!({
+            "line": number, "ok": false, "error": error, "rule": error.rule().map(|rule| rule.to_string()),
+        })
+    };
+    let mut numbers = Vec::new();
+    let mut commands = Vec::new();
+    let mut malformed = Vec::new();
+    for (index, line) in lines.iter().enumerate().filter(|(_, line)| !line.trim().is_empty()) {
+        match serde_json::from_str::<Command>(line) {
+            Ok(command) => {
+                numbers.push(index + 1);
+                commands.push(command);
+            }
+            Err(error) => malformed.push((
+                index + 1,
+                Error::input("malformed_command", None, None, format!("not a command: {error}")),
+            )),
         }
-        let result = serde_json::from_str::<Command>(line)
-            .map_err(|error| serde_json::json!({ "line": number, "ok": false, "error": format!("not a command: {error}") }))
-            .and_then(|command| {
-                decide(&state, &command, &Policy::ns3(), Utc::now()).map_err(|error| {
-                    serde_json::json!({ "line": number, "ok": false, "error": error.to_string(), "rule": error.rule() })
+    }
+    if atomic && !malformed.is_empty() {
+        for (number, error) in &malformed {
+            report(failed(*number, error));
+        }
+        return Err(Failure::SomeRefused(malformed.len()));
+    }
+    let service = open_service(cli)?;
+    let mode = if atomic { BatchMode::Atomic } else { BatchMode::EachOnItsOwn };
+    let results = match service.execute_batch(cli.organisation, &commands, mode) {
+        Err(Error::BatchRefused { index, error }) => {
+            report(failed(numbers[index], &Error::Refused(error)));
+            return Err(Failure::SomeRefused(1));
+        }
+        other => other?,
+    };
+    let mut lines: Vec<(usize, serde_json::Value)> =
+        malformed.iter().map(|(number, error)| (*number, failed(*number, error))).collect();
+    let mut refused = malformed.len();
+    let mut appended = 0;
+    for (number, result) in numbers.iter().zip(results) {
+        let value = match result {
+            Ok(outcome) => {
+                appended += if outcome.replayed { 0 } else { outcome.positions.len() };
+                let types: Vec<&str> = outcome.events.iter().map(|event| event.type_name()).collect();
+                serde_json::json!({
+                    "line": number, "ok": true, "events": types, "positions": outcome.positions,
+                    "replayed": outcome.replayed,
                 })
-            });
-        match result {
-            Err(report) => {
+            }
+            Err(error) => {
                 refused += 1;
-                let _ = writeln!(out, "{report}");
+                failed(*number, &error)
             }
-            Ok(decision) => {
-                let events = NewEvent::from_decision(&decision);
-                let types: Vec<&str> = decision.events.iter().map(|event| event.type_name()).collect();
-                if atomic {
-                    pending.extend(events);
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        serde_json::json!({ "line": number, "ok": true, "events": types })
-                    );
-                } else {
-                    let appended = organisation.store.append(
-                        &organisation.stream,
-                        ExpectedVersion::Exact(state.version()),
-                        &events,
-                    )?;
-                    let report = serde_json::json!({ "line": number, "ok": true, "events": types, "positions": appended.positions });
-                    let _ = writeln!(out, "{report}");
-                }
-                state = decision.events.iter().fold(state, evolve);
-            }
-        }
+        };
+        lines.push((*number, value));
+    }
+    lines.sort_by_key(|(number, _)| *number);
+    for (_, value) in lines {
+        report(value);
     }
     if refused > 0 {
         return Err(Failure::SomeRefused(refused));
     }
-    if atomic && !pending.is_empty() {
-        let appended = organisation.store.append(
-            &organisation.stream,
-            ExpectedVersion::Exact(start_version),
-            &pending,
-        )?;
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::json!({ "appended": appended.positions.len(), "stream_version": appended.stream_version })
-        );
+    if atomic {
+        let stream_version = service.state(cli.organisation)?.version();
+        report(serde_json::json!({ "appended": appended, "stream_version": stream_version }));
     }
     Ok(())
 }
@@ -416,7 +373,12 @@ fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
             continue;
         }
         let exported: ExportedRecord = serde_json::from_str(line).map_err(|error| {
-            Failure::Usage(format!("line {} is not an exported record: {error}", index + 1))
+            Error::input(
+                "malformed_record",
+                Some("line"),
+                Some((index + 1).to_string()),
+                format!("line {} is not an exported record: {error}", index + 1),
+            )
         })?;
         let position = exported.position;
         let record = exported.to_record().map_err(|problem| StoreError::Corrupt { position, problem })?;
@@ -437,10 +399,7 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
     let source = from.open(OpenCheck::Head)?;
     let target = to.open(OpenCheck::Head)?;
     if let Some(head) = target.head()? {
-        return Err(Failure::Usage(format!(
-            "{to} already holds {} events; migrate copies into an empty store",
-            head.position
-        )));
+        return Err(usage(format!("{to} already holds {} events; migrate copies into an empty store", head.position)));
     }
     let length = source.head()?.map_or(0, |head| head.position);
     let progress = render::progress(length, "copying");
@@ -461,17 +420,13 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
     }
     let (before, after) = (source.verify()?, target.verify()?);
     if let Some((position, problem)) = before.first_bad.as_ref().or(after.first_bad.as_ref()) {
-        return Err(Failure::Store(StoreError::Corrupt { position: *position, problem: problem.clone() }));
+        return Err(StoreError::Corrupt { position: *position, problem: problem.clone() }.into());
     }
     let hash = |report: &netvaerk::store::VerifyReport| {
         report.head.map_or_else(|| "(empty)".to_owned(), |head| netvaerk::store::hex(&head.hash))
     };
     if before.head != after.head {
-        return Err(Failure::Usage(format!(
-            "the copy ends at {} but the source at {}",
-            hash(&after),
-            hash(&before)
-        )));
+        return Err(usage(format!("the copy ends at {} but the source at {}", hash(&after), hash(&before))));
     }
     say!("migrated {} records and {} registry entries", after.checked, entries.len());
     say!("from {from}: verified, head {} {}", before.checked, hash(&before));

@@ -61,7 +61,7 @@ pub fn report(
     all: &All,
     which: &ReportKind,
     format: Format,
-    names: &Names<'_>,
+    names: &Names,
     log: &dyn EventStore,
 ) -> Result<String, String> {
     let json = |value: serde_json::Value| Ok(serde_json::to_string_pretty(&value).unwrap_or_default() + "\n");

@@ -209,8 +209,12 @@ fn apply_reports_a_malformed_line_and_goes_on_or_with_atomic_appends_nothing() {
     assert_eq!(code(&atomic), 1);
     let lines: Vec<Value> =
         String::from_utf8_lossy(&atomic.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines[1]["line"], 2);
-    assert_eq!(lines[1]["ok"], false);
+    // With --atomic a malformed line stops the run before anything is decided.
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[0]["ok"], false);
+    assert_eq!(lines[0]["error"]["code"], "malformed_command");
+    assert_eq!(lines[0]["error"]["class"], "input");
     assert_eq!(store.log_length(), before, "--atomic appended something");
 
     let each = store.run_with_input(&["apply", "-"], Some(&input));
@@ -269,8 +273,10 @@ fn an_erased_person_shows_as_erased_and_the_chain_verifies() {
         assert!(text.contains("(erased)"), "{report} does not show the erasure");
     }
     assert!(store.stdout(&["verify"]).starts_with("verified "));
-    // Erasing twice is refused as a store error, not a panic.
-    assert_eq!(code(&store.run(&["person", "erase", MORTEN_KROG, "--by", SECRETARY])), 3);
+    // Erasing twice is refused as bad input (`person_erased`), not a panic.
+    let twice = store.run(&["person", "erase", MORTEN_KROG, "--by", SECRETARY]);
+    assert_eq!(code(&twice), 2);
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("[person_erased]"));
 }
 
 #[test]

@@ -31,12 +31,23 @@ pub struct Metadata {
     /// The event or message that caused this decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causation_id: Option<Uuid>,
+    /// The command's own id, its idempotency key: the events of a command with an id get ids
+    /// derived from it, so the same command sent again is recognised and appends nothing
+    /// (the application service then returns the first outcome).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<Uuid>,
 }
 
 impl Metadata {
     /// Metadata for a decision by `actor` on `occurred_on`, with no rationale or links.
     pub fn new(actor: PersonId, occurred_on: NaiveDate) -> Self {
-        Self { actor, occurred_on, rationale: None, correlation_id: None, causation_id: None }
+        Self { actor, occurred_on, rationale: None, correlation_id: None, causation_id: None, command_id: None }
+    }
+
+    /// The same metadata with a command id (the idempotency key, see [`Metadata::command_id`]).
+    pub fn with_command_id(mut self, command_id: Uuid) -> Self {
+        self.command_id = Some(command_id);
+        self
     }
 
     /// The same metadata with a rationale.

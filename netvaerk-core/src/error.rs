@@ -477,6 +477,102 @@ fn diploma_gaps(missing_days: &[TeachingDay], written: bool, oral: bool) -> Stri
 }
 
 impl DomainError {
+    /// A stable machine code for the refusal: the variant's name in snake case
+    /// (`innovation_limit_reached`). Codes are a contract: a variant keeps its code, and a new
+    /// variant gets a new one.
+    pub fn code(&self) -> &'static str {
+        use DomainError as E;
+        match self {
+            E::OccursInFuture { .. } => "occurs_in_future",
+            E::UnknownActor(_) => "unknown_actor",
+            E::NotChiefForumDecision { .. } => "not_chief_forum_decision",
+            E::UnknownUnit(_) => "unknown_unit",
+            E::UnknownPerson(_) => "unknown_person",
+            E::UnknownTheme(_) => "unknown_theme",
+            E::UnknownNetwork(_) => "unknown_network",
+            E::UnknownCohort(_) => "unknown_cohort",
+            E::UnitExists(_) => "unit_exists",
+            E::PersonExists(_) => "person_exists",
+            E::ThemeExists(_) => "theme_exists",
+            E::NetworkExists(_) => "network_exists",
+            E::CohortExists(_) => "cohort_exists",
+            E::BlankField { .. } => "blank_field",
+            E::DepartmentOutsideDirectorArea { .. } => "department_outside_director_area",
+            E::DirectorAreaUnderUnit { .. } => "director_area_under_unit",
+            E::MissingOrigin => "missing_origin",
+            E::NoDepartment => "no_department",
+            E::NotADepartment(_) => "not_a_department",
+            E::ProposerNotChiefForum(_) => "proposer_not_chief_forum",
+            E::InvalidGeneration { .. } => "invalid_generation",
+            E::NoPriorNetworks => "no_prior_networks",
+            E::PriorExperienceExists(_) => "prior_experience_exists",
+            E::InvalidPolicy(_) => "invalid_policy",
+            E::RoundAlreadyOpen { .. } => "round_already_open",
+            E::RoundNotLater { .. } => "round_not_later",
+            E::NoOpenRound => "no_open_round",
+            E::RoundNotOpen { .. } => "round_not_open",
+            E::ThemeNotAvailable { .. } => "theme_not_available",
+            E::AssessmentIncomplete { .. } => "assessment_incomplete",
+            E::CriterionAssessedTwice(_) => "criterion_assessed_twice",
+            E::NotQualified { .. } => "not_qualified",
+            E::RankZero => "rank_zero",
+            E::RankTaken { .. } => "rank_taken",
+            E::DeferTargetNotLater { .. } => "defer_target_not_later",
+            E::NetworkNotRunning(_) => "network_not_running",
+            E::RolesNotDistinct { .. } => "roles_not_distinct",
+            E::AlreadyHoldsRole { .. } => "already_holds_role",
+            E::InnovationLimitReached { .. } => "innovation_limit_reached",
+            E::LeaderNotQualified { .. } => "leader_not_qualified",
+            E::ReferenceLeaderNotAccepted { .. } => "reference_leader_not_accepted",
+            E::ReferenceAlreadyAccepted { .. } => "reference_already_accepted",
+            E::ReferenceLeaderNotChiefForum(_) => "reference_leader_not_chief_forum",
+            E::ReferenceLeaderNotDirector(_) => "reference_leader_not_director",
+            E::CoDriverAlreadyAttached { .. } => "co_driver_already_attached",
+            E::NoCoDriver(_) => "no_co_driver",
+            E::UnknownPhase { .. } => "unknown_phase",
+            E::PhaseOutOfOrder { .. } => "phase_out_of_order",
+            E::TestPhaseNeedsItsCommand { .. } => "test_phase_needs_its_command",
+            E::NoTestPhase(_) => "no_test_phase",
+            E::OutcomeNotForType { .. } => "outcome_not_for_type",
+            E::NotSecretariat(_) => "not_secretariat",
+            E::InvalidScore { .. } => "invalid_score",
+            E::EmptyCompetenceAssessment => "empty_competence_assessment",
+            E::EmptyCohort => "empty_cohort",
+            E::AlreadyHoldsDiploma(_) => "already_holds_diploma",
+            E::NotCohortMember { .. } => "not_cohort_member",
+            E::AlreadyRecorded { .. } => "already_recorded",
+            E::WrittenAssignmentFirst(_) => "written_assignment_first",
+            E::DiplomaIncomplete { .. } => "diploma_incomplete",
+            E::RotationNotBounded { .. } => "rotation_not_bounded",
+            E::AlreadyInRotation(_) => "already_in_rotation",
+            E::NotInRotation(_) => "not_in_rotation",
+            E::UnacknowledgedWarnings { .. } => "unacknowledged_warnings",
+        }
+    }
+
+    /// The input the refusal is about, where it names one: what kind of thing or which field,
+    /// and its value (`("theme", "0190...")`, `("title", "")`).
+    pub fn subject(&self) -> Option<(&'static str, String)> {
+        use DomainError as E;
+        Some(match self {
+            E::UnknownActor(person) => ("actor", person.to_string()),
+            E::UnknownUnit(unit) | E::UnitExists(unit) | E::NotADepartment(unit) => ("unit", unit.to_string()),
+            E::UnknownPerson(person) | E::PersonExists(person) | E::PriorExperienceExists(person) => {
+                ("person", person.to_string())
+            }
+            E::UnknownTheme(theme) | E::ThemeExists(theme) => ("theme", theme.to_string()),
+            E::UnknownNetwork(network) | E::NetworkExists(network) | E::NetworkNotRunning(network) => {
+                ("network", network.to_string())
+            }
+            E::UnknownCohort(cohort) | E::CohortExists(cohort) => ("cohort", cohort.to_string()),
+            E::BlankField { field, .. } => (*field, String::new()),
+            E::OccursInFuture { occurred_on, .. } => ("occurred_on", occurred_on.to_string()),
+            E::InvalidScore { score, .. } => ("score", score.to_string()),
+            E::UnknownPhase { phase, .. } | E::PhaseOutOfOrder { phase, .. } => ("phase", phase.clone()),
+            _ => return None,
+        })
+    }
+
     /// The NS3 rule the refusal applies, where one does.
     pub fn rule(&self) -> Option<Rule> {
         use DomainError as E;

@@ -173,6 +173,18 @@ pub const CATALOGUE: &[(&str, u32)] = &[
 ];
 
 impl Event {
+    /// The advisory warnings the decision behind this event overrode, as written into it
+    /// (empty for the events that carry none).
+    pub fn acknowledged(&self) -> &[AcknowledgedWarning] {
+        match self {
+            Self::RoundClosed { acknowledged, .. }
+            | Self::ThemePrioritised { acknowledged, .. }
+            | Self::NetworkStarted { acknowledged, .. }
+            | Self::CohortFormed { acknowledged, .. } => acknowledged,
+            _ => &[],
+        }
+    }
+
     /// The stored type name, e.g. `"ThemeProposed"`.
     pub const fn type_name(&self) -> &'static str {
         match self {

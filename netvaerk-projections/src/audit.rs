@@ -38,7 +38,7 @@ impl DecisionRef {
     /// been redacted since (an erasure): a rebuild would not show it either.
     pub fn entry(
         &self,
-        names: &Names<'_>,
+        names: &Names,
         log: &dyn EventStore,
     ) -> Result<Option<AuditEntry>, ProjectionError> {
         let position = self.position;
@@ -195,7 +195,7 @@ pub struct AuditTrail {
 }
 
 /// What an event decided, in words, naming persons through `names`.
-pub fn summary(event: &Event, names: &Names<'_>) -> String {
+pub fn summary(event: &Event, names: &Names) -> String {
     let name = |person: &PersonId| names.person(*person).name;
     match event {
         Event::ThemeProposed { title, origins, .. } => {
@@ -249,7 +249,7 @@ pub fn summary(event: &Event, names: &Names<'_>) -> String {
 impl AuditTrail {
     fn entries(
         decisions: &[DecisionRef],
-        names: &Names<'_>,
+        names: &Names,
         log: &dyn EventStore,
     ) -> Result<Vec<AuditEntry>, ProjectionError> {
         let mut entries = Vec::with_capacity(decisions.len());
@@ -264,7 +264,7 @@ impl AuditTrail {
     pub fn network(
         &self,
         network: NetworkId,
-        names: &Names<'_>,
+        names: &Names,
         log: &dyn EventStore,
     ) -> Result<Option<NetworkAudit>, ProjectionError> {
         let (Some(decisions), Some(theme)) = (self.networks.get(&network), self.network_theme.get(&network))
@@ -279,7 +279,7 @@ impl AuditTrail {
     pub fn theme(
         &self,
         theme: ThemeId,
-        names: &Names<'_>,
+        names: &Names,
         log: &dyn EventStore,
     ) -> Result<Option<ThemeAudit>, ProjectionError> {
         let Some(decisions) = self.themes.get(&theme) else { return Ok(None) };

@@ -191,7 +191,7 @@ impl CompetenceTracks {
     }
 
     /// The report.
-    pub fn report(&self, names: &Names<'_>) -> CompetenceReport {
+    pub fn report(&self, names: &Names) -> CompetenceReport {
         let mut tracks: Vec<TrackRow> = self
             .tracks
             .iter()

@@ -133,7 +133,7 @@ impl LeaderHistories {
     }
 
     /// The report: every person with a role, their spells and load.
-    pub fn report(&self, names: &Names<'_>) -> Vec<PersonHistory> {
+    pub fn report(&self, names: &Names) -> Vec<PersonHistory> {
         self.spells
             .iter()
             .map(|(person, spells)| PersonHistory {

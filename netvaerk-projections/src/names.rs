@@ -1,5 +1,7 @@
 //! Person names at report time, from the registry beside the log.
 
+use std::collections::HashMap;
+
 use netvaerk_core::PersonId;
 use netvaerk_store::{EventStore, RegistryEntry};
 use serde::Serialize;
@@ -13,31 +15,36 @@ pub struct PersonRef {
     pub name: String,
 }
 
-/// Looks names up in a store's person registry (or nowhere, for reports without names).
-#[derive(Clone, Copy)]
-pub struct Names<'a> {
-    store: Option<&'a dyn EventStore>,
+/// The registry as a report reads it: read once, in one go (one query on PostgreSQL), when the
+/// report is made, so an erasure shows in every report made after it.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    entries: HashMap<PersonId, RegistryEntry>,
+    unreadable: bool,
 }
 
-impl<'a> Names<'a> {
-    /// Names from `store`'s registry.
-    pub fn from_store(store: &'a dyn EventStore) -> Self {
-        Self { store: Some(store) }
+impl Names {
+    /// Names from `store`'s registry. A registry that cannot be read names every person
+    /// `(registry unreadable)`; the report itself is still made from the log.
+    pub fn from_store(store: &dyn EventStore) -> Self {
+        match store.registry_entries() {
+            Ok(entries) => Self { entries: entries.into_iter().collect(), unreadable: false },
+            Err(_) => Self { entries: HashMap::new(), unreadable: true },
+        }
     }
 
     /// No names: every person shows as `(not in the registry)`.
     pub fn none() -> Self {
-        Self { store: None }
+        Self::default()
     }
 
     /// The person as a report shows them.
     pub fn person(&self, id: PersonId) -> PersonRef {
-        let entry = self.store.map(|store| store.registry_entry(id));
-        let name = match entry {
-            Some(Ok(Some(RegistryEntry::Known(data)))) => data.name,
-            Some(Ok(Some(RegistryEntry::Erased { .. }))) => "(erased)".to_owned(),
-            Some(Err(_)) => "(registry unreadable)".to_owned(),
-            Some(Ok(None)) | None => "(not in the registry)".to_owned(),
+        let name = match self.entries.get(&id) {
+            Some(RegistryEntry::Known(data)) => data.name.clone(),
+            Some(RegistryEntry::Erased { .. }) => "(erased)".to_owned(),
+            None if self.unreadable => "(registry unreadable)".to_owned(),
+            None => "(not in the registry)".to_owned(),
         };
         PersonRef { id, name }
     }

@@ -232,7 +232,7 @@ impl Portfolio {
     }
 
     /// The report: themes, networks with names, the half-year view.
-    pub fn report(&self, names: &Names<'_>) -> PortfolioReport {
+    pub fn report(&self, names: &Names) -> PortfolioReport {
         let mut themes: Vec<ThemeEntry> = self.themes.values().cloned().collect();
         themes.sort_by(|a, b| (a.status, &a.title).cmp(&(b.status, &b.title)));
         let mut networks: Vec<NetworkReportRow> = self

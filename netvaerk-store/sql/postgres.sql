@@ -76,3 +76,45 @@ CREATE OR REPLACE TRIGGER events_append_only
 CREATE OR REPLACE TRIGGER events_no_truncate
     BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION netvaerk_append_only();
+
+-- The one-round-trip append. A writer that knows the head (position and hash) and the versions
+-- of the streams it appends to, because it wrote last, seals its records for the positions
+-- after that head and sends them in one call: the function takes the log's lock, checks that
+-- the head is still the one the records link to, that no event id is stored and that each
+-- stream's first new version follows its stored one, inserts, notifies, and returns 0. If any
+-- check fails it inserts nothing and returns 1 (the head moved), 2 (an event id is stored: a
+-- retry) or 3 (a stream's version moved); the writer then plans again inside a transaction.
+CREATE OR REPLACE FUNCTION netvaerk_append(
+    lock_key bigint, channel text, after_position bigint, after_hash bytea,
+    positions bigint[], streams text[], versions bigint[], ids uuid[], types text[],
+    schema_versions integer[], payloads text[], rationales text[], metadata text[],
+    previous bytea[], hashes bytea[], records bytea[]
+) RETURNS integer
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+    head_position bigint;
+    head_hash bytea;
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    SELECT e.position, e.hash INTO head_position, head_hash FROM events e ORDER BY e.position DESC LIMIT 1;
+    IF coalesce(head_position, 0) <> after_position OR head_hash IS DISTINCT FROM after_hash THEN
+        RETURN 1;
+    END IF;
+    IF EXISTS (SELECT 1 FROM events e WHERE e.event_id = ANY (ids)) THEN
+        RETURN 2;
+    END IF;
+    IF EXISTS (
+        SELECT 1 FROM (SELECT u.s, min(u.v) AS first FROM unnest(streams, versions) AS u(s, v) GROUP BY u.s) f
+        WHERE coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream = f.s), 0) <> f.first - 1
+    ) THEN
+        RETURN 3;
+    END IF;
+    INSERT INTO events (position, stream, stream_version, event_id, event_type, schema_version,
+                        payload, rationale, metadata, previous_hash, hash, record)
+    SELECT u.p, u.s, u.v, u.id, u.t, u.sv, u.pl::jsonb, u.r, u.m::jsonb, u.ph, u.h, u.rec
+    FROM unnest(positions, streams, versions, ids, types, schema_versions, payloads, rationales,
+                metadata, previous, hashes, records) AS u(p, s, v, id, t, sv, pl, r, m, ph, h, rec);
+    PERFORM pg_notify(channel, positions[array_length(positions, 1)]::text);
+    RETURN 0;
+END
+$$;

@@ -154,18 +154,21 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    /// The events of a decision, ready to append, each with a fresh UUID v7.
-    ///
-    /// Keep the result if the append may be retried: the retry must carry the same ids.
+    /// The events of a decision, ready to append. Their ids are derived from the command's id
+    /// where it has one ([`NewEvent::derived_id`]), so the same command appended again is an
+    /// idempotent retry; otherwise each gets a fresh UUID v7, and a retry must reuse the result.
     pub fn from_decision(decision: &Decision) -> Vec<NewEvent> {
         let metadata = &decision.metadata;
         decision
             .events
             .iter()
-            .map(|event| {
+            .enumerate()
+            .map(|(index, event)| {
                 let encoded = encode(event);
                 NewEvent {
-                    event_id: Uuid::now_v7(),
+                    event_id: metadata
+                        .command_id
+                        .map_or_else(Uuid::now_v7, |command| Self::derived_id(command, index)),
                     event_type: encoded.type_name.to_owned(),
                     schema_version: encoded.schema_version,
                     payload: encoded.payload,
@@ -177,6 +180,22 @@ impl NewEvent {
                 }
             })
             .collect()
+    }
+}
+
+impl NewEvent {
+    /// The id of the `index`th event (from 0) of the command `command_id`: a UUID v8 made of
+    /// the first 16 bytes of SHA-256 over the command id and the index. The same command always
+    /// gets the same event ids; different commands practically never share one.
+    pub fn derived_id(command_id: Uuid, index: usize) -> Uuid {
+        let mut input = Vec::with_capacity(16 + 8 + 12);
+        input.extend_from_slice(b"netvaerk:cmd");
+        input.extend_from_slice(command_id.as_bytes());
+        input.extend_from_slice(&(index as u64).to_be_bytes());
+        let digest = crate::record::sha256(&input);
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Uuid::new_v8(bytes)
     }
 }
 

@@ -149,6 +149,42 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A stable machine code (snake case) for the failure. Codes are a contract: a variant keeps
+    /// its code, and a new variant gets a new one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidStreamId { .. } => "invalid_stream_id",
+            Self::WrongExpectedVersion { .. } => "wrong_expected_version",
+            Self::NotARetry { .. } => "not_a_retry",
+            Self::InvalidEvent { .. } => "invalid_event",
+            Self::Corrupt { .. } => "corrupt_record",
+            Self::InUse { .. } => "store_in_use",
+            Self::InvalidAddress { .. } => "invalid_address",
+            Self::NoSuchPosition(_) => "no_such_position",
+            Self::AlreadyRedacted(_) => "already_redacted",
+            Self::NotInRegistry(_) => "not_in_registry",
+            Self::Erased(_) => "person_erased",
+            Self::Io { .. } => "io",
+            Self::Engine { .. } => "engine",
+        }
+    }
+
+    /// Whether the failure is the caller's input (an unknown position or person, a malformed
+    /// address or event), as opposed to the store or its engine failing.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            Self::InvalidStreamId { .. }
+                | Self::NotARetry { .. }
+                | Self::InvalidEvent { .. }
+                | Self::InvalidAddress { .. }
+                | Self::NoSuchPosition(_)
+                | Self::AlreadyRedacted(_)
+                | Self::NotInRegistry(_)
+                | Self::Erased(_)
+        )
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io { context: context.into(), source }
     }

@@ -33,6 +33,18 @@ pub struct Prepared {
     pub event_id: Uuid,
     /// The record's bytes.
     pub bytes: Vec<u8>,
+    /// What the record was sealed from, kept when the planner is asked to (the PostgreSQL
+    /// store writes these columns beside the bytes without parsing the record again).
+    pub(crate) sealed: Option<Box<Sealed>>,
+}
+
+/// A record's header, hash and body as sealed (see [`Prepared`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Sealed {
+    pub(crate) header: Header,
+    pub(crate) hash: [u8; 32],
+    pub(crate) payload: String,
+    pub(crate) rationale: Option<String>,
 }
 
 /// The storage primitives a [`LogStore`] needs: bytes by position, and two indexes. An
@@ -74,14 +86,19 @@ pub(crate) struct Staged {
     occurred_on: chrono::NaiveDate,
     correlation_id: Option<Uuid>,
     causation_id: Option<Uuid>,
+    payload: String,
+    rationale: Option<String>,
     body: Vec<u8>,
     body_digest: [u8; 32],
 }
 
 impl Staged {
     fn new(event: &NewEvent) -> Self {
-        let body = present_body(&event.payload.to_string(), event.rationale.as_deref());
+        let payload = event.payload.to_string();
+        let body = present_body(&payload, event.rationale.as_deref());
         Self {
+            payload,
+            rationale: event.rationale.clone(),
             event_id: event.event_id,
             event_type: event.event_type.clone(),
             schema_version: event.schema_version,
@@ -368,13 +385,28 @@ pub(crate) struct Planner<I> {
     index: I,
     pub(crate) head: Option<Head>,
     pub(crate) records: Vec<Prepared>,
-    versions: HashMap<StreamId, u64>,
+    /// The versions of the streams planned (as of `head` once planned).
+    pub(crate) versions: HashMap<StreamId, u64>,
     ids: HashMap<Uuid, Location>,
+    keep_sealed: bool,
 }
 
 impl<I: Index> Planner<I> {
     pub(crate) fn new(index: I, head: Option<Head>) -> Self {
-        Self { index, head, records: Vec::new(), versions: HashMap::new(), ids: HashMap::new() }
+        Self {
+            index,
+            head,
+            records: Vec::new(),
+            versions: HashMap::new(),
+            ids: HashMap::new(),
+            keep_sealed: false,
+        }
+    }
+
+    /// The same planner, keeping each record's [`Sealed`] parts in its [`Prepared`].
+    pub(crate) fn keeping_sealed(mut self) -> Self {
+        self.keep_sealed = true;
+        self
     }
 
     /// Plans every request of a batch; each gets its own outcome.
@@ -464,12 +496,21 @@ impl<I: Index> Planner<I> {
                 previous_hash: self.head.map_or([0; 32], |head| head.hash),
             };
             let (bytes, hash) = seal(&header, &event.body);
+            let sealed = self.keep_sealed.then(|| {
+                Box::new(Sealed {
+                    header,
+                    hash,
+                    payload: event.payload.clone(),
+                    rationale: event.rationale.clone(),
+                })
+            });
             self.records.push(Prepared {
                 position,
                 stream: pending.stream.clone(),
                 stream_version: version,
                 event_id: event.event_id,
                 bytes,
+                sealed,
             });
             self.ids.insert(event.event_id, (pending.stream.clone(), version, position));
             self.head = Some(Head { position, hash });
@@ -571,6 +612,7 @@ pub(crate) fn check_import<I: Index>(
             stream_version: header.stream_version,
             event_id: header.event_id,
             bytes: raw.bytes.clone(),
+            sealed: None,
         });
     }
     let event_ids: Vec<Uuid> = prepared.iter().map(|record| record.event_id).collect();
@@ -617,6 +659,11 @@ impl<B: Backend> EventStore for LogStore<B> {
         }
         let raw = self.backend.record(position)?;
         raw.map(|raw| envelope_at(position, &raw.bytes)).transpose()
+    }
+
+    fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
+        let committed = self.committed_head();
+        Ok(self.backend.event_position(event_id)?.filter(|position| *position <= committed))
     }
 
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {

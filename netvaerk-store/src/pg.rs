@@ -22,6 +22,16 @@
 //!   by at most the poll interval.
 //! - **Group commit** in one process: appenders queue, and one leader at a time commits the
 //!   whole queue in one transaction on the writer connection.
+//! - **One round trip per commit** while this process is the only writer: the writer remembers
+//!   the head and the versions of the streams it wrote, seals the batch for the positions after
+//!   that head, and sends it to the server-side function `netvaerk_append` as one prepared
+//!   statement outside a transaction block (lock, head check, id and version checks, insert,
+//!   notify and commit in one call). If another process wrote meanwhile, the function inserts
+//!   nothing and the batch is planned again in a transaction that reads what it needs.
+//! - **Async callers**: the client blocks, and blocking on a tokio runtime's worker would panic;
+//!   called from a worker, each operation runs on a scoped thread of its own instead. Async code
+//!   should still call the store through `spawn_blocking` (the `netvaerk` facade's async service
+//!   does), so that no worker waits on the database.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,7 +42,7 @@ use std::time::{Duration, Instant};
 use netvaerk_core::PersonId;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, Config, NoTls, Transaction};
+use postgres::{Client, Config, NoTls, Statement, Transaction};
 use uuid::Uuid;
 
 use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
@@ -40,6 +50,7 @@ use crate::error::StoreError;
 use crate::log::{
     append_nothing, check_import, lock, registry_from_json, settle, Index, Location, Planner, Prepared, Queue,
 };
+use crate::record::Header;
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
 use crate::store::{EventStore, RawRecords};
@@ -74,7 +85,7 @@ pub struct PostgresStore {
     schema: String,
     lock_key: i64,
     channel: String,
-    writer: Mutex<Connection>,
+    writer: Mutex<Writer>,
     reader: Mutex<Connection>,
     queue: Queue,
     live: Arc<Live>,
@@ -82,7 +93,39 @@ pub struct PostgresStore {
 }
 
 /// A connection that reconnects on next use once it broke.
-struct Connection(Option<Client>);
+#[derive(Default)]
+struct Connection {
+    client: Option<Client>,
+    /// How many times it connected: a statement prepared on an earlier connection is gone.
+    generation: u64,
+}
+
+/// The writer connection with what it knows of the log.
+#[derive(Default)]
+struct Writer {
+    connection: Connection,
+    /// `netvaerk_append`, prepared on the connection of this generation.
+    append: Option<(u64, Statement)>,
+    /// The log as this writer left it, if nothing else may have written since.
+    known: Option<Known>,
+}
+
+/// The head this writer committed last, and the versions of the streams it planned, as of
+/// that head.
+struct Known {
+    head: Option<Head>,
+    versions: HashMap<StreamId, u64>,
+}
+
+/// Runs `work` where the blocking client may run: on this thread, or on a scoped thread of its
+/// own when this thread is a tokio runtime's worker (the client would panic there: "Cannot
+/// start a runtime from within a runtime").
+fn blocking<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return work();
+    }
+    std::thread::scope(|scope| scope.spawn(work).join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
 
 /// The highest position this process has seen committed, for waiters.
 #[derive(Default)]
@@ -140,12 +183,13 @@ fn hash32(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
 
 impl Connection {
     fn client(&mut self, config: &Config, schema: &str) -> Result<&mut Client, StoreError> {
-        if self.0.as_ref().is_none_or(Client::is_closed) {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
             let mut client = config.connect(NoTls).map_err(engine)?;
             client.batch_execute(&format!("SET search_path TO \"{schema}\"")).map_err(engine)?;
-            self.0 = Some(client);
+            self.client = Some(client);
+            self.generation += 1;
         }
-        self.0.as_mut().ok_or_else(|| StoreError::Engine { detail: "no connection".to_owned() })
+        self.client.as_mut().ok_or_else(|| StoreError::Engine { detail: "no connection".to_owned() })
     }
 }
 
@@ -158,6 +202,10 @@ impl PostgresStore {
 
     /// Opens the log in `options.schema` of the database at `url`.
     pub fn open_with(url: &str, options: PostgresOptions) -> Result<Self, StoreError> {
+        blocking(|| Self::open_here(url, options))
+    }
+
+    fn open_here(url: &str, options: PostgresOptions) -> Result<Self, StoreError> {
         let config: Config = url.parse().map_err(|error| StoreError::InvalidAddress {
             address: url.to_owned(),
             problem: format!("{error}"),
@@ -183,8 +231,8 @@ impl PostgresStore {
             channel: format!("netvaerk_{schema}"),
             schema,
             lock_key,
-            writer: Mutex::new(Connection(None)),
-            reader: Mutex::new(Connection(None)),
+            writer: Mutex::new(Writer::default()),
+            reader: Mutex::new(Connection::default()),
             queue: Queue::default(),
             live: Arc::new(Live::default()),
             listener: Mutex::new(None),
@@ -221,33 +269,48 @@ impl PostgresStore {
     }
 
     /// Runs `work` on the reader connection.
-    fn read<T>(&self, work: impl FnOnce(&mut Client) -> Result<T, postgres::Error>) -> Result<T, StoreError> {
-        let mut connection = lock(&self.reader);
-        let client = connection.client(&self.config, &self.schema)?;
-        work(client).map_err(engine)
+    fn read<T: Send>(
+        &self,
+        work: impl FnOnce(&mut Client) -> Result<T, postgres::Error> + Send,
+    ) -> Result<T, StoreError> {
+        blocking(|| {
+            let mut connection = lock(&self.reader);
+            let client = connection.client(&self.config, &self.schema)?;
+            work(client).map_err(engine)
+        })
     }
 
     /// Runs `work` in a transaction on the writer connection, holding the log's lock, and
     /// commits.
-    fn write<T>(
+    fn write<T: Send>(
         &self,
-        work: impl FnOnce(&mut Transaction<'_>) -> Result<T, Attempt>,
+        work: impl FnOnce(&mut Transaction<'_>) -> Result<T, Attempt> + Send,
     ) -> Result<T, StoreError> {
-        let mut connection = lock(&self.writer);
-        let client = connection.client(&self.config, &self.schema)?;
-        let mut txn = client.transaction().map_err(engine)?;
-        txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key]).map_err(engine)?;
-        let value = work(&mut txn).map_err(StoreError::from)?;
-        txn.commit().map_err(engine)?;
-        Ok(value)
+        blocking(|| {
+            let mut writer = lock(&self.writer);
+            let client = writer.connection.client(&self.config, &self.schema)?;
+            let mut txn = client.transaction().map_err(engine)?;
+            txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key]).map_err(engine)?;
+            let value = work(&mut txn).map_err(StoreError::from)?;
+            txn.commit().map_err(engine)?;
+            Ok(value)
+        })
     }
 
-    /// Commits a batch of queued appends on the writer connection.
-    fn commit_batch(&self, connection: &mut Connection, batch: &[Arc<crate::log::Pending>]) {
+    /// Commits a batch of queued appends on the writer connection: in one call when the
+    /// writer knows the head, else (or when the call finds that the log moved) in a
+    /// transaction that plans under the lock.
+    fn commit_batch(&self, writer: &mut Writer, batch: &[Arc<crate::log::Pending>]) {
+        if let Some((outcomes, head)) = self.try_fast_commit(writer, batch) {
+            if let Some(head) = head {
+                self.live.advance(head.position);
+            }
+            return settle(batch, outcomes, Ok(()));
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.try_commit_batch(connection, batch) {
+            match self.try_commit_batch(writer, batch) {
                 Ok((outcomes, head)) => {
                     if let Some(head) = head {
                         self.live.advance(head.position);
@@ -261,25 +324,89 @@ impl PostgresStore {
         }
     }
 
-    /// One attempt at committing a batch: each request's outcome, and the new head.
-    fn try_commit_batch(
-        &self,
-        connection: &mut Connection,
-        batch: &[Arc<crate::log::Pending>],
-    ) -> Result<Committed, Attempt> {
-        let client = connection.client(&self.config, &self.schema)?;
+    /// The batch committed in one call of `netvaerk_append`, planned on what the writer
+    /// knows; `None` if it does not know the head, if a request would be refused or is a retry
+    /// (the transaction path decides those on what is stored), or if the log moved.
+    fn try_fast_commit(&self, writer: &mut Writer, batch: &[Arc<crate::log::Pending>]) -> Option<Committed> {
+        let known = writer.known.take()?;
+        let mut index = KnownIndex { versions: &known.versions, complete: true };
+        let mut planner = Planner::new(&mut index, known.head).keeping_sealed();
+        let outcomes = planner.plan_all(batch);
+        let (records, head, planned) =
+            (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
+        drop(planner);
+        if !index.complete || records.is_empty() || outcomes.iter().any(Result::is_err) {
+            return None;
+        }
+        let rows = Rows::of(&records).ok()?;
+        writer.connection.client(&self.config, &self.schema).ok()?;
+        let generation = writer.connection.generation;
+        let client = writer.connection.client.as_mut()?;
+        let statement = match &writer.append {
+            Some((prepared_on, statement)) if *prepared_on == generation => statement.clone(),
+            _ => {
+                let statement = client
+                    .prepare("SELECT netvaerk_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+                    .ok()?;
+                writer.append = Some((generation, statement.clone()));
+                statement
+            }
+        };
+        let (after_position, after_hash) =
+            (int(known.head.map_or(0, |head| head.position)), known.head.map(|head| head.hash.to_vec()));
+        let row = client
+            .query_one(
+                &statement,
+                &[
+                    &self.lock_key,
+                    &self.channel,
+                    &after_position,
+                    &after_hash,
+                    &rows.positions,
+                    &rows.streams,
+                    &rows.versions,
+                    &rows.ids,
+                    &rows.types,
+                    &rows.schema_versions,
+                    &rows.payloads,
+                    &rows.rationales,
+                    &rows.metadata,
+                    &rows.previous,
+                    &rows.hashes,
+                    &rows.records,
+                ],
+            )
+            .ok()?;
+        // Any status but 0 inserted nothing; an error may have lost only the reply, which the
+        // transaction path then recognises as a retry by the event ids.
+        if row.get::<_, i32>(0) != 0 {
+            return None;
+        }
+        let mut versions = known.versions;
+        versions.extend(planned);
+        writer.known = Some(Known { head, versions });
+        Some((outcomes, head))
+    }
+
+    /// One attempt at committing a batch in a transaction: each request's outcome, and the
+    /// new head. The writer then knows the head and the versions it planned.
+    fn try_commit_batch(&self, writer: &mut Writer, batch: &[Arc<crate::log::Pending>]) -> Result<Committed, Attempt> {
+        writer.known = None;
+        let client = writer.connection.client(&self.config, &self.schema)?;
         let mut txn = client.transaction()?;
         txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key])?;
         let head = read_head(&mut txn)?;
-        let mut planner = Planner::new(TxnIndex(&mut txn), head);
+        let mut planner = Planner::new(TxnIndex(&mut txn), head).keeping_sealed();
         let outcomes = planner.plan_all(batch);
-        let (records, head) = (std::mem::take(&mut planner.records), planner.head);
+        let (records, head, versions) =
+            (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
         drop(planner);
         if !records.is_empty() {
             insert(&mut txn, &records)?;
             notify(&mut txn, &self.channel, head)?;
         }
         txn.commit()?;
+        writer.known = Some(Known { head, versions });
         Ok((outcomes, head))
     }
 
@@ -369,6 +496,26 @@ impl From<StoreError> for Attempt {
     }
 }
 
+/// What the writer knows of the log, as an [`Index`]: the versions it planned as of the head it
+/// committed, and no stored event ids (`netvaerk_append` checks those). A stream it does not
+/// know makes the plan incomplete.
+struct KnownIndex<'a> {
+    versions: &'a HashMap<StreamId, u64>,
+    complete: bool,
+}
+
+impl Index for &mut KnownIndex<'_> {
+    fn stream_version(&mut self, stream: &StreamId) -> Result<u64, StoreError> {
+        let known = self.versions.get(stream).copied();
+        self.complete &= known.is_some();
+        Ok(known.unwrap_or(0))
+    }
+
+    fn locate(&mut self, event_ids: &[Uuid]) -> Result<Vec<Option<Location>>, StoreError> {
+        Ok(vec![None; event_ids.len()])
+    }
+}
+
 /// The stored log as seen inside a write transaction.
 struct TxnIndex<'a, 'b>(&'a mut Transaction<'b>);
 
@@ -424,49 +571,86 @@ struct Columns {
 impl Columns {
     fn of(body: &Body) -> Self {
         match body {
-            // jsonb cannot hold U+0000; the record keeps the payload as written.
-            Body::Present { payload, rationale } => Self {
-                payload: (!payload.contains("\\u0000")).then(|| payload.to_string()),
-                rationale: rationale.clone(),
-            },
+            Body::Present { payload, rationale } => Self::present(payload, rationale.clone()),
             Body::Redacted { .. } => Self { payload: None, rationale: None },
         }
+    }
+
+    fn present(payload: &str, rationale: Option<String>) -> Self {
+        // jsonb cannot hold U+0000; the record keeps the payload as written.
+        Self { payload: (!payload.contains("\\u0000")).then(|| payload.to_owned()), rationale }
+    }
+}
+
+/// Records as the columns of the events table, one array per column.
+struct Rows<'a> {
+    positions: Vec<i64>,
+    streams: Vec<&'a str>,
+    versions: Vec<i64>,
+    ids: Vec<Uuid>,
+    types: Vec<String>,
+    schema_versions: Vec<i32>,
+    payloads: Vec<Option<String>>,
+    rationales: Vec<Option<String>>,
+    metadata: Vec<String>,
+    previous: Vec<Vec<u8>>,
+    hashes: Vec<Vec<u8>>,
+    records: Vec<&'a [u8]>,
+}
+
+impl<'a> Rows<'a> {
+    /// The columns of `records`: from what each was sealed from where the planner kept it,
+    /// else (imported records) parsed from its bytes.
+    fn of(records: &'a [Prepared]) -> Result<Self, StoreError> {
+        let count = records.len();
+        let mut rows = Rows {
+            positions: Vec::with_capacity(count),
+            streams: Vec::with_capacity(count),
+            versions: Vec::with_capacity(count),
+            ids: Vec::with_capacity(count),
+            types: Vec::with_capacity(count),
+            schema_versions: Vec::with_capacity(count),
+            payloads: Vec::with_capacity(count),
+            rationales: Vec::with_capacity(count),
+            metadata: Vec::with_capacity(count),
+            previous: Vec::with_capacity(count),
+            hashes: Vec::with_capacity(count),
+            records: Vec::with_capacity(count),
+        };
+        for record in records {
+            let (header, hash, columns): (Header, [u8; 32], Columns) = match &record.sealed {
+                Some(sealed) => (
+                    sealed.header.clone(),
+                    sealed.hash,
+                    Columns::present(&sealed.payload, sealed.rationale.clone()),
+                ),
+                None => {
+                    let parsed = parse(&record.bytes)
+                        .map_err(|problem| StoreError::Corrupt { position: record.position, problem })?;
+                    let columns = Columns::of(&parsed.body);
+                    (parsed.header, parsed.hash, columns)
+                }
+            };
+            rows.positions.push(int(record.position));
+            rows.streams.push(record.stream.as_str());
+            rows.versions.push(int(record.stream_version));
+            rows.ids.push(record.event_id);
+            rows.types.push(header.event_type);
+            rows.schema_versions.push(i32::try_from(header.schema_version).unwrap_or(i32::MAX));
+            rows.payloads.push(columns.payload);
+            rows.rationales.push(columns.rationale);
+            rows.metadata.push(serde_json::to_string(&header.metadata).unwrap_or_default());
+            rows.previous.push(header.previous_hash.to_vec());
+            rows.hashes.push(hash.to_vec());
+            rows.records.push(record.bytes.as_slice());
+        }
+        Ok(rows)
     }
 }
 
 /// Inserts records in one statement (arrays unnested into rows).
 fn insert(txn: &mut Transaction<'_>, records: &[Prepared]) -> Result<(), Attempt> {
-    let count = records.len();
-    let mut positions = Vec::with_capacity(count);
-    let mut streams = Vec::with_capacity(count);
-    let mut versions = Vec::with_capacity(count);
-    let mut ids = Vec::with_capacity(count);
-    let mut types = Vec::with_capacity(count);
-    let mut schema_versions = Vec::with_capacity(count);
-    let mut payloads = Vec::with_capacity(count);
-    let mut rationales = Vec::with_capacity(count);
-    let mut metadata = Vec::with_capacity(count);
-    let mut previous = Vec::with_capacity(count);
-    let mut hashes = Vec::with_capacity(count);
-    let mut bytes = Vec::with_capacity(count);
-    for record in records {
-        let parsed = parse(&record.bytes)
-            .map_err(|problem| StoreError::Corrupt { position: record.position, problem })?;
-        let columns = Columns::of(&parsed.body);
-        let header = parsed.header;
-        positions.push(int(record.position));
-        streams.push(record.stream.as_str());
-        versions.push(int(record.stream_version));
-        ids.push(record.event_id);
-        types.push(header.event_type);
-        schema_versions.push(i32::try_from(header.schema_version).unwrap_or(i32::MAX));
-        payloads.push(columns.payload);
-        rationales.push(columns.rationale);
-        metadata.push(serde_json::to_string(&header.metadata).unwrap_or_default());
-        previous.push(header.previous_hash.to_vec());
-        hashes.push(parsed.hash.to_vec());
-        bytes.push(record.bytes.as_slice());
-    }
+    let rows = Rows::of(records)?;
     txn.execute(
         "INSERT INTO events (position, stream, stream_version, event_id, event_type, schema_version, \
          payload, rationale, metadata, previous_hash, hash, record) \
@@ -474,18 +658,18 @@ fn insert(txn: &mut Transaction<'_>, records: &[Prepared]) -> Result<(), Attempt
          $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], \
          $10::bytea[], $11::bytea[], $12::bytea[]) AS u(p, s, v, id, t, sv, pl, r, m, ph, h, rec)",
         &[
-            &positions,
-            &streams,
-            &versions,
-            &ids,
-            &types,
-            &schema_versions,
-            &payloads,
-            &rationales,
-            &metadata,
-            &previous,
-            &hashes,
-            &bytes,
+            &rows.positions,
+            &rows.streams,
+            &rows.versions,
+            &rows.ids,
+            &rows.types,
+            &rows.schema_versions,
+            &rows.payloads,
+            &rows.rationales,
+            &rows.metadata,
+            &rows.previous,
+            &rows.hashes,
+            &rows.records,
         ],
     )?;
     Ok(())
@@ -559,8 +743,10 @@ impl EventStore for PostgresStore {
         if events.is_empty() {
             return append_nothing(self, stream, expected);
         }
-        self.queue.append(&self.writer, stream, expected, events, |connection, batch| {
-            self.commit_batch(connection, batch)
+        blocking(|| {
+            self.queue.append(&self.writer, stream, expected, events, |writer, batch| {
+                self.commit_batch(writer, batch)
+            })
         })
     }
 
@@ -589,6 +775,12 @@ impl EventStore for PostgresStore {
         })
     }
 
+    fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
+        let row =
+            self.read(|client| client.query_opt("SELECT position FROM events WHERE event_id = $1", &[&event_id]))?;
+        Ok(row.map(|row| nat(row.get(0))))
+    }
+
     fn read_at(&self, position: u64) -> Result<Option<Envelope>, StoreError> {
         let row = self.read(|client| {
             client.query_opt("SELECT record FROM events WHERE position = $1", &[&int(position)])
@@ -597,9 +789,10 @@ impl EventStore for PostgresStore {
     }
 
     fn head(&self) -> Result<Option<Head>, StoreError> {
-        let mut connection = lock(&self.reader);
-        let head = read_head(connection.client(&self.config, &self.schema)?)?;
-        drop(connection);
+        let head = blocking(|| {
+            let mut connection = lock(&self.reader);
+            read_head(connection.client(&self.config, &self.schema)?)
+        })?;
         if let Some(head) = head {
             self.live.advance(head.position);
         }
@@ -640,22 +833,26 @@ impl EventStore for PostgresStore {
     }
 
     fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
-        let mut connection = lock(&self.writer);
-        let client = connection.client(&self.config, &self.schema)?;
-        let mut txn = client.transaction().map_err(engine)?;
-        txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key]).map_err(engine)?;
-        let head = read_head(&mut txn)?;
-        let (prepared, link) = check_import(&mut TxnIndex(&mut txn), head, records)?;
-        if prepared.is_empty() {
-            return Ok(());
-        }
-        insert(&mut txn, &prepared)?;
-        notify(&mut txn, &self.channel, link).map_err(engine)?;
-        txn.commit().map_err(engine)?;
-        if let Some(link) = link {
-            self.live.advance(link.position);
-        }
-        Ok(())
+        blocking(|| {
+            let mut writer = lock(&self.writer);
+            // The head moves: what the writer knew no longer holds.
+            writer.known = None;
+            let client = writer.connection.client(&self.config, &self.schema)?;
+            let mut txn = client.transaction().map_err(engine)?;
+            txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key]).map_err(engine)?;
+            let head = read_head(&mut txn)?;
+            let (prepared, link) = check_import(&mut TxnIndex(&mut txn), head, records)?;
+            if prepared.is_empty() {
+                return Ok(());
+            }
+            insert(&mut txn, &prepared)?;
+            notify(&mut txn, &self.channel, link).map_err(engine)?;
+            txn.commit().map_err(engine)?;
+            if let Some(link) = link {
+                self.live.advance(link.position);
+            }
+            Ok(())
+        })
     }
 
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
@@ -679,15 +876,17 @@ impl EventStore for PostgresStore {
 
     fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
         let text = serde_json::to_string(entry).unwrap_or_default();
-        let mut connection = lock(&self.writer);
-        let client = connection.client(&self.config, &self.schema)?;
-        client
-            .execute(
-                "INSERT INTO registry (person, entry) VALUES ($1, $2::text::jsonb) \
-                 ON CONFLICT (person) DO UPDATE SET entry = excluded.entry",
-                &[&person.as_uuid(), &text],
-            )
-            .map_err(engine)?;
-        Ok(())
+        blocking(|| {
+            let mut writer = lock(&self.writer);
+            let client = writer.connection.client(&self.config, &self.schema)?;
+            client
+                .execute(
+                    "INSERT INTO registry (person, entry) VALUES ($1, $2::text::jsonb) \
+                     ON CONFLICT (person) DO UPDATE SET entry = excluded.entry",
+                    &[&person.as_uuid(), &text],
+                )
+                .map_err(engine)?;
+            Ok(())
+        })
     }
 }

@@ -80,6 +80,19 @@ pub trait EventStore: Send + Sync {
     /// Every registry entry, in person id order (to copy the registry with the log).
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError>;
 
+    /// The position of the event with this id, `None` if the log does not hold it. Backends
+    /// answer from their event-id index; this default walks the log.
+    fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
+        for raw in self.read_raw(1) {
+            let raw = raw?;
+            let envelope = envelope_at(raw.position, &raw.bytes)?;
+            if envelope.event_id == event_id {
+                return Ok(Some(raw.position));
+            }
+        }
+        Ok(None)
+    }
+
     /// The envelope at `position`, `None` if the log does not (yet) hold it.
     fn read_at(&self, position: u64) -> Result<Option<Envelope>, StoreError> {
         Ok(self.read_all(position).next().transpose()?.filter(|envelope| envelope.position == position))

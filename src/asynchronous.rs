@@ -1,0 +1,95 @@
+//! The service for async code (feature `tokio`): every call runs on tokio's blocking pool, so
+//! no runtime worker waits on a disk sync or a database round trip.
+
+use std::sync::Arc;
+
+use netvaerk_core::{Command, OrganisationId, State};
+use netvaerk_projections::AsOf;
+
+use crate::error::Error;
+use crate::service::{BatchMode, Outcome, ReadModels, Service};
+
+/// A [`Service`] for async code: the same operations, each run with
+/// [`tokio::task::spawn_blocking`]. Cloning is cheap (it shares the service).
+///
+/// ```no_run
+/// # async fn example(command: netvaerk::core::Command) -> Result<(), netvaerk::Error> {
+/// let service = netvaerk::AsyncService::open("redb:./netvaerk.redb").await?;
+/// let organisation = netvaerk::core::OrganisationId::generate();
+/// let outcome = service.execute(organisation, command).await?;
+/// println!("appended at {:?}", outcome.positions);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct AsyncService {
+    service: Arc<Service>,
+}
+
+/// Runs `work` on the blocking pool; a panic there is raised again here.
+async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
+}
+
+impl AsyncService {
+    /// [`Service::open`], off the runtime.
+    pub async fn open(address: &str) -> Result<Self, Error> {
+        let address = address.to_owned();
+        let service = off_the_runtime(move || Service::open(&address)).await?;
+        Ok(Self::from(service))
+    }
+
+    /// The blocking service underneath.
+    pub fn blocking(&self) -> &Arc<Service> {
+        &self.service
+    }
+
+    /// [`Service::execute`].
+    pub async fn execute(&self, organisation: OrganisationId, command: Command) -> Result<Outcome, Error> {
+        let service = Arc::clone(&self.service);
+        off_the_runtime(move || service.execute(organisation, &command)).await
+    }
+
+    /// [`Service::execute_batch`].
+    pub async fn execute_batch(
+        &self,
+        organisation: OrganisationId,
+        commands: Vec<Command>,
+        mode: BatchMode,
+    ) -> Result<Vec<Result<Outcome, Error>>, Error> {
+        let service = Arc::clone(&self.service);
+        off_the_runtime(move || service.execute_batch(organisation, &commands, mode)).await
+    }
+
+    /// [`Service::state`].
+    pub async fn state(&self, organisation: OrganisationId) -> Result<State, Error> {
+        let service = Arc::clone(&self.service);
+        off_the_runtime(move || service.state(organisation)).await
+    }
+
+    /// [`Service::read_models`]: `view` runs on the blocking pool too.
+    pub async fn read_models<R: Send + 'static>(
+        &self,
+        organisation: OrganisationId,
+        as_of: AsOf,
+        view: impl FnOnce(ReadModels<'_>) -> R + Send + 'static,
+    ) -> Result<R, Error> {
+        let service = Arc::clone(&self.service);
+        off_the_runtime(move || service.read_models(organisation, as_of, view)).await
+    }
+}
+
+impl From<Service> for AsyncService {
+    fn from(service: Service) -> Self {
+        Self { service: Arc::new(service) }
+    }
+}
+
+impl From<Arc<Service>> for AsyncService {
+    fn from(service: Arc<Service>) -> Self {
+        Self { service }
+    }
+}

@@ -1,0 +1,483 @@
+//! The application service: the one decide-and-append loop every caller uses.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use netvaerk_core::{decide, evolve, AcknowledgedWarning, Command, Decision, Event, OrganisationId, Policy, State};
+use netvaerk_projections::{rebuild, All, AsOf, Names, Projection, Projector};
+use netvaerk_store::{AppendResult, Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, StoreError, StreamId};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::address::Address;
+use crate::error::Error;
+
+/// How long the service keeps trying when other writers (other processes on a shared
+/// PostgreSQL database) change an organisation between its decision and its append.
+///
+/// Each conflict is answered by reading only the tail the others appended, deciding again on
+/// the fresh state and appending again, after a short randomised pause that grows with each
+/// attempt (0.1 ms doubling up to 20 ms), until `attempts` or `deadline` runs out: then
+/// [`Error::Contention`]. Threads of one process never conflict with each other: the service
+/// serialises the commands to one organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retry {
+    /// The most decisions per command (default 64).
+    pub attempts: u32,
+    /// The longest time per command, from its first decision (default 30 s).
+    pub deadline: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self { attempts: 64, deadline: Duration::from_secs(30) }
+    }
+}
+
+/// How [`Service::execute_batch`] treats a refusal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchMode {
+    /// All commands or none: a refusal appends nothing.
+    Atomic,
+    /// Each command decided on its own, on the state after the ones before it: a refusal
+    /// skips only that command. The accepted ones are appended together, in one append.
+    EachOnItsOwn,
+}
+
+/// What an accepted command did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The events appended, in order.
+    pub events: Vec<Event>,
+    /// Their global positions.
+    pub positions: Vec<u64>,
+    /// The organisation's stream version after them.
+    pub stream_version: u64,
+    /// The advisory warnings the command acknowledged, with their rationales.
+    pub acknowledged: Vec<AcknowledgedWarning>,
+    /// Whether this is the first outcome of the same command (same command id) returned again:
+    /// nothing was appended this time.
+    pub replayed: bool,
+}
+
+/// The read models of an organisation as a report sees them.
+pub struct ReadModels<'a> {
+    /// The four projections.
+    pub all: &'a All,
+    /// Person names, read from the registry once for this report.
+    pub names: &'a Names,
+    /// The store (the audit trail reads the decisions it shows back from it).
+    pub store: &'a dyn EventStore,
+    /// The log position the read models were folded up to (0 before any event).
+    pub checkpoint: u64,
+}
+
+/// One organisation as the service keeps it: its state, and its read models once asked for.
+struct Organisation {
+    stream: StreamId,
+    /// Folded from the stream up to `state.version()`; `None` until first used.
+    state: Option<State>,
+    /// The live read models and the stream version they have folded up to.
+    reports: Option<(Projector<All>, u64)>,
+}
+
+/// The application service: decides commands for organisations and appends their events,
+/// keeping each organisation's state in memory, and keeps the read models live.
+///
+/// - **State cached.** An organisation's [`State`] is folded from its stream once, then advanced
+///   by the service's own appends; when another process appended, only the tail after the
+///   cached version is read. A decision therefore costs `decide` plus one append, however
+///   long the history.
+/// - **Serialised per organisation.** Commands to one organisation are decided one at a time
+///   within the process (a lock per organisation), so threads of one process never conflict;
+///   commands to different organisations run in parallel and share the store's group commit.
+/// - **Concurrent writers** in other processes: see [`Retry`].
+/// - **Idempotent.** A command with a [`command_id`](netvaerk_core::Metadata::command_id) gets
+///   event ids derived from it; sent again, it appends nothing and returns its first outcome
+///   (marked [`Outcome::replayed`]). Without a command id, a command sent twice is decided twice.
+/// - **Stale refusals are not given.** A refusal is checked against the store's stream
+///   version first: if another process appended meanwhile, the command is decided again on
+///   the fresh state.
+///
+/// The service is `Send + Sync`: share one per process (in an `Arc`). It is blocking; from async
+/// code use [`AsyncService`](crate::AsyncService) (feature `tokio`).
+pub struct Service {
+    store: Arc<dyn EventStore>,
+    policy: Policy,
+    retry: Retry,
+    clock: Clock,
+    organisations: Mutex<HashMap<OrganisationId, Arc<Mutex<Organisation>>>>,
+}
+
+/// Where the service reads the time of deciding (`now` for `decide`).
+type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Each critical section leaves the data whole (a panic mid-decision loses only the cache,
+    // which `Organisation::state` reloads), so a poisoned lock is still usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Reads envelopes of `stream` from `from_version` on and decodes each event.
+fn read_events(
+    store: &dyn EventStore,
+    stream: &StreamId,
+    from_version: u64,
+) -> Result<Vec<(Envelope, Event)>, Error> {
+    store
+        .read_stream(stream, from_version)?
+        .into_iter()
+        .map(|envelope| match envelope.decode() {
+            Ok(event) => Ok((envelope, event)),
+            Err(source) => Err(Error::Undecodable { position: envelope.position, source }),
+        })
+        .collect()
+}
+
+impl Organisation {
+    /// The state, folded from the whole stream on first use.
+    fn state(&mut self, store: &dyn EventStore) -> Result<&mut State, Error> {
+        if self.state.is_none() {
+            let events = read_events(store, &self.stream, 1)?;
+            self.state = Some(events.iter().map(|(_, event)| event).fold(State::new(), evolve));
+        }
+        Ok(self.state.get_or_insert_with(State::new))
+    }
+
+    /// Folds what other writers appended after the cached version. Returns whether there was
+    /// anything.
+    fn catch_up(&mut self, store: &dyn EventStore) -> Result<bool, Error> {
+        let version = self.state(store)?.version();
+        let tail = read_events(store, &self.stream, version + 1)?;
+        let moved = !tail.is_empty();
+        let state = self.state(store)?;
+        let folded = tail.iter().map(|(_, event)| event).fold(std::mem::take(state), evolve);
+        *state = folded;
+        Ok(moved)
+    }
+
+    /// Whether the stream holds more than the cached state; if so, it is caught up.
+    fn stale(&mut self, store: &dyn EventStore) -> Result<bool, Error> {
+        let version = self.state(store)?.version();
+        if store.stream_version(&self.stream)? == version {
+            return Ok(false);
+        }
+        self.catch_up(store)
+    }
+}
+
+/// A pause before deciding again after the `attempt`th conflict: about 0.1 ms doubling up to
+/// 20 ms, randomised by half either way so competing processes fall out of step.
+fn back_off(attempt: u32) {
+    let base = Duration::from_micros(100).saturating_mul(1 << attempt.min(8)).min(Duration::from_millis(20));
+    let jitter = u64::from(Uuid::now_v7().as_bytes()[15]);
+    std::thread::sleep(base.mul_f64(0.5 + jitter as f64 / 255.0));
+}
+
+impl Service {
+    /// A service over the store at `address` (`redb:FILE`, `sled:DIR` or a directory,
+    /// `postgres://user@host/db?schema=NAME`; see [`Address`]), with the NS3 policy defaults.
+    /// Opening checks the head record; every record the service reads is checked as it is
+    /// read, and [`EventStore::verify`] checks the whole chain.
+    pub fn open(address: &str) -> Result<Self, Error> {
+        let address: Address = address.parse()?;
+        Ok(Self::new(Arc::from(address.open(OpenCheck::Head)?)))
+    }
+
+    /// A service over an open store, with the NS3 policy defaults and the default [`Retry`].
+    pub fn new(store: Arc<dyn EventStore>) -> Self {
+        Self {
+            store,
+            policy: Policy::ns3(),
+            retry: Retry::default(),
+            clock: Arc::new(Utc::now),
+            organisations: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The same service reading the time of deciding from `clock` instead of the system clock
+    /// (for tests, and for histories written ahead of time: `decide` refuses a business date
+    /// after the time of deciding).
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The same service with another retry bound.
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn EventStore {
+        &*self.store
+    }
+
+    /// The store, shared.
+    pub fn shared_store(&self) -> Arc<dyn EventStore> {
+        Arc::clone(&self.store)
+    }
+
+    /// The NS3 defaults that apply until an organisation puts a policy of its own in force.
+    pub fn default_policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    fn organisation(&self, organisation: OrganisationId) -> Arc<Mutex<Organisation>> {
+        let mut organisations = lock(&self.organisations);
+        let slot = organisations.entry(organisation).or_insert_with(|| {
+            Arc::new(Mutex::new(Organisation {
+                stream: StreamId::organisation(organisation),
+                state: None,
+                reports: None,
+            }))
+        });
+        Arc::clone(slot)
+    }
+
+    /// Decides `command` for `organisation` and appends its events.
+    ///
+    /// Returns the events with their positions and the acknowledged warnings, or the refusal
+    /// ([`Error::Refused`], naming the rule), [`Error::Contention`] when other writers kept
+    /// changing the organisation (see [`Retry`]), or the store's failure. Nothing is appended
+    /// unless it returns `Ok` (with [`Outcome::replayed`] false).
+    pub fn execute(&self, organisation: OrganisationId, command: &Command) -> Result<Outcome, Error> {
+        let slot = self.organisation(organisation);
+        let mut cached = lock(&slot);
+        let result = self.execute_locked(organisation, &mut cached, command);
+        if matches!(result, Err(Error::Store(_))) {
+            // What failed may have been the store under the cache: fold afresh next time.
+            cached.state = None;
+        }
+        result
+    }
+
+    fn execute_locked(
+        &self,
+        organisation: OrganisationId,
+        cached: &mut Organisation,
+        command: &Command,
+    ) -> Result<Outcome, Error> {
+        let started = Instant::now();
+        let store = &*self.store;
+        for attempt in 1.. {
+            if let Some(outcome) = self.replay(command)? {
+                cached.catch_up(store)?;
+                return Ok(outcome);
+            }
+            let state = cached.state(store)?;
+            let version = state.version();
+            let decision = match decide(state, command, &self.policy, (self.clock)()) {
+                Ok(decision) => decision,
+                Err(refusal) => {
+                    if cached.stale(store)? {
+                        self.give_up_after(organisation, attempt, started)?;
+                        continue;
+                    }
+                    return Err(Error::Refused(refusal));
+                }
+            };
+            let events = NewEvent::from_decision(&decision);
+            match store.append(&cached.stream, ExpectedVersion::Exact(version), &events) {
+                Ok(appended) if appended.stream_version <= version => {
+                    // The store recognised the event ids: an earlier append of this command.
+                    cached.catch_up(store)?;
+                    return self.replay(command)?.ok_or(Error::Store(StoreError::NoSuchPosition(
+                        appended.positions.first().copied().unwrap_or(0),
+                    )));
+                }
+                Ok(appended) => {
+                    let state = cached.state(store)?;
+                    *state = decision.events.iter().fold(std::mem::take(state), evolve);
+                    return Ok(outcome(decision, appended));
+                }
+                Err(StoreError::WrongExpectedVersion { .. }) => {
+                    cached.catch_up(store)?;
+                    self.give_up_after(organisation, attempt, started)?;
+                    back_off(attempt);
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        unreachable!("the loop returns or gives up")
+    }
+
+    /// `Err(Contention)` once `attempt` decisions or the deadline are used up.
+    fn give_up_after(&self, organisation: OrganisationId, attempt: u32, started: Instant) -> Result<(), Error> {
+        if attempt >= self.retry.attempts || started.elapsed() >= self.retry.deadline {
+            return Err(Error::Contention { organisation, attempts: attempt });
+        }
+        Ok(())
+    }
+
+    /// The first outcome of `command`, if it has a command id and its events are stored.
+    fn replay(&self, command: &Command) -> Result<Option<Outcome>, Error> {
+        let Some(command_id) = command.metadata.command_id else { return Ok(None) };
+        let Some(first) = self.store.position_of(NewEvent::derived_id(command_id, 0))? else { return Ok(None) };
+        let mut events = Vec::new();
+        let mut positions = Vec::new();
+        let mut stream_version = 0;
+        for (index, position) in (first..).enumerate() {
+            let Some(envelope) = self.store.read_at(position)? else { break };
+            if envelope.event_id != NewEvent::derived_id(command_id, index) {
+                break;
+            }
+            let event = envelope
+                .decode()
+                .map_err(|source| Error::Undecodable { position: envelope.position, source })?;
+            events.push(event);
+            positions.push(position);
+            stream_version = envelope.stream_version;
+        }
+        let acknowledged = events.iter().flat_map(|event| event.acknowledged().iter().cloned()).collect();
+        Ok(Some(Outcome { events, positions, stream_version, acknowledged, replayed: true }))
+    }
+
+    /// Decides several commands for `organisation` in order, each on the state after the ones
+    /// before it, and appends the accepted ones' events in one append.
+    ///
+    /// [`BatchMode::Atomic`]: a refusal appends nothing and is [`Error::BatchRefused`] naming
+    /// the command. [`BatchMode::EachOnItsOwn`]: each command gets its own result; refused ones
+    /// are skipped. Conflicts with other writers are retried as in [`Service::execute`], the
+    /// whole batch decided again.
+    pub fn execute_batch(
+        &self,
+        organisation: OrganisationId,
+        commands: &[Command],
+        mode: BatchMode,
+    ) -> Result<Vec<Result<Outcome, Error>>, Error> {
+        let slot = self.organisation(organisation);
+        let mut cached = lock(&slot);
+        let result = self.execute_batch_locked(organisation, &mut cached, commands, mode);
+        if matches!(result, Err(Error::Store(_))) {
+            cached.state = None;
+        }
+        result
+    }
+
+    fn execute_batch_locked(
+        &self,
+        organisation: OrganisationId,
+        cached: &mut Organisation,
+        commands: &[Command],
+        mode: BatchMode,
+    ) -> Result<Vec<Result<Outcome, Error>>, Error> {
+        let started = Instant::now();
+        let store = &*self.store;
+        'attempts: for attempt in 1.. {
+            let mut state = cached.state(store)?.clone();
+            let version = state.version();
+            let mut results: Vec<Option<Result<Outcome, Error>>> = Vec::with_capacity(commands.len());
+            let mut accepted: Vec<(usize, Decision, std::ops::Range<usize>)> = Vec::new();
+            let mut events: Vec<NewEvent> = Vec::new();
+            for (index, command) in commands.iter().enumerate() {
+                if let Some(outcome) = self.replay(command)? {
+                    results.push(Some(Ok(outcome)));
+                    continue;
+                }
+                match decide(&state, command, &self.policy, (self.clock)()) {
+                    Ok(decision) => {
+                        let start = events.len();
+                        events.extend(NewEvent::from_decision(&decision));
+                        state = decision.events.iter().fold(state, evolve);
+                        accepted.push((index, decision, start..events.len()));
+                        results.push(None);
+                    }
+                    Err(refusal) => {
+                        // Judge refusals on fresh state only.
+                        if cached.stale(store)? {
+                            self.give_up_after(organisation, attempt, started)?;
+                            continue 'attempts;
+                        }
+                        if mode == BatchMode::Atomic {
+                            return Err(Error::BatchRefused { index, error: refusal });
+                        }
+                        results.push(Some(Err(Error::Refused(refusal))));
+                    }
+                }
+            }
+            if events.is_empty() {
+                return Ok(results.into_iter().flatten().collect());
+            }
+            match store.append(&cached.stream, ExpectedVersion::Exact(version), &events) {
+                Ok(appended) if appended.stream_version <= version => {
+                    // Every event id was stored already: only commands with ids can be that, and
+                    // the next attempt replays them.
+                    cached.catch_up(store)?;
+                    self.give_up_after(organisation, attempt, started)?;
+                }
+                Ok(appended) => {
+                    let mut stream_version = version;
+                    for (index, decision, span) in accepted {
+                        stream_version += span.len() as u64;
+                        let appended = AppendResult { positions: appended.positions[span].to_vec(), stream_version };
+                        results[index] = Some(Ok(outcome(decision, appended)));
+                    }
+                    cached.state = Some(state);
+                    return Ok(results.into_iter().flatten().collect());
+                }
+                Err(StoreError::WrongExpectedVersion { .. }) => {
+                    cached.catch_up(store)?;
+                    self.give_up_after(organisation, attempt, started)?;
+                    back_off(attempt);
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        unreachable!("the loop returns or gives up")
+    }
+
+    /// A copy of `organisation`'s state as the service has it: up to date with its own appends
+    /// and with what other writers appended before its last read.
+    pub fn state(&self, organisation: OrganisationId) -> Result<State, Error> {
+        let slot = self.organisation(organisation);
+        let mut cached = lock(&slot);
+        cached.catch_up(&*self.store)?;
+        Ok(cached.state(&*self.store)?.clone())
+    }
+
+    /// Runs `view` over `organisation`'s read models as of `as_of`, with person names read
+    /// once from the registry.
+    ///
+    /// As of now, the read models are kept live: they fold only what was appended since the
+    /// last call. As of a date or a position, they are rebuilt from the stream.
+    pub fn read_models<R>(
+        &self,
+        organisation: OrganisationId,
+        as_of: AsOf,
+        view: impl FnOnce(ReadModels<'_>) -> R,
+    ) -> Result<R, Error> {
+        let store = &*self.store;
+        let names = Names::from_store(store);
+        let slot = self.organisation(organisation);
+        if as_of != AsOf::Now {
+            let stream = lock(&slot).stream.clone();
+            let projector = rebuild::<All>(store, &stream, as_of)?;
+            let checkpoint = projector.checkpoint();
+            return Ok(view(ReadModels { all: projector.get(), names: &names, store, checkpoint }));
+        }
+        let mut cached = lock(&slot);
+        let stream = cached.stream.clone();
+        let (projector, folded) = cached.reports.get_or_insert_with(|| (Projector::new(stream.clone()), 0));
+        for envelope in store.read_stream(&stream, *folded + 1)? {
+            projector.apply(&envelope)?;
+            *folded = envelope.stream_version;
+        }
+        let checkpoint = projector.checkpoint();
+        Ok(view(ReadModels { all: projector.get(), names: &names, store, checkpoint }))
+    }
+}
+
+fn outcome(decision: Decision, appended: AppendResult) -> Outcome {
+    Outcome {
+        events: decision.events,
+        positions: appended.positions,
+        stream_version: appended.stream_version,
+        acknowledged: decision.acknowledged,
+        replayed: false,
+    }
+}
