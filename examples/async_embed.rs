@@ -15,8 +15,8 @@ use netvaerk::{AsyncService, BatchMode};
 async fn main() -> Result<(), netvaerk::Error> {
     let directory = std::env::temp_dir().join(format!("netvaerk-async-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&directory).ok();
-    let address =
-        std::env::var("NETVAERK_STORE").unwrap_or_else(|_| format!("redb:{}", directory.join("log.redb").display()));
+    let address = std::env::var("NETVAERK_STORE")
+        .unwrap_or_else(|_| format!("redb:{}", directory.join("log.redb").display()));
     let service = AsyncService::open(&address).await?;
 
     let organisation = OrganisationId::generate();
@@ -40,13 +40,18 @@ async fn main() -> Result<(), netvaerk::Error> {
     let tasks: Vec<_> = (0..8)
         .map(|n| {
             let service = service.clone();
-            let command = decided(Action::RegisterUnit { unit: UnitId::generate(), kind: UnitKind::DirectorArea, parent: None })
-                .clone();
+            let command = decided(Action::RegisterUnit {
+                unit: UnitId::generate(),
+                kind: UnitKind::DirectorArea,
+                parent: None,
+            })
+            .clone();
             tokio::spawn(async move { (n, service.execute(organisation, command).await) })
         })
         .collect();
     for task in tasks {
-        let (n, outcome) = task.await.map_err(|error| netvaerk::Error::input("task", None, None, error.to_string()))?;
+        let (n, outcome) =
+            task.await.map_err(|error| netvaerk::Error::input("task", None, None, error.to_string()))?;
         println!("task {n}: position {:?}", outcome?.positions);
     }
 

@@ -37,11 +37,16 @@ fn main() -> Result<(), netvaerk::Error> {
     let again = service.execute(organisation, &register)?;
     assert!(again.replayed && again.positions == first.positions);
     // Personal data goes to the registry, never into an event.
-    service.store().register_person(secretary, PersonalData { name: "Sofie Holm".into(), email: None, title: None })?;
+    service
+        .store()
+        .register_person(secretary, PersonalData { name: "Sofie Holm".into(), email: None, title: None })?;
 
     // A refusal is a typed error with a stable code, its class and the NS3 rule.
     let refused = service
-        .execute(organisation, &decided(Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }))
+        .execute(
+            organisation,
+            &decided(Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
+        )
         .unwrap_err();
     assert_eq!((refused.code(), refused.class()), ("unit_exists", ErrorClass::Refused));
     println!("refused: {}", serde_json::to_string(&refused).unwrap_or_default());

@@ -292,7 +292,12 @@ impl Target {
     /// `count` bare durable commits of one row holding `row` on PostgreSQL, each a one-row
     /// `INSERT` prepared once and committed in one round trip; `None` for the embedded stores,
     /// whose bare durable write is the fdatasync.
-    fn bare_commits(&self, place: &Place, row: &[u8], count: usize) -> Result<Option<Vec<Duration>>, Failure> {
+    fn bare_commits(
+        &self,
+        place: &Place,
+        row: &[u8],
+        count: usize,
+    ) -> Result<Option<Vec<Duration>>, Failure> {
         let Self::Postgres(url) = self else { return Ok(None) };
         let failed = |e: postgres::Error| usage(format!("bare commit: {e}"));
         let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(failed)?;
@@ -302,7 +307,8 @@ impl Target {
                 "CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".bare (n bigint PRIMARY KEY, row bytea NOT NULL)"
             ))
             .map_err(failed)?;
-        let insert = client.prepare(&format!("INSERT INTO \"{schema}\".bare VALUES ($1, $2)")).map_err(failed)?;
+        let insert =
+            client.prepare(&format!("INSERT INTO \"{schema}\".bare VALUES ($1, $2)")).map_err(failed)?;
         let mut commits = Vec::with_capacity(count);
         for n in 0..count {
             let one = Instant::now();
@@ -366,9 +372,8 @@ pub fn run_each_in_a_child(events: u64, targets: &[Target]) -> Result<Vec<Figure
         if !output.status.success() {
             return Err(usage(format!("the {} bench failed", target.name())));
         }
-        let mut figures: Vec<Figures> = serde_json::from_slice(&output.stdout).map_err(|error| {
-            usage(format!("the {} bench printed no figures: {error}", target.name()))
-        })?;
+        let mut figures: Vec<Figures> = serde_json::from_slice(&output.stdout)
+            .map_err(|error| usage(format!("the {} bench printed no figures: {error}", target.name())))?;
         runs.append(&mut figures);
     }
     Ok(runs)
@@ -400,8 +405,12 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     let organisations = u32::try_from(events / 7_400).unwrap_or(u32::MAX).max(1);
     let years =
         if organisations == 1 { u32::try_from((events / 240).clamp(1, 30)).unwrap_or(30) } else { 30 };
-    let written =
-        demo::generate(&Service::new(Arc::from(target.open(place, "history", OpenCheck::Records)?)), organisations, years, 1)?;
+    let written = demo::generate(
+        &Service::new(Arc::from(target.open(place, "history", OpenCheck::Records)?)),
+        organisations,
+        years,
+        1,
+    )?;
     // The first open after writing: sled replays the log it wrote since it was last opened.
     let started = Instant::now();
     let history = target.open(place, "history", OpenCheck::Head)?;
@@ -447,7 +456,8 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
 
     // Durable decisions through the service, one at a time: decide on the cached state, one
     // append, its sync. Baselines: write + fdatasync, and the store's bare durable commit.
-    let decisions_store: Arc<dyn EventStore> = Arc::from(target.open(place, "decisions", OpenCheck::Records)?);
+    let decisions_store: Arc<dyn EventStore> =
+        Arc::from(target.open(place, "decisions", OpenCheck::Records)?);
     let service = Service::new(Arc::clone(&decisions_store));
     let (organisation, person) = bootstrap(&service, 0)?;
     let mut latencies = Vec::with_capacity(300);

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use netvaerk::Address;
 use netvaerk::core::{
     Action, CohortId, Competence, Criterion, CriterionAssessment, Hotspot, NetworkId, NetworkType,
     OrganisationId, Origin, Outcome, PersonId, PersonRole, RoundId, TeachingDay, ThemeId, UnitId, UnitKind,
 };
+use netvaerk::Address;
 
 /// The default organisation: a store that holds one municipality needs no --organisation.
 pub const DEFAULT_ORGANISATION: &str = "0190ab00-0000-7000-8000-00000000a1b5";

@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use chrono::{Days, NaiveDate, Utc};
 use netvaerk::core::{
     Acknowledgement, Action, CohortId, Command, Criterion, CriterionAssessment, Hotspot, Metadata, NetworkId,
-    NetworkType, Origin, Outcome, PersonId, PersonRole, RoundId, Rule, TeachingDay, ThemeId, UnitId, UnitKind,
+    NetworkType, Origin, Outcome, PersonId, PersonRole, RoundId, Rule, TeachingDay, ThemeId, UnitId,
+    UnitKind,
 };
 use netvaerk::projections::AsOf;
 use netvaerk::store::PersonalData;
@@ -687,12 +688,15 @@ pub fn generate(service: &Service, organisations: u32, years: u32, seed: u64) ->
         let organisation = generated_organisation(index);
         let stream = netvaerk::store::StreamId::organisation(organisation);
         if store.stream_version(&stream)? > 0 {
-            return Err(usage(format!("the store already holds organisation {index}; generate into an empty store")));
+            return Err(usage(format!(
+                "the store already holds organisation {index}; generate into an empty store"
+            )));
         }
         let mut steps = Vec::new();
         let mut registrar = None;
         for block in 0..blocks {
-            let scope = u16::try_from((index + 1) * 16 + block).map_err(|_| usage("too many organisations"))?;
+            let scope =
+                u16::try_from((index + 1) * 16 + block).map_err(|_| usage("too many organisations"))?;
             let first_year = 2014 + 4 * i32::try_from(block).unwrap_or(0);
             let plan = plan(scope, first_year, seed.wrapping_add(u64::from(index * 31 + block)));
             let secretary = plan.names.first().map(|(person, _, _)| *person);

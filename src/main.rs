@@ -189,7 +189,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let service = open_service(&cli)?;
             let person = id.unwrap_or_else(PersonId::generate);
             let decided = cli::Decided { by: by.unwrap_or(person), on: *on, why: None, acknowledge: None };
-            let action = Action::RegisterPerson { person, unit: *unit, roles: roles.iter().map(|role| (*role).into()).collect() };
+            let action = Action::RegisterPerson {
+                person,
+                unit: *unit,
+                roles: roles.iter().map(|role| (*role).into()).collect(),
+            };
             let outcome = service.execute(organisation, &command(action, &decided))?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             service.store().register_person(person, data)?;
@@ -213,10 +217,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let text = std::fs::read_to_string(file)
                 .map_err(|error| usage(format!("cannot read {}: {error}", file.display())))?;
             let policy = serde_json::from_str(&text).map_err(|error| {
-                Error::input("malformed_policy", Some("policy"), None, format!("{} is not a policy: {error}", file.display()))
+                Error::input(
+                    "malformed_policy",
+                    Some("policy"),
+                    None,
+                    format!("{} is not a policy: {error}", file.display()),
+                )
             })?;
             let service = open_service(&cli)?;
-            let outcome = service.execute(organisation, &command(Action::ChangePolicy { policy }, decided))?;
+            let outcome =
+                service.execute(organisation, &command(Action::ChangePolicy { policy }, decided))?;
             print_outcome(&outcome);
             Ok(())
         }
@@ -275,13 +285,11 @@ fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
         None => Box::new(std::io::stdin().lock()),
         Some(path) if path.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
         Some(path) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path).map_err(|error| usage(format!("cannot read {}: {error}", path.display())))?,
+            std::fs::File::open(path)
+                .map_err(|error| usage(format!("cannot read {}: {error}", path.display())))?,
         )),
     };
-    reader
-        .lines()
-        .collect::<Result<_, _>>()
-        .map_err(|error| usage(format!("cannot read the input: {error}")))
+    reader.lines().collect::<Result<_, _>>().map_err(|error| usage(format!("cannot read the input: {error}")))
 }
 
 /// `apply`: JSON lines of commands, decided through the service: each on its own (a refused
@@ -399,7 +407,10 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
     let source = from.open(OpenCheck::Head)?;
     let target = to.open(OpenCheck::Head)?;
     if let Some(head) = target.head()? {
-        return Err(usage(format!("{to} already holds {} events; migrate copies into an empty store", head.position)));
+        return Err(usage(format!(
+            "{to} already holds {} events; migrate copies into an empty store",
+            head.position
+        )));
     }
     let length = source.head()?.map_or(0, |head| head.position);
     let progress = render::progress(length, "copying");

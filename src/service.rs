@@ -5,9 +5,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use netvaerk_core::{decide, evolve, AcknowledgedWarning, Command, Decision, Event, OrganisationId, Policy, State};
+use netvaerk_core::{
+    decide, evolve, AcknowledgedWarning, Command, Decision, Event, OrganisationId, Policy, State,
+};
 use netvaerk_projections::{rebuild, All, AsOf, Names, Projection, Projector};
-use netvaerk_store::{AppendResult, Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, StoreError, StreamId};
+use netvaerk_store::{
+    AppendResult, Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, StoreError, StreamId,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -307,7 +311,12 @@ impl Service {
     }
 
     /// `Err(Contention)` once `attempt` decisions or the deadline are used up.
-    fn give_up_after(&self, organisation: OrganisationId, attempt: u32, started: Instant) -> Result<(), Error> {
+    fn give_up_after(
+        &self,
+        organisation: OrganisationId,
+        attempt: u32,
+        started: Instant,
+    ) -> Result<(), Error> {
         if attempt >= self.retry.attempts || started.elapsed() >= self.retry.deadline {
             return Err(Error::Contention { organisation, attempts: attempt });
         }
@@ -317,7 +326,9 @@ impl Service {
     /// The first outcome of `command`, if it has a command id and its events are stored.
     fn replay(&self, command: &Command) -> Result<Option<Outcome>, Error> {
         let Some(command_id) = command.metadata.command_id else { return Ok(None) };
-        let Some(first) = self.store.position_of(NewEvent::derived_id(command_id, 0))? else { return Ok(None) };
+        let Some(first) = self.store.position_of(NewEvent::derived_id(command_id, 0))? else {
+            return Ok(None);
+        };
         let mut events = Vec::new();
         let mut positions = Vec::new();
         let mut stream_version = 0;
@@ -414,7 +425,8 @@ impl Service {
                     let mut stream_version = version;
                     for (index, decision, span) in accepted {
                         stream_version += span.len() as u64;
-                        let appended = AppendResult { positions: appended.positions[span].to_vec(), stream_version };
+                        let appended =
+                            AppendResult { positions: appended.positions[span].to_vec(), stream_version };
                         results[index] = Some(Ok(outcome(decision, appended)));
                     }
                     cached.state = Some(state);

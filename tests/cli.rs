@@ -177,7 +177,11 @@ fn a_refused_command_exits_1_names_the_rule_and_appends_nothing() {
     // ORG-3/ORG-4: the secretary records, but does not decide.
     let output = store.run(&["round", "open", "2018H2", "--by", SECRETARY, "--on", "2018-06-30"]);
     assert_eq!(code(&output), 1);
-    assert!(String::from_utf8_lossy(&output.stderr).contains("(ORG-3, ORG-4)"));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("(ORG-3, ORG-4)") && message.contains("[not_chief_forum_decision]"),
+        "{message}"
+    );
     assert_eq!(store.log_length(), before);
     let output = store.run(&["round", "open", "2018H2", "--by", CHAIR, "--on", "2018-06-30"]);
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
@@ -521,7 +525,7 @@ fn a_store_in_use_or_unreadable_exits_3() {
     let output = in_use.run(&["verify"]);
     assert_eq!(code(&output), 3);
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("in use"),
+        String::from_utf8_lossy(&output.stderr).contains("in use [store_in_use]"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -595,4 +599,75 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     assert_eq!(migrated_head(&to_postgres), head);
     assert_eq!(migrated_head(&back), head);
     assert_eq!(reports, (expected.clone(), expected));
+}
+
+/// 4 `apply` processes × 25 commands on one PostgreSQL organisation at once: every command
+/// decided (a process that lost a race reads the tail and decides again instead of exiting 3),
+/// positions gapless, and `verify` passes.
+#[test]
+fn four_apply_processes_on_one_postgres_organisation_all_decide_gaplessly() {
+    let Some(url) = std::env::var("NETVAERK_TEST_POSTGRES").ok().filter(|url| !url.is_empty()) else {
+        return;
+    };
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let schema = format!("nvcli_{}", &id[id.len() - 16..]);
+    let address = format!("{url}?schema={schema}");
+    let secretary = "0190ab00-0000-7000-8000-0000000000e1";
+    let unit = |n: usize| format!("0190ab00-0000-7000-8000-{n:012x}");
+    let line = |n: usize| {
+        format!(
+            r#"{{"metadata":{{"actor":"{secretary}","occurred_on":"2016-01-04"}},"action":{{"command":"register_unit","unit":"{}","kind":"secretariat","parent":null}}}}"#,
+            unit(n)
+        )
+    };
+    let founding = format!(
+        "{}\n{}\n",
+        line(0),
+        format_args!(
+            r#"{{"metadata":{{"actor":"{secretary}","occurred_on":"2016-01-04"}},"action":{{"command":"register_person","person":"{secretary}","unit":"{}","roles":["secretariat"]}}}}"#,
+            unit(0)
+        )
+    );
+    let run = |input: String| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(["--store", &address, "apply", "-"])
+            .env_remove("NETVAERK_ORGANISATION")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+    };
+    let founded = run(founding).wait_with_output().unwrap();
+    assert!(founded.status.success(), "{}", String::from_utf8_lossy(&founded.stderr));
+    let children: Vec<_> =
+        (0..4).map(|process| run((1..=25).map(|n| line(process * 25 + n) + "\n").collect())).collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "exit {:?}: {}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 25);
+        assert!(lines.iter().all(|line| line["ok"] == true));
+    }
+    let log = netvaerk(&["--store", &address, "log"]);
+    let positions: Vec<u64> = String::from_utf8_lossy(&log.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["position"].as_u64().unwrap())
+        .collect();
+    assert_eq!(positions, (1..=102).collect::<Vec<u64>>());
+    let verify = netvaerk(&["--store", &address, "verify"]);
+    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("verified 102 records"));
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client.batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE")).unwrap();
 }

@@ -41,7 +41,14 @@ pub struct Metadata {
 impl Metadata {
     /// Metadata for a decision by `actor` on `occurred_on`, with no rationale or links.
     pub fn new(actor: PersonId, occurred_on: NaiveDate) -> Self {
-        Self { actor, occurred_on, rationale: None, correlation_id: None, causation_id: None, command_id: None }
+        Self {
+            actor,
+            occurred_on,
+            rationale: None,
+            correlation_id: None,
+            causation_id: None,
+            command_id: None,
+        }
     }
 
     /// The same metadata with a command id (the idempotency key, see [`Metadata::command_id`]).

@@ -556,7 +556,9 @@ impl DomainError {
         use DomainError as E;
         Some(match self {
             E::UnknownActor(person) => ("actor", person.to_string()),
-            E::UnknownUnit(unit) | E::UnitExists(unit) | E::NotADepartment(unit) => ("unit", unit.to_string()),
+            E::UnknownUnit(unit) | E::UnitExists(unit) | E::NotADepartment(unit) => {
+                ("unit", unit.to_string())
+            }
             E::UnknownPerson(person) | E::PersonExists(person) | E::PriorExperienceExists(person) => {
                 ("person", person.to_string())
             }

@@ -36,11 +36,7 @@ impl DecisionRef {
     /// The decision in full, read back from `log`, with names: who decided, what in words,
     /// the criteria assessment (TH-2) and the warnings overridden. `None` when its body has
     /// been redacted since (an erasure): a rebuild would not show it either.
-    pub fn entry(
-        &self,
-        names: &Names,
-        log: &dyn EventStore,
-    ) -> Result<Option<AuditEntry>, ProjectionError> {
+    pub fn entry(&self, names: &Names, log: &dyn EventStore) -> Result<Option<AuditEntry>, ProjectionError> {
         let position = self.position;
         let envelope = log.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
         let event = envelope.event().map_err(|source| ProjectionError::Decode { position, source })?;

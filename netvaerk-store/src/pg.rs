@@ -124,7 +124,8 @@ fn blocking<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     if tokio::runtime::Handle::try_current().is_err() {
         return work();
     }
-    std::thread::scope(|scope| scope.spawn(work).join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    std::thread::scope(|scope| scope.spawn(work).join())
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The highest position this process has seen committed, for waiters.
@@ -390,7 +391,11 @@ impl PostgresStore {
 
     /// One attempt at committing a batch in a transaction: each request's outcome, and the
     /// new head. The writer then knows the head and the versions it planned.
-    fn try_commit_batch(&self, writer: &mut Writer, batch: &[Arc<crate::log::Pending>]) -> Result<Committed, Attempt> {
+    fn try_commit_batch(
+        &self,
+        writer: &mut Writer,
+        batch: &[Arc<crate::log::Pending>],
+    ) -> Result<Committed, Attempt> {
         writer.known = None;
         let client = writer.connection.client(&self.config, &self.schema)?;
         let mut txn = client.transaction()?;
@@ -457,6 +462,10 @@ impl Drop for PostgresStore {
             listener.stop.store(true, Ordering::Relaxed);
             let _ = listener.thread.join();
         }
+        // Closing a client blocks too: off a runtime's worker, as every other call.
+        let writer = std::mem::take(&mut *lock(&self.writer));
+        let reader = std::mem::take(&mut *lock(&self.reader));
+        blocking(move || drop((writer, reader)));
     }
 }
 
@@ -776,8 +785,9 @@ impl EventStore for PostgresStore {
     }
 
     fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
-        let row =
-            self.read(|client| client.query_opt("SELECT position FROM events WHERE event_id = $1", &[&event_id]))?;
+        let row = self.read(|client| {
+            client.query_opt("SELECT position FROM events WHERE event_id = $1", &[&event_id])
+        })?;
         Ok(row.map(|row| nat(row.get(0))))
     }
 

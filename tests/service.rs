@@ -1,0 +1,510 @@
+//! The application service: concurrency, idempotency, a cache that matches a fresh fold, the
+//! error codes, and async use, on every backend the machine has.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use netvaerk::core::{
+    decide, evolve, Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, Policy,
+    State, UnitId, UnitKind,
+};
+use netvaerk::projections::{rebuild, All, AsOf};
+use netvaerk::store::{
+    AppendResult, Body, EventStore, ExpectedVersion, Head, MemoryStore, NewEvent, RawRecord, RawRecords,
+    RedbStore, RegistryEntry, StoreError, StreamId,
+};
+use netvaerk::{BatchMode, Error, ErrorClass, Retry, Service};
+use proptest::prelude::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2016, 6, 30, 12, 0, 0).unwrap()
+}
+
+fn on() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2016, 6, 1).unwrap()
+}
+
+fn id(n: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + n)
+}
+
+fn unit(n: u128) -> UnitId {
+    UnitId::from_uuid(id(0x1_0000 + n))
+}
+
+fn person(n: u128) -> PersonId {
+    PersonId::from_uuid(id(0x2_0000 + n))
+}
+
+fn by(actor: PersonId, action: Action) -> Command {
+    Command::new(Metadata::new(actor, on()), action)
+}
+
+fn register_unit(actor: PersonId, n: u128) -> Command {
+    by(actor, Action::RegisterUnit { unit: unit(n), kind: UnitKind::Secretariat, parent: None })
+}
+
+fn assess(actor: PersonId, score: u8) -> Command {
+    let scores = [(Competence::Curiosity, score)].into_iter().collect();
+    by(actor, Action::AssessCompetences { person: actor, scores })
+}
+
+/// An organisation with a secretariat and its secretary (person 0), who decides the rest.
+fn founded(service: &Service) -> (OrganisationId, PersonId) {
+    let organisation = OrganisationId::generate();
+    let secretary = person(0);
+    let founding = [
+        register_unit(secretary, 0),
+        by(
+            secretary,
+            Action::RegisterPerson {
+                person: secretary,
+                unit: Some(unit(0)),
+                roles: BTreeSet::from([PersonRole::Secretariat]),
+            },
+        ),
+    ];
+    service.execute_batch(organisation, &founding, BatchMode::Atomic).unwrap();
+    (organisation, secretary)
+}
+
+/// The state folded afresh from the store.
+fn fresh_fold(store: &dyn EventStore, organisation: OrganisationId) -> State {
+    let stream = StreamId::organisation(organisation);
+    store
+        .read_stream(&stream, 1)
+        .unwrap()
+        .iter()
+        .map(|envelope| envelope.decode().unwrap())
+        .fold(State::new(), |state, event| evolve(state, &event))
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        Self(std::env::temp_dir().join(format!("netvaerk-service-{label}-{}", uuid::Uuid::now_v7())))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// 8 threads × 50 commands to one organisation through one service: every command decided,
+/// none gives up, and the organisation's positions are its versions without a gap.
+fn eight_threads_on_one_organisation(store: Arc<dyn EventStore>) {
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    let outcomes: Vec<Vec<u64>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8u128)
+            .map(|thread| {
+                let service = &service;
+                scope.spawn(move || {
+                    (0..50u128)
+                        .map(|n| {
+                            let command = register_unit(secretary, 1 + thread * 50 + n);
+                            let outcome = service.execute(organisation, &command).expect("decided");
+                            outcome.positions[0]
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    });
+    let mut positions: Vec<u64> = outcomes.into_iter().flatten().collect();
+    positions.sort_unstable();
+    assert_eq!(positions.len(), 400);
+    assert_eq!(positions, (3..=402).collect::<Vec<u64>>(), "the positions have a gap or a repeat");
+    let stream = StreamId::organisation(organisation);
+    let versions: Vec<u64> =
+        store.read_stream(&stream, 1).unwrap().iter().map(|e| e.stream_version).collect();
+    assert_eq!(versions, (1..=402).collect::<Vec<u64>>());
+    assert_eq!(service.state(organisation).unwrap(), fresh_fold(&*store, organisation));
+    assert!(store.verify().unwrap().is_ok());
+}
+
+#[test]
+fn eight_threads_times_fifty_commands_on_one_organisation_all_decided_gapless_memory() {
+    eight_threads_on_one_organisation(Arc::new(MemoryStore::new()));
+}
+
+#[test]
+fn eight_threads_times_fifty_commands_on_one_organisation_all_decided_gapless_redb() {
+    let dir = TempDir::new("redb-threads");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    eight_threads_on_one_organisation(Arc::new(RedbStore::open(dir.0.join("log.redb")).unwrap()));
+}
+
+/// A fresh schema on the test server (`NETVAERK_TEST_POSTGRES`), dropped at the end.
+struct PgSchema {
+    url: String,
+    schema: String,
+}
+
+impl PgSchema {
+    fn new() -> Option<Self> {
+        let url = std::env::var("NETVAERK_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        Some(Self { url, schema: format!("nvservice_{}", &id[id.len() - 16..]) })
+    }
+
+    fn address(&self) -> String {
+        format!("{}?schema={}", self.url, self.schema)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema));
+        }
+    }
+}
+
+#[test]
+fn eight_threads_times_fifty_commands_on_one_organisation_all_decided_gapless_postgres() {
+    let Some(schema) = PgSchema::new() else { return };
+    let service = Service::open(&schema.address()).unwrap();
+    eight_threads_on_one_organisation(service.shared_store());
+}
+
+#[test]
+fn a_command_with_an_id_sent_again_appends_nothing_and_returns_the_first_outcome() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    // Refused the second time (the unit exists) and accepted the second time (an assessment)
+    // alike: the first outcome comes back, marked replayed.
+    for command in [register_unit(secretary, 7), assess(secretary, 3)] {
+        let mut command = command;
+        command.metadata.command_id = Some(uuid::Uuid::now_v7());
+        let first = service.execute(organisation, &command).unwrap();
+        let head = store.head().unwrap();
+        let again = service.execute(organisation, &command).unwrap();
+        assert!(!first.replayed && again.replayed);
+        assert_eq!((again.events, again.positions), (first.events, first.positions));
+        assert_eq!(store.head().unwrap(), head, "the retry appended");
+        // Another service (another process, say) recognises it too.
+        let other = Service::new(Arc::clone(&store)).with_clock(now);
+        assert!(other.execute(organisation, &command).unwrap().replayed);
+        let batch = other.execute_batch(organisation, &[command], BatchMode::EachOnItsOwn).unwrap();
+        assert!(batch[0].as_ref().unwrap().replayed);
+        assert_eq!(store.head().unwrap(), head);
+    }
+}
+
+#[test]
+fn an_atomic_batch_with_a_refusal_appends_nothing_and_names_the_command() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    let head = store.head().unwrap();
+    let batch = [register_unit(secretary, 1), register_unit(secretary, 1), register_unit(secretary, 2)];
+    let error = service.execute_batch(organisation, &batch, BatchMode::Atomic).unwrap_err();
+    assert!(matches!(error, Error::BatchRefused { index: 1, .. }), "{error:?}");
+    assert_eq!((error.code(), error.class()), ("unit_exists", ErrorClass::Refused));
+    assert_eq!(store.head().unwrap(), head);
+    // Each on its own: the second is refused, the others appended in one append.
+    let results = service.execute_batch(organisation, &batch, BatchMode::EachOnItsOwn).unwrap();
+    let codes: Vec<Option<&str>> =
+        results.iter().map(|result| result.as_ref().err().map(Error::code)).collect();
+    assert_eq!(codes, [None, Some("unit_exists"), None]);
+    assert_eq!(results[2].as_ref().unwrap().positions, [4]);
+    assert_eq!(service.state(organisation).unwrap(), fresh_fold(&*store, organisation));
+}
+
+#[test]
+fn the_live_read_models_equal_a_rebuild_after_appends_by_this_service_and_another() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let other = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    let stream = StreamId::organisation(organisation);
+    for n in 0..6u8 {
+        let writer = if n % 2 == 0 { &service } else { &other };
+        writer.execute(organisation, &assess(secretary, 1 + n % 5)).unwrap();
+        let live = service.read_models(organisation, AsOf::Now, |models| models.all.clone()).unwrap();
+        let rebuilt = rebuild::<All>(&*store, &stream, AsOf::Now).unwrap().into_inner();
+        assert_eq!(live, rebuilt);
+    }
+    let checkpoint = service.read_models(organisation, AsOf::Now, |models| models.checkpoint).unwrap();
+    assert_eq!(checkpoint, store.head().unwrap().unwrap().position);
+}
+
+/// A store that lets another writer append to the stream before every append: the service
+/// can never win, and must give up with `contention` after its retry bound, appending nothing
+/// of its own.
+struct AlwaysRaced {
+    inner: MemoryStore,
+}
+
+impl EventStore for AlwaysRaced {
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        let mut rival = events[..1].to_vec();
+        rival[0].event_id = uuid::Uuid::now_v7();
+        self.inner.append(stream, ExpectedVersion::Any, &rival)?;
+        self.inner.append(stream, expected, events)
+    }
+    fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        self.inner.stream_version(stream)
+    }
+    fn read_stream(
+        &self,
+        stream: &StreamId,
+        from_version: u64,
+    ) -> Result<Vec<netvaerk::store::Envelope>, StoreError> {
+        self.inner.read_stream(stream, from_version)
+    }
+    fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
+        self.inner.read_raw(from_position)
+    }
+    fn head(&self) -> Result<Option<Head>, StoreError> {
+        self.inner.head()
+    }
+    fn wait_beyond(&self, position: u64, timeout: Duration) -> Result<u64, StoreError> {
+        self.inner.wait_beyond(position, timeout)
+    }
+    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
+        self.inner.rewrite_body(position, body)
+    }
+    fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
+        self.inner.import(records)
+    }
+    fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
+        self.inner.registry_entry(person)
+    }
+    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
+        self.inner.write_registry_entry(person, entry)
+    }
+    fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
+        self.inner.registry_entries()
+    }
+}
+
+#[test]
+fn contention_that_outlasts_the_retries_is_its_own_error_with_exit_code_4() {
+    let founding = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&founding) as Arc<dyn EventStore>).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    let records: Vec<RawRecord> = founding.read_raw(1).collect::<Result<_, _>>().unwrap();
+    let raced = AlwaysRaced { inner: MemoryStore::new() };
+    raced.inner.import(&records).unwrap();
+    let service = Service::new(Arc::new(raced))
+        .with_clock(now)
+        .with_retry(Retry { attempts: 5, deadline: Duration::from_secs(60) });
+    let error = service.execute(organisation, &assess(secretary, 2)).unwrap_err();
+    assert!(matches!(error, Error::Contention { attempts: 5, .. }), "{error:?}");
+    assert_eq!(
+        (error.code(), error.class(), error.class().exit_code()),
+        ("contention", ErrorClass::Contention, 4)
+    );
+    let state = service.state(organisation).unwrap();
+    // Only the rival's five appends landed.
+    assert_eq!(state.version(), 2 + 5);
+}
+
+#[test]
+fn every_class_of_error_serialises_with_its_code_rule_field_and_message_and_maps_to_one_exit_code() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    let stranger = person(99);
+    // The error, then its code, class, rule and field.
+    type Case = (Error, &'static str, ErrorClass, Option<&'static str>, Option<&'static str>);
+    let cases: Vec<Case> = vec![
+        (
+            service.execute(organisation, &register_unit(secretary, 0)).unwrap_err(),
+            "unit_exists",
+            ErrorClass::Refused,
+            None,
+            Some("unit"),
+        ),
+        (
+            service
+                .execute(organisation, &by(secretary, Action::OpenRound { round: "2016H2".parse().unwrap() }))
+                .unwrap_err(),
+            "not_chief_forum_decision",
+            ErrorClass::Refused,
+            Some("ORG-3"),
+            None,
+        ),
+        (
+            service.execute(organisation, &register_unit(stranger, 5)).unwrap_err(),
+            "unknown_actor",
+            ErrorClass::Refused,
+            None,
+            Some("actor"),
+        ),
+        (
+            "ftp://nowhere".parse::<netvaerk::Address>().unwrap_err(),
+            "invalid_address",
+            ErrorClass::Input,
+            None,
+            Some("store"),
+        ),
+        (
+            store.erase(stranger, secretary, now()).map_err(Error::from).unwrap_err(),
+            "not_in_registry",
+            ErrorClass::Input,
+            None,
+            Some("person"),
+        ),
+        (
+            Error::from(StoreError::Corrupt {
+                position: 9,
+                problem: netvaerk::store::Corruption::BadChecksum,
+            }),
+            "corrupt_record",
+            ErrorClass::Store,
+            None,
+            None,
+        ),
+        (Error::Contention { organisation, attempts: 3 }, "contention", ErrorClass::Contention, None, None),
+    ];
+    let mut exit_codes = std::collections::BTreeMap::new();
+    for (error, code, class, rule, field) in cases {
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], code, "{json}");
+        assert_eq!(json["class"], serde_json::to_value(class).unwrap());
+        assert_eq!(json["rule"].as_str(), rule, "{json}");
+        assert_eq!(json["field"].as_str(), field, "{json}");
+        assert_eq!(json["message"], error.to_string());
+        assert!(!error.to_string().is_empty());
+        exit_codes.insert(format!("{class:?}"), class.exit_code());
+    }
+    let table: Vec<(String, u8)> = exit_codes.into_iter().collect();
+    assert_eq!(
+        table,
+        [("Contention".into(), 4), ("Input".into(), 2), ("Refused".into(), 1), ("Store".into(), 3)]
+    );
+}
+
+#[cfg(feature = "tokio")]
+#[test]
+fn the_async_service_decides_from_tokio_workers_and_postgres_opens_there_without_a_panic() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let dir = TempDir::new("async");
+    let schema = PgSchema::new();
+    let mut addresses = vec![format!("redb:{}", dir.0.join("log.redb").display())];
+    addresses.extend(schema.as_ref().map(PgSchema::address));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    for address in addresses {
+        runtime.block_on(async {
+            let service = netvaerk::AsyncService::open(&address).await.unwrap();
+            let organisation = OrganisationId::generate();
+            let secretary = person(0);
+            let founding = vec![
+                register_unit(secretary, 0),
+                by(
+                    secretary,
+                    Action::RegisterPerson { person: secretary, unit: Some(unit(0)), roles: BTreeSet::new() },
+                ),
+            ];
+            service.execute_batch(organisation, founding, BatchMode::Atomic).await.unwrap();
+            let tasks: Vec<_> = (1..=16u128)
+                .map(|n| {
+                    let service = service.clone();
+                    tokio::spawn(
+                        async move { service.execute(organisation, register_unit(secretary, n)).await },
+                    )
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap().unwrap();
+            }
+            assert_eq!(service.state(organisation).await.unwrap().version(), 18);
+            if address.starts_with("postgres") {
+                // Opened and used straight on a worker: the blocking client must not panic.
+                let store =
+                    netvaerk::Address::open(&address.parse().unwrap(), netvaerk::store::OpenCheck::Head)
+                        .unwrap();
+                assert_eq!(store.stream_version(&StreamId::organisation(organisation)).unwrap(), 18);
+            }
+        });
+    }
+}
+
+/// One step of a random history: which writer (this service or another one on the same
+/// store, as another process would be) and what it asks.
+#[derive(Clone, Debug)]
+enum Step {
+    Unit { writer: bool, actor: u128, unit: u128 },
+    Person { writer: bool, actor: u128, person: u128, unit: u128 },
+    Assess { writer: bool, actor: u128, score: u8 },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (any::<bool>(), 0..3u128, 0..6u128).prop_map(|(writer, actor, unit)| Step::Unit {
+            writer,
+            actor,
+            unit
+        }),
+        (any::<bool>(), 0..3u128, 0..4u128, 0..6u128)
+            .prop_map(|(writer, actor, person, unit)| Step::Person { writer, actor, person, unit }),
+        (any::<bool>(), 0..3u128, 0..7u8).prop_map(|(writer, actor, score)| Step::Assess {
+            writer,
+            actor,
+            score
+        }),
+    ]
+}
+
+impl Step {
+    fn writer(&self) -> bool {
+        match self {
+            Self::Unit { writer, .. } | Self::Person { writer, .. } | Self::Assess { writer, .. } => *writer,
+        }
+    }
+
+    fn command(&self) -> Command {
+        match *self {
+            Self::Unit { actor, unit: n, .. } => register_unit(person(actor), n),
+            Self::Person { actor, person: n, unit: u, .. } => by(
+                person(actor),
+                Action::RegisterPerson { person: person(n), unit: Some(unit(u)), roles: BTreeSet::new() },
+            ),
+            Self::Assess { actor, score, .. } => assess(person(actor), score),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The cached state decides exactly as a fresh fold of the stream would, after every step,
+    /// also when another writer appended since the service last looked.
+    #[test]
+    fn the_cached_state_decides_as_a_fresh_fold_even_after_another_writer(steps in prop::collection::vec(step(), 1..40)) {
+        let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+        let ours = Service::new(Arc::clone(&store)).with_clock(now);
+        let theirs = Service::new(Arc::clone(&store)).with_clock(now);
+        let (organisation, _) = founded(&ours);
+        for step in &steps {
+            let command = step.command();
+            let fresh = fresh_fold(&*store, organisation);
+            let expected = decide(&fresh, &command, &Policy::ns3(), now());
+            let writer = if step.writer() { &ours } else { &theirs };
+            match (writer.execute(organisation, &command), expected) {
+                (Ok(outcome), Ok(decision)) => {
+                    prop_assert_eq!(outcome.events, decision.events);
+                    prop_assert_eq!(outcome.stream_version, fresh.version() + outcome.positions.len() as u64);
+                }
+                (Err(error), Err(refusal)) => prop_assert_eq!(error.code(), refusal.code()),
+                (got, wanted) => prop_assert!(false, "the service gave {got:?}, a fresh fold {wanted:?}"),
+            }
+            prop_assert_eq!(ours.state(organisation).unwrap(), fresh_fold(&*store, organisation));
+        }
+    }
+}
