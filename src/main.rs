@@ -189,11 +189,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let service = open_service(&cli)?;
             let person = id.unwrap_or_else(PersonId::generate);
             let decided = cli::Decided { by: by.unwrap_or(person), on: *on, why: None, acknowledge: None };
-            let action = Action::RegisterPerson {
-                person,
-                unit: *unit,
-                roles: roles.iter().map(|role| (*role).into()).collect(),
-            };
+            let action =
+                Action::RegisterPerson { person, unit: *unit, roles: roles.iter().copied().collect() };
             let outcome = service.execute(organisation, &command(action, &decided))?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             service.store().register_person(person, data)?;

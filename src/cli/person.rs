@@ -1,0 +1,117 @@
+//! `netvaerk person ...`: persons, their roles, prior experience, competences, erasure.
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use netvaerk::core::{Action, Competence, PersonId, PersonRole, UnitId};
+
+use super::{core_name, Decided};
+
+/// `person ...`
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Register a person: the id and roles in the log, the name in the registry.
+    Register {
+        /// Full name (kept in the registry, never in the log).
+        #[arg(long)]
+        name: String,
+        /// E-mail.
+        #[arg(long)]
+        email: Option<String>,
+        /// Job title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Their unit.
+        #[arg(long)]
+        unit: Option<UnitId>,
+        /// Standing roles: chief-forum, director, secretariat.
+        #[arg(long = "role", value_parser = core_name::<PersonRole>)]
+        roles: Vec<PersonRole>,
+        /// Their id (default: a new one).
+        #[arg(long)]
+        id: Option<PersonId>,
+        /// The person deciding (default: the person registered, for the first one).
+        #[arg(long)]
+        by: Option<PersonId>,
+        /// The business date (default: today).
+        #[arg(long)]
+        on: Option<NaiveDate>,
+    },
+    /// Change a person's standing roles.
+    Roles {
+        /// The person.
+        person: PersonId,
+        /// The new roles: chief-forum, director, secretariat.
+        #[arg(long = "role", value_parser = core_name::<PersonRole>)]
+        roles: Vec<PersonRole>,
+        #[command(flatten)]
+        decided: Decided,
+    },
+    /// Register an experienced leader of generation 1 or 2 (NL-1).
+    Prior {
+        /// The person.
+        person: PersonId,
+        /// 1 or 2.
+        #[arg(long)]
+        generation: u8,
+        /// Networks led before NS3.
+        #[arg(long, default_value_t = 0)]
+        led: u32,
+        /// Networks co-driven before NS3.
+        #[arg(long, default_value_t = 0)]
+        co_driven: u32,
+        #[command(flatten)]
+        decided: Decided,
+    },
+    /// Record an assessment on the ten competences (NL-3): `--score curiosity=4`.
+    Assess {
+        /// The person.
+        person: PersonId,
+        /// COMPETENCE=SCORE (1-5).
+        #[arg(long = "score", value_parser = parse_score)]
+        scores: Vec<(Competence, u8)>,
+        #[command(flatten)]
+        decided: Decided,
+    },
+    /// Erase a person's personal data (GDPR); the log keeps only their id.
+    Erase {
+        /// The person.
+        person: PersonId,
+        /// Who erases.
+        #[arg(long)]
+        by: PersonId,
+    },
+}
+
+fn parse_score(text: &str) -> Result<(Competence, u8), String> {
+    let (name, score) = text.split_once('=').ok_or("expected COMPETENCE=SCORE, e.g. curiosity=4")?;
+    let competence = core_name(name.trim())?;
+    let score = score.trim().parse().map_err(|_| format!("{score:?} is not a score from 1 to 5"))?;
+    Ok((competence, score))
+}
+
+impl PersonCommand {
+    /// The action and who decided it; `None` for `register` and `erase`, which also write the
+    /// registry.
+    pub fn action(&self) -> Option<(Action, &Decided)> {
+        Some(match self {
+            Self::Roles { person, roles, decided } => (
+                Action::ChangePersonRoles { person: *person, roles: roles.iter().copied().collect() },
+                decided,
+            ),
+            Self::Prior { person, generation, led, co_driven, decided } => (
+                Action::RegisterPriorExperience {
+                    person: *person,
+                    generation: *generation,
+                    networks_led: *led,
+                    networks_co_driven: *co_driven,
+                },
+                decided,
+            ),
+            Self::Assess { person, scores, decided } => (
+                Action::AssessCompetences { person: *person, scores: scores.iter().copied().collect() },
+                decided,
+            ),
+            Self::Register { .. } | Self::Erase { .. } => return None,
+        })
+    }
+}
