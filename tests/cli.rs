@@ -525,7 +525,7 @@ fn a_store_in_use_or_unreadable_exits_3() {
     let output = in_use.run(&["verify"]);
     assert_eq!(code(&output), 3);
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("in use [store_in_use]"),
+        String::from_utf8_lossy(&output.stderr).contains("in use by another process [store_in_use]"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
