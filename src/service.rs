@@ -250,11 +250,20 @@ impl Service {
     /// changing the organisation (see [`Retry`]), or the store's failure. Nothing is appended
     /// unless it returns `Ok` (with [`Outcome::replayed`] false).
     pub fn execute(&self, organisation: OrganisationId, command: &Command) -> Result<Outcome, Error> {
+        self.locked(organisation, |cached| self.execute_locked(organisation, cached, command))
+    }
+
+    /// Runs `work` holding `organisation`'s lock. After a store failure the cached state is
+    /// dropped: what failed may have been the store under it, so it is folded afresh next time.
+    fn locked<T>(
+        &self,
+        organisation: OrganisationId,
+        work: impl FnOnce(&mut Organisation) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let slot = self.organisation(organisation);
         let mut cached = lock(&slot);
-        let result = self.execute_locked(organisation, &mut cached, command);
+        let result = work(&mut cached);
         if matches!(result, Err(Error::Store(_))) {
-            // What failed may have been the store under the cache: fold afresh next time.
             cached.state = None;
         }
         result
@@ -361,13 +370,7 @@ impl Service {
         commands: &[Command],
         mode: BatchMode,
     ) -> Result<Vec<Result<Outcome, Error>>, Error> {
-        let slot = self.organisation(organisation);
-        let mut cached = lock(&slot);
-        let result = self.execute_batch_locked(organisation, &mut cached, commands, mode);
-        if matches!(result, Err(Error::Store(_))) {
-            cached.state = None;
-        }
-        result
+        self.locked(organisation, |cached| self.execute_batch_locked(organisation, cached, commands, mode))
     }
 
     fn execute_batch_locked(

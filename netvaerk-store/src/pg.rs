@@ -42,6 +42,7 @@ use std::time::{Duration, Instant};
 use netvaerk_core::PersonId;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Statement, Transaction};
 use uuid::Uuid;
 
@@ -355,29 +356,10 @@ impl PostgresStore {
         };
         let (after_position, after_hash) =
             (int(known.head.map_or(0, |head| head.position)), known.head.map(|head| head.hash.to_vec()));
-        let row = client
-            .query_one(
-                &statement,
-                &[
-                    &self.lock_key,
-                    &self.channel,
-                    &after_position,
-                    &after_hash,
-                    &rows.positions,
-                    &rows.streams,
-                    &rows.versions,
-                    &rows.ids,
-                    &rows.types,
-                    &rows.schema_versions,
-                    &rows.payloads,
-                    &rows.rationales,
-                    &rows.metadata,
-                    &rows.previous,
-                    &rows.hashes,
-                    &rows.records,
-                ],
-            )
-            .ok()?;
+        let mut params: Vec<&(dyn ToSql + Sync)> =
+            vec![&self.lock_key, &self.channel, &after_position, &after_hash];
+        params.extend(rows.params());
+        let row = client.query_one(&statement, &params).ok()?;
         // Any status but 0 inserted nothing; an error may have lost only the reply, which the
         // transaction path then recognises as a retry by the event ids.
         if row.get::<_, i32>(0) != 0 {
@@ -608,6 +590,24 @@ struct Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
+    /// The twelve arrays as statement parameters, in the events table's column order.
+    fn params(&self) -> [&(dyn ToSql + Sync); 12] {
+        [
+            &self.positions,
+            &self.streams,
+            &self.versions,
+            &self.ids,
+            &self.types,
+            &self.schema_versions,
+            &self.payloads,
+            &self.rationales,
+            &self.metadata,
+            &self.previous,
+            &self.hashes,
+            &self.records,
+        ]
+    }
+
     /// The columns of `records`: from what each was sealed from where the planner kept it,
     /// else (imported records) parsed from its bytes.
     fn of(records: &'a [Prepared]) -> Result<Self, StoreError> {
@@ -666,20 +666,7 @@ fn insert(txn: &mut Transaction<'_>, records: &[Prepared]) -> Result<(), Attempt
          SELECT p, s, v, id, t, sv, pl::jsonb, r, m::jsonb, ph, h, rec FROM unnest($1::bigint[], \
          $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], \
          $10::bytea[], $11::bytea[], $12::bytea[]) AS u(p, s, v, id, t, sv, pl, r, m, ph, h, rec)",
-        &[
-            &rows.positions,
-            &rows.streams,
-            &rows.versions,
-            &rows.ids,
-            &rows.types,
-            &rows.schema_versions,
-            &rows.payloads,
-            &rows.rationales,
-            &rows.metadata,
-            &rows.previous,
-            &rows.hashes,
-            &rows.records,
-        ],
+        &rows.params(),
     )?;
     Ok(())
 }

@@ -217,6 +217,10 @@ fn an_erased_person_shows_as_erased_and_the_chain_verifies() {
 
     let at = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap();
     history.store.erase(person(VETERAN), person(SECRETARY), at).unwrap();
+    // Names are read once per report: the names read before the erasure still hold the name,
+    // every report made after it shows the erasure.
+    assert_eq!(all.portfolio.report(&names).networks[0].leader_name.name, "Bo Veteran");
+    let names = Names::from_store(&history.store);
     let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
     assert_eq!(all.portfolio.report(&names).networks[0].leader_name.name, "(erased)");
     let leaders = all.leaders.report(&names);
