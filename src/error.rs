@@ -8,7 +8,7 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
-/// What kind of failure an [`Error`] is: what the caller can do about it, and the exit code
+/// What kind of failure an [`Error`](enum@Error) is: what the caller can do about it, and the exit code
 /// the `netvaerk` program gives it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
