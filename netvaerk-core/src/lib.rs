@@ -8,7 +8,7 @@
 //! command must acknowledge with a rationale; the acknowledgement is written into the event.
 //! The [`codec`] turns events into stored JSON and back, upcasting old schema versions.
 //!
-//! Rule ids (`NW-4`, `NL-2`, ...) refer to `shared/domain/NS3.md`; [`Rule`] lists them.
+//! Rule ids (`NW-4`, `NL-2`, ...) refer to `docs/NS3.md`; [`Rule`] lists them.
 //!
 //! # Glossary (da. → en.)
 //!
