@@ -406,7 +406,7 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     let years =
         if organisations == 1 { u32::try_from((events / 240).clamp(1, 30)).unwrap_or(30) } else { 30 };
     let written = demo::generate(
-        &Service::new(Arc::from(target.open(place, "history", OpenCheck::Records)?)),
+        Arc::from(target.open(place, "history", OpenCheck::Records)?),
         organisations,
         years,
         1,
@@ -517,7 +517,7 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     let mut history_p50 = Vec::new();
     for (label, years) in [("flat1k", 4), ("flat100k", 416)] {
         let store: Arc<dyn EventStore> = Arc::from(target.open(place, label, OpenCheck::Head)?);
-        demo::generate(&Service::new(Arc::clone(&store)), 1, years, 1)?;
+        demo::generate(Arc::clone(&store), 1, years, 1)?;
         let mut latencies = decisions_in_history(store, 200)?;
         history_p50.push(percentile(&mut latencies, 0.5));
     }

@@ -5,6 +5,7 @@
 //! same on every machine. Names are invented.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::{Days, NaiveDate, Utc};
 use netvaerk::core::{
@@ -13,7 +14,7 @@ use netvaerk::core::{
     UnitKind,
 };
 use netvaerk::projections::AsOf;
-use netvaerk::store::PersonalData;
+use netvaerk::store::{EventStore, PersonalData};
 use netvaerk::{BatchMode, Error, Service};
 use uuid::Uuid;
 
@@ -675,13 +676,17 @@ pub fn generated_organisation(index: u32) -> netvaerk::core::OrganisationId {
 /// chains four-year blocks of the demo's plan (the seed varies who leads what); one person per
 /// organisation is registered and then erased. The commands go through the service in
 /// atomic batches of 400 (about 1,000 events each), decided as of the history's end.
-pub fn generate(service: &Service, organisations: u32, years: u32, seed: u64) -> Result<u64, Failure> {
+pub fn generate(
+    store: Arc<dyn EventStore>,
+    organisations: u32,
+    years: u32,
+    seed: u64,
+) -> Result<u64, Failure> {
     let years = years.max(1);
     let blocks = years.div_ceil(4);
     let end = date(2014 + i32::try_from(years).unwrap_or(0), 6, 30);
     let now = end.and_hms_opt(23, 59, 59).map_or_else(Utc::now, |t| t.and_utc()).max(Utc::now());
-    let service_at_end = Service::new(service.shared_store()).with_clock(move || now);
-    let store = service.store();
+    let service = Service::new(Arc::clone(&store)).with_clock(move || now);
     let progress = render::progress(u64::from(organisations), "generating");
     let mut written = 0;
     for index in 0..organisations {
@@ -716,7 +721,7 @@ pub fn generate(service: &Service, organisations: u32, years: u32, seed: u64) ->
         steps.sort_by_key(|step| step.on);
         for chunk in steps.chunks(400) {
             let commands: Vec<Command> = chunk.iter().map(command).collect();
-            service_at_end
+            service
                 .execute_batch(organisation, &commands, BatchMode::Atomic)
                 .map_err(|error| refused_step("generator", chunk, error))?;
         }

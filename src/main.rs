@@ -178,9 +178,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Top::Generate { organisations, years, seed } => {
-            let service = open_service(&cli)?;
             let started = std::time::Instant::now();
-            let written = demo::generate(&service, *organisations, *years, *seed)?;
+            let written = demo::generate(open_store(&cli)?.into(), *organisations, *years, *seed)?;
             let seconds = started.elapsed().as_secs_f64();
             say!("generated {written} events for {organisations} organisation(s) over {years} year(s) in {seconds:.1} s");
             Ok(())
@@ -337,10 +336,12 @@ fn apply(cli: &Cli, file: Option<&std::path::Path>, atomic: bool) -> Result<(), 
         malformed.iter().map(|(number, error)| (*number, failed(*number, error))).collect();
     let mut refused = malformed.len();
     let mut appended = 0;
+    let mut stream_version = None;
     for (number, result) in numbers.iter().zip(results) {
         let value = match result {
             Ok(outcome) => {
                 appended += if outcome.replayed { 0 } else { outcome.positions.len() };
+                stream_version = stream_version.max(Some(outcome.stream_version));
                 let types: Vec<&str> = outcome.events.iter().map(|event| event.type_name()).collect();
                 serde_json::json!({
                     "line": number, "ok": true, "events": types, "positions": outcome.positions,
@@ -362,7 +363,6 @@ fn apply(cli: &Cli, file: Option<&std::path::Path>, atomic: bool) -> Result<(), 
         return Err(Failure::SomeRefused(refused));
     }
     if atomic {
-        let stream_version = service.state(cli.organisation)?.version();
         report(serde_json::json!({ "appended": appended, "stream_version": stream_version }));
     }
     Ok(())

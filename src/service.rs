@@ -9,9 +9,7 @@ use netvaerk_core::{
     decide, evolve, AcknowledgedWarning, Command, Decision, Event, OrganisationId, Policy, State,
 };
 use netvaerk_projections::{rebuild, All, AsOf, Names, Projection, Projector};
-use netvaerk_store::{
-    AppendResult, Envelope, EventStore, ExpectedVersion, NewEvent, OpenCheck, StoreError, StreamId,
-};
+use netvaerk_store::{AppendResult, EventStore, ExpectedVersion, NewEvent, OpenCheck, StoreError, StreamId};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -125,18 +123,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Reads envelopes of `stream` from `from_version` on and decodes each event.
-fn read_events(
-    store: &dyn EventStore,
-    stream: &StreamId,
-    from_version: u64,
-) -> Result<Vec<(Envelope, Event)>, Error> {
+/// The events of `stream` from `from_version` on, decoded.
+fn read_events(store: &dyn EventStore, stream: &StreamId, from_version: u64) -> Result<Vec<Event>, Error> {
     store
         .read_stream(stream, from_version)?
-        .into_iter()
-        .map(|envelope| match envelope.decode() {
-            Ok(event) => Ok((envelope, event)),
-            Err(source) => Err(Error::Undecodable { position: envelope.position, source }),
+        .iter()
+        .map(|envelope| {
+            envelope.decode().map_err(|source| Error::Undecodable { position: envelope.position, source })
         })
         .collect()
 }
@@ -146,7 +139,7 @@ impl Organisation {
     fn state(&mut self, store: &dyn EventStore) -> Result<&mut State, Error> {
         if self.state.is_none() {
             let events = read_events(store, &self.stream, 1)?;
-            self.state = Some(events.iter().map(|(_, event)| event).fold(State::new(), evolve));
+            self.state = Some(events.iter().fold(State::new(), evolve));
         }
         Ok(self.state.get_or_insert_with(State::new))
     }
@@ -158,7 +151,7 @@ impl Organisation {
         let tail = read_events(store, &self.stream, version + 1)?;
         let moved = !tail.is_empty();
         let state = self.state(store)?;
-        let folded = tail.iter().map(|(_, event)| event).fold(std::mem::take(state), evolve);
+        let folded = tail.iter().fold(std::mem::take(state), evolve);
         *state = folded;
         Ok(moved)
     }
@@ -309,14 +302,27 @@ impl Service {
                     return Ok(outcome(decision, appended));
                 }
                 Err(StoreError::WrongExpectedVersion { .. }) => {
-                    cached.catch_up(store)?;
-                    self.give_up_after(organisation, attempt, started)?;
-                    back_off(attempt);
+                    self.after_conflict(organisation, cached, attempt, started)?;
                 }
                 Err(other) => return Err(other.into()),
             }
         }
         unreachable!("the loop returns or gives up")
+    }
+
+    /// After another writer appended first: fold the tail it appended, give up if the retries
+    /// are used up, else pause before deciding again.
+    fn after_conflict(
+        &self,
+        organisation: OrganisationId,
+        cached: &mut Organisation,
+        attempt: u32,
+        started: Instant,
+    ) -> Result<(), Error> {
+        cached.catch_up(&*self.store)?;
+        self.give_up_after(organisation, attempt, started)?;
+        back_off(attempt);
+        Ok(())
     }
 
     /// `Err(Contention)` once `attempt` decisions or the deadline are used up.
@@ -436,9 +442,7 @@ impl Service {
                     return Ok(results.into_iter().flatten().collect());
                 }
                 Err(StoreError::WrongExpectedVersion { .. }) => {
-                    cached.catch_up(store)?;
-                    self.give_up_after(organisation, attempt, started)?;
-                    back_off(attempt);
+                    self.after_conflict(organisation, cached, attempt, started)?;
                 }
                 Err(other) => return Err(other.into()),
             }
@@ -446,8 +450,8 @@ impl Service {
         unreachable!("the loop returns or gives up")
     }
 
-    /// A copy of `organisation`'s state as the service has it: up to date with its own appends
-    /// and with what other writers appended before its last read.
+    /// A copy of `organisation`'s state, caught up with the store first (it reads the tail any
+    /// other writer appended since the service last looked).
     pub fn state(&self, organisation: OrganisationId) -> Result<State, Error> {
         let slot = self.organisation(organisation);
         let mut cached = lock(&slot);
@@ -468,13 +472,12 @@ impl Service {
     ) -> Result<R, Error> {
         let store = &*self.store;
         let names = Names::from_store(store);
-        let slot = self.organisation(organisation);
         if as_of != AsOf::Now {
-            let stream = lock(&slot).stream.clone();
-            let projector = rebuild::<All>(store, &stream, as_of)?;
+            let projector = rebuild::<All>(store, &StreamId::organisation(organisation), as_of)?;
             let checkpoint = projector.checkpoint();
             return Ok(view(ReadModels { all: projector.get(), names: &names, store, checkpoint }));
         }
+        let slot = self.organisation(organisation);
         let mut cached = lock(&slot);
         let stream = cached.stream.clone();
         let (projector, folded) = cached.reports.get_or_insert_with(|| (Projector::new(stream.clone()), 0));

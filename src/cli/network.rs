@@ -1,6 +1,6 @@
 //! `netvaerk network ...`: networks from start to close (NW, RL, CD, PR, TP).
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use netvaerk::core::{Action, Hotspot, NetworkId, NetworkType, Outcome, PersonId, ThemeId};
 
 use super::{core_name, Decided};
@@ -64,18 +64,7 @@ pub enum NetworkCommand {
         decided: Decided,
     },
     /// Hand the network to a new reference leader (TP-1).
-    ReferenceLeader {
-        /// The network.
-        network: NetworkId,
-        /// The new reference leader.
-        #[arg(long)]
-        to: PersonId,
-        /// Why.
-        #[arg(long)]
-        reason: String,
-        #[command(flatten)]
-        decided: Decided,
-    },
+    ReferenceLeader(Handover),
     /// Attach a co-driver (CD-1).
     AttachCoDriver {
         /// The network.
@@ -87,18 +76,7 @@ pub enum NetworkCommand {
         decided: Decided,
     },
     /// Change the co-driver, with a reason (CD-2).
-    ChangeCoDriver {
-        /// The network.
-        network: NetworkId,
-        /// The new co-driver.
-        #[arg(long)]
-        to: PersonId,
-        /// Why.
-        #[arg(long)]
-        reason: String,
-        #[command(flatten)]
-        decided: Decided,
-    },
+    ChangeCoDriver(Handover),
     /// Record the mandate contract (RL-4).
     Mandate {
         /// The network.
@@ -130,6 +108,21 @@ pub enum NetworkCommand {
     },
 }
 
+/// A role in a network handed to another person, with the reason.
+#[derive(Debug, Args)]
+pub struct Handover {
+    /// The network.
+    network: NetworkId,
+    /// The person who takes the role over.
+    #[arg(long)]
+    to: PersonId,
+    /// Why.
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    decided: Decided,
+}
+
 impl NetworkCommand {
     /// The action and who decided it.
     pub fn action(&self) -> (Action, &Decided) {
@@ -155,14 +148,14 @@ impl NetworkCommand {
                 Action::CloseNetwork { network: *network, outcome: *outcome, reason: reason.clone() },
                 decided,
             ),
-            Self::ReferenceLeader { network, to, reason, decided } => (
+            Self::ReferenceLeader(Handover { network, to, reason, decided }) => (
                 Action::ChangeReferenceLeader { network: *network, to: *to, reason: reason.clone() },
                 decided,
             ),
             Self::AttachCoDriver { network, person, decided } => {
                 (Action::AttachCoDriver { network: *network, person: *person }, decided)
             }
-            Self::ChangeCoDriver { network, to, reason, decided } => {
+            Self::ChangeCoDriver(Handover { network, to, reason, decided }) => {
                 (Action::ChangeCoDriver { network: *network, to: *to, reason: reason.clone() }, decided)
             }
             Self::Mandate { network, personnel_leader, secretariat, terms, decided } => (
