@@ -36,7 +36,7 @@ pub const DEFAULT_ORGANISATION: &str = "0190ab00-0000-7000-8000-00000000a1b5";
 #[derive(Debug, Parser)]
 #[command(name = "netvaerk", version, about, long_about = None)]
 pub struct Cli {
-    /// The store: a directory (sled), redb:FILE, or postgres://user@host/database[?schema=NAME].
+    /// The store: a directory or sled:DIR (sled), redb:FILE, or postgres://user@host/database[?schema=NAME].
     /// For `bench`, a comma-separated list of the kinds to measure side by side (sled, redb, a
     /// postgres:// URL), each in a temporary store.
     #[arg(long, global = true, env = "NETVAERK_STORE", default_value = "./netvaerk-data")]

@@ -671,3 +671,29 @@ fn four_apply_processes_on_one_postgres_organisation_all_decide_gaplessly() {
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client.batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE")).unwrap();
 }
+
+/// SN-2: `network help` is the call on a help hotspot, not clap's help (the two clashed, and
+/// every `network` subcommand panicked in a debug build); `network --help` still lists them.
+#[test]
+fn sn2_network_help_calls_a_hotspot_and_network_dash_dash_help_lists_the_subcommands() {
+    let store = Store::with_demo("hotspot");
+    let before = store.log_length();
+    let unknown = "0190ab00-0000-7000-8000-0000000000ff";
+    let output = store.run(&[
+        "network",
+        "help",
+        unknown,
+        "--hotspot",
+        "legal",
+        "--note",
+        "contract",
+        "--by",
+        SECRETARY,
+    ]);
+    assert_eq!(code(&output), 1, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("[unknown_network]"));
+    assert_eq!(store.log_length(), before);
+    let listed = netvaerk(&["network", "--help"]);
+    assert_eq!(listed.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("attach-co-driver"));
+}

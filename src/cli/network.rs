@@ -5,8 +5,11 @@ use netvaerk::core::{Action, Hotspot, NetworkId, NetworkType, Outcome, PersonId,
 
 use super::{core_name, Decided};
 
-/// `network ...`
+/// `network ...`. `network help` is SN-2's call on a help hotspot, so clap's own `help`
+/// subcommand is off here (it clashed: every `network` command panicked in a debug build);
+/// `network --help` still lists the subcommands.
 #[derive(Debug, Subcommand)]
+#[command(disable_help_subcommand = true)]
 pub enum NetworkCommand {
     /// Start a network from a prioritised theme (NW-5).
     Start {
