@@ -15,8 +15,9 @@ mod unit;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use netvaerk::core::{Action, OrganisationId, PersonId};
+use netvaerk::report::{Format, Lang, Report};
 use netvaerk::Address;
 use serde::de::DeserializeOwned;
 
@@ -169,9 +170,12 @@ pub struct ReportArgs {
     /// As of a business date (default: everything).
     #[arg(long, global = true)]
     pub as_of: Option<NaiveDate>,
-    /// The output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    /// The output format: table, md, csv, json or html.
+    #[arg(long, global = true, default_value = "table")]
     pub format: Format,
+    /// The language of titles and headers: en or da.
+    #[arg(long, global = true, default_value = "en")]
+    pub lang: Lang,
 }
 
 /// The reports.
@@ -192,17 +196,17 @@ pub enum ReportKind {
     },
 }
 
-/// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A table for an 80-column terminal.
-    Table,
-    /// Markdown.
-    Md,
-    /// JSON.
-    Json,
-    /// CSV.
-    Csv,
+impl ReportKind {
+    /// The library's name for the report.
+    pub fn report(&self) -> Report {
+        match self {
+            Self::Portfolio => Report::Portfolio,
+            Self::Halfyear => Report::HalfYear,
+            Self::Leaders => Report::Leaders,
+            Self::Competence => Report::Competence,
+            Self::Audit { id } => Report::Audit(*id),
+        }
+    }
 }
 
 /// A domain command from the command line: the action and who decided it.

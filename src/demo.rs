@@ -18,8 +18,10 @@ use netvaerk::store::{EventStore, PersonalData};
 use netvaerk::{BatchMode, Error, Service};
 use uuid::Uuid;
 
-use crate::cli::{Cli, Format, ReportKind};
-use crate::{open_service, render, usage, Failure};
+use netvaerk::report::{render, Format, Lang, Report};
+
+use crate::cli::Cli;
+use crate::{open_service, progress, usage, Failure};
 
 /// The last day of the demo history.
 pub fn end() -> NaiveDate {
@@ -687,7 +689,7 @@ pub fn generate(
     let end = date(2014 + i32::try_from(years).unwrap_or(0), 6, 30);
     let now = end.and_hms_opt(23, 59, 59).map_or_else(Utc::now, |t| t.and_utc()).max(Utc::now());
     let service = Service::new(Arc::clone(&store)).with_clock(move || now);
-    let progress = render::progress(u64::from(organisations), "generating");
+    let progress = progress::bar(u64::from(organisations), "generating");
     let mut written = 0;
     for index in 0..organisations {
         let organisation = generated_organisation(index);
@@ -788,14 +790,14 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     } else {
         say!("The store already holds this organisation's history ({existing} events); its reports:\n");
     }
-    let audit = ReportKind::Audit { id: urban_farming().as_uuid() };
+    let audit = Report::Audit(urban_farming().as_uuid());
     let (portfolio, trail) = service.read_models(organisation, AsOf::Now, |models| {
-        let render = |which| render::report(models.all, which, Format::Table, models.names, models.store);
-        (render(&ReportKind::Portfolio), render(&audit))
+        let table = |report| render(&models, report, Format::Table, Lang::En);
+        (table(&Report::Portfolio), table(&audit))
     })?;
-    say!("{}", portfolio.map_err(usage)?);
-    say!("{}", trail.map_err(usage)?);
+    say!("{}", portfolio?);
+    say!("{}", trail?);
     say!("More: netvaerk report halfyear | leaders | competence | audit ID");
-    say!("      with --as-of DATE and --format table|md|json|csv");
+    say!("      with --as-of DATE, --format table|md|json|csv|html and --lang en|da");
     Ok(())
 }

@@ -55,6 +55,7 @@ mod address;
 #[cfg(feature = "tokio")]
 mod asynchronous;
 mod error;
+pub mod report;
 mod service;
 
 pub use address::Address;

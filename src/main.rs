@@ -23,7 +23,7 @@ macro_rules! say_raw {
 mod bench;
 mod cli;
 mod demo;
-mod render;
+mod progress;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -231,9 +231,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let service = open_service(&cli)?;
             let as_of = args.as_of.map_or(AsOf::Now, AsOf::Date);
             let text = service.read_models(organisation, as_of, |models| {
-                render::report(models.all, &args.which, args.format, models.names, models.store)
-            })?;
-            say_raw!("{}", text.map_err(usage)?);
+                netvaerk::report::render(&models, &args.which.report(), args.format, args.lang)
+            })??;
+            say_raw!("{text}");
             Ok(())
         }
         Top::Log { from } => {
@@ -250,7 +250,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Verify => {
             let store = open_store(&cli)?;
             let length = store.head()?.map_or(0, |head| head.position);
-            let progress = render::progress(length, "verifying");
+            let progress = progress::bar(length, "verifying");
             let report = store.verify_with(&mut |position| progress.set_position(position))?;
             progress.finish_and_clear();
             match (&report.first_bad, report.head) {
@@ -371,7 +371,7 @@ fn apply(cli: &Cli, file: Option<&std::path::Path>, atomic: bool) -> Result<(), 
 /// `import`: an exported log, checked whole before anything is appended.
 fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
     let lines = read_lines(Some(file))?;
-    let progress = render::progress(lines.len() as u64, "checking");
+    let progress = progress::bar(lines.len() as u64, "checking");
     let mut records: Vec<RawRecord> = Vec::with_capacity(lines.len());
     for (index, line) in lines.iter().enumerate() {
         if line.trim().is_empty() {
@@ -410,7 +410,7 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
         )));
     }
     let length = source.head()?.map_or(0, |head| head.position);
-    let progress = render::progress(length, "copying");
+    let progress = progress::bar(length, "copying");
     let mut chunk = Vec::with_capacity(MIGRATE_CHUNK);
     for raw in source.read_raw(1) {
         chunk.push(raw?);

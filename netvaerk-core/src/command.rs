@@ -17,6 +17,7 @@ use crate::warning::{AcknowledgedWarning, Acknowledgement};
 /// Who decided, when in business terms, why, and how the decision links to others. It travels
 /// into every event's envelope.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Metadata {
     /// The person who decided (or recorded the forum's decision).
     pub actor: PersonId,
@@ -66,6 +67,7 @@ impl Metadata {
 
 /// A command: an [`Action`] with its [`Metadata`] and the acknowledgements of any warnings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Command {
     /// Who, when, why.
     pub metadata: Metadata,
@@ -92,6 +94,7 @@ impl Command {
 /// Everything an organisation decides under NS3. Ids of things a command creates are chosen
 /// by the caller (`ThemeId::generate()`), so deciding is pure and a retry is idempotent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "command", rename_all = "snake_case")]
 #[allow(missing_docs)] // fields are the ids and values the variant's doc names
 pub enum Action {

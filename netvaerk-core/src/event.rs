@@ -20,6 +20,7 @@ use crate::warning::AcknowledgedWarning;
 
 /// A fact in the life of an organisation under NS3, named in the past tense.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "data")]
 #[allow(missing_docs)] // the fields are documented on the variant; each is the id or value named
 pub enum Event {

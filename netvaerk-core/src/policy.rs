@@ -9,6 +9,7 @@ use crate::vocabulary::{Criterion, NetworkType, PhaseKind};
 
 /// An inclusive range of counts, e.g. 4-5 starts a half-year (NW-2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CountRange {
     /// The fewest the rule expects.
     pub min: u32,
@@ -30,6 +31,7 @@ impl CountRange {
 
 /// One phase of a phase plan (PR-5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhaseSpec {
     /// The phase's name, unique within its plan (e.g. `intensive 2`).
     pub name: String,
@@ -48,6 +50,7 @@ impl PhaseSpec {
 
 /// The phases a network of one type goes through, in order (PR-1..PR-5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhasePlan {
     /// The phases in order.
     pub phases: Vec<PhaseSpec>,
@@ -137,6 +140,7 @@ impl PhasePlan {
 /// `PolicyChanged` event: a replay then judges each decision by the policy in force when it was
 /// made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Policy {
     /// NW-4: at most this many innovation networks run at once (hard).
     pub max_running_innovation_networks: u32,

@@ -94,6 +94,22 @@ impl Serialize for Rule {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Rule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rule".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|rule| rule.id()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "enum": ids,
+            "description": "An NS3 rule id (docs/NS3.md).",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

@@ -97,6 +97,7 @@ pub struct Round {
 
 /// Where a theme stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ThemeStatus {
     /// Proposed, not yet assessed.

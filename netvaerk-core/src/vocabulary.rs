@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The three network types (NW-1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkType {
     /// da. *læringsnetværk*: generates knowledge the organisation lacks.
@@ -33,6 +34,7 @@ impl fmt::Display for NetworkType {
 
 /// Where the demand for a theme comes from (TH-1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// From below: employees.
@@ -45,6 +47,7 @@ pub enum Origin {
 
 /// The seven suitability criteria a theme is assessed on (TH-2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Criterion {
     /// 1. Better welfare for citizens, or better quality where municipality meets citizen.
@@ -92,6 +95,7 @@ impl fmt::Display for Criterion {
 
 /// One criterion's verdict and note, as the chief forum recorded it (TH-2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CriterionAssessment {
     /// Which criterion.
     pub criterion: Criterion,
@@ -103,6 +107,7 @@ pub struct CriterionAssessment {
 
 /// How a network ended (TP-2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Implemented in the base organisation (welfare, innovation).
@@ -128,6 +133,7 @@ impl fmt::Display for Outcome {
 
 /// What kind of unit (ORG-1, ORG-4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// da. *direktørområde*.
@@ -141,6 +147,7 @@ pub enum UnitKind {
 /// A standing role of a person in the organisation. Network roles (leader, co-driver, reference
 /// leader) are not here: they come from the events of each network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PersonRole {
     /// A member of the chief forum (da. *chefforum*, CF).
@@ -153,6 +160,7 @@ pub enum PersonRole {
 
 /// The five teaching days of the diploma module (CO-3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TeachingDay {
     /// da. *velfærd på ny*.
@@ -180,6 +188,7 @@ impl TeachingDay {
 
 /// The ten competences of a network leader (NL-3, CD-3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Competence {
     /// 1. Thinks others into the task.
@@ -206,6 +215,7 @@ pub enum Competence {
 
 /// The staff functions networks may call on (SN-2, da. *hotspots for hjælp*).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Hotspot {
     /// Communication.
@@ -222,6 +232,7 @@ pub enum Hotspot {
 
 /// What a phase of a network is (PR-5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseKind {
     /// The start, with the chief forum (learning networks).

@@ -12,6 +12,7 @@ use crate::vocabulary::{Criterion, NetworkType};
 /// What an advisory rule found. A decision that raises warnings is refused unless each warning's
 /// rule is acknowledged with a rationale; acknowledged warnings are written into the event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Warning {
     /// TH-2: the theme does not meet a required criterion.
@@ -91,6 +92,7 @@ impl fmt::Display for Warning {
 
 /// A command's acknowledgement of the warnings of one advisory rule, with the rationale.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Acknowledgement {
     /// The advisory rule acknowledged (every warning it raises in this decision).
     pub rule: Rule,
@@ -107,6 +109,7 @@ impl Acknowledgement {
 
 /// A warning that a decision overrode, as recorded in the event: the audit trail shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AcknowledgedWarning {
     /// What the advisory rule found.
     pub warning: Warning,

@@ -25,6 +25,7 @@ use crate::projection::{Fold, ProjectionError, Recorded};
 /// itself stays in the log, so a trail of a million decisions takes 16 bytes each; a report
 /// reads the few it shows back (see [`AuditTrail::theme`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DecisionRef {
     /// Its position in the log.
     pub position: u64,
@@ -67,6 +68,7 @@ impl DecisionRef {
 
 /// One decision in an audit trail, as a report shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditEntry {
     /// Its position in the log.
     pub position: u64,
@@ -98,6 +100,7 @@ pub struct AuditEntry {
 
 /// What became of a theme in a round.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RoundOutcome {
     /// Qualified, no decision yet.
@@ -123,6 +126,7 @@ pub enum RoundOutcome {
 
 /// Another theme of the same round.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoundPeer {
     /// The theme.
     pub theme: ThemeId,
@@ -134,6 +138,7 @@ pub struct RoundPeer {
 
 /// A round a theme was decided in.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoundContext {
     /// The round.
     pub round: RoundId,
@@ -147,6 +152,7 @@ pub struct RoundContext {
 
 /// The audit trail of a network.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkAudit {
     /// The network.
     pub network: NetworkId,
@@ -158,6 +164,7 @@ pub struct NetworkAudit {
 
 /// The audit trail of a theme.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ThemeAudit {
     /// The theme.
     pub theme: ThemeId,
@@ -173,6 +180,7 @@ pub struct ThemeAudit {
 
 /// The audit read model.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditTrail {
     /// Decisions by theme.
     pub themes: BTreeMap<ThemeId, Vec<DecisionRef>>,

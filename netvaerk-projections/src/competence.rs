@@ -15,6 +15,7 @@ use crate::projection::{Fold, Recorded};
 
 /// Where a person stands (CO-1, NL-1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Registered, no network driven, no diploma begun.
@@ -31,6 +32,7 @@ pub enum Stage {
 
 /// One person's track.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Track {
     /// Their unit.
     pub unit: Option<UnitId>,
@@ -99,6 +101,7 @@ impl Track {
 
 /// A cohort as formed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CohortEntry {
     /// Formed on.
     pub formed_on: NaiveDate,
@@ -112,6 +115,7 @@ pub struct CohortEntry {
 
 /// The competence read model.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompetenceTracks {
     /// Each registered person's track.
     pub tracks: BTreeMap<PersonId, Track>,
@@ -123,6 +127,7 @@ pub struct CompetenceTracks {
 
 /// A person's track as a report shows it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TrackRow {
     /// The person.
     pub person: PersonRef,
@@ -144,6 +149,7 @@ pub struct TrackRow {
 
 /// One department's share of a cohort's cost (CO-4: 2/3 the department, 1/3 the secretariat).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostShare {
     /// The members' unit (their base department).
     pub unit: Option<UnitId>,
@@ -157,6 +163,7 @@ pub struct CostShare {
 
 /// A cohort as a report shows it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CohortRow {
     /// The cohort.
     pub cohort: CohortId,
@@ -176,6 +183,7 @@ pub struct CohortRow {
 
 /// The competence report.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompetenceReport {
     /// Every person's track, by stage.
     pub tracks: Vec<TrackRow>,

@@ -12,6 +12,7 @@ use crate::projection::{Fold, Recorded};
 
 /// A role a person held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Network leader (da. *netværksleder*).
@@ -28,6 +29,7 @@ pub enum Role {
 
 /// A spell in a role.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Spell {
     /// The role.
     pub role: Role,
@@ -43,6 +45,7 @@ pub struct Spell {
 
 /// One month of a person's load.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MonthLoad {
     /// The month, `YYYY-MM`.
     pub month: String,
@@ -52,6 +55,7 @@ pub struct MonthLoad {
 
 /// One person's history as a report shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersonHistory {
     /// The person.
     pub person: PersonRef,
@@ -63,6 +67,7 @@ pub struct PersonHistory {
 
 /// The leader-histories read model.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LeaderHistories {
     /// Each person's spells, in the order they began.
     pub spells: BTreeMap<PersonId, Vec<Spell>>,

@@ -90,6 +90,7 @@ use serde::Serialize;
 
 /// The four read models folded together, each event decoded once.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct All {
     /// The portfolio.
     pub portfolio: Portfolio,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// A person as a report shows them: the id, and the name from the registry.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersonRef {
     /// The id, as in the events.
     pub id: PersonId,

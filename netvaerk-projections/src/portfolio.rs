@@ -15,6 +15,7 @@ use crate::projection::{Fold, Recorded};
 
 /// A theme in the portfolio.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ThemeEntry {
     /// The theme.
     pub theme: ThemeId,
@@ -44,6 +45,7 @@ pub struct ThemeEntry {
 
 /// A network in the portfolio.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkEntry {
     /// The network.
     pub network: NetworkId,
@@ -75,6 +77,7 @@ pub struct NetworkEntry {
 
 /// An advisory warning a decision overrode.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Override {
     /// The position of the event that records it.
     pub position: u64,
@@ -90,6 +93,7 @@ pub struct Override {
 
 /// The portfolio read model.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Portfolio {
     /// Every theme.
     pub themes: BTreeMap<ThemeId, ThemeEntry>,
@@ -104,6 +108,7 @@ pub struct Portfolio {
 /// One half-year against NW-2 and NW-3, and the innovation networks running at its end
 /// against NW-4.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HalfYearRow {
     /// The half-year.
     pub half_year: RoundId,
@@ -135,6 +140,7 @@ pub struct HalfYearRow {
 
 /// The portfolio as a report shows it: names resolved.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PortfolioReport {
     /// Themes by status, then title.
     pub themes: Vec<ThemeEntry>,
@@ -150,6 +156,7 @@ pub struct PortfolioReport {
 
 /// A network with its people named.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkReportRow {
     /// The network.
     #[serde(flatten)]

@@ -67,6 +67,7 @@ pub trait Fold {
 
 /// Which history to fold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AsOf {
     /// Everything recorded.
@@ -96,6 +97,7 @@ impl AsOf {
 /// A fold of one organisation's stream, with its checkpoint: the [`Projection`] over any
 /// [`Fold`].
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Projector<F> {
     #[serde(skip)]
     stream: StreamId,

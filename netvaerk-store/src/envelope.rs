@@ -19,6 +19,7 @@ pub const MAX_STREAM_ID_LEN: usize = 200;
 /// start with `$` belong to the store itself (`$registry` holds erasure records, `$redactions`
 /// redaction records). Embedders may keep their own streams beside these.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct StreamId(String);
 
@@ -78,6 +79,7 @@ impl From<StreamId> for String {
 
 /// What the appender believes about the stream's version (its number of events).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ExpectedVersion {
     /// Append whatever the version (no concurrency check).
     Any,
@@ -114,6 +116,7 @@ impl fmt::Display for ExpectedVersion {
 
 /// Who decided and when, as the envelope records it. The chain covers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EventMetadata {
     /// The person who decided.
     pub actor: PersonId,

@@ -12,6 +12,7 @@ use crate::record::{reseal, RawRecord};
 
 /// A redaction, as exported.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExportedRedaction {
     /// Why.
     pub reason: String,
@@ -21,6 +22,7 @@ pub struct ExportedRedaction {
 
 /// One record of an exported log.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExportedRecord {
     /// The global position.
     pub position: u64,
