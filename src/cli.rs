@@ -30,6 +30,11 @@ pub use round::RoundCommand;
 pub use theme::ThemeCommand;
 pub use unit::UnitCommand;
 
+/// Whether the store address names a running server rather than a store.
+pub fn is_remote(store: &str) -> bool {
+    store.starts_with("http://") || store.starts_with("https://")
+}
+
 /// The default organisation: a store that holds one municipality needs no --organisation.
 pub const DEFAULT_ORGANISATION: &str = "0190ab00-0000-7000-8000-00000000a1b5";
 
@@ -37,7 +42,9 @@ pub const DEFAULT_ORGANISATION: &str = "0190ab00-0000-7000-8000-00000000a1b5";
 #[derive(Debug, Parser)]
 #[command(name = "netvaerk", version, about, long_about = None)]
 pub struct Cli {
-    /// The store: a directory or sled:DIR (sled), redb:FILE, or postgres://user@host/database[?schema=NAME].
+    /// The store: a directory or sled:DIR (sled), redb:FILE, or postgres://user@host/database[?schema=NAME];
+    /// or a running `netvaerk serve` at http://HOST:PORT (with NETVAERK_TOKEN) for decisions,
+    /// apply, report, log, verify and policy show.
     /// For `bench`, a comma-separated list of the kinds to measure side by side (sled, redb, a
     /// postgres:// URL), each in a temporary store.
     #[arg(long, global = true, env = "NETVAERK_STORE", default_value = "./netvaerk-data")]
@@ -124,6 +131,12 @@ pub enum Top {
     },
     /// Walk the hash chain and report the first bad position, if any.
     Verify,
+    /// Serve the store over HTTP/JSON (see /v1/openapi.json), with the event feed, until
+    /// SIGTERM or Ctrl-C; then finish the requests in flight and stop.
+    Serve(ServeArgs),
+    /// Bearer tokens for `serve --tokens FILE`.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Copy a log with its positions, hashes and registry into an empty store of any kind,
     /// then verify both: they report the same head hash.
     Migrate {
@@ -133,6 +146,48 @@ pub enum Top {
         /// The empty store to copy into.
         #[arg(long)]
         to: Address,
+    },
+}
+
+/// `serve ...`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free one (the first line printed names it).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The tokens file (see `token add`). Without it the server listens on loopback only,
+    /// every caller is admin, and a command names its own actor.
+    #[arg(long, env = "NETVAERK_TOKENS")]
+    pub tokens: Option<PathBuf>,
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = 256 * 1024)]
+    pub body_limit: usize,
+    /// The longest a request may take, in seconds (the feed and long polls excepted).
+    #[arg(long, default_value_t = 30)]
+    pub request_timeout: u64,
+    /// The most clients following the event feed at once.
+    #[arg(long, default_value_t = 256)]
+    pub feed_clients: usize,
+}
+
+/// `token ...`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token, add its hash to the tokens file, and print the token (shown only once).
+    Add {
+        /// The person the token decides as.
+        #[arg(long)]
+        person: PersonId,
+        /// read (reports, feed), write (decisions as the person) or admin (also verify, and a
+        /// new organisation's first command).
+        #[arg(long)]
+        scope: netvaerk::http::Scope,
+        /// The tokens file.
+        #[arg(long, env = "NETVAERK_TOKENS", default_value = "./netvaerk-tokens")]
+        tokens: PathBuf,
+        /// Whose token it is, for people (a system's name).
+        #[arg(long)]
+        label: Option<String>,
     },
 }
 
@@ -236,6 +291,8 @@ pub fn domain(top: &Top) -> Option<Domain<'_>> {
         | Top::Log { .. }
         | Top::Import { .. }
         | Top::Migrate { .. }
+        | Top::Serve(_)
+        | Top::Token(_)
         | Top::Verify => return None,
     };
     Some(Domain { action, decided })

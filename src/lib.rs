@@ -55,6 +55,8 @@ mod address;
 #[cfg(feature = "tokio")]
 mod asynchronous;
 mod error;
+#[cfg(feature = "serve")]
+pub mod http;
 pub mod report;
 mod service;
 

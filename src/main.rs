@@ -24,6 +24,8 @@ mod bench;
 mod cli;
 mod demo;
 mod progress;
+mod remote;
+mod serve;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -51,6 +53,10 @@ enum Failure {
     Error(Error),
     /// Some `apply` lines were refused (exit 1); each was reported on its line.
     SomeRefused(usize),
+    /// A server (`--store http://...`) answered with a problem; its class gives the exit code.
+    Remote(Box<netvaerk::http::Problem>),
+    /// The server could not be reached, or answered what the program cannot read (exit 3).
+    Unreachable(String),
 }
 
 /// A usage error (exit 2) with its message.
@@ -63,6 +69,13 @@ impl Failure {
         match self {
             Self::Error(error) => error.class().exit_code(),
             Self::SomeRefused(_) => 1,
+            Self::Remote(problem) => match problem.class.as_str() {
+                "refused" => 1,
+                "store" => 3,
+                "contention" => 4,
+                _ => 2,
+            },
+            Self::Unreachable(_) => 3,
         }
     }
 }
@@ -72,6 +85,8 @@ impl std::fmt::Display for Failure {
         match self {
             Self::Error(error) => write!(f, "{error} [{}]", error.code()),
             Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
+            Self::Remote(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
+            Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
         }
     }
 }
@@ -155,6 +170,9 @@ fn print_outcome(outcome: &Outcome) {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if cli::is_remote(&cli.store) {
+        return remote::run(&cli);
+    }
     let organisation = cli.organisation;
     if let Some(domain) = cli::domain(&cli.command) {
         let service = open_service(&cli)?;
@@ -247,6 +265,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Top::Import { file } => import(&cli, file),
         Top::Migrate { from, to } => migrate(from, to),
+        Top::Serve(args) => serve::run(&cli, args),
+        Top::Token(command) => serve::token(command),
         Top::Verify => {
             let store = open_store(&cli)?;
             let length = store.head()?.map_or(0, |head| head.position);

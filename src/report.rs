@@ -674,7 +674,7 @@ fn table(section: &Section, lang: Lang) -> String {
 fn markdown(section: &Section) -> String {
     let escape = |cell: &str| cell.replace('|', "\\|");
     let mut out = format!(
-        "### {}\n\n| {} |\n|{}|\n",
+        "### {}\n\n| {} |\n|{}\n",
         section.title,
         section.headers.join(" | "),
         "---|".repeat(section.headers.len())

@@ -39,7 +39,8 @@ impl Default for Retry {
 }
 
 /// How [`Service::execute_batch`] treats a refusal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BatchMode {
     /// All commands or none: a refusal appends nothing.
@@ -448,6 +449,16 @@ impl Service {
             }
         }
         unreachable!("the loop returns or gives up")
+    }
+
+    /// Whether `organisation` has any events. Cheap when the service has decided for it: its
+    /// cached state answers; otherwise the store's stream version does.
+    pub fn knows(&self, organisation: OrganisationId) -> Result<bool, Error> {
+        let slot = lock(&self.organisations).get(&organisation).cloned();
+        if slot.is_some_and(|slot| lock(&slot).state.as_ref().is_some_and(|state| state.version() > 0)) {
+            return Ok(true);
+        }
+        Ok(self.store.stream_version(&StreamId::organisation(organisation))? > 0)
     }
 
     /// A copy of `organisation`'s state, caught up with the store first (it reads the tail any

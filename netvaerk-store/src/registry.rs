@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A person's personal data. It never enters an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersonalData {
     /// Full name.
     pub name: String,
@@ -19,6 +20,7 @@ pub struct PersonalData {
 
 /// What the registry holds for a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RegistryEntry {
     /// Their data.

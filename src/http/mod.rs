@@ -1,0 +1,254 @@
+//! `netvaerk serve`: the application service over HTTP/JSON, with the event feed, for the
+//! municipal systems that are not Rust (feature `serve`).
+//!
+//! Every route, its parameters, bodies and answers are described by the OpenAPI 3.1 document
+//! the server serves at `/v1/openapi.json` ([`openapi::document`]). In short:
+//!
+//! - `POST /v1/organisations/{org}/commands` decides one command, `…/commands:batch` several;
+//! - `GET /v1/organisations/{org}/reports/{report}` and `…/reports/audit/{id}` render reports
+//!   (`as_of`, `lang`, `format` or `Accept`);
+//! - `GET /v1/events` pages through the log (long-polls with `wait`), `GET /v1/events/stream`
+//!   follows it as Server-Sent Events, resuming from `Last-Event-ID`;
+//! - `GET /v1/head`, `/v1/verify` (admin), `/healthz`, `/readyz`, `/metrics`.
+//!
+//! Errors are RFC 9457 problem details ([`Problem`]). Access is by bearer token ([`Tokens`]):
+//! a `read` token never appends; a `write` token decides as its person. Without tokens the
+//! server must listen on loopback only, and a command names its own actor.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! let service = Arc::new(netvaerk::Service::open("redb:./netvaerk.redb")?);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let config = netvaerk::http::Config::default();
+//! netvaerk::http::serve(listener, service, config, async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await?;
+//! # Ok(())
+//! # }
+//! ```
+
+// A problem is the error of every handler and becomes the response body: boxing it would
+// only add an allocation to each error answer.
+#![allow(clippy::result_large_err)]
+
+mod feed;
+mod metrics;
+pub mod openapi;
+mod problem;
+mod routes;
+mod tokens;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use tokio::sync::{watch, Semaphore};
+
+pub use feed::{EventsPage, VerifyAnswer};
+pub use problem::{Problem, PROBLEM_JSON};
+pub use routes::{Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, HeadAnswer};
+pub use tokens::{digest, Caller, Scope, TokenEntry, Tokens};
+
+use crate::service::Service;
+use metrics::Metrics;
+
+/// How a server listens, whom it lets in, and its limits.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen (default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// The tokens it accepts; `None` lets every caller in as admin, so the listening address
+    /// must then be a loopback one ([`Config::check`]).
+    pub tokens: Option<Tokens>,
+    /// The largest request body, in bytes (default 256 KiB); larger is 413.
+    pub body_limit: usize,
+    /// The longest a request may take, except the feed and long polls (default 30 s); longer
+    /// is 503 `request_timeout`. A decision that was under way may still have been appended:
+    /// send it again with the same `Idempotency-Key` to learn its outcome.
+    pub request_timeout: Duration,
+    /// The most clients following `/v1/events/stream` at once (default 256); more is 503.
+    pub feed_clients: usize,
+    /// The longest long poll (`wait`) of `/v1/events` (default 60 s).
+    pub max_wait: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            tokens: None,
+            body_limit: 256 * 1024,
+            request_timeout: Duration::from_secs(30),
+            feed_clients: 256,
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Config {
+    /// Refuses a server without tokens on an address other than loopback: it would let
+    /// anyone decide as anyone.
+    pub fn check(&self) -> Result<(), crate::Error> {
+        if self.tokens.is_none() && !self.listen.ip().is_loopback() {
+            return Err(crate::Error::input(
+                "tokens_required",
+                Some("listen"),
+                Some(self.listen.to_string()),
+                format!(
+                    "without --tokens the server listens on loopback only (127.0.0.1 or ::1), not {}",
+                    self.listen
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What every request handler shares.
+pub(crate) struct App {
+    service: Arc<Service>,
+    tokens: Option<Tokens>,
+    config: Config,
+    metrics: Metrics,
+    /// The log's head position, as the watcher last saw it.
+    head: watch::Receiver<u64>,
+    /// One permit per feed client.
+    feed: Arc<Semaphore>,
+    /// Set on shutdown: feeds end, readiness fails.
+    stopping: watch::Sender<bool>,
+}
+
+impl App {
+    /// The caller the request's bearer token names, if it may do what `needs` allows.
+    fn authorize(&self, headers: &HeaderMap, needs: Scope) -> Result<Caller, Problem> {
+        let Some(tokens) = &self.tokens else {
+            return Ok(Caller { person: None, scope: Scope::Admin });
+        };
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+            .map(str::trim);
+        let Some(token) = given else {
+            return Err(Problem::unauthenticated("send a token: Authorization: Bearer TOKEN"));
+        };
+        let caller = tokens
+            .caller(token)
+            .ok_or_else(|| Problem::unauthenticated("the token is not one of this server's"))?;
+        if caller.scope < needs {
+            return Err(Problem::forbidden(
+                "insufficient_scope",
+                format!("this needs a {} token; the token's scope is {}", needs.name(), caller.scope.name()),
+            ));
+        }
+        Ok(caller)
+    }
+}
+
+/// Runs `work` on tokio's blocking pool; a panic there is raised again here.
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
+}
+
+/// The HTTP API over a service: its router, and the thread that watches the log's head for
+/// the feed. Dropping it stops the thread.
+pub struct Api {
+    app: Arc<App>,
+    watcher: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+}
+
+impl Api {
+    /// The API over `service` with `config` (its `listen` is not used here).
+    pub fn new(service: Arc<Service>, config: Config) -> Self {
+        let store = service.shared_store();
+        let start = store.head().ok().flatten().map_or(0, |head| head.position);
+        let (head_tx, head) = watch::channel(start);
+        let stop = Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let stop = Arc::clone(&stop);
+            std::thread::Builder::new()
+                .name("netvaerk-head".to_owned())
+                .spawn(move || {
+                    let mut seen = start;
+                    while !stop.load(Ordering::Relaxed) {
+                        // A store error here only delays the feed; requests report it.
+                        match store.wait_beyond(seen, Duration::from_millis(200)) {
+                            Ok(position) if position != seen => {
+                                seen = position;
+                                head_tx.send_replace(position);
+                            }
+                            Ok(_) => {}
+                            Err(_) => std::thread::sleep(Duration::from_millis(200)),
+                        }
+                    }
+                })
+                .ok()
+        };
+        let app = Arc::new(App {
+            service,
+            feed: Arc::new(Semaphore::new(config.feed_clients)),
+            tokens: config.tokens.clone(),
+            config,
+            metrics: Metrics::default(),
+            head,
+            stopping: watch::channel(false).0,
+        });
+        Self { app, watcher: watcher.map(|handle| (stop, handle)) }
+    }
+
+    /// The router: every route of the API.
+    pub fn router(&self) -> axum::Router {
+        routes::router(Arc::clone(&self.app))
+    }
+
+    /// Ends every feed and fails readiness: call it when shutdown begins, so that the server
+    /// can finish the requests in flight.
+    pub fn begin_shutdown(&self) {
+        self.app.stopping.send_replace(true);
+    }
+
+    /// A handle that calls [`Api::begin_shutdown`] from elsewhere.
+    fn stopper(&self) -> watch::Sender<bool> {
+        self.app.stopping.clone()
+    }
+}
+
+impl Drop for Api {
+    fn drop(&mut self) {
+        if let Some((stop, handle)) = self.watcher.take() {
+            stop.store(true, Ordering::Relaxed);
+            let _ = handle.join();
+        }
+    }
+}
+
+/// Serves the API over `service` on `listener` until `shutdown` completes; then stops
+/// accepting connections, ends the feeds, and returns once every request in flight is
+/// answered (so every decision answered 2xx is durable in the log).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    service: Arc<Service>,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let api = Api::new(service, config);
+    let stopper = api.stopper();
+    let router = api.router().into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stopper.send_replace(true);
+        })
+        .await?;
+    drop(api);
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! The OpenAPI 3.1 description of the HTTP API, its schemas generated from the Rust types
+//! (schemars, JSON Schema 2020-12: OpenAPI 3.1's own dialect).
+
+use chrono::NaiveDate;
+use netvaerk_core::{Action, Command, Event, Metadata, OrganisationId, PersonId, Policy, UnitId, UnitKind};
+use netvaerk_projections::{
+    CompetenceReport, HalfYearRow, NetworkAudit, PersonHistory, PortfolioReport, ThemeAudit,
+};
+use netvaerk_store::PersonalData;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::feed::{EventsPage, VerifyAnswer};
+use super::routes::{Accepted, Appended, BatchAnswer, BatchRequest, HeadAnswer};
+use super::Problem;
+
+fn reference<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+/// The example command: the secretariat registers a unit.
+pub fn example_command() -> Command {
+    let actor = PersonId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000001));
+    let on = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+    let mut metadata = Metadata::new(actor, on);
+    metadata.rationale = Some("Ny enhed efter omorganiseringen".to_owned());
+    Command::new(
+        metadata,
+        Action::RegisterUnit {
+            unit: UnitId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_0000000000a1)),
+            kind: UnitKind::Department,
+            parent: None,
+        },
+    )
+}
+
+fn example_accepted() -> Accepted {
+    let command = example_command();
+    let Action::RegisterUnit { unit, kind, parent } = command.action else { unreachable!("the example") };
+    Accepted {
+        organisation: OrganisationId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_00000000a1b5)),
+        stream_version: 3,
+        events: vec![Appended { position: 3, event: Event::UnitRegistered { unit, kind, parent } }],
+        acknowledged: Vec::new(),
+        replayed: false,
+    }
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+    })
+}
+
+fn json_response(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn path_parameter(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description, "schema": schema })
+}
+
+fn query_parameter(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
+}
+
+fn uuid_schema() -> Value {
+    json!({ "type": "string", "format": "uuid" })
+}
+
+/// The OpenAPI 3.1 document served at `/v1/openapi.json`.
+pub fn document() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|settings| settings.definitions_path = "/components/schemas".into())
+        .into_generator();
+    let command = reference::<Command>(&mut generator);
+    let accepted = reference::<Accepted>(&mut generator);
+    let batch_request = reference::<BatchRequest>(&mut generator);
+    let batch_answer = reference::<BatchAnswer>(&mut generator);
+    let page = reference::<EventsPage>(&mut generator);
+    let verify = reference::<VerifyAnswer>(&mut generator);
+    let head = reference::<HeadAnswer>(&mut generator);
+    let policy = reference::<Policy>(&mut generator);
+    let personal = reference::<PersonalData>(&mut generator);
+    let record = reference::<netvaerk_store::ExportedRecord>(&mut generator);
+    reference::<Problem>(&mut generator);
+    let portfolio = reference::<PortfolioReport>(&mut generator);
+    let half_years = reference::<Vec<HalfYearRow>>(&mut generator);
+    let leaders = reference::<Vec<PersonHistory>>(&mut generator);
+    let competence = reference::<CompetenceReport>(&mut generator);
+    let theme_audit = reference::<ThemeAudit>(&mut generator);
+    let network_audit = reference::<NetworkAudit>(&mut generator);
+    let schemas = generator.take_definitions(true);
+
+    let organisation = path_parameter("org", "The organisation (a UUID).", uuid_schema());
+    let idempotency = json!({
+        "name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "Names the request: sent again with the same key (and the same caller), it appends nothing and answers as the first time, with Idempotent-Replayed: true.",
+        "schema": { "type": "string", "minLength": 1, "maxLength": 255 }
+    });
+    let report_parameters = json!([
+        query_parameter(
+            "as_of",
+            "A business date (YYYY-MM-DD) or a log position; default everything.",
+            json!({ "type": "string", "examples": ["2016-12-31", "1200"] })
+        ),
+        query_parameter(
+            "lang",
+            "Titles and headers in en or da; default from Accept-Language, else en.",
+            json!({ "type": "string", "enum": ["en", "da"] })
+        ),
+        query_parameter(
+            "format",
+            "json, csv, md, html or table; default from Accept, else json.",
+            json!({ "type": "string", "enum": ["json", "csv", "md", "html", "table"] })
+        ),
+    ]);
+    let text = json!({ "type": "string" });
+    let report_content = |json_schema: Value| {
+        json!({
+            "description": "The report. Header Netvaerk-Position: the log position it was folded up to.",
+            "content": {
+                "application/json": { "schema": json_schema },
+                "text/csv": { "schema": text },
+                "text/markdown": { "schema": text },
+                "text/html": { "schema": text },
+                "text/plain": { "schema": text },
+            }
+        })
+    };
+    let report_errors = json!({
+        "400": problem("A malformed organisation id, as_of or query (malformed_id, malformed_as_of, malformed_query)."),
+        "401": problem("No token, or not one of the server's (unauthenticated)."),
+        "404": problem("No such organisation, report, theme or network (unknown_organisation, unknown_report, unknown_subject)."),
+        "406": problem("A format or Accept the server cannot give (unsupported_format), or an unknown lang (unsupported_language is 400)."),
+    });
+    let mut report_responses = report_errors.clone();
+    report_responses["200"] =
+        report_content(json!({ "oneOf": [portfolio, half_years, leaders, competence] }));
+    let mut audit_responses = report_errors;
+    audit_responses["200"] = report_content(json!({ "oneOf": [theme_audit, network_audit] }));
+    let decision_errors = |success: Value| {
+        json!({
+            "201": success,
+            "400": problem("Malformed JSON, command, id or key (malformed_json, malformed_command, malformed_batch, malformed_id, malformed_idempotency_key)."),
+            "401": problem("No token, or not one of the server's (unauthenticated)."),
+            "403": problem("A read token (insufficient_scope), or a command naming an actor other than the token's person (actor_mismatch)."),
+            "404": problem("The organisation has no events; only an admin may send its first command (unknown_organisation)."),
+            "409": problem("Other writers kept changing the organisation (contention): nothing was appended, try again."),
+            "413": problem("The body is larger than the server takes (body_too_large)."),
+            "415": problem("The body is not application/json (unsupported_media_type)."),
+            "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4)."),
+            "503": problem("The request took too long (request_timeout) or the store does not answer."),
+        })
+    };
+    let command_responses = decision_errors(json!({
+        "description": "Accepted: the events appended, with their positions.",
+        "headers": { "Idempotent-Replayed": { "description": "true when this is the first answer given again", "schema": { "type": "string", "enum": ["true"] } } },
+        "content": { "application/json": { "schema": accepted, "example": example_accepted() } }
+    }));
+    let mut batch_responses = decision_errors(json_response(
+        "Some commands appended: a result a command (each_on_its_own may hold refusals).",
+        batch_answer.clone(),
+    ));
+    batch_responses["200"] = json_response(
+        "Nothing appended: every command was refused or replayed (each_on_its_own).",
+        batch_answer,
+    );
+    batch_responses["422"] =
+        problem("An atomic batch was refused: index names the command, and none was appended.");
+    let events_parameters = json!([
+        query_parameter(
+            "from",
+            "The first position (default 1).",
+            json!({ "type": "integer", "minimum": 1 })
+        ),
+        query_parameter("organisation", "Only this organisation's events.", uuid_schema()),
+        query_parameter(
+            "type",
+            "Only these event types (comma-separated stored type names).",
+            json!({ "type": "string" })
+        ),
+    ]);
+    let mut page_parameters = events_parameters.clone();
+    if let Some(list) = page_parameters.as_array_mut() {
+        list.push(query_parameter(
+            "limit",
+            "The most events (default and most 1000).",
+            json!({ "type": "integer", "minimum": 1, "maximum": 1000 }),
+        ));
+        list.push(query_parameter(
+            "wait",
+            "Seconds to wait for an event at from or later (long poll; at most the server's max wait).",
+            json!({ "type": "integer", "minimum": 0 }),
+        ));
+    }
+    let mut stream_parameters = events_parameters;
+    if let Some(list) = stream_parameters.as_array_mut() {
+        list.push(json!({
+            "name": "Last-Event-ID", "in": "header", "required": false,
+            "description": "The id (position) of the last event received: the feed resumes after it.",
+            "schema": { "type": "string", "pattern": "^[0-9]+$" }
+        }));
+    }
+    let access = json!({ "401": problem("No token, or not one of the server's."), "403": problem("The token's scope is too small (insufficient_scope).") });
+    let with_access = |mut responses: Value| {
+        if let (Some(responses), Some(access)) = (responses.as_object_mut(), access.as_object()) {
+            for (status, response) in access {
+                responses.entry(status.clone()).or_insert_with(|| response.clone());
+            }
+        }
+        responses
+    };
+
+    json!({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "netvaerk",
+            "version": env!("CARGO_PKG_VERSION"),
+            "summary": "Albertslund's network organisation (NS3) as an event-sourced log.",
+            "description": "Decide commands under the NS3 rules (docs/NS3.md), read the reports rebuilt from the log as of any date, and follow the log. Errors are RFC 9457 problem details with a stable code and the NS3 rule. Scopes: read (reports, feed, head, metrics), write (decisions, as the token's person), admin (verify, a new organisation's first command).",
+            "license": { "name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0" }
+        },
+        "security": [{ "bearer": [] }],
+        "paths": {
+            "/v1/organisations/{org}/commands": {
+                "post": {
+                    "operationId": "decide",
+                    "summary": "Decide one command (write).",
+                    "description": "The actor is the token's person; a body may leave metadata.actor out, and a body naming another actor is refused. Without tokens (loopback), the body names its actor.",
+                    "parameters": [organisation, idempotency],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": command, "example": example_command() } } },
+                    "responses": command_responses
+                }
+            },
+            "/v1/organisations/{org}/commands:batch": {
+                "post": {
+                    "operationId": "decideBatch",
+                    "summary": "Decide several commands in order, atomic or each on its own (write).",
+                    "parameters": [organisation, idempotency],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": batch_request, "example": { "mode": "atomic", "commands": [example_command()] } } } },
+                    "responses": batch_responses
+                }
+            },
+            "/v1/organisations/{org}/reports/{report}": {
+                "get": {
+                    "operationId": "report",
+                    "summary": "A report rebuilt from the log (read).",
+                    "parameters": [organisation, path_parameter("report", "Which report.", json!({ "type": "string", "enum": ["portfolio", "halfyear", "leaders", "competence"] })), report_parameters[0], report_parameters[1], report_parameters[2]],
+                    "responses": with_access(report_responses)
+                }
+            },
+            "/v1/organisations/{org}/reports/audit/{id}": {
+                "get": {
+                    "operationId": "audit",
+                    "summary": "The audit trail of a theme or a network: how it was prioritised and what came of it (read).",
+                    "parameters": [organisation, path_parameter("id", "A theme's or a network's id.", uuid_schema()), report_parameters[0], report_parameters[1], report_parameters[2]],
+                    "responses": with_access(audit_responses)
+                }
+            },
+            "/v1/organisations/{org}/policy": {
+                "get": {
+                    "operationId": "policy",
+                    "summary": "The policy in force now (read).",
+                    "parameters": [organisation],
+                    "responses": with_access(json!({
+                        "200": json_response("The policy.", policy),
+                        "400": problem("A malformed organisation id."),
+                        "404": problem("The organisation has no events (unknown_organisation)."),
+                    }))
+                }
+            },
+            "/v1/persons/{person}": {
+                "put": {
+                    "operationId": "registerPersonalData",
+                    "summary": "Put a person's personal data in the registry beside the log (write).",
+                    "parameters": [path_parameter("person", "The person (a UUID).", uuid_schema())],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": personal, "example": { "name": "Mette Hansen", "email": "mette.hansen@albertslund.dk", "title": "Netværksleder" } } } },
+                    "responses": with_access(json!({
+                        "204": { "description": "Stored." },
+                        "400": problem("Malformed JSON or id."),
+                        "413": problem("The body is too large."),
+                        "415": problem("The body is not application/json."),
+                    }))
+                }
+            },
+            "/v1/events": {
+                "get": {
+                    "operationId": "events",
+                    "summary": "A page of the log, in position order (read); with wait, a long poll.",
+                    "parameters": page_parameters,
+                    "responses": with_access(json!({
+                        "200": json_response("The page; ask for next to go on.", page),
+                        "400": problem("A malformed query (malformed_query, malformed_id)."),
+                    }))
+                }
+            },
+            "/v1/events/stream": {
+                "get": {
+                    "operationId": "followEvents",
+                    "summary": "The log as Server-Sent Events: what is there, then each event as it is appended (read).",
+                    "description": "Each event once, in position order, gapless. id is the position, event the stored type name, data the record as JSON (the ExportedRecord schema). A read failure ends the stream with an event named problem.",
+                    "parameters": stream_parameters,
+                    "responses": with_access(json!({
+                        "200": { "description": "The stream.", "content": { "text/event-stream": { "schema": { "type": "string" }, "x-netvaerk-data": record } } },
+                        "400": problem("A malformed query or Last-Event-ID."),
+                        "503": problem("Too many clients follow the feed (too_many_feed_clients)."),
+                    }))
+                }
+            },
+            "/v1/head": {
+                "get": {
+                    "operationId": "head",
+                    "summary": "The log's last position and hash (read).",
+                    "responses": with_access(json!({ "200": json_response("The head.", head.clone()) }))
+                }
+            },
+            "/v1/verify": {
+                "get": {
+                    "operationId": "verify",
+                    "summary": "Walk the whole hash chain (admin).",
+                    "responses": with_access(json!({ "200": json_response("What was found: ok, or the first bad record.", verify) }))
+                }
+            },
+            "/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document.",
+                    "security": [],
+                    "responses": { "200": json_response("The OpenAPI 3.1 document.", json!({ "type": "object" })) }
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "healthz",
+                    "summary": "The process answers.",
+                    "security": [],
+                    "responses": { "200": { "description": "ok", "content": { "text/plain": { "schema": { "type": "string" } } } } }
+                }
+            },
+            "/readyz": {
+                "get": {
+                    "operationId": "readyz",
+                    "summary": "The store answers and the server is not shutting down.",
+                    "security": [],
+                    "responses": {
+                        "200": json_response("Ready; the head.", head),
+                        "503": problem("Shutting down (shutting_down) or the store does not answer (not_ready).")
+                    }
+                }
+            },
+            "/metrics": {
+                "get": {
+                    "operationId": "metrics",
+                    "summary": "Prometheus text: requests, refusals by rule, append latency, head position, feed clients (read).",
+                    "responses": with_access(json!({ "200": { "description": "The metrics.", "content": { "text/plain": { "schema": { "type": "string" } } } } }))
+                }
+            }
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A token from `netvaerk token add`." } }
+        }
+    })
+}

@@ -1,0 +1,618 @@
+//! The routes: decisions, reports, the head, health, metrics and the OpenAPI document.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use netvaerk_core::{AcknowledgedWarning, Command, Event, OrganisationId, PersonId};
+use netvaerk_projections::AsOf;
+use netvaerk_store::{Head, PersonalData};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{blocking, feed, App, Caller, Problem, Scope};
+use crate::error::Error;
+use crate::report::{render, Format, Lang, Report};
+use crate::service::{BatchMode, Outcome};
+
+/// Every route; the OpenAPI document describes exactly these (a test checks).
+pub(super) fn router(app: Arc<App>) -> Router {
+    let bounded = Router::new()
+        .route("/v1/organisations/{org}/commands", post(command))
+        .route("/v1/organisations/{org}/commands:batch", post(batch))
+        .route("/v1/organisations/{org}/reports/{report}", get(report))
+        .route("/v1/organisations/{org}/reports/audit/{id}", get(audit))
+        .route("/v1/organisations/{org}/policy", get(policy))
+        .route("/v1/persons/{person}", put(person))
+        .route("/v1/head", get(head))
+        .route("/v1/verify", get(feed::verify))
+        .route("/v1/openapi.json", get(openapi))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), time_limit));
+    // The feed and long polls last as long as the client wants: no request timeout.
+    let unbounded =
+        Router::new().route("/v1/events", get(feed::events)).route("/v1/events/stream", get(feed::stream));
+    bounded
+        .merge(unbounded)
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), count))
+        .layer(DefaultBodyLimit::max(app.config.body_limit))
+        .with_state(app)
+}
+
+/// Counts each request by its route template and status.
+async fn count(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let response = next.run(request).await;
+    app.metrics.request(&route, response.status().as_u16());
+    response
+}
+
+/// Answers 503 `request_timeout` when a request takes longer than the configured limit.
+async fn time_limit(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let limit = app.config.request_timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "request_timeout",
+            "limit",
+            format!(
+                "the request took longer than {} s; a decision may still have been appended: send it again with the same Idempotency-Key to learn its outcome",
+                limit.as_secs()
+            ),
+        )
+        .into_response(),
+    }
+}
+
+async fn unknown_route() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "unknown_route",
+        "input",
+        "there is no such route; see /v1/openapi.json",
+    )
+}
+
+async fn wrong_method() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "input",
+        "the route does not take this method; see /v1/openapi.json",
+    )
+}
+
+/// An event appended, with its position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Appended {
+    /// Its global position.
+    pub position: u64,
+    /// The event (`type` and `data`).
+    pub event: Event,
+}
+
+/// What an accepted command did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Accepted {
+    /// The organisation.
+    pub organisation: OrganisationId,
+    /// The organisation's stream version after the events.
+    pub stream_version: u64,
+    /// The events appended, in order, with their positions.
+    pub events: Vec<Appended>,
+    /// The advisory warnings the command acknowledged.
+    pub acknowledged: Vec<AcknowledgedWarning>,
+    /// Whether this is the first answer to the same command (same `Idempotency-Key` or
+    /// `command_id`) given again: nothing was appended this time.
+    pub replayed: bool,
+}
+
+impl Accepted {
+    fn new(organisation: OrganisationId, outcome: Outcome) -> Self {
+        Self {
+            organisation,
+            stream_version: outcome.stream_version,
+            events: outcome
+                .positions
+                .into_iter()
+                .zip(outcome.events)
+                .map(|(position, event)| Appended { position, event })
+                .collect(),
+            acknowledged: outcome.acknowledged,
+            replayed: outcome.replayed,
+        }
+    }
+}
+
+/// Several commands for one organisation.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct BatchRequest {
+    /// `atomic` (all or none, the default) or `each_on_its_own`.
+    #[serde(default = "atomic")]
+    pub mode: BatchMode,
+    /// The commands, in order.
+    #[schemars(with = "Vec<Command>")]
+    pub commands: Vec<serde_json::Value>,
+}
+
+fn atomic() -> BatchMode {
+    BatchMode::Atomic
+}
+
+/// One command's result in a batch.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BatchResult {
+    /// Whether it was accepted.
+    pub ok: bool,
+    /// What it did, if accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Accepted>,
+    /// Why not, if refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// The results of a batch, in the commands' order.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BatchAnswer {
+    /// One result a command.
+    pub results: Vec<BatchResult>,
+}
+
+/// The log's head.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HeadAnswer {
+    /// The last position (0 while the log is empty).
+    pub position: u64,
+    /// Its hash, hex (`null` while the log is empty).
+    pub hash: Option<String>,
+}
+
+impl From<Option<Head>> for HeadAnswer {
+    fn from(head: Option<Head>) -> Self {
+        match head {
+            Some(head) => Self { position: head.position, hash: Some(netvaerk_store::hex(&head.hash)) },
+            None => Self { position: 0, hash: None },
+        }
+    }
+}
+
+fn organisation_id(text: &str) -> Result<OrganisationId, Problem> {
+    text.parse().map_err(|error: netvaerk_core::IdError| {
+        Problem::bad_request("malformed_id", error.to_string()).with_subject("organisation", text)
+    })
+}
+
+fn unknown_organisation(organisation: OrganisationId) -> Problem {
+    Problem::from(Error::input(
+        "unknown_organisation",
+        Some("organisation"),
+        Some(organisation.to_string()),
+        format!("organisation {organisation} has no events"),
+    ))
+}
+
+/// 404 unless the organisation has events; an admin may send its first command.
+async fn known(app: &Arc<App>, organisation: OrganisationId, caller: &Caller) -> Result<(), Problem> {
+    let service = Arc::clone(&app.service);
+    if blocking(move || service.knows(organisation)).await? || caller.scope == Scope::Admin {
+        return Ok(());
+    }
+    Err(unknown_organisation(organisation))
+}
+
+/// The body as JSON, or 413 / 415 / 400.
+fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, Problem> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "limit", rejection.body_text())
+        } else {
+            Problem::bad_request("unreadable_body", rejection.body_text())
+        }
+    })?;
+    let media_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "input",
+            format!("the body must be application/json, not {media_type:?}"),
+        ));
+    }
+    serde_json::from_slice(&body)
+        .map_err(|error| Problem::bad_request("malformed_json", format!("the body is not JSON: {error}")))
+}
+
+/// A command from its JSON, deciding as the caller's person: a body naming another actor is
+/// refused (403); with an idempotency key, its command id is derived from the key.
+fn command_from(
+    mut value: serde_json::Value,
+    organisation: OrganisationId,
+    caller: &Caller,
+    key: Option<(&str, usize)>,
+) -> Result<Command, Problem> {
+    let metadata = value.get_mut("metadata").and_then(serde_json::Value::as_object_mut);
+    if let (Some(metadata), Some(person)) = (metadata, caller.person) {
+        let given = metadata.get("actor").and_then(serde_json::Value::as_str).map(str::to_owned);
+        if let Some(given) = given.filter(|given| *given != person.to_string()) {
+            return Err(Problem::forbidden(
+                "actor_mismatch",
+                format!("the token decides as {person}; the command names the actor {given}"),
+            )
+            .with_subject("metadata.actor", given));
+        }
+        metadata.insert("actor".to_owned(), serde_json::Value::String(person.to_string()));
+    }
+    let mut command: Command = serde_json::from_value(value)
+        .map_err(|error| Problem::bad_request("malformed_command", format!("not a command: {error}")))?;
+    if let Some((key, index)) = key {
+        command.metadata.command_id = Some(idempotency_id(organisation, caller.person, key, index));
+    }
+    Ok(command)
+}
+
+/// The command id of the `index`th command of a request with this `Idempotency-Key`.
+fn idempotency_id(organisation: OrganisationId, person: Option<PersonId>, key: &str, index: usize) -> Uuid {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(b"netvaerk:idempotency-key");
+    hasher.update(organisation.as_uuid().as_bytes());
+    hasher.update(person.map(|person| person.as_uuid()).unwrap_or_default().as_bytes());
+    hasher.update((index as u64).to_be_bytes());
+    hasher.update(key.as_bytes());
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Uuid::new_v8(bytes)
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(value) => match value.to_str().map(str::trim) {
+            Ok(key) if !key.is_empty() && key.len() <= 255 => Ok(Some(key.to_owned())),
+            _ => Err(Problem::bad_request(
+                "malformed_idempotency_key",
+                "Idempotency-Key must be 1 to 255 characters of visible ASCII",
+            )),
+        },
+    }
+}
+
+fn count_refusal(app: &App, error: &Error) {
+    if error.class() == crate::ErrorClass::Refused {
+        app.metrics.refusal(error.rule().map(|rule| rule.to_string()), error.code());
+    }
+}
+
+/// `POST /v1/organisations/{org}/commands`.
+async fn command(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let caller = app.authorize(&headers, Scope::Write)?;
+    let organisation = organisation_id(&org)?;
+    let key = idempotency_key(&headers)?;
+    let value = json_body(&headers, body)?;
+    let command = command_from(value, organisation, &caller, key.as_deref().map(|key| (key, 0)))?;
+    known(&app, organisation, &caller).await?;
+    let service = Arc::clone(&app.service);
+    let (result, took) = blocking(move || {
+        let started = Instant::now();
+        let result = service.execute(organisation, &command);
+        (result, started.elapsed())
+    })
+    .await;
+    match result {
+        Ok(outcome) => {
+            if !outcome.replayed {
+                app.metrics.appended(took, outcome.events.len());
+            }
+            let replayed = outcome.replayed;
+            let mut response =
+                (StatusCode::CREATED, Json(Accepted::new(organisation, outcome))).into_response();
+            if replayed {
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            Ok(response)
+        }
+        Err(error) => {
+            count_refusal(&app, &error);
+            Err(Problem::from(error))
+        }
+    }
+}
+
+/// `POST /v1/organisations/{org}/commands:batch`.
+async fn batch(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let caller = app.authorize(&headers, Scope::Write)?;
+    let organisation = organisation_id(&org)?;
+    let key = idempotency_key(&headers)?;
+    let request: BatchRequest = serde_json::from_value(json_body(&headers, body)?)
+        .map_err(|error| Problem::bad_request("malformed_batch", format!("not a batch: {error}")))?;
+    let commands = request
+        .commands
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            command_from(value, organisation, &caller, key.as_deref().map(|key| (key, index))).map_err(
+                |mut problem| {
+                    problem.index = Some(index);
+                    problem
+                },
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    known(&app, organisation, &caller).await?;
+    let service = Arc::clone(&app.service);
+    let mode = request.mode;
+    let (results, took) = blocking(move || {
+        let started = Instant::now();
+        let results = service.execute_batch(organisation, &commands, mode);
+        (results, started.elapsed())
+    })
+    .await;
+    let results = results.inspect_err(|error| count_refusal(&app, error))?;
+    let appended: usize =
+        results.iter().flatten().filter(|outcome| !outcome.replayed).map(|o| o.events.len()).sum();
+    if appended > 0 {
+        app.metrics.appended(took, appended);
+    }
+    let results = results
+        .into_iter()
+        .map(|result| match result {
+            Ok(outcome) => {
+                BatchResult { ok: true, accepted: Some(Accepted::new(organisation, outcome)), problem: None }
+            }
+            Err(error) => {
+                count_refusal(&app, &error);
+                BatchResult { ok: false, accepted: None, problem: Some(Problem::from(error)) }
+            }
+        })
+        .collect();
+    let status = if appended > 0 { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(BatchAnswer { results })).into_response())
+}
+
+/// Report parameters.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct ReportQuery {
+    /// A business date (`2016-12-31`) or a log position (`1200`); default: everything.
+    pub as_of: Option<String>,
+    /// `en` or `da`; default from `Accept-Language`, else `en`.
+    pub lang: Option<String>,
+    /// `json`, `csv`, `md`, `html` or `table`; default from `Accept`, else `json`.
+    pub format: Option<String>,
+}
+
+fn as_of(text: Option<&str>) -> Result<AsOf, Problem> {
+    let Some(text) = text.map(str::trim).filter(|text| !text.is_empty()) else { return Ok(AsOf::Now) };
+    if let Ok(position) = text.parse::<u64>() {
+        return Ok(AsOf::Position(position));
+    }
+    text.parse::<NaiveDate>().map(AsOf::Date).map_err(|_| {
+        Problem::bad_request("malformed_as_of", "as_of is a date (YYYY-MM-DD) or a log position")
+            .with_subject("as_of", text)
+    })
+}
+
+/// The format a request asks for: `format=`, else the best of `Accept` (quality order),
+/// else JSON.
+fn format(query: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem> {
+    if let Some(name) = query {
+        return name.parse().map_err(Problem::from);
+    }
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()) else {
+        return Ok(Format::Json);
+    };
+    let mut ranges: Vec<(f32, &str)> = accept
+        .split(',')
+        .map(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or_default();
+            let quality = parts
+                .find_map(|parameter| parameter.strip_prefix("q="))
+                .and_then(|q| q.parse().ok())
+                .unwrap_or(1.0);
+            (quality, media)
+        })
+        .filter(|(quality, _)| *quality > 0.0)
+        .collect();
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, media) in ranges {
+        if media == "*/*" || media.eq_ignore_ascii_case("application/*") {
+            return Ok(Format::Json);
+        }
+        if media.eq_ignore_ascii_case("text/*") {
+            return Ok(Format::Table);
+        }
+        if let Some(format) = Format::from_media_type(media) {
+            return Ok(format);
+        }
+    }
+    Err(Problem::from(Error::input(
+        "unsupported_format",
+        Some("Accept"),
+        Some(accept.to_owned()),
+        "reports are application/json, text/csv, text/markdown, text/html or text/plain",
+    )))
+}
+
+fn lang(query: Option<&str>, headers: &HeaderMap) -> Result<Lang, Problem> {
+    if let Some(code) = query {
+        return code.parse().map_err(Problem::from);
+    }
+    let accepted = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()).unwrap_or("");
+    Ok(accepted
+        .split(',')
+        .filter_map(|tag| tag.split(';').next().and_then(|tag| tag.trim().parse().ok()))
+        .next()
+        .unwrap_or_default())
+}
+
+async fn render_report(
+    app: Arc<App>,
+    headers: HeaderMap,
+    org: &str,
+    report: Report,
+    query: Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let caller = app.authorize(&headers, Scope::Read)?;
+    let organisation = organisation_id(org)?;
+    let Query(query) =
+        query.map_err(|rejection| Problem::bad_request("malformed_query", rejection.body_text()))?;
+    let as_of = as_of(query.as_of.as_deref())?;
+    let format = format(query.format.as_deref(), &headers)?;
+    let lang = lang(query.lang.as_deref(), &headers)?;
+    known(&app, organisation, &Caller { scope: Scope::Read, ..caller }).await?;
+    let service = Arc::clone(&app.service);
+    let (text, checkpoint) = blocking(move || {
+        service.read_models(organisation, as_of, |models| {
+            render(&models, &report, format, lang).map(|text| (text, models.checkpoint))
+        })?
+    })
+    .await?;
+    let mut response = text.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    headers.insert("netvaerk-position", HeaderValue::from(checkpoint));
+    Ok(response)
+}
+
+/// `GET /v1/organisations/{org}/reports/{report}`.
+async fn report(
+    State(app): State<Arc<App>>,
+    Path((org, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    query: Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let report: Report = name.parse().map_err(Problem::from)?;
+    render_report(app, headers, &org, report, query).await
+}
+
+/// `GET /v1/organisations/{org}/reports/audit/{id}`.
+async fn audit(
+    State(app): State<Arc<App>>,
+    Path((org, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    query: Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let id: Uuid = id.trim().parse().map_err(|_| {
+        Problem::bad_request("malformed_id", "a theme's or a network's id is a UUID")
+            .with_subject("id", id.clone())
+    })?;
+    render_report(app, headers, &org, Report::Audit(id), query).await
+}
+
+/// `GET /v1/organisations/{org}/policy`: the policy in force now.
+async fn policy(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<netvaerk_core::Policy>, Problem> {
+    let caller = app.authorize(&headers, Scope::Read)?;
+    let organisation = organisation_id(&org)?;
+    known(&app, organisation, &Caller { scope: Scope::Read, ..caller }).await?;
+    let service = Arc::clone(&app.service);
+    let policy = blocking(move || {
+        service.state(organisation).map(|state| state.policy_in_force(service.default_policy()).clone())
+    })
+    .await?;
+    Ok(Json(policy))
+}
+
+/// `PUT /v1/persons/{person}`: the person's personal data in the registry (beside the log,
+/// so that it can be erased).
+async fn person(
+    State(app): State<Arc<App>>,
+    Path(person): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, Problem> {
+    app.authorize(&headers, Scope::Write)?;
+    let person: PersonId = person.parse().map_err(|error: netvaerk_core::IdError| {
+        Problem::bad_request("malformed_id", error.to_string()).with_subject("person", person.clone())
+    })?;
+    let data: PersonalData = serde_json::from_value(json_body(&headers, body)?).map_err(|error| {
+        Problem::bad_request("malformed_personal_data", format!("not personal data: {error}"))
+    })?;
+    let store = app.service.shared_store();
+    blocking(move || store.register_person(person, data)).await.map_err(Error::from)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /v1/head`.
+async fn head(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Json<HeadAnswer>, Problem> {
+    app.authorize(&headers, Scope::Read)?;
+    let store = app.service.shared_store();
+    let head = blocking(move || store.head()).await.map_err(Error::from)?;
+    Ok(Json(HeadAnswer::from(head)))
+}
+
+/// `GET /healthz`: the process answers.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /readyz`: the store answers and the server is not shutting down.
+async fn readyz(State(app): State<Arc<App>>) -> Result<Json<HeadAnswer>, Problem> {
+    if *app.stopping.borrow() {
+        return Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            "limit",
+            "the server is shutting down",
+        ));
+    }
+    let store = app.service.shared_store();
+    let head = blocking(move || store.head()).await.map_err(|error| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "store",
+            format!("the store does not answer: {error}"),
+        )
+    })?;
+    Ok(Json(HeadAnswer::from(head)))
+}
+
+/// `GET /metrics` (read): Prometheus text.
+async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, Problem> {
+    app.authorize(&headers, Scope::Read)?;
+    let text = app.metrics.render(*app.head.borrow(), feed::clients(&app));
+    let mut response = text.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    Ok(response)
+}
+
+/// `GET /v1/openapi.json`.
+async fn openapi() -> Json<serde_json::Value> {
+    Json(super::openapi::document())
+}

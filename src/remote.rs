@@ -1,0 +1,306 @@
+//! The program against a running `netvaerk serve` (`--store http://HOST:PORT`), so that
+//! decisions, reports, the log and verify work while the server holds an embedded store.
+
+use std::io::Write;
+use std::time::Duration;
+
+use netvaerk::core::{Action, Command, OrganisationId, PersonId};
+use netvaerk::http::{Accepted, BatchAnswer, EventsPage, Problem, VerifyAnswer};
+use netvaerk::report::Report;
+use netvaerk::store::PersonalData;
+use netvaerk::Outcome;
+use serde::de::DeserializeOwned;
+
+use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
+use crate::{command, print_outcome, read_lines, usage, Failure};
+
+/// A client of one server.
+pub struct Remote {
+    base: String,
+    token: Option<String>,
+    agent: ureq::Agent,
+}
+
+/// The largest answer read (a report of a long history is large).
+const MAX_ANSWER: u64 = 1 << 30;
+
+impl Remote {
+    /// A client of the server at `base` (`http://HOST:PORT`), with the token in
+    /// `NETVAERK_TOKEN` if it is set.
+    pub fn new(base: &str) -> Result<Self, Failure> {
+        if base.starts_with("https://") {
+            return Err(usage(
+                "this build speaks plain HTTP: put netvaerk serve behind a TLS proxy and use http:// on the proxy's inside",
+            ));
+        }
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build();
+        let token = std::env::var("NETVAERK_TOKEN").ok().filter(|token| !token.trim().is_empty());
+        Ok(Self { base: base.trim_end_matches('/').to_owned(), token, agent: config.into() })
+    }
+
+    /// Sends a request; answers the status and body of a success, or the server's problem.
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, String), Failure> {
+        let url = format!("{}{path}", self.base);
+        let unreachable = |error: ureq::Error| Failure::Unreachable(format!("{url}: {error}"));
+        let mut request = ureq::http::Request::builder().method(method).uri(&url);
+        if let Some(token) = &self.token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let response = match body {
+            Some(body) => {
+                let request = request
+                    .header("content-type", "application/json")
+                    .body(serde_json::to_vec(body).unwrap_or_default())
+                    .map_err(|error| usage(format!("bad request to {url}: {error}")))?;
+                self.agent.run(request)
+            }
+            None => {
+                let request =
+                    request.body(()).map_err(|error| usage(format!("bad request to {url}: {error}")))?;
+                self.agent.run(request)
+            }
+        };
+        let mut response = response.map_err(unreachable)?;
+        let status = response.status().as_u16();
+        let text =
+            response.body_mut().with_config().limit(MAX_ANSWER).read_to_string().map_err(unreachable)?;
+        if status >= 400 {
+            let problem = serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| {
+                Problem::new(
+                    ureq::http::StatusCode::from_u16(status).unwrap_or(ureq::http::StatusCode::BAD_GATEWAY),
+                    "unexpected_answer",
+                    "store",
+                    format!("{url} answered {status}: {}", text.trim()),
+                )
+            });
+            return Err(Failure::Remote(Box::new(problem)));
+        }
+        Ok((status, text))
+    }
+
+    fn json<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, Failure> {
+        let (_, text) = self.call(method, path, body)?;
+        serde_json::from_str(&text).map_err(|error| {
+            Failure::Unreachable(format!(
+                "{}{path} answered what this program cannot read: {error}",
+                self.base
+            ))
+        })
+    }
+
+    /// Decides one command.
+    pub fn execute(&self, organisation: OrganisationId, command: &Command) -> Result<Outcome, Failure> {
+        let body = serde_json::to_value(command).unwrap_or_default();
+        let accepted: Accepted =
+            self.json("POST", &format!("/v1/organisations/{organisation}/commands"), Some(&body))?;
+        Ok(outcome(accepted))
+    }
+}
+
+fn outcome(accepted: Accepted) -> Outcome {
+    let (positions, events) =
+        accepted.events.into_iter().map(|appended| (appended.position, appended.event)).unzip();
+    Outcome {
+        events,
+        positions,
+        stream_version: accepted.stream_version,
+        acknowledged: accepted.acknowledged,
+        replayed: accepted.replayed,
+    }
+}
+
+/// Runs the command line against the server at `--store`.
+pub fn run(cli: &Cli) -> Result<(), Failure> {
+    let remote = Remote::new(&cli.store)?;
+    let organisation = cli.organisation;
+    if let Some(domain) = crate::cli::domain(&cli.command) {
+        print_outcome(&remote.execute(organisation, &command(domain.action, domain.decided))?);
+        return Ok(());
+    }
+    match &cli.command {
+        Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
+            let person = id.unwrap_or_else(PersonId::generate);
+            let decided =
+                crate::cli::Decided { by: by.unwrap_or(person), on: *on, why: None, acknowledge: None };
+            let action =
+                Action::RegisterPerson { person, unit: *unit, roles: roles.iter().copied().collect() };
+            let outcome = remote.execute(organisation, &command(action, &decided))?;
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            remote.call(
+                "PUT",
+                &format!("/v1/persons/{person}"),
+                Some(&serde_json::to_value(data).unwrap_or_default()),
+            )?;
+            print_outcome(&outcome);
+            Ok(())
+        }
+        Top::Policy(PolicyCommand::Show) => {
+            let policy: serde_json::Value =
+                remote.json("GET", &format!("/v1/organisations/{organisation}/policy"), None)?;
+            say!("{}", serde_json::to_string_pretty(&policy).unwrap_or_default());
+            Ok(())
+        }
+        Top::Policy(PolicyCommand::Set { file, decided }) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|error| usage(format!("cannot read {}: {error}", file.display())))?;
+            let policy = serde_json::from_str(&text)
+                .map_err(|error| usage(format!("{} is not a policy: {error}", file.display())))?;
+            print_outcome(&remote.execute(organisation, &command(Action::ChangePolicy { policy }, decided))?);
+            Ok(())
+        }
+        Top::Apply { file, atomic } => apply(&remote, organisation, file.as_deref(), *atomic),
+        Top::Report(args) => {
+            let report = args.which.report();
+            let mut path = match report {
+                Report::Audit(id) => format!("/v1/organisations/{organisation}/reports/audit/{id}"),
+                other => format!("/v1/organisations/{organisation}/reports/{}", other.name()),
+            };
+            path.push_str(&format!("?format={}&lang={}", args.format, args.lang.code()));
+            if let Some(date) = args.as_of {
+                path.push_str(&format!("&as_of={date}"));
+            }
+            let (_, text) = remote.call("GET", &path, None)?;
+            say_raw!("{text}");
+            Ok(())
+        }
+        Top::Log { from } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut from = *from;
+            loop {
+                let page: EventsPage =
+                    remote.json("GET", &format!("/v1/events?from={from}&limit=1000"), None)?;
+                for record in &page.events {
+                    let _ = writeln!(out, "{}", serde_json::to_string(record).unwrap_or_default());
+                }
+                if page.next <= from || page.next > page.head {
+                    return Ok(());
+                }
+                from = page.next;
+            }
+        }
+        Top::Verify => {
+            let answer: VerifyAnswer = remote.json("GET", "/v1/verify", None)?;
+            match (answer.first_bad, answer.head) {
+                (Some(bad), _) => Err(Failure::Remote(Box::new(Problem::new(
+                    ureq::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "corrupt_record",
+                    "store",
+                    format!("the record at position {} is damaged: {}", bad.position, bad.problem),
+                )))),
+                (None, Some(head)) => {
+                    say!(
+                        "verified {} records; head {} {}",
+                        answer.checked,
+                        head.position,
+                        head.hash.unwrap_or_default()
+                    );
+                    Ok(())
+                }
+                (None, None) => {
+                    say!("verified: the log is empty");
+                    Ok(())
+                }
+            }
+        }
+        other => Err(usage(format!(
+            "`{}` needs the store itself, not a server: run it with --store set to the store's address",
+            name(other)
+        ))),
+    }
+}
+
+fn name(top: &Top) -> &'static str {
+    match top {
+        Top::Demo => "demo",
+        Top::Generate { .. } => "generate",
+        Top::Bench { .. } => "bench",
+        Top::Import { .. } => "import",
+        Top::Migrate { .. } => "migrate",
+        Top::Serve(_) => "serve",
+        Top::Token(_) => "token",
+        Top::Person(_) => "person erase",
+        _ => "this command",
+    }
+}
+
+/// `apply` against the server: one batch request; a line per command, as the local `apply`
+/// prints them, with the server's problem for a refused one.
+fn apply(
+    remote: &Remote,
+    organisation: OrganisationId,
+    file: Option<&std::path::Path>,
+    atomic: bool,
+) -> Result<(), Failure> {
+    let lines = read_lines(file)?;
+    let mut numbers = Vec::new();
+    let mut commands = Vec::new();
+    let mut refused = 0;
+    for (index, line) in lines.iter().enumerate().filter(|(_, line)| !line.trim().is_empty()) {
+        match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(value) => {
+                numbers.push(index + 1);
+                commands.push(value);
+            }
+            Err(error) => {
+                refused += 1;
+                say!(
+                    "{}",
+                    serde_json::json!({ "line": index + 1, "ok": false, "error": { "code": "malformed_json", "message": error.to_string() } })
+                );
+            }
+        }
+    }
+    if atomic && refused > 0 {
+        return Err(Failure::SomeRefused(refused));
+    }
+    let mode = if atomic { "atomic" } else { "each_on_its_own" };
+    let body = serde_json::json!({ "mode": mode, "commands": commands });
+    let answer: BatchAnswer =
+        match remote.json("POST", &format!("/v1/organisations/{organisation}/commands:batch"), Some(&body)) {
+            Err(Failure::Remote(problem)) if problem.index.is_some() => {
+                let line = problem.index.and_then(|index| numbers.get(index)).copied();
+                say!("{}", serde_json::json!({ "line": line, "ok": false, "error": problem }));
+                return Err(Failure::SomeRefused(1));
+            }
+            other => other?,
+        };
+    let mut appended = 0;
+    for (number, result) in numbers.iter().zip(answer.results) {
+        match (result.accepted, result.problem) {
+            (Some(accepted), _) => {
+                appended += if accepted.replayed { 0 } else { accepted.events.len() };
+                let types: Vec<&str> =
+                    accepted.events.iter().map(|appended| appended.event.type_name()).collect();
+                let positions: Vec<u64> = accepted.events.iter().map(|appended| appended.position).collect();
+                say!(
+                    "{}",
+                    serde_json::json!({ "line": number, "ok": true, "events": types, "positions": positions, "replayed": accepted.replayed })
+                );
+            }
+            (None, problem) => {
+                refused += 1;
+                say!("{}", serde_json::json!({ "line": number, "ok": false, "error": problem }));
+            }
+        }
+    }
+    if refused > 0 {
+        return Err(Failure::SomeRefused(refused));
+    }
+    if atomic {
+        say!("{}", serde_json::json!({ "appended": appended }));
+    }
+    Ok(())
+}
