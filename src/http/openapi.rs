@@ -71,29 +71,81 @@ fn uuid_schema() -> Value {
     json!({ "type": "string", "format": "uuid" })
 }
 
+fn generator(serialize: bool) -> SchemaGenerator {
+    let settings = SchemaSettings::draft2020_12()
+        .with(|settings| settings.definitions_path = "/components/schemas".into());
+    if serialize { settings.for_serialize() } else { settings.for_deserialize() }.into_generator()
+}
+
+/// Points every reference to the schema `from` at `to` instead.
+fn rename_references(value: &mut Value, from: &str, to: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "$ref" && value.as_str() == Some(from) {
+                    *value = Value::String(to.to_owned());
+                } else {
+                    rename_references(value, from, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rename_references(item, from, to)),
+        _ => {}
+    }
+}
+
 /// The OpenAPI 3.1 document served at `/v1/openapi.json`.
+///
+/// Request bodies are described as the server reads them (fields with defaults optional),
+/// answers as it writes them (fields it leaves out when empty optional). A type whose two
+/// descriptions differ is described twice, its answer form named `…Output`.
 pub fn document() -> Value {
-    let mut generator = SchemaSettings::draft2020_12()
-        .with(|settings| settings.definitions_path = "/components/schemas".into())
-        .into_generator();
-    let command = reference::<Command>(&mut generator);
-    let accepted = reference::<Accepted>(&mut generator);
-    let batch_request = reference::<BatchRequest>(&mut generator);
-    let batch_answer = reference::<BatchAnswer>(&mut generator);
-    let page = reference::<EventsPage>(&mut generator);
-    let verify = reference::<VerifyAnswer>(&mut generator);
-    let head = reference::<HeadAnswer>(&mut generator);
-    let policy = reference::<Policy>(&mut generator);
-    let personal = reference::<PersonalData>(&mut generator);
-    let record = reference::<netvaerk_store::ExportedRecord>(&mut generator);
-    reference::<Problem>(&mut generator);
-    let portfolio = reference::<PortfolioReport>(&mut generator);
-    let half_years = reference::<Vec<HalfYearRow>>(&mut generator);
-    let leaders = reference::<Vec<PersonHistory>>(&mut generator);
-    let competence = reference::<CompetenceReport>(&mut generator);
-    let theme_audit = reference::<ThemeAudit>(&mut generator);
-    let network_audit = reference::<NetworkAudit>(&mut generator);
-    let schemas = generator.take_definitions(true);
+    let mut input = generator(false);
+    let command = reference::<Command>(&mut input);
+    let batch_request = reference::<BatchRequest>(&mut input);
+    let personal = reference::<PersonalData>(&mut input);
+    let mut output = generator(true);
+    let mut answers = vec![
+        reference::<Accepted>(&mut output),
+        reference::<BatchAnswer>(&mut output),
+        reference::<EventsPage>(&mut output),
+        reference::<VerifyAnswer>(&mut output),
+        reference::<HeadAnswer>(&mut output),
+        reference::<Policy>(&mut output),
+        reference::<netvaerk_store::ExportedRecord>(&mut output),
+        reference::<Problem>(&mut output),
+        reference::<PortfolioReport>(&mut output),
+        reference::<Vec<HalfYearRow>>(&mut output),
+        reference::<Vec<PersonHistory>>(&mut output),
+        reference::<CompetenceReport>(&mut output),
+        reference::<ThemeAudit>(&mut output),
+        reference::<NetworkAudit>(&mut output),
+    ];
+    let mut schemas = input.take_definitions(true);
+    let mut written = Value::Object(output.take_definitions(true));
+    let differing: Vec<String> = written
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, schema)| schemas.get(*name).is_some_and(|read| read != *schema))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in &differing {
+        let (from, to) =
+            (format!("#/components/schemas/{name}"), format!("#/components/schemas/{name}Output"));
+        rename_references(&mut written, &from, &to);
+        answers.iter_mut().for_each(|answer| rename_references(answer, &from, &to));
+        if let Some(map) = written.as_object_mut() {
+            if let Some(schema) = map.remove(name) {
+                map.insert(format!("{name}Output"), schema);
+            }
+        }
+    }
+    if let Value::Object(written) = written {
+        schemas.extend(written);
+    }
+    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit] =
+        <[Value; 14]>::try_from(answers).unwrap_or_else(|_| unreachable!("fourteen answers"));
 
     let organisation = path_parameter("org", "The organisation (a UUID).", uuid_schema());
     let idempotency = json!({

@@ -1,0 +1,1243 @@
+//! `netvaerk serve`: every route, every class of error, idempotency, batches, reports, the
+//! event feed under concurrent writers, graceful shutdown, two servers on one PostgreSQL
+//! database, the OpenAPI document, and the load script's short run.
+#![cfg(feature = "cli")]
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use netvaerk::core::{
+    Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, ThemeId, UnitId, UnitKind,
+};
+use netvaerk::http::{Config, Scope, Tokens};
+use netvaerk::store::{EventStore, MemoryStore, OpenCheck};
+use netvaerk::{Address, Service};
+use serde_json::{json, Value};
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+fn id(n: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n)
+}
+
+fn secretary() -> PersonId {
+    PersonId::from_uuid(id(1))
+}
+
+fn on() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2016, 3, 1).unwrap()
+}
+
+fn command(actor: PersonId, action: Action) -> Value {
+    serde_json::to_value(Command::new(Metadata::new(actor, on()), action)).unwrap()
+}
+
+/// The two commands that found an organisation: its secretariat and its secretary.
+fn founding() -> Vec<Value> {
+    let unit = UnitId::from_uuid(id(2));
+    vec![
+        command(secretary(), Action::RegisterUnit { unit, kind: UnitKind::Secretariat, parent: None }),
+        command(
+            secretary(),
+            Action::RegisterPerson {
+                person: secretary(),
+                unit: Some(unit),
+                roles: BTreeSet::from([PersonRole::Secretariat]),
+            },
+        ),
+    ]
+}
+
+/// A decision that can be made again and again: the secretary assesses a competence.
+fn assess(score: u8) -> Value {
+    let scores = [(Competence::Curiosity, score)].into_iter().collect();
+    command(secretary(), Action::AssessCompetences { person: secretary(), scores })
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("netvaerk-http-{label}-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server in this process, on a free loopback port
+
+struct Server {
+    base: String,
+    store: Arc<dyn EventStore>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(store: Arc<dyn EventStore>, config: Config) -> Self {
+        let service = Arc::new(Service::new(Arc::clone(&store)));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (address_tx, address_rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let thread = std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                address_tx.send(listener.local_addr().unwrap()).unwrap();
+                netvaerk::http::serve(listener, service, config, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let address = address_rx.recv().unwrap();
+        Self { base: format!("http://{address}"), store, stop: Some(stop), thread: Some(thread) }
+    }
+
+    fn memory() -> Self {
+        Self::start(Arc::new(MemoryStore::new()), Config::default())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn head(&self) -> u64 {
+        self.store.head().unwrap().map_or(0, |head| head.position)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small client
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
+    }
+
+    fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Answer {
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = match body {
+        Some(body) => agent().run(request.body(body).unwrap()),
+        None => agent().run(request.body(()).unwrap()),
+    };
+    let mut response = response.unwrap_or_else(|error| panic!("{method} {url}: {error}"));
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let status = response.status().as_u16();
+    let body = response.body_mut().with_config().limit(1 << 30).read_to_string().unwrap();
+    Answer { status, headers, body }
+}
+
+fn get(url: &str, headers: &[(&str, &str)]) -> Answer {
+    send("GET", url, headers, None)
+}
+
+fn post(url: &str, headers: &[(&str, &str)], body: &Value) -> Answer {
+    let mut all = vec![("content-type", "application/json")];
+    all.extend_from_slice(headers);
+    send("POST", url, &all, Some(serde_json::to_vec(body).unwrap()))
+}
+
+fn commands_url(server: &Server, organisation: OrganisationId) -> String {
+    server.url(&format!("/v1/organisations/{organisation}/commands"))
+}
+
+/// Founds a fresh organisation through the server (an admin's first command).
+fn found(server: &Server, headers: &[(&str, &str)]) -> OrganisationId {
+    let organisation = OrganisationId::generate();
+    let answer = post(
+        &server.url(&format!("/v1/organisations/{organisation}/commands:batch")),
+        headers,
+        &json!({ "mode": "atomic", "commands": founding() }),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    organisation
+}
+
+// ---------------------------------------------------------------------------------------------
+// The OpenAPI document
+
+/// Every route the server has, as the OpenAPI document must list them.
+const ROUTES: [(&str, &str); 14] = [
+    ("post", "/v1/organisations/{org}/commands"),
+    ("post", "/v1/organisations/{org}/commands:batch"),
+    ("get", "/v1/organisations/{org}/reports/{report}"),
+    ("get", "/v1/organisations/{org}/reports/audit/{id}"),
+    ("get", "/v1/organisations/{org}/policy"),
+    ("put", "/v1/persons/{person}"),
+    ("get", "/v1/events"),
+    ("get", "/v1/events/stream"),
+    ("get", "/v1/head"),
+    ("get", "/v1/verify"),
+    ("get", "/v1/openapi.json"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+];
+
+fn openapi(server: &Server) -> Value {
+    let answer = get(&server.url("/v1/openapi.json"), &[]);
+    assert_eq!(answer.status, 200);
+    answer.json()
+}
+
+/// Whether `instance` conforms to the component schema `name` of `document`.
+fn conforms(document: &Value, name: &str, instance: &Value) -> Result<(), String> {
+    let root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": document["components"],
+    });
+    conforms_to(&root, instance)
+}
+
+fn conforms_to(root: &Value, instance: &Value) -> Result<(), String> {
+    let validator =
+        jsonschema::validator_for(root).map_err(|error| format!("the schema does not compile: {error}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+fn refs(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) => found.push(target.clone()),
+                    _ => refs(value, found),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_openapi_document_lists_exactly_the_routes_and_validates() {
+    let server = Server::memory();
+    let document = openapi(&server);
+    assert_eq!(document["openapi"], "3.1.0");
+    let listed: BTreeSet<(String, String)> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object().unwrap().keys().map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    let served: BTreeSet<(String, String)> =
+        ROUTES.iter().map(|(method, path)| ((*method).to_owned(), (*path).to_owned())).collect();
+    assert_eq!(listed, served);
+
+    // Every reference resolves; every component schema is a valid JSON Schema 2020-12.
+    let mut targets = Vec::new();
+    refs(&document, &mut targets);
+    assert!(targets.len() > 50, "few references: {}", targets.len());
+    for target in &targets {
+        let pointer = target.strip_prefix('#').unwrap_or_else(|| panic!("an outside reference: {target}"));
+        assert!(document.pointer(pointer).is_some(), "{target} does not resolve");
+    }
+    for (name, schema) in document["components"]["schemas"].as_object().unwrap() {
+        assert!(jsonschema::meta::is_valid(schema), "{name} is not a valid schema");
+    }
+    for name in
+        ["Command", "Accepted", "Problem", "EventsPage", "PortfolioReport", "ThemeAudit", "ExportedRecord"]
+    {
+        assert!(document["components"]["schemas"].get(name).is_some(), "{name} is not described");
+    }
+
+    // Every operation has a unique id and responses; every example conforms to its schema.
+    let mut operations = BTreeSet::new();
+    let mut examples = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let operation_id =
+                operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no id"));
+            assert!(operations.insert(operation_id.to_owned()), "{operation_id} twice");
+            assert!(!operation["responses"].as_object().unwrap().is_empty());
+            let bodies = operation["requestBody"]["content"].as_object().into_iter().flatten();
+            let answers = operation["responses"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|response| response["content"].as_object().into_iter().flatten());
+            for (_, media) in bodies.chain(answers) {
+                if let (Some(example), Some(schema)) = (media.get("example"), media.get("schema")) {
+                    let mut root = schema.clone();
+                    root["components"] = document["components"].clone();
+                    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+                    conforms_to(&root, example).unwrap_or_else(|error| panic!("{method} {path}: {error}"));
+                    examples += 1;
+                }
+            }
+        }
+    }
+    assert!(examples >= 3, "{examples} examples");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every route
+
+#[test]
+fn every_route_answers_a_well_formed_request() {
+    let server = Server::memory();
+    let document = openapi(&server);
+    let organisation = found(&server, &[]);
+    let base = format!("/v1/organisations/{organisation}");
+
+    let decided = post(&server.url(&format!("{base}/commands")), &[], &assess(3));
+    assert_eq!(decided.status, 201, "{}", decided.body);
+    conforms(&document, "Accepted", &decided.json()).unwrap();
+    assert_eq!(decided.json()["events"][0]["position"], 3);
+    assert_eq!(decided.json()["events"][0]["event"]["type"], "CompetencesAssessed");
+
+    let batch = post(
+        &server.url(&format!("{base}/commands:batch")),
+        &[],
+        &json!({ "mode": "each_on_its_own", "commands": [assess(4), assess(5)] }),
+    );
+    assert_eq!(batch.status, 201, "{}", batch.body);
+    conforms(&document, "BatchAnswer", &batch.json()).unwrap();
+
+    for (report, schema) in [
+        ("portfolio", Some("PortfolioReport")),
+        ("halfyear", None),
+        ("leaders", None),
+        ("competence", Some("CompetenceReport")),
+    ] {
+        let answer = get(&server.url(&format!("{base}/reports/{report}")), &[]);
+        assert_eq!(answer.status, 200, "{report}: {}", answer.body);
+        assert_eq!(answer.header("content-type"), "application/json");
+        assert_eq!(answer.header("netvaerk-position"), "5");
+        if let Some(schema) = schema {
+            conforms(&document, schema, &answer.json()).unwrap_or_else(|error| panic!("{report}: {error}"));
+        }
+    }
+    // A theme, proposed by the chief forum for a department, and its audit trail.
+    let theme = ThemeId::from_uuid(id(40));
+    let (area, department, chief) =
+        (UnitId::from_uuid(id(3)), UnitId::from_uuid(id(4)), PersonId::from_uuid(id(5)));
+    let proposal = [
+        Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None },
+        Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        Action::RegisterPerson {
+            person: chief,
+            unit: Some(area),
+            roles: BTreeSet::from([PersonRole::ChiefForum]),
+        },
+        Action::ProposeTheme {
+            theme,
+            title: "Urban farming in Albertslund".to_owned(),
+            challenge: "Green areas lie unused".to_owned(),
+            proposed_by: chief,
+            departments: vec![department],
+            origins: BTreeSet::from([netvaerk::core::Origin::Below]),
+        },
+    ];
+    let commands: Vec<Value> = proposal.into_iter().map(|action| command(secretary(), action)).collect();
+    let proposed =
+        post(&server.url(&format!("{base}/commands:batch")), &[], &json!({ "commands": commands }));
+    assert_eq!(proposed.status, 201, "{}", proposed.body);
+    let audit = get(&server.url(&format!("{base}/reports/audit/{}", theme.as_uuid())), &[]);
+    assert_eq!(audit.status, 200, "{}", audit.body);
+    conforms(&document, "ThemeAudit", &audit.json()).unwrap();
+    assert_eq!(audit.json()["title"], "Urban farming in Albertslund");
+    let head_now = server.head();
+    assert_eq!(head_now, 9);
+
+    let policy = get(&server.url(&format!("{base}/policy")), &[]);
+    assert_eq!(policy.status, 200);
+    conforms(&document, "Policy", &policy.json()).unwrap();
+
+    let person = send(
+        "PUT",
+        &server.url(&format!("/v1/persons/{}", secretary())),
+        &[("content-type", "application/json")],
+        Some(br#"{"name":"Mette Hansen","title":"Sekretariatschef"}"#.to_vec()),
+    );
+    assert_eq!(person.status, 204, "{}", person.body);
+    let leaders = get(&server.url(&format!("{base}/reports/leaders?format=csv")), &[]);
+    assert_eq!(leaders.header("content-type"), "text/csv; charset=utf-8");
+
+    let page = get(&server.url("/v1/events?from=2&limit=2"), &[]);
+    assert_eq!(page.status, 200);
+    conforms(&document, "EventsPage", &page.json()).unwrap();
+    let positions: Vec<u64> =
+        page.json()["events"].as_array().unwrap().iter().map(|e| e["position"].as_u64().unwrap()).collect();
+    assert_eq!(positions, [2, 3]);
+    assert_eq!(page.json()["next"], 4);
+    assert_eq!(page.json()["head"], 9);
+
+    let mut feed = Feed::open(&server.base, None, "");
+    assert_eq!(feed.next_id(), 1);
+    assert_eq!(feed.next_id(), 2);
+    drop(feed);
+
+    let head = get(&server.url("/v1/head"), &[]);
+    assert_eq!(head.json()["position"], 9);
+    conforms(&document, "HeadAnswer", &head.json()).unwrap();
+    let verify = get(&server.url("/v1/verify"), &[]);
+    assert_eq!(verify.json()["ok"], true);
+    assert_eq!(verify.json()["checked"], 9);
+    conforms(&document, "VerifyAnswer", &verify.json()).unwrap();
+    assert_eq!(get(&server.url("/healthz"), &[]).status, 200);
+    assert_eq!(get(&server.url("/readyz"), &[]).json()["position"], 9);
+    let metrics = get(&server.url("/metrics"), &[]);
+    assert!(metrics.header("content-type").starts_with("text/plain; version=0.0.4"));
+    // The head gauge follows the watcher, which may lag an append by a moment: not asserted.
+    assert!(
+        metrics.body.contains(
+            "netvaerk_http_requests_total{route=\"/v1/organisations/{org}/commands\",status=\"201\"} 1\n"
+        ),
+        "{}",
+        metrics.body
+    );
+    assert!(metrics.body.contains("netvaerk_append_seconds_count 4\n"), "{}", metrics.body);
+    assert!(metrics.body.contains("netvaerk_events_appended_total 9\n"), "{}", metrics.body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// A server with tokens: an admin (the secretary), a writer (the secretary too), a reader.
+struct Guarded {
+    server: Server,
+    _dir: TempDir,
+    admin: String,
+    writer: String,
+    reader: String,
+    stranger_writer: String,
+}
+
+fn guarded() -> Guarded {
+    let dir = TempDir::new("tokens");
+    let file = dir.0.join("tokens");
+    let admin = Tokens::add(&file, secretary(), Scope::Admin, Some("drift".into())).unwrap();
+    let writer = Tokens::add(&file, secretary(), Scope::Write, None).unwrap();
+    let reader =
+        Tokens::add(&file, PersonId::from_uuid(id(9)), Scope::Read, Some("revision".into())).unwrap();
+    let stranger_writer = Tokens::add(&file, PersonId::from_uuid(id(8)), Scope::Write, None).unwrap();
+    let config =
+        Config { tokens: Some(Tokens::load(&file).unwrap()), body_limit: 64 * 1024, ..Config::default() };
+    let server = Server::start(Arc::new(MemoryStore::new()), config);
+    Guarded { server, _dir: dir, admin, writer, reader, stranger_writer }
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+#[test]
+fn every_class_of_error_is_a_problem_with_its_status_and_code_and_appends_nothing() {
+    let g = guarded();
+    let server = &g.server;
+    let admin = bearer(&g.admin);
+    let organisation = found(server, &[("authorization", &admin)]);
+    let document = openapi(server);
+    let writer = bearer(&g.writer);
+    let reader = bearer(&g.reader);
+    let stranger = bearer(&g.stranger_writer);
+    let commands = commands_url(server, organisation);
+    let reports = server.url(&format!("/v1/organisations/{organisation}/reports"));
+    let json_writer = [("content-type", "application/json"), ("authorization", writer.as_str())];
+    let unknown = OrganisationId::generate();
+    let mut without_actor = assess(2);
+    without_actor["metadata"].as_object_mut().unwrap().remove("actor");
+    let mut other_actor = assess(2);
+    other_actor["metadata"]["actor"] = json!(PersonId::from_uuid(id(77)).to_string());
+    let huge = json!({ "metadata": { "occurred_on": "2016-03-01" }, "action": { "command": "refine_theme", "note": "x".repeat(100_000) } });
+    let director_area_under_unit = command(
+        secretary(),
+        Action::RegisterUnit {
+            unit: UnitId::from_uuid(id(5)),
+            kind: UnitKind::DirectorArea,
+            parent: Some(UnitId::from_uuid(id(2))),
+        },
+    );
+    let scores = [(Competence::Curiosity, 3)].into_iter().collect();
+    let unknown_person =
+        command(secretary(), Action::AssessCompetences { person: PersonId::from_uuid(id(99)), scores });
+
+    let cases: Vec<(&str, Answer, u16, &str)> = vec![
+        (
+            "malformed JSON",
+            send("POST", &commands, &json_writer, Some(b"{not json".to_vec())),
+            400,
+            "malformed_json",
+        ),
+        (
+            "not a command",
+            post(&commands, &[("authorization", &writer)], &json!({ "metadata": {} })),
+            400,
+            "malformed_command",
+        ),
+        (
+            "not JSON at all",
+            send(
+                "POST",
+                &commands,
+                &[("content-type", "text/plain"), ("authorization", &writer)],
+                Some(b"hello".to_vec()),
+            ),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "a malformed organisation id",
+            post(
+                &server.url("/v1/organisations/not-a-uuid/commands"),
+                &[("authorization", &writer)],
+                &assess(1),
+            ),
+            400,
+            "malformed_id",
+        ),
+        (
+            "an unknown organisation",
+            post(&commands_url(server, unknown), &[("authorization", &writer)], &assess(1)),
+            404,
+            "unknown_organisation",
+        ),
+        (
+            "an unknown organisation's report",
+            get(
+                &server.url(&format!("/v1/organisations/{unknown}/reports/portfolio")),
+                &[("authorization", &reader)],
+            ),
+            404,
+            "unknown_organisation",
+        ),
+        (
+            "an unknown person",
+            post(&commands, &[("authorization", &writer)], &unknown_person),
+            422,
+            "unknown_person",
+        ),
+        (
+            "an unknown audit subject",
+            get(&format!("{reports}/audit/{}", id(98)), &[("authorization", &reader)]),
+            404,
+            "unknown_subject",
+        ),
+        (
+            "an unknown report",
+            get(&format!("{reports}/nope"), &[("authorization", &reader)]),
+            404,
+            "unknown_report",
+        ),
+        (
+            "refused by ORG-1",
+            post(&commands, &[("authorization", &writer)], &director_area_under_unit),
+            422,
+            "director_area_under_unit",
+        ),
+        (
+            "the unit exists",
+            post(&commands, &[("authorization", &writer)], &founding()[0]),
+            422,
+            "unit_exists",
+        ),
+        ("no token", post(&commands, &[], &assess(1)), 401, "unauthenticated"),
+        (
+            "a wrong token",
+            post(&commands, &[("authorization", "Bearer nvk_0000")], &assess(1)),
+            401,
+            "unauthenticated",
+        ),
+        (
+            "a read token writing",
+            post(&commands, &[("authorization", &reader)], &assess(1)),
+            403,
+            "insufficient_scope",
+        ),
+        (
+            "a read token in a batch",
+            post(
+                &format!("{commands}:batch"),
+                &[("authorization", &reader)],
+                &json!({ "commands": [assess(1)] }),
+            ),
+            403,
+            "insufficient_scope",
+        ),
+        (
+            "a writer verifying",
+            get(&server.url("/v1/verify"), &[("authorization", &writer)]),
+            403,
+            "insufficient_scope",
+        ),
+        (
+            "another person's actor",
+            post(&commands, &[("authorization", &writer)], &other_actor),
+            403,
+            "actor_mismatch",
+        ),
+        (
+            "a stranger deciding",
+            post(&commands, &[("authorization", &stranger)], &without_actor),
+            422,
+            "unknown_actor",
+        ),
+        ("a body too large", post(&commands, &[("authorization", &writer)], &huge), 413, "body_too_large"),
+        (
+            "an unsupported format",
+            get(&format!("{reports}/portfolio?format=pdf"), &[("authorization", &reader)]),
+            406,
+            "unsupported_format",
+        ),
+        (
+            "an unacceptable Accept",
+            get(&format!("{reports}/portfolio"), &[("authorization", &reader), ("accept", "image/png")]),
+            406,
+            "unsupported_format",
+        ),
+        (
+            "an unknown language",
+            get(&format!("{reports}/portfolio?lang=fr"), &[("authorization", &reader)]),
+            400,
+            "unsupported_language",
+        ),
+        (
+            "a malformed as_of",
+            get(&format!("{reports}/portfolio?as_of=yesterday"), &[("authorization", &reader)]),
+            400,
+            "malformed_as_of",
+        ),
+        (
+            "a malformed query",
+            get(&server.url("/v1/events?from=abc"), &[("authorization", &reader)]),
+            400,
+            "malformed_query",
+        ),
+        (
+            "a malformed Last-Event-ID",
+            get(&server.url("/v1/events/stream"), &[("authorization", &reader), ("last-event-id", "x")]),
+            400,
+            "malformed_last_event_id",
+        ),
+        (
+            "a malformed batch",
+            post(&format!("{commands}:batch"), &[("authorization", &writer)], &json!({ "commands": 7 })),
+            400,
+            "malformed_batch",
+        ),
+        (
+            "a too long Idempotency-Key",
+            post(&commands, &[("authorization", &writer), ("idempotency-key", &"k".repeat(300))], &assess(1)),
+            400,
+            "malformed_idempotency_key",
+        ),
+        ("an unknown route", get(&server.url("/v2/anything"), &[]), 404, "unknown_route"),
+        ("a wrong method", send("DELETE", &server.url("/v1/head"), &[], None), 405, "method_not_allowed"),
+    ];
+    let head = server.head();
+    assert_eq!(head, 2);
+    for (what, answer, status, code) in &cases {
+        assert_eq!(answer.status, *status, "{what}: {}", answer.body);
+        assert_eq!(answer.header("content-type"), "application/problem+json", "{what}");
+        assert_eq!(answer.code(), *code, "{what}: {}", answer.body);
+        conforms(&document, "Problem", &answer.json()).unwrap_or_else(|error| panic!("{what}: {error}"));
+    }
+    let refused = &cases.iter().find(|(what, ..)| *what == "refused by ORG-1").unwrap().1;
+    assert_eq!(refused.json()["rule"], "ORG-1");
+    assert_eq!(refused.json()["class"], "refused");
+    assert_eq!(server.head(), head, "an error appended something");
+
+    // The tokens decide: the writer's command without an actor decides as the secretary.
+    let accepted = post(&commands, &[("authorization", &writer)], &without_actor);
+    assert_eq!(accepted.status, 201, "{}", accepted.body);
+    let event = server.store.read_at(3).unwrap().unwrap();
+    assert_eq!(event.metadata.actor, secretary());
+    assert_eq!(get(&server.url("/v1/head"), &[("authorization", &reader)]).json()["position"], 3);
+    let metrics = get(&server.url("/metrics"), &[("authorization", &reader)]).body;
+    assert!(
+        metrics.contains("netvaerk_refusals_total{rule=\"ORG-1\",code=\"director_area_under_unit\"} 1"),
+        "{metrics}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency and batches
+
+#[test]
+fn a_retried_request_with_the_same_idempotency_key_appends_nothing_and_answers_as_the_first_time() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let url = commands_url(&server, organisation);
+    let first = post(&url, &[("idempotency-key", "sag-2016-117")], &assess(4));
+    assert_eq!(first.status, 201);
+    assert_eq!(first.header("idempotent-replayed"), "");
+    let again = post(&url, &[("idempotency-key", "sag-2016-117")], &assess(4));
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    assert_eq!(again.json()["events"], first.json()["events"]);
+    assert_eq!(again.json()["replayed"], true);
+    assert_eq!(server.head(), 3);
+    let other = post(&url, &[("idempotency-key", "sag-2016-118")], &assess(4));
+    assert_eq!(other.json()["events"][0]["position"], 4);
+    // A batch's commands each get their own id from the key.
+    let batch_url = format!("{url}:batch");
+    let body = json!({ "commands": [assess(1), assess(2)] });
+    let first = post(&batch_url, &[("idempotency-key", "batch-1")], &body);
+    let again = post(&batch_url, &[("idempotency-key", "batch-1")], &body);
+    assert_eq!(first.status, 201);
+    assert_eq!(again.status, 200, "nothing appended the second time");
+    assert_eq!(
+        first.json()["results"][1]["accepted"]["events"],
+        again.json()["results"][1]["accepted"]["events"]
+    );
+    assert_eq!(server.head(), 6);
+}
+
+#[test]
+fn an_atomic_batch_with_a_refusal_appends_nothing_and_each_on_its_own_skips_only_the_refused() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let url = format!("{}:batch", commands_url(&server, organisation));
+    let body = |mode: &str| json!({ "mode": mode, "commands": [assess(1), founding()[0], assess(2)] });
+    let atomic = post(&url, &[], &body("atomic"));
+    assert_eq!((atomic.status, atomic.code()), (422, "unit_exists".to_owned()));
+    assert_eq!(atomic.json()["index"], 1);
+    assert_eq!(server.head(), 2);
+    let each = post(&url, &[], &body("each_on_its_own"));
+    assert_eq!(each.status, 201);
+    let results = each.json()["results"].clone();
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(results[1]["ok"], false);
+    assert_eq!(results[1]["problem"]["code"], "unit_exists");
+    assert_eq!(results[2]["accepted"]["events"][0]["position"], 4);
+    assert_eq!(server.head(), 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports
+
+#[test]
+fn reports_negotiate_format_and_language_and_are_as_of_a_date_or_a_position() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let report = |query: &str, headers: &[(&str, &str)]| {
+        get(&server.url(&format!("/v1/organisations/{organisation}/reports/competence{query}")), headers)
+    };
+    let csv = report("", &[("accept", "text/html;q=0.5, text/csv")]);
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    assert!(csv.body.starts_with("person,stage,days"), "{}", csv.body);
+    let danish = report("?format=md", &[("accept-language", "da-DK, en;q=0.8")]);
+    assert_eq!(danish.header("content-language"), "da");
+    assert!(danish.body.contains("### Kompetenceforløb"), "{}", danish.body);
+    assert!(danish.body.contains("| person | trin | dage |"), "{}", danish.body);
+    let html = report("?format=html&lang=da", &[]);
+    assert_eq!(html.header("content-type"), "text/html; charset=utf-8");
+    assert!(html.body.starts_with("<!DOCTYPE html>\n<html lang=\"da\">"));
+    assert!(html.body.contains("<th>trin</th>"));
+    let table = report("", &[("accept", "text/plain")]);
+    assert!(table.body.starts_with("Competence tracks\n"), "{}", table.body);
+
+    post(&commands_url(&server, organisation), &[], &assess(5));
+    let now = report("", &[]);
+    let at_two = report("?as_of=2", &[]);
+    let before = report("?as_of=2016-02-29", &[]);
+    assert_eq!(now.header("netvaerk-position"), "3");
+    assert_eq!(at_two.header("netvaerk-position"), "2");
+    assert_eq!(before.header("netvaerk-position"), "0");
+    assert_eq!(now.json()["tracks"].as_array().unwrap().len(), 1);
+    assert_eq!(before.json()["tracks"], json!([]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event feed
+
+/// A client following `/v1/events/stream`.
+struct Feed {
+    lines: Box<dyn BufRead + Send>,
+}
+
+impl Feed {
+    fn open(base: &str, last_event_id: Option<u64>, query: &str) -> Self {
+        let mut request =
+            ureq::http::Request::builder().method("GET").uri(format!("{base}/v1/events/stream{query}"));
+        if let Some(last) = last_event_id {
+            request = request.header("last-event-id", last.to_string());
+        }
+        let response = agent().run(request.body(()).unwrap()).unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Self { lines: Box::new(BufReader::new(response.into_body().into_reader())) }
+    }
+
+    /// The next event's id (its position), checking that its data is its record.
+    fn next_id(&mut self) -> u64 {
+        let (mut id, mut data) = (None, None);
+        loop {
+            let mut line = String::new();
+            assert!(self.lines.read_line(&mut line).unwrap() > 0, "the feed ended");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() && id.is_some() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("id: ").or_else(|| line.strip_prefix("id:")) {
+                id = Some(value.parse::<u64>().unwrap());
+            }
+            if let Some(value) = line.strip_prefix("data: ").or_else(|| line.strip_prefix("data:")) {
+                data = Some(serde_json::from_str::<Value>(value).unwrap());
+            }
+        }
+        let id = id.unwrap();
+        assert_eq!(data.unwrap()["position"], id);
+        id
+    }
+}
+
+#[test]
+fn the_feed_sends_every_event_once_in_order_while_8_writers_post_1000_commands_and_resumes_from_last_event_id(
+) {
+    let dir = TempDir::new("feed");
+    let address: Address = format!("redb:{}", dir.0.join("log.redb").display()).parse().unwrap();
+    let store: Arc<dyn EventStore> = Arc::from(address.open(OpenCheck::Head).unwrap());
+    let server = Arc::new(Server::start(store, Config::default()));
+    let organisations: Vec<OrganisationId> = (0..8).map(|_| found(&server, &[])).collect();
+    let founded = server.head();
+    let total = founded + 1000;
+
+    let follower = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut feed = Feed::open(&server.base, None, "");
+            while (seen.len() as u64) < total {
+                seen.push(feed.next_id());
+                // Drop the connection twice along the way and resume from the last id.
+                if seen.len() == 300 || seen.len() == 700 {
+                    feed = Feed::open(&server.base, seen.last().copied(), "");
+                }
+            }
+            seen
+        })
+    };
+    let writers: Vec<_> = organisations
+        .iter()
+        .map(|organisation| {
+            let (server, organisation) = (Arc::clone(&server), *organisation);
+            std::thread::spawn(move || {
+                for n in 0..125u8 {
+                    let answer = post(&commands_url(&server, organisation), &[], &assess(n % 5 + 1));
+                    assert_eq!(answer.status, 201, "{}", answer.body);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let seen = follower.join().unwrap();
+    assert_eq!(server.head(), total);
+    assert_eq!(seen, (1..=total).collect::<Vec<u64>>(), "not every event once, in order");
+
+    // Filtered by organisation: that organisation's events only, in order.
+    let mut one = Feed::open(
+        &server.base,
+        None,
+        &format!("?organisation={}&type=CompetencesAssessed", organisations[3]),
+    );
+    let ids: Vec<u64> = (0..125).map(|_| one.next_id()).collect();
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
+    for position in ids {
+        let envelope = server.store.read_at(position).unwrap().unwrap();
+        assert_eq!(envelope.stream, netvaerk::store::StreamId::organisation(organisations[3]));
+    }
+}
+
+#[test]
+fn a_long_poll_returns_the_event_appended_while_it_waits() {
+    let server = Arc::new(Server::memory());
+    let organisation = found(&server, &[]);
+    let poll = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || get(&server.url("/v1/events?from=3&wait=60"), &[]))
+    };
+    // Whether the poll is already waiting or not, it must answer with position 3.
+    post(&commands_url(&server, organisation), &[], &assess(2));
+    let page = poll.join().unwrap().json();
+    assert_eq!(page["events"][0]["position"], 3);
+    assert_eq!(page["next"], 4);
+    let empty = get(&server.url("/v1/events?from=4"), &[]).json();
+    assert_eq!(empty["events"], json!([]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes: graceful shutdown, two servers on one PostgreSQL database
+
+/// `netvaerk serve` as a child process on a free port.
+struct Process {
+    child: Child,
+    base: String,
+}
+
+impl Process {
+    fn start(store: &str, extra: &[&str]) -> Self {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(["--store", store, "serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("the server said {line:?}"))
+            .to_owned();
+        Self { child, base }
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        let mut stderr = String::new();
+        if let Some(mut err) = self.child.stderr.take() {
+            let _ = err.read_to_string(&mut stderr);
+        }
+        assert!(stderr.contains("stopped; every request in flight was answered"), "{stderr}");
+        exit
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Posts `assess` commands to `base` until `stop`, or until the server stops answering;
+/// returns the positions of the answers 2xx.
+fn keep_posting(
+    base: String,
+    organisation: OrganisationId,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<(u64, String)> {
+    let mut acknowledged = Vec::new();
+    let url = format!("{base}/v1/organisations/{organisation}/commands");
+    let body = serde_json::to_vec(&assess(3)).unwrap();
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let request = ureq::http::Request::builder()
+            .method("POST")
+            .uri(&url)
+            .header("content-type", "application/json");
+        let Ok(mut response) = agent().run(request.body(body.clone()).unwrap()) else { break };
+        if response.status().as_u16() != 201 {
+            continue;
+        }
+        let Ok(text) = response.body_mut().read_to_string() else { break };
+        let answer: Value = serde_json::from_str(&text).unwrap();
+        for event in answer["events"].as_array().unwrap() {
+            acknowledged.push((
+                event["position"].as_u64().unwrap(),
+                event["event"]["type"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    acknowledged
+}
+
+#[test]
+fn sigterm_during_load_loses_no_decision_that_was_answered_2xx() {
+    let dir = TempDir::new("sigterm");
+    let store = format!("redb:{}", dir.0.join("log.redb").display());
+    let server = Process::start(&store, &[]);
+    let organisation = OrganisationId::generate();
+    let founded = post(
+        &format!("{}/v1/organisations/{organisation}/commands:batch", server.base),
+        &[],
+        &json!({ "commands": founding() }),
+    );
+    assert_eq!(founded.status, 201);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let (base, stop) = (server.base.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || keep_posting(base, organisation, stop))
+        })
+        .collect();
+    // Terminate once some decisions are in, with the clients still posting.
+    while get(&format!("{}/v1/head", server.base), &[]).json()["position"].as_u64().unwrap() < 100 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let exit = server.terminate();
+    assert!(exit.success(), "{exit}");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let acknowledged: Vec<(u64, String)> =
+        clients.into_iter().flat_map(|client| client.join().unwrap()).collect();
+    assert!(acknowledged.len() >= 98, "{} acknowledged", acknowledged.len());
+
+    let store: Box<dyn EventStore> = store.parse::<Address>().unwrap().open(OpenCheck::Records).unwrap();
+    for (position, event_type) in &acknowledged {
+        let envelope = store
+            .read_at(*position)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{position} was acknowledged and is lost"));
+        assert_eq!(&envelope.event_type, event_type);
+    }
+    let report = store.verify().unwrap();
+    assert!(report.is_ok());
+    assert_eq!(
+        report.checked,
+        2 + acknowledged.len() as u64,
+        "the log holds more or less than was acknowledged"
+    );
+}
+
+/// A fresh schema on the test server (`NETVAERK_TEST_POSTGRES`), dropped at the end.
+struct PgSchema {
+    url: String,
+    schema: String,
+}
+
+impl PgSchema {
+    fn new() -> Option<Self> {
+        let url = std::env::var("NETVAERK_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        Some(Self { url, schema: format!("nvhttp_{}", &id[id.len() - 16..]) })
+    }
+
+    fn address(&self) -> String {
+        format!("{}?schema={}", self.url, self.schema)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema));
+        }
+    }
+}
+
+#[test]
+fn two_servers_on_one_postgresql_database_share_one_gapless_log_and_each_feed_sees_the_others_appends() {
+    let Some(schema) = PgSchema::new() else {
+        eprintln!("skipped: NETVAERK_TEST_POSTGRES is unset");
+        return;
+    };
+    let first = Process::start(&schema.address(), &[]);
+    let second = Process::start(&schema.address(), &[]);
+    let organisation = OrganisationId::generate();
+    let founded = post(
+        &format!("{}/v1/organisations/{organisation}/commands:batch", first.base),
+        &[],
+        &json!({ "commands": founding() }),
+    );
+    assert_eq!(founded.status, 201, "{}", founded.body);
+    // Writers on both servers to the same organisation: the services retry each other's conflicts.
+    let writers: Vec<_> = [&first.base, &second.base, &first.base, &second.base]
+        .into_iter()
+        .map(|base| {
+            let url = format!("{base}/v1/organisations/{organisation}/commands");
+            std::thread::spawn(move || {
+                (0..50u8)
+                    .map(|n| {
+                        let answer = post(&url, &[], &assess(n % 5 + 1));
+                        assert_eq!(answer.status, 201, "{}", answer.body);
+                        answer.json()["events"][0]["position"].as_u64().unwrap()
+                    })
+                    .collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    let mut positions: Vec<u64> = writers.into_iter().flat_map(|writer| writer.join().unwrap()).collect();
+    positions.sort_unstable();
+    assert_eq!(positions, (3..=202).collect::<Vec<u64>>(), "positions are not gapless across the servers");
+
+    // The first server's feed holds every event, the second's appends among them.
+    let mut feed = Feed::open(&first.base, None, "");
+    let seen: Vec<u64> = (0..202).map(|_| feed.next_id()).collect();
+    assert_eq!(seen, (1..=202).collect::<Vec<u64>>());
+    let head = get(&format!("{}/v1/head", second.base), &[]).json();
+    assert_eq!(head["position"], 202);
+    let verify = get(&format!("{}/v1/verify", second.base), &[]).json();
+    assert_eq!(verify["ok"], true);
+    assert_eq!(verify["checked"], 202);
+    // A live append through the second server reaches the first server's feed.
+    let live = post(&format!("{}/v1/organisations/{organisation}/commands", second.base), &[], &assess(1));
+    assert_eq!(live.status, 201);
+    assert_eq!(feed.next_id(), 203);
+    assert!(first.terminate().success());
+    assert!(second.terminate().success());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI against a server
+
+#[test]
+fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embedded_store() {
+    let dir = TempDir::new("cli");
+    let store = format!("redb:{}", dir.0.join("log.redb").display());
+    let server = Process::start(&store, &[]);
+    let organisation = OrganisationId::generate();
+    let cli = |args: &[&str], input: Option<&str>| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(["--store", &server.base, "--organisation", &organisation.to_string()])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, input.unwrap_or("").as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    };
+    let lines = founding().iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
+    let applied = cli(&["apply", "--atomic", "-"], Some(&lines));
+    assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+    let out = String::from_utf8_lossy(&applied.stdout);
+    assert!(out.contains("\"appended\":2"), "{out}");
+
+    let unit = UnitId::generate();
+    let decided = cli(
+        &[
+            "unit",
+            "register",
+            "--id",
+            &unit.to_string(),
+            "--kind",
+            "director-area",
+            "--by",
+            &secretary().to_string(),
+        ],
+        None,
+    );
+    assert!(decided.status.success(), "{}", String::from_utf8_lossy(&decided.stderr));
+    assert!(String::from_utf8_lossy(&decided.stdout).contains("UnitRegistered"));
+    let refused = cli(
+        &[
+            "unit",
+            "register",
+            "--id",
+            &unit.to_string(),
+            "--kind",
+            "director-area",
+            "--by",
+            &secretary().to_string(),
+        ],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(1), "a refusal exits 1");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("[unit_exists]"));
+
+    let report = cli(&["report", "competence", "--format", "md", "--lang", "da"], None);
+    assert!(String::from_utf8_lossy(&report.stdout).contains("### Kompetenceforløb"));
+    let log = cli(&["log"], None);
+    let exported: Vec<Value> = String::from_utf8_lossy(&log.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(exported.len(), 3);
+    let verify = cli(&["verify"], None);
+    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("verified 3 records; head 3 "));
+    let demo = cli(&["demo"], None);
+    assert_eq!(demo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&demo.stderr).contains("needs the store itself"));
+    assert!(server.terminate().success());
+    // What the server appended is in the store, and the local log export is the same.
+    let local = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .args(["--store", &store, "log"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&local.stdout), String::from_utf8_lossy(&log.stdout));
+}
+
+#[test]
+fn without_tokens_the_server_refuses_to_listen_beyond_loopback() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .args(["--store", "redb:/nonexistent/x.redb", "serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("[tokens_required]"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The load script, short
+
+#[test]
+fn the_load_script_runs_briefly_and_the_log_then_holds_exactly_the_accepted_events() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/http-load");
+    let output = std::process::Command::new("bash")
+        .arg(&script)
+        .args(["--duration", "3", "--clients", "8", "--organisations", "4"])
+        .env("NETVAERK_BIN", env!("CARGO_BIN_EXE_netvaerk"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("the log holds exactly the accepted events"), "{stdout}\n{stderr}");
+}
