@@ -338,6 +338,8 @@ impl PostgresStore {
             (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
         drop(planner);
         if !index.complete || records.is_empty() || outcomes.iter().any(Result::is_err) {
+            // What the writer knows still holds: the transaction path builds on it.
+            writer.known = Some(known);
             return None;
         }
         let rows = Rows::of(&records).ok()?;
@@ -378,11 +380,18 @@ impl PostgresStore {
         writer: &mut Writer,
         batch: &[Arc<crate::log::Pending>],
     ) -> Result<Committed, Attempt> {
-        writer.known = None;
+        let previous = writer.known.take();
         let client = writer.connection.client(&self.config, &self.schema)?;
         let mut txn = client.transaction()?;
         txn.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key])?;
         let head = read_head(&mut txn)?;
+        // If the log has not moved since the writer last knew it, every version it knew still
+        // holds; keeping them lets the next batches take the one-call path whichever streams
+        // they hold (else only the streams of this batch would be known).
+        let mut known_versions = match previous {
+            Some(previous) if previous.head == head => previous.versions,
+            _ => HashMap::new(),
+        };
         let mut planner = Planner::new(TxnIndex(&mut txn), head).keeping_sealed();
         let outcomes = planner.plan_all(batch);
         let (records, head, versions) =
@@ -393,7 +402,8 @@ impl PostgresStore {
             notify(&mut txn, &self.channel, head)?;
         }
         txn.commit()?;
-        writer.known = Some(Known { head, versions });
+        known_versions.extend(versions);
+        writer.known = Some(Known { head, versions: known_versions });
         Ok((outcomes, head))
     }
 
@@ -800,6 +810,12 @@ impl EventStore for PostgresStore {
         let deadline = Instant::now() + timeout;
         self.listen();
         loop {
+            // What this process committed or heard of answers without a query: a follower
+            // that keeps up with a busy log costs the database nothing.
+            let seen = *lock(&self.live.seen);
+            if seen > position {
+                return Ok(seen);
+            }
             let head = self.head_position()?;
             let left = deadline.saturating_duration_since(Instant::now());
             if head > position || left.is_zero() {
