@@ -151,13 +151,7 @@ impl App {
     }
 }
 
-/// Runs `work` on tokio's blocking pool; a panic there is raised again here.
-pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(value) => value,
-        Err(error) => std::panic::resume_unwind(error.into_panic()),
-    }
-}
+pub(crate) use crate::asynchronous::off_the_runtime as blocking;
 
 /// The HTTP API over a service: its router, and the thread that watches the log's head for
 /// the feed. Dropping it stops the thread.

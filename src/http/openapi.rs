@@ -20,6 +20,10 @@ fn reference<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     generator.subschema_for::<T>().to_value()
 }
 
+fn example_unit() -> UnitId {
+    UnitId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_0000000000a1))
+}
+
 /// The example command: the secretariat registers a unit.
 pub fn example_command() -> Command {
     let actor = PersonId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000001));
@@ -28,17 +32,13 @@ pub fn example_command() -> Command {
     metadata.rationale = Some("Ny enhed efter omorganiseringen".to_owned());
     Command::new(
         metadata,
-        Action::RegisterUnit {
-            unit: UnitId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_0000000000a1)),
-            kind: UnitKind::Department,
-            parent: None,
-        },
+        Action::RegisterUnit { unit: example_unit(), kind: UnitKind::Department, parent: None },
     )
 }
 
+/// The answer to [`example_command`].
 fn example_accepted() -> Accepted {
-    let command = example_command();
-    let Action::RegisterUnit { unit, kind, parent } = command.action else { unreachable!("the example") };
+    let (unit, kind, parent) = (example_unit(), UnitKind::Department, None);
     Accepted {
         organisation: OrganisationId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_00000000a1b5)),
         stream_version: 3,
@@ -94,12 +94,18 @@ fn rename_references(value: &mut Value, from: &str, to: &str) {
     }
 }
 
-/// The OpenAPI 3.1 document served at `/v1/openapi.json`.
+/// The OpenAPI 3.1 document served at `/v1/openapi.json`, made once.
+pub fn document() -> &'static Value {
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(generate)
+}
+
+/// Generates the OpenAPI 3.1 document.
 ///
 /// Request bodies are described as the server reads them (fields with defaults optional),
 /// answers as it writes them (fields it leaves out when empty optional). A type whose two
 /// descriptions differ is described twice, its answer form named `…Output`.
-pub fn document() -> Value {
+fn generate() -> Value {
     let mut input = generator(false);
     let command = reference::<Command>(&mut input);
     let batch_request = reference::<BatchRequest>(&mut input);

@@ -613,6 +613,6 @@ async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Resp
 }
 
 /// `GET /v1/openapi.json`.
-async fn openapi() -> Json<serde_json::Value> {
+async fn openapi() -> Json<&'static serde_json::Value> {
     Json(super::openapi::document())
 }
