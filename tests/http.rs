@@ -814,15 +814,27 @@ struct Feed {
 
 impl Feed {
     fn open(base: &str, last_event_id: Option<u64>, query: &str) -> Self {
+        Self::connect(base, last_event_id, query)
+            .unwrap_or_else(|status| panic!("the feed answered {status}"))
+    }
+
+    /// The feed, or the status it answered instead of 200.
+    fn try_open(base: &str, query: &str) -> Result<Self, u16> {
+        Self::connect(base, None, query)
+    }
+
+    fn connect(base: &str, last_event_id: Option<u64>, query: &str) -> Result<Self, u16> {
         let mut request =
             ureq::http::Request::builder().method("GET").uri(format!("{base}/v1/events/stream{query}"));
         if let Some(last) = last_event_id {
             request = request.header("last-event-id", last.to_string());
         }
         let response = agent().run(request.body(()).unwrap()).unwrap();
-        assert_eq!(response.status().as_u16(), 200);
+        if response.status().as_u16() != 200 {
+            return Err(response.status().as_u16());
+        }
         assert_eq!(response.headers()["content-type"], "text/event-stream");
-        Self { lines: Box::new(BufReader::new(response.into_body().into_reader())) }
+        Ok(Self { lines: Box::new(BufReader::new(response.into_body().into_reader())) })
     }
 
     /// The next event's id (its position), checking that its data is its record.
@@ -905,6 +917,31 @@ fn the_feed_sends_every_event_once_in_order_while_8_writers_post_1000_commands_a
         let envelope = server.store.read_at(position).unwrap().unwrap();
         assert_eq!(envelope.stream, netvaerk::store::StreamId::organisation(organisations[3]));
     }
+}
+
+#[test]
+fn the_feed_takes_no_more_clients_than_its_limit_and_frees_a_place_when_one_leaves() {
+    let server = Server::start(Arc::new(MemoryStore::new()), Config { feed_clients: 1, ..Config::default() });
+    found(&server, &[]);
+    let mut first = Feed::open(&server.base, None, "");
+    assert_eq!(first.next_id(), 1);
+    let refused = get(&server.url("/v1/events/stream"), &[]);
+    assert_eq!((refused.status, refused.code()), (503, "too_many_feed_clients".to_owned()));
+    drop(first);
+    // The place frees once the server notices the closed connection, when it next writes
+    // there: an event (each append below) or the keep-alive.
+    let organisation = found(&server, &[]);
+    let mut again = loop {
+        match Feed::try_open(&server.base, "?from=3") {
+            Ok(feed) => break feed,
+            Err(503) => {
+                post(&commands_url(&server, organisation), &[], &assess(1));
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(status) => panic!("the feed answered {status}"),
+        }
+    };
+    assert_eq!(again.next_id(), 3);
 }
 
 #[test]
@@ -1138,11 +1175,24 @@ fn two_servers_on_one_postgresql_database_share_one_gapless_log_and_each_feed_se
 fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embedded_store() {
     let dir = TempDir::new("cli");
     let store = format!("redb:{}", dir.0.join("log.redb").display());
-    let server = Process::start(&store, &[]);
+    let tokens = dir.0.join("tokens");
+    let token = |scope: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(["token", "add", "--person", &secretary().to_string(), "--scope", scope, "--tokens"])
+            .arg(&tokens)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    let admin = token("admin");
+    let reader = token("read");
+    let server = Process::start(&store, &["--tokens", tokens.to_str().unwrap()]);
     let organisation = OrganisationId::generate();
-    let cli = |args: &[&str], input: Option<&str>| {
+    let cli_as = |token: &str, args: &[&str], input: Option<&str>| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
             .args(["--store", &server.base, "--organisation", &organisation.to_string()])
+            .env("NETVAERK_TOKEN", token)
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -1154,6 +1204,7 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
         drop(stdin);
         child.wait_with_output().unwrap()
     };
+    let cli = |args: &[&str], input: Option<&str>| cli_as(&admin, args, input);
     let lines = founding().iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
     let applied = cli(&["apply", "--atomic", "-"], Some(&lines));
     assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
@@ -1202,6 +1253,12 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     assert_eq!(exported.len(), 3);
     let verify = cli(&["verify"], None);
     assert!(String::from_utf8_lossy(&verify.stdout).starts_with("verified 3 records; head 3 "));
+    let director = secretary().to_string();
+    let reading = cli_as(&reader, &["unit", "register", "--kind", "director-area", "--by", &director], None);
+    assert_eq!(reading.status.code(), Some(2), "a read token may not decide");
+    assert!(String::from_utf8_lossy(&reading.stderr).contains("[insufficient_scope]"));
+    let nobody = cli_as("", &["verify"], None);
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("[unauthenticated]"));
     let demo = cli(&["demo"], None);
     assert_eq!(demo.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&demo.stderr).contains("needs the store itself"));
