@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::Arc;
 
@@ -18,6 +18,9 @@ use netvaerk::http::{Config, Scope, Tokens};
 use netvaerk::store::{EventStore, MemoryStore, OpenCheck};
 use netvaerk::{Address, Service};
 use serde_json::{json, Value};
+
+mod support;
+use support::{PgSchema, TempDir};
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -58,22 +61,6 @@ fn founding() -> Vec<Value> {
 fn assess(score: u8) -> Value {
     let scores = [(Competence::Curiosity, score)].into_iter().collect();
     command(secretary(), Action::AssessCompetences { person: secretary(), scores })
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("netvaerk-http-{label}-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +457,7 @@ struct Guarded {
 }
 
 fn guarded() -> Guarded {
-    let dir = TempDir::new("tokens");
+    let dir = TempDir::new("http-tokens");
     let file = dir.0.join("tokens");
     let admin = Tokens::add(&file, secretary(), Scope::Admin, Some("drift".into())).unwrap();
     let writer = Tokens::add(&file, secretary(), Scope::Write, None).unwrap();
@@ -863,7 +850,7 @@ impl Feed {
 #[test]
 fn the_feed_sends_every_event_once_in_order_while_8_writers_post_1000_commands_and_resumes_from_last_event_id(
 ) {
-    let dir = TempDir::new("feed");
+    let dir = TempDir::new("http-feed");
     let address: Address = format!("redb:{}", dir.0.join("log.redb").display()).parse().unwrap();
     let store: Arc<dyn EventStore> = Arc::from(address.open(OpenCheck::Head).unwrap());
     let server = Arc::new(Server::start(store, Config::default()));
@@ -1045,7 +1032,7 @@ fn keep_posting(
 
 #[test]
 fn sigterm_during_load_loses_no_decision_that_was_answered_2xx() {
-    let dir = TempDir::new("sigterm");
+    let dir = TempDir::new("http-sigterm");
     let store = format!("redb:{}", dir.0.join("log.redb").display());
     let server = Process::start(&store, &[]);
     let organisation = OrganisationId::generate();
@@ -1090,35 +1077,9 @@ fn sigterm_during_load_loses_no_decision_that_was_answered_2xx() {
     );
 }
 
-/// A fresh schema on the test server (`NETVAERK_TEST_POSTGRES`), dropped at the end.
-struct PgSchema {
-    url: String,
-    schema: String,
-}
-
-impl PgSchema {
-    fn new() -> Option<Self> {
-        let url = std::env::var("NETVAERK_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
-        let id = uuid::Uuid::now_v7().simple().to_string();
-        Some(Self { url, schema: format!("nvhttp_{}", &id[id.len() - 16..]) })
-    }
-
-    fn address(&self) -> String {
-        format!("{}?schema={}", self.url, self.schema)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
-            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema));
-        }
-    }
-}
-
 #[test]
 fn two_servers_on_one_postgresql_database_share_one_gapless_log_and_each_feed_sees_the_others_appends() {
-    let Some(schema) = PgSchema::new() else {
+    let Some(schema) = PgSchema::new("nvhttp") else {
         eprintln!("skipped: NETVAERK_TEST_POSTGRES is unset");
         return;
     };
@@ -1173,7 +1134,7 @@ fn two_servers_on_one_postgresql_database_share_one_gapless_log_and_each_feed_se
 
 #[test]
 fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embedded_store() {
-    let dir = TempDir::new("cli");
+    let dir = TempDir::new("http-cli");
     let store = format!("redb:{}", dir.0.join("log.redb").display());
     let tokens = dir.0.join("tokens");
     let token = |scope: &str| {
@@ -1212,34 +1173,12 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     assert!(out.contains("\"appended\":2"), "{out}");
 
     let unit = UnitId::generate();
-    let decided = cli(
-        &[
-            "unit",
-            "register",
-            "--id",
-            &unit.to_string(),
-            "--kind",
-            "director-area",
-            "--by",
-            &secretary().to_string(),
-        ],
-        None,
-    );
+    let (unit, director) = (unit.to_string(), secretary().to_string());
+    let register = ["unit", "register", "--id", &unit, "--kind", "director-area", "--by", &director];
+    let decided = cli(&register, None);
     assert!(decided.status.success(), "{}", String::from_utf8_lossy(&decided.stderr));
     assert!(String::from_utf8_lossy(&decided.stdout).contains("UnitRegistered"));
-    let refused = cli(
-        &[
-            "unit",
-            "register",
-            "--id",
-            &unit.to_string(),
-            "--kind",
-            "director-area",
-            "--by",
-            &secretary().to_string(),
-        ],
-        None,
-    );
+    let refused = cli(&register, None);
     assert_eq!(refused.status.code(), Some(1), "a refusal exits 1");
     assert!(String::from_utf8_lossy(&refused.stderr).contains("[unit_exists]"));
 
@@ -1253,7 +1192,6 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     assert_eq!(exported.len(), 3);
     let verify = cli(&["verify"], None);
     assert!(String::from_utf8_lossy(&verify.stdout).starts_with("verified 3 records; head 3 "));
-    let director = secretary().to_string();
     let reading = cli_as(&reader, &["unit", "register", "--kind", "director-area", "--by", &director], None);
     assert_eq!(reading.status.code(), Some(2), "a read token may not decide");
     assert!(String::from_utf8_lossy(&reading.stderr).contains("[insufficient_scope]"));

@@ -18,6 +18,9 @@ use netvaerk::store::{
 use netvaerk::{BatchMode, Error, ErrorClass, Retry, Service};
 use proptest::prelude::*;
 
+mod support;
+use support::{PgSchema, TempDir};
+
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2016, 6, 30, 12, 0, 0).unwrap()
 }
@@ -81,20 +84,6 @@ fn fresh_fold(store: &dyn EventStore, organisation: OrganisationId) -> State {
         .fold(State::new(), |state, event| evolve(state, &event))
 }
 
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> Self {
-        Self(std::env::temp_dir().join(format!("netvaerk-service-{label}-{}", uuid::Uuid::now_v7())))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// 8 threads × 50 commands to one organisation through one service: every command decided,
 /// none gives up, and the organisation's positions are its versions without a gap.
 fn eight_threads_on_one_organisation(store: Arc<dyn EventStore>) {
@@ -136,40 +125,13 @@ fn eight_threads_times_fifty_commands_on_one_organisation_all_decided_gapless_me
 
 #[test]
 fn eight_threads_times_fifty_commands_on_one_organisation_all_decided_gapless_redb() {
-    let dir = TempDir::new("redb-threads");
-    std::fs::create_dir_all(&dir.0).unwrap();
+    let dir = TempDir::new("service-redb-threads");
     eight_threads_on_one_organisation(Arc::new(RedbStore::open(dir.0.join("log.redb")).unwrap()));
-}
-
-/// A fresh schema on the test server (`NETVAERK_TEST_POSTGRES`), dropped at the end.
-struct PgSchema {
-    url: String,
-    schema: String,
-}
-
-impl PgSchema {
-    fn new() -> Option<Self> {
-        let url = std::env::var("NETVAERK_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
-        let id = uuid::Uuid::now_v7().simple().to_string();
-        Some(Self { url, schema: format!("nvservice_{}", &id[id.len() - 16..]) })
-    }
-
-    fn address(&self) -> String {
-        format!("{}?schema={}", self.url, self.schema)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
-            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema));
-        }
-    }
 }
 
 #[test]
 fn eight_threads_times_fifty_commands_on_one_organisation_all_decided_gapless_postgres() {
-    let Some(schema) = PgSchema::new() else { return };
+    let Some(schema) = PgSchema::new("nvservice") else { return };
     let service = Service::open(&schema.address()).unwrap();
     eight_threads_on_one_organisation(service.shared_store());
 }
@@ -393,11 +355,10 @@ fn every_class_of_error_serialises_with_its_code_rule_field_and_message_and_maps
 #[test]
 fn the_async_service_decides_from_tokio_workers_and_postgres_opens_there_without_a_panic() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let dir = TempDir::new("async");
-    let schema = PgSchema::new();
+    let dir = TempDir::new("service-async");
+    let schema = PgSchema::new("nvservice");
     let mut addresses = vec![format!("redb:{}", dir.0.join("log.redb").display())];
     addresses.extend(schema.as_ref().map(PgSchema::address));
-    std::fs::create_dir_all(&dir.0).unwrap();
     for address in addresses {
         runtime.block_on(async {
             let service = netvaerk::AsyncService::open(&address).await.unwrap();

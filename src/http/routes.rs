@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::{blocking, feed, App, Caller, Problem, Scope};
 use crate::error::Error;
 use crate::report::{render, Format, Lang, Report};
-use crate::service::{BatchMode, Outcome};
+use crate::service::{BatchMode, Outcome, Service};
 
 /// Every route; the OpenAPI document describes exactly these (a test checks).
 pub(super) fn router(app: Arc<App>) -> Router {
@@ -302,6 +302,30 @@ fn count_refusal(app: &App, error: &Error) {
     }
 }
 
+/// Who decides, for which organisation, under which idempotency key: what both decision
+/// routes read first.
+fn decider(
+    app: &App,
+    org: &str,
+    headers: &HeaderMap,
+) -> Result<(Caller, OrganisationId, Option<String>), Problem> {
+    Ok((app.authorize(headers, Scope::Write)?, organisation_id(org)?, idempotency_key(headers)?))
+}
+
+/// Runs a decision with the service off the runtime; answers its result and how long it took.
+async fn timed<T: Send + 'static>(
+    app: &App,
+    decision: impl FnOnce(&Service) -> T + Send + 'static,
+) -> (T, std::time::Duration) {
+    let service = Arc::clone(&app.service);
+    blocking(move || {
+        let started = Instant::now();
+        let result = decision(&service);
+        (result, started.elapsed())
+    })
+    .await
+}
+
 /// `POST /v1/organisations/{org}/commands`.
 async fn command(
     State(app): State<Arc<App>>,
@@ -309,19 +333,11 @@ async fn command(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let caller = app.authorize(&headers, Scope::Write)?;
-    let organisation = organisation_id(&org)?;
-    let key = idempotency_key(&headers)?;
+    let (caller, organisation, key) = decider(&app, &org, &headers)?;
     let value = json_body(&headers, body)?;
     let command = command_from(value, organisation, &caller, key.as_deref().map(|key| (key, 0)))?;
     known(&app, organisation, &caller).await?;
-    let service = Arc::clone(&app.service);
-    let (result, took) = blocking(move || {
-        let started = Instant::now();
-        let result = service.execute(organisation, &command);
-        (result, started.elapsed())
-    })
-    .await;
+    let (result, took) = timed(&app, move |service| service.execute(organisation, &command)).await;
     match result {
         Ok(outcome) => {
             if !outcome.replayed {
@@ -349,9 +365,7 @@ async fn batch(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let caller = app.authorize(&headers, Scope::Write)?;
-    let organisation = organisation_id(&org)?;
-    let key = idempotency_key(&headers)?;
+    let (caller, organisation, key) = decider(&app, &org, &headers)?;
     let request: BatchRequest = serde_json::from_value(json_body(&headers, body)?)
         .map_err(|error| Problem::bad_request("malformed_batch", format!("not a batch: {error}")))?;
     let commands = request
@@ -368,14 +382,9 @@ async fn batch(
         })
         .collect::<Result<Vec<_>, _>>()?;
     known(&app, organisation, &caller).await?;
-    let service = Arc::clone(&app.service);
     let mode = request.mode;
-    let (results, took) = blocking(move || {
-        let started = Instant::now();
-        let results = service.execute_batch(organisation, &commands, mode);
-        (results, started.elapsed())
-    })
-    .await;
+    let (results, took) =
+        timed(&app, move |service| service.execute_batch(organisation, &commands, mode)).await;
     let results = results.inspect_err(|error| count_refusal(&app, error))?;
     let appended: usize =
         results.iter().flatten().filter(|outcome| !outcome.replayed).map(|o| o.events.len()).sum();
