@@ -309,7 +309,10 @@ fn the_openapi_document_lists_exactly_the_routes_and_validates() {
                 .values()
                 .flat_map(|response| response["content"].as_object().into_iter().flatten());
             for (_, media) in bodies.chain(answers) {
-                if let (Some(example), Some(schema)) = (media.get("example"), media.get("schema")) {
+                let Some(schema) = media.get("schema") else { continue };
+                let named =
+                    media["examples"].as_object().into_iter().flatten().map(|(_, example)| &example["value"]);
+                for example in media.get("example").into_iter().chain(named) {
                     let mut root = schema.clone();
                     root["components"] = document["components"].clone();
                     root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
@@ -319,7 +322,17 @@ fn the_openapi_document_lists_exactly_the_routes_and_validates() {
             }
         }
     }
-    assert!(examples >= 3, "{examples} examples");
+    assert!(examples >= 8, "{examples} examples");
+    // Every report has an example, and they are not empty.
+    let reports = &document["paths"]["/v1/organisations/{org}/reports/{report}"]["get"]["responses"]["200"]
+        ["content"]["application/json"]["examples"];
+    for report in ["portfolio", "halfyear", "leaders", "competence"] {
+        assert!(reports.get(report).is_some(), "no example of the {report} report");
+    }
+    assert_eq!(reports["portfolio"]["value"]["themes"][0]["title"], "Urban farming in Albertslund");
+    let audit = &document["paths"]["/v1/organisations/{org}/reports/audit/{id}"]["get"]["responses"]["200"]
+        ["content"]["application/json"]["examples"]["theme"]["value"];
+    assert!(audit["decisions"].as_array().unwrap().len() >= 4, "{audit}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -48,6 +48,103 @@ fn example_accepted() -> Accepted {
     }
 }
 
+/// Each report's JSON on a small history (a chief forum that opened a round, and a theme
+/// proposed, qualified, prioritised and taken on by a reference leader), by report name.
+fn example_reports() -> serde_json::Map<String, Value> {
+    use std::collections::BTreeSet;
+
+    use netvaerk_core::{Criterion, CriterionAssessment, NetworkType, Origin, PersonRole, RoundId, ThemeId};
+
+    use crate::report::{render, Format, Lang, Report};
+    use crate::service::Service;
+
+    let id = |n: u128| Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n);
+    let (secretary, chief) = (PersonId::from_uuid(id(1)), PersonId::from_uuid(id(2)));
+    let (secretariat, area, department) =
+        (UnitId::from_uuid(id(11)), UnitId::from_uuid(id(12)), UnitId::from_uuid(id(13)));
+    let theme = ThemeId::from_uuid(id(21));
+    let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap_or_default();
+    let round = RoundId::containing(on);
+    let by = |actor: PersonId, action: Action| Command::new(Metadata::new(actor, on), action);
+    let history = vec![
+        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
+        by(
+            secretary,
+            Action::RegisterPerson {
+                person: secretary,
+                unit: Some(secretariat),
+                roles: BTreeSet::from([PersonRole::Secretariat]),
+            },
+        ),
+        by(secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
+        by(
+            secretary,
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        ),
+        by(
+            secretary,
+            Action::RegisterPerson {
+                person: chief,
+                unit: Some(area),
+                roles: BTreeSet::from([PersonRole::ChiefForum, PersonRole::Director]),
+            },
+        ),
+        by(chief, Action::OpenRound { round }),
+        by(
+            chief,
+            Action::ProposeTheme {
+                theme,
+                title: "Urban farming in Albertslund".to_owned(),
+                challenge: "Green areas lie unused while citizens ask for gardens".to_owned(),
+                proposed_by: chief,
+                departments: vec![department],
+                origins: BTreeSet::from([Origin::Outside]),
+            },
+        ),
+        by(
+            chief,
+            Action::QualifyTheme {
+                theme,
+                assessments: Criterion::ALL
+                    .iter()
+                    .map(|criterion| CriterionAssessment {
+                        criterion: *criterion,
+                        met: true,
+                        note: "Chief forum meeting".to_owned(),
+                    })
+                    .collect(),
+            },
+        ),
+        by(chief, Action::PrioritiseTheme { theme, rank: 1, recommended_type: NetworkType::Learning }),
+        by(chief, Action::AcceptReferenceRole { theme, person: chief }),
+    ];
+    let service = Service::new(std::sync::Arc::new(netvaerk_store::MemoryStore::new()));
+    let organisation = OrganisationId::from_uuid(id(0xa1b5));
+    let mut examples = serde_json::Map::new();
+    if service.execute_batch(organisation, &history, crate::BatchMode::Atomic).is_err() {
+        return examples;
+    }
+    for (person, name) in [(secretary, "Mette Hansen"), (chief, "Karen Lund")] {
+        let data = PersonalData { name: name.to_owned(), email: None, title: None };
+        let _ = service.store().register_person(person, data);
+    }
+    let reports = Report::NAMED.into_iter().chain([Report::Audit(theme.as_uuid())]);
+    for report in reports {
+        let text = service.read_models(organisation, netvaerk_projections::AsOf::Now, |models| {
+            render(&models, &report, Format::Json, Lang::En)
+        });
+        if let Some(value) =
+            text.ok().and_then(Result::ok).and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        {
+            examples.insert(
+                report.name().to_owned(),
+                json!({ "summary": format!("the {} of a small history", report.name()), "value": value }),
+            );
+        }
+    }
+    examples
+}
+
 fn problem(description: &str) -> Value {
     json!({
         "description": description,
@@ -177,11 +274,14 @@ fn generate() -> Value {
         ),
     ]);
     let text = json!({ "type": "string" });
-    let report_content = |json_schema: Value| {
+    let mut reports = example_reports();
+    let audit_example =
+        reports.remove("audit").map(|example| json!({ "theme": example })).unwrap_or_else(|| json!({}));
+    let report_content = |json_schema: Value, examples: Value| {
         json!({
             "description": "The report. Header Netvaerk-Position: the log position it was folded up to.",
             "content": {
-                "application/json": { "schema": json_schema },
+                "application/json": { "schema": json_schema, "examples": examples },
                 "text/csv": { "schema": text },
                 "text/markdown": { "schema": text },
                 "text/html": { "schema": text },
@@ -196,10 +296,12 @@ fn generate() -> Value {
         "406": problem("A format or Accept the server cannot give (unsupported_format), or an unknown lang (unsupported_language is 400)."),
     });
     let mut report_responses = report_errors.clone();
-    report_responses["200"] =
-        report_content(json!({ "oneOf": [portfolio, half_years, leaders, competence] }));
+    report_responses["200"] = report_content(
+        json!({ "anyOf": [portfolio, half_years, leaders, competence] }),
+        Value::Object(reports),
+    );
     let mut audit_responses = report_errors;
-    audit_responses["200"] = report_content(json!({ "oneOf": [theme_audit, network_audit] }));
+    audit_responses["200"] = report_content(json!({ "anyOf": [theme_audit, network_audit] }), audit_example);
     let decision_errors = |success: Value| {
         json!({
             "201": success,
