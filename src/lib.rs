@@ -4,15 +4,18 @@
 //! organisation and appends their events ([`Service::execute`], [`Service::execute_batch`]),
 //! keeping each organisation's state in memory, retrying when another process wrote, and
 //! keeping the read models live ([`Service::read_models`]). Every failure is one [`Error`] with
-//! a stable machine code. [`AsyncService`] (feature `tokio`) is the same for async code.
+//! a stable machine code. [`AsyncService`] (feature `tokio`) is the same for async code, and
+//! `netvaerk::http` (feature `serve`) serves it over HTTP/JSON with an event feed and an OpenAPI
+//! description, as `netvaerk serve` does. [`report`] renders the reports as documents.
 //!
 //! Underneath, the facade re-exports the three crates: the domain ([`core`]: ids, events,
 //! commands, the policy, `decide` and `evolve`) is pure; the log ([`store`]) and the read
 //! models ([`projections`]) are built on it.
 //!
-//! Features: `cli` (default) builds the `netvaerk` program and pulls clap, indicatif and
-//! mimalloc; an embedder depends on `netvaerk = { version = "0.1", default-features = false }`
-//! and gets none of them. `tokio` adds [`AsyncService`].
+//! Features: `cli` (default) builds the `netvaerk` program and pulls clap, indicatif, mimalloc,
+//! ureq and `serve`; an embedder depends on `netvaerk = { version = "0.1", default-features =
+//! false }` and gets none of them. `tokio` adds [`AsyncService`]; `serve` adds `http` (axum,
+//! tokio, schemars).
 //!
 //! # Example
 //!
