@@ -247,7 +247,7 @@ pub(super) async fn stream(
             return Err(Problem::bad_request("malformed_last_event_id", "Last-Event-ID is not text"))
         }
     };
-    let cursor = resume.map_or(query.from.unwrap_or(1), |last| last + 1).max(1);
+    let cursor = resume.map_or(query.from.unwrap_or(1), |last| last.saturating_add(1)).max(1);
     let permit = Arc::clone(&app.feed).try_acquire_owned().map_err(|_| {
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
