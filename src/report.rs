@@ -19,7 +19,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use netvaerk_core::{NetworkId, ThemeId, Warning};
+use netvaerk_core::{CountRange, NetworkId, ThemeId, Warning};
 use netvaerk_projections::{All, AuditEntry, PersonRef, RoundOutcome};
 use uuid::Uuid;
 
@@ -202,15 +202,15 @@ fn danish(english: &'static str) -> &'static str {
         "Networks" => "Netværk",
         "Themes" => "Temaer",
         "Innovation networks (NW-4)" => "Innovationsnetværk (NW-4)",
-        "Starts per half-year (NW-2: 4-5, NW-3: 1 learning, 3-4 welfare; NW-4: innovation running)" => {
-            "Opstart pr. halvår (NW-2: 4-5, NW-3: 1 lærings-, 3-4 velfærdsnetværk; NW-4: kørende innovationsnetværk)"
+        "Starts per half-year, each judged by the policy in force on its first day (NW-2: all starts; NW-3: learning, welfare; NW-4: innovation running at its end / limit)" => {
+            "Opstart pr. halvår, hvert halvår vurderet efter politikken på dets første dag (NW-2: alle opstarter; NW-3: lærings-, velfærdsnetværk; NW-4: kørende innovationsnetværk ved halvårets slutning / grænse)"
         }
         "Overridden warnings" => "Tilsidesatte advarsler",
         "Roles held" => "Roller",
         "Load (PR-4): intensive weeks a month" => "Belastning (PR-4): intensive uger pr. måned",
         "Competence tracks" => "Kompetenceforløb",
-        "Cohorts (CO-2: 12-15; CO-4: 2/3 department, 1/3 secretariat)" => {
-            "Hold (CO-2: 12-15; CO-4: 2/3 forvaltning, 1/3 sekretariat)"
+        "Cohorts (CO-2: the size in force when formed; CO-4: 2/3 department, 1/3 secretariat)" => {
+            "Hold (CO-2: holdstørrelsen, da holdet blev dannet; CO-4: 2/3 forvaltning, 1/3 sekretariat)"
         }
         "The pool of qualified leaders (NL-1)" => "Puljen af kvalificerede netværksledere (NL-1)",
         "The network that came of it" => "Netværket, temaet blev til",
@@ -311,6 +311,15 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| v.to_string())
 }
 
+/// A policy's range as the rules state it: `4-5`, or `1` where it is one number.
+fn range(range: CountRange) -> String {
+    if range.min == range.max {
+        range.min.to_string()
+    } else {
+        format!("{}-{}", range.min, range.max)
+    }
+}
+
 fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
@@ -369,7 +378,7 @@ pub fn render(models: &ReadModels<'_>, report: &Report, format: Format, lang: La
             }
             let mut counts = Section::new(
                 lang,
-                say("Starts per half-year (NW-2: 4-5, NW-3: 1 learning, 3-4 welfare; NW-4: innovation running)"),
+                say("Starts per half-year, each judged by the policy in force on its first day (NW-2: all starts; NW-3: learning, welfare; NW-4: innovation running at its end / limit)"),
                 &["half-year", "learning", "welfare", "innov.", "total", "NW-2", "NW-3", "NW-4"],
             );
             let mut overrides = Section::new(
@@ -384,8 +393,13 @@ pub fn render(models: &ReadModels<'_>, report: &Report, format: Format, lang: La
                     row.welfare.to_string(),
                     row.innovation.to_string(),
                     row.total.to_string(),
-                    kept(row.nw2_kept),
-                    kept(row.nw3_kept),
+                    format!("{} {}", kept(row.nw2_kept), range(row.expected_total)),
+                    format!(
+                        "{} {}, {}",
+                        kept(row.nw3_kept),
+                        range(row.expected_learning),
+                        range(row.expected_welfare)
+                    ),
                     format!("{}/{}", row.innovation_running_at_end, row.innovation_limit),
                 ]);
                 for o in &row.overrides {
@@ -467,7 +481,7 @@ pub fn render(models: &ReadModels<'_>, report: &Report, format: Format, lang: La
             }
             let mut cohorts = Section::new(
                 lang,
-                say("Cohorts (CO-2: 12-15; CO-4: 2/3 department, 1/3 secretariat)"),
+                say("Cohorts (CO-2: the size in force when formed; CO-4: 2/3 department, 1/3 secretariat)"),
                 &["cohort", "formed", "size", "CO-2", "diplomas", "departments"],
             );
             for cohort in &report.cohorts {
@@ -475,7 +489,7 @@ pub fn render(models: &ReadModels<'_>, report: &Report, format: Format, lang: La
                     short(cohort.cohort.as_uuid()),
                     cohort.formed_on.to_string(),
                     cohort.size.to_string(),
-                    kept(cohort.within_range),
+                    format!("{} {}", kept(cohort.within_range), range(cohort.expected)),
                     cohort.diplomas.to_string(),
                     cohort.cost_split.len().to_string(),
                 ]);

@@ -105,6 +105,10 @@ fn upcast(type_name: &str, version: u32, fields: &mut Map<String, Value>) {
                 fields.insert("origins".to_owned(), Value::Array(origins));
             }
         }
+        // PolicyChanged v1 -> v2: v2 names the business date the policy is in force from. A v1
+        // policy has no such date (it was in force for every later decision, as recorded), so
+        // it reads as in force from the beginning: nothing to add.
+        ("PolicyChanged", 1) => {}
         _ => {}
     }
 }

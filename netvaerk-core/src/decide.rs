@@ -23,8 +23,10 @@ type Planned = Result<(Vec<Event>, Vec<Warning>), DomainError>;
 
 /// Decides `command` against `state`.
 ///
-/// The policy in force is the latest `PolicyChanged` in the state, else `policy` (the
-/// embedder's configuration; [`Policy::ns3`] by default). `now` is the moment of deciding:
+/// The policy is the one in force on the command's business date (`occurred_on`): the
+/// `PolicyChanged` in the state in force from the latest date on or before it, else `policy`
+/// (the embedder's configuration; [`Policy::ns3`] by default). A decision dated before a policy
+/// change is judged by the policy before it, whenever either was recorded. `now` is the moment of deciding:
 /// `decide` reads no clock and does no I/O, so the same inputs always give the same decision.
 ///
 /// Hard rules refuse with a [`DomainError`] naming the rule. Advisory rules raise warnings; the
@@ -37,8 +39,8 @@ pub fn decide(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<Decision, DomainError> {
-    let policy = state.policy_in_force(policy);
     let metadata = &command.metadata;
+    let policy = state.policy_on(metadata.occurred_on, policy);
     let today = now.date_naive();
     if metadata.occurred_on > today {
         return Err(DomainError::OccursInFuture { occurred_on: metadata.occurred_on, today });
@@ -53,7 +55,7 @@ pub fn decide(
         Action::RegisterPriorExperience { person, generation, networks_led, networks_co_driven } => {
             register_prior_experience(state, *person, *generation, *networks_led, *networks_co_driven)
         }
-        Action::ChangePolicy { policy } => change_policy(policy),
+        Action::ChangePolicy { policy } => change_policy(policy, on),
         Action::OpenRound { round } => open_round(state, *round),
         Action::CloseRound { round } => close_round(state, *round, policy),
         Action::ProposeTheme { theme, title, challenge, proposed_by, departments, origins } => {
@@ -310,9 +312,11 @@ fn register_prior_experience(
     }])
 }
 
-fn change_policy(policy: &Policy) -> Planned {
+/// The policy is in force from the decision's business date: decisions dated before it keep
+/// the policy that was in force on their date, whenever either is recorded.
+fn change_policy(policy: &Policy, on: NaiveDate) -> Planned {
     policy.validate().map_err(DomainError::InvalidPolicy)?;
-    only(vec![Event::PolicyChanged { policy: policy.clone() }])
+    only(vec![Event::PolicyChanged { policy: policy.clone(), in_force_from: Some(on) }])
 }
 
 // TH -------------------------------------------------------------------------------------------

@@ -34,8 +34,13 @@ pub enum Event {
     /// NL-1: an experienced leader of generation 1 or 2 (NS1, NS2) was registered with the
     /// networks they led and co-drove before NS3; they belong to the pool of qualified leaders.
     PriorExperienceRegistered { person: PersonId, generation: u8, networks_led: u32, networks_co_driven: u32 },
-    /// The policy in force changed; later decisions are judged by it.
-    PolicyChanged { policy: Policy },
+    /// The policy changed: decisions dated on or after `in_force_from` are judged by it.
+    /// Events written before the field existed have none: in force from the beginning.
+    PolicyChanged {
+        policy: Policy,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_force_from: Option<NaiveDate>,
+    },
 
     // TH: themes and rounds ----------------------------------------------------------------------
     /// TH-3: a half-year round of the chief forum was opened.
@@ -142,7 +147,7 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("PersonRegistered", 1),
     ("PersonRolesChanged", 1),
     ("PriorExperienceRegistered", 1),
-    ("PolicyChanged", 1),
+    ("PolicyChanged", 2),
     ("RoundOpened", 1),
     ("RoundClosed", 1),
     ("ThemeProposed", 2),

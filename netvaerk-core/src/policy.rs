@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PolicyProblem;
@@ -134,11 +135,48 @@ impl PhasePlan {
     }
 }
 
+/// The policies an organisation put in force, each with the business date it is in force from
+/// (`None`: from the beginning, as for events written before policies had dates).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PolicyHistory {
+    changes: Vec<(Option<NaiveDate>, Policy)>,
+}
+
+impl PolicyHistory {
+    /// Records `policy` as in force from `in_force_from`.
+    pub fn record(&mut self, policy: Policy, in_force_from: Option<NaiveDate>) {
+        self.changes.push((in_force_from, policy));
+    }
+
+    /// The policy in force on `date`: the one in force from the latest date on or before it;
+    /// among equal dates the last recorded. `None` if none was in force yet.
+    pub fn on(&self, date: NaiveDate) -> Option<&Policy> {
+        self.changes
+            .iter()
+            .enumerate()
+            .filter(|(_, (from, _))| from.is_none_or(|from| from <= date))
+            .max_by_key(|(index, (from, _))| (*from, *index))
+            .map(|(_, (_, policy))| policy)
+    }
+
+    /// The policy in force from the latest date.
+    pub fn latest(&self) -> Option<&Policy> {
+        self.on(NaiveDate::MAX)
+    }
+
+    /// Whether no policy was put in force.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
 /// The rules' numbers as data, with the NS3 defaults ([`Policy::ns3`], also `Default`).
 ///
 /// An embedder changes them by deciding a `ChangePolicy` command, which appends a
-/// `PolicyChanged` event: a replay then judges each decision by the policy in force when it was
-/// made.
+/// `PolicyChanged` event in force from the command's business date: `decide` judges each
+/// decision by the policy in force on its own business date ([`PolicyHistory::on`]), and so do
+/// the reports for their periods.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Policy {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
-use crate::policy::{PhasePlan, Policy};
+use crate::policy::{PhasePlan, Policy, PolicyHistory};
 use crate::vocabulary::{CriterionAssessment, NetworkType, Outcome, PersonRole, TeachingDay, UnitKind};
 
 /// An organisation's state as the rules see it, folded from its stream by [`evolve`].
@@ -18,7 +18,7 @@ use crate::vocabulary::{CriterionAssessment, NetworkType, Outcome, PersonRole, T
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
     version: u64,
-    policy: Option<Policy>,
+    policies: PolicyHistory,
     units: BTreeMap<UnitId, Unit>,
     persons: BTreeMap<PersonId, Person>,
     rounds: BTreeMap<RoundId, Round>,
@@ -216,10 +216,23 @@ impl State {
         self.version
     }
 
-    /// The policy in force: the latest `PolicyChanged`, else `fallback` (the embedder's
+    /// The policy in force from the latest date: the `PolicyChanged` with the latest
+    /// `in_force_from` (the last recorded among equals), else `fallback` (the embedder's
     /// configuration, NS3 defaults unless changed).
     pub fn policy_in_force<'a>(&'a self, fallback: &'a Policy) -> &'a Policy {
-        self.policy.as_ref().unwrap_or(fallback)
+        self.policy_on(NaiveDate::MAX, fallback)
+    }
+
+    /// The policy in force on `date`: the `PolicyChanged` in force from the latest date on or
+    /// before `date` (one without a date is in force from the beginning; among equal dates the
+    /// last recorded), else `fallback`.
+    pub fn policy_on<'a>(&'a self, date: NaiveDate, fallback: &'a Policy) -> &'a Policy {
+        self.policies.on(date).unwrap_or(fallback)
+    }
+
+    /// Every policy put in force, with its date.
+    pub fn policies(&self) -> &PolicyHistory {
+        &self.policies
     }
 
     /// A unit.
@@ -337,7 +350,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 });
             }
         }
-        Event::PolicyChanged { policy } => state.policy = Some(policy.clone()),
+        Event::PolicyChanged { policy, in_force_from } => {
+            state.policies.record(policy.clone(), *in_force_from)
+        }
         Event::RoundOpened { round } => {
             state.rounds.entry(*round).or_default().open = true;
         }

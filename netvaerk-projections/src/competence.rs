@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{
-    CohortId, CountRange, Event, NetworkType, Person, PersonId, Policy, PriorExperience, TeachingDay, UnitId,
+    CohortId, CountRange, Event, NetworkType, Person, PersonId, PolicyHistory, PriorExperience, TeachingDay,
+    UnitId,
 };
 use serde::Serialize;
 
@@ -121,8 +122,8 @@ pub struct CompetenceTracks {
     pub tracks: BTreeMap<PersonId, Track>,
     /// Each cohort.
     pub cohorts: BTreeMap<CohortId, CohortEntry>,
-    /// The policy in force (`None`: the NS3 defaults).
-    pub policy: Option<Policy>,
+    /// The policies put in force, with their dates (none: the NS3 defaults).
+    pub policies: PolicyHistory,
 }
 
 /// A person's track as a report shows it.
@@ -261,7 +262,9 @@ impl CompetenceTracks {
 impl Fold for CompetenceTracks {
     fn fold(&mut self, recorded: &Recorded<'_>) {
         match recorded.event {
-            Event::PolicyChanged { policy } => self.policy = Some(policy.clone()),
+            Event::PolicyChanged { policy, in_force_from } => {
+                self.policies.record(policy.clone(), *in_force_from)
+            }
             Event::PersonRegistered { person, unit, .. } => self.track(*person).unit = *unit,
             Event::PriorExperienceRegistered { person, generation, networks_led, networks_co_driven } => {
                 self.track(*person).prior = Some((*generation, *networks_led, *networks_co_driven));
@@ -271,7 +274,8 @@ impl Fold for CompetenceTracks {
                 self.track(*person).networks_co_driven += 1;
             }
             Event::CohortFormed { cohort, members, acknowledged } => {
-                let expected = self.policy.clone().unwrap_or_default().cohort_size;
+                // CO-2: the cohort size in force on the day it was formed.
+                let expected = self.policies.on(recorded.on()).cloned().unwrap_or_default().cohort_size;
                 for member in members {
                     self.track(*member).cohort = Some(*cohort);
                 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use netvaerk_core::{
     AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome, PersonId, PhaseKind,
-    Policy, RoundId, ThemeId, ThemeStatus,
+    Policy, PolicyHistory, RoundId, ThemeId, ThemeStatus,
 };
 use serde::Serialize;
 
@@ -101,8 +101,8 @@ pub struct Portfolio {
     pub networks: BTreeMap<NetworkId, NetworkEntry>,
     /// Every overridden warning, in log order.
     pub overrides: Vec<Override>,
-    /// The policy in force (`None`: the NS3 defaults).
-    pub policy: Option<Policy>,
+    /// The policies put in force, with their dates (none: the NS3 defaults).
+    pub policies: PolicyHistory,
 }
 
 /// One half-year against NW-2 and NW-3, and the innovation networks running at its end
@@ -172,8 +172,9 @@ pub struct NetworkReportRow {
 }
 
 impl Portfolio {
-    fn policy(&self) -> Policy {
-        self.policy.clone().unwrap_or_default()
+    /// The policy in force on `date` (the NS3 defaults before any).
+    fn policy_on(&self, date: NaiveDate) -> Policy {
+        self.policies.on(date).cloned().unwrap_or_default()
     }
 
     /// Innovation networks running (NW-4).
@@ -185,9 +186,10 @@ impl Portfolio {
         u32::try_from(running.count()).unwrap_or(u32::MAX)
     }
 
-    /// The half-years with starts or overrides, in order.
+    /// The half-years with starts or overrides, in order. Each is judged by the policy in
+    /// force on its first day (NW-2, NW-3: the round plans the half-year's starts), and its
+    /// innovation networks running at its end by the limit in force on its last day (NW-4).
     pub fn half_years(&self) -> Vec<HalfYearRow> {
-        let policy = self.policy();
         let mut half_years: BTreeSet<RoundId> =
             self.networks.values().map(|network| RoundId::containing(network.started_on)).collect();
         half_years.extend(self.overrides.iter().map(|o| RoundId::containing(o.occurred_on)));
@@ -208,6 +210,7 @@ impl Portfolio {
                 );
                 let total = learning + welfare + innovation;
                 let end = half_year.last_day();
+                let policy = self.policy_on(half_year.first_day());
                 let running_at_end = self.networks.values().filter(|network| {
                     network.network_type == NetworkType::Innovation
                         && network.started_on <= end
@@ -226,7 +229,7 @@ impl Portfolio {
                     nw3_kept: policy.learning_per_half_year.contains(learning)
                         && policy.welfare_per_half_year.contains(welfare),
                     innovation_running_at_end: u32::try_from(running_at_end.count()).unwrap_or(u32::MAX),
-                    innovation_limit: policy.max_running_innovation_networks,
+                    innovation_limit: self.policy_on(end).max_running_innovation_networks,
                     overrides: self
                         .overrides
                         .iter()
@@ -260,7 +263,7 @@ impl Portfolio {
             networks,
             half_years: self.half_years(),
             innovation_running: self.innovation_running(),
-            innovation_limit: self.policy().max_running_innovation_networks,
+            innovation_limit: self.policy_on(NaiveDate::MAX).max_running_innovation_networks,
         }
     }
 
@@ -288,7 +291,9 @@ impl Fold for Portfolio {
     fn fold(&mut self, recorded: &Recorded<'_>) {
         let on = recorded.on();
         match recorded.event {
-            Event::PolicyChanged { policy } => self.policy = Some(policy.clone()),
+            Event::PolicyChanged { policy, in_force_from } => {
+                self.policies.record(policy.clone(), *in_force_from)
+            }
             Event::ThemeProposed { theme, title, challenge, proposed_by, origins, .. } => {
                 self.themes.insert(
                     *theme,

@@ -44,7 +44,7 @@ pub fn samples() -> Vec<Event> {
             networks_led: 3,
             networks_co_driven: 1,
         },
-        Event::PolicyChanged { policy: Policy::ns3() },
+        Event::PolicyChanged { policy: Policy::ns3(), in_force_from: Some(date(2016, 6, 30)) },
         Event::RoundOpened { round: hy },
         Event::RoundClosed {
             round: hy,

@@ -280,9 +280,11 @@ fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: 
             if *network_type != NetworkType::Learning {
                 assert!(before.is_qualified(*leader), "NL-2 broken by {event:?}");
             }
-            // NW-4: never more running innovation networks than the limit in force.
+            // NW-4: never more running innovation networks than the limit in force on the
+            // decision's business date.
             if *network_type == NetworkType::Innovation {
-                let max = before.policy_in_force(policy).max_running_innovation_networks;
+                let max =
+                    before.policy_on(decision.metadata.occurred_on, policy).max_running_innovation_networks;
                 assert!(after.running_networks(NetworkType::Innovation) <= max, "NW-4 broken by {event:?}");
             }
         }

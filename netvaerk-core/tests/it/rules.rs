@@ -395,17 +395,7 @@ fn th4_refinements_are_events_while_the_theme_lives() {
 #[test]
 fn nw4_third_innovation_network_is_refused() {
     let mut given = base();
-    started(&mut given, 1, NetworkType::Innovation, veteran(0));
-    started(&mut given, 2, NetworkType::Innovation, veteran(1));
-    let third = prioritised(&mut given, 3, NetworkType::Innovation);
-    let start = Action::StartNetwork {
-        network: network(3),
-        theme: third,
-        network_type: NetworkType::Innovation,
-        leader: veteran(2),
-        co_driver: None,
-        reference_leader: director(),
-    };
+    let start = third_innovation_start(&mut given);
     let error = refused(&given, when(start.clone()));
     assert_eq!(error, DomainError::InnovationLimitReached { running: 2, max: 2 });
     assert_eq!(error.to_string(), "at most 2 innovation networks may run at once, and 2 already run (NW-4)");
@@ -439,6 +429,78 @@ fn nw4_the_limit_is_policy() {
         reference_leader: director(),
     };
     assert_eq!(refused(&given, when(start)), DomainError::InnovationLimitReached { running: 1, max: 1 });
+}
+
+/// A third innovation network, prioritised in `given` with two running, ready to start.
+fn third_innovation_start(given: &mut Vec<Event>) -> Action {
+    started(given, 1, NetworkType::Innovation, veteran(0));
+    started(given, 2, NetworkType::Innovation, veteran(1));
+    let third = prioritised(given, 3, NetworkType::Innovation);
+    Action::StartNetwork {
+        network: network(3),
+        theme: third,
+        network_type: NetworkType::Innovation,
+        leader: veteran(2),
+        co_driver: None,
+        reference_leader: director(),
+    }
+}
+
+#[test]
+fn nw4_a_raised_limit_applies_from_its_business_date_not_to_a_backdated_start() {
+    let mut given = base();
+    let start = third_innovation_start(&mut given);
+    let mut raised = Policy::ns3();
+    raised.max_running_innovation_networks = 3;
+    // Recorded after the starts, in force from 2017-01-10.
+    run(&mut given, on(date(2017, 1, 10), Action::ChangePolicy { policy: raised }));
+    // A start dated before it is judged by the limit then in force, whenever it is recorded.
+    assert_eq!(
+        refused(&given, on(date(2016, 6, 1), start.clone())),
+        DomainError::InnovationLimitReached { running: 2, max: 2 }
+    );
+    // On or after its date, the raised limit applies.
+    run_acknowledged(&mut given, on(date(2017, 1, 10), start));
+}
+
+#[test]
+fn nw4_a_lowered_limit_does_not_refuse_a_start_dated_before_it() {
+    let mut given = base();
+    started(&mut given, 1, NetworkType::Innovation, veteran(0));
+    let second = prioritised(&mut given, 2, NetworkType::Innovation);
+    let start = |n: u128| Action::StartNetwork {
+        network: network(n),
+        theme: second,
+        network_type: NetworkType::Innovation,
+        leader: veteran(1),
+        co_driver: None,
+        reference_leader: director(),
+    };
+    let mut lowered = Policy::ns3();
+    lowered.max_running_innovation_networks = 1;
+    run(&mut given, on(date(2017, 1, 10), Action::ChangePolicy { policy: lowered }));
+    assert_eq!(
+        refused(&given, on(date(2017, 2, 1), start(2))),
+        DomainError::InnovationLimitReached { running: 1, max: 1 }
+    );
+    // Backdated to when the NS3 limit of 2 was in force: accepted.
+    run_acknowledged(&mut given, on(date(2016, 12, 1), start(2)));
+}
+
+#[test]
+fn the_policy_on_a_date_is_the_one_in_force_from_the_latest_date_on_or_before_it() {
+    let mut history = PolicyHistory::default();
+    let policy = |limit| Policy { max_running_innovation_networks: limit, ..Policy::ns3() };
+    assert_eq!(history.on(date(2016, 1, 1)), None);
+    history.record(policy(5), None);
+    history.record(policy(3), Some(date(2017, 1, 10)));
+    history.record(policy(1), Some(date(2016, 1, 1)));
+    history.record(policy(4), Some(date(2017, 1, 10)));
+    let limit_on = |day| history.on(day).map(|policy| policy.max_running_innovation_networks);
+    assert_eq!(limit_on(date(2015, 6, 1)), Some(5), "undated: in force from the beginning");
+    assert_eq!(limit_on(date(2016, 6, 1)), Some(1), "recorded last, in force from an earlier date");
+    assert_eq!(limit_on(date(2017, 1, 10)), Some(4), "among equal dates the last recorded");
+    assert_eq!(history.latest().map(|policy| policy.max_running_innovation_networks), Some(4));
 }
 
 #[test]

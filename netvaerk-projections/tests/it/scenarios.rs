@@ -315,3 +315,36 @@ fn an_audit_trail_read_against_another_log_is_a_typed_error() {
     );
     assert!(trail.theme(theme(2), &Names::none(), &empty).unwrap().is_none());
 }
+
+/// NW-2 changed to 2-3 from 2018-06-30, recorded after the history: the half-years before it
+/// are judged by the NS3 range they were planned under, the one after by the new range.
+#[test]
+fn nw2_each_half_year_is_judged_by_the_policy_in_force_on_its_first_day() {
+    let mut history = History::new();
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
+    history.start(date(2016, 9, 1), 1, NetworkType::Welfare, VETERAN, None);
+    let mut narrow = Policy::ns3();
+    narrow.starts_per_half_year = CountRange::new(1, 1);
+    narrow.max_running_innovation_networks = 3;
+    history.run(date(2016, 12, 31), Action::ChangePolicy { policy: narrow });
+    history.run(date(2017, 1, 4), Action::CloseRound { round: "2016H2".parse().unwrap() });
+    history.run(date(2017, 1, 5), Action::OpenRound { round: "2017H1".parse().unwrap() });
+    history.prioritised(date(2017, 1, 10), 2, 1, NetworkType::Welfare);
+    history.start(date(2017, 2, 1), 2, NetworkType::Welfare, VETERAN2, None);
+
+    let portfolio = rebuild::<Portfolio>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let rows = portfolio.half_years();
+    let row = |half: &str| rows.iter().find(|row| row.half_year.to_string() == half).unwrap();
+    // 2016H2 began under NS3 (4-5): one start is outside it, and its row says 4-5.
+    assert_eq!((row("2016H2").expected_total, row("2016H2").nw2_kept), (CountRange::new(4, 5), false));
+    assert_eq!(row("2016H2").innovation_limit, 3, "NW-4 at the half-year's end: the new limit");
+    // 2017H1 began under the new policy (1): one start keeps it.
+    assert_eq!((row("2017H1").expected_total, row("2017H1").nw2_kept), (CountRange::new(1, 1), true));
+    // As of a date before the change, nothing of it shows.
+    let then = rebuild::<Portfolio>(&history.store, &history.stream, AsOf::Date(date(2016, 12, 30)))
+        .unwrap()
+        .into_inner();
+    assert_eq!(then.report(&Names::none()).innovation_limit, 2);
+    assert_eq!(portfolio.report(&Names::none()).innovation_limit, 3);
+}
