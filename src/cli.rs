@@ -231,6 +231,12 @@ pub struct ReportArgs {
     /// The language of titles and headers: en or da.
     #[arg(long, global = true, default_value = "en")]
     pub lang: Lang,
+    /// Only this section: its number from 1, or the start of its title.
+    #[arg(long, global = true)]
+    pub section: Option<String>,
+    /// The width of tables (default: the terminal's, else 80).
+    #[arg(long, global = true)]
+    pub width: Option<usize>,
 }
 
 /// The reports.

@@ -249,7 +249,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let service = open_service(&cli)?;
             let as_of = args.as_of.map_or(AsOf::Now, AsOf::Date);
             let text = service.read_models(organisation, as_of, |models| {
-                netvaerk::report::render(&models, &args.which.report(), args.format, args.lang)
+                netvaerk::report::render_with(&models, &args.which.report(), &report_options(args))
             })??;
             say_raw!("{text}");
             Ok(())
@@ -293,6 +293,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         _ => Err(usage("unknown command")),
+    }
+}
+
+/// How `report` renders: its flags, tables as wide as the terminal when there is one.
+fn report_options(args: &cli::ReportArgs) -> netvaerk::report::Options {
+    let terminal = console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns));
+    netvaerk::report::Options {
+        width: args.width.or(terminal).unwrap_or(netvaerk::report::WIDTH),
+        section: args.section.clone(),
+        ..netvaerk::report::Options::new(args.format, args.lang)
     }
 }
 

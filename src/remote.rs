@@ -169,6 +169,11 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 other => format!("/v1/organisations/{organisation}/reports/{}", other.name()),
             };
             path.push_str(&format!("?format={}&lang={}", args.format, args.lang.code()));
+            let options = crate::report_options(args);
+            path.push_str(&format!("&width={}", options.width));
+            if let Some(section) = &options.section {
+                path.push_str(&format!("&section={}", percent(section)));
+            }
             if let Some(date) = args.as_of {
                 path.push_str(&format!("&as_of={date}"));
             }
@@ -220,6 +225,18 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             name(other)
         ))),
     }
+}
+
+/// `text` for a URL's query: letters, digits and `-._~` as they are, the rest as `%XX`.
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(byte).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 fn name(top: &Top) -> &'static str {

@@ -26,7 +26,8 @@ use uuid::Uuid;
 use crate::error::Error;
 use crate::service::ReadModels;
 
-const WIDTH: usize = 80;
+/// The width of a table when nothing says otherwise.
+pub const WIDTH: usize = 80;
 
 /// Which report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,11 +325,68 @@ fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 
-/// Renders `report` from `models` in `format`, its titles and headers in `lang`.
+/// How to render a report: the format, the language, the width of a terminal table, and one
+/// section instead of all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The format.
+    pub format: Format,
+    /// The language of titles and headers.
+    pub lang: Lang,
+    /// The width of [`Format::Table`] tables, in characters (at least 7 a column).
+    pub width: usize,
+    /// Only this section: its number from 1, or the start of its title (any case). Every
+    /// format but JSON (which holds everything) renders only that section.
+    pub section: Option<String>,
+}
+
+impl Options {
+    /// `format` in `lang`, 80 columns wide, every section.
+    pub fn new(format: Format, lang: Lang) -> Self {
+        Self { format, lang, width: WIDTH, section: None }
+    }
+}
+
+/// Renders `report` from `models` in `format`, its titles and headers in `lang`: every
+/// section, tables 80 columns wide ([`render_with`] for the rest).
 ///
 /// An audit trail of an id that names no theme or network (as of the read models' date) is
 /// [`Error::Input`] with the code `unknown_subject`.
 pub fn render(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang) -> Result<String, Error> {
+    render_with(models, report, &Options::new(format, lang))
+}
+
+/// The one section `wanted` names (its number from 1, or the start of its title).
+fn select(mut sections: Vec<Section>, wanted: &str) -> Result<Vec<Section>, Error> {
+    let wanted = wanted.trim();
+    let index = match wanted.parse::<usize>() {
+        Ok(number) => number.checked_sub(1).filter(|index| *index < sections.len()),
+        Err(_) => {
+            let lower = wanted.to_lowercase();
+            sections.iter().position(|section| section.title.to_lowercase().starts_with(&lower))
+        }
+    };
+    match index {
+        Some(index) => Ok(vec![sections.swap_remove(index)]),
+        None => {
+            let titles: Vec<String> = sections
+                .iter()
+                .enumerate()
+                .map(|(index, section)| format!("{}: {}", index + 1, section.title))
+                .collect();
+            Err(Error::input(
+                "unknown_section",
+                Some("section"),
+                Some(wanted.to_owned()),
+                format!("the report has no section {wanted:?}; its sections are {}", titles.join("; ")),
+            ))
+        }
+    }
+}
+
+/// Renders `report` from `models` as `options` say.
+pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<String, Error> {
+    let (format, lang) = (options.format, options.lang);
     let all = models.all;
     let names = models.names;
     let say = |english: &'static str| lang.say(english).to_owned();
@@ -505,10 +563,16 @@ pub fn render(models: &ReadModels<'_>, report: &Report, format: Format, lang: La
             Document::Sections(sections) => sections,
         },
     };
+    let sections = match &options.section {
+        Some(wanted) => select(sections, wanted)?,
+        None => sections,
+    };
     Ok(match format {
-        Format::Table => sections.iter().map(|section| table(section, lang)).collect::<Vec<_>>().join("\n"),
+        Format::Table => {
+            sections.iter().map(|section| table(section, lang, options.width)).collect::<Vec<_>>().join("\n")
+        }
         Format::Markdown => sections.iter().map(markdown).collect::<Vec<_>>().join("\n"),
-        Format::Csv => sections.first().map(csv).unwrap_or_default(),
+        Format::Csv => csv(&sections),
         Format::Html => html(report, &sections, lang),
         Format::Json => unreachable!("JSON returns above"),
     })
@@ -612,27 +676,33 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
+    // The line's length in characters, kept as it grows: linear in the text.
+    let mut length = 0;
     for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
+        let chars: Vec<char> = word.chars().collect();
+        let mut pieces = chars.chunks(width).peekable();
+        while let Some(piece) = pieces.next() {
+            if pieces.peek().is_some() {
+                // A full-width piece of a word longer than the line: a line of its own.
+                if length > 0 {
+                    lines.push(std::mem::take(&mut line));
+                    length = 0;
+                }
+                lines.push(piece.iter().collect());
+                continue;
             }
-            lines.push(word.drain(..width).collect());
+            let needed = if length == 0 { piece.len() } else { length + 1 + piece.len() };
+            if needed > width && length > 0 {
+                lines.push(std::mem::take(&mut line));
+                length = 0;
+            }
+            if length > 0 {
+                line.push(' ');
+                length += 1;
+            }
+            line.extend(piece);
+            length += piece.len();
         }
-        let word: String = word.into_iter().collect();
-        let needed = if line.is_empty() {
-            word.chars().count()
-        } else {
-            line.chars().count() + 1 + word.chars().count()
-        };
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
@@ -640,8 +710,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// A table that fits 80 columns: the widest columns give way first, and their cells wrap.
-fn table(section: &Section, lang: Lang) -> String {
+/// A table that fits `width` columns: the widest columns give way first, and their cells wrap.
+fn table(section: &Section, lang: Lang, width: usize) -> String {
     let columns = section.headers.len();
     let mut widths: Vec<usize> = section.headers.iter().map(|h| h.chars().count()).collect();
     for row in &section.rows {
@@ -649,7 +719,11 @@ fn table(section: &Section, lang: Lang) -> String {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let budget = WIDTH.saturating_sub(2 * (columns - 1));
+    let budget = width.max(columns * 7).saturating_sub(2 * (columns - 1));
+    // No column is wider than the whole table: a huge cell costs one pass, not one per column.
+    for column in &mut widths {
+        *column = (*column).min(budget);
+    }
     while widths.iter().sum::<usize>() > budget {
         let Some(widest) = widths.iter().copied().max().filter(|w| *w > 6) else { break };
         if let Some(width) = widths.iter_mut().find(|w| **w == widest) {
@@ -672,7 +746,7 @@ fn table(section: &Section, lang: Lang) -> String {
         }
         text
     };
-    let mut out = wrap(&section.title, WIDTH).join("\n") + "\n";
+    let mut out = wrap(&section.title, width).join("\n") + "\n";
     out.push_str(&line(section.headers.iter().map(|h| (*h).to_owned()).collect()));
     out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect()));
     if section.rows.is_empty() {
@@ -686,10 +760,11 @@ fn table(section: &Section, lang: Lang) -> String {
 }
 
 fn markdown(section: &Section) -> String {
-    let escape = |cell: &str| cell.replace('|', "\\|");
+    // A cell is one line of a table row: a newline would end the table.
+    let escape = |cell: &str| cell.replace('|', "\\|").replace(['\r', '\n'], " ");
     let mut out = format!(
         "### {}\n\n| {} |\n|{}\n",
-        section.title,
+        section.title.replace(['\r', '\n'], " "),
         section.headers.join(" | "),
         "---|".repeat(section.headers.len())
     );
@@ -700,19 +775,39 @@ fn markdown(section: &Section) -> String {
     out
 }
 
-fn csv(section: &Section) -> String {
+/// One section: its header and rows. Several: each block's header starts with a `section`
+/// column and its rows with the section's title, blocks apart by an empty line, so that no
+/// section is dropped (`--section` gives one plain table).
+fn csv(sections: &[Section]) -> String {
     let field = |cell: &str| {
-        if cell.contains([',', '"', '\n']) {
+        if cell.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", cell.replace('"', "\"\""))
         } else {
             cell.to_owned()
         }
     };
-    let mut out = section.headers.join(",") + "\n";
-    for row in &section.rows {
-        out.push_str(&(row.iter().map(|c| field(c)).collect::<Vec<_>>().join(",") + "\n"));
+    let line = |cells: Vec<String>| cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(",") + "\n";
+    if let [section] = sections {
+        let mut out = line(section.headers.iter().map(|header| (*header).to_owned()).collect());
+        for row in &section.rows {
+            out.push_str(&line(row.clone()));
+        }
+        return out;
     }
-    out
+    let mut blocks = Vec::new();
+    for section in sections {
+        let mut block = line(
+            std::iter::once("section".to_owned())
+                .chain(section.headers.iter().map(|h| (*h).to_owned()))
+                .collect(),
+        );
+        for row in &section.rows {
+            block
+                .push_str(&line(std::iter::once(section.title.clone()).chain(row.iter().cloned()).collect()));
+        }
+        blocks.push(block);
+    }
+    blocks.join("\n")
 }
 
 fn escape_html(text: &str) -> String {

@@ -781,7 +781,11 @@ fn reports_negotiate_format_and_language_and_are_as_of_a_date_or_a_position() {
     };
     let csv = report("", &[("accept", "text/html;q=0.5, text/csv")]);
     assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
-    assert!(csv.body.starts_with("person,stage,days"), "{}", csv.body);
+    assert!(csv.body.starts_with("section,person,stage,days"), "every section: {}", csv.body);
+    let tracks = report("?format=csv&section=1", &[]);
+    assert!(tracks.body.starts_with("person,stage,days"), "{}", tracks.body);
+    let unknown = report("?format=csv&section=9", &[]);
+    assert_eq!((unknown.status, unknown.code()), (400, "unknown_section".to_owned()));
     let danish = report("?format=md", &[("accept-language", "da-DK, en;q=0.8")]);
     assert_eq!(danish.header("content-language"), "da");
     assert!(danish.body.contains("### Kompetenceforløb"), "{}", danish.body);

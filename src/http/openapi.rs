@@ -272,6 +272,16 @@ fn generate() -> Value {
             "json, csv, md, html or table; default from Accept, else json.",
             json!({ "type": "string", "enum": ["json", "csv", "md", "html", "table"] })
         ),
+        query_parameter(
+            "section",
+            "Only this section (every format but json): its number from 1, or the start of its title.",
+            json!({ "type": "string" })
+        ),
+        query_parameter(
+            "width",
+            "The width of table tables (default 80).",
+            json!({ "type": "integer", "minimum": 20, "maximum": 1000 })
+        ),
     ]);
     let text = json!({ "type": "string" });
     let mut reports = example_reports();
@@ -410,7 +420,7 @@ fn generate() -> Value {
                 "get": {
                     "operationId": "report",
                     "summary": "A report rebuilt from the log (read).",
-                    "parameters": [organisation, path_parameter("report", "Which report.", json!({ "type": "string", "enum": ["portfolio", "halfyear", "leaders", "competence"] })), report_parameters[0], report_parameters[1], report_parameters[2]],
+                    "parameters": [organisation, path_parameter("report", "Which report.", json!({ "type": "string", "enum": ["portfolio", "halfyear", "leaders", "competence"] })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
                     "responses": with_access(report_responses)
                 }
             },
@@ -418,7 +428,7 @@ fn generate() -> Value {
                 "get": {
                     "operationId": "audit",
                     "summary": "The audit trail of a theme or a network: how it was prioritised and what came of it (read).",
-                    "parameters": [organisation, path_parameter("id", "A theme's or a network's id.", uuid_schema()), report_parameters[0], report_parameters[1], report_parameters[2]],
+                    "parameters": [organisation, path_parameter("id", "A theme's or a network's id.", uuid_schema()), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
                     "responses": with_access(audit_responses)
                 }
             },

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::{blocking, feed, App, Caller, Problem, Scope};
 use crate::error::Error;
-use crate::report::{render, Format, Lang, Report};
+use crate::report::{render_with, Format, Lang, Options, Report};
 use crate::service::{BatchMode, Outcome, Service};
 
 /// Every route; the OpenAPI document describes exactly these (a test checks).
@@ -416,6 +416,10 @@ pub struct ReportQuery {
     pub lang: Option<String>,
     /// `json`, `csv`, `md`, `html` or `table`; default from `Accept`, else `json`.
     pub format: Option<String>,
+    /// Only this section: its number from 1, or the start of its title.
+    pub section: Option<String>,
+    /// The width of `table` tables (default 80; 20 to 1,000).
+    pub width: Option<usize>,
 }
 
 fn as_of(text: Option<&str>) -> Result<AsOf, Problem> {
@@ -497,11 +501,16 @@ async fn render_report(
     let as_of = as_of(query.as_of.as_deref())?;
     let format = format(query.format.as_deref(), &headers)?;
     let lang = lang(query.lang.as_deref(), &headers)?;
+    let options = Options {
+        width: query.width.unwrap_or(crate::report::WIDTH).clamp(20, 1000),
+        section: query.section.clone(),
+        ..Options::new(format, lang)
+    };
     known(&app, organisation, &Caller { scope: Scope::Read, ..caller }).await?;
     let service = Arc::clone(&app.service);
     let (text, checkpoint) = blocking(move || {
         service.read_models(organisation, as_of, |models| {
-            render(&models, &report, format, lang).map(|text| (text, models.checkpoint))
+            render_with(&models, &report, &options).map(|text| (text, models.checkpoint))
         })?
     })
     .await?;

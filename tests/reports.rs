@@ -1,0 +1,185 @@
+//! Report formats that lose nothing: Markdown a CommonMark + GFM parser reads as tables, CSV
+//! with every section, a section on its own, tables of any width, a 10 MB title.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use netvaerk::core::{
+    Action, Command, Criterion, CriterionAssessment, Metadata, NetworkType, OrganisationId, Origin, PersonId,
+    PersonRole, RoundId, ThemeId, UnitId, UnitKind,
+};
+use netvaerk::projections::AsOf;
+use netvaerk::report::{render_with, Format, Lang, Options, Report};
+use netvaerk::store::MemoryStore;
+use netvaerk::{BatchMode, Error, Service};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+fn id(n: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n)
+}
+
+/// An organisation whose chief forum proposed, qualified and prioritised themes titled
+/// `titles` in one round.
+fn history(titles: &[String]) -> (Service, OrganisationId) {
+    let (secretary, chief) = (PersonId::from_uuid(id(1)), PersonId::from_uuid(id(2)));
+    let (secretariat, area, department) =
+        (UnitId::from_uuid(id(11)), UnitId::from_uuid(id(12)), UnitId::from_uuid(id(13)));
+    let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
+    let by = |actor: PersonId, action: Action| Command::new(Metadata::new(actor, on), action);
+    let mut commands = vec![
+        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
+        by(
+            secretary,
+            Action::RegisterPerson {
+                person: secretary,
+                unit: Some(secretariat),
+                roles: BTreeSet::from([PersonRole::Secretariat]),
+            },
+        ),
+        by(secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
+        by(
+            secretary,
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        ),
+        by(
+            secretary,
+            Action::RegisterPerson {
+                person: chief,
+                unit: Some(area),
+                roles: BTreeSet::from([PersonRole::ChiefForum]),
+            },
+        ),
+        by(chief, Action::OpenRound { round: RoundId::containing(on) }),
+    ];
+    for (n, title) in titles.iter().enumerate() {
+        let theme = ThemeId::from_uuid(id(100 + n as u128));
+        commands.push(by(
+            chief,
+            Action::ProposeTheme {
+                theme,
+                title: title.clone(),
+                challenge: "A challenge".to_owned(),
+                proposed_by: chief,
+                departments: vec![department],
+                origins: BTreeSet::from([Origin::Below]),
+            },
+        ));
+        let assessments = Criterion::ALL
+            .iter()
+            .map(|criterion| CriterionAssessment { criterion: *criterion, met: true, note: "Met".to_owned() })
+            .collect();
+        commands.push(by(chief, Action::QualifyTheme { theme, assessments }));
+        commands.push(by(
+            chief,
+            Action::PrioritiseTheme { theme, rank: n as u32 + 1, recommended_type: NetworkType::Welfare },
+        ));
+    }
+    let service = Service::new(Arc::new(MemoryStore::new()));
+    let organisation = OrganisationId::generate();
+    service.execute_batch(organisation, &commands, BatchMode::Atomic).unwrap();
+    (service, organisation)
+}
+
+fn render(
+    service: &Service,
+    organisation: OrganisationId,
+    report: Report,
+    options: &Options,
+) -> Result<String, Error> {
+    service.read_models(organisation, AsOf::Now, |models| render_with(&models, &report, options)).unwrap()
+}
+
+/// The tables a CommonMark + GFM parser finds: each table's rows, each row's cells.
+fn markdown_tables(text: &str) -> Vec<Vec<Vec<String>>> {
+    let mut tables = Vec::new();
+    let (mut rows, mut cells, mut cell) = (Vec::new(), Vec::new(), String::new());
+    for event in Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Table(_)) => rows = Vec::new(),
+            Event::Start(Tag::TableCell) => cell.clear(),
+            Event::End(TagEnd::TableCell) => cells.push(std::mem::take(&mut cell)),
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => rows.push(std::mem::take(&mut cells)),
+            Event::End(TagEnd::Table) => tables.push(std::mem::take(&mut rows)),
+            Event::Text(text) | Event::Code(text) => cell.push_str(&text),
+            _ => {}
+        }
+    }
+    tables
+}
+
+#[test]
+fn markdown_reports_parse_as_one_table_a_section_with_every_row_and_cell() {
+    let titles = ["Urban | farming".to_owned(), "Two\nlines".to_owned()];
+    let (service, organisation) = history(&titles);
+    let text =
+        render(&service, organisation, Report::Portfolio, &Options::new(Format::Markdown, Lang::En)).unwrap();
+    let tables = markdown_tables(&text);
+    assert_eq!(tables.len(), 3, "networks, themes, NW-4: {text}");
+    let themes = &tables[1];
+    assert_eq!(themes[0], ["theme", "title", "status", "round", "rank", "type"]);
+    assert_eq!(themes.len(), 3, "the header and both themes");
+    assert!(themes.iter().all(|row| row.len() == 6), "{themes:?}");
+    let titles: BTreeSet<&str> = themes[1..].iter().map(|row| row[1].as_str()).collect();
+    // An escaped bar stays in its cell; a newline does not end the table.
+    assert_eq!(titles, BTreeSet::from(["Urban | farming", "Two lines"]));
+    // The audit trail too: its round section and the theme's decisions.
+    let audit =
+        render(&service, organisation, Report::Audit(id(100)), &Options::new(Format::Markdown, Lang::Da))
+            .unwrap();
+    let tables = markdown_tables(&audit);
+    assert_eq!(tables.len(), 2, "{audit}");
+    assert_eq!(tables[0][0], ["dato", "hvem", "beslutning", "hvorfor"]);
+}
+
+#[test]
+fn csv_holds_every_section_and_one_section_on_request() {
+    let (service, organisation) = history(&["Urban farming, Albertslund".to_owned()]);
+    let csv = |section: Option<&str>| {
+        let options = Options { section: section.map(str::to_owned), ..Options::new(Format::Csv, Lang::En) };
+        render(&service, organisation, Report::Portfolio, &options)
+    };
+    let all = csv(None).unwrap();
+    assert!(
+        all.starts_with("section,network,theme,type,leader,now\n\n"),
+        "the empty networks section: {all}"
+    );
+    assert!(
+        all.contains("\nsection,theme,title,status,round,rank,type\nThemes,"),
+        "each row names its section: {all}"
+    );
+    assert!(all.contains(",\"Urban farming, Albertslund\","), "a comma is quoted: {all}");
+    assert!(all.ends_with("\n\nsection,running,limit\nInnovation networks (NW-4),0,2\n"), "{all}");
+    let themes = csv(Some("2")).unwrap();
+    assert!(themes.starts_with("theme,title,status,round,rank,type\n"), "{themes}");
+    assert_eq!(themes.lines().count(), 2);
+    assert_eq!(csv(Some("innovation")).unwrap(), "running,limit\n0,2\n");
+    let error = csv(Some("nope")).unwrap_err();
+    assert_eq!(error.code(), "unknown_section");
+    assert!(error.to_string().contains("1: Networks; 2: Themes; 3: Innovation networks (NW-4)"), "{error}");
+}
+
+#[test]
+fn tables_fit_the_width_asked_for() {
+    let (service, organisation) =
+        history(&["A theme title that is rather long for a narrow terminal".to_owned()]);
+    for width in [60, 80, 160] {
+        let options =
+            Options { width, section: Some("themes".into()), ..Options::new(Format::Table, Lang::En) };
+        let text = render(&service, organisation, Report::Portfolio, &options).unwrap();
+        let widest = text.lines().map(|line| line.chars().count()).max().unwrap();
+        assert!(widest <= width, "{widest} > {width}:\n{text}");
+    }
+}
+
+#[test]
+fn a_10_mb_title_renders_whole_in_every_format() {
+    let title = "x".repeat(10 * 1024 * 1024);
+    let (service, organisation) = history(&[title]);
+    for format in [Format::Table, Format::Markdown, Format::Csv, Format::Html, Format::Json] {
+        let text =
+            render(&service, organisation, Report::Portfolio, &Options::new(format, Lang::En)).unwrap();
+        let kept = text.bytes().filter(|byte| *byte == b'x').count();
+        assert!(kept >= 10 * 1024 * 1024, "{format}: {kept} of the title's characters");
+    }
+}
