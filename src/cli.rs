@@ -30,6 +30,18 @@ pub use round::RoundCommand;
 pub use theme::ThemeCommand;
 pub use unit::UnitCommand;
 
+/// `POSITION:HASH`, as `verify` prints a head (`head 952 8476c0…`, also `952 8476c0…`).
+fn expected_head(text: &str) -> Result<(u64, String), String> {
+    let (position, hash) =
+        text.split_once([':', ' ']).ok_or_else(|| format!("{text:?} is not POSITION:HASH"))?;
+    let position = position.trim().parse().map_err(|_| format!("{position:?} is not a position"))?;
+    let hash = hash.trim().to_ascii_lowercase();
+    if hash.len() != 64 || !hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return Err(format!("{hash:?} is not a SHA-256 hash (64 hex digits)"));
+    }
+    Ok((position, hash))
+}
+
 /// Whether the store address names a running server rather than a store.
 pub fn is_remote(store: &str) -> bool {
     store.starts_with("http://") || store.starts_with("https://")
@@ -130,7 +142,12 @@ pub enum Top {
         file: PathBuf,
     },
     /// Walk the hash chain and report the first bad position, if any.
-    Verify,
+    Verify {
+        /// Also prove that the log still extends a head printed earlier (`verify` prints it):
+        /// the record at POSITION must still have HASH, else exit 3 [log_not_extended].
+        #[arg(long, value_name = "POSITION:HASH", value_parser = expected_head)]
+        expect: Option<(u64, String)>,
+    },
     /// Serve the store over HTTP/JSON (see /v1/openapi.json), with the event feed, until
     /// SIGTERM or Ctrl-C; then finish the requests in flight and stop.
     Serve(ServeArgs),
@@ -299,7 +316,7 @@ pub fn domain(top: &Top) -> Option<Domain<'_>> {
         | Top::Migrate { .. }
         | Top::Serve(_)
         | Top::Token(_)
-        | Top::Verify => return None,
+        | Top::Verify { .. } => return None,
     };
     Some(Domain { action, decided })
 }

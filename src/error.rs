@@ -82,6 +82,20 @@ pub enum Error {
         /// Why.
         source: netvaerk_core::DecodeError,
     },
+    /// The log does not extend a head it was expected to (`verify --expect`): the record at
+    /// that position is missing (the log was cut short) or holds another hash (rewritten).
+    #[error("{}", match found {
+        None => format!("the log no longer reaches position {position}: it was cut short, or this is another log"),
+        Some(found) => format!("position {position} holds hash {found}, not the expected {expected}: the log was rewritten, or this is another log"),
+    })]
+    NotExtended {
+        /// The expected head's position.
+        position: u64,
+        /// Its expected hash, hex.
+        expected: String,
+        /// The hash the log holds there, hex; `None` when it does not reach the position.
+        found: Option<String>,
+    },
     /// Other writers changed the organisation every time the service tried to append.
     #[error(
         "organisation {organisation} changed under {attempts} attempt(s) in a row by other writers; \
@@ -114,6 +128,7 @@ impl Error {
             Self::Input { code, .. } => code,
             Self::Store(error) => error.code(),
             Self::Undecodable { .. } => "undecodable_event",
+            Self::NotExtended { .. } => "log_not_extended",
             Self::Contention { .. } => "contention",
         }
     }
@@ -125,7 +140,7 @@ impl Error {
             Self::Input { .. } => ErrorClass::Input,
             Self::Store(error) if error.is_input() => ErrorClass::Input,
             Self::Store(StoreError::WrongExpectedVersion { .. }) => ErrorClass::Contention,
-            Self::Store(_) | Self::Undecodable { .. } => ErrorClass::Store,
+            Self::Store(_) | Self::Undecodable { .. } | Self::NotExtended { .. } => ErrorClass::Store,
             Self::Contention { .. } => ErrorClass::Contention,
         }
     }
@@ -161,9 +176,9 @@ impl Error {
     /// an undecodable event).
     pub fn position(&self) -> Option<u64> {
         match self {
-            Self::Store(StoreError::Corrupt { position, .. }) | Self::Undecodable { position, .. } => {
-                Some(*position)
-            }
+            Self::Store(StoreError::Corrupt { position, .. })
+            | Self::Undecodable { position, .. }
+            | Self::NotExtended { position, .. } => Some(*position),
             _ => None,
         }
     }

@@ -267,7 +267,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Migrate { from, to } => migrate(from, to),
         Top::Serve(args) => serve::run(&cli, args),
         Top::Token(command) => serve::token(command),
-        Top::Verify => {
+        Top::Verify { expect } => {
             let store = open_store(&cli)?;
             let length = store.head()?.map_or(0, |head| head.position);
             let progress = progress::bar(length, "verifying");
@@ -277,22 +277,41 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 (Some((position, problem)), _) => {
                     Err(StoreError::Corrupt { position: *position, problem: problem.clone() }.into())
                 }
-                (None, Some(head)) => {
-                    say!(
-                        "verified {} records; head {} {}",
+                (None, head) => {
+                    if let Some((position, hash)) = expect {
+                        let found =
+                            store.read_at(*position)?.map(|envelope| netvaerk::store::hex(&envelope.hash));
+                        extends(*position, hash, found)?;
+                    }
+                    verified(
                         report.checked,
-                        head.position,
-                        netvaerk::store::hex(&head.hash)
+                        head.map(|head| (head.position, netvaerk::store::hex(&head.hash))),
+                        expect,
                     );
-                    Ok(())
-                }
-                (None, None) => {
-                    say!("verified: the log is empty");
                     Ok(())
                 }
             }
         }
         _ => Err(usage("unknown command")),
+    }
+}
+
+/// `Err(NotExtended)` unless the log holds `expected` at `position` (`found`).
+fn extends(position: u64, expected: &str, found: Option<String>) -> Result<(), Failure> {
+    if found.as_deref() == Some(expected) {
+        return Ok(());
+    }
+    Err(Error::NotExtended { position, expected: expected.to_owned(), found }.into())
+}
+
+/// What `verify` prints when the chain verified.
+fn verified(checked: u64, head: Option<(u64, String)>, expect: &Option<(u64, String)>) {
+    match head {
+        Some((position, hash)) => say!("verified {checked} records; head {position} {hash}"),
+        None => say!("verified: the log is empty"),
+    }
+    if let Some((position, _)) = expect {
+        say!("the log extends the expected head at position {position}");
     }
 }
 

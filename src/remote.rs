@@ -196,7 +196,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 from = page.next;
             }
         }
-        Top::Verify => {
+        Top::Verify { expect } => {
             let answer: VerifyAnswer = remote.json("GET", "/v1/verify", None)?;
             match (answer.first_bad, answer.head) {
                 (Some(bad), _) => Err(Failure::Remote(Box::new(Problem::new(
@@ -205,17 +205,15 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                     "store",
                     format!("the record at position {} is damaged: {}", bad.position, bad.problem),
                 )))),
-                (None, Some(head)) => {
-                    say!(
-                        "verified {} records; head {} {}",
-                        answer.checked,
-                        head.position,
-                        head.hash.unwrap_or_default()
-                    );
-                    Ok(())
-                }
-                (None, None) => {
-                    say!("verified: the log is empty");
+                (None, head) => {
+                    if let Some((position, hash)) = expect {
+                        let page: EventsPage =
+                            remote.json("GET", &format!("/v1/events?from={position}&limit=1"), None)?;
+                        let found = page.events.first().filter(|record| record.position == *position);
+                        crate::extends(*position, hash, found.map(|record| record.hash.clone()))?;
+                    }
+                    let head = head.map(|head| (head.position, head.hash.unwrap_or_default()));
+                    crate::verified(answer.checked, head, expect);
                     Ok(())
                 }
             }

@@ -264,6 +264,47 @@ fn an_exported_log_imports_and_a_tampered_one_is_refused_naming_the_position() {
     let _ = std::fs::remove_file(file);
 }
 
+/// A head printed by an earlier `verify` proves that today's log still extends that log; a
+/// copy cut short or rewritten does not, exit 3.
+#[test]
+fn verify_expect_proves_the_log_extends_a_printed_head_and_catches_a_cut_or_rewritten_log() {
+    let store = Store::with_demo("expect");
+    let printed = store.stdout(&["verify"]);
+    let head = printed.split("head ").nth(1).unwrap().trim().to_owned();
+    let (position, hash) = head.split_once(' ').unwrap();
+    let expect = format!("{position}:{hash}");
+    let extended = store.run(&["verify", "--expect", &expect]);
+    assert_eq!(code(&extended), 0, "{}", String::from_utf8_lossy(&extended.stderr));
+    assert!(String::from_utf8_lossy(&extended.stdout)
+        .contains(&format!("extends the expected head at position {position}")));
+    // Also as `verify` printed it, with a space.
+    assert_eq!(code(&store.run(&["verify", "--expect", &head])), 0);
+
+    // A shorter copy of the log (the first 900 records): it does not reach the head.
+    let exported = store.stdout(&["log"]);
+    let file = store.0.with_extension("jsonl");
+    std::fs::write(&file, exported.lines().take(900).map(|line| format!("{line}\n")).collect::<String>())
+        .unwrap();
+    let cut = Store::new("expect-cut");
+    assert_eq!(code(&cut.run(&["import", file.to_str().unwrap()])), 0);
+    let refused = cut.run(&["verify", "--expect", &expect]);
+    assert_eq!(code(&refused), 3);
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains(&format!("no longer reaches position {position}"))
+            && message.contains("[log_not_extended]"),
+        "{message}"
+    );
+    // Another hash at the position: rewritten, or another log.
+    let other = format!("{position}:{}", "0".repeat(64));
+    let rewritten = store.run(&["verify", "--expect", &other]);
+    assert_eq!(code(&rewritten), 3);
+    assert!(String::from_utf8_lossy(&rewritten.stderr).contains(&format!("holds hash {hash}")));
+    let malformed = store.run(&["verify", "--expect", "952:nothex"]);
+    assert_eq!(code(&malformed), 2);
+    let _ = std::fs::remove_file(file);
+}
+
 #[test]
 fn an_erased_person_shows_as_erased_and_the_chain_verifies() {
     let store = Store::with_demo("erase");

@@ -1209,6 +1209,12 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     assert_eq!(exported.len(), 3);
     let verify = cli(&["verify"], None);
     assert!(String::from_utf8_lossy(&verify.stdout).starts_with("verified 3 records; head 3 "));
+    let head = String::from_utf8_lossy(&verify.stdout).split("head ").nth(1).unwrap().trim().to_owned();
+    let extends = cli(&["verify", "--expect", &head], None);
+    assert!(extends.status.success(), "{}", String::from_utf8_lossy(&extends.stderr));
+    let beyond = cli(&["verify", "--expect", &format!("9:{}", "a".repeat(64))], None);
+    assert_eq!(beyond.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&beyond.stderr).contains("[log_not_extended]"));
     let reading = cli_as(&reader, &["unit", "register", "--kind", "director-area", "--by", &director], None);
     assert_eq!(reading.status.code(), Some(2), "a read token may not decide");
     assert!(String::from_utf8_lossy(&reading.stderr).contains("[insufficient_scope]"));

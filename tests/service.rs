@@ -333,6 +333,13 @@ fn every_class_of_error_serialises_with_its_code_rule_field_and_message_and_maps
             None,
         ),
         (Error::Contention { organisation, attempts: 3 }, "contention", ErrorClass::Contention, None, None),
+        (
+            Error::NotExtended { position: 952, expected: "ab".repeat(32), found: None },
+            "log_not_extended",
+            ErrorClass::Store,
+            None,
+            None,
+        ),
     ];
     let mut exit_codes = std::collections::BTreeMap::new();
     for (error, code, class, rule, field) in cases {
