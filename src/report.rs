@@ -593,7 +593,15 @@ fn audit(models: &ReadModels<'_>, id: Uuid, format: Format, lang: Lang) -> Resul
         for entry in entries {
             let mut summary = entry.summary.clone();
             for warning in &entry.acknowledged {
-                summary.push_str(&format!(" [{} {}]", say("overrode"), warning.warning.rule()));
+                // The rule, what it found, and why the forum went on: an auditor needs all three.
+                summary.push_str(&format!(
+                    " [{} {}: {}; {}: {}]",
+                    say("overrode"),
+                    warning.warning.rule(),
+                    warning_text(all, &warning.warning),
+                    say("why"),
+                    warning.rationale
+                ));
             }
             section.row(vec![
                 entry.occurred_on.to_string(),
@@ -668,6 +676,7 @@ fn outcome(outcome: &RoundOutcome) -> String {
         }
         RoundOutcome::Deferred { to_round } => format!("deferred to {to_round}"),
         RoundOutcome::Rejected { reason } => format!("rejected: {reason}"),
+        RoundOutcome::Withdrawn { reason } => format!("withdrawn: {reason}"),
     }
 }
 

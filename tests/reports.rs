@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use netvaerk::core::{
-    Action, Command, Criterion, CriterionAssessment, Metadata, NetworkType, OrganisationId, Origin, PersonId,
-    PersonRole, RoundId, ThemeId, UnitId, UnitKind,
+    Acknowledgement, Action, Command, Criterion, CriterionAssessment, Metadata, NetworkType, OrganisationId,
+    Origin, PersonId, PersonRole, RoundId, Rule, ThemeId, UnitId, UnitKind,
 };
 use netvaerk::projections::AsOf;
 use netvaerk::report::{render_with, Format, Lang, Options, Report};
@@ -65,15 +65,23 @@ fn history(titles: &[String]) -> (Service, OrganisationId) {
                 origins: BTreeSet::from([Origin::Below]),
             },
         ));
+        // The first theme does not meet "new perspectives" (TH-2): the forum overrides that.
+        let met = |criterion: Criterion| n > 0 || criterion != Criterion::NewPerspectives;
         let assessments = Criterion::ALL
             .iter()
-            .map(|criterion| CriterionAssessment { criterion: *criterion, met: true, note: "Met".to_owned() })
+            .map(|criterion| CriterionAssessment {
+                criterion: *criterion,
+                met: met(*criterion),
+                note: "Assessed".to_owned(),
+            })
             .collect();
         commands.push(by(chief, Action::QualifyTheme { theme, assessments }));
-        commands.push(by(
+        let prioritise = by(
             chief,
             Action::PrioritiseTheme { theme, rank: n as u32 + 1, recommended_type: NetworkType::Welfare },
-        ));
+        );
+        commands
+            .push(prioritise.acknowledging(Acknowledgement::new(Rule::Th2, "Citizens join the test phase")));
     }
     let service = Service::new(Arc::new(MemoryStore::new()));
     let organisation = OrganisationId::generate();
@@ -181,5 +189,18 @@ fn a_10_mb_title_renders_whole_in_every_format() {
             render(&service, organisation, Report::Portfolio, &Options::new(format, Lang::En)).unwrap();
         let kept = text.bytes().filter(|byte| *byte == b'x').count();
         assert!(kept >= 10 * 1024 * 1024, "{format}: {kept} of the title's characters");
+    }
+}
+
+#[test]
+fn the_audit_trail_shows_each_override_with_its_rule_what_it_found_and_why_in_every_format() {
+    let (service, organisation) = history(&["Shared care plans".to_owned()]);
+    for format in [Format::Table, Format::Markdown, Format::Csv, Format::Html] {
+        let options = Options { width: 400, ..Options::new(format, Lang::En) };
+        let text = render(&service, organisation, Report::Audit(id(100)), &options).unwrap();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("overrode TH-2"), "{format}: {text}");
+        assert!(flat.contains("does not meet"), "{format}: which criterion failed: {text}");
+        assert!(flat.contains("Citizens join the test phase"), "{format}: the rationale: {text}");
     }
 }

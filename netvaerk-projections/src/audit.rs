@@ -122,6 +122,11 @@ pub enum RoundOutcome {
         /// Why.
         reason: String,
     },
+    /// Withdrawn by its proposers after it was qualified, before the forum decided on it.
+    Withdrawn {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Another theme of the same round.
@@ -373,9 +378,15 @@ impl Fold for AuditTrail {
                 self.rounds.entry(*round).or_default().insert(*theme, outcome);
                 Some(Trail::Theme(*theme))
             }
-            Event::ThemeWithdrawn { theme, .. } | Event::ReferenceLeaderAccepted { theme, .. } => {
+            Event::ThemeWithdrawn { theme, reason } => {
+                // Its fate in the last round that qualified it and decided nothing on it since.
+                let pending = self.rounds.values_mut().rev().find_map(|outcomes| outcomes.get_mut(theme));
+                if let Some(outcome @ RoundOutcome::Qualified) = pending {
+                    *outcome = RoundOutcome::Withdrawn { reason: reason.clone() };
+                }
                 Some(Trail::Theme(*theme))
             }
+            Event::ReferenceLeaderAccepted { theme, .. } => Some(Trail::Theme(*theme)),
             Event::NetworkStarted { network, theme, .. } => {
                 self.network_theme.insert(*network, *theme);
                 Some(Trail::Network(*network))

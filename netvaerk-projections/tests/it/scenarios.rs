@@ -348,3 +348,29 @@ fn nw2_each_half_year_is_judged_by_the_policy_in_force_on_its_first_day() {
     assert_eq!(then.report(&Names::none()).innovation_limit, 2);
     assert_eq!(portfolio.report(&Names::none()).innovation_limit, 3);
 }
+
+/// A competing theme qualified in the round and withdrawn before the forum decided on it shows
+/// as withdrawn, with the reason, not as pending.
+#[test]
+fn a_competitor_withdrawn_after_qualification_shows_as_withdrawn_in_the_round() {
+    let mut history = History::new();
+    history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
+    history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
+    history.propose(date(2016, 8, 2), 2, "Theme 2");
+    history.qualify(date(2016, 8, 15), 2);
+    history.run(
+        date(2016, 8, 20),
+        Action::WithdrawTheme { theme: theme(2), reason: "The department took it on".into() },
+    );
+    let trail = rebuild::<AuditTrail>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let audit = trail.theme(theme(1), &Names::none(), &history.store).unwrap().unwrap();
+    let peer = audit.rounds[0].others.iter().find(|peer| peer.theme == theme(2)).unwrap();
+    assert_eq!(peer.outcome, RoundOutcome::Withdrawn { reason: "The department took it on".into() });
+    // As of a date before the withdrawal it was still pending.
+    let before = rebuild::<AuditTrail>(&history.store, &history.stream, AsOf::Date(date(2016, 8, 19)))
+        .unwrap()
+        .into_inner();
+    let audit = before.theme(theme(1), &Names::none(), &history.store).unwrap().unwrap();
+    let peer = audit.rounds[0].others.iter().find(|peer| peer.theme == theme(2)).unwrap();
+    assert_eq!(peer.outcome, RoundOutcome::Qualified);
+}
