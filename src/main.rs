@@ -249,7 +249,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let service = open_service(&cli)?;
             let as_of = args.as_of.map_or(AsOf::Now, AsOf::Date);
             let text = service.read_models(organisation, as_of, |models| {
-                netvaerk::report::render_with(&models, &args.which.report(), &report_options(args))
+                let stamp = netvaerk::report::Stamp::now(organisation, as_of, models.store)?;
+                let options = netvaerk::report::Options { stamp: Some(stamp), ..report_options(args) };
+                netvaerk::report::render_with(&models, &args.which.report(), &options)
             })??;
             say_raw!("{text}");
             Ok(())

@@ -20,7 +20,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use netvaerk_core::{CountRange, NetworkId, ThemeId, Warning};
-use netvaerk_projections::{All, AuditEntry, PersonRef, RoundOutcome};
+use netvaerk_projections::{All, AsOf, AuditEntry, PersonRef, RoundOutcome};
 use uuid::Uuid;
 
 use crate::error::Error;
@@ -268,6 +268,22 @@ fn danish(english: &'static str) -> &'static str {
         "all types" => "alle typer",
         "overrode" => "tilsidesatte",
         "Reports" => "Rapporter",
+        "Stamp" => "Stempel",
+        "field" => "felt",
+        "value" => "værdi",
+        "everything recorded" => "alt registreret",
+        "position" => "position",
+        "(empty)" => "(tom)",
+        "the NS3 defaults" => "NS3's standardværdier",
+        "change" => "ændring",
+        "of" => "af",
+        "in force from" => "gældende fra",
+        "the beginning" => "begyndelsen",
+        "organisation" => "organisation",
+        "as of" => "pr.",
+        "log head" => "loggens hoved",
+        "policy" => "politik",
+        "made" => "dannet",
         other => other,
     }
 }
@@ -338,12 +354,85 @@ pub struct Options {
     /// Only this section: its number from 1, or the start of its title (any case). Every
     /// format but JSON (which holds everything) renders only that section.
     pub section: Option<String>,
+    /// What the report says of itself, on top of it (see [`Stamp`]); `None`: no stamp.
+    pub stamp: Option<Stamp>,
 }
 
 impl Options {
-    /// `format` in `lang`, 80 columns wide, every section.
+    /// `format` in `lang`, 80 columns wide, every section, no stamp.
     pub fn new(format: Format, lang: Lang) -> Self {
-        Self { format, lang, width: WIDTH, section: None }
+        Self { format, lang, width: WIDTH, section: None, stamp: None }
+    }
+}
+
+/// What a printed report says of itself, so that a reader can tell which log and which date it
+/// shows: the organisation, the as-of, the log's head it was made from (give it to
+/// `netvaerk verify --expect` to prove a later log still extends it), the policy in force on the
+/// as-of date, and when it was made. Tables, Markdown and HTML print it above the report; CSV
+/// adds it as a last block (when it holds every section); JSON stays the read model's own and
+/// the HTTP service sends the stamp in headers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// The organisation.
+    pub organisation: netvaerk_core::OrganisationId,
+    /// As of what.
+    pub as_of: AsOf,
+    /// The log's head when the report was made.
+    pub head: Option<netvaerk_store::Head>,
+    /// When it was made.
+    pub made_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Stamp {
+    /// A stamp for `organisation` as of `as_of`, with the store's head, made now.
+    pub fn now(
+        organisation: netvaerk_core::OrganisationId,
+        as_of: AsOf,
+        store: &dyn netvaerk_store::EventStore,
+    ) -> Result<Self, Error> {
+        Ok(Self { organisation, as_of, head: store.head()?, made_at: chrono::Utc::now() })
+    }
+
+    /// Its fields, labelled in `lang`, with the policy in force on the as-of date.
+    fn fields(&self, all: &All, lang: Lang) -> Vec<(&'static str, String)> {
+        let say = |english: &'static str| lang.say(english);
+        let as_of = match self.as_of {
+            AsOf::Now => say("everything recorded").to_owned(),
+            AsOf::Date(date) => date.to_string(),
+            AsOf::Position(position) => format!("{} {position}", say("position")),
+        };
+        let head = self.head.map_or_else(
+            || say("(empty)").to_owned(),
+            |head| format!("{} {}", head.position, netvaerk_store::hex(&head.hash)),
+        );
+        let date = match self.as_of {
+            AsOf::Date(date) => date,
+            _ => chrono::NaiveDate::MAX,
+        };
+        let policies = &all.portfolio.policies;
+        let policy = match policies.change_on(date) {
+            None => say("the NS3 defaults").to_owned(),
+            Some(change) => {
+                let from = change
+                    .in_force_from
+                    .map_or_else(|| say("the beginning").to_owned(), |from| from.to_string());
+                format!(
+                    "{} {} {} {}, {} {from}",
+                    say("change"),
+                    change.number,
+                    say("of"),
+                    policies.len(),
+                    say("in force from")
+                )
+            }
+        };
+        vec![
+            (say("organisation"), self.organisation.to_string()),
+            (say("as of"), as_of),
+            (say("log head"), head),
+            (say("policy"), policy),
+            (say("made"), self.made_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+        ]
     }
 }
 
@@ -567,13 +656,38 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Some(wanted) => select(sections, wanted)?,
         None => sections,
     };
+    let stamp = options.stamp.as_ref().map(|stamp| stamp.fields(all, lang)).unwrap_or_default();
+    let line = stamp.iter().map(|(label, value)| format!("{label}: {value}")).collect::<Vec<_>>().join(" | ");
     Ok(match format {
         Format::Table => {
-            sections.iter().map(|section| table(section, lang, options.width)).collect::<Vec<_>>().join("\n")
+            let tables =
+                sections.iter().map(|section| table(section, lang, options.width)).collect::<Vec<_>>();
+            let mut text =
+                if stamp.is_empty() { String::new() } else { wrap(&line, options.width).join("\n") + "\n\n" };
+            text.push_str(&tables.join("\n"));
+            text
         }
-        Format::Markdown => sections.iter().map(markdown).collect::<Vec<_>>().join("\n"),
-        Format::Csv => csv(&sections),
-        Format::Html => html(report, &sections, lang),
+        Format::Markdown => {
+            let mut text = if stamp.is_empty() {
+                String::new()
+            } else {
+                format!("_{}_\n\n", line.replace('_', "\\_").replace('*', "\\*"))
+            };
+            text.push_str(&sections.iter().map(markdown).collect::<Vec<_>>().join("\n"));
+            text
+        }
+        Format::Csv => {
+            let mut sections = sections;
+            if sections.len() > 1 && !stamp.is_empty() {
+                let mut block = Section::new(lang, lang.say("Stamp"), &["field", "value"]);
+                for (label, value) in stamp {
+                    block.row(vec![label.to_owned(), value]);
+                }
+                sections.push(block);
+            }
+            csv(&sections)
+        }
+        Format::Html => html(report, &sections, lang, &line),
         Format::Json => unreachable!("JSON returns above"),
     })
 }
@@ -835,7 +949,7 @@ fn escape_html(text: &str) -> String {
 }
 
 /// A whole HTML page: one `<table>` a section, styled for reading and printing.
-fn html(report: &Report, sections: &[Section], lang: Lang) -> String {
+fn html(report: &Report, sections: &[Section], lang: Lang, stamp: &str) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>netvaerk: {}</title>\n\
          <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}\
@@ -845,6 +959,9 @@ fn html(report: &Report, sections: &[Section], lang: Lang) -> String {
         lang.code(),
         report.name()
     );
+    if !stamp.is_empty() {
+        out.push_str(&format!("<p class=\"stamp\">{}</p>\n", escape_html(stamp)));
+    }
     for section in sections {
         out.push_str(&format!("<h2>{}</h2>\n<table>\n<thead><tr>", escape_html(&section.title)));
         for header in &section.headers {

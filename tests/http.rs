@@ -795,7 +795,14 @@ fn reports_negotiate_format_and_language_and_are_as_of_a_date_or_a_position() {
     assert!(html.body.starts_with("<!DOCTYPE html>\n<html lang=\"da\">"));
     assert!(html.body.contains("<th>trin</th>"));
     let table = report("", &[("accept", "text/plain")]);
-    assert!(table.body.starts_with("Competence tracks\n"), "{}", table.body);
+    assert!(table.body.starts_with("organisation: "), "stamped: {}", table.body);
+    assert!(table.body.contains("\n\nCompetence tracks\n"), "{}", table.body);
+    let head = table.header("netvaerk-head").to_owned();
+    assert!(
+        table.body.contains(&head.replacen(':', " ", 1)),
+        "the stamp names the head {head}: {}",
+        table.body
+    );
 
     post(&commands_url(&server, organisation), &[], &assess(5));
     let now = report("", &[]);

@@ -204,3 +204,29 @@ fn the_audit_trail_shows_each_override_with_its_rule_what_it_found_and_why_in_ev
         assert!(flat.contains("Citizens join the test phase"), "{format}: the rationale: {text}");
     }
 }
+
+#[test]
+fn a_stamped_report_names_its_organisation_as_of_head_and_policy_in_every_text_format() {
+    let (service, organisation) = history(&["Urban farming".to_owned()]);
+    let head = service.store().head().unwrap().unwrap();
+    let hash = netvaerk::store::hex(&head.hash);
+    let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
+    for format in [Format::Table, Format::Markdown, Format::Csv, Format::Html] {
+        let text = service
+            .read_models(organisation, AsOf::Date(on), |models| {
+                let stamp = netvaerk::report::Stamp::now(organisation, AsOf::Date(on), models.store).unwrap();
+                let options = Options { stamp: Some(stamp), width: 400, ..Options::new(format, Lang::En) };
+                render_with(&models, &Report::Portfolio, &options)
+            })
+            .unwrap()
+            .unwrap();
+        for expected in [
+            organisation.to_string(),
+            "2016-03-01".to_owned(),
+            format!("{} {hash}", head.position),
+            "the NS3 defaults".to_owned(),
+        ] {
+            assert!(text.contains(&expected), "{format}: no {expected}: {text}");
+        }
+    }
+}

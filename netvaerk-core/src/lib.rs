@@ -99,7 +99,7 @@ pub use decide::decide;
 pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
 pub use event::{current_version, Event, CATALOGUE};
 pub use id::{CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
-pub use policy::{CountRange, PhasePlan, PhaseSpec, Policy, PolicyHistory};
+pub use policy::{CountRange, PhasePlan, PhaseSpec, Policy, PolicyChange, PolicyHistory};
 pub use rule::Rule;
 pub use state::{
     evolve, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme, ThemeStatus, Unit,

@@ -152,12 +152,26 @@ impl PolicyHistory {
     /// The policy in force on `date`: the one in force from the latest date on or before it;
     /// among equal dates the last recorded. `None` if none was in force yet.
     pub fn on(&self, date: NaiveDate) -> Option<&Policy> {
+        self.change_on(date).map(|change| change.policy)
+    }
+
+    /// The change in force on `date`, with its number and date (see [`PolicyHistory::on`]).
+    pub fn change_on(&self, date: NaiveDate) -> Option<PolicyChange<'_>> {
         self.changes
             .iter()
             .enumerate()
             .filter(|(_, (from, _))| from.is_none_or(|from| from <= date))
             .max_by_key(|(index, (from, _))| (*from, *index))
-            .map(|(_, (_, policy))| policy)
+            .map(|(index, (in_force_from, policy))| PolicyChange {
+                number: index + 1,
+                in_force_from: *in_force_from,
+                policy,
+            })
+    }
+
+    /// How many changes were recorded.
+    pub fn len(&self) -> usize {
+        self.changes.len()
     }
 
     /// The policy in force from the latest date.
@@ -169,6 +183,17 @@ impl PolicyHistory {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+}
+
+/// One recorded policy change: what a report's stamp names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyChange<'a> {
+    /// Its number, from 1, in the order the changes were recorded.
+    pub number: usize,
+    /// The business date it is in force from (`None`: from the beginning).
+    pub in_force_from: Option<NaiveDate>,
+    /// The policy.
+    pub policy: &'a Policy,
 }
 
 /// The rules' numbers as data, with the NS3 defaults ([`Policy::ns3`], also `Default`).

@@ -289,7 +289,7 @@ fn generate() -> Value {
         reports.remove("audit").map(|example| json!({ "theme": example })).unwrap_or_else(|| json!({}));
     let report_content = |json_schema: Value, examples: Value| {
         json!({
-            "description": "The report. Header Netvaerk-Position: the log position it was folded up to.",
+            "description": "The report, stamped above its tables (organisation, as of, log head, policy in force, when made) in every format but JSON. Headers: Netvaerk-Position, the log position it was folded up to; Netvaerk-Head, the log's head POSITION:HASH it was made from (for netvaerk verify --expect).",
             "content": {
                 "application/json": { "schema": json_schema, "examples": examples },
                 "text/csv": { "schema": text },

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::{blocking, feed, App, Caller, Problem, Scope};
 use crate::error::Error;
-use crate::report::{render_with, Format, Lang, Options, Report};
+use crate::report::{render_with, Format, Lang, Options, Report, Stamp};
 use crate::service::{BatchMode, Outcome, Service};
 
 /// Every route; the OpenAPI document describes exactly these (a test checks).
@@ -508,9 +508,12 @@ async fn render_report(
     };
     known(&app, organisation, &Caller { scope: Scope::Read, ..caller }).await?;
     let service = Arc::clone(&app.service);
-    let (text, checkpoint) = blocking(move || {
+    let (text, checkpoint, head) = blocking(move || {
         service.read_models(organisation, as_of, |models| {
-            render_with(&models, &report, &options).map(|text| (text, models.checkpoint))
+            let stamp = Stamp::now(organisation, as_of, models.store)?;
+            let head = stamp.head;
+            let options = Options { stamp: Some(stamp), ..options };
+            render_with(&models, &report, &options).map(|text| (text, models.checkpoint, head))
         })?
     })
     .await?;
@@ -519,6 +522,14 @@ async fn render_report(
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     headers.insert("netvaerk-position", HeaderValue::from(checkpoint));
+    // The stamp of a JSON report, whose body is the read model's own: the log head it was made
+    // from (`netvaerk verify --expect` takes it as it is).
+    if let Some(head) = head {
+        let value = format!("{}:{}", head.position, netvaerk_store::hex(&head.hash));
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert("netvaerk-head", value);
+        }
+    }
     Ok(response)
 }
 
