@@ -42,6 +42,11 @@ fn expected_head(text: &str) -> Result<(u64, String), String> {
     Ok((position, hash))
 }
 
+/// A business date, ISO or Danish (`netvaerk::core::parse_date`).
+pub fn date(text: &str) -> Result<NaiveDate, String> {
+    netvaerk::core::parse_date(text).map_err(|error| error.to_string())
+}
+
 /// Whether the store address names a running server rather than a store.
 pub fn is_remote(store: &str) -> bool {
     store.starts_with("http://") || store.starts_with("https://")
@@ -214,8 +219,8 @@ pub struct Decided {
     /// The person deciding (or recording the forum's decision).
     #[arg(long)]
     pub by: PersonId,
-    /// The business date (default: today).
-    #[arg(long)]
+    /// The business date: 2016-06-30 or 30.06.2016 (default: today).
+    #[arg(long, value_parser = date)]
     pub on: Option<NaiveDate>,
     /// Why.
     #[arg(long)]
@@ -239,8 +244,8 @@ pub struct ReportArgs {
     /// Which report.
     #[command(subcommand)]
     pub which: ReportKind,
-    /// As of a business date (default: everything).
-    #[arg(long, global = true)]
+    /// As of a business date: 2016-06-30 or 30.06.2016 (default: everything).
+    #[arg(long, global = true, value_parser = date)]
     pub as_of: Option<NaiveDate>,
     /// The output format: table, md, csv, json or html.
     #[arg(long, global = true, default_value = "table")]

@@ -167,6 +167,11 @@ fn every_report_renders_in_every_format() {
     // As of a past date, the portfolio shows fewer networks.
     let early = store.json(&["report", "portfolio", "--as-of", "2015-06-30", "--format", "json"]);
     assert!(early["networks"].as_array().unwrap().len() < networks.len());
+    // The same date written the Danish way.
+    assert_eq!(store.json(&["report", "portfolio", "--as-of", "30.06.2015", "--format", "json"]), early);
+    let wrong = store.run(&["report", "portfolio", "--as-of", "31.06.2015"]);
+    assert_eq!(code(&wrong), 2);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("is not a date: write 2016-06-30 or 30.06.2016"));
 }
 
 #[test]

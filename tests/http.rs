@@ -811,6 +811,8 @@ fn reports_negotiate_format_and_language_and_are_as_of_a_date_or_a_position() {
     assert_eq!(now.header("netvaerk-position"), "3");
     assert_eq!(at_two.header("netvaerk-position"), "2");
     assert_eq!(before.header("netvaerk-position"), "0");
+    let danish_date = report("?as_of=29.02.2016", &[]);
+    assert_eq!(danish_date.header("netvaerk-position"), "0", "a date written the Danish way");
     assert_eq!(now.json()["tracks"].as_array().unwrap().len(), 1);
     assert_eq!(before.json()["tracks"], json!([]));
 }

@@ -10,7 +10,7 @@ use crate::state::ThemeStatus;
 use crate::vocabulary::{Criterion, NetworkType, Outcome, TeachingDay};
 use crate::warning::Warning;
 
-/// Text that is not a valid id, round or rule id.
+/// Text that is not a valid id, round, rule id or date.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum IdError {
@@ -20,6 +20,12 @@ pub enum IdError {
     Malformed {
         /// What kind of id was expected.
         kind: &'static str,
+        /// The text given.
+        input: String,
+    },
+    /// The text is not a date.
+    #[error("{input:?} is not a date: write 2016-06-30 or 30.06.2016")]
+    MalformedDate {
         /// The text given.
         input: String,
     },

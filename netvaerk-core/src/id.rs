@@ -214,9 +214,43 @@ impl<'de> Deserialize<'de> for RoundId {
     }
 }
 
+/// A business date as people type it: ISO `2016-06-30`, or the Danish `30.06.2016` (also
+/// `30.6.2016` and `30-06-2016`).
+pub fn parse_date(input: &str) -> Result<NaiveDate, IdError> {
+    let text = input.trim();
+    let malformed = || IdError::MalformedDate { input: input.to_owned() };
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date);
+    }
+    let parts: Vec<&str> = text.split(['.', '-']).collect();
+    match parts.as_slice() {
+        [day, month, year] if year.len() == 4 && day.len() <= 2 && month.len() <= 2 => {
+            let number = |part: &str| part.parse::<u32>().map_err(|_| malformed());
+            let year = year.parse::<i32>().map_err(|_| malformed())?;
+            NaiveDate::from_ymd_opt(year, number(month)?, number(day)?).ok_or_else(malformed)
+        }
+        _ => Err(malformed()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_business_date_is_read_in_iso_or_the_danish_way() {
+        let date = NaiveDate::from_ymd_opt(2016, 6, 30).unwrap();
+        for text in ["2016-06-30", "30.06.2016", "30.6.2016", "30-06-2016", " 30.06.2016 "] {
+            assert_eq!(parse_date(text).unwrap(), date, "{text}");
+        }
+        for bad in ["31.06.2016", "2016/06/30", "30.06.16", "", "30.06", "xx.06.2016"] {
+            assert!(parse_date(bad).is_err(), "{bad} should not parse");
+        }
+        assert_eq!(
+            parse_date("31.06.2016").unwrap_err().to_string(),
+            "\"31.06.2016\" is not a date: write 2016-06-30 or 30.06.2016"
+        );
+    }
 
     #[test]
     fn round_parses_displays_and_orders() {

@@ -98,7 +98,7 @@ pub use command::{Action, Command, Decision, Metadata};
 pub use decide::decide;
 pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
 pub use event::{current_version, Event, CATALOGUE};
-pub use id::{CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
+pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
 pub use policy::{CountRange, PhasePlan, PhaseSpec, Policy, PolicyChange, PolicyHistory};
 pub use rule::Rule;
 pub use state::{

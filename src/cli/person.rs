@@ -32,8 +32,8 @@ pub enum PersonCommand {
         /// The person deciding (default: the person registered, for the first one).
         #[arg(long)]
         by: Option<PersonId>,
-        /// The business date (default: today).
-        #[arg(long)]
+        /// The business date: 2016-06-30 or 30.06.2016 (default: today).
+        #[arg(long, value_parser = crate::cli::date)]
         on: Option<NaiveDate>,
     },
     /// Change a person's standing roles.

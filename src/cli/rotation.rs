@@ -16,8 +16,8 @@ pub enum RotationCommand {
         /// The skills the chief forum points to.
         #[arg(long)]
         skills: String,
-        /// The planned end.
-        #[arg(long)]
+        /// The planned end: 2016-06-30 or 30.06.2016.
+        #[arg(long, value_parser = crate::cli::date)]
         until: NaiveDate,
         #[command(flatten)]
         decided: Decided,

@@ -259,7 +259,7 @@ fn generate() -> Value {
     let report_parameters = json!([
         query_parameter(
             "as_of",
-            "A business date (YYYY-MM-DD) or a log position; default everything.",
+            "A business date (2016-06-30 or 30.06.2016) or a log position; default everything.",
             json!({ "type": "string", "examples": ["2016-12-31", "1200"] })
         ),
         query_parameter(

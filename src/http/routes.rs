@@ -11,7 +11,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use chrono::NaiveDate;
 use netvaerk_core::{AcknowledgedWarning, Command, Event, OrganisationId, PersonId};
 use netvaerk_projections::AsOf;
 use netvaerk_store::{Head, PersonalData};
@@ -427,9 +426,12 @@ fn as_of(text: Option<&str>) -> Result<AsOf, Problem> {
     if let Ok(position) = text.parse::<u64>() {
         return Ok(AsOf::Position(position));
     }
-    text.parse::<NaiveDate>().map(AsOf::Date).map_err(|_| {
-        Problem::bad_request("malformed_as_of", "as_of is a date (YYYY-MM-DD) or a log position")
-            .with_subject("as_of", text)
+    netvaerk_core::parse_date(text).map(AsOf::Date).map_err(|_| {
+        Problem::bad_request(
+            "malformed_as_of",
+            "as_of is a date (2016-06-30 or 30.06.2016) or a log position",
+        )
+        .with_subject("as_of", text)
     })
 }
 
