@@ -198,22 +198,18 @@ fn organisation_id(text: &str) -> Result<OrganisationId, Problem> {
     })
 }
 
-fn unknown_organisation(organisation: OrganisationId) -> Problem {
-    Problem::from(Error::input(
+/// `unknown_organisation` (404) unless the organisation has events or `may_start` (an admin's
+/// first command). Runs inside the request's one blocking call, not a call of its own.
+fn known(service: &Service, organisation: OrganisationId, may_start: bool) -> Result<(), Error> {
+    if may_start || service.knows(organisation)? {
+        return Ok(());
+    }
+    Err(Error::input(
         "unknown_organisation",
         Some("organisation"),
         Some(organisation.to_string()),
         format!("organisation {organisation} has no events"),
     ))
-}
-
-/// 404 unless the organisation has events; an admin may send its first command.
-async fn known(app: &Arc<App>, organisation: OrganisationId, caller: &Caller) -> Result<(), Problem> {
-    let service = Arc::clone(&app.service);
-    if blocking(move || service.knows(organisation)).await? || caller.scope == Scope::Admin {
-        return Ok(());
-    }
-    Err(unknown_organisation(organisation))
 }
 
 /// The body as JSON, or 413 / 415 / 400.
@@ -335,8 +331,12 @@ async fn command(
     let (caller, organisation, key) = decider(&app, &org, &headers)?;
     let value = json_body(&headers, body)?;
     let command = command_from(value, organisation, &caller, key.as_deref().map(|key| (key, 0)))?;
-    known(&app, organisation, &caller).await?;
-    let (result, took) = timed(&app, move |service| service.execute(organisation, &command)).await;
+    let may_start = caller.scope == Scope::Admin;
+    let (result, took) = timed(&app, move |service| {
+        known(service, organisation, may_start)?;
+        service.execute(organisation, &command)
+    })
+    .await;
     match result {
         Ok(outcome) => {
             if !outcome.replayed {
@@ -380,10 +380,12 @@ async fn batch(
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    known(&app, organisation, &caller).await?;
-    let mode = request.mode;
-    let (results, took) =
-        timed(&app, move |service| service.execute_batch(organisation, &commands, mode)).await;
+    let (mode, may_start) = (request.mode, caller.scope == Scope::Admin);
+    let (results, took) = timed(&app, move |service| {
+        known(service, organisation, may_start)?;
+        service.execute_batch(organisation, &commands, mode)
+    })
+    .await;
     let results = results.inspect_err(|error| count_refusal(&app, error))?;
     let appended: usize =
         results.iter().flatten().filter(|outcome| !outcome.replayed).map(|o| o.events.len()).sum();
@@ -496,7 +498,7 @@ async fn render_report(
     report: Report,
     query: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
-    let caller = app.authorize(&headers, Scope::Read)?;
+    app.authorize(&headers, Scope::Read)?;
     let organisation = organisation_id(org)?;
     let Query(query) =
         query.map_err(|rejection| Problem::bad_request("malformed_query", rejection.body_text()))?;
@@ -508,9 +510,9 @@ async fn render_report(
         section: query.section.clone(),
         ..Options::new(format, lang)
     };
-    known(&app, organisation, &Caller { scope: Scope::Read, ..caller }).await?;
     let service = Arc::clone(&app.service);
     let (text, checkpoint, head) = blocking(move || {
+        known(&service, organisation, false)?;
         service.read_models(organisation, as_of, |models| {
             let stamp = Stamp::now(organisation, as_of, models.store)?;
             let head = stamp.head;
@@ -566,11 +568,11 @@ async fn policy(
     Path(org): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<netvaerk_core::Policy>, Problem> {
-    let caller = app.authorize(&headers, Scope::Read)?;
+    app.authorize(&headers, Scope::Read)?;
     let organisation = organisation_id(&org)?;
-    known(&app, organisation, &Caller { scope: Scope::Read, ..caller }).await?;
     let service = Arc::clone(&app.service);
     let policy = blocking(move || {
+        known(&service, organisation, false)?;
         service.state(organisation).map(|state| state.policy_in_force(service.default_policy()).clone())
     })
     .await?;
