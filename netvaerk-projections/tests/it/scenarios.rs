@@ -374,3 +374,22 @@ fn a_competitor_withdrawn_after_qualification_shows_as_withdrawn_in_the_round() 
     let peer = audit.rounds[0].others.iter().find(|peer| peer.theme == theme(2)).unwrap();
     assert_eq!(peer.outcome, RoundOutcome::Qualified);
 }
+
+/// CO-2: a cohort is judged by the cohort size in force on the day it was formed, not by a
+/// size put in force later.
+#[test]
+fn co2_a_cohort_is_judged_by_the_size_in_force_on_the_day_it_was_formed() {
+    let mut history = History::new();
+    let members = BTreeSet::from([person(NOVICE), person(NOVICE2), person(VETERAN)]);
+    history.run(date(2016, 2, 1), Action::FormCohort { cohort: cohort(1), members: members.clone() });
+    let mut small = Policy::ns3();
+    small.cohort_size = CountRange::new(2, 4);
+    history.run(date(2016, 6, 1), Action::ChangePolicy { policy: small });
+    history.run(date(2016, 8, 1), Action::FormCohort { cohort: cohort(2), members });
+    let tracks =
+        rebuild::<CompetenceTracks>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let report = tracks.report(&Names::none());
+    let row = |id| report.cohorts.iter().find(|row| row.cohort == id).unwrap();
+    assert_eq!((row(cohort(1)).expected, row(cohort(1)).within_range), (CountRange::new(12, 15), false));
+    assert_eq!((row(cohort(2)).expected, row(cohort(2)).within_range), (CountRange::new(2, 4), true));
+}
