@@ -250,9 +250,10 @@ pub struct ReportArgs {
     /// The output format: table, md, csv, json or html.
     #[arg(long, global = true, default_value = "table")]
     pub format: Format,
-    /// The language of titles and headers: en or da.
-    #[arg(long, global = true, default_value = "en")]
-    pub lang: Lang,
+    /// The language of report titles, headers, words and dates: en or da (default:
+    /// NETVAERK_LANG, else the locale, else en).
+    #[arg(long, global = true, env = "NETVAERK_LANG")]
+    pub lang: Option<Lang>,
     /// Only this section: its number from 1, or the start of its title.
     #[arg(long, global = true)]
     pub section: Option<String>,

@@ -323,7 +323,10 @@ fn report_options(args: &cli::ReportArgs) -> netvaerk::report::Options {
     netvaerk::report::Options {
         width: args.width.or(terminal).unwrap_or(netvaerk::report::WIDTH),
         section: args.section.clone(),
-        ..netvaerk::report::Options::new(args.format, args.lang)
+        ..netvaerk::report::Options::new(
+            args.format,
+            args.lang.unwrap_or_else(netvaerk::report::Lang::from_env),
+        )
     }
 }
 

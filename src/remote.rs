@@ -168,7 +168,11 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 Report::Audit(id) => format!("/v1/organisations/{organisation}/reports/audit/{id}"),
                 other => format!("/v1/organisations/{organisation}/reports/{}", other.name()),
             };
-            path.push_str(&format!("?format={}&lang={}", args.format, args.lang.code()));
+            path.push_str(&format!(
+                "?format={}&lang={}",
+                args.format,
+                args.lang.unwrap_or_else(netvaerk::report::Lang::from_env).code()
+            ));
             let options = crate::report_options(args);
             path.push_str(&format!("&width={}", options.width));
             if let Some(section) = &options.section {

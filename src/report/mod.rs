@@ -26,6 +26,12 @@ use uuid::Uuid;
 use crate::error::Error;
 use crate::service::ReadModels;
 
+mod html;
+mod lang;
+mod text;
+
+pub use lang::{untranslated, Lang, GLOSSARY};
+
 /// The width of a table when nothing says otherwise.
 pub const WIDTH: usize = 80;
 
@@ -84,7 +90,7 @@ pub enum Format {
     Table,
     /// Markdown (`text/markdown`).
     Markdown,
-    /// The first table as CSV (`text/csv`); the report's JSON has everything.
+    /// CSV (`text/csv`): every section in one file with a section column, or one with `--section`.
     Csv,
     /// The read model's own JSON (`application/json`).
     Json,
@@ -150,148 +156,10 @@ impl fmt::Display for Format {
     }
 }
 
-/// The language of a report's titles and column headers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Danish: the secretariat's and the chief forum's language.
-    Da,
-}
-
-impl Lang {
-    /// `en` or `da`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Da => "da",
-        }
-    }
-
-    /// The text of `english` in this language.
-    fn say(self, english: &'static str) -> &'static str {
-        match self {
-            Self::En => english,
-            Self::Da => danish(english),
-        }
-    }
-}
-
-impl FromStr for Lang {
-    type Err = Error;
-
-    /// `en` or `da` (a language tag such as `da-DK` reads as its language).
-    fn from_str(text: &str) -> Result<Self, Error> {
-        let language = text.split(['-', '_']).next().unwrap_or_default();
-        match language.to_ascii_lowercase().as_str() {
-            "en" => Ok(Self::En),
-            "da" => Ok(Self::Da),
-            _ => Err(Error::input(
-                "unsupported_language",
-                Some("lang"),
-                Some(text.to_owned()),
-                format!("{text:?} is not a report language; use en or da"),
-            )),
-        }
-    }
-}
-
-/// The Danish of the reports' fixed English texts.
-fn danish(english: &'static str) -> &'static str {
-    match english {
-        "Networks" => "Netværk",
-        "Themes" => "Temaer",
-        "Innovation networks (NW-4)" => "Innovationsnetværk (NW-4)",
-        "Starts per half-year, each judged by the policy in force on its first day (NW-2: all starts; NW-3: learning, welfare; NW-4: innovation running at its end / limit)" => {
-            "Opstart pr. halvår, hvert halvår vurderet efter politikken på dets første dag (NW-2: alle opstarter; NW-3: lærings-, velfærdsnetværk; NW-4: kørende innovationsnetværk ved halvårets slutning / grænse)"
-        }
-        "Overridden warnings" => "Tilsidesatte advarsler",
-        "Roles held" => "Roller",
-        "Load (PR-4): intensive weeks a month" => "Belastning (PR-4): intensive uger pr. måned",
-        "Competence tracks" => "Kompetenceforløb",
-        "Cohorts (CO-2: the size in force when formed; CO-4: 2/3 department, 1/3 secretariat)" => {
-            "Hold (CO-2: holdstørrelsen, da holdet blev dannet; CO-4: 2/3 forvaltning, 1/3 sekretariat)"
-        }
-        "The pool of qualified leaders (NL-1)" => "Puljen af kvalificerede netværksledere (NL-1)",
-        "The network that came of it" => "Netværket, temaet blev til",
-        "Audit trail of the theme" => "Revisionsspor for temaet",
-        "Audit trail of the network" => "Revisionsspor for netværket",
-        "Round" => "Runde",
-        "the other themes" => "de andre temaer",
-        "network" => "netværk",
-        "theme" => "tema",
-        "type" => "type",
-        "leader" => "leder",
-        "now" => "nu",
-        "title" => "titel",
-        "status" => "status",
-        "round" => "runde",
-        "rank" => "rang",
-        "running" => "kørende",
-        "limit" => "grænse",
-        "half-year" => "halvår",
-        "learning" => "læring",
-        "welfare" => "velfærd",
-        "innov." => "innov.",
-        "total" => "i alt",
-        "date" => "dato",
-        "rule" => "regel",
-        "decision" => "beslutning",
-        "warning" => "advarsel",
-        "rationale" => "begrundelse",
-        "person" => "person",
-        "role" => "rolle",
-        "from" => "fra",
-        "to" => "til",
-        "month" => "måned",
-        "weeks" => "uger",
-        "stage" => "trin",
-        "days" => "dage",
-        "written" => "skriftlig",
-        "oral" => "mundtlig",
-        "diploma" => "diplom",
-        "may lead" => "må lede",
-        "cohort" => "hold",
-        "formed" => "dannet",
-        "size" => "størrelse",
-        "diplomas" => "diplomer",
-        "departments" => "forvaltninger",
-        "who" => "hvem",
-        "why" => "hvorfor",
-        "what became of it" => "hvad det blev til",
-        "kept" => "holdt",
-        "outside" => "udenfor",
-        "yes" => "ja",
-        "(none)" => "(ingen)",
-        "closed" => "lukket",
-        "all types" => "alle typer",
-        "overrode" => "tilsidesatte",
-        "Reports" => "Rapporter",
-        "Stamp" => "Stempel",
-        "field" => "felt",
-        "value" => "værdi",
-        "everything recorded" => "alt registreret",
-        "position" => "position",
-        "(empty)" => "(tom)",
-        "the NS3 defaults" => "NS3's standardværdier",
-        "change" => "ændring",
-        "of" => "af",
-        "in force from" => "gældende fra",
-        "the beginning" => "begyndelsen",
-        "organisation" => "organisation",
-        "as of" => "pr.",
-        "log head" => "loggens hoved",
-        "policy" => "politik",
-        "made" => "dannet",
-        other => other,
-    }
-}
-
 /// One table of a report.
 struct Section {
     title: String,
-    headers: Vec<&'static str>,
+    headers: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
@@ -299,7 +167,7 @@ impl Section {
     fn new(lang: Lang, title: impl Into<String>, headers: &[&'static str]) -> Self {
         Self {
             title: title.into(),
-            headers: headers.iter().map(|header| lang.say(header)).collect(),
+            headers: headers.iter().map(|header| lang.say(header).to_owned()).collect(),
             rows: Vec::new(),
         }
     }
@@ -398,7 +266,7 @@ impl Stamp {
         let say = |english: &'static str| lang.say(english);
         let as_of = match self.as_of {
             AsOf::Now => say("everything recorded").to_owned(),
-            AsOf::Date(date) => date.to_string(),
+            AsOf::Date(date) => lang.date(date),
             AsOf::Position(position) => format!("{} {position}", say("position")),
         };
         let head = self.head.map_or_else(
@@ -415,7 +283,7 @@ impl Stamp {
             Some(change) => {
                 let from = change
                     .in_force_from
-                    .map_or_else(|| say("the beginning").to_owned(), |from| from.to_string());
+                    .map_or_else(|| say("the beginning").to_owned(), |from| lang.date(from));
                 format!(
                     "{} {} {} {}, {} {from}",
                     say("change"),
@@ -491,13 +359,13 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             for row in &report.networks {
                 let network = &row.network;
                 let now = match network.outcome {
-                    Some(outcome) => format!("{}: {outcome}", say("closed")),
-                    None => or_dash(network.phase.as_ref()),
+                    Some(outcome) => format!("{}: {}", say("closed"), lang.word(&outcome.to_string())),
+                    None => network.phase.as_ref().map_or_else(|| "-".to_owned(), |phase| lang.phase(phase)),
                 };
                 networks.row(vec![
                     short(network.network.as_uuid()),
                     row.theme_title.clone(),
-                    network.network_type.to_string(),
+                    lang.word(&network.network_type.to_string()),
                     name(&row.leader_name),
                     now,
                 ]);
@@ -508,10 +376,10 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
                 themes.row(vec![
                     short(theme.theme.as_uuid()),
                     theme.title.clone(),
-                    theme.status.to_string(),
+                    lang.word(&theme.status.to_string()),
                     or_dash(theme.round),
                     or_dash(theme.rank),
-                    or_dash(theme.recommended_type),
+                    theme.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())),
                 ]);
             }
             let mut summary = Section::new(lang, say("Innovation networks (NW-4)"), &["running", "limit"]);
@@ -551,10 +419,10 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
                 ]);
                 for o in &row.overrides {
                     overrides.row(vec![
-                        o.occurred_on.to_string(),
+                        lang.date(o.occurred_on),
                         o.acknowledged.warning.rule().to_string(),
                         o.event_type.to_owned(),
-                        warning_text(all, &o.acknowledged.warning),
+                        warning_text(all, &o.acknowledged.warning, lang),
                         o.acknowledged.rationale.clone(),
                     ]);
                 }
@@ -583,17 +451,17 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
                 for spell in &history.spells {
                     spells.row(vec![
                         name(&history.person),
-                        label(&spell.role),
+                        lang.word(&label(&spell.role)),
                         spell.note.clone().unwrap_or_else(|| theme_of(spell.network)),
-                        spell.from.to_string(),
-                        or_dash(spell.to),
+                        lang.date(spell.from),
+                        spell.to.map_or_else(|| "-".to_owned(), |to| lang.date(to)),
                     ]);
                 }
                 for month in &history.load {
                     load.row(vec![
                         name(&history.person),
                         month.month.clone(),
-                        format!("{:.1}", month.intensive_weeks),
+                        lang.decimal(month.intensive_weeks),
                     ]);
                 }
             }
@@ -614,11 +482,11 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
                 let may_lead = if row.may_lead.len() == 3 {
                     vec![say("all types")]
                 } else {
-                    row.may_lead.iter().map(ToString::to_string).collect()
+                    row.may_lead.iter().map(|t| lang.word(&t.to_string())).collect()
                 };
                 tracks.row(vec![
                     name(&row.person),
-                    label(&row.stage),
+                    lang.word(&label(&row.stage)),
                     format!("{}/5", row.teaching_days),
                     yes(row.written),
                     yes(row.oral),
@@ -634,7 +502,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             for cohort in &report.cohorts {
                 cohorts.row(vec![
                     short(cohort.cohort.as_uuid()),
-                    cohort.formed_on.to_string(),
+                    lang.date(cohort.formed_on),
                     cohort.size.to_string(),
                     format!("{} {}", kept(cohort.within_range), range(cohort.expected)),
                     cohort.diplomas.to_string(),
@@ -661,9 +529,12 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
     Ok(match format {
         Format::Table => {
             let tables =
-                sections.iter().map(|section| table(section, lang, options.width)).collect::<Vec<_>>();
-            let mut text =
-                if stamp.is_empty() { String::new() } else { wrap(&line, options.width).join("\n") + "\n\n" };
+                sections.iter().map(|section| text::table(section, lang, options.width)).collect::<Vec<_>>();
+            let mut text = if stamp.is_empty() {
+                String::new()
+            } else {
+                text::wrap(&line, options.width).join("\n") + "\n\n"
+            };
             text.push_str(&tables.join("\n"));
             text
         }
@@ -673,7 +544,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             } else {
                 format!("_{}_\n\n", line.replace('_', "\\_").replace('*', "\\*"))
             };
-            text.push_str(&sections.iter().map(markdown).collect::<Vec<_>>().join("\n"));
+            text.push_str(&sections.iter().map(text::markdown).collect::<Vec<_>>().join("\n"));
             text
         }
         Format::Csv => {
@@ -685,9 +556,9 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
                 }
                 sections.push(block);
             }
-            csv(&sections)
+            text::csv(&sections, lang)
         }
-        Format::Html => html(report, &sections, lang, &line),
+        Format::Html => html::html(report, &sections, lang, &line),
         Format::Json => unreachable!("JSON returns above"),
     })
 }
@@ -712,13 +583,13 @@ fn audit(models: &ReadModels<'_>, id: Uuid, format: Format, lang: Lang) -> Resul
                     " [{} {}: {}; {}: {}]",
                     say("overrode"),
                     warning.warning.rule(),
-                    warning_text(all, &warning.warning),
+                    warning_text(all, &warning.warning, lang),
                     say("why"),
                     warning.rationale
                 ));
             }
             section.row(vec![
-                entry.occurred_on.to_string(),
+                lang.date(entry.occurred_on),
                 name(&entry.actor_name),
                 summary,
                 entry.rationale.clone().unwrap_or_default(),
@@ -739,7 +610,7 @@ fn audit(models: &ReadModels<'_>, id: Uuid, format: Format, lang: Lang) -> Resul
                 &["theme", "what became of it"],
             );
             for peer in &context.others {
-                round.row(vec![peer.title.clone(), outcome(&peer.outcome)]);
+                round.row(vec![peer.title.clone(), outcome(&peer.outcome, lang)]);
             }
             sections.push(round);
         }
@@ -768,222 +639,34 @@ fn audit(models: &ReadModels<'_>, id: Uuid, format: Format, lang: Lang) -> Resul
 }
 
 /// A warning in words, naming the theme by its title.
-fn warning_text(all: &All, warning: &Warning) -> String {
+fn warning_text(all: &All, warning: &Warning, lang: Lang) -> String {
     match warning {
         Warning::CriterionNotMet { theme, criterion } => {
             let title =
                 all.portfolio.themes.get(theme).map_or_else(|| theme.to_string(), |t| t.title.clone());
-            format!("\"{title}\" does not meet \"{criterion}\"")
+            format!("\"{title}\" {} \"{}\"", lang.say("does not meet"), lang.word(&criterion.to_string()))
         }
         Warning::CohortSizeOutsideRange { size, expected, .. } => {
-            format!("a cohort of {size}, where NS3 trains {}-{}", expected.min, expected.max)
+            format!(
+                "{} {size}, {} {}",
+                lang.say("a cohort of"),
+                lang.say("where NS3 trains"),
+                range(*expected)
+            )
         }
         other => other.to_string(),
     }
 }
 
-fn outcome(outcome: &RoundOutcome) -> String {
+/// What became of a competing theme in a round.
+fn outcome(outcome: &RoundOutcome, lang: Lang) -> String {
     match outcome {
-        RoundOutcome::Qualified => "qualified, no decision".to_owned(),
+        RoundOutcome::Qualified => lang.say("qualified, no decision").to_owned(),
         RoundOutcome::Prioritised { rank, recommended_type } => {
-            format!("prioritised #{rank} ({recommended_type})")
+            format!("{} #{rank} ({})", lang.say("prioritised"), lang.word(&recommended_type.to_string()))
         }
-        RoundOutcome::Deferred { to_round } => format!("deferred to {to_round}"),
-        RoundOutcome::Rejected { reason } => format!("rejected: {reason}"),
-        RoundOutcome::Withdrawn { reason } => format!("withdrawn: {reason}"),
+        RoundOutcome::Deferred { to_round } => format!("{} {to_round}", lang.say("deferred to")),
+        RoundOutcome::Rejected { reason } => format!("{} {reason}", lang.say("rejected:")),
+        RoundOutcome::Withdrawn { reason } => format!("{} {reason}", lang.say("withdrawn:")),
     }
-}
-
-/// Word-wraps `text` into lines of at most `width` characters (breaking long words).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    // The line's length in characters, kept as it grows: linear in the text.
-    let mut length = 0;
-    for word in text.split_whitespace() {
-        let chars: Vec<char> = word.chars().collect();
-        let mut pieces = chars.chunks(width).peekable();
-        while let Some(piece) = pieces.next() {
-            if pieces.peek().is_some() {
-                // A full-width piece of a word longer than the line: a line of its own.
-                if length > 0 {
-                    lines.push(std::mem::take(&mut line));
-                    length = 0;
-                }
-                lines.push(piece.iter().collect());
-                continue;
-            }
-            let needed = if length == 0 { piece.len() } else { length + 1 + piece.len() };
-            if needed > width && length > 0 {
-                lines.push(std::mem::take(&mut line));
-                length = 0;
-            }
-            if length > 0 {
-                line.push(' ');
-                length += 1;
-            }
-            line.extend(piece);
-            length += piece.len();
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// A table that fits `width` columns: the widest columns give way first, and their cells wrap.
-fn table(section: &Section, lang: Lang, width: usize) -> String {
-    let columns = section.headers.len();
-    let mut widths: Vec<usize> = section.headers.iter().map(|h| h.chars().count()).collect();
-    for row in &section.rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let budget = width.max(columns * 7).saturating_sub(2 * (columns - 1));
-    // No column is wider than the whole table: a huge cell costs one pass, not one per column.
-    for column in &mut widths {
-        *column = (*column).min(budget);
-    }
-    while widths.iter().sum::<usize>() > budget {
-        let Some(widest) = widths.iter().copied().max().filter(|w| *w > 6) else { break };
-        if let Some(width) = widths.iter_mut().find(|w| **w == widest) {
-            *width -= 1;
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let wrapped: Vec<Vec<String>> =
-            cells.iter().zip(&widths).map(|(cell, width)| wrap(cell, *width)).collect();
-        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
-        let mut text = String::new();
-        for index in 0..height {
-            let padded: Vec<String> = wrapped
-                .iter()
-                .zip(&widths)
-                .map(|(lines, width)| format!("{:<width$}", lines.get(index).map_or("", String::as_str)))
-                .collect();
-            text.push_str(padded.join("  ").trim_end());
-            text.push('\n');
-        }
-        text
-    };
-    let mut out = wrap(&section.title, width).join("\n") + "\n";
-    out.push_str(&line(section.headers.iter().map(|h| (*h).to_owned()).collect()));
-    out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect()));
-    if section.rows.is_empty() {
-        out.push_str(lang.say("(none)"));
-        out.push('\n');
-    }
-    for row in &section.rows {
-        out.push_str(&line(row.clone()));
-    }
-    out
-}
-
-fn markdown(section: &Section) -> String {
-    // A cell is one line of a table row: a newline would end the table.
-    let escape = |cell: &str| cell.replace('|', "\\|").replace(['\r', '\n'], " ");
-    let mut out = format!(
-        "### {}\n\n| {} |\n|{}\n",
-        section.title.replace(['\r', '\n'], " "),
-        section.headers.join(" | "),
-        "---|".repeat(section.headers.len())
-    );
-    for row in &section.rows {
-        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
-    }
-    out
-}
-
-/// One section: its header and rows. Several: each block's header starts with a `section`
-/// column and its rows with the section's title, blocks apart by an empty line, so that no
-/// section is dropped (`--section` gives one plain table).
-fn csv(sections: &[Section]) -> String {
-    let field = |cell: &str| {
-        if cell.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", cell.replace('"', "\"\""))
-        } else {
-            cell.to_owned()
-        }
-    };
-    let line = |cells: Vec<String>| cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(",") + "\n";
-    if let [section] = sections {
-        let mut out = line(section.headers.iter().map(|header| (*header).to_owned()).collect());
-        for row in &section.rows {
-            out.push_str(&line(row.clone()));
-        }
-        return out;
-    }
-    let mut blocks = Vec::new();
-    for section in sections {
-        let mut block = line(
-            std::iter::once("section".to_owned())
-                .chain(section.headers.iter().map(|h| (*h).to_owned()))
-                .collect(),
-        );
-        for row in &section.rows {
-            block
-                .push_str(&line(std::iter::once(section.title.clone()).chain(row.iter().cloned()).collect()));
-        }
-        blocks.push(block);
-    }
-    blocks.join("\n")
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A whole HTML page: one `<table>` a section, styled for reading and printing.
-fn html(report: &Report, sections: &[Section], lang: Lang, stamp: &str) -> String {
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>netvaerk: {}</title>\n\
-         <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}\
-         table{{border-collapse:collapse;margin-bottom:2rem}}\
-         th,td{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}}\
-         th{{background:#f2f2f2}}</style>\n</head>\n<body>\n",
-        lang.code(),
-        report.name()
-    );
-    if !stamp.is_empty() {
-        out.push_str(&format!("<p class=\"stamp\">{}</p>\n", escape_html(stamp)));
-    }
-    for section in sections {
-        out.push_str(&format!("<h2>{}</h2>\n<table>\n<thead><tr>", escape_html(&section.title)));
-        for header in &section.headers {
-            out.push_str(&format!("<th>{}</th>", escape_html(header)));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        if section.rows.is_empty() {
-            out.push_str(&format!(
-                "<tr><td colspan=\"{}\">{}</td></tr>\n",
-                section.headers.len(),
-                escape_html(lang.say("(none)"))
-            ));
-        }
-        for row in &section.rows {
-            out.push_str("<tr>");
-            for cell in row {
-                out.push_str(&format!("<td>{}</td>", escape_html(cell)));
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody>\n</table>\n");
-    }
-    out.push_str("</body>\n</html>\n");
-    out
 }

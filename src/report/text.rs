@@ -1,0 +1,176 @@
+//! The text formats: terminal tables (Unicode width aware, linear in their input), Markdown
+//! tables (CommonMark + GFM), CSV.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::{Lang, Section};
+
+/// The columns `text` takes in a terminal.
+fn columns(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Word-wraps `text` into lines of at most `width` terminal columns, breaking a word longer than
+/// a line. Linear in the text: each character is looked at once.
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    // The line's width, kept as it grows.
+    let mut length = 0;
+    for word in text.split_whitespace() {
+        let word_width = columns(word);
+        if word_width > width {
+            // A word longer than a line: full lines of its own, the rest goes on.
+            if length > 0 {
+                lines.push(std::mem::take(&mut line));
+                length = 0;
+            }
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if length + w > width {
+                    lines.push(std::mem::take(&mut line));
+                    length = 0;
+                }
+                line.push(c);
+                length += w;
+            }
+            continue;
+        }
+        let needed = if length == 0 { word_width } else { length + 1 + word_width };
+        if needed > width && length > 0 {
+            lines.push(std::mem::take(&mut line));
+            length = 0;
+        }
+        if length > 0 {
+            line.push(' ');
+            length += 1;
+        }
+        line.push_str(word);
+        length += word_width;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A table that fits `width` columns: the widest columns give way first, and their cells wrap.
+pub(super) fn table(section: &Section, lang: Lang, width: usize) -> String {
+    let count = section.headers.len();
+    let mut widths: Vec<usize> = section.headers.iter().map(|h| columns(h)).collect();
+    for row in &section.rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(columns(cell));
+        }
+    }
+    let budget = width.max(count * 7).saturating_sub(2 * (count.max(1) - 1));
+    // No column is wider than the whole table: a huge cell costs one pass, not one per column.
+    for column in &mut widths {
+        *column = (*column).min(budget);
+    }
+    while widths.iter().sum::<usize>() > budget {
+        let Some(widest) = widths.iter().copied().max().filter(|w| *w > 6) else { break };
+        let over = widths.iter().sum::<usize>() - budget;
+        let second = widths.iter().copied().filter(|w| *w < widest).max().unwrap_or(6).max(6);
+        if let Some(width) = widths.iter_mut().find(|w| **w == widest) {
+            // Give way down to the next widest column at once: few steps, not one per column.
+            *width -= over.min(widest - second).max(1);
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let wrapped: Vec<Vec<String>> =
+            cells.iter().zip(&widths).map(|(cell, width)| wrap(cell, *width)).collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        let mut text = String::new();
+        for index in 0..height {
+            let mut row = String::new();
+            for (column, (lines, width)) in wrapped.iter().zip(&widths).enumerate() {
+                let cell = lines.get(index).map_or("", String::as_str);
+                if column > 0 {
+                    row.push_str("  ");
+                }
+                row.push_str(cell);
+                row.push_str(&" ".repeat(width.saturating_sub(columns(cell))));
+            }
+            text.push_str(row.trim_end());
+            text.push('\n');
+        }
+        text
+    };
+    let mut out = wrap(&section.title, width).join("\n") + "\n";
+    out.push_str(&line(section.headers.clone()));
+    out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect()));
+    if section.rows.is_empty() {
+        out.push_str(lang.say("(none)"));
+        out.push('\n');
+    }
+    for row in &section.rows {
+        out.push_str(&line(row.clone()));
+    }
+    out
+}
+
+/// A section as a GFM table under a heading. A cell is one line of a table row: a newline would
+/// end the table, a `|` a cell.
+pub(super) fn markdown(section: &Section) -> String {
+    let escape = |cell: &str| cell.replace('|', "\\|").replace(['\r', '\n'], " ");
+    let mut out = format!(
+        "### {}\n\n| {} |\n|{}\n",
+        section.title.replace(['\r', '\n'], " "),
+        section.headers.join(" | "),
+        "---|".repeat(section.headers.len())
+    );
+    for row in &section.rows {
+        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+/// One section: its header and rows. Several: each block's header starts with a `section`
+/// column and its rows with the section's title, blocks apart by an empty line, so that no
+/// section is dropped (`--section` gives one plain table).
+pub(super) fn csv(sections: &[Section], lang: Lang) -> String {
+    let field = |cell: &str| {
+        if cell.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell.to_owned()
+        }
+    };
+    let line = |cells: Vec<String>| cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(",") + "\n";
+    if let [section] = sections {
+        let mut out = line(section.headers.clone());
+        for row in &section.rows {
+            out.push_str(&line(row.clone()));
+        }
+        return out;
+    }
+    let mut blocks = Vec::new();
+    for section in sections {
+        let mut block = line(
+            std::iter::once(lang.say("section").to_owned()).chain(section.headers.iter().cloned()).collect(),
+        );
+        for row in &section.rows {
+            block
+                .push_str(&line(std::iter::once(section.title.clone()).chain(row.iter().cloned()).collect()));
+        }
+        blocks.push(block);
+    }
+    blocks.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_take_two_columns_and_lines_never_overflow() {
+        let lines = wrap("福祉 ネットワーク æøå Albertslund", 10);
+        for line in &lines {
+            assert!(columns(line) <= 10, "{line:?} is {} columns", columns(line));
+        }
+        assert_eq!(lines.concat().replace(' ', ""), "福祉ネットワークæøåAlbertslund");
+    }
+}

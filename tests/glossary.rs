@@ -1,0 +1,81 @@
+//! The glossary (`docs/glossary.tsv`) is complete: every report of the demo history, in every
+//! format, rendered in Danish meets no English text the glossary lacks, and every fixed text the
+//! report code asks for (`say("...")`) has its line.
+
+use std::process::Command;
+
+use netvaerk::core::OrganisationId;
+use netvaerk::projections::AsOf;
+use netvaerk::report::{render_with, untranslated, Format, Lang, Options, Report, GLOSSARY};
+use netvaerk::Service;
+
+mod support;
+
+/// The organisation the demo writes (the program's default).
+const DEMO: &str = "0190ab00-0000-7000-8000-00000000a1b5";
+
+#[test]
+fn every_report_of_the_demo_in_danish_meets_no_text_the_glossary_lacks() {
+    let dir = support::TempDir::new("glossary");
+    let address = format!("redb:{}", dir.0.join("demo.redb").display());
+    let output = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .args(["--store", &address, "demo"])
+        .env_remove("NETVAERK_ORGANISATION")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "demo: {}", String::from_utf8_lossy(&output.stderr));
+
+    let service = Service::open(&address).unwrap();
+    let organisation: OrganisationId = DEMO.parse().unwrap();
+    let (themes, networks) = service
+        .read_models(organisation, AsOf::Now, |models| {
+            let themes: Vec<_> = models.all.portfolio.themes.keys().map(|id| id.as_uuid()).collect();
+            let networks: Vec<_> = models.all.portfolio.networks.keys().map(|id| id.as_uuid()).collect();
+            (themes, networks)
+        })
+        .unwrap();
+    assert!(themes.len() > 10 && networks.len() > 10, "the demo has themes and networks");
+    let mut reports = Report::NAMED.to_vec();
+    reports.extend(themes.iter().chain(&networks).map(|id| Report::Audit(*id)));
+    let mut rendered = 0;
+    service
+        .read_models(organisation, AsOf::Now, |models| {
+            for report in &reports {
+                for format in [Format::Table, Format::Markdown, Format::Csv, Format::Html] {
+                    let options = Options::new(format, Lang::Da);
+                    let text = render_with(&models, report, &options).unwrap();
+                    assert!(!text.is_empty());
+                    rendered += 1;
+                }
+            }
+        })
+        .unwrap();
+    assert_eq!(rendered, reports.len() * 4);
+    assert_eq!(untranslated(), Vec::<String>::new(), "add these to docs/glossary.tsv");
+}
+
+#[test]
+fn every_fixed_text_the_report_code_asks_for_has_a_glossary_line() {
+    let entries: std::collections::HashSet<&str> = GLOSSARY
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t').map(|(english, _)| english))
+        .collect();
+    let mut missing = Vec::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
+    for file in std::fs::read_dir(dir).unwrap() {
+        let source = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        // Fixed texts reach the glossary as say("..."), and as the headers of a section.
+        for piece in source.split("say(\"").skip(1) {
+            let text = &piece[..piece.find('"').unwrap()];
+            if !text.is_empty()
+                && !text.contains('{')
+                && !entries.contains(text)
+                && text.chars().any(char::is_alphabetic)
+            {
+                missing.push(text.to_owned());
+            }
+        }
+    }
+    assert_eq!(missing, Vec::<String>::new(), "add these to docs/glossary.tsv");
+}
