@@ -16,8 +16,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use netvaerk::core::{Action, OrganisationId, PersonId};
-use netvaerk::report::{Format, Lang, Report};
+use netvaerk::core::{Action, CohortId, NetworkId, OrganisationId, PersonId, ThemeId, UnitId};
+use netvaerk::lookup::{Kind, Lookup};
+use netvaerk::report::{Format, Lang, Listing, Report};
 use netvaerk::Address;
 use serde::de::DeserializeOwned;
 
@@ -135,6 +136,9 @@ pub enum Top {
     },
     /// Reports, rebuilt from the log.
     Report(ReportArgs),
+    /// Lists of persons, units, themes, networks or rounds, with the short ids and names that
+    /// commands accept.
+    List(ListArgs),
     /// Export the log as JSON lines.
     Log {
         /// The first position to export.
@@ -218,7 +222,7 @@ pub enum TokenCommand {
 pub struct Decided {
     /// The person deciding (or recording the forum's decision).
     #[arg(long)]
-    pub by: PersonId,
+    pub by: Given<PersonId>,
     /// The business date: 2016-06-30 or 30.06.2016 (default: today).
     #[arg(long, value_parser = date)]
     pub on: Option<NaiveDate>,
@@ -228,6 +232,84 @@ pub struct Decided {
     /// Acknowledge every advisory warning the decision raises, with this rationale.
     #[arg(long)]
     pub acknowledge: Option<String>,
+}
+
+/// An id as a person types it: the full id, the short id that tables print, or an
+/// unambiguous name (see [`netvaerk::lookup`]); looked up when the command runs.
+#[derive(Clone, Debug)]
+pub struct Given<T> {
+    text: String,
+    kind: std::marker::PhantomData<T>,
+}
+
+impl<T> std::str::FromStr for Given<T> {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self { text: text.to_owned(), kind: std::marker::PhantomData })
+    }
+}
+
+/// The ids a [`Given`] can name.
+pub trait Named: Sized {
+    /// What kind of thing it is.
+    const KIND: Kind;
+    /// The id of that kind.
+    fn from_uuid(id: uuid::Uuid) -> Self;
+}
+
+macro_rules! named {
+    ($($id:ty => $kind:ident),*) => {$(
+        impl Named for $id {
+            const KIND: Kind = Kind::$kind;
+            fn from_uuid(id: uuid::Uuid) -> Self {
+                <$id>::from_uuid(id)
+            }
+        }
+    )*};
+}
+named!(PersonId => Person, UnitId => Unit, ThemeId => Theme, NetworkId => Network, CohortId => Cohort);
+
+/// The subject of an audit trail: a theme or a network.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject(pub uuid::Uuid);
+
+impl Named for Subject {
+    const KIND: Kind = Kind::Subject;
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        Self(id)
+    }
+}
+
+impl<T: Named> Given<T> {
+    /// The id the text names.
+    pub fn resolve(&self, lookup: &Resolver<'_>) -> Result<T, netvaerk::Error> {
+        match uuid::Uuid::parse_str(self.text.trim()) {
+            Ok(id) => Ok(T::from_uuid(id)),
+            Err(_) => lookup.get()?.find(T::KIND, &self.text).map(T::from_uuid),
+        }
+    }
+}
+
+/// A [`Lookup`] made the first time a name or short id needs one (a full id needs none).
+pub struct Resolver<'a> {
+    make: Box<dyn Fn() -> Result<Lookup, netvaerk::Error> + 'a>,
+    made: std::cell::OnceCell<Lookup>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver that makes its lookup with `make`.
+    pub fn new(make: impl Fn() -> Result<Lookup, netvaerk::Error> + 'a) -> Self {
+        Self { make: Box::new(make), made: std::cell::OnceCell::new() }
+    }
+
+    fn get(&self) -> Result<&Lookup, netvaerk::Error> {
+        if let Some(lookup) = self.made.get() {
+            return Ok(lookup);
+        }
+        let lookup = (self.make)()?;
+        Ok(self.made.get_or_init(|| lookup))
+    }
 }
 
 /// A value of one of the core's vocabularies by its name, as the core's JSON spells it, with
@@ -244,6 +326,51 @@ pub struct ReportArgs {
     /// Which report.
     #[command(subcommand)]
     pub which: ReportKind,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `list ...`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// What to list.
+    #[command(subcommand)]
+    pub which: ListKind,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// The lists: what names and short ids can be typed for.
+#[derive(Clone, Copy, Debug, Subcommand)]
+pub enum ListKind {
+    /// Persons: name, unit, standing roles.
+    Persons,
+    /// Units: name, kind, the unit above.
+    Units,
+    /// Themes: title, status, round, rank.
+    Themes,
+    /// Networks: theme, type, leader, start, where it is now.
+    Networks,
+    /// The chief forum's half-year rounds.
+    Rounds,
+}
+
+impl ListKind {
+    /// The library's name for the list.
+    pub fn report(self) -> Report {
+        Report::List(match self {
+            Self::Persons => Listing::Persons,
+            Self::Units => Listing::Units,
+            Self::Themes => Listing::Themes,
+            Self::Networks => Listing::Networks,
+            Self::Rounds => Listing::Rounds,
+        })
+    }
+}
+
+/// How a report or a list is rendered, and as of when.
+#[derive(Debug, Args)]
+pub struct Output {
     /// As of a business date: 2016-06-30 or 30.06.2016 (default: everything).
     #[arg(long, global = true, value_parser = date)]
     pub as_of: Option<NaiveDate>,
@@ -275,54 +402,82 @@ pub enum ReportKind {
     Competence,
     /// The audit trail of a theme or a network.
     Audit {
-        /// A theme's or a network's id.
-        id: uuid::Uuid,
+        /// A theme or a network: its id, short id, or title.
+        id: Given<Subject>,
+    },
+    /// The chief forum's half-year round at a glance: agenda, assessments, ranking, fates,
+    /// starts, overrides.
+    Round {
+        /// The half-year, e.g. 2016H1.
+        round: netvaerk::core::RoundId,
     },
 }
 
 impl ReportKind {
-    /// The library's name for the report.
-    pub fn report(&self) -> Report {
-        match self {
+    /// The library's name for the report, an audit trail's subject looked up with `r`.
+    pub fn report(&self, r: &Resolver<'_>) -> Result<Report, netvaerk::Error> {
+        Ok(match self {
             Self::Portfolio => Report::Portfolio,
             Self::Halfyear => Report::HalfYear,
             Self::Leaders => Report::Leaders,
             Self::Competence => Report::Competence,
-            Self::Audit { id } => Report::Audit(*id),
-        }
+            Self::Audit { id } => Report::Audit(id.resolve(r)?.0),
+            Self::Round { round } => Report::Round(*round),
+        })
     }
 }
 
-/// A domain command from the command line: the action and who decided it.
+/// A domain command from the command line: the actions (one, or a unit registered and named
+/// in one atomic batch) and who decided them.
 pub struct Domain<'a> {
-    /// The action.
-    pub action: Action,
+    /// The actions.
+    pub actions: Vec<Action>,
     /// Who, when, why.
     pub decided: &'a Decided,
 }
 
-/// The action of a domain subcommand, or `None` for the others.
-pub fn domain(top: &Top) -> Option<Domain<'_>> {
-    let (action, decided) = match top {
-        Top::Unit(command) => command.action(),
-        Top::Person(command) => command.action()?,
-        Top::Round(command) => command.action(),
-        Top::Theme(command) => command.action(),
-        Top::Network(command) => command.action(),
-        Top::Cohort(command) => command.action(),
-        Top::Rotation(command) => command.action(),
+/// Whether `top` is a domain subcommand (one [`domain`] maps to actions).
+pub fn is_domain(top: &Top) -> bool {
+    match top {
+        Top::Person(command) => command.is_domain(),
+        Top::Unit(_)
+        | Top::Round(_)
+        | Top::Theme(_)
+        | Top::Network(_)
+        | Top::Cohort(_)
+        | Top::Rotation(_) => true,
+        _ => false,
+    }
+}
+
+/// The actions of a domain subcommand, its names and short ids looked up with `r`, or `None`
+/// for the other subcommands.
+pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, netvaerk::Error> {
+    let one = |(action, decided)| (vec![action], decided);
+    let (actions, decided) = match top {
+        Top::Unit(command) => command.actions(r)?,
+        Top::Person(command) => match command.action(r)? {
+            Some(pair) => one(pair),
+            None => return Ok(None),
+        },
+        Top::Round(command) => one(command.action()),
+        Top::Theme(command) => one(command.action(r)?),
+        Top::Network(command) => one(command.action(r)?),
+        Top::Cohort(command) => one(command.action(r)?),
+        Top::Rotation(command) => one(command.action(r)?),
         Top::Policy(_)
         | Top::Demo
         | Top::Generate { .. }
         | Top::Bench { .. }
         | Top::Apply { .. }
         | Top::Report(_)
+        | Top::List(_)
         | Top::Log { .. }
         | Top::Import { .. }
         | Top::Migrate { .. }
         | Top::Serve(_)
         | Top::Token(_)
-        | Top::Verify { .. } => return None,
+        | Top::Verify { .. } => return Ok(None),
     };
-    Some(Domain { action, decided })
+    Ok(Some(Domain { actions, decided }))
 }

@@ -24,6 +24,18 @@ use crate::cli::Cli;
 use crate::{open_service, progress, usage, Failure};
 
 /// The last day of the demo history.
+/// The demo's eight departments, four in each director area.
+const DEPARTMENTS: [&str; 8] = [
+    "Ældre og Sundhed",
+    "Social og Handicap",
+    "Jobcenter",
+    "Børn og Familie",
+    "Byudvikling",
+    "Miljø og Klima",
+    "Kultur og Fritid",
+    "Skole og Dagtilbud",
+];
+
 pub fn end() -> NaiveDate {
     date(2018, 6, 30)
 }
@@ -270,6 +282,13 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             roles: roles(&[PersonRole::Secretariat]),
         },
     );
+    for (unit, name) in [
+        (areas[0], "Velfærd og Sundhed"),
+        (areas[1], "By, Kultur og Miljø"),
+        (secretariat, "Sekretariat for Netværksstrukturen"),
+    ] {
+        plan.push(start, secretary, Action::NameUnit { unit, name: name.to_owned() });
+    }
     for n in 0..8u32 {
         let department = UnitId::from_uuid(plan.id(2, 10 + n));
         plan.departments.push(department);
@@ -278,6 +297,11 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             start,
             secretary,
             Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent },
+        );
+        plan.push(
+            start,
+            secretary,
+            Action::NameUnit { unit: department, name: DEPARTMENTS[n as usize].to_owned() },
         );
     }
     let consultant = plan.person(2, "Jonas Berg", "Network consultant");

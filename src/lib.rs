@@ -60,6 +60,7 @@ mod asynchronous;
 mod error;
 #[cfg(feature = "serve")]
 pub mod http;
+pub mod lookup;
 pub mod report;
 mod service;
 

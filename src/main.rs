@@ -145,11 +145,22 @@ fn open_service(cli: &Cli) -> Result<Service, Failure> {
 }
 
 /// A command from the command line's decision flags.
-fn command(action: Action, decided: &cli::Decided) -> Command {
-    let on = decided.on.unwrap_or_else(|| Utc::now().date_naive());
-    let mut metadata = Metadata::new(decided.by, on);
-    metadata.rationale.clone_from(&decided.why);
-    let mut command = Command::new(metadata, action);
+/// Names and short ids looked up in `organisation`'s read models as of now, made when first
+/// needed.
+fn lookup(service: &Service, organisation: netvaerk::core::OrganisationId) -> cli::Resolver<'_> {
+    cli::Resolver::new(move || {
+        service.read_models(organisation, AsOf::Now, |models| netvaerk::lookup::Lookup::new(&models))
+    })
+}
+
+/// The command `by` decided on `on` (default: today).
+fn command_on(action: Action, by: PersonId, on: Option<chrono::NaiveDate>) -> Command {
+    Command::new(Metadata::new(by, on.unwrap_or_else(|| Utc::now().date_naive())), action)
+}
+
+fn command(action: Action, by: PersonId, decided: &cli::Decided) -> Command {
+    let mut command = command_on(action, by, decided.on);
+    command.metadata.rationale.clone_from(&decided.why);
     if let Some(rationale) = &decided.acknowledge {
         for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
             command = command.acknowledging(Acknowledgement::new(*rule, rationale.clone()));
@@ -174,10 +185,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         return remote::run(&cli);
     }
     let organisation = cli.organisation;
-    if let Some(domain) = cli::domain(&cli.command) {
+    if cli::is_domain(&cli.command) {
         let service = open_service(&cli)?;
-        let outcome = service.execute(organisation, &command(domain.action, domain.decided))?;
-        print_outcome(&outcome);
+        let resolver = lookup(&service, organisation);
+        let Some(domain) = cli::domain(&cli.command, &resolver)? else { return Ok(()) };
+        let decided = domain.decided;
+        let by = decided.by.resolve(&resolver)?;
+        let commands: Vec<Command> =
+            domain.actions.into_iter().map(|action| command(action, by, decided)).collect();
+        if let [one] = commands.as_slice() {
+            print_outcome(&service.execute(organisation, one)?);
+        } else {
+            for outcome in service.execute_batch(organisation, &commands, BatchMode::Atomic)? {
+                print_outcome(&outcome?);
+            }
+        }
         return Ok(());
     }
     match &cli.command {
@@ -204,19 +226,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
             let service = open_service(&cli)?;
+            let resolver = lookup(&service, organisation);
             let person = id.unwrap_or_else(PersonId::generate);
-            let decided = cli::Decided { by: by.unwrap_or(person), on: *on, why: None, acknowledge: None };
-            let action =
-                Action::RegisterPerson { person, unit: *unit, roles: roles.iter().copied().collect() };
-            let outcome = service.execute(organisation, &command(action, &decided))?;
+            let by = by.as_ref().map(|by| by.resolve(&resolver)).transpose()?.unwrap_or(person);
+            let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
+            let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
+            let outcome = service.execute(organisation, &command_on(action, by, *on))?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             service.store().register_person(person, data)?;
             print_outcome(&outcome);
             Ok(())
         }
         Top::Person(PersonCommand::Erase { person, by }) => {
-            let store = open_store(&cli)?;
-            let appended = store.erase(*person, *by, Utc::now())?;
+            let service = open_service(&cli)?;
+            let resolver = lookup(&service, organisation);
+            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let appended = service.store().erase(person, by, Utc::now())?;
             say!("erased {person}; erasure record at position {}", appended.positions[0]);
             Ok(())
         }
@@ -239,22 +264,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )
             })?;
             let service = open_service(&cli)?;
+            let by = decided.by.resolve(&lookup(&service, organisation))?;
             let outcome =
-                service.execute(organisation, &command(Action::ChangePolicy { policy }, decided))?;
+                service.execute(organisation, &command(Action::ChangePolicy { policy }, by, decided))?;
             print_outcome(&outcome);
             Ok(())
         }
         Top::Apply { file, atomic } => apply(&cli, file.as_deref(), *atomic),
         Top::Report(args) => {
             let service = open_service(&cli)?;
-            let as_of = args.as_of.map_or(AsOf::Now, AsOf::Date);
-            let text = service.read_models(organisation, as_of, |models| {
-                let stamp = netvaerk::report::Stamp::now(organisation, as_of, models.store)?;
-                let options = netvaerk::report::Options { stamp: Some(stamp), ..report_options(args) };
-                netvaerk::report::render_with(&models, &args.which.report(), &options)
-            })??;
-            say_raw!("{text}");
-            Ok(())
+            let report = args.which.report(&lookup(&service, organisation))?;
+            report_to_stdout(&service, organisation, &report, &args.output)
+        }
+        Top::List(args) => {
+            let service = open_service(&cli)?;
+            report_to_stdout(&service, organisation, &args.which.report(), &args.output)
         }
         Top::Log { from } => {
             let store = open_store(&cli)?;
@@ -317,8 +341,25 @@ fn verified(checked: u64, head: Option<(u64, String)>, expect: &Option<(u64, Str
     }
 }
 
+/// Renders `report` as `output` says, stamped, to standard output.
+fn report_to_stdout(
+    service: &Service,
+    organisation: netvaerk::core::OrganisationId,
+    report: &netvaerk::report::Report,
+    output: &cli::Output,
+) -> Result<(), Failure> {
+    let as_of = output.as_of.map_or(AsOf::Now, AsOf::Date);
+    let text = service.read_models(organisation, as_of, |models| {
+        let stamp = netvaerk::report::Stamp::now(organisation, as_of, models.store)?;
+        let options = netvaerk::report::Options { stamp: Some(stamp), ..report_options(output) };
+        netvaerk::report::render_with(&models, report, &options)
+    })??;
+    say_raw!("{text}");
+    Ok(())
+}
+
 /// How `report` renders: its flags, tables as wide as the terminal when there is one.
-fn report_options(args: &cli::ReportArgs) -> netvaerk::report::Options {
+fn report_options(args: &cli::Output) -> netvaerk::report::Options {
     let terminal = console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns));
     netvaerk::report::Options {
         width: args.width.or(terminal).unwrap_or(netvaerk::report::WIDTH),

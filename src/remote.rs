@@ -126,18 +126,30 @@ fn outcome(accepted: Accepted) -> Outcome {
 pub fn run(cli: &Cli) -> Result<(), Failure> {
     let remote = Remote::new(&cli.store)?;
     let organisation = cli.organisation;
-    if let Some(domain) = crate::cli::domain(&cli.command) {
-        print_outcome(&remote.execute(organisation, &command(domain.action, domain.decided))?);
+    // The server holds the names: over HTTP, ids are given in full.
+    let resolver = crate::cli::Resolver::new(|| {
+        Err(netvaerk::Error::input(
+            "names_need_a_local_store",
+            None,
+            None,
+            "over HTTP, give persons, units, themes and networks by their full ids (netvaerk list on the server's store shows them)",
+        ))
+    });
+    if let Some(domain) = crate::cli::domain(&cli.command, &resolver)? {
+        let by = domain.decided.by.resolve(&resolver)?;
+        // Several actions (a unit registered and named) go one after the other.
+        for action in domain.actions {
+            print_outcome(&remote.execute(organisation, &command(action, by, domain.decided))?);
+        }
         return Ok(());
     }
     match &cli.command {
         Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
             let person = id.unwrap_or_else(PersonId::generate);
-            let decided =
-                crate::cli::Decided { by: by.unwrap_or(person), on: *on, why: None, acknowledge: None };
-            let action =
-                Action::RegisterPerson { person, unit: *unit, roles: roles.iter().copied().collect() };
-            let outcome = remote.execute(organisation, &command(action, &decided))?;
+            let by = by.as_ref().map(|by| by.resolve(&resolver)).transpose()?.unwrap_or(person);
+            let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
+            let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
+            let outcome = remote.execute(organisation, &crate::command_on(action, by, *on))?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             remote.call(
                 "PUT",
@@ -158,16 +170,29 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 .map_err(|error| usage(format!("cannot read {}: {error}", file.display())))?;
             let policy = serde_json::from_str(&text)
                 .map_err(|error| usage(format!("{} is not a policy: {error}", file.display())))?;
-            print_outcome(&remote.execute(organisation, &command(Action::ChangePolicy { policy }, decided))?);
+            let by = decided.by.resolve(&resolver)?;
+            print_outcome(
+                &remote.execute(organisation, &command(Action::ChangePolicy { policy }, by, decided))?,
+            );
             Ok(())
         }
         Top::Apply { file, atomic } => apply(&remote, organisation, file.as_deref(), *atomic),
         Top::Report(args) => {
-            let report = args.which.report();
+            let report = args.which.report(&resolver)?;
             let mut path = match report {
                 Report::Audit(id) => format!("/v1/organisations/{organisation}/reports/audit/{id}"),
+                Report::Round(_) | Report::List(_) => {
+                    return Err(netvaerk::Error::input(
+                        "not_over_http",
+                        Some("report"),
+                        Some(report.name().to_owned()),
+                        "the round report and the lists are not served over HTTP yet; run them on the server's store",
+                    )
+                    .into())
+                }
                 other => format!("/v1/organisations/{organisation}/reports/{}", other.name()),
             };
+            let args = &args.output;
             path.push_str(&format!(
                 "?format={}&lang={}",
                 args.format,

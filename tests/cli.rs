@@ -748,3 +748,98 @@ fn sn2_network_help_calls_a_hotspot_and_network_dash_dash_help_lists_the_subcomm
     assert_eq!(listed.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&listed.stdout).contains("attach-co-driver"));
 }
+
+#[test]
+fn persons_units_themes_and_networks_are_accepted_by_short_id_and_by_name_and_listed() {
+    let store = Store::with_demo("names");
+    // The lists print what commands accept.
+    let units = store.json(&["list", "units", "--format", "json"]);
+    let units = units.as_array().unwrap();
+    assert_eq!(units.len(), 11, "two director areas, eight departments, the secretariat");
+    assert!(units.iter().any(|unit| unit["name"] == "Jobcenter" && unit["unit"] == "Velfærd og Sundhed"));
+    let danish = store.stdout(&["list", "units", "--lang", "da", "--width", "120"]);
+    assert!(
+        danish.contains("Enheder") && danish.contains("afdeling") && danish.contains("06.01.2014"),
+        "{danish}"
+    );
+    for list in ["persons", "themes", "networks", "rounds"] {
+        let rows = store.json(&["list", list, "--format", "json"]);
+        assert!(rows.as_array().unwrap().len() > 3, "{list}: {rows}");
+    }
+
+    // A unit is named when registered, or later; the name in force is the last.
+    let secretary = "Sofie Holm";
+    let output = store.run(&["unit", "name", "jobcenter", "Jobcenter Albertslund", "--by", secretary]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = store.run(&[
+        "unit",
+        "register",
+        "--kind",
+        "department",
+        "--parent",
+        "By, Kultur og Miljø",
+        "--name",
+        "Digitalisering",
+        "--by",
+        secretary,
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("UnitRegistered") && text.contains("UnitNamed"), "{text}");
+    let units = store.stdout(&["list", "units", "--width", "120"]);
+    assert!(units.contains("Jobcenter Albertslund") && units.contains("Digitalisering"), "{units}");
+
+    // An audit trail by title, by the short id the tables print, and by full id: the same.
+    let by_title = store.json(&["report", "audit", "urban farming", "--format", "json"]);
+    let by_short =
+        store.json(&["report", "audit", &URBAN_FARMING[URBAN_FARMING.len() - 8..], "--format", "json"]);
+    let by_id = store.json(&["report", "audit", URBAN_FARMING, "--format", "json"]);
+    assert_eq!(by_title["theme"], by_id["theme"]);
+    assert_eq!(by_short["theme"], by_id["theme"]);
+
+    // An ambiguous name is refused with its candidates, and nothing is appended.
+    let length = store.log_length();
+    let output = store.run(&["unit", "name", "Jobcenter Albertslund", "Jobcenter", "--by", "Sofie"]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("ambiguous_reference") && error.contains("Sofie Holm") && error.contains("Sofie Munk"),
+        "{error}"
+    );
+    let output = store.run(&["report", "audit", "no such theme"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown_reference"));
+    assert_eq!(store.log_length(), length);
+}
+
+#[test]
+fn th3_the_round_report_shows_the_agenda_assessments_fates_starts_and_overrides() {
+    let store = Store::with_demo("round");
+    let round = store.json(&["report", "round", "2016H1", "--format", "json"]);
+    let themes = round["themes"].as_array().unwrap();
+    assert_eq!(themes.len(), 3);
+    assert!(
+        themes.iter().all(|theme| theme["assessment"].as_array().map(Vec::len) == Some(7)),
+        "TH-2: seven criteria"
+    );
+    assert!(themes.iter().all(|theme| !theme["start"].is_null()), "each prioritised theme started a network");
+    let text = store.stdout(&["report", "round", "2016H1", "--width", "120"]);
+    for wanted in [
+        "On the agenda",
+        "Assessments (TH-2)",
+        "Decisions of the round",
+        "Starts that followed",
+        "Overridden warnings",
+        "TH-2",
+    ] {
+        assert!(text.contains(wanted), "no {wanted:?} in {text}");
+    }
+    let danish = store.stdout(&["report", "round", "2016H1", "--lang", "da", "--width", "120"]);
+    assert!(
+        danish.contains("På dagsordenen") && danish.contains("opfyldt") && danish.contains("02.03.2016"),
+        "{danish}"
+    );
+    let output = store.run(&["report", "round", "2013H1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown_round"));
+}

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use netvaerk::core::OrganisationId;
 use netvaerk::projections::AsOf;
-use netvaerk::report::{render_with, untranslated, Format, Lang, Options, Report, GLOSSARY};
+use netvaerk::report::{render_with, untranslated, Format, Lang, Listing, Options, Report, GLOSSARY};
 use netvaerk::Service;
 
 mod support;
@@ -27,16 +27,22 @@ fn every_report_of_the_demo_in_danish_meets_no_text_the_glossary_lacks() {
 
     let service = Service::open(&address).unwrap();
     let organisation: OrganisationId = DEMO.parse().unwrap();
-    let (themes, networks) = service
+    let (themes, networks, rounds) = service
         .read_models(organisation, AsOf::Now, |models| {
             let themes: Vec<_> = models.all.portfolio.themes.keys().map(|id| id.as_uuid()).collect();
             let networks: Vec<_> = models.all.portfolio.networks.keys().map(|id| id.as_uuid()).collect();
-            (themes, networks)
+            let rounds: Vec<_> = models.all.directory.rounds.keys().copied().collect();
+            (themes, networks, rounds)
         })
         .unwrap();
     assert!(themes.len() > 10 && networks.len() > 10, "the demo has themes and networks");
     let mut reports = Report::NAMED.to_vec();
     reports.extend(themes.iter().chain(&networks).map(|id| Report::Audit(*id)));
+    reports.extend(rounds.iter().map(|round| Report::Round(*round)));
+    reports.extend(
+        [Listing::Persons, Listing::Units, Listing::Themes, Listing::Networks, Listing::Rounds]
+            .map(Report::List),
+    );
     let mut rendered = 0;
     service
         .read_models(organisation, AsOf::Now, |models| {

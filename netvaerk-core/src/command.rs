@@ -100,6 +100,9 @@ impl Command {
 pub enum Action {
     /// ORG-1: register a director area, department or the secretariat.
     RegisterUnit { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
+    /// ORG-1: give a unit its name, or a new one (departments are renamed in reorganisations;
+    /// reports show the name in force).
+    NameUnit { unit: UnitId, name: String },
     /// Register a person (their name goes to the person registry, not here).
     RegisterPerson {
         person: PersonId,

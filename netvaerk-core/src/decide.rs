@@ -50,6 +50,7 @@ pub fn decide(
     let on = metadata.occurred_on;
     let (mut events, warnings) = match &command.action {
         Action::RegisterUnit { unit, kind, parent } => register_unit(state, *unit, *kind, *parent),
+        Action::NameUnit { unit, name } => name_unit(state, *unit, name),
         Action::RegisterPerson { person, unit, roles } => register_person(state, *person, *unit, roles),
         Action::ChangePersonRoles { person, roles } => change_person_roles(state, *person, roles),
         Action::RegisterPriorExperience { person, generation, networks_led, networks_co_driven } => {
@@ -264,6 +265,12 @@ fn register_unit(state: &State, unit: UnitId, kind: UnitKind, parent: Option<Uni
         (UnitKind::DirectorArea | UnitKind::Secretariat, _) => {}
     }
     only(vec![Event::UnitRegistered { unit, kind, parent }])
+}
+
+fn name_unit(state: &State, unit: UnitId, name: &str) -> Planned {
+    state.unit(unit).ok_or(DomainError::UnknownUnit(unit))?;
+    let name = required(name, "name", Rule::Org1)?;
+    only(vec![Event::UnitNamed { unit, name }])
 }
 
 fn register_person(

@@ -27,6 +27,8 @@ pub enum Event {
     // ORG: the organisation --------------------------------------------------------------------
     /// ORG-1: a unit of the base organisation, or the secretariat, was registered.
     UnitRegistered { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
+    /// ORG-1: a unit was given a name (its first or a new one).
+    UnitNamed { unit: UnitId, name: String },
     /// A person was registered with their unit and standing roles (no personal data).
     PersonRegistered { person: PersonId, unit: Option<UnitId>, roles: BTreeSet<PersonRole> },
     /// A person's standing roles changed (e.g. joined the chief forum).
@@ -144,6 +146,7 @@ pub enum Event {
 /// name and every version from 1 to the current one.
 pub const CATALOGUE: &[(&str, u32)] = &[
     ("UnitRegistered", 1),
+    ("UnitNamed", 1),
     ("PersonRegistered", 1),
     ("PersonRolesChanged", 1),
     ("PriorExperienceRegistered", 1),
@@ -195,6 +198,7 @@ impl Event {
     pub const fn type_name(&self) -> &'static str {
         match self {
             Self::UnitRegistered { .. } => "UnitRegistered",
+            Self::UnitNamed { .. } => "UnitNamed",
             Self::PersonRegistered { .. } => "PersonRegistered",
             Self::PersonRolesChanged { .. } => "PersonRolesChanged",
             Self::PriorExperienceRegistered { .. } => "PriorExperienceRegistered",

@@ -34,6 +34,8 @@ pub struct Unit {
     pub kind: UnitKind,
     /// The unit above it.
     pub parent: Option<UnitId>,
+    /// Its name in force, once named (ORG-1).
+    pub name: Option<String>,
 }
 
 /// What the rules know of a person.
@@ -235,7 +237,27 @@ impl State {
         &self.policies
     }
 
-    /// A unit.
+    /// Every registered unit, by id.
+    pub fn units(&self) -> impl Iterator<Item = (UnitId, &Unit)> {
+        self.units.iter().map(|(id, unit)| (*id, unit))
+    }
+
+    /// Every registered person, by id.
+    pub fn persons(&self) -> impl Iterator<Item = (PersonId, &Person)> {
+        self.persons.iter().map(|(id, person)| (*id, person))
+    }
+
+    /// Every cohort, by id.
+    pub fn cohorts(&self) -> impl Iterator<Item = (CohortId, &Cohort)> {
+        self.cohorts.iter().map(|(id, cohort)| (*id, cohort))
+    }
+
+    /// Every round, by half-year.
+    pub fn rounds(&self) -> impl Iterator<Item = (RoundId, &Round)> {
+        self.rounds.iter().map(|(id, round)| (*id, round))
+    }
+
+    /// A unit, if registered.
     pub fn unit(&self, unit: UnitId) -> Option<&Unit> {
         self.units.get(&unit)
     }
@@ -330,7 +352,12 @@ pub fn evolve(mut state: State, event: &Event) -> State {
     state.version += 1;
     match event {
         Event::UnitRegistered { unit, kind, parent } => {
-            state.units.insert(*unit, Unit { kind: *kind, parent: *parent });
+            state.units.insert(*unit, Unit { kind: *kind, parent: *parent, name: None });
+        }
+        Event::UnitNamed { unit, name } => {
+            if let Some(unit) = state.units.get_mut(unit) {
+                unit.name = Some(name.clone());
+            }
         }
         Event::PersonRegistered { person, unit, roles } => {
             let registered = Person { unit: *unit, roles: roles.clone(), ..Person::default() };

@@ -326,6 +326,96 @@ impl AuditTrail {
     }
 }
 
+/// One theme of a round, as the round report shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RoundTheme {
+    /// The theme.
+    pub theme: ThemeId,
+    /// Its title.
+    pub title: String,
+    /// Whether it came from an earlier round (deferred to this one).
+    pub carried_over: bool,
+    /// What became of it in this round.
+    pub outcome: RoundOutcome,
+    /// The criteria assessment it was qualified with in this round (TH-2).
+    pub assessment: Option<Vec<CriterionAssessment>>,
+    /// Its decisions in this round (qualified, prioritised, deferred, rejected, withdrawn),
+    /// with the warnings each overrode.
+    pub decisions: Vec<AuditEntry>,
+    /// The start of the network that came of it, if one did.
+    pub start: Option<AuditEntry>,
+}
+
+/// A half-year round of the chief forum at a glance (TH-2, TH-3).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RoundAudit {
+    /// The round.
+    pub round: RoundId,
+    /// Its opening and closing.
+    pub round_decisions: Vec<AuditEntry>,
+    /// Its themes: prioritised by rank first, then the rest by title.
+    pub themes: Vec<RoundTheme>,
+}
+
+impl AuditTrail {
+    /// The round `round` with its themes, each theme's assessment, outcome, decisions in the
+    /// round and the start that followed; `None` for a round with no decisions.
+    pub fn round(
+        &self,
+        round: RoundId,
+        names: &Names,
+        log: &dyn EventStore,
+    ) -> Result<Option<RoundAudit>, ProjectionError> {
+        let outcomes = self.rounds.get(&round);
+        let round_decisions = match self.round_decisions.get(&round) {
+            Some(decisions) => Self::entries(decisions, names, log)?,
+            None if outcomes.is_none() => return Ok(None),
+            None => Vec::new(),
+        };
+        let mut themes = Vec::new();
+        for (theme, outcome) in outcomes.into_iter().flatten() {
+            let decisions = match self.themes.get(theme) {
+                Some(decisions) => Self::entries(decisions, names, log)?,
+                None => Vec::new(),
+            };
+            let carried_over = self
+                .rounds
+                .range(..round)
+                .any(|(_, earlier)| matches!(earlier.get(theme), Some(RoundOutcome::Deferred { to_round }) if *to_round == round));
+            let in_round = |entry: &AuditEntry| match &entry.event {
+                Event::ThemeQualified { round: of, .. }
+                | Event::ThemePrioritised { round: of, .. }
+                | Event::ThemeDeferred { round: of, .. }
+                | Event::ThemeRejected { round: of, .. } => *of == round,
+                // A withdrawal names no round: it is the round's when made in its half-year.
+                Event::ThemeWithdrawn { .. } => RoundId::containing(entry.occurred_on) == round,
+                _ => false,
+            };
+            let assessment =
+                decisions.iter().filter(|entry| in_round(entry)).find_map(|entry| entry.assessment.clone());
+            let start = match self.network_theme.iter().find(|(_, of)| *of == theme) {
+                Some((network, _)) => self.network(*network, names, log)?.and_then(|audit| {
+                    audit.decisions.into_iter().find(|entry| entry.event_type == "NetworkStarted")
+                }),
+                None => None,
+            };
+            themes.push(RoundTheme {
+                theme: *theme,
+                title: self.titles.get(theme).cloned().unwrap_or_default(),
+                carried_over,
+                outcome: outcome.clone(),
+                assessment,
+                decisions: decisions.into_iter().filter(in_round).collect(),
+                start,
+            });
+        }
+        themes.sort_by(|a, b| (rank_of(&a.outcome), &a.title).cmp(&(rank_of(&b.outcome), &b.title)));
+        Ok(Some(RoundAudit { round, round_decisions, themes }))
+    }
+}
+
 /// Prioritised themes first, by rank; then the rest.
 fn rank_of(outcome: &RoundOutcome) -> u32 {
     match outcome {
@@ -401,6 +491,7 @@ impl Fold for AuditTrail {
             | Event::NetworkClosed { network, .. }
             | Event::HelpRequested { network, .. } => Some(Trail::Network(*network)),
             Event::UnitRegistered { .. }
+            | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }

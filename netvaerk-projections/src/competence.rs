@@ -294,6 +294,7 @@ impl Fold for CompetenceTracks {
             Event::OralExamPassed { person, .. } => self.track(*person).oral = true,
             Event::DiplomaAwarded { person, .. } => self.track(*person).diploma_on = Some(recorded.on()),
             Event::UnitRegistered { .. }
+            | Event::UnitNamed { .. }
             | Event::PersonRolesChanged { .. }
             | Event::RoundOpened { .. }
             | Event::RoundClosed { .. }

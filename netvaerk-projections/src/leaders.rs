@@ -192,6 +192,7 @@ impl Fold for LeaderHistories {
             }
             Event::RotationEnded { person } => self.close(*person, Role::Rotation, None, on),
             Event::UnitRegistered { .. }
+            | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }

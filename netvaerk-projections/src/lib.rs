@@ -64,18 +64,20 @@
 
 mod audit;
 mod competence;
+mod directory;
 mod leaders;
 mod names;
 mod portfolio;
 mod projection;
 
 pub use audit::{
-    summary, AuditEntry, AuditTrail, DecisionRef, NetworkAudit, RoundContext, RoundOutcome, RoundPeer,
-    ThemeAudit,
+    summary, AuditEntry, AuditTrail, DecisionRef, NetworkAudit, RoundAudit, RoundContext, RoundOutcome,
+    RoundPeer, RoundTheme, ThemeAudit,
 };
 pub use competence::{
     CohortEntry, CohortRow, CompetenceReport, CompetenceTracks, CostShare, Stage, Track, TrackRow,
 };
+pub use directory::{Directory, PersonEntry, RoundEntry, UnitEntry};
 pub use leaders::{LeaderHistories, MonthLoad, PersonHistory, Role, Spell};
 pub use names::{Names, PersonRef};
 pub use portfolio::{
@@ -88,7 +90,7 @@ pub use projection::{
 
 use serde::Serialize;
 
-/// The four read models folded together, each event decoded once.
+/// The read models folded together, each event decoded once.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct All {
@@ -100,6 +102,8 @@ pub struct All {
     pub competence: CompetenceTracks,
     /// The audit trail.
     pub audit: AuditTrail,
+    /// Units, persons and rounds.
+    pub directory: Directory,
 }
 
 impl Fold for All {
@@ -108,5 +112,6 @@ impl Fold for All {
         self.leaders.fold(recorded);
         self.competence.fold(recorded);
         self.audit.fold(recorded);
+        self.directory.fold(recorded);
     }
 }

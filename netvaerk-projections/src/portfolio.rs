@@ -422,6 +422,7 @@ impl Fold for Portfolio {
                 }
             }
             Event::UnitRegistered { .. }
+            | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }

@@ -3,7 +3,9 @@
 use clap::Subcommand;
 use netvaerk::core::{Action, CohortId, PersonId, TeachingDay};
 
-use super::{core_name, Decided};
+use netvaerk::Error;
+
+use super::{core_name, Decided, Given, Resolver};
 
 /// `cohort ...`
 #[derive(Debug, Subcommand)]
@@ -12,7 +14,7 @@ pub enum CohortCommand {
     Form {
         /// A member (repeat).
         #[arg(long = "member", required = true)]
-        members: Vec<PersonId>,
+        members: Vec<Given<PersonId>>,
         /// Its id (default: a new one).
         #[arg(long)]
         id: Option<CohortId>,
@@ -22,9 +24,9 @@ pub enum CohortCommand {
     /// Record a teaching day attended (CO-3).
     Day {
         /// The cohort.
-        cohort: CohortId,
+        cohort: Given<CohortId>,
         /// The member.
-        person: PersonId,
+        person: Given<PersonId>,
         /// The day: welfare-anew, value-creation, innovation, facilitation-and-leadership,
         /// network-and-base.
         #[arg(value_parser = core_name::<TeachingDay>)]
@@ -35,27 +37,27 @@ pub enum CohortCommand {
     /// Record the written assignment passed.
     Written {
         /// The cohort.
-        cohort: CohortId,
+        cohort: Given<CohortId>,
         /// The member.
-        person: PersonId,
+        person: Given<PersonId>,
         #[command(flatten)]
         decided: Decided,
     },
     /// Record the oral exam passed.
     Oral {
         /// The cohort.
-        cohort: CohortId,
+        cohort: Given<CohortId>,
         /// The member.
-        person: PersonId,
+        person: Given<PersonId>,
         #[command(flatten)]
         decided: Decided,
     },
     /// Award the diploma.
     Diploma {
         /// The cohort.
-        cohort: CohortId,
+        cohort: Given<CohortId>,
         /// The member.
-        person: PersonId,
+        person: Given<PersonId>,
         #[command(flatten)]
         decided: Decided,
     },
@@ -63,27 +65,33 @@ pub enum CohortCommand {
 
 impl CohortCommand {
     /// The action and who decided it.
-    pub fn action(&self) -> (Action, &Decided) {
-        match self {
+    pub fn action(&self, r: &Resolver<'_>) -> Result<(Action, &Decided), Error> {
+        Ok(match self {
             Self::Form { members, id, decided } => (
                 Action::FormCohort {
                     cohort: id.unwrap_or_else(CohortId::generate),
-                    members: members.iter().copied().collect(),
+                    members: members.iter().map(|given| given.resolve(r)).collect::<Result<_, _>>()?,
                 },
                 decided,
             ),
-            Self::Day { cohort, person, day, decided } => {
-                (Action::RecordTeachingDay { cohort: *cohort, person: *person, day: *day }, decided)
-            }
-            Self::Written { cohort, person, decided } => {
-                (Action::PassWrittenAssignment { cohort: *cohort, person: *person }, decided)
-            }
+            Self::Day { cohort, person, day, decided } => (
+                Action::RecordTeachingDay {
+                    cohort: cohort.resolve(r)?,
+                    person: person.resolve(r)?,
+                    day: *day,
+                },
+                decided,
+            ),
+            Self::Written { cohort, person, decided } => (
+                Action::PassWrittenAssignment { cohort: cohort.resolve(r)?, person: person.resolve(r)? },
+                decided,
+            ),
             Self::Oral { cohort, person, decided } => {
-                (Action::PassOralExam { cohort: *cohort, person: *person }, decided)
+                (Action::PassOralExam { cohort: cohort.resolve(r)?, person: person.resolve(r)? }, decided)
             }
             Self::Diploma { cohort, person, decided } => {
-                (Action::AwardDiploma { cohort: *cohort, person: *person }, decided)
+                (Action::AwardDiploma { cohort: cohort.resolve(r)?, person: person.resolve(r)? }, decided)
             }
-        }
+        })
     }
 }

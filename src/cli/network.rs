@@ -3,7 +3,9 @@
 use clap::{Args, Subcommand};
 use netvaerk::core::{Action, Hotspot, NetworkId, NetworkType, Outcome, PersonId, ThemeId};
 
-use super::{core_name, Decided};
+use netvaerk::Error;
+
+use super::{core_name, Decided, Given, Resolver};
 
 /// `network ...`. `network help` is SN-2's call on a help hotspot, so clap's own `help`
 /// subcommand is off here (it clashed: every `network` command panicked in a debug build);
@@ -15,19 +17,19 @@ pub enum NetworkCommand {
     Start {
         /// The theme.
         #[arg(long)]
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// The type: learning, welfare, innovation.
         #[arg(long = "type", value_parser = core_name::<NetworkType>)]
         network_type: NetworkType,
         /// The network leader.
         #[arg(long)]
-        leader: PersonId,
+        leader: Given<PersonId>,
         /// The co-driver.
         #[arg(long)]
-        co_driver: Option<PersonId>,
+        co_driver: Option<Given<PersonId>>,
         /// The reference leader.
         #[arg(long)]
-        reference_leader: PersonId,
+        reference_leader: Given<PersonId>,
         /// Its id (default: a new one).
         #[arg(long)]
         id: Option<NetworkId>,
@@ -37,7 +39,7 @@ pub enum NetworkCommand {
     /// Enter the next phase of the plan (PR-5).
     Phase {
         /// The network.
-        network: NetworkId,
+        network: Given<NetworkId>,
         /// The phase's name, e.g. "intensive 2".
         phase: String,
         #[command(flatten)]
@@ -46,7 +48,7 @@ pub enum NetworkCommand {
     /// Begin the test phase (TP-1).
     Test {
         /// The network.
-        network: NetworkId,
+        network: Given<NetworkId>,
         /// The funding found (RL-5).
         #[arg(long)]
         funding: Option<String>,
@@ -56,7 +58,7 @@ pub enum NetworkCommand {
     /// Close with an outcome (TP-2).
     Close {
         /// The network.
-        network: NetworkId,
+        network: Given<NetworkId>,
         /// The outcome: implemented, handed-on-for-scaling, knowledge-shared, stopped.
         #[arg(long, value_parser = core_name::<Outcome>)]
         outcome: Outcome,
@@ -71,10 +73,10 @@ pub enum NetworkCommand {
     /// Attach a co-driver (CD-1).
     AttachCoDriver {
         /// The network.
-        network: NetworkId,
+        network: Given<NetworkId>,
         /// The co-driver.
         #[arg(long)]
-        person: PersonId,
+        person: Given<PersonId>,
         #[command(flatten)]
         decided: Decided,
     },
@@ -83,13 +85,13 @@ pub enum NetworkCommand {
     /// Record the mandate contract (RL-4).
     Mandate {
         /// The network.
-        network: NetworkId,
+        network: Given<NetworkId>,
         /// The leader's personnel leader.
         #[arg(long)]
-        personnel_leader: PersonId,
+        personnel_leader: Given<PersonId>,
         /// The secretariat's party.
         #[arg(long)]
-        secretariat: PersonId,
+        secretariat: Given<PersonId>,
         /// The terms.
         #[arg(long)]
         terms: String,
@@ -99,7 +101,7 @@ pub enum NetworkCommand {
     /// Call on a help hotspot (SN-2).
     Help {
         /// The network.
-        network: NetworkId,
+        network: Given<NetworkId>,
         /// The hotspot: communication, design, legal, finance, analysis.
         #[arg(long, value_parser = core_name::<Hotspot>)]
         hotspot: Hotspot,
@@ -115,10 +117,10 @@ pub enum NetworkCommand {
 #[derive(Debug, Args)]
 pub struct Handover {
     /// The network.
-    network: NetworkId,
+    network: Given<NetworkId>,
     /// The person who takes the role over.
     #[arg(long)]
-    to: PersonId,
+    to: Given<PersonId>,
     /// Why.
     #[arg(long)]
     reason: String,
@@ -128,51 +130,65 @@ pub struct Handover {
 
 impl NetworkCommand {
     /// The action and who decided it.
-    pub fn action(&self) -> (Action, &Decided) {
-        match self {
+    pub fn action(&self, r: &Resolver<'_>) -> Result<(Action, &Decided), Error> {
+        Ok(match self {
             Self::Start { theme, network_type, leader, co_driver, reference_leader, id, decided } => (
                 Action::StartNetwork {
                     network: id.unwrap_or_else(NetworkId::generate),
-                    theme: *theme,
+                    theme: theme.resolve(r)?,
                     network_type: *network_type,
-                    leader: *leader,
-                    co_driver: *co_driver,
-                    reference_leader: *reference_leader,
+                    leader: leader.resolve(r)?,
+                    co_driver: co_driver.as_ref().map(|given| given.resolve(r)).transpose()?,
+                    reference_leader: reference_leader.resolve(r)?,
                 },
                 decided,
             ),
             Self::Phase { network, phase, decided } => {
-                (Action::EnterPhase { network: *network, phase: phase.clone() }, decided)
+                (Action::EnterPhase { network: network.resolve(r)?, phase: phase.clone() }, decided)
             }
             Self::Test { network, funding, decided } => {
-                (Action::BeginTestPhase { network: *network, funding: funding.clone() }, decided)
+                (Action::BeginTestPhase { network: network.resolve(r)?, funding: funding.clone() }, decided)
             }
             Self::Close { network, outcome, reason, decided } => (
-                Action::CloseNetwork { network: *network, outcome: *outcome, reason: reason.clone() },
+                Action::CloseNetwork {
+                    network: network.resolve(r)?,
+                    outcome: *outcome,
+                    reason: reason.clone(),
+                },
                 decided,
             ),
             Self::ReferenceLeader(Handover { network, to, reason, decided }) => (
-                Action::ChangeReferenceLeader { network: *network, to: *to, reason: reason.clone() },
+                Action::ChangeReferenceLeader {
+                    network: network.resolve(r)?,
+                    to: to.resolve(r)?,
+                    reason: reason.clone(),
+                },
                 decided,
             ),
             Self::AttachCoDriver { network, person, decided } => {
-                (Action::AttachCoDriver { network: *network, person: *person }, decided)
+                (Action::AttachCoDriver { network: network.resolve(r)?, person: person.resolve(r)? }, decided)
             }
-            Self::ChangeCoDriver(Handover { network, to, reason, decided }) => {
-                (Action::ChangeCoDriver { network: *network, to: *to, reason: reason.clone() }, decided)
-            }
+            Self::ChangeCoDriver(Handover { network, to, reason, decided }) => (
+                Action::ChangeCoDriver {
+                    network: network.resolve(r)?,
+                    to: to.resolve(r)?,
+                    reason: reason.clone(),
+                },
+                decided,
+            ),
             Self::Mandate { network, personnel_leader, secretariat, terms, decided } => (
                 Action::AgreeMandateContract {
-                    network: *network,
-                    personnel_leader: *personnel_leader,
-                    secretariat: *secretariat,
+                    network: network.resolve(r)?,
+                    personnel_leader: personnel_leader.resolve(r)?,
+                    secretariat: secretariat.resolve(r)?,
                     terms: terms.clone(),
                 },
                 decided,
             ),
-            Self::Help { network, hotspot, note, decided } => {
-                (Action::RequestHelp { network: *network, hotspot: *hotspot, note: note.clone() }, decided)
-            }
-        }
+            Self::Help { network, hotspot, note, decided } => (
+                Action::RequestHelp { network: network.resolve(r)?, hotspot: *hotspot, note: note.clone() },
+                decided,
+            ),
+        })
     }
 }

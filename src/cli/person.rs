@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use netvaerk::core::{Action, Competence, PersonId, PersonRole, UnitId};
 
-use super::{core_name, Decided};
+use netvaerk::Error;
+
+use super::{core_name, Decided, Given, Resolver};
 
 /// `person ...`
 #[derive(Debug, Subcommand)]
@@ -22,7 +24,7 @@ pub enum PersonCommand {
         title: Option<String>,
         /// Their unit.
         #[arg(long)]
-        unit: Option<UnitId>,
+        unit: Option<Given<UnitId>>,
         /// Standing roles: chief-forum, director, secretariat.
         #[arg(long = "role", value_parser = core_name::<PersonRole>)]
         roles: Vec<PersonRole>,
@@ -31,7 +33,7 @@ pub enum PersonCommand {
         id: Option<PersonId>,
         /// The person deciding (default: the person registered, for the first one).
         #[arg(long)]
-        by: Option<PersonId>,
+        by: Option<Given<PersonId>>,
         /// The business date: 2016-06-30 or 30.06.2016 (default: today).
         #[arg(long, value_parser = crate::cli::date)]
         on: Option<NaiveDate>,
@@ -39,7 +41,7 @@ pub enum PersonCommand {
     /// Change a person's standing roles.
     Roles {
         /// The person.
-        person: PersonId,
+        person: Given<PersonId>,
         /// The new roles: chief-forum, director, secretariat.
         #[arg(long = "role", value_parser = core_name::<PersonRole>)]
         roles: Vec<PersonRole>,
@@ -49,7 +51,7 @@ pub enum PersonCommand {
     /// Register an experienced leader of generation 1 or 2 (NL-1).
     Prior {
         /// The person.
-        person: PersonId,
+        person: Given<PersonId>,
         /// 1 or 2.
         #[arg(long)]
         generation: u8,
@@ -65,7 +67,7 @@ pub enum PersonCommand {
     /// Record an assessment on the ten competences (NL-3): `--score curiosity=4`.
     Assess {
         /// The person.
-        person: PersonId,
+        person: Given<PersonId>,
         /// COMPETENCE=SCORE (1-5).
         #[arg(long = "score", value_parser = parse_score)]
         scores: Vec<(Competence, u8)>,
@@ -75,10 +77,10 @@ pub enum PersonCommand {
     /// Erase a person's personal data (GDPR); the log keeps only their id.
     Erase {
         /// The person.
-        person: PersonId,
+        person: Given<PersonId>,
         /// Who erases.
         #[arg(long)]
-        by: PersonId,
+        by: Given<PersonId>,
     },
 }
 
@@ -90,17 +92,25 @@ fn parse_score(text: &str) -> Result<(Competence, u8), String> {
 }
 
 impl PersonCommand {
+    /// Whether it decides through [`PersonCommand::action`] alone.
+    pub fn is_domain(&self) -> bool {
+        !matches!(self, Self::Register { .. } | Self::Erase { .. })
+    }
+
     /// The action and who decided it; `None` for `register` and `erase`, which also write the
     /// registry.
-    pub fn action(&self) -> Option<(Action, &Decided)> {
-        Some(match self {
+    pub fn action(&self, r: &Resolver<'_>) -> Result<Option<(Action, &Decided)>, Error> {
+        Ok(Some(match self {
             Self::Roles { person, roles, decided } => (
-                Action::ChangePersonRoles { person: *person, roles: roles.iter().copied().collect() },
+                Action::ChangePersonRoles {
+                    person: person.resolve(r)?,
+                    roles: roles.iter().copied().collect(),
+                },
                 decided,
             ),
             Self::Prior { person, generation, led, co_driven, decided } => (
                 Action::RegisterPriorExperience {
-                    person: *person,
+                    person: person.resolve(r)?,
                     generation: *generation,
                     networks_led: *led,
                     networks_co_driven: *co_driven,
@@ -108,10 +118,13 @@ impl PersonCommand {
                 decided,
             ),
             Self::Assess { person, scores, decided } => (
-                Action::AssessCompetences { person: *person, scores: scores.iter().copied().collect() },
+                Action::AssessCompetences {
+                    person: person.resolve(r)?,
+                    scores: scores.iter().copied().collect(),
+                },
                 decided,
             ),
-            Self::Register { .. } | Self::Erase { .. } => return None,
-        })
+            Self::Register { .. } | Self::Erase { .. } => return Ok(None),
+        }))
     }
 }

@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use netvaerk::core::{Action, PersonId};
 
-use super::Decided;
+use netvaerk::Error;
+
+use super::{Decided, Given, Resolver};
 
 /// `rotation ...`
 #[derive(Debug, Subcommand)]
@@ -12,7 +14,7 @@ pub enum RotationCommand {
     /// Start a bounded rotation (SN-1).
     Start {
         /// The person.
-        person: PersonId,
+        person: Given<PersonId>,
         /// The skills the chief forum points to.
         #[arg(long)]
         skills: String,
@@ -25,7 +27,7 @@ pub enum RotationCommand {
     /// End the rotation.
     End {
         /// The person.
-        person: PersonId,
+        person: Given<PersonId>,
         #[command(flatten)]
         decided: Decided,
     },
@@ -33,12 +35,13 @@ pub enum RotationCommand {
 
 impl RotationCommand {
     /// The action and who decided it.
-    pub fn action(&self) -> (Action, &Decided) {
-        match self {
-            Self::Start { person, skills, until, decided } => {
-                (Action::StartRotation { person: *person, skills: skills.clone(), until: *until }, decided)
-            }
-            Self::End { person, decided } => (Action::EndRotation { person: *person }, decided),
-        }
+    pub fn action(&self, r: &Resolver<'_>) -> Result<(Action, &Decided), Error> {
+        Ok(match self {
+            Self::Start { person, skills, until, decided } => (
+                Action::StartRotation { person: person.resolve(r)?, skills: skills.clone(), until: *until },
+                decided,
+            ),
+            Self::End { person, decided } => (Action::EndRotation { person: person.resolve(r)? }, decided),
+        })
     }
 }

@@ -5,7 +5,9 @@ use netvaerk::core::{
     Action, Criterion, CriterionAssessment, NetworkType, Origin, PersonId, RoundId, ThemeId, UnitId,
 };
 
-use super::{core_name, Decided};
+use netvaerk::Error;
+
+use super::{core_name, Decided, Given, Resolver};
 
 /// `theme ...`
 #[derive(Debug, Subcommand)]
@@ -20,10 +22,10 @@ pub enum ThemeCommand {
         challenge: String,
         /// The proposing chief-forum member.
         #[arg(long)]
-        proposer: PersonId,
+        proposer: Given<PersonId>,
         /// A department involved (repeat for more).
         #[arg(long = "department", required = true)]
-        departments: Vec<UnitId>,
+        departments: Vec<Given<UnitId>>,
         /// Where the demand comes from: below, outside, above (comma-separated).
         #[arg(long, value_parser = core_name::<Origin>, value_delimiter = ',', required = true)]
         origin: Vec<Origin>,
@@ -36,7 +38,7 @@ pub enum ThemeCommand {
     /// Record the qualification on the seven criteria (TH-2).
     Qualify {
         /// The theme.
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// Criteria met (comma-separated): citizen-welfare, current-challenge, cross-cutting,
         /// complexity, new-learning, innovation, new-perspectives.
         #[arg(long, value_parser = core_name::<Criterion>, value_delimiter = ',')]
@@ -53,7 +55,7 @@ pub enum ThemeCommand {
     /// Prioritise the theme in the open round.
     Prioritise {
         /// The theme.
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// Its rank in the round.
         #[arg(long)]
         rank: u32,
@@ -66,7 +68,7 @@ pub enum ThemeCommand {
     /// Defer the theme to a later round.
     Defer {
         /// The theme.
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// The round.
         #[arg(long)]
         to: RoundId,
@@ -76,7 +78,7 @@ pub enum ThemeCommand {
     /// Reject the theme.
     Reject {
         /// The theme.
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// Why.
         #[arg(long)]
         reason: String,
@@ -86,7 +88,7 @@ pub enum ThemeCommand {
     /// Withdraw the theme.
     Withdraw {
         /// The theme.
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// Why.
         #[arg(long)]
         reason: String,
@@ -96,7 +98,7 @@ pub enum ThemeCommand {
     /// Refine the theme (TH-4).
     Refine {
         /// The theme.
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// A new title.
         #[arg(long)]
         title: Option<String>,
@@ -112,10 +114,10 @@ pub enum ThemeCommand {
     /// Record that a person opts in as reference leader on the theme (RL-2).
     Accept {
         /// The theme.
-        theme: ThemeId,
+        theme: Given<ThemeId>,
         /// The person.
         #[arg(long)]
-        person: PersonId,
+        person: Given<PersonId>,
         #[command(flatten)]
         decided: Decided,
     },
@@ -123,15 +125,18 @@ pub enum ThemeCommand {
 
 impl ThemeCommand {
     /// The action and who decided it.
-    pub fn action(&self) -> (Action, &Decided) {
-        match self {
+    pub fn action(&self, r: &Resolver<'_>) -> Result<(Action, &Decided), Error> {
+        Ok(match self {
             Self::Propose { title, challenge, proposer, departments, origin, id, decided } => (
                 Action::ProposeTheme {
                     theme: id.unwrap_or_else(ThemeId::generate),
                     title: title.clone(),
                     challenge: challenge.clone(),
-                    proposed_by: *proposer,
-                    departments: departments.clone(),
+                    proposed_by: proposer.resolve(r)?,
+                    departments: departments
+                        .iter()
+                        .map(|given| given.resolve(r))
+                        .collect::<Result<_, _>>()?,
                     origins: origin.iter().copied().collect(),
                 },
                 decided,
@@ -148,33 +153,38 @@ impl ThemeCommand {
                         note: note.clone(),
                     })
                     .collect();
-                (Action::QualifyTheme { theme: *theme, assessments }, decided)
+                (Action::QualifyTheme { theme: theme.resolve(r)?, assessments }, decided)
             }
             Self::Prioritise { theme, rank, network_type, decided } => (
-                Action::PrioritiseTheme { theme: *theme, rank: *rank, recommended_type: *network_type },
+                Action::PrioritiseTheme {
+                    theme: theme.resolve(r)?,
+                    rank: *rank,
+                    recommended_type: *network_type,
+                },
                 decided,
             ),
             Self::Defer { theme, to, decided } => {
-                (Action::DeferTheme { theme: *theme, to_round: *to }, decided)
+                (Action::DeferTheme { theme: theme.resolve(r)?, to_round: *to }, decided)
             }
             Self::Reject { theme, reason, decided } => {
-                (Action::RejectTheme { theme: *theme, reason: reason.clone() }, decided)
+                (Action::RejectTheme { theme: theme.resolve(r)?, reason: reason.clone() }, decided)
             }
             Self::Withdraw { theme, reason, decided } => {
-                (Action::WithdrawTheme { theme: *theme, reason: reason.clone() }, decided)
+                (Action::WithdrawTheme { theme: theme.resolve(r)?, reason: reason.clone() }, decided)
             }
             Self::Refine { theme, title, challenge, note, decided } => (
                 Action::RefineTheme {
-                    theme: *theme,
+                    theme: theme.resolve(r)?,
                     title: title.clone(),
                     challenge: challenge.clone(),
                     note: note.clone(),
                 },
                 decided,
             ),
-            Self::Accept { theme, person, decided } => {
-                (Action::AcceptReferenceRole { theme: *theme, person: *person }, decided)
-            }
-        }
+            Self::Accept { theme, person, decided } => (
+                Action::AcceptReferenceRole { theme: theme.resolve(r)?, person: person.resolve(r)? },
+                decided,
+            ),
+        })
     }
 }

@@ -19,7 +19,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use netvaerk_core::{CountRange, NetworkId, ThemeId, Warning};
+use netvaerk_core::{CountRange, NetworkId, RoundId, ThemeId, Warning};
 use netvaerk_projections::{All, AsOf, AuditEntry, PersonRef, RoundOutcome};
 use uuid::Uuid;
 
@@ -48,6 +48,27 @@ pub enum Report {
     Competence,
     /// The audit trail of a theme or a network, by its id.
     Audit(Uuid),
+    /// The chief forum's half-year round at a glance (TH-2, TH-3): its themes, new and
+    /// carried over, each criterion's assessment, the ranking, deferrals and rejections with
+    /// reasons, the starts that followed, and the overrides.
+    Round(RoundId),
+    /// A list of the organisation's persons, units, themes, networks or rounds.
+    List(Listing),
+}
+
+/// What `netvaerk list` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Persons: name, unit, standing roles.
+    Persons,
+    /// Units: name, kind, the unit above.
+    Units,
+    /// Themes: title, status, round, rank.
+    Themes,
+    /// Networks: theme, type, leader, start, where it is now.
+    Networks,
+    /// Rounds: opened, closed, themes, starts.
+    Rounds,
 }
 
 impl Report {
@@ -59,6 +80,12 @@ impl Report {
             Self::Leaders => "leaders",
             Self::Competence => "competence",
             Self::Audit(_) => "audit",
+            Self::Round(_) => "round",
+            Self::List(Listing::Persons) => "persons",
+            Self::List(Listing::Units) => "units",
+            Self::List(Listing::Themes) => "themes",
+            Self::List(Listing::Networks) => "networks",
+            Self::List(Listing::Rounds) => "rounds",
         }
     }
 
@@ -175,13 +202,23 @@ impl Section {
     fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
+
+    /// The rows as JSON objects keyed by the headers.
+    fn objects(&self) -> Vec<serde_json::Map<String, serde_json::Value>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                self.headers
+                    .iter()
+                    .cloned()
+                    .zip(row.iter().map(|cell| serde_json::Value::from(cell.as_str())))
+                    .collect()
+            })
+            .collect()
+    }
 }
 
-/// The last eight hex digits: UUID v7s made close together share their first digits.
-fn short(id: Uuid) -> String {
-    let text = id.simple().to_string();
-    text[text.len() - 8..].to_owned()
-}
+use crate::lookup::short_id as short;
 
 fn name(person: &PersonRef) -> String {
     person.name.clone()
@@ -519,6 +556,17 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             Document::Json(text) => return Ok(text),
             Document::Sections(sections) => sections,
         },
+        Report::Round(round) => match round_report(models, *round, format, lang)? {
+            Document::Json(text) => return Ok(text),
+            Document::Sections(sections) => sections,
+        },
+        Report::List(listing) => {
+            let section = list(models, *listing, if format == Format::Json { Lang::En } else { lang });
+            if format == Format::Json {
+                return Ok(json(&section.objects()));
+            }
+            vec![section]
+        }
     };
     let sections = match &options.section {
         Some(wanted) => select(sections, wanted)?,
@@ -636,6 +684,197 @@ fn audit(models: &ReadModels<'_>, id: Uuid, format: Format, lang: Lang) -> Resul
         Some(id.to_string()),
         format!("there is no theme or network {id} (as of the date asked)"),
     ))
+}
+
+/// The round report: the themes on the agenda, the assessments, the ranking and the other
+/// fates, the starts that followed, the overrides.
+fn round_report(
+    models: &ReadModels<'_>,
+    round: RoundId,
+    format: Format,
+    lang: Lang,
+) -> Result<Document, Error> {
+    let (all, names) = (models.all, models.names);
+    let say = |english: &'static str| lang.say(english);
+    let Some(report) = all.audit.round(round, names, models.store)? else {
+        return Err(Error::input(
+            "unknown_round",
+            Some("round"),
+            Some(round.to_string()),
+            format!("the chief forum decided nothing in round {round} (as of the date asked)"),
+        ));
+    };
+    if format == Format::Json {
+        return Ok(Document::Json(json(&report)));
+    }
+    let title = |english: &'static str| format!("{} {round}: {}", say("Round"), say(english));
+    let mut agenda =
+        Section::new(lang, title("On the agenda"), &["theme", "title", "origin", "what became of it"]);
+    let mut assessments =
+        Section::new(lang, title("Assessments (TH-2)"), &["title", "criterion", "met", "note"]);
+    let mut starts = Section::new(lang, title("Starts that followed"), &["title", "date", "type", "leader"]);
+    let mut overrides = Section::new(
+        lang,
+        title("Overridden warnings"),
+        &["date", "rule", "decision", "warning", "rationale"],
+    );
+    let mut decisions =
+        Section::new(lang, title("Decisions of the round (TH-3)"), &["date", "who", "decision", "why"]);
+    for entry in &report.round_decisions {
+        decisions.row(vec![
+            lang.date(entry.occurred_on),
+            name(&entry.actor_name),
+            entry.summary.clone(),
+            entry.rationale.clone().unwrap_or_default(),
+        ]);
+    }
+    for theme in &report.themes {
+        agenda.row(vec![
+            short(theme.theme.as_uuid()),
+            theme.title.clone(),
+            say(if theme.carried_over { "carried over" } else { "new" }).to_owned(),
+            outcome(&theme.outcome, lang),
+        ]);
+        for assessment in theme.assessment.iter().flatten() {
+            assessments.row(vec![
+                theme.title.clone(),
+                lang.word(&assessment.criterion.to_string()),
+                say(if assessment.met { "met" } else { "not met" }).to_owned(),
+                assessment.note.clone(),
+            ]);
+        }
+        for entry in theme.decisions.iter().chain(&theme.start) {
+            if entry.event_type != "ThemeQualified" && entry.event_type != "NetworkStarted" {
+                decisions.row(vec![
+                    lang.date(entry.occurred_on),
+                    name(&entry.actor_name),
+                    entry.summary.clone(),
+                    entry.rationale.clone().unwrap_or_default(),
+                ]);
+            }
+            for warning in &entry.acknowledged {
+                overrides.row(vec![
+                    lang.date(entry.occurred_on),
+                    warning.warning.rule().to_string(),
+                    entry.event_type.to_owned(),
+                    warning_text(all, &warning.warning, lang),
+                    warning.rationale.clone(),
+                ]);
+            }
+        }
+        if let Some(start) = &theme.start {
+            let network = all.portfolio.networks.values().find(|network| network.theme == theme.theme);
+            starts.row(vec![
+                theme.title.clone(),
+                lang.date(start.occurred_on),
+                network.map_or_else(|| "-".to_owned(), |n| lang.word(&n.network_type.to_string())),
+                network.map_or_else(|| "-".to_owned(), |n| name(&names.person(n.leader))),
+            ]);
+        }
+    }
+    decisions.rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    Ok(Document::Sections(vec![agenda, assessments, decisions, starts, overrides]))
+}
+
+/// One of `netvaerk list`'s lists.
+fn list(models: &ReadModels<'_>, listing: Listing, lang: Lang) -> Section {
+    let (all, names) = (models.all, models.names);
+    let directory = &all.directory;
+    let say = |english: &'static str| lang.say(english);
+    let words =
+        |values: Vec<String>| values.iter().map(|value| lang.word(value)).collect::<Vec<_>>().join(", ");
+    match listing {
+        Listing::Persons => {
+            let mut section = Section::new(lang, say("Persons"), &["id", "name", "unit", "roles", "from"]);
+            let mut rows: Vec<Vec<String>> = directory
+                .persons
+                .iter()
+                .map(|(id, person)| {
+                    vec![
+                        short(id.as_uuid()),
+                        names.person(*id).name,
+                        person.unit.map_or_else(|| "-".to_owned(), |unit| directory.unit_name(unit)),
+                        words(person.roles.iter().map(label).collect()),
+                        lang.date(person.registered_on),
+                    ]
+                })
+                .collect();
+            rows.sort_by(|a, b| a[1].cmp(&b[1]));
+            section.rows = rows;
+            section
+        }
+        Listing::Units => {
+            let mut section = Section::new(lang, say("Units"), &["id", "name", "kind", "unit", "from"]);
+            for (id, unit) in &directory.units {
+                section.row(vec![
+                    short(id.as_uuid()),
+                    directory.unit_name(*id),
+                    lang.word(&label(&unit.kind)),
+                    unit.parent.map_or_else(|| "-".to_owned(), |parent| directory.unit_name(parent)),
+                    lang.date(unit.registered_on),
+                ]);
+            }
+            section
+        }
+        Listing::Themes => {
+            let mut section =
+                Section::new(lang, say("Themes"), &["id", "title", "status", "round", "rank", "type"]);
+            for (id, theme) in &all.portfolio.themes {
+                section.row(vec![
+                    short(id.as_uuid()),
+                    theme.title.clone(),
+                    lang.word(&theme.status.to_string()),
+                    or_dash(theme.round),
+                    or_dash(theme.rank),
+                    theme.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())),
+                ]);
+            }
+            section
+        }
+        Listing::Networks => {
+            let mut section =
+                Section::new(lang, say("Networks"), &["id", "theme", "type", "leader", "from", "now"]);
+            for (id, network) in &all.portfolio.networks {
+                let now = match network.outcome {
+                    Some(outcome) => format!("{}: {}", say("closed"), lang.word(&outcome.to_string())),
+                    None => network.phase.as_ref().map_or_else(|| "-".to_owned(), |phase| lang.phase(phase)),
+                };
+                section.row(vec![
+                    short(id.as_uuid()),
+                    all.portfolio
+                        .themes
+                        .get(&network.theme)
+                        .map_or_else(|| "-".to_owned(), |t| t.title.clone()),
+                    lang.word(&network.network_type.to_string()),
+                    name(&names.person(network.leader)),
+                    lang.date(network.started_on),
+                    now,
+                ]);
+            }
+            section
+        }
+        Listing::Rounds => {
+            let mut section =
+                Section::new(lang, say("Rounds"), &["round", "opened", "closed", "themes", "networks"]);
+            for (round, entry) in &directory.rounds {
+                let themes = all.audit.rounds.get(round).map_or(0, |themes| themes.len());
+                let started = all
+                    .portfolio
+                    .networks
+                    .values()
+                    .filter(|n| RoundId::containing(n.started_on) == *round)
+                    .count();
+                section.row(vec![
+                    round.to_string(),
+                    lang.date(entry.opened_on),
+                    entry.closed_on.map_or_else(|| "-".to_owned(), |on| lang.date(on)),
+                    themes.to_string(),
+                    started.to_string(),
+                ]);
+            }
+            section
+        }
+    }
 }
 
 /// A warning in words, naming the theme by its title.

@@ -32,6 +32,7 @@ pub fn samples() -> Vec<Event> {
     let hy = round("2016H2");
     vec![
         Event::UnitRegistered { unit: department(), kind: UnitKind::Department, parent: Some(area()) },
+        Event::UnitNamed { unit: department(), name: "Børn og Unge".into() },
         Event::PersonRegistered {
             person: chief(),
             unit: Some(department()),

@@ -35,6 +35,30 @@ fn org1_department_must_sit_under_a_director_area() {
 }
 
 #[test]
+fn org1_a_unit_is_named_and_renamed_by_events_and_the_name_in_force_is_the_last() {
+    let mut given = base();
+    check(
+        &given,
+        when(Action::NameUnit { unit: unit(50), name: "Kultur".into() }),
+        Err(DomainError::UnknownUnit(unit(50))),
+    );
+    check(
+        &given,
+        when(Action::NameUnit { unit: department(), name: "  ".into() }),
+        Err(DomainError::BlankField { field: "name", rule: Rule::Org1 }),
+    );
+    run(&mut given, when(Action::NameUnit { unit: department(), name: " Børn og Unge ".into() }));
+    assert_eq!(
+        given.last(),
+        Some(&Event::UnitNamed { unit: department(), name: "Børn og Unge".into() }),
+        "the name is stored trimmed"
+    );
+    run(&mut given, when(Action::NameUnit { unit: department(), name: "Børn, Unge og Familie".into() }));
+    let state = State::from_events(&given);
+    assert_eq!(state.unit(department()).unwrap().name.as_deref(), Some("Børn, Unge og Familie"));
+}
+
+#[test]
 fn org_units_and_persons_are_registered_once_and_by_a_registered_actor() {
     let given = base();
     check(
