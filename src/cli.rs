@@ -411,6 +411,14 @@ pub enum ReportKind {
         /// The half-year, e.g. 2016H1.
         round: netvaerk::core::RoundId,
     },
+    /// The overview as one self-contained HTML page: a timeline of every network, starts per
+    /// half-year against NW-2/NW-3, the load per person and month (PR-4), the competence
+    /// pipeline, and the tables; prints on A4 from a browser.
+    Html {
+        /// Write the page to this file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 impl ReportKind {
@@ -423,6 +431,7 @@ impl ReportKind {
             Self::Competence => Report::Competence,
             Self::Audit { id } => Report::Audit(id.resolve(r)?.0),
             Self::Round { round } => Report::Round(*round),
+            Self::Html { .. } => Report::Overview,
         })
     }
 }

@@ -120,6 +120,18 @@ impl Error {
         Self::Input { code, field: field.map(str::to_owned), value, message: message.into() }
     }
 
+    /// The message for people in `lang`. Refusals (and their warnings) have their Danish from
+    /// the core ([`DomainError::danish`]); other errors are in English in both languages.
+    pub fn message(&self, lang: crate::report::Lang) -> String {
+        match (lang, self) {
+            (crate::report::Lang::Da, Self::Refused(error)) => format!("afvist: {}", error.danish()),
+            (crate::report::Lang::Da, Self::BatchRefused { index, error }) => {
+                format!("kommando {index} i batchen blev afvist, så ingen blev tilføjet: {}", error.danish())
+            }
+            _ => self.to_string(),
+        }
+    }
+
     /// The stable machine code: the rule's refusal code (`innovation_limit_reached`), the
     /// store's (`corrupt_record`), or this error's own (`contention`, `malformed_command`).
     pub fn code(&self) -> &'static str {

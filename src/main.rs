@@ -83,7 +83,9 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Error(error) => write!(f, "{error} [{}]", error.code()),
+            Self::Error(error) => {
+                write!(f, "{} [{}]", error.message(netvaerk::report::Lang::from_env()), error.code())
+            }
             Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
             Self::Remote(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
             Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
@@ -274,11 +276,44 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Report(args) => {
             let service = open_service(&cli)?;
             let report = args.which.report(&lookup(&service, organisation))?;
-            report_to_stdout(&service, organisation, &report, &args.output)
+            match &args.which {
+                cli::ReportKind::Html { out } => {
+                    let options = netvaerk::report::Options {
+                        format: netvaerk::report::Format::Html,
+                        ..report_options(&args.output)
+                    };
+                    let text = render(&service, organisation, &report, args.output.as_of, options)?;
+                    match out {
+                        Some(path) => std::fs::write(path, text)
+                            .map_err(|error| usage(format!("cannot write {}: {error}", path.display())))?,
+                        None => say_raw!("{text}"),
+                    }
+                    Ok(())
+                }
+                _ => {
+                    let text = render(
+                        &service,
+                        organisation,
+                        &report,
+                        args.output.as_of,
+                        report_options(&args.output),
+                    )?;
+                    say_raw!("{text}");
+                    Ok(())
+                }
+            }
         }
         Top::List(args) => {
             let service = open_service(&cli)?;
-            report_to_stdout(&service, organisation, &args.which.report(), &args.output)
+            let text = render(
+                &service,
+                organisation,
+                &args.which.report(),
+                args.output.as_of,
+                report_options(&args.output),
+            )?;
+            say_raw!("{text}");
+            Ok(())
         }
         Top::Log { from } => {
             let store = open_store(&cli)?;
@@ -341,21 +376,24 @@ fn verified(checked: u64, head: Option<(u64, String)>, expect: &Option<(u64, Str
     }
 }
 
-/// Renders `report` as `output` says, stamped, to standard output.
-fn report_to_stdout(
+/// `report` as of `as_of` rendered as `options` say, stamped.
+fn render(
     service: &Service,
     organisation: netvaerk::core::OrganisationId,
     report: &netvaerk::report::Report,
-    output: &cli::Output,
-) -> Result<(), Failure> {
-    let as_of = output.as_of.map_or(AsOf::Now, AsOf::Date);
+    as_of: Option<chrono::NaiveDate>,
+    options: netvaerk::report::Options,
+) -> Result<String, Failure> {
+    let as_of = as_of.map_or(AsOf::Now, AsOf::Date);
     let text = service.read_models(organisation, as_of, |models| {
         let stamp = netvaerk::report::Stamp::now(organisation, as_of, models.store)?;
-        let options = netvaerk::report::Options { stamp: Some(stamp), ..report_options(output) };
-        netvaerk::report::render_with(&models, report, &options)
+        netvaerk::report::render_with(
+            &models,
+            report,
+            &netvaerk::report::Options { stamp: Some(stamp), ..options },
+        )
     })??;
-    say_raw!("{text}");
-    Ok(())
+    Ok(text)
 }
 
 /// How `report` renders: its flags, tables as wide as the terminal when there is one.

@@ -31,7 +31,9 @@ impl Store {
             .arg(&self.0)
             .args(args)
             .env_remove("NETVAERK_ORGANISATION")
-            .env_remove("NETVAERK_STORE");
+            .env_remove("NETVAERK_STORE")
+            // Messages and reports in English, whatever the machine's locale.
+            .env("NETVAERK_LANG", "en");
         command.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() });
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = command.spawn().expect("the binary runs");
@@ -590,6 +592,7 @@ fn netvaerk(args: &[&str]) -> Output {
         .args(args)
         .env_remove("NETVAERK_ORGANISATION")
         .env_remove("NETVAERK_STORE")
+        .env("NETVAERK_LANG", "en")
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -623,7 +626,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let expected = portfolio(&sled_address);
 
     let head = migrated_head(&netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]));
-    assert!(head.starts_with("952 "), "{head}");
+    assert!(head.starts_with("963 "), "{head}");
     assert_eq!(portfolio(&redb_address), expected);
     // The registry came along: the copy's report names people, as the original's does.
     assert!(expected.contains("Oliver Gram"), "{expected}");
@@ -631,7 +634,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     // Into a store that holds events: refused, nothing appended.
     let again = netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]);
     assert_eq!(code(&again), 2);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 952 events"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 963 events"));
 
     let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") else {
         eprintln!("skipped the PostgreSQL leg: NETVAERK_TEST_POSTGRES is unset");
@@ -842,4 +845,33 @@ fn th3_the_round_report_shows_the_agenda_assessments_fates_starts_and_overrides(
     let output = store.run(&["report", "round", "2013H1"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown_round"));
+}
+
+#[test]
+fn a_refusal_reads_in_danish_with_netvaerk_lang_da_and_names_the_same_rule_and_code() {
+    let store = Store::with_demo("dansk");
+    let chief = "Karen Lund";
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netvaerk"));
+    command
+        .args([
+            "--store",
+            store.0.to_str().unwrap(),
+            "round",
+            "open",
+            "2018H2",
+            "--by",
+            chief,
+            "--on",
+            "2018-06-30",
+        ])
+        .env_remove("NETVAERK_ORGANISATION")
+        .env("NETVAERK_LANG", "da");
+    assert!(command.output().unwrap().status.success());
+    let danish = command.output().unwrap();
+    assert_eq!(danish.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&danish.stderr);
+    assert!(message.contains("afvist: runden 2018H2 er stadig åben"), "{message}");
+    assert!(message.contains("(TH-3) [round_already_open]"), "{message}");
+    let english = store.run(&["round", "open", "2018H2", "--by", chief, "--on", "2018-06-30"]);
+    assert!(String::from_utf8_lossy(&english.stderr).contains("refused: round 2018H2 is still open"));
 }

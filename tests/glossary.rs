@@ -68,9 +68,12 @@ fn every_fixed_text_the_report_code_asks_for_has_a_glossary_line() {
         .filter_map(|line| line.split_once('\t').map(|(english, _)| english))
         .collect();
     let mut missing = Vec::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
-    for file in std::fs::read_dir(dir).unwrap() {
-        let source = std::fs::read_to_string(file.unwrap().path()).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> =
+        std::fs::read_dir(root.join("src/report")).unwrap().map(|file| file.unwrap().path()).collect();
+    files.push(root.join("netvaerk-projections/src/audit.rs"));
+    for file in files {
+        let source = std::fs::read_to_string(file).unwrap();
         // Fixed texts reach the glossary as say("..."), and as the headers of a section.
         for piece in source.split("say(\"").skip(1) {
             let text = &piece[..piece.find('"').unwrap()];
@@ -84,4 +87,40 @@ fn every_fixed_text_the_report_code_asks_for_has_a_glossary_line() {
         }
     }
     assert_eq!(missing, Vec::<String>::new(), "add these to docs/glossary.tsv");
+}
+
+#[test]
+fn the_cores_danish_words_are_the_glossarys() {
+    use netvaerk::core::{Criterion, Dansk, NetworkType, Outcome, ThemeStatus};
+    let glossary: std::collections::HashMap<&str, &str> = GLOSSARY
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t'))
+        .collect();
+    let mut words: Vec<(String, &str)> = Vec::new();
+    words.extend(
+        [NetworkType::Learning, NetworkType::Welfare, NetworkType::Innovation]
+            .map(|t| (t.to_string(), t.dansk())),
+    );
+    words.extend(Criterion::ALL.map(|c| (c.to_string(), c.dansk())));
+    words.extend(
+        [Outcome::Implemented, Outcome::HandedOnForScaling, Outcome::KnowledgeShared, Outcome::Stopped]
+            .map(|o| (o.to_string(), o.dansk())),
+    );
+    words.extend(
+        [
+            ThemeStatus::Proposed,
+            ThemeStatus::Qualified,
+            ThemeStatus::Prioritised,
+            ThemeStatus::Deferred,
+            ThemeStatus::Rejected,
+            ThemeStatus::Withdrawn,
+            ThemeStatus::InNetwork,
+            ThemeStatus::Closed,
+        ]
+        .map(|s| (s.to_string(), s.dansk())),
+    );
+    for (english, danish) in words {
+        assert_eq!(glossary.get(english.as_str()), Some(&danish), "{english}");
+    }
 }

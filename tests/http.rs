@@ -986,6 +986,7 @@ struct Process {
 impl Process {
     fn start(store: &str, extra: &[&str]) -> Self {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
             .args(["--store", store, "serve", "--listen", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
@@ -1165,6 +1166,7 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     let tokens = dir.0.join("tokens");
     let token = |scope: &str| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
             .args(["token", "add", "--person", &secretary().to_string(), "--scope", scope, "--tokens"])
             .arg(&tokens)
             .output()
@@ -1178,6 +1180,7 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     let organisation = OrganisationId::generate();
     let cli_as = |token: &str, args: &[&str], input: Option<&str>| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
             .args(["--store", &server.base, "--organisation", &organisation.to_string()])
             .env("NETVAERK_TOKEN", token)
             .args(args)
@@ -1235,6 +1238,7 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     assert!(server.terminate().success());
     // What the server appended is in the store, and the local log export is the same.
     let local = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .env("NETVAERK_LANG", "en")
         .args(["--store", &store, "log"])
         .output()
         .unwrap();
@@ -1244,6 +1248,7 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
 #[test]
 fn without_tokens_the_server_refuses_to_listen_beyond_loopback() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .env("NETVAERK_LANG", "en")
         .args(["--store", "redb:/nonexistent/x.redb", "serve", "--listen", "0.0.0.0:0"])
         .output()
         .unwrap();

@@ -84,6 +84,7 @@
 
 pub mod codec;
 mod command;
+mod dansk;
 mod decide;
 mod error;
 mod event;
@@ -95,6 +96,7 @@ mod vocabulary;
 mod warning;
 
 pub use command::{Action, Command, Decision, Metadata};
+pub use dansk::Dansk;
 pub use decide::decide;
 pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
 pub use event::{current_version, Event, CATALOGUE};

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use netvaerk_core::{
-    AcknowledgedWarning, CriterionAssessment, Event, NetworkId, NetworkType, PersonId, RoundId, ThemeId,
+    AcknowledgedWarning, CriterionAssessment, Event, NetworkId, NetworkType, Origin, PersonId, RoundId,
+    ThemeId,
 };
 use netvaerk_store::{EventStore, StoreError};
 use serde::Serialize;
@@ -205,52 +206,132 @@ pub struct AuditTrail {
 
 /// What an event decided, in words, naming persons through `names`.
 pub fn summary(event: &Event, names: &Names) -> String {
+    summary_in(event, names, &English)
+}
+
+/// How a summary is worded: the fixed phrases, the vocabulary words and the dates, in a
+/// language. [`English`] is the log's own; the netvaerk crate's reports word it in Danish too.
+pub trait Wording {
+    /// A fixed phrase.
+    fn say(&self, english: &'static str) -> String;
+    /// A vocabulary word (a type, an outcome, a criterion).
+    fn word(&self, english: &str) -> String;
+    /// A phase's name.
+    fn phase(&self, name: &str) -> String;
+    /// A business date.
+    fn date(&self, date: NaiveDate) -> String;
+}
+
+/// The English of [`summary`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct English;
+
+impl Wording for English {
+    fn say(&self, english: &'static str) -> String {
+        english.to_owned()
+    }
+    fn word(&self, english: &str) -> String {
+        english.to_owned()
+    }
+    fn phase(&self, name: &str) -> String {
+        name.to_owned()
+    }
+    fn date(&self, date: NaiveDate) -> String {
+        date.to_string()
+    }
+}
+
+/// What `event` decided, in words, with names, worded by `wording`.
+pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String {
     let name = |person: &PersonId| names.person(*person).name;
+    let say = |english: &'static str| wording.say(english);
+    let word = |value: &dyn std::fmt::Display| wording.word(&value.to_string());
     match event {
         Event::ThemeProposed { title, origins, .. } => {
-            let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}").to_lowercase()).collect();
-            format!("proposed \"{title}\" (demand from {})", origins.join(", "))
+            let origins: Vec<String> = origins
+                .iter()
+                .map(|origin| {
+                    say(match origin {
+                        Origin::Below => "from below",
+                        Origin::Outside => "from outside",
+                        Origin::Above => "from above",
+                    })
+                })
+                .collect();
+            format!("{} \"{title}\" ({} {})", say("proposed the theme"), say("demand"), origins.join(", "))
         }
         Event::ThemeQualified { round, assessments, .. } => {
             let met = assessments.iter().filter(|a| a.met).count();
-            format!("qualified in {round}: {met} of {} criteria met", assessments.len())
+            format!(
+                "{} {round}: {met} {} {} {}",
+                say("qualified in"),
+                say("of"),
+                assessments.len(),
+                say("criteria met")
+            )
         }
-        Event::ThemePrioritised { round, rank, recommended_type, .. } => {
-            format!("prioritised in {round} at rank {rank}, recommended type: {recommended_type}")
+        Event::ThemePrioritised { round, rank, recommended_type, .. } => format!(
+            "{} {round} {} {rank}, {}: {}",
+            say("prioritised in"),
+            say("at rank"),
+            say("recommended type"),
+            word(recommended_type)
+        ),
+        Event::ThemeDeferred { round, to_round, .. } => {
+            format!("{} {round} {} {to_round}", say("deferred in"), say("to"))
         }
-        Event::ThemeDeferred { round, to_round, .. } => format!("deferred in {round} to {to_round}"),
-        Event::ThemeRejected { round, reason, .. } => format!("rejected in {round}: {reason}"),
-        Event::ThemeWithdrawn { reason, .. } => format!("withdrawn: {reason}"),
-        Event::ThemeRefined { note, .. } => format!("refined: {note}"),
+        Event::ThemeRejected { round, reason, .. } => format!("{} {round}: {reason}", say("rejected in")),
+        Event::ThemeWithdrawn { reason, .. } => format!("{} {reason}", say("withdrawn:")),
+        Event::ThemeRefined { note, .. } => format!("{}: {note}", say("refined")),
         Event::ReferenceLeaderAccepted { person, .. } => {
-            format!("{} opted in as reference leader", name(person))
+            format!("{} {}", name(person), say("opted in as reference leader"))
         }
-        Event::NetworkStarted { network_type, leader, expected_end, .. } => {
-            format!("{network_type} network started, led by {}, expected to end {expected_end}", name(leader))
+        Event::NetworkStarted { network_type, leader, expected_end, .. } => format!(
+            "{} {}, {} {}, {} {}",
+            say("network started:"),
+            word(network_type),
+            say("led by"),
+            name(leader),
+            say("expected to end"),
+            wording.date(*expected_end)
+        ),
+        Event::ReferenceLeaderAssigned { person, .. } => {
+            format!("{}: {}", say("reference leader"), name(person))
         }
-        Event::ReferenceLeaderAssigned { person, .. } => format!("reference leader: {}", name(person)),
-        Event::ReferenceLeaderChanged { from, to, reason, .. } => {
-            format!("reference leader changed from {} to {}: {reason}", name(from), name(to))
-        }
-        Event::CoDriverAttached { person, .. } => format!("co-driver: {}", name(person)),
+        Event::ReferenceLeaderChanged { from, to, reason, .. } => format!(
+            "{} {} {} {}: {reason}",
+            say("reference leader changed from"),
+            name(from),
+            say("to"),
+            name(to)
+        ),
+        Event::CoDriverAttached { person, .. } => format!("{}: {}", say("co-driver"), name(person)),
         Event::CoDriverChanged { from, to, reason, .. } => {
-            format!("co-driver changed from {} to {}: {reason}", name(from), name(to))
+            format!("{} {} {} {}: {reason}", say("co-driver changed from"), name(from), say("to"), name(to))
         }
         Event::MandateContractAgreed { personnel_leader, terms, .. } => {
-            format!("mandate contract with personnel leader {}: {terms}", name(personnel_leader))
+            format!("{} {}: {terms}", say("mandate contract with personnel leader"), name(personnel_leader))
         }
-        Event::PhaseEntered { phase, .. } => format!("entered the phase \"{phase}\""),
+        Event::PhaseEntered { phase, .. } => {
+            format!("{} \"{}\"", say("entered the phase"), wording.phase(phase))
+        }
         Event::TestPhaseBegun { funding, .. } => match funding {
-            Some(funding) => format!("test phase begun, funded by {funding}"),
-            None => "test phase begun".to_owned(),
+            Some(funding) => format!("{} {funding}", say("test phase begun, funded by")),
+            None => say("test phase begun"),
         },
         Event::NetworkClosed { outcome, reason, .. } => match reason {
-            Some(reason) => format!("closed: {outcome} ({reason})"),
-            None => format!("closed: {outcome}"),
+            Some(reason) => format!("{}: {} ({reason})", say("closed"), word(outcome)),
+            None => format!("{}: {}", say("closed"), word(outcome)),
         },
-        Event::HelpRequested { hotspot, note, .. } => format!("asked {hotspot:?} for help: {note}"),
-        Event::RoundOpened { round } => format!("round {round} opened"),
-        Event::RoundClosed { round, .. } => format!("round {round} closed"),
+        Event::HelpRequested { hotspot, note, .. } => {
+            format!(
+                "{} {}: {note}",
+                say("asked for help:"),
+                wording.word(&format!("{hotspot:?}").to_lowercase())
+            )
+        }
+        Event::RoundOpened { round } => format!("{} {round} {}", say("round"), say("opened")),
+        Event::RoundClosed { round, .. } => format!("{} {round} {}", say("round"), say("closed")),
         other => other.type_name().to_owned(),
     }
 }

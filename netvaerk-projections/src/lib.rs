@@ -71,8 +71,8 @@ mod portfolio;
 mod projection;
 
 pub use audit::{
-    summary, AuditEntry, AuditTrail, DecisionRef, NetworkAudit, RoundAudit, RoundContext, RoundOutcome,
-    RoundPeer, RoundTheme, ThemeAudit,
+    summary, summary_in, AuditEntry, AuditTrail, DecisionRef, English, NetworkAudit, RoundAudit,
+    RoundContext, RoundOutcome, RoundPeer, RoundTheme, ThemeAudit, Wording,
 };
 pub use competence::{
     CohortEntry, CohortRow, CompetenceReport, CompetenceTracks, CostShare, Stage, Track, TrackRow,
@@ -81,7 +81,7 @@ pub use directory::{Directory, PersonEntry, RoundEntry, UnitEntry};
 pub use leaders::{LeaderHistories, MonthLoad, PersonHistory, Role, Spell};
 pub use names::{Names, PersonRef};
 pub use portfolio::{
-    HalfYearRow, NetworkEntry, NetworkReportRow, Override, Portfolio, PortfolioReport, ThemeEntry,
+    HalfYearRow, NetworkEntry, NetworkReportRow, Override, PhaseVisit, Portfolio, PortfolioReport, ThemeEntry,
 };
 pub use projection::{
     catch_up, fold_envelopes, rebuild, rebuild_all, AsOf, Fold, Projection, ProjectionError, Projector,

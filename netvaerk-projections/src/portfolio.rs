@@ -73,6 +73,20 @@ pub struct NetworkEntry {
     pub outcome: Option<Outcome>,
     /// Why, where it stopped.
     pub reason: Option<String>,
+    /// Every phase it entered, with its kind and the business date it was entered (PR-5).
+    pub phases: Vec<PhaseVisit>,
+}
+
+/// A phase a network entered (PR-5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PhaseVisit {
+    /// The phase's name.
+    pub phase: String,
+    /// Its kind.
+    pub kind: PhaseKind,
+    /// When it was entered.
+    pub entered_on: NaiveDate,
 }
 
 /// An advisory warning a decision overrode.
@@ -378,6 +392,7 @@ impl Fold for Portfolio {
                         ended_on: None,
                         outcome: None,
                         reason: None,
+                        phases: Vec::new(),
                     },
                 );
                 self.set_status(*theme, ThemeStatus::InNetwork, on);
@@ -402,12 +417,18 @@ impl Fold for Portfolio {
                 if let Some(entry) = self.networks.get_mut(network) {
                     entry.phase = Some(phase.clone());
                     entry.phase_kind = Some(*kind);
+                    entry.phases.push(PhaseVisit { phase: phase.clone(), kind: *kind, entered_on: on });
                 }
             }
             Event::TestPhaseBegun { network, phase, .. } => {
                 if let Some(entry) = self.networks.get_mut(network) {
                     entry.phase = Some(phase.clone());
                     entry.phase_kind = Some(PhaseKind::Test);
+                    entry.phases.push(PhaseVisit {
+                        phase: phase.clone(),
+                        kind: PhaseKind::Test,
+                        entered_on: on,
+                    });
                 }
             }
             Event::NetworkClosed { network, outcome, reason } => {

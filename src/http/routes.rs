@@ -352,9 +352,17 @@ async fn command(
         }
         Err(error) => {
             count_refusal(&app, &error);
-            Err(Problem::from(error))
+            Err(problem_in(error, &headers))
         }
     }
+}
+
+/// The problem of `error`, its detail in the language the caller accepts (a refusal reads in
+/// Danish for `Accept-Language: da`).
+fn problem_in(error: Error, headers: &HeaderMap) -> Problem {
+    let lang = lang(None, headers).unwrap_or_default();
+    let detail = error.message(lang);
+    Problem { detail, ..Problem::from(error) }
 }
 
 /// `POST /v1/organisations/{org}/commands:batch`.
@@ -386,7 +394,13 @@ async fn batch(
         service.execute_batch(organisation, &commands, mode)
     })
     .await;
-    let results = results.inspect_err(|error| count_refusal(&app, error))?;
+    let results = match results {
+        Ok(results) => results,
+        Err(error) => {
+            count_refusal(&app, &error);
+            return Err(problem_in(error, &headers));
+        }
+    };
     let appended: usize =
         results.iter().flatten().filter(|outcome| !outcome.replayed).map(|o| o.events.len()).sum();
     if appended > 0 {
@@ -400,7 +414,7 @@ async fn batch(
             }
             Err(error) => {
                 count_refusal(&app, &error);
-                BatchResult { ok: false, accepted: None, problem: Some(Problem::from(error)) }
+                BatchResult { ok: false, accepted: None, problem: Some(problem_in(error, &headers)) }
             }
         })
         .collect();

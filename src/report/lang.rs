@@ -94,6 +94,21 @@ impl Lang {
     }
 }
 
+impl netvaerk_projections::Wording for Lang {
+    fn say(&self, english: &'static str) -> String {
+        Lang::say(*self, english).to_owned()
+    }
+    fn word(&self, english: &str) -> String {
+        Lang::word(*self, english)
+    }
+    fn phase(&self, name: &str) -> String {
+        Lang::phase(*self, name)
+    }
+    fn date(&self, date: NaiveDate) -> String {
+        Lang::date(*self, date)
+    }
+}
+
 impl FromStr for Lang {
     type Err = Error;
 

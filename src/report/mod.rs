@@ -20,7 +20,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use netvaerk_core::{CountRange, NetworkId, RoundId, ThemeId, Warning};
-use netvaerk_projections::{All, AsOf, AuditEntry, PersonRef, RoundOutcome};
+use netvaerk_projections::{summary_in, All, AsOf, AuditEntry, PersonRef, RoundOutcome};
 use uuid::Uuid;
 
 use crate::error::Error;
@@ -54,6 +54,10 @@ pub enum Report {
     Round(RoundId),
     /// A list of the organisation's persons, units, themes, networks or rounds.
     List(Listing),
+    /// The overview for the chief forum: in HTML, a timeline of every network, starts per
+    /// half-year against NW-2/NW-3, the load per person and month (PR-4), the competence
+    /// pipeline, then the portfolio, half-year, competence and audit tables.
+    Overview,
 }
 
 /// What `netvaerk list` lists.
@@ -81,6 +85,7 @@ impl Report {
             Self::Competence => "competence",
             Self::Audit(_) => "audit",
             Self::Round(_) => "round",
+            Self::Overview => "overview",
             Self::List(Listing::Persons) => "persons",
             Self::List(Listing::Units) => "units",
             Self::List(Listing::Themes) => "themes",
@@ -378,9 +383,8 @@ fn select(mut sections: Vec<Section>, wanted: &str) -> Result<Vec<Section>, Erro
     }
 }
 
-/// Renders `report` from `models` as `options` say.
-pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<String, Error> {
-    let (format, lang) = (options.format, options.lang);
+/// A report's content before its format: the read model's JSON, or its sections.
+fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang) -> Result<Document, Error> {
     let all = models.all;
     let names = models.names;
     let say = |english: &'static str| lang.say(english).to_owned();
@@ -389,7 +393,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Report::Portfolio => {
             let report = all.portfolio.report(names);
             if format == Format::Json {
-                return Ok(json(&report));
+                return Ok(Document::Json(json(&report)));
             }
             let mut networks =
                 Section::new(lang, say("Networks"), &["network", "theme", "type", "leader", "now"]);
@@ -426,7 +430,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Report::HalfYear => {
             let rows = all.portfolio.half_years();
             if format == Format::Json {
-                return Ok(json(&rows));
+                return Ok(Document::Json(json(&rows)));
             }
             let mut counts = Section::new(
                 lang,
@@ -469,7 +473,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Report::Leaders => {
             let report = all.leaders.report(names);
             if format == Format::Json {
-                return Ok(json(&report));
+                return Ok(Document::Json(json(&report)));
             }
             let theme_of = |network: Option<NetworkId>| {
                 network
@@ -507,7 +511,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Report::Competence => {
             let report = all.competence.report(names);
             if format == Format::Json {
-                return Ok(json(&report));
+                return Ok(Document::Json(json(&report)));
             }
             let mut tracks = Section::new(
                 lang,
@@ -552,21 +556,44 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             }
             vec![tracks, cohorts, pool]
         }
-        Report::Audit(id) => match audit(models, *id, format, lang)? {
-            Document::Json(text) => return Ok(text),
-            Document::Sections(sections) => sections,
-        },
-        Report::Round(round) => match round_report(models, *round, format, lang)? {
-            Document::Json(text) => return Ok(text),
-            Document::Sections(sections) => sections,
-        },
+        Report::Audit(id) => return audit(models, *id, format, lang),
+        Report::Round(round) => return round_report(models, *round, format, lang),
+        Report::Overview => {
+            if format == Format::Json {
+                let json = serde_json::json!({
+                    "portfolio": all.portfolio.report(names),
+                    "half_years": all.portfolio.half_years(),
+                    "leaders": all.leaders.report(names),
+                    "competence": all.competence.report(names),
+                });
+                return Ok(Document::Json(self::json(&json)));
+            }
+            let mut sections = Vec::new();
+            let themes = all.portfolio.themes.keys().map(|theme| Report::Audit(theme.as_uuid()));
+            for part in [Report::Portfolio, Report::HalfYear, Report::Competence].into_iter().chain(themes) {
+                if let Document::Sections(more) = document(models, &part, format, lang)? {
+                    sections.extend(more);
+                }
+            }
+            sections
+        }
         Report::List(listing) => {
             let section = list(models, *listing, if format == Format::Json { Lang::En } else { lang });
             if format == Format::Json {
-                return Ok(json(&section.objects()));
+                return Ok(Document::Json(json(&section.objects())));
             }
             vec![section]
         }
+    };
+    Ok(Document::Sections(sections))
+}
+
+/// Renders `report` from `models` as `options` say.
+pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<String, Error> {
+    let (format, lang, all) = (options.format, options.lang, models.all);
+    let sections = match document(models, report, format, lang)? {
+        Document::Json(text) => return Ok(text),
+        Document::Sections(sections) => sections,
     };
     let sections = match &options.section {
         Some(wanted) => select(sections, wanted)?,
@@ -606,6 +633,19 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             }
             text::csv(&sections, lang)
         }
+        Format::Html if *report == Report::Overview => {
+            let until = match options.stamp.as_ref().map(|stamp| stamp.as_of) {
+                Some(AsOf::Date(date)) => date,
+                _ => all
+                    .portfolio
+                    .networks
+                    .values()
+                    .filter_map(|n| n.ended_on.or(Some(n.started_on)))
+                    .max()
+                    .unwrap_or_default(),
+            };
+            html::overview(models, &sections, lang, &line, until)
+        }
         Format::Html => html::html(report, &sections, lang, &line),
         Format::Json => unreachable!("JSON returns above"),
     })
@@ -624,7 +664,7 @@ fn audit(models: &ReadModels<'_>, id: Uuid, format: Format, lang: Lang) -> Resul
     let decisions = |title: String| Section::new(lang, title, &["date", "who", "decision", "why"]);
     let fill = |section: &mut Section, entries: &[AuditEntry]| {
         for entry in entries {
-            let mut summary = entry.summary.clone();
+            let mut summary = summary_in(&entry.event, names, &lang);
             for warning in &entry.acknowledged {
                 // The rule, what it found, and why the forum went on: an auditor needs all three.
                 summary.push_str(&format!(
@@ -724,7 +764,7 @@ fn round_report(
         decisions.row(vec![
             lang.date(entry.occurred_on),
             name(&entry.actor_name),
-            entry.summary.clone(),
+            summary_in(&entry.event, names, &lang),
             entry.rationale.clone().unwrap_or_default(),
         ]);
     }
@@ -748,7 +788,7 @@ fn round_report(
                 decisions.row(vec![
                     lang.date(entry.occurred_on),
                     name(&entry.actor_name),
-                    entry.summary.clone(),
+                    summary_in(&entry.event, names, &lang),
                     entry.rationale.clone().unwrap_or_default(),
                 ]);
             }

@@ -73,9 +73,11 @@ pub(super) fn table(section: &Section, lang: Lang, width: usize) -> String {
         let Some(widest) = widths.iter().copied().max().filter(|w| *w > 6) else { break };
         let over = widths.iter().sum::<usize>() - budget;
         let second = widths.iter().copied().filter(|w| *w < widest).max().unwrap_or(6).max(6);
+        let tied = widths.iter().filter(|w| **w == widest).count() > 1;
         if let Some(width) = widths.iter_mut().find(|w| **w == widest) {
-            // Give way down to the next widest column at once: few steps, not one per column.
-            *width -= over.min(widest - second).max(1);
+            // A lone widest column gives way down to the next widest at once; tied ones take
+            // turns, a column at a time, so they end equal.
+            *width -= if tied { 1 } else { over.min(widest - second).max(1) };
         }
     }
     let line = |cells: Vec<String>| {

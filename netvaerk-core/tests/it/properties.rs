@@ -333,8 +333,14 @@ proptest! {
                     state = after;
                 }
                 Err(error) => {
-                    // Every refusal explains itself in words.
-                    prop_assert!(!error.to_string().is_empty());
+                    // Every refusal explains itself in words, in English and in Danish, and a
+                    // refusal under a rule names that rule's id in both.
+                    let (english, danish) = (error.to_string(), error.danish());
+                    prop_assert!(!english.is_empty() && !danish.is_empty());
+                    if let Some(rule) = error.rule() {
+                        prop_assert!(english.contains(rule.id()), "{english} does not name {rule}");
+                        prop_assert!(danish.contains(rule.id()), "{danish} does not name {rule}");
+                    }
                 }
             }
         }

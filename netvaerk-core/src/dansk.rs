@@ -1,0 +1,373 @@
+//! The core's messages in Danish, for the secretariat and the chief forum: every refusal
+//! ([`DomainError::danish`]), every warning ([`Warning::danish`]), the id and policy problems,
+//! and the vocabulary's words ([`Dansk`]). The matches are exhaustive, so a new refusal cannot
+//! be added without its Danish; the terms are the seed's (`docs/glossary.tsv` holds the same
+//! words for the reports, and a test keeps the two the same).
+
+use crate::error::{DomainError, IdError, NetworkRole, PolicyProblem};
+use crate::state::ThemeStatus;
+use crate::vocabulary::{Criterion, NetworkType, Outcome, TeachingDay};
+use crate::warning::Warning;
+
+/// A vocabulary word in Danish.
+pub trait Dansk {
+    /// The Danish word.
+    fn dansk(&self) -> &'static str;
+}
+
+impl Dansk for NetworkType {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::Learning => "læring",
+            Self::Welfare => "velfærd",
+            Self::Innovation => "innovation",
+        }
+    }
+}
+
+impl Dansk for ThemeStatus {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::Proposed => "foreslået",
+            Self::Qualified => "kvalificeret",
+            Self::Prioritised => "prioriteret",
+            Self::Deferred => "udskudt",
+            Self::Rejected => "afvist",
+            Self::Withdrawn => "trukket tilbage",
+            Self::InNetwork => "i et netværk",
+            Self::Closed => "lukket",
+        }
+    }
+}
+
+impl Dansk for Outcome {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::Implemented => "implementeret",
+            Self::HandedOnForScaling => "videregivet til opskalering",
+            Self::KnowledgeShared => "viden delt",
+            Self::Stopped => "stoppet",
+        }
+    }
+}
+
+impl Dansk for Criterion {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::CitizenWelfare => "bedre velfærd for borgeren",
+            Self::CurrentChallenge => "aktuel udfordring",
+            Self::CrossCutting => "tværgående",
+            Self::Complexity => "stor kompleksitet",
+            Self::NewLearning => "ny læring",
+            Self::Innovation => "innovation",
+            Self::NewPerspectives => "nye perspektiver",
+        }
+    }
+}
+
+impl Dansk for NetworkRole {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::Leader => "netværksleder",
+            Self::CoDriver => "co-driver",
+            Self::ReferenceLeader => "referenceleder",
+        }
+    }
+}
+
+impl Dansk for TeachingDay {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::WelfareAnew => "velfærd på ny",
+            Self::ValueCreation => "værdiskabelse",
+            Self::Innovation => "innovation",
+            Self::FacilitationAndLeadership => "facilitering og ledelse i netværk",
+            Self::NetworkAndBase => "netværket og basisorganisationen",
+        }
+    }
+}
+
+/// A field's name in Danish (the fields `decide` names in its refusals).
+fn field(name: &str) -> &str {
+    match name {
+        "name" => "navnet",
+        "title" => "titlen",
+        "challenge" => "udfordringen",
+        "note on the help needed" => "noten om den hjælp, der er brug for",
+        "note on the refinement" => "noten om tilpasningen",
+        "reason for rejecting" => "begrundelsen for afvisningen",
+        "reason for stopping" => "begrundelsen for at stoppe",
+        "reason for the change" => "begrundelsen for skiftet",
+        "reason for withdrawing" => "begrundelsen for at trække temaet tilbage",
+        "skills the rotation is for" => "de kompetencer, turnussen gælder",
+        "terms of the mandate contract" => "vilkårene i mandatkontrakten",
+        "rationale" => "begrundelsen",
+        other => other,
+    }
+}
+
+/// What was to be done to a theme, in Danish (`ThemeNotAvailable`'s action).
+fn action(name: &str) -> &str {
+    match name {
+        "qualified" => "kvalificeres",
+        "prioritised" => "prioriteres",
+        "deferred" => "udskydes",
+        "rejected" => "afvises",
+        "withdrawn" => "trækkes tilbage",
+        "refined" => "tilpasses",
+        "taken on by a reference leader" => "få en referenceleder",
+        "started as a network" => "startes som netværk",
+        other => other,
+    }
+}
+
+/// A recorded step of the diploma, in Danish (`AlreadyRecorded`'s step).
+fn step(text: &str) -> String {
+    match text {
+        "written assignment" => "den skriftlige opgave".to_owned(),
+        "oral exam" => "den mundtlige eksamen".to_owned(),
+        other => other.replace("teaching day", "undervisningsdagen"),
+    }
+}
+
+fn join<T: Dansk>(items: &[T]) -> String {
+    items.iter().map(Dansk::dansk).collect::<Vec<_>>().join(", ")
+}
+
+impl Warning {
+    /// The warning in Danish.
+    pub fn danish(&self) -> String {
+        match self {
+            Self::CriterionNotMet { theme, criterion } => {
+                format!("temaet {theme} opfylder ikke kriteriet \"{}\" (TH-2)", criterion.dansk())
+            }
+            Self::StartsOutsideRange { half_year, count, expected } => format!(
+                "{count} netværk i {half_year}, hvor NS3 starter {}-{} pr. halvår (NW-2)",
+                expected.min, expected.max
+            ),
+            Self::TypeMixOutsideRange { half_year, network_type, count, expected } => format!(
+                "{count} {}snetværk i {half_year}, hvor NS3 som oftest har {}-{} (NW-3)",
+                network_type.dansk(),
+                expected.min,
+                expected.max
+            ),
+            Self::CohortSizeOutsideRange { cohort, size, expected } => format!(
+                "holdet {cohort} har {size} co-drivere, hvor NS3 uddanner {}-{} (CO-2)",
+                expected.min, expected.max
+            ),
+        }
+    }
+}
+
+impl IdError {
+    /// The problem in Danish.
+    pub fn danish(&self) -> String {
+        match self {
+            Self::Malformed { kind, input } => {
+                let expected = match *kind {
+                    "round" => "et halvår som 2016H2",
+                    "rule" => "et regel-id som NW-4",
+                    _ => "et UUID",
+                };
+                format!("{input:?} er ikke et gyldigt {kind}-id (forventet {expected})")
+            }
+            Self::MalformedDate { input } => {
+                format!("{input:?} er ikke en dato: skriv 2016-06-30 eller 30.06.2016")
+            }
+        }
+    }
+}
+
+impl PolicyProblem {
+    /// The problem in Danish.
+    pub fn danish(&self) -> String {
+        match self {
+            Self::EmptyRange { field } => format!("intervallet {field} har sit minimum over sit maksimum"),
+            Self::EmptyPhasePlan { network_type } => {
+                format!("faseplanen for {}snetværk har ingen faser (PR-5)", network_type.dansk())
+            }
+            Self::UnnamedPhase { network_type } => {
+                format!("faseplanen for {}snetværk har en fase uden navn (PR-5)", network_type.dansk())
+            }
+            Self::DuplicatePhase { network_type, name } => format!(
+                "faseplanen for {}snetværk nævner fasen {name:?} to gange (PR-5)",
+                network_type.dansk()
+            ),
+            Self::SeveralTestPhases { network_type } => {
+                format!("faseplanen for {}snetværk har mere end én testfase (TP-1)", network_type.dansk())
+            }
+            Self::TestNotLastBeforeImplementation { network_type } => format!(
+                "i faseplanen for {}snetværk må implementering kun følge testfasen, og kun den (TP-1)",
+                network_type.dansk()
+            ),
+        }
+    }
+}
+
+impl DomainError {
+    /// The refusal in Danish, naming the same rule as the English.
+    pub fn danish(&self) -> String {
+        use DomainError as E;
+        match self {
+            E::OccursInFuture { occurred_on, today } => format!(
+                "beslutningen er dateret {}, efter i dag ({}); beslutninger registreres, når de er truffet",
+                occurred_on.format("%d.%m.%Y"),
+                today.format("%d.%m.%Y")
+            ),
+            E::UnknownActor(person) => format!("{person} er ikke en registreret person; registrér personen først"),
+            E::NotChiefForumDecision { actor } => format!(
+                "{actor} er ikke medlem af chefforum, som beslutter om runder, temaer og opstart af netværk; sekretariatet deltager, men beslutter ikke (ORG-3, ORG-4)"
+            ),
+            E::UnknownUnit(unit) => format!("der er ingen enhed {unit}"),
+            E::UnknownPerson(person) => format!("der er ingen person {person}"),
+            E::UnknownTheme(theme) => format!("der er intet tema {theme}"),
+            E::UnknownNetwork(network) => format!("der er intet netværk {network}"),
+            E::UnknownCohort(cohort) => format!("der er intet hold {cohort}"),
+            E::UnitExists(unit) => format!("en enhed {unit} er allerede registreret"),
+            E::PersonExists(person) => format!("en person {person} er allerede registreret"),
+            E::ThemeExists(theme) => format!("et tema {theme} er allerede foreslået"),
+            E::NetworkExists(network) => format!("et netværk {network} er allerede startet"),
+            E::CohortExists(cohort) => format!("et hold {cohort} er allerede dannet"),
+            E::BlankField { field: name, rule } => format!("{} må ikke være tom ({rule})", field(name)),
+            E::DepartmentOutsideDirectorArea { unit } => {
+                format!("afdelingen {unit} skal høre under et registreret direktørområde (ORG-1)")
+            }
+            E::DirectorAreaUnderUnit { unit } => {
+                format!("direktørområdet {unit} kan ikke høre under en anden enhed (ORG-1)")
+            }
+            E::MissingOrigin => {
+                "et tema skal sige, hvor efterspørgslen kommer fra: nedefra, udefra eller oppefra (TH-1)".to_owned()
+            }
+            E::NoDepartment => "et tema skal nævne mindst én involveret afdeling (TH-1)".to_owned(),
+            E::NotADepartment(unit) => format!("enheden {unit} er ikke en afdeling (TH-1)"),
+            E::ProposerNotChiefForum(person) => {
+                format!("{person} er ikke medlem af chefforum, som foreslår temaer (TH-1)")
+            }
+            E::InvalidGeneration { generation } => format!(
+                "tidligere erfaring gælder netværksledere af 1. og 2. generation, ikke {generation} (NL-1)"
+            ),
+            E::NoPriorNetworks => {
+                "tidligere erfaring skal omfatte mindst ét netværk ledet eller co-drevet (NL-1)".to_owned()
+            }
+            E::PriorExperienceExists(person) => {
+                format!("tidligere erfaring for {person} er allerede registreret (NL-1)")
+            }
+            E::InvalidPolicy(problem) => format!("politikken er ikke gyldig: {}", problem.danish()),
+            E::RoundAlreadyOpen { open } => {
+                format!("runden {open} er stadig åben; luk den, før en ny åbnes (TH-3)")
+            }
+            E::RoundNotLater { round, latest } => {
+                format!("runden {round} ligger ikke efter den seneste runde {latest} (TH-3)")
+            }
+            E::NoOpenRound => "ingen runde er åben; chefforum beslutter om temaer i en åben halvårsrunde (TH-3)".to_owned(),
+            E::RoundNotOpen { round } => format!("runden {round} er ikke den åbne runde (TH-3)"),
+            E::ThemeNotAvailable { theme, status, action: wanted, rule } => {
+                format!("temaet {theme} er {}, så det kan ikke {} ({rule})", status.dansk(), action(wanted))
+            }
+            E::AssessmentIncomplete { missing } => format!(
+                "vurderingen skal tage stilling til hvert kriterium; mangler: {} (TH-2)",
+                join(missing)
+            ),
+            E::CriterionAssessedTwice(criterion) => {
+                format!("vurderingen tager stilling til kriteriet \"{}\" mere end én gang (TH-2)", criterion.dansk())
+            }
+            E::NotQualified { theme, round } => format!(
+                "temaet {theme} er ikke kvalificeret i runden {round}; chefforum kvalificerer et tema, før det prioriteres (TH-2)"
+            ),
+            E::RankZero => "prioriteringen begynder ved 1 (TH-3)".to_owned(),
+            E::RankTaken { round, rank, holder } => {
+                format!("plads {rank} i runden {round} er allerede temaet {holder}s (TH-3)")
+            }
+            E::DeferTargetNotLater { round, to } => {
+                format!("et tema udskydes til en senere runde end {round}, ikke {to} (TH-3)")
+            }
+            E::NetworkNotRunning(network) => format!("netværket {network} er lukket (TP-2)"),
+            E::RolesNotDistinct { person, held, asked } => {
+                format!("{person} kan ikke være både {} og {} i ét netværk", held.dansk(), asked.dansk())
+            }
+            E::AlreadyHoldsRole { person, network, role, rule } => {
+                format!("{person} er allerede {} i netværket {network} ({rule})", role.dansk())
+            }
+            E::InnovationLimitReached { running, max } => format!(
+                "højst {max} innovationsnetværk må køre ad gangen, og {running} kører allerede (NW-4)"
+            ),
+            E::LeaderNotQualified { person, network_type } => format!(
+                "{person} er ikke kvalificeret netværksleder (diplom og et netværk drevet før, NL-1), så personen må kun lede et læringsnetværk, ikke et {}snetværk (NL-2)",
+                network_type.dansk()
+            ),
+            E::ReferenceLeaderNotAccepted { person, theme } => format!(
+                "{person} har ikke sagt ja til at være referenceleder på temaet {theme}; en referenceleder melder sig aktivt (RL-2)"
+            ),
+            E::ReferenceAlreadyAccepted { person, theme } => {
+                format!("{person} har allerede sagt ja til at være referenceleder på temaet {theme} (RL-2)")
+            }
+            E::ReferenceLeaderNotChiefForum(person) => {
+                format!("{person} er ikke medlem af chefforum, hvor referencelederne kommer fra (RL-3)")
+            }
+            E::ReferenceLeaderNotDirector(person) => format!(
+                "{person} er ikke på direktørniveau, hvilket et innovationsnetværks referenceleder skal være (RL-3)"
+            ),
+            E::CoDriverAlreadyAttached { network, co_driver } => format!(
+                "netværket {network} har allerede co-driveren {co_driver}; skift co-driver i stedet (CD-1)"
+            ),
+            E::NoCoDriver(network) => format!("netværket {network} har ingen co-driver at skifte; tilknyt en (CD-2)"),
+            E::UnknownPhase { network, phase } => {
+                format!("netværket {network} har ingen fase {phase:?} i sin faseplan (PR-5)")
+            }
+            E::PhaseOutOfOrder { network, phase } => format!(
+                "netværket {network} er allerede forbi fasen {phase:?}; faserne følger planen i rækkefølge (PR-5)"
+            ),
+            E::TestPhaseNeedsItsCommand { phase } => format!(
+                "{phase:?} er testfasen; begynd den med testfase-kommandoen, som registrerer finansieringen (TP-1)"
+            ),
+            E::NoTestPhase(network) => {
+                format!("netværket {network} har ingen testfase i sin plan (læringsnetværk har ingen) (TP-1)")
+            }
+            E::OutcomeNotForType { outcome, network_type } => format!(
+                "et {}snetværk kan ikke lukke som \"{}\" (TP-2)",
+                network_type.dansk(),
+                outcome.dansk()
+            ),
+            E::NotSecretariat(person) => {
+                format!("{person} arbejder ikke i sekretariatet, som er part i mandatkontrakten (RL-4)")
+            }
+            E::InvalidScore { score } => format!("en kompetencescore går fra 1 til 5, ikke {score} (NL-3)"),
+            E::EmptyCompetenceAssessment => {
+                "en kompetencevurdering scorer mindst én kompetence (NL-3)".to_owned()
+            }
+            E::EmptyCohort => "et hold skal have mindst én co-driver (CO-3)".to_owned(),
+            E::AlreadyHoldsDiploma(person) => {
+                format!("{person} har allerede diplomet i netværksledelse (CO-3)")
+            }
+            E::NotCohortMember { cohort, person } => format!("{person} er ikke på holdet {cohort} (CO-3)"),
+            E::AlreadyRecorded { cohort, person, step: done } => {
+                format!("{person} har allerede {} registreret på holdet {cohort} (CO-3)", step(done))
+            }
+            E::WrittenAssignmentFirst(person) => {
+                format!("{person} skal bestå den skriftlige opgave før den mundtlige eksamen (CO-3)")
+            }
+            E::DiplomaIncomplete { person, missing_days, written, oral } => {
+                let mut gaps = Vec::new();
+                if !missing_days.is_empty() {
+                    gaps.push(format!("{} undervisningsdag(e) mangler", missing_days.len()));
+                }
+                if !written {
+                    gaps.push("den skriftlige opgave er ikke bestået".to_owned());
+                }
+                if !oral {
+                    gaps.push("den mundtlige eksamen er ikke bestået".to_owned());
+                }
+                format!("{person} kan ikke få diplomet endnu: {} (CO-3)", gaps.join(", "))
+            }
+            E::RotationNotBounded { until } => {
+                format!("en turnus skal slutte efter sin start, ikke den {} (SN-1)", until.format("%d.%m.%Y"))
+            }
+            E::AlreadyInRotation(person) => format!("{person} er allerede i turnus i sekretariatet (SN-1)"),
+            E::NotInRotation(person) => format!("{person} er ikke i turnus i sekretariatet (SN-1)"),
+            E::UnacknowledgedWarnings { warnings } => format!(
+                "beslutningen kræver en kvittering med begrundelse: {}",
+                warnings.iter().map(Warning::danish).collect::<Vec<_>>().join("; ")
+            ),
+        }
+    }
+}
