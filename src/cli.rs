@@ -4,6 +4,7 @@
 //! ([`core_name`]), so no enum of the core is mirrored here.
 
 mod cohort;
+pub mod help;
 mod network;
 mod person;
 mod policy;

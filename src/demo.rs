@@ -126,52 +126,52 @@ const COHORT_TWO: [&str; 11] = [
 const EMPLOYEES: [&str; 4] = ["Karin Boe", "Erik Stenz", "Lise Ahl", "Jakob Fog"];
 
 const LEARNING: [&str; 8] = [
-    "Sharing economy in Albertslund",
-    "Volunteering: new forms of civic engagement",
-    "Data-informed management",
-    "Co-creation with citizens",
-    "Digital citizen service",
-    "Green transition in everyday life",
-    "Health literacy",
-    "Youth participation",
+    "Deleøkonomi i Albertslund",
+    "Frivillighed: nye former for medborgerskab",
+    "Datainformeret ledelse",
+    "Samskabelse med borgerne",
+    "Digital borgerservice",
+    "Grøn omstilling i hverdagen",
+    "Sundhedskompetence",
+    "Unges deltagelse",
 ];
 const WELFARE: [&str; 30] = [
-    "Shared care plans across departments",
-    "Clean air around schools",
-    "Quicker help after a fall",
-    "Fewer no-shows at the job centre",
-    "Welcoming new citizens",
-    "Dignified end of life at home",
-    "Fewer handovers for frail elderly",
-    "Early help for vulnerable children",
-    "Citizen-near rehabilitation",
-    "One plan for families with many cases",
-    "Loneliness among seniors",
-    "From school to education for all",
-    "Employment for young people on benefits",
-    "Faster housing adaptation",
-    "Everyday rehabilitation at home",
-    "Integrated dementia care",
-    "Bullying-free school days",
-    "Safe transitions from hospital",
-    "Inclusive day care",
-    "Mental health for young adults",
-    "Coordinated care for the chronically ill",
-    "Local job matching",
-    "Healthy meals in institutions",
-    "Welfare technology at home",
-    "Better transport for the elderly",
-    "Citizens' first contact",
-    "Preventive home visits",
-    "Children's language at age three",
-    "Families in crisis",
-    "Safe nights in the town centre",
+    "Fælles plan for borgeren på tværs af afdelinger",
+    "Ren luft omkring skolerne",
+    "Hurtigere hjælp efter et fald",
+    "Færre udeblivelser i Jobcentret",
+    "Velkommen til nye borgere",
+    "En værdig død i eget hjem",
+    "Færre overdragelser for svækkede ældre",
+    "Tidlig hjælp til udsatte børn",
+    "Borgernær rehabilitering",
+    "Én plan for familier med mange sager",
+    "Ensomhed blandt ældre",
+    "Fra skole til uddannelse for alle",
+    "Job til unge på ydelse",
+    "Hurtigere boligindretning",
+    "Hverdagsrehabilitering i hjemmet",
+    "Sammenhængende demensindsats",
+    "Skoledage uden mobning",
+    "Trygge overgange fra hospital",
+    "Inkluderende dagtilbud",
+    "Mental sundhed for unge voksne",
+    "Koordineret indsats for kronisk syge",
+    "Lokal jobformidling",
+    "Sunde måltider i institutionerne",
+    "Velfærdsteknologi i hjemmet",
+    "Bedre kørsel for ældre",
+    "Borgerens første kontakt",
+    "Forebyggende hjemmebesøg",
+    "Børns sprog ved treårsalderen",
+    "Familier i krise",
+    "Trygge nætter i bymidten",
 ];
 const REJECTED: [(&str, &str); 4] = [
-    ("Parking signs in the old town", "Solved within one department; not cross-cutting (TH-2)"),
-    ("A new intranet", "An IT project, not a welfare challenge"),
-    ("Longer library hours", "Decided by the culture committee already"),
-    ("Uniform e-mail signatures", "No citizen welfare in it"),
+    ("Parkeringsskilte i den gamle bydel", "Løses i én afdeling; ikke tværgående (TH-2)"),
+    ("Et nyt intranet", "Et it-projekt, ikke en velfærdsudfordring"),
+    ("Længere åbningstid på biblioteket", "Allerede besluttet af kulturudvalget"),
+    ("Ens mailsignaturer", "Ingen borgervelfærd i det"),
 ];
 
 impl Plan {
@@ -212,7 +212,7 @@ impl Plan {
     /// A decision of the chief forum, made by its chair (ORG-3; the secretariat records but
     /// does not decide, ORG-4).
     fn decided(&mut self, on: NaiveDate, action: Action) {
-        let why = format!("Chief forum meeting {on}");
+        let why = format!("Chefforummøde {}", on.format("%d.%m.%Y"));
         self.push_why(on, self.chair(), action, why, None);
     }
 
@@ -228,9 +228,9 @@ fn assessments(unmet: Option<Criterion>) -> Vec<CriterionAssessment> {
         .map(|criterion| {
             let met = Some(criterion) != unmet;
             let note = if met {
-                "The forum agrees".to_owned()
+                "Forummet er enigt".to_owned()
             } else {
-                "Not this time: an internal theme".to_owned()
+                "Ikke denne gang: et internt tema".to_owned()
             };
             CriterionAssessment { criterion, met, note }
         })
@@ -256,7 +256,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     // ORG-1: two director areas with four departments each, and the secretariat.
     let areas = [UnitId::from_uuid(plan.id(2, 1)), UnitId::from_uuid(plan.id(2, 2))];
     let secretariat = UnitId::from_uuid(plan.id(2, 9));
-    let secretary = plan.person(1, "Sofie Holm", "Head of the network secretariat");
+    let secretary = plan.person(1, "Sofie Holm", "Leder af Sekretariat for Netværksstrukturen");
     plan.push(
         start,
         secretary,
@@ -304,7 +304,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             Action::NameUnit { unit: department, name: DEPARTMENTS[n as usize].to_owned() },
         );
     }
-    let consultant = plan.person(2, "Jonas Berg", "Network consultant");
+    let consultant = plan.person(2, "Jonas Berg", "Netværkskonsulent");
     plan.push(
         start,
         secretary,
@@ -315,7 +315,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         },
     );
     for (n, name) in [(3, "Karen Lund"), (4, "Henrik Vang")] {
-        let director = plan.person(n, name, "Director");
+        let director = plan.person(n, name, "Direktør");
         plan.directors.push(director);
         let unit = Some(areas[(n - 3) as usize]);
         plan.push(
@@ -325,7 +325,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         );
     }
     for (n, name) in CHIEFS.iter().enumerate() {
-        let chief = plan.person(10 + n as u32, name, "Head of department");
+        let chief = plan.person(10 + n as u32, name, "Afdelingschef");
         plan.chiefs.push(chief);
         let unit = Some(plan.departments[n]);
         plan.push(
@@ -336,7 +336,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     }
     // NL-1: the experienced leaders of generations 1 and 2 join the pool with their history.
     for (n, (name, generation, led, co_driven)) in VETERANS.iter().enumerate() {
-        let veteran = plan.person(30 + n as u32, name, "Network leader (NS1/NS2)");
+        let veteran = plan.person(30 + n as u32, name, "Netværksleder (NS1/NS2)");
         let unit = Some(plan.departments[n % 8]);
         plan.push(start, secretary, Action::RegisterPerson { person: veteran, unit, roles: BTreeSet::new() });
         let prior = Action::RegisterPriorExperience {
@@ -363,7 +363,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         };
     let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
     let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(y + 2, 1, 11));
-    let employees = register(&mut plan, 80, &EMPLOYEES, "Employee", start);
+    let employees = register(&mut plan, 80, &EMPLOYEES, "Medarbejder", start);
 
     // CO-2, CO-3: two cohorts through the diploma.
     let cohorts = [
@@ -377,8 +377,8 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         ),
     ];
     for (cohort, members, formed, first_day, diploma_on) in cohorts {
-        let ack = (members.len() < 12).then_some("Eleven is what the departments could release this spring");
-        let why = format!("Cohort formed {formed}");
+        let ack = (members.len() < 12).then_some("Elleve er, hvad afdelingerne kunne frigive i foråret");
+        let why = format!("Hold dannet {}", formed.format("%d.%m.%Y"));
         let form = Action::FormCohort { cohort, members: members.iter().copied().collect() };
         plan.push_why(formed, consultant, form, why, ack);
         for (member_index, member) in members.iter().enumerate() {
@@ -409,7 +409,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         (employees[0], date(y + 1, 8, 3), date(y + 2, 1, 29)),
         (employees[1], date(y + 3, 2, 1), date(y + 3, 7, 31)),
     ] {
-        let start = Action::StartRotation { person, skills: "Facilitation and process design".into(), until };
+        let start = Action::StartRotation { person, skills: "Facilitering og procesdesign".into(), until };
         plan.push(from, secretary, start);
         plan.push(until, secretary, Action::EndRotation { person });
     }
@@ -424,9 +424,9 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     let mut theme_number = 0u32;
     let mut network_number = 0u32;
     let innovation = [
-        (1usize, "Urban farming in Albertslund?"),
-        (4, "The circular municipality"),
-        (6, "Energy communities in social housing"),
+        (1usize, "Urban farming i Albertslund?"),
+        (4, "Den cirkulære kommune"),
+        (6, "Energifællesskaber i den almene boligsektor"),
     ];
     let mut round = RoundId::containing(date(y, 7, 1));
     for k in 0..8usize {
@@ -451,7 +451,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             let action = Action::ProposeTheme {
                 theme,
                 title,
-                challenge: "Citizens meet a municipality that works in silos".into(),
+                challenge: "Borgerne møder en kommune, der arbejder i siloer".into(),
                 proposed_by: proposer,
                 departments,
                 origins: origins.iter().copied().collect(),
@@ -465,7 +465,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         let welfare_count = if k == 3 { 2 } else { 3 };
         for w in 0..welfare_count {
             theme_number += 1;
-            let title = welfare_titles.next().copied().unwrap_or("Welfare theme").to_owned();
+            let title = welfare_titles.next().copied().unwrap_or("Velfærdstema").to_owned();
             let theme = propose(&mut plan, title, theme_number, &[Origin::Below, Origin::Outside]);
             let unmet = (w == 0 && [0, 3, 5].contains(&k)).then_some(Criterion::NewPerspectives);
             themes.push((theme, NetworkType::Welfare, unmet));
@@ -487,7 +487,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         let defer_now = [1, 4, 6].contains(&k);
         let to_defer = defer_now.then(|| {
             theme_number += 1;
-            let title = welfare_titles.next().copied().unwrap_or("Welfare theme").to_owned();
+            let title = welfare_titles.next().copied().unwrap_or("Velfærdstema").to_owned();
             propose(&mut plan, title, theme_number, &[Origin::Outside])
         });
         let reject = [0, 2, 5, 7].iter().position(|at| *at == k).map(|index| {
@@ -505,9 +505,9 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 rank: rank as u32 + 1,
                 recommended_type: *network_type,
             };
-            let why = format!("Chief forum meeting {decide_on}");
+            let why = format!("Chefforummøde {}", decide_on.format("%d.%m.%Y"));
             let ack =
-                unmet.map(|_| "The forum takes an internal theme this time; citizens join the test phase");
+                unmet.map(|_| "Forummet tager et internt tema denne gang; borgerne kommer med i testfasen");
             plan.push_why(decide_on, plan.chair(), action, why, ack);
         }
         if let Some(theme) = to_defer {
@@ -522,12 +522,12 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             );
             plan.decided(decide_on, Action::RejectTheme { theme, reason: reason.into() });
         }
-        let ack = (k == 3).then_some("Budget cuts in spring 2016: fewer, better-staffed networks");
+        let ack = (k == 3).then_some("Besparelser i foråret 2016: færre netværk med flere ressourcer");
         plan.push_why(
             close_on,
             plan.chair(),
             Action::CloseRound { round },
-            format!("Chief forum meeting {close_on}"),
+            format!("Chefforummøde {}", close_on.format("%d.%m.%Y")),
             ack,
         );
 
@@ -578,7 +578,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 co_driver,
                 reference_leader,
             };
-            plan.push_why(on, plan.chair(), action, format!("Chief forum meeting {on}"), None);
+            plan.push_why(on, plan.chair(), action, format!("Chefforummøde {}", on.format("%d.%m.%Y")), None);
             let later = |days: u64| on + Days::new(days);
             match network_type {
                 NetworkType::Learning => {
@@ -592,7 +592,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     let (outcome, reason) = if k == 5 {
                         (
                             Outcome::Stopped,
-                            Some("Participants could not be released from base work".to_owned()),
+                            Some("Deltagerne kunne ikke frigøres fra opgaverne i basis".to_owned()),
                         )
                     } else {
                         (Outcome::KnowledgeShared, None)
@@ -604,7 +604,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         network,
                         personnel_leader: plan.chiefs[(network_number as usize + 2) % 8],
                         secretariat: consultant,
-                        terms: "Four hours a week from base work in intensive periods".into(),
+                        terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
                     };
                     plan.push(later(3), leader, mandate);
                     let phases = [
@@ -623,7 +623,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         let help = Action::RequestHelp {
                             network,
                             hotspot: Hotspot::Design,
-                            note: "A prototype for the citizen test".into(),
+                            note: "En prototype til borgertesten".into(),
                         };
                         plan.push(later(50), leader, help);
                     }
@@ -632,7 +632,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             let to = co_drivers[next_co_driver % co_drivers.len()].0;
                             next_co_driver += 1;
                             let change =
-                                Action::ChangeCoDriver { network, to, reason: "Parental leave".into() };
+                                Action::ChangeCoDriver { network, to, reason: "Barselsorlov".into() };
                             if to != from && to != leader {
                                 plan.push(later(30), leader, change);
                             }
@@ -641,14 +641,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     let refine = Action::RefineTheme {
                         theme: *theme,
                         title: None,
-                        challenge: Some("Narrowed after the first intensive period".into()),
-                        note: "The network and the reference leader narrowed the challenge".into(),
+                        challenge: Some("Indsnævret efter den første intensive periode".into()),
+                        note: "Netværket og referencelederen indsnævrede udfordringen".into(),
                     };
                     plan.push(later(24), leader, refine);
                     let funding = if *network_type == NetworkType::Innovation {
-                        "The innovation committee's pool"
+                        "Innovationsudvalgets pulje"
                     } else {
-                        "The department's development budget"
+                        "Afdelingens udviklingsbudget"
                     };
                     plan.push(
                         later(133),
@@ -660,20 +660,22 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         let change = Action::ChangeReferenceLeader {
                             network,
                             to: successor,
-                            reason: "The new reference leader owns the budget for implementation".into(),
+                            reason: "Den nye referenceleder har budgettet til implementeringen".into(),
                         };
                         plan.push(later(147), secretary, change);
                     }
                     let (outcome, reason, days) = match (network_type, k, network_number % 4) {
                         (NetworkType::Innovation, 1, _) => (Outcome::HandedOnForScaling, None, 260),
                         (NetworkType::Innovation, 4, _) => {
-                            (Outcome::Stopped, Some("No capital for the test phase".to_owned()), 240)
+                            (Outcome::Stopped, Some("Ingen midler til testfasen".to_owned()), 240)
                         }
                         (NetworkType::Innovation, _, _) => (Outcome::Implemented, None, 280),
                         (_, _, 1) => (Outcome::HandedOnForScaling, None, 217),
-                        (_, 2, 2) => {
-                            (Outcome::Stopped, Some("The test showed no gain for citizens".to_owned()), 190)
-                        }
+                        (_, 2, 2) => (
+                            Outcome::Stopped,
+                            Some("Testen viste ingen gevinst for borgerne".to_owned()),
+                            190,
+                        ),
                         _ => (Outcome::Implemented, None, 217),
                     };
                     if days > 160 {
@@ -816,12 +818,13 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     }
     let audit = Report::Audit(urban_farming().as_uuid());
     let (portfolio, trail) = service.read_models(organisation, AsOf::Now, |models| {
-        let table = |report| render(&models, report, Format::Table, Lang::En);
+        let table = |report| render(&models, report, Format::Table, Lang::from_env());
         (table(&Report::Portfolio), table(&audit))
     })?;
     say!("{}", portfolio?);
     say!("{}", trail?);
-    say!("More: netvaerk report halfyear | leaders | competence | audit ID");
-    say!("      with --as-of DATE, --format table|md|json|csv|html and --lang en|da");
+    say!("More: netvaerk report halfyear | leaders | competence | round 2016H1 | html");
+    say!("      | audit NAME, with --as-of DATE, --format table|md|json|csv|html");
+    say!("      and --lang da; netvaerk list persons | units | themes | networks | rounds");
     Ok(())
 }

@@ -31,7 +31,6 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use chrono::Utc;
-use clap::Parser;
 use netvaerk::core::{Acknowledgement, Action, Command, DomainError, Metadata, PersonId, Rule};
 use netvaerk::projections::{AsOf, ProjectionError};
 use netvaerk::store::{EventStore, ExportedRecord, OpenCheck, PersonalData, RawRecord, StoreError};
@@ -118,7 +117,9 @@ impl From<ProjectionError> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args().collect();
+    let matches = cli::help::command(cli::help::language(&args)).try_get_matches_from(&args);
+    let cli = match matches.and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches)) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();

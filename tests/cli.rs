@@ -82,7 +82,7 @@ fn the_demo_writes_a_valid_history_and_prints_its_reports() {
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("Wrote the Albertslund demo history"));
-    assert!(text.contains("Audit trail of the theme \"Urban farming in Albertslund?\""));
+    assert!(text.contains("Audit trail of the theme \"Urban farming i Albertslund?\""));
     for line in text.lines() {
         assert!(line.chars().count() <= 80, "a line over 80 columns: {line:?}");
     }
@@ -152,7 +152,7 @@ fn every_report_renders_in_every_format() {
     assert!(competence["pool"].as_array().unwrap().len() >= 10);
 
     let audit = store.json(&["report", "audit", URBAN_FARMING, "--format", "json"]);
-    assert_eq!(audit["title"], "Urban farming in Albertslund?");
+    assert_eq!(audit["title"], "Urban farming i Albertslund?");
     let steps: Vec<&str> =
         audit["decisions"].as_array().unwrap().iter().map(|d| d["event_type"].as_str().unwrap()).collect();
     assert_eq!(&steps[..3], ["ThemeProposed", "ThemeQualified", "ThemePrioritised"]);
@@ -874,4 +874,32 @@ fn a_refusal_reads_in_danish_with_netvaerk_lang_da_and_names_the_same_rule_and_c
     assert!(message.contains("(TH-3) [round_already_open]"), "{message}");
     let english = store.run(&["round", "open", "2018H2", "--by", chief, "--on", "2018-06-30"]);
     assert!(String::from_utf8_lossy(&english.stderr).contains("refused: round 2018H2 is still open"));
+}
+
+#[test]
+fn help_reads_in_danish_with_netvaerk_lang_da_or_lang_da() {
+    let help = |args: &[&str], lang: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(args)
+            .env("NETVAERK_LANG", lang)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let danish = help(&["--help"], "da");
+    for wanted in [
+        "Kommandoer:",
+        "Tilvalg:",
+        "Vis hjælp",
+        "Rapporter, genopbygget fra loggen",
+        "Chefforums halvårsrunder (TH-3)",
+    ] {
+        assert!(danish.contains(wanted), "no {wanted:?} in {danish}");
+    }
+    assert!(!danish.contains("Print help") && !danish.contains("Reports, rebuilt"), "{danish}");
+    let round = help(&["report", "round", "--help", "--lang", "da"], "en");
+    assert!(round.contains("Halvåret, fx 2016H1"), "{round}");
+    let english = help(&["--help"], "en");
+    assert!(english.contains("Reports, rebuilt from the log") && english.contains("Print help"), "{english}");
 }
