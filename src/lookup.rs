@@ -109,6 +109,11 @@ impl Lookup {
         Self { candidates }
     }
 
+    /// A lookup among `candidates` (as a remote caller makes one from the server's lists).
+    pub fn from_candidates(candidates: Vec<Candidate>) -> Self {
+        Self { candidates }
+    }
+
     /// Every candidate of `kind`, in the order of their ids.
     pub fn all(&self, kind: Kind) -> impl Iterator<Item = &Candidate> {
         self.candidates.iter().filter(move |candidate| matches(kind, candidate.kind))

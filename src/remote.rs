@@ -126,15 +126,8 @@ fn outcome(accepted: Accepted) -> Outcome {
 pub fn run(cli: &Cli) -> Result<(), Failure> {
     let remote = Remote::new(&cli.store)?;
     let organisation = cli.organisation;
-    // The server holds the names: over HTTP, ids are given in full.
-    let resolver = crate::cli::Resolver::new(|| {
-        Err(netvaerk::Error::input(
-            "names_need_a_local_store",
-            None,
-            None,
-            "over HTTP, give persons, units, themes and networks by their full ids (netvaerk list on the server's store shows them)",
-        ))
-    });
+    // Names and short ids are looked up in the server's lists, fetched when first needed.
+    let resolver = crate::cli::Resolver::new(|| lookup(&remote, organisation));
     if let Some(domain) = crate::cli::domain(&cli.command, &resolver)? {
         let by = domain.decided.by.resolve(&resolver)?;
         // Several actions (a unit registered and named) go one after the other.
@@ -179,34 +172,18 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Top::Apply { file, atomic } => apply(&remote, organisation, file.as_deref(), *atomic),
         Top::Report(args) => {
             let report = args.which.report(&resolver)?;
-            let mut path = match report {
-                Report::Audit(id) => format!("/v1/organisations/{organisation}/reports/audit/{id}"),
-                Report::Round(_) | Report::List(_) => {
-                    return Err(netvaerk::Error::input(
-                        "not_over_http",
-                        Some("report"),
-                        Some(report.name().to_owned()),
-                        "the round report and the lists are not served over HTTP yet; run them on the server's store",
-                    )
-                    .into())
-                }
-                other => format!("/v1/organisations/{organisation}/reports/{}", other.name()),
-            };
-            let args = &args.output;
-            path.push_str(&format!(
-                "?format={}&lang={}",
-                args.format,
-                args.lang.unwrap_or_else(netvaerk::report::Lang::from_env).code()
-            ));
-            let options = crate::report_options(args);
-            path.push_str(&format!("&width={}", options.width));
-            if let Some(section) = &options.section {
-                path.push_str(&format!("&section={}", percent(section)));
+            let html = matches!(args.which, crate::cli::ReportKind::Html { .. });
+            let format = if html { Some(netvaerk::report::Format::Html) } else { None };
+            let text = fetch_report(&remote, organisation, &report, &args.output, format)?;
+            match &args.which {
+                crate::cli::ReportKind::Html { out: Some(path) } => std::fs::write(path, text)
+                    .map_err(|error| usage(format!("cannot write {}: {error}", path.display())))?,
+                _ => say_raw!("{text}"),
             }
-            if let Some(date) = args.as_of {
-                path.push_str(&format!("&as_of={date}"));
-            }
-            let (_, text) = remote.call("GET", &path, None)?;
+            Ok(())
+        }
+        Top::List(args) => {
+            let text = fetch_report(&remote, organisation, &args.which.report(), &args.output, None)?;
             say_raw!("{text}");
             Ok(())
         }
@@ -278,6 +255,64 @@ fn name(top: &Top) -> &'static str {
         Top::Person(_) => "person erase",
         _ => "this command",
     }
+}
+
+/// The server's persons, units, themes and networks, as a lookup for names and short ids
+/// (cohorts go by their full ids over HTTP).
+fn lookup(
+    remote: &Remote,
+    organisation: OrganisationId,
+) -> Result<netvaerk::lookup::Lookup, netvaerk::Error> {
+    use netvaerk::lookup::{Candidate, Kind};
+    let mut candidates = Vec::new();
+    for (kind, list, name) in [
+        (Kind::Person, "persons", "name"),
+        (Kind::Unit, "units", "name"),
+        (Kind::Theme, "themes", "title"),
+        (Kind::Network, "networks", "theme"),
+    ] {
+        let path = format!("/v1/organisations/{organisation}/reports/{list}?format=json");
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+            remote.json("GET", &path, None).map_err(|failure| netvaerk::store::StoreError::Engine {
+                detail: format!("cannot look names up on the server: {failure}"),
+            })?;
+        for row in rows {
+            let id = row.get("id").and_then(|id| id.as_str()).and_then(|id| uuid::Uuid::parse_str(id).ok());
+            let text = row.get(name).and_then(|name| name.as_str()).unwrap_or_default().to_owned();
+            candidates.extend(id.map(|id| Candidate { kind, id, name: text }));
+        }
+    }
+    Ok(netvaerk::lookup::Lookup::from_candidates(candidates))
+}
+
+/// `report` rendered by the server as `output` says (`format`, where given, instead of
+/// `output`'s).
+fn fetch_report(
+    remote: &Remote,
+    organisation: OrganisationId,
+    report: &Report,
+    output: &crate::cli::Output,
+    format: Option<netvaerk::report::Format>,
+) -> Result<String, Failure> {
+    let mut path = match report {
+        Report::Audit(id) => format!("/v1/organisations/{organisation}/reports/audit/{id}"),
+        Report::Round(round) => format!("/v1/organisations/{organisation}/reports/round/{round}"),
+        other => format!("/v1/organisations/{organisation}/reports/{}", other.name()),
+    };
+    let options = crate::report_options(output);
+    path.push_str(&format!(
+        "?format={}&lang={}&width={}",
+        format.unwrap_or(output.format),
+        options.lang.code(),
+        options.width
+    ));
+    if let Some(section) = &options.section {
+        path.push_str(&format!("&section={}", percent(section)));
+    }
+    if let Some(date) = output.as_of {
+        path.push_str(&format!("&as_of={date}"));
+    }
+    Ok(remote.call("GET", &path, None)?.1)
 }
 
 /// `apply` against the server: one batch request; a line per command, as the local `apply`

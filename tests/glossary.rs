@@ -6,7 +6,7 @@ use std::process::Command;
 
 use netvaerk::core::OrganisationId;
 use netvaerk::projections::AsOf;
-use netvaerk::report::{render_with, untranslated, Format, Lang, Listing, Options, Report, GLOSSARY};
+use netvaerk::report::{render_with, untranslated, Format, Lang, Options, Report, GLOSSARY};
 use netvaerk::Service;
 
 mod support;
@@ -39,10 +39,6 @@ fn every_report_of_the_demo_in_danish_meets_no_text_the_glossary_lacks() {
     let mut reports = Report::NAMED.to_vec();
     reports.extend(themes.iter().chain(&networks).map(|id| Report::Audit(*id)));
     reports.extend(rounds.iter().map(|round| Report::Round(*round)));
-    reports.extend(
-        [Listing::Persons, Listing::Units, Listing::Themes, Listing::Networks, Listing::Rounds]
-            .map(Report::List),
-    );
     let mut rendered = 0;
     service
         .read_models(organisation, AsOf::Now, |models| {

@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use netvaerk::core::{
-    Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, ThemeId, UnitId, UnitKind,
+    Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, RoundId, ThemeId, UnitId,
+    UnitKind,
 };
 use netvaerk::http::{Config, Scope, Tokens};
 use netvaerk::store::{EventStore, MemoryStore, OpenCheck};
@@ -197,11 +198,12 @@ fn found(server: &Server, headers: &[(&str, &str)]) -> OrganisationId {
 // The OpenAPI document
 
 /// Every route the server has, as the OpenAPI document must list them.
-const ROUTES: [(&str, &str); 14] = [
+const ROUTES: [(&str, &str); 15] = [
     ("post", "/v1/organisations/{org}/commands"),
     ("post", "/v1/organisations/{org}/commands:batch"),
     ("get", "/v1/organisations/{org}/reports/{report}"),
     ("get", "/v1/organisations/{org}/reports/audit/{id}"),
+    ("get", "/v1/organisations/{org}/reports/round/{round}"),
     ("get", "/v1/organisations/{org}/policy"),
     ("put", "/v1/persons/{person}"),
     ("get", "/v1/events"),
@@ -402,6 +404,29 @@ fn every_route_answers_a_well_formed_request() {
     assert_eq!(audit.status, 200, "{}", audit.body);
     conforms(&document, "ThemeAudit", &audit.json()).unwrap();
     assert_eq!(audit.json()["title"], "Urban farming in Albertslund");
+    // The lists and the overview, against the report's schema; the overview's HTML, its pictures.
+    let report_schema = &document["paths"]["/v1/organisations/{org}/reports/{report}"]["get"]["responses"]
+        ["200"]["content"]["application/json"]["schema"];
+    let root = json!({ "$schema": "https://json-schema.org/draft/2020-12/schema", "components": document["components"], "anyOf": report_schema["anyOf"] });
+    for list in ["persons", "units", "themes", "networks", "rounds", "overview"] {
+        let answer = get(&server.url(&format!("{base}/reports/{list}")), &[]);
+        assert_eq!(answer.status, 200, "{list}: {}", answer.body);
+        conforms_to(&root, &answer.json()).unwrap_or_else(|error| panic!("{list}: {error}"));
+    }
+    let persons = get(&server.url(&format!("{base}/reports/persons")), &[]).json();
+    assert!(persons.as_array().unwrap().iter().any(|person| person["id"] == id(5).to_string()), "{persons}");
+    let overview = get(&server.url(&format!("{base}/reports/overview?format=html")), &[]);
+    assert!(
+        overview.body.contains("<h1>Overview</h1>") && overview.body.contains("@page{size:A4"),
+        "{}",
+        overview.body
+    );
+    let round = RoundId::containing(on());
+    let answer = get(&server.url(&format!("{base}/reports/round/{round}")), &[]);
+    assert_eq!(answer.status, 404, "nothing decided in the round yet: {}", answer.body);
+    assert_eq!(answer.json()["code"], "unknown_round");
+    let answer = get(&server.url(&format!("{base}/reports/round/2016H3")), &[]);
+    assert_eq!((answer.status, answer.json()["code"].as_str()), (400, Some("malformed_id")));
     let head_now = server.head();
     assert_eq!(head_now, 9);
 
@@ -1213,14 +1238,30 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
 
     let report = cli(&["report", "competence", "--format", "md", "--lang", "da"], None);
     assert!(String::from_utf8_lossy(&report.stdout).contains("### Kompetenceforløb"));
+    // Names and short ids are looked up in the server's lists.
+    let short = &unit[unit.len() - 8..];
+    let named = cli(&["unit", "name", short, "Velfærd og Sundhed", "--by", "Mette"], None);
+    assert!(
+        named.status.code() == Some(2)
+            && String::from_utf8_lossy(&named.stderr).contains("[unknown_reference]")
+    );
+    let named = cli(&["unit", "name", short, "Velfærd og Sundhed", "--by", &director], None);
+    assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
+    let units = cli(&["list", "units", "--format", "json"], None);
+    let units: Value = serde_json::from_slice(&units.stdout).unwrap();
+    let ours = units.as_array().unwrap().iter().find(|row| row["id"] == unit.as_str()).unwrap();
+    assert_eq!(ours["name"], "Velfærd og Sundhed");
+    let round = cli(&["report", "round", "2016H1"], None);
+    assert_eq!(round.status.code(), Some(2), "{}", String::from_utf8_lossy(&round.stderr));
+    assert!(String::from_utf8_lossy(&round.stderr).contains("[unknown_round]"));
     let log = cli(&["log"], None);
     let exported: Vec<Value> = String::from_utf8_lossy(&log.stdout)
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(exported.len(), 3);
+    assert_eq!(exported.len(), 4);
     let verify = cli(&["verify"], None);
-    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("verified 3 records; head 3 "));
+    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("verified 4 records; head 4 "));
     let head = String::from_utf8_lossy(&verify.stdout).split("head ").nth(1).unwrap().trim().to_owned();
     let extends = cli(&["verify", "--expect", &head], None);
     assert!(extends.status.success(), "{}", String::from_utf8_lossy(&extends.stderr));

@@ -5,7 +5,8 @@
 //! the server serves at `/v1/openapi.json` ([`openapi::document`]). In short:
 //!
 //! - `POST /v1/organisations/{org}/commands` decides one command, `…/commands:batch` several;
-//! - `GET /v1/organisations/{org}/reports/{report}` and `…/reports/audit/{id}` render reports
+//! - `GET /v1/organisations/{org}/reports/{report}`, `…/reports/audit/{id}` and
+//!   `…/reports/round/{round}` render reports and lists
 //!   (`as_of`, `lang`, `format` or `Accept`);
 //! - `GET /v1/events` pages through the log (long-polls with `wait`), `GET /v1/events/stream`
 //!   follows it as Server-Sent Events, resuming from `Last-Event-ID`;

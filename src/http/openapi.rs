@@ -223,6 +223,7 @@ fn generate() -> Value {
         reference::<CompetenceReport>(&mut output),
         reference::<ThemeAudit>(&mut output),
         reference::<NetworkAudit>(&mut output),
+        reference::<netvaerk_projections::RoundAudit>(&mut output),
     ];
     let mut schemas = input.take_definitions(true);
     let mut written = Value::Object(output.take_definitions(true));
@@ -247,8 +248,15 @@ fn generate() -> Value {
     if let Value::Object(written) = written {
         schemas.extend(written);
     }
-    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit] =
-        <[Value; 14]>::try_from(answers).unwrap_or_else(|_| unreachable!("fourteen answers"));
+    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit] =
+        <[Value; 15]>::try_from(answers).unwrap_or_else(|_| unreachable!("fifteen answers"));
+    // A list: one object a row, keyed by the column headers (in English), every value text.
+    let list = json!({ "type": "array", "items": { "type": "object", "additionalProperties": { "type": "string" } } });
+    let overview = json!({
+        "type": "object",
+        "properties": { "portfolio": portfolio, "half_years": half_years, "leaders": leaders, "competence": competence },
+        "required": ["portfolio", "half_years", "leaders", "competence"]
+    });
 
     let organisation = path_parameter("org", "The organisation (a UUID).", uuid_schema());
     let idempotency = json!({
@@ -307,9 +315,11 @@ fn generate() -> Value {
     });
     let mut report_responses = report_errors.clone();
     report_responses["200"] = report_content(
-        json!({ "anyOf": [portfolio, half_years, leaders, competence] }),
+        json!({ "anyOf": [portfolio, half_years, leaders, competence, overview, list] }),
         Value::Object(reports),
     );
+    let mut round_responses = report_errors.clone();
+    round_responses["200"] = report_content(round_audit, json!({}));
     let mut audit_responses = report_errors;
     audit_responses["200"] = report_content(json!({ "anyOf": [theme_audit, network_audit] }), audit_example);
     let decision_errors = |success: Value| {
@@ -420,7 +430,7 @@ fn generate() -> Value {
                 "get": {
                     "operationId": "report",
                     "summary": "A report rebuilt from the log (read).",
-                    "parameters": [organisation, path_parameter("report", "Which report.", json!({ "type": "string", "enum": ["portfolio", "halfyear", "leaders", "competence"] })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
+                    "parameters": [organisation, path_parameter("report", "Which report: the four read models, the overview (HTML with pictures), or a list.", json!({ "type": "string", "enum": crate::report::Report::NAMED.iter().map(crate::report::Report::name).collect::<Vec<_>>() })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
                     "responses": with_access(report_responses)
                 }
             },
@@ -430,6 +440,14 @@ fn generate() -> Value {
                     "summary": "The audit trail of a theme or a network: how it was prioritised and what came of it (read).",
                     "parameters": [organisation, path_parameter("id", "A theme's or a network's id.", uuid_schema()), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
                     "responses": with_access(audit_responses)
+                }
+            },
+            "/v1/organisations/{org}/reports/round/{round}": {
+                "get": {
+                    "operationId": "round",
+                    "summary": "The chief forum's half-year round at a glance: agenda, assessments, fates, decisions, starts, overrides (read).",
+                    "parameters": [organisation, path_parameter("round", "The half-year, e.g. 2016H1.", json!({ "type": "string", "pattern": "^[0-9]{4}H[12]$" })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
+                    "responses": with_access(round_responses)
                 }
             },
             "/v1/organisations/{org}/policy": {

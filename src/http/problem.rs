@@ -113,9 +113,11 @@ pub fn status_of(error: &Error) -> StatusCode {
         ErrorClass::Refused => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorClass::Contention => StatusCode::CONFLICT,
         ErrorClass::Input => match error.code() {
-            "unknown_subject" | "unknown_organisation" | "unknown_report" | "not_in_registry" => {
-                StatusCode::NOT_FOUND
-            }
+            "unknown_subject"
+            | "unknown_round"
+            | "unknown_organisation"
+            | "unknown_report"
+            | "not_in_registry" => StatusCode::NOT_FOUND,
             "unsupported_format" => StatusCode::NOT_ACCEPTABLE,
             _ => StatusCode::BAD_REQUEST,
         },

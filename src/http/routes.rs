@@ -29,6 +29,7 @@ pub(super) fn router(app: Arc<App>) -> Router {
         .route("/v1/organisations/{org}/commands:batch", post(batch))
         .route("/v1/organisations/{org}/reports/{report}", get(report))
         .route("/v1/organisations/{org}/reports/audit/{id}", get(audit))
+        .route("/v1/organisations/{org}/reports/round/{round}", get(round))
         .route("/v1/organisations/{org}/policy", get(policy))
         .route("/v1/persons/{person}", put(person))
         .route("/v1/head", get(head))
@@ -574,6 +575,20 @@ async fn audit(
             .with_subject("id", id.clone())
     })?;
     render_report(app, headers, &org, Report::Audit(id), query).await
+}
+
+/// `GET /v1/organisations/{org}/reports/round/{round}`.
+async fn round(
+    State(app): State<Arc<App>>,
+    Path((org, round)): Path<(String, String)>,
+    headers: HeaderMap,
+    query: Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let round: netvaerk_core::RoundId = round.trim().parse().map_err(|_| {
+        Problem::bad_request("malformed_id", "a round is a half-year like 2016H1")
+            .with_subject("round", round.clone())
+    })?;
+    render_report(app, headers, &org, Report::Round(round), query).await
 }
 
 /// `GET /v1/organisations/{org}/policy`: the policy in force now.

@@ -83,6 +83,11 @@ fn head(out: &mut String, lang: Lang, title: &str, stamp: &str) {
     }
 }
 
+/// A picture with nothing to show.
+fn none(out: &mut String, lang: Lang) {
+    out.push_str(&format!("<p>{}</p>\n", escape_html(lang.say("(none)"))));
+}
+
 /// Days from `from` to `date`, as a float for scaling.
 fn days(from: NaiveDate, date: NaiveDate) -> f64 {
     (date - from).num_days() as f64
@@ -123,7 +128,7 @@ fn legend(out: &mut String, x: f64, y: f64, entries: &[(&str, String)]) {
 fn timeline(out: &mut String, all: &All, lang: Lang, until: NaiveDate) {
     let networks: Vec<_> = all.portfolio.networks.values().collect();
     let Some(first) = networks.iter().map(|n| n.started_on).min() else {
-        return;
+        return none(out, lang);
     };
     let end_of = |n: &NetworkEntry| n.ended_on.unwrap_or(until.max(n.started_on));
     let last = networks.iter().map(|n| end_of(n)).max().unwrap_or(first);
@@ -206,7 +211,7 @@ fn timeline(out: &mut String, all: &All, lang: Lang, until: NaiveDate) {
 fn starts(out: &mut String, all: &All, lang: Lang) {
     let rows = all.portfolio.half_years();
     if rows.is_empty() {
-        return;
+        return none(out, lang);
     }
     let top = rows.iter().map(|r| r.total.max(r.expected_total.max)).max().unwrap_or(1).max(1) as f64;
     let (width, height, base, left) = (1000.0, 260.0, 220.0, 30.0);
@@ -275,7 +280,7 @@ fn heat_map(out: &mut String, all: &All, names: &netvaerk_projections::Names, la
     let months: std::collections::BTreeSet<&str> =
         histories.iter().flat_map(|h| h.load.iter().map(|m| m.month.as_str())).collect();
     if months.is_empty() {
-        return;
+        return none(out, lang);
     }
     let months: Vec<&str> = months.into_iter().collect();
     let most = histories.iter().flat_map(|h| h.load.iter().map(|m| m.intensive_weeks)).fold(1.0, f64::max);

@@ -95,13 +95,25 @@ impl Report {
     }
 
     /// The reports that take no id, by [`Report::name`].
-    pub const NAMED: [Report; 4] = [Self::Portfolio, Self::HalfYear, Self::Leaders, Self::Competence];
+    pub const NAMED: [Report; 10] = [
+        Self::Portfolio,
+        Self::HalfYear,
+        Self::Leaders,
+        Self::Competence,
+        Self::Overview,
+        Self::List(Listing::Persons),
+        Self::List(Listing::Units),
+        Self::List(Listing::Themes),
+        Self::List(Listing::Networks),
+        Self::List(Listing::Rounds),
+    ];
 }
 
 impl FromStr for Report {
     type Err = Error;
 
-    /// `portfolio`, `halfyear` (or `half-year`), `leaders`, `competence`.
+    /// `portfolio`, `halfyear` (or `half-year`), `leaders`, `competence`, `overview`, and the
+    /// lists `persons`, `units`, `themes`, `networks`, `rounds`.
     fn from_str(text: &str) -> Result<Self, Error> {
         let wanted = if text == "half-year" { "halfyear" } else { text };
         Self::NAMED.into_iter().find(|report| report.name() == wanted).ok_or_else(|| {
@@ -109,7 +121,7 @@ impl FromStr for Report {
                 "unknown_report",
                 Some("report"),
                 Some(text.to_owned()),
-                format!("there is no report {text:?}; the reports are portfolio, halfyear, leaders, competence and audit/ID"),
+                format!("there is no report {text:?}; the reports are portfolio, halfyear, leaders, competence, overview, persons, units, themes, networks, rounds, audit/ID and round/HALFYEAR"),
             )
         })
     }
@@ -578,7 +590,9 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
             sections
         }
         Report::List(listing) => {
-            let section = list(models, *listing, if format == Format::Json { Lang::En } else { lang });
+            // JSON is for programs: headers in English, ids in full.
+            let machine = format == Format::Json;
+            let section = list(models, *listing, if machine { Lang::En } else { lang }, machine);
             if format == Format::Json {
                 return Ok(Document::Json(json(&section.objects())));
             }
@@ -816,9 +830,10 @@ fn round_report(
     Ok(Document::Sections(vec![agenda, assessments, decisions, starts, overrides]))
 }
 
-/// One of `netvaerk list`'s lists.
-fn list(models: &ReadModels<'_>, listing: Listing, lang: Lang) -> Section {
+/// One of `netvaerk list`'s lists: ids short (as tables print them) or in full.
+fn list(models: &ReadModels<'_>, listing: Listing, lang: Lang, full_ids: bool) -> Section {
     let (all, names) = (models.all, models.names);
+    let short = |id: Uuid| if full_ids { id.to_string() } else { short(id) };
     let directory = &all.directory;
     let say = |english: &'static str| lang.say(english);
     let words =
