@@ -78,7 +78,10 @@ impl FromStr for Address {
                 &format!("{scheme}:// is not a kind of store; use redb:FILE, sled:DIR or postgres://..."),
             ));
         }
-        Ok(Self::Sled(PathBuf::from(text)))
+        // A bare path: a directory is a sled store (as stores were made before redb became the
+        // default), anything else a redb file.
+        let path = PathBuf::from(text);
+        Ok(if path.is_dir() { Self::Sled(path) } else { Self::Redb(path) })
     }
 }
 
@@ -98,15 +101,27 @@ impl fmt::Display for Address {
 }
 
 impl Address {
-    /// Opens the store, creating it if needed. `check` is what an embedded store checks at
-    /// open.
+    /// Opens the store, creating it if nothing is at its path. `check` is what an embedded
+    /// store checks at open.
     pub fn open(&self, check: OpenCheck) -> Result<Box<dyn EventStore>, StoreError> {
+        self.open_as(check, false)
+    }
+
+    /// Opens the store to read it only (reports, lists, `verify`, `log`, `head`): a redb file
+    /// is opened read-only, so that nothing, not even closing, writes to it; the other kinds
+    /// open as [`Address::open`] does.
+    pub fn open_for_reading(&self, check: OpenCheck) -> Result<Box<dyn EventStore>, StoreError> {
+        self.open_as(check, true)
+    }
+
+    fn open_as(&self, check: OpenCheck, read_only: bool) -> Result<Box<dyn EventStore>, StoreError> {
         Ok(match self {
             Self::Sled(path) => {
                 Box::new(SledStore::open_with(path, SledOptions { check, ..SledOptions::default() })?)
             }
             Self::Redb(path) => {
-                Box::new(RedbStore::open_with(path, RedbOptions { check, ..RedbOptions::default() })?)
+                let options = RedbOptions { check, read_only, ..RedbOptions::default() };
+                Box::new(RedbStore::open_with(path, options)?)
             }
             Self::Postgres { url, schema } => {
                 Box::new(PostgresStore::open_with(url, PostgresOptions { schema: schema.clone() })?)
@@ -121,7 +136,13 @@ mod tests {
 
     #[test]
     fn addresses_parse_by_their_prefix() {
-        assert_eq!("./data".parse().ok(), Some(Address::Sled("./data".into())));
+        assert_eq!("./no-such-store.redb".parse().ok(), Some(Address::Redb("./no-such-store.redb".into())));
+        let dir = std::env::temp_dir();
+        assert_eq!(
+            dir.to_str().unwrap().parse().ok(),
+            Some(Address::Sled(dir.clone())),
+            "a directory is sled"
+        );
         assert_eq!("redb:/tmp/log.redb".parse().ok(), Some(Address::Redb("/tmp/log.redb".into())));
         assert_eq!("sled:./data".parse().ok(), Some(Address::Sled("./data".into())));
         assert_eq!("redb:".parse::<Address>().map_err(|error| error.code()), Err("invalid_address"));

@@ -61,12 +61,13 @@ pub const DEFAULT_ORGANISATION: &str = "0190ab00-0000-7000-8000-00000000a1b5";
 #[derive(Debug, Parser)]
 #[command(name = "netvaerk", version, about, long_about = None)]
 pub struct Cli {
-    /// The store: a directory or sled:DIR (sled), redb:FILE, or postgres://user@host/database[?schema=NAME];
+    /// The store: a file or redb:FILE (redb, the default), a directory or sled:DIR (sled), or
+    /// postgres://user@host/database[?schema=NAME];
     /// or a running `netvaerk serve` at http://HOST:PORT (with NETVAERK_TOKEN) for decisions,
     /// apply, report, log, verify and policy show.
     /// For `bench`, a comma-separated list of the kinds to measure side by side (sled, redb, a
     /// postgres:// URL), each in a temporary store.
-    #[arg(long, global = true, env = "NETVAERK_STORE", default_value = "./netvaerk-data")]
+    #[arg(long, global = true, env = "NETVAERK_STORE", default_value = "./netvaerk.redb")]
     pub store: String,
     /// The organisation (a UUID); one store can hold several.
     #[arg(long, global = true, env = "NETVAERK_ORGANISATION", default_value = DEFAULT_ORGANISATION)]
@@ -94,7 +95,7 @@ pub enum Top {
         seed: u64,
     },
     /// Measure replay, import, durable decisions, cold start and memory against baselines, for
-    /// each kind of store `--store` names (default: sled): `--store sled,redb,postgres://...`.
+    /// each kind of store `--store` names (default: redb): `--store sled,redb,postgres://...`.
     Bench {
         /// The size of the history to build.
         #[arg(long, default_value_t = 1_000_000)]
@@ -151,6 +152,9 @@ pub enum Top {
         /// The file; `-` reads standard input.
         file: PathBuf,
     },
+    /// Print the log's head, POSITION HASH, as `verify --expect` takes it (without walking the
+    /// chain).
+    Head,
     /// Walk the hash chain and report the first bad position, if any.
     Verify {
         /// Also prove that the log still extends a head printed earlier (`verify` prints it):
@@ -487,6 +491,7 @@ pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, 
         | Top::Migrate { .. }
         | Top::Serve(_)
         | Top::Token(_)
+        | Top::Head
         | Top::Verify { .. } => return Ok(None),
     };
     Ok(Some(Domain { actions, decided }))

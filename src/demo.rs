@@ -711,6 +711,10 @@ pub fn generate(
     seed: u64,
 ) -> Result<u64, Failure> {
     let years = years.max(1);
+    // Business dates run to 2100 (the core's input limits).
+    if years > 84 {
+        return Err(usage(format!("--years {years}: a history runs from 2014 to 2100 at most, so 84 years")));
+    }
     let blocks = years.div_ceil(4);
     let end = date(2014 + i32::try_from(years).unwrap_or(0), 6, 30);
     let now = end.and_hms_opt(23, 59, 59).map_or_else(Utc::now, |t| t.and_utc()).max(Utc::now());

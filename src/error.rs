@@ -148,6 +148,7 @@ impl Error {
     /// What kind of failure it is.
     pub fn class(&self) -> ErrorClass {
         match self {
+            Self::Refused(error) | Self::BatchRefused { error, .. } if error.is_input() => ErrorClass::Input,
             Self::Refused(_) | Self::BatchRefused { .. } => ErrorClass::Refused,
             Self::Input { .. } => ErrorClass::Input,
             Self::Store(error) if error.is_input() => ErrorClass::Input,
@@ -173,6 +174,9 @@ impl Error {
             }
             Self::Input { field: Some(field), value, .. } => {
                 Some((field.clone(), value.clone().unwrap_or_default()))
+            }
+            Self::Store(StoreError::InvalidPersonalData { field, .. }) => {
+                Some(((*field).to_owned(), String::new()))
             }
             Self::Store(StoreError::NotInRegistry(person) | StoreError::Erased(person)) => {
                 Some(("person".to_owned(), person.to_string()))

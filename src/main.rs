@@ -147,6 +147,17 @@ fn open_service(cli: &Cli) -> Result<Service, Failure> {
     Ok(Service::open(&cli.store)?)
 }
 
+/// The store, for a command that only reads it (opened so that nothing writes to it).
+fn read_store(cli: &Cli) -> Result<Box<dyn EventStore>, Failure> {
+    let address: Address = cli.store.parse()?;
+    Ok(address.open_for_reading(OpenCheck::Head)?)
+}
+
+/// The service, for a command that only reads.
+fn read_service(cli: &Cli) -> Result<Service, Failure> {
+    Ok(Service::open_for_reading(&cli.store)?)
+}
+
 /// A command from the command line's decision flags.
 /// Names and short ids looked up in `organisation`'s read models as of now, made when first
 /// needed.
@@ -233,9 +244,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let person = id.unwrap_or_else(PersonId::generate);
             let by = by.as_ref().map(|by| by.resolve(&resolver)).transpose()?.unwrap_or(person);
             let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            // Checked before anything is appended.
+            data.validate()?;
             let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
             let outcome = service.execute(organisation, &command_on(action, by, *on))?;
-            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             service.store().register_person(person, data)?;
             print_outcome(&outcome);
             Ok(())
@@ -249,7 +262,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Top::Policy(PolicyCommand::Show) => {
-            let service = open_service(&cli)?;
+            let service = read_service(&cli)?;
             let state = service.state(organisation)?;
             let policy = state.policy_in_force(service.default_policy());
             say!("{}", serde_json::to_string_pretty(policy).unwrap_or_default());
@@ -275,7 +288,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Top::Apply { file, atomic } => apply(&cli, file.as_deref(), *atomic),
         Top::Report(args) => {
-            let service = open_service(&cli)?;
+            let service = read_service(&cli)?;
             let report = args.which.report(&lookup(&service, organisation))?;
             match &args.which {
                 cli::ReportKind::Html { out } => {
@@ -305,7 +318,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Top::List(args) => {
-            let service = open_service(&cli)?;
+            let service = read_service(&cli)?;
             let text = render(
                 &service,
                 organisation,
@@ -317,7 +330,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Top::Log { from } => {
-            let store = open_store(&cli)?;
+            let store = read_store(&cli)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for envelope in store.read_all(*from) {
                 let line = serde_json::to_string(&ExportedRecord::from(&envelope?)).unwrap_or_default();
@@ -329,8 +342,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Migrate { from, to } => migrate(from, to),
         Top::Serve(args) => serve::run(&cli, args),
         Top::Token(command) => serve::token(command),
+        Top::Head => {
+            match read_store(&cli)?.head()? {
+                Some(head) => say!("{} {}", head.position, netvaerk::store::hex(&head.hash)),
+                None => say!("0 (the log is empty)"),
+            }
+            Ok(())
+        }
         Top::Verify { expect } => {
-            let store = open_store(&cli)?;
+            let store = read_store(&cli)?;
             let length = store.head()?.map_or(0, |head| head.position);
             let progress = progress::bar(length, "verifying");
             let report = store.verify_with(&mut |position| progress.set_position(position))?;

@@ -141,9 +141,11 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             let person = id.unwrap_or_else(PersonId::generate);
             let by = by.as_ref().map(|by| by.resolve(&resolver)).transpose()?.unwrap_or(person);
             let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            // Checked before anything is appended.
+            data.validate()?;
             let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
             let outcome = remote.execute(organisation, &crate::command_on(action, by, *on))?;
-            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             remote.call(
                 "PUT",
                 &format!("/v1/persons/{person}"),
@@ -201,6 +203,14 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 }
                 from = page.next;
             }
+        }
+        Top::Head => {
+            let head: serde_json::Value = remote.json("GET", "/v1/head", None)?;
+            match head["hash"].as_str() {
+                Some(hash) => say!("{} {hash}", head["position"]),
+                None => say!("0 (the log is empty)"),
+            }
+            Ok(())
         }
         Top::Verify { expect } => {
             let answer: VerifyAnswer = remote.json("GET", "/v1/verify", None)?;

@@ -185,6 +185,13 @@ impl Service {
         Ok(Self::new(Arc::from(address.open(OpenCheck::Head)?)))
     }
 
+    /// A service over the store at `address` opened to read only ([`Address::open_for_reading`]):
+    /// for reports; a decision through it is refused (`store_read_only`).
+    pub fn open_for_reading(address: &str) -> Result<Self, Error> {
+        let address: Address = address.parse()?;
+        Ok(Self::new(Arc::from(address.open_for_reading(OpenCheck::Head)?)))
+    }
+
     /// A service over an open store, with the NS3 policy defaults and the default [`Retry`].
     pub fn new(store: Arc<dyn EventStore>) -> Self {
         Self {

@@ -5,19 +5,36 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-struct Store(PathBuf);
+/// A store the binary is run on: its path, and the address's prefix (none: the default kind,
+/// a redb file).
+struct Store(PathBuf, &'static str);
 
 impl Store {
     fn new(label: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("netvaerk-cli-{label}-{}", uuid::Uuid::now_v7()));
-        Self(path)
+        Self(Self::path(label), "")
+    }
+
+    fn path(label: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("netvaerk-cli-{label}-{}", uuid::Uuid::now_v7()))
     }
 
     fn with_demo(label: &str) -> Self {
-        let store = Self::new(label);
+        Self::demo_in(Self::new(label))
+    }
+
+    /// The demo in a sled store (`sled:DIR`).
+    fn with_sled_demo(label: &str) -> Self {
+        Self::demo_in(Self(Self::path(label), "sled:"))
+    }
+
+    fn demo_in(store: Self) -> Self {
         let output = store.run(&["demo"]);
         assert!(output.status.success(), "demo failed: {}", String::from_utf8_lossy(&output.stderr));
         store
+    }
+
+    fn address(&self) -> String {
+        format!("{}{}", self.1, self.0.display())
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -28,7 +45,7 @@ impl Store {
         let mut command = Command::new(env!("CARGO_BIN_EXE_netvaerk"));
         command
             .arg("--store")
-            .arg(&self.0)
+            .arg(self.address())
             .args(args)
             .env_remove("NETVAERK_ORGANISATION")
             .env_remove("NETVAERK_STORE")
@@ -62,6 +79,7 @@ impl Store {
 impl Drop for Store {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -610,8 +628,8 @@ fn migrated_head(output: &Output) -> String {
 
 #[test]
 fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_reports() {
-    let sled = Store::with_demo("migrate");
-    let sled_address = sled.0.to_string_lossy().into_owned();
+    let sled = Store::with_sled_demo("migrate");
+    let sled_address = sled.address();
     let redb_address = format!("redb:{}", sled.0.join("copy.redb").display());
     let portfolio = |address: &str| {
         let output = netvaerk(&["--store", address, "report", "portfolio", "--format", "csv"]);
@@ -647,7 +665,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let to_postgres = netvaerk(&["migrate", "--from", &redb_address, "--to", &postgres_address]);
     let back = netvaerk(&["migrate", "--from", &postgres_address, "--to", &from_postgres]);
     let reports = (portfolio(&postgres_address), portfolio(&from_postgres));
-    let _ = std::fs::remove_dir_all(&from_postgres);
+    let _ = std::fs::remove_file(&from_postgres);
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client.batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE")).unwrap();
     assert_eq!(migrated_head(&to_postgres), head);
@@ -902,4 +920,60 @@ fn help_reads_in_danish_with_netvaerk_lang_da_or_lang_da() {
     assert!(round.contains("Halvåret, fx 2016H1"), "{round}");
     let english = help(&["--help"], "en");
     assert!(english.contains("Reports, rebuilt from the log") && english.contains("Print help"), "{english}");
+}
+
+#[test]
+fn a_store_whose_files_are_emptied_or_missing_is_damaged_never_a_new_empty_log() {
+    // redb, the default: the demo, its head, then the file cut to nothing.
+    let redb = Store::with_demo("cut-redb");
+    assert!(redb.0.is_file(), "a bare path is a redb file");
+    let head = redb.stdout(&["head"]);
+    let (position, hash) = head.trim().split_once(' ').unwrap();
+    assert_eq!(position, "963");
+    let expect = format!("{position}:{hash}");
+    assert_eq!(code(&redb.run(&["verify", "--expect", &expect])), 0);
+    std::fs::File::create(&redb.0).unwrap().set_len(0).unwrap();
+    for args in [&["verify"][..], &["report", "portfolio"], &["head"]] {
+        let output = redb.run(args);
+        assert_eq!(code(&output), 3, "{args:?}");
+        let error = String::from_utf8_lossy(&output.stderr);
+        assert!(error.contains("[store_damaged]") && error.contains("is empty"), "{error}");
+    }
+    // sled: the data file gone from the store's directory.
+    let sled = Store::with_sled_demo("cut-sled");
+    std::fs::remove_file(sled.0.join("sled").join("db")).unwrap();
+    let output = sled.run(&["report", "portfolio"]);
+    assert_eq!(code(&output), 3);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("[store_damaged]"));
+    // A path where nothing is makes a new store; an empty directory is a new sled store.
+    let fresh = Store::new("fresh");
+    assert_eq!(fresh.stdout(&["head"]).trim(), "0 (the log is empty)");
+    let empty = Store::new("empty-dir");
+    std::fs::create_dir_all(&empty.0).unwrap();
+    assert_eq!(empty.stdout(&["head"]).trim(), "0 (the log is empty)");
+}
+
+#[test]
+fn input_limits_a_blank_or_bidi_name_a_year_16_date_and_a_control_character_are_refused_and_nothing_appended()
+{
+    let store = Store::with_demo("limits");
+    let length = store.log_length();
+    let secretary = "Sofie Holm";
+    for (args, code_wanted) in [
+        (vec!["person", "register", "--name", " ", "--by", secretary], "[invalid_personal_data]"),
+        (
+            vec!["person", "register", "--name", "Eve\u{202e}ssaP", "--by", secretary],
+            "[invalid_personal_data]",
+        ),
+        (vec!["unit", "name", "Jobcenter", "Job\u{1}center", "--by", secretary], "[forbidden_character]"),
+        (
+            vec!["unit", "name", "Jobcenter", "Jobcentret", "--by", secretary, "--on", "0016-06-01"],
+            "[implausible_date]",
+        ),
+    ] {
+        let output = store.run(&args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stderr).contains(code_wanted), "{args:?}");
+    }
+    assert_eq!(store.log_length(), length);
 }

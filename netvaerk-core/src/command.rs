@@ -208,6 +208,87 @@ pub enum Action {
     RequestHelp { network: NetworkId, hotspot: Hotspot, note: String },
 }
 
+/// How long a text may be: a name or a title (one line), or a longer text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// A name or a title: one line, at most [`TextKind::max`] characters.
+    Name,
+    /// A challenge, a reason, a note, terms, a rationale: may hold line breaks.
+    Text,
+}
+
+impl TextKind {
+    /// The most characters the kind takes.
+    pub const fn max(self) -> usize {
+        match self {
+            Self::Name => 200,
+            Self::Text => 10_000,
+        }
+    }
+}
+
+impl Action {
+    /// Every free text the action holds, with its field's name and kind (the input limits
+    /// check them, and redaction would blank them).
+    pub fn texts(&self) -> Vec<(&'static str, TextKind, &str)> {
+        use TextKind::{Name, Text};
+        match self {
+            Self::NameUnit { name, .. } => vec![("name", Name, name)],
+            Self::ProposeTheme { title, challenge, .. } => {
+                vec![("title", Name, title), ("challenge", Text, challenge)]
+            }
+            Self::QualifyTheme { assessments, .. } => {
+                assessments.iter().map(|assessment| ("note", Text, assessment.note.as_str())).collect()
+            }
+            Self::RejectTheme { reason, .. }
+            | Self::WithdrawTheme { reason, .. }
+            | Self::ChangeReferenceLeader { reason, .. }
+            | Self::ChangeCoDriver { reason, .. } => vec![("reason", Text, reason)],
+            Self::RefineTheme { title, challenge, note, .. } => {
+                let mut texts = vec![("note", Text, note.as_str())];
+                texts.extend(title.as_deref().map(|title| ("title", Name, title)));
+                texts.extend(challenge.as_deref().map(|challenge| ("challenge", Text, challenge)));
+                texts
+            }
+            Self::EnterPhase { phase, .. } => vec![("phase", Name, phase)],
+            Self::BeginTestPhase { funding, .. } => {
+                funding.iter().map(|funding| ("funding", Text, funding.as_str())).collect()
+            }
+            Self::CloseNetwork { reason, .. } => {
+                reason.iter().map(|reason| ("reason", Text, reason.as_str())).collect()
+            }
+            Self::AgreeMandateContract { terms, .. } => vec![("terms", Text, terms)],
+            Self::StartRotation { skills, .. } => vec![("skills", Text, skills)],
+            Self::RequestHelp { note, .. } => vec![("note", Text, note)],
+            Self::ChangePolicy { policy } => {
+                let plans = [&policy.learning_plan, &policy.welfare_plan, &policy.innovation_plan];
+                plans
+                    .into_iter()
+                    .flat_map(|plan| plan.phases.iter().map(|phase| ("phase", Name, phase.name.as_str())))
+                    .collect()
+            }
+            Self::RegisterUnit { .. }
+            | Self::RegisterPerson { .. }
+            | Self::ChangePersonRoles { .. }
+            | Self::RegisterPriorExperience { .. }
+            | Self::OpenRound { .. }
+            | Self::CloseRound { .. }
+            | Self::PrioritiseTheme { .. }
+            | Self::DeferTheme { .. }
+            | Self::AcceptReferenceRole { .. }
+            | Self::StartNetwork { .. }
+            | Self::AttachCoDriver { .. }
+            | Self::AssessCompetences { .. }
+            | Self::FormCohort { .. }
+            | Self::RecordTeachingDay { .. }
+            | Self::PassWrittenAssignment { .. }
+            | Self::PassOralExam { .. }
+            | Self::AwardDiploma { .. }
+            | Self::EndRotation { .. } => Vec::new(),
+        }
+    }
+}
+
 /// What `decide` returns for an accepted command: the events to append, in order, with the
 /// command's metadata and the warnings it acknowledged.
 #[derive(Clone, Debug, PartialEq, Eq)]

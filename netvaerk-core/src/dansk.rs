@@ -102,6 +102,12 @@ fn field(name: &str) -> &str {
         "skills the rotation is for" => "de kompetencer, turnussen gælder",
         "terms of the mandate contract" => "vilkårene i mandatkontrakten",
         "rationale" => "begrundelsen",
+        "reason" => "begrundelsen",
+        "note" => "noten",
+        "phase" => "fasens navn",
+        "funding" => "finansieringen",
+        "terms" => "vilkårene",
+        "skills" => "kompetencerne",
         other => other,
     }
 }
@@ -196,6 +202,9 @@ impl PolicyProblem {
             Self::SeveralTestPhases { network_type } => {
                 format!("faseplanen for {}snetværk har mere end én testfase (TP-1)", network_type.dansk())
             }
+            Self::OutOfBounds { field, value, bounds } => {
+                format!("politikkens {field} er {value}, uden for {}", bounds.replace(" to ", " til "))
+            }
             Self::TestNotLastBeforeImplementation { network_type } => format!(
                 "i faseplanen for {}snetværk må implementering kun følge testfasen, og kun den (TP-1)",
                 network_type.dansk()
@@ -209,6 +218,18 @@ impl DomainError {
     pub fn danish(&self) -> String {
         use DomainError as E;
         match self {
+            E::TextTooLong { field: name, length, max } => {
+                format!("{} er {length} tegn lang; den må højst være {max}", field(name))
+            }
+            E::ForbiddenCharacter { field: name, character } => format!(
+                "{} indeholder tegnet U+{:04X}, som ikke er tilladt (et kontroltegn eller en retningsændring)",
+                field(name),
+                u32::from(*character)
+            ),
+            E::ImplausibleDate { date } => format!(
+                "datoen {} er ikke en troværdig forretningsdato (01.01.2000 til 31.12.2100)",
+                date.format("%d.%m.%Y")
+            ),
             E::OccursInFuture { occurred_on, today } => format!(
                 "beslutningen er dateret {}, efter i dag ({}); beslutninger registreres, når de er truffet",
                 occurred_on.format("%d.%m.%Y"),

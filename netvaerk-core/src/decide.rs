@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use crate::command::{Action, Command, Decision};
+use crate::command::{Action, Command, Decision, TextKind};
 use crate::error::{DomainError, NetworkRole};
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
@@ -42,6 +42,7 @@ pub fn decide(
     let metadata = &command.metadata;
     let policy = state.policy_on(metadata.occurred_on, policy);
     let today = now.date_naive();
+    check_input(command)?;
     if metadata.occurred_on > today {
         return Err(DomainError::OccursInFuture { occurred_on: metadata.occurred_on, today });
     }
@@ -149,6 +150,42 @@ fn settle(
 
 /// The actor must be a registered person. To bootstrap an organisation, while nobody is
 /// registered, anyone may register units and register themselves.
+/// The input limits, before any rule: business dates within 2000-2100, and every text
+/// (the action's, the rationale, each acknowledgement's) within its length and free of control
+/// characters and bidirectional overrides (a line break is allowed in a longer text).
+fn check_input(command: &Command) -> Result<(), DomainError> {
+    let plausible = |date: NaiveDate| (2000..=2100).contains(&date.year());
+    let dates = std::iter::once(command.metadata.occurred_on).chain(match &command.action {
+        Action::StartRotation { until, .. } => Some(*until),
+        _ => None,
+    });
+    for date in dates {
+        if !plausible(date) {
+            return Err(DomainError::ImplausibleDate { date });
+        }
+    }
+    let mut texts = command.action.texts();
+    texts.extend(command.metadata.rationale.as_deref().map(|text| ("rationale", TextKind::Text, text)));
+    texts.extend(
+        command.acknowledgements.iter().map(|ack| ("rationale", TextKind::Text, ack.rationale.as_str())),
+    );
+    for (field, kind, text) in texts {
+        let length = text.chars().count();
+        if length > kind.max() {
+            return Err(DomainError::TextTooLong { field, length, max: kind.max() });
+        }
+        let allowed = |c: char| kind == TextKind::Text && (c == '\n' || c == '\t' || c == '\r');
+        let forbidden = |c: char| {
+            (c.is_control() && !allowed(c))
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        };
+        if let Some(character) = text.chars().find(|c| forbidden(*c)) {
+            return Err(DomainError::ForbiddenCharacter { field, character });
+        }
+    }
+    Ok(())
+}
+
 fn check_actor(state: &State, command: &Command) -> Result<(), DomainError> {
     let actor = command.metadata.actor;
     if state.person(actor).is_some() {

@@ -75,6 +75,16 @@ pub enum PolicyProblem {
         /// The plan's network type.
         network_type: NetworkType,
     },
+    /// A value outside what the policy can sensibly hold.
+    #[error("the policy's {field} is {value}, outside {bounds}")]
+    OutOfBounds {
+        /// The policy field.
+        field: &'static str,
+        /// The value given.
+        value: u64,
+        /// The bounds.
+        bounds: &'static str,
+    },
     /// Implementation before the test phase, or another phase after it.
     #[error(
         "in the {network_type} phase plan implementation may only follow the test phase, and only it (TP-1)"
@@ -116,6 +126,31 @@ impl std::fmt::Display for NetworkRole {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum DomainError {
+    /// A text is longer than its field takes.
+    #[error("the {field} is {length} characters long; it may be at most {max}")]
+    TextTooLong {
+        /// The field.
+        field: &'static str,
+        /// Its length in characters.
+        length: usize,
+        /// The most it may be.
+        max: usize,
+    },
+    /// A text holds a control character or a bidirectional override (which can make a text
+    /// read other than it is).
+    #[error("the {field} holds the character U+{:04X}, which is not allowed (a control character or a bidirectional override)", u32::from(*character))]
+    ForbiddenCharacter {
+        /// The field.
+        field: &'static str,
+        /// The character.
+        character: char,
+    },
+    /// A business date outside the years a decision of the organisation can have.
+    #[error("the date {date} is not a plausible business date (2000-01-01 to 2100-12-31)")]
+    ImplausibleDate {
+        /// The date given.
+        date: NaiveDate,
+    },
     /// The business date lies after the moment of deciding.
     #[error("the decision is dated {occurred_on}, after today ({today}); decisions are recorded once made")]
     OccursInFuture {
@@ -489,6 +524,9 @@ impl DomainError {
     pub fn code(&self) -> &'static str {
         use DomainError as E;
         match self {
+            E::TextTooLong { .. } => "text_too_long",
+            E::ForbiddenCharacter { .. } => "forbidden_character",
+            E::ImplausibleDate { .. } => "implausible_date",
             E::OccursInFuture { .. } => "occurs_in_future",
             E::UnknownActor(_) => "unknown_actor",
             E::NotChiefForumDecision { .. } => "not_chief_forum_decision",
@@ -574,11 +612,25 @@ impl DomainError {
             }
             E::UnknownCohort(cohort) | E::CohortExists(cohort) => ("cohort", cohort.to_string()),
             E::BlankField { field, .. } => (*field, String::new()),
+            E::TextTooLong { field, length, .. } => (*field, format!("{length} characters")),
+            E::ForbiddenCharacter { field, character } => {
+                (*field, format!("U+{:04X}", u32::from(*character)))
+            }
+            E::ImplausibleDate { date } => ("occurred_on", date.to_string()),
             E::OccursInFuture { occurred_on, .. } => ("occurred_on", occurred_on.to_string()),
             E::InvalidScore { score, .. } => ("score", score.to_string()),
             E::UnknownPhase { phase, .. } | E::PhaseOutOfOrder { phase, .. } => ("phase", phase.clone()),
             _ => return None,
         })
+    }
+
+    /// Whether the refusal is of malformed input (a text too long or holding a forbidden
+    /// character, an implausible date) rather than of a rule.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            Self::TextTooLong { .. } | Self::ForbiddenCharacter { .. } | Self::ImplausibleDate { .. }
+        )
     }
 
     /// The NS3 rule the refusal applies, where one does.
@@ -636,6 +688,9 @@ impl DomainError {
             | E::NetworkExists(_)
             | E::CohortExists(_)
             | E::InvalidPolicy(_)
+            | E::TextTooLong { .. }
+            | E::ForbiddenCharacter { .. }
+            | E::ImplausibleDate { .. }
             | E::RolesNotDistinct { .. } => return None,
         })
     }

@@ -95,7 +95,7 @@ mod state;
 mod vocabulary;
 mod warning;
 
-pub use command::{Action, Command, Decision, Metadata};
+pub use command::{Action, Command, Decision, Metadata, TextKind};
 pub use dansk::Dansk;
 pub use decide::decide;
 pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};

@@ -268,9 +268,38 @@ impl Policy {
             if range.min > range.max {
                 return Err(PolicyProblem::EmptyRange { field });
             }
+            // Sane bounds: no half-year starts or cohort trains more than a hundred.
+            if range.max > 100 {
+                return Err(PolicyProblem::OutOfBounds {
+                    field,
+                    value: u64::from(range.max),
+                    bounds: "0 to 100",
+                });
+            }
+        }
+        if self.cohort_size.min == 0 {
+            return Err(PolicyProblem::OutOfBounds { field: "cohort_size", value: 0, bounds: "1 to 100" });
+        }
+        if self.max_running_innovation_networks > 100 {
+            let value = u64::from(self.max_running_innovation_networks);
+            return Err(PolicyProblem::OutOfBounds {
+                field: "max_running_innovation_networks",
+                value,
+                bounds: "0 to 100",
+            });
         }
         for network_type in NetworkType::ALL {
-            self.plan(network_type).validate(network_type)?;
+            let plan = self.plan(network_type);
+            plan.validate(network_type)?;
+            // A phase of at most two years, and plans of at most fifty phases.
+            if let Some(phase) = plan.phases.iter().find(|phase| phase.weeks == 0 || phase.weeks > 104) {
+                let value = u64::from(phase.weeks);
+                return Err(PolicyProblem::OutOfBounds { field: "weeks", value, bounds: "1 to 104" });
+            }
+            if plan.phases.len() > 50 {
+                let value = plan.phases.len() as u64;
+                return Err(PolicyProblem::OutOfBounds { field: "phases", value, bounds: "1 to 50" });
+            }
         }
         Ok(())
     }

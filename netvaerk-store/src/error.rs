@@ -60,6 +60,24 @@ pub enum Corruption {
         /// The version found.
         found: u64,
     },
+    /// An index entry does not match the record it leads to, or a record is missing from an
+    /// index (or indexed twice): the index is damaged, the records may be sound.
+    #[error("the {index} index does not match the records: {detail}")]
+    IndexMismatch {
+        /// Which index: `streams` or `event ids`.
+        index: &'static str,
+        /// What was found.
+        detail: String,
+    },
+    /// A body is redacted, but no `$redactions` record names it: a forged redaction.
+    #[error("the body is redacted, but no redaction record names it")]
+    UnrecordedRedaction,
+    /// An entry of the person registry (beside the log) is damaged.
+    #[error("the person registry is damaged: {detail}")]
+    Registry {
+        /// What was found.
+        detail: String,
+    },
 }
 
 /// Why a store operation failed. Nothing is appended when an append fails.
@@ -125,6 +143,14 @@ pub enum StoreError {
     /// The record is redacted already.
     #[error("the record at position {0} is redacted already")]
     AlreadyRedacted(u64),
+    /// Personal data that cannot be stored (a blank name, a too-long field, a control character).
+    #[error("the person's {field} cannot be stored: {problem}")]
+    InvalidPersonalData {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
     /// The person is not in the registry.
     #[error("person {0} is not in the registry")]
     NotInRegistry(PersonId),
@@ -146,6 +172,60 @@ pub enum StoreError {
         /// The engine's message.
         detail: String,
     },
+    /// The store was opened read-only, and this would write.
+    #[error("the store at {} is open read-only", path.display())]
+    ReadOnly {
+        /// The store's file.
+        path: PathBuf,
+    },
+    /// The store's files are damaged: an existing store's file is empty, cut short or missing,
+    /// or the storage engine failed (or panicked) reading it. Nothing was appended.
+    #[error("the store's files are damaged: {detail}; restore from an export or a backup")]
+    Damaged {
+        /// What was found.
+        detail: String,
+    },
+}
+
+/// Runs `work`, which calls into a storage engine, turning a panic of the engine (as redb and
+/// sled can on damaged files) into [`StoreError::Damaged`].
+pub(crate) fn guard<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(StoreError::Damaged { detail: format!("the storage engine panicked ({message})") })
+    })
+}
+
+/// An engine's iterator whose every step is [`guard`]ed; after a panic it ends.
+pub(crate) struct Guarded<'a> {
+    inner: Option<crate::store::RawRecords<'a>>,
+}
+
+impl<'a> Guarded<'a> {
+    pub(crate) fn new(inner: crate::store::RawRecords<'a>) -> Self {
+        Self { inner: Some(inner) }
+    }
+}
+
+impl Iterator for Guarded<'_> {
+    type Item = Result<crate::record::RawRecord, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let inner = self.inner.as_mut()?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.next())) {
+            Ok(item) => item,
+            Err(_) => {
+                self.inner = None;
+                Some(Err(StoreError::Damaged {
+                    detail: "the storage engine panicked reading the records".into(),
+                }))
+            }
+        }
+    }
 }
 
 impl StoreError {
@@ -162,10 +242,13 @@ impl StoreError {
             Self::InvalidAddress { .. } => "invalid_address",
             Self::NoSuchPosition(_) => "no_such_position",
             Self::AlreadyRedacted(_) => "already_redacted",
+            Self::InvalidPersonalData { .. } => "invalid_personal_data",
             Self::NotInRegistry(_) => "not_in_registry",
             Self::Erased(_) => "person_erased",
             Self::Io { .. } => "io",
             Self::Engine { .. } => "engine",
+            Self::Damaged { .. } => "store_damaged",
+            Self::ReadOnly { .. } => "store_read_only",
         }
     }
 
@@ -181,6 +264,7 @@ impl StoreError {
                 | Self::NoSuchPosition(_)
                 | Self::AlreadyRedacted(_)
                 | Self::NotInRegistry(_)
+                | Self::InvalidPersonalData { .. }
                 | Self::Erased(_)
         )
     }

@@ -1,7 +1,7 @@
 //! `LogStore`: the log's semantics (positions, chain, expected versions, idempotent retry,
 //! group commit, live notification) over a [`Backend`] that only stores bytes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use crate::record::{
     envelope_at, parse, parse_and_check, present_body, replace_body, seal, sha256, Header, RawRecord,
 };
 use crate::registry::RegistryEntry;
-use crate::store::{EventStore, RawRecords};
+use crate::store::{verify_chain, EventStore, RawRecords, VerifyReport};
 
 /// A record ready to store, with what the backend indexes it by.
 #[derive(Clone, Debug)]
@@ -75,6 +75,9 @@ pub trait Backend: Send + Sync {
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError>;
     /// Every registry entry, in person id order.
     fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError>;
+    /// How many entries the stream index and the event-id index hold (for `verify`'s
+    /// cross-check: each record indexed once in each).
+    fn index_lengths(&self) -> Result<(u64, u64), StoreError>;
 }
 
 /// An event made ready by its appender's own thread: everything but position and links.
@@ -535,6 +538,80 @@ pub(crate) fn append_nothing(
 }
 
 /// A stored registry entry, read.
+impl<B: Backend> LogStore<B> {
+    /// The persons the registry holds entries for, by its manifest; `None` for a registry
+    /// written before manifests.
+    fn registry_manifest(&self) -> Result<Option<BTreeSet<PersonId>>, StoreError> {
+        let Some(bytes) = self.backend.registry_read(manifest_key())? else { return Ok(None) };
+        let damaged = || StoreError::Damaged { detail: "the registry's manifest is damaged".to_owned() };
+        let listed = bytes.strip_prefix(REGISTRY_MANIFEST).ok_or_else(damaged)?;
+        let (digest, ids) = listed.split_at_checked(32).ok_or_else(damaged)?;
+        if sha256(ids)[..] != *digest || ids.len() % 16 != 0 {
+            return Err(damaged());
+        }
+        Ok(Some(
+            ids.chunks_exact(16)
+                .map(|id| PersonId::from_uuid(Uuid::from_slice(id).unwrap_or_default()))
+                .collect(),
+        ))
+    }
+}
+
+/// The registry key of the manifest: the nil id, which no person has.
+fn manifest_key() -> PersonId {
+    PersonId::from_uuid(Uuid::nil())
+}
+
+/// The marker of the registry's manifest.
+const REGISTRY_MANIFEST: &[u8; 4] = b"NVM1";
+
+/// The manifest's bytes: the marker, the SHA-256 of the ids, the ids (16 bytes each, in order).
+fn manifest_bytes(persons: &BTreeSet<PersonId>) -> Vec<u8> {
+    let ids: Vec<u8> = persons.iter().flat_map(|person| *person.as_uuid().as_bytes()).collect();
+    let mut bytes = REGISTRY_MANIFEST.to_vec();
+    bytes.extend_from_slice(&sha256(&ids));
+    bytes.extend_from_slice(&ids);
+    bytes
+}
+
+/// The marker of a registry entry stored with its digest.
+const REGISTRY_SEALED: &[u8; 4] = b"NVR1";
+
+/// A registry entry's stored bytes: the marker, the SHA-256 of the person's id and the JSON,
+/// the JSON. The log's chain does not cover the registry (an erasure rewrites it), so each
+/// entry carries its own digest, over its key too: a damaged entry, or one moved to another
+/// person, is an error, not a wrong name in a report.
+fn registry_bytes(person: PersonId, entry: &RegistryEntry) -> Vec<u8> {
+    let json = serde_json::to_vec(entry).unwrap_or_default();
+    let mut bytes = Vec::with_capacity(36 + json.len());
+    bytes.extend_from_slice(REGISTRY_SEALED);
+    bytes.extend_from_slice(&registry_digest(person, &json));
+    bytes.extend_from_slice(&json);
+    bytes
+}
+
+fn registry_digest(person: PersonId, json: &[u8]) -> [u8; 32] {
+    let mut keyed = person.as_uuid().as_bytes().to_vec();
+    keyed.extend_from_slice(json);
+    sha256(&keyed)
+}
+
+/// The registry entry in `bytes`, its digest checked (entries written before digests are
+/// plain JSON).
+fn registry_from_bytes(person: PersonId, bytes: &[u8]) -> Result<RegistryEntry, StoreError> {
+    let Some(sealed) = bytes.strip_prefix(REGISTRY_SEALED) else {
+        return registry_from_json(person, bytes);
+    };
+    match sealed.split_at_checked(32) {
+        Some((digest, json)) if registry_digest(person, json)[..] == *digest => {
+            registry_from_json(person, json)
+        }
+        _ => Err(StoreError::Damaged {
+            detail: format!("the registry entry of {person} does not match its digest"),
+        }),
+    }
+}
+
 pub(crate) fn registry_from_json(person: PersonId, bytes: &[u8]) -> Result<RegistryEntry, StoreError> {
     serde_json::from_slice(bytes).map_err(|error| StoreError::Engine {
         detail: format!("registry entry of {person} is unreadable: {error}"),
@@ -623,7 +700,78 @@ pub(crate) fn check_import<I: Index>(
     Ok((prepared, link))
 }
 
+impl<B: Backend> LogStore<B> {
+    /// `verify`'s index cross-check, after the chain: each record indexed once under its
+    /// stream and version and under its event id, each entry leading to the record it names,
+    /// and no entry beyond the records.
+    fn verify_indexes(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {
+        let mut streams: HashMap<StreamId, Vec<u64>> = HashMap::new();
+        let mut report = verify_chain(self.read_raw(1), progress, &mut |header, position| {
+            streams.entry(header.stream.clone()).or_default().push(position);
+            match self.backend.event_position(header.event_id) {
+                Ok(Some(indexed)) if indexed == position => None,
+                Ok(found) => Some(Corruption::IndexMismatch {
+                    index: "event ids",
+                    detail: format!(
+                        "event {} at position {position} is indexed at {}",
+                        header.event_id,
+                        found.map_or_else(|| "no position".to_owned(), |p| p.to_string())
+                    ),
+                }),
+                Err(error) => {
+                    Some(Corruption::IndexMismatch { index: "event ids", detail: error.to_string() })
+                }
+            }
+        })?;
+        if !report.is_ok() {
+            return Ok(report);
+        }
+        let mut streams: Vec<(StreamId, Vec<u64>)> = streams.into_iter().collect();
+        streams.sort_by_key(|(_, positions)| positions[0]);
+        for (stream, positions) in &streams {
+            let indexed = self.backend.stream_positions(stream, 1)?;
+            if indexed != *positions {
+                let at = positions
+                    .iter()
+                    .zip(&indexed)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(positions.len().min(indexed.len()));
+                let position = positions.get(at).or(indexed.get(at)).copied().unwrap_or(0);
+                let detail = format!(
+                    "{stream} has {} records but {} index entries; version {} is where they part",
+                    positions.len(),
+                    indexed.len(),
+                    at + 1
+                );
+                report =
+                    report.index_problem(position, Corruption::IndexMismatch { index: "streams", detail });
+                return Ok(report);
+            }
+        }
+        let records = report.checked;
+        let (stream_entries, id_entries) = self.backend.index_lengths()?;
+        for (index, entries) in [("streams", stream_entries), ("event ids", id_entries)] {
+            if entries != records {
+                let detail = format!("{entries} entries for {records} records");
+                return Ok(report.index_problem(records + 1, Corruption::IndexMismatch { index, detail }));
+            }
+        }
+        // The registry beside the log: every entry whole (each carries its digest).
+        match self.registry_entries() {
+            Ok(_) => Ok(report),
+            Err(StoreError::Damaged { detail } | StoreError::Engine { detail }) => {
+                Ok(report.index_problem(records + 1, Corruption::Registry { detail }))
+            }
+            Err(other) => Err(other),
+        }
+    }
+}
+
 impl<B: Backend> EventStore for LogStore<B> {
+    fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {
+        self.verify_indexes(progress)
+    }
+
     fn append(
         &self,
         stream: &StreamId,
@@ -645,10 +793,25 @@ impl<B: Backend> EventStore for LogStore<B> {
 
     fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<Envelope>, StoreError> {
         let committed = self.committed_head();
-        let positions = self.backend.stream_positions(stream, from_version.max(1))?;
+        let from = from_version.max(1);
+        let positions = self.backend.stream_positions(stream, from)?;
         let mut envelopes = Vec::with_capacity(positions.len());
-        for position in positions.into_iter().filter(|position| *position <= committed) {
-            envelopes.push(envelope_at(position, &stored(&self.backend, position)?.bytes)?);
+        for (version, position) in
+            (from..).zip(positions.into_iter().filter(|position| *position <= committed))
+        {
+            let envelope = envelope_at(position, &stored(&self.backend, position)?.bytes)?;
+            // The index led here by (stream, version): the record must be that one.
+            if envelope.stream != *stream || envelope.stream_version != version {
+                let detail = format!(
+                    "{stream} version {version} leads to position {position}, which holds {} version {}",
+                    envelope.stream, envelope.stream_version
+                );
+                return Err(StoreError::Corrupt {
+                    position,
+                    problem: Corruption::IndexMismatch { index: "streams", detail },
+                });
+            }
+            envelopes.push(envelope);
         }
         Ok(envelopes)
     }
@@ -663,7 +826,23 @@ impl<B: Backend> EventStore for LogStore<B> {
 
     fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
         let committed = self.committed_head();
-        Ok(self.backend.event_position(event_id)?.filter(|position| *position <= committed))
+        let Some(position) = self.backend.event_position(event_id)?.filter(|position| *position <= committed)
+        else {
+            return Ok(None);
+        };
+        // The index led here by the event's id: the record must hold that event.
+        let envelope = envelope_at(position, &stored(&self.backend, position)?.bytes)?;
+        if envelope.event_id != event_id {
+            let detail = format!(
+                "event {event_id} leads to position {position}, which holds event {}",
+                envelope.event_id
+            );
+            return Err(StoreError::Corrupt {
+                position,
+                problem: Corruption::IndexMismatch { index: "event ids", detail },
+            });
+        }
+        Ok(Some(position))
     }
 
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
@@ -713,21 +892,60 @@ impl<B: Backend> EventStore for LogStore<B> {
     }
 
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
-        let Some(bytes) = self.backend.registry_read(person)? else { return Ok(None) };
-        registry_from_json(person, &bytes).map(Some)
+        let Some(bytes) = self.backend.registry_read(person)? else {
+            // Absent: the manifest must agree that there is no entry.
+            if self.registry_manifest()?.is_some_and(|persons| persons.contains(&person)) {
+                return Err(StoreError::Damaged {
+                    detail: format!("the registry entry of {person} is missing"),
+                });
+            }
+            return Ok(None);
+        };
+        registry_from_bytes(person, &bytes).map(Some)
     }
 
     fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(entry).unwrap_or_default();
-        self.backend.registry_write(person, &bytes)
+        // The manifest first: a crash between the two leaves an entry listed but missing,
+        // which reads as damage, never as a person silently not in the registry.
+        let mut persons = match self.registry_manifest()? {
+            Some(persons) => persons,
+            // A registry written before manifests: list what it holds.
+            None => self
+                .backend
+                .registry_all()?
+                .into_iter()
+                .map(|(person, _)| person)
+                .filter(|person| *person != manifest_key())
+                .collect(),
+        };
+        if persons.insert(person) {
+            self.backend.registry_write(manifest_key(), &manifest_bytes(&persons))?;
+        }
+        self.backend.registry_write(person, &registry_bytes(person, entry))
     }
 
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
-        self.backend
+        let manifest = self.registry_manifest()?;
+        let entries: Vec<(PersonId, RegistryEntry)> = self
+            .backend
             .registry_all()?
             .into_iter()
-            .map(|(person, bytes)| Ok((person, registry_from_json(person, &bytes)?)))
-            .collect()
+            .filter(|(person, _)| *person != manifest_key())
+            .map(|(person, bytes)| Ok((person, registry_from_bytes(person, &bytes)?)))
+            .collect::<Result<_, StoreError>>()?;
+        if let Some(persons) = manifest {
+            let stored: BTreeSet<PersonId> = entries.iter().map(|(person, _)| *person).collect();
+            if stored != persons {
+                let missing = persons.difference(&stored).count();
+                let unlisted = stored.difference(&persons).count();
+                return Err(StoreError::Damaged {
+                    detail: format!(
+                        "the registry has {missing} entries missing and {unlisted} not in its manifest"
+                    ),
+                });
+            }
+        }
+        Ok(entries)
     }
 }
 

@@ -93,6 +93,12 @@ impl Backend for MemoryBackend {
         Ok(self.read().ids.get(&event_id).copied())
     }
 
+    fn index_lengths(&self) -> Result<(u64, u64), StoreError> {
+        let memory = self.read();
+        let streams = memory.streams.values().map(Vec::len).sum::<usize>();
+        Ok((streams as u64, memory.ids.len() as u64))
+    }
+
     fn commit(&self, records: &[Prepared]) -> Result<(), StoreError> {
         let mut memory = self.write();
         for record in records {

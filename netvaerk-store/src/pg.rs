@@ -226,6 +226,15 @@ impl PostgresStore {
                 ),
             });
         }
+        // PostgreSQL's own schemas are not for a log.
+        if schema.starts_with("pg_") || schema == "information_schema" {
+            return Err(StoreError::InvalidAddress {
+                address: url.to_owned(),
+                problem: format!(
+                    "schema {schema:?} is one of PostgreSQL's system schemas; name a schema of your own"
+                ),
+            });
+        }
         let digest = sha256(format!("netvaerk:{schema}").as_bytes());
         let lock_key = i64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
         let store = Self {

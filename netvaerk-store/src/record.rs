@@ -366,9 +366,19 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, Corruption> {
     parse_pieces(&split(bytes)?)
 }
 
-/// The envelope in the record stored at `position`; damage is [`StoreError::Corrupt`] there.
+/// The envelope in the record stored at `position`, checked before anything folds it: its
+/// framing and checksum, its hash and body digest, and that it names `position`. Damage is
+/// [`StoreError::Corrupt`] there.
 pub(crate) fn envelope_at(position: u64, bytes: &[u8]) -> Result<Envelope, StoreError> {
-    parse(bytes).map(Parsed::into_envelope).map_err(|problem| StoreError::Corrupt { position, problem })
+    let corrupt = |problem| StoreError::Corrupt { position, problem };
+    let parsed = parse_and_check(bytes).map_err(corrupt)?;
+    if parsed.header.position != position {
+        return Err(corrupt(Corruption::PositionMismatch {
+            stored: position,
+            named: parsed.header.position,
+        }));
+    }
+    Ok(parsed.into_envelope())
 }
 
 fn parse_pieces(pieces: &Pieces<'_>) -> Result<Parsed, Corruption> {

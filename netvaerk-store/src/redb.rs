@@ -21,7 +21,7 @@ use netvaerk_core::PersonId;
 use uuid::Uuid;
 
 use crate::envelope::StreamId;
-use crate::error::StoreError;
+use crate::error::{guard, Guarded, StoreError};
 use crate::log::{Backend, LogStore, OpenCheck, Prepared};
 use crate::record::RawRecord;
 use crate::store::RawRecords;
@@ -42,26 +42,54 @@ pub struct RedbOptions {
     pub cache_size: usize,
     /// What to check at open.
     pub check: OpenCheck,
+    /// Open an existing store read-only: nothing is written, not even at close (redb otherwise
+    /// commits its allocator state on close), so reading a damaged file can never make redb
+    /// write to it. Appends are refused. A path where nothing is still makes a new store.
+    pub read_only: bool,
 }
 
 impl Default for RedbOptions {
     fn default() -> Self {
-        Self { cache_size: 64 * 1024 * 1024, check: OpenCheck::Records }
+        Self { cache_size: 64 * 1024 * 1024, check: OpenCheck::Records, read_only: false }
     }
 }
 
+/// The database, as opened.
+enum Db {
+    Writable(Database),
+    ReadOnly(::redb::ReadOnlyDatabase),
+}
+
+/// A redb error as a store error: damage redb detects is [`StoreError::Damaged`].
 fn engine(error: impl Into<::redb::Error>) -> StoreError {
-    StoreError::Engine { detail: error.into().to_string() }
+    match error.into() {
+        ::redb::Error::Corrupted(detail) => StoreError::Damaged { detail: format!("redb: {detail}") },
+        other => StoreError::Engine { detail: other.to_string() },
+    }
 }
 
 /// The redb [`Backend`].
 pub struct RedbBackend {
-    db: Database,
+    /// `None` only while dropping.
+    db: Option<Db>,
     path: PathBuf,
 }
 
+impl Drop for RedbBackend {
+    /// redb commits on close, and can panic doing so on a damaged file: contained here, so a
+    /// damaged store never takes the process down (the error was reported by the call that met
+    /// the damage).
+    fn drop(&mut self) {
+        if let Some(db) = self.db.take() {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(db)));
+        }
+    }
+}
+
 impl RedbStore {
-    /// Opens (creating if needed) the store in file `path`, with the default options.
+    /// Opens the store in file `path`, with the default options; creates it only where no file
+    /// is. An existing file that is empty or not a redb database is
+    /// [`StoreError::Damaged`], never a new empty log.
     ///
     /// Fails with [`StoreError::InUse`] if another process (or handle) has it open, and with
     /// [`StoreError::Corrupt`] naming the position if a record is damaged.
@@ -94,123 +122,220 @@ impl RedbBackend {
             std::fs::create_dir_all(parent)
                 .map_err(|error| StoreError::io(format!("creating {}", parent.display()), error))?;
         }
-        let db =
-            Database::builder().set_cache_size(options.cache_size).create(path).map_err(
-                |error| match error {
+        let in_use = |error: DatabaseError| match error {
+            DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path.to_owned() },
+            other => engine(other),
+        };
+        let mut builder = Database::builder();
+        builder.set_cache_size(options.cache_size);
+        let (db, created) = match std::fs::metadata(path) {
+            // A store is created only where nothing is.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                (Db::Writable(guard(|| builder.create(path).map_err(in_use))?), true)
+            }
+            Err(error) => return Err(StoreError::io(format!("reading {}", path.display()), error)),
+            Ok(metadata) if metadata.len() == 0 => {
+                return Err(StoreError::Damaged {
+                    detail: format!(
+                        "{} is empty: the store it held was cut short or replaced",
+                        path.display()
+                    ),
+                });
+            }
+            Ok(_) => {
+                let damaged = |error: DatabaseError| match error {
                     DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path.to_owned() },
-                    other => engine(other),
-                },
-            )?;
-        // Create the tables once, so that readers never meet a missing one.
-        let txn = db.begin_write().map_err(engine)?;
-        txn.open_table(RECORDS).map_err(engine)?;
-        txn.open_table(STREAMS).map_err(engine)?;
-        txn.open_table(EVENT_IDS).map_err(engine)?;
-        txn.open_table(REGISTRY).map_err(engine)?;
-        txn.commit().map_err(engine)?;
-        Ok(Self { db, path: path.to_owned() })
+                    other => StoreError::Damaged {
+                        detail: format!("{} cannot be opened as a store: {other}", path.display()),
+                    },
+                };
+                let opened = if options.read_only {
+                    Db::ReadOnly(guard(|| builder.open_read_only(path).map_err(damaged))?)
+                } else {
+                    Db::Writable(guard(|| builder.open(path).map_err(damaged))?)
+                };
+                (opened, false)
+            }
+        };
+        // Held by the backend from here, so that closing it (redb commits on close) is
+        // guarded too, whatever fails next.
+        let backend = Self { db: Some(db), path: path.to_owned() };
+        if created {
+            // Create the tables once, so that readers never meet a missing one.
+            guard(|| {
+                let txn = backend.db()?.begin_write().map_err(engine)?;
+                txn.open_table(RECORDS).map_err(engine)?;
+                txn.open_table(STREAMS).map_err(engine)?;
+                txn.open_table(EVENT_IDS).map_err(engine)?;
+                txn.open_table(REGISTRY).map_err(engine)?;
+                txn.commit().map_err(engine)
+            })?;
+        } else {
+            // An existing store is only read at open (a write on a damaged file can take redb
+            // down in ways no guard contains): its tables must be there.
+            guard(|| {
+                let txn = backend.begin_read()?;
+                let missing = |error: ::redb::TableError| StoreError::Damaged {
+                    detail: format!("{} lacks the store's tables: {error}", path.display()),
+                };
+                txn.open_table(RECORDS).map_err(missing)?;
+                txn.open_table(STREAMS).map_err(missing)?;
+                txn.open_table(EVENT_IDS).map_err(missing)?;
+                txn.open_table(REGISTRY).map_err(missing)?;
+                Ok(())
+            })?;
+        }
+        Ok(backend)
+    }
+
+    /// The database, to write.
+    fn db(&self) -> Result<&Database, StoreError> {
+        match &self.db {
+            Some(Db::Writable(db)) => Ok(db),
+            Some(Db::ReadOnly(_)) => Err(StoreError::ReadOnly { path: self.path.clone() }),
+            None => Err(StoreError::Engine { detail: "the database is closed".to_owned() }),
+        }
+    }
+
+    /// A read transaction.
+    fn begin_read(&self) -> Result<::redb::ReadTransaction, StoreError> {
+        match &self.db {
+            Some(Db::Writable(db)) => db.begin_read().map_err(engine),
+            Some(Db::ReadOnly(db)) => db.begin_read().map_err(engine),
+            None => Err(StoreError::Engine { detail: "the database is closed".to_owned() }),
+        }
     }
 
     fn read<K: ::redb::Key + 'static, V: ::redb::Value + 'static>(
         &self,
         table: TableDefinition<K, V>,
     ) -> Result<::redb::ReadOnlyTable<K, V>, StoreError> {
-        self.db.begin_read().map_err(engine)?.open_table(table).map_err(engine)
+        self.begin_read()?.open_table(table).map_err(engine)
     }
 }
 
 impl Backend for RedbBackend {
     fn last_record(&self) -> Result<Option<RawRecord>, StoreError> {
-        let records = self.read(RECORDS)?;
-        let last = records.last().map_err(engine)?;
-        Ok(last
-            .map(|(position, bytes)| RawRecord { position: position.value(), bytes: bytes.value().to_vec() }))
+        guard(|| {
+            let records = self.read(RECORDS)?;
+            let last = records.last().map_err(engine)?;
+            Ok(last.map(|(position, bytes)| RawRecord {
+                position: position.value(),
+                bytes: bytes.value().to_vec(),
+            }))
+        })
     }
 
     fn records_from(&self, from_position: u64) -> RawRecords<'_> {
         // The range keeps its read transaction alive, so it is a consistent snapshot.
-        let range =
-            self.read(RECORDS).and_then(|records| records.range(from_position.max(1)..).map_err(engine));
+        let range = guard(|| {
+            self.read(RECORDS).and_then(|records| records.range(from_position.max(1)..).map_err(engine))
+        });
         match range {
-            Ok(range) => Box::new(range.map(|item| {
+            Ok(range) => Box::new(Guarded::new(Box::new(range.map(|item| {
                 let (position, bytes) = item.map_err(engine)?;
                 Ok(RawRecord { position: position.value(), bytes: bytes.value().to_vec() })
-            })),
+            })))),
             Err(error) => Box::new(std::iter::once(Err(error))),
         }
     }
 
     fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {
-        let bytes = self.read(RECORDS)?.get(position).map_err(engine)?;
-        Ok(bytes.map(|bytes| RawRecord { position, bytes: bytes.value().to_vec() }))
+        guard(|| {
+            let bytes = self.read(RECORDS)?.get(position).map_err(engine)?;
+            Ok(bytes.map(|bytes| RawRecord { position, bytes: bytes.value().to_vec() }))
+        })
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
-        let streams = self.read(STREAMS)?;
-        let name = stream.as_str();
-        let last = streams.range((name, 0)..=(name, u64::MAX)).map_err(engine)?.next_back();
-        Ok(last.transpose().map_err(engine)?.map_or(0, |(key, _)| key.value().1))
+        guard(|| {
+            let streams = self.read(STREAMS)?;
+            let name = stream.as_str();
+            let last = streams.range((name, 0)..=(name, u64::MAX)).map_err(engine)?.next_back();
+            Ok(last.transpose().map_err(engine)?.map_or(0, |(key, _)| key.value().1))
+        })
     }
 
     fn stream_positions(&self, stream: &StreamId, from_version: u64) -> Result<Vec<u64>, StoreError> {
-        let streams = self.read(STREAMS)?;
-        let name = stream.as_str();
-        let range = streams.range((name, from_version)..=(name, u64::MAX)).map_err(engine)?;
-        range.map(|item| item.map(|(_, position)| position.value()).map_err(engine)).collect()
+        guard(|| {
+            let streams = self.read(STREAMS)?;
+            let name = stream.as_str();
+            let range = streams.range((name, from_version)..=(name, u64::MAX)).map_err(engine)?;
+            range.map(|item| item.map(|(_, position)| position.value()).map_err(engine)).collect()
+        })
     }
 
     fn event_position(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
-        let ids = self.read(EVENT_IDS)?;
-        let position = ids.get(event_id.as_u128()).map_err(engine)?;
-        Ok(position.map(|position| position.value()))
+        guard(|| {
+            let ids = self.read(EVENT_IDS)?;
+            let position = ids.get(event_id.as_u128()).map_err(engine)?;
+            Ok(position.map(|position| position.value()))
+        })
     }
 
     fn commit(&self, records: &[Prepared]) -> Result<(), StoreError> {
-        let txn = self.db.begin_write().map_err(engine)?;
-        {
-            let mut stored = txn.open_table(RECORDS).map_err(engine)?;
-            let mut streams = txn.open_table(STREAMS).map_err(engine)?;
-            let mut ids = txn.open_table(EVENT_IDS).map_err(engine)?;
-            for record in records {
-                stored.insert(record.position, record.bytes.as_slice()).map_err(engine)?;
-                streams
-                    .insert((record.stream.as_str(), record.stream_version), record.position)
-                    .map_err(engine)?;
-                ids.insert(record.event_id.as_u128(), record.position).map_err(engine)?;
+        guard(|| {
+            let txn = self.db()?.begin_write().map_err(engine)?;
+            {
+                let mut stored = txn.open_table(RECORDS).map_err(engine)?;
+                let mut streams = txn.open_table(STREAMS).map_err(engine)?;
+                let mut ids = txn.open_table(EVENT_IDS).map_err(engine)?;
+                for record in records {
+                    stored.insert(record.position, record.bytes.as_slice()).map_err(engine)?;
+                    streams
+                        .insert((record.stream.as_str(), record.stream_version), record.position)
+                        .map_err(engine)?;
+                    ids.insert(record.event_id.as_u128(), record.position).map_err(engine)?;
+                }
             }
-        }
-        // Dropping an uncommitted transaction aborts it: all or nothing.
-        txn.commit().map_err(engine)
+            // Dropping an uncommitted transaction aborts it: all or nothing.
+            txn.commit().map_err(engine)
+        })
     }
 
     fn rewrite(&self, position: u64, bytes: &[u8]) -> Result<(), StoreError> {
-        let txn = self.db.begin_write().map_err(engine)?;
-        txn.open_table(RECORDS).map_err(engine)?.insert(position, bytes).map_err(engine)?;
-        txn.commit().map_err(engine)
+        guard(|| {
+            let txn = self.db()?.begin_write().map_err(engine)?;
+            txn.open_table(RECORDS).map_err(engine)?.insert(position, bytes).map_err(engine)?;
+            txn.commit().map_err(engine)
+        })
     }
 
     fn registry_read(&self, person: PersonId) -> Result<Option<Vec<u8>>, StoreError> {
-        let registry = self.read(REGISTRY)?;
-        let entry = registry.get(person.as_uuid().as_u128()).map_err(engine)?;
-        Ok(entry.map(|entry| entry.value().to_vec()))
+        guard(|| {
+            let registry = self.read(REGISTRY)?;
+            let entry = registry.get(person.as_uuid().as_u128()).map_err(engine)?;
+            Ok(entry.map(|entry| entry.value().to_vec()))
+        })
     }
 
     fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError> {
-        let registry = self.read(REGISTRY)?;
-        let all = registry.range::<u128>(..).map_err(engine)?;
-        all.map(|item| {
-            let (person, bytes) = item.map_err(engine)?;
-            Ok((PersonId::from_uuid(Uuid::from_u128(person.value())), bytes.value().to_vec()))
+        guard(|| {
+            let registry = self.read(REGISTRY)?;
+            let all = registry.range::<u128>(..).map_err(engine)?;
+            all.map(|item| {
+                let (person, bytes) = item.map_err(engine)?;
+                Ok((PersonId::from_uuid(Uuid::from_u128(person.value())), bytes.value().to_vec()))
+            })
+            .collect()
         })
-        .collect()
     }
 
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
-        let txn = self.db.begin_write().map_err(engine)?;
-        txn.open_table(REGISTRY)
-            .map_err(engine)?
-            .insert(person.as_uuid().as_u128(), bytes)
-            .map_err(engine)?;
-        txn.commit().map_err(engine)
+        guard(|| {
+            let txn = self.db()?.begin_write().map_err(engine)?;
+            txn.open_table(REGISTRY)
+                .map_err(engine)?
+                .insert(person.as_uuid().as_u128(), bytes)
+                .map_err(engine)?;
+            txn.commit().map_err(engine)
+        })
+    }
+
+    fn index_lengths(&self) -> Result<(u64, u64), StoreError> {
+        guard(|| {
+            use ::redb::ReadableTableMetadata;
+            Ok((self.read(STREAMS)?.len().map_err(engine)?, self.read(EVENT_IDS)?.len().map_err(engine)?))
+        })
     }
 }

@@ -18,6 +18,46 @@ pub struct PersonalData {
     pub title: Option<String>,
 }
 
+impl PersonalData {
+    /// Checks the data before it is stored: a name that is not blank, every field at most 200
+    /// characters (an e-mail address 320), and none holding a control character or a
+    /// bidirectional override.
+    pub fn validate(&self) -> Result<(), crate::StoreError> {
+        let invalid = |field: &'static str, problem: String| {
+            Err(crate::StoreError::InvalidPersonalData { field, problem })
+        };
+        if self.name.trim().is_empty() {
+            return invalid("name", "a name must not be blank".to_owned());
+        }
+        let fields = [
+            ("name", Some(&self.name), 200),
+            ("email", self.email.as_ref(), 320),
+            ("title", self.title.as_ref(), 200),
+        ];
+        for (field, value, max) in fields {
+            let Some(value) = value else { continue };
+            let length = value.chars().count();
+            if length > max {
+                return invalid(field, format!("{length} characters, where {max} is the most"));
+            }
+            let forbidden = |c: &char| {
+                c.is_control()
+                    || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+            };
+            if let Some(character) = value.chars().find(forbidden) {
+                return invalid(
+                    field,
+                    format!(
+                        "it holds the character U+{:04X}, a control character or a bidirectional override",
+                        u32::from(character)
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What the registry holds for a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -22,7 +22,7 @@ use netvaerk_core::PersonId;
 use uuid::Uuid;
 
 use crate::envelope::StreamId;
-use crate::error::StoreError;
+use crate::error::{guard, Guarded, StoreError};
 use crate::log::{Backend, LogStore, OpenCheck, Prepared};
 use crate::record::RawRecord;
 use crate::store::RawRecords;
@@ -124,6 +124,12 @@ impl SledStore {
 
 impl SledBackend {
     fn open(path: &Path, options: SledOptions) -> Result<Self, StoreError> {
+        let sled_path = path.join("sled");
+        let data_path = sled_path.join("db");
+        // A store is created only where nothing is: a directory that holds a store whose data
+        // file is gone or empty is damaged, never a new empty log.
+        let holds_anything =
+            std::fs::read_dir(path).map(|mut entries| entries.next().is_some()).unwrap_or(false);
         std::fs::create_dir_all(path)
             .map_err(|error| StoreError::io(format!("creating {}", path.display()), error))?;
         let lock_path = path.join("netvaerk.lock");
@@ -142,7 +148,16 @@ impl SledBackend {
                 return Err(StoreError::io(format!("locking {}", lock_path.display()), error));
             }
         }
-        let sled_path = path.join("sled");
+        // Checked holding the lock: another opener's store, not yet flushed, is in use, not
+        // damaged.
+        if holds_anything {
+            let data = std::fs::metadata(&data_path).map(|metadata| metadata.len()).unwrap_or(0);
+            if data == 0 {
+                return Err(StoreError::Damaged {
+                    detail: format!("{} holds no sled data (sled/db is missing or empty)", path.display()),
+                });
+            }
+        }
         let config = sled::Config::new().path(&sled_path).cache_capacity(options.cache_capacity);
         // We hold netvaerk.lock, so no other store has this directory open. sled's own file
         // lock can still be held for a moment by the threads of a sled instance this process
@@ -150,7 +165,7 @@ impl SledBackend {
         // for them, up to two seconds. sled 0.34.7 (pinned) reports that case only in words.
         let mut attempts = 0;
         let db = loop {
-            match config.open() {
+            match guard(|| Ok(config.open()))? {
                 Err(sled::Error::Io(error))
                     if attempts < 200 && error.to_string().starts_with("could not acquire lock") =>
                 {
@@ -160,7 +175,6 @@ impl SledBackend {
                 opened => break opened.map_err(engine)?,
             }
         };
-        let data_path = sled_path.join("db");
         let data_file = File::open(&data_path)
             .map_err(|error| StoreError::io(format!("opening {}", data_path.display()), error))?;
         Ok(Self { db, data_file, path: path.to_owned(), _lock: lock })
@@ -175,89 +189,127 @@ impl SledBackend {
 
 impl Backend for SledBackend {
     fn last_record(&self) -> Result<Option<RawRecord>, StoreError> {
-        let last = self.db.get_lt([STREAM]).map_err(engine)?;
-        Ok(last.and_then(|(key, value)| {
-            let position = u64_at(&key, 1)?;
-            Some(RawRecord { position, bytes: value.to_vec() })
-        }))
+        guard(|| {
+            let last = self.db.get_lt([STREAM]).map_err(engine)?;
+            Ok(last.and_then(|(key, value)| {
+                let position = u64_at(&key, 1)?;
+                Some(RawRecord { position, bytes: value.to_vec() })
+            }))
+        })
     }
 
     fn records_from(&self, from_position: u64) -> RawRecords<'_> {
         let start = record_key(from_position.max(1)).to_vec();
-        let range = self.db.range(start..vec![STREAM]);
-        Box::new(range.map(|item| {
+        let range = match guard(|| Ok(self.db.range(start..vec![STREAM]))) {
+            Ok(range) => range,
+            Err(error) => return Box::new(std::iter::once(Err(error))),
+        };
+        Box::new(Guarded::new(Box::new(range.map(|item| {
             let (key, value) = item.map_err(engine)?;
             let position = u64_at(&key, 1)
                 .ok_or_else(|| StoreError::Engine { detail: "a record key is malformed".into() })?;
             Ok(RawRecord { position, bytes: value.to_vec() })
-        }))
+        }))))
     }
 
     fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {
-        let bytes = self.db.get(record_key(position)).map_err(engine)?;
-        Ok(bytes.map(|bytes| RawRecord { position, bytes: bytes.to_vec() }))
+        guard(|| {
+            let bytes = self.db.get(record_key(position)).map_err(engine)?;
+            Ok(bytes.map(|bytes| RawRecord { position, bytes: bytes.to_vec() }))
+        })
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
-        let prefix = stream_prefix(stream);
-        let last = self.db.scan_prefix(&prefix).next_back().transpose().map_err(engine)?;
-        Ok(last.and_then(|(key, _)| u64_at(&key, prefix.len())).unwrap_or(0))
+        guard(|| {
+            let prefix = stream_prefix(stream);
+            let last = self.db.scan_prefix(&prefix).next_back().transpose().map_err(engine)?;
+            Ok(last.and_then(|(key, _)| u64_at(&key, prefix.len())).unwrap_or(0))
+        })
     }
 
     fn stream_positions(&self, stream: &StreamId, from_version: u64) -> Result<Vec<u64>, StoreError> {
-        let range = self.db.range(stream_key(stream, from_version)..=stream_key(stream, u64::MAX));
-        range
-            .map(|item| {
-                let (_, value) = item.map_err(engine)?;
-                u64_at(&value, 0)
-                    .ok_or_else(|| StoreError::Engine { detail: "a stream index entry is malformed".into() })
-            })
-            .collect()
+        guard(|| {
+            let range = self.db.range(stream_key(stream, from_version)..=stream_key(stream, u64::MAX));
+            range
+                .map(|item| {
+                    let (_, value) = item.map_err(engine)?;
+                    u64_at(&value, 0).ok_or_else(|| StoreError::Engine {
+                        detail: "a stream index entry is malformed".into(),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn index_lengths(&self) -> Result<(u64, u64), StoreError> {
+        guard(|| {
+            let count = |prefix: u8| -> Result<u64, StoreError> {
+                let mut count = 0;
+                for item in self.db.scan_prefix([prefix]) {
+                    item.map_err(engine)?;
+                    count += 1;
+                }
+                Ok(count)
+            };
+            Ok((count(STREAM)?, count(EVENT_ID)?))
+        })
     }
 
     fn event_position(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
-        let value = self.db.get(id_key(EVENT_ID, event_id)).map_err(engine)?;
-        Ok(value.and_then(|value| u64_at(&value, 0)))
+        guard(|| {
+            let value = self.db.get(id_key(EVENT_ID, event_id)).map_err(engine)?;
+            Ok(value.and_then(|value| u64_at(&value, 0)))
+        })
     }
 
     fn commit(&self, records: &[Prepared]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for record in records {
-            let position = record.position.to_be_bytes();
-            batch.insert(&record_key(record.position)[..], record.bytes.as_slice());
-            batch.insert(stream_key(&record.stream, record.stream_version), &position[..]);
-            batch.insert(&id_key(EVENT_ID, record.event_id)[..], &position[..]);
-        }
-        self.db.apply_batch(batch).map_err(engine)?;
-        self.sync()
+        guard(|| {
+            let mut batch = sled::Batch::default();
+            for record in records {
+                let position = record.position.to_be_bytes();
+                batch.insert(&record_key(record.position)[..], record.bytes.as_slice());
+                batch.insert(stream_key(&record.stream, record.stream_version), &position[..]);
+                batch.insert(&id_key(EVENT_ID, record.event_id)[..], &position[..]);
+            }
+            self.db.apply_batch(batch).map_err(engine)?;
+            self.sync()
+        })
     }
 
     fn rewrite(&self, position: u64, bytes: &[u8]) -> Result<(), StoreError> {
-        self.db.insert(record_key(position), bytes).map_err(engine)?;
-        self.sync()
+        guard(|| {
+            self.db.insert(record_key(position), bytes).map_err(engine)?;
+            self.sync()
+        })
     }
 
     fn registry_read(&self, person: PersonId) -> Result<Option<Vec<u8>>, StoreError> {
-        let value = self.db.get(id_key(REGISTRY, person.as_uuid())).map_err(engine)?;
-        Ok(value.map(|value| value.to_vec()))
+        guard(|| {
+            let value = self.db.get(id_key(REGISTRY, person.as_uuid())).map_err(engine)?;
+            Ok(value.map(|value| value.to_vec()))
+        })
     }
 
     fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError> {
-        self.db
-            .scan_prefix([REGISTRY])
-            .map(|item| {
-                let (key, value) = item.map_err(engine)?;
-                let id: [u8; 16] = key
-                    .get(1..17)
-                    .and_then(|id| id.try_into().ok())
-                    .ok_or_else(|| StoreError::Engine { detail: "a registry key is malformed".into() })?;
-                Ok((PersonId::from_uuid(Uuid::from_bytes(id)), value.to_vec()))
-            })
-            .collect()
+        guard(|| {
+            self.db
+                .scan_prefix([REGISTRY])
+                .map(|item| {
+                    let (key, value) = item.map_err(engine)?;
+                    let id: [u8; 16] = key
+                        .get(1..17)
+                        .and_then(|id| id.try_into().ok())
+                        .ok_or_else(|| StoreError::Engine { detail: "a registry key is malformed".into() })?;
+                    Ok((PersonId::from_uuid(Uuid::from_bytes(id)), value.to_vec()))
+                })
+                .collect()
+        })
     }
 
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
-        self.db.insert(id_key(REGISTRY, person.as_uuid()), bytes).map_err(engine)?;
-        self.sync()
+        guard(|| {
+            self.db.insert(id_key(REGISTRY, person.as_uuid()), bytes).map_err(engine)?;
+            self.sync()
+        })
     }
 }

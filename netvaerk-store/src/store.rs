@@ -1,6 +1,6 @@
 //! The `EventStore` trait: the contract every backend keeps.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -123,39 +123,13 @@ pub trait EventStore: Send + Sync {
     /// [`EventStore::verify`], calling `progress` with each position checked (for a progress
     /// bar over a large log).
     fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {
-        let mut previous = [0u8; 32];
-        let mut expected = 1u64;
-        let mut versions: HashMap<StreamId, u64> = HashMap::new();
-        for raw in self.read_raw(1) {
-            let raw = match raw {
-                Ok(raw) => raw,
-                Err(StoreError::Corrupt { position, problem }) => {
-                    return Ok(VerifyReport::bad(expected - 1, position, problem));
-                }
-                Err(other) => return Err(other),
-            };
-            let position = raw.position;
-            if position != expected {
-                return Ok(VerifyReport::bad(expected - 1, expected, Corruption::Gap { missing: expected }));
-            }
-            let parsed = match parse_and_check(&raw.bytes) {
-                Ok(parsed) => parsed,
-                Err(problem) => return Ok(VerifyReport::bad(expected - 1, position, problem)),
-            };
-            if let Some(problem) = link_problem(&parsed.header, position, &previous, &mut versions) {
-                return Ok(VerifyReport::bad(expected - 1, position, problem));
-            }
-            previous = parsed.hash;
-            progress(position);
-            expected += 1;
-        }
-        let head = (expected > 1).then_some(Head { position: expected - 1, hash: previous });
-        Ok(VerifyReport { checked: expected - 1, head, first_bad: None })
+        verify_chain(self.read_raw(1), progress, &mut |_, _| None)
     }
 
     /// Puts `person`'s personal data in the registry (or replaces it). An erased person stays
     /// erased.
     fn register_person(&self, person: PersonId, data: PersonalData) -> Result<(), StoreError> {
+        data.validate()?;
         if let Some(RegistryEntry::Erased { .. }) = self.registry_entry(person)? {
             return Err(StoreError::Erased(person));
         }
@@ -201,6 +175,79 @@ impl dyn EventStore + '_ {
 
 /// What is wrong with a record's place in the log: its position, its link to the record
 /// before, its stream version. Advances the stream's version when all is well.
+/// Walks `records` from position 1: each record's checksum, hash, body digest, position, link
+/// to the one before and stream version; `observe` sees each sound record's header and may
+/// name a problem of its own (an index that disagrees). Stops at the first bad record.
+pub(crate) fn verify_chain(
+    records: RawRecords<'_>,
+    progress: &mut dyn FnMut(u64),
+    observe: &mut dyn FnMut(&Header, u64) -> Option<Corruption>,
+) -> Result<VerifyReport, StoreError> {
+    let mut previous = [0u8; 32];
+    let mut expected = 1u64;
+    let mut versions: HashMap<StreamId, u64> = HashMap::new();
+    // A redacted body is valid only with the `$redactions` record that names it.
+    let (mut redacted, mut recorded) = (BTreeSet::new(), BTreeSet::new());
+    let redactions = StreamId::redactions();
+    for raw in records {
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(StoreError::Corrupt { position, problem }) => {
+                return Ok(VerifyReport::bad(expected - 1, position, problem));
+            }
+            Err(other) => return Err(other),
+        };
+        let position = raw.position;
+        if position != expected {
+            return Ok(VerifyReport::bad(expected - 1, expected, Corruption::Gap { missing: expected }));
+        }
+        let parsed = match parse_and_check(&raw.bytes) {
+            Ok(parsed) => parsed,
+            Err(problem) => return Ok(VerifyReport::bad(expected - 1, position, problem)),
+        };
+        if let Some(problem) = link_problem(&parsed.header, position, &previous, &mut versions) {
+            return Ok(VerifyReport::bad(expected - 1, position, problem));
+        }
+        if let Some(problem) = observe(&parsed.header, position) {
+            return Ok(VerifyReport::bad(expected - 1, position, problem));
+        }
+        match &parsed.body {
+            Body::Redacted { .. } => {
+                redacted.insert(position);
+            }
+            Body::Present { payload, .. }
+                if parsed.header.stream == redactions && parsed.header.event_type == PAYLOAD_REDACTED =>
+            {
+                let named = serde_json::from_str::<serde_json::Value>(payload)
+                    .ok()
+                    .and_then(|value| value.get("position").and_then(serde_json::Value::as_u64));
+                recorded.extend(named);
+            }
+            Body::Present { .. } => {}
+        }
+        previous = parsed.hash;
+        progress(position);
+        expected += 1;
+    }
+    let checked = expected - 1;
+    if let Some(position) = redacted.difference(&recorded).next() {
+        return Ok(VerifyReport::bad(checked, *position, Corruption::UnrecordedRedaction));
+    }
+    let head = (expected > 1).then_some(Head { position: checked, hash: previous });
+    Ok(VerifyReport { checked, head, first_bad: None })
+}
+
+impl VerifyReport {
+    /// The report of a chain that verified up to its head, with an index problem found after.
+    pub(crate) fn index_problem(self, position: u64, problem: Corruption) -> Self {
+        Self {
+            checked: position.saturating_sub(1).min(self.checked),
+            head: None,
+            first_bad: Some((position, problem)),
+        }
+    }
+}
+
 fn link_problem(
     header: &Header,
     position: u64,

@@ -1221,3 +1221,60 @@ fn the_policy_in_force_is_the_one_the_log_says() {
     let state = State::from_events(&given);
     assert_eq!(state.policy_in_force(&Policy::ns3()), &strict);
 }
+
+// Input limits (before any rule) ------------------------------------------------------------
+
+#[test]
+fn input_limits_texts_dates_and_policy_values_are_refused_naming_the_field_and_the_value() {
+    let given = base();
+    let long = "x".repeat(TextKind::Name.max() + 1);
+    let error = refused(&given, when(Action::NameUnit { unit: department(), name: long }));
+    assert_eq!(error, DomainError::TextTooLong { field: "name", length: 201, max: 200 });
+    assert_eq!(error.subject(), Some(("name", "201 characters".to_owned())));
+    for character in ['\u{1}', '\u{202E}', '\u{2066}', '\n'] {
+        let error = refused(
+            &given,
+            when(Action::NameUnit { unit: department(), name: format!("Børn{character}Unge") }),
+        );
+        assert_eq!(error, DomainError::ForbiddenCharacter { field: "name", character }, "{character:?}");
+        assert_eq!(error.code(), "forbidden_character");
+    }
+    // A line break is fine in a longer text; a ten-megabyte one is not.
+    let mut lines = when(Action::NameUnit { unit: department(), name: "Børn og Unge".into() });
+    lines.metadata.rationale = Some("Chefforum\nmødet".into());
+    assert!(decide_on(&given, &lines).is_ok());
+    lines.metadata.rationale = Some("x".repeat(10 * 1024 * 1024));
+    assert!(matches!(decide_on(&given, &lines), Err(DomainError::TextTooLong { field: "rationale", .. })));
+    // Business dates of the years 0, 1, 16 and -1 are not decisions of the organisation.
+    for year in [0, 1, 16, -1, 1999] {
+        let date = chrono::NaiveDate::from_ymd_opt(year, 6, 1).unwrap();
+        let error = refused(&given, on(date, Action::NameUnit { unit: department(), name: "Kultur".into() }));
+        assert_eq!(error, DomainError::ImplausibleDate { date });
+    }
+    // A policy with cohorts of none, or phases of four billion weeks.
+    let mut policy = Policy::ns3();
+    policy.cohort_size = CountRange { min: 0, max: 0 };
+    let error = refused(&given, when(Action::ChangePolicy { policy: policy.clone() }));
+    assert!(
+        matches!(error, DomainError::InvalidPolicy(PolicyProblem::OutOfBounds { field: "cohort_size", .. })),
+        "{error}"
+    );
+    let mut policy = Policy::ns3();
+    policy.welfare_plan.phases[0].weeks = u32::MAX;
+    let error = refused(&given, when(Action::ChangePolicy { policy }));
+    assert!(
+        matches!(
+            error,
+            DomainError::InvalidPolicy(PolicyProblem::OutOfBounds {
+                field: "weeks",
+                value: 4_294_967_295,
+                ..
+            })
+        ),
+        "{error}"
+    );
+    // Danish too, naming the field.
+    assert!(DomainError::TextTooLong { field: "title", length: 300, max: 200 }
+        .danish()
+        .starts_with("titlen er 300 tegn"));
+}

@@ -387,6 +387,19 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn a_forged_redaction_without_its_redactions_record_fails_verify() {
+                let Some((store, _guard)) = $fresh() else { return };
+                let s = stream("org-a");
+                store.append(&s, ExpectedVersion::Any, &events(3)).unwrap();
+                // The body blanked the way a redaction does, but without the record that
+                // says who redacted it, when and why: a network vanishing unnoticed.
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                store.rewrite_body(2, &Body::Redacted { reason: "forged".into(), redacted_at: at }).unwrap();
+                let report = store.verify().unwrap();
+                assert_eq!(report.first_bad, Some((2, Corruption::UnrecordedRedaction)), "{report:?}");
+            }
+
+            #[test]
             fn unknown_schema_versions_are_typed_errors_on_decode() {
                 let Some((store, _guard)) = $fresh() else { return };
                 let mut future = event_with(json!({ "round": "2016H2" }));

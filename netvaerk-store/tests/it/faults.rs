@@ -40,6 +40,9 @@ impl<B: Backend> Backend for Faulty<B> {
     fn event_position(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
         self.inner.event_position(event_id)
     }
+    fn index_lengths(&self) -> Result<(u64, u64), StoreError> {
+        self.inner.index_lengths()
+    }
     fn commit(&self, records: &[Prepared]) -> Result<(), StoreError> {
         self.fault()?;
         self.inner.commit(records)

@@ -148,6 +148,12 @@ fn bad_addresses_and_unreachable_servers_are_typed_errors() {
     let Some(schema) = PgSchema::new() else { return };
     let bad = PostgresStore::open_with(&schema.url, PostgresOptions { schema: "Robert'); DROP".into() });
     assert!(matches!(bad, Err(StoreError::InvalidAddress { .. })));
+    // PostgreSQL's own schemas are refused before anything is created in them.
+    for system in ["information_schema", "pg_catalog", "pg_toast"] {
+        let bad = PostgresStore::open_with(&schema.url, PostgresOptions { schema: system.into() });
+        let error = bad.err().expect("a system schema is refused");
+        assert!(error.to_string().contains("system schemas"), "{system}: {error}");
+    }
     assert!(matches!(PostgresStore::open("postgres://[::1"), Err(StoreError::InvalidAddress { .. })));
     let unreachable = PostgresStore::open("postgres://nobody@127.0.0.1:1/none?connect_timeout=2");
     let error = unreachable.err().expect("nothing listens on port 1");
