@@ -35,11 +35,13 @@ fn recording_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
 }
 
 /// Chromium's own background calls (clock, updates, accounts) go to Google's hosts whatever
-/// the page holds; every other request came from the page.
+/// the page holds, and a connection it opens ahead and closes unused sends nothing; every
+/// other request came from the page.
 fn from_the_page(requests: &[String]) -> Vec<String> {
     let own = ["google.com", "googleapis.com", "gvt1.com", "gstatic.com"];
     requests
         .iter()
+        .filter(|line| !line.is_empty())
         .filter(|line| {
             let target = line.split_whitespace().nth(1).unwrap_or_default();
             let host = target.trim_start_matches("http://").trim_start_matches("https://");
