@@ -12,10 +12,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use netvaerk::core::{
-    Action, Command, Criterion, CriterionAssessment, Metadata, NetworkType, OrganisationId, Origin, PersonId,
-    PersonRole, RoundId, ThemeId, UnitId, UnitKind,
-};
+use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, UnitId};
 use netvaerk::projections::AsOf;
 use netvaerk::report::{render_with, Format, Lang, Options, Report};
 use netvaerk::store::{EventStore, OpenCheck, PersonalData};
@@ -23,69 +20,18 @@ use netvaerk::{Address, BatchMode, Service};
 
 mod support;
 
-fn id(n: u128) -> uuid::Uuid {
-    uuid::Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n)
-}
+use support::{id, small_history};
 
 const ORGANISATION: u128 = 0xa1b5;
 
-/// A small history: the organisation, a round, three themes assessed and prioritised.
+/// A small history, and a unit named.
 fn commands() -> Vec<Command> {
-    let (secretary, chief) = (PersonId::from_uuid(id(1)), PersonId::from_uuid(id(2)));
-    let (secretariat, area, department) =
-        (UnitId::from_uuid(id(11)), UnitId::from_uuid(id(12)), UnitId::from_uuid(id(13)));
+    let titles: Vec<String> = (0..3).map(|n| format!("Tema {n}")).collect();
+    let mut commands = small_history(&titles);
     let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
-    let by =
-        |actor: PersonId, action: Action| Command::new(Metadata::new(actor, on).with_rationale("CF"), action);
-    let mut commands = vec![
-        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
-        by(
-            secretary,
-            Action::RegisterPerson {
-                person: secretary,
-                unit: Some(secretariat),
-                roles: BTreeSet::from([PersonRole::Secretariat]),
-            },
-        ),
-        by(secretary, Action::NameUnit { unit: secretariat, name: "Sekretariatet".into() }),
-        by(secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
-        by(
-            secretary,
-            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
-        ),
-        by(
-            secretary,
-            Action::RegisterPerson {
-                person: chief,
-                unit: Some(area),
-                roles: BTreeSet::from([PersonRole::ChiefForum]),
-            },
-        ),
-        by(chief, Action::OpenRound { round: RoundId::containing(on) }),
-    ];
-    for n in 0..3u32 {
-        let theme = ThemeId::from_uuid(id(100 + u128::from(n)));
-        commands.push(by(
-            chief,
-            Action::ProposeTheme {
-                theme,
-                title: format!("Tema {n}"),
-                challenge: "En udfordring".into(),
-                proposed_by: chief,
-                departments: vec![department],
-                origins: BTreeSet::from([Origin::Below]),
-            },
-        ));
-        let assessments = Criterion::ALL
-            .iter()
-            .map(|criterion| CriterionAssessment { criterion: *criterion, met: true, note: "Ja".into() })
-            .collect();
-        commands.push(by(chief, Action::QualifyTheme { theme, assessments }));
-        commands.push(by(
-            chief,
-            Action::PrioritiseTheme { theme, rank: n + 1, recommended_type: NetworkType::Welfare },
-        ));
-    }
+    let (secretary, secretariat) = (PersonId::from_uuid(id(1)), UnitId::from_uuid(id(11)));
+    let name = Action::NameUnit { unit: secretariat, name: "Sekretariatet".into() };
+    commands.push(Command::new(Metadata::new(secretary, on).with_rationale("CF"), name));
     commands
 }
 

@@ -2,7 +2,19 @@
 
 #![allow(dead_code)] // each test crate uses what it needs
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use netvaerk::core::{
+    Acknowledgement, Action, Command, Criterion, CriterionAssessment, Metadata, NetworkType, Origin,
+    PersonId, PersonRole, RoundId, Rule, ThemeId, UnitId, UnitKind,
+};
+
+/// The test ids: `0190ab00-0000-7000-8000-` and `n` in hex.
+pub fn id(n: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n)
+}
 
 /// A fresh directory under the system's temporary directory, removed at the end.
 pub struct TempDir(pub PathBuf);
@@ -49,4 +61,73 @@ impl Drop for PgSchema {
             let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema));
         }
     }
+}
+
+/// The commands of a small history: the secretariat and its secretary, a director area with a
+/// department and a chief-forum member, a round opened on 2016-03-01, and themes titled
+/// `titles` proposed, qualified and prioritised in it (the first does not meet "new
+/// perspectives", and the forum overrides that, TH-2).
+pub fn small_history(titles: &[String]) -> Vec<Command> {
+    let (secretary, chief) = (PersonId::from_uuid(id(1)), PersonId::from_uuid(id(2)));
+    let (secretariat, area, department) =
+        (UnitId::from_uuid(id(11)), UnitId::from_uuid(id(12)), UnitId::from_uuid(id(13)));
+    let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
+    let by = |actor: PersonId, action: Action| Command::new(Metadata::new(actor, on), action);
+    let mut commands = vec![
+        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
+        by(
+            secretary,
+            Action::RegisterPerson {
+                person: secretary,
+                unit: Some(secretariat),
+                roles: BTreeSet::from([PersonRole::Secretariat]),
+            },
+        ),
+        by(secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
+        by(
+            secretary,
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        ),
+        by(
+            secretary,
+            Action::RegisterPerson {
+                person: chief,
+                unit: Some(area),
+                roles: BTreeSet::from([PersonRole::ChiefForum]),
+            },
+        ),
+        by(chief, Action::OpenRound { round: RoundId::containing(on) }),
+    ];
+    for (n, title) in titles.iter().enumerate() {
+        let theme = ThemeId::from_uuid(id(100 + n as u128));
+        commands.push(by(
+            chief,
+            Action::ProposeTheme {
+                theme,
+                title: title.clone(),
+                challenge: "A challenge".to_owned(),
+                proposed_by: chief,
+                departments: vec![department],
+                origins: BTreeSet::from([Origin::Below]),
+            },
+        ));
+        // The first theme does not meet "new perspectives" (TH-2): the forum overrides that.
+        let met = |criterion: Criterion| n > 0 || criterion != Criterion::NewPerspectives;
+        let assessments = Criterion::ALL
+            .iter()
+            .map(|criterion| CriterionAssessment {
+                criterion: *criterion,
+                met: met(*criterion),
+                note: "Assessed".to_owned(),
+            })
+            .collect();
+        commands.push(by(chief, Action::QualifyTheme { theme, assessments }));
+        let prioritise = by(
+            chief,
+            Action::PrioritiseTheme { theme, rank: n as u32 + 1, recommended_type: NetworkType::Welfare },
+        );
+        commands
+            .push(prioritise.acknowledging(Acknowledgement::new(Rule::Th2, "Citizens join the test phase")));
+    }
+    commands
 }
