@@ -218,6 +218,15 @@ pub enum TextKind {
 }
 
 impl TextKind {
+    /// Whether a text of this kind may not hold `c`: a control character (a longer text may
+    /// hold line breaks and tabs) or a bidirectional override or mark, which can make a text
+    /// read other than it is. The one definition of the input limits' characters.
+    pub fn forbids(self, c: char) -> bool {
+        let line_break = self == Self::Text && matches!(c, '\n' | '\t' | '\r');
+        (c.is_control() && !line_break)
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    }
+
     /// The most characters the kind takes.
     pub const fn max(self) -> usize {
         match self {

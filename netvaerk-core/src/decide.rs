@@ -174,12 +174,7 @@ fn check_input(command: &Command) -> Result<(), DomainError> {
         if length > kind.max() {
             return Err(DomainError::TextTooLong { field, length, max: kind.max() });
         }
-        let allowed = |c: char| kind == TextKind::Text && (c == '\n' || c == '\t' || c == '\r');
-        let forbidden = |c: char| {
-            (c.is_control() && !allowed(c))
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-        };
-        if let Some(character) = text.chars().find(|c| forbidden(*c)) {
+        if let Some(character) = text.chars().find(|c| kind.forbids(*c)) {
             return Err(DomainError::ForbiddenCharacter { field, character });
         }
     }

@@ -40,11 +40,7 @@ impl PersonalData {
             if length > max {
                 return invalid(field, format!("{length} characters, where {max} is the most"));
             }
-            let forbidden = |c: &char| {
-                c.is_control()
-                    || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-            };
-            if let Some(character) = value.chars().find(forbidden) {
+            if let Some(character) = value.chars().find(|c| netvaerk_core::TextKind::Name.forbids(*c)) {
                 return invalid(
                     field,
                     format!(

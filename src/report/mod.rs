@@ -117,11 +117,15 @@ impl FromStr for Report {
     fn from_str(text: &str) -> Result<Self, Error> {
         let wanted = if text == "half-year" { "halfyear" } else { text };
         Self::NAMED.into_iter().find(|report| report.name() == wanted).ok_or_else(|| {
+            let names: Vec<&str> = Self::NAMED.iter().map(Report::name).collect();
             Error::input(
                 "unknown_report",
                 Some("report"),
                 Some(text.to_owned()),
-                format!("there is no report {text:?}; the reports are portfolio, halfyear, leaders, competence, overview, persons, units, themes, networks, rounds, audit/ID and round/HALFYEAR"),
+                format!(
+                    "there is no report {text:?}; the reports are {}, audit/ID and round/HALFYEAR",
+                    names.join(", ")
+                ),
             )
         })
     }
