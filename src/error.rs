@@ -178,9 +178,11 @@ impl Error {
             Self::Store(StoreError::InvalidPersonalData { field, .. }) => {
                 Some(((*field).to_owned(), String::new()))
             }
-            Self::Store(StoreError::NotInRegistry(person) | StoreError::Erased(person)) => {
-                Some(("person".to_owned(), person.to_string()))
-            }
+            Self::Store(
+                StoreError::NotInRegistry(person)
+                | StoreError::Erased(person)
+                | StoreError::RegistryConflict(person),
+            ) => Some(("person".to_owned(), person.to_string())),
             Self::Store(StoreError::NoSuchPosition(position) | StoreError::AlreadyRedacted(position)) => {
                 Some(("position".to_owned(), position.to_string()))
             }

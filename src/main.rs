@@ -576,10 +576,9 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
     }
     target.import(&chunk)?;
     progress.finish_and_clear();
+    // Through the registry's import, which keeps erasures erased.
     let entries = source.registry_entries()?;
-    for (person, entry) in &entries {
-        target.write_registry_entry(*person, entry)?;
-    }
+    target.import_registry(&entries)?;
     let (before, after) = (source.verify()?, target.verify()?);
     if let Some((position, problem)) = before.first_bad.as_ref().or(after.first_bad.as_ref()) {
         return Err(StoreError::Corrupt { position: *position, problem: problem.clone() }.into());

@@ -631,6 +631,9 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let sled = Store::with_sled_demo("migrate");
     let sled_address = sled.address();
     let redb_address = format!("redb:{}", sled.0.join("copy.redb").display());
+    // An erased person stays erased in the copy (the registry goes through its import).
+    let erased = sled.run(&["person", "erase", MORTEN_KROG, "--by", SECRETARY]);
+    assert_eq!(code(&erased), 0, "{}", String::from_utf8_lossy(&erased.stderr));
     let portfolio = |address: &str| {
         let output = netvaerk(&["--store", address, "report", "portfolio", "--format", "csv"]);
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -644,15 +647,17 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let expected = portfolio(&sled_address);
 
     let head = migrated_head(&netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]));
-    assert!(head.starts_with("963 "), "{head}");
+    assert!(head.starts_with("964 "), "{head}");
     assert_eq!(portfolio(&redb_address), expected);
-    // The registry came along: the copy's report names people, as the original's does.
+    // The registry came along: the copy's report names people, as the original's does, and
+    // shows the erasure where the original does.
     assert!(expected.contains("Oliver Gram"), "{expected}");
+    assert!(expected.contains("(erased)") && !expected.contains("Morten Krog"), "{expected}");
 
     // Into a store that holds events: refused, nothing appended.
     let again = netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]);
     assert_eq!(code(&again), 2);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 963 events"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 964 events"));
 
     let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") else {
         eprintln!("skipped the PostgreSQL leg: NETVAERK_TEST_POSTGRES is unset");

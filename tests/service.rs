@@ -12,8 +12,8 @@ use netvaerk::core::{
 };
 use netvaerk::projections::{rebuild, All, AsOf};
 use netvaerk::store::{
-    AppendResult, Body, EventStore, ExpectedVersion, Head, MemoryStore, NewEvent, RawRecord, RawRecords,
-    RedbStore, RegistryEntry, StoreError, StreamId,
+    AppendResult, Body, EventStore, ExpectedVersion, Head, MemoryStore, NewEvent, RawAccess, RawRecord,
+    RawRecords, RedbStore, RegistryEntry, StoreError, StreamId,
 };
 use netvaerk::{BatchMode, Error, ErrorClass, Retry, Service};
 use proptest::prelude::*;
@@ -237,8 +237,8 @@ impl EventStore for AlwaysRaced {
     fn wait_beyond(&self, position: u64, timeout: Duration) -> Result<u64, StoreError> {
         self.inner.wait_beyond(position, timeout)
     }
-    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
-        self.inner.rewrite_body(position, body)
+    fn rewrite_body(&self, access: RawAccess, position: u64, body: &Body) -> Result<(), StoreError> {
+        self.inner.rewrite_body(access, position, body)
     }
     fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
         self.inner.import(records)
@@ -246,8 +246,13 @@ impl EventStore for AlwaysRaced {
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
         self.inner.registry_entry(person)
     }
-    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
-        self.inner.write_registry_entry(person, entry)
+    fn write_registry_entry(
+        &self,
+        access: RawAccess,
+        person: PersonId,
+        entry: &RegistryEntry,
+    ) -> Result<(), StoreError> {
+        self.inner.write_registry_entry(access, person, entry)
     }
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
         self.inner.registry_entries()

@@ -157,6 +157,9 @@ pub enum StoreError {
     /// The person was erased; their data cannot come back.
     #[error("person {0} has been erased")]
     Erased(PersonId),
+    /// The registry already holds other personal data for the person an import brings.
+    #[error("the registry already holds other data for person {0}")]
+    RegistryConflict(PersonId),
     /// An operating-system error.
     #[error("{context}: {source}")]
     Io {
@@ -245,6 +248,7 @@ impl StoreError {
             Self::InvalidPersonalData { .. } => "invalid_personal_data",
             Self::NotInRegistry(_) => "not_in_registry",
             Self::Erased(_) => "person_erased",
+            Self::RegistryConflict(_) => "registry_conflict",
             Self::Io { .. } => "io",
             Self::Engine { .. } => "engine",
             Self::Damaged { .. } => "store_damaged",
@@ -266,6 +270,7 @@ impl StoreError {
                 | Self::NotInRegistry(_)
                 | Self::InvalidPersonalData { .. }
                 | Self::Erased(_)
+                | Self::RegistryConflict(_)
         )
     }
 

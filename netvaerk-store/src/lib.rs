@@ -75,5 +75,5 @@ pub use record::RawRecord;
 pub use redb::{RedbBackend, RedbOptions, RedbStore};
 pub use registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
 pub use sled::{SledBackend, SledOptions, SledStore};
-pub use store::{Envelopes, EventStore, RawRecords, VerifyReport};
+pub use store::{Envelopes, EventStore, RawAccess, RawRecords, VerifyReport};
 pub use subscription::Subscription;

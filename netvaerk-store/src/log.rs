@@ -18,7 +18,7 @@ use crate::record::{
     envelope_at, parse, parse_and_check, present_body, replace_body, seal, sha256, Header, RawRecord,
 };
 use crate::registry::RegistryEntry;
-use crate::store::{verify_chain, EventStore, RawRecords, VerifyReport};
+use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
 
 /// A record ready to store, with what the backend indexes it by.
 #[derive(Clone, Debug)]
@@ -871,7 +871,7 @@ impl<B: Backend> EventStore for LogStore<B> {
         Ok(*committed)
     }
 
-    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
+    fn rewrite_body(&self, _: RawAccess, position: u64, body: &Body) -> Result<(), StoreError> {
         // Under the writer lock, so a rewrite never races a commit.
         let _writer = lock(&self.writer);
         let raw = stored(&self.backend, position)?;
@@ -904,7 +904,12 @@ impl<B: Backend> EventStore for LogStore<B> {
         registry_from_bytes(person, &bytes).map(Some)
     }
 
-    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
+    fn write_registry_entry(
+        &self,
+        _: RawAccess,
+        person: PersonId,
+        entry: &RegistryEntry,
+    ) -> Result<(), StoreError> {
         // The manifest first: a crash between the two leaves an entry listed but missing,
         // which reads as damage, never as a person silently not in the registry.
         let mut persons = match self.registry_manifest()? {

@@ -54,7 +54,7 @@ use crate::log::{
 use crate::record::Header;
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
-use crate::store::{EventStore, RawRecords};
+use crate::store::{EventStore, RawAccess, RawRecords};
 
 /// The schema file, run on first use.
 pub const SCHEMA_SQL: &str = include_str!("../sql/postgres.sql");
@@ -838,7 +838,7 @@ impl EventStore for PostgresStore {
         }
     }
 
-    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError> {
+    fn rewrite_body(&self, _: RawAccess, position: u64, body: &Body) -> Result<(), StoreError> {
         self.write(|txn| {
             let row = txn.query_opt("SELECT record FROM events WHERE position = $1", &[&int(position)])?;
             let row = row.ok_or(StoreError::NoSuchPosition(position))?;
@@ -896,7 +896,12 @@ impl EventStore for PostgresStore {
             .collect()
     }
 
-    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError> {
+    fn write_registry_entry(
+        &self,
+        _: RawAccess,
+        person: PersonId,
+        entry: &RegistryEntry,
+    ) -> Result<(), StoreError> {
         let text = serde_json::to_string(entry).unwrap_or_default();
         blocking(|| {
             let mut writer = lock(&self.writer);

@@ -57,9 +57,11 @@ pub trait EventStore: Send + Sync {
     /// position (0 while empty).
     fn wait_beyond(&self, position: u64, timeout: Duration) -> Result<u64, StoreError>;
 
-    /// Replaces the body of the record at `position`, keeping its header and hash. Used by
-    /// [`EventStore::redact`]; it must be durable on return.
-    fn rewrite_body(&self, position: u64, body: &Body) -> Result<(), StoreError>;
+    /// Replaces the body of the record at `position`, keeping its header and hash; it must be
+    /// durable on return. Only [`EventStore::redact`] calls it: the [`RawAccess`] it takes
+    /// cannot be made outside this crate, so no caller can blank a body without the
+    /// `$redactions` record (a wrapping store passes on the one it is given).
+    fn rewrite_body(&self, access: RawAccess, position: u64, body: &Body) -> Result<(), StoreError>;
 
     /// Appends records exported from another log (with their positions and hashes) after
     /// this log's head: all or none.
@@ -74,8 +76,16 @@ pub trait EventStore: Send + Sync {
     /// The registry's entry for `person`.
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError>;
 
-    /// Writes the registry's entry for `person`, durably.
-    fn write_registry_entry(&self, person: PersonId, entry: &RegistryEntry) -> Result<(), StoreError>;
+    /// Writes the registry's entry for `person`, durably. Only this crate's rules call it
+    /// ([`EventStore::register_person`], [`EventStore::erase`],
+    /// [`EventStore::import_registry`]), through the [`RawAccess`] no one else can make: a
+    /// caller cannot un-erase a person.
+    fn write_registry_entry(
+        &self,
+        access: RawAccess,
+        person: PersonId,
+        entry: &RegistryEntry,
+    ) -> Result<(), StoreError>;
 
     /// Every registry entry, in person id order (to copy the registry with the log).
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError>;
@@ -133,7 +143,35 @@ pub trait EventStore: Send + Sync {
         if let Some(RegistryEntry::Erased { .. }) = self.registry_entry(person)? {
             return Err(StoreError::Erased(person));
         }
-        self.write_registry_entry(person, &RegistryEntry::Known(data))
+        self.write_registry_entry(RawAccess(()), person, &RegistryEntry::Known(data))
+    }
+
+    /// Copies registry entries from another store's [`EventStore::registry_entries`] (as
+    /// `migrate` does), erasures included: an entry this registry lacks is written, an
+    /// erasure replaces known data, an equal entry is left as it is. Refuses, before writing
+    /// anything, to bring back the data of a person erased here ([`StoreError::Erased`]) or to
+    /// replace one person's data with different data ([`StoreError::RegistryConflict`]).
+    fn import_registry(&self, entries: &[(PersonId, RegistryEntry)]) -> Result<usize, StoreError> {
+        let mut writes = Vec::new();
+        for (person, entry) in entries {
+            if let RegistryEntry::Known(data) = entry {
+                data.validate()?;
+            }
+            match (self.registry_entry(*person)?, entry) {
+                (None, _) | (Some(RegistryEntry::Known(_)), RegistryEntry::Erased { .. }) => {
+                    writes.push((*person, entry));
+                }
+                (Some(here), _) if here == *entry => {}
+                (Some(RegistryEntry::Erased { .. }), RegistryEntry::Known(_)) => {
+                    return Err(StoreError::Erased(*person));
+                }
+                (Some(_), _) => return Err(StoreError::RegistryConflict(*person)),
+            }
+        }
+        for (person, entry) in &writes {
+            self.write_registry_entry(RawAccess(()), *person, entry)?;
+        }
+        Ok(writes.len())
     }
 
     /// Erases `person`'s personal data (GDPR): appends an erasure record to the `$registry`
@@ -147,7 +185,7 @@ pub trait EventStore: Send + Sync {
         }
         let record = system_event(PERSON_ERASED, json!({ "person": person }), by, at);
         let appended = self.append(&StreamId::registry(), ExpectedVersion::Any, &[record])?;
-        self.write_registry_entry(person, &RegistryEntry::Erased { by, at })?;
+        self.write_registry_entry(RawAccess(()), person, &RegistryEntry::Erased { by, at })?;
         Ok(appended)
     }
 
@@ -162,9 +200,20 @@ pub trait EventStore: Send + Sync {
         let record =
             system_event(PAYLOAD_REDACTED, json!({ "position": position, "reason": reason }), by, at);
         self.append(&StreamId::redactions(), ExpectedVersion::Any, &[record])?;
-        self.rewrite_body(position, &Body::Redacted { reason: reason.to_owned(), redacted_at: at })
+        self.rewrite_body(
+            RawAccess(()),
+            position,
+            &Body::Redacted { reason: reason.to_owned(), redacted_at: at },
+        )
     }
 }
+
+/// The permission to call [`EventStore::rewrite_body`] and
+/// [`EventStore::write_registry_entry`], the two methods that skip the rules of redaction and
+/// erasure. Only this crate makes one, inside `redact`, `erase`, `register_person` and
+/// `import_registry`; a backend receives it and a wrapping store passes it on.
+#[derive(Clone, Copy, Debug)]
+pub struct RawAccess(());
 
 impl dyn EventStore + '_ {
     /// [`EventStore::subscribe`] for a trait object.

@@ -330,6 +330,36 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn importing_a_registry_keeps_erasures_and_never_un_erases() {
+                let Some((store, _guard)) = $fresh() else { return };
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                let secretary = PersonId::from_uuid(Uuid::from_u128(1));
+                let id = |n| PersonId::from_uuid(Uuid::from_u128(n));
+                let (ane, bo, cy, dan) = (id(101), id(102), id(103), id(104));
+                let known = |name: &str| RegistryEntry::Known(PersonalData { name: name.into(), email: None, title: None });
+                let erased = RegistryEntry::Erased { by: secretary, at };
+                // The source store's registry: Ane erased there, Bo and Cy known.
+                let entries = vec![(ane, erased.clone()), (bo, known("Bo Holm")), (cy, known("Cy Dahl"))];
+                // Here Ane is still known (an older copy) and Bo is the same.
+                store.register_person(ane, PersonalData { name: "Ane Jensen".into(), email: None, title: None }).unwrap();
+                store.register_person(bo, PersonalData { name: "Bo Holm".into(), email: None, title: None }).unwrap();
+                assert_eq!(store.import_registry(&entries).unwrap(), 2, "Ane's erasure and Cy; Bo is equal");
+                assert_eq!(store.registry_entry(ane).unwrap(), Some(erased.clone()), "the erasure wins");
+                assert_eq!(store.registry_entry(cy).unwrap(), Some(known("Cy Dahl")));
+                // Importing Ane's old data again cannot bring her back; nothing is written.
+                let back = vec![(dan, known("Dan Berg")), (ane, known("Ane Jensen"))];
+                assert!(matches!(store.import_registry(&back), Err(StoreError::Erased(p)) if p == ane));
+                assert_eq!(store.registry_entry(dan).unwrap(), None, "all or nothing");
+                // Other data for a known person is a conflict, not an overwrite.
+                let other = vec![(bo, known("Bo Holm-Madsen"))];
+                assert!(matches!(store.import_registry(&other), Err(StoreError::RegistryConflict(p)) if p == bo));
+                assert_eq!(store.registry_entry(bo).unwrap(), Some(known("Bo Holm")));
+                // Invalid data is refused as register_person refuses it.
+                let blank = vec![(dan, known(" "))];
+                assert!(matches!(store.import_registry(&blank), Err(StoreError::InvalidPersonalData { .. })));
+            }
+
+            #[test]
             fn erasing_a_person_keeps_the_chain_and_shows_them_erased() {
                 let Some((store, _guard)) = $fresh() else { return };
                 let person = PersonId::from_uuid(Uuid::from_u128(42));
@@ -392,9 +422,16 @@ macro_rules! conformance {
                 let s = stream("org-a");
                 store.append(&s, ExpectedVersion::Any, &events(3)).unwrap();
                 // The body blanked the way a redaction does, but without the record that
-                // says who redacted it, when and why: a network vanishing unnoticed.
+                // says who redacted it, when and why: a network vanishing unnoticed. No caller
+                // can blank a body (`rewrite_body` takes a `RawAccess` only `redact` makes), so
+                // the forger redacts a copy and writes its record's bytes behind the store's back.
                 let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
-                store.rewrite_body(2, &Body::Redacted { reason: "forged".into(), redacted_at: at }).unwrap();
+                let copy = MemoryStore::new();
+                copy.import(&store.read_raw(1).collect::<Result<Vec<_>, _>>().unwrap()).unwrap();
+                copy.redact(2, "forged", PersonId::from_uuid(Uuid::from_u128(1)), at).unwrap();
+                let forged = copy.read_raw(2).next().unwrap().unwrap();
+                $tamper(&store, 2, &forged.bytes);
+                assert!(store.read_at(2).unwrap().unwrap().is_redacted(), "the forgery is in place");
                 let report = store.verify().unwrap();
                 assert_eq!(report.first_bad, Some((2, Corruption::UnrecordedRedaction)), "{report:?}");
             }
