@@ -181,7 +181,8 @@ impl Error {
             Self::Store(
                 StoreError::NotInRegistry(person)
                 | StoreError::Erased(person)
-                | StoreError::RegistryConflict(person),
+                | StoreError::RegistryConflict(person)
+                | StoreError::UnrecordedErasure(person),
             ) => Some(("person".to_owned(), person.to_string())),
             Self::Store(StoreError::NoSuchPosition(position) | StoreError::AlreadyRedacted(position)) => {
                 Some(("position".to_owned(), position.to_string()))

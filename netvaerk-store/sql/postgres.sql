@@ -77,6 +77,41 @@ CREATE OR REPLACE TRIGGER events_no_truncate
     BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION netvaerk_append_only();
 
+-- The registry is append-only too, with two audited exceptions, so that a change by hand
+-- cannot alter what reports show (SQLSTATE NV002):
+-- * an erasure: a row's known data becomes an erasure marker, and only once the `$registry`
+--   stream holds the PersonErased record that names the person (who erased, when);
+-- * a correction of a person's data (GDPR rectification), in a transaction that sets
+--   `netvaerk.registering` to 'on' (SET LOCAL), as `register_person` does.
+-- An erased person never comes back; DELETE and TRUNCATE are refused.
+CREATE OR REPLACE FUNCTION netvaerk_registry_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.person = OLD.person AND OLD.entry ? 'known' THEN
+        IF NEW.entry ? 'erased' AND EXISTS (
+            SELECT 1 FROM events e
+            WHERE e.stream = '$registry' AND e.event_type = 'PersonErased'
+              AND e.payload ->> 'person' = NEW.person::text
+        ) THEN
+            RETURN NEW;
+        END IF;
+        IF NEW.entry ? 'known' AND current_setting('netvaerk.registering', true) = 'on' THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'the netvaerk registry changes only by registering and erasing: % refused', TG_OP
+        USING ERRCODE = 'NV002';
+END
+$$;
+
+CREATE OR REPLACE TRIGGER registry_append_only
+    BEFORE UPDATE OR DELETE ON registry
+    FOR EACH ROW EXECUTE FUNCTION netvaerk_registry_append_only();
+
+CREATE OR REPLACE TRIGGER registry_no_truncate
+    BEFORE TRUNCATE ON registry
+    FOR EACH STATEMENT EXECUTE FUNCTION netvaerk_registry_append_only();
+
 -- The one-round-trip append. A writer that knows the head (position and hash) and the versions
 -- of the streams it appends to, because it wrote last, seals its records for the positions
 -- after that head and sends them in one call: the function takes the log's lock, checks that

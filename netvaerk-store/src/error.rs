@@ -160,6 +160,10 @@ pub enum StoreError {
     /// The registry already holds other personal data for the person an import brings.
     #[error("the registry already holds other data for person {0}")]
     RegistryConflict(PersonId),
+    /// An imported erasure whose `PersonErased` record this log does not hold (import the log
+    /// first, then its registry).
+    #[error("the erasure of person {0} has no PersonErased record in this log; import the log before its registry")]
+    UnrecordedErasure(PersonId),
     /// An operating-system error.
     #[error("{context}: {source}")]
     Io {
@@ -249,6 +253,7 @@ impl StoreError {
             Self::NotInRegistry(_) => "not_in_registry",
             Self::Erased(_) => "person_erased",
             Self::RegistryConflict(_) => "registry_conflict",
+            Self::UnrecordedErasure(_) => "unrecorded_erasure",
             Self::Io { .. } => "io",
             Self::Engine { .. } => "engine",
             Self::Damaged { .. } => "store_damaged",
@@ -271,6 +276,7 @@ impl StoreError {
                 | Self::InvalidPersonalData { .. }
                 | Self::Erased(_)
                 | Self::RegistryConflict(_)
+                | Self::UnrecordedErasure(_)
         )
     }
 

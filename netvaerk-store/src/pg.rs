@@ -906,14 +906,19 @@ impl EventStore for PostgresStore {
         blocking(|| {
             let mut writer = lock(&self.writer);
             let client = writer.connection.client(&self.config, &self.schema)?;
-            client
-                .execute(
-                    "INSERT INTO registry (person, entry) VALUES ($1, $2::text::jsonb) \
-                     ON CONFLICT (person) DO UPDATE SET entry = excluded.entry",
-                    &[&person.as_uuid(), &text],
-                )
-                .map_err(engine)?;
-            Ok(())
+            let mut txn = client.transaction().map_err(engine)?;
+            // The registry's trigger lets known data be replaced only on this path; an erasure
+            // needs its `$registry` record, which `erase` appended first.
+            if matches!(entry, RegistryEntry::Known(_)) {
+                txn.batch_execute("SET LOCAL netvaerk.registering = 'on'").map_err(engine)?;
+            }
+            txn.execute(
+                "INSERT INTO registry (person, entry) VALUES ($1, $2::text::jsonb) \
+                 ON CONFLICT (person) DO UPDATE SET entry = excluded.entry",
+                &[&person.as_uuid(), &text],
+            )
+            .map_err(engine)?;
+            txn.commit().map_err(engine)
         })
     }
 }

@@ -150,12 +150,24 @@ pub trait EventStore: Send + Sync {
     /// `migrate` does), erasures included: an entry this registry lacks is written, an
     /// erasure replaces known data, an equal entry is left as it is. Refuses, before writing
     /// anything, to bring back the data of a person erased here ([`StoreError::Erased`]) or to
-    /// replace one person's data with different data ([`StoreError::RegistryConflict`]).
+    /// replace one person's data with different data ([`StoreError::RegistryConflict`]), and
+    /// an erasure this log holds no `PersonErased` record of ([`StoreError::UnrecordedErasure`]:
+    /// import the log first).
     fn import_registry(&self, entries: &[(PersonId, RegistryEntry)]) -> Result<usize, StoreError> {
+        let recorded: BTreeSet<String> = self
+            .read_stream(&StreamId::registry(), 1)?
+            .iter()
+            .filter(|record| record.event_type == PERSON_ERASED)
+            .filter_map(|record| Some(record.payload()?.get("person")?.as_str()?.to_owned()))
+            .collect();
         let mut writes = Vec::new();
         for (person, entry) in entries {
-            if let RegistryEntry::Known(data) = entry {
-                data.validate()?;
+            match entry {
+                RegistryEntry::Known(data) => data.validate()?,
+                RegistryEntry::Erased { .. } if !recorded.contains(&person.to_string()) => {
+                    return Err(StoreError::UnrecordedErasure(*person));
+                }
+                RegistryEntry::Erased { .. } => {}
             }
             match (self.registry_entry(*person)?, entry) {
                 (None, _) | (Some(RegistryEntry::Known(_)), RegistryEntry::Erased { .. }) => {

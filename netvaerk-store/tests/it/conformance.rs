@@ -342,6 +342,11 @@ macro_rules! conformance {
                 let entries = vec![(ane, erased.clone()), (bo, known("Bo Holm")), (cy, known("Cy Dahl"))];
                 // Here Ane is still known (an older copy) and Bo is the same.
                 store.register_person(ane, PersonalData { name: "Ane Jensen".into(), email: None, title: None }).unwrap();
+                // An erasure comes only with its record in this log.
+                assert!(matches!(store.import_registry(&entries), Err(StoreError::UnrecordedErasure(p)) if p == ane));
+                assert_eq!(store.registry_entry(cy).unwrap(), None, "all or nothing");
+                let record = NewEvent { event_type: PERSON_ERASED.into(), payload: json!({ "person": ane }), ..event(1) };
+                store.append(&StreamId::registry(), ExpectedVersion::Any, &[record]).unwrap();
                 store.register_person(bo, PersonalData { name: "Bo Holm".into(), email: None, title: None }).unwrap();
                 assert_eq!(store.import_registry(&entries).unwrap(), 2, "Ane's erasure and Cy; Bo is equal");
                 assert_eq!(store.registry_entry(ane).unwrap(), Some(erased.clone()), "the erasure wins");

@@ -7,8 +7,13 @@ use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use netvaerk_store::{EventStore, ExpectedVersion, PostgresOptions, PostgresStore, StoreError};
+use chrono::{TimeZone, Utc};
+use netvaerk_core::PersonId;
+use netvaerk_store::{
+    EventStore, ExpectedVersion, PersonalData, PostgresOptions, PostgresStore, RegistryEntry, StoreError,
+};
 use serde_json::json;
+use uuid::Uuid;
 
 use crate::support::*;
 
@@ -35,6 +40,54 @@ fn the_database_refuses_update_delete_and_truncate_of_events() {
     drop(txn);
     assert!(store.verify().unwrap().is_ok());
     assert_eq!(store.head().unwrap().unwrap().position, 3);
+}
+
+#[test]
+fn the_database_refuses_changes_to_the_registry_but_registering_and_erasing() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    let id = |n| PersonId::from_uuid(Uuid::from_u128(n));
+    let (ane, bo, secretary) = (id(101), id(102), id(1));
+    let data = |name: &str| PersonalData { name: name.into(), email: None, title: None };
+    store.register_person(ane, data("Ane Jensen")).unwrap();
+    store.register_person(bo, data("Bo Holm")).unwrap();
+    // A correction through the store is allowed (rectification).
+    store.register_person(bo, data("Bo Holm-Madsen")).unwrap();
+    let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+    store.erase(ane, secretary, at).unwrap();
+
+    let mut client = schema.client();
+    let bo_text = bo.to_string();
+    let ane_text = ane.to_string();
+    for statement in [
+        // A name changed by hand, outside the correction path.
+        format!(
+            "UPDATE registry SET entry = '{{\"known\":{{\"name\":\"Someone\"}}}}' WHERE person = '{bo_text}'"
+        ),
+        // Bo "erased" without the erasure record that says who and when.
+        format!("UPDATE registry SET entry = '{{\"erased\":{{}}}}' WHERE person = '{bo_text}'"),
+        // Ane brought back.
+        format!(
+            "UPDATE registry SET entry = '{{\"known\":{{\"name\":\"Ane\"}}}}' WHERE person = '{ane_text}'"
+        ),
+        format!("DELETE FROM registry WHERE person = '{bo_text}'"),
+        "TRUNCATE registry".to_owned(),
+    ] {
+        let error = client.batch_execute(&statement).expect_err(&statement);
+        assert_eq!(error.code().map(|code| code.code()), Some("NV002"), "{statement}: {error}");
+    }
+    // Even on the correction path, an erased person stays erased.
+    let mut txn = client.transaction().unwrap();
+    txn.batch_execute("SET LOCAL netvaerk.registering = 'on'").unwrap();
+    let error = txn
+        .batch_execute(&format!(
+            "UPDATE registry SET entry = '{{\"known\":{{\"name\":\"Ane\"}}}}' WHERE person = '{ane_text}'"
+        ))
+        .unwrap_err();
+    assert_eq!(error.code().map(|code| code.code()), Some("NV002"));
+    drop(txn);
+    assert_eq!(store.registry_entry(ane).unwrap(), Some(RegistryEntry::Erased { by: secretary, at }));
+    assert_eq!(store.registry_entry(bo).unwrap(), Some(RegistryEntry::Known(data("Bo Holm-Madsen"))));
 }
 
 #[test]
