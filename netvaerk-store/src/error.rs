@@ -64,7 +64,8 @@ pub enum Corruption {
     /// index (or indexed twice): the index is damaged, the records may be sound.
     #[error("the {index} index does not match the records: {detail}")]
     IndexMismatch {
-        /// Which index: `streams` or `event ids`.
+        /// Which index: `streams`, `event ids`, `registry`, or on PostgreSQL `columns` (the
+        /// `payload` and `rationale` columns SQL users read).
         index: &'static str,
         /// What was found.
         detail: String,

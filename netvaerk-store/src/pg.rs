@@ -47,14 +47,14 @@ use postgres::{Client, Config, NoTls, Statement, Transaction};
 use uuid::Uuid;
 
 use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
-use crate::error::StoreError;
+use crate::error::{Corruption, StoreError};
 use crate::log::{
     append_nothing, check_import, lock, registry_from_json, settle, Index, Location, Planner, Prepared, Queue,
 };
 use crate::record::Header;
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
-use crate::store::{EventStore, RawAccess, RawRecords};
+use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
 
 /// The schema file, run on first use.
 pub const SCHEMA_SQL: &str = include_str!("../sql/postgres.sql");
@@ -788,6 +788,53 @@ impl EventStore for PostgresStore {
             buffer: VecDeque::new(),
             done: false,
         })
+    }
+
+    /// The chain as on every backend; then the `payload` and `rationale` columns, which SQL
+    /// users read, against the record they mirror.
+    fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {
+        let report = verify_chain(self.read_raw(1), progress, &mut |_, _| None)?;
+        if !report.is_ok() {
+            return Ok(report);
+        }
+        let mut from = 1i64;
+        loop {
+            let rows = self.read(|client| {
+                client.query(
+                    "SELECT position, record, payload::text, rationale FROM events \
+                     WHERE position >= $1 ORDER BY position LIMIT $2",
+                    &[&from, &PAGE],
+                )
+            })?;
+            let Some(last) = rows.last() else { return Ok(report) };
+            from = last.get::<_, i64>(0) + 1;
+            for row in &rows {
+                let position = nat(row.get(0));
+                let body =
+                    parse(row.get(1)).map_err(|problem| StoreError::Corrupt { position, problem })?.body;
+                let expected = Columns::of(&body);
+                let json = |text: Option<&str>| text.map(serde_json::from_str::<serde_json::Value>);
+                let (stored, mirrored) = (json(row.get(2)), json(expected.payload.as_deref()));
+                let payload_agrees = match (stored, mirrored) {
+                    (Some(Ok(stored)), Some(Ok(mirrored))) => stored == mirrored,
+                    (None, None) => true,
+                    _ => false,
+                };
+                let mismatch = if !payload_agrees {
+                    Some("payload")
+                } else if row.get::<_, Option<&str>>(3) != expected.rationale.as_deref() {
+                    Some("rationale")
+                } else {
+                    None
+                };
+                if let Some(column) = mismatch {
+                    let detail =
+                        format!("the {column} column at position {position} differs from its record");
+                    return Ok(report
+                        .index_problem(position, Corruption::IndexMismatch { index: "columns", detail }));
+                }
+            }
+        }
     }
 
     fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {

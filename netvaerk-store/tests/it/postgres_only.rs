@@ -10,7 +10,8 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use netvaerk_core::PersonId;
 use netvaerk_store::{
-    EventStore, ExpectedVersion, PersonalData, PostgresOptions, PostgresStore, RegistryEntry, StoreError,
+    Corruption, EventStore, ExpectedVersion, PersonalData, PostgresOptions, PostgresStore, RegistryEntry,
+    StoreError,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -88,6 +89,39 @@ fn the_database_refuses_changes_to_the_registry_but_registering_and_erasing() {
     drop(txn);
     assert_eq!(store.registry_entry(ane).unwrap(), Some(RegistryEntry::Erased { by: secretary, at }));
     assert_eq!(store.registry_entry(bo).unwrap(), Some(RegistryEntry::Known(data("Bo Holm-Madsen"))));
+}
+
+#[test]
+fn verify_names_a_payload_or_rationale_column_changed_on_the_redaction_path() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    let mut with_rationale = event_with(json!({ "round": "2016H2" }));
+    with_rationale.rationale = Some("Chefforum agreed".into());
+    store.append(&stream("org-a"), ExpectedVersion::Any, &[event(1), with_rationale, event(3)]).unwrap();
+    assert!(store.verify().unwrap().is_ok());
+    let mut client = schema.client();
+    let mut redacting = |change: &str| {
+        let mut txn = client.transaction().unwrap();
+        txn.batch_execute("SET LOCAL netvaerk.redacting = 'on'").unwrap();
+        txn.batch_execute(&format!("UPDATE events SET {change} WHERE position = 2")).unwrap();
+        txn.commit().unwrap();
+    };
+    let original = "payload = '{\"round\": \"2016H2\"}', rationale = 'Chefforum agreed'";
+    for (change, column) in [
+        ("payload = '{\"round\": \"2017H1\"}'", "payload"),
+        ("payload = NULL", "payload"),
+        ("rationale = 'Chefforum refused'", "rationale"),
+    ] {
+        redacting(change);
+        let report = store.verify().unwrap();
+        assert_eq!(report.checked, 1, "{change}: {report:?}");
+        let Some((2, Corruption::IndexMismatch { index: "columns", detail })) = report.first_bad else {
+            panic!("{change}: {report:?}")
+        };
+        assert!(detail.contains(column), "{change}: {detail}");
+        redacting(original);
+    }
+    assert!(store.verify().unwrap().is_ok(), "put back, the columns agree again");
 }
 
 #[test]
