@@ -244,3 +244,80 @@ impl Event {
 pub fn current_version(type_name: &str) -> Option<u32> {
     CATALOGUE.iter().find(|(name, _)| *name == type_name).map(|(_, version)| *version)
 }
+
+/// What a redacted event holds where its words were (da. `(fjernet)`, in the glossary).
+pub const REDACTED_TEXT: &str = "(redacted)";
+
+impl Event {
+    /// The event with every free text replaced by [`REDACTED_TEXT`]: titles, challenges,
+    /// reasons, notes, terms, funding, skills, unit names and the rationales of acknowledged
+    /// warnings. Ids, dates, numbers, types and phase names stay, so a scrubbed history folds
+    /// into the same [`crate::State`] shape and the organisation can go on deciding; an optional
+    /// text stays absent where it was absent. Redaction stores this (see the store's `redact`).
+    ///
+    /// Phase names stay because PR-5 folds by them: they are the policy's words, not a person's.
+    pub fn scrubbed(&self) -> Self {
+        let text = |_: &String| REDACTED_TEXT.to_owned();
+        let optional = |value: &Option<String>| value.as_ref().map(text);
+        let acknowledged = |warnings: &[AcknowledgedWarning]| {
+            warnings
+                .iter()
+                .map(|ack| AcknowledgedWarning {
+                    warning: ack.warning.clone(),
+                    rationale: text(&ack.rationale),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut event = self.clone();
+        // Exhaustive on purpose: a new event with a text cannot be added without saying here
+        // whether its words are scrubbed.
+        match &mut event {
+            Self::UnitNamed { name, .. } => *name = text(name),
+            Self::ThemeProposed { title, challenge, .. } => {
+                *title = text(title);
+                *challenge = text(challenge);
+            }
+            Self::ThemeQualified { assessments, .. } => {
+                for assessment in assessments {
+                    assessment.note = text(&assessment.note);
+                }
+            }
+            Self::ThemeRejected { reason, .. }
+            | Self::ThemeWithdrawn { reason, .. }
+            | Self::ReferenceLeaderChanged { reason, .. }
+            | Self::CoDriverChanged { reason, .. } => *reason = text(reason),
+            Self::ThemeRefined { title, challenge, note, .. } => {
+                *title = optional(title);
+                *challenge = optional(challenge);
+                *note = text(note);
+            }
+            Self::MandateContractAgreed { terms, .. } => *terms = text(terms),
+            Self::TestPhaseBegun { funding, .. } => *funding = optional(funding),
+            Self::NetworkClosed { reason, .. } => *reason = optional(reason),
+            Self::RotationStarted { skills, .. } => *skills = text(skills),
+            Self::HelpRequested { note, .. } => *note = text(note),
+            Self::RoundClosed { acknowledged: warnings, .. }
+            | Self::ThemePrioritised { acknowledged: warnings, .. }
+            | Self::NetworkStarted { acknowledged: warnings, .. }
+            | Self::CohortFormed { acknowledged: warnings, .. } => *warnings = acknowledged(warnings),
+            Self::UnitRegistered { .. }
+            | Self::PersonRegistered { .. }
+            | Self::PersonRolesChanged { .. }
+            | Self::PriorExperienceRegistered { .. }
+            | Self::PolicyChanged { .. }
+            | Self::RoundOpened { .. }
+            | Self::ThemeDeferred { .. }
+            | Self::ReferenceLeaderAccepted { .. }
+            | Self::ReferenceLeaderAssigned { .. }
+            | Self::CoDriverAttached { .. }
+            | Self::CompetencesAssessed { .. }
+            | Self::PhaseEntered { .. }
+            | Self::TeachingDayAttended { .. }
+            | Self::WrittenAssignmentPassed { .. }
+            | Self::OralExamPassed { .. }
+            | Self::DiplomaAwarded { .. }
+            | Self::RotationEnded { .. } => {}
+        }
+        event
+    }
+}

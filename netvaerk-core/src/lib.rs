@@ -99,7 +99,7 @@ pub use command::{Action, Command, Decision, Metadata, TextKind};
 pub use dansk::Dansk;
 pub use decide::decide;
 pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
-pub use event::{current_version, Event, CATALOGUE};
+pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
 pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
 pub use policy::{CountRange, PhasePlan, PhaseSpec, Policy, PolicyChange, PolicyHistory};
 pub use rule::Rule;

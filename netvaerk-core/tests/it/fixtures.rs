@@ -231,3 +231,40 @@ fn write_missing_fixtures() {
         std::fs::write(&path, serde_json::to_string_pretty(&stored).unwrap() + "\n").unwrap();
     }
 }
+
+/// Every string in a JSON value.
+fn strings(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::String(text) => into.push(text.clone()),
+        Value::Array(items) => items.iter().for_each(|item| strings(item, into)),
+        Value::Object(fields) => fields.values().for_each(|item| strings(item, into)),
+        _ => {}
+    }
+}
+
+#[test]
+fn scrubbing_an_event_leaves_no_word_of_its_texts_and_every_fact() {
+    // The samples' free texts are words that begin with a capital letter; ids, rounds, dates,
+    // vocabulary words and phase names are not. So after scrubbing, every such text is the
+    // marker, and every other string is either the fact the event had or (a short text such
+    // as a criterion note "met") the marker.
+    for event in samples() {
+        let scrubbed = event.scrubbed();
+        assert_eq!(scrubbed.type_name(), event.type_name());
+        assert_eq!(scrubbed.scrubbed(), scrubbed, "scrubbing twice changes nothing: {event:?}");
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        strings(&serde_json::to_value(&event).unwrap()["data"], &mut before);
+        strings(&serde_json::to_value(&scrubbed).unwrap()["data"], &mut after);
+        assert_eq!(before.len(), after.len(), "an optional text stays present: {event:?}");
+        for (old, new) in before.iter().zip(&after) {
+            if old.contains(' ') && old.chars().any(char::is_uppercase) {
+                assert_eq!(new, REDACTED_TEXT, "a text of {} kept: {old}", event.type_name());
+            } else {
+                assert!(new == old || new == REDACTED_TEXT, "a fact of {} changed: {old}", event.type_name());
+            }
+        }
+    }
+    // An absent optional text stays absent.
+    let closed = Event::NetworkClosed { network: network(1), outcome: Outcome::Implemented, reason: None };
+    assert_eq!(closed.scrubbed(), closed);
+}

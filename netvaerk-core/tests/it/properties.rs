@@ -311,6 +311,8 @@ proptest! {
         let policy = Policy::ns3();
         let mut history = base();
         let mut state = State::from_events(&history);
+        // The same history with its words redacted (`Event::scrubbed`) decides the same way.
+        let mut scrubbed = state.clone();
         for (index, (selector, a, b, c, acknowledge)) in steps.into_iter().enumerate() {
             let on = date(2016, 7, 1) + Days::new(u64::try_from(index).unwrap() * 9);
             let mut command = Command::new(Metadata::new(pick_person(a % 5), on), action(&Picker { state: &state }, selector, a, b, c));
@@ -319,9 +321,17 @@ proptest! {
                     command = command.acknowledging(Acknowledgement::new(*rule, "random"));
                 }
             }
-            match decide(&state, &command, &policy, now()) {
+            let outcome = decide(&state, &command, &policy, now());
+            let scrub = |events: &[Event]| events.iter().map(Event::scrubbed).collect::<Vec<_>>();
+            match (&outcome, decide(&scrubbed, &command, &policy, now())) {
+                (Ok(original), Ok(redacted)) => prop_assert_eq!(scrub(&original.events), scrub(&redacted.events)),
+                (Err(original), Err(redacted)) => prop_assert_eq!(original.rule(), redacted.rule()),
+                (original, redacted) => prop_assert!(false, "redaction changed the decision: {original:?} / {redacted:?}"),
+            }
+            match outcome {
                 Ok(decision) => {
                     prop_assert!(!decision.events.is_empty());
+                    scrubbed = scrub(&decision.events).iter().fold(scrubbed, evolve);
                     let after = decision.events.iter().fold(state.clone(), evolve);
                     check_hard_rules(&state, &decision, &after, &policy);
                     for event in &decision.events {
