@@ -141,6 +141,18 @@ pub enum Top {
     /// Lists of persons, units, themes, networks or rounds, with the short ids and names that
     /// commands accept.
     List(ListArgs),
+    /// Redact the words of a decision, as the secretariat: its texts and rationale become
+    /// "(redacted)", its facts stay, and the log records who, when and why.
+    Redact {
+        /// The decision's position in the log (`log` and the audit trails show it).
+        position: u64,
+        /// Why the words go, e.g. a citizen's name in a rationale.
+        #[arg(long)]
+        why: String,
+        /// Who redacts: a person of the secretariat (or in rotation there).
+        #[arg(long)]
+        by: Given<PersonId>,
+    },
     /// Export the log as JSON lines.
     Log {
         /// The first position to export.
@@ -487,6 +499,7 @@ pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, 
         | Top::Report(_)
         | Top::List(_)
         | Top::Log { .. }
+        | Top::Redact { .. }
         | Top::Import { .. }
         | Top::Migrate { .. }
         | Top::Serve(_)

@@ -338,6 +338,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Top::Redact { position, why, by } => {
+            let service = open_service(&cli)?;
+            let by = by.resolve(&lookup(&service, organisation))?;
+            let appended = service.redact(organisation, *position, why, by)?;
+            say!(
+                "redacted the words at position {position}; redaction record at position {}",
+                appended.positions[0]
+            );
+            Ok(())
+        }
         Top::Import { file } => import(&cli, file),
         Top::Migrate { from, to } => migrate(from, to),
         Top::Serve(args) => serve::run(&cli, args),

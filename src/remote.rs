@@ -171,6 +171,17 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Top::Redact { position, why, by } => {
+            let by = by.resolve(&resolver)?;
+            let body = serde_json::json!({ "position": position, "why": why, "by": by });
+            let redacted: netvaerk::http::Redacted =
+                remote.json("POST", &format!("/v1/organisations/{organisation}/redactions"), Some(&body))?;
+            say!(
+                "redacted the words at position {position}; redaction record at position {}",
+                redacted.redaction_position
+            );
+            Ok(())
+        }
         Top::Apply { file, atomic } => apply(&remote, organisation, file.as_deref(), *atomic),
         Top::Report(args) => {
             let report = args.which.report(&resolver)?;

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use netvaerk_core::{
-    decide, evolve, AcknowledgedWarning, Command, Decision, Event, OrganisationId, Policy, State,
+    check_redaction, decide, evolve, AcknowledgedWarning, Command, Decision, Event, OrganisationId, PersonId,
+    Policy, State,
 };
 use netvaerk_projections::{rebuild, All, AsOf, Names, Projection, Projector};
 use netvaerk_store::{AppendResult, EventStore, ExpectedVersion, NewEvent, OpenCheck, StoreError, StreamId};
@@ -85,6 +86,9 @@ struct Organisation {
     state: Option<State>,
     /// The live read models and the stream version they have folded up to.
     reports: Option<(Projector<All>, u64)>,
+    /// The `$redactions` stream's version when the read models were folded: a redaction
+    /// since (by any process) changed words they hold, so they are folded afresh.
+    redactions: u64,
 }
 
 /// The application service: decides commands for organisations and appends their events,
@@ -239,6 +243,7 @@ impl Service {
                 stream: StreamId::organisation(organisation),
                 state: None,
                 reports: None,
+                redactions: 0,
             }))
         });
         Arc::clone(slot)
@@ -468,6 +473,42 @@ impl Service {
         Ok(self.store.stream_version(&StreamId::organisation(organisation))? > 0)
     }
 
+    /// Redacts the words of the decision at `position` in `organisation`'s log, `by` a person
+    /// of the secretariat ([`netvaerk_core::check_redaction`]) saying `why`: its free texts and
+    /// rationale become `(redacted)`, its facts stay, so the organisation still decides and
+    /// reports show the decision without its words (see [`EventStore::redact`]). Returns where
+    /// the redaction record went in the `$redactions` stream.
+    ///
+    /// Refused when `by` may not redact or gives no reason; an input error when the position
+    /// is not one of the organisation's records (`not_in_organisation`); `already_redacted`,
+    /// `no_such_position` from the store.
+    pub fn redact(
+        &self,
+        organisation: OrganisationId,
+        position: u64,
+        why: &str,
+        by: PersonId,
+    ) -> Result<AppendResult, Error> {
+        self.locked(organisation, |cached| {
+            let store = &*self.store;
+            cached.catch_up(store)?;
+            check_redaction(cached.state(store)?, by, why).map_err(Error::Refused)?;
+            let envelope = store.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
+            if envelope.stream != cached.stream {
+                return Err(Error::input(
+                    "not_in_organisation",
+                    Some("position"),
+                    Some(position.to_string()),
+                    format!("position {position} is not a decision of organisation {organisation}"),
+                ));
+            }
+            let appended = store.redact(position, why, by, (self.clock)())?;
+            // The cached state and read models hold the words: fold them afresh.
+            (cached.state, cached.reports) = (None, None);
+            Ok(appended)
+        })
+    }
+
     /// A copy of `organisation`'s state, caught up with the store first (it reads the tail any
     /// other writer appended since the service last looked).
     pub fn state(&self, organisation: OrganisationId) -> Result<State, Error> {
@@ -497,6 +538,10 @@ impl Service {
         }
         let slot = self.organisation(organisation);
         let mut cached = lock(&slot);
+        let redactions = store.stream_version(&StreamId::redactions())?;
+        if cached.redactions != redactions {
+            (cached.reports, cached.redactions) = (None, redactions);
+        }
         let stream = cached.stream.clone();
         let (projector, folded) = cached.reports.get_or_insert_with(|| (Projector::new(stream.clone()), 0));
         for envelope in store.read_stream(&stream, *folded + 1)? {

@@ -350,6 +350,68 @@ fn an_erased_person_shows_as_erased_and_the_chain_verifies() {
 }
 
 #[test]
+fn the_secretariat_redacts_a_themes_words_reports_show_redacted_and_the_chain_verifies() {
+    let store = Store::with_demo("redact");
+    let log: Vec<Value> =
+        store.stdout(&["log"]).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let proposal = log
+        .iter()
+        .find(|record| record["event_type"] == "ThemeProposed" && record["payload"]["theme"] == URBAN_FARMING)
+        .expect("the demo proposes urban farming");
+    let (position, title) =
+        (proposal["position"].to_string(), proposal["payload"]["title"].as_str().unwrap());
+    assert!(store.stdout(&["report", "portfolio"]).contains(title));
+    let length = store.log_length();
+
+    // Not the chief forum's to do; and a reason is required.
+    let chair = store.run(&["redact", &position, "--why", "A citizen's name", "--by", CHAIR]);
+    assert_eq!(code(&chair), 1, "{}", String::from_utf8_lossy(&chair.stderr));
+    assert!(String::from_utf8_lossy(&chair.stderr).contains("[not_secretariat_to_redact]"));
+    let blank = store.run(&["redact", &position, "--why", "", "--by", SECRETARY]);
+    assert_eq!(code(&blank), 1);
+    assert!(String::from_utf8_lossy(&blank.stderr).contains("[no_redaction_reason]"));
+    assert_eq!(store.log_length(), length, "a refused redaction appends nothing");
+
+    let done =
+        store.stdout(&["redact", &position, "--why", "A citizen's name in the title", "--by", SECRETARY]);
+    assert!(done.starts_with(&format!("redacted the words at position {position}")), "{done}");
+    assert_eq!(store.log_length(), length + 1, "the redaction record");
+    let exported = store.stdout(&["log", "--from", &position]);
+    assert!(!exported.contains(title), "the words are gone from the log");
+    let record: Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
+    assert_eq!(record["payload"]["challenge"], "(redacted)", "every text of the record: {record}");
+    assert_eq!(record["payload"]["theme"], URBAN_FARMING, "its facts stay");
+    assert_eq!(record["redacted"]["reason"], "A citizen's name in the title");
+    let portfolio = store.stdout(&["report", "portfolio"]);
+    assert!(!portfolio.contains(title) && portfolio.contains("(redacted)"), "{portfolio}");
+    let audit = store.stdout(&["report", "audit", URBAN_FARMING]);
+    assert!(audit.contains("(redacted)") && !audit.contains(title), "{audit}");
+    let danish = store.stdout(&["report", "portfolio", "--lang", "da"]);
+    assert!(danish.contains("(overstreget)") && !danish.contains("(redacted)"), "{danish}");
+    assert!(store.stdout(&["verify"]).starts_with("verified "));
+    // The organisation decides on: its stream still folds. The theme is closed (TH-4 refuses
+    // to refine it, a rule, not an unreadable log), and a unit is renamed.
+    let refine = store.run(&["theme", "refine", URBAN_FARMING, "--note", "Ny note", "--by", CHAIR]);
+    assert_eq!(code(&refine), 1, "{}", String::from_utf8_lossy(&refine.stderr));
+    assert!(String::from_utf8_lossy(&refine.stderr).contains("[theme_not_available]"));
+    let area = "0190ab00-0000-7000-8000-000200000001";
+    store.stdout(&[
+        "unit",
+        "name",
+        area,
+        "Velfærd, Sundhed og Omsorg",
+        "--by",
+        SECRETARY,
+        "--on",
+        "2018-06-01",
+    ]);
+    assert!(store.stdout(&["list", "units", "--format", "json"]).contains("Velfærd, Sundhed og Omsorg"));
+    let twice = store.run(&["redact", &position, "--why", "again", "--by", SECRETARY]);
+    assert_eq!(code(&twice), 2);
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("[already_redacted]"));
+}
+
+#[test]
 fn a_person_types_a_small_history_by_hand() {
     let store = Store::new("by-hand");
     let id = |output: &str, key: &str| -> String {

@@ -198,13 +198,14 @@ fn found(server: &Server, headers: &[(&str, &str)]) -> OrganisationId {
 // The OpenAPI document
 
 /// Every route the server has, as the OpenAPI document must list them.
-const ROUTES: [(&str, &str); 15] = [
+const ROUTES: [(&str, &str); 16] = [
     ("post", "/v1/organisations/{org}/commands"),
     ("post", "/v1/organisations/{org}/commands:batch"),
     ("get", "/v1/organisations/{org}/reports/{report}"),
     ("get", "/v1/organisations/{org}/reports/audit/{id}"),
     ("get", "/v1/organisations/{org}/reports/round/{round}"),
     ("get", "/v1/organisations/{org}/policy"),
+    ("post", "/v1/organisations/{org}/redactions"),
     ("put", "/v1/persons/{person}"),
     ("get", "/v1/events"),
     ("get", "/v1/events/stream"),
@@ -479,6 +480,29 @@ fn every_route_answers_a_well_formed_request() {
     );
     assert!(metrics.body.contains("netvaerk_append_seconds_count 4\n"), "{}", metrics.body);
     assert!(metrics.body.contains("netvaerk_events_appended_total 9\n"), "{}", metrics.body);
+
+    // The secretary redacts the theme's words (its proposal is the last event); the chief
+    // forum may not. The audit trail then shows the decision without them.
+    let redactions = server.url(&format!("{base}/redactions"));
+    let refused = post(&redactions, &[], &json!({ "position": 9, "why": "A name", "by": chief }));
+    assert_eq!(
+        (refused.status, refused.code()),
+        (422, "not_secretariat_to_redact".to_owned()),
+        "{}",
+        refused.body
+    );
+    let malformed = post(&redactions, &[], &json!({ "position": "nine" }));
+    assert_eq!((malformed.status, malformed.code()), (400, "malformed_redaction".to_owned()));
+    let redacted =
+        post(&redactions, &[], &json!({ "position": 9, "why": "A citizen's name", "by": secretary() }));
+    assert_eq!(redacted.status, 201, "{}", redacted.body);
+    conforms(&document, "Redacted", &redacted.json()).unwrap();
+    assert_eq!(redacted.json(), json!({ "position": 9, "redaction_position": 10 }));
+    let audit = get(&server.url(&format!("{base}/reports/audit/{}", theme.as_uuid())), &[]);
+    conforms(&document, "ThemeAudit", &audit.json()).unwrap();
+    assert_eq!(audit.json()["title"], netvaerk::core::REDACTED_TEXT, "{}", audit.body);
+    let missing = post(&redactions, &[], &json!({ "position": 99, "why": "A name", "by": secretary() }));
+    assert_eq!((missing.status, missing.code()), (404, "no_such_position".to_owned()));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -199,6 +199,75 @@ fn the_live_read_models_equal_a_rebuild_after_appends_by_this_service_and_anothe
     assert_eq!(checkpoint, store.head().unwrap().unwrap().position);
 }
 
+/// The secretariat redacts a decision's words: the log keeps its facts, every service's
+/// reports (this one's and another's on the same store) show "(redacted)" at once, and the
+/// organisation decides on. Anyone else, a blank reason, a position of another organisation:
+/// refused, nothing appended.
+#[test]
+fn the_secretariat_redacts_the_words_of_a_decision_and_the_organisation_decides_on() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let other = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    let outsider = person(1);
+    let register = Action::RegisterPerson { person: outsider, unit: Some(unit(0)), roles: BTreeSet::new() };
+    service.execute(organisation, &by(secretary, register)).unwrap();
+    // A unit named after a citizen (the words), with a rationale naming her too.
+    let slip = Command::new(
+        Metadata::new(secretary, on()).with_rationale("Ane Jensen, a citizen, asked for it"),
+        Action::NameUnit { unit: unit(0), name: "Ane Jensens sekretariat".into() },
+    );
+    let position = service.execute(organisation, &slip).unwrap().positions[0];
+    let unit_name = |service: &Service| {
+        service
+            .read_models(organisation, AsOf::Now, |models| models.all.directory.unit_name(unit(0)))
+            .unwrap()
+    };
+    assert_eq!(unit_name(&other), "Ane Jensens sekretariat");
+    assert_eq!(unit_name(&service), "Ane Jensens sekretariat");
+    let live_before = other.read_models(organisation, AsOf::Now, |models| models.all.clone()).unwrap();
+
+    let head = store.head().unwrap();
+    let refusals = [
+        (outsider, position, "A citizen's name", "not_secretariat_to_redact"),
+        (secretary, position, " ", "no_redaction_reason"),
+        (secretary, 1, "A citizen's name", "not_in_organisation"),
+        (secretary, 999, "A citizen's name", "no_such_position"),
+    ];
+    let (elsewhere, _) = founded(&service);
+    let head_before_refusals = store.head().unwrap();
+    assert_ne!(head, head_before_refusals, "the second organisation was founded");
+    for (who, at, why, code) in refusals {
+        let target = if code == "not_in_organisation" { elsewhere } else { organisation };
+        let at = if code == "not_in_organisation" { position } else { at };
+        let error = service.redact(target, at, why, who).unwrap_err();
+        assert_eq!(error.code(), code, "{error}");
+        assert_eq!(store.head().unwrap(), head_before_refusals, "{code}: nothing appended");
+    }
+
+    let appended =
+        service.redact(organisation, position, "A citizen's name in the rationale", secretary).unwrap();
+    let record = store.read_at(appended.positions[0]).unwrap().unwrap();
+    assert_eq!(record.stream, StreamId::redactions());
+    assert_eq!(record.metadata.actor, secretary);
+    assert_eq!(record.rationale(), None, "the redaction record holds the reason in its payload");
+    assert_eq!(store.read_at(position).unwrap().unwrap().rationale(), Some(netvaerk::core::REDACTED_TEXT));
+    // The cached read models of both services held the words; both now show the marker.
+    assert_eq!(unit_name(&other), netvaerk::core::REDACTED_TEXT, "another service sees the redaction");
+    assert_eq!(unit_name(&service), netvaerk::core::REDACTED_TEXT);
+    // The facts are the same: the read models equal those before, the words aside.
+    let live_after = other.read_models(organisation, AsOf::Now, |models| models.all.clone()).unwrap();
+    assert_eq!(live_after.competence, live_before.competence);
+    assert_eq!(fresh_fold(&*store, organisation), service.state(organisation).unwrap());
+    service.execute(organisation, &assess(secretary, 4)).unwrap();
+    other.execute(organisation, &assess(secretary, 5)).unwrap();
+    assert_eq!(
+        service.redact(organisation, position, "again", secretary).unwrap_err().code(),
+        "already_redacted"
+    );
+    assert!(store.verify().unwrap().is_ok());
+}
+
 /// A store that lets another writer append to the stream before every append: the service
 /// can never win, and must give up with `contention` after its retry bound, appending nothing
 /// of its own.

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::error::DomainError;
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::policy::Policy;
@@ -225,6 +226,19 @@ impl TextKind {
         let line_break = self == Self::Text && matches!(c, '\n' | '\t' | '\r');
         (c.is_control() && !line_break)
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    }
+
+    /// Checks `text`, the value of `field`, against the kind's limits: its length, and no
+    /// character the kind forbids.
+    pub fn check(self, field: &'static str, text: &str) -> Result<(), DomainError> {
+        let length = text.chars().count();
+        if length > self.max() {
+            return Err(DomainError::TextTooLong { field, length, max: self.max() });
+        }
+        match text.chars().find(|c| self.forbids(*c)) {
+            Some(character) => Err(DomainError::ForbiddenCharacter { field, character }),
+            None => Ok(()),
+        }
     }
 
     /// The most characters the kind takes.

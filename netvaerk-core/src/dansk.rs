@@ -349,6 +349,10 @@ impl DomainError {
                 network_type.dansk(),
                 outcome.dansk()
             ),
+            E::NotSecretariatToRedact(person) => {
+                format!("{person} arbejder ikke i sekretariatet, som alene fjerner ord fra loggen")
+            }
+            E::NoRedactionReason => "en fjernelse af ord skal begrundes".to_owned(),
             E::NotSecretariat(person) => {
                 format!("{person} arbejder ikke i sekretariatet, som er part i mandatkontrakten (RL-4)")
             }

@@ -169,16 +169,21 @@ fn check_input(command: &Command) -> Result<(), DomainError> {
     texts.extend(
         command.acknowledgements.iter().map(|ack| ("rationale", TextKind::Text, ack.rationale.as_str())),
     );
-    for (field, kind, text) in texts {
-        let length = text.chars().count();
-        if length > kind.max() {
-            return Err(DomainError::TextTooLong { field, length, max: kind.max() });
-        }
-        if let Some(character) = text.chars().find(|c| kind.forbids(*c)) {
-            return Err(DomainError::ForbiddenCharacter { field, character });
-        }
+    texts.into_iter().try_for_each(|(field, kind, text)| kind.check(field, text))
+}
+
+/// Whether `by` may redact words from the log, giving `why`: the secretariat's staff or a
+/// person in rotation there (SN-1) may, and must say why. Redaction is the store's
+/// (`EventStore::redact`); this is the organisation's half of it.
+pub fn check_redaction(state: &State, by: PersonId, why: &str) -> Result<(), DomainError> {
+    let person = state.person(by).ok_or(DomainError::UnknownPerson(by))?;
+    if !person.roles.contains(&PersonRole::Secretariat) && !person.in_rotation {
+        return Err(DomainError::NotSecretariatToRedact(by));
     }
-    Ok(())
+    if why.trim().is_empty() {
+        return Err(DomainError::NoRedactionReason);
+    }
+    TextKind::Text.check("why", why)
 }
 
 fn check_actor(state: &State, command: &Command) -> Result<(), DomainError> {

@@ -427,6 +427,12 @@ pub enum DomainError {
         /// The network's type.
         network_type: NetworkType,
     },
+    /// Only the secretariat (its staff, or a person in rotation there) redacts the log's words.
+    #[error("{0} does not work in the secretariat, which alone redacts words from the log")]
+    NotSecretariatToRedact(PersonId),
+    /// A redaction says why.
+    #[error("a redaction must say why")]
+    NoRedactionReason,
     /// RL-4: the secretariat's party to a mandate contract is secretariat staff.
     #[error("{0} does not work in the secretariat, which is a party to the mandate contract (RL-4)")]
     NotSecretariat(PersonId),
@@ -579,6 +585,8 @@ impl DomainError {
             E::NoTestPhase(_) => "no_test_phase",
             E::OutcomeNotForType { .. } => "outcome_not_for_type",
             E::NotSecretariat(_) => "not_secretariat",
+            E::NotSecretariatToRedact(_) => "not_secretariat_to_redact",
+            E::NoRedactionReason => "no_redaction_reason",
             E::InvalidScore { .. } => "invalid_score",
             E::EmptyCompetenceAssessment => "empty_competence_assessment",
             E::EmptyCohort => "empty_cohort",
@@ -603,9 +611,10 @@ impl DomainError {
             E::UnknownUnit(unit) | E::UnitExists(unit) | E::NotADepartment(unit) => {
                 ("unit", unit.to_string())
             }
-            E::UnknownPerson(person) | E::PersonExists(person) | E::PriorExperienceExists(person) => {
-                ("person", person.to_string())
-            }
+            E::UnknownPerson(person)
+            | E::PersonExists(person)
+            | E::PriorExperienceExists(person)
+            | E::NotSecretariatToRedact(person) => ("person", person.to_string()),
             E::UnknownTheme(theme) | E::ThemeExists(theme) => ("theme", theme.to_string()),
             E::UnknownNetwork(network) | E::NetworkExists(network) | E::NetworkNotRunning(network) => {
                 ("network", network.to_string())
@@ -691,6 +700,8 @@ impl DomainError {
             | E::TextTooLong { .. }
             | E::ForbiddenCharacter { .. }
             | E::ImplausibleDate { .. }
+            | E::NotSecretariatToRedact(_)
+            | E::NoRedactionReason
             | E::RolesNotDistinct { .. } => return None,
         })
     }

@@ -97,7 +97,7 @@ mod warning;
 
 pub use command::{Action, Command, Decision, Metadata, TextKind};
 pub use dansk::Dansk;
-pub use decide::decide;
+pub use decide::{check_redaction, decide};
 pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
 pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
 pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};

@@ -15,7 +15,7 @@ use netvaerk_core::{
     AcknowledgedWarning, CriterionAssessment, Event, NetworkId, NetworkType, Origin, PersonId, RoundId,
     ThemeId,
 };
-use netvaerk_store::{EventStore, StoreError};
+use netvaerk_store::{Body, EventStore, StoreError};
 use serde::Serialize;
 
 use crate::names::{Names, PersonRef};
@@ -36,8 +36,10 @@ pub struct DecisionRef {
 
 impl DecisionRef {
     /// The decision in full, read back from `log`, with names: who decided, what in words,
-    /// the criteria assessment (TH-2) and the warnings overridden. `None` when its body has
-    /// been redacted since (an erasure): a rebuild would not show it either.
+    /// the criteria assessment (TH-2) and the warnings overridden. A decision redacted since
+    /// shows its facts with `(redacted)` where its words were, and the redaction; `None` when
+    /// it was redacted without its event (a redaction from before the store kept it): a
+    /// rebuild would not show it either.
     pub fn entry(&self, names: &Names, log: &dyn EventStore) -> Result<Option<AuditEntry>, ProjectionError> {
         let position = self.position;
         let envelope = log.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
@@ -59,6 +61,12 @@ impl DecisionRef {
             event_type: event.type_name(),
             summary: summary(&event, names),
             rationale: envelope.rationale().map(str::to_owned),
+            redaction: match &envelope.body {
+                Body::Redacted { reason, redacted_at, .. } => {
+                    Some(RedactionNote { reason: reason.clone(), redacted_at: *redacted_at })
+                }
+                Body::Present { .. } => None,
+            },
             event,
             assessment,
             acknowledged,
@@ -97,6 +105,19 @@ pub struct AuditEntry {
     pub acknowledged: Vec<AcknowledgedWarning>,
     /// The position of the policy change in force (`None`: the NS3 defaults).
     pub policy_in_force: Option<u64>,
+    /// Set when the decision's words were redacted since (its facts stay).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<RedactionNote>,
+}
+
+/// When and why a decision's words were redacted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RedactionNote {
+    /// Why, as the secretariat wrote it.
+    pub reason: String,
+    /// When.
+    pub redacted_at: DateTime<Utc>,
 }
 
 /// What became of a theme in a round.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use netvaerk_core::codec::{decode_json, encode};
-use netvaerk_core::{Decision, DecodeError, Event, OrganisationId, PersonId};
+use netvaerk_core::{Decision, DecodeError, Event, OrganisationId, PersonId, REDACTED_TEXT};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -218,7 +218,35 @@ pub enum Body {
         reason: String,
         /// When.
         redacted_at: DateTime<Utc>,
+        /// The event with its words scrubbed, so the stream still folds and decides. `None`
+        /// for a record that is not a domain event (a `$` stream, an embedder's own type) and
+        /// for redactions written before the store kept the scrubbed event.
+        scrubbed: Option<Scrubbed>,
     },
+}
+
+/// What a redacted body keeps: the event scrubbed of its words ([`Event::scrubbed`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scrubbed {
+    /// The scrubbed event's payload, JSON text.
+    pub payload: Box<str>,
+    /// The schema version `payload` is written in (the current one when it was redacted; the
+    /// record's header keeps the version first written).
+    pub schema_version: u32,
+    /// The marker where the record had a rationale.
+    pub rationale: Option<String>,
+}
+
+impl Scrubbed {
+    /// The scrubbed form of `event`, whose record had a rationale or not.
+    pub fn of(event: &Event, had_rationale: bool) -> Self {
+        let encoded = encode(&event.scrubbed());
+        Self {
+            payload: encoded.payload.to_string().into(),
+            schema_version: encoded.schema_version,
+            rationale: had_rationale.then(|| REDACTED_TEXT.to_owned()),
+        }
+    }
 }
 
 /// A stored event as read back.
@@ -249,25 +277,28 @@ pub struct Envelope {
 }
 
 impl Envelope {
-    /// The payload's JSON text as written, unless redacted.
+    /// The payload's JSON text as written, or as scrubbed if redacted; `None` for a body
+    /// redacted without a scrubbed event.
     pub fn payload_json(&self) -> Option<&str> {
         match &self.body {
             Body::Present { payload, .. } => Some(payload),
-            Body::Redacted { .. } => None,
+            Body::Redacted { scrubbed, .. } => scrubbed.as_ref().map(|scrubbed| &*scrubbed.payload),
         }
     }
 
-    /// The payload as a JSON value, unless redacted (or, which a sealed record cannot be,
-    /// unreadable).
+    /// The payload as a JSON value (see [`Self::payload_json`]; `None` also if, which a sealed
+    /// record cannot be, unreadable).
     pub fn payload(&self) -> Option<Value> {
         serde_json::from_str(self.payload_json()?).ok()
     }
 
-    /// The rationale, unless absent or redacted.
+    /// The rationale, unless absent; `(redacted)` where a redaction scrubbed it.
     pub fn rationale(&self) -> Option<&str> {
         match &self.body {
             Body::Present { rationale, .. } => rationale.as_deref(),
-            Body::Redacted { .. } => None,
+            Body::Redacted { scrubbed, .. } => {
+                scrubbed.as_ref().and_then(|scrubbed| scrubbed.rationale.as_deref())
+            }
         }
     }
 
@@ -276,15 +307,22 @@ impl Envelope {
         matches!(self.body, Body::Redacted { .. })
     }
 
-    /// The domain event, upcast to the current schema. A redacted body decodes as an error:
-    /// projections that must survive redaction skip those (`Ok(None)` from [`Self::event`]).
+    /// The domain event, upcast to the current schema; a redacted body gives its scrubbed
+    /// event, and one redacted without it decodes as an error (`Ok(None)` from [`Self::event`]).
     pub fn decode(&self) -> Result<Event, DecodeError> {
-        decode_json(&self.event_type, self.schema_version, self.payload_json().unwrap_or("null"))
+        let (version, payload) = match &self.body {
+            Body::Present { payload, .. } => (self.schema_version, &**payload),
+            Body::Redacted { scrubbed: Some(scrubbed), .. } => (scrubbed.schema_version, &*scrubbed.payload),
+            Body::Redacted { scrubbed: None, .. } => (self.schema_version, "null"),
+        };
+        decode_json(&self.event_type, version, payload)
     }
 
-    /// The domain event, `None` if redacted or if the stream is not a domain stream's type.
+    /// The domain event (scrubbed if redacted); `None` if redacted without a scrubbed event, or
+    /// if the stream is one of the store's own `$` streams.
     pub fn event(&self) -> Result<Option<Event>, DecodeError> {
-        if self.is_redacted() || self.stream.as_str().starts_with('$') {
+        let unscrubbed = matches!(self.body, Body::Redacted { scrubbed: None, .. });
+        if unscrubbed || self.stream.as_str().starts_with('$') {
             return Ok(None);
         }
         self.decode().map(Some)

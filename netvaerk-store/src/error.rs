@@ -73,6 +73,10 @@ pub enum Corruption {
     /// A body is redacted, but no `$redactions` record names it: a forged redaction.
     #[error("the body is redacted, but no redaction record names it")]
     UnrecordedRedaction,
+    /// A body is redacted, but not into the body its `$redactions` record names by digest:
+    /// the scrubbed event was changed afterwards.
+    #[error("the redacted body is not the one its redaction record names")]
+    RedactedBodyMismatch,
     /// An entry of the person registry (beside the log) is damaged.
     #[error("the person registry is damaged: {detail}")]
     Registry {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use crate::envelope::{hex, Body, Envelope, EventMetadata, StreamId};
+use crate::envelope::{hex, Body, Envelope, EventMetadata, Scrubbed, StreamId};
 use crate::error::Corruption;
 use crate::record::{reseal, RawRecord};
 
@@ -18,6 +18,10 @@ pub struct ExportedRedaction {
     pub reason: String,
     /// When.
     pub redacted_at: DateTime<Utc>,
+    /// The schema version of the scrubbed payload the record's `payload` then holds; absent
+    /// when the redaction kept no event (the record then has no payload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<u32>,
 }
 
 /// One record of an exported log.
@@ -38,7 +42,8 @@ pub struct ExportedRecord {
     pub schema_version: u32,
     /// Who, when.
     pub metadata: EventMetadata,
-    /// The payload, exactly as stored (absent when redacted).
+    /// The payload, exactly as stored: as scrubbed when redacted, absent when redacted without
+    /// a scrubbed event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<Box<RawValue>>,
     /// The rationale.
@@ -61,8 +66,16 @@ impl From<&Envelope> for ExportedRecord {
             Body::Present { payload, rationale } => {
                 (RawValue::from_string(payload.to_string()).ok(), rationale.clone(), None)
             }
-            Body::Redacted { reason, redacted_at } => {
-                (None, None, Some(ExportedRedaction { reason: reason.clone(), redacted_at: *redacted_at }))
+            Body::Redacted { reason, redacted_at, scrubbed } => {
+                let redaction = ExportedRedaction {
+                    reason: reason.clone(),
+                    redacted_at: *redacted_at,
+                    schema_version: scrubbed.as_ref().map(|scrubbed| scrubbed.schema_version),
+                };
+                let payload = scrubbed
+                    .as_ref()
+                    .and_then(|scrubbed| RawValue::from_string(scrubbed.payload.to_string()).ok());
+                (payload, scrubbed.as_ref().and_then(|scrubbed| scrubbed.rationale.clone()), Some(redaction))
             }
         };
         Self {
@@ -102,10 +115,27 @@ impl ExportedRecord {
             (Some(payload), None) => {
                 Body::Present { payload: payload.get().into(), rationale: self.rationale.clone() }
             }
-            (None, Some(redaction)) => {
-                Body::Redacted { reason: redaction.reason.clone(), redacted_at: redaction.redacted_at }
+            (payload, Some(redaction)) => {
+                let scrubbed = match (payload, redaction.schema_version) {
+                    (None, None) => None,
+                    (Some(payload), Some(schema_version)) => Some(Scrubbed {
+                        payload: payload.get().into(),
+                        schema_version,
+                        rationale: self.rationale.clone(),
+                    }),
+                    _ => {
+                        return Err(Corruption::BadBody(
+                            "a redacted record's payload and its schema version come together".into(),
+                        ))
+                    }
+                };
+                Body::Redacted {
+                    reason: redaction.reason.clone(),
+                    redacted_at: redaction.redacted_at,
+                    scrubbed,
+                }
             }
-            _ => return Err(Corruption::BadBody("a record has either a payload or a redaction".into())),
+            (None, None) => return Err(Corruption::BadBody("a record has a payload or a redaction".into())),
         };
         let envelope = Envelope {
             position: self.position,

@@ -61,7 +61,7 @@ mod store;
 mod subscription;
 
 pub use envelope::{
-    hex, AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent, StreamId,
+    hex, AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent, Scrubbed, StreamId,
     MAX_STREAM_ID_LEN,
 };
 pub use error::{Corruption, StoreError};

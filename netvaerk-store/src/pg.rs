@@ -582,7 +582,10 @@ impl Columns {
     fn of(body: &Body) -> Self {
         match body {
             Body::Present { payload, rationale } => Self::present(payload, rationale.clone()),
-            Body::Redacted { .. } => Self { payload: None, rationale: None },
+            Body::Redacted { scrubbed: Some(scrubbed), .. } => {
+                Self::present(&scrubbed.payload, scrubbed.rationale.clone())
+            }
+            Body::Redacted { scrubbed: None, .. } => Self { payload: None, rationale: None },
         }
     }
 

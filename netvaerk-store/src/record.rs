@@ -22,7 +22,10 @@
 //!
 //! body
 //!   present:  0x00 ‖ rationale length u32 (0xFFFFFFFF: none) ‖ rationale ‖ payload JSON
-//!   redacted: 0x01 ‖ JSON {"reason", "redacted_at"}
+//!   scrubbed: 0x02 ‖ n u32 ‖ JSON {"reason", "redacted_at", "schema_version"} (n bytes)
+//!             ‖ the scrubbed event as a present body (0x00 ‖ ...)
+//!   redacted: 0x01 ‖ JSON {"reason", "redacted_at"}  (no event kept: a `$` stream, an
+//!             embedder's own type, or a redaction written before 0x02 existed)
 //! ```
 //!
 //! The chain covers every header byte, and every body through its digest: a body can be
@@ -37,13 +40,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::envelope::{Body, Envelope, EventMetadata, StreamId};
+use crate::envelope::{Body, Envelope, EventMetadata, Scrubbed, StreamId};
 use crate::error::{Corruption, StoreError};
 
 const MAGIC: &[u8; 4] = b"NVR1";
 const CHAIN_DOMAIN: &[u8] = b"netvaerk-chain-1";
 const PRESENT: u8 = 0x00;
 const REDACTED: u8 = 0x01;
+const SCRUBBED: u8 = 0x02;
 const NO_RATIONALE: u32 = u32::MAX;
 
 /// A record's bytes with the position it is stored at.
@@ -183,18 +187,33 @@ impl<'a> Cursor<'a> {
 struct Redaction {
     reason: String,
     redacted_at: DateTime<chrono::Utc>,
+    /// The scrubbed payload's schema version (a `SCRUBBED` body only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    schema_version: Option<u32>,
 }
 
 /// The stored bytes of a body.
 pub(crate) fn encode_body(body: &Body) -> Vec<u8> {
     match body {
         Body::Present { payload, rationale } => present_body(payload, rationale.as_deref()),
-        Body::Redacted { reason, redacted_at } => {
-            let mut bytes = vec![REDACTED];
-            let record = Redaction { reason: reason.clone(), redacted_at: *redacted_at };
-            // Plain strings and a date: serialising cannot fail.
-            bytes.extend(serde_json::to_vec(&record).unwrap_or_default());
-            bytes
+        Body::Redacted { reason, redacted_at, scrubbed } => {
+            let record = Redaction {
+                reason: reason.clone(),
+                redacted_at: *redacted_at,
+                schema_version: scrubbed.as_ref().map(|scrubbed| scrubbed.schema_version),
+            };
+            // Plain strings, a number and a date: serialising cannot fail.
+            let marker = serde_json::to_vec(&record).unwrap_or_default();
+            match scrubbed {
+                None => [&[REDACTED][..], &marker].concat(),
+                Some(scrubbed) => {
+                    let mut bytes = vec![SCRUBBED];
+                    bytes.extend_from_slice(&u32::try_from(marker.len()).unwrap_or(u32::MAX).to_be_bytes());
+                    bytes.extend(marker);
+                    bytes.extend(present_body(&scrubbed.payload, scrubbed.rationale.as_deref()));
+                    bytes
+                }
+            }
         }
     }
 }
@@ -238,7 +257,35 @@ fn decode_body(bytes: &[u8]) -> Result<Body, Corruption> {
         Some((&REDACTED, rest)) => {
             let record: Redaction =
                 serde_json::from_slice(rest).map_err(|error| Corruption::BadBody(error.to_string()))?;
-            Ok(Body::Redacted { reason: record.reason, redacted_at: record.redacted_at })
+            if record.schema_version.is_some() {
+                return Err(bad_body("a redaction without its scrubbed event names a schema version"));
+            }
+            Ok(Body::Redacted { reason: record.reason, redacted_at: record.redacted_at, scrubbed: None })
+        }
+        Some((&SCRUBBED, rest)) => {
+            let (len, rest) =
+                rest.split_at_checked(4).ok_or_else(|| bad_body("the redaction's length is cut"))?;
+            let len = usize::try_from(u32::from_be_bytes([len[0], len[1], len[2], len[3]]))
+                .map_err(|_| bad_body("the redaction is too long"))?;
+            let (marker, event) =
+                rest.split_at_checked(len).ok_or_else(|| bad_body("the redaction is cut"))?;
+            let record: Redaction =
+                serde_json::from_slice(marker).map_err(|error| Corruption::BadBody(error.to_string()))?;
+            let schema_version =
+                record.schema_version.ok_or_else(|| bad_body("a scrubbed event names no schema version"))?;
+            // Checked first, so that damaged bytes cannot nest redactions and recurse deeply.
+            if event.first() != Some(&PRESENT) {
+                return Err(bad_body("a scrubbed event is not a present body"));
+            }
+            let Body::Present { payload, rationale } = decode_body(event)? else {
+                return Err(bad_body("a scrubbed event is not a present body"));
+            };
+            let scrubbed = Scrubbed { payload, schema_version, rationale };
+            Ok(Body::Redacted {
+                reason: record.reason,
+                redacted_at: record.redacted_at,
+                scrubbed: Some(scrubbed),
+            })
         }
         _ => Err(bad_body("unknown body kind")),
     }
@@ -502,17 +549,81 @@ mod tests {
         }
     }
 
+    fn scrubbed_body() -> Body {
+        Body::Redacted {
+            reason: "a name in the rationale".into(),
+            redacted_at: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+            scrubbed: Some(Scrubbed {
+                payload: json!({"round": "2016H2"}).to_string().into(),
+                schema_version: 1,
+                rationale: Some("(redacted)".into()),
+            }),
+        }
+    }
+
+    fn blank_body() -> Body {
+        Body::Redacted {
+            reason: "a name in the rationale".into(),
+            redacted_at: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+            scrubbed: None,
+        }
+    }
+
     #[test]
     fn redaction_keeps_hash_and_digest() {
         let (bytes, hash) = sealed();
-        let redacted = Body::Redacted {
-            reason: "a name in the rationale".into(),
-            redacted_at: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
-        };
-        let rewritten = replace_body(&bytes, &redacted).unwrap();
-        let parsed = parse_and_check(&rewritten).unwrap();
-        assert_eq!(parsed.hash, hash);
-        assert_eq!(parsed.body, redacted);
-        assert_eq!(parsed.header.body_digest, parse(&bytes).unwrap().header.body_digest);
+        for redacted in [scrubbed_body(), blank_body()] {
+            let rewritten = replace_body(&bytes, &redacted).unwrap();
+            let parsed = parse_and_check(&rewritten).unwrap();
+            assert_eq!(parsed.hash, hash);
+            assert_eq!(parsed.body, redacted);
+            assert_eq!(parsed.header.body_digest, parse(&bytes).unwrap().header.body_digest);
+        }
+    }
+
+    #[test]
+    fn a_scrubbed_body_cut_or_nested_is_refused() {
+        let bytes = encode_body(&scrubbed_body());
+        let marker_end =
+            5 + usize::try_from(u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]])).unwrap();
+        // Cut anywhere before the payload's text (whose cut the body digest and CRC catch).
+        for len in 0..marker_end + 5 + "(redacted)".len() {
+            assert!(decode_body(&bytes[..len]).is_err(), "cut to {len} bytes");
+        }
+        // A scrubbed body whose event is itself a redaction: refused before any recursion.
+        let mut nested = bytes.clone();
+        nested.truncate(marker_end);
+        nested.extend(&bytes);
+        assert!(matches!(decode_body(&nested), Err(Corruption::BadBody(_))));
+    }
+
+    /// The record format's golden fixtures: one record of each body kind, written once (with
+    /// `NETVAERK_WRITE_FIXTURES=1`) and never edited, so stores written today read in ten
+    /// years. Body kinds: 0x00 present, 0x01 redacted without its event, 0x02 scrubbed.
+    #[test]
+    fn the_record_format_matches_its_fixtures() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records");
+        let (present, _) = sealed();
+        let cases = [
+            ("present", present.clone()),
+            ("redacted", replace_body(&present, &blank_body()).unwrap()),
+            ("scrubbed", replace_body(&present, &scrubbed_body()).unwrap()),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.join(format!("{name}.hex"));
+            if std::env::var_os("NETVAERK_WRITE_FIXTURES").is_some() && !path.exists() {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, crate::envelope::hex(&bytes) + "\n").unwrap();
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|error| {
+                panic!("{}: {error} (write it with NETVAERK_WRITE_FIXTURES=1)", path.display())
+            });
+            let stored: Vec<u8> = (0..text.trim().len())
+                .step_by(2)
+                .map(|index| u8::from_str_radix(&text.trim()[index..index + 2], 16).unwrap())
+                .collect();
+            assert_eq!(stored, bytes, "the {name} record's bytes changed: a format change needs a new kind");
+            parse_and_check(&stored).unwrap();
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The `EventStore` trait: the contract every backend keeps.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -8,9 +8,11 @@ use netvaerk_core::PersonId;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
+use crate::envelope::{
+    hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, Scrubbed, StreamId,
+};
 use crate::error::{Corruption, StoreError};
-use crate::record::{envelope_at, parse_and_check, Header, RawRecord};
+use crate::record::{encode_body, envelope_at, parse_and_check, sha256, Header, RawRecord};
 use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
 use crate::subscription::Subscription;
 
@@ -201,22 +203,38 @@ pub trait EventStore: Send + Sync {
         Ok(appended)
     }
 
-    /// Redacts the body (payload and rationale) at `position`: appends a redaction record to
-    /// the `$redactions` stream, then replaces the body's bytes with a redaction marker. The
-    /// chain covers the body's digest, so `verify` still passes.
-    fn redact(&self, position: u64, reason: &str, by: PersonId, at: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Redacts the words at `position`: its body (payload and rationale) is replaced by a
+    /// redaction marker and the event scrubbed of every free text ([`Scrubbed`]), so that the
+    /// stream still folds and decides. A record that is no domain event (a `$` stream, a type
+    /// the core does not know) keeps no event.
+    ///
+    /// First a `PayloadRedacted` record (who, when, why, and the digest of the new body) is
+    /// appended to the `$redactions` stream, then the body's bytes are replaced. The chain
+    /// covers the old body's digest, so `verify` still passes, and binds the new body through
+    /// the record's digest, so a body replaced any other way fails it. Returns where the
+    /// redaction record went.
+    fn redact(
+        &self,
+        position: u64,
+        reason: &str,
+        by: PersonId,
+        at: DateTime<Utc>,
+    ) -> Result<AppendResult, StoreError> {
         let envelope = self.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
         if envelope.is_redacted() {
             return Err(StoreError::AlreadyRedacted(position));
         }
-        let record =
-            system_event(PAYLOAD_REDACTED, json!({ "position": position, "reason": reason }), by, at);
-        self.append(&StreamId::redactions(), ExpectedVersion::Any, &[record])?;
-        self.rewrite_body(
-            RawAccess(()),
-            position,
-            &Body::Redacted { reason: reason.to_owned(), redacted_at: at },
-        )
+        let scrubbed = match envelope.event() {
+            Ok(Some(event)) => Some(Scrubbed::of(&event, envelope.rationale().is_some())),
+            Ok(None) | Err(_) => None,
+        };
+        let body = Body::Redacted { reason: reason.to_owned(), redacted_at: at, scrubbed };
+        let digest = hex(&sha256(&encode_body(&body)));
+        let payload = json!({ "position": position, "reason": reason, "body_digest": digest });
+        let record = system_event(PAYLOAD_REDACTED, payload, by, at);
+        let appended = self.append(&StreamId::redactions(), ExpectedVersion::Any, &[record])?;
+        self.rewrite_body(RawAccess(()), position, &body)?;
+        Ok(appended)
     }
 }
 
@@ -247,8 +265,10 @@ pub(crate) fn verify_chain(
     let mut previous = [0u8; 32];
     let mut expected = 1u64;
     let mut versions: HashMap<StreamId, u64> = HashMap::new();
-    // A redacted body is valid only with the `$redactions` record that names it.
-    let (mut redacted, mut recorded) = (BTreeSet::new(), BTreeSet::new());
+    // A redacted body is valid only with a `$redactions` record that names it and, since
+    // redactions keep the scrubbed event, its digest (position → the body's digest, and
+    // position → the digests recorded: a retried redaction records twice).
+    let (mut redacted, mut recorded) = (BTreeMap::new(), BTreeMap::<u64, Vec<Option<String>>>::new());
     let redactions = StreamId::redactions();
     for raw in records {
         let raw = match raw {
@@ -273,16 +293,18 @@ pub(crate) fn verify_chain(
             return Ok(VerifyReport::bad(expected - 1, position, problem));
         }
         match &parsed.body {
-            Body::Redacted { .. } => {
-                redacted.insert(position);
+            body @ Body::Redacted { scrubbed, .. } => {
+                redacted.insert(position, (hex(&sha256(&encode_body(body))), scrubbed.is_some()));
             }
             Body::Present { payload, .. }
                 if parsed.header.stream == redactions && parsed.header.event_type == PAYLOAD_REDACTED =>
             {
-                let named = serde_json::from_str::<serde_json::Value>(payload)
-                    .ok()
-                    .and_then(|value| value.get("position").and_then(serde_json::Value::as_u64));
-                recorded.extend(named);
+                let record = serde_json::from_str::<serde_json::Value>(payload).ok();
+                let field = |name: &str| record.as_ref().and_then(|record| record.get(name).cloned());
+                if let Some(named) = field("position").and_then(|value| value.as_u64()) {
+                    let digest = field("body_digest").and_then(|value| value.as_str().map(str::to_owned));
+                    recorded.entry(named).or_default().push(digest);
+                }
             }
             Body::Present { .. } => {}
         }
@@ -291,8 +313,19 @@ pub(crate) fn verify_chain(
         expected += 1;
     }
     let checked = expected - 1;
-    if let Some(position) = redacted.difference(&recorded).next() {
-        return Ok(VerifyReport::bad(checked, *position, Corruption::UnrecordedRedaction));
+    for (position, (digest, scrubbed)) in &redacted {
+        let Some(records) = recorded.get(position) else {
+            return Ok(VerifyReport::bad(checked, *position, Corruption::UnrecordedRedaction));
+        };
+        // A record from before redactions kept the scrubbed event names no digest; the body it
+        // allows keeps no event, so no fact can be changed behind it.
+        let bound = records.iter().any(|recorded| match recorded {
+            Some(recorded) => recorded == digest,
+            None => !scrubbed,
+        });
+        if !bound {
+            return Ok(VerifyReport::bad(checked, *position, Corruption::RedactedBodyMismatch));
+        }
     }
     let head = (expected > 1).then_some(Head { position: checked, hash: previous });
     Ok(VerifyReport { checked, head, first_bad: None })

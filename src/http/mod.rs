@@ -53,7 +53,9 @@ use tokio::sync::{watch, Semaphore};
 
 pub use feed::{EventsPage, VerifyAnswer};
 pub use problem::{Problem, PROBLEM_JSON};
-pub use routes::{Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, HeadAnswer};
+pub use routes::{
+    Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, HeadAnswer, RedactRequest, Redacted,
+};
 pub use tokens::{digest, Caller, Scope, TokenEntry, Tokens};
 
 use crate::service::Service;

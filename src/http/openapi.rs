@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::feed::{EventsPage, VerifyAnswer};
-use super::routes::{Accepted, Appended, BatchAnswer, BatchRequest, HeadAnswer};
+use super::routes::{Accepted, Appended, BatchAnswer, BatchRequest, HeadAnswer, RedactRequest, Redacted};
 use super::Problem;
 
 fn reference<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
@@ -207,6 +207,7 @@ fn generate() -> Value {
     let command = reference::<Command>(&mut input);
     let batch_request = reference::<BatchRequest>(&mut input);
     let personal = reference::<PersonalData>(&mut input);
+    let redact_request = reference::<RedactRequest>(&mut input);
     let mut output = generator(true);
     let mut answers = vec![
         reference::<Accepted>(&mut output),
@@ -224,6 +225,7 @@ fn generate() -> Value {
         reference::<ThemeAudit>(&mut output),
         reference::<NetworkAudit>(&mut output),
         reference::<netvaerk_projections::RoundAudit>(&mut output),
+        reference::<Redacted>(&mut output),
     ];
     let mut schemas = input.take_definitions(true);
     let mut written = Value::Object(output.take_definitions(true));
@@ -248,8 +250,8 @@ fn generate() -> Value {
     if let Value::Object(written) = written {
         schemas.extend(written);
     }
-    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit] =
-        <[Value; 15]>::try_from(answers).unwrap_or_else(|_| unreachable!("fifteen answers"));
+    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted] =
+        <[Value; 16]>::try_from(answers).unwrap_or_else(|_| unreachable!("sixteen answers"));
     // A list: one object a row, keyed by the column headers (in English), every value text.
     let list = json!({ "type": "array", "items": { "type": "object", "additionalProperties": { "type": "string" } } });
     let overview = json!({
@@ -459,6 +461,23 @@ fn generate() -> Value {
                         "200": json_response("The policy.", policy),
                         "400": problem("A malformed organisation id."),
                         "404": problem("The organisation has no events (unknown_organisation)."),
+                    }))
+                }
+            },
+            "/v1/organisations/{org}/redactions": {
+                "post": {
+                    "operationId": "redact",
+                    "summary": "Redact the words of a decision, as the secretariat (write): its texts and rationale become \"(redacted)\", its facts stay.",
+                    "description": "The log records who redacted, when and why in its $redactions stream; reports and the event feed then show the decision without its words, and the organisation decides on as before.",
+                    "parameters": [organisation],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": redact_request, "example": { "position": 1200, "why": "A citizen's name in the rationale" } } } },
+                    "responses": with_access(json!({
+                        "201": json_response("Redacted.", redacted),
+                        "400": problem("Malformed JSON (malformed_redaction), a position not in the organisation (not_in_organisation), already redacted (already_redacted), a reason too long."),
+                        "404": problem("No such position (no_such_position), or the organisation has no events (unknown_organisation)."),
+                        "413": problem("The body is too large."),
+                        "415": problem("The body is not application/json."),
+                        "422": problem("Refused: the person does not work in the secretariat (not_secretariat_to_redact), or gave no reason (no_redaction_reason)."),
                     }))
                 }
             },

@@ -117,7 +117,8 @@ pub fn status_of(error: &Error) -> StatusCode {
             | "unknown_round"
             | "unknown_organisation"
             | "unknown_report"
-            | "not_in_registry" => StatusCode::NOT_FOUND,
+            | "not_in_registry"
+            | "no_such_position" => StatusCode::NOT_FOUND,
             "unsupported_format" => StatusCode::NOT_ACCEPTABLE,
             _ => StatusCode::BAD_REQUEST,
         },

@@ -31,6 +31,7 @@ pub(super) fn router(app: Arc<App>) -> Router {
         .route("/v1/organisations/{org}/reports/audit/{id}", get(audit))
         .route("/v1/organisations/{org}/reports/round/{round}", get(round))
         .route("/v1/organisations/{org}/policy", get(policy))
+        .route("/v1/organisations/{org}/redactions", post(redact))
         .route("/v1/persons/{person}", put(person))
         .route("/v1/head", get(head))
         .route("/v1/verify", get(feed::verify))
@@ -173,6 +174,29 @@ pub struct BatchResult {
 pub struct BatchAnswer {
     /// One result a command.
     pub results: Vec<BatchResult>,
+}
+
+/// A redaction asked for: the words of the decision at `position` go, for the reason `why`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedactRequest {
+    /// The decision's position in the log.
+    pub position: u64,
+    /// Why its words go.
+    pub why: String,
+    /// Who redacts: a person of the secretariat. With tokens, the token's person (when given,
+    /// it must be that person); without tokens, required.
+    #[serde(default)]
+    pub by: Option<PersonId>,
+}
+
+/// A redaction done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Redacted {
+    /// The decision's position, whose words are now `(redacted)`.
+    pub position: u64,
+    /// The position of the redaction record (who, when, why) in the `$redactions` stream.
+    pub redaction_position: u64,
 }
 
 /// The log's head.
@@ -606,6 +630,44 @@ async fn policy(
     })
     .await?;
     Ok(Json(policy))
+}
+
+/// `POST /v1/organisations/{org}/redactions`: redacts the words of a decision, as the
+/// secretariat ([`Service::redact`]).
+async fn redact(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Redacted>), Problem> {
+    let caller = app.authorize(&headers, Scope::Write)?;
+    let organisation = organisation_id(&org)?;
+    let request: RedactRequest = serde_json::from_value(json_body(&headers, body)?)
+        .map_err(|error| Problem::bad_request("malformed_redaction", format!("not a redaction: {error}")))?;
+    let by = match (caller.person, request.by) {
+        (Some(person), Some(given)) if given != person => {
+            return Err(Problem::forbidden(
+                "actor_mismatch",
+                format!("the token decides as {person}; the redaction names {given}"),
+            )
+            .with_subject("by", given.to_string()))
+        }
+        (Some(person), _) | (None, Some(person)) => person,
+        (None, None) => {
+            return Err(Problem::bad_request("malformed_redaction", "say who redacts: by")
+                .with_subject("by", String::new()))
+        }
+    };
+    let (position, why) = (request.position, request.why);
+    let service = Arc::clone(&app.service);
+    let appended = blocking(move || {
+        known(&service, organisation, false)?;
+        service.redact(organisation, position, &why, by)
+    })
+    .await
+    .map_err(|error| problem_in(error, &headers))?;
+    let redaction_position = appended.positions.first().copied().unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(Redacted { position, redaction_position })))
 }
 
 /// `PUT /v1/persons/{person}`: the person's personal data in the registry (beside the log,

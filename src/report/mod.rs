@@ -206,21 +206,39 @@ impl fmt::Display for Format {
 
 /// One table of a report.
 struct Section {
+    lang: Lang,
     title: String,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
+/// The words the read models put where data is gone: a redacted text
+/// ([`netvaerk_core::REDACTED_TEXT`]) and a person's name erased or missing. A report shows
+/// them in its language.
+const MARKERS: [&str; 4] =
+    [netvaerk_core::REDACTED_TEXT, "(erased)", "(not in the registry)", "(registry unreadable)"];
+
 impl Section {
     fn new(lang: Lang, title: impl Into<String>, headers: &[&'static str]) -> Self {
         Self {
+            lang,
             title: title.into(),
             headers: headers.iter().map(|header| lang.say(header).to_owned()).collect(),
             rows: Vec::new(),
         }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    /// Adds a row; the markers of missing data in it are put in the report's language.
+    fn row(&mut self, mut cells: Vec<String>) {
+        if self.lang != Lang::En {
+            for cell in &mut cells {
+                for marker in MARKERS {
+                    if cell.contains(marker) {
+                        *cell = cell.replace(marker, self.lang.say(marker));
+                    }
+                }
+            }
+        }
         self.rows.push(cells);
     }
 

@@ -1148,6 +1148,28 @@ fn sn1_a_rotation_is_bounded_and_one_at_a_time() {
 }
 
 #[test]
+fn sn1_the_secretariat_and_those_in_rotation_there_redact_and_say_why() {
+    let mut given = base();
+    let state = State::from_events(&given);
+    assert_eq!(check_redaction(&state, secretary(), "A citizen's name in the notes"), Ok(()));
+    assert_eq!(check_redaction(&state, chief(), "A name"), Err(DomainError::NotSecretariatToRedact(chief())));
+    assert_eq!(check_redaction(&state, person(999), "A name"), Err(DomainError::UnknownPerson(person(999))));
+    assert_eq!(check_redaction(&state, secretary(), "  "), Err(DomainError::NoRedactionReason));
+    assert_eq!(
+        check_redaction(&state, secretary(), "a\u{202E}b"),
+        Err(DomainError::ForbiddenCharacter { field: "why", character: '\u{202E}' })
+    );
+    assert!(matches!(
+        check_redaction(&state, secretary(), &"x".repeat(10_001)),
+        Err(DomainError::TextTooLong { field: "why", .. })
+    ));
+    // A person in rotation in the secretariat (SN-1) redacts as its staff do.
+    let until = date(2017, 3, 1);
+    run(&mut given, when(Action::StartRotation { person: novice(0), skills: "Records".into(), until }));
+    assert_eq!(check_redaction(&State::from_events(&given), novice(0), "A name"), Ok(()));
+}
+
+#[test]
 fn sn2_running_networks_call_on_the_help_hotspots() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));

@@ -278,10 +278,11 @@ fn as_of_a_date_shows_the_portfolio_as_it_was() {
     assert_eq!(half_years[0].innovation_running_at_end, 1);
 }
 
-/// The trail keeps positions and a report reads the decisions back: one whose body was
-/// redacted since drops out, as a rebuild would leave it out (TH-2's qualification here).
+/// The trail keeps positions and a report reads the decisions back: one redacted since keeps
+/// its place and facts, with "(redacted)" where its words were (TH-2's qualification here),
+/// and the theme can still be decided on.
 #[test]
-fn an_audit_trail_reads_its_decisions_back_from_the_log_and_leaves_out_a_redacted_one() {
+fn an_audit_trail_reads_its_decisions_back_from_the_log_with_a_redacted_one_scrubbed() {
     let mut history = History::new();
     history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
     history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
@@ -291,12 +292,33 @@ fn an_audit_trail_reads_its_decisions_back_from_the_log_and_leaves_out_a_redacte
     let positions: Vec<u64> = audit.decisions.iter().map(|entry| entry.position).collect();
     assert_eq!(positions, kept);
     assert_eq!(audit.decisions[1].event_type, "ThemeQualified");
+    let original = audit.decisions[1].event.clone();
 
     let at = Utc.with_ymd_and_hms(2017, 1, 2, 9, 0, 0).unwrap();
     history.store.redact(kept[1], "personal data in the notes", person(SECRETARY), at).unwrap();
     let audit = trail.theme(theme(1), &Names::none(), &history.store).unwrap().unwrap();
     let positions: Vec<u64> = audit.decisions.iter().map(|entry| entry.position).collect();
-    assert_eq!(positions, [&kept[..1], &kept[2..]].concat());
+    assert_eq!(positions, kept, "the redacted decision keeps its place");
+    let redacted = &audit.decisions[1];
+    assert_eq!(redacted.event, original.scrubbed());
+    let Event::ThemeQualified { assessments, .. } = &redacted.event else { panic!("{:?}", redacted.event) };
+    assert!(assessments.iter().all(|assessment| assessment.note == REDACTED_TEXT));
+    assert_eq!(
+        redacted.redaction,
+        Some(RedactionNote { reason: "personal data in the notes".into(), redacted_at: at })
+    );
+    assert!(audit.decisions[0].redaction.is_none());
+    // The organisation still decides after the redaction: its stream, read back, folds into
+    // the state decide needs (NW-5 starts the network).
+    let events: Vec<Event> = history
+        .store
+        .read_stream(&history.stream, 1)
+        .unwrap()
+        .iter()
+        .map(|envelope| envelope.event().unwrap().expect("a scrubbed body still decodes"))
+        .collect();
+    history.state = State::from_events(&events);
+    history.start(date(2016, 9, 1), 1, NetworkType::Welfare, VETERAN, Some(NOVICE));
 }
 
 /// Read against a store that does not hold its positions, a trail says which is missing.

@@ -422,6 +422,61 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn redacting_a_domain_event_scrubs_its_words_and_keeps_its_facts() {
+                let Some((store, _guard)) = $fresh() else { return };
+                let s = stream("org-a");
+                let theme = netvaerk_core::ThemeId::from_uuid(Uuid::from_u128(7));
+                let rejected = netvaerk_core::Event::ThemeRejected {
+                    theme,
+                    round: "2016H2".parse().unwrap(),
+                    reason: "Ane Jensen of Hyldagerparken objects".into(),
+                };
+                let encoded = netvaerk_core::codec::encode(&rejected);
+                let mut slip = event_with(encoded.payload);
+                slip.event_type = encoded.type_name.into();
+                slip.rationale = Some("As Ane Jensen said".into());
+                store.append(&s, ExpectedVersion::Any, &[event(0), slip]).unwrap();
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                store.redact(2, "a citizen's name", PersonId::from_uuid(Uuid::from_u128(1)), at).unwrap();
+                let redacted = store.read_at(2).unwrap().unwrap();
+                assert!(redacted.is_redacted());
+                assert_eq!(redacted.event().unwrap(), Some(rejected.scrubbed()), "the facts stay, the words go");
+                assert_eq!(redacted.rationale(), Some(netvaerk_core::REDACTED_TEXT));
+                let raw = store.read_raw(2).next().unwrap().unwrap();
+                assert!(!String::from_utf8_lossy(&raw.bytes).contains("Ane"), "no word is left in the record");
+                assert!(store.verify().unwrap().is_ok());
+                let record = &store.read_stream(&StreamId::redactions(), 1).unwrap()[0];
+                let digest = record.payload().unwrap()["body_digest"].as_str().unwrap().to_owned();
+                assert_eq!(digest.len(), 64, "the redaction record binds the new body: {digest}");
+            }
+
+            #[test]
+            fn a_scrubbed_event_changed_after_its_redaction_fails_verify() {
+                let Some((store, _guard)) = $fresh() else { return };
+                let s = stream("org-a");
+                let opened = |round: &str| {
+                    let encoded =
+                        netvaerk_core::codec::encode(&netvaerk_core::Event::RoundOpened { round: round.parse().unwrap() });
+                    let mut new = event_with(encoded.payload);
+                    new.event_type = encoded.type_name.into();
+                    new
+                };
+                store.append(&s, ExpectedVersion::Any, &[opened("2016H1"), opened("2016H2")]).unwrap();
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                let secretary = PersonId::from_uuid(Uuid::from_u128(1));
+                // The forger redacts for real, then changes the fact the scrubbed event keeps
+                // (the round) and reseals the record through the interchange format, which
+                // recomputes the checksum; the header, and so the chain, stays as it was.
+                store.redact(2, "a name", secretary, at).unwrap();
+                let mut exported = ExportedRecord::from(&store.read_at(2).unwrap().unwrap());
+                exported.payload = Some(serde_json::value::to_raw_value(&json!({ "round": "2017H1" })).unwrap());
+                let forged = exported.to_record().unwrap().bytes;
+                $tamper(&store, 2, &forged);
+                let report = store.verify().unwrap();
+                assert_eq!(report.first_bad, Some((2, Corruption::RedactedBodyMismatch)), "{report:?}");
+            }
+
+            #[test]
             fn a_forged_redaction_without_its_redactions_record_fails_verify() {
                 let Some((store, _guard)) = $fresh() else { return };
                 let s = stream("org-a");
