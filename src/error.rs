@@ -187,6 +187,7 @@ impl Error {
             Self::Store(StoreError::NoSuchPosition(position) | StoreError::AlreadyRedacted(position)) => {
                 Some(("position".to_owned(), position.to_string()))
             }
+            Self::Store(StoreError::ReservedStream { name }) => Some(("stream".to_owned(), name.clone())),
             _ => None,
         }
     }

@@ -287,6 +287,14 @@ impl EventStore for AlwaysRaced {
         self.inner.append(stream, ExpectedVersion::Any, &rival)?;
         self.inner.append(stream, expected, events)
     }
+    fn append_own(
+        &self,
+        access: RawAccess,
+        stream: &StreamId,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        self.inner.append_own(access, stream, events)
+    }
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
         self.inner.stream_version(stream)
     }

@@ -112,6 +112,36 @@ CREATE OR REPLACE TRIGGER registry_no_truncate
     BEFORE TRUNCATE ON registry
     FOR EACH STATEMENT EXECUTE FUNCTION netvaerk_registry_append_only();
 
+-- Each person's registry key (crypto-shredding): their known data in `registry` is
+-- encrypted under it (`{"known": {"sealed": HEX}}`), and erasure deletes it, so what the table
+-- files and the WAL keep of the old row can no longer be read. A key never changes, and goes
+-- only in the transaction that erases its person (NV002).
+CREATE TABLE IF NOT EXISTS registry_keys (
+    person  uuid  PRIMARY KEY,
+    key     bytea NOT NULL
+);
+
+CREATE OR REPLACE FUNCTION netvaerk_registry_keys_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF EXISTS (SELECT 1 FROM registry r WHERE r.person = OLD.person AND r.entry ? 'erased') THEN
+            RETURN OLD;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'a netvaerk registry key goes only with its person''s erasure: % refused', TG_OP
+        USING ERRCODE = 'NV002';
+END
+$$;
+
+CREATE OR REPLACE TRIGGER registry_keys_guard
+    BEFORE UPDATE OR DELETE ON registry_keys
+    FOR EACH ROW EXECUTE FUNCTION netvaerk_registry_keys_guard();
+
+CREATE OR REPLACE TRIGGER registry_keys_no_truncate
+    BEFORE TRUNCATE ON registry_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION netvaerk_registry_keys_guard();
+
 -- The one-round-trip append. A writer that knows the head (position and hash) and the versions
 -- of the streams it appends to, because it wrote last, seals its records for the positions
 -- after that head and sends them in one call: the function takes the log's lock, checks that

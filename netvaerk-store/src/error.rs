@@ -145,6 +145,12 @@ pub enum StoreError {
     /// No record at the position.
     #[error("there is no record at position {0}")]
     NoSuchPosition(u64),
+    /// A stream of the store's own (its name starts with `$`) was given to `append`.
+    #[error("the stream {name:?} is the store's own: its records come only from erasures and redactions")]
+    ReservedStream {
+        /// The stream's name.
+        name: String,
+    },
     /// The record is redacted already.
     #[error("the record at position {0} is redacted already")]
     AlreadyRedacted(u64),
@@ -254,6 +260,7 @@ impl StoreError {
             Self::InvalidAddress { .. } => "invalid_address",
             Self::NoSuchPosition(_) => "no_such_position",
             Self::AlreadyRedacted(_) => "already_redacted",
+            Self::ReservedStream { .. } => "reserved_stream",
             Self::InvalidPersonalData { .. } => "invalid_personal_data",
             Self::NotInRegistry(_) => "not_in_registry",
             Self::Erased(_) => "person_erased",
@@ -277,6 +284,7 @@ impl StoreError {
                 | Self::InvalidAddress { .. }
                 | Self::NoSuchPosition(_)
                 | Self::AlreadyRedacted(_)
+                | Self::ReservedStream { .. }
                 | Self::NotInRegistry(_)
                 | Self::InvalidPersonalData { .. }
                 | Self::Erased(_)

@@ -56,6 +56,7 @@ mod record;
 #[cfg(feature = "redb")]
 mod redb;
 mod registry;
+mod shred;
 mod sled;
 mod store;
 mod subscription;

@@ -1,7 +1,7 @@
 //! `LogStore`: the log's semantics (positions, chain, expected versions, idempotent retry,
 //! group commit, live notification) over a [`Backend`] that only stores bytes.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,7 @@ use crate::record::{
     envelope_at, parse, parse_and_check, present_body, replace_body, seal, sha256, Header, RawRecord,
 };
 use crate::registry::RegistryEntry;
+use crate::shred::{key_id, KeyRecord, PersonKey, ENCRYPTED};
 use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
 
 /// A record ready to store, with what the backend indexes it by.
@@ -537,6 +538,31 @@ pub(crate) fn append_nothing(
     Ok(AppendResult { positions: Vec::new(), stream_version: actual })
 }
 
+/// Refuses the store's own streams (`$registry`, `$redactions`, any `$` name) to the public
+/// `append`: their records come only from `erase` and `redact`.
+pub(crate) fn refuse_own(stream: &StreamId) -> Result<(), StoreError> {
+    if stream.as_str().starts_with('$') {
+        return Err(StoreError::ReservedStream { name: stream.as_str().to_owned() });
+    }
+    Ok(())
+}
+
+impl<B: Backend> LogStore<B> {
+    /// `append`, to any stream.
+    fn append_checked(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        if events.is_empty() {
+            return append_nothing(self, stream, expected);
+        }
+        self.queue
+            .append(&self.writer, stream, expected, events, |head, batch| self.commit_batch(head, batch))
+    }
+}
+
 /// A stored registry entry, read.
 impl<B: Backend> LogStore<B> {
     /// The persons the registry holds entries for, by its manifest; `None` for a registry
@@ -596,9 +622,23 @@ fn registry_digest(person: PersonId, json: &[u8]) -> [u8; 32] {
     sha256(&keyed)
 }
 
-/// The registry entry in `bytes`, its digest checked (entries written before digests are
-/// plain JSON).
-fn registry_from_bytes(person: PersonId, bytes: &[u8]) -> Result<RegistryEntry, StoreError> {
+/// The registry entry in `bytes`: decrypted with the key `key` reads (`NVR2`), or its digest
+/// checked (`NVR1`; entries written before digests are plain JSON).
+fn registry_from_bytes(
+    person: PersonId,
+    bytes: &[u8],
+    key: impl FnOnce() -> Result<Option<Vec<u8>>, StoreError>,
+) -> Result<RegistryEntry, StoreError> {
+    if bytes.starts_with(ENCRYPTED) {
+        let key = match key()?.as_deref().map(KeyRecord::parse) {
+            Some(Some(KeyRecord::Live(key))) => key,
+            _ => return Err(damaged_key(person)),
+        };
+        let json = key.open(person, bytes).ok_or_else(|| StoreError::Damaged {
+            detail: format!("the registry entry of {person} does not decrypt under its key"),
+        })?;
+        return registry_from_json(person, &json);
+    }
     let Some(sealed) = bytes.strip_prefix(REGISTRY_SEALED) else {
         return registry_from_json(person, bytes);
     };
@@ -610,6 +650,10 @@ fn registry_from_bytes(person: PersonId, bytes: &[u8]) -> Result<RegistryEntry, 
             detail: format!("the registry entry of {person} does not match its digest"),
         }),
     }
+}
+
+pub(crate) fn damaged_key(person: PersonId) -> StoreError {
+    StoreError::Damaged { detail: format!("the registry key of {person} is missing or damaged") }
 }
 
 pub(crate) fn registry_from_json(person: PersonId, bytes: &[u8]) -> Result<RegistryEntry, StoreError> {
@@ -778,11 +822,17 @@ impl<B: Backend> EventStore for LogStore<B> {
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError> {
-        if events.is_empty() {
-            return append_nothing(self, stream, expected);
-        }
-        self.queue
-            .append(&self.writer, stream, expected, events, |head, batch| self.commit_batch(head, batch))
+        refuse_own(stream)?;
+        self.append_checked(stream, expected, events)
+    }
+
+    fn append_own(
+        &self,
+        _: RawAccess,
+        stream: &StreamId,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        self.append_checked(stream, ExpectedVersion::Any, events)
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
@@ -901,7 +951,8 @@ impl<B: Backend> EventStore for LogStore<B> {
             }
             return Ok(None);
         };
-        registry_from_bytes(person, &bytes).map(Some)
+        let key = || self.backend.registry_read(key_id(person));
+        registry_from_bytes(person, &bytes, key).map(Some)
     }
 
     fn write_registry_entry(
@@ -919,24 +970,55 @@ impl<B: Backend> EventStore for LogStore<B> {
                 .backend
                 .registry_all()?
                 .into_iter()
+                .filter(|(person, bytes)| *person != manifest_key() && !KeyRecord::is_key(bytes))
                 .map(|(person, _)| person)
-                .filter(|person| *person != manifest_key())
                 .collect(),
         };
         if persons.insert(person) {
             self.backend.registry_write(manifest_key(), &manifest_bytes(&persons))?;
         }
-        self.backend.registry_write(person, &registry_bytes(person, entry))
+        match entry {
+            // Known data is encrypted under the person's key, made with their first entry.
+            RegistryEntry::Known(_) => {
+                let key = match self.backend.registry_read(key_id(person))?.as_deref().map(KeyRecord::parse) {
+                    Some(Some(KeyRecord::Live(key))) => key,
+                    Some(Some(KeyRecord::Destroyed)) => return Err(StoreError::Erased(person)),
+                    Some(None) => return Err(damaged_key(person)),
+                    None => {
+                        let key = PersonKey::generate();
+                        self.backend.registry_write(key_id(person), &key.record())?;
+                        key
+                    }
+                };
+                let json = serde_json::to_vec(entry).unwrap_or_default();
+                self.backend.registry_write(person, &key.seal(person, &json))
+            }
+            // An erasure replaces the entry, then destroys the key: what the engine keeps of
+            // the old entry can no longer be read. (A crash between the two leaves the key of
+            // an erased person, which decrypts nothing the registry still points to.)
+            RegistryEntry::Erased { .. } => {
+                self.backend.registry_write(person, &registry_bytes(person, entry))?;
+                self.backend.registry_write(key_id(person), &KeyRecord::Destroyed.bytes())
+            }
+        }
     }
 
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
         let manifest = self.registry_manifest()?;
-        let entries: Vec<(PersonId, RegistryEntry)> = self
+        type Stored = Vec<(PersonId, Vec<u8>)>;
+        let (keys, stored): (Stored, Stored) = self
             .backend
             .registry_all()?
             .into_iter()
             .filter(|(person, _)| *person != manifest_key())
-            .map(|(person, bytes)| Ok((person, registry_from_bytes(person, &bytes)?)))
+            .partition(|(_, bytes)| KeyRecord::is_key(bytes));
+        let keys: BTreeMap<PersonId, Vec<u8>> = keys.into_iter().collect();
+        let entries: Vec<(PersonId, RegistryEntry)> = stored
+            .into_iter()
+            .map(|(person, bytes)| {
+                let key = || Ok(keys.get(&key_id(person)).cloned());
+                Ok((person, registry_from_bytes(person, &bytes, key)?))
+            })
             .collect::<Result<_, StoreError>>()?;
         if let Some(persons) = manifest {
             let stored: BTreeSet<PersonId> = entries.iter().map(|(person, _)| *person).collect();

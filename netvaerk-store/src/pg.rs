@@ -44,16 +44,19 @@ use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Statement, Transaction};
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
+use crate::envelope::{hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::{Corruption, StoreError};
 use crate::log::{
-    append_nothing, check_import, lock, registry_from_json, settle, Index, Location, Planner, Prepared, Queue,
+    append_nothing, check_import, damaged_key, lock, refuse_own, registry_from_json, settle, Index, Location,
+    Planner, Prepared, Queue,
 };
 use crate::record::Header;
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
+use crate::shred::{from_hex, KeyRecord, PersonKey};
 use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
 
 /// The schema file, run on first use.
@@ -751,8 +754,9 @@ impl Iterator for Pages<'_> {
     }
 }
 
-impl EventStore for PostgresStore {
-    fn append(
+impl PostgresStore {
+    /// `append`, to any stream.
+    fn append_checked(
         &self,
         stream: &StreamId,
         expected: ExpectedVersion,
@@ -766,6 +770,27 @@ impl EventStore for PostgresStore {
                 self.commit_batch(writer, batch)
             })
         })
+    }
+}
+
+impl EventStore for PostgresStore {
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        refuse_own(stream)?;
+        self.append_checked(stream, expected, events)
+    }
+
+    fn append_own(
+        &self,
+        _: RawAccess,
+        stream: &StreamId,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        self.append_checked(stream, ExpectedVersion::Any, events)
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
@@ -929,19 +954,28 @@ impl EventStore for PostgresStore {
 
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
         let row = self.read(|client| {
-            client.query_opt("SELECT entry::text FROM registry WHERE person = $1", &[&person.as_uuid()])
+            client.query_opt(
+                "SELECT r.entry::text, k.key FROM registry r LEFT JOIN registry_keys k USING (person) \
+                 WHERE r.person = $1",
+                &[&person.as_uuid()],
+            )
         })?;
         let Some(row) = row else { return Ok(None) };
-        registry_from_json(person, row.get::<_, &str>(0).as_bytes()).map(Some)
+        registry_row(person, row.get(0), row.get(1)).map(Some)
     }
 
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
-        let rows = self
-            .read(|client| client.query("SELECT person, entry::text FROM registry ORDER BY person", &[]))?;
+        let rows = self.read(|client| {
+            client.query(
+                "SELECT r.person, r.entry::text, k.key FROM registry r \
+                 LEFT JOIN registry_keys k USING (person) ORDER BY r.person",
+                &[],
+            )
+        })?;
         rows.into_iter()
             .map(|row| {
                 let person = PersonId::from_uuid(row.get(0));
-                Ok((person, registry_from_json(person, row.get::<_, &str>(1).as_bytes())?))
+                Ok((person, registry_row(person, row.get(1), row.get(2))?))
             })
             .collect()
     }
@@ -952,23 +986,59 @@ impl EventStore for PostgresStore {
         person: PersonId,
         entry: &RegistryEntry,
     ) -> Result<(), StoreError> {
-        let text = serde_json::to_string(entry).unwrap_or_default();
+        let id = person.as_uuid();
         blocking(|| {
             let mut writer = lock(&self.writer);
             let client = writer.connection.client(&self.config, &self.schema)?;
             let mut txn = client.transaction().map_err(engine)?;
-            // The registry's trigger lets known data be replaced only on this path; an erasure
-            // needs its `$registry` record, which `erase` appended first.
-            if matches!(entry, RegistryEntry::Known(_)) {
-                txn.batch_execute("SET LOCAL netvaerk.registering = 'on'").map_err(engine)?;
-            }
+            let text = match entry {
+                // Known data is encrypted under the person's key, made with their first entry.
+                // The registry's trigger lets known data be replaced only on this path.
+                RegistryEntry::Known(_) => {
+                    txn.batch_execute("SET LOCAL netvaerk.registering = 'on'").map_err(engine)?;
+                    txn.execute(
+                        "INSERT INTO registry_keys (person, key) VALUES ($1, $2) ON CONFLICT (person) DO NOTHING",
+                        &[&id, &PersonKey::generate().record()],
+                    )
+                    .map_err(engine)?;
+                    let row = txn
+                        .query_one("SELECT key FROM registry_keys WHERE person = $1", &[&id])
+                        .map_err(engine)?;
+                    let Some(KeyRecord::Live(key)) = KeyRecord::parse(row.get(0)) else {
+                        return Err(damaged_key(person));
+                    };
+                    let json = serde_json::to_vec(entry).unwrap_or_default();
+                    json!({ "known": { "sealed": hex(&key.seal(person, &json)) } }).to_string()
+                }
+                // An erasure needs its `$registry` record, which `erase` appended first; the
+                // key goes in the same transaction, after the row says erased.
+                RegistryEntry::Erased { .. } => serde_json::to_string(entry).unwrap_or_default(),
+            };
             txn.execute(
                 "INSERT INTO registry (person, entry) VALUES ($1, $2::text::jsonb) \
                  ON CONFLICT (person) DO UPDATE SET entry = excluded.entry",
-                &[&person.as_uuid(), &text],
+                &[&id, &text],
             )
             .map_err(engine)?;
+            if matches!(entry, RegistryEntry::Erased { .. }) {
+                txn.execute("DELETE FROM registry_keys WHERE person = $1", &[&id]).map_err(engine)?;
+            }
             txn.commit().map_err(engine)
         })
     }
+}
+
+/// A registry row: its entry, decrypted with the person's key if sealed (rows written before
+/// keys are plain).
+fn registry_row(person: PersonId, entry: &str, key: Option<&[u8]>) -> Result<RegistryEntry, StoreError> {
+    let value: serde_json::Value = serde_json::from_str(entry).unwrap_or_default();
+    let Some(sealed) = value.pointer("/known/sealed").and_then(serde_json::Value::as_str) else {
+        return registry_from_json(person, entry.as_bytes());
+    };
+    let Some(KeyRecord::Live(key)) = key.and_then(KeyRecord::parse) else { return Err(damaged_key(person)) };
+    let json =
+        from_hex(sealed).and_then(|bytes| key.open(person, &bytes)).ok_or_else(|| StoreError::Damaged {
+            detail: format!("the registry entry of {person} does not decrypt under its key"),
+        })?;
+    registry_from_json(person, &json)
 }

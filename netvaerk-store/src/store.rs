@@ -34,11 +34,25 @@ pub trait EventStore: Send + Sync {
     /// one earlier append to this stream, it must return that append's result and append
     /// nothing (an idempotent retry); if only some are, or elsewhere, it must refuse with
     /// [`StoreError::NotARetry`]. A version conflict must be
-    /// [`StoreError::WrongExpectedVersion`] carrying the actual version.
+    /// [`StoreError::WrongExpectedVersion`] carrying the actual version. The store's own
+    /// streams (names starting with `$`) it must refuse with [`StoreError::ReservedStream`]:
+    /// their records come only from `erase` and `redact`, through
+    /// [`EventStore::append_own`].
     fn append(
         &self,
         stream: &StreamId,
         expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError>;
+
+    /// Appends to one of the store's own `$` streams, as [`EventStore::append`] does with
+    /// [`ExpectedVersion::Any`]. Only `erase` and `redact` call it: the [`RawAccess`] it takes
+    /// only this crate makes, so no caller writes an erasure or redaction record of its own (a
+    /// wrapping store passes on the one it is given).
+    fn append_own(
+        &self,
+        access: RawAccess,
+        stream: &StreamId,
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError>;
 
@@ -198,7 +212,7 @@ pub trait EventStore: Send + Sync {
             Some(RegistryEntry::Known(_)) => {}
         }
         let record = system_event(PERSON_ERASED, json!({ "person": person }), by, at);
-        let appended = self.append(&StreamId::registry(), ExpectedVersion::Any, &[record])?;
+        let appended = self.append_own(RawAccess(()), &StreamId::registry(), &[record])?;
         self.write_registry_entry(RawAccess(()), person, &RegistryEntry::Erased { by, at })?;
         Ok(appended)
     }
@@ -232,15 +246,15 @@ pub trait EventStore: Send + Sync {
         let digest = hex(&sha256(&encode_body(&body)));
         let payload = json!({ "position": position, "reason": reason, "body_digest": digest });
         let record = system_event(PAYLOAD_REDACTED, payload, by, at);
-        let appended = self.append(&StreamId::redactions(), ExpectedVersion::Any, &[record])?;
+        let appended = self.append_own(RawAccess(()), &StreamId::redactions(), &[record])?;
         self.rewrite_body(RawAccess(()), position, &body)?;
         Ok(appended)
     }
 }
 
-/// The permission to call [`EventStore::rewrite_body`] and
-/// [`EventStore::write_registry_entry`], the two methods that skip the rules of redaction and
-/// erasure. Only this crate makes one, inside `redact`, `erase`, `register_person` and
+/// The permission to call [`EventStore::rewrite_body`], [`EventStore::write_registry_entry`]
+/// and [`EventStore::append_own`], the methods that skip the rules of redaction and erasure.
+/// Only this crate makes one, inside `redact`, `erase`, `register_person` and
 /// `import_registry`; a backend receives it and a wrapping store passes it on.
 #[derive(Clone, Copy, Debug)]
 pub struct RawAccess(());

@@ -345,8 +345,11 @@ macro_rules! conformance {
                 // An erasure comes only with its record in this log.
                 assert!(matches!(store.import_registry(&entries), Err(StoreError::UnrecordedErasure(p)) if p == ane));
                 assert_eq!(store.registry_entry(cy).unwrap(), None, "all or nothing");
-                let record = NewEvent { event_type: PERSON_ERASED.into(), payload: json!({ "person": ane }), ..event(1) };
-                store.append(&StreamId::registry(), ExpectedVersion::Any, &[record]).unwrap();
+                // The record comes with the log it belongs to (as `migrate` imports the log first).
+                let source = MemoryStore::new();
+                source.register_person(ane, PersonalData { name: "Ane Jensen".into(), email: None, title: None }).unwrap();
+                source.erase(ane, secretary, at).unwrap();
+                store.import(&source.read_raw(1).collect::<Result<Vec<_>, _>>().unwrap()).unwrap();
                 store.register_person(bo, PersonalData { name: "Bo Holm".into(), email: None, title: None }).unwrap();
                 assert_eq!(store.import_registry(&entries).unwrap(), 2, "Ane's erasure and Cy; Bo is equal");
                 assert_eq!(store.registry_entry(ane).unwrap(), Some(erased.clone()), "the erasure wins");
@@ -474,6 +477,24 @@ macro_rules! conformance {
                 $tamper(&store, 2, &forged);
                 let report = store.verify().unwrap();
                 assert_eq!(report.first_bad, Some((2, Corruption::RedactedBodyMismatch)), "{report:?}");
+            }
+
+            #[test]
+            fn the_stores_own_streams_are_refused_to_append_and_nothing_is_appended() {
+                let Some((store, _guard)) = $fresh() else { return };
+                store.append(&stream("org-a"), ExpectedVersion::Any, &events(1)).unwrap();
+                let head = store.head().unwrap();
+                let mut forged = event_with(json!({ "position": 1, "reason": "forged" }));
+                forged.event_type = PAYLOAD_REDACTED.into();
+                for own in [StreamId::redactions(), StreamId::registry(), stream("$mine")] {
+                    let error = store.append(&own, ExpectedVersion::Any, &[forged.clone()]).unwrap_err();
+                    assert!(matches!(&error, StoreError::ReservedStream { name } if *name == own.as_str()), "{error}");
+                    assert_eq!(error.code(), "reserved_stream");
+                }
+                assert_eq!(store.head().unwrap(), head, "nothing appended");
+                // Redaction and erasure still write their records there.
+                store.redact(1, "a name", actor(), Utc::now()).unwrap();
+                assert_eq!(store.stream_version(&StreamId::redactions()).unwrap(), 1);
             }
 
             #[test]

@@ -25,6 +25,30 @@ macro_rules! persistent {
             format!("{module}::{name}")
         }
 
+        /// Item 6 of the erasure work: crypto-shredding. The data is encrypted under the
+        /// person's key, so no version of it (first registered, then corrected) reaches the
+        /// engine's files; after the erasure the key is gone too. A marker in an event shows
+        /// that the search does read the files.
+        #[test]
+        fn after_an_erasure_no_byte_of_the_persons_data_is_in_the_stores_files() {
+            let dir = TempDir::new("erased-bytes");
+            let store = $open(&$at(&dir)).unwrap();
+            let (person, [first, corrected], needles) = searchable_person();
+            store.append(&stream("org-a"), ExpectedVersion::Any, &[event_with(json!({ "marker": "visible-9q" }))]).unwrap();
+            store.register_person(person, first).unwrap();
+            store.register_person(person, corrected.clone()).unwrap();
+            assert_eq!(store.registry_entry(person).unwrap(), Some(netvaerk_store::RegistryEntry::Known(corrected)));
+            let at = chrono::Utc::now();
+            store.erase(person, actor(), at).unwrap();
+            drop(store);
+            let found = files_containing(&dir.0, &needles);
+            assert!(found.is_empty(), "the erased data is in the files: {found:?}");
+            assert!(!files_containing(&dir.0, &["visible-9q"]).is_empty(), "the search reads the files");
+            let store = $open(&$at(&dir)).unwrap();
+            assert!(matches!(store.registry_entry(person).unwrap(), Some(netvaerk_store::RegistryEntry::Erased { .. })));
+            assert!(store.verify().unwrap().is_ok());
+        }
+
         #[test]
         fn a_second_opener_gets_store_in_use() {
             let dir = TempDir::new("in-use");

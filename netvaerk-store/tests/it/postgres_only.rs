@@ -246,3 +246,55 @@ fn bad_addresses_and_unreachable_servers_are_typed_errors() {
     let error = unreachable.err().expect("nothing listens on port 1");
     assert!(matches!(error, StoreError::Engine { .. }), "{error}");
 }
+
+/// Crypto-shredding on PostgreSQL: the registry holds each person's data encrypted under a key
+/// of `registry_keys`, which erasure deletes, so after a checkpoint no table file holds a byte
+/// of it (the search reads the files through the server, `pg_read_binary_file`). A key cannot
+/// be changed or deleted by hand while its person is not erased.
+#[test]
+fn after_an_erasure_and_a_checkpoint_no_table_file_holds_a_byte_of_the_persons_data() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    let (person, [first, corrected], needles) = searchable_person();
+    store
+        .append(&stream("org-a"), ExpectedVersion::Any, &[event_with(json!({ "marker": "visible-9q" }))])
+        .unwrap();
+    store.register_person(person, first).unwrap();
+    store.register_person(person, corrected.clone()).unwrap();
+    assert_eq!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Known(corrected)));
+    let mut client = schema.client();
+    let (plain,): (String,) = {
+        let row = client
+            .query_one("SELECT entry::text FROM registry WHERE person = $1", &[&person.as_uuid()])
+            .unwrap();
+        (row.get(0),)
+    };
+    assert!(!plain.contains("Quistgaard") && plain.contains("sealed"), "stored encrypted: {plain}");
+    for statement in
+        ["UPDATE registry_keys SET key = key", "DELETE FROM registry_keys", "TRUNCATE registry_keys"]
+    {
+        let error = client.batch_execute(statement).expect_err(statement);
+        assert_eq!(error.code().map(|code| code.code()), Some("NV002"), "{statement}: {error}");
+    }
+    store.erase(person, actor(), Utc::now()).unwrap();
+    assert!(matches!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Erased { .. })));
+    client.batch_execute("CHECKPOINT").unwrap();
+    let file = |client: &mut postgres::Client, table: &str| -> Vec<u8> {
+        client
+            .query_one(&format!("SELECT pg_read_binary_file(pg_relation_filepath('{table}'))"), &[])
+            .unwrap()
+            .get(0)
+    };
+    for table in ["registry", "registry_keys", "events"] {
+        let bytes = file(&mut client, table);
+        for needle in needles {
+            assert!(
+                !bytes.windows(needle.len()).any(|window| window == needle.as_bytes()),
+                "{needle} in {table}"
+            );
+        }
+    }
+    let events = file(&mut client, "events");
+    assert!(events.windows(10).any(|window| window == b"visible-9q"), "the search reads the files");
+    assert!(store.verify().unwrap().is_ok());
+}

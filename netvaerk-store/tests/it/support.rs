@@ -111,3 +111,38 @@ impl Drop for PgSchema {
         }
     }
 }
+
+/// The files under `dir` (recursively) holding any of `needles`, with the needle found.
+pub fn files_containing(dir: &std::path::Path, needles: &[&str]) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            pending.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for needle in needles {
+            if bytes.windows(needle.len()).any(|window| window == needle.as_bytes()) {
+                found.push((path.clone(), (*needle).to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// Personal data easy to search for in a store's files, and the same person's corrected data.
+pub fn searchable_person() -> (netvaerk_core::PersonId, [netvaerk_store::PersonalData; 2], [&'static str; 4])
+{
+    let person = netvaerk_core::PersonId::from_uuid(Uuid::from_u128(0x7e57));
+    let data = |name: &str| netvaerk_store::PersonalData {
+        name: name.into(),
+        email: Some("zelda.quistgaard@example.dk".into()),
+        title: Some("Vejformand Ydre Nord".into()),
+    };
+    (
+        person,
+        [data("Zelda Quistgaard"), data("Zelda Q. Quistgaard")],
+        ["Quistgaard", "Zelda", "zelda.quistgaard", "Vejformand"],
+    )
+}
