@@ -238,7 +238,7 @@ impl From<ProjectionError> for Error {
             ProjectionError::Decode { position, source } => Self::Undecodable { position, source },
             // ProjectionError is non-exhaustive: a new kind reads as a store failure until
             // it gets a code of its own.
-            other => Self::Store(StoreError::Engine { detail: other.to_string() }),
+            other => Self::Store(StoreError::engine(other.to_string())),
         }
     }
 }

@@ -294,8 +294,8 @@ fn lookup(
     ] {
         let path = format!("/v1/organisations/{organisation}/reports/{list}?format=json");
         let rows: Vec<serde_json::Map<String, serde_json::Value>> =
-            remote.json("GET", &path, None).map_err(|failure| netvaerk::store::StoreError::Engine {
-                detail: format!("cannot look names up on the server: {failure}"),
+            remote.json("GET", &path, None).map_err(|failure| {
+                netvaerk::store::StoreError::engine(format!("cannot look names up on the server: {failure}"))
             })?;
         for row in rows {
             let id = row.get("id").and_then(|id| id.as_str()).and_then(|id| uuid::Uuid::parse_str(id).ok());

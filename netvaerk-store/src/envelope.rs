@@ -17,7 +17,8 @@ pub const MAX_STREAM_ID_LEN: usize = 200;
 
 /// A stream's name. An organisation's stream is `organisation-<uuid>`; streams whose names
 /// start with `$` belong to the store itself (`$registry` holds erasure records, `$redactions`
-/// redaction records). Embedders may keep their own streams beside these.
+/// redaction records); the public `append` refuses them. Embedders may keep their own streams
+/// beside these.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]

@@ -184,11 +184,16 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    /// The storage engine failed (its message).
+    /// The storage engine failed (its message, and its own error where there is one).
     #[error("the storage engine failed: {detail}")]
     Engine {
         /// The engine's message.
         detail: String,
+        /// The engine's error (a `postgres::Error`, a `sled::Error`, a `redb::Error`, ...), for
+        /// a caller that wants more than the message; `None` where the store itself found the
+        /// fault.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// The store was opened read-only, and this would write.
     #[error("the store at {} is open read-only", path.display())]
@@ -247,6 +252,19 @@ impl Iterator for Guarded<'_> {
 }
 
 impl StoreError {
+    /// An engine failure the store found itself, with no error of the engine's behind it.
+    pub fn engine(detail: impl Into<String>) -> Self {
+        Self::Engine { detail: detail.into(), source: None }
+    }
+
+    /// An engine failure with the engine's own error as its source.
+    pub fn engine_error(
+        detail: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Engine { detail: detail.into(), source: Some(Box::new(source)) }
+    }
+
     /// A stable machine code (snake case) for the failure. Codes are a contract: a variant keeps
     /// its code, and a new variant gets a new one.
     pub fn code(&self) -> &'static str {

@@ -52,6 +52,8 @@ mod log;
 mod memory;
 #[cfg(feature = "postgres")]
 mod pg;
+mod plan;
+mod queue;
 mod record;
 #[cfg(feature = "redb")]
 mod redb;

@@ -49,13 +49,13 @@ use uuid::Uuid;
 
 use crate::envelope::{hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::{Corruption, StoreError};
-use crate::log::{
-    append_nothing, check_import, damaged_key, lock, refuse_own, registry_from_json, settle, Index, Location,
-    Planner, Prepared, Queue,
-};
+use crate::log::{lock, Prepared};
+use crate::plan::{append_nothing, check_import, refuse_own, Index, Location, Planner};
+use crate::queue::{fail_all, settle, Pending, Queue};
 use crate::record::Header;
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
+use crate::registry::{damaged_key, registry_from_json};
 use crate::shred::{from_hex, KeyRecord, PersonKey};
 use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
 
@@ -160,7 +160,7 @@ fn engine(error: postgres::Error) -> StoreError {
         Some(db) => format!("PostgreSQL {}: {}", db.code().code(), db.message()),
         None => format!("PostgreSQL: {error}"),
     };
-    StoreError::Engine { detail }
+    StoreError::engine_error(detail, error)
 }
 
 /// Whether planning the batch again may succeed: a unique violation (a writer that bypassed
@@ -183,7 +183,7 @@ fn nat(value: i64) -> u64 {
 }
 
 fn hash32(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
-    bytes.try_into().map_err(|_| StoreError::Engine { detail: "a stored hash is not 32 bytes".to_owned() })
+    bytes.try_into().map_err(|_| StoreError::engine("a stored hash is not 32 bytes"))
 }
 
 impl Connection {
@@ -194,7 +194,7 @@ impl Connection {
             self.client = Some(client);
             self.generation += 1;
         }
-        self.client.as_mut().ok_or_else(|| StoreError::Engine { detail: "no connection".to_owned() })
+        self.client.as_mut().ok_or_else(|| StoreError::engine("no connection"))
     }
 }
 
@@ -314,7 +314,7 @@ impl PostgresStore {
     /// Commits a batch of queued appends on the writer connection: in one call when the
     /// writer knows the head, else (or when the call finds that the log moved) in a
     /// transaction that plans under the lock.
-    fn commit_batch(&self, writer: &mut Writer, batch: &[Arc<crate::log::Pending>]) {
+    fn commit_batch(&self, writer: &mut Writer, batch: &[Arc<Pending>]) {
         if let Some((outcomes, head)) = self.try_fast_commit(writer, batch) {
             if let Some(head) = head {
                 self.live.advance(head.position);
@@ -332,8 +332,8 @@ impl PostgresStore {
                     return settle(batch, outcomes, Ok(()));
                 }
                 Err(Attempt::Conflict(_)) if attempt <= CONFLICT_RETRIES => continue,
-                Err(Attempt::Conflict(error)) => return crate::log::fail_all(batch, engine(error)),
-                Err(Attempt::Failed(error)) => return crate::log::fail_all(batch, error),
+                Err(Attempt::Conflict(error)) => return fail_all(batch, engine(error)),
+                Err(Attempt::Failed(error)) => return fail_all(batch, error),
             }
         }
     }
@@ -341,7 +341,7 @@ impl PostgresStore {
     /// The batch committed in one call of `netvaerk_append`, planned on what the writer
     /// knows; `None` if it does not know the head, if a request would be refused or is a retry
     /// (the transaction path decides those on what is stored), or if the log moved.
-    fn try_fast_commit(&self, writer: &mut Writer, batch: &[Arc<crate::log::Pending>]) -> Option<Committed> {
+    fn try_fast_commit(&self, writer: &mut Writer, batch: &[Arc<Pending>]) -> Option<Committed> {
         let known = writer.known.take()?;
         let mut index = KnownIndex { versions: &known.versions, complete: true };
         let mut planner = Planner::new(&mut index, known.head).keeping_sealed();
@@ -387,11 +387,7 @@ impl PostgresStore {
 
     /// One attempt at committing a batch in a transaction: each request's outcome, and the
     /// new head. The writer then knows the head and the versions it planned.
-    fn try_commit_batch(
-        &self,
-        writer: &mut Writer,
-        batch: &[Arc<crate::log::Pending>],
-    ) -> Result<Committed, Attempt> {
+    fn try_commit_batch(&self, writer: &mut Writer, batch: &[Arc<Pending>]) -> Result<Committed, Attempt> {
         let previous = writer.known.take();
         let client = writer.connection.client(&self.config, &self.schema)?;
         let mut txn = client.transaction()?;

@@ -64,7 +64,7 @@ enum Db {
 fn engine(error: impl Into<::redb::Error>) -> StoreError {
     match error.into() {
         ::redb::Error::Corrupted(detail) => StoreError::Damaged { detail: format!("redb: {detail}") },
-        other => StoreError::Engine { detail: other.to_string() },
+        other => StoreError::engine_error(other.to_string(), other),
     }
 }
 
@@ -193,7 +193,7 @@ impl RedbBackend {
         match &self.db {
             Some(Db::Writable(db)) => Ok(db),
             Some(Db::ReadOnly(_)) => Err(StoreError::ReadOnly { path: self.path.clone() }),
-            None => Err(StoreError::Engine { detail: "the database is closed".to_owned() }),
+            None => Err(StoreError::engine("the database is closed")),
         }
     }
 
@@ -202,7 +202,7 @@ impl RedbBackend {
         match &self.db {
             Some(Db::Writable(db)) => db.begin_read().map_err(engine),
             Some(Db::ReadOnly(db)) => db.begin_read().map_err(engine),
-            None => Err(StoreError::Engine { detail: "the database is closed".to_owned() }),
+            None => Err(StoreError::engine("the database is closed")),
         }
     }
 

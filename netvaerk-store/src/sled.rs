@@ -85,7 +85,7 @@ fn u64_at(bytes: &[u8], offset: usize) -> Option<u64> {
 }
 
 fn engine(error: sled::Error) -> StoreError {
-    StoreError::Engine { detail: error.to_string() }
+    StoreError::engine_error(error.to_string(), error)
 }
 
 /// The sled [`Backend`].
@@ -206,8 +206,7 @@ impl Backend for SledBackend {
         };
         Box::new(Guarded::new(Box::new(range.map(|item| {
             let (key, value) = item.map_err(engine)?;
-            let position = u64_at(&key, 1)
-                .ok_or_else(|| StoreError::Engine { detail: "a record key is malformed".into() })?;
+            let position = u64_at(&key, 1).ok_or_else(|| StoreError::engine("a record key is malformed"))?;
             Ok(RawRecord { position, bytes: value.to_vec() })
         }))))
     }
@@ -233,9 +232,7 @@ impl Backend for SledBackend {
             range
                 .map(|item| {
                     let (_, value) = item.map_err(engine)?;
-                    u64_at(&value, 0).ok_or_else(|| StoreError::Engine {
-                        detail: "a stream index entry is malformed".into(),
-                    })
+                    u64_at(&value, 0).ok_or_else(|| StoreError::engine("a stream index entry is malformed"))
                 })
                 .collect()
         })
@@ -299,7 +296,7 @@ impl Backend for SledBackend {
                     let id: [u8; 16] = key
                         .get(1..17)
                         .and_then(|id| id.try_into().ok())
-                        .ok_or_else(|| StoreError::Engine { detail: "a registry key is malformed".into() })?;
+                        .ok_or_else(|| StoreError::engine("a registry key is malformed"))?;
                     Ok((PersonId::from_uuid(Uuid::from_bytes(id)), value.to_vec()))
                 })
                 .collect()

@@ -17,7 +17,7 @@ struct Faulty<B> {
 impl<B: Backend> Faulty<B> {
     fn fault(&self) -> Result<(), StoreError> {
         if self.failing.load(Ordering::SeqCst) {
-            Err(StoreError::Engine { detail: "injected fault: disk full".into() })
+            Err(StoreError::engine("injected fault: disk full"))
         } else {
             Ok(())
         }
@@ -125,4 +125,19 @@ fn a_failed_redaction_or_erasure_leaves_the_data_in_place() {
         1,
         "no redaction or erasure record without the change"
     );
+}
+
+/// An engine's failure keeps the engine's own error as its source, for a caller that wants
+/// more than the message (here PostgreSQL refusing the connection: a `postgres::Error`).
+#[cfg(feature = "postgres")]
+#[test]
+fn an_engine_failure_keeps_the_engines_own_error_as_its_source() {
+    let error = netvaerk_store::PostgresStore::open("postgres://nobody@127.0.0.1:1/nothing")
+        .err()
+        .expect("no server on port 1");
+    assert!(matches!(error, StoreError::Engine { .. }), "{error}");
+    let source = std::error::Error::source(&error).expect("the engine's error is kept");
+    assert!(source.downcast_ref::<postgres::Error>().is_some(), "{source:?}");
+    // A fault the store found itself has none.
+    assert!(std::error::Error::source(&StoreError::engine("a record key is malformed")).is_none());
 }
