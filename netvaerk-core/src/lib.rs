@@ -102,7 +102,7 @@ pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
 pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
 pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
 pub use policy::{CountRange, PhasePlan, PhaseSpec, Policy, PolicyChange, PolicyHistory};
-pub use rule::Rule;
+pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{
     evolve, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme, ThemeStatus, Unit,
 };

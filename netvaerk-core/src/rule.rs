@@ -1,6 +1,8 @@
-//! The rule ids of `NS3.md` that the core enforces, so errors and warnings can name the rule
-//! they apply. Rules the core leaves to people or to the policy (ORG-2, NW-1, PR-1..4, RL-5,
-//! CO-4, ...) are not listed: a rule id here means `decide` refuses or warns under it.
+//! The rule ids of `docs/NS3.md` that the core enforces, so errors and warnings can name the
+//! rule they apply; a rule id in [`Rule`] means `decide` refuses or warns under it. The rules
+//! it leaves to people, to the policy's defaults or to a report are [`LEFT_TO_PEOPLE`], each
+//! with the reason. A test (`tests/it/rules_document.rs`) reads the document and fails when one
+//! of its rule ids is in neither list, or has no test named after it.
 
 use std::fmt;
 use std::str::FromStr;
@@ -68,6 +70,22 @@ rules! {
     Sn1 = "SN-1", false;
     Sn2 = "SN-2", false;
 }
+
+/// The rules of `docs/NS3.md` that `decide` does not refuse or warn under, with why: what is
+/// a judgement of people, a default of the [`Policy`](crate::Policy), or a report's to show.
+pub const LEFT_TO_PEOPLE: &[(&str, &str)] = &[
+    ("ORG-2", "the political level is outside the organisation's log; a theme it asks for is proposed with the origin `above` (TH-1)"),
+    ("ORG-4", "the secretariat's make-up is the organisation's; that it does not decide in the chief forum is ORG-3's refusal"),
+    ("NW-1", "the three types are the vocabulary (`NetworkType`); there is nothing to refuse"),
+    ("CD-3", "choosing a co-driver on the theme and the ten competences is a judgement; the competences are recorded (NL-3)"),
+    ("RL-5", "finding capital is the reference leader's work; the test phase records the funding found, if any (TP-1)"),
+    ("PR-1", "the welfare plan's length is a default of the policy (`Policy::ns3`), which PR-5 enforces"),
+    ("PR-2", "the innovation plan is a default of the policy, the welfare plan's unless changed"),
+    ("PR-3", "the learning plan's length is a default of the policy"),
+    ("PR-4", "a leader's load over time is a projection the reports show (the overview's heat map of intensive weeks)"),
+    ("CO-1", "co-driving then the diploma as the way to lead is NL-1's check"),
+    ("CO-4", "the diploma's cost split is settled outside the log; no decision here depends on it"),
+];
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -213,6 +213,22 @@ pub enum Competence {
     DevelopsOwnCompetences,
 }
 
+impl Competence {
+    /// The ten, in the order NS3 numbers them.
+    pub const ALL: [Competence; 10] = [
+        Self::ThinksOthersIn,
+        Self::EngagesAndMotivates,
+        Self::CreatesSafeSpace,
+        Self::Curiosity,
+        Self::CourageToExperiment,
+        Self::SeesStrategicAgenda,
+        Self::RenegotiatesYetProgresses,
+        Self::CommunicatesAndBuildsSupport,
+        Self::Exploratory,
+        Self::DevelopsOwnCompetences,
+    ];
+}
+
 /// The staff functions networks may call on (SN-2, da. *hotspots for hjælp*).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -3,4 +3,5 @@
 mod fixtures;
 mod properties;
 mod rules;
+mod rules_document;
 mod support;

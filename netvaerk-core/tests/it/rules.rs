@@ -97,6 +97,68 @@ fn org_an_empty_organisation_is_bootstrapped_by_its_first_person() {
 }
 
 #[test]
+fn org2_th1_a_theme_the_political_level_asks_for_is_proposed_with_the_origin_above() {
+    let given = base();
+    let Action::ProposeTheme { theme: id, title, challenge, proposed_by, departments, .. } =
+        propose(theme(1))
+    else {
+        unreachable!("propose makes a proposal")
+    };
+    let origins = BTreeSet::from([Origin::Above]);
+    let action = Action::ProposeTheme {
+        theme: id,
+        title: title.clone(),
+        challenge: challenge.clone(),
+        proposed_by,
+        departments: departments.clone(),
+        origins: origins.clone(),
+    };
+    check(
+        &given,
+        when(action),
+        Ok(vec![Event::ThemeProposed { theme: id, title, challenge, proposed_by, departments, origins }]),
+    );
+}
+
+#[test]
+fn nw1_there_are_three_network_types_each_with_its_own_plan_and_only_learning_without_a_test() {
+    assert_eq!(NetworkType::ALL, [NetworkType::Learning, NetworkType::Welfare, NetworkType::Innovation]);
+    let policy = Policy::ns3();
+    for network_type in NetworkType::ALL {
+        let plan = policy.plan(network_type);
+        assert!(!plan.phases.is_empty(), "{network_type} has a plan");
+        let tested = plan.phases.iter().any(|phase| phase.kind == PhaseKind::Test);
+        assert_eq!(tested, network_type != NetworkType::Learning, "{network_type}: TP-1");
+    }
+    let mut given = base();
+    let learning = started(&mut given, 1, NetworkType::Learning, novice(0));
+    let welfare = started(&mut given, 2, NetworkType::Welfare, veteran(0));
+    let state = State::from_events(&given);
+    assert_eq!(state.network(learning).unwrap().network_type, NetworkType::Learning);
+    assert_eq!(state.network(welfare).unwrap().network_type, NetworkType::Welfare);
+}
+
+#[test]
+fn cd3_nl3_a_candidates_ten_competences_are_recorded_and_the_chief_forum_then_attaches_them() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let scores: BTreeMap<Competence, u8> =
+        Competence::ALL.iter().map(|competence| (*competence, 3)).collect();
+    assert_eq!(scores.len(), 10);
+    check(
+        &given,
+        when(Action::AssessCompetences { person: novice(0), scores: scores.clone() }),
+        Ok(vec![Event::CompetencesAssessed { person: novice(0), scores: scores.clone() }]),
+    );
+    run(&mut given, when(Action::AssessCompetences { person: novice(0), scores }));
+    check(
+        &given,
+        when(Action::AttachCoDriver { network: id, person: novice(0) }),
+        Ok(vec![Event::CoDriverAttached { network: id, person: novice(0) }]),
+    );
+}
+
+#[test]
 fn org3_org4_the_chief_forum_decides_and_the_secretariat_does_not() {
     let mut given = base();
     run(&mut given, when(propose(theme(1))));

@@ -12,7 +12,7 @@ use crate::support::*;
 /// A welfare network through its intensive periods; a test phase in which a new reference
 /// leader takes over (TP-1); closed as implemented (TP-2).
 #[test]
-fn a_welfare_network_through_intensive_periods_test_and_implementation() {
+fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_loads_its_people() {
     let mut history = History::new();
     history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
     history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
