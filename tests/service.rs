@@ -276,24 +276,17 @@ struct AlwaysRaced {
 }
 
 impl EventStore for AlwaysRaced {
-    fn append(
+    fn append_any(
         &self,
+        access: RawAccess,
         stream: &StreamId,
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError> {
         let mut rival = events[..1].to_vec();
         rival[0].event_id = uuid::Uuid::now_v7();
-        self.inner.append(stream, ExpectedVersion::Any, &rival)?;
-        self.inner.append(stream, expected, events)
-    }
-    fn append_own(
-        &self,
-        access: RawAccess,
-        stream: &StreamId,
-        events: &[NewEvent],
-    ) -> Result<AppendResult, StoreError> {
-        self.inner.append_own(access, stream, events)
+        self.inner.append_any(access, stream, ExpectedVersion::Any, &rival)?;
+        self.inner.append_any(access, stream, expected, events)
     }
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
         self.inner.stream_version(stream)

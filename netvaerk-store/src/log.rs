@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::Corruption;
 use crate::error::StoreError;
-use crate::plan::{append_nothing, check_import, refuse_own, stored, BackendIndex, Planner};
+use crate::plan::{append_nothing, check_import, stored, BackendIndex, Planner};
 use crate::queue::{settle, Pending, Queue};
 use crate::record::{envelope_at, parse, replace_body, sha256, Header, RawRecord};
 use crate::registry::{
@@ -181,22 +181,6 @@ impl<B: Backend> LogStore<B> {
     }
 }
 
-impl<B: Backend> LogStore<B> {
-    /// `append`, to any stream.
-    fn append_checked(
-        &self,
-        stream: &StreamId,
-        expected: ExpectedVersion,
-        events: &[NewEvent],
-    ) -> Result<AppendResult, StoreError> {
-        if events.is_empty() {
-            return append_nothing(self, stream, expected);
-        }
-        self.queue
-            .append(&self.writer, stream, expected, events, |head, batch| self.commit_batch(head, batch))
-    }
-}
-
 /// A stored registry entry, read.
 impl<B: Backend> LogStore<B> {
     /// The persons the registry holds entries for, by its manifest; `None` for a registry
@@ -289,23 +273,18 @@ impl<B: Backend> EventStore for LogStore<B> {
         self.verify_indexes(progress)
     }
 
-    fn append(
+    fn append_any(
         &self,
+        _: RawAccess,
         stream: &StreamId,
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError> {
-        refuse_own(stream)?;
-        self.append_checked(stream, expected, events)
-    }
-
-    fn append_own(
-        &self,
-        _: RawAccess,
-        stream: &StreamId,
-        events: &[NewEvent],
-    ) -> Result<AppendResult, StoreError> {
-        self.append_checked(stream, ExpectedVersion::Any, events)
+        if events.is_empty() {
+            return append_nothing(self, stream, expected);
+        }
+        self.queue
+            .append(&self.writer, stream, expected, events, |head, batch| self.commit_batch(head, batch))
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {

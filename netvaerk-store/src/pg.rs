@@ -50,7 +50,7 @@ use uuid::Uuid;
 use crate::envelope::{hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::{Corruption, StoreError};
 use crate::log::{lock, Prepared};
-use crate::plan::{append_nothing, check_import, refuse_own, Index, Location, Planner};
+use crate::plan::{append_nothing, check_import, Index, Location, Planner};
 use crate::queue::{fail_all, settle, Pending, Queue};
 use crate::record::Header;
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
@@ -750,10 +750,10 @@ impl Iterator for Pages<'_> {
     }
 }
 
-impl PostgresStore {
-    /// `append`, to any stream.
-    fn append_checked(
+impl EventStore for PostgresStore {
+    fn append_any(
         &self,
+        _: RawAccess,
         stream: &StreamId,
         expected: ExpectedVersion,
         events: &[NewEvent],
@@ -766,27 +766,6 @@ impl PostgresStore {
                 self.commit_batch(writer, batch)
             })
         })
-    }
-}
-
-impl EventStore for PostgresStore {
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected: ExpectedVersion,
-        events: &[NewEvent],
-    ) -> Result<AppendResult, StoreError> {
-        refuse_own(stream)?;
-        self.append_checked(stream, expected, events)
-    }
-
-    fn append_own(
-        &self,
-        _: RawAccess,
-        stream: &StreamId,
-        events: &[NewEvent],
-    ) -> Result<AppendResult, StoreError> {
-        self.append_checked(stream, ExpectedVersion::Any, events)
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {

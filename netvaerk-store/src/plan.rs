@@ -209,15 +209,6 @@ pub(crate) fn append_nothing(
     Ok(AppendResult { positions: Vec::new(), stream_version: actual })
 }
 
-/// Refuses the store's own streams (`$registry`, `$redactions`, any `$` name) to the public
-/// `append`: their records come only from `erase` and `redact`.
-pub(crate) fn refuse_own(stream: &StreamId) -> Result<(), StoreError> {
-    if stream.as_str().starts_with('$') {
-        return Err(StoreError::ReservedStream { name: stream.as_str().to_owned() });
-    }
-    Ok(())
-}
-
 /// Checks records exported from another log against the stored log whose head is `head`
 /// (see [`EventStore::import`]): each alone and in place. Returns them ready to store, with the
 /// head they make.

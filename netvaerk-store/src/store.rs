@@ -27,32 +27,37 @@ pub type Envelopes<'a> = Box<dyn Iterator<Item = Result<Envelope, StoreError>> +
 /// Every backend passes the same conformance suite (`tests/it/conformance.rs`). The required
 /// methods state their contract with "must"; the rest are provided on top of them.
 pub trait EventStore: Send + Sync {
-    /// Appends `events` to `stream` if its version meets `expected`.
+    /// Appends `events` to `stream` if its version meets `expected`. The store's own streams
+    /// (names starting with `$`) are refused with [`StoreError::ReservedStream`]: their
+    /// records come only from `erase` and `redact`. The rest is [`EventStore::append_any`]'s.
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<AppendResult, StoreError> {
+        if stream.as_str().starts_with('$') {
+            return Err(StoreError::ReservedStream { name: stream.as_str().to_owned() });
+        }
+        self.append_any(RawAccess(()), stream, expected, events)
+    }
+
+    /// Appends `events` to any stream, the store's own included, if its version meets
+    /// `expected`. Only [`EventStore::append`] (after refusing the store's own streams),
+    /// `erase` and `redact` call it: the [`RawAccess`] it takes only this crate makes (a
+    /// wrapping store passes on the one it is given).
     ///
     /// It must append all events or none, at gapless global positions in commit order, and
     /// return only once they are durable. If every event id is stored already, as the events of
     /// one earlier append to this stream, it must return that append's result and append
     /// nothing (an idempotent retry); if only some are, or elsewhere, it must refuse with
     /// [`StoreError::NotARetry`]. A version conflict must be
-    /// [`StoreError::WrongExpectedVersion`] carrying the actual version. The store's own
-    /// streams (names starting with `$`) it must refuse with [`StoreError::ReservedStream`]:
-    /// their records come only from `erase` and `redact`, through
-    /// [`EventStore::append_own`].
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected: ExpectedVersion,
-        events: &[NewEvent],
-    ) -> Result<AppendResult, StoreError>;
-
-    /// Appends to one of the store's own `$` streams, as [`EventStore::append`] does with
-    /// [`ExpectedVersion::Any`]. Only `erase` and `redact` call it: the [`RawAccess`] it takes
-    /// only this crate makes, so no caller writes an erasure or redaction record of its own (a
-    /// wrapping store passes on the one it is given).
-    fn append_own(
+    /// [`StoreError::WrongExpectedVersion`] carrying the actual version.
+    fn append_any(
         &self,
         access: RawAccess,
         stream: &StreamId,
+        expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> Result<AppendResult, StoreError>;
 
@@ -212,7 +217,8 @@ pub trait EventStore: Send + Sync {
             Some(RegistryEntry::Known(_)) => {}
         }
         let record = system_event(PERSON_ERASED, json!({ "person": person }), by, at);
-        let appended = self.append_own(RawAccess(()), &StreamId::registry(), &[record])?;
+        let appended =
+            self.append_any(RawAccess(()), &StreamId::registry(), ExpectedVersion::Any, &[record])?;
         self.write_registry_entry(RawAccess(()), person, &RegistryEntry::Erased { by, at })?;
         Ok(appended)
     }
@@ -246,14 +252,15 @@ pub trait EventStore: Send + Sync {
         let digest = hex(&sha256(&encode_body(&body)));
         let payload = json!({ "position": position, "reason": reason, "body_digest": digest });
         let record = system_event(PAYLOAD_REDACTED, payload, by, at);
-        let appended = self.append_own(RawAccess(()), &StreamId::redactions(), &[record])?;
+        let appended =
+            self.append_any(RawAccess(()), &StreamId::redactions(), ExpectedVersion::Any, &[record])?;
         self.rewrite_body(RawAccess(()), position, &body)?;
         Ok(appended)
     }
 }
 
 /// The permission to call [`EventStore::rewrite_body`], [`EventStore::write_registry_entry`]
-/// and [`EventStore::append_own`], the methods that skip the rules of redaction and erasure.
+/// and [`EventStore::append_any`], the methods that skip the rules of redaction and erasure.
 /// Only this crate makes one, inside `redact`, `erase`, `register_person` and
 /// `import_registry`; a backend receives it and a wrapping store passes it on.
 #[derive(Clone, Copy, Debug)]
