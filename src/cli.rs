@@ -146,7 +146,8 @@ pub enum Top {
     Redact {
         /// The decision's position in the log (`log` and the audit trails show it).
         position: u64,
-        /// Why the words go, e.g. a citizen's name in a rationale.
+        /// Why the words go, e.g. a citizen's name in a rationale (kept in the log: do not
+        /// repeat the words).
         #[arg(long)]
         why: String,
         /// Who redacts: a person of the secretariat (or in rotation there).
