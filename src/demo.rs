@@ -597,7 +597,8 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     } else {
                         (Outcome::KnowledgeShared, None)
                     };
-                    plan.push(later(133), leader, Action::CloseNetwork { network, outcome, reason });
+                    // ORG-3: the chief forum ends the network as it started it.
+                    plan.push(later(133), plan.chair(), Action::CloseNetwork { network, outcome, reason });
                 }
                 NetworkType::Welfare | NetworkType::Innovation => {
                     let mandate = Action::AgreeMandateContract {
@@ -678,14 +679,16 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         ),
                         _ => (Outcome::Implemented, None, 217),
                     };
-                    if days > 160 {
+                    // TP-2: one that is stopped never reached implementation.
+                    if days > 160 && outcome != Outcome::Stopped {
                         plan.push(
                             later(days - 28),
                             leader,
                             Action::EnterPhase { network, phase: "implementation".into() },
                         );
                     }
-                    plan.push(later(days), leader, Action::CloseNetwork { network, outcome, reason });
+                    // ORG-3: the chief forum ends the network as it started it.
+                    plan.push(later(days), plan.chair(), Action::CloseNetwork { network, outcome, reason });
                 }
             }
         }

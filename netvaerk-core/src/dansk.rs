@@ -95,6 +95,7 @@ fn field(name: &str) -> &str {
         "challenge" => "udfordringen",
         "note on the help needed" => "noten om den hjælp, der er brug for",
         "note on the refinement" => "noten om tilpasningen",
+        "note on each criterion" => "noten til hvert kriterium",
         "reason for rejecting" => "begrundelsen for afvisningen",
         "reason for stopping" => "begrundelsen for at stoppe",
         "reason for the change" => "begrundelsen for skiftet",
@@ -280,6 +281,20 @@ impl DomainError {
             E::RoundNotLater { round, latest } => {
                 format!("runden {round} ligger ikke efter den seneste runde {latest} (TH-3)")
             }
+            E::RoundNotDue { round, on } => format!(
+                "runden {round} er hverken halvåret for {} eller det næste; chefforum åbner en runde hvert halve år (TH-3)",
+                on.format("%d.%m.%Y")
+            ),
+            E::NotTestedYet { network, outcome } => format!(
+                "netværket {network} har ikke begyndt sin testfase, så det kan ikke lukke som \"{}\" (TP-2)",
+                outcome.dansk()
+            ),
+            E::StoppedInImplementation(network) => format!(
+                "netværket {network} er i implementering; det lukker som implementeret eller givet videre til opskalering, ikke stoppet (TP-2)"
+            ),
+            E::MayNotClose { actor, network } => format!(
+                "{actor} må ikke lukke netværket {network}: det gør chefforum eller netværkets referenceleder (ORG-3)"
+            ),
             E::NoOpenRound => "ingen runde er åben; chefforum beslutter om temaer i en åben halvårsrunde (TH-3)".to_owned(),
             E::RoundNotOpen { round } => format!("runden {round} er ikke den åbne runde (TH-3)"),
             E::ThemeNotAvailable { theme, status, action: wanted, rule } => {

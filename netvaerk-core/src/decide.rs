@@ -58,7 +58,7 @@ pub fn decide(
             register_prior_experience(state, *person, *generation, *networks_led, *networks_co_driven)
         }
         Action::ChangePolicy { policy } => change_policy(policy, on),
-        Action::OpenRound { round } => open_round(state, *round),
+        Action::OpenRound { round } => open_round(state, *round, on),
         Action::CloseRound { round } => close_round(state, *round, policy),
         Action::ProposeTheme { theme, title, challenge, proposed_by, departments, origins } => {
             propose_theme(state, *theme, title, challenge, *proposed_by, departments, origins)
@@ -81,7 +81,7 @@ pub fn decide(
         Action::EnterPhase { network, phase } => enter_phase(state, *network, phase),
         Action::BeginTestPhase { network, funding } => begin_test_phase(state, *network, funding.as_deref()),
         Action::CloseNetwork { network, outcome, reason } => {
-            close_network(state, *network, *outcome, reason.as_deref())
+            close_network(state, *network, *outcome, reason.as_deref(), metadata.actor)
         }
         Action::ChangeReferenceLeader { network, to, reason } => {
             change_reference_leader(state, *network, *to, reason)
@@ -365,8 +365,9 @@ fn change_policy(policy: &Policy, on: NaiveDate) -> Planned {
 
 // TH -------------------------------------------------------------------------------------------
 
-fn open_round(state: &State, round: RoundId) -> Planned {
-    // TH-3: one round at a time, moving forward.
+fn open_round(state: &State, round: RoundId, on: NaiveDate) -> Planned {
+    // TH-3: one round at a time, moving forward, every half-year: the half-year of the
+    // meeting or the next (opened ahead), never one skipped to.
     if let Some(open) = state.open_round() {
         return Err(DomainError::RoundAlreadyOpen { open });
     }
@@ -374,6 +375,10 @@ fn open_round(state: &State, round: RoundId) -> Planned {
         if round <= latest {
             return Err(DomainError::RoundNotLater { round, latest });
         }
+    }
+    let current = RoundId::containing(on);
+    if round != current && round != current.next() {
+        return Err(DomainError::RoundNotDue { round, on });
     }
     only(vec![Event::RoundOpened { round }])
 }
@@ -470,6 +475,9 @@ fn qualify_theme(state: &State, theme: ThemeId, assessments: &[CriterionAssessme
     for assessment in assessments {
         if !seen.insert(assessment.criterion) {
             return Err(DomainError::CriterionAssessedTwice(assessment.criterion));
+        }
+        if assessment.note.trim().is_empty() {
+            return Err(DomainError::BlankField { field: "note on each criterion", rule: Rule::Th2 });
         }
     }
     let missing: Vec<Criterion> = Criterion::ALL.into_iter().filter(|c| !seen.contains(c)).collect();
@@ -737,8 +745,35 @@ fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>) -> Plan
     only(vec![Event::TestPhaseBegun { network: id, phase, funding }])
 }
 
-fn close_network(state: &State, id: NetworkId, outcome: Outcome, reason: Option<&str>) -> Planned {
+fn close_network(
+    state: &State,
+    id: NetworkId,
+    outcome: Outcome,
+    reason: Option<&str>,
+    actor: PersonId,
+) -> Planned {
     let network = running(state, id)?;
+    // ORG-3: the chief forum ends networks as it starts them ("igangsættelse og afslutning"),
+    // or the network's reference leader, who is its link to the forum (RL-3).
+    let forum = person(state, actor)?
+        .roles
+        .iter()
+        .any(|role| matches!(role, PersonRole::ChiefForum | PersonRole::Director));
+    if !forum && network.reference_leader != Some(actor) {
+        return Err(DomainError::MayNotClose { actor, network: id });
+    }
+    // TP-2: a network with a test phase is implemented or handed on only after its test, and
+    // one in implementation has come through it: it is not stopped.
+    let current = network.phase.map(|index| network.plan.phases[index].kind);
+    if let Some(test) = network.plan.test_position() {
+        let tested = network.phase.is_some_and(|index| index >= test);
+        if matches!(outcome, Outcome::Implemented | Outcome::HandedOnForScaling) && !tested {
+            return Err(DomainError::NotTestedYet { network: id, outcome });
+        }
+    }
+    if outcome == Outcome::Stopped && current == Some(PhaseKind::Implementation) {
+        return Err(DomainError::StoppedInImplementation(id));
+    }
     // TP-2: the outcomes a type can close with.
     let fits = match network.network_type {
         NetworkType::Learning => matches!(outcome, Outcome::KnowledgeShared | Outcome::Stopped),

@@ -259,6 +259,15 @@ pub enum DomainError {
         /// The latest round so far.
         latest: RoundId,
     },
+    /// TH-3: a round is the half-year the chief forum is in, or the next (rounds come every
+    /// half-year; none is skipped ahead).
+    #[error("round {round} is neither the half-year of {on} nor the next; the chief forum opens a round every half-year (TH-3)")]
+    RoundNotDue {
+        /// The round asked for.
+        round: RoundId,
+        /// The business date.
+        on: NaiveDate,
+    },
     /// TH-3: themes are decided in an open round.
     #[error("no round is open; the chief forum decides on themes in an open half-year round (TH-3)")]
     NoOpenRound,
@@ -433,6 +442,25 @@ pub enum DomainError {
     /// A redaction says why.
     #[error("a redaction must say why")]
     NoRedactionReason,
+    /// TP-2: a welfare or innovation network is implemented or handed on only after its test.
+    #[error("network {network} has not begun its test phase, so it cannot close as \"{outcome}\" (TP-2)")]
+    NotTestedYet {
+        /// The network.
+        network: NetworkId,
+        /// The outcome asked for.
+        outcome: Outcome,
+    },
+    /// TP-2: a network in implementation has come through its test: it is not stopped.
+    #[error("network {0} is in implementation; it closes as implemented or handed on for scaling, not stopped (TP-2)")]
+    StoppedInImplementation(NetworkId),
+    /// ORG-3: the chief forum closes a network, or the network's reference leader for it.
+    #[error("{actor} may not close network {network}: the chief forum or the network's reference leader does (ORG-3)")]
+    MayNotClose {
+        /// Who tried.
+        actor: PersonId,
+        /// The network.
+        network: NetworkId,
+    },
     /// RL-4: the secretariat's party to a mandate contract is secretariat staff.
     #[error("{0} does not work in the secretariat, which is a party to the mandate contract (RL-4)")]
     NotSecretariat(PersonId),
@@ -560,6 +588,10 @@ impl DomainError {
             E::RoundAlreadyOpen { .. } => "round_already_open",
             E::RoundNotLater { .. } => "round_not_later",
             E::NoOpenRound => "no_open_round",
+            E::RoundNotDue { .. } => "round_not_due",
+            E::NotTestedYet { .. } => "not_tested_yet",
+            E::StoppedInImplementation(_) => "stopped_in_implementation",
+            E::MayNotClose { .. } => "may_not_close",
             E::RoundNotOpen { .. } => "round_not_open",
             E::ThemeNotAvailable { .. } => "theme_not_available",
             E::AssessmentIncomplete { .. } => "assessment_incomplete",
@@ -650,13 +682,15 @@ impl DomainError {
             | E::ThemeNotAvailable { rule, .. }
             | E::AlreadyHoldsRole { rule, .. } => *rule,
             E::DepartmentOutsideDirectorArea { .. } | E::DirectorAreaUnderUnit { .. } => Rule::Org1,
-            E::NotChiefForumDecision { .. } => Rule::Org3,
+            E::NotChiefForumDecision { .. } | E::MayNotClose { .. } => Rule::Org3,
+            E::NotTestedYet { .. } | E::StoppedInImplementation(_) => Rule::Tp2,
             E::MissingOrigin | E::NoDepartment | E::NotADepartment(_) | E::ProposerNotChiefForum(_) => {
                 Rule::Th1
             }
             E::InvalidGeneration { .. } | E::NoPriorNetworks | E::PriorExperienceExists(_) => Rule::Nl1,
             E::RoundAlreadyOpen { .. }
             | E::RoundNotLater { .. }
+            | E::RoundNotDue { .. }
             | E::NoOpenRound
             | E::RoundNotOpen { .. }
             | E::RankZero

@@ -1024,6 +1024,58 @@ fn tp1_a_new_reference_leader_may_take_over_in_the_test_phase() {
 }
 
 #[test]
+fn org3_tp2_the_chief_forum_or_the_networks_reference_leader_closes_it_and_nobody_else() {
+    let given = base();
+    let mut history = given.clone();
+    let id = started(&mut history, 1, NetworkType::Learning, novice(0));
+    let reference_leader = State::from_events(&history).network(id).unwrap().reference_leader.unwrap();
+    let close = |actor: PersonId| {
+        let (y, m, d) = TODAY;
+        Command::new(
+            Metadata::new(actor, date(y, m, d)),
+            Action::CloseNetwork { network: id, outcome: Outcome::KnowledgeShared, reason: None },
+        )
+    };
+    // The leader, a co-driver candidate, the secretariat: not theirs to close.
+    for outsider in [novice(0), novice(1), secretary()] {
+        let error = refused(&history, close(outsider));
+        assert_eq!(error, DomainError::MayNotClose { actor: outsider, network: id });
+        assert_eq!(error.rule(), Some(Rule::Org3));
+    }
+    for closer in [reference_leader, chief2(), director()] {
+        decide_on(&history, &close(closer)).unwrap_or_else(|error| panic!("{closer}: {error}"));
+    }
+}
+
+#[test]
+fn th3_a_round_is_the_half_year_of_its_meeting_or_the_next_never_one_further() {
+    let mut given = base();
+    given.retain(|event| !matches!(event, Event::RoundOpened { .. }));
+    // 2016-09-01 lies in 2016H2: that round or 2017H1 (opened ahead), not 2017H2 or later.
+    for ahead in ["2016H2", "2017H1"] {
+        decide_on(&given, &when(Action::OpenRound { round: round(ahead) })).unwrap();
+    }
+    for skipped in ["2017H2", "2019H2"] {
+        assert_eq!(
+            refused(&given, when(Action::OpenRound { round: round(skipped) })),
+            DomainError::RoundNotDue { round: round(skipped), on: date(2016, 9, 1) }
+        );
+    }
+}
+
+#[test]
+fn th2_every_criterion_is_assessed_with_a_note() {
+    let mut given = base();
+    run(&mut given, when(propose(theme(1))));
+    let mut assessments = all_met();
+    assessments[3].note = "  ".into();
+    assert_eq!(
+        refused(&given, when(Action::QualifyTheme { theme: theme(1), assessments })),
+        DomainError::BlankField { field: "note on each criterion", rule: Rule::Th2 }
+    );
+}
+
+#[test]
 fn tp2_outcomes_fit_the_type_and_stopping_needs_a_reason() {
     let mut given = base();
     let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
@@ -1051,6 +1103,27 @@ fn tp2_outcomes_fit_the_type_and_stopping_needs_a_reason() {
             when(Action::CloseNetwork { network: welfare, outcome: Outcome::Stopped, reason: None })
         ),
         DomainError::BlankField { field: "reason for stopping", rule: Rule::Tp2 }
+    );
+    // Implemented or handed on only after the test phase began.
+    for outcome in [Outcome::Implemented, Outcome::HandedOnForScaling] {
+        assert_eq!(
+            refused(&given, when(Action::CloseNetwork { network: welfare, outcome, reason: None })),
+            DomainError::NotTestedYet { network: welfare, outcome }
+        );
+    }
+    run(&mut given, when(Action::BeginTestPhase { network: welfare, funding: None }));
+    run(&mut given, when(Action::EnterPhase { network: welfare, phase: "implementation".into() }));
+    // In implementation, it came through its test: not stopped.
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::CloseNetwork {
+                network: welfare,
+                outcome: Outcome::Stopped,
+                reason: Some("No money".into())
+            })
+        ),
+        DomainError::StoppedInImplementation(welfare)
     );
     run(
         &mut given,

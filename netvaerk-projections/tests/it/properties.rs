@@ -36,8 +36,12 @@ fn step(history: &mut History, on: NaiveDate, choice: u8, pick: u8) {
         0 => match round {
             Some(round) if pick.is_multiple_of(4) => Action::CloseRound { round },
             Some(_) => return,
+            // TH-3: the half-year of the meeting, or the next after the latest if that is later.
             None => Action::OpenRound {
-                round: state.latest_round().map_or(RoundId::containing(on), |r| r.next()),
+                round: state
+                    .latest_round()
+                    .map_or(RoundId::containing(on), |r| r.next())
+                    .max(RoundId::containing(on)),
             },
         },
         1 | 2 => Action::ProposeTheme {
