@@ -292,6 +292,9 @@ impl DomainError {
             E::StoppedInImplementation(network) => format!(
                 "netværket {network} er i implementering; det lukker som implementeret eller givet videre til opskalering, ikke stoppet (TP-2)"
             ),
+            E::NotACandidate(person) => {
+                format!("{person} sidder i chefforum; et hold på diplomuddannelsen er for co-drivere og kandidater (CO-3)")
+            }
             E::MayNotClose { actor, network } => format!(
                 "{actor} må ikke lukke netværket {network}: det gør chefforum eller netværkets referenceleder (ORG-3)"
             ),

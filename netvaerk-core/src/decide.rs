@@ -910,8 +910,14 @@ fn form_cohort(state: &State, cohort: CohortId, members: &BTreeSet<PersonId>, po
         return Err(DomainError::EmptyCohort);
     }
     for member in members {
-        if person(state, *member)?.diploma {
+        let member_of = person(state, *member)?;
+        if member_of.diploma {
             return Err(DomainError::AlreadyHoldsDiploma(*member));
+        }
+        // CO-2, CO-3: training "for mellem 12-15 co-drivere"; the chief forum's members and
+        // the directors are not its candidates.
+        if member_of.roles.iter().any(|role| matches!(role, PersonRole::ChiefForum | PersonRole::Director)) {
+            return Err(DomainError::NotACandidate(*member));
         }
     }
     // CO-2: cohorts of 12-15 co-drivers (advisory).

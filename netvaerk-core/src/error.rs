@@ -442,6 +442,9 @@ pub enum DomainError {
     /// A redaction says why.
     #[error("a redaction must say why")]
     NoRedactionReason,
+    /// CO-2, CO-3: a diploma cohort is of co-drivers and candidates, not of the chief forum.
+    #[error("{0} sits in the chief forum; a diploma cohort is for co-drivers and candidates (CO-3)")]
+    NotACandidate(PersonId),
     /// TP-2: a welfare or innovation network is implemented or handed on only after its test.
     #[error("network {network} has not begun its test phase, so it cannot close as \"{outcome}\" (TP-2)")]
     NotTestedYet {
@@ -592,6 +595,7 @@ impl DomainError {
             E::NotTestedYet { .. } => "not_tested_yet",
             E::StoppedInImplementation(_) => "stopped_in_implementation",
             E::MayNotClose { .. } => "may_not_close",
+            E::NotACandidate(_) => "not_a_candidate",
             E::RoundNotOpen { .. } => "round_not_open",
             E::ThemeNotAvailable { .. } => "theme_not_available",
             E::AssessmentIncomplete { .. } => "assessment_incomplete",
@@ -711,6 +715,7 @@ impl DomainError {
             E::NotSecretariat(_) => Rule::Rl4,
             E::InvalidScore { .. } | E::EmptyCompetenceAssessment => Rule::Nl3,
             E::EmptyCohort
+            | E::NotACandidate(_)
             | E::AlreadyHoldsDiploma(_)
             | E::NotCohortMember { .. }
             | E::AlreadyRecorded { .. }

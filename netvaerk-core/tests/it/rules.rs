@@ -1048,6 +1048,21 @@ fn org3_tp2_the_chief_forum_or_the_networks_reference_leader_closes_it_and_nobod
 }
 
 #[test]
+fn co3_a_cohort_is_of_co_drivers_and_candidates_never_of_the_chief_forum() {
+    let given = base();
+    for member in [chief2(), director()] {
+        let members = BTreeSet::from([novice(0), member]);
+        let error = refused(&given, when(Action::FormCohort { cohort: cohort(1), members }));
+        assert_eq!(error, DomainError::NotACandidate(member));
+        assert_eq!(error.rule(), Some(Rule::Co3));
+    }
+    let command =
+        when(Action::FormCohort { cohort: cohort(1), members: BTreeSet::from([novice(0), novice(1)]) })
+            .acknowledging(Acknowledgement::new(Rule::Co2, "a small first cohort"));
+    decide_on(&given, &command).unwrap();
+}
+
+#[test]
 fn th3_a_round_is_the_half_year_of_its_meeting_or_the_next_never_one_further() {
     let mut given = base();
     given.retain(|event| !matches!(event, Event::RoundOpened { .. }));
