@@ -77,6 +77,34 @@ struct Plan {
     departments: Vec<UnitId>,
     qualified: Vec<(PersonId, NaiveDate)>,
     next_leader: usize,
+    /// The networks each leader leads, so that a leader has one reference leader at a time
+    /// across them (RL-1).
+    leading: Vec<Leading>,
+}
+
+/// A network of the plan, as its leader's other networks must see it (RL-1).
+struct Leading {
+    leader: PersonId,
+    network: NetworkId,
+    theme: ThemeId,
+    /// The last day it runs.
+    until: NaiveDate,
+    reference_leader: PersonId,
+    /// The planned change of reference leader (TP-1): from when, to whom.
+    change: Option<(NaiveDate, PersonId)>,
+}
+
+impl Leading {
+    fn runs_on(&self, on: NaiveDate) -> bool {
+        on <= self.until
+    }
+
+    fn reference_leader_on(&self, on: NaiveDate) -> PersonId {
+        match self.change {
+            Some((from, to)) if from <= on => to,
+            _ => self.reference_leader,
+        }
+    }
 }
 
 const CHIEFS: [&str; 8] = [
@@ -201,12 +229,65 @@ impl Plan {
     }
 
     /// The next qualified leader (round robin) who was qualified by `on`.
+    /// The next qualified leader in turn for a network starting `on`, among those who lead
+    /// nothing then if there are any (else they share a reference leader, RL-1).
     fn leader(&mut self, on: NaiveDate) -> PersonId {
-        let available: Vec<PersonId> =
+        let qualified: Vec<PersonId> =
             self.qualified.iter().filter(|(_, from)| *from <= on).map(|(person, _)| *person).collect();
+        let free: Vec<PersonId> =
+            qualified.iter().copied().filter(|p| self.led_by(*p, on).is_none()).collect();
+        let available = if free.is_empty() { qualified } else { free };
         let leader = available[self.next_leader % available.len()];
         self.next_leader += 1;
         leader
+    }
+
+    /// A network `person` leads on `on`.
+    fn led_by(&self, person: PersonId, on: NaiveDate) -> Option<&Leading> {
+        self.leading.iter().find(|other| other.leader == person && other.runs_on(on))
+    }
+
+    /// RL-1: the reference leader of a new network of `network_type` that `leader` starts on
+    /// `on`: that of the networks they lead then, whose later changes are dropped (all keep the
+    /// one they share); else `fresh`. An innovation network's must be a director (RL-3): if the
+    /// shared one is not, `fresh` (a director) takes over the others that day, recorded by
+    /// `secretary`.
+    fn shared_reference_leader(
+        &mut self,
+        leader: PersonId,
+        on: NaiveDate,
+        network_type: NetworkType,
+        fresh: PersonId,
+        secretary: PersonId,
+    ) -> PersonId {
+        let others: Vec<usize> = (0..self.leading.len())
+            .filter(|&index| self.leading[index].leader == leader && self.leading[index].runs_on(on))
+            .collect();
+        let Some(&first) = others.first() else {
+            return fresh;
+        };
+        let current = self.leading[first].reference_leader_on(on);
+        let shared = if network_type == NetworkType::Innovation && !self.directors.contains(&current) {
+            fresh
+        } else {
+            current
+        };
+        for index in others {
+            let (network, theme) = (self.leading[index].network, self.leading[index].theme);
+            if self.leading[index].change.is_some_and(|(from, _)| from > on) {
+                self.steps.retain(|step| {
+                    !matches!(step.action, Action::ChangeReferenceLeader { network: changed, .. } if changed == network)
+                });
+                self.leading[index].change = None;
+            }
+            if self.leading[index].reference_leader_on(on) != shared {
+                self.push(on, shared, Action::AcceptReferenceRole { theme, person: shared });
+                let reason = "Netværkslederen har én referenceleder for alle sine netværk".to_owned();
+                self.push(on, secretary, Action::ChangeReferenceLeader { network, to: shared, reason });
+                self.leading[index].change = Some((on, shared));
+            }
+        }
+        shared
     }
 
     /// A decision of the chief forum, made by its chair (ORG-3; the secretariat records but
@@ -250,6 +331,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         departments: Vec::new(),
         qualified: Vec::new(),
         next_leader: usize::try_from(seed % 7).unwrap_or(0),
+        leading: Vec::new(),
     };
     let start = date(y, 1, 6);
 
@@ -555,13 +637,15 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     }
                 }
             }
-            let (reference_leader, successor) = match network_type {
+            let (fresh, successor) = match network_type {
                 NetworkType::Innovation => (plan.directors[k % 2], plan.directors[(k + 1) % 2]),
                 _ => (
                     plan.chiefs[(network_number as usize) % 8],
                     plan.chiefs[(network_number as usize + 1) % 8],
                 ),
             };
+            let reference_leader = plan.shared_reference_leader(leader, on, *network_type, fresh, secretary);
+            let mut change = None;
             // RL-2: the reference leader and their successor opt in on the theme.
             for person in [reference_leader, successor] {
                 plan.push(
@@ -599,6 +683,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     };
                     // ORG-3: the chief forum ends the network as it started it.
                     plan.push(later(133), plan.chair(), Action::CloseNetwork { network, outcome, reason });
+                    plan.leading.push(Leading {
+                        leader,
+                        network,
+                        theme: *theme,
+                        until: later(133),
+                        reference_leader,
+                        change,
+                    });
                 }
                 NetworkType::Welfare | NetworkType::Innovation => {
                     let mandate = Action::AgreeMandateContract {
@@ -656,14 +748,18 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         leader,
                         Action::BeginTestPhase { network, funding: Some(funding.into()) },
                     );
-                    // TP-1: a new reference leader takes over in the test phase, in some networks.
-                    if *network_type == NetworkType::Innovation || network_number.is_multiple_of(2) {
-                        let change = Action::ChangeReferenceLeader {
+                    // TP-1: a new reference leader takes over in the test phase, in some networks;
+                    // not where the leader then leads another network too (RL-1).
+                    let changes =
+                        *network_type == NetworkType::Innovation || network_number.is_multiple_of(2);
+                    if changes && successor != reference_leader && plan.led_by(leader, later(147)).is_none() {
+                        let action = Action::ChangeReferenceLeader {
                             network,
                             to: successor,
                             reason: "Den nye referenceleder har budgettet til implementeringen".into(),
                         };
-                        plan.push(later(147), secretary, change);
+                        plan.push(later(147), secretary, action);
+                        change = Some((later(147), successor));
                     }
                     let (outcome, reason, days) = match (network_type, k, network_number % 4) {
                         (NetworkType::Innovation, 1, _) => (Outcome::HandedOnForScaling, None, 260),
@@ -689,6 +785,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     }
                     // ORG-3: the chief forum ends the network as it started it.
                     plan.push(later(days), plan.chair(), Action::CloseNetwork { network, outcome, reason });
+                    plan.leading.push(Leading {
+                        leader,
+                        network,
+                        theme: *theme,
+                        until: later(days),
+                        reference_leader,
+                        change,
+                    });
                 }
             }
         }

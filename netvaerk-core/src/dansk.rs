@@ -103,6 +103,7 @@ fn field(name: &str) -> &str {
         "skills the rotation is for" => "de kompetencer, turnussen gælder",
         "terms of the mandate contract" => "vilkårene i mandatkontrakten",
         "rationale" => "begrundelsen",
+        "rationale (their request)" => "begrundelsen (personens ønske)",
         "reason" => "begrundelsen",
         "note" => "noten",
         "phase" => "fasens navn",
@@ -142,24 +143,36 @@ fn join<T: Dansk>(items: &[T]) -> String {
 }
 
 impl Warning {
-    /// The warning in Danish.
+    /// The warning in Danish, naming its rule ([`Warning::rule`]) as the English does.
     pub fn danish(&self) -> String {
+        format!("{} ({})", self.danish_text(), self.rule())
+    }
+
+    fn danish_text(&self) -> String {
         match self {
             Self::CriterionNotMet { theme, criterion } => {
-                format!("temaet {theme} opfylder ikke kriteriet \"{}\" (TH-2)", criterion.dansk())
+                format!("temaet {theme} opfylder ikke kriteriet \"{}\"", criterion.dansk())
             }
             Self::StartsOutsideRange { half_year, count, expected } => format!(
-                "{count} netværk i {half_year}, hvor NS3 starter {}-{} pr. halvår (NW-2)",
+                "{count} netværk i {half_year}, hvor NS3 starter {}-{} pr. halvår",
                 expected.min, expected.max
             ),
             Self::TypeMixOutsideRange { half_year, network_type, count, expected } => format!(
-                "{count} {}snetværk i {half_year}, hvor NS3 som oftest har {}-{} (NW-3)",
+                "{count} {}snetværk i {half_year}, hvor NS3 som oftest har {}-{}",
                 network_type.dansk(),
                 expected.min,
                 expected.max
             ),
+            Self::TypeNotRecommended { theme, recommended, network_type } => format!(
+                "temaet {theme} starter som {}snetværk, hvor chefforum anbefalede {}snetværk",
+                network_type.dansk(),
+                recommended.dansk()
+            ),
+            Self::ReferenceLeaderOutsideForum { network, person } => {
+                format!("{person}, den nye referenceleder for netværket {network}, sidder ikke i chefforum")
+            }
             Self::CohortSizeOutsideRange { cohort, size, expected } => format!(
-                "holdet {cohort} har {size} co-drivere, hvor NS3 uddanner {}-{} (CO-2)",
+                "holdet {cohort} har {size} co-drivere, hvor NS3 uddanner {}-{}",
                 expected.min, expected.max
             ),
         }
@@ -215,8 +228,17 @@ impl PolicyProblem {
 }
 
 impl DomainError {
-    /// The refusal in Danish, naming the same rule as the English.
+    /// The refusal in Danish, naming the same rule as the English (from [`DomainError::rule`],
+    /// as the English does).
     pub fn danish(&self) -> String {
+        let text = self.danish_text();
+        match self.rule() {
+            Some(rule) if !matches!(self, Self::UnacknowledgedWarnings { .. }) => format!("{text} ({rule})"),
+            _ => text,
+        }
+    }
+
+    fn danish_text(&self) -> String {
         use DomainError as E;
         match self {
             E::TextTooLong { field: name, length, max } => {
@@ -238,7 +260,7 @@ impl DomainError {
             ),
             E::UnknownActor(person) => format!("{person} er ikke en registreret person; registrér personen først"),
             E::NotChiefForumDecision { actor } => format!(
-                "{actor} er ikke medlem af chefforum, som beslutter om runder, temaer og opstart af netværk; sekretariatet deltager, men beslutter ikke (ORG-3, ORG-4)"
+                "{actor} er ikke medlem af chefforum, som beslutter om runder, temaer og opstart af netværk; sekretariatet deltager, men beslutter ikke"
             ),
             E::UnknownUnit(unit) => format!("der er ingen enhed {unit}"),
             E::UnknownPerson(person) => format!("der er ingen person {person}"),
@@ -250,120 +272,129 @@ impl DomainError {
             E::ThemeExists(theme) => format!("et tema {theme} er allerede foreslået"),
             E::NetworkExists(network) => format!("et netværk {network} er allerede startet"),
             E::CohortExists(cohort) => format!("et hold {cohort} er allerede dannet"),
-            E::BlankField { field: name, rule } => format!("{} må ikke være tom ({rule})", field(name)),
+            E::BlankField { field: name, .. } => format!("{} må ikke være tom", field(name)),
             E::DepartmentOutsideDirectorArea { unit } => {
-                format!("afdelingen {unit} skal høre under et registreret direktørområde (ORG-1)")
+                format!("afdelingen {unit} skal høre under et registreret direktørområde")
             }
             E::DirectorAreaUnderUnit { unit } => {
-                format!("direktørområdet {unit} kan ikke høre under en anden enhed (ORG-1)")
+                format!("direktørområdet {unit} kan ikke høre under en anden enhed")
             }
             E::MissingOrigin => {
-                "et tema skal sige, hvor efterspørgslen kommer fra: nedefra, udefra eller oppefra (TH-1)".to_owned()
+                "et tema skal sige, hvor efterspørgslen kommer fra: nedefra, udefra eller oppefra".to_owned()
             }
-            E::NoDepartment => "et tema skal nævne mindst én involveret afdeling (TH-1)".to_owned(),
-            E::NotADepartment(unit) => format!("enheden {unit} er ikke en afdeling (TH-1)"),
+            E::NoDepartment => "et tema skal nævne mindst én involveret afdeling".to_owned(),
+            E::NotADepartment(unit) => format!("enheden {unit} er ikke en afdeling"),
             E::ProposerNotChiefForum(person) => {
-                format!("{person} er ikke medlem af chefforum, som foreslår temaer (TH-1)")
+                format!("{person} er ikke medlem af chefforum, som foreslår temaer")
             }
             E::InvalidGeneration { generation } => format!(
-                "tidligere erfaring gælder netværksledere af 1. og 2. generation, ikke {generation} (NL-1)"
+                "tidligere erfaring gælder netværksledere af 1. og 2. generation, ikke {generation}"
             ),
             E::NoPriorNetworks => {
-                "tidligere erfaring skal omfatte mindst ét netværk ledet eller co-drevet (NL-1)".to_owned()
+                "tidligere erfaring skal omfatte mindst ét netværk ledet eller co-drevet".to_owned()
             }
             E::PriorExperienceExists(person) => {
-                format!("tidligere erfaring for {person} er allerede registreret (NL-1)")
+                format!("tidligere erfaring for {person} er allerede registreret")
             }
             E::InvalidPolicy(problem) => format!("politikken er ikke gyldig: {}", problem.danish()),
             E::RoundAlreadyOpen { open } => {
-                format!("runden {open} er stadig åben; luk den, før en ny åbnes (TH-3)")
+                format!("runden {open} er stadig åben; luk den, før en ny åbnes")
             }
             E::RoundNotLater { round, latest } => {
-                format!("runden {round} ligger ikke efter den seneste runde {latest} (TH-3)")
+                format!("runden {round} ligger ikke efter den seneste runde {latest}")
             }
             E::RoundNotDue { round, on } => format!(
-                "runden {round} er hverken halvåret for {} eller det næste; chefforum åbner en runde hvert halve år (TH-3)",
+                "runden {round} er hverken halvåret for {} eller det næste; chefforum åbner en runde hvert halve år",
                 on.format("%d.%m.%Y")
             ),
             E::NotTestedYet { network, outcome } => format!(
-                "netværket {network} har ikke begyndt sin testfase, så det kan ikke lukke som \"{}\" (TP-2)",
+                "netværket {network} har ikke begyndt sin testfase, så det kan ikke lukke som \"{}\"",
                 outcome.dansk()
             ),
             E::StoppedInImplementation(network) => format!(
-                "netværket {network} er i implementering; det lukker som implementeret eller givet videre til opskalering, ikke stoppet (TP-2)"
+                "netværket {network} er i implementering; det lukker som implementeret eller givet videre til opskalering, ikke stoppet"
             ),
             E::NotACandidate(person) => {
-                format!("{person} sidder i chefforum; et hold på diplomuddannelsen er for co-drivere og kandidater (CO-3)")
+                format!("{person} sidder i chefforum; et hold på diplomuddannelsen er for co-drivere og kandidater")
             }
             E::MayNotClose { actor, network } => format!(
-                "{actor} må ikke lukke netværket {network}: det gør chefforum eller netværkets referenceleder (ORG-3)"
+                "{actor} må ikke lukke netværket {network}: det gør chefforum eller netværkets referenceleder"
             ),
-            E::NoOpenRound => "ingen runde er åben; chefforum beslutter om temaer i en åben halvårsrunde (TH-3)".to_owned(),
-            E::RoundNotOpen { round } => format!("runden {round} er ikke den åbne runde (TH-3)"),
-            E::ThemeNotAvailable { theme, status, action: wanted, rule } => {
-                format!("temaet {theme} er {}, så det kan ikke {} ({rule})", status.dansk(), action(wanted))
+            E::NoOpenRound => "ingen runde er åben; chefforum beslutter om temaer i en åben halvårsrunde".to_owned(),
+            E::RoundNotOpen { round } => format!("runden {round} er ikke den åbne runde"),
+            E::ThemeNotAvailable { theme, status, action: wanted, .. } => {
+                format!("temaet {theme} er {}, så det kan ikke {}", status.dansk(), action(wanted))
             }
             E::AssessmentIncomplete { missing } => format!(
-                "vurderingen skal tage stilling til hvert kriterium; mangler: {} (TH-2)",
+                "vurderingen skal tage stilling til hvert kriterium; mangler: {}",
                 join(missing)
             ),
             E::CriterionAssessedTwice(criterion) => {
-                format!("vurderingen tager stilling til kriteriet \"{}\" mere end én gang (TH-2)", criterion.dansk())
+                format!("vurderingen tager stilling til kriteriet \"{}\" mere end én gang", criterion.dansk())
             }
             E::NotQualified { theme, round } => format!(
-                "temaet {theme} er ikke kvalificeret i runden {round}; chefforum kvalificerer et tema, før det prioriteres (TH-2)"
+                "temaet {theme} er ikke kvalificeret i runden {round}; chefforum kvalificerer et tema, før det prioriteres"
             ),
-            E::RankZero => "prioriteringen begynder ved 1 (TH-3)".to_owned(),
+            E::RankZero => "prioriteringen begynder ved 1".to_owned(),
             E::RankTaken { round, rank, holder } => {
-                format!("plads {rank} i runden {round} er allerede temaet {holder}s (TH-3)")
+                format!("plads {rank} i runden {round} er allerede temaet {holder}s")
             }
             E::DeferTargetNotLater { round, to } => {
-                format!("et tema udskydes til en senere runde end {round}, ikke {to} (TH-3)")
+                format!("et tema udskydes til en senere runde end {round}, ikke {to}")
             }
-            E::NetworkNotRunning(network) => format!("netværket {network} er lukket (TP-2)"),
+            E::NetworkNotRunning(network) => format!("netværket {network} er lukket"),
             E::RolesNotDistinct { person, held, asked } => {
                 format!("{person} kan ikke være både {} og {} i ét netværk", held.dansk(), asked.dansk())
             }
-            E::AlreadyHoldsRole { person, network, role, rule } => {
-                format!("{person} er allerede {} i netværket {network} ({rule})", role.dansk())
+            E::AlreadyHoldsRole { person, network, role, .. } => {
+                format!("{person} er allerede {} i netværket {network}", role.dansk())
             }
             E::InnovationLimitReached { running, max } => format!(
-                "højst {max} innovationsnetværk må køre ad gangen, og {running} kører allerede (NW-4)"
+                "højst {max} innovationsnetværk må køre ad gangen, og {running} kører allerede"
             ),
             E::LeaderNotQualified { person, network_type } => format!(
-                "{person} er ikke kvalificeret netværksleder (diplom og et netværk drevet før, NL-1), så personen må kun lede et læringsnetværk, ikke et {}snetværk (NL-2)",
+                "{person} er ikke kvalificeret netværksleder (diplom og et netværk drevet før, NL-1), så personen må kun lede et læringsnetværk, ikke et {}snetværk",
                 network_type.dansk()
             ),
             E::ReferenceLeaderNotAccepted { person, theme } => format!(
-                "{person} har ikke sagt ja til at være referenceleder på temaet {theme}; en referenceleder melder sig aktivt (RL-2)"
+                "{person} har ikke sagt ja til at være referenceleder på temaet {theme}; en referenceleder melder sig aktivt"
             ),
             E::ReferenceAlreadyAccepted { person, theme } => {
-                format!("{person} har allerede sagt ja til at være referenceleder på temaet {theme} (RL-2)")
+                format!("{person} har allerede sagt ja til at være referenceleder på temaet {theme}")
             }
+            E::LeaderHasAnotherReferenceLeader { leader, network, reference_leader } => format!(
+                "{leader} leder netværket {network} med referencelederen {reference_leader}; en netværksleder har kun én referenceleder ad gangen"
+            ),
+            E::OptInNotOwn { actor, person } => format!(
+                "{actor} kan ikke melde {person} til som referenceleder: det gør personen selv, eller sekretariatet på personens dokumenterede ønske"
+            ),
             E::ReferenceLeaderNotChiefForum(person) => {
-                format!("{person} er ikke medlem af chefforum, hvor referencelederne kommer fra (RL-3)")
+                format!("{person} er ikke medlem af chefforum, hvor referencelederne kommer fra")
             }
             E::ReferenceLeaderNotDirector(person) => format!(
-                "{person} er ikke på direktørniveau, hvilket et innovationsnetværks referenceleder skal være (RL-3)"
+                "{person} er ikke på direktørniveau, hvilket et innovationsnetværks referenceleder skal være"
             ),
             E::CoDriverAlreadyAttached { network, co_driver } => format!(
-                "netværket {network} har allerede co-driveren {co_driver}; skift co-driver i stedet (CD-1)"
+                "netværket {network} har allerede co-driveren {co_driver}; skift co-driver i stedet"
             ),
-            E::NoCoDriver(network) => format!("netværket {network} har ingen co-driver at skifte; tilknyt en (CD-2)"),
+            E::NoCoDriver(network) => format!("netværket {network} har ingen co-driver at skifte; tilknyt en"),
             E::UnknownPhase { network, phase } => {
-                format!("netværket {network} har ingen fase {phase:?} i sin faseplan (PR-5)")
+                format!("netværket {network} har ingen fase {phase:?} i sin faseplan")
             }
             E::PhaseOutOfOrder { network, phase } => format!(
-                "netværket {network} er allerede forbi fasen {phase:?}; faserne følger planen i rækkefølge (PR-5)"
+                "netværket {network} er allerede forbi fasen {phase:?}; faserne følger planen i rækkefølge"
+            ),
+            E::PhaseSkipped { network, phase, skipped } => format!(
+                "netværket {network} kan ikke gå ind i {phase:?} før {skipped:?}; faserne følger planen i rækkefølge"
             ),
             E::TestPhaseNeedsItsCommand { phase } => format!(
-                "{phase:?} er testfasen; begynd den med testfase-kommandoen, som registrerer finansieringen (TP-1)"
+                "{phase:?} er testfasen; begynd den med testfase-kommandoen, som registrerer finansieringen"
             ),
             E::NoTestPhase(network) => {
-                format!("netværket {network} har ingen testfase i sin plan (læringsnetværk har ingen) (TP-1)")
+                format!("netværket {network} har ingen testfase i sin plan (læringsnetværk har ingen)")
             }
             E::OutcomeNotForType { outcome, network_type } => format!(
-                "et {}snetværk kan ikke lukke som \"{}\" (TP-2)",
+                "et {}snetværk kan ikke lukke som \"{}\"",
                 network_type.dansk(),
                 outcome.dansk()
             ),
@@ -372,22 +403,22 @@ impl DomainError {
             }
             E::NoRedactionReason => "en fjernelse af ord skal begrundes".to_owned(),
             E::NotSecretariat(person) => {
-                format!("{person} arbejder ikke i sekretariatet, som er part i mandatkontrakten (RL-4)")
+                format!("{person} arbejder ikke i sekretariatet, som er part i mandatkontrakten")
             }
-            E::InvalidScore { score } => format!("en kompetencescore går fra 1 til 5, ikke {score} (NL-3)"),
+            E::InvalidScore { score } => format!("en kompetencescore går fra 1 til 5, ikke {score}"),
             E::EmptyCompetenceAssessment => {
-                "en kompetencevurdering scorer mindst én kompetence (NL-3)".to_owned()
+                "en kompetencevurdering scorer mindst én kompetence".to_owned()
             }
-            E::EmptyCohort => "et hold skal have mindst én co-driver (CO-3)".to_owned(),
+            E::EmptyCohort => "et hold skal have mindst én co-driver".to_owned(),
             E::AlreadyHoldsDiploma(person) => {
-                format!("{person} har allerede diplomet i netværksledelse (CO-3)")
+                format!("{person} har allerede diplomet i netværksledelse")
             }
-            E::NotCohortMember { cohort, person } => format!("{person} er ikke på holdet {cohort} (CO-3)"),
+            E::NotCohortMember { cohort, person } => format!("{person} er ikke på holdet {cohort}"),
             E::AlreadyRecorded { cohort, person, step: done } => {
-                format!("{person} har allerede {} registreret på holdet {cohort} (CO-3)", step(done))
+                format!("{person} har allerede {} registreret på holdet {cohort}", step(done))
             }
             E::WrittenAssignmentFirst(person) => {
-                format!("{person} skal bestå den skriftlige opgave før den mundtlige eksamen (CO-3)")
+                format!("{person} skal bestå den skriftlige opgave før den mundtlige eksamen")
             }
             E::DiplomaIncomplete { person, missing_days, written, oral } => {
                 let mut gaps = Vec::new();
@@ -400,13 +431,13 @@ impl DomainError {
                 if !oral {
                     gaps.push("den mundtlige eksamen er ikke bestået".to_owned());
                 }
-                format!("{person} kan ikke få diplomet endnu: {} (CO-3)", gaps.join(", "))
+                format!("{person} kan ikke få diplomet endnu: {}", gaps.join(", "))
             }
             E::RotationNotBounded { until } => {
-                format!("en turnus skal slutte efter sin start, ikke den {} (SN-1)", until.format("%d.%m.%Y"))
+                format!("en turnus skal slutte efter sin start, ikke den {}", until.format("%d.%m.%Y"))
             }
-            E::AlreadyInRotation(person) => format!("{person} er allerede i turnus i sekretariatet (SN-1)"),
-            E::NotInRotation(person) => format!("{person} er ikke i turnus i sekretariatet (SN-1)"),
+            E::AlreadyInRotation(person) => format!("{person} er allerede i turnus i sekretariatet"),
+            E::NotInRotation(person) => format!("{person} er ikke i turnus i sekretariatet"),
             E::UnacknowledgedWarnings { warnings } => format!(
                 "beslutningen kræver en kvittering med begrundelse: {}",
                 warnings.iter().map(Warning::danish).collect::<Vec<_>>().join("; ")

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use crate::command::{Action, Command, Decision, TextKind};
+use crate::command::{Action, Command, Decision, Metadata, TextKind};
 use crate::error::{DomainError, NetworkRole};
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
@@ -73,7 +73,9 @@ pub fn decide(
         Action::RefineTheme { theme, title, challenge, note } => {
             refine_theme(state, *theme, title.as_deref(), challenge.as_deref(), note)
         }
-        Action::AcceptReferenceRole { theme, person } => accept_reference_role(state, *theme, *person),
+        Action::AcceptReferenceRole { theme, person } => {
+            accept_reference_role(state, *theme, *person, metadata)
+        }
         Action::StartNetwork { network, theme, network_type, leader, co_driver, reference_leader } => {
             let roles = Roles { leader: *leader, co_driver: *co_driver, reference_leader: *reference_leader };
             start_network(state, *network, *theme, *network_type, roles, on, policy)
@@ -84,7 +86,7 @@ pub fn decide(
             close_network(state, *network, *outcome, reason.as_deref(), metadata.actor)
         }
         Action::ChangeReferenceLeader { network, to, reason } => {
-            change_reference_leader(state, *network, *to, reason)
+            change_reference_leader(state, *network, *to, reason, policy)
         }
         Action::AttachCoDriver { network, person } => attach_co_driver(state, *network, *person),
         Action::ChangeCoDriver { network, to, reason } => change_co_driver(state, *network, *to, reason),
@@ -118,7 +120,8 @@ fn acknowledged_mut(event: &mut Event) -> Option<&mut Vec<AcknowledgedWarning>> 
         Event::RoundClosed { acknowledged, .. }
         | Event::ThemePrioritised { acknowledged, .. }
         | Event::NetworkStarted { acknowledged, .. }
-        | Event::CohortFormed { acknowledged, .. } => Some(acknowledged),
+        | Event::CohortFormed { acknowledged, .. }
+        | Event::ReferenceLeaderChanged { acknowledged, .. } => Some(acknowledged),
         _ => None,
     }
 }
@@ -388,10 +391,11 @@ fn close_round(state: &State, round: RoundId, policy: &Policy) -> Planned {
         return Err(DomainError::RoundNotOpen { round });
     }
     // NW-2, NW-3: the round plans the half-year's starts; its prioritised mix is held against
-    // the usual numbers.
+    // the usual numbers. A theme withdrawn since keeps its rank but starts nothing: not counted.
     let mut by_type: BTreeMap<NetworkType, u32> = BTreeMap::new();
     for (_, id) in state.round_ranking(round) {
-        if let Some((_, _, recommended)) = state.theme(id).and_then(|theme| theme.prioritised) {
+        let planned = state.theme(id).filter(|theme| theme.status != ThemeStatus::Withdrawn);
+        if let Some((_, _, recommended)) = planned.and_then(|theme| theme.prioritised) {
             *by_type.entry(recommended).or_insert(0) += 1;
         }
     }
@@ -575,7 +579,7 @@ fn refine_theme(
 
 // NL, CD, RL, NW -------------------------------------------------------------------------------
 
-fn accept_reference_role(state: &State, theme: ThemeId, id: PersonId) -> Planned {
+fn accept_reference_role(state: &State, theme: ThemeId, id: PersonId, metadata: &Metadata) -> Planned {
     let allowed = [
         ThemeStatus::Proposed,
         ThemeStatus::Qualified,
@@ -588,7 +592,20 @@ fn accept_reference_role(state: &State, theme: ThemeId, id: PersonId) -> Planned
     if found.reference_acceptances.contains(&id) {
         return Err(DomainError::ReferenceAlreadyAccepted { person: id, theme });
     }
-    only(vec![Event::ReferenceLeaderAccepted { theme, person: id }])
+    // RL-2: the reference leader opts in actively: they record it themself, or the secretariat
+    // does on their documented request (the rationale), and the event says who.
+    let actor = metadata.actor;
+    let on_behalf_by = if actor == id {
+        None
+    } else {
+        let recorder = person(state, actor)?;
+        if !recorder.roles.contains(&PersonRole::Secretariat) && !recorder.in_rotation {
+            return Err(DomainError::OptInNotOwn { actor, person: id });
+        }
+        required(metadata.rationale.as_deref().unwrap_or_default(), "rationale (their request)", Rule::Rl2)?;
+        Some(actor)
+    };
+    only(vec![Event::ReferenceLeaderAccepted { theme, person: id, on_behalf_by }])
 }
 
 /// The persons a network starts with.
@@ -598,13 +615,17 @@ struct Roles {
     reference_leader: PersonId,
 }
 
-/// RL-2 and RL-3: whether `candidate` may be the reference leader of a network on `theme`.
+/// RL-2 and RL-3: whether `candidate` may be the reference leader of a network on `theme`. At
+/// the start they come from the chief forum; a later change (`network`) may go outside it,
+/// as a warning to acknowledge. An innovation network's is a director, start or later.
 fn check_reference_leader(
     state: &State,
     theme: ThemeId,
     network_type: NetworkType,
     candidate: PersonId,
-) -> Result<(), DomainError> {
+    later: Option<NetworkId>,
+    policy: &Policy,
+) -> Result<Vec<Warning>, DomainError> {
     let found = person(state, candidate)?;
     let accepted = state.theme(theme).is_some_and(|t| t.reference_acceptances.contains(&candidate));
     if !accepted {
@@ -614,10 +635,43 @@ fn check_reference_leader(
         if !found.roles.contains(&PersonRole::Director) {
             return Err(DomainError::ReferenceLeaderNotDirector(candidate));
         }
-    } else if !found.is_chief_forum() {
-        return Err(DomainError::ReferenceLeaderNotChiefForum(candidate));
+    } else if policy.reference_leaders_from_chief_forum && !found.is_chief_forum() {
+        return match later {
+            Some(network) => Ok(vec![Warning::ReferenceLeaderOutsideForum { network, person: candidate }]),
+            None => Err(DomainError::ReferenceLeaderNotChiefForum(candidate)),
+        };
     }
-    Ok(())
+    Ok(Vec::new())
+}
+
+/// RL-1: a network leader has one reference leader at a time ("har netværksledere kun én
+/// referenceleder ad gangen"): `candidate` for a network led by `leader` must be the one of the
+/// other networks `leader` leads now (`network`, the one decided on, aside), unless the policy
+/// reads RL-1 per network.
+fn check_one_reference_leader(
+    state: &State,
+    leader: PersonId,
+    network: NetworkId,
+    candidate: PersonId,
+    policy: &Policy,
+) -> Result<(), DomainError> {
+    if !policy.one_reference_leader_per_leader {
+        return Ok(());
+    }
+    let other = state.networks().find(|(id, other)| {
+        *id != network
+            && other.is_running()
+            && other.leader == leader
+            && other.reference_leader != Some(candidate)
+    });
+    match other {
+        Some((id, other)) => Err(DomainError::LeaderHasAnotherReferenceLeader {
+            leader,
+            network: id,
+            reference_leader: other.reference_leader.unwrap_or(candidate),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Refuses `candidate` for `asked` if they already hold another role in the network.
@@ -656,8 +710,9 @@ fn start_network(
         NetworkRole::ReferenceLeader,
         &[(Some(roles.leader), NetworkRole::Leader), (roles.co_driver, NetworkRole::CoDriver)],
     )?;
-    // NL-2: an untried leader may lead a learning network only.
-    if network_type != NetworkType::Learning && !leader.is_qualified() {
+    // NL-2: an untried leader may lead a learning network only (NL-1, CO-1: the policy says
+    // what qualifies).
+    if network_type != NetworkType::Learning && !leader.qualifies_under(policy.leader_qualification) {
         return Err(DomainError::LeaderNotQualified { person: roles.leader, network_type });
     }
     // NW-4: at most N innovation networks at once.
@@ -669,7 +724,8 @@ fn start_network(
         }
     }
     // RL-2, RL-3.
-    check_reference_leader(state, theme, network_type, roles.reference_leader)?;
+    check_reference_leader(state, theme, network_type, roles.reference_leader, None, policy)?;
+    check_one_reference_leader(state, roles.leader, network, roles.reference_leader, policy)?;
 
     // NW-2, NW-3: more starts in the half-year than NS3 plans for.
     let half_year = RoundId::containing(on);
@@ -677,6 +733,12 @@ fn start_network(
     *started.entry(network_type).or_insert(0) += 1;
     let total: u32 = started.values().sum();
     let mut warnings = Vec::new();
+    // NW-5: the type the chief forum recommended when it prioritised the theme (TH-3).
+    if let Some((_, _, recommended)) = state.theme(theme).and_then(|found| found.prioritised) {
+        if recommended != network_type {
+            warnings.push(Warning::TypeNotRecommended { theme, recommended, network_type });
+        }
+    }
     if total > policy.starts_per_half_year.max {
         warnings.push(Warning::StartsOutsideRange {
             half_year,
@@ -721,15 +783,28 @@ fn enter_phase(state: &State, id: NetworkId, phase: &str) -> Planned {
         .plan
         .position(phase)
         .ok_or_else(|| DomainError::UnknownPhase { network: id, phase: phase.to_owned() })?;
-    if network.phase.is_some_and(|current| index <= current) {
-        return Err(DomainError::PhaseOutOfOrder { network: id, phase: phase.to_owned() });
-    }
     let kind = network.plan.phases[index].kind;
     // TP-1: the test phase has its own command and event.
     if kind == PhaseKind::Test {
         return Err(DomainError::TestPhaseNeedsItsCommand { phase: phase.to_owned() });
     }
+    check_next_phase(network, id, index)?;
     only(vec![Event::PhaseEntered { network: id, phase: phase.to_owned(), kind }])
+}
+
+/// PR-5: the phases follow the plan in order, breaks included: the next one is entered, none
+/// is skipped and none entered twice ("de enkelte netværksforløb" may be re-planned, not jumped).
+fn check_next_phase(network: &Network, id: NetworkId, index: usize) -> Result<(), DomainError> {
+    let phase = || network.plan.phases[index].name.clone();
+    let next = network.phase.map_or(0, |current| current + 1);
+    if index < next {
+        return Err(DomainError::PhaseOutOfOrder { network: id, phase: phase() });
+    }
+    if index > next {
+        let skipped = network.plan.phases[next].name.clone();
+        return Err(DomainError::PhaseSkipped { network: id, phase: phase(), skipped });
+    }
+    Ok(())
 }
 
 fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>) -> Planned {
@@ -737,9 +812,7 @@ fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>) -> Plan
     // TP-1: the test phase, the last before implementation; learning networks have none.
     let index = network.plan.test_position().ok_or(DomainError::NoTestPhase(id))?;
     let phase = network.plan.phases[index].name.clone();
-    if network.phase.is_some_and(|current| index <= current) {
-        return Err(DomainError::PhaseOutOfOrder { network: id, phase });
-    }
+    check_next_phase(network, id, index)?;
     // RL-5: the reference leader finds capital for the test phase.
     let funding = optional(funding, "funding", Rule::Tp1)?;
     only(vec![Event::TestPhaseBegun { network: id, phase, funding }])
@@ -789,7 +862,13 @@ fn close_network(
     only(vec![Event::NetworkClosed { network: id, outcome, reason }])
 }
 
-fn change_reference_leader(state: &State, id: NetworkId, to: PersonId, reason: &str) -> Planned {
+fn change_reference_leader(
+    state: &State,
+    id: NetworkId,
+    to: PersonId,
+    reason: &str,
+    policy: &Policy,
+) -> Planned {
     let network = running(state, id)?;
     person(state, to)?;
     // RL-1: one reference leader at a time; a change names a new one.
@@ -811,10 +890,14 @@ fn change_reference_leader(state: &State, id: NetworkId, to: PersonId, reason: &
         NetworkRole::ReferenceLeader,
         &[(Some(network.leader), NetworkRole::Leader), (network.co_driver, NetworkRole::CoDriver)],
     )?;
-    check_reference_leader(state, network.theme, network.network_type, to)?;
+    let warnings = check_reference_leader(state, network.theme, network.network_type, to, Some(id), policy)?;
+    check_one_reference_leader(state, network.leader, id, to, policy)?;
     // TP-1: the change of reference leader is an event, with its reason.
     let reason = required(reason, "reason for the change", Rule::Tp1)?;
-    only(vec![Event::ReferenceLeaderChanged { network: id, from, to, reason }])
+    Ok((
+        vec![Event::ReferenceLeaderChanged { network: id, from, to, reason, acknowledged: Vec::new() }],
+        warnings,
+    ))
 }
 
 fn attach_co_driver(state: &State, id: NetworkId, candidate: PersonId) -> Planned {

@@ -118,16 +118,15 @@ impl std::fmt::Display for NetworkRole {
 
 /// Why `decide` refused a command. Nothing is appended for a refused command.
 ///
-/// Messages are written for a secretary of the chief forum and name the NS3 rule where one
-/// applies; [`DomainError::rule`] gives the rule as data. To get past a refusal, fix the command
+/// Messages are written for a secretary of the chief forum and end with the NS3 rule where one
+/// applies, taken from [`DomainError::rule`], which gives the rule as data. To get past a refusal, fix the command
 /// (a wrong id, a blank field), wait for the state to change (a closed round, a running limit),
 /// or, for [`DomainError::UnacknowledgedWarnings`], acknowledge each warning's rule with a
 /// rationale.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DomainError {
     /// A text is longer than its field takes.
-    #[error("the {field} is {length} characters long; it may be at most {max}")]
     TextTooLong {
         /// The field.
         field: &'static str,
@@ -138,7 +137,6 @@ pub enum DomainError {
     },
     /// A text holds a control character or a bidirectional override (which can make a text
     /// read other than it is).
-    #[error("the {field} holds the character U+{:04X}, which is not allowed (a control character or a bidirectional override)", u32::from(*character))]
     ForbiddenCharacter {
         /// The field.
         field: &'static str,
@@ -146,13 +144,11 @@ pub enum DomainError {
         character: char,
     },
     /// A business date outside the years a decision of the organisation can have.
-    #[error("the date {date} is not a plausible business date (2000-01-01 to 2100-12-31)")]
     ImplausibleDate {
         /// The date given.
         date: NaiveDate,
     },
     /// The business date lies after the moment of deciding.
-    #[error("the decision is dated {occurred_on}, after today ({today}); decisions are recorded once made")]
     OccursInFuture {
         /// The business date given.
         occurred_on: NaiveDate,
@@ -160,46 +156,33 @@ pub enum DomainError {
         today: NaiveDate,
     },
     /// The actor is not a registered person.
-    #[error("the actor {0} is not a registered person; register them first")]
     UnknownActor(PersonId),
     /// ORG-3, ORG-4: the chief forum decides on rounds, themes and network starts.
-    #[error("{actor} is not a member of the chief forum, which decides on rounds, themes and network starts; the secretariat may speak there but not decide (ORG-3, ORG-4)")]
     NotChiefForumDecision {
         /// The actor.
         actor: PersonId,
     },
     /// No such unit.
-    #[error("there is no unit {0}")]
     UnknownUnit(UnitId),
     /// No such person.
-    #[error("there is no person {0}")]
     UnknownPerson(PersonId),
     /// No such theme.
-    #[error("there is no theme {0}")]
     UnknownTheme(ThemeId),
     /// No such network.
-    #[error("there is no network {0}")]
     UnknownNetwork(NetworkId),
     /// No such cohort.
-    #[error("there is no cohort {0}")]
     UnknownCohort(CohortId),
     /// The unit id is taken.
-    #[error("a unit {0} is already registered")]
     UnitExists(UnitId),
     /// The person id is taken.
-    #[error("a person {0} is already registered")]
     PersonExists(PersonId),
     /// The theme id is taken.
-    #[error("a theme {0} has already been proposed")]
     ThemeExists(ThemeId),
     /// The network id is taken.
-    #[error("a network {0} has already been started")]
     NetworkExists(NetworkId),
     /// The cohort id is taken.
-    #[error("a cohort {0} has already been formed")]
     CohortExists(CohortId),
     /// A text the rule requires is blank.
-    #[error("the {field} must not be blank ({rule})")]
     BlankField {
         /// Which field.
         field: &'static str,
@@ -207,52 +190,40 @@ pub enum DomainError {
         rule: Rule,
     },
     /// ORG-1: a department must sit under a director area.
-    #[error("department {unit} must sit under a registered director area (ORG-1)")]
     DepartmentOutsideDirectorArea {
         /// The department.
         unit: UnitId,
     },
     /// ORG-1: a director area is a top unit.
-    #[error("director area {unit} cannot sit under another unit (ORG-1)")]
     DirectorAreaUnderUnit {
         /// The director area.
         unit: UnitId,
     },
     /// TH-1: a theme needs at least one origin.
-    #[error("a theme must say where the demand comes from: below, outside or above (TH-1)")]
     MissingOrigin,
     /// TH-1: a theme names at least one department.
-    #[error("a theme must name at least one department involved (TH-1)")]
     NoDepartment,
     /// TH-1: the unit named is not a department.
-    #[error("unit {0} is not a department (TH-1)")]
     NotADepartment(UnitId),
     /// TH-1: only chief forum members propose themes.
-    #[error("{0} is not a member of the chief forum, who propose themes (TH-1)")]
     ProposerNotChiefForum(PersonId),
     /// NL-1: only leaders of generations 1 and 2 are registered with prior experience.
-    #[error("prior experience is for leaders of generations 1 and 2, not {generation} (NL-1)")]
     InvalidGeneration {
         /// The generation given.
         generation: u8,
     },
     /// NL-1: prior experience must include a network led or co-driven.
-    #[error("prior experience must include at least one network led or co-driven (NL-1)")]
     NoPriorNetworks,
     /// NL-1: prior experience is registered once.
-    #[error("prior experience of {0} is already registered (NL-1)")]
     PriorExperienceExists(PersonId),
     /// The policy is not usable.
-    #[error("the policy is not valid: {0}")]
     InvalidPolicy(PolicyProblem),
     /// TH-3: one round at a time.
-    #[error("round {open} is still open; close it before opening another (TH-3)")]
     RoundAlreadyOpen {
         /// The open round.
         open: RoundId,
     },
     /// TH-3: rounds move forward in time.
-    #[error("round {round} is not after the latest round {latest} (TH-3)")]
     RoundNotLater {
         /// The round asked for.
         round: RoundId,
@@ -261,7 +232,6 @@ pub enum DomainError {
     },
     /// TH-3: a round is the half-year the chief forum is in, or the next (rounds come every
     /// half-year; none is skipped ahead).
-    #[error("round {round} is neither the half-year of {on} nor the next; the chief forum opens a round every half-year (TH-3)")]
     RoundNotDue {
         /// The round asked for.
         round: RoundId,
@@ -269,16 +239,13 @@ pub enum DomainError {
         on: NaiveDate,
     },
     /// TH-3: themes are decided in an open round.
-    #[error("no round is open; the chief forum decides on themes in an open half-year round (TH-3)")]
     NoOpenRound,
     /// TH-3: only the open round can be closed.
-    #[error("round {round} is not the open round (TH-3)")]
     RoundNotOpen {
         /// The round asked for.
         round: RoundId,
     },
     /// A theme in the wrong status for the command.
-    #[error("theme {theme} is {status}, so it cannot be {action} ({rule})")]
     ThemeNotAvailable {
         /// The theme.
         theme: ThemeId,
@@ -290,16 +257,13 @@ pub enum DomainError {
         rule: Rule,
     },
     /// TH-2: an assessment covers all seven criteria.
-    #[error("the assessment must give a verdict on every criterion; missing: {}", list(missing))]
     AssessmentIncomplete {
         /// The criteria without a verdict.
         missing: Vec<Criterion>,
     },
     /// TH-2: each criterion once.
-    #[error("the assessment gives the criterion \"{0}\" more than one verdict (TH-2)")]
     CriterionAssessedTwice(Criterion),
     /// TH-2: prioritising needs a qualification in this round.
-    #[error("theme {theme} has not been qualified in round {round}; the chief forum qualifies a theme before prioritising it (TH-2)")]
     NotQualified {
         /// The theme.
         theme: ThemeId,
@@ -307,10 +271,8 @@ pub enum DomainError {
         round: RoundId,
     },
     /// TH-3: ranks start at 1.
-    #[error("ranks start at 1 (TH-3)")]
     RankZero,
     /// TH-3: one theme per rank in a round.
-    #[error("rank {rank} in round {round} is already held by theme {holder} (TH-3)")]
     RankTaken {
         /// The round.
         round: RoundId,
@@ -320,7 +282,6 @@ pub enum DomainError {
         holder: ThemeId,
     },
     /// TH-3: a theme is deferred to a later round.
-    #[error("a theme is deferred to a later round than {round}, not {to} (TH-3)")]
     DeferTargetNotLater {
         /// The open round.
         round: RoundId,
@@ -328,10 +289,8 @@ pub enum DomainError {
         to: RoundId,
     },
     /// TP-2: a closed network takes no more decisions.
-    #[error("network {0} is closed (TP-2)")]
     NetworkNotRunning(NetworkId),
     /// A person cannot hold two roles in one network.
-    #[error("{person} cannot be both {held} and {asked} of one network")]
     RolesNotDistinct {
         /// The person.
         person: PersonId,
@@ -341,7 +300,6 @@ pub enum DomainError {
         asked: NetworkRole,
     },
     /// The person already holds the role; nothing would change.
-    #[error("{person} is already the {role} of network {network} ({rule})")]
     AlreadyHoldsRole {
         /// The person.
         person: PersonId,
@@ -353,7 +311,6 @@ pub enum DomainError {
         rule: Rule,
     },
     /// NW-4: the innovation limit.
-    #[error("at most {max} innovation networks may run at once, and {running} already run (NW-4)")]
     InnovationLimitReached {
         /// Running innovation networks.
         running: u32,
@@ -361,7 +318,6 @@ pub enum DomainError {
         max: u32,
     },
     /// NL-2: an untried leader leads learning networks only.
-    #[error("{person} is not a qualified network leader (diploma and a network driven before, NL-1), so may lead a learning network only, not a {network_type} network (NL-2)")]
     LeaderNotQualified {
         /// The leader proposed.
         person: PersonId,
@@ -369,7 +325,6 @@ pub enum DomainError {
         network_type: NetworkType,
     },
     /// RL-2: the reference leader opts in on the theme first.
-    #[error("{person} has not accepted to be reference leader on theme {theme}; a reference leader opts in actively (RL-2)")]
     ReferenceLeaderNotAccepted {
         /// The person.
         person: PersonId,
@@ -377,21 +332,33 @@ pub enum DomainError {
         theme: ThemeId,
     },
     /// RL-2: acceptance is recorded once.
-    #[error("{person} has already accepted to be reference leader on theme {theme} (RL-2)")]
     ReferenceAlreadyAccepted {
         /// The person.
         person: PersonId,
         /// The theme.
         theme: ThemeId,
     },
+    /// RL-2: a reference leader's opt-in is theirs to record, or the secretariat's for them.
+    OptInNotOwn {
+        /// Who tried.
+        actor: PersonId,
+        /// Whose opt-in.
+        person: PersonId,
+    },
+    /// RL-1: a network leader has one reference leader at a time, across their networks.
+    LeaderHasAnotherReferenceLeader {
+        /// The network leader.
+        leader: PersonId,
+        /// Another network they lead now.
+        network: NetworkId,
+        /// That network's reference leader, whom this one must have too.
+        reference_leader: PersonId,
+    },
     /// RL-3: reference leaders come from the chief forum.
-    #[error("{0} is not a member of the chief forum, where reference leaders come from (RL-3)")]
     ReferenceLeaderNotChiefForum(PersonId),
     /// RL-3: an innovation network's reference leader is a director.
-    #[error("{0} is not at director level, which an innovation network's reference leader must be (RL-3)")]
     ReferenceLeaderNotDirector(PersonId),
     /// CD-1: one co-driver at a time.
-    #[error("network {network} already has the co-driver {co_driver}; change the co-driver instead (CD-1)")]
     CoDriverAlreadyAttached {
         /// The network.
         network: NetworkId,
@@ -399,10 +366,8 @@ pub enum DomainError {
         co_driver: PersonId,
     },
     /// CD-2: there is no co-driver to change.
-    #[error("network {0} has no co-driver to change; attach one (CD-2)")]
     NoCoDriver(NetworkId),
     /// PR-5: the phase is not in the network's plan.
-    #[error("network {network} has no phase {phase:?} in its phase plan (PR-5)")]
     UnknownPhase {
         /// The network.
         network: NetworkId,
@@ -410,26 +375,29 @@ pub enum DomainError {
         phase: String,
     },
     /// PR-5: phases follow the plan forward.
-    #[error("network {network} is past the phase {phase:?} already; phases follow the plan in order (PR-5)")]
     PhaseOutOfOrder {
         /// The network.
         network: NetworkId,
         /// The phase named.
         phase: String,
     },
+    /// PR-5: phases are entered one after the other; the next one is not skipped.
+    PhaseSkipped {
+        /// The network.
+        network: NetworkId,
+        /// The phase named.
+        phase: String,
+        /// The next phase of the plan, which it would skip.
+        skipped: String,
+    },
     /// TP-1: the test phase is begun with its own command.
-    #[error(
-        "{phase:?} is the test phase; begin it with the test-phase command, which records the funding (TP-1)"
-    )]
     TestPhaseNeedsItsCommand {
         /// The phase named.
         phase: String,
     },
     /// TP-1: the network's plan has no test phase.
-    #[error("network {0} has no test phase in its plan (learning networks have none) (TP-1)")]
     NoTestPhase(NetworkId),
     /// TP-2: the outcome does not fit the network type.
-    #[error("a {network_type} network cannot close as \"{outcome}\" (TP-2)")]
     OutcomeNotForType {
         /// The outcome asked for.
         outcome: Outcome,
@@ -437,16 +405,12 @@ pub enum DomainError {
         network_type: NetworkType,
     },
     /// Only the secretariat (its staff, or a person in rotation there) redacts the log's words.
-    #[error("{0} does not work in the secretariat, which alone redacts words from the log")]
     NotSecretariatToRedact(PersonId),
     /// A redaction says why.
-    #[error("a redaction must say why")]
     NoRedactionReason,
     /// CO-2, CO-3: a diploma cohort is of co-drivers and candidates, not of the chief forum.
-    #[error("{0} sits in the chief forum; a diploma cohort is for co-drivers and candidates (CO-3)")]
     NotACandidate(PersonId),
     /// TP-2: a welfare or innovation network is implemented or handed on only after its test.
-    #[error("network {network} has not begun its test phase, so it cannot close as \"{outcome}\" (TP-2)")]
     NotTestedYet {
         /// The network.
         network: NetworkId,
@@ -454,10 +418,8 @@ pub enum DomainError {
         outcome: Outcome,
     },
     /// TP-2: a network in implementation has come through its test: it is not stopped.
-    #[error("network {0} is in implementation; it closes as implemented or handed on for scaling, not stopped (TP-2)")]
     StoppedInImplementation(NetworkId),
     /// ORG-3: the chief forum closes a network, or the network's reference leader for it.
-    #[error("{actor} may not close network {network}: the chief forum or the network's reference leader does (ORG-3)")]
     MayNotClose {
         /// Who tried.
         actor: PersonId,
@@ -465,25 +427,19 @@ pub enum DomainError {
         network: NetworkId,
     },
     /// RL-4: the secretariat's party to a mandate contract is secretariat staff.
-    #[error("{0} does not work in the secretariat, which is a party to the mandate contract (RL-4)")]
     NotSecretariat(PersonId),
     /// NL-3: competence scores run 1 to 5.
-    #[error("a competence score runs from 1 to 5, not {score} (NL-3)")]
     InvalidScore {
         /// The score given.
         score: u8,
     },
     /// NL-3: an assessment scores at least one competence.
-    #[error("a competence assessment scores at least one competence (NL-3)")]
     EmptyCompetenceAssessment,
     /// CO-3: a cohort has members.
-    #[error("a cohort needs at least one co-driver (CO-3)")]
     EmptyCohort,
     /// CO-3: the diploma is taken once.
-    #[error("{0} already holds the diploma in network leadership (CO-3)")]
     AlreadyHoldsDiploma(PersonId),
     /// CO-3: only members progress in a cohort.
-    #[error("{person} is not in cohort {cohort} (CO-3)")]
     NotCohortMember {
         /// The cohort.
         cohort: CohortId,
@@ -491,7 +447,6 @@ pub enum DomainError {
         person: PersonId,
     },
     /// CO-3: each step of the diploma is recorded once.
-    #[error("{person} already has \"{step}\" recorded in cohort {cohort} (CO-3)")]
     AlreadyRecorded {
         /// The cohort.
         cohort: CohortId,
@@ -501,10 +456,8 @@ pub enum DomainError {
         step: String,
     },
     /// CO-3: the written assignment comes before the oral exam.
-    #[error("{0} must pass the written assignment before the oral exam (CO-3)")]
     WrittenAssignmentFirst(PersonId),
     /// CO-3: the diploma needs all five days, the assignment and the exam.
-    #[error("{person} cannot have the diploma yet: {} (CO-3)", diploma_gaps(missing_days, *written, *oral))]
     DiplomaIncomplete {
         /// The person.
         person: PersonId,
@@ -516,28 +469,38 @@ pub enum DomainError {
         oral: bool,
     },
     /// SN-1: a rotation is bounded.
-    #[error("a rotation must end after it starts, not on {until} (SN-1)")]
     RotationNotBounded {
         /// The end given.
         until: NaiveDate,
     },
     /// SN-1: one rotation at a time.
-    #[error("{0} is already in rotation in the secretariat (SN-1)")]
     AlreadyInRotation(PersonId),
     /// SN-1: no rotation to end.
-    #[error("{0} is not in rotation in the secretariat (SN-1)")]
     NotInRotation(PersonId),
     /// An advisory rule raised warnings that the command did not acknowledge.
-    #[error("the decision needs an acknowledgement with a rationale: {}", warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     UnacknowledgedWarnings {
         /// The warnings without an acknowledgement.
         warnings: Vec<Warning>,
     },
 }
 
+/// The message, then the rule it applies in brackets, from [`DomainError::rule`]: the one place a
+/// refusal names its rule. (A refusal for unacknowledged warnings lists them, each with its rule.)
+impl std::fmt::Display for DomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.describe(f)?;
+        match self.rule() {
+            Some(rule) if !matches!(self, Self::UnacknowledgedWarnings { .. }) => write!(f, " ({rule})"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for DomainError {}
+
 fn list<T: std::fmt::Display>(items: &[T]) -> String {
     let names: Vec<String> = items.iter().map(ToString::to_string).collect();
-    format!("{} (TH-2)", names.join(", "))
+    names.join(", ")
 }
 
 fn diploma_gaps(missing_days: &[TeachingDay], written: bool, oral: bool) -> String {
@@ -555,6 +518,96 @@ fn diploma_gaps(missing_days: &[TeachingDay], written: bool, oral: bool) -> Stri
 }
 
 impl DomainError {
+    /// The message without its rule; [`Display`](std::fmt::Display) adds the rule.
+    fn describe(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use DomainError as E;
+        match self {
+            E::TextTooLong { field, length, max } => write!(f, "the {field} is {length} characters long; it may be at most {max}"),
+            E::ForbiddenCharacter { field, character } => write!(f, "the {field} holds the character U+{:04X}, which is not allowed (a control character or a bidirectional override)", u32::from(*character)),
+            E::ImplausibleDate { date } => write!(f, "the date {date} is not a plausible business date (2000-01-01 to 2100-12-31)"),
+            E::OccursInFuture { occurred_on, today } => write!(f, "the decision is dated {occurred_on}, after today ({today}); decisions are recorded once made"),
+            E::UnknownActor(v0) => write!(f, "the actor {v0} is not a registered person; register them first"),
+            E::NotChiefForumDecision { actor } => write!(f, "{actor} is not a member of the chief forum, which decides on rounds, themes and network starts; the secretariat may speak there but not decide"),
+            E::UnknownUnit(v0) => write!(f, "there is no unit {v0}"),
+            E::UnknownPerson(v0) => write!(f, "there is no person {v0}"),
+            E::UnknownTheme(v0) => write!(f, "there is no theme {v0}"),
+            E::UnknownNetwork(v0) => write!(f, "there is no network {v0}"),
+            E::UnknownCohort(v0) => write!(f, "there is no cohort {v0}"),
+            E::UnitExists(v0) => write!(f, "a unit {v0} is already registered"),
+            E::PersonExists(v0) => write!(f, "a person {v0} is already registered"),
+            E::ThemeExists(v0) => write!(f, "a theme {v0} has already been proposed"),
+            E::NetworkExists(v0) => write!(f, "a network {v0} has already been started"),
+            E::CohortExists(v0) => write!(f, "a cohort {v0} has already been formed"),
+            E::BlankField { field, .. } => write!(f, "the {field} must not be blank"),
+            E::DepartmentOutsideDirectorArea { unit } => write!(f, "department {unit} must sit under a registered director area"),
+            E::DirectorAreaUnderUnit { unit } => write!(f, "director area {unit} cannot sit under another unit"),
+            E::MissingOrigin => write!(f, "a theme must say where the demand comes from: below, outside or above"),
+            E::NoDepartment => write!(f, "a theme must name at least one department involved"),
+            E::NotADepartment(v0) => write!(f, "unit {v0} is not a department"),
+            E::ProposerNotChiefForum(v0) => write!(f, "{v0} is not a member of the chief forum, who propose themes"),
+            E::InvalidGeneration { generation } => write!(f, "prior experience is for leaders of generations 1 and 2, not {generation}"),
+            E::NoPriorNetworks => write!(f, "prior experience must include at least one network led or co-driven"),
+            E::PriorExperienceExists(v0) => write!(f, "prior experience of {v0} is already registered"),
+            E::InvalidPolicy(v0) => write!(f, "the policy is not valid: {v0}"),
+            E::RoundAlreadyOpen { open } => write!(f, "round {open} is still open; close it before opening another"),
+            E::RoundNotLater { round, latest } => write!(f, "round {round} is not after the latest round {latest}"),
+            E::RoundNotDue { round, on } => write!(f, "round {round} is neither the half-year of {on} nor the next; the chief forum opens a round every half-year"),
+            E::NoOpenRound => write!(f, "no round is open; the chief forum decides on themes in an open half-year round"),
+            E::RoundNotOpen { round } => write!(f, "round {round} is not the open round"),
+            E::ThemeNotAvailable { theme, status, action, .. } => write!(f, "theme {theme} is {status}, so it cannot be {action}"),
+            E::AssessmentIncomplete { missing } => write!(f, "the assessment must give a verdict on every criterion; missing: {}", list(missing)),
+            E::CriterionAssessedTwice(v0) => write!(f, "the assessment gives the criterion \"{v0}\" more than one verdict"),
+            E::NotQualified { theme, round } => write!(f, "theme {theme} has not been qualified in round {round}; the chief forum qualifies a theme before prioritising it"),
+            E::RankZero => write!(f, "ranks start at 1"),
+            E::RankTaken { round, rank, holder } => write!(f, "rank {rank} in round {round} is already held by theme {holder}"),
+            E::DeferTargetNotLater { round, to } => write!(f, "a theme is deferred to a later round than {round}, not {to}"),
+            E::NetworkNotRunning(v0) => write!(f, "network {v0} is closed"),
+            E::RolesNotDistinct { person, held, asked } => write!(f, "{person} cannot be both {held} and {asked} of one network"),
+            E::AlreadyHoldsRole { person, network, role, .. } => write!(f, "{person} is already the {role} of network {network}"),
+            E::InnovationLimitReached { running, max } => write!(f, "at most {max} innovation networks may run at once, and {running} already run"),
+            E::LeaderNotQualified { person, network_type } => write!(f, "{person} is not a qualified network leader (diploma and a network driven before, NL-1), so may lead a learning network only, not a {network_type} network"),
+            E::ReferenceLeaderNotAccepted { person, theme } => write!(f, "{person} has not accepted to be reference leader on theme {theme}; a reference leader opts in actively"),
+            E::ReferenceAlreadyAccepted { person, theme } => write!(f, "{person} has already accepted to be reference leader on theme {theme}"),
+            E::LeaderHasAnotherReferenceLeader { leader, network, reference_leader } => write!(
+                f,
+                "{leader} leads network {network} with the reference leader {reference_leader}; a network leader has one reference leader at a time"
+            ),
+            E::OptInNotOwn { actor, person } => write!(
+                f,
+                "{actor} cannot opt {person} in as reference leader: they do it themself, or the secretariat records it on their documented request"
+            ),
+            E::ReferenceLeaderNotChiefForum(v0) => write!(f, "{v0} is not a member of the chief forum, where reference leaders come from"),
+            E::ReferenceLeaderNotDirector(v0) => write!(f, "{v0} is not at director level, which an innovation network's reference leader must be"),
+            E::CoDriverAlreadyAttached { network, co_driver } => write!(f, "network {network} already has the co-driver {co_driver}; change the co-driver instead"),
+            E::NoCoDriver(v0) => write!(f, "network {v0} has no co-driver to change; attach one"),
+            E::UnknownPhase { network, phase } => write!(f, "network {network} has no phase {phase:?} in its phase plan"),
+            E::PhaseOutOfOrder { network, phase } => write!(f, "network {network} is past the phase {phase:?} already; phases follow the plan in order"),
+            E::PhaseSkipped { network, phase, skipped } => write!(f, "network {network} cannot enter {phase:?} before {skipped:?}; phases follow the plan in order"),
+            E::TestPhaseNeedsItsCommand { phase } => write!(f, "{phase:?} is the test phase; begin it with the test-phase command, which records the funding"),
+            E::NoTestPhase(v0) => write!(f, "network {v0} has no test phase in its plan (learning networks have none)"),
+            E::OutcomeNotForType { outcome, network_type } => write!(f, "a {network_type} network cannot close as \"{outcome}\""),
+            E::NotSecretariatToRedact(v0) => write!(f, "{v0} does not work in the secretariat, which alone redacts words from the log"),
+            E::NoRedactionReason => write!(f, "a redaction must say why"),
+            E::NotACandidate(v0) => write!(f, "{v0} sits in the chief forum; a diploma cohort is for co-drivers and candidates"),
+            E::NotTestedYet { network, outcome } => write!(f, "network {network} has not begun its test phase, so it cannot close as \"{outcome}\""),
+            E::StoppedInImplementation(v0) => write!(f, "network {v0} is in implementation; it closes as implemented or handed on for scaling, not stopped"),
+            E::MayNotClose { actor, network } => write!(f, "{actor} may not close network {network}: the chief forum or the network's reference leader does"),
+            E::NotSecretariat(v0) => write!(f, "{v0} does not work in the secretariat, which is a party to the mandate contract"),
+            E::InvalidScore { score } => write!(f, "a competence score runs from 1 to 5, not {score}"),
+            E::EmptyCompetenceAssessment => write!(f, "a competence assessment scores at least one competence"),
+            E::EmptyCohort => write!(f, "a cohort needs at least one co-driver"),
+            E::AlreadyHoldsDiploma(v0) => write!(f, "{v0} already holds the diploma in network leadership"),
+            E::NotCohortMember { cohort, person } => write!(f, "{person} is not in cohort {cohort}"),
+            E::AlreadyRecorded { cohort, person, step } => write!(f, "{person} already has \"{step}\" recorded in cohort {cohort}"),
+            E::WrittenAssignmentFirst(v0) => write!(f, "{v0} must pass the written assignment before the oral exam"),
+            E::DiplomaIncomplete { person, missing_days, written, oral } => write!(f, "{person} cannot have the diploma yet: {}", diploma_gaps(missing_days, *written, *oral)),
+            E::RotationNotBounded { until } => write!(f, "a rotation must end after it starts, not on {until}"),
+            E::AlreadyInRotation(v0) => write!(f, "{v0} is already in rotation in the secretariat"),
+            E::NotInRotation(v0) => write!(f, "{v0} is not in rotation in the secretariat"),
+            E::UnacknowledgedWarnings { warnings } => write!(f, "the decision needs an acknowledgement with a rationale: {}", warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+        }
+    }
+
     /// A stable machine code for the refusal: the variant's name in snake case
     /// (`innovation_limit_reached`). Codes are a contract: a variant keeps its code, and a new
     /// variant gets a new one.
@@ -611,12 +664,15 @@ impl DomainError {
             E::LeaderNotQualified { .. } => "leader_not_qualified",
             E::ReferenceLeaderNotAccepted { .. } => "reference_leader_not_accepted",
             E::ReferenceAlreadyAccepted { .. } => "reference_already_accepted",
+            E::OptInNotOwn { .. } => "opt_in_not_own",
+            E::LeaderHasAnotherReferenceLeader { .. } => "leader_has_another_reference_leader",
             E::ReferenceLeaderNotChiefForum(_) => "reference_leader_not_chief_forum",
             E::ReferenceLeaderNotDirector(_) => "reference_leader_not_director",
             E::CoDriverAlreadyAttached { .. } => "co_driver_already_attached",
             E::NoCoDriver(_) => "no_co_driver",
             E::UnknownPhase { .. } => "unknown_phase",
             E::PhaseOutOfOrder { .. } => "phase_out_of_order",
+            E::PhaseSkipped { .. } => "phase_skipped",
             E::TestPhaseNeedsItsCommand { .. } => "test_phase_needs_its_command",
             E::NoTestPhase(_) => "no_test_phase",
             E::OutcomeNotForType { .. } => "outcome_not_for_type",
@@ -664,7 +720,9 @@ impl DomainError {
             E::ImplausibleDate { date } => ("occurred_on", date.to_string()),
             E::OccursInFuture { occurred_on, .. } => ("occurred_on", occurred_on.to_string()),
             E::InvalidScore { score, .. } => ("score", score.to_string()),
-            E::UnknownPhase { phase, .. } | E::PhaseOutOfOrder { phase, .. } => ("phase", phase.clone()),
+            E::UnknownPhase { phase, .. }
+            | E::PhaseOutOfOrder { phase, .. }
+            | E::PhaseSkipped { phase, .. } => ("phase", phase.clone()),
             _ => return None,
         })
     }
@@ -706,11 +764,14 @@ impl DomainError {
             E::NetworkNotRunning(_) | E::OutcomeNotForType { .. } => Rule::Tp2,
             E::InnovationLimitReached { .. } => Rule::Nw4,
             E::LeaderNotQualified { .. } => Rule::Nl2,
-            E::ReferenceLeaderNotAccepted { .. } | E::ReferenceAlreadyAccepted { .. } => Rule::Rl2,
+            E::ReferenceLeaderNotAccepted { .. }
+            | E::ReferenceAlreadyAccepted { .. }
+            | E::OptInNotOwn { .. } => Rule::Rl2,
             E::ReferenceLeaderNotChiefForum(_) | E::ReferenceLeaderNotDirector(_) => Rule::Rl3,
             E::CoDriverAlreadyAttached { .. } => Rule::Cd1,
+            E::LeaderHasAnotherReferenceLeader { .. } => Rule::Rl1,
             E::NoCoDriver(_) => Rule::Cd2,
-            E::UnknownPhase { .. } | E::PhaseOutOfOrder { .. } => Rule::Pr5,
+            E::UnknownPhase { .. } | E::PhaseOutOfOrder { .. } | E::PhaseSkipped { .. } => Rule::Pr5,
             E::TestPhaseNeedsItsCommand { .. } | E::NoTestPhase(_) => Rule::Tp1,
             E::NotSecretariat(_) => Rule::Rl4,
             E::InvalidScore { .. } | E::EmptyCompetenceAssessment => Rule::Nl3,

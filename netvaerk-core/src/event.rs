@@ -81,11 +81,28 @@ pub enum Event {
 
     // NL, CD, RL: roles --------------------------------------------------------------------------
     /// RL-2: the person opted in as reference leader on the theme.
-    ReferenceLeaderAccepted { theme: ThemeId, person: PersonId },
+    /// `on_behalf_by` is the secretariat member who recorded it for them, documented in the
+    /// decision's rationale (absent when they recorded it themself, and in events written before
+    /// the field existed).
+    ReferenceLeaderAccepted {
+        theme: ThemeId,
+        person: PersonId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_behalf_by: Option<PersonId>,
+    },
     /// RL-1: the network's reference leader was assigned (at the start).
     ReferenceLeaderAssigned { network: NetworkId, person: PersonId },
-    /// TP-1, RL-1: the reference leader changed, with the reason.
-    ReferenceLeaderChanged { network: NetworkId, from: PersonId, to: PersonId, reason: String },
+    /// TP-1, RL-1: the reference leader changed, with the reason; RL-3: a new reference leader
+    /// from outside the chief forum is a warning overridden here (none in events written before
+    /// the field existed).
+    ReferenceLeaderChanged {
+        network: NetworkId,
+        from: PersonId,
+        to: PersonId,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
     /// CD-1: a co-driver was attached to the network.
     CoDriverAttached { network: NetworkId, person: PersonId },
     /// CD-2: the co-driver changed, an exception with a reason.

@@ -4,8 +4,9 @@
 //! An organisation's history is a sequence of [`Event`]s. [`evolve`] folds them into a
 //! [`State`]; [`decide`] judges a [`Command`] against that state and the [`Policy`] in force
 //! and returns a [`Decision`] (the events to append) or a [`DomainError`] that names the NS3
-//! rule it breaks. Advisory rules (TH-2, NW-2, NW-3, CO-2) raise [`Warning`]s, which the
-//! command must acknowledge with a rationale; the acknowledgement is written into the event.
+//! rule it breaks. Advisory rules (TH-2, NW-2, NW-3, CO-2) and the advisory parts of NW-5 and
+//! RL-3 raise [`Warning`]s, which the command must acknowledge with a rationale; the
+//! acknowledgement is written into the event.
 //! The [`codec`] turns events into stored JSON and back, upcasting old schema versions.
 //!
 //! Rule ids (`NW-4`, `NL-2`, ...) refer to `docs/NS3.md`; [`Rule`] lists them.
@@ -101,7 +102,9 @@ pub use decide::{check_redaction, decide};
 pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
 pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
 pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
-pub use policy::{CountRange, PhasePlan, PhaseSpec, Policy, PolicyChange, PolicyHistory};
+pub use policy::{
+    CountRange, LeaderQualification, PhasePlan, PhaseSpec, Policy, PolicyChange, PolicyHistory,
+};
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{
     evolve, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme, ThemeStatus, Unit,

@@ -135,6 +135,31 @@ impl PhasePlan {
     }
 }
 
+/// NL-1 and CO-1: what qualifies a network leader, besides leading networks in NS1 or NS2.
+///
+/// The seed says it twice, differently: NL-1 "når man har netværksledelse på diplomniveau og
+/// når man har drevet netværk tidligere – enten som netværksleder eller co-driver", and CO-1
+/// "For at blive netværksleder, skal man derfor have været co-driver og gennemført
+/// diplomuddannelsen". The default is NL-1's, the definition of a qualified leader, under which
+/// an untried leader's learning network (NL-2) counts as driving one; CO-1's stricter reading is
+/// the switch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeaderQualification {
+    /// NL-1 (default): the diploma, and a network driven before as leader or co-driver.
+    #[default]
+    DiplomaAndDriven,
+    /// CO-1: the diploma, and a network co-driven before; leading one is not enough.
+    DiplomaAndCoDriven,
+}
+
+impl LeaderQualification {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// The policies an organisation put in force, each with the business date it is in force from
 /// (`None`: from the beginning, as for events written before policies had dates).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -225,12 +250,38 @@ pub struct Policy {
     pub welfare_plan: PhasePlan,
     /// PR-2, PR-5: the innovation network's phases (the source gives no figures: as welfare).
     pub innovation_plan: PhasePlan,
+    /// NL-1, CO-1: what qualifies a leader (hard, through NL-2). The three switches below are
+    /// stored only where they differ from the default, and are the default in policies
+    /// recorded before they existed.
+    #[serde(default, skip_serializing_if = "LeaderQualification::is_default")]
+    pub leader_qualification: LeaderQualification,
+    /// RL-1: a network leader has one reference leader at a time, across all the networks they
+    /// lead ("har netværksledere kun én referenceleder ad gangen", the default); `false`: one
+    /// reference leader per network.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub one_reference_leader_per_leader: bool,
+    /// RL-3: reference leaders come from the chief forum ("som udgangspunkt placeret i
+    /// chefforum"): at the start a hard rule, a later change outside it a warning (the default);
+    /// `false`: from anywhere. An innovation network's is a director either way.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub reference_leaders_from_chief_forum: bool,
+}
+
+/// The default of a switch that is on unless a policy turns it off.
+const fn yes() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference
+const fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 impl Policy {
     /// The NS3 defaults: innovation limit 2, 4-5 starts a half-year of which 1 learning and
     /// 3-4 welfare, cohorts of 12-15, qualification required and all seven criteria required,
-    /// and the default phase plans of PR-5.
+    /// the default phase plans of PR-5, NL-1's qualification, one reference leader per leader
+    /// (RL-1) and reference leaders from the chief forum (RL-3).
     pub fn ns3() -> Self {
         Self {
             max_running_innovation_networks: 2,
@@ -243,6 +294,9 @@ impl Policy {
             learning_plan: PhasePlan::ns3_learning(),
             welfare_plan: PhasePlan::ns3_welfare(),
             innovation_plan: PhasePlan::ns3_welfare(),
+            leader_qualification: LeaderQualification::DiplomaAndDriven,
+            one_reference_leader_per_leader: true,
+            reference_leaders_from_chief_forum: true,
         }
     }
 

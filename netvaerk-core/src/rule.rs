@@ -32,7 +32,10 @@ macro_rules! rules {
             }
 
             /// Whether the rule is advisory: breaking it raises a warning that the decision
-            /// must acknowledge, rather than refusing the decision.
+            /// must acknowledge, rather than refusing the decision. A hard rule may have an
+            /// advisory part as well, whose warnings are acknowledged the same way: NW-5's
+            /// start as another type than recommended, RL-3's later reference leader from
+            /// outside the chief forum.
             pub const fn is_advisory(&self) -> bool {
                 match self {
                     $(Rule::$variant => $advisory,)*
@@ -83,7 +86,7 @@ pub const LEFT_TO_PEOPLE: &[(&str, &str)] = &[
     ("PR-2", "the innovation plan is a default of the policy, the welfare plan's unless changed"),
     ("PR-3", "the learning plan's length is a default of the policy"),
     ("PR-4", "a leader's load over time is a projection the reports show (the overview's heat map of intensive weeks)"),
-    ("CO-1", "co-driving then the diploma as the way to lead is NL-1's check"),
+    ("CO-1", "co-driving then the diploma is a reading of NL-1 the policy can switch on (`LeaderQualification::DiplomaAndCoDriven`); NL-2 refuses under it"),
     ("CO-4", "the diploma's cost split is settled outside the log; no decision here depends on it"),
 ];
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
-use crate::policy::{PhasePlan, Policy, PolicyHistory};
+use crate::policy::{LeaderQualification, PhasePlan, Policy, PolicyHistory};
 use crate::vocabulary::{CriterionAssessment, NetworkType, Outcome, PersonRole, TeachingDay, UnitKind};
 
 /// An organisation's state as the rules see it, folded from its stream by [`evolve`].
@@ -75,11 +75,28 @@ impl Person {
         self.networks_led + self.networks_co_driven + prior > 0
     }
 
+    /// Whether they have co-driven a network, here or before NS3 (CO-1).
+    pub fn has_co_driven(&self) -> bool {
+        self.networks_co_driven + self.prior.map_or(0, |p| p.networks_co_driven) > 0
+    }
+
     /// NL-1: a qualified network leader has the diploma and has driven a network before.
-    /// Experienced leaders of generations 1-2 who led a network belong to the pool as well.
+    /// Experienced leaders of generations 1-2 who led a network belong to the pool as well
+    /// ("Erfarne netværksledere fra generation 1 og 2 samt uddannede co-drivere indgår i en
+    /// pulje"), diploma or not. Judged by the default [`LeaderQualification`].
     pub fn is_qualified(&self) -> bool {
+        self.qualifies_under(LeaderQualification::default())
+    }
+
+    /// NL-1 or CO-1, as `rule` reads it: the experienced leaders of NS1-NS2, and those with the
+    /// diploma who drove a network before (as leader or co-driver), or co-drove one (CO-1).
+    pub fn qualifies_under(&self, rule: LeaderQualification) -> bool {
         let experienced = self.prior.is_some_and(|p| p.networks_led > 0);
-        experienced || (self.diploma && self.has_driven_a_network())
+        let driven = match rule {
+            LeaderQualification::DiplomaAndDriven => self.has_driven_a_network(),
+            LeaderQualification::DiplomaAndCoDriven => self.has_co_driven(),
+        };
+        experienced || (self.diploma && driven)
     }
 
     /// Whether they sit in the chief forum (directors do).
@@ -417,7 +434,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         Event::ThemeWithdrawn { theme, .. } => set_status(&mut state, *theme, ThemeStatus::Withdrawn),
         Event::ThemeRefined { .. } | Event::CompetencesAssessed { .. } | Event::HelpRequested { .. } => {}
         Event::MandateContractAgreed { .. } => {}
-        Event::ReferenceLeaderAccepted { theme, person } => {
+        Event::ReferenceLeaderAccepted { theme, person, .. } => {
             if let Some(theme) = state.themes.get_mut(theme) {
                 theme.reference_acceptances.insert(*person);
             }

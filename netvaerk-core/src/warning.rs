@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{CohortId, RoundId, ThemeId};
+use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId};
 use crate::policy::CountRange;
 use crate::rule::Rule;
 use crate::vocabulary::{Criterion, NetworkType};
@@ -42,6 +42,23 @@ pub enum Warning {
         /// The range the policy expects.
         expected: CountRange,
     },
+    /// NW-5: the network starts as another type than the chief forum recommended for its theme.
+    TypeNotRecommended {
+        /// The theme.
+        theme: ThemeId,
+        /// The type recommended when it was prioritised (TH-3).
+        recommended: NetworkType,
+        /// The type it starts as.
+        network_type: NetworkType,
+    },
+    /// RL-3: a later reference leader from outside the chief forum ("som udgangspunkt placeret
+    /// i chefforum, men det kan evt. ændres efter behov senere i forløbet").
+    ReferenceLeaderOutsideForum {
+        /// The network.
+        network: NetworkId,
+        /// The new reference leader.
+        person: PersonId,
+    },
     /// CO-2: a cohort's size is outside the range.
     CohortSizeOutsideRange {
         /// The cohort.
@@ -61,29 +78,47 @@ impl Warning {
             Self::StartsOutsideRange { .. } => Rule::Nw2,
             Self::TypeMixOutsideRange { .. } => Rule::Nw3,
             Self::CohortSizeOutsideRange { .. } => Rule::Co2,
+            Self::TypeNotRecommended { .. } => Rule::Nw5,
+            Self::ReferenceLeaderOutsideForum { .. } => Rule::Rl3,
         }
     }
 }
 
+/// The finding, then its rule in brackets, from [`Warning::rule`] (the one place it is named).
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f)?;
+        write!(f, " ({})", self.rule())
+    }
+}
+
+impl Warning {
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::CriterionNotMet { theme, criterion } => {
-                write!(f, "theme {theme} does not meet the criterion \"{criterion}\" (TH-2)")
+                write!(f, "theme {theme} does not meet the criterion \"{criterion}\"")
             }
             Self::StartsOutsideRange { half_year, count, expected } => write!(
                 f,
-                "{count} networks in {half_year}, where NS3 starts {}-{} a half-year (NW-2)",
+                "{count} networks in {half_year}, where NS3 starts {}-{} a half-year",
                 expected.min, expected.max
             ),
             Self::TypeMixOutsideRange { half_year, network_type, count, expected } => write!(
                 f,
-                "{count} {network_type} networks in {half_year}, where NS3 usually has {}-{} (NW-3)",
+                "{count} {network_type} networks in {half_year}, where NS3 usually has {}-{}",
                 expected.min, expected.max
+            ),
+            Self::TypeNotRecommended { theme, recommended, network_type } => write!(
+                f,
+                "theme {theme} starts as a {network_type} network, where the chief forum recommended {recommended}"
+            ),
+            Self::ReferenceLeaderOutsideForum { network, person } => write!(
+                f,
+                "{person}, the new reference leader of network {network}, does not sit in the chief forum"
             ),
             Self::CohortSizeOutsideRange { cohort, size, expected } => write!(
                 f,
-                "cohort {cohort} has {size} co-drivers, where NS3 trains {}-{} (CO-2)",
+                "cohort {cohort} has {size} co-drivers, where NS3 trains {}-{}",
                 expected.min, expected.max
             ),
         }

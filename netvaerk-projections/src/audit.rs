@@ -49,7 +49,8 @@ impl DecisionRef {
             Event::ThemeQualified { assessments, .. } => (Some(assessments.clone()), Vec::new()),
             Event::ThemePrioritised { acknowledged, .. }
             | Event::NetworkStarted { acknowledged, .. }
-            | Event::RoundClosed { acknowledged, .. } => (None, acknowledged.clone()),
+            | Event::RoundClosed { acknowledged, .. }
+            | Event::ReferenceLeaderChanged { acknowledged, .. } => (None, acknowledged.clone()),
             _ => (None, Vec::new()),
         };
         Ok(Some(AuditEntry {
@@ -304,9 +305,17 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
         Event::ThemeRejected { round, reason, .. } => format!("{} {round}: {reason}", say("rejected in")),
         Event::ThemeWithdrawn { reason, .. } => format!("{} {reason}", say("withdrawn:")),
         Event::ThemeRefined { note, .. } => format!("{}: {note}", say("refined")),
-        Event::ReferenceLeaderAccepted { person, .. } => {
+        Event::ReferenceLeaderAccepted { person, on_behalf_by: None, .. } => {
             format!("{} {}", name(person), say("opted in as reference leader"))
         }
+        // RL-2: recorded by the secretariat on their documented request (the rationale).
+        Event::ReferenceLeaderAccepted { person, on_behalf_by: Some(recorder), .. } => format!(
+            "{} {} ({} {})",
+            name(person),
+            say("opted in as reference leader"),
+            say("recorded for them by"),
+            name(recorder)
+        ),
         Event::NetworkStarted { network_type, leader, expected_end, .. } => format!(
             "{} {}, {} {}, {} {}",
             say("network started:"),

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{
-    CohortId, CountRange, Event, NetworkType, Person, PersonId, PolicyHistory, PriorExperience, TeachingDay,
-    UnitId,
+    CohortId, CountRange, Event, LeaderQualification, NetworkType, Person, PersonId, PolicyHistory,
+    PriorExperience, TeachingDay, UnitId,
 };
 use serde::Serialize;
 
@@ -70,16 +70,16 @@ impl Track {
         }
     }
 
-    /// NL-1, judged exactly as `decide` judges it.
-    pub fn is_qualified(&self) -> bool {
-        self.as_core().is_qualified()
+    /// NL-1 (or CO-1, as `rule` reads it), judged exactly as `decide` judges it.
+    pub fn is_qualified(&self, rule: LeaderQualification) -> bool {
+        self.as_core().qualifies_under(rule)
     }
 
-    /// The stage.
-    pub fn stage(&self) -> Stage {
+    /// The stage, with `rule` saying what qualifies a leader.
+    pub fn stage(&self, rule: LeaderQualification) -> Stage {
         if self.prior.is_some_and(|(_, led, _)| led > 0) {
             Stage::ExperiencedLeader
-        } else if self.is_qualified() {
+        } else if self.is_qualified(rule) {
             Stage::QualifiedLeader
         } else if self.cohort.is_some() || self.diploma_on.is_some() {
             Stage::InDiploma
@@ -91,8 +91,8 @@ impl Track {
     }
 
     /// The network types they may lead now (NL-2: untried leaders lead learning networks).
-    pub fn may_lead(&self) -> Vec<NetworkType> {
-        if self.is_qualified() {
+    pub fn may_lead(&self, rule: LeaderQualification) -> Vec<NetworkType> {
+        if self.is_qualified(rule) {
             NetworkType::ALL.to_vec()
         } else {
             vec![NetworkType::Learning]
@@ -199,25 +199,26 @@ impl CompetenceTracks {
         self.tracks.entry(person).or_default()
     }
 
-    /// The report.
+    /// The report, judging qualification by the latest policy folded in (NL-1, CO-1).
     pub fn report(&self, names: &Names) -> CompetenceReport {
+        let rule = self.policies.latest().map(|policy| policy.leader_qualification).unwrap_or_default();
         let mut tracks: Vec<TrackRow> = self
             .tracks
             .iter()
             .map(|(person, track)| TrackRow {
                 person: names.person(*person),
-                stage: track.stage(),
+                stage: track.stage(rule),
                 cohort: track.cohort,
                 teaching_days: track.days.len(),
                 written: track.written,
                 oral: track.oral,
                 diploma: track.diploma_on.is_some(),
-                may_lead: track.may_lead(),
+                may_lead: track.may_lead(rule),
             })
             .collect();
         tracks.sort_by(|a, b| (b.stage, &a.person.name).cmp(&(a.stage, &b.person.name)));
         let pool =
-            self.tracks.iter().filter(|(_, t)| t.is_qualified()).map(|(p, _)| names.person(*p)).collect();
+            self.tracks.iter().filter(|(_, t)| t.is_qualified(rule)).map(|(p, _)| names.person(*p)).collect();
         let cohorts = self
             .cohorts
             .iter()

@@ -111,7 +111,8 @@ pub enum ThemeCommand {
         #[command(flatten)]
         decided: Decided,
     },
-    /// Record that a person opts in as reference leader on the theme (RL-2).
+    /// Record that a person opts in as reference leader on the theme (RL-2): `--by` the person
+    /// themself, or the secretariat with `--why` saying how they asked.
     Accept {
         /// The theme.
         theme: Given<ThemeId>,

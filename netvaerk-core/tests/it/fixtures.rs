@@ -83,13 +83,14 @@ pub fn samples() -> Vec<Event> {
             challenge: Some("Green spaces without hands".into()),
             note: "After the first intensive period".into(),
         },
-        Event::ReferenceLeaderAccepted { theme: theme(1), person: director() },
+        Event::ReferenceLeaderAccepted { theme: theme(1), person: director(), on_behalf_by: None },
         Event::ReferenceLeaderAssigned { network: network(1), person: director() },
         Event::ReferenceLeaderChanged {
             network: network(1),
             from: director(),
             to: director2(),
             reason: "Owns the scaling budget".into(),
+            acknowledged: Vec::new(),
         },
         Event::CoDriverAttached { network: network(1), person: novice(0) },
         Event::CoDriverChanged {

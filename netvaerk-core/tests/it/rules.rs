@@ -162,10 +162,6 @@ fn cd3_nl3_a_candidates_ten_competences_are_recorded_and_the_chief_forum_then_at
 fn org3_org4_the_chief_forum_decides_and_the_secretariat_does_not() {
     let mut given = base();
     run(&mut given, when(propose(theme(1))));
-    let by = |actor: PersonId, action: Action| {
-        let (y, m, d) = TODAY;
-        Command::new(Metadata::new(actor, date(y, m, d)), action)
-    };
     let forum_decisions = [
         Action::CloseRound { round: round("2016H2") },
         Action::QualifyTheme { theme: theme(1), assessments: all_met() },
@@ -177,7 +173,7 @@ fn org3_org4_the_chief_forum_decides_and_the_secretariat_does_not() {
             let error = refused(&given, by(outsider, action.clone()));
             assert_eq!(error, DomainError::NotChiefForumDecision { actor: outsider });
             assert_eq!(error.rule(), Some(Rule::Org3));
-            assert!(error.to_string().contains("(ORG-3, ORG-4)"), "{error}");
+            assert!(error.to_string().ends_with("(ORG-3)"), "{error}");
         }
         // Chief forum members and directors (who sit in the forum) decide.
         for member in [chief2(), director()] {
@@ -695,6 +691,63 @@ fn nw2_nw3_a_round_prioritising_too_few_or_the_wrong_mix_warns_at_closing() {
 }
 
 #[test]
+fn nw2_nw3_a_withdrawn_prioritised_theme_is_not_counted_at_closing() {
+    let mut given = base();
+    for n in 1..=4 {
+        prioritised(&mut given, n, NetworkType::Welfare);
+    }
+    prioritised(&mut given, 5, NetworkType::Learning);
+    run(
+        &mut given,
+        when(Action::WithdrawTheme { theme: theme(5), reason: "The department took it on".into() }),
+    );
+    // Four welfare themes remain: four starts, but no learning network, so NW-3 warns on the
+    // learning type; the withdrawn learning theme does not fill it.
+    let close = Action::CloseRound { round: round("2016H2") };
+    assert_eq!(
+        refused(&given, when(close)),
+        DomainError::UnacknowledgedWarnings {
+            warnings: vec![Warning::TypeMixOutsideRange {
+                half_year: round("2016H2"),
+                network_type: NetworkType::Learning,
+                count: 0,
+                expected: CountRange::new(1, 1),
+            }]
+        }
+    );
+}
+
+#[test]
+fn nw5_a_start_as_another_type_than_recommended_is_a_warning_to_acknowledge() {
+    let mut given = base();
+    let theme = prioritised(&mut given, 1, NetworkType::Learning);
+    let start = Action::StartNetwork {
+        network: network(1),
+        theme,
+        network_type: NetworkType::Innovation,
+        leader: veteran(0),
+        co_driver: None,
+        reference_leader: director(),
+    };
+    let warning = Warning::TypeNotRecommended {
+        theme,
+        recommended: NetworkType::Learning,
+        network_type: NetworkType::Innovation,
+    };
+    let error = refused(&given, when(start.clone()));
+    assert_eq!(error, DomainError::UnacknowledgedWarnings { warnings: vec![warning.clone()] });
+    assert!(error.danish().contains("anbefalede læringsnetværk (NW-5)"), "{}", error.danish());
+    let decision = run(
+        &mut given,
+        when(start).acknowledging(Acknowledgement::new(Rule::Nw5, "The director has the budget")),
+    );
+    assert_eq!(
+        decision.acknowledged,
+        [AcknowledgedWarning { warning, rationale: "The director has the budget".into() }]
+    );
+}
+
+#[test]
 fn nw3_a_second_learning_network_in_a_half_year_is_a_warning() {
     let mut given = base();
     started(&mut given, 1, NetworkType::Learning, novice(0));
@@ -740,7 +793,7 @@ fn nl2_untried_leader_may_lead_learning_only() {
         DomainError::LeaderNotQualified { person: novice(0), network_type: NetworkType::Welfare }
     );
     assert_eq!(error.rule(), Some(Rule::Nl2));
-    run(&mut given, when(start(NetworkType::Learning)));
+    run_acknowledged(&mut given, when(start(NetworkType::Learning)));
 }
 
 #[test]
@@ -889,9 +942,36 @@ fn rl2_a_reference_leader_opts_in_on_the_theme() {
         refused(&given, when(start.clone())),
         DomainError::ReferenceLeaderNotAccepted { person: chief(), theme: theme(1) }
     );
-    run(&mut given, when(Action::AcceptReferenceRole { theme: theme(1), person: chief() }));
+    // Another member cannot opt them in; the secretariat can, on their documented request.
+    let accept = |person| Action::AcceptReferenceRole { theme: theme(1), person };
     assert_eq!(
-        refused(&given, when(Action::AcceptReferenceRole { theme: theme(1), person: chief() })),
+        refused(&given, by(chief(), accept(chief2()))),
+        DomainError::OptInNotOwn { actor: chief(), person: chief2() }
+    );
+    assert_eq!(
+        refused(&given, by(secretary(), accept(chief2()))),
+        DomainError::BlankField { field: "rationale (their request)", rule: Rule::Rl2 }
+    );
+    check(
+        &given,
+        Command::new(
+            Metadata::new(secretary(), date(2016, 9, 1)).with_rationale("E-mail from the member, 2016-08-30"),
+            accept(chief2()),
+        ),
+        Ok(vec![Event::ReferenceLeaderAccepted {
+            theme: theme(1),
+            person: chief2(),
+            on_behalf_by: Some(secretary()),
+        }]),
+    );
+    check(
+        &given,
+        opts_in(theme(1), chief()),
+        Ok(vec![Event::ReferenceLeaderAccepted { theme: theme(1), person: chief(), on_behalf_by: None }]),
+    );
+    run(&mut given, opts_in(theme(1), chief()));
+    assert_eq!(
+        refused(&given, opts_in(theme(1), chief())),
         DomainError::ReferenceAlreadyAccepted { person: chief(), theme: theme(1) }
     );
     run(&mut given, when(start));
@@ -901,7 +981,7 @@ fn rl2_a_reference_leader_opts_in_on_the_theme() {
 fn rl3_reference_leaders_come_from_the_chief_forum_and_directors_for_innovation() {
     let mut given = base();
     let welfare = prioritised(&mut given, 1, NetworkType::Welfare);
-    run(&mut given, when(Action::AcceptReferenceRole { theme: welfare, person: novice(1) }));
+    run(&mut given, opts_in(welfare, novice(1)));
     let start = |theme, network_type, reference_leader| Action::StartNetwork {
         network: network(1),
         theme,
@@ -918,7 +998,44 @@ fn rl3_reference_leaders_come_from_the_chief_forum_and_directors_for_innovation(
         refused(&given, when(start(welfare, NetworkType::Innovation, chief()))),
         DomainError::ReferenceLeaderNotDirector(chief())
     );
-    run(&mut given, when(start(welfare, NetworkType::Innovation, director())));
+    run_acknowledged(&mut given, when(start(welfare, NetworkType::Innovation, director())));
+}
+
+#[test]
+fn rl3_a_later_reference_leader_from_outside_the_chief_forum_is_a_warning_to_acknowledge() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    run(&mut given, opts_in(theme(1), novice(1)));
+    let change =
+        Action::ChangeReferenceLeader { network: id, to: novice(1), reason: "Runs the base unit".into() };
+    let warning = Warning::ReferenceLeaderOutsideForum { network: id, person: novice(1) };
+    assert_eq!(
+        refused(&given, when(change.clone())),
+        DomainError::UnacknowledgedWarnings { warnings: vec![warning.clone()] }
+    );
+    let acknowledged = vec![AcknowledgedWarning { warning, rationale: "Closest to the test site".into() }];
+    check(
+        &given,
+        when(change).acknowledging(Acknowledgement::new(Rule::Rl3, "Closest to the test site")),
+        Ok(vec![Event::ReferenceLeaderChanged {
+            network: id,
+            from: chief(),
+            to: novice(1),
+            reason: "Runs the base unit".into(),
+            acknowledged,
+        }]),
+    );
+    // An innovation network's stays at director level, later too.
+    let innovation = started(&mut given, 2, NetworkType::Innovation, veteran(1));
+    run(&mut given, opts_in(theme(2), novice(1)));
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::ChangeReferenceLeader { network: innovation, to: novice(1), reason: "x".into() })
+                .acknowledging(Acknowledgement::new(Rule::Rl3, "y"))
+        ),
+        DomainError::ReferenceLeaderNotDirector(novice(1))
+    );
 }
 
 #[test]
@@ -949,14 +1066,21 @@ fn rl4_the_mandate_contract_binds_the_secretariat() {
 // PR, TP ---------------------------------------------------------------------------------------
 
 #[test]
-fn pr5_phases_follow_the_plan_forward() {
+fn pr5_phases_follow_the_plan_in_order_none_skipped() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
     assert_eq!(
         refused(&given, when(Action::EnterPhase { network: id, phase: "intensive 9".into() })),
         DomainError::UnknownPhase { network: id, phase: "intensive 9".into() }
     );
-    run(&mut given, when(Action::EnterPhase { network: id, phase: "intensive 2".into() }));
+    // Not straight to the second intensive period: the first and its break come before it.
+    let skipping = refused(&given, when(Action::EnterPhase { network: id, phase: "intensive 2".into() }));
+    assert_eq!(
+        skipping,
+        DomainError::PhaseSkipped { network: id, phase: "intensive 2".into(), skipped: "intensive 1".into() }
+    );
+    assert!(skipping.to_string().ends_with("(PR-5)"), "{skipping}");
+    phases_before(&mut given, id, "break 2");
     assert_eq!(
         refused(&given, when(Action::EnterPhase { network: id, phase: "intensive 1".into() })),
         DomainError::PhaseOutOfOrder { network: id, phase: "intensive 1".into() }
@@ -965,6 +1089,13 @@ fn pr5_phases_follow_the_plan_forward() {
         &given,
         when(Action::EnterPhase { network: id, phase: "break 2".into() }),
         Ok(vec![Event::PhaseEntered { network: id, phase: "break 2".into(), kind: PhaseKind::Break }]),
+    );
+    // Nor from intensive 3 straight to the test: break 3 and intensive 4 come first.
+    phases_before(&mut given, id, "intensive 3");
+    run(&mut given, when(Action::EnterPhase { network: id, phase: "intensive 3".into() }));
+    assert_eq!(
+        refused(&given, when(Action::BeginTestPhase { network: id, funding: None })),
+        DomainError::PhaseSkipped { network: id, phase: "test".into(), skipped: "break 3".into() }
     );
 }
 
@@ -982,6 +1113,7 @@ fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by
         DomainError::NoTestPhase(learning)
     );
     // RL-5: the capital the reference leader found for the test phase is recorded with it.
+    phases_before(&mut given, welfare, "test");
     check(
         &given,
         when(Action::BeginTestPhase { network: welfare, funding: Some("Welfare pool 2017".into()) }),
@@ -1002,6 +1134,7 @@ fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by
 fn tp1_a_new_reference_leader_may_take_over_in_the_test_phase() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    phases_before(&mut given, id, "test");
     run(&mut given, when(Action::BeginTestPhase { network: id, funding: None }));
     assert_eq!(
         refused(&given, when(Action::ChangeReferenceLeader { network: id, to: chief2(), reason: "".into() })),
@@ -1019,6 +1152,7 @@ fn tp1_a_new_reference_leader_may_take_over_in_the_test_phase() {
             from: chief(),
             to: chief2(),
             reason: "Owns the budget for scaling".into(),
+            acknowledged: Vec::new(),
         }]),
     );
 }
@@ -1126,7 +1260,7 @@ fn tp2_outcomes_fit_the_type_and_stopping_needs_a_reason() {
             DomainError::NotTestedYet { network: welfare, outcome }
         );
     }
-    run(&mut given, when(Action::BeginTestPhase { network: welfare, funding: None }));
+    phases_before(&mut given, welfare, "implementation");
     run(&mut given, when(Action::EnterPhase { network: welfare, phase: "implementation".into() }));
     // In implementation, it came through its test: not stopped.
     assert_eq!(
@@ -1276,6 +1410,114 @@ fn co1_a_co_driver_with_the_diploma_may_then_lead_a_welfare_network() {
             reference_leader: chief(),
         }),
     );
+}
+
+#[test]
+fn nl1_co1_a_learning_leader_with_the_diploma_qualifies_unless_the_policy_wants_co_driving_first() {
+    let mut given = base();
+    let learning = started(&mut given, 1, NetworkType::Learning, novice(1));
+    run(&mut given, when(Action::AttachCoDriver { network: learning, person: novice(0) }));
+    diploma(&mut given, novice(0));
+    diploma(&mut given, novice(1));
+    let welfare = prioritised(&mut given, 2, NetworkType::Welfare);
+    let start = |leader| Action::StartNetwork {
+        network: network(2),
+        theme: welfare,
+        network_type: NetworkType::Welfare,
+        leader,
+        co_driver: None,
+        reference_leader: chief(),
+    };
+    // NL-1 (the default): led a learning network, then the diploma: qualified.
+    let person = State::from_events(&given).person(novice(1)).cloned().unwrap();
+    assert!(person.qualifies_under(LeaderQualification::DiplomaAndDriven));
+    assert!(!person.qualifies_under(LeaderQualification::DiplomaAndCoDriven));
+    decide_on(&given, &when(start(novice(1))).acknowledging(Acknowledgement::new(Rule::Nw2, "x"))).unwrap();
+    // CO-1's reading, switched on: leading is not enough, co-driving is.
+    let co_driving_first =
+        Policy { leader_qualification: LeaderQualification::DiplomaAndCoDriven, ..Policy::ns3() };
+    run(&mut given, when(Action::ChangePolicy { policy: co_driving_first }));
+    assert_eq!(
+        refused(&given, when(start(novice(1)))),
+        DomainError::LeaderNotQualified { person: novice(1), network_type: NetworkType::Welfare }
+    );
+    run_acknowledged(&mut given, when(start(novice(0))));
+}
+
+#[test]
+fn rl1_a_network_leader_has_one_reference_leader_at_a_time_across_their_networks() {
+    let mut given = base();
+    let first = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let second = prioritised(&mut given, 2, NetworkType::Welfare);
+    let start = |reference_leader| Action::StartNetwork {
+        network: network(2),
+        theme: second,
+        network_type: NetworkType::Welfare,
+        leader: veteran(0),
+        co_driver: None,
+        reference_leader,
+    };
+    let error = refused(&given, when(start(chief2())));
+    assert_eq!(
+        error,
+        DomainError::LeaderHasAnotherReferenceLeader {
+            leader: veteran(0),
+            network: first,
+            reference_leader: chief()
+        }
+    );
+    assert!(error.danish().ends_with("kun én referenceleder ad gangen (RL-1)"), "{}", error.danish());
+    // The same reference leader for both: started.
+    let mut shared = given.clone();
+    run_acknowledged(&mut shared, when(start(chief())));
+    let change = Action::ChangeReferenceLeader { network: first, to: chief2(), reason: "Budget".into() };
+    assert_eq!(
+        refused(&shared, when(change.clone())),
+        DomainError::LeaderHasAnotherReferenceLeader {
+            leader: veteran(0),
+            network: network(2),
+            reference_leader: chief()
+        }
+    );
+    // Once the other network closes, the change is free.
+    run(
+        &mut shared,
+        when(Action::CloseNetwork {
+            network: network(2),
+            outcome: Outcome::Stopped,
+            reason: Some("No test site".into()),
+        }),
+    );
+    run(&mut shared, when(change));
+    // Read per network instead, by policy: two reference leaders for one leader.
+    let per_network = Policy { one_reference_leader_per_leader: false, ..Policy::ns3() };
+    run(&mut given, when(Action::ChangePolicy { policy: per_network }));
+    run_acknowledged(&mut given, when(start(chief2())));
+}
+
+#[test]
+fn rl3_a_policy_may_take_reference_leaders_from_outside_the_chief_forum_but_not_for_innovation() {
+    let mut given = base();
+    let from_anywhere = Policy { reference_leaders_from_chief_forum: false, ..Policy::ns3() };
+    run(&mut given, when(Action::ChangePolicy { policy: from_anywhere }));
+    let welfare = prioritised(&mut given, 1, NetworkType::Welfare);
+    run(&mut given, opts_in(welfare, novice(1)));
+    let start = |network_type| Action::StartNetwork {
+        network: network(1),
+        theme: welfare,
+        network_type,
+        leader: veteran(0),
+        co_driver: None,
+        reference_leader: novice(1),
+    };
+    assert_eq!(
+        refused(
+            &given,
+            when(start(NetworkType::Innovation)).acknowledging(Acknowledgement::new(Rule::Nw5, "x"))
+        ),
+        DomainError::ReferenceLeaderNotDirector(novice(1))
+    );
+    run_acknowledged(&mut given, when(start(NetworkType::Welfare)));
 }
 
 // SN -------------------------------------------------------------------------------------------

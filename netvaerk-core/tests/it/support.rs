@@ -76,6 +76,17 @@ pub fn when(action: Action) -> Command {
     Command::new(Metadata::new(chief(), date(y, m, d)), action)
 }
 
+/// The same command by `actor`.
+pub fn by(actor: PersonId, action: Action) -> Command {
+    let (y, m, d) = TODAY;
+    Command::new(Metadata::new(actor, date(y, m, d)), action)
+}
+
+/// RL-2: `person` opts in as reference leader on `theme`, recording it themself.
+pub fn opts_in(theme: ThemeId, person: PersonId) -> Command {
+    by(person, Action::AcceptReferenceRole { theme, person })
+}
+
 /// The same command dated `on`.
 pub fn on(on: NaiveDate, action: Action) -> Command {
     Command::new(Metadata::new(chief(), on), action)
@@ -108,10 +119,10 @@ pub fn run(history: &mut Vec<Event>, command: Command) -> Decision {
     decision
 }
 
-/// Like [`run`], acknowledging every advisory rule.
+/// Like [`run`], acknowledging the warnings of every rule.
 pub fn run_acknowledged(history: &mut Vec<Event>, command: Command) -> Decision {
     let mut command = command;
-    for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
+    for rule in Rule::ALL {
         command = command.acknowledging(Acknowledgement::new(*rule, "accepted for the test"));
     }
     run(history, command)
@@ -191,7 +202,7 @@ pub fn prioritised(history: &mut Vec<Event>, n: u128, recommended_type: NetworkT
     run(history, when(Action::QualifyTheme { theme: id, assessments: all_met() }));
     run(history, when(Action::PrioritiseTheme { theme: id, rank, recommended_type }));
     for accepter in [chief(), chief2(), director(), director2()] {
-        run(history, when(Action::AcceptReferenceRole { theme: id, person: accepter }));
+        run(history, opts_in(id, accepter));
     }
     id
 }
@@ -217,4 +228,19 @@ pub fn started(history: &mut Vec<Event>, n: u128, network_type: NetworkType, lea
         }),
     );
     id
+}
+
+/// PR-5: enters, in order, every phase of the network's plan after the current one and before
+/// `phase` (the test phase with its own command), so a test can go on from there.
+pub fn phases_before(history: &mut Vec<Event>, id: NetworkId, phase: &str) {
+    let state = State::from_events(history.iter());
+    let network = state.network(id).expect("a started network");
+    let (plan, next) = (network.plan.clone(), network.phase.map_or(0, |current| current + 1));
+    for spec in plan.phases.iter().skip(next).take_while(|spec| spec.name != phase) {
+        let action = match spec.kind {
+            PhaseKind::Test => Action::BeginTestPhase { network: id, funding: None },
+            _ => Action::EnterPhase { network: id, phase: spec.name.clone() },
+        };
+        run(history, when(action));
+    }
 }

@@ -22,12 +22,15 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
         (date(2016, 9, 19), "break 1"),
         (date(2016, 10, 10), "intensive 2"),
         (date(2016, 10, 24), "break 2"),
+        (date(2016, 11, 1), "intensive 3"),
+        (date(2016, 11, 8), "break 3"),
+        (date(2016, 11, 15), "intensive 4"),
     ];
     for (on, phase) in phases {
         history.run(on, Action::EnterPhase { network: network(1), phase: phase.into() });
     }
     history.run(
-        date(2016, 11, 14),
+        date(2016, 11, 22),
         Action::BeginTestPhase { network: network(1), funding: Some("Welfare pool".into()) },
     );
     history.run(
@@ -58,7 +61,8 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
     let chief2_spells = &all.leaders.spells[&person(CHIEF2)];
     assert_eq!((chief2_spells[0].from, chief2_spells[0].to), (date(2016, 12, 1), Some(date(2017, 2, 1))));
 
-    // PR-4: two intensive weeks in September, two in October, for leader and co-driver alike.
+    // PR-4: two intensive weeks in September, two in October, two in November, for leader and
+    // co-driver alike.
     for who in [VETERAN, NOVICE] {
         let load = all.leaders.load(person(who));
         assert_eq!(
@@ -66,6 +70,7 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
             vec![
                 MonthLoad { month: "2016-09".into(), intensive_weeks: 2.0 },
                 MonthLoad { month: "2016-10".into(), intensive_weeks: 2.0 },
+                MonthLoad { month: "2016-11".into(), intensive_weeks: 2.0 },
             ]
         );
     }
@@ -83,12 +88,15 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
             "PhaseEntered",
             "PhaseEntered",
             "PhaseEntered",
+            "PhaseEntered",
+            "PhaseEntered",
+            "PhaseEntered",
             "TestPhaseBegun",
             "ReferenceLeaderChanged",
             "NetworkClosed"
         ]
     );
-    assert!(audit.decisions[8].summary.ends_with("Owns implementation"));
+    assert!(audit.decisions[11].summary.ends_with("Owns implementation"));
 }
 
 /// A co-driver who completes the diploma and then leads a welfare network (CO-1, NL-1).
@@ -98,7 +106,8 @@ fn a_co_driver_completes_the_diploma_and_then_leads_a_welfare_network() {
     let stage = |history: &History| {
         let tracks =
             rebuild::<CompetenceTracks>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
-        (tracks.tracks[&person(NOVICE)].stage(), tracks.tracks[&person(NOVICE)].may_lead())
+        let track = &tracks.tracks[&person(NOVICE)];
+        (track.stage(LeaderQualification::default()), track.may_lead(LeaderQualification::default()))
     };
     assert_eq!(stage(&history), (Stage::Candidate, vec![NetworkType::Learning]));
 

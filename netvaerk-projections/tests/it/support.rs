@@ -104,8 +104,8 @@ impl History {
         history
     }
 
-    /// Decides `action` by a chief-forum member (ORG-3) on `on`, acknowledging every advisory
-    /// rule, and appends it. Panics if refused: a test history must be valid.
+    /// Decides `action` by a chief-forum member (ORG-3) on `on`, acknowledging the warnings of
+    /// every rule, and appends it. Panics if refused: a test history must be valid.
     pub fn run(&mut self, on: NaiveDate, action: Action) -> Decision {
         self.run_as(person(CHIEF), on, action)
     }
@@ -128,7 +128,7 @@ impl History {
     ) -> Result<Decision, DomainError> {
         let mut command =
             Command::new(Metadata::new(actor, on).with_rationale(format!("decided on {on}")), action);
-        for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
+        for rule in Rule::ALL {
             command = command.acknowledging(Acknowledgement::new(*rule, "accepted for the test"));
         }
         let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
@@ -172,7 +172,9 @@ impl History {
         self.qualify(on, n);
         self.run(on, Action::PrioritiseTheme { theme: theme(n), rank, recommended_type });
         for accepter in [CHIEF, CHIEF2, DIRECTOR] {
-            self.run(on, Action::AcceptReferenceRole { theme: theme(n), person: person(accepter) });
+            // RL-2: each records their own opt-in.
+            let action = Action::AcceptReferenceRole { theme: theme(n), person: person(accepter) };
+            self.run_as(person(accepter), on, action);
         }
     }
 
