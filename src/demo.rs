@@ -228,7 +228,6 @@ impl Plan {
         person
     }
 
-    /// The next qualified leader (round robin) who was qualified by `on`.
     /// The next qualified leader in turn for a network starting `on`, among those who lead
     /// nothing then if there are any (else they share a reference leader, RL-1).
     fn leader(&mut self, on: NaiveDate) -> PersonId {
@@ -240,6 +239,17 @@ impl Plan {
         let leader = available[self.next_leader % available.len()];
         self.next_leader += 1;
         leader
+    }
+
+    /// RL-4: the head of `person`'s department, their personnel leader (a chief-forum member
+    /// heads each department here).
+    fn personnel_leader(&self, person: PersonId) -> PersonId {
+        let unit = self.steps.iter().find_map(|step| match step.action {
+            Action::RegisterPerson { person: registered, unit, .. } if registered == person => unit,
+            _ => None,
+        });
+        let department = unit.and_then(|unit| self.departments.iter().position(|d| *d == unit));
+        self.chiefs[department.unwrap_or(0)]
     }
 
     /// A network `person` leads on `on`.
@@ -695,7 +705,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 NetworkType::Welfare | NetworkType::Innovation => {
                     let mandate = Action::AgreeMandateContract {
                         network,
-                        personnel_leader: plan.chiefs[(network_number as usize + 2) % 8],
+                        personnel_leader: plan.personnel_leader(leader),
                         secretariat: consultant,
                         terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
                     };
@@ -746,7 +756,12 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     plan.push(
                         later(133),
                         leader,
-                        Action::BeginTestPhase { network, funding: Some(funding.into()) },
+                        Action::BeginTestPhase {
+                            network,
+                            funding: Some(funding.into()),
+                            // RL-5: what the reference leader found, from 100,000 to 400,000 kr.
+                            funding_kr: Some(100_000 + 75_000 * u64::from(network_number % 5)),
+                        },
                     );
                     // TP-1: a new reference leader takes over in the test phase, in some networks;
                     // not where the leader then leads another network too (RL-1).

@@ -163,11 +163,14 @@ pub enum Action {
     },
     /// PR-5: enter the next phase of the network's plan.
     EnterPhase { network: NetworkId, phase: String },
-    /// TP-1: begin the test phase; RL-5: with the funding found.
+    /// TP-1: begin the test phase; RL-5: with the funding found, its source and, where known,
+    /// its amount in Danish kroner (an amount needs its source).
     BeginTestPhase {
         network: NetworkId,
         #[serde(default)]
         funding: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        funding_kr: Option<u64>,
     },
     /// TP-2: close the network with an outcome.
     CloseNetwork {

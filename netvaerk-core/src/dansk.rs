@@ -365,6 +365,15 @@ impl DomainError {
             E::LeaderHasAnotherReferenceLeader { leader, network, reference_leader } => format!(
                 "{leader} leder netværket {network} med referencelederen {reference_leader}; en netværksleder har kun én referenceleder ad gangen"
             ),
+            E::FundingWithoutSource { amount } => {
+                format!("en finansiering på {amount} kr. skal have sin kilde (en pulje, et budget, en bevilling)")
+            }
+            E::ImplausibleFunding { amount } => {
+                format!("en finansiering på {amount} kr. er ikke troværdig: fra 1 kr. til 10.000.000.000 kr.")
+            }
+            E::NotTheLeadersPersonnelLeader { personnel_leader, leader } => format!(
+                "{personnel_leader} er ikke i netværkslederen {leader}s afdeling (og ikke direktør for dens område), så er ikke personalelederen i mandatkontrakten"
+            ),
             E::OptInNotOwn { actor, person } => format!(
                 "{actor} kan ikke melde {person} til som referenceleder: det gør personen selv, eller sekretariatet på personens dokumenterede ønske"
             ),

@@ -81,7 +81,9 @@ pub fn decide(
             start_network(state, *network, *theme, *network_type, roles, on, policy)
         }
         Action::EnterPhase { network, phase } => enter_phase(state, *network, phase),
-        Action::BeginTestPhase { network, funding } => begin_test_phase(state, *network, funding.as_deref()),
+        Action::BeginTestPhase { network, funding, funding_kr } => {
+            begin_test_phase(state, *network, funding.as_deref(), *funding_kr)
+        }
         Action::CloseNetwork { network, outcome, reason } => {
             close_network(state, *network, *outcome, reason.as_deref(), metadata.actor)
         }
@@ -807,7 +809,7 @@ fn check_next_phase(network: &Network, id: NetworkId, index: usize) -> Result<()
     Ok(())
 }
 
-fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>) -> Planned {
+fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>, funding_kr: Option<u64>) -> Planned {
     let network = running(state, id)?;
     // TP-1: the test phase, the last before implementation; learning networks have none.
     let index = network.plan.test_position().ok_or(DomainError::NoTestPhase(id))?;
@@ -815,7 +817,16 @@ fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>) -> Plan
     check_next_phase(network, id, index)?;
     // RL-5: the reference leader finds capital for the test phase.
     let funding = optional(funding, "funding", Rule::Tp1)?;
-    only(vec![Event::TestPhaseBegun { network: id, phase, funding }])
+    // RL-5: an amount is of a source, and a plausible one (a whole krone up to ten billion).
+    if let Some(amount) = funding_kr {
+        if funding.is_none() {
+            return Err(DomainError::FundingWithoutSource { amount });
+        }
+        if !(1..=10_000_000_000).contains(&amount) {
+            return Err(DomainError::ImplausibleFunding { amount });
+        }
+    }
+    only(vec![Event::TestPhaseBegun { network: id, phase, funding, funding_kr }])
 }
 
 fn close_network(
@@ -951,8 +962,17 @@ fn agree_mandate_contract(
     terms: &str,
 ) -> Planned {
     let network = running(state, id)?;
-    person(state, personnel_leader)?;
-    // RL-4: the contract binds leader, reference leader, personnel leader and secretariat.
+    let boss = person(state, personnel_leader)?;
+    // RL-4: the contract binds leader, reference leader, personnel leader and secretariat. The
+    // personnel leader is the network leader's own ("personaleleder"): of their department, or
+    // the director of its area. (The log knows units, not line managers: the unit is checked.)
+    let own_unit = person(state, network.leader)?.unit;
+    let area = own_unit.and_then(|unit| state.unit(unit)).and_then(|unit| unit.parent);
+    let theirs = boss.unit.is_some()
+        && (boss.unit == own_unit || (boss.roles.contains(&PersonRole::Director) && boss.unit == area));
+    if !theirs || personnel_leader == network.leader {
+        return Err(DomainError::NotTheLeadersPersonnelLeader { personnel_leader, leader: network.leader });
+    }
     let staff = person(state, secretariat)?;
     if !staff.roles.contains(&PersonRole::Secretariat) && !staff.in_rotation {
         return Err(DomainError::NotSecretariat(secretariat));

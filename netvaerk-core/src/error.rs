@@ -426,6 +426,23 @@ pub enum DomainError {
         /// The network.
         network: NetworkId,
     },
+    /// RL-5: an amount of test-phase funding names its source.
+    FundingWithoutSource {
+        /// The amount in kroner.
+        amount: u64,
+    },
+    /// RL-5: a funding amount is a whole number of kroner from 1 to ten billion.
+    ImplausibleFunding {
+        /// The amount in kroner.
+        amount: u64,
+    },
+    /// RL-4: the personnel leader in a mandate contract is the network leader's own.
+    NotTheLeadersPersonnelLeader {
+        /// The personnel leader named.
+        personnel_leader: PersonId,
+        /// The network leader.
+        leader: PersonId,
+    },
     /// RL-4: the secretariat's party to a mandate contract is secretariat staff.
     NotSecretariat(PersonId),
     /// NL-3: competence scores run 1 to 5.
@@ -572,6 +589,16 @@ impl DomainError {
                 f,
                 "{leader} leads network {network} with the reference leader {reference_leader}; a network leader has one reference leader at a time"
             ),
+            E::FundingWithoutSource { amount } => {
+                write!(f, "funding of {amount} kr. needs its source (a pool, a budget, a grant)")
+            }
+            E::ImplausibleFunding { amount } => {
+                write!(f, "funding of {amount} kr. is not plausible: from 1 kr. to 10,000,000,000 kr.")
+            }
+            E::NotTheLeadersPersonnelLeader { personnel_leader, leader } => write!(
+                f,
+                "{personnel_leader} is not in the department of the network leader {leader} (nor its area's director), so is not their personnel leader in the mandate contract"
+            ),
             E::OptInNotOwn { actor, person } => write!(
                 f,
                 "{actor} cannot opt {person} in as reference leader: they do it themself, or the secretariat records it on their documented request"
@@ -677,6 +704,9 @@ impl DomainError {
             E::NoTestPhase(_) => "no_test_phase",
             E::OutcomeNotForType { .. } => "outcome_not_for_type",
             E::NotSecretariat(_) => "not_secretariat",
+            E::NotTheLeadersPersonnelLeader { .. } => "not_the_leaders_personnel_leader",
+            E::FundingWithoutSource { .. } => "funding_without_source",
+            E::ImplausibleFunding { .. } => "implausible_funding",
             E::NotSecretariatToRedact(_) => "not_secretariat_to_redact",
             E::NoRedactionReason => "no_redaction_reason",
             E::InvalidScore { .. } => "invalid_score",
@@ -773,7 +803,8 @@ impl DomainError {
             E::NoCoDriver(_) => Rule::Cd2,
             E::UnknownPhase { .. } | E::PhaseOutOfOrder { .. } | E::PhaseSkipped { .. } => Rule::Pr5,
             E::TestPhaseNeedsItsCommand { .. } | E::NoTestPhase(_) => Rule::Tp1,
-            E::NotSecretariat(_) => Rule::Rl4,
+            E::NotSecretariat(_) | E::NotTheLeadersPersonnelLeader { .. } => Rule::Rl4,
+            E::FundingWithoutSource { .. } | E::ImplausibleFunding { .. } => Rule::Rl5,
             E::InvalidScore { .. } | E::EmptyCompetenceAssessment => Rule::Nl3,
             E::EmptyCohort
             | E::NotACandidate(_)

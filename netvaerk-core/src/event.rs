@@ -133,8 +133,15 @@ pub enum Event {
     },
     /// PR-5: the network entered a phase of its plan.
     PhaseEntered { network: NetworkId, phase: String, kind: PhaseKind },
-    /// TP-1: the network began its test phase; RL-5: the funding found for it.
-    TestPhaseBegun { network: NetworkId, phase: String, funding: Option<String> },
+    /// TP-1: the network began its test phase; RL-5: the funding found for it, its source and
+    /// its amount in kroner (none in events written before the amount existed).
+    TestPhaseBegun {
+        network: NetworkId,
+        phase: String,
+        funding: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        funding_kr: Option<u64>,
+    },
     /// TP-2: the network closed with an outcome (and a reason where it stopped).
     NetworkClosed { network: NetworkId, outcome: Outcome, reason: Option<String> },
 

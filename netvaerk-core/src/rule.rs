@@ -65,6 +65,7 @@ rules! {
     Rl2 = "RL-2", false;
     Rl3 = "RL-3", false;
     Rl4 = "RL-4", false;
+    Rl5 = "RL-5", false;
     Pr5 = "PR-5", false;
     Tp1 = "TP-1", false;
     Tp2 = "TP-2", false;
@@ -81,7 +82,6 @@ pub const LEFT_TO_PEOPLE: &[(&str, &str)] = &[
     ("ORG-4", "the secretariat's make-up is the organisation's; that it does not decide in the chief forum is ORG-3's refusal"),
     ("NW-1", "the three types are the vocabulary (`NetworkType`); there is nothing to refuse"),
     ("CD-3", "choosing a co-driver on the theme and the ten competences is a judgement; the competences are recorded (NL-3)"),
-    ("RL-5", "finding capital is the reference leader's work; the test phase records the funding found, if any (TP-1)"),
     ("PR-1", "the welfare plan's length is a default of the policy (`Policy::ns3`), which PR-5 enforces"),
     ("PR-2", "the innovation plan is a default of the policy, the welfare plan's unless changed"),
     ("PR-3", "the learning plan's length is a default of the policy"),

@@ -242,6 +242,23 @@ pub trait Wording {
     fn phase(&self, name: &str) -> String;
     /// A business date.
     fn date(&self, date: NaiveDate) -> String;
+    /// An amount in Danish kroner, its thousands grouped: `250,000 kr.` (Danish: `250.000 kr.`).
+    fn kroner(&self, amount: u64) -> String {
+        format!("{} kr.", group_thousands(amount, ','))
+    }
+}
+
+/// `amount` with `separator` between each group of three digits: `1,250,000`.
+pub fn group_thousands(amount: u64, separator: char) -> String {
+    let digits = amount.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// The English of [`summary`].
@@ -345,9 +362,12 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
         Event::PhaseEntered { phase, .. } => {
             format!("{} \"{}\"", say("entered the phase"), wording.phase(phase))
         }
-        Event::TestPhaseBegun { funding, .. } => match funding {
-            Some(funding) => format!("{} {funding}", say("test phase begun, funded by")),
-            None => say("test phase begun"),
+        Event::TestPhaseBegun { funding, funding_kr, .. } => match (funding, funding_kr) {
+            (Some(funding), Some(amount)) => {
+                format!("{} {funding}: {}", say("test phase begun, funded by"), wording.kroner(*amount))
+            }
+            (Some(funding), None) => format!("{} {funding}", say("test phase begun, funded by")),
+            (None, _) => say("test phase begun"),
         },
         Event::NetworkClosed { outcome, reason, .. } => match reason {
             Some(reason) => format!("{}: {} ({reason})", say("closed"), word(outcome)),

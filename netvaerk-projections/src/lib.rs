@@ -71,8 +71,8 @@ mod portfolio;
 mod projection;
 
 pub use audit::{
-    summary, summary_in, AuditEntry, AuditTrail, DecisionRef, English, NetworkAudit, RedactionNote,
-    RoundAudit, RoundContext, RoundOutcome, RoundPeer, RoundTheme, ThemeAudit, Wording,
+    group_thousands, summary, summary_in, AuditEntry, AuditTrail, DecisionRef, English, NetworkAudit,
+    RedactionNote, RoundAudit, RoundContext, RoundOutcome, RoundPeer, RoundTheme, ThemeAudit, Wording,
 };
 pub use competence::{
     CohortEntry, CohortRow, CompetenceReport, CompetenceTracks, CostShare, Stage, Track, TrackRow,

@@ -49,9 +49,12 @@ pub enum NetworkCommand {
     Test {
         /// The network.
         network: Given<NetworkId>,
-        /// The funding found (RL-5).
+        /// The funding found: its source (RL-5).
         #[arg(long)]
         funding: Option<String>,
+        /// The funding's amount in kroner (RL-5; needs --funding).
+        #[arg(long)]
+        funding_kr: Option<u64>,
         #[command(flatten)]
         decided: Decided,
     },
@@ -146,9 +149,14 @@ impl NetworkCommand {
             Self::Phase { network, phase, decided } => {
                 (Action::EnterPhase { network: network.resolve(r)?, phase: phase.clone() }, decided)
             }
-            Self::Test { network, funding, decided } => {
-                (Action::BeginTestPhase { network: network.resolve(r)?, funding: funding.clone() }, decided)
-            }
+            Self::Test { network, funding, funding_kr, decided } => (
+                Action::BeginTestPhase {
+                    network: network.resolve(r)?,
+                    funding: funding.clone(),
+                    funding_kr: *funding_kr,
+                },
+                decided,
+            ),
             Self::Close { network, outcome, reason, decided } => (
                 Action::CloseNetwork {
                     network: network.resolve(r)?,

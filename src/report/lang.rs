@@ -107,6 +107,13 @@ impl netvaerk_projections::Wording for Lang {
     fn date(&self, date: NaiveDate) -> String {
         Lang::date(*self, date)
     }
+    fn kroner(&self, amount: u64) -> String {
+        let separator = match self {
+            Self::En => ',',
+            Self::Da => '.',
+        };
+        format!("{} kr.", netvaerk_projections::group_thousands(amount, separator))
+    }
 }
 
 impl FromStr for Lang {

@@ -131,6 +131,7 @@ pub fn samples() -> Vec<Event> {
             network: network(1),
             phase: "test".into(),
             funding: Some("Innovation fund".into()),
+            funding_kr: None,
         },
         Event::NetworkClosed {
             network: network(1),

@@ -187,6 +187,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
         19 => Action::BeginTestPhase {
             network: picker.network(a),
             funding: if b.is_multiple_of(2) { None } else { Some(text(b)) },
+            funding_kr: c.is_multiple_of(3).then(|| u64::from(c) * 10_000),
         },
         20 => Action::CloseNetwork {
             network: picker.network(a),

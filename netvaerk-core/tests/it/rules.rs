@@ -1039,7 +1039,7 @@ fn rl3_a_later_reference_leader_from_outside_the_chief_forum_is_a_warning_to_ack
 }
 
 #[test]
-fn rl4_the_mandate_contract_binds_the_secretariat() {
+fn rl4_the_mandate_contract_binds_the_secretariat_and_the_leaders_own_personnel_leader() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
     let agree = |secretariat| Action::AgreeMandateContract {
@@ -1049,6 +1049,29 @@ fn rl4_the_mandate_contract_binds_the_secretariat() {
         terms: "Content with the leader, base work with the personnel leader".into(),
     };
     assert_eq!(refused(&given, when(agree(novice(0)))), DomainError::NotSecretariat(novice(0)));
+    // The personnel leader is the leader's own: of their department, or their area's director.
+    let contract = |personnel_leader| Action::AgreeMandateContract {
+        network: id,
+        personnel_leader,
+        secretariat: secretary(),
+        terms: "Four hours a week".into(),
+    };
+    for other in [novice(1), veteran(0)] {
+        let error = refused(&given, when(contract(other)));
+        assert_eq!(
+            error,
+            DomainError::NotTheLeadersPersonnelLeader { personnel_leader: other, leader: veteran(0) }
+        );
+        assert!(error.to_string().ends_with("(RL-4)"), "{error}");
+    }
+    let area_director = person(50);
+    let mut with_director = given.clone();
+    with_director.push(Event::PersonRegistered {
+        person: area_director,
+        unit: Some(area()),
+        roles: [PersonRole::Director].into_iter().collect(),
+    });
+    decide_on(&with_director, &when(contract(area_director))).unwrap();
     check(
         &given,
         when(agree(secretary())),
@@ -1094,7 +1117,7 @@ fn pr5_phases_follow_the_plan_in_order_none_skipped() {
     phases_before(&mut given, id, "intensive 3");
     run(&mut given, when(Action::EnterPhase { network: id, phase: "intensive 3".into() }));
     assert_eq!(
-        refused(&given, when(Action::BeginTestPhase { network: id, funding: None })),
+        refused(&given, when(Action::BeginTestPhase { network: id, funding: None, funding_kr: None })),
         DomainError::PhaseSkipped { network: id, phase: "test".into(), skipped: "break 3".into() }
     );
 }
@@ -1109,23 +1132,40 @@ fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by
         DomainError::TestPhaseNeedsItsCommand { phase: "test".into() }
     );
     assert_eq!(
-        refused(&given, when(Action::BeginTestPhase { network: learning, funding: None })),
+        refused(&given, when(Action::BeginTestPhase { network: learning, funding: None, funding_kr: None })),
         DomainError::NoTestPhase(learning)
     );
-    // RL-5: the capital the reference leader found for the test phase is recorded with it.
+    // RL-5: the capital the reference leader found for the test phase is recorded with it: its
+    // source and its amount in kroner; an amount needs its source, and a plausible size.
     phases_before(&mut given, welfare, "test");
+    let test = |funding: Option<&str>, funding_kr| Action::BeginTestPhase {
+        network: welfare,
+        funding: funding.map(str::to_owned),
+        funding_kr,
+    };
+    assert_eq!(
+        refused(&given, when(test(None, Some(250_000)))),
+        DomainError::FundingWithoutSource { amount: 250_000 }
+    );
+    for amount in [0, 20_000_000_000] {
+        assert_eq!(
+            refused(&given, when(test(Some("Welfare pool 2017"), Some(amount)))),
+            DomainError::ImplausibleFunding { amount }
+        );
+    }
     check(
         &given,
-        when(Action::BeginTestPhase { network: welfare, funding: Some("Welfare pool 2017".into()) }),
+        when(test(Some("Welfare pool 2017"), Some(250_000))),
         Ok(vec![Event::TestPhaseBegun {
             network: welfare,
             phase: "test".into(),
             funding: Some("Welfare pool 2017".into()),
+            funding_kr: Some(250_000),
         }]),
     );
-    run(&mut given, when(Action::BeginTestPhase { network: welfare, funding: None }));
+    run(&mut given, when(Action::BeginTestPhase { network: welfare, funding: None, funding_kr: None }));
     assert_eq!(
-        refused(&given, when(Action::BeginTestPhase { network: welfare, funding: None })),
+        refused(&given, when(Action::BeginTestPhase { network: welfare, funding: None, funding_kr: None })),
         DomainError::PhaseOutOfOrder { network: welfare, phase: "test".into() }
     );
 }
@@ -1135,7 +1175,7 @@ fn tp1_a_new_reference_leader_may_take_over_in_the_test_phase() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
     phases_before(&mut given, id, "test");
-    run(&mut given, when(Action::BeginTestPhase { network: id, funding: None }));
+    run(&mut given, when(Action::BeginTestPhase { network: id, funding: None, funding_kr: None }));
     assert_eq!(
         refused(&given, when(Action::ChangeReferenceLeader { network: id, to: chief2(), reason: "".into() })),
         DomainError::BlankField { field: "reason for the change", rule: Rule::Tp1 }

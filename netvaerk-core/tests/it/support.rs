@@ -238,7 +238,7 @@ pub fn phases_before(history: &mut Vec<Event>, id: NetworkId, phase: &str) {
     let (plan, next) = (network.plan.clone(), network.phase.map_or(0, |current| current + 1));
     for spec in plan.phases.iter().skip(next).take_while(|spec| spec.name != phase) {
         let action = match spec.kind {
-            PhaseKind::Test => Action::BeginTestPhase { network: id, funding: None },
+            PhaseKind::Test => Action::BeginTestPhase { network: id, funding: None, funding_kr: None },
             _ => Action::EnterPhase { network: id, phase: spec.name.clone() },
         };
         run(history, when(action));

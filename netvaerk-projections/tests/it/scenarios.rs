@@ -31,7 +31,11 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
     }
     history.run(
         date(2016, 11, 22),
-        Action::BeginTestPhase { network: network(1), funding: Some("Welfare pool".into()) },
+        Action::BeginTestPhase {
+            network: network(1),
+            funding: Some("Welfare pool".into()),
+            funding_kr: Some(1_250_000),
+        },
     );
     history.run(
         date(2016, 12, 1),
@@ -97,6 +101,8 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
         ]
     );
     assert!(audit.decisions[11].summary.ends_with("Owns implementation"));
+    // RL-5: the funding's source and amount, its thousands grouped.
+    assert_eq!(audit.decisions[10].summary, "test phase begun, funded by Welfare pool: 1,250,000 kr.");
 }
 
 /// A co-driver who completes the diploma and then leads a welfare network (CO-1, NL-1).
