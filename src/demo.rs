@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use chrono::{Days, NaiveDate, Utc};
 use netvaerk::core::{
-    Acknowledgement, Action, CohortId, Command, Criterion, CriterionAssessment, Hotspot, Metadata, NetworkId,
-    NetworkType, Origin, Outcome, PersonId, PersonRole, RoundId, Rule, TeachingDay, ThemeId, UnitId,
-    UnitKind,
+    Acknowledgement, Action, CohortId, Command, Criterion, CriterionAssessment, DiplomaCost, Hotspot,
+    Metadata, NetworkId, NetworkType, Origin, Outcome, PersonId, PersonRole, Policy, RoundId, Rule,
+    TeachingDay, ThemeId, UnitId, UnitKind,
 };
 use netvaerk::projections::AsOf;
 use netvaerk::store::{EventStore, PersonalData};
@@ -396,16 +396,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             Action::NameUnit { unit: department, name: DEPARTMENTS[n as usize].to_owned() },
         );
     }
+    // ORG-4: the secretariat's fixed team: its leader, two network consultants and a student.
     let consultant = plan.person(2, "Jonas Berg", "Netværkskonsulent");
-    plan.push(
-        start,
-        secretary,
-        Action::RegisterPerson {
-            person: consultant,
-            unit: Some(secretariat),
-            roles: roles(&[PersonRole::Secretariat]),
-        },
-    );
+    let consultant2 = plan.person(5, "Maja Lindberg", "Netværkskonsulent");
+    let student = plan.person(6, "Emil Dam", "Studentermedhjælper");
+    for person in [consultant, consultant2, student] {
+        let roles = roles(&[PersonRole::Secretariat]);
+        plan.push(start, secretary, Action::RegisterPerson { person, unit: Some(secretariat), roles });
+    }
     for (n, name) in [(3, "Karen Lund"), (4, "Henrik Vang")] {
         let director = plan.person(n, name, "Direktør");
         plan.directors.push(director);
@@ -456,6 +454,15 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
     let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(y + 2, 1, 11));
     let employees = register(&mut plan, 80, &EMPLOYEES, "Medarbejder", start);
+
+    // CO-4: the chief forum records what a diploma place costs (an example price; the seed gives
+    // the 2/3-1/3 split, not the price), as a policy in force from the start.
+    let priced = Policy {
+        diploma_cost: DiplomaCost { price_per_place_kr: Some(15_000), ..DiplomaCost::ns3() },
+        ..Policy::ns3()
+    };
+    let why = "Prisen pr. plads på diplommodulet i netværksledelse".to_owned();
+    plan.push_why(start, plan.chair(), Action::ChangePolicy { policy: priced }, why, None);
 
     // CO-2, CO-3: two cohorts through the diploma.
     let cohorts = [
@@ -670,7 +677,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 network_type: *network_type,
                 leader,
                 co_driver,
-                reference_leader,
+                reference_leader: Some(reference_leader),
             };
             plan.push_why(on, plan.chair(), action, format!("Chefforummøde {}", on.format("%d.%m.%Y")), None);
             let later = |days: u64| on + Days::new(days);
@@ -706,7 +713,8 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     let mandate = Action::AgreeMandateContract {
                         network,
                         personnel_leader: plan.personnel_leader(leader),
-                        secretariat: consultant,
+                        // The two consultants share the networks.
+                        secretariat: if network_number.is_multiple_of(2) { consultant } else { consultant2 },
                         terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
                     };
                     plan.push(later(3), leader, mandate);

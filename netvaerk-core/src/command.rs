@@ -159,7 +159,10 @@ pub enum Action {
         leader: PersonId,
         #[serde(default)]
         co_driver: Option<PersonId>,
-        reference_leader: PersonId,
+        /// RL-1: required, but for a learning network, which the chief forum follows at its start
+        /// and close (NW-1), unless the policy wants one there too.
+        #[serde(default)]
+        reference_leader: Option<PersonId>,
     },
     /// PR-5: enter the next phase of the network's plan.
     EnterPhase { network: NetworkId, phase: String },

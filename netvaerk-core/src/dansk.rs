@@ -365,6 +365,12 @@ impl DomainError {
             E::LeaderHasAnotherReferenceLeader { leader, network, reference_leader } => format!(
                 "{leader} leder netværket {network} med referencelederen {reference_leader}; en netværksleder har kun én referenceleder ad gangen"
             ),
+            E::NoReferenceLeader { network_type } => {
+                format!("et {}snetværk starter med sin referenceleder", network_type.dansk())
+            }
+            E::MandateWithoutReferenceLeader(network) => format!(
+                "netværket {network} har endnu ingen referenceleder, som mandatkontrakten binder; tildel en først"
+            ),
             E::FundingWithoutSource { amount } => {
                 format!("en finansiering på {amount} kr. skal have sin kilde (en pulje, et budget, en bevilling)")
             }

@@ -614,7 +614,7 @@ fn accept_reference_role(state: &State, theme: ThemeId, id: PersonId, metadata: 
 struct Roles {
     leader: PersonId,
     co_driver: Option<PersonId>,
-    reference_leader: PersonId,
+    reference_leader: Option<PersonId>,
 }
 
 /// RL-2 and RL-3: whether `candidate` may be the reference leader of a network on `theme`. At
@@ -661,10 +661,8 @@ fn check_one_reference_leader(
         return Ok(());
     }
     let other = state.networks().find(|(id, other)| {
-        *id != network
-            && other.is_running()
-            && other.leader == leader
-            && other.reference_leader != Some(candidate)
+        let differs = other.reference_leader.is_some_and(|theirs| theirs != candidate);
+        *id != network && other.is_running() && other.leader == leader && differs
     });
     match other {
         Some((id, other)) => Err(DomainError::LeaderHasAnotherReferenceLeader {
@@ -707,11 +705,13 @@ fn start_network(
         person(state, co_driver)?;
         check_distinct(co_driver, NetworkRole::CoDriver, &[(Some(roles.leader), NetworkRole::Leader)])?;
     }
-    check_distinct(
-        roles.reference_leader,
-        NetworkRole::ReferenceLeader,
-        &[(Some(roles.leader), NetworkRole::Leader), (roles.co_driver, NetworkRole::CoDriver)],
-    )?;
+    if let Some(reference_leader) = roles.reference_leader {
+        check_distinct(
+            reference_leader,
+            NetworkRole::ReferenceLeader,
+            &[(Some(roles.leader), NetworkRole::Leader), (roles.co_driver, NetworkRole::CoDriver)],
+        )?;
+    }
     // NL-2: an untried leader may lead a learning network only (NL-1, CO-1: the policy says
     // what qualifies).
     if network_type != NetworkType::Learning && !leader.qualifies_under(policy.leader_qualification) {
@@ -725,9 +725,16 @@ fn start_network(
             return Err(DomainError::InnovationLimitReached { running, max });
         }
     }
-    // RL-2, RL-3.
-    check_reference_leader(state, theme, network_type, roles.reference_leader, None, policy)?;
-    check_one_reference_leader(state, roles.leader, network, roles.reference_leader, policy)?;
+    // RL-1: a reference leader, but for a learning network (unless the policy wants one); RL-2,
+    // RL-3: one who opted in, from the chief forum.
+    match roles.reference_leader {
+        Some(reference_leader) => {
+            check_reference_leader(state, theme, network_type, reference_leader, None, policy)?;
+            check_one_reference_leader(state, roles.leader, network, reference_leader, policy)?;
+        }
+        None if network_type == NetworkType::Learning && !policy.learning_needs_reference_leader => {}
+        None => return Err(DomainError::NoReferenceLeader { network_type }),
+    }
 
     // NW-2, NW-3: more starts in the half-year than NS3 plans for.
     let half_year = RoundId::containing(on);
@@ -758,19 +765,19 @@ fn start_network(
     let phase_plan = policy.plan(network_type).clone();
     let weeks = u64::from(phase_plan.total_weeks());
     let expected_end = on.checked_add_days(Days::new(weeks * 7)).unwrap_or(on);
-    let mut events = vec![
-        Event::NetworkStarted {
-            network,
-            theme,
-            network_type,
-            leader: roles.leader,
-            started_on: on,
-            expected_end,
-            phase_plan,
-            acknowledged: Vec::new(),
-        },
-        Event::ReferenceLeaderAssigned { network, person: roles.reference_leader },
-    ];
+    let mut events = vec![Event::NetworkStarted {
+        network,
+        theme,
+        network_type,
+        leader: roles.leader,
+        started_on: on,
+        expected_end,
+        phase_plan,
+        acknowledged: Vec::new(),
+    }];
+    if let Some(reference_leader) = roles.reference_leader {
+        events.push(Event::ReferenceLeaderAssigned { network, person: reference_leader });
+    }
     if let Some(co_driver) = roles.co_driver {
         events.push(Event::CoDriverAttached { network, person: co_driver });
     }
@@ -882,13 +889,10 @@ fn change_reference_leader(
 ) -> Planned {
     let network = running(state, id)?;
     person(state, to)?;
-    // RL-1: one reference leader at a time; a change names a new one.
-    let Some(from) = network.reference_leader else {
-        // Every network gets its reference leader at the start; this cannot happen for a log
-        // that `decide` wrote, but a refusal is better than a panic.
-        return Err(DomainError::UnknownNetwork(id));
-    };
-    if from == to {
+    // RL-1: one reference leader at a time; a change names a new one. A learning network that
+    // started without one gets its first.
+    let from = network.reference_leader;
+    if from == Some(to) {
         return Err(DomainError::AlreadyHoldsRole {
             person: to,
             network: id,
@@ -905,10 +909,13 @@ fn change_reference_leader(
     check_one_reference_leader(state, network.leader, id, to, policy)?;
     // TP-1: the change of reference leader is an event, with its reason.
     let reason = required(reason, "reason for the change", Rule::Tp1)?;
-    Ok((
-        vec![Event::ReferenceLeaderChanged { network: id, from, to, reason, acknowledged: Vec::new() }],
-        warnings,
-    ))
+    let event = match from {
+        Some(from) => {
+            Event::ReferenceLeaderChanged { network: id, from, to, reason, acknowledged: Vec::new() }
+        }
+        None => Event::ReferenceLeaderAssigned { network: id, person: to },
+    };
+    Ok((vec![event], warnings))
 }
 
 fn attach_co_driver(state: &State, id: NetworkId, candidate: PersonId) -> Planned {
@@ -979,7 +986,7 @@ fn agree_mandate_contract(
     }
     let terms = required(terms, "terms of the mandate contract", Rule::Rl4)?;
     let Some(reference_leader) = network.reference_leader else {
-        return Err(DomainError::UnknownNetwork(id));
+        return Err(DomainError::MandateWithoutReferenceLeader(id));
     };
     only(vec![Event::MandateContractAgreed {
         network: id,

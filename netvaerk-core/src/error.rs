@@ -426,6 +426,14 @@ pub enum DomainError {
         /// The network.
         network: NetworkId,
     },
+    /// RL-1: a welfare or innovation network (or, by policy, a learning one) starts with its
+    /// reference leader.
+    NoReferenceLeader {
+        /// The network's type.
+        network_type: NetworkType,
+    },
+    /// RL-4: the mandate contract binds the reference leader, whom the network has not got yet.
+    MandateWithoutReferenceLeader(NetworkId),
     /// RL-5: an amount of test-phase funding names its source.
     FundingWithoutSource {
         /// The amount in kroner.
@@ -589,6 +597,13 @@ impl DomainError {
                 f,
                 "{leader} leads network {network} with the reference leader {reference_leader}; a network leader has one reference leader at a time"
             ),
+            E::NoReferenceLeader { network_type } => {
+                write!(f, "a {network_type} network starts with its reference leader")
+            }
+            E::MandateWithoutReferenceLeader(v0) => write!(
+                f,
+                "network {v0} has no reference leader yet, whom the mandate contract binds; assign one first"
+            ),
             E::FundingWithoutSource { amount } => {
                 write!(f, "funding of {amount} kr. needs its source (a pool, a budget, a grant)")
             }
@@ -706,6 +721,8 @@ impl DomainError {
             E::NotSecretariat(_) => "not_secretariat",
             E::NotTheLeadersPersonnelLeader { .. } => "not_the_leaders_personnel_leader",
             E::FundingWithoutSource { .. } => "funding_without_source",
+            E::NoReferenceLeader { .. } => "no_reference_leader",
+            E::MandateWithoutReferenceLeader(_) => "mandate_without_reference_leader",
             E::ImplausibleFunding { .. } => "implausible_funding",
             E::NotSecretariatToRedact(_) => "not_secretariat_to_redact",
             E::NoRedactionReason => "no_redaction_reason",
@@ -805,6 +822,8 @@ impl DomainError {
             E::TestPhaseNeedsItsCommand { .. } | E::NoTestPhase(_) => Rule::Tp1,
             E::NotSecretariat(_) | E::NotTheLeadersPersonnelLeader { .. } => Rule::Rl4,
             E::FundingWithoutSource { .. } | E::ImplausibleFunding { .. } => Rule::Rl5,
+            E::NoReferenceLeader { .. } => Rule::Rl1,
+            E::MandateWithoutReferenceLeader(_) => Rule::Rl4,
             E::InvalidScore { .. } | E::EmptyCompetenceAssessment => Rule::Nl3,
             E::EmptyCohort
             | E::NotACandidate(_)

@@ -103,7 +103,8 @@ pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
 pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
 pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
 pub use policy::{
-    CountRange, LeaderQualification, PhasePlan, PhaseSpec, Policy, PolicyChange, PolicyHistory,
+    CostSplit, CountRange, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy, PolicyChange,
+    PolicyHistory,
 };
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{

@@ -154,10 +154,82 @@ pub enum LeaderQualification {
     DiplomaAndCoDriven,
 }
 
+impl DiplomaCost {
+    fn is_ns3(&self) -> bool {
+        *self == Self::ns3()
+    }
+}
+
 impl LeaderQualification {
     fn is_default(&self) -> bool {
         *self == Self::default()
     }
+}
+
+/// CO-4: how a diploma place is paid for, and what it costs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DiplomaCost {
+    /// The share of a place the member's base department pays, as a fraction
+    /// (`department_pays`/`out_of`; NS3: 2/3, the secretariat the rest).
+    pub department_pays: u32,
+    /// The fraction's denominator.
+    pub out_of: u32,
+    /// The price of one place in Danish kroner, where the organisation records it (the seed
+    /// gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_place_kr: Option<u64>,
+}
+
+impl DiplomaCost {
+    /// NS3's split ("udgiften finansieres 2/3 af basisafdelingen hvori netværkslederen er
+    /// ansat, mens 1/3 af udgiften finansieres af Sekretariat for Netværksstrukturen"), with no
+    /// price recorded.
+    pub const fn ns3() -> Self {
+        Self { department_pays: 2, out_of: 3, price_per_place_kr: None }
+    }
+
+    /// The department's and the secretariat's shares of `places` places, in places (two
+    /// decimals) and, where the price is known, in whole kroner (the department's rounded, the
+    /// secretariat's the rest, so the two add up to the price).
+    pub fn split(&self, places: u32) -> CostSplit {
+        let share = f64::from(self.department_pays) / f64::from(self.out_of.max(1));
+        let department_places = (f64::from(places) * share * 100.0).round() / 100.0;
+        let secretariat_places = (f64::from(places) * 100.0 - department_places * 100.0).round() / 100.0;
+        let kroner = self.price_per_place_kr.map(|price| {
+            let total = price.saturating_mul(u64::from(places));
+            let numerator = u128::from(total) * u128::from(self.department_pays);
+            let denominator = u128::from(self.out_of.max(1));
+            let department = u64::try_from((numerator + denominator / 2) / denominator).unwrap_or(u64::MAX);
+            (department, total.saturating_sub(department))
+        });
+        CostSplit {
+            department_places,
+            secretariat_places,
+            department_kr: kroner.map(|(department, _)| department),
+            secretariat_kr: kroner.map(|(_, secretariat)| secretariat),
+        }
+    }
+}
+
+impl Default for DiplomaCost {
+    fn default() -> Self {
+        Self::ns3()
+    }
+}
+
+/// What a department and the secretariat pay for some places ([`DiplomaCost::split`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CostSplit {
+    /// The department's share, in places.
+    pub department_places: f64,
+    /// The secretariat's share, in places.
+    pub secretariat_places: f64,
+    /// The department's share in kroner, where the price is recorded.
+    pub department_kr: Option<u64>,
+    /// The secretariat's share in kroner, where the price is recorded.
+    pub secretariat_kr: Option<u64>,
 }
 
 /// The policies an organisation put in force, each with the business date it is in force from
@@ -265,6 +337,15 @@ pub struct Policy {
     /// `false`: from anywhere. An innovation network's is a director either way.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub reference_leaders_from_chief_forum: bool,
+    /// RL-1, NW-1: whether a learning network needs a reference leader too. By default it
+    /// does not: it is coupled to the chief forum at its start and close ("ved særligt to
+    /// nedslag: igangsættelse og afslutning"), so one is not forced on it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub learning_needs_reference_leader: bool,
+    /// CO-4: the diploma's cost split and price (used by the competence report; no decision
+    /// depends on it). Stored only where it differs from NS3's 2/3 with no price.
+    #[serde(default, skip_serializing_if = "DiplomaCost::is_ns3")]
+    pub diploma_cost: DiplomaCost,
 }
 
 /// The default of a switch that is on unless a policy turns it off.
@@ -297,6 +378,8 @@ impl Policy {
             leader_qualification: LeaderQualification::DiplomaAndDriven,
             one_reference_leader_per_leader: true,
             reference_leaders_from_chief_forum: true,
+            learning_needs_reference_leader: false,
+            diploma_cost: DiplomaCost::ns3(),
         }
     }
 
@@ -330,6 +413,30 @@ impl Policy {
                     bounds: "0 to 100",
                 });
             }
+        }
+        // CO-4: a share from 0 to the whole, of a positive denominator up to 100.
+        let cost = self.diploma_cost;
+        if cost.out_of == 0 || cost.out_of > 100 {
+            return Err(PolicyProblem::OutOfBounds {
+                field: "diploma_cost.out_of",
+                value: u64::from(cost.out_of),
+                bounds: "1 to 100",
+            });
+        }
+        if cost.department_pays > cost.out_of {
+            return Err(PolicyProblem::OutOfBounds {
+                field: "diploma_cost.department_pays",
+                value: u64::from(cost.department_pays),
+                bounds: "0 to out_of",
+            });
+        }
+        if cost.price_per_place_kr.is_some_and(|price| price > 10_000_000) {
+            let value = cost.price_per_place_kr.unwrap_or_default();
+            return Err(PolicyProblem::OutOfBounds {
+                field: "diploma_cost.price_per_place_kr",
+                value,
+                bounds: "0 to 10,000,000",
+            });
         }
         if self.cohort_size.min == 0 {
             return Err(PolicyProblem::OutOfBounds { field: "cohort_size", value: 0, bounds: "1 to 100" });
@@ -386,10 +493,40 @@ mod tests {
     }
 
     #[test]
+    fn co4_the_diploma_cost_splits_two_thirds_to_the_department_and_adds_up_in_kroner() {
+        let unpriced = DiplomaCost::ns3().split(3);
+        assert_eq!((unpriced.department_places, unpriced.secretariat_places), (2.0, 1.0));
+        assert_eq!((unpriced.department_kr, unpriced.secretariat_kr), (None, None));
+        let priced = DiplomaCost { price_per_place_kr: Some(10_001), ..DiplomaCost::ns3() };
+        let one = priced.split(1);
+        assert_eq!((one.department_places, one.secretariat_places), (0.67, 0.33));
+        // The department's share rounded to the krone, the secretariat's the rest.
+        assert_eq!((one.department_kr, one.secretariat_kr), (Some(6_667), Some(3_334)));
+        let half = DiplomaCost { department_pays: 1, out_of: 2, price_per_place_kr: Some(15_000) };
+        assert_eq!(half.split(4).department_kr, Some(30_000));
+        // Stored only where it differs from NS3's, so old policies read and write the same.
+        let json = serde_json::to_value(Policy::ns3()).unwrap();
+        assert!(json.get("diploma_cost").is_none());
+        let policy = Policy { diploma_cost: priced, ..Policy::ns3() };
+        let back: Policy = serde_json::from_value(serde_json::to_value(&policy).unwrap()).unwrap();
+        assert_eq!(back, policy);
+    }
+
+    #[test]
     fn invalid_policies_are_named() {
         let mut policy = Policy::ns3();
         policy.cohort_size = CountRange::new(15, 12);
         assert_eq!(policy.validate(), Err(PolicyProblem::EmptyRange { field: "cohort_size" }));
+
+        for (department_pays, out_of, field) in
+            [(1, 0, "diploma_cost.out_of"), (4, 3, "diploma_cost.department_pays")]
+        {
+            let diploma_cost = DiplomaCost { department_pays, out_of, price_per_place_kr: None };
+            let policy = Policy { diploma_cost, ..Policy::ns3() };
+            assert!(
+                matches!(policy.validate(), Err(PolicyProblem::OutOfBounds { field: named, .. }) if named == field)
+            );
+        }
 
         let mut policy = Policy::ns3();
         policy.welfare_plan.phases.swap(7, 8);

@@ -87,7 +87,7 @@ pub const LEFT_TO_PEOPLE: &[(&str, &str)] = &[
     ("PR-3", "the learning plan's length is a default of the policy"),
     ("PR-4", "a leader's load over time is a projection the reports show (the overview's heat map of intensive weeks)"),
     ("CO-1", "co-driving then the diploma is a reading of NL-1 the policy can switch on (`LeaderQualification::DiplomaAndCoDriven`); NL-2 refuses under it"),
-    ("CO-4", "the diploma's cost split is settled outside the log; no decision here depends on it"),
+    ("CO-4", "the diploma's cost split and price are the policy's (`DiplomaCost`), which the competence report shows in places and kroner; no decision depends on them"),
 ];
 
 impl fmt::Display for Rule {

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{
-    CohortId, CountRange, Event, LeaderQualification, NetworkType, Person, PersonId, PolicyHistory,
-    PriorExperience, TeachingDay, UnitId,
+    CohortId, CountRange, DiplomaCost, Event, LeaderQualification, NetworkType, Person, PersonId,
+    PolicyHistory, PriorExperience, TeachingDay, UnitId,
 };
 use serde::Serialize;
 
@@ -110,6 +110,8 @@ pub struct CohortEntry {
     pub members: BTreeSet<PersonId>,
     /// CO-2's range when it was formed.
     pub expected: CountRange,
+    /// CO-4's split and price in force when it was formed.
+    pub cost: DiplomaCost,
     /// Whether the size warning was overridden.
     pub size_overridden: bool,
 }
@@ -148,7 +150,8 @@ pub struct TrackRow {
     pub may_lead: Vec<NetworkType>,
 }
 
-/// One department's share of a cohort's cost (CO-4: 2/3 the department, 1/3 the secretariat).
+/// One department's share of a cohort's cost (CO-4: by default 2/3 the department, 1/3 the
+/// secretariat; the split and the price in force when the cohort was formed).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostShare {
@@ -156,10 +159,14 @@ pub struct CostShare {
     pub unit: Option<UnitId>,
     /// How many members it sends.
     pub members: u32,
-    /// The department's share, in member places (2/3 each).
+    /// The department's share, in member places.
     pub department_share: f64,
-    /// The secretariat's share, in member places (1/3 each).
+    /// The secretariat's share, in member places.
     pub secretariat_share: f64,
+    /// The department's share in kroner, where the policy records the price of a place.
+    pub department_kr: Option<u64>,
+    /// The secretariat's share in kroner, where the policy records the price of a place.
+    pub secretariat_kr: Option<u64>,
 }
 
 /// A cohort as a report shows it.
@@ -246,11 +253,16 @@ impl CompetenceTracks {
                     diplomas: u32::try_from(diplomas).unwrap_or(u32::MAX),
                     cost_split: by_unit
                         .into_iter()
-                        .map(|(unit, members)| CostShare {
-                            unit,
-                            members,
-                            department_share: (f64::from(members) * 2.0 / 3.0 * 100.0).round() / 100.0,
-                            secretariat_share: (f64::from(members) / 3.0 * 100.0).round() / 100.0,
+                        .map(|(unit, members)| {
+                            let split = entry.cost.split(members);
+                            CostShare {
+                                unit,
+                                members,
+                                department_share: split.department_places,
+                                secretariat_share: split.secretariat_places,
+                                department_kr: split.department_kr,
+                                secretariat_kr: split.secretariat_kr,
+                            }
                         })
                         .collect(),
                 }
@@ -276,7 +288,8 @@ impl Fold for CompetenceTracks {
             }
             Event::CohortFormed { cohort, members, acknowledged } => {
                 // CO-2: the cohort size in force on the day it was formed.
-                let expected = self.policies.on(recorded.on()).cloned().unwrap_or_default().cohort_size;
+                let policy = self.policies.on(recorded.on()).cloned().unwrap_or_default();
+                let (expected, cost) = (policy.cohort_size, policy.diploma_cost);
                 for member in members {
                     self.track(*member).cohort = Some(*cohort);
                 }
@@ -284,6 +297,7 @@ impl Fold for CompetenceTracks {
                     formed_on: recorded.on(),
                     members: members.clone(),
                     expected,
+                    cost,
                     size_overridden: !acknowledged.is_empty(),
                 };
                 self.cohorts.insert(*cohort, entry);

@@ -27,9 +27,9 @@ pub enum NetworkCommand {
         /// The co-driver.
         #[arg(long)]
         co_driver: Option<Given<PersonId>>,
-        /// The reference leader.
+        /// The reference leader (RL-1: a learning network may start without one).
         #[arg(long)]
-        reference_leader: Given<PersonId>,
+        reference_leader: Option<Given<PersonId>>,
         /// Its id (default: a new one).
         #[arg(long)]
         id: Option<NetworkId>,
@@ -142,7 +142,7 @@ impl NetworkCommand {
                     network_type: *network_type,
                     leader: leader.resolve(r)?,
                     co_driver: co_driver.as_ref().map(|given| given.resolve(r)).transpose()?,
-                    reference_leader: reference_leader.resolve(r)?,
+                    reference_leader: reference_leader.as_ref().map(|given| given.resolve(r)).transpose()?,
                 },
                 decided,
             ),

@@ -20,7 +20,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use netvaerk_core::{CountRange, NetworkId, RoundId, ThemeId, Warning};
-use netvaerk_projections::{summary_in, All, AsOf, AuditEntry, PersonRef, RoundOutcome};
+use netvaerk_projections::{summary_in, All, AsOf, AuditEntry, PersonRef, RoundOutcome, Wording};
 use uuid::Uuid;
 
 use crate::error::Error;
@@ -584,11 +584,32 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
                     cohort.cost_split.len().to_string(),
                 ]);
             }
+            // CO-4: who pays for the places, in places and, where the policy prices a place, kroner.
+            let mut costs = Section::new(
+                lang,
+                say("Diploma costs per cohort and department (CO-4: the split and price in force when formed)"),
+                &["cohort", "department", "members", "department pays", "secretariat pays"],
+            );
+            let pays = |places: f64, kroner: Option<u64>| match kroner {
+                Some(kroner) => format!("{} ({})", lang.decimal(places), Wording::kroner(&lang, kroner)),
+                None => lang.decimal(places),
+            };
+            for cohort in &report.cohorts {
+                for share in &cohort.cost_split {
+                    costs.row(vec![
+                        short(cohort.cohort.as_uuid()),
+                        share.unit.map_or_else(|| "-".to_owned(), |unit| all.directory.unit_name(unit)),
+                        share.members.to_string(),
+                        pays(share.department_share, share.department_kr),
+                        pays(share.secretariat_share, share.secretariat_kr),
+                    ]);
+                }
+            }
             let mut pool = Section::new(lang, say("The pool of qualified leaders (NL-1)"), &["person"]);
             for person in &report.pool {
                 pool.row(vec![name(person)]);
             }
-            vec![tracks, cohorts, pool]
+            vec![tracks, cohorts, costs, pool]
         }
         Report::Audit(id) => return audit(models, *id, format, lang),
         Report::Round(round) => return round_report(models, *round, format, lang),

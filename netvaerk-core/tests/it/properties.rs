@@ -164,7 +164,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             } else {
                 Some(mostly(&[novice(0), novice(1), novice(2)], c.wrapping_add(b)))
             },
-            reference_leader: chief_forum(b / 3),
+            reference_leader: Some(chief_forum(b / 3)),
         },
         18 => Action::EnterPhase {
             network: picker.network(a),
@@ -299,17 +299,24 @@ fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: 
         }
     }
     for (id, network) in after.networks() {
-        // RL-1: every network has exactly one reference leader, distinct from leader and co-driver.
-        let reference_leader = network.reference_leader.unwrap_or_else(|| panic!("RL-1: {id} has none"));
-        assert_ne!(reference_leader, network.leader, "RL-1: {id}");
-        assert_ne!(Some(reference_leader), network.co_driver, "RL-1: {id}");
+        // RL-1: every network has one reference leader (a learning network may have none),
+        // distinct from leader and co-driver.
+        match network.reference_leader {
+            Some(reference_leader) => {
+                assert_ne!(reference_leader, network.leader, "RL-1: {id}");
+                assert_ne!(Some(reference_leader), network.co_driver, "RL-1: {id}");
+            }
+            None => assert_eq!(network.network_type, NetworkType::Learning, "RL-1: {id} has none"),
+        }
         assert_ne!(Some(network.leader), network.co_driver, "CD-1: {id}");
     }
     // RL-1: a network leader has one reference leader at a time across their running networks.
     if before.policy_on(decision.metadata.occurred_on, policy).one_reference_leader_per_leader {
-        let mut by_leader: BTreeMap<PersonId, BTreeSet<Option<PersonId>>> = BTreeMap::new();
+        let mut by_leader: BTreeMap<PersonId, BTreeSet<PersonId>> = BTreeMap::new();
         for (_, network) in after.networks().filter(|(_, network)| network.is_running()) {
-            by_leader.entry(network.leader).or_default().insert(network.reference_leader);
+            if let Some(reference_leader) = network.reference_leader {
+                by_leader.entry(network.leader).or_default().insert(reference_leader);
+            }
         }
         assert!(by_leader.values().all(|set| set.len() == 1), "RL-1 per leader broken: {by_leader:?}");
     }

@@ -508,7 +508,7 @@ fn nw4_the_limit_is_policy() {
         network_type: NetworkType::Innovation,
         leader: veteran(1),
         co_driver: None,
-        reference_leader: director(),
+        reference_leader: Some(director()),
     };
     assert_eq!(refused(&given, when(start)), DomainError::InnovationLimitReached { running: 1, max: 1 });
 }
@@ -524,7 +524,7 @@ fn third_innovation_start(given: &mut Vec<Event>) -> Action {
         network_type: NetworkType::Innovation,
         leader: veteran(2),
         co_driver: None,
-        reference_leader: director(),
+        reference_leader: Some(director()),
     }
 }
 
@@ -556,7 +556,7 @@ fn nw4_a_lowered_limit_does_not_refuse_a_start_dated_before_it() {
         network_type: NetworkType::Innovation,
         leader: veteran(1),
         co_driver: None,
-        reference_leader: director(),
+        reference_leader: Some(director()),
     };
     let mut lowered = Policy::ns3();
     lowered.max_running_innovation_networks = 1;
@@ -595,7 +595,7 @@ fn nw5_a_network_starts_from_a_prioritised_theme() {
         network_type: NetworkType::Learning,
         leader: novice(0),
         co_driver: None,
-        reference_leader: chief(),
+        reference_leader: Some(chief()),
     };
     assert!(matches!(
         refused(&given, when(start)),
@@ -614,7 +614,7 @@ fn nw5_a_started_network_gets_its_plan_reference_leader_and_co_driver() {
         network_type: NetworkType::Welfare,
         leader: veteran(0),
         co_driver: Some(novice(0)),
-        reference_leader: chief(),
+        reference_leader: Some(chief()),
     };
     let started_on = date(2016, 9, 1);
     check(
@@ -652,7 +652,7 @@ fn nw2_a_sixth_start_in_a_half_year_is_a_warning() {
         network_type: NetworkType::Innovation,
         leader: veteran(1),
         co_driver: None,
-        reference_leader: director(),
+        reference_leader: Some(director()),
     };
     let expected =
         Warning::StartsOutsideRange { half_year: round("2016H2"), count: 6, expected: CountRange::new(4, 5) };
@@ -727,7 +727,7 @@ fn nw5_a_start_as_another_type_than_recommended_is_a_warning_to_acknowledge() {
         network_type: NetworkType::Innovation,
         leader: veteran(0),
         co_driver: None,
-        reference_leader: director(),
+        reference_leader: Some(director()),
     };
     let warning = Warning::TypeNotRecommended {
         theme,
@@ -758,7 +758,7 @@ fn nw3_a_second_learning_network_in_a_half_year_is_a_warning() {
         network_type: NetworkType::Learning,
         leader: novice(1),
         co_driver: None,
-        reference_leader: chief(),
+        reference_leader: Some(chief()),
     };
     assert_eq!(
         refused(&given, when(start)),
@@ -785,7 +785,7 @@ fn nl2_untried_leader_may_lead_learning_only() {
         network_type,
         leader: novice(0),
         co_driver: None,
-        reference_leader: chief(),
+        reference_leader: Some(chief()),
     };
     let error = refused(&given, when(start(NetworkType::Welfare)));
     assert_eq!(
@@ -936,7 +936,7 @@ fn rl2_a_reference_leader_opts_in_on_the_theme() {
         network_type: NetworkType::Welfare,
         leader: veteran(0),
         co_driver: None,
-        reference_leader: chief(),
+        reference_leader: Some(chief()),
     };
     assert_eq!(
         refused(&given, when(start.clone())),
@@ -988,7 +988,7 @@ fn rl3_reference_leaders_come_from_the_chief_forum_and_directors_for_innovation(
         network_type,
         leader: veteran(0),
         co_driver: None,
-        reference_leader,
+        reference_leader: Some(reference_leader),
     };
     assert_eq!(
         refused(&given, when(start(welfare, NetworkType::Welfare, novice(1)))),
@@ -1447,7 +1447,7 @@ fn co1_a_co_driver_with_the_diploma_may_then_lead_a_welfare_network() {
             network_type: NetworkType::Welfare,
             leader: novice(0),
             co_driver: None,
-            reference_leader: chief(),
+            reference_leader: Some(chief()),
         }),
     );
 }
@@ -1466,7 +1466,7 @@ fn nl1_co1_a_learning_leader_with_the_diploma_qualifies_unless_the_policy_wants_
         network_type: NetworkType::Welfare,
         leader,
         co_driver: None,
-        reference_leader: chief(),
+        reference_leader: Some(chief()),
     };
     // NL-1 (the default): led a learning network, then the diploma: qualified.
     let person = State::from_events(&given).person(novice(1)).cloned().unwrap();
@@ -1495,7 +1495,7 @@ fn rl1_a_network_leader_has_one_reference_leader_at_a_time_across_their_networks
         network_type: NetworkType::Welfare,
         leader: veteran(0),
         co_driver: None,
-        reference_leader,
+        reference_leader: Some(reference_leader),
     };
     let error = refused(&given, when(start(chief2())));
     assert_eq!(
@@ -1536,6 +1536,57 @@ fn rl1_a_network_leader_has_one_reference_leader_at_a_time_across_their_networks
 }
 
 #[test]
+fn rl1_nw1_a_learning_network_may_start_without_a_reference_leader_unless_the_policy_wants_one() {
+    let mut given = base();
+    let learning = prioritised(&mut given, 1, NetworkType::Learning);
+    let welfare = prioritised(&mut given, 2, NetworkType::Welfare);
+    let start = |n, theme, network_type| Action::StartNetwork {
+        network: network(n),
+        theme,
+        network_type,
+        leader: veteran(0),
+        co_driver: None,
+        reference_leader: None,
+    };
+    assert_eq!(
+        refused(&given, when(start(2, welfare, NetworkType::Welfare))),
+        DomainError::NoReferenceLeader { network_type: NetworkType::Welfare }
+    );
+    let mut wanting = given.clone();
+    run(
+        &mut wanting,
+        when(Action::ChangePolicy {
+            policy: Policy { learning_needs_reference_leader: true, ..Policy::ns3() },
+        }),
+    );
+    assert_eq!(
+        refused(&wanting, when(start(1, learning, NetworkType::Learning))),
+        DomainError::NoReferenceLeader { network_type: NetworkType::Learning }
+    );
+    // By default it starts without one: no ReferenceLeaderAssigned.
+    let decision = run_acknowledged(&mut given, when(start(1, learning, NetworkType::Learning)));
+    assert_eq!(decision.events.len(), 1, "{:?}", decision.events);
+    assert_eq!(State::from_events(&given).network(network(1)).unwrap().reference_leader, None);
+    // A mandate contract needs one; the first is assigned, not changed.
+    let contract = Action::AgreeMandateContract {
+        network: network(1),
+        personnel_leader: chief(),
+        secretariat: secretary(),
+        terms: "Two hours a week".into(),
+    };
+    assert_eq!(refused(&given, when(contract)), DomainError::MandateWithoutReferenceLeader(network(1)));
+    check(
+        &given,
+        when(Action::ChangeReferenceLeader {
+            network: network(1),
+            to: chief2(),
+            reason: "The forum asks".into(),
+        }),
+        Ok(vec![Event::ReferenceLeaderAssigned { network: network(1), person: chief2() }]),
+    );
+}
+
+#[test]
 fn rl3_a_policy_may_take_reference_leaders_from_outside_the_chief_forum_but_not_for_innovation() {
     let mut given = base();
     let from_anywhere = Policy { reference_leaders_from_chief_forum: false, ..Policy::ns3() };
@@ -1548,7 +1599,7 @@ fn rl3_a_policy_may_take_reference_leaders_from_outside_the_chief_forum_but_not_
         network_type,
         leader: veteran(0),
         co_driver: None,
-        reference_leader: novice(1),
+        reference_leader: Some(novice(1)),
     };
     assert_eq!(
         refused(

@@ -224,7 +224,7 @@ pub fn started(history: &mut Vec<Event>, n: u128, network_type: NetworkType, lea
             network_type,
             leader,
             co_driver: None,
-            reference_leader,
+            reference_leader: Some(reference_leader),
         }),
     );
     id

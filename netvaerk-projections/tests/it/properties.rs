@@ -111,7 +111,7 @@ fn step(history: &mut History, on: NaiveDate, choice: u8, pick: u8) {
                 network_type,
                 leader: person([VETERAN, VETERAN2, NOVICE][usize::from(pick) % 3]),
                 co_driver: pick.is_multiple_of(2).then(|| person(NOVICE2)),
-                reference_leader,
+                reference_leader: Some(reference_leader),
             }
         }
         11 | 12 => {

@@ -195,7 +195,7 @@ impl History {
                 network_type,
                 leader: person(leader),
                 co_driver: co_driver.map(person),
-                reference_leader: person(reference_leader),
+                reference_leader: Some(person(reference_leader)),
             },
         );
     }
