@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use chrono::{Days, NaiveDate, Utc};
 use netvaerk::core::{
-    Acknowledgement, Action, CohortId, Command, Criterion, CriterionAssessment, DiplomaCost, Hotspot,
-    Metadata, NetworkId, NetworkType, Origin, Outcome, PersonId, PersonRole, Policy, RoundId, Rule,
+    Acknowledgement, Action, CohortId, Command, Competence, Criterion, CriterionAssessment, DiplomaCost,
+    Hotspot, Metadata, NetworkId, NetworkType, Origin, Outcome, PersonId, PersonRole, Policy, RoundId, Rule,
     TeachingDay, ThemeId, UnitId, UnitKind,
 };
 use netvaerk::projections::AsOf;
@@ -454,6 +454,21 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
     let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(y + 2, 1, 11));
     let employees = register(&mut plan, 80, &EMPLOYEES, "Medarbejder", start);
+
+    // NL-3, CD-3: the secretariat scores each co-driver candidate on the ten competences a week
+    // after they join, before they are chosen (scores 2-5, varied by person and competence).
+    let cohorts_joined = [(&cohort_one, start), (&cohort_two, date(y + 2, 1, 11))];
+    for (members, joined) in cohorts_joined {
+        for (n, person) in members.iter().enumerate() {
+            let scores = Competence::ALL
+                .iter()
+                .enumerate()
+                .map(|(c, competence)| (*competence, 2 + u8::try_from((n * 7 + c * 3) % 4).unwrap_or(0)))
+                .collect();
+            let assess = Action::AssessCompetences { person: *person, scores };
+            plan.push(joined + Days::new(7), consultant, assess);
+        }
+    }
 
     // CO-4: the chief forum records what a diploma place costs (an example price; the seed gives
     // the 2/3-1/3 split, not the price), as a policy in force from the start.

@@ -706,7 +706,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let expected = portfolio(&sled_address);
 
     let head = migrated_head(&netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]));
-    assert!(head.starts_with("966 "), "{head}");
+    assert!(head.starts_with("989 "), "{head}");
     assert_eq!(portfolio(&redb_address), expected);
     // The registry came along: the copy's report names people, as the original's does, and
     // shows the erasure where the original does.
@@ -716,7 +716,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     // Into a store that holds events: refused, nothing appended.
     let again = netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]);
     assert_eq!(code(&again), 2);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 966 events"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 989 events"));
 
     let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") else {
         eprintln!("skipped the PostgreSQL leg: NETVAERK_TEST_POSTGRES is unset");
@@ -993,7 +993,7 @@ fn a_store_whose_files_are_emptied_or_missing_is_damaged_never_a_new_empty_log()
     assert!(redb.0.is_file(), "a bare path is a redb file");
     let head = redb.stdout(&["head"]);
     let (position, hash) = head.trim().split_once(' ').unwrap();
-    assert_eq!(position, "965");
+    assert_eq!(position, "988");
     let expect = format!("{position}:{hash}");
     assert_eq!(code(&redb.run(&["verify", "--expect", &expect])), 0);
     std::fs::File::create(&redb.0).unwrap().set_len(0).unwrap();

@@ -845,7 +845,7 @@ fn reports_negotiate_format_and_language_and_are_as_of_a_date_or_a_position() {
     assert!(html.body.contains("<th>trin</th>"));
     let table = report("", &[("accept", "text/plain")]);
     assert!(table.body.starts_with("organisation: "), "stamped: {}", table.body);
-    assert!(table.body.contains("\n\nCompetence tracks\n"), "{}", table.body);
+    assert!(table.body.contains("\n\nCompetence tracks (NL-3"), "{}", table.body);
     let head = table.header("netvaerk-head").to_owned();
     assert!(
         table.body.contains(&head.replacen(':', " ", 1)),

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{
-    CohortId, CountRange, DiplomaCost, Event, LeaderQualification, NetworkType, Person, PersonId,
+    CohortId, Competence, CountRange, DiplomaCost, Event, LeaderQualification, NetworkType, Person, PersonId,
     PolicyHistory, PriorExperience, TeachingDay, UnitId,
 };
 use serde::Serialize;
@@ -53,6 +53,16 @@ pub struct Track {
     pub oral: bool,
     /// Diploma awarded, on.
     pub diploma_on: Option<NaiveDate>,
+    /// NL-3, CD-3: the latest score (1-5) of each competence assessed.
+    pub competences: BTreeMap<Competence, u8>,
+}
+
+impl Track {
+    /// NL-3: the mean of the latest scores, if any competence was assessed.
+    pub fn competence_mean(&self) -> Option<f64> {
+        let scores: Vec<f64> = self.competences.values().map(|score| f64::from(*score)).collect();
+        (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+    }
 }
 
 impl Track {
@@ -148,6 +158,10 @@ pub struct TrackRow {
     pub diploma: bool,
     /// What they may lead now.
     pub may_lead: Vec<NetworkType>,
+    /// NL-3: the latest score of each competence assessed.
+    pub competences: BTreeMap<Competence, u8>,
+    /// NL-3: their mean, if any was assessed.
+    pub competence_mean: Option<f64>,
 }
 
 /// One department's share of a cohort's cost (CO-4: by default 2/3 the department, 1/3 the
@@ -221,6 +235,8 @@ impl CompetenceTracks {
                 oral: track.oral,
                 diploma: track.diploma_on.is_some(),
                 may_lead: track.may_lead(rule),
+                competences: track.competences.clone(),
+                competence_mean: track.competence_mean(),
             })
             .collect();
         tracks.sort_by(|a, b| (b.stage, &a.person.name).cmp(&(a.stage, &b.person.name)));
@@ -302,6 +318,9 @@ impl Fold for CompetenceTracks {
                 };
                 self.cohorts.insert(*cohort, entry);
             }
+            Event::CompetencesAssessed { person, scores } => {
+                self.track(*person).competences.extend(scores.iter().map(|(c, s)| (*c, *s)));
+            }
             Event::TeachingDayAttended { person, day, .. } => {
                 self.track(*person).days.insert(*day);
             }
@@ -324,7 +343,6 @@ impl Fold for CompetenceTracks {
             | Event::ReferenceLeaderAssigned { .. }
             | Event::ReferenceLeaderChanged { .. }
             | Event::MandateContractAgreed { .. }
-            | Event::CompetencesAssessed { .. }
             | Event::PhaseEntered { .. }
             | Event::TestPhaseBegun { .. }
             | Event::NetworkClosed { .. }

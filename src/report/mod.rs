@@ -549,8 +549,8 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
             }
             let mut tracks = Section::new(
                 lang,
-                say("Competence tracks"),
-                &["person", "stage", "days", "written", "oral", "diploma", "may lead"],
+                say("Competence tracks (NL-3: the mean of the latest scores, 1-5, and how many were scored)"),
+                &["person", "stage", "days", "written", "oral", "diploma", "may lead", "NL-3"],
             );
             for row in &report.tracks {
                 let yes = |b: bool| if b { say("yes") } else { "-".to_owned() };
@@ -567,6 +567,11 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
                     yes(row.oral),
                     yes(row.diploma),
                     may_lead.join(", "),
+                    // NL-3: the mean of the latest competence scores, and how many were scored.
+                    row.competence_mean.map_or_else(
+                        || "-".to_owned(),
+                        |mean| format!("{} ({})", lang.decimal(mean), row.competences.len()),
+                    ),
                 ]);
             }
             let mut cohorts = Section::new(

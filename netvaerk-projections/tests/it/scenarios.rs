@@ -117,6 +117,23 @@ fn a_co_driver_completes_the_diploma_and_then_leads_a_welfare_network() {
     };
     assert_eq!(stage(&history), (Stage::Candidate, vec![NetworkType::Learning]));
 
+    // NL-3: scored on two competences, then one again: the latest score of each counts.
+    let assess = |scores: &[(Competence, u8)]| Action::AssessCompetences {
+        person: person(NOVICE),
+        scores: scores.iter().copied().collect(),
+    };
+    history.run(
+        date(2016, 1, 10),
+        assess(&[(Competence::ThinksOthersIn, 2), (Competence::CourageToExperiment, 4)]),
+    );
+    history.run(date(2016, 1, 20), assess(&[(Competence::ThinksOthersIn, 4)]));
+    let tracks =
+        rebuild::<CompetenceTracks>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let row =
+        tracks.report(&Names::none()).tracks.into_iter().find(|row| row.person.id == person(NOVICE)).unwrap();
+    assert_eq!(row.competence_mean, Some(4.0));
+    assert_eq!(row.competences.len(), 2);
+
     history.run(date(2016, 2, 1), Action::OpenRound { round: "2016H1".parse().unwrap() });
     history.prioritised(date(2016, 2, 10), 1, 1, NetworkType::Welfare);
     history.start(date(2016, 3, 1), 1, NetworkType::Welfare, VETERAN, Some(NOVICE));
