@@ -1041,3 +1041,52 @@ fn input_limits_a_blank_or_bidi_name_a_year_16_date_and_a_control_character_are_
     }
     assert_eq!(store.log_length(), length);
 }
+
+#[test]
+fn pr5_network_replan_reads_a_plan_file_keeps_the_phases_done_and_refuses_a_malformed_one() {
+    let store = Store::with_demo("replan");
+    let before = store.log_length();
+    // "Velfærdsteknologi i hjemmet" is in its third intensive period in the demo.
+    let plan = store.0.with_extension("plan.json");
+    let phases = ["intensive 1", "break 1", "intensive 2", "break 2", "intensive 3"]
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let kind = if n % 2 == 0 { "intensive" } else { "break" };
+            serde_json::json!({"name": name, "kind": kind, "weeks": 2})
+        })
+        .chain([
+            serde_json::json!({"name": "test", "kind": "test", "weeks": 6}),
+            serde_json::json!({"name": "implementation", "kind": "implementation", "weeks": 4}),
+        ])
+        .collect::<Vec<_>>();
+    std::fs::write(&plan, serde_json::json!({ "phases": phases }).to_string()).unwrap();
+    let args = |file: &str| {
+        [
+            "network",
+            "replan",
+            "Velfærdsteknologi",
+            "--plan",
+            file,
+            "--reason",
+            "Kortere forløb",
+            "--by",
+            CHAIR,
+        ]
+        .map(str::to_owned)
+    };
+    let plan_arg = plan.display().to_string();
+    let printed = store.stdout(&args(&plan_arg).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(printed.contains("NetworkReplanned"), "{printed}");
+    assert_eq!(store.log_length(), before + 1);
+    // The test phase is now next: entered without intensive 4.
+    let output = store.run(&["network", "test", "Velfærdsteknologi", "--funding", "Puljen", "--by", CHAIR]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    // A file that is not a plan: a usage error, nothing appended.
+    std::fs::write(&plan, "{\"phases\": 3}").unwrap();
+    let output = store.run(&args(&plan_arg).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&output), 2, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("[malformed_plan]"));
+    assert_eq!(store.log_length(), before + 2);
+    let _ = std::fs::remove_file(&plan);
+}

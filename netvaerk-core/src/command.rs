@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
-use crate::policy::Policy;
+use crate::policy::{PhasePlan, Policy};
 use crate::vocabulary::{
     Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, TeachingDay, UnitKind,
 };
@@ -175,6 +175,9 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         funding_kr: Option<u64>,
     },
+    /// PR-5: plan the network's phases anew ("ud fra de enkelte netværksforløb"), keeping those
+    /// it has been through, with the reason.
+    ReplanNetwork { network: NetworkId, phase_plan: PhasePlan, reason: String },
     /// TP-2: close the network with an outcome.
     CloseNetwork {
         network: NetworkId,
@@ -273,6 +276,11 @@ impl Action {
             | Self::WithdrawTheme { reason, .. }
             | Self::ChangeReferenceLeader { reason, .. }
             | Self::ChangeCoDriver { reason, .. } => vec![("reason", Text, reason)],
+            Self::ReplanNetwork { phase_plan, reason, .. } => {
+                let mut texts = vec![("reason", Text, reason.as_str())];
+                texts.extend(phase_plan.phases.iter().map(|phase| ("phase", Name, phase.name.as_str())));
+                texts
+            }
             Self::RefineTheme { title, challenge, note, .. } => {
                 let mut texts = vec![("note", Text, note.as_str())];
                 texts.extend(title.as_deref().map(|title| ("title", Name, title)));

@@ -99,6 +99,7 @@ fn field(name: &str) -> &str {
         "reason for rejecting" => "begrundelsen for afvisningen",
         "reason for stopping" => "begrundelsen for at stoppe",
         "reason for the change" => "begrundelsen for skiftet",
+        "reason for the new plan" => "begrundelsen for den nye plan",
         "reason for withdrawing" => "begrundelsen for at trække temaet tilbage",
         "skills the rotation is for" => "de kompetencer, turnussen gælder",
         "terms of the mandate contract" => "vilkårene i mandatkontrakten",
@@ -218,6 +219,9 @@ impl PolicyProblem {
             }
             Self::OutOfBounds { field, value, bounds } => {
                 format!("politikkens {field} er {value}, uden for {}", bounds.replace(" to ", " til "))
+            }
+            Self::TestInLearningPlan => {
+                "et læringsnetværks faseplan har ingen testfase (NW-1, TP-1)".to_owned()
             }
             Self::TestNotLastBeforeImplementation { network_type } => format!(
                 "i faseplanen for {}snetværk må implementering kun følge testfasen, og kun den (TP-1)",
@@ -370,6 +374,12 @@ impl DomainError {
             }
             E::MandateWithoutReferenceLeader(network) => format!(
                 "netværket {network} har endnu ingen referenceleder, som mandatkontrakten binder; tildel en først"
+            ),
+            E::InvalidPhasePlan { network, problem } => {
+                format!("den nye faseplan for netværket {network} er ikke gyldig: {}", problem.danish())
+            }
+            E::ReplanChangesThePast { network, phase } => format!(
+                "netværket {network} har været igennem {phase:?}; en ny plan beholder faserne indtil nu, i rækkefølge"
             ),
             E::FundingWithoutSource { amount } => {
                 format!("en finansiering på {amount} kr. skal have sin kilde (en pulje, et budget, en bevilling)")

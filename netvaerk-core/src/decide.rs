@@ -9,7 +9,7 @@ use crate::command::{Action, Command, Decision, Metadata, TextKind};
 use crate::error::{DomainError, NetworkRole};
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
-use crate::policy::{CountRange, Policy};
+use crate::policy::{CountRange, PhasePlan, Policy};
 use crate::rule::Rule;
 use crate::state::{DiplomaProgress, Network, Person, State, Theme, ThemeStatus};
 use crate::vocabulary::{
@@ -83,6 +83,9 @@ pub fn decide(
         Action::EnterPhase { network, phase } => enter_phase(state, *network, phase),
         Action::BeginTestPhase { network, funding, funding_kr } => {
             begin_test_phase(state, *network, funding.as_deref(), *funding_kr)
+        }
+        Action::ReplanNetwork { network, phase_plan, reason } => {
+            replan_network(state, *network, phase_plan, reason)
         }
         Action::CloseNetwork { network, outcome, reason } => {
             close_network(state, *network, *outcome, reason.as_deref(), metadata.actor)
@@ -802,7 +805,7 @@ fn enter_phase(state: &State, id: NetworkId, phase: &str) -> Planned {
 }
 
 /// PR-5: the phases follow the plan in order, breaks included: the next one is entered, none
-/// is skipped and none entered twice ("de enkelte netværksforløb" may be re-planned, not jumped).
+/// is skipped and none entered twice.
 fn check_next_phase(network: &Network, id: NetworkId, index: usize) -> Result<(), DomainError> {
     let phase = || network.plan.phases[index].name.clone();
     let next = network.phase.map_or(0, |current| current + 1);
@@ -834,6 +837,26 @@ fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>, funding
         }
     }
     only(vec![Event::TestPhaseBegun { network: id, phase, funding, funding_kr }])
+}
+
+fn replan_network(state: &State, id: NetworkId, plan: &PhasePlan, reason: &str) -> Planned {
+    let network = running(state, id)?;
+    // PR-5: a plan valid for the type (TP-1: the test phase last before implementation; NW-1:
+    // none for a learning network), which keeps the phases done so far, in order.
+    plan.validate(network.network_type)
+        .map_err(|problem| DomainError::InvalidPhasePlan { network: id, problem })?;
+    let done = network.phase.map_or(0, |current| current + 1);
+    for (index, phase) in network.plan.phases.iter().take(done).enumerate() {
+        let kept = plan.phases.get(index).is_some_and(|new| new.name == phase.name && new.kind == phase.kind);
+        if !kept {
+            return Err(DomainError::ReplanChangesThePast { network: id, phase: phase.name.clone() });
+        }
+    }
+    let reason = required(reason, "reason for the new plan", Rule::Pr5)?;
+    let weeks = u64::from(plan.total_weeks());
+    let expected_end =
+        network.started_on.checked_add_days(Days::new(weeks * 7)).unwrap_or(network.started_on);
+    only(vec![Event::NetworkReplanned { network: id, phase_plan: plan.clone(), expected_end, reason }])
 }
 
 fn close_network(

@@ -85,6 +85,9 @@ pub enum PolicyProblem {
         /// The bounds.
         bounds: &'static str,
     },
+    /// A test phase in a learning network's plan.
+    #[error("a learning network's phase plan has no test phase (NW-1, TP-1)")]
+    TestInLearningPlan,
     /// Implementation before the test phase, or another phase after it.
     #[error(
         "in the {network_type} phase plan implementation may only follow the test phase, and only it (TP-1)"
@@ -434,6 +437,20 @@ pub enum DomainError {
     },
     /// RL-4: the mandate contract binds the reference leader, whom the network has not got yet.
     MandateWithoutReferenceLeader(NetworkId),
+    /// PR-5: a network's new phase plan is not a valid plan for its type.
+    InvalidPhasePlan {
+        /// The network.
+        network: NetworkId,
+        /// What is wrong with the plan.
+        problem: PolicyProblem,
+    },
+    /// PR-5: a new plan keeps the phases the network has been through, in order.
+    ReplanChangesThePast {
+        /// The network.
+        network: NetworkId,
+        /// The phase it has been through that the new plan drops, renames or moves.
+        phase: String,
+    },
     /// RL-5: an amount of test-phase funding names its source.
     FundingWithoutSource {
         /// The amount in kroner.
@@ -604,6 +621,13 @@ impl DomainError {
                 f,
                 "network {v0} has no reference leader yet, whom the mandate contract binds; assign one first"
             ),
+            E::InvalidPhasePlan { network, problem } => {
+                write!(f, "the new phase plan of network {network} is not valid: {problem}")
+            }
+            E::ReplanChangesThePast { network, phase } => write!(
+                f,
+                "network {network} has been through {phase:?}; a new plan keeps the phases done so far, in order"
+            ),
             E::FundingWithoutSource { amount } => {
                 write!(f, "funding of {amount} kr. needs its source (a pool, a budget, a grant)")
             }
@@ -721,6 +745,8 @@ impl DomainError {
             E::NotSecretariat(_) => "not_secretariat",
             E::NotTheLeadersPersonnelLeader { .. } => "not_the_leaders_personnel_leader",
             E::FundingWithoutSource { .. } => "funding_without_source",
+            E::InvalidPhasePlan { .. } => "invalid_phase_plan",
+            E::ReplanChangesThePast { .. } => "replan_changes_the_past",
             E::NoReferenceLeader { .. } => "no_reference_leader",
             E::MandateWithoutReferenceLeader(_) => "mandate_without_reference_leader",
             E::ImplausibleFunding { .. } => "implausible_funding",
@@ -818,7 +844,11 @@ impl DomainError {
             E::CoDriverAlreadyAttached { .. } => Rule::Cd1,
             E::LeaderHasAnotherReferenceLeader { .. } => Rule::Rl1,
             E::NoCoDriver(_) => Rule::Cd2,
-            E::UnknownPhase { .. } | E::PhaseOutOfOrder { .. } | E::PhaseSkipped { .. } => Rule::Pr5,
+            E::UnknownPhase { .. }
+            | E::PhaseOutOfOrder { .. }
+            | E::PhaseSkipped { .. }
+            | E::InvalidPhasePlan { .. }
+            | E::ReplanChangesThePast { .. } => Rule::Pr5,
             E::TestPhaseNeedsItsCommand { .. } | E::NoTestPhase(_) => Rule::Tp1,
             E::NotSecretariat(_) | E::NotTheLeadersPersonnelLeader { .. } => Rule::Rl4,
             E::FundingWithoutSource { .. } | E::ImplausibleFunding { .. } => Rule::Rl5,

@@ -142,6 +142,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         funding_kr: Option<u64>,
     },
+    /// PR-5: the network's phases were planned anew, keeping those it had been through; its
+    /// expected end follows the new plan.
+    NetworkReplanned { network: NetworkId, phase_plan: PhasePlan, expected_end: NaiveDate, reason: String },
     /// TP-2: the network closed with an outcome (and a reason where it stopped).
     NetworkClosed { network: NetworkId, outcome: Outcome, reason: Option<String> },
 
@@ -203,6 +206,7 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("RotationStarted", 1),
     ("RotationEnded", 1),
     ("HelpRequested", 1),
+    ("NetworkReplanned", 1),
 ];
 
 impl Event {
@@ -255,6 +259,7 @@ impl Event {
             Self::RotationStarted { .. } => "RotationStarted",
             Self::RotationEnded { .. } => "RotationEnded",
             Self::HelpRequested { .. } => "HelpRequested",
+            Self::NetworkReplanned { .. } => "NetworkReplanned",
         }
     }
 
@@ -308,8 +313,12 @@ impl Event {
             }
             Self::ThemeRejected { reason, .. }
             | Self::ThemeWithdrawn { reason, .. }
-            | Self::ReferenceLeaderChanged { reason, .. }
-            | Self::CoDriverChanged { reason, .. } => *reason = text(reason),
+            | Self::CoDriverChanged { reason, .. }
+            | Self::NetworkReplanned { reason, .. } => *reason = text(reason),
+            Self::ReferenceLeaderChanged { reason, acknowledged: warnings, .. } => {
+                *reason = text(reason);
+                *warnings = acknowledged(warnings);
+            }
             Self::ThemeRefined { title, challenge, note, .. } => {
                 *title = optional(title);
                 *challenge = optional(challenge);

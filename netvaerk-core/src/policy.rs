@@ -105,7 +105,10 @@ impl PhasePlan {
         self.phases.iter().position(|phase| phase.kind == PhaseKind::Test)
     }
 
-    fn validate(&self, network_type: NetworkType) -> Result<(), PolicyProblem> {
+    /// Checks the plan for a network of `network_type`: phases named uniquely, each of 1-104
+    /// weeks, at most 50 of them, at most one test phase and it last before implementation
+    /// (TP-1), and none in a learning network's plan (NW-1).
+    pub fn validate(&self, network_type: NetworkType) -> Result<(), PolicyProblem> {
         if self.phases.is_empty() {
             return Err(PolicyProblem::EmptyPhasePlan { network_type });
         }
@@ -121,6 +124,18 @@ impl PhasePlan {
         let tests = self.phases.iter().filter(|phase| phase.kind == PhaseKind::Test).count();
         if tests > 1 {
             return Err(PolicyProblem::SeveralTestPhases { network_type });
+        }
+        if tests > 0 && network_type == NetworkType::Learning {
+            return Err(PolicyProblem::TestInLearningPlan);
+        }
+        // A phase of at most two years, and plans of at most fifty phases.
+        if let Some(phase) = self.phases.iter().find(|phase| phase.weeks == 0 || phase.weeks > 104) {
+            let value = u64::from(phase.weeks);
+            return Err(PolicyProblem::OutOfBounds { field: "weeks", value, bounds: "1 to 104" });
+        }
+        if self.phases.len() > 50 {
+            let value = self.phases.len() as u64;
+            return Err(PolicyProblem::OutOfBounds { field: "phases", value, bounds: "1 to 50" });
         }
         // TP-1: the test phase is the last phase before implementation.
         if let Some(test) = self.test_position() {
@@ -450,17 +465,7 @@ impl Policy {
             });
         }
         for network_type in NetworkType::ALL {
-            let plan = self.plan(network_type);
-            plan.validate(network_type)?;
-            // A phase of at most two years, and plans of at most fifty phases.
-            if let Some(phase) = plan.phases.iter().find(|phase| phase.weeks == 0 || phase.weeks > 104) {
-                let value = u64::from(phase.weeks);
-                return Err(PolicyProblem::OutOfBounds { field: "weeks", value, bounds: "1 to 104" });
-            }
-            if plan.phases.len() > 50 {
-                let value = plan.phases.len() as u64;
-                return Err(PolicyProblem::OutOfBounds { field: "phases", value, bounds: "1 to 50" });
-            }
+            self.plan(network_type).validate(network_type)?;
         }
         Ok(())
     }

@@ -184,7 +184,7 @@ pub struct Network {
     pub reference_leader: Option<PersonId>,
     /// The start date.
     pub started_on: NaiveDate,
-    /// The plan it runs by, fixed at the start.
+    /// The plan it runs by: the type's at the start, or its own since (PR-5).
     pub plan: PhasePlan,
     /// The index in the plan of the phase it is in.
     pub phase: Option<usize>,
@@ -483,6 +483,11 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 if let Some(index) = network.plan.position(phase) {
                     network.phase = Some(index);
                 }
+            }
+        }
+        Event::NetworkReplanned { network, phase_plan, .. } => {
+            if let Some(network) = state.networks.get_mut(network) {
+                network.plan = phase_plan.clone();
             }
         }
         Event::NetworkClosed { network, outcome, .. } => {

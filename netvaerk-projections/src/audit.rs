@@ -373,6 +373,13 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
             Some(reason) => format!("{}: {} ({reason})", say("closed"), word(outcome)),
             None => format!("{}: {}", say("closed"), word(outcome)),
         },
+        Event::NetworkReplanned { phase_plan, expected_end, reason, .. } => format!(
+            "{} {} ({} {}): {reason}",
+            say("re-planned:"),
+            phase_plan.phases.iter().map(|phase| wording.phase(&phase.name)).collect::<Vec<_>>().join(", "),
+            say("expected to end"),
+            wording.date(*expected_end)
+        ),
         Event::HelpRequested { hotspot, note, .. } => {
             format!(
                 "{} {}: {note}",
@@ -620,7 +627,8 @@ impl Fold for AuditTrail {
             | Event::PhaseEntered { network, .. }
             | Event::TestPhaseBegun { network, .. }
             | Event::NetworkClosed { network, .. }
-            | Event::HelpRequested { network, .. } => Some(Trail::Network(*network)),
+            | Event::HelpRequested { network, .. }
+            | Event::NetworkReplanned { network, .. } => Some(Trail::Network(*network)),
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }

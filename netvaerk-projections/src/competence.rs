@@ -348,7 +348,8 @@ impl Fold for CompetenceTracks {
             | Event::NetworkClosed { .. }
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. }
-            | Event::HelpRequested { .. } => {}
+            | Event::HelpRequested { .. }
+            | Event::NetworkReplanned { .. } => {}
         }
     }
 }

@@ -213,7 +213,8 @@ impl Fold for LeaderHistories {
             | Event::WrittenAssignmentPassed { .. }
             | Event::OralExamPassed { .. }
             | Event::DiplomaAwarded { .. }
-            | Event::HelpRequested { .. } => {}
+            | Event::HelpRequested { .. }
+            | Event::NetworkReplanned { .. } => {}
         }
     }
 }

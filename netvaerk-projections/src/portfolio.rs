@@ -458,6 +458,12 @@ impl Fold for Portfolio {
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. }
             | Event::HelpRequested { .. } => {}
+            // PR-5: its own plan, and the end it gives.
+            Event::NetworkReplanned { network, expected_end, .. } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    entry.expected_end = *expected_end;
+                }
+            }
         }
     }
 }

@@ -58,6 +58,19 @@ pub enum NetworkCommand {
         #[command(flatten)]
         decided: Decided,
     },
+    /// Plan the network's phases anew, keeping those done (PR-5): a JSON file like a policy's plans
+    Replan {
+        /// The network.
+        network: Given<NetworkId>,
+        /// The new phase plan: a JSON file {"phases": [{"name", "kind", "weeks"}, ...]}.
+        #[arg(long)]
+        plan: std::path::PathBuf,
+        /// Why it is planned anew.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        decided: Decided,
+    },
     /// Close with an outcome (TP-2).
     Close {
         /// The network.
@@ -157,6 +170,26 @@ impl NetworkCommand {
                 },
                 decided,
             ),
+            Self::Replan { network, plan, reason, decided } => {
+                let text = std::fs::read_to_string(plan).map_err(|error| {
+                    Error::input(
+                        "unreadable_plan",
+                        Some("plan"),
+                        None,
+                        format!("cannot read {}: {error}", plan.display()),
+                    )
+                })?;
+                let phase_plan = serde_json::from_str(&text).map_err(|error| {
+                    let message = format!("{} is not a phase plan: {error}", plan.display());
+                    Error::input("malformed_plan", Some("plan"), None, message)
+                })?;
+                let action = Action::ReplanNetwork {
+                    network: network.resolve(r)?,
+                    phase_plan,
+                    reason: reason.clone(),
+                };
+                (action, decided)
+            }
             Self::Close { network, outcome, reason, decided } => (
                 Action::CloseNetwork {
                     network: network.resolve(r)?,

@@ -158,6 +158,18 @@ pub fn samples() -> Vec<Event> {
             hotspot: Hotspot::Legal,
             note: "Land lease for the farm".into(),
         },
+        Event::NetworkReplanned {
+            network: network(1),
+            phase_plan: PhasePlan {
+                phases: vec![
+                    PhaseSpec::new("intensive 1", PhaseKind::Intensive, 2),
+                    PhaseSpec::new("test", PhaseKind::Test, 6),
+                    PhaseSpec::new("implementation", PhaseKind::Implementation, 4),
+                ],
+            },
+            expected_end: date(2016, 11, 24),
+            reason: "The test site opens in October".into(),
+        },
     ]
 }
 

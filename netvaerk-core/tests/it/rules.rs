@@ -1123,6 +1123,82 @@ fn pr5_phases_follow_the_plan_in_order_none_skipped() {
 }
 
 #[test]
+fn pr5_a_network_is_planned_anew_keeping_the_phases_it_has_been_through() {
+    use PhaseKind::{Break, Implementation, Intensive, Test};
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    phases_before(&mut given, id, "intensive 2");
+    let plan = |phases: &[(&str, PhaseKind, u32)]| PhasePlan {
+        phases: phases.iter().map(|(name, kind, weeks)| PhaseSpec::new(name, *kind, *weeks)).collect(),
+    };
+    let replan = |phase_plan: PhasePlan, reason: &str| Action::ReplanNetwork {
+        network: id,
+        phase_plan,
+        reason: reason.into(),
+    };
+    let shorter = plan(&[
+        ("intensive 1", Intensive, 2),
+        ("break 1", Break, 3),
+        ("intensive 2", Intensive, 4),
+        ("test", Test, 6),
+        ("implementation", Implementation, 4),
+    ]);
+    // The phases done so far stay, in order.
+    let dropped = plan(&[("intensive 1", Intensive, 2), ("intensive 2", Intensive, 4)]);
+    assert_eq!(
+        refused(&given, when(replan(dropped, "Shorter"))),
+        DomainError::ReplanChangesThePast { network: id, phase: "break 1".into() }
+    );
+    // A valid plan for the type (TP-1).
+    let upside_down = plan(&[
+        ("intensive 1", Intensive, 2),
+        ("break 1", Break, 3),
+        ("implementation", Implementation, 4),
+        ("test", Test, 6),
+    ]);
+    assert_eq!(
+        refused(&given, when(replan(upside_down, "Shorter"))),
+        DomainError::InvalidPhasePlan {
+            network: id,
+            problem: PolicyProblem::TestNotLastBeforeImplementation { network_type: NetworkType::Welfare }
+        }
+    );
+    assert_eq!(
+        refused(&given, when(replan(shorter.clone(), " "))),
+        DomainError::BlankField { field: "reason for the new plan", rule: Rule::Pr5 }
+    );
+    // 19 weeks from the start on 2016-09-01.
+    check(
+        &given,
+        when(replan(shorter.clone(), "The citizens' test comes sooner")),
+        Ok(vec![Event::NetworkReplanned {
+            network: id,
+            phase_plan: shorter.clone(),
+            expected_end: date(2017, 1, 12),
+            reason: "The citizens' test comes sooner".into(),
+        }]),
+    );
+    run(&mut given, when(replan(shorter, "The citizens' test comes sooner")));
+    run(&mut given, when(Action::EnterPhase { network: id, phase: "intensive 2".into() }));
+    assert_eq!(
+        refused(&given, when(Action::EnterPhase { network: id, phase: "break 2".into() })),
+        DomainError::UnknownPhase { network: id, phase: "break 2".into() }
+    );
+    run(&mut given, when(Action::BeginTestPhase { network: id, funding: None, funding_kr: None }));
+    // NW-1: a learning network's plan has no test phase.
+    let learning = started(&mut given, 2, NetworkType::Learning, novice(0));
+    let with_test =
+        plan(&[("start", PhaseKind::Start, 1), ("test", Test, 4), ("close", PhaseKind::Close, 1)]);
+    assert_eq!(
+        refused(
+            &given,
+            when(Action::ReplanNetwork { network: learning, phase_plan: with_test, reason: "x".into() })
+        ),
+        DomainError::InvalidPhasePlan { network: learning, problem: PolicyProblem::TestInLearningPlan }
+    );
+}
+
+#[test]
 fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by_a_learning_network() {
     let mut given = base();
     let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
