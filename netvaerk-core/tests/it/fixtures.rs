@@ -83,14 +83,21 @@ pub fn samples() -> Vec<Event> {
             challenge: Some("Green spaces without hands".into()),
             note: "After the first intensive period".into(),
         },
-        Event::ReferenceLeaderAccepted { theme: theme(1), person: director(), on_behalf_by: None },
+        Event::ReferenceLeaderAccepted {
+            theme: theme(1),
+            person: director(),
+            on_behalf_by: Some(secretary()),
+        },
         Event::ReferenceLeaderAssigned { network: network(1), person: director() },
         Event::ReferenceLeaderChanged {
             network: network(1),
             from: director(),
             to: director2(),
             reason: "Owns the scaling budget".into(),
-            acknowledged: Vec::new(),
+            acknowledged: acknowledged(Warning::ReferenceLeaderOutsideForum {
+                network: network(1),
+                person: director2(),
+            }),
         },
         Event::CoDriverAttached { network: network(1), person: novice(0) },
         Event::CoDriverChanged {
@@ -131,7 +138,7 @@ pub fn samples() -> Vec<Event> {
             network: network(1),
             phase: "test".into(),
             funding: Some("Innovation fund".into()),
-            funding_kr: None,
+            funding_kr: Some(250_000),
         },
         Event::NetworkClosed {
             network: network(1),
