@@ -236,9 +236,9 @@ impl DomainError {
     /// as the English does).
     pub fn danish(&self) -> String {
         let text = self.danish_text();
-        match self.rule() {
-            Some(rule) if !matches!(self, Self::UnacknowledgedWarnings { .. }) => format!("{text} ({rule})"),
-            _ => text,
+        match self.message_rule() {
+            Some(rule) => format!("{text} ({rule})"),
+            None => text,
         }
     }
 

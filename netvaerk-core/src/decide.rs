@@ -663,16 +663,14 @@ fn check_one_reference_leader(
     if !policy.one_reference_leader_per_leader {
         return Ok(());
     }
-    let other = state.networks().find(|(id, other)| {
-        let differs = other.reference_leader.is_some_and(|theirs| theirs != candidate);
-        *id != network && other.is_running() && other.leader == leader && differs
+    let other = state.networks().find_map(|(id, other)| {
+        let theirs = other.reference_leader.filter(|theirs| *theirs != candidate)?;
+        (id != network && other.is_running() && other.leader == leader).then_some((id, theirs))
     });
     match other {
-        Some((id, other)) => Err(DomainError::LeaderHasAnotherReferenceLeader {
-            leader,
-            network: id,
-            reference_leader: other.reference_leader.unwrap_or(candidate),
-        }),
+        Some((id, reference_leader)) => {
+            Err(DomainError::LeaderHasAnotherReferenceLeader { leader, network: id, reference_leader })
+        }
         None => Ok(()),
     }
 }

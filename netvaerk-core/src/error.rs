@@ -531,9 +531,9 @@ pub enum DomainError {
 impl std::fmt::Display for DomainError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.describe(f)?;
-        match self.rule() {
-            Some(rule) if !matches!(self, Self::UnacknowledgedWarnings { .. }) => write!(f, " ({rule})"),
-            _ => Ok(()),
+        match self.message_rule() {
+            Some(rule) => write!(f, " ({rule})"),
+            None => Ok(()),
         }
     }
 }
@@ -560,6 +560,15 @@ fn diploma_gaps(missing_days: &[TeachingDay], written: bool, oral: bool) -> Stri
 }
 
 impl DomainError {
+    /// The rule a message ends with, in English and in Danish: [`DomainError::rule`], but none
+    /// for unacknowledged warnings, whose message lists each warning with its own rule.
+    pub(crate) fn message_rule(&self) -> Option<Rule> {
+        match self {
+            Self::UnacknowledgedWarnings { .. } => None,
+            _ => self.rule(),
+        }
+    }
+
     /// The message without its rule; [`Display`](std::fmt::Display) adds the rule.
     fn describe(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use DomainError as E;

@@ -209,8 +209,8 @@ impl DiplomaCost {
     /// secretariat's the rest, so the two add up to the price).
     pub fn split(&self, places: u32) -> CostSplit {
         let share = f64::from(self.department_pays) / f64::from(self.out_of.max(1));
-        let department_places = (f64::from(places) * share * 100.0).round() / 100.0;
-        let secretariat_places = (f64::from(places) * 100.0 - department_places * 100.0).round() / 100.0;
+        let department_share = (f64::from(places) * share * 100.0).round() / 100.0;
+        let secretariat_share = (f64::from(places) * 100.0 - department_share * 100.0).round() / 100.0;
         let kroner = self.price_per_place_kr.map(|price| {
             let total = price.saturating_mul(u64::from(places));
             let numerator = u128::from(total) * u128::from(self.department_pays);
@@ -219,8 +219,8 @@ impl DiplomaCost {
             (department, total.saturating_sub(department))
         });
         CostSplit {
-            department_places,
-            secretariat_places,
+            department_share,
+            secretariat_share,
             department_kr: kroner.map(|(department, _)| department),
             secretariat_kr: kroner.map(|(_, secretariat)| secretariat),
         }
@@ -238,9 +238,9 @@ impl Default for DiplomaCost {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostSplit {
     /// The department's share, in places.
-    pub department_places: f64,
+    pub department_share: f64,
     /// The secretariat's share, in places.
-    pub secretariat_places: f64,
+    pub secretariat_share: f64,
     /// The department's share in kroner, where the price is recorded.
     pub department_kr: Option<u64>,
     /// The secretariat's share in kroner, where the price is recorded.
@@ -500,11 +500,11 @@ mod tests {
     #[test]
     fn co4_the_diploma_cost_splits_two_thirds_to_the_department_and_adds_up_in_kroner() {
         let unpriced = DiplomaCost::ns3().split(3);
-        assert_eq!((unpriced.department_places, unpriced.secretariat_places), (2.0, 1.0));
+        assert_eq!((unpriced.department_share, unpriced.secretariat_share), (2.0, 1.0));
         assert_eq!((unpriced.department_kr, unpriced.secretariat_kr), (None, None));
         let priced = DiplomaCost { price_per_place_kr: Some(10_001), ..DiplomaCost::ns3() };
         let one = priced.split(1);
-        assert_eq!((one.department_places, one.secretariat_places), (0.67, 0.33));
+        assert_eq!((one.department_share, one.secretariat_share), (0.67, 0.33));
         // The department's share rounded to the krone, the secretariat's the rest.
         assert_eq!((one.department_kr, one.secretariat_kr), (Some(6_667), Some(3_334)));
         let half = DiplomaCost { department_pays: 1, out_of: 2, price_per_place_kr: Some(15_000) };

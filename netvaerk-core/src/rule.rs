@@ -80,7 +80,7 @@ rules! {
 pub const LEFT_TO_PEOPLE: &[(&str, &str)] = &[
     ("ORG-2", "the political level is outside the organisation's log; a theme it asks for is proposed with the origin `above` (TH-1)"),
     ("ORG-4", "the secretariat's make-up is the organisation's; that it does not decide in the chief forum is ORG-3's refusal"),
-    ("NW-1", "the three types are the vocabulary (`NetworkType`); there is nothing to refuse"),
+    ("NW-1", "the three types are the vocabulary (`NetworkType`); what differs by type is refused under the rule it touches (PR-5's plans, RL-1's and RL-3's reference leaders, TP-2's outcomes)"),
     ("CD-3", "choosing a co-driver on the theme and the ten competences is a judgement; the competences are recorded (NL-3)"),
     ("PR-1", "the welfare plan's length is a default of the policy (`Policy::ns3`), which PR-5 enforces"),
     ("PR-2", "the innovation plan is a default of the policy, the welfare plan's unless changed"),

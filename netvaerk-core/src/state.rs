@@ -71,8 +71,7 @@ pub struct PriorExperience {
 impl Person {
     /// Whether they have driven a network, as leader or co-driver, here or before NS3.
     pub fn has_driven_a_network(&self) -> bool {
-        let prior = self.prior.map_or(0, |p| p.networks_led + p.networks_co_driven);
-        self.networks_led + self.networks_co_driven + prior > 0
+        self.networks_led + self.prior.map_or(0, |p| p.networks_led) > 0 || self.has_co_driven()
     }
 
     /// Whether they have co-driven a network, here or before NS3 (CO-1).

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{
-    CohortId, Competence, CountRange, DiplomaCost, Event, LeaderQualification, NetworkType, Person, PersonId,
-    PolicyHistory, PriorExperience, TeachingDay, UnitId,
+    CohortId, Competence, CostSplit, CountRange, DiplomaCost, Event, LeaderQualification, NetworkType,
+    Person, PersonId, PolicyHistory, PriorExperience, TeachingDay, UnitId,
 };
 use serde::Serialize;
 
@@ -173,14 +173,9 @@ pub struct CostShare {
     pub unit: Option<UnitId>,
     /// How many members it sends.
     pub members: u32,
-    /// The department's share, in member places.
-    pub department_share: f64,
-    /// The secretariat's share, in member places.
-    pub secretariat_share: f64,
-    /// The department's share in kroner, where the policy records the price of a place.
-    pub department_kr: Option<u64>,
-    /// The secretariat's share in kroner, where the policy records the price of a place.
-    pub secretariat_kr: Option<u64>,
+    /// Who pays for their places, in places and, where the policy prices a place, kroner.
+    #[serde(flatten)]
+    pub split: CostSplit,
 }
 
 /// A cohort as a report shows it.
@@ -269,17 +264,7 @@ impl CompetenceTracks {
                     diplomas: u32::try_from(diplomas).unwrap_or(u32::MAX),
                     cost_split: by_unit
                         .into_iter()
-                        .map(|(unit, members)| {
-                            let split = entry.cost.split(members);
-                            CostShare {
-                                unit,
-                                members,
-                                department_share: split.department_places,
-                                secretariat_share: split.secretariat_places,
-                                department_kr: split.department_kr,
-                                secretariat_kr: split.secretariat_kr,
-                            }
-                        })
+                        .map(|(unit, members)| CostShare { unit, members, split: entry.cost.split(members) })
                         .collect(),
                 }
             })

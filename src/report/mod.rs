@@ -605,8 +605,8 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
                         short(cohort.cohort.as_uuid()),
                         share.unit.map_or_else(|| "-".to_owned(), |unit| all.directory.unit_name(unit)),
                         share.members.to_string(),
-                        pays(share.department_share, share.department_kr),
-                        pays(share.secretariat_share, share.secretariat_kr),
+                        pays(share.split.department_share, share.split.department_kr),
+                        pays(share.split.secretariat_share, share.split.secretariat_kr),
                     ]);
                 }
             }

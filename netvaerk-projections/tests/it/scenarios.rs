@@ -168,8 +168,8 @@ fn a_co_driver_completes_the_diploma_and_then_leads_a_welfare_network() {
     assert_eq!((cohort_row.size, cohort_row.within_range, cohort_row.diplomas), (2, false, 1));
     // CO-4: one member from each department; each pays 2/3 of a place, the secretariat 1/3.
     assert_eq!(cohort_row.cost_split.len(), 2);
-    assert_eq!(cohort_row.cost_split[0].department_share, 0.67);
-    assert_eq!(cohort_row.cost_split[0].secretariat_share, 0.33);
+    assert_eq!(cohort_row.cost_split[0].split.department_share, 0.67);
+    assert_eq!(cohort_row.cost_split[0].split.secretariat_share, 0.33);
     // The cohort's CO-2 override is listed in the portfolio.
     assert!(all.portfolio.overrides.iter().any(|o| o.acknowledged.warning.rule() == Rule::Co2));
 }
