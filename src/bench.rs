@@ -455,8 +455,14 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     let payloads: Vec<(String, u32, String)> = store
         .read_all(1)
         .filter_map(Result::ok)
-        .filter(|e: &Envelope| !e.stream.as_str().starts_with('$'))
-        .map(|e| (e.event_type.clone(), e.schema_version, e.payload_json().unwrap_or("{}").to_owned()))
+        .filter(|e: &Envelope| !e.header.stream.as_str().starts_with('$'))
+        .map(|e| {
+            (
+                e.header.event_type.clone(),
+                e.header.schema_version,
+                e.payload_json().unwrap_or("{}").to_owned(),
+            )
+        })
         .collect();
     let started = Instant::now();
     for (event_type, version, json) in &payloads {

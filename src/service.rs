@@ -134,7 +134,9 @@ fn read_events(store: &dyn EventStore, stream: &StreamId, from_version: u64) -> 
         .read_stream(stream, from_version)?
         .iter()
         .map(|envelope| {
-            envelope.decode().map_err(|source| Error::Undecodable { position: envelope.position, source })
+            envelope
+                .decode()
+                .map_err(|source| Error::Undecodable { position: envelope.header.position, source })
         })
         .collect()
 }
@@ -362,15 +364,15 @@ impl Service {
         let mut stream_version = 0;
         for (index, position) in (first..).enumerate() {
             let Some(envelope) = self.store.read_at(position)? else { break };
-            if envelope.event_id != NewEvent::derived_id(command_id, index) {
+            if envelope.header.event_id != NewEvent::derived_id(command_id, index) {
                 break;
             }
             let event = envelope
                 .decode()
-                .map_err(|source| Error::Undecodable { position: envelope.position, source })?;
+                .map_err(|source| Error::Undecodable { position: envelope.header.position, source })?;
             events.push(event);
             positions.push(position);
-            stream_version = envelope.stream_version;
+            stream_version = envelope.header.stream_version;
         }
         let acknowledged = events.iter().flat_map(|event| event.acknowledged().iter().cloned()).collect();
         Ok(Some(Outcome { events, positions, stream_version, acknowledged, replayed: true }))
@@ -494,7 +496,7 @@ impl Service {
             cached.catch_up(store)?;
             check_redaction(cached.state(store)?, by, why).map_err(Error::Refused)?;
             let envelope = store.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
-            if envelope.stream != cached.stream {
+            if envelope.header.stream != cached.stream {
                 return Err(Error::input(
                     "not_in_organisation",
                     Some("position"),
@@ -546,7 +548,7 @@ impl Service {
         let (projector, folded) = cached.reports.get_or_insert_with(|| (Projector::new(stream.clone()), 0));
         for envelope in store.read_stream(&stream, *folded + 1)? {
             projector.apply(&envelope)?;
-            *folded = envelope.stream_version;
+            *folded = envelope.header.stream_version;
         }
         let checkpoint = projector.checkpoint();
         Ok(view(ReadModels { all: projector.get(), names: &names, store, checkpoint }))

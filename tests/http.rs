@@ -756,7 +756,7 @@ fn every_class_of_error_is_a_problem_with_its_status_and_code_and_appends_nothin
     let accepted = post(&commands, &[("authorization", &writer)], &without_actor);
     assert_eq!(accepted.status, 201, "{}", accepted.body);
     let event = server.store.read_at(3).unwrap().unwrap();
-    assert_eq!(event.metadata.actor, secretary());
+    assert_eq!(event.header.metadata.actor, secretary());
     assert_eq!(get(&server.url("/v1/head"), &[("authorization", &reader)]).json()["position"], 3);
     let metrics = get(&server.url("/metrics"), &[("authorization", &reader)]).body;
     assert!(
@@ -977,7 +977,7 @@ fn the_feed_sends_every_event_once_in_order_while_8_writers_post_1000_commands_a
     assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
     for position in ids {
         let envelope = server.store.read_at(position).unwrap().unwrap();
-        assert_eq!(envelope.stream, netvaerk::store::StreamId::organisation(organisations[3]));
+        assert_eq!(envelope.header.stream, netvaerk::store::StreamId::organisation(organisations[3]));
     }
 }
 
@@ -1142,7 +1142,7 @@ fn sigterm_during_load_loses_no_decision_that_was_answered_2xx() {
             .read_at(*position)
             .unwrap()
             .unwrap_or_else(|| panic!("{position} was acknowledged and is lost"));
-        assert_eq!(&envelope.event_type, event_type);
+        assert_eq!(&envelope.header.event_type, event_type);
     }
     let report = store.verify().unwrap();
     assert!(report.is_ok());

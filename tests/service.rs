@@ -112,7 +112,7 @@ fn eight_threads_on_one_organisation(store: Arc<dyn EventStore>) {
     assert_eq!(positions, (3..=402).collect::<Vec<u64>>(), "the positions have a gap or a repeat");
     let stream = StreamId::organisation(organisation);
     let versions: Vec<u64> =
-        store.read_stream(&stream, 1).unwrap().iter().map(|e| e.stream_version).collect();
+        store.read_stream(&stream, 1).unwrap().iter().map(|e| e.header.stream_version).collect();
     assert_eq!(versions, (1..=402).collect::<Vec<u64>>());
     assert_eq!(service.state(organisation).unwrap(), fresh_fold(&*store, organisation));
     assert!(store.verify().unwrap().is_ok());
@@ -248,8 +248,8 @@ fn the_secretariat_redacts_the_words_of_a_decision_and_the_organisation_decides_
     let appended =
         service.redact(organisation, position, "A citizen's name in the rationale", secretary).unwrap();
     let record = store.read_at(appended.positions[0]).unwrap().unwrap();
-    assert_eq!(record.stream, StreamId::redactions());
-    assert_eq!(record.metadata.actor, secretary);
+    assert_eq!(record.header.stream, StreamId::redactions());
+    assert_eq!(record.header.metadata.actor, secretary);
     assert_eq!(record.rationale(), None, "the redaction record holds the reason in its payload");
     assert_eq!(store.read_at(position).unwrap().unwrap().rationale(), Some(netvaerk::core::REDACTED_TEXT));
     // The cached read models of both services held the words; both now show the marker.

@@ -55,10 +55,10 @@ impl DecisionRef {
         };
         Ok(Some(AuditEntry {
             position,
-            occurred_on: envelope.metadata.occurred_on,
-            recorded_at: envelope.metadata.recorded_at,
-            actor: envelope.metadata.actor,
-            actor_name: names.person(envelope.metadata.actor),
+            occurred_on: envelope.header.metadata.occurred_on,
+            recorded_at: envelope.header.metadata.recorded_at,
+            actor: envelope.header.metadata.actor,
+            actor_name: names.person(envelope.header.metadata.actor),
             event_type: event.type_name(),
             summary: summary(&event, names),
             rationale: envelope.rationale().map(str::to_owned),

@@ -83,14 +83,14 @@ impl AsOf {
     fn admits(&self, envelope: &Envelope) -> bool {
         match self {
             Self::Now => true,
-            Self::Position(position) => envelope.position <= *position,
-            Self::Date(date) => envelope.metadata.occurred_on <= *date,
+            Self::Position(position) => envelope.header.position <= *position,
+            Self::Date(date) => envelope.header.metadata.occurred_on <= *date,
         }
     }
 
     /// Whether no later envelope can be admitted (a position cut-off has passed).
     fn is_past(&self, envelope: &Envelope) -> bool {
-        matches!(self, Self::Position(position) if envelope.position > *position)
+        matches!(self, Self::Position(position) if envelope.header.position > *position)
     }
 }
 
@@ -133,35 +133,35 @@ impl<F: Fold> Projector<F> {
     /// Applies an envelope whose event is already decoded (`None` when redacted or in a `$`
     /// stream), as [`Projection::apply`] would.
     pub fn apply_decoded(&mut self, envelope: &Envelope, event: Option<&Event>) {
-        if envelope.position <= self.checkpoint {
+        if envelope.header.position <= self.checkpoint {
             return;
         }
         // Other streams (other organisations, the store's own `$` streams) and redacted bodies
         // advance the checkpoint and nothing else.
-        if let Some(event) = event.filter(|_| envelope.stream == self.stream) {
+        if let Some(event) = event.filter(|_| envelope.header.stream == self.stream) {
             self.fold.fold(&Recorded {
-                position: envelope.position,
-                metadata: &envelope.metadata,
+                position: envelope.header.position,
+                metadata: &envelope.header.metadata,
                 rationale: envelope.rationale(),
                 event,
             });
         }
-        self.checkpoint = envelope.position;
+        self.checkpoint = envelope.header.position;
     }
 }
 
 /// The event in an envelope for a fold: `None` for redacted bodies and the store's own `$`
 /// streams.
 fn decoded(envelope: &Envelope) -> Result<Option<Event>, ProjectionError> {
-    envelope.event().map_err(|source| ProjectionError::Decode { position: envelope.position, source })
+    envelope.event().map_err(|source| ProjectionError::Decode { position: envelope.header.position, source })
 }
 
 impl<F: Fold> Projection for Projector<F> {
     fn apply(&mut self, envelope: &Envelope) -> Result<(), ProjectionError> {
-        if envelope.position <= self.checkpoint {
+        if envelope.header.position <= self.checkpoint {
             return Ok(());
         }
-        let event = if envelope.stream == self.stream { decoded(envelope)? } else { None };
+        let event = if envelope.header.stream == self.stream { decoded(envelope)? } else { None };
         self.apply_decoded(envelope, event.as_ref());
         Ok(())
     }
@@ -195,11 +195,11 @@ fn read_chunk(store: &dyn EventStore, first: u64) -> Result<Chunk, ProjectionErr
     let mut chunk = Vec::with_capacity(CHUNK as usize);
     for envelope in store.read_all(first) {
         let envelope = envelope?;
-        if envelope.position > last {
+        if envelope.header.position > last {
             break;
         }
         let event = decoded(&envelope)?;
-        let done = envelope.position == last;
+        let done = envelope.header.position == last;
         chunk.push((envelope, event));
         // Positions have no gaps: stop without asking the store for the next one.
         if done {
@@ -247,12 +247,12 @@ pub fn rebuild_all<F: Fold + Default>(
             let chunk = chunk?;
             let complete = chunk.len() as u64 == CHUNK;
             for (envelope, event) in chunk {
-                if envelope.stream.as_str().starts_with('$') {
+                if envelope.header.stream.as_str().starts_with('$') {
                     continue;
                 }
                 let projector = projectors
-                    .entry(envelope.stream.clone())
-                    .or_insert_with(|| Projector::new(envelope.stream.clone()));
+                    .entry(envelope.header.stream.clone())
+                    .or_insert_with(|| Projector::new(envelope.header.stream.clone()));
                 projector.apply_decoded(&envelope, event.as_ref());
             }
             // A short chunk is the end of what was committed: the rest would not follow on.

@@ -250,9 +250,12 @@ impl Scrubbed {
     }
 }
 
-/// A stored event as read back.
+/// What a record's header holds: every field the chain covers, the body through its digest.
+/// One shape serves the whole store: the planner seals it, a read checks it against the key
+/// that led to the record, PostgreSQL writes its columns, and [`crate::ExportedRecord`] is its
+/// JSON view.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Envelope {
+pub struct RecordHeader {
     /// The global position, from 1, gapless, in commit order.
     pub position: u64,
     /// The stream.
@@ -267,13 +270,20 @@ pub struct Envelope {
     pub schema_version: u32,
     /// Who, when.
     pub metadata: EventMetadata,
-    /// The payload and rationale, or the redaction record.
-    pub body: Body,
     /// SHA-256 of the body as first written.
     pub body_digest: [u8; 32],
     /// The hash of the record before (zeros for position 1).
     pub previous_hash: [u8; 32],
-    /// This record's hash.
+}
+
+/// A stored event as read back: its header, its body, and the hash that seals the header.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    /// The fields the chain covers.
+    pub header: RecordHeader,
+    /// The payload and rationale, or the redaction record.
+    pub body: Body,
+    /// This record's hash: SHA-256 over the header (see the record format in `record.rs`).
     pub hash: [u8; 32],
 }
 
@@ -312,18 +322,18 @@ impl Envelope {
     /// event, and one redacted without it decodes as an error (`Ok(None)` from [`Self::event`]).
     pub fn decode(&self) -> Result<Event, DecodeError> {
         let (version, payload) = match &self.body {
-            Body::Present { payload, .. } => (self.schema_version, &**payload),
+            Body::Present { payload, .. } => (self.header.schema_version, &**payload),
             Body::Redacted { scrubbed: Some(scrubbed), .. } => (scrubbed.schema_version, &*scrubbed.payload),
-            Body::Redacted { scrubbed: None, .. } => (self.schema_version, "null"),
+            Body::Redacted { scrubbed: None, .. } => (self.header.schema_version, "null"),
         };
-        decode_json(&self.event_type, version, payload)
+        decode_json(&self.header.event_type, version, payload)
     }
 
     /// The domain event (scrubbed if redacted); `None` if redacted without a scrubbed event, or
     /// if the stream is one of the store's own `$` streams.
     pub fn event(&self) -> Result<Option<Event>, DecodeError> {
         let unscrubbed = matches!(self.body, Body::Redacted { scrubbed: None, .. });
-        if unscrubbed || self.stream.as_str().starts_with('$') {
+        if unscrubbed || self.header.stream.as_str().starts_with('$') {
             return Ok(None);
         }
         self.decode().map(Some)

@@ -1,12 +1,14 @@
 //! The log's interchange format: one JSON object a record, with every field the chain covers,
 //! so an exported log can be checked and imported elsewhere with its positions and hashes.
+//! [`ExportedRecord`] is the JSON view of an [`Envelope`]: the same fields, hashes in hex, the
+//! body spread over `payload`, `rationale` and `redacted`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use crate::envelope::{hex, Body, Envelope, EventMetadata, Scrubbed, StreamId};
+use crate::envelope::{hex, Body, Envelope, EventMetadata, RecordHeader, Scrubbed, StreamId};
 use crate::error::Corruption;
 use crate::record::{reseal, RawRecord};
 
@@ -78,19 +80,20 @@ impl From<&Envelope> for ExportedRecord {
                 (payload, scrubbed.as_ref().and_then(|scrubbed| scrubbed.rationale.clone()), Some(redaction))
             }
         };
+        let header = &envelope.header;
         Self {
-            position: envelope.position,
-            stream: envelope.stream.clone(),
-            stream_version: envelope.stream_version,
-            event_id: envelope.event_id,
-            event_type: envelope.event_type.clone(),
-            schema_version: envelope.schema_version,
-            metadata: envelope.metadata.clone(),
+            position: header.position,
+            stream: header.stream.clone(),
+            stream_version: header.stream_version,
+            event_id: header.event_id,
+            event_type: header.event_type.clone(),
+            schema_version: header.schema_version,
+            metadata: header.metadata.clone(),
             payload,
             rationale,
             redacted,
-            body_digest: hex(&envelope.body_digest),
-            previous_hash: hex(&envelope.previous_hash),
+            body_digest: hex(&header.body_digest),
+            previous_hash: hex(&header.previous_hash),
             hash: hex(&envelope.hash),
         }
     }
@@ -111,9 +114,21 @@ fn unhex(text: &str, field: &str) -> Result<[u8; 32], Corruption> {
 impl ExportedRecord {
     /// The stored record these fields describe, if its hash and body digest hold.
     pub fn to_record(&self) -> Result<RawRecord, Corruption> {
-        let body = match (&self.payload, &self.redacted) {
+        let envelope = Envelope::try_from(self)?;
+        Ok(RawRecord { position: self.position, bytes: reseal(&envelope)? })
+    }
+}
+
+impl TryFrom<&ExportedRecord> for Envelope {
+    type Error = Corruption;
+
+    /// The envelope these fields describe: hashes from hex, the body from `payload`,
+    /// `rationale` and `redacted`. Whether the hashes hold is [`ExportedRecord::to_record`]'s
+    /// check.
+    fn try_from(record: &ExportedRecord) -> Result<Self, Corruption> {
+        let body = match (&record.payload, &record.redacted) {
             (Some(payload), None) => {
-                Body::Present { payload: payload.get().into(), rationale: self.rationale.clone() }
+                Body::Present { payload: payload.get().into(), rationale: record.rationale.clone() }
             }
             (payload, Some(redaction)) => {
                 let scrubbed = match (payload, redaction.schema_version) {
@@ -121,7 +136,7 @@ impl ExportedRecord {
                     (Some(payload), Some(schema_version)) => Some(Scrubbed {
                         payload: payload.get().into(),
                         schema_version,
-                        rationale: self.rationale.clone(),
+                        rationale: record.rationale.clone(),
                     }),
                     _ => {
                         return Err(Corruption::BadBody(
@@ -137,19 +152,17 @@ impl ExportedRecord {
             }
             (None, None) => return Err(Corruption::BadBody("a record has a payload or a redaction".into())),
         };
-        let envelope = Envelope {
-            position: self.position,
-            stream: self.stream.clone(),
-            stream_version: self.stream_version,
-            event_id: self.event_id,
-            event_type: self.event_type.clone(),
-            schema_version: self.schema_version,
-            metadata: self.metadata.clone(),
-            body,
-            body_digest: unhex(&self.body_digest, "body digest")?,
-            previous_hash: unhex(&self.previous_hash, "previous hash")?,
-            hash: unhex(&self.hash, "hash")?,
+        let header = RecordHeader {
+            position: record.position,
+            stream: record.stream.clone(),
+            stream_version: record.stream_version,
+            event_id: record.event_id,
+            event_type: record.event_type.clone(),
+            schema_version: record.schema_version,
+            metadata: record.metadata.clone(),
+            body_digest: unhex(&record.body_digest, "body digest")?,
+            previous_hash: unhex(&record.previous_hash, "previous hash")?,
         };
-        Ok(RawRecord { position: self.position, bytes: reseal(&envelope)? })
+        Ok(Envelope { header, body, hash: unhex(&record.hash, "hash")? })
     }
 }

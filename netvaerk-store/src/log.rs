@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 use netvaerk_core::PersonId;
 use uuid::Uuid;
 
-use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
+use crate::envelope::{
+    AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordHeader, StreamId,
+};
 use crate::error::Corruption;
 use crate::error::StoreError;
 use crate::plan::{append_nothing, check_import, stored, BackendIndex, Planner};
 use crate::queue::{settle, Pending, Queue};
-use crate::record::{envelope_at, parse, replace_body, sha256, Header, RawRecord};
+use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::{
     damaged_key, manifest_bytes, manifest_key, registry_bytes, registry_from_bytes, RegistryEntry,
     REGISTRY_MANIFEST,
@@ -22,31 +24,20 @@ use crate::registry::{
 use crate::shred::{key_id, KeyRecord, PersonKey};
 use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
 
-/// A record ready to store, with what the backend indexes it by.
+/// A record ready to store: its bytes, and the header they were sealed from, which holds what
+/// the backend indexes it by (position, stream and version, event id).
 #[derive(Clone, Debug)]
 pub struct Prepared {
-    /// Its global position.
-    pub position: u64,
-    /// Its stream.
-    pub stream: StreamId,
-    /// Its version in the stream.
-    pub stream_version: u64,
-    /// Its event id.
-    pub event_id: Uuid,
+    /// The record's header.
+    pub header: RecordHeader,
+    /// The record's hash.
+    pub hash: [u8; 32],
     /// The record's bytes.
     pub bytes: Vec<u8>,
-    /// What the record was sealed from, kept when the planner is asked to (the PostgreSQL
-    /// store writes these columns beside the bytes without parsing the record again).
-    pub(crate) sealed: Option<Box<Sealed>>,
-}
-
-/// A record's header, hash and body as sealed (see [`Prepared`]).
-#[derive(Clone, Debug)]
-pub(crate) struct Sealed {
-    pub(crate) header: Header,
-    pub(crate) hash: [u8; 32],
-    pub(crate) payload: String,
-    pub(crate) rationale: Option<String>,
+    /// The body, kept where it comes for free (imports, parsed to check them) or when the
+    /// planner is asked to: the PostgreSQL store writes its columns beside the bytes without
+    /// parsing the record again.
+    pub(crate) body: Option<Body>,
 }
 
 /// The storage primitives a [`LogStore`] needs: bytes by position, and two indexes. An
@@ -303,10 +294,10 @@ impl<B: Backend> EventStore for LogStore<B> {
         {
             let envelope = envelope_at(position, &stored(&self.backend, position)?.bytes)?;
             // The index led here by (stream, version): the record must be that one.
-            if envelope.stream != *stream || envelope.stream_version != version {
+            if envelope.header.stream != *stream || envelope.header.stream_version != version {
                 let detail = format!(
                     "{stream} version {version} leads to position {position}, which holds {} version {}",
-                    envelope.stream, envelope.stream_version
+                    envelope.header.stream, envelope.header.stream_version
                 );
                 return Err(StoreError::Corrupt {
                     position,
@@ -334,10 +325,10 @@ impl<B: Backend> EventStore for LogStore<B> {
         };
         // The index led here by the event's id: the record must hold that event.
         let envelope = envelope_at(position, &stored(&self.backend, position)?.bytes)?;
-        if envelope.event_id != event_id {
+        if envelope.header.event_id != event_id {
             let detail = format!(
                 "event {event_id} leads to position {position}, which holds event {}",
-                envelope.event_id
+                envelope.header.event_id
             );
             return Err(StoreError::Corrupt {
                 position,

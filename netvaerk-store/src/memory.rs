@@ -103,8 +103,8 @@ impl Backend for MemoryBackend {
         let mut memory = self.write();
         for record in records {
             memory.records.push(record.bytes.clone());
-            memory.streams.entry(record.stream.clone()).or_default().push(record.position);
-            memory.ids.insert(record.event_id, record.position);
+            memory.streams.entry(record.header.stream.clone()).or_default().push(record.header.position);
+            memory.ids.insert(record.header.event_id, record.header.position);
         }
         Ok(())
     }

@@ -52,7 +52,6 @@ use crate::error::{Corruption, StoreError};
 use crate::log::{lock, Prepared};
 use crate::plan::{append_nothing, check_import, Index, Location, Planner};
 use crate::queue::{fail_all, settle, Pending, Queue};
-use crate::record::Header;
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::RegistryEntry;
 use crate::registry::{damaged_key, registry_from_json};
@@ -344,7 +343,7 @@ impl PostgresStore {
     fn try_fast_commit(&self, writer: &mut Writer, batch: &[Arc<Pending>]) -> Option<Committed> {
         let known = writer.known.take()?;
         let mut index = KnownIndex { versions: &known.versions, complete: true };
-        let mut planner = Planner::new(&mut index, known.head).keeping_sealed();
+        let mut planner = Planner::new(&mut index, known.head).keeping_bodies();
         let outcomes = planner.plan_all(batch);
         let (records, head, planned) =
             (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
@@ -400,7 +399,7 @@ impl PostgresStore {
             Some(previous) if previous.head == head => previous.versions,
             _ => HashMap::new(),
         };
-        let mut planner = Planner::new(TxnIndex(&mut txn), head).keeping_sealed();
+        let mut planner = Planner::new(TxnIndex(&mut txn), head).keeping_bodies();
         let outcomes = planner.plan_all(batch);
         let (records, head, versions) =
             (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
@@ -600,7 +599,7 @@ struct Rows<'a> {
     streams: Vec<&'a str>,
     versions: Vec<i64>,
     ids: Vec<Uuid>,
-    types: Vec<String>,
+    types: Vec<&'a str>,
     schema_versions: Vec<i32>,
     payloads: Vec<Option<String>>,
     rationales: Vec<Option<String>>,
@@ -648,30 +647,26 @@ impl<'a> Rows<'a> {
             records: Vec::with_capacity(count),
         };
         for record in records {
-            let (header, hash, columns): (Header, [u8; 32], Columns) = match &record.sealed {
-                Some(sealed) => (
-                    sealed.header.clone(),
-                    sealed.hash,
-                    Columns::present(&sealed.payload, sealed.rationale.clone()),
+            let header = &record.header;
+            let columns = match &record.body {
+                Some(body) => Columns::of(body),
+                None => Columns::of(
+                    &parse(&record.bytes)
+                        .map_err(|problem| StoreError::Corrupt { position: header.position, problem })?
+                        .body,
                 ),
-                None => {
-                    let parsed = parse(&record.bytes)
-                        .map_err(|problem| StoreError::Corrupt { position: record.position, problem })?;
-                    let columns = Columns::of(&parsed.body);
-                    (parsed.header, parsed.hash, columns)
-                }
             };
-            rows.positions.push(int(record.position));
-            rows.streams.push(record.stream.as_str());
-            rows.versions.push(int(record.stream_version));
-            rows.ids.push(record.event_id);
-            rows.types.push(header.event_type);
+            rows.positions.push(int(header.position));
+            rows.streams.push(header.stream.as_str());
+            rows.versions.push(int(header.stream_version));
+            rows.ids.push(header.event_id);
+            rows.types.push(header.event_type.as_str());
             rows.schema_versions.push(i32::try_from(header.schema_version).unwrap_or(i32::MAX));
             rows.payloads.push(columns.payload);
             rows.rationales.push(columns.rationale);
             rows.metadata.push(serde_json::to_string(&header.metadata).unwrap_or_default());
             rows.previous.push(header.previous_hash.to_vec());
-            rows.hashes.push(hash.to_vec());
+            rows.hashes.push(record.hash.to_vec());
             rows.records.push(record.bytes.as_slice());
         }
         Ok(rows)

@@ -8,11 +8,13 @@ use std::sync::Arc;
 use chrono::Utc;
 use uuid::Uuid;
 
-use crate::envelope::{AppendResult, EventMetadata, ExpectedVersion, Head, StreamId};
+use crate::envelope::{
+    AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, RecordHeader, StreamId,
+};
 use crate::error::{Corruption, StoreError};
-use crate::log::{Backend, Prepared, Sealed};
+use crate::log::{Backend, Prepared};
 use crate::queue::Pending;
-use crate::record::{parse, parse_and_check, seal, Header, RawRecord};
+use crate::record::{parse, parse_and_check, seal, RawRecord};
 use crate::store::EventStore;
 
 /// Where a stored event is: its stream, its version there and its position.
@@ -63,7 +65,7 @@ pub(crate) struct Planner<I> {
     /// The versions of the streams planned (as of `head` once planned).
     pub(crate) versions: HashMap<StreamId, u64>,
     ids: HashMap<Uuid, Location>,
-    keep_sealed: bool,
+    keep_bodies: bool,
 }
 
 impl<I: Index> Planner<I> {
@@ -74,13 +76,13 @@ impl<I: Index> Planner<I> {
             records: Vec::new(),
             versions: HashMap::new(),
             ids: HashMap::new(),
-            keep_sealed: false,
+            keep_bodies: false,
         }
     }
 
-    /// The same planner, keeping each record's [`Sealed`] parts in its [`Prepared`].
-    pub(crate) fn keeping_sealed(mut self) -> Self {
-        self.keep_sealed = true;
+    /// The same planner, keeping each record's body in its [`Prepared`].
+    pub(crate) fn keeping_bodies(mut self) -> Self {
+        self.keep_bodies = true;
         self
     }
 
@@ -153,7 +155,7 @@ impl<I: Index> Planner<I> {
         for event in &pending.events {
             let position = self.head.map_or(1, |head| head.position + 1);
             version += 1;
-            let header = Header {
+            let header = RecordHeader {
                 position,
                 stream: pending.stream.clone(),
                 stream_version: version,
@@ -171,22 +173,11 @@ impl<I: Index> Planner<I> {
                 previous_hash: self.head.map_or([0; 32], |head| head.hash),
             };
             let (bytes, hash) = seal(&header, &event.body);
-            let sealed = self.keep_sealed.then(|| {
-                Box::new(Sealed {
-                    header,
-                    hash,
-                    payload: event.payload.clone(),
-                    rationale: event.rationale.clone(),
-                })
+            let body = self.keep_bodies.then(|| Body::Present {
+                payload: event.payload.as_str().into(),
+                rationale: event.rationale.clone(),
             });
-            self.records.push(Prepared {
-                position,
-                stream: pending.stream.clone(),
-                stream_version: version,
-                event_id: event.event_id,
-                bytes,
-                sealed,
-            });
+            self.records.push(Prepared { header, hash, bytes, body });
             self.ids.insert(event.event_id, (pending.stream.clone(), version, position));
             self.head = Some(Head { position, hash });
             positions.push(position);
@@ -223,8 +214,7 @@ pub(crate) fn check_import<I: Index>(
     let mut prepared = Vec::with_capacity(records.len());
     for raw in records {
         let corrupt = |problem| StoreError::Corrupt { position: raw.position, problem };
-        let parsed = parse_and_check(&raw.bytes).map_err(corrupt)?;
-        let header = parsed.header;
+        let Envelope { header, body, hash } = parse_and_check(&raw.bytes).map_err(corrupt)?;
         let expected = link.map_or(1, |link| link.position + 1);
         if raw.position != expected || header.position != expected {
             return Err(corrupt(Corruption::Gap { missing: expected }));
@@ -248,20 +238,13 @@ pub(crate) fn check_import<I: Index>(
         if !ids.insert(header.event_id) {
             return Err(StoreError::NotARetry { event_id: header.event_id });
         }
-        link = Some(Head { position: header.position, hash: parsed.hash });
-        prepared.push(Prepared {
-            position: header.position,
-            stream: header.stream,
-            stream_version: header.stream_version,
-            event_id: header.event_id,
-            bytes: raw.bytes.clone(),
-            sealed: None,
-        });
+        link = Some(Head { position: header.position, hash });
+        prepared.push(Prepared { header, hash, bytes: raw.bytes.clone(), body: Some(body) });
     }
-    let event_ids: Vec<Uuid> = prepared.iter().map(|record| record.event_id).collect();
+    let event_ids: Vec<Uuid> = prepared.iter().map(|record| record.header.event_id).collect();
     let stored = index.locate(&event_ids)?;
     if let Some((record, _)) = prepared.iter().zip(stored).find(|(_, stored)| stored.is_some()) {
-        return Err(StoreError::NotARetry { event_id: record.event_id });
+        return Err(StoreError::NotARetry { event_id: record.header.event_id });
     }
     Ok((prepared, link))
 }

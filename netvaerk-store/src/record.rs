@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::envelope::{Body, Envelope, EventMetadata, Scrubbed, StreamId};
+use crate::envelope::{Body, Envelope, EventMetadata, RecordHeader, Scrubbed, StreamId};
 use crate::error::{Corruption, StoreError};
 
 const MAGIC: &[u8; 4] = b"NVR1";
@@ -59,22 +59,9 @@ pub struct RawRecord {
     pub bytes: Vec<u8>,
 }
 
-/// The header as stored.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Header {
-    pub position: u64,
-    pub stream: StreamId,
-    pub stream_version: u64,
-    pub event_id: Uuid,
-    pub event_type: String,
-    pub schema_version: u32,
-    pub metadata: EventMetadata,
-    pub body_digest: [u8; 32],
-    pub previous_hash: [u8; 32],
-}
-
-impl Header {
-    fn encode(&self) -> Vec<u8> {
+/// The header's stored form (the layout above).
+impl RecordHeader {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let stream = self.stream.as_str().as_bytes();
         let event_type = self.event_type.as_bytes();
         let mut bytes = Vec::with_capacity(150 + stream.len() + event_type.len());
@@ -103,7 +90,7 @@ impl Header {
         bytes
     }
 
-    fn decode(bytes: &[u8]) -> Result<Self, Corruption> {
+    pub(crate) fn decode(bytes: &[u8]) -> Result<Self, Corruption> {
         let mut cursor = Cursor { bytes, at: 0 };
         let position = cursor.u64()?;
         let stream_version = cursor.u64()?;
@@ -291,17 +278,9 @@ fn decode_body(bytes: &[u8]) -> Result<Body, Corruption> {
     }
 }
 
-/// A record taken apart; its CRC and framing checked, nothing else yet.
-#[derive(Clone, Debug)]
-pub(crate) struct Parsed {
-    pub header: Header,
-    pub body: Body,
-    pub hash: [u8; 32],
-}
-
 /// Checks what a record can check alone: its hash and, unless redacted, its body digest.
-/// Returns the parsed record for the checks that need its neighbours.
-pub(crate) fn parse_and_check(bytes: &[u8]) -> Result<Parsed, Corruption> {
+/// Returns the record for the checks that need its neighbours.
+pub(crate) fn parse_and_check(bytes: &[u8]) -> Result<Envelope, Corruption> {
     let pieces = split(bytes)?;
     if chain_hash(pieces.header) != pieces.hash {
         return Err(Corruption::HashMismatch);
@@ -312,25 +291,6 @@ pub(crate) fn parse_and_check(bytes: &[u8]) -> Result<Parsed, Corruption> {
         return Err(Corruption::BodyDigestMismatch);
     }
     Ok(parsed)
-}
-
-impl Parsed {
-    pub fn into_envelope(self) -> Envelope {
-        let header = self.header;
-        Envelope {
-            position: header.position,
-            stream: header.stream,
-            stream_version: header.stream_version,
-            event_id: header.event_id,
-            event_type: header.event_type,
-            schema_version: header.schema_version,
-            metadata: header.metadata,
-            body: self.body,
-            body_digest: header.body_digest,
-            previous_hash: header.previous_hash,
-            hash: self.hash,
-        }
-    }
 }
 
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -346,7 +306,7 @@ fn chain_hash(header_bytes: &[u8]) -> [u8; 32] {
 
 /// Seals a new record from its header (with the body's digest in it) and the body's bytes:
 /// computes the hash and the CRC.
-pub(crate) fn seal(header: &Header, body: &[u8]) -> (Vec<u8>, [u8; 32]) {
+pub(crate) fn seal(header: &RecordHeader, body: &[u8]) -> (Vec<u8>, [u8; 32]) {
     let header_bytes = header.encode();
     let hash = chain_hash(&header_bytes);
     (frame(&header_bytes, body, &hash), hash)
@@ -409,7 +369,7 @@ fn read_len(bytes: &[u8], at: usize) -> Result<usize, Corruption> {
 }
 
 /// Parses a record, checking its framing and CRC (not yet its hash or links).
-pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, Corruption> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Envelope, Corruption> {
     parse_pieces(&split(bytes)?)
 }
 
@@ -425,32 +385,25 @@ pub(crate) fn envelope_at(position: u64, bytes: &[u8]) -> Result<Envelope, Store
             named: parsed.header.position,
         }));
     }
-    Ok(parsed.into_envelope())
+    Ok(parsed)
 }
 
-fn parse_pieces(pieces: &Pieces<'_>) -> Result<Parsed, Corruption> {
-    Ok(Parsed { header: Header::decode(pieces.header)?, body: decode_body(pieces.body)?, hash: pieces.hash })
+fn parse_pieces(pieces: &Pieces<'_>) -> Result<Envelope, Corruption> {
+    Ok(Envelope {
+        header: RecordHeader::decode(pieces.header)?,
+        body: decode_body(pieces.body)?,
+        hash: pieces.hash,
+    })
 }
 
 /// The bytes of the record an envelope describes, checking that its hash and (unless
 /// redacted) its body digest hold.
 pub(crate) fn reseal(envelope: &Envelope) -> Result<Vec<u8>, Corruption> {
-    let header = Header {
-        position: envelope.position,
-        stream: envelope.stream.clone(),
-        stream_version: envelope.stream_version,
-        event_id: envelope.event_id,
-        event_type: envelope.event_type.clone(),
-        schema_version: envelope.schema_version,
-        metadata: envelope.metadata.clone(),
-        body_digest: envelope.body_digest,
-        previous_hash: envelope.previous_hash,
-    };
     let body = encode_body(&envelope.body);
-    if !envelope.is_redacted() && sha256(&body) != envelope.body_digest {
+    if !envelope.is_redacted() && sha256(&body) != envelope.header.body_digest {
         return Err(Corruption::BodyDigestMismatch);
     }
-    let (bytes, hash) = seal(&header, &body);
+    let (bytes, hash) = seal(&envelope.header, &body);
     if hash != envelope.hash {
         return Err(Corruption::HashMismatch);
     }
@@ -472,8 +425,8 @@ mod tests {
 
     use super::*;
 
-    fn header() -> Header {
-        Header {
+    fn header() -> RecordHeader {
+        RecordHeader {
             position: 1,
             stream: StreamId::new("organisation-x").unwrap(),
             stream_version: 1,
@@ -522,7 +475,7 @@ mod tests {
         header.metadata.correlation_id = Some(Uuid::from_u128(5));
         header.metadata.causation_id = Some(Uuid::from_u128(6));
         header.previous_hash = [7; 32];
-        assert_eq!(Header::decode(&header.encode()).unwrap(), header);
+        assert_eq!(RecordHeader::decode(&header.encode()).unwrap(), header);
         let without_rationale = Body::Present { payload: "{}".into(), rationale: None };
         assert_eq!(decode_body(&encode_body(&without_rationale)).unwrap(), without_rationale);
     }
@@ -623,7 +576,12 @@ mod tests {
                 .map(|index| u8::from_str_radix(&text.trim()[index..index + 2], 16).unwrap())
                 .collect();
             assert_eq!(stored, bytes, "the {name} record's bytes changed: a format change needs a new kind");
-            parse_and_check(&stored).unwrap();
+            // The JSON view of the one record shape, there and back, gives the same record.
+            let envelope = parse_and_check(&stored).unwrap();
+            let json = serde_json::to_string(&crate::ExportedRecord::from(&envelope)).unwrap();
+            let exported: crate::ExportedRecord = serde_json::from_str(&json).unwrap();
+            assert_eq!(Envelope::try_from(&exported).unwrap(), envelope, "{name}");
+            assert_eq!(exported.to_record().unwrap().bytes, stored, "{name}");
         }
     }
 }

@@ -281,11 +281,14 @@ impl Backend for RedbBackend {
                 let mut streams = txn.open_table(STREAMS).map_err(engine)?;
                 let mut ids = txn.open_table(EVENT_IDS).map_err(engine)?;
                 for record in records {
-                    stored.insert(record.position, record.bytes.as_slice()).map_err(engine)?;
+                    stored.insert(record.header.position, record.bytes.as_slice()).map_err(engine)?;
                     streams
-                        .insert((record.stream.as_str(), record.stream_version), record.position)
+                        .insert(
+                            (record.header.stream.as_str(), record.header.stream_version),
+                            record.header.position,
+                        )
                         .map_err(engine)?;
-                    ids.insert(record.event_id.as_u128(), record.position).map_err(engine)?;
+                    ids.insert(record.header.event_id.as_u128(), record.header.position).map_err(engine)?;
                 }
             }
             // Dropping an uncommitted transaction aborts it: all or nothing.

@@ -263,10 +263,11 @@ impl Backend for SledBackend {
         guard(|| {
             let mut batch = sled::Batch::default();
             for record in records {
-                let position = record.position.to_be_bytes();
-                batch.insert(&record_key(record.position)[..], record.bytes.as_slice());
-                batch.insert(stream_key(&record.stream, record.stream_version), &position[..]);
-                batch.insert(&id_key(EVENT_ID, record.event_id)[..], &position[..]);
+                let header = &record.header;
+                let position = header.position.to_be_bytes();
+                batch.insert(&record_key(header.position)[..], record.bytes.as_slice());
+                batch.insert(stream_key(&header.stream, header.stream_version), &position[..]);
+                batch.insert(&id_key(EVENT_ID, header.event_id)[..], &position[..]);
             }
             self.db.apply_batch(batch).map_err(engine)?;
             self.sync()

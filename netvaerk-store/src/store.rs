@@ -9,10 +9,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::envelope::{
-    hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, Scrubbed, StreamId,
+    hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordHeader, Scrubbed, StreamId,
 };
 use crate::error::{Corruption, StoreError};
-use crate::record::{encode_body, envelope_at, parse_and_check, sha256, Header, RawRecord};
+use crate::record::{encode_body, envelope_at, parse_and_check, sha256, RawRecord};
 use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
 use crate::subscription::Subscription;
 
@@ -117,7 +117,7 @@ pub trait EventStore: Send + Sync {
         for raw in self.read_raw(1) {
             let raw = raw?;
             let envelope = envelope_at(raw.position, &raw.bytes)?;
-            if envelope.event_id == event_id {
+            if envelope.header.event_id == event_id {
                 return Ok(Some(raw.position));
             }
         }
@@ -126,7 +126,11 @@ pub trait EventStore: Send + Sync {
 
     /// The envelope at `position`, `None` if the log does not (yet) hold it.
     fn read_at(&self, position: u64) -> Result<Option<Envelope>, StoreError> {
-        Ok(self.read_all(position).next().transpose()?.filter(|envelope| envelope.position == position))
+        Ok(self
+            .read_all(position)
+            .next()
+            .transpose()?
+            .filter(|envelope| envelope.header.position == position))
     }
 
     /// All envelopes from `from_position` on, lazily, in commit order.
@@ -178,7 +182,7 @@ pub trait EventStore: Send + Sync {
         let recorded: BTreeSet<String> = self
             .read_stream(&StreamId::registry(), 1)?
             .iter()
-            .filter(|record| record.event_type == PERSON_ERASED)
+            .filter(|record| record.header.event_type == PERSON_ERASED)
             .filter_map(|record| Some(record.payload()?.get("person")?.as_str()?.to_owned()))
             .collect();
         let mut writes = Vec::new();
@@ -281,7 +285,7 @@ impl dyn EventStore + '_ {
 pub(crate) fn verify_chain(
     records: RawRecords<'_>,
     progress: &mut dyn FnMut(u64),
-    observe: &mut dyn FnMut(&Header, u64) -> Option<Corruption>,
+    observe: &mut dyn FnMut(&RecordHeader, u64) -> Option<Corruption>,
 ) -> Result<VerifyReport, StoreError> {
     let mut previous = [0u8; 32];
     let mut expected = 1u64;
@@ -364,7 +368,7 @@ impl VerifyReport {
 }
 
 fn link_problem(
-    header: &Header,
+    header: &RecordHeader,
     position: u64,
     previous: &[u8; 32],
     versions: &mut HashMap<StreamId, u64>,

@@ -44,7 +44,7 @@ impl<'a> Subscription<'a> {
     fn fill(&mut self) -> Result<(), StoreError> {
         for envelope in self.store.read_all(self.next_position).take(BATCH) {
             let envelope = envelope?;
-            self.next_position = envelope.position + 1;
+            self.next_position = envelope.header.position + 1;
             self.buffer.push_back(envelope);
         }
         Ok(())

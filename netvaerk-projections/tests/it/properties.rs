@@ -233,18 +233,18 @@ proptest! {
         let history = history(&steps, backdate);
         let envelopes: Vec<Envelope> = history.store.read_stream(&history.stream, 1).unwrap();
         let now = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
-        let last_date = envelopes.iter().map(|e| e.metadata.occurred_on).max().unwrap();
+        let last_date = envelopes.iter().map(|e| e.header.metadata.occurred_on).max().unwrap();
         let at_last = rebuild::<All>(&history.store, &history.stream, AsOf::Date(last_date)).unwrap().into_inner();
         prop_assert_eq!(&at_last, &now);
 
         let pivot = &envelopes[cut.index(envelopes.len())];
-        let t = pivot.metadata.occurred_on;
+        let t = pivot.header.metadata.occurred_on;
         let by_date = rebuild::<All>(&history.store, &history.stream, AsOf::Date(t)).unwrap().into_inner();
-        prop_assert_eq!(by_date, fold_only(&history, &envelopes, |e| e.metadata.occurred_on <= t));
+        prop_assert_eq!(by_date, fold_only(&history, &envelopes, |e| e.header.metadata.occurred_on <= t));
 
-        let p = pivot.position;
+        let p = pivot.header.position;
         let by_position = rebuild::<All>(&history.store, &history.stream, AsOf::Position(p)).unwrap().into_inner();
-        prop_assert_eq!(by_position, fold_only(&history, &envelopes, |e| e.position <= p));
+        prop_assert_eq!(by_position, fold_only(&history, &envelopes, |e| e.header.position <= p));
     }
 }
 
@@ -295,12 +295,12 @@ fn rebuilding_every_stream_over_many_chunks_equals_rebuilding_each_alone() {
 fn copy(envelope: &Envelope) -> NewEvent {
     NewEvent {
         event_id: uuid::Uuid::now_v7(),
-        event_type: envelope.event_type.clone(),
-        schema_version: envelope.schema_version,
+        event_type: envelope.header.event_type.clone(),
+        schema_version: envelope.header.schema_version,
         payload: envelope.payload().unwrap(),
         rationale: envelope.rationale().map(str::to_owned),
-        actor: envelope.metadata.actor,
-        occurred_on: envelope.metadata.occurred_on,
+        actor: envelope.header.metadata.actor,
+        occurred_on: envelope.header.metadata.occurred_on,
         correlation_id: None,
         causation_id: None,
     }

@@ -46,7 +46,7 @@ macro_rules! conformance {
                 store.append(&stream("org-b"), ExpectedVersion::Any, &events(2)).unwrap();
                 let all: Vec<Envelope> = store.read_all(1).map(Result::unwrap).collect();
                 for envelope in &all {
-                    assert_eq!(store.read_at(envelope.position).unwrap().as_ref(), Some(envelope));
+                    assert_eq!(store.read_at(envelope.header.position).unwrap().as_ref(), Some(envelope));
                 }
                 assert_eq!(store.read_at(0).unwrap(), None);
                 assert_eq!(store.read_at(6).unwrap(), None);
@@ -124,12 +124,12 @@ macro_rules! conformance {
                     committed.extend(batch.iter().map(|event| event.event_id).zip(appended.positions));
                 }
                 let read: Vec<(Uuid, u64)> =
-                    store.read_all(1).map(|envelope| envelope.map(|e| (e.event_id, e.position)).unwrap()).collect();
+                    store.read_all(1).map(|envelope| envelope.map(|e| (e.header.event_id, e.header.position)).unwrap()).collect();
                 assert_eq!(read, committed);
                 let positions: Vec<u64> = read.iter().map(|(_, position)| *position).collect();
                 assert_eq!(positions, (1..=positions.len() as u64).collect::<Vec<_>>());
                 // Reading from the middle starts there.
-                assert_eq!(store.read_all(5).next().unwrap().unwrap().position, 5);
+                assert_eq!(store.read_all(5).next().unwrap().unwrap().header.position, 5);
                 assert!(store.read_all(1000).next().is_none());
             }
 
@@ -142,8 +142,8 @@ macro_rules! conformance {
                     store.append(s, ExpectedVersion::Any, &[event(n)]).unwrap();
                 }
                 let read = store.read_stream(&a, 1).unwrap();
-                assert_eq!(read.iter().map(|e| e.stream_version).collect::<Vec<_>>(), [1, 2, 3]);
-                assert_eq!(read.iter().map(|e| e.position).collect::<Vec<_>>(), [1, 3, 5]);
+                assert_eq!(read.iter().map(|e| e.header.stream_version).collect::<Vec<_>>(), [1, 2, 3]);
+                assert_eq!(read.iter().map(|e| e.header.position).collect::<Vec<_>>(), [1, 3, 5]);
                 assert_eq!(read[1].payload().unwrap()["n"], 2);
                 assert_eq!(read[1].rationale(), Some("because"));
                 assert_eq!(store.read_stream(&a, 3).unwrap().len(), 1);
@@ -183,10 +183,10 @@ macro_rules! conformance {
                 });
                 let expected: BTreeSet<Uuid> = ids.into_iter().flatten().collect();
                 let read = store.read_stream(&s, 1).unwrap();
-                let stored: BTreeSet<Uuid> = read.iter().map(|e| e.event_id).collect();
+                let stored: BTreeSet<Uuid> = read.iter().map(|e| e.header.event_id).collect();
                 assert_eq!(read.len(), threads * per_thread as usize, "a duplicate or a loss");
                 assert_eq!(stored, expected);
-                let versions: Vec<u64> = read.iter().map(|e| e.stream_version).collect();
+                let versions: Vec<u64> = read.iter().map(|e| e.header.stream_version).collect();
                 assert_eq!(versions, (1..=versions.len() as u64).collect::<Vec<_>>());
                 assert!(store.verify().unwrap().is_ok());
             }
@@ -303,7 +303,7 @@ macro_rules! conformance {
                     let mut seen = Vec::new();
                     while seen.len() < (total - from + 1) as usize {
                         match subscription.next_timeout(Duration::from_secs(30)).unwrap() {
-                            Some(envelope) => seen.push(envelope.position),
+                            Some(envelope) => seen.push(envelope.header.position),
                             None => panic!("no event for 30 s after {seen:?}"),
                         }
                     }
@@ -326,7 +326,7 @@ macro_rules! conformance {
                 assert_eq!(during, all);
                 assert_eq!(after, all);
                 // A subscription from the middle starts there.
-                assert_eq!(store.subscribe(150).next().unwrap().unwrap().position, 150);
+                assert_eq!(store.subscribe(150).next().unwrap().unwrap().header.position, 150);
             }
 
             #[test]
@@ -389,8 +389,8 @@ macro_rules! conformance {
                 );
                 let record = store.read_stream(&StreamId::registry(), 1).unwrap();
                 assert_eq!(record.len(), 1);
-                assert_eq!(record[0].event_type, PERSON_ERASED);
-                assert_eq!(record[0].metadata.actor, secretary);
+                assert_eq!(record[0].header.event_type, PERSON_ERASED);
+                assert_eq!(record[0].header.metadata.actor, secretary);
                 assert!(!record[0].payload().unwrap().to_string().contains("Ane"));
                 assert!(store.verify().unwrap().is_ok());
                 assert!(matches!(store.erase(person, secretary, at), Err(StoreError::Erased(_))));
@@ -619,14 +619,14 @@ macro_rules! conformance {
                             }
                             Op::Read { stream: s, from } => {
                                 let s = stream(&format!("org-{s}"));
-                                let got: Vec<Uuid> = store.read_stream(&s, u64::from(from)).unwrap().iter().map(|e| e.event_id).collect();
-                                let want: Vec<Uuid> = model.read_stream(&s, u64::from(from)).unwrap().iter().map(|e| e.event_id).collect();
+                                let got: Vec<Uuid> = store.read_stream(&s, u64::from(from)).unwrap().iter().map(|e| e.header.event_id).collect();
+                                let want: Vec<Uuid> = model.read_stream(&s, u64::from(from)).unwrap().iter().map(|e| e.header.event_id).collect();
                                 prop_assert_eq!(got, want);
                             }
                         }
                     }
-                    let got: Vec<(u64, Uuid)> = store.read_all(1).map(|e| e.map(|e| (e.position, e.event_id)).unwrap()).collect();
-                    let want: Vec<(u64, Uuid)> = model.read_all(1).map(|e| e.map(|e| (e.position, e.event_id)).unwrap()).collect();
+                    let got: Vec<(u64, Uuid)> = store.read_all(1).map(|e| e.map(|e| (e.header.position, e.header.event_id)).unwrap()).collect();
+                    let want: Vec<(u64, Uuid)> = model.read_all(1).map(|e| e.map(|e| (e.header.position, e.header.event_id)).unwrap()).collect();
                     prop_assert_eq!(got, want);
                     prop_assert!(store.verify().unwrap().is_ok());
                 }

@@ -196,9 +196,9 @@ fn processes_appending_to_one_stream_with_expected_versions_lose_duplicate_and_s
         assert!(child.wait().unwrap().success(), "a child failed");
     }
     let read = store.read_stream(&stream("org-shared"), 1).unwrap();
-    let versions: Vec<u64> = read.iter().map(|envelope| envelope.stream_version).collect();
+    let versions: Vec<u64> = read.iter().map(|envelope| envelope.header.stream_version).collect();
     assert_eq!(versions, (1..=100).collect::<Vec<_>>(), "no gap, no duplicate version");
-    let positions: Vec<u64> = read.iter().map(|envelope| envelope.position).collect();
+    let positions: Vec<u64> = read.iter().map(|envelope| envelope.header.position).collect();
     assert_eq!(positions, (1..=100).collect::<Vec<_>>(), "gapless global positions");
     let appended: BTreeSet<(u64, u64)> = read
         .iter()
@@ -220,7 +220,7 @@ fn a_subscriber_hears_another_processes_commit() {
         let heard = scope.spawn(|| {
             let mut subscription = follower.subscribe(1);
             (0..3)
-                .map(|_| subscription.next_timeout(Duration::from_secs(30)).unwrap().unwrap().position)
+                .map(|_| subscription.next_timeout(Duration::from_secs(30)).unwrap().unwrap().header.position)
                 .collect::<Vec<_>>()
         });
         for n in 0..3 {
