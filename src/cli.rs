@@ -416,6 +416,10 @@ pub enum ReportKind {
     Halfyear,
     /// Every role each person held, and their load.
     Leaders,
+    /// The load ahead (PR-4): planned intensive weeks per leader and co-driver for half a year
+    /// from the running networks' plans, overlaps beyond the policy, and each personnel
+    /// leader's staff.
+    Forecast,
     /// Competence tracks, the pool of qualified leaders, cohorts.
     Competence,
     /// The audit trail of a theme or a network.
@@ -446,6 +450,7 @@ impl ReportKind {
             Self::Portfolio => Report::Portfolio,
             Self::Halfyear => Report::HalfYear,
             Self::Leaders => Report::Leaders,
+            Self::Forecast => Report::Forecast,
             Self::Competence => Report::Competence,
             Self::Audit { id } => Report::Audit(id.resolve(r)?.0),
             Self::Round { round } => Report::Round(*round),

@@ -329,7 +329,7 @@ fn the_openapi_document_lists_exactly_the_routes_and_validates() {
     // Every report has an example, and they are not empty.
     let reports = &document["paths"]["/v1/organisations/{org}/reports/{report}"]["get"]["responses"]["200"]
         ["content"]["application/json"]["examples"];
-    for report in ["portfolio", "halfyear", "leaders", "competence"] {
+    for report in ["portfolio", "halfyear", "leaders", "forecast", "competence"] {
         assert!(reports.get(report).is_some(), "no example of the {report} report");
     }
     assert_eq!(reports["portfolio"]["value"]["themes"][0]["title"], "Urban farming in Albertslund");
@@ -366,6 +366,7 @@ fn every_route_answers_a_well_formed_request() {
         ("portfolio", Some("PortfolioReport")),
         ("halfyear", None),
         ("leaders", None),
+        ("forecast", Some("ForecastReport")),
         ("competence", Some("CompetenceReport")),
     ] {
         let answer = get(&server.url(&format!("{base}/reports/{report}")), &[]);

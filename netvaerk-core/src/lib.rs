@@ -104,7 +104,7 @@ pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
 pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
 pub use policy::{
     CostSplit, CountRange, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy, PolicyChange,
-    PolicyHistory,
+    PolicyHistory, ScheduledPhase,
 };
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{

@@ -100,6 +100,35 @@ impl PhasePlan {
         self.phases.iter().position(|phase| phase.name == name)
     }
 
+    /// The phases of a network that runs by this plan, from the one it is in, placed on the
+    /// calendar by their estimates (PR-4: the load ahead). The phase at index `current`,
+    /// entered on `since`, ends when its estimate runs out, or on `today` if it has run over
+    /// (the next phase can begin no earlier); each later phase follows the one before. A
+    /// network that has entered no phase yet (`current` is `None`) begins its first phase on
+    /// `since` or `today`, whichever is later.
+    pub fn schedule(
+        &self,
+        current: Option<usize>,
+        since: NaiveDate,
+        today: NaiveDate,
+    ) -> Vec<ScheduledPhase> {
+        let weeks = |phase: &PhaseSpec| chrono::Days::new(u64::from(phase.weeks) * 7);
+        let (first, mut from) = match current {
+            Some(index) => (index, since),
+            None => (0, since.max(today)),
+        };
+        let mut scheduled = Vec::new();
+        for (index, phase) in self.phases.iter().enumerate().skip(first) {
+            let mut to = from.checked_add_days(weeks(phase)).unwrap_or(NaiveDate::MAX);
+            if index == first && current.is_some() {
+                to = to.max(today);
+            }
+            scheduled.push(ScheduledPhase { name: phase.name.clone(), kind: phase.kind, from, to });
+            from = to;
+        }
+        scheduled
+    }
+
     /// The index of the test phase, if the plan has one.
     pub fn test_position(&self) -> Option<usize> {
         self.phases.iter().position(|phase| phase.kind == PhaseKind::Test)
@@ -148,6 +177,20 @@ impl PhasePlan {
         }
         Ok(())
     }
+}
+
+/// A phase of a network's plan placed on the calendar ([`PhasePlan::schedule`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ScheduledPhase {
+    /// The phase's name in the plan.
+    pub name: String,
+    /// Its kind.
+    pub kind: PhaseKind,
+    /// Its first day.
+    pub from: NaiveDate,
+    /// The day after its last (its estimated end).
+    pub to: NaiveDate,
 }
 
 /// NL-1 and CO-1: what qualifies a network leader, besides leading networks in NS1 or NS2.
@@ -361,6 +404,12 @@ pub struct Policy {
     /// depends on it). Stored only where it differs from NS3's 2/3 with no price.
     #[serde(default, skip_serializing_if = "DiplomaCost::is_ns3")]
     pub diploma_cost: DiplomaCost,
+    /// PR-4: the most intensive periods one person should be in at once, as leader or
+    /// co-driver (advisory: the load forecast flags where the networks' plans ask for more).
+    /// The seed gives no number; one is the reading that "intensiteten" of a period is what the
+    /// personnel leader plans the base work around. Stored only where it differs from 1.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub max_intensive_at_once: u32,
 }
 
 /// The default of a switch that is on unless a policy turns it off.
@@ -373,11 +422,21 @@ const fn is_yes(value: &bool) -> bool {
     *value
 }
 
+const fn one() -> u32 {
+    1
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // as `is_yes`
+const fn is_one(value: &u32) -> bool {
+    *value == 1
+}
+
 impl Policy {
     /// The NS3 defaults: innovation limit 2, 4-5 starts a half-year of which 1 learning and
     /// 3-4 welfare, cohorts of 12-15, qualification required and all seven criteria required,
     /// the default phase plans of PR-5, NL-1's qualification, one reference leader per leader
-    /// (RL-1) and reference leaders from the chief forum (RL-3).
+    /// (RL-1), reference leaders from the chief forum (RL-3), and one intensive period at once for
+    /// a person (PR-4).
     pub fn ns3() -> Self {
         Self {
             max_running_innovation_networks: 2,
@@ -395,6 +454,7 @@ impl Policy {
             reference_leaders_from_chief_forum: true,
             learning_needs_reference_leader: false,
             diploma_cost: DiplomaCost::ns3(),
+            max_intensive_at_once: 1,
         }
     }
 
@@ -464,6 +524,14 @@ impl Policy {
                 bounds: "0 to 100",
             });
         }
+        if !(1..=10).contains(&self.max_intensive_at_once) {
+            let value = u64::from(self.max_intensive_at_once);
+            return Err(PolicyProblem::OutOfBounds {
+                field: "max_intensive_at_once",
+                value,
+                bounds: "1 to 10",
+            });
+        }
         for network_type in NetworkType::ALL {
             self.plan(network_type).validate(network_type)?;
         }
@@ -495,6 +563,45 @@ mod tests {
         assert_eq!(policy.innovation_plan, policy.welfare_plan);
         // PR-3: a learning network takes about 4-5 months.
         assert!((17..=22).contains(&policy.learning_plan.total_weeks()));
+    }
+
+    #[test]
+    fn pr4_a_plan_is_placed_on_the_calendar_from_the_phase_a_network_is_in() {
+        let date = |month, day| NaiveDate::from_ymd_opt(2017, month, day).unwrap();
+        let plan = PhasePlan::ns3_welfare();
+        // In intensive 2 (index 2, two weeks) since 1 March: it ends 15 March, break 2 (three
+        // weeks) follows to 5 April, and so on to implementation's end.
+        let ahead = plan.schedule(Some(2), date(3, 1), date(3, 8));
+        let spans: Vec<_> = ahead.iter().map(|phase| (phase.name.as_str(), phase.from, phase.to)).collect();
+        assert_eq!(spans[0], ("intensive 2", date(3, 1), date(3, 15)));
+        assert_eq!(spans[1], ("break 2", date(3, 15), date(4, 5)));
+        assert_eq!(spans.len(), plan.phases.len() - 2);
+        assert_eq!(ahead.last().unwrap().to, date(3, 1) + chrono::Days::new(7 * (2 + 3 + 3 + 3 + 2 + 8 + 4)));
+        // Run over its estimate: the phase it is in lasts until today, and the next begins then.
+        let late = plan.schedule(Some(2), date(3, 1), date(4, 1));
+        assert_eq!((late[0].from, late[0].to), (date(3, 1), date(4, 1)));
+        assert_eq!((late[1].name.as_str(), late[1].from), ("break 2", date(4, 1)));
+        // No phase entered yet: the first begins on its start, or today if that has passed.
+        assert_eq!(plan.schedule(None, date(3, 1), date(2, 1))[0].from, date(3, 1));
+        assert_eq!(plan.schedule(None, date(3, 1), date(3, 20))[0].from, date(3, 20));
+        assert_eq!(plan.schedule(None, date(3, 1), date(3, 20)).len(), plan.phases.len());
+    }
+
+    #[test]
+    fn pr4_the_limit_of_intensive_periods_at_once_is_one_by_default_and_bounded() {
+        assert_eq!(Policy::ns3().max_intensive_at_once, 1);
+        for (value, valid) in [(0, false), (1, true), (3, true), (10, true), (11, false)] {
+            let policy = Policy { max_intensive_at_once: value, ..Policy::ns3() };
+            assert_eq!(policy.validate().is_ok(), valid, "{value}");
+        }
+        // Stored only where it differs from the default, so older policies read unchanged.
+        let text = serde_json::to_value(Policy::ns3()).unwrap();
+        assert!(text.get("max_intensive_at_once").is_none());
+        assert_eq!(serde_json::from_value::<Policy>(text).unwrap(), Policy::ns3());
+        let two = Policy { max_intensive_at_once: 2, ..Policy::ns3() };
+        let text = serde_json::to_value(&two).unwrap();
+        assert_eq!(text["max_intensive_at_once"], 2);
+        assert_eq!(serde_json::from_value::<Policy>(text).unwrap(), two);
     }
 
     #[test]

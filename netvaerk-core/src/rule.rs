@@ -85,7 +85,7 @@ pub const LEFT_TO_PEOPLE: &[(&str, &str)] = &[
     ("PR-1", "the welfare plan's length is a default of the policy (`Policy::ns3`), which PR-5 enforces"),
     ("PR-2", "the innovation plan is a default of the policy, the welfare plan's unless changed"),
     ("PR-3", "the learning plan's length is a default of the policy"),
-    ("PR-4", "a leader's load over time is a projection the reports show (the overview's heat map of intensive weeks)"),
+    ("PR-4", "a person's load is a projection, not a decision to refuse: the leaders report shows it behind, the forecast report ahead from each running network's own plan, flagging where the plans put a person in more intensive periods at once than the policy's max_intensive_at_once"),
     ("CO-1", "co-driving then the diploma is a reading of NL-1 the policy can switch on (`LeaderQualification::DiplomaAndCoDriven`); NL-2 refuses under it"),
     ("CO-4", "the diploma's cost split and price are the policy's (`DiplomaCost`), which the competence report shows in places and kroner; no decision depends on them"),
 ];

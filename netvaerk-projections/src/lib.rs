@@ -4,7 +4,8 @@
 //! Four read models answer what users ask of NS3: the [`Portfolio`] (themes by status,
 //! networks by type and phase, the half-year counts against NW-2..NW-4 with every overridden
 //! warning), [`LeaderHistories`] (every role held, and the load of intensive weeks a month,
-//! PR-4), [`CompetenceTracks`] (from candidate to qualified leader, the pool, cohorts against
+//! PR-4) with the [`LoadForecast`] (the load ahead from the running networks' plans),
+//! [`CompetenceTracks`] (from candidate to qualified leader, the pool, cohorts against
 //! CO-2 and their cost split, CO-4) and the [`AuditTrail`] (how each theme was decided, among
 //! the round's other themes, and what its network did).
 //!
@@ -65,6 +66,7 @@
 mod audit;
 mod competence;
 mod directory;
+mod forecast;
 mod leaders;
 mod names;
 mod portfolio;
@@ -78,6 +80,10 @@ pub use competence::{
     CohortEntry, CohortRow, CompetenceReport, CompetenceTracks, CostShare, Stage, Track, TrackRow,
 };
 pub use directory::{Directory, PersonEntry, RoundEntry, UnitEntry};
+pub use forecast::{
+    ForecastReport, LoadForecast, Overload, PersonForecast, PlannedPeriod, StaffForecast, StaffLoad,
+    Underway, FORECAST_MONTHS,
+};
 pub use leaders::{LeaderHistories, MonthLoad, PersonHistory, Role, Spell};
 pub use names::{Names, PersonRef};
 pub use portfolio::{
@@ -98,6 +104,8 @@ pub struct All {
     pub portfolio: Portfolio,
     /// The leader histories.
     pub leaders: LeaderHistories,
+    /// The load ahead (PR-4).
+    pub forecast: LoadForecast,
     /// The competence tracks.
     pub competence: CompetenceTracks,
     /// The audit trail.
@@ -110,6 +118,7 @@ impl Fold for All {
     fn fold(&mut self, recorded: &Recorded<'_>) {
         self.portfolio.fold(recorded);
         self.leaders.fold(recorded);
+        self.forecast.fold(recorded);
         self.competence.fold(recorded);
         self.audit.fold(recorded);
         self.directory.fold(recorded);

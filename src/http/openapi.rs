@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use netvaerk_core::{Action, Command, Event, Metadata, OrganisationId, PersonId, Policy, UnitId, UnitKind};
 use netvaerk_projections::{
-    CompetenceReport, HalfYearRow, NetworkAudit, PersonHistory, PortfolioReport, ThemeAudit,
+    CompetenceReport, ForecastReport, HalfYearRow, NetworkAudit, PersonHistory, PortfolioReport, ThemeAudit,
 };
 use netvaerk_store::PersonalData;
 use schemars::generate::SchemaSettings;
@@ -226,6 +226,7 @@ fn generate() -> Value {
         reference::<NetworkAudit>(&mut output),
         reference::<netvaerk_projections::RoundAudit>(&mut output),
         reference::<Redacted>(&mut output),
+        reference::<Option<ForecastReport>>(&mut output),
     ];
     let mut schemas = input.take_definitions(true);
     let mut written = Value::Object(output.take_definitions(true));
@@ -250,8 +251,8 @@ fn generate() -> Value {
     if let Value::Object(written) = written {
         schemas.extend(written);
     }
-    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted] =
-        <[Value; 16]>::try_from(answers).unwrap_or_else(|_| unreachable!("sixteen answers"));
+    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast] =
+        <[Value; 17]>::try_from(answers).unwrap_or_else(|_| unreachable!("seventeen answers"));
     // A list: one object a row, keyed by the column headers (in English), every value text.
     let list = json!({ "type": "array", "items": { "type": "object", "additionalProperties": { "type": "string" } } });
     let overview = json!({
@@ -317,7 +318,7 @@ fn generate() -> Value {
     });
     let mut report_responses = report_errors.clone();
     report_responses["200"] = report_content(
-        json!({ "anyOf": [portfolio, half_years, leaders, competence, overview, list] }),
+        json!({ "anyOf": [portfolio, half_years, leaders, forecast, competence, overview, list] }),
         Value::Object(reports),
     );
     let mut round_responses = report_errors.clone();

@@ -20,7 +20,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use netvaerk_core::{CountRange, NetworkId, RoundId, ThemeId, Warning};
-use netvaerk_projections::{summary_in, All, AsOf, AuditEntry, PersonRef, RoundOutcome, Wording};
+use netvaerk_projections::{
+    summary_in, All, AsOf, AuditEntry, ForecastReport, PersonRef, RoundOutcome, Wording,
+};
 use uuid::Uuid;
 
 use crate::error::Error;
@@ -44,6 +46,10 @@ pub enum Report {
     HalfYear,
     /// Every role each person held, and their load.
     Leaders,
+    /// The load ahead (PR-4): each leader's and co-driver's planned intensive weeks for the
+    /// next half-year from the running networks' plans, where the plans ask more at once than
+    /// the policy allows, and each personnel leader's staff.
+    Forecast,
     /// Competence tracks, the pool of qualified leaders, cohorts.
     Competence,
     /// The audit trail of a theme or a network, by its id.
@@ -82,6 +88,7 @@ impl Report {
             Self::Portfolio => "portfolio",
             Self::HalfYear => "halfyear",
             Self::Leaders => "leaders",
+            Self::Forecast => "forecast",
             Self::Competence => "competence",
             Self::Audit(_) => "audit",
             Self::Round(_) => "round",
@@ -95,10 +102,11 @@ impl Report {
     }
 
     /// The reports that take no id, by [`Report::name`].
-    pub const NAMED: [Report; 10] = [
+    pub const NAMED: [Report; 11] = [
         Self::Portfolio,
         Self::HalfYear,
         Self::Leaders,
+        Self::Forecast,
         Self::Competence,
         Self::Overview,
         Self::List(Listing::Persons),
@@ -112,7 +120,7 @@ impl Report {
 impl FromStr for Report {
     type Err = Error;
 
-    /// `portfolio`, `halfyear` (or `half-year`), `leaders`, `competence`, `overview`, and the
+    /// `portfolio`, `halfyear` (or `half-year`), `leaders`, `forecast`, `competence`, `overview`, and the
     /// lists `persons`, `units`, `themes`, `networks`, `rounds`.
     fn from_str(text: &str) -> Result<Self, Error> {
         let wanted = if text == "half-year" { "halfyear" } else { text };
@@ -509,12 +517,6 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
             if format == Format::Json {
                 return Ok(Document::Json(json(&report)));
             }
-            let theme_of = |network: Option<NetworkId>| {
-                network
-                    .and_then(|n| all.portfolio.networks.get(&n))
-                    .and_then(|n| all.portfolio.themes.get(&n.theme))
-                    .map_or_else(|| "-".to_owned(), |t| t.title.clone())
-            };
             let mut spells =
                 Section::new(lang, say("Roles held"), &["person", "role", "theme", "from", "to"]);
             let mut load = Section::new(
@@ -527,7 +529,9 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
                     spells.row(vec![
                         name(&history.person),
                         lang.word(&label(&spell.role)),
-                        spell.note.clone().unwrap_or_else(|| theme_of(spell.network)),
+                        spell.note.clone().unwrap_or_else(|| {
+                            spell.network.map_or_else(|| "-".to_owned(), |network| theme_title(all, network))
+                        }),
                         lang.date(spell.from),
                         spell.to.map_or_else(|| "-".to_owned(), |to| lang.date(to)),
                     ]);
@@ -541,6 +545,13 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
                 }
             }
             vec![spells, load]
+        }
+        Report::Forecast => {
+            let report = all.forecast.report(names);
+            if format == Format::Json {
+                return Ok(Document::Json(json(&report)));
+            }
+            forecast(all, report.as_ref(), lang)
         }
         Report::Competence => {
             let report = all.competence.report(names);
@@ -648,6 +659,79 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
         }
     };
     Ok(Document::Sections(sections))
+}
+
+/// The theme a network works on, by title.
+fn theme_title(all: &All, network: NetworkId) -> String {
+    all.portfolio
+        .networks
+        .get(&network)
+        .and_then(|network| all.portfolio.themes.get(&network.theme))
+        .map_or_else(|| "-".to_owned(), |theme| theme.title.clone())
+}
+
+/// The forecast's sections (PR-4); empty before any decision.
+fn forecast(all: &All, report: Option<&ForecastReport>, lang: Lang) -> Vec<Section> {
+    let say = |english: &'static str| lang.say(english).to_owned();
+    let themes = |networks: &[NetworkId]| {
+        networks.iter().map(|network| theme_title(all, *network)).collect::<Vec<_>>().join("; ")
+    };
+    let mut load = Section::new(
+        lang,
+        say("Load ahead (PR-4): planned intensive weeks a month, half a year from the last decision"),
+        &["person", "month", "weeks"],
+    );
+    let mut periods = Section::new(
+        lang,
+        say("Intensive periods ahead, by each network's own plan"),
+        &["person", "role", "theme", "phase", "from", "to"],
+    );
+    let mut overloads = Section::new(
+        lang,
+        say("More intensive periods at once than the policy allows (PR-4)"),
+        &["person", "from", "to", "at once", "limit", "themes"],
+    );
+    let mut staff = Section::new(
+        lang,
+        say("Personnel leaders: the intensive weeks ahead of the staff they lend to networks"),
+        &["personnel leader", "staff", "weeks", "themes"],
+    );
+    for person in report.map(|report| report.people.as_slice()).unwrap_or_default() {
+        for month in &person.load {
+            load.row(vec![name(&person.person), month.month.clone(), lang.decimal(month.intensive_weeks)]);
+        }
+        for period in &person.periods {
+            periods.row(vec![
+                name(&person.person),
+                lang.word(&label(&period.role)),
+                theme_title(all, period.network),
+                lang.phase(&period.phase),
+                lang.date(period.from),
+                lang.date(period.to),
+            ]);
+        }
+        for overload in &person.overloads {
+            overloads.row(vec![
+                name(&person.person),
+                lang.date(overload.from),
+                lang.date(overload.to),
+                overload.at_once.to_string(),
+                report.map_or(0, |report| report.max_intensive_at_once).to_string(),
+                themes(&overload.networks),
+            ]);
+        }
+    }
+    for personnel_leader in report.map(|report| report.personnel_leaders.as_slice()).unwrap_or_default() {
+        for member in &personnel_leader.staff {
+            staff.row(vec![
+                name(&personnel_leader.personnel_leader),
+                name(&member.person),
+                lang.decimal(member.intensive_weeks),
+                themes(&member.networks),
+            ]);
+        }
+    }
+    vec![load, periods, overloads, staff]
 }
 
 /// Renders `report` from `models` as `options` say.

@@ -447,3 +447,111 @@ fn co2_a_cohort_is_judged_by_the_size_in_force_on_the_day_it_was_formed() {
     assert_eq!((row(cohort(1)).expected, row(cohort(1)).within_range), (CountRange::new(12, 15), false));
     assert_eq!((row(cohort(2)).expected, row(cohort(2)).within_range), (CountRange::new(2, 4), true));
 }
+
+/// PR-4 ahead: two welfare networks share a co-driver; the forecast places each network's
+/// remaining phases on the calendar from its own plan, flags the weeks the co-driver is in two
+/// intensive periods at once, shows each personnel leader their staff, and follows a replan and
+/// a close.
+#[test]
+fn pr4_the_forecast_plans_each_networks_phases_ahead_and_flags_overlapping_intensive_periods() {
+    let mut history = History::new();
+    history.run(date(2017, 1, 2), Action::OpenRound { round: "2017H1".parse().unwrap() });
+    history.prioritised(date(2017, 1, 10), 1, 1, NetworkType::Welfare);
+    history.prioritised(date(2017, 1, 10), 2, 2, NetworkType::Welfare);
+    history.start(date(2017, 2, 1), 1, NetworkType::Welfare, VETERAN, Some(NOVICE));
+    history.start(date(2017, 2, 1), 2, NetworkType::Welfare, VETERAN2, Some(NOVICE));
+    history.run(date(2017, 2, 6), Action::EnterPhase { network: network(1), phase: "intensive 1".into() });
+    history.run(date(2017, 2, 13), Action::EnterPhase { network: network(2), phase: "intensive 1".into() });
+    for (n, personnel_leader) in [(1, CHIEF), (2, CHIEF2)] {
+        let contract = Action::AgreeMandateContract {
+            network: network(n),
+            personnel_leader: person(personnel_leader),
+            secretariat: person(SECRETARY),
+            terms: "Four hours a week".into(),
+        };
+        history.run(date(2017, 2, 13), contract);
+    }
+    let forecast = |history: &History| {
+        let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+        all.forecast.report(&Names::none()).expect("decisions were made")
+    };
+    let of = |report: &ForecastReport, who: u128| {
+        report.people.iter().find(|forecast| forecast.person.id == person(who)).cloned().unwrap()
+    };
+    let spans = |overloads: &[Overload]| overloads.iter().map(|o| (o.from, o.to)).collect::<Vec<_>>();
+
+    let report = forecast(&history);
+    assert_eq!((report.from, report.until), (date(2017, 2, 13), date(2017, 8, 13)));
+    assert_eq!(report.max_intensive_at_once, 1);
+    // The leader of network 1: its four intensive periods from its plan (2, 2, 3 and 2 weeks
+    // with breaks of 3), the first counted from the forecast's first day.
+    let veteran = of(&report, VETERAN);
+    let periods: Vec<_> = veteran.periods.iter().map(|p| (p.phase.as_str(), p.from, p.to)).collect();
+    assert_eq!(
+        periods,
+        [
+            ("intensive 1", date(2017, 2, 13), date(2017, 2, 20)),
+            ("intensive 2", date(2017, 3, 13), date(2017, 3, 27)),
+            ("intensive 3", date(2017, 4, 17), date(2017, 5, 8)),
+            ("intensive 4", date(2017, 5, 29), date(2017, 6, 12)),
+        ]
+    );
+    assert!(veteran.periods.iter().all(|p| p.role == Role::NetworkLeader && p.network == network(1)));
+    let months: Vec<_> = veteran.load.iter().map(|m| (m.month.as_str(), m.intensive_weeks)).collect();
+    assert_eq!(
+        months,
+        [("2017-02", 1.0), ("2017-03", 2.0), ("2017-04", 2.0), ("2017-05", 1.4), ("2017-06", 1.6)]
+    );
+    assert!(veteran.overloads.is_empty());
+    // The shared co-driver is in both networks' intensive periods where they meet.
+    let novice = of(&report, NOVICE);
+    assert_eq!(
+        spans(&novice.overloads),
+        [
+            (date(2017, 2, 13), date(2017, 2, 20)),
+            (date(2017, 3, 20), date(2017, 3, 27)),
+            (date(2017, 4, 24), date(2017, 5, 8)),
+            (date(2017, 6, 5), date(2017, 6, 12)),
+        ]
+    );
+    assert!(novice.overloads.iter().all(|o| o.at_once == 2 && o.networks == [network(1), network(2)]));
+    // Each personnel leader sees the staff they lend, and how much the plans ask of them.
+    let lent: Vec<_> = report
+        .personnel_leaders
+        .iter()
+        .map(|view| (view.personnel_leader.id, view.staff[0].person.id, view.staff[0].intensive_weeks))
+        .collect();
+    assert_eq!(lent, [(person(CHIEF), person(VETERAN), 8.0), (person(CHIEF2), person(VETERAN2), 9.0)]);
+
+    // A policy that allows two at once flags nothing.
+    let policy = Policy { max_intensive_at_once: 2, ..Policy::ns3() };
+    history.run(date(2017, 2, 13), Action::ChangePolicy { policy });
+    assert!(of(&forecast(&history), NOVICE).overloads.is_empty());
+    history.run(date(2017, 2, 13), Action::ChangePolicy { policy: Policy::ns3() });
+
+    // PR-5: network 1 planned anew with a longer first break moves its later periods, and the
+    // co-driver's second overlap goes.
+    let mut plan = PhasePlan::ns3_welfare();
+    plan.phases[1].weeks = 6;
+    history.run(
+        date(2017, 2, 13),
+        Action::ReplanNetwork { network: network(1), phase_plan: plan, reason: "Summer holidays".into() },
+    );
+    let report = forecast(&history);
+    assert_eq!(of(&report, VETERAN).periods[1].from, date(2017, 4, 3));
+    assert!(!spans(&of(&report, NOVICE).overloads).contains(&(date(2017, 3, 20), date(2017, 3, 27))));
+
+    // Closed, a network draws on no one: its leader and personnel leader leave the forecast.
+    history.run(
+        date(2017, 2, 14),
+        Action::CloseNetwork {
+            network: network(2),
+            outcome: Outcome::Stopped,
+            reason: Some("No base unit took ownership".into()),
+        },
+    );
+    let report = forecast(&history);
+    assert!(report.people.iter().all(|forecast| forecast.person.id != person(VETERAN2)));
+    assert!(report.personnel_leaders.iter().all(|view| view.personnel_leader.id != person(CHIEF2)));
+    assert!(of(&report, NOVICE).overloads.is_empty());
+}
