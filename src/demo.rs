@@ -10,8 +10,8 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate, Utc};
 use netvaerk::core::{
     Acknowledgement, Action, CohortId, Command, Competence, Criterion, CriterionAssessment, DiplomaCost,
-    Hotspot, Metadata, NetworkId, NetworkType, Origin, Outcome, PersonId, PersonRole, Policy, RoundId, Rule,
-    TeachingDay, ThemeId, UnitId, UnitKind,
+    Hotspot, Metadata, NetworkId, NetworkType, Origin, Outcome, OutputKind, PersonId, PersonRole, Policy,
+    RoundId, Rule, TeachingDay, ThemeId, UnitId, UnitKind,
 };
 use netvaerk::projections::AsOf;
 use netvaerk::store::{EventStore, PersonalData};
@@ -153,6 +153,69 @@ const COHORT_TWO: [&str; 11] = [
 ];
 const EMPLOYEES: [&str; 4] = ["Karin Boe", "Erik Stenz", "Lise Ahl", "Jakob Fog"];
 
+/// Employees who take part in networks (TP-3), two to each department.
+const PARTICIPANTS: [&str; 16] = [
+    "Signe Krog",
+    "Mikkel Skov",
+    "Tina Rask",
+    "Bo Lykke",
+    "Helle Dahl",
+    "Kasper Lund",
+    "Rikke Bang",
+    "Morten Friis",
+    "Pia Hauge",
+    "Anders Vest",
+    "Lene Moos",
+    "Torben Kjeld",
+    "Mette Buch",
+    "Niels Hviid",
+    "Dorthe Riis",
+    "Ulrik Steen",
+];
+
+/// TP-1: what a test phase tests, in turn.
+const TESTED: [&str; 6] = [
+    "En ny arbejdsgang mellem to afdelinger, i fire uger med rigtige borgere",
+    "En prototype af borgerens digitale indgang, med tyve borgere",
+    "En fælles visitation på tværs af afdelingerne, i ét distrikt",
+    "Et nyt mødeformat med borgeren, i to teams",
+    "En fælles kalender for de involverede medarbejdere, i seks uger",
+    "En opfølgning i hjemmet efter udskrivning, hos tolv borgere",
+];
+
+/// TP-4: what the test showed, a product, its effect, in turn.
+const RESULTS: [(&str, &str, &str); 4] = [
+    (
+        "Testen halverede ventetiden; medarbejderne vil beholde arbejdsgangen",
+        "En beskrevet arbejdsgang med roller og tjekliste",
+        "Kortere ventetid for borgerne, vist for udvalget",
+    ),
+    (
+        "Borgerne fandt vej selv; tre af fire fik svar første gang",
+        "En digital indgang og en vejledning til medarbejderne",
+        "Færre henvendelser i borgerservice, fremlagt for chefforum",
+    ),
+    (
+        "Testen viste færre overdragelser og færre fejl",
+        "En fælles visitationsmodel for afdelingerne",
+        "Mere sammenhængende forløb, fortalt for byens borgere på borgermødet",
+    ),
+    (
+        "Medarbejderne brugte formatet, også uden for testen",
+        "Et mødeformat med drejebog",
+        "Borgerne oplevede at blive hørt, målt i en opfølgende undersøgelse",
+    ),
+];
+
+/// TP-4: the knowledge a learning network shared back to its participants' units, in turn.
+const KNOWLEDGE: [&str; 5] = [
+    "En vidensopsamling og et oplæg på hver deltagers personalemøde",
+    "En guide til afdelingerne med eksempler fra netværket",
+    "Et kort forløb for kollegerne, holdt af deltagerne selv",
+    "Erfaringer delt på afdelingernes temadag",
+    "Et inspirationskatalog til basis",
+];
+
 const LEARNING: [&str; 8] = [
     "Deleøkonomi i Albertslund",
     "Frivillighed: nye former for medborgerskab",
@@ -244,12 +307,36 @@ impl Plan {
     /// RL-4: the head of `person`'s department, their personnel leader (a chief-forum member
     /// heads each department here).
     fn personnel_leader(&self, person: PersonId) -> PersonId {
-        let unit = self.steps.iter().find_map(|step| match step.action {
+        let department =
+            self.unit_of(person).and_then(|unit| self.departments.iter().position(|d| *d == unit));
+        self.chiefs[department.unwrap_or(0)]
+    }
+
+    /// The unit `person` was registered in.
+    fn unit_of(&self, person: PersonId) -> Option<UnitId> {
+        self.steps.iter().find_map(|step| match step.action {
             Action::RegisterPerson { person: registered, unit, .. } if registered == person => unit,
             _ => None,
-        });
-        let department = unit.and_then(|unit| self.departments.iter().position(|d| *d == unit));
-        self.chiefs[department.unwrap_or(0)]
+        })
+    }
+
+    /// TP-3: the `count` participants of the `number`th network, from the pool in turn, and
+    /// their units.
+    fn participants(
+        &self,
+        pool: &[PersonId],
+        number: u32,
+        count: usize,
+    ) -> (BTreeSet<PersonId>, Vec<UnitId>) {
+        let chosen: BTreeSet<PersonId> =
+            (0..count).map(|i| pool[(number as usize * 5 + i * 3) % pool.len()]).collect();
+        let mut units: Vec<UnitId> = Vec::new();
+        for unit in chosen.iter().filter_map(|person| self.unit_of(*person)) {
+            if !units.contains(&unit) {
+                units.push(unit);
+            }
+        }
+        (chosen, units)
     }
 
     /// A network `person` leads on `on`.
@@ -454,6 +541,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
     let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(y + 2, 1, 11));
     let employees = register(&mut plan, 80, &EMPLOYEES, "Medarbejder", start);
+    let participants = register(&mut plan, 100, &PARTICIPANTS, "Medarbejder", start);
 
     // NL-3, CD-3: the secretariat scores each co-driver candidate on the ten competences a week
     // after they join, before they are chosen (scores 2-5, varied by person and competence).
@@ -696,6 +784,11 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             };
             plan.push_why(on, plan.chair(), action, format!("Chefforummøde {}", on.format("%d.%m.%Y")), None);
             let later = |days: u64| on + Days::new(days);
+            // TP-3: employees join in the first week, who carry the work back to their units.
+            let count = if *network_type == NetworkType::Learning { 5 } else { 3 };
+            let (joined, their_units) = plan.participants(&participants, network_number, count);
+            plan.push(later(7), leader, Action::AddParticipants { network, participants: joined });
+            let turn = network_number as usize;
             match network_type {
                 NetworkType::Learning => {
                     plan.push(on, leader, Action::EnterPhase { network, phase: "start".into() });
@@ -711,6 +804,15 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             Some("Deltagerne kunne ikke frigøres fra opgaverne i basis".to_owned()),
                         )
                     } else {
+                        // TP-4: "forpligtigede til at sætte den genererede viden i spil i egen
+                        // basis": the knowledge goes back to every participant's unit.
+                        let shared = Action::RecordOutput {
+                            network,
+                            kind: OutputKind::Knowledge,
+                            description: KNOWLEDGE[turn % KNOWLEDGE.len()].to_owned(),
+                            units: their_units.clone(),
+                        };
+                        plan.push(later(126), leader, shared);
                         (Outcome::KnowledgeShared, None)
                     };
                     // ORG-3: the chief forum ends the network as it started it.
@@ -784,6 +886,13 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             funding: Some(funding.into()),
                             // RL-5: what the reference leader found, from 100,000 to 400,000 kr.
                             funding_kr: Some(100_000 + 75_000 * u64::from(network_number % 5)),
+                            // TP-1: the leader's department and a participant's take ownership.
+                            tested: Some(TESTED[turn % TESTED.len()].to_owned()),
+                            owners: plan
+                                .unit_of(leader)
+                                .into_iter()
+                                .chain(their_units.first().copied())
+                                .collect(),
                         },
                     );
                     // TP-1: a new reference leader takes over in the test phase, in some networks;
@@ -801,9 +910,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     }
                     let (outcome, reason, days) = match (network_type, k, network_number % 4) {
                         (NetworkType::Innovation, 1, _) => (Outcome::HandedOnForScaling, None, 260),
-                        (NetworkType::Innovation, 4, _) => {
-                            (Outcome::Stopped, Some("Ingen midler til testfasen".to_owned()), 240)
-                        }
+                        (NetworkType::Innovation, 4, _) => (
+                            Outcome::Stopped,
+                            Some(
+                                "Testen viste, at løsningen kræver et fagsystem, kommunen ikke har"
+                                    .to_owned(),
+                            ),
+                            240,
+                        ),
                         (NetworkType::Innovation, _, _) => (Outcome::Implemented, None, 280),
                         (_, _, 1) => (Outcome::HandedOnForScaling, None, 217),
                         (_, 2, 2) => (
@@ -813,6 +927,34 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         ),
                         _ => (Outcome::Implemented, None, 217),
                     };
+                    // TP-4: what the test showed; and, where it went on, what it made and its
+                    // effect, or to whom it was handed on.
+                    let (result, product, effect) = RESULTS[turn % RESULTS.len()];
+                    let result = match &reason {
+                        Some(reason) => reason.clone(),
+                        None => result.to_owned(),
+                    };
+                    let owners: Vec<UnitId> =
+                        plan.unit_of(leader).into_iter().chain(their_units.first().copied()).collect();
+                    let output =
+                        |kind: OutputKind, description: &str, units: &[UnitId]| Action::RecordOutput {
+                            network,
+                            kind,
+                            description: description.to_owned(),
+                            units: units.to_vec(),
+                        };
+                    plan.push(later(days.min(161) - 5), leader, output(OutputKind::TestResult, &result, &[]));
+                    match outcome {
+                        Outcome::Implemented => {
+                            plan.push(later(days), leader, output(OutputKind::Product, product, &owners));
+                            plan.push(later(days), leader, output(OutputKind::Effect, effect, &[]));
+                        }
+                        Outcome::HandedOnForScaling => {
+                            let handover = "Overdraget til opskalering i alle afdelinger med en drejebog";
+                            plan.push(later(days), leader, output(OutputKind::Handover, handover, &owners));
+                        }
+                        Outcome::KnowledgeShared | Outcome::Stopped => {}
+                    }
                     // TP-2: one that is stopped never reached implementation.
                     if days > 160 && outcome != Outcome::Stopped {
                         plan.push(
@@ -972,8 +1114,8 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     })?;
     say!("{}", portfolio?);
     say!("{}", trail?);
-    say!("More: netvaerk report halfyear | leaders | competence | round 2016H1 | html");
-    say!("      | audit NAME, with --as-of DATE, --format table|md|json|csv|html");
+    say!("More: netvaerk report halfyear | leaders | forecast | competence | round 2016H1");
+    say!("      | html | audit NAME, with --as-of DATE, --format table|md|json|csv|html");
     say!("      and --lang da; netvaerk list persons | units | themes | networks | rounds");
     Ok(())
 }

@@ -706,7 +706,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let expected = portfolio(&sled_address);
 
     let head = migrated_head(&netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]));
-    assert!(head.starts_with("989 "), "{head}");
+    assert!(head.starts_with("1111 "), "{head}");
     assert_eq!(portfolio(&redb_address), expected);
     // The registry came along: the copy's report names people, as the original's does, and
     // shows the erasure where the original does.
@@ -716,7 +716,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     // Into a store that holds events: refused, nothing appended.
     let again = netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]);
     assert_eq!(code(&again), 2);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 989 events"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 1111 events"));
 
     let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") else {
         eprintln!("skipped the PostgreSQL leg: NETVAERK_TEST_POSTGRES is unset");
@@ -993,7 +993,7 @@ fn a_store_whose_files_are_emptied_or_missing_is_damaged_never_a_new_empty_log()
     assert!(redb.0.is_file(), "a bare path is a redb file");
     let head = redb.stdout(&["head"]);
     let (position, hash) = head.trim().split_once(' ').unwrap();
-    assert_eq!(position, "988");
+    assert_eq!(position, "1110");
     let expect = format!("{position}:{hash}");
     assert_eq!(code(&redb.run(&["verify", "--expect", &expect])), 0);
     std::fs::File::create(&redb.0).unwrap().set_len(0).unwrap();
@@ -1079,9 +1079,27 @@ fn pr5_network_replan_reads_a_plan_file_keeps_the_phases_done_and_refuses_a_malf
     let printed = store.stdout(&args(&plan_arg).iter().map(String::as_str).collect::<Vec<_>>());
     assert!(printed.contains("NetworkReplanned"), "{printed}");
     assert_eq!(store.log_length(), before + 1);
-    // The test phase is now next: entered without intensive 4.
-    let output = store.run(&["network", "test", "Velfærdsteknologi", "--funding", "Puljen", "--by", CHAIR]);
+    // The test phase is now next: entered without intensive 4; TP-1: with what it tests and
+    // the base unit that takes ownership.
+    let output = store.run(&[
+        "network",
+        "test",
+        "Velfærdsteknologi",
+        "--funding",
+        "Puljen",
+        "--tested",
+        "Skærmbesøg hos tolv borgere",
+        "--owner",
+        "Ældre og Sundhed",
+        "--by",
+        CHAIR,
+    ]);
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let begun = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        begun.contains(r#""tested":"Skærmbesøg hos tolv borgere""#) && begun.contains(r#""owners":["#),
+        "{begun}"
+    );
     // A file that is not a plan: a usage error, nothing appended.
     std::fs::write(&plan, "{\"phases\": 3}").unwrap();
     let output = store.run(&args(&plan_arg).iter().map(String::as_str).collect::<Vec<_>>());
@@ -1089,4 +1107,62 @@ fn pr5_network_replan_reads_a_plan_file_keeps_the_phases_done_and_refuses_a_malf
     assert!(String::from_utf8_lossy(&output.stderr).contains("[malformed_plan]"));
     assert_eq!(store.log_length(), before + 2);
     let _ = std::fs::remove_file(&plan);
+}
+
+#[test]
+fn tp3_tp4_the_command_line_records_participants_and_outputs_and_the_portfolio_shows_them() {
+    let store = Store::with_demo("outputs");
+    let before = store.log_length();
+    let ok = |args: &[&str]| {
+        let output = store.run(args);
+        assert_eq!(code(&output), 0, "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // "Velfærdsteknologi i hjemmet" runs at the end of the demo; the secretariat adds two
+    // participants, given by name.
+    let joined = ok(&[
+        "network",
+        "participants",
+        "Velfærdsteknologi",
+        "--person",
+        "Helle Dahl",
+        "--person",
+        "Ulrik Steen",
+        "--by",
+        "Sofie Holm",
+        "--on",
+        "2018-06-30",
+    ]);
+    assert!(joined.contains("ParticipantsJoined"), "{joined}");
+    // Knowledge shared back names its units: refused without one, nothing appended.
+    let output = |description: &str, units: &[&str]| {
+        let mut args = vec!["network", "output", "Velfærdsteknologi", "--kind", "knowledge", "--description"];
+        args.push(description);
+        for unit in units {
+            args.extend(["--unit", unit]);
+        }
+        args.extend(["--by", "Sofie Holm", "--on", "2018-06-30"]);
+        store.run(&args)
+    };
+    let refused = output("En guide", &[]);
+    assert_eq!(code(&refused), 1, "a refusal");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("[output_without_unit]") && stderr.contains("(TP-4)"), "{stderr}");
+    let recorded = output("En guide til hjemmeplejen", &["Ældre og Sundhed"]);
+    assert_eq!(code(&recorded), 0, "{}", String::from_utf8_lossy(&recorded.stderr));
+    assert!(String::from_utf8_lossy(&recorded.stdout).contains("OutputRecorded"));
+    assert_eq!(store.log_length(), before + 2);
+    let produced = ok(&["report", "portfolio", "--section", "What the networks produced", "--width", "200"]);
+    assert!(
+        produced.contains("En guide til hjemmeplejen") && produced.contains("Ældre og Sundhed"),
+        "{produced}"
+    );
+    let participants = ok(&["report", "portfolio", "--section", "Participants", "--width", "200"]);
+    assert!(participants.contains("Velfærdsteknologi i hjemmet"), "{participants}");
+    // Their roles show in the leaders report.
+    let roles = ok(&["report", "leaders", "--section", "1", "--width", "200"]);
+    assert!(
+        roles.lines().any(|line| line.starts_with("Ulrik Steen") && line.contains("participant")),
+        "{roles}"
+    );
 }

@@ -82,7 +82,7 @@ fn markdown_reports_parse_as_one_table_a_section_with_every_row_and_cell() {
     let text =
         render(&service, organisation, Report::Portfolio, &Options::new(Format::Markdown, Lang::En)).unwrap();
     let tables = markdown_tables(&text);
-    assert_eq!(tables.len(), 3, "networks, themes, NW-4: {text}");
+    assert_eq!(tables.len(), 5, "networks, themes, NW-4, outputs, participants: {text}");
     let themes = &tables[1];
     assert_eq!(themes[0], ["theme", "title", "status", "round", "rank", "type"]);
     assert_eq!(themes.len(), 3, "the header and both themes");
@@ -116,7 +116,9 @@ fn csv_holds_every_section_and_one_section_on_request() {
         "each row names its section: {all}"
     );
     assert!(all.contains(",\"Urban farming, Albertslund\","), "a comma is quoted: {all}");
-    assert!(all.ends_with("\n\nsection,running,limit\nInnovation networks (NW-4),0,2\n"), "{all}");
+    assert!(all.contains("\n\nsection,running,limit\nInnovation networks (NW-4),0,2\n\n"), "{all}");
+    // TP-4, TP-3: what the networks produced and who took part, empty here.
+    assert!(all.ends_with("\n\nsection,theme,participants,their units,shared back\n"), "{all}");
     let themes = csv(Some("2")).unwrap();
     assert!(themes.starts_with("theme,title,status,round,rank,type\n"), "{themes}");
     assert_eq!(themes.lines().count(), 2);

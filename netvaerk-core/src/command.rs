@@ -11,7 +11,8 @@ use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::policy::{PhasePlan, Policy};
 use crate::vocabulary::{
-    Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, TeachingDay, UnitKind,
+    Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind, PersonRole,
+    TeachingDay, UnitKind,
 };
 use crate::warning::{AcknowledgedWarning, Acknowledgement};
 
@@ -167,13 +168,28 @@ pub enum Action {
     /// PR-5: enter the next phase of the network's plan.
     EnterPhase { network: NetworkId, phase: String },
     /// TP-1: begin the test phase; RL-5: with the funding found, its source and, where known,
-    /// its amount in Danish kroner (an amount needs its source).
+    /// its amount in Danish kroner (an amount needs its source); what is tested and the base
+    /// units that take ownership of it ("nye aktører skal arbejde sammen og tage ejerskab").
     BeginTestPhase {
         network: NetworkId,
         #[serde(default)]
         funding: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         funding_kr: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tested: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        owners: Vec<UnitId>,
+    },
+    /// TP-3: employees join the network as its participants (netværksdeltagere).
+    AddParticipants { network: NetworkId, participants: BTreeSet<PersonId> },
+    /// TP-4: record what the network produced, and the base units it concerns.
+    RecordOutput {
+        network: NetworkId,
+        kind: OutputKind,
+        description: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        units: Vec<UnitId>,
     },
     /// PR-5: plan the network's phases anew ("ud fra de enkelte netværksforløb"), keeping those
     /// it has been through, with the reason.
@@ -288,9 +304,11 @@ impl Action {
                 texts
             }
             Self::EnterPhase { phase, .. } => vec![("phase", Name, phase)],
-            Self::BeginTestPhase { funding, .. } => {
-                funding.iter().map(|funding| ("funding", Text, funding.as_str())).collect()
+            Self::BeginTestPhase { funding, tested, .. } => {
+                let funding = funding.iter().map(|funding| ("funding", Text, funding.as_str()));
+                funding.chain(tested.iter().map(|tested| ("tested", Text, tested.as_str()))).collect()
             }
+            Self::RecordOutput { description, .. } => vec![("description", Text, description)],
             Self::CloseNetwork { reason, .. } => {
                 reason.iter().map(|reason| ("reason", Text, reason.as_str())).collect()
             }
@@ -315,6 +333,7 @@ impl Action {
             | Self::AcceptReferenceRole { .. }
             | Self::StartNetwork { .. }
             | Self::AttachCoDriver { .. }
+            | Self::AddParticipants { .. }
             | Self::AssessCompetences { .. }
             | Self::FormCohort { .. }
             | Self::RecordTeachingDay { .. }

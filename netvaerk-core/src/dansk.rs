@@ -6,7 +6,7 @@
 
 use crate::error::{DomainError, IdError, NetworkRole, PolicyProblem};
 use crate::state::ThemeStatus;
-use crate::vocabulary::{Criterion, NetworkType, Outcome, TeachingDay};
+use crate::vocabulary::{Criterion, NetworkType, Outcome, OutputKind, TeachingDay};
 use crate::warning::Warning;
 
 /// A vocabulary word in Danish.
@@ -47,6 +47,18 @@ impl Dansk for Outcome {
             Self::HandedOnForScaling => "videregivet til opskalering",
             Self::KnowledgeShared => "viden delt",
             Self::Stopped => "stoppet",
+        }
+    }
+}
+
+impl Dansk for OutputKind {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::Product => "produkt",
+            Self::Knowledge => "viden delt",
+            Self::Effect => "effekt",
+            Self::Handover => "overdragelse",
+            Self::TestResult => "testresultat",
         }
     }
 }
@@ -100,6 +112,10 @@ fn field(name: &str) -> &str {
         "reason for stopping" => "begrundelsen for at stoppe",
         "reason for the change" => "begrundelsen for skiftet",
         "reason for the new plan" => "begrundelsen for den nye plan",
+        "what is tested" => "det, der testes",
+        "what it produced" => "det, netværket frembragte",
+        "tested" => "det, der testes",
+        "description" => "beskrivelsen",
         "reason for withdrawing" => "begrundelsen for at trække temaet tilbage",
         "skills the rotation is for" => "de kompetencer, turnussen gælder",
         "terms of the mandate contract" => "vilkårene i mandatkontrakten",
@@ -324,6 +340,25 @@ impl DomainError {
             E::MayNotClose { actor, network } => format!(
                 "{actor} må ikke lukke netværket {network}: det gør chefforum eller netværkets referenceleder"
             ),
+            E::MayNotRecordForNetwork { actor, network } => format!(
+                "{actor} må ikke registrere for netværket {network}: det gør netværkslederen, co-driveren eller referencelederen, sekretariatet eller chefforum"
+            ),
+            E::NoParticipants => "angiv mindst én netværksdeltager".to_owned(),
+            E::ParticipantWithoutUnit(person) => format!(
+                "{person} hører ikke til nogen enhed; en netværksdeltager trækker netværkets arbejde med tilbage i egen afdeling"
+            ),
+            E::ParticipantHoldsRole { person, network } => format!(
+                "{person} leder eller er co-driver i netværket {network} og er derfor ikke også deltager"
+            ),
+            E::AlreadyParticipant { person, network } => {
+                format!("{person} deltager allerede i netværket {network}")
+            }
+            E::OutputWithoutUnit { kind } => {
+                format!("et resultat af typen \"{}\" angiver de enheder i basis, det gik til", kind.dansk())
+            }
+            E::TestResultBeforeTest(network) => {
+                format!("netværket {network} har ikke påbegyndt sin testfase og har endnu intet testresultat")
+            }
             E::NoOpenRound => "ingen runde er åben; chefforum beslutter om temaer i en åben halvårsrunde".to_owned(),
             E::RoundNotOpen { round } => format!("runden {round} er ikke den åbne runde"),
             E::ThemeNotAvailable { theme, status, action: wanted, .. } => {

@@ -13,8 +13,8 @@ use crate::policy::{CountRange, PhasePlan, Policy};
 use crate::rule::Rule;
 use crate::state::{DiplomaProgress, Network, Person, State, Theme, ThemeStatus};
 use crate::vocabulary::{
-    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, PhaseKind,
-    TeachingDay, UnitKind,
+    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind,
+    PersonRole, PhaseKind, TeachingDay, UnitKind,
 };
 use crate::warning::{AcknowledgedWarning, Acknowledgement, Warning};
 
@@ -81,8 +81,20 @@ pub fn decide(
             start_network(state, *network, *theme, *network_type, roles, on, policy)
         }
         Action::EnterPhase { network, phase } => enter_phase(state, *network, phase),
-        Action::BeginTestPhase { network, funding, funding_kr } => {
-            begin_test_phase(state, *network, funding.as_deref(), *funding_kr)
+        Action::BeginTestPhase { network, funding, funding_kr, tested, owners } => {
+            let test = TestPhase {
+                funding: funding.as_deref(),
+                funding_kr: *funding_kr,
+                tested: tested.as_deref(),
+                owners,
+            };
+            begin_test_phase(state, *network, &test)
+        }
+        Action::AddParticipants { network, participants } => {
+            add_participants(state, *network, participants, metadata.actor)
+        }
+        Action::RecordOutput { network, kind, description, units } => {
+            record_output(state, *network, *kind, description, units, metadata.actor)
         }
         Action::ReplanNetwork { network, phase_plan, reason } => {
             replan_network(state, *network, phase_plan, reason)
@@ -817,7 +829,16 @@ fn check_next_phase(network: &Network, id: NetworkId, index: usize) -> Result<()
     Ok(())
 }
 
-fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>, funding_kr: Option<u64>) -> Planned {
+/// What a test phase begins with (TP-1, RL-5).
+struct TestPhase<'a> {
+    funding: Option<&'a str>,
+    funding_kr: Option<u64>,
+    tested: Option<&'a str>,
+    owners: &'a [UnitId],
+}
+
+fn begin_test_phase(state: &State, id: NetworkId, test: &TestPhase<'_>) -> Planned {
+    let TestPhase { funding, funding_kr, tested, owners } = *test;
     let network = running(state, id)?;
     // TP-1: the test phase, the last before implementation; learning networks have none.
     let index = network.plan.test_position().ok_or(DomainError::NoTestPhase(id))?;
@@ -834,7 +855,94 @@ fn begin_test_phase(state: &State, id: NetworkId, funding: Option<&str>, funding
             return Err(DomainError::ImplausibleFunding { amount });
         }
     }
-    only(vec![Event::TestPhaseBegun { network: id, phase, funding, funding_kr }])
+    // TP-1: what is tested, and the base units that take ownership of it.
+    let tested = optional(tested, "what is tested", Rule::Tp1)?;
+    let owners = known_units(state, owners)?;
+    only(vec![Event::TestPhaseBegun { network: id, phase, funding, funding_kr, tested, owners }])
+}
+
+/// The units named, each registered, in the order first named and without repeats.
+fn known_units(state: &State, units: &[UnitId]) -> Result<Vec<UnitId>, DomainError> {
+    let mut known = Vec::with_capacity(units.len());
+    for unit in units {
+        state.unit(*unit).ok_or(DomainError::UnknownUnit(*unit))?;
+        if !known.contains(unit) {
+            known.push(*unit);
+        }
+    }
+    Ok(known)
+}
+
+/// TP-3: who records for a network: its leader, co-driver or reference leader, the
+/// secretariat (staff or rotation), or the chief forum.
+fn may_record_for(
+    state: &State,
+    network: &Network,
+    id: NetworkId,
+    actor: PersonId,
+) -> Result<(), DomainError> {
+    let who = person(state, actor)?;
+    let in_network =
+        [Some(network.leader), network.co_driver, network.reference_leader].contains(&Some(actor));
+    let secretariat = who.roles.contains(&PersonRole::Secretariat) || who.in_rotation;
+    if in_network || secretariat || who.is_chief_forum() {
+        Ok(())
+    } else {
+        Err(DomainError::MayNotRecordForNetwork { actor, network: id })
+    }
+}
+
+fn add_participants(
+    state: &State,
+    id: NetworkId,
+    participants: &BTreeSet<PersonId>,
+    actor: PersonId,
+) -> Planned {
+    let network = running(state, id)?;
+    may_record_for(state, network, id, actor)?;
+    if participants.is_empty() {
+        return Err(DomainError::NoParticipants);
+    }
+    for participant in participants {
+        // TP-3: employees of a unit, who carry the work back to it; not the network's own
+        // leader or co-driver, and each once.
+        if person(state, *participant)?.unit.is_none() {
+            return Err(DomainError::ParticipantWithoutUnit(*participant));
+        }
+        if network.leader == *participant || network.co_driver == Some(*participant) {
+            return Err(DomainError::ParticipantHoldsRole { person: *participant, network: id });
+        }
+        if network.participants.contains(participant) {
+            return Err(DomainError::AlreadyParticipant { person: *participant, network: id });
+        }
+    }
+    only(vec![Event::ParticipantsJoined { network: id, participants: participants.clone() }])
+}
+
+fn record_output(
+    state: &State,
+    id: NetworkId,
+    kind: OutputKind,
+    description: &str,
+    units: &[UnitId],
+    actor: PersonId,
+) -> Planned {
+    // TP-4: while it runs or after it closed: effects are often shown later.
+    let network = state.network(id).ok_or(DomainError::UnknownNetwork(id))?;
+    may_record_for(state, network, id, actor)?;
+    let description = required(description, "what it produced", Rule::Tp4)?;
+    let units = known_units(state, units)?;
+    if kind.needs_units() && units.is_empty() {
+        return Err(DomainError::OutputWithoutUnit { kind });
+    }
+    if kind == OutputKind::TestResult {
+        let tested =
+            network.plan.test_position().is_some_and(|test| network.phase.is_some_and(|index| index >= test));
+        if !tested {
+            return Err(DomainError::TestResultBeforeTest(id));
+        }
+    }
+    only(vec![Event::OutputRecorded { network: id, kind, description, units }])
 }
 
 fn replan_network(state: &State, id: NetworkId, plan: &PhasePlan, reason: &str) -> Planned {

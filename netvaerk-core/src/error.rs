@@ -7,7 +7,7 @@ use thiserror::Error;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::rule::Rule;
 use crate::state::ThemeStatus;
-use crate::vocabulary::{Criterion, NetworkType, Outcome, TeachingDay};
+use crate::vocabulary::{Criterion, NetworkType, Outcome, OutputKind, TeachingDay};
 use crate::warning::Warning;
 
 /// Text that is not a valid id, round, rule id or date.
@@ -429,6 +429,39 @@ pub enum DomainError {
         /// The network.
         network: NetworkId,
     },
+    /// TP-3: who records for a network is its leader, co-driver or reference leader, the
+    /// secretariat or the chief forum.
+    MayNotRecordForNetwork {
+        /// Who tried.
+        actor: PersonId,
+        /// The network.
+        network: NetworkId,
+    },
+    /// TP-3: participants join at least one at a time.
+    NoParticipants,
+    /// TP-3: a participant works in a unit, to which they carry the work back.
+    ParticipantWithoutUnit(PersonId),
+    /// TP-3: the network's leader and co-driver are not its participants too.
+    ParticipantHoldsRole {
+        /// The person.
+        person: PersonId,
+        /// The network.
+        network: NetworkId,
+    },
+    /// TP-3: a participant joins a network once.
+    AlreadyParticipant {
+        /// The person.
+        person: PersonId,
+        /// The network.
+        network: NetworkId,
+    },
+    /// TP-4: knowledge shared back and a handover name the base units they went to.
+    OutputWithoutUnit {
+        /// The kind of output.
+        kind: OutputKind,
+    },
+    /// TP-4: a test's result follows the test phase's beginning.
+    TestResultBeforeTest(NetworkId),
     /// RL-1: a welfare or innovation network (or, by policy, a learning one) starts with its
     /// reference leader.
     NoReferenceLeader {
@@ -668,6 +701,13 @@ impl DomainError {
             E::StoppedInImplementation(v0) => write!(f, "network {v0} is in implementation; it closes as implemented or handed on for scaling, not stopped"),
             E::MayNotClose { actor, network } => write!(f, "{actor} may not close network {network}: the chief forum or the network's reference leader does"),
             E::NotSecretariat(v0) => write!(f, "{v0} does not work in the secretariat, which is a party to the mandate contract"),
+            E::MayNotRecordForNetwork { actor, network } => write!(f, "{actor} may not record for network {network}: its leader, co-driver or reference leader, the secretariat or the chief forum does"),
+            E::NoParticipants => write!(f, "name at least one participant"),
+            E::ParticipantWithoutUnit(v0) => write!(f, "{v0} belongs to no unit; a participant carries the network's work back to their own"),
+            E::ParticipantHoldsRole { person, network } => write!(f, "{person} leads or co-drives network {network}, so is not also its participant"),
+            E::AlreadyParticipant { person, network } => write!(f, "{person} already takes part in network {network}"),
+            E::OutputWithoutUnit { kind } => write!(f, "an output of kind \"{kind}\" names the base units it went to"),
+            E::TestResultBeforeTest(v0) => write!(f, "network {v0} has not begun its test phase, so it has no test result yet"),
             E::InvalidScore { score } => write!(f, "a competence score runs from 1 to 5, not {score}"),
             E::EmptyCompetenceAssessment => write!(f, "a competence assessment scores at least one competence"),
             E::EmptyCohort => write!(f, "a cohort needs at least one co-driver"),
@@ -723,6 +763,13 @@ impl DomainError {
             E::NotTestedYet { .. } => "not_tested_yet",
             E::StoppedInImplementation(_) => "stopped_in_implementation",
             E::MayNotClose { .. } => "may_not_close",
+            E::MayNotRecordForNetwork { .. } => "may_not_record_for_network",
+            E::NoParticipants => "no_participants",
+            E::ParticipantWithoutUnit(_) => "participant_without_unit",
+            E::ParticipantHoldsRole { .. } => "participant_holds_role",
+            E::AlreadyParticipant { .. } => "already_participant",
+            E::OutputWithoutUnit { .. } => "output_without_unit",
+            E::TestResultBeforeTest(_) => "test_result_before_test",
             E::NotACandidate(_) => "not_a_candidate",
             E::RoundNotOpen { .. } => "round_not_open",
             E::ThemeNotAvailable { .. } => "theme_not_available",
@@ -828,6 +875,12 @@ impl DomainError {
             E::DepartmentOutsideDirectorArea { .. } | E::DirectorAreaUnderUnit { .. } => Rule::Org1,
             E::NotChiefForumDecision { .. } | E::MayNotClose { .. } => Rule::Org3,
             E::NotTestedYet { .. } | E::StoppedInImplementation(_) => Rule::Tp2,
+            E::MayNotRecordForNetwork { .. }
+            | E::NoParticipants
+            | E::ParticipantWithoutUnit(_)
+            | E::ParticipantHoldsRole { .. }
+            | E::AlreadyParticipant { .. } => Rule::Tp3,
+            E::OutputWithoutUnit { .. } | E::TestResultBeforeTest(_) => Rule::Tp4,
             E::MissingOrigin | E::NoDepartment | E::NotADepartment(_) | E::ProposerNotChiefForum(_) => {
                 Rule::Th1
             }

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::policy::{PhasePlan, Policy};
 use crate::vocabulary::{
-    Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, PhaseKind,
-    TeachingDay, UnitKind,
+    Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind, PersonRole,
+    PhaseKind, TeachingDay, UnitKind,
 };
 use crate::warning::AcknowledgedWarning;
 
@@ -134,14 +134,24 @@ pub enum Event {
     /// PR-5: the network entered a phase of its plan.
     PhaseEntered { network: NetworkId, phase: String, kind: PhaseKind },
     /// TP-1: the network began its test phase; RL-5: the funding found for it, its source and
-    /// its amount in kroner (none in events written before the amount existed).
+    /// its amount in kroner (none in events written before the amount existed); what is tested
+    /// and the base units that take ownership (none in events written before they existed).
     TestPhaseBegun {
         network: NetworkId,
         phase: String,
         funding: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         funding_kr: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tested: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        owners: Vec<UnitId>,
     },
+    /// TP-3: employees joined the network as its participants.
+    ParticipantsJoined { network: NetworkId, participants: BTreeSet<PersonId> },
+    /// TP-4: the network produced something: a product, knowledge shared back, an effect shown,
+    /// a handover, its test's result; and the base units it concerns.
+    OutputRecorded { network: NetworkId, kind: OutputKind, description: String, units: Vec<UnitId> },
     /// PR-5: the network's phases were planned anew, keeping those it had been through; its
     /// expected end follows the new plan.
     NetworkReplanned { network: NetworkId, phase_plan: PhasePlan, expected_end: NaiveDate, reason: String },
@@ -207,6 +217,8 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("RotationEnded", 1),
     ("HelpRequested", 1),
     ("NetworkReplanned", 1),
+    ("ParticipantsJoined", 1),
+    ("OutputRecorded", 1),
 ];
 
 impl Event {
@@ -260,6 +272,8 @@ impl Event {
             Self::RotationEnded { .. } => "RotationEnded",
             Self::HelpRequested { .. } => "HelpRequested",
             Self::NetworkReplanned { .. } => "NetworkReplanned",
+            Self::ParticipantsJoined { .. } => "ParticipantsJoined",
+            Self::OutputRecorded { .. } => "OutputRecorded",
         }
     }
 
@@ -325,7 +339,11 @@ impl Event {
                 *note = text(note);
             }
             Self::MandateContractAgreed { terms, .. } => *terms = text(terms),
-            Self::TestPhaseBegun { funding, .. } => *funding = optional(funding),
+            Self::TestPhaseBegun { funding, tested, .. } => {
+                *funding = optional(funding);
+                *tested = optional(tested);
+            }
+            Self::OutputRecorded { description, .. } => *description = text(description),
             Self::NetworkClosed { reason, .. } => *reason = optional(reason),
             Self::RotationStarted { skills, .. } => *skills = text(skills),
             Self::HelpRequested { note, .. } => *note = text(note),
@@ -343,6 +361,7 @@ impl Event {
             | Self::ReferenceLeaderAccepted { .. }
             | Self::ReferenceLeaderAssigned { .. }
             | Self::CoDriverAttached { .. }
+            | Self::ParticipantsJoined { .. }
             | Self::CompetencesAssessed { .. }
             | Self::PhaseEntered { .. }
             | Self::TeachingDayAttended { .. }

@@ -111,7 +111,7 @@ pub use state::{
     evolve, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme, ThemeStatus, Unit,
 };
 pub use vocabulary::{
-    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, PersonRole, PhaseKind,
-    TeachingDay, UnitKind,
+    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind,
+    PersonRole, PhaseKind, TeachingDay, UnitKind,
 };
 pub use warning::{AcknowledgedWarning, Acknowledgement, Warning};

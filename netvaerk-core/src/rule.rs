@@ -69,6 +69,8 @@ rules! {
     Pr5 = "PR-5", false;
     Tp1 = "TP-1", false;
     Tp2 = "TP-2", false;
+    Tp3 = "TP-3", false;
+    Tp4 = "TP-4", false;
     Co2 = "CO-2", true;
     Co3 = "CO-3", false;
     Sn1 = "SN-1", false;

@@ -189,6 +189,8 @@ pub struct Network {
     pub phase: Option<usize>,
     /// The outcome, once closed.
     pub closed: Option<Outcome>,
+    /// Its participants (TP-3).
+    pub participants: BTreeSet<PersonId>,
 }
 
 impl Network {
@@ -467,6 +469,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 plan: phase_plan.clone(),
                 phase: None,
                 closed: None,
+                participants: BTreeSet::new(),
             };
             state.networks.insert(*network, started);
             if let Some(theme) = state.themes.get_mut(theme) {
@@ -489,6 +492,13 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 network.plan = phase_plan.clone();
             }
         }
+        Event::ParticipantsJoined { network, participants } => {
+            if let Some(network) = state.networks.get_mut(network) {
+                network.participants.extend(participants.iter().copied());
+            }
+        }
+        // What a network produced is the read models'; no rule depends on it.
+        Event::OutputRecorded { .. } => {}
         Event::NetworkClosed { network, outcome, .. } => {
             if let Some(closed) = state.networks.get_mut(network) {
                 closed.closed = Some(*outcome);

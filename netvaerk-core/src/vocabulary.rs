@@ -131,6 +131,47 @@ impl fmt::Display for Outcome {
     }
 }
 
+/// What a network produced (TP-4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutputKind {
+    /// A product: a solution, a concept, a new way of working.
+    Product,
+    /// Knowledge shared back to base units ("sætte den genererede viden i spil i egen basis").
+    Knowledge,
+    /// An effect or value shown to the organisation, the politicians or the city.
+    Effect,
+    /// A handover to the base, which takes ownership, or on for scaling.
+    Handover,
+    /// What the test phase showed (TP-1).
+    TestResult,
+}
+
+impl OutputKind {
+    /// Every kind, in order.
+    pub const ALL: [Self; 5] =
+        [Self::Product, Self::Knowledge, Self::Effect, Self::Handover, Self::TestResult];
+
+    /// Whether an output of this kind names the base units it went to (knowledge shared back,
+    /// a handover).
+    pub const fn needs_units(self) -> bool {
+        matches!(self, Self::Knowledge | Self::Handover)
+    }
+}
+
+impl fmt::Display for OutputKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Product => "product",
+            Self::Knowledge => "knowledge shared",
+            Self::Effect => "effect",
+            Self::Handover => "handover",
+            Self::TestResult => "test result",
+        })
+    }
+}
+
 /// What kind of unit (ORG-1, ORG-4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

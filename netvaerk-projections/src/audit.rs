@@ -362,12 +362,31 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
         Event::PhaseEntered { phase, .. } => {
             format!("{} \"{}\"", say("entered the phase"), wording.phase(phase))
         }
-        Event::TestPhaseBegun { funding, funding_kr, .. } => match (funding, funding_kr) {
-            (Some(funding), Some(amount)) => {
-                format!("{} {funding}: {}", say("test phase begun, funded by"), wording.kroner(*amount))
+        Event::TestPhaseBegun { funding, funding_kr, tested, owners, .. } => {
+            let begun = match (funding, funding_kr) {
+                (Some(funding), Some(amount)) => {
+                    format!("{} {funding}: {}", say("test phase begun, funded by"), wording.kroner(*amount))
+                }
+                (Some(funding), None) => format!("{} {funding}", say("test phase begun, funded by")),
+                (None, _) => say("test phase begun"),
+            };
+            let owners = match owners.len() {
+                0 => String::new(),
+                count => format!(" ({} {count})", say("base units taking ownership:")),
+            };
+            match tested {
+                Some(tested) => format!("{begun}; {} {tested}{owners}", say("testing")),
+                None => format!("{begun}{owners}"),
             }
-            (Some(funding), None) => format!("{} {funding}", say("test phase begun, funded by")),
-            (None, _) => say("test phase begun"),
+        }
+        Event::ParticipantsJoined { participants, .. } => format!(
+            "{} {}",
+            say("participants joined:"),
+            participants.iter().map(name).collect::<Vec<_>>().join(", ")
+        ),
+        Event::OutputRecorded { kind, description, units, .. } => match units.len() {
+            0 => format!("{}: {description}", word(kind)),
+            count => format!("{}: {description} ({} {count})", word(kind), say("base units:")),
         },
         Event::NetworkClosed { outcome, reason, .. } => match reason {
             Some(reason) => format!("{}: {} ({reason})", say("closed"), word(outcome)),
@@ -628,7 +647,9 @@ impl Fold for AuditTrail {
             | Event::TestPhaseBegun { network, .. }
             | Event::NetworkClosed { network, .. }
             | Event::HelpRequested { network, .. }
-            | Event::NetworkReplanned { network, .. } => Some(Trail::Network(*network)),
+            | Event::NetworkReplanned { network, .. }
+            | Event::ParticipantsJoined { network, .. }
+            | Event::OutputRecorded { network, .. } => Some(Trail::Network(*network)),
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }

@@ -334,6 +334,8 @@ impl Fold for CompetenceTracks {
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. }
             | Event::HelpRequested { .. }
+            | Event::ParticipantsJoined { .. }
+            | Event::OutputRecorded { .. }
             | Event::NetworkReplanned { .. } => {}
         }
     }

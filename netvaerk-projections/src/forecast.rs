@@ -346,6 +346,8 @@ impl Fold for LoadForecast {
             | Event::OralExamPassed { .. }
             | Event::DiplomaAwarded { .. }
             | Event::HelpRequested { .. }
+            | Event::ParticipantsJoined { .. }
+            | Event::OutputRecorded { .. }
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. } => {}
         }

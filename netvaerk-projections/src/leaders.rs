@@ -25,6 +25,8 @@ pub enum Role {
     PersonnelLeader,
     /// Rotation in the secretariat (da. *netværksturnus*, SN-1).
     Rotation,
+    /// A network's participant (da. *netværksdeltager*, TP-3).
+    Participant,
 }
 
 /// A spell in a role.
@@ -191,6 +193,11 @@ impl Fold for LeaderHistories {
                 self.spells.entry(*person).or_default().push(spell);
             }
             Event::RotationEnded { person } => self.close(*person, Role::Rotation, None, on),
+            Event::ParticipantsJoined { network, participants } => {
+                for person in participants {
+                    self.open(*person, Role::Participant, Some(*network), on);
+                }
+            }
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
@@ -214,6 +221,7 @@ impl Fold for LeaderHistories {
             | Event::OralExamPassed { .. }
             | Event::DiplomaAwarded { .. }
             | Event::HelpRequested { .. }
+            | Event::OutputRecorded { .. }
             | Event::NetworkReplanned { .. } => {}
         }
     }

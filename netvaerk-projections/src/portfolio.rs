@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{
-    AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome, PersonId, PhaseKind,
-    Policy, PolicyHistory, RoundId, ThemeId, ThemeStatus,
+    AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome, OutputKind, PersonId,
+    PhaseKind, Policy, PolicyHistory, RoundId, ThemeId, ThemeStatus, UnitId,
 };
 use serde::Serialize;
 
@@ -75,6 +75,28 @@ pub struct NetworkEntry {
     pub reason: Option<String>,
     /// Every phase it entered, with its kind and the business date it was entered (PR-5).
     pub phases: Vec<PhaseVisit>,
+    /// What its test phase tests, where recorded (TP-1).
+    pub tested: Option<String>,
+    /// The base units that took ownership in its test phase (TP-1).
+    pub owners: Vec<UnitId>,
+    /// Its participants, in the order they joined (TP-3).
+    pub participants: Vec<PersonId>,
+    /// What it produced, in the order recorded (TP-4).
+    pub outputs: Vec<OutputEntry>,
+}
+
+/// Something a network produced (TP-4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct OutputEntry {
+    /// When it was recorded.
+    pub recorded_on: NaiveDate,
+    /// Its kind.
+    pub kind: OutputKind,
+    /// What it is.
+    pub description: String,
+    /// The base units it concerns.
+    pub units: Vec<UnitId>,
 }
 
 /// A phase a network entered (PR-5).
@@ -393,6 +415,10 @@ impl Fold for Portfolio {
                         outcome: None,
                         reason: None,
                         phases: Vec::new(),
+                        tested: None,
+                        owners: Vec::new(),
+                        participants: Vec::new(),
+                        outputs: Vec::new(),
                     },
                 );
                 self.set_status(*theme, ThemeStatus::InNetwork, on);
@@ -420,8 +446,10 @@ impl Fold for Portfolio {
                     entry.phases.push(PhaseVisit { phase: phase.clone(), kind: *kind, entered_on: on });
                 }
             }
-            Event::TestPhaseBegun { network, phase, .. } => {
+            Event::TestPhaseBegun { network, phase, tested, owners, .. } => {
                 if let Some(entry) = self.networks.get_mut(network) {
+                    entry.tested.clone_from(tested);
+                    entry.owners.clone_from(owners);
                     entry.phase = Some(phase.clone());
                     entry.phase_kind = Some(PhaseKind::Test);
                     entry.phases.push(PhaseVisit {
@@ -458,6 +486,22 @@ impl Fold for Portfolio {
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. }
             | Event::HelpRequested { .. } => {}
+            Event::ParticipantsJoined { network, participants } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    entry.participants.extend(participants.iter().copied());
+                }
+            }
+            Event::OutputRecorded { network, kind, description, units } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    let output = OutputEntry {
+                        recorded_on: on,
+                        kind: *kind,
+                        description: description.clone(),
+                        units: units.clone(),
+                    };
+                    entry.outputs.push(output);
+                }
+            }
             // PR-5: its own plan, and the end it gives.
             Event::NetworkReplanned { network, expected_end, .. } => {
                 if let Some(entry) = self.networks.get_mut(network) {

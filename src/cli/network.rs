@@ -1,7 +1,9 @@
 //! `netvaerk network ...`: networks from start to close (NW, RL, CD, PR, TP).
 
 use clap::{Args, Subcommand};
-use netvaerk::core::{Action, Hotspot, NetworkId, NetworkType, Outcome, PersonId, ThemeId};
+use netvaerk::core::{
+    Action, Hotspot, NetworkId, NetworkType, Outcome, OutputKind, PersonId, ThemeId, UnitId,
+};
 
 use netvaerk::Error;
 
@@ -55,6 +57,38 @@ pub enum NetworkCommand {
         /// The funding's amount in kroner (RL-5; needs --funding).
         #[arg(long)]
         funding_kr: Option<u64>,
+        /// What is tested.
+        #[arg(long)]
+        tested: Option<String>,
+        /// A base unit that takes ownership in the test (repeat).
+        #[arg(long = "owner")]
+        owners: Vec<Given<UnitId>>,
+        #[command(flatten)]
+        decided: Decided,
+    },
+    /// Add participants to the network (TP-3).
+    Participants {
+        /// The network.
+        network: Given<NetworkId>,
+        /// A participant (repeat).
+        #[arg(long = "person", required = true)]
+        persons: Vec<Given<PersonId>>,
+        #[command(flatten)]
+        decided: Decided,
+    },
+    /// Record what the network produced (TP-4).
+    Output {
+        /// The network.
+        network: Given<NetworkId>,
+        /// The kind: product, knowledge, effect, handover, test-result.
+        #[arg(long, value_parser = core_name::<OutputKind>)]
+        kind: OutputKind,
+        /// What it is.
+        #[arg(long)]
+        description: String,
+        /// A base unit it concerns (repeat; knowledge and a handover name at least one).
+        #[arg(long = "unit")]
+        units: Vec<Given<UnitId>>,
         #[command(flatten)]
         decided: Decided,
     },
@@ -162,11 +196,29 @@ impl NetworkCommand {
             Self::Phase { network, phase, decided } => {
                 (Action::EnterPhase { network: network.resolve(r)?, phase: phase.clone() }, decided)
             }
-            Self::Test { network, funding, funding_kr, decided } => (
+            Self::Test { network, funding, funding_kr, tested, owners, decided } => (
                 Action::BeginTestPhase {
                     network: network.resolve(r)?,
                     funding: funding.clone(),
                     funding_kr: *funding_kr,
+                    tested: tested.clone(),
+                    owners: owners.iter().map(|owner| owner.resolve(r)).collect::<Result<_, _>>()?,
+                },
+                decided,
+            ),
+            Self::Participants { network, persons, decided } => (
+                Action::AddParticipants {
+                    network: network.resolve(r)?,
+                    participants: persons.iter().map(|person| person.resolve(r)).collect::<Result<_, _>>()?,
+                },
+                decided,
+            ),
+            Self::Output { network, kind, description, units, decided } => (
+                Action::RecordOutput {
+                    network: network.resolve(r)?,
+                    kind: *kind,
+                    description: description.clone(),
+                    units: units.iter().map(|unit| unit.resolve(r)).collect::<Result<_, _>>()?,
                 },
                 decided,
             ),

@@ -16,12 +16,13 @@
 //! # Ok::<(), netvaerk::Error>(())
 //! ```
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use netvaerk_core::{CountRange, NetworkId, RoundId, ThemeId, Warning};
+use netvaerk_core::{CountRange, NetworkId, NetworkType, OutputKind, RoundId, ThemeId, UnitId, Warning};
 use netvaerk_projections::{
-    summary_in, All, AsOf, AuditEntry, ForecastReport, PersonRef, RoundOutcome, Wording,
+    summary_in, All, AsOf, AuditEntry, ForecastReport, PersonRef, PortfolioReport, RoundOutcome, Wording,
 };
 use uuid::Uuid;
 
@@ -467,7 +468,8 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
             }
             let mut summary = Section::new(lang, say("Innovation networks (NW-4)"), &["running", "limit"]);
             summary.row(vec![report.innovation_running.to_string(), report.innovation_limit.to_string()]);
-            vec![networks, themes, summary]
+            let (produced, participants) = products(all, &report, lang);
+            vec![networks, themes, summary, produced, participants]
         }
         Report::HalfYear => {
             let rows = all.portfolio.half_years();
@@ -659,6 +661,70 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
         }
     };
     Ok(Document::Sections(sections))
+}
+
+/// The units' names, joined.
+fn unit_names(all: &All, units: impl IntoIterator<Item = UnitId>) -> String {
+    let names: Vec<String> = units.into_iter().map(|unit| all.directory.unit_name(unit)).collect();
+    if names.is_empty() {
+        "-".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// What the networks produced (TP-4), and who took part from which units (TP-3): a learning
+/// network's participants put its knowledge into play in their own units, so the table shows
+/// how many of their units a recorded sharing of knowledge reached.
+fn products(all: &All, report: &PortfolioReport, lang: Lang) -> (Section, Section) {
+    let say = |english: &'static str| lang.say(english).to_owned();
+    let mut produced = Section::new(
+        lang,
+        say("What the networks produced (TP-4)"),
+        &["theme", "recorded", "kind", "what", "units"],
+    );
+    let mut participants = Section::new(
+        lang,
+        say("Participants and their units (TP-3); a learning network's knowledge shared back to them"),
+        &["theme", "participants", "their units", "shared back"],
+    );
+    for row in &report.networks {
+        let network = &row.network;
+        for output in &network.outputs {
+            produced.row(vec![
+                row.theme_title.clone(),
+                lang.date(output.recorded_on),
+                lang.word(&output.kind.to_string()),
+                output.description.clone(),
+                unit_names(all, output.units.iter().copied()),
+            ]);
+        }
+        if network.participants.is_empty() {
+            continue;
+        }
+        let units: BTreeSet<UnitId> = network
+            .participants
+            .iter()
+            .filter_map(|person| all.directory.persons.get(person).and_then(|entry| entry.unit))
+            .collect();
+        let shared: BTreeSet<UnitId> = network
+            .outputs
+            .iter()
+            .filter(|output| output.kind == OutputKind::Knowledge)
+            .flat_map(|output| output.units.iter().copied())
+            .filter(|unit| units.contains(unit))
+            .collect();
+        participants.row(vec![
+            row.theme_title.clone(),
+            network.participants.len().to_string(),
+            unit_names(all, units.iter().copied()),
+            match network.network_type {
+                NetworkType::Learning => format!("{} / {}", shared.len(), units.len()),
+                NetworkType::Welfare | NetworkType::Innovation => "-".to_owned(),
+            },
+        ]);
+    }
+    (produced, participants)
 }
 
 /// The theme a network works on, by title.

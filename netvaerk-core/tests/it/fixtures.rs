@@ -139,6 +139,8 @@ pub fn samples() -> Vec<Event> {
             phase: "test".into(),
             funding: Some("Innovation fund".into()),
             funding_kr: Some(250_000),
+            tested: Some("A shared care plan with twelve citizens".into()),
+            owners: vec![department(), department2()],
         },
         Event::NetworkClosed {
             network: network(1),
@@ -176,6 +178,16 @@ pub fn samples() -> Vec<Event> {
             },
             expected_end: date(2016, 11, 24),
             reason: "The test site opens in October".into(),
+        },
+        Event::ParticipantsJoined {
+            network: network(1),
+            participants: BTreeSet::from([novice(0), novice(1)]),
+        },
+        Event::OutputRecorded {
+            network: network(1),
+            kind: OutputKind::Knowledge,
+            description: "A guide for the base units".into(),
+            units: vec![department(), department2()],
         },
     ]
 }

@@ -188,6 +188,8 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             network: picker.network(a),
             funding: if b.is_multiple_of(2) { None } else { Some(text(b)) },
             funding_kr: c.is_multiple_of(3).then(|| u64::from(c) * 10_000),
+            tested: (!c.is_multiple_of(2)).then(|| text(c)),
+            owners: if b.is_multiple_of(3) { vec![department()] } else { Vec::new() },
         },
         20 => Action::CloseNetwork {
             network: picker.network(a),
@@ -266,9 +268,21 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             networks_led: u32::from(c % 3),
             networks_co_driven: u32::from(b % 2),
         },
-        _ => Action::AssessCompetences {
-            person: pick_person(a),
-            scores: BTreeMap::from([(Competence::Exploratory, b % 7)]),
+        _ => match a % 3 {
+            0 => Action::AssessCompetences {
+                person: pick_person(b),
+                scores: BTreeMap::from([(Competence::Exploratory, c % 7)]),
+            },
+            1 => Action::AddParticipants {
+                network: picker.network(b),
+                participants: [pick_person(c), pick_person(c / 2)].into_iter().collect(),
+            },
+            _ => Action::RecordOutput {
+                network: picker.network(b),
+                kind: pick(&OutputKind::ALL, c),
+                description: text(c),
+                units: if c.is_multiple_of(2) { Vec::new() } else { vec![department2()] },
+            },
         },
     }
 }
@@ -284,6 +298,25 @@ fn recorder(action: &Action, other: PersonId, own: bool) -> PersonId {
 
 fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: &Policy) {
     for event in &decision.events {
+        // TP-3: a network's leader and co-driver are never its participants too.
+        if let Event::ParticipantsJoined { network, participants } = event {
+            let network = before.network(*network).expect("TP-3: participants join a known network");
+            assert!(network.is_running(), "TP-3 broken: {event:?} joins a closed network");
+            assert!(!participants.contains(&network.leader), "TP-3 broken by {event:?}");
+            assert!(
+                network.co_driver.is_none_or(|co| !participants.contains(&co)),
+                "TP-3 broken by {event:?}"
+            );
+        }
+        // TP-4: knowledge and handovers name their units; a test result follows the test.
+        if let Event::OutputRecorded { network, kind, units, .. } = event {
+            assert!(!kind.needs_units() || !units.is_empty(), "TP-4 broken by {event:?}");
+            if *kind == OutputKind::TestResult {
+                let network = before.network(*network).expect("TP-4: a known network");
+                let test = network.plan.test_position().expect("TP-4: a plan with a test phase");
+                assert!(network.phase.is_some_and(|phase| phase >= test), "TP-4 broken by {event:?}");
+            }
+        }
         if let Event::NetworkStarted { network_type, leader, .. } = event {
             // NL-2: the leader of a non-learning network was qualified when it started.
             if *network_type != NetworkType::Learning {
@@ -444,4 +477,6 @@ fn random_histories_reach_deep_states() {
     assert!(count("ThemePrioritised") >= 3);
     assert!(count("TeachingDayAttended") >= 3, "{counts:?}");
     assert!(count("DiplomaAwarded") >= 1, "{counts:?}");
+    assert!(count("ParticipantsJoined") >= 1, "{counts:?}");
+    assert!(count("OutputRecorded") >= 1, "{counts:?}");
 }

@@ -1117,7 +1117,7 @@ fn pr5_phases_follow_the_plan_in_order_none_skipped() {
     phases_before(&mut given, id, "intensive 3");
     run(&mut given, when(Action::EnterPhase { network: id, phase: "intensive 3".into() }));
     assert_eq!(
-        refused(&given, when(Action::BeginTestPhase { network: id, funding: None, funding_kr: None })),
+        refused(&given, when(begin_test_phase(id))),
         DomainError::PhaseSkipped { network: id, phase: "test".into(), skipped: "break 3".into() }
     );
 }
@@ -1184,7 +1184,7 @@ fn pr5_a_network_is_planned_anew_keeping_the_phases_it_has_been_through() {
         refused(&given, when(Action::EnterPhase { network: id, phase: "break 2".into() })),
         DomainError::UnknownPhase { network: id, phase: "break 2".into() }
     );
-    run(&mut given, when(Action::BeginTestPhase { network: id, funding: None, funding_kr: None }));
+    run(&mut given, when(begin_test_phase(id)));
     // NW-1: a learning network's plan has no test phase.
     let learning = started(&mut given, 2, NetworkType::Learning, novice(0));
     let with_test =
@@ -1207,10 +1207,7 @@ fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by
         refused(&given, when(Action::EnterPhase { network: welfare, phase: "test".into() })),
         DomainError::TestPhaseNeedsItsCommand { phase: "test".into() }
     );
-    assert_eq!(
-        refused(&given, when(Action::BeginTestPhase { network: learning, funding: None, funding_kr: None })),
-        DomainError::NoTestPhase(learning)
-    );
+    assert_eq!(refused(&given, when(begin_test_phase(learning))), DomainError::NoTestPhase(learning));
     // RL-5: the capital the reference leader found for the test phase is recorded with it: its
     // source and its amount in kroner; an amount needs its source, and a plausible size.
     phases_before(&mut given, welfare, "test");
@@ -1218,6 +1215,8 @@ fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by
         network: welfare,
         funding: funding.map(str::to_owned),
         funding_kr,
+        tested: None,
+        owners: Vec::new(),
     };
     assert_eq!(
         refused(&given, when(test(None, Some(250_000)))),
@@ -1237,11 +1236,13 @@ fn tp1_rl5_the_test_phase_is_begun_with_its_own_command_and_its_funding_never_by
             phase: "test".into(),
             funding: Some("Welfare pool 2017".into()),
             funding_kr: Some(250_000),
+            tested: None,
+            owners: Vec::new(),
         }]),
     );
-    run(&mut given, when(Action::BeginTestPhase { network: welfare, funding: None, funding_kr: None }));
+    run(&mut given, when(begin_test_phase(welfare)));
     assert_eq!(
-        refused(&given, when(Action::BeginTestPhase { network: welfare, funding: None, funding_kr: None })),
+        refused(&given, when(begin_test_phase(welfare))),
         DomainError::PhaseOutOfOrder { network: welfare, phase: "test".into() }
     );
 }
@@ -1251,7 +1252,7 @@ fn tp1_a_new_reference_leader_may_take_over_in_the_test_phase() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
     phases_before(&mut given, id, "test");
-    run(&mut given, when(Action::BeginTestPhase { network: id, funding: None, funding_kr: None }));
+    run(&mut given, when(begin_test_phase(id)));
     assert_eq!(
         refused(&given, when(Action::ChangeReferenceLeader { network: id, to: chief2(), reason: "".into() })),
         DomainError::BlankField { field: "reason for the change", rule: Rule::Tp1 }
@@ -1337,6 +1338,166 @@ fn th2_every_criterion_is_assessed_with_a_note() {
     assert_eq!(
         refused(&given, when(Action::QualifyTheme { theme: theme(1), assessments })),
         DomainError::BlankField { field: "note on each criterion", rule: Rule::Th2 }
+    );
+}
+
+/// TP-1: the test phase records what it tests and the base units that take ownership ("nye
+/// aktører skal arbejde sammen og tage ejerskab"): each unit a known one, named once.
+#[test]
+fn tp1_the_test_phase_records_what_it_tests_and_the_base_units_that_take_ownership() {
+    let mut given = base();
+    let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    phases_before(&mut given, welfare, "test");
+    let test = |tested: Option<&str>, owners: Vec<UnitId>| Action::BeginTestPhase {
+        network: welfare,
+        funding: None,
+        funding_kr: None,
+        tested: tested.map(str::to_owned),
+        owners,
+    };
+    assert_eq!(refused(&given, when(test(None, vec![unit(99)]))), DomainError::UnknownUnit(unit(99)));
+    assert_eq!(
+        refused(&given, when(test(Some("  "), Vec::new()))),
+        DomainError::BlankField { field: "what is tested", rule: Rule::Tp1 }
+    );
+    check(
+        &given,
+        when(test(Some(" A shared care plan "), vec![department2(), department(), department2()])),
+        Ok(vec![Event::TestPhaseBegun {
+            network: welfare,
+            phase: "test".into(),
+            funding: None,
+            funding_kr: None,
+            tested: Some("A shared care plan".into()),
+            owners: vec![department2(), department()],
+        }]),
+    );
+}
+
+/// TP-3: participants are employees of a unit, to which they carry the work back; the
+/// network's leader, co-driver or reference leader, the secretariat or the chief forum records
+/// them, while it runs; its leader and co-driver are not participants too, and each joins once.
+#[test]
+fn tp3_participants_are_employees_of_a_unit_recorded_by_the_networks_people_or_the_secretariat() {
+    let mut given = base();
+    let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let join = |people: &[PersonId]| Action::AddParticipants {
+        network: welfare,
+        participants: people.iter().copied().collect(),
+    };
+    assert_eq!(
+        refused(&given, by(novice(2), join(&[novice(0)]))),
+        DomainError::MayNotRecordForNetwork { actor: novice(2), network: welfare }
+    );
+    assert_eq!(refused(&given, by(veteran(0), join(&[]))), DomainError::NoParticipants);
+    assert_eq!(
+        refused(&given, by(veteran(0), join(&[veteran(0)]))),
+        DomainError::ParticipantHoldsRole { person: veteran(0), network: welfare }
+    );
+    assert_eq!(
+        refused(&given, by(veteran(0), join(&[person(999)]))),
+        DomainError::UnknownPerson(person(999))
+    );
+    given.push(Event::PersonRegistered { person: person(500), unit: None, roles: BTreeSet::new() });
+    assert_eq!(
+        refused(&given, by(secretary(), join(&[person(500)]))),
+        DomainError::ParticipantWithoutUnit(person(500))
+    );
+    for actor in [veteran(0), secretary(), chief2()] {
+        check(
+            &given,
+            by(actor, join(&[novice(1), novice(0)])),
+            Ok(vec![Event::ParticipantsJoined {
+                network: welfare,
+                participants: BTreeSet::from([novice(0), novice(1)]),
+            }]),
+        );
+    }
+    run(&mut given, by(veteran(0), join(&[novice(0)])));
+    assert_eq!(
+        refused(&given, by(veteran(0), join(&[novice(1), novice(0)]))),
+        DomainError::AlreadyParticipant { person: novice(0), network: welfare }
+    );
+    let stop = Action::CloseNetwork {
+        network: welfare,
+        outcome: Outcome::Stopped,
+        reason: Some("No base unit could free the time".into()),
+    };
+    run(&mut given, when(stop));
+    assert_eq!(refused(&given, by(veteran(0), join(&[novice(1)]))), DomainError::NetworkNotRunning(welfare));
+}
+
+/// TP-4: what a network produced is recorded, while it runs or after it closed, with what it
+/// is and the base units it concerns; knowledge shared back and a handover name their units,
+/// and a test result follows the test phase's beginning.
+#[test]
+fn tp4_outputs_are_recorded_with_their_units_while_the_network_runs_or_after_it_closed() {
+    let mut given = base();
+    let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let output = |kind, description: &str, units: Vec<UnitId>| Action::RecordOutput {
+        network: welfare,
+        kind,
+        description: description.into(),
+        units,
+    };
+    assert_eq!(
+        refused(&given, by(veteran(0), output(OutputKind::Product, " ", Vec::new()))),
+        DomainError::BlankField { field: "what it produced", rule: Rule::Tp4 }
+    );
+    for kind in [OutputKind::Knowledge, OutputKind::Handover] {
+        assert!(kind.needs_units());
+        assert_eq!(
+            refused(&given, by(veteran(0), output(kind, "A guide", Vec::new()))),
+            DomainError::OutputWithoutUnit { kind }
+        );
+    }
+    assert_eq!(
+        refused(&given, by(veteran(0), output(OutputKind::TestResult, "Waits halved", Vec::new()))),
+        DomainError::TestResultBeforeTest(welfare)
+    );
+    assert_eq!(
+        refused(&given, by(novice(2), output(OutputKind::Effect, "Shorter waits", Vec::new()))),
+        DomainError::MayNotRecordForNetwork { actor: novice(2), network: welfare }
+    );
+    assert_eq!(
+        refused(&given, by(veteran(0), output(OutputKind::Product, "A plan", vec![unit(99)]))),
+        DomainError::UnknownUnit(unit(99))
+    );
+    let elsewhere = Action::RecordOutput {
+        network: network(9),
+        kind: OutputKind::Effect,
+        description: "Shorter waits".into(),
+        units: Vec::new(),
+    };
+    assert_eq!(refused(&given, by(veteran(0), elsewhere)), DomainError::UnknownNetwork(network(9)));
+    check(
+        &given,
+        by(veteran(0), output(OutputKind::Knowledge, " A guide ", vec![department(), department()])),
+        Ok(vec![Event::OutputRecorded {
+            network: welfare,
+            kind: OutputKind::Knowledge,
+            description: "A guide".into(),
+            units: vec![department()],
+        }]),
+    );
+    // Through its test (its result recorded), implementation and close; its effect is shown
+    // after it closed.
+    phases_before(&mut given, welfare, "test");
+    let test = begin_test_phase(welfare);
+    run(&mut given, when(test));
+    run(&mut given, by(veteran(0), output(OutputKind::TestResult, "Waits halved", Vec::new())));
+    run(&mut given, when(Action::EnterPhase { network: welfare, phase: "implementation".into() }));
+    let close = Action::CloseNetwork { network: welfare, outcome: Outcome::Implemented, reason: None };
+    run(&mut given, when(close));
+    check(
+        &given,
+        by(secretary(), output(OutputKind::Effect, "Shown to the council", Vec::new())),
+        Ok(vec![Event::OutputRecorded {
+            network: welfare,
+            kind: OutputKind::Effect,
+            description: "Shown to the council".into(),
+            units: Vec::new(),
+        }]),
     );
 }
 

@@ -230,6 +230,11 @@ pub fn started(history: &mut Vec<Event>, n: u128, network_type: NetworkType, lea
     id
 }
 
+/// TP-1: begin the test phase with nothing recorded beside it (no funding, subject or owners).
+pub fn begin_test_phase(network: NetworkId) -> Action {
+    Action::BeginTestPhase { network, funding: None, funding_kr: None, tested: None, owners: Vec::new() }
+}
+
 /// PR-5: enters, in order, every phase of the network's plan after the current one and before
 /// `phase` (the test phase with its own command), so a test can go on from there.
 pub fn phases_before(history: &mut Vec<Event>, id: NetworkId, phase: &str) {
@@ -238,7 +243,7 @@ pub fn phases_before(history: &mut Vec<Event>, id: NetworkId, phase: &str) {
     let (plan, next) = (network.plan.clone(), network.phase.map_or(0, |current| current + 1));
     for spec in plan.phases.iter().skip(next).take_while(|spec| spec.name != phase) {
         let action = match spec.kind {
-            PhaseKind::Test => Action::BeginTestPhase { network: id, funding: None, funding_kr: None },
+            PhaseKind::Test => begin_test_phase(id),
             _ => Action::EnterPhase { network: id, phase: spec.name.clone() },
         };
         run(history, when(action));

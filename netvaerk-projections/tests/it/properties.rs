@@ -119,7 +119,13 @@ fn step(history: &mut History, on: NaiveDate, choice: u8, pick: u8) {
             let next = running.phase.map_or(0, |index| index + 1);
             let Some(phase) = running.plan.phases.get(next) else { return };
             if phase.kind == PhaseKind::Test {
-                Action::BeginTestPhase { network: id, funding: None, funding_kr: None }
+                Action::BeginTestPhase {
+                    network: id,
+                    funding: None,
+                    funding_kr: None,
+                    tested: None,
+                    owners: Vec::new(),
+                }
             } else {
                 Action::EnterPhase { network: id, phase: phase.name.clone() }
             }

@@ -35,6 +35,8 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
             network: network(1),
             funding: Some("Welfare pool".into()),
             funding_kr: Some(1_250_000),
+            tested: None,
+            owners: Vec::new(),
         },
     );
     history.run(
