@@ -859,8 +859,12 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         if let Some(from) = co_driver {
                             let to = co_drivers[next_co_driver % co_drivers.len()].0;
                             next_co_driver += 1;
-                            let change =
-                                Action::ChangeCoDriver { network, to, reason: "Barselsorlov".into() };
+                            let change = Action::ChangeCoDriver {
+                                network,
+                                from: None,
+                                to,
+                                reason: "Barselsorlov".into(),
+                            };
                             if to != from && to != leader {
                                 plan.push(later(30), leader, change);
                             }

@@ -205,8 +205,15 @@ pub enum Action {
     ChangeReferenceLeader { network: NetworkId, to: PersonId, reason: String },
     /// CD-1: attach a co-driver.
     AttachCoDriver { network: NetworkId, person: PersonId },
-    /// CD-2: change the co-driver, an exception with a reason.
-    ChangeCoDriver { network: NetworkId, to: PersonId, reason: String },
+    /// CD-2: change a co-driver, an exception with a reason; `from` names the one who leaves
+    /// where the network has several (CD-1).
+    ChangeCoDriver {
+        network: NetworkId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<PersonId>,
+        to: PersonId,
+        reason: String,
+    },
     /// RL-4: record the mandate contract.
     AgreeMandateContract {
         network: NetworkId,

@@ -435,9 +435,13 @@ impl DomainError {
                 "{person} er ikke på direktørniveau, hvilket et innovationsnetværks referenceleder skal være"
             ),
             E::CoDriverAlreadyAttached { network, co_driver } => format!(
-                "netværket {network} har allerede co-driveren {co_driver}; skift co-driver i stedet"
+                "netværket {network} har allerede co-driveren {co_driver}, så mange som politikken tillader; skift en co-driver i stedet"
             ),
             E::NoCoDriver(network) => format!("netværket {network} har ingen co-driver at skifte; tilknyt en"),
+            E::NotCoDriver { network, person } => format!("{person} er ikke co-driver i netværket {network}"),
+            E::WhichCoDriver(network) => {
+                format!("netværket {network} har flere co-drivere; angiv den, der går fra")
+            }
             E::UnknownPhase { network, phase } => {
                 format!("netværket {network} har ingen fase {phase:?} i sin faseplan")
             }

@@ -105,8 +105,10 @@ pub fn decide(
         Action::ChangeReferenceLeader { network, to, reason } => {
             change_reference_leader(state, *network, *to, reason, policy)
         }
-        Action::AttachCoDriver { network, person } => attach_co_driver(state, *network, *person),
-        Action::ChangeCoDriver { network, to, reason } => change_co_driver(state, *network, *to, reason),
+        Action::AttachCoDriver { network, person } => attach_co_driver(state, *network, *person, policy),
+        Action::ChangeCoDriver { network, from, to, reason } => {
+            change_co_driver(state, *network, *from, *to, reason)
+        }
         Action::AgreeMandateContract { network, personnel_leader, secretariat, terms } => {
             agree_mandate_contract(state, *network, *personnel_leader, *secretariat, terms)
         }
@@ -883,7 +885,7 @@ fn may_record_for(
 ) -> Result<(), DomainError> {
     let who = person(state, actor)?;
     let in_network =
-        [Some(network.leader), network.co_driver, network.reference_leader].contains(&Some(actor));
+        network.leader == actor || network.has_co_driver(actor) || network.reference_leader == Some(actor);
     let secretariat = who.roles.contains(&PersonRole::Secretariat) || who.in_rotation;
     if in_network || secretariat || who.is_chief_forum() {
         Ok(())
@@ -909,7 +911,7 @@ fn add_participants(
         if person(state, *participant)?.unit.is_none() {
             return Err(DomainError::ParticipantWithoutUnit(*participant));
         }
-        if network.leader == *participant || network.co_driver == Some(*participant) {
+        if network.leader == *participant || network.has_co_driver(*participant) {
             return Err(DomainError::ParticipantHoldsRole { person: *participant, network: id });
         }
         if network.participants.contains(participant) {
@@ -1029,11 +1031,9 @@ fn change_reference_leader(
             rule: Rule::Rl1,
         });
     }
-    check_distinct(
-        to,
-        NetworkRole::ReferenceLeader,
-        &[(Some(network.leader), NetworkRole::Leader), (network.co_driver, NetworkRole::CoDriver)],
-    )?;
+    let mut held = vec![(Some(network.leader), NetworkRole::Leader)];
+    held.extend(network.co_drivers.iter().map(|co| (Some(*co), NetworkRole::CoDriver)));
+    check_distinct(to, NetworkRole::ReferenceLeader, &held)?;
     let warnings = check_reference_leader(state, network.theme, network.network_type, to, Some(id), policy)?;
     check_one_reference_leader(state, network.leader, id, to, policy)?;
     // TP-1: the change of reference leader is an event, with its reason.
@@ -1047,11 +1047,20 @@ fn change_reference_leader(
     Ok((vec![event], warnings))
 }
 
-fn attach_co_driver(state: &State, id: NetworkId, candidate: PersonId) -> Planned {
+fn attach_co_driver(state: &State, id: NetworkId, candidate: PersonId, policy: &Policy) -> Planned {
     let network = running(state, id)?;
-    // CD-1: at most one co-driver at a time.
-    if let Some(co_driver) = network.co_driver {
-        return Err(DomainError::CoDriverAlreadyAttached { network: id, co_driver });
+    // CD-1: at most the policy's number of co-drivers at a time (one by default), each once.
+    if network.has_co_driver(candidate) {
+        return Err(DomainError::AlreadyHoldsRole {
+            person: candidate,
+            network: id,
+            role: NetworkRole::CoDriver,
+            rule: Rule::Cd1,
+        });
+    }
+    let limit = usize::try_from(policy.max_co_drivers).unwrap_or(usize::MAX);
+    if let Some(co_driver) = network.co_drivers.get(limit.saturating_sub(1)) {
+        return Err(DomainError::CoDriverAlreadyAttached { network: id, co_driver: *co_driver });
     }
     person(state, candidate)?;
     check_distinct(
@@ -1065,11 +1074,24 @@ fn attach_co_driver(state: &State, id: NetworkId, candidate: PersonId) -> Planne
     only(vec![Event::CoDriverAttached { network: id, person: candidate }])
 }
 
-fn change_co_driver(state: &State, id: NetworkId, to: PersonId, reason: &str) -> Planned {
+fn change_co_driver(
+    state: &State,
+    id: NetworkId,
+    leaving: Option<PersonId>,
+    to: PersonId,
+    reason: &str,
+) -> Planned {
     let network = running(state, id)?;
-    // CD-2: the co-driver follows the network; a change is an exception with a reason.
-    let from = network.co_driver.ok_or(DomainError::NoCoDriver(id))?;
-    if from == to {
+    // CD-2: the co-driver follows the network; a change is an exception with a reason. With
+    // several co-drivers (CD-1), the change names who leaves.
+    let from = match (leaving, network.co_drivers.as_slice()) {
+        (_, []) => return Err(DomainError::NoCoDriver(id)),
+        (Some(from), co_drivers) if co_drivers.contains(&from) => from,
+        (Some(from), _) => return Err(DomainError::NotCoDriver { network: id, person: from }),
+        (None, [only]) => *only,
+        (None, _) => return Err(DomainError::WhichCoDriver(id)),
+    };
+    if network.has_co_driver(to) {
         return Err(DomainError::AlreadyHoldsRole {
             person: to,
             network: id,

@@ -361,13 +361,22 @@ pub enum DomainError {
     ReferenceLeaderNotChiefForum(PersonId),
     /// RL-3: an innovation network's reference leader is a director.
     ReferenceLeaderNotDirector(PersonId),
-    /// CD-1: one co-driver at a time.
+    /// CD-1: as many co-drivers at a time as the policy allows (one by default).
     CoDriverAlreadyAttached {
         /// The network.
         network: NetworkId,
-        /// Its co-driver.
+        /// Its co-driver (the last of them, where it has several).
         co_driver: PersonId,
     },
+    /// CD-2: the person named as the leaving co-driver is not one.
+    NotCoDriver {
+        /// The network.
+        network: NetworkId,
+        /// The person named.
+        person: PersonId,
+    },
+    /// CD-2: a network with several co-drivers changes one by naming who leaves.
+    WhichCoDriver(NetworkId),
     /// CD-2: there is no co-driver to change.
     NoCoDriver(NetworkId),
     /// PR-5: the phase is not in the network's plan.
@@ -686,8 +695,10 @@ impl DomainError {
             ),
             E::ReferenceLeaderNotChiefForum(v0) => write!(f, "{v0} is not a member of the chief forum, where reference leaders come from"),
             E::ReferenceLeaderNotDirector(v0) => write!(f, "{v0} is not at director level, which an innovation network's reference leader must be"),
-            E::CoDriverAlreadyAttached { network, co_driver } => write!(f, "network {network} already has the co-driver {co_driver}; change the co-driver instead"),
+            E::CoDriverAlreadyAttached { network, co_driver } => write!(f, "network {network} already has the co-driver {co_driver}, as many as the policy allows; change a co-driver instead"),
             E::NoCoDriver(v0) => write!(f, "network {v0} has no co-driver to change; attach one"),
+            E::NotCoDriver { network, person } => write!(f, "{person} is not a co-driver of network {network}"),
+            E::WhichCoDriver(v0) => write!(f, "network {v0} has several co-drivers; name the one who leaves"),
             E::UnknownPhase { network, phase } => write!(f, "network {network} has no phase {phase:?} in its phase plan"),
             E::PhaseOutOfOrder { network, phase } => write!(f, "network {network} is past the phase {phase:?} already; phases follow the plan in order"),
             E::PhaseSkipped { network, phase, skipped } => write!(f, "network {network} cannot enter {phase:?} before {skipped:?}; phases follow the plan in order"),
@@ -792,6 +803,8 @@ impl DomainError {
             E::ReferenceLeaderNotDirector(_) => "reference_leader_not_director",
             E::CoDriverAlreadyAttached { .. } => "co_driver_already_attached",
             E::NoCoDriver(_) => "no_co_driver",
+            E::NotCoDriver { .. } => "not_co_driver",
+            E::WhichCoDriver(_) => "which_co_driver",
             E::UnknownPhase { .. } => "unknown_phase",
             E::PhaseOutOfOrder { .. } => "phase_out_of_order",
             E::PhaseSkipped { .. } => "phase_skipped",
@@ -905,7 +918,7 @@ impl DomainError {
             E::ReferenceLeaderNotChiefForum(_) | E::ReferenceLeaderNotDirector(_) => Rule::Rl3,
             E::CoDriverAlreadyAttached { .. } => Rule::Cd1,
             E::LeaderHasAnotherReferenceLeader { .. } => Rule::Rl1,
-            E::NoCoDriver(_) => Rule::Cd2,
+            E::NoCoDriver(_) | E::NotCoDriver { .. } | E::WhichCoDriver(_) => Rule::Cd2,
             E::UnknownPhase { .. }
             | E::PhaseOutOfOrder { .. }
             | E::PhaseSkipped { .. }

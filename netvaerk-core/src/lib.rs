@@ -108,7 +108,8 @@ pub use policy::{
 };
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{
-    evolve, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme, ThemeStatus, Unit,
+    evolve, seat_co_driver, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme,
+    ThemeStatus, Unit,
 };
 pub use vocabulary::{
     Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind,

@@ -410,6 +410,11 @@ pub struct Policy {
     /// personnel leader plans the base work around. Stored only where it differs from 1.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub max_intensive_at_once: u32,
+    /// CD-1: how many co-drivers a network may have at once ("har alle netværksledere
+    /// mulighed for at tilknytte en co-driver": one, the default; 1 to 5). Stored only where it
+    /// differs from 1.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub max_co_drivers: u32,
 }
 
 /// The default of a switch that is on unless a policy turns it off.
@@ -435,8 +440,8 @@ impl Policy {
     /// The NS3 defaults: innovation limit 2, 4-5 starts a half-year of which 1 learning and
     /// 3-4 welfare, cohorts of 12-15, qualification required and all seven criteria required,
     /// the default phase plans of PR-5, NL-1's qualification, one reference leader per leader
-    /// (RL-1), reference leaders from the chief forum (RL-3), and one intensive period at once for
-    /// a person (PR-4).
+    /// (RL-1), reference leaders from the chief forum (RL-3), one intensive period at once for
+    /// a person (PR-4) and one co-driver a network (CD-1).
     pub fn ns3() -> Self {
         Self {
             max_running_innovation_networks: 2,
@@ -455,6 +460,7 @@ impl Policy {
             learning_needs_reference_leader: false,
             diploma_cost: DiplomaCost::ns3(),
             max_intensive_at_once: 1,
+            max_co_drivers: 1,
         }
     }
 
@@ -531,6 +537,10 @@ impl Policy {
                 value,
                 bounds: "1 to 10",
             });
+        }
+        if !(1..=5).contains(&self.max_co_drivers) {
+            let value = u64::from(self.max_co_drivers);
+            return Err(PolicyProblem::OutOfBounds { field: "max_co_drivers", value, bounds: "1 to 5" });
         }
         for network_type in NetworkType::ALL {
             self.plan(network_type).validate(network_type)?;

@@ -177,8 +177,9 @@ pub struct Network {
     pub network_type: NetworkType,
     /// Its leader.
     pub leader: PersonId,
-    /// Its co-driver, if any (CD-1: one at a time).
-    pub co_driver: Option<PersonId>,
+    /// Its co-drivers, in the order they joined (CD-1: as many as the policy allows, one by
+    /// default).
+    pub co_drivers: Vec<PersonId>,
     /// Its reference leader (RL-1: exactly one at a time).
     pub reference_leader: Option<PersonId>,
     /// The start date.
@@ -193,7 +194,23 @@ pub struct Network {
     pub participants: BTreeSet<PersonId>,
 }
 
+/// CD-1, CD-2: `joining` becomes a co-driver among `co_drivers`, in the place of `leaving`
+/// where that one is among them (a change), else after them (an attachment); never twice. The
+/// read models keep a network's co-drivers the same way.
+pub fn seat_co_driver(co_drivers: &mut Vec<PersonId>, leaving: Option<PersonId>, joining: PersonId) {
+    match leaving.and_then(|leaving| co_drivers.iter().position(|co| *co == leaving)) {
+        Some(index) => co_drivers[index] = joining,
+        None if !co_drivers.contains(&joining) => co_drivers.push(joining),
+        None => {}
+    }
+}
+
 impl Network {
+    /// Whether `person` co-drives it.
+    pub fn has_co_driver(&self, person: PersonId) -> bool {
+        self.co_drivers.contains(&person)
+    }
+
     /// Whether it still runs.
     pub fn is_running(&self) -> bool {
         self.closed.is_none()
@@ -452,7 +469,11 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         }
         Event::CoDriverAttached { network, person } | Event::CoDriverChanged { network, to: person, .. } => {
             if let Some(network) = state.networks.get_mut(network) {
-                network.co_driver = Some(*person);
+                let leaving = match event {
+                    Event::CoDriverChanged { from, .. } => Some(*from),
+                    _ => None,
+                };
+                seat_co_driver(&mut network.co_drivers, leaving, *person);
                 if let Some(person) = state.persons.get_mut(person) {
                     person.networks_co_driven += 1;
                 }
@@ -463,7 +484,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 theme: *theme,
                 network_type: *network_type,
                 leader: *leader,
-                co_driver: None,
+                co_drivers: Vec::new(),
                 reference_leader: None,
                 started_on: *started_on,
                 plan: phase_plan.clone(),

@@ -11,7 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Months, NaiveDate};
-use netvaerk_core::{Event, NetworkId, PersonId, PhaseKind, PhasePlan, Policy, PolicyHistory};
+use netvaerk_core::{
+    seat_co_driver, Event, NetworkId, PersonId, PhaseKind, PhasePlan, Policy, PolicyHistory,
+};
 use serde::Serialize;
 
 use crate::leaders::{MonthLoad, Role};
@@ -33,8 +35,8 @@ pub struct Underway {
     pub since: NaiveDate,
     /// Its leader.
     pub leader: PersonId,
-    /// Its co-driver, if any.
-    pub co_driver: Option<PersonId>,
+    /// Its co-drivers (CD-1).
+    pub co_drivers: Vec<PersonId>,
     /// The personnel leader of its mandate contract, once agreed (RL-4: the leader's own).
     pub personnel_leader: Option<PersonId>,
 }
@@ -163,16 +165,16 @@ impl LoadForecast {
         let mut periods: BTreeMap<PersonId, Vec<PlannedPeriod>> = BTreeMap::new();
         for (network, phase, start, end) in self.intensive_ahead(from, until) {
             let underway = &self.underway[&network];
-            let roles = [(Some(underway.leader), Role::NetworkLeader), (underway.co_driver, Role::CoDriver)];
+            let roles = std::iter::once((underway.leader, Role::NetworkLeader))
+                .chain(underway.co_drivers.iter().map(|co| (*co, Role::CoDriver)));
             for (person, role) in roles {
-                let Some(person) = person else { continue };
                 let period = PlannedPeriod { network, role, phase: phase.clone(), from: start, to: end };
                 periods.entry(person).or_default().push(period);
             }
         }
         // Everyone a running network draws on, even with no intensive period ahead.
         for underway in self.underway.values() {
-            for person in [Some(underway.leader), underway.co_driver].into_iter().flatten() {
+            for person in std::iter::once(&underway.leader).chain(&underway.co_drivers).copied() {
                 periods.entry(person).or_default();
             }
         }
@@ -288,15 +290,19 @@ impl Fold for LoadForecast {
                     phase: None,
                     since: *started_on,
                     leader: *leader,
-                    co_driver: None,
+                    co_drivers: Vec::new(),
                     personnel_leader: None,
                 };
                 self.underway.insert(*network, underway);
             }
-            Event::CoDriverAttached { network, person }
-            | Event::CoDriverChanged { network, to: person, .. } => {
+            Event::CoDriverAttached { network, person } => {
                 if let Some(underway) = self.underway.get_mut(network) {
-                    underway.co_driver = Some(*person);
+                    seat_co_driver(&mut underway.co_drivers, None, *person);
+                }
+            }
+            Event::CoDriverChanged { network, from, to, .. } => {
+                if let Some(underway) = self.underway.get_mut(network) {
+                    seat_co_driver(&mut underway.co_drivers, Some(*from), *to);
                 }
             }
             Event::MandateContractAgreed { network, personnel_leader, .. } => {

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{
-    AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome, OutputKind, PersonId,
-    PhaseKind, Policy, PolicyHistory, RoundId, ThemeId, ThemeStatus, UnitId,
+    seat_co_driver, AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome,
+    OutputKind, PersonId, PhaseKind, Policy, PolicyHistory, RoundId, ThemeId, ThemeStatus, UnitId,
 };
 use serde::Serialize;
 
@@ -56,7 +56,7 @@ pub struct NetworkEntry {
     /// Its leader.
     pub leader: PersonId,
     /// Its co-driver.
-    pub co_driver: Option<PersonId>,
+    pub co_drivers: Vec<PersonId>,
     /// Its reference leader.
     pub reference_leader: Option<PersonId>,
     /// The phase it is in.
@@ -202,7 +202,7 @@ pub struct NetworkReportRow {
     /// The leader.
     pub leader_name: PersonRef,
     /// The co-driver.
-    pub co_driver_name: Option<PersonRef>,
+    pub co_driver_names: Vec<PersonRef>,
     /// The reference leader.
     pub reference_leader_name: Option<PersonRef>,
 }
@@ -287,7 +287,7 @@ impl Portfolio {
             .map(|network| NetworkReportRow {
                 theme_title: self.themes.get(&network.theme).map(|t| t.title.clone()).unwrap_or_default(),
                 leader_name: names.person(network.leader),
-                co_driver_name: network.co_driver.map(|id| names.person(id)),
+                co_driver_names: network.co_drivers.iter().map(|id| names.person(*id)).collect(),
                 reference_leader_name: network.reference_leader.map(|id| names.person(id)),
                 network: network.clone(),
             })
@@ -405,7 +405,7 @@ impl Fold for Portfolio {
                         theme: *theme,
                         network_type: *network_type,
                         leader: *leader,
-                        co_driver: None,
+                        co_drivers: Vec::new(),
                         reference_leader: None,
                         phase: None,
                         phase_kind: None,
@@ -433,10 +433,14 @@ impl Fold for Portfolio {
                     entry.reference_leader = Some(*person);
                 }
             }
-            Event::CoDriverAttached { network, person }
-            | Event::CoDriverChanged { network, to: person, .. } => {
+            Event::CoDriverAttached { network, person } => {
                 if let Some(entry) = self.networks.get_mut(network) {
-                    entry.co_driver = Some(*person);
+                    seat_co_driver(&mut entry.co_drivers, None, *person);
+                }
+            }
+            Event::CoDriverChanged { network, from, to, .. } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    seat_co_driver(&mut entry.co_drivers, Some(*from), *to);
                 }
             }
             Event::PhaseEntered { network, phase, kind } => {

@@ -130,8 +130,14 @@ pub enum NetworkCommand {
         #[command(flatten)]
         decided: Decided,
     },
-    /// Change the co-driver, with a reason (CD-2).
-    ChangeCoDriver(Handover),
+    /// Change a co-driver, with a reason (CD-2).
+    ChangeCoDriver {
+        #[command(flatten)]
+        handover: Handover,
+        /// The co-driver who leaves, where the network has several (CD-1).
+        #[arg(long)]
+        from: Option<Given<PersonId>>,
+    },
     /// Record the mandate contract (RL-4).
     Mandate {
         /// The network.
@@ -261,9 +267,10 @@ impl NetworkCommand {
             Self::AttachCoDriver { network, person, decided } => {
                 (Action::AttachCoDriver { network: network.resolve(r)?, person: person.resolve(r)? }, decided)
             }
-            Self::ChangeCoDriver(Handover { network, to, reason, decided }) => (
+            Self::ChangeCoDriver { handover: Handover { network, to, reason, decided }, from } => (
                 Action::ChangeCoDriver {
                     network: network.resolve(r)?,
+                    from: from.as_ref().map(|given| given.resolve(r)).transpose()?,
                     to: to.resolve(r)?,
                     reason: reason.clone(),
                 },

@@ -208,7 +208,12 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             Action::ChangeReferenceLeader { network: picker.network(a), to: chief_forum(b), reason: text(c) }
         }
         22 => Action::AttachCoDriver { network: picker.network(a), person: pick_person(b) },
-        23 => Action::ChangeCoDriver { network: picker.network(a), to: pick_person(b), reason: text(c) },
+        23 => Action::ChangeCoDriver {
+            network: picker.network(a),
+            from: c.is_multiple_of(3).then(|| pick_person(c)),
+            to: pick_person(b),
+            reason: text(c),
+        },
         24 => Action::AgreeMandateContract {
             network: picker.network(a),
             personnel_leader: pick_person(b),
@@ -250,6 +255,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             policy: Policy {
                 max_running_innovation_networks: u32::from(a % 4),
                 starts_per_half_year: CountRange::new(u32::from(b % 6), u32::from(c % 7)),
+                max_co_drivers: 1 + u32::from(c % 2),
                 ..Policy::ns3()
             },
         },
@@ -298,13 +304,19 @@ fn recorder(action: &Action, other: PersonId, own: bool) -> PersonId {
 
 fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: &Policy) {
     for event in &decision.events {
+        // CD-1: a co-driver attached leaves no more co-drivers than the policy in force allows.
+        if let Event::CoDriverAttached { network, .. } = event {
+            let limit = before.policy_on(decision.metadata.occurred_on, policy).max_co_drivers;
+            let co_drivers = &after.network(*network).expect("CD-1: a known network").co_drivers;
+            assert!(co_drivers.len() <= limit as usize, "CD-1 broken by {event:?}: {co_drivers:?}");
+        }
         // TP-3: a network's leader and co-driver are never its participants too.
         if let Event::ParticipantsJoined { network, participants } = event {
             let network = before.network(*network).expect("TP-3: participants join a known network");
             assert!(network.is_running(), "TP-3 broken: {event:?} joins a closed network");
             assert!(!participants.contains(&network.leader), "TP-3 broken by {event:?}");
             assert!(
-                network.co_driver.is_none_or(|co| !participants.contains(&co)),
+                network.co_drivers.iter().all(|co| !participants.contains(co)),
                 "TP-3 broken by {event:?}"
             );
         }
@@ -337,11 +349,14 @@ fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: 
         match network.reference_leader {
             Some(reference_leader) => {
                 assert_ne!(reference_leader, network.leader, "RL-1: {id}");
-                assert_ne!(Some(reference_leader), network.co_driver, "RL-1: {id}");
+                assert!(!network.has_co_driver(reference_leader), "RL-1: {id}");
             }
             None => assert_eq!(network.network_type, NetworkType::Learning, "RL-1: {id} has none"),
         }
-        assert_ne!(Some(network.leader), network.co_driver, "CD-1: {id}");
+        assert!(!network.has_co_driver(network.leader), "CD-1: {id}");
+        // CD-1: each co-driver once.
+        let distinct: BTreeSet<_> = network.co_drivers.iter().collect();
+        assert_eq!(distinct.len(), network.co_drivers.len(), "CD-1: {id} has {:?}", network.co_drivers);
     }
     // RL-1: a network leader has one reference leader at a time across their running networks.
     if before.policy_on(decision.metadata.occurred_on, policy).one_reference_leader_per_leader {

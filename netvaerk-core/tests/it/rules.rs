@@ -871,22 +871,87 @@ fn cd1_one_co_driver_at_a_time() {
     );
 }
 
+/// CD-1 as policy: a network may have as many co-drivers as `max_co_drivers` allows, each
+/// once; with several, a change names who leaves (CD-2), and the newcomer takes their place.
+#[test]
+fn cd1_cd2_a_policy_may_allow_several_co_drivers_and_a_change_names_who_leaves() {
+    let mut given = base();
+    given.push(Event::PolicyChanged {
+        policy: Policy { max_co_drivers: 2, ..Policy::ns3() },
+        in_force_from: None,
+    });
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    run(&mut given, when(Action::AttachCoDriver { network: id, person: novice(0) }));
+    assert_eq!(
+        refused(&given, when(Action::AttachCoDriver { network: id, person: novice(0) })),
+        DomainError::AlreadyHoldsRole {
+            person: novice(0),
+            network: id,
+            role: NetworkRole::CoDriver,
+            rule: Rule::Cd1
+        }
+    );
+    run(&mut given, when(Action::AttachCoDriver { network: id, person: novice(1) }));
+    assert_eq!(
+        refused(&given, when(Action::AttachCoDriver { network: id, person: novice(2) })),
+        DomainError::CoDriverAlreadyAttached { network: id, co_driver: novice(1) }
+    );
+    let change = |from: Option<PersonId>, to: PersonId| Action::ChangeCoDriver {
+        network: id,
+        from,
+        to,
+        reason: "Parental leave".into(),
+    };
+    assert_eq!(refused(&given, when(change(None, novice(2)))), DomainError::WhichCoDriver(id));
+    assert_eq!(
+        refused(&given, when(change(Some(novice(2)), veteran(1)))),
+        DomainError::NotCoDriver { network: id, person: novice(2) }
+    );
+    assert_eq!(
+        refused(&given, when(change(Some(novice(0)), novice(1)))),
+        DomainError::AlreadyHoldsRole {
+            person: novice(1),
+            network: id,
+            role: NetworkRole::CoDriver,
+            rule: Rule::Cd2
+        }
+    );
+    run(&mut given, when(change(Some(novice(0)), novice(2))));
+    let state = State::from_events(&given);
+    assert_eq!(state.network(id).unwrap().co_drivers, [novice(2), novice(1)]);
+    // The bounds: one to five.
+    for (value, valid) in [(0, false), (1, true), (5, true), (6, false)] {
+        assert_eq!(Policy { max_co_drivers: value, ..Policy::ns3() }.validate().is_ok(), valid, "{value}");
+    }
+}
+
 #[test]
 fn cd2_changing_the_co_driver_needs_a_reason() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
     assert_eq!(
-        refused(&given, when(Action::ChangeCoDriver { network: id, to: novice(1), reason: "x".into() })),
+        refused(
+            &given,
+            when(Action::ChangeCoDriver { network: id, from: None, to: novice(1), reason: "x".into() })
+        ),
         DomainError::NoCoDriver(id)
     );
     run(&mut given, when(Action::AttachCoDriver { network: id, person: novice(0) }));
     assert_eq!(
-        refused(&given, when(Action::ChangeCoDriver { network: id, to: novice(1), reason: " ".into() })),
+        refused(
+            &given,
+            when(Action::ChangeCoDriver { network: id, from: None, to: novice(1), reason: " ".into() })
+        ),
         DomainError::BlankField { field: "reason for the change", rule: Rule::Cd2 }
     );
     check(
         &given,
-        when(Action::ChangeCoDriver { network: id, to: novice(1), reason: "Parental leave".into() }),
+        when(Action::ChangeCoDriver {
+            network: id,
+            from: None,
+            to: novice(1),
+            reason: "Parental leave".into(),
+        }),
         Ok(vec![Event::CoDriverChanged {
             network: id,
             from: novice(0),
