@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use netvaerk::core::{
     Acknowledgement, Action, CohortId, Command, Competence, Criterion, CriterionAssessment, DiplomaCost,
     Hotspot, Metadata, NetworkId, NetworkType, Origin, Outcome, OutputKind, PersonId, PersonRole, Policy,
@@ -151,6 +151,44 @@ const COHORT_TWO: [&str; 11] = [
     "Oliver Gram",
     "Amalie Toft",
 ];
+/// The third cohort's candidates, who join in the summer of 2017 (CO-2: every 1.5 years).
+const COHORT_THREE: [&str; 12] = [
+    "Astrid Mørk",
+    "Peter Falk",
+    "Louise Kjær",
+    "Henrik Bo",
+    "Katrine Damm",
+    "Mathias Sejer",
+    "Cecilie Borg",
+    "Frederik Alm",
+    "Johanne Vest",
+    "Rune Hedegaard",
+    "Marie Thing",
+    "Søren Hvid",
+];
+
+/// TH-1: the burning platforms of the themes, in turn.
+const CHALLENGES: [&str; 10] = [
+    "Borgerne møder en kommune, der arbejder i siloer",
+    "Borgere med flere sager fortæller deres historie igen og igen",
+    "Ventetiden er lang, fordi sagen går frem og tilbage mellem afdelingerne",
+    "Ressourcerne findes, men ingen ser dem samlet",
+    "De unge falder mellem tilbuddene, når de fylder 18",
+    "Genindlæggelser koster borgerne tryghed og kommunen penge",
+    "Viden fra ét område når ikke de andre",
+    "Borgerne vil bidrage, men vi ved ikke hvordan vi tager imod dem",
+    "Klimamålene kræver, at alle afdelinger ændrer vaner",
+    "Medarbejderne bruger tid på koordinering, som borgerne ikke mærker",
+];
+
+/// PR-5, TH-1: how a network narrowed its challenge after its first intensive period, in turn.
+const NARROWED: [&str; 4] = [
+    "Indsnævret til borgere med tre eller flere sager",
+    "Indsnævret til overgangen fra hospital til hjem",
+    "Indsnævret til ét distrikt, hvor testen kan gennemføres",
+    "Indsnævret til den første henvendelse",
+];
+
 const EMPLOYEES: [&str; 4] = ["Karin Boe", "Erik Stenz", "Lise Ahl", "Jakob Fog"];
 
 /// Employees who take part in networks (TP-3), two to each department.
@@ -160,7 +198,7 @@ const PARTICIPANTS: [&str; 16] = [
     "Tina Rask",
     "Bo Lykke",
     "Helle Dahl",
-    "Kasper Lund",
+    "Kasper Aagaard",
     "Rikke Bang",
     "Morten Friis",
     "Pia Hauge",
@@ -387,10 +425,10 @@ impl Plan {
         shared
     }
 
-    /// A decision of the chief forum, made by its chair (ORG-3; the secretariat records but
-    /// does not decide, ORG-4).
+    /// A decision of the chief forum, made by its chair at its meeting (ORG-3; the secretariat
+    /// records but does not decide, ORG-4), with what the minutes say.
     fn decided(&mut self, on: NaiveDate, action: Action) {
-        let why = format!("Chefforummøde {}", on.format("%d.%m.%Y"));
+        let why = minutes(&action, on);
         self.push_why(on, self.chair(), action, why, None);
     }
 
@@ -400,17 +438,75 @@ impl Plan {
     }
 }
 
-fn assessments(unmet: Option<Criterion>) -> Vec<CriterionAssessment> {
+/// The chief forum's monthly meeting ("chefforums løbende møder én gang månedligt"), on the
+/// first Tuesday of a month: the first on or after `on`.
+fn forum_meeting(on: NaiveDate) -> NaiveDate {
+    let first_tuesday = |year: i32, month: u32| {
+        let first = date(year, month, 1);
+        let offset = (8 - first.weekday().num_days_from_monday()) % 7;
+        first + Days::new(u64::from(offset))
+    };
+    let this = first_tuesday(on.year(), on.month());
+    if this >= on {
+        return this;
+    }
+    let next = on.checked_add_months(Months::new(1)).unwrap_or(on);
+    first_tuesday(next.year(), next.month())
+}
+
+/// What the chief forum's minutes say of a decision made at its meeting `on`.
+fn minutes(action: &Action, on: NaiveDate) -> String {
+    let what = match action {
+        Action::OpenRound { .. } => "Halvårsrunden åbnet",
+        Action::QualifyTheme { .. } => "Kriterierne gennemgået",
+        Action::PrioritiseTheme { .. } => "Prioriteret efter drøftelse af porteføljen",
+        Action::DeferTheme { .. } => "Udskudt til næste runde",
+        Action::RejectTheme { .. } => "Afvist",
+        Action::CloseRound { .. } => "Runden lukket",
+        Action::StartNetwork { .. } => "Igangsat med netværksleder og referenceleder",
+        Action::CloseNetwork { .. } => "Afsluttet efter netværkslederens afrapportering",
+        _ => "Besluttet",
+    };
+    format!("{what} på chefforummødet {}", on.format("%d.%m.%Y"))
+}
+
+/// TH-2: the chief forum's note on each criterion of a theme, varied by `turn`; `unmet` is
+/// the criterion the theme does not meet, if any.
+fn assessments(unmet: Option<Criterion>, turn: usize) -> Vec<CriterionAssessment> {
     Criterion::ALL
         .into_iter()
         .map(|criterion| {
             let met = Some(criterion) != unmet;
-            let note = if met {
-                "Forummet er enigt".to_owned()
-            } else {
-                "Ikke denne gang: et internt tema".to_owned()
+            let notes: [&str; 2] = match (criterion, met) {
+                (Criterion::CitizenWelfare, true) => {
+                    ["Borgerne mærker det direkte", "Gør en forskel i borgernes hverdag"]
+                }
+                (Criterion::CurrentChallenge, true) => {
+                    ["Står højt på dagsordenen nu", "Udfordringen vokser i år"]
+                }
+                (Criterion::CrossCutting, true) => {
+                    ["Går på tværs af mindst to afdelinger", "Kræver flere afdelinger for at lykkes"]
+                }
+                (Criterion::Complexity, true) => {
+                    ["Ingen afdeling kan løse det alene", "Mange aktører og uklare årsager"]
+                }
+                (Criterion::NewLearning, true) => {
+                    ["Vi mangler viden på området", "Giver ny læring til organisationen"]
+                }
+                (Criterion::Innovation, true) => {
+                    ["Kræver nye løsninger, ikke mere af det samme", "Åbner for nye måder at arbejde på"]
+                }
+                (Criterion::NewPerspectives, true) => {
+                    ["Borgere og partnere bringer nye perspektiver", "Inddrager borgerne fra start"]
+                }
+                (Criterion::NewPerspectives, false) => [
+                    "Ikke denne gang: et internt tema uden borgerne",
+                    "Ikke denne gang: et internt tema uden borgerne",
+                ],
+                (Criterion::CrossCutting, false) => ["Løses i én afdeling", "Løses i én afdeling"],
+                (_, false) => ["Ikke opfyldt", "Ikke opfyldt"],
             };
-            CriterionAssessment { criterion, met, note }
+            CriterionAssessment { criterion, met, note: notes[turn % 2].to_owned() }
         })
         .collect()
 }
@@ -540,12 +636,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         };
     let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
     let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(y + 2, 1, 11));
+    let cohort_three = register(&mut plan, 120, &COHORT_THREE, "Co-driver-kandidat", date(y + 3, 8, 7));
     let employees = register(&mut plan, 80, &EMPLOYEES, "Medarbejder", start);
     let participants = register(&mut plan, 100, &PARTICIPANTS, "Medarbejder", start);
 
     // NL-3, CD-3: the secretariat scores each co-driver candidate on the ten competences a week
     // after they join, before they are chosen (scores 2-5, varied by person and competence).
-    let cohorts_joined = [(&cohort_one, start), (&cohort_two, date(y + 2, 1, 11))];
+    let cohorts_joined =
+        [(&cohort_one, start), (&cohort_two, date(y + 2, 1, 11)), (&cohort_three, date(y + 3, 8, 7))];
     for (members, joined) in cohorts_joined {
         for (n, person) in members.iter().enumerate() {
             let scores = Competence::ALL
@@ -567,7 +665,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     let why = "Prisen pr. plads på diplommodulet i netværksledelse".to_owned();
     plan.push_why(start, plan.chair(), Action::ChangePolicy { policy: priced }, why, None);
 
-    // CO-2, CO-3: two cohorts through the diploma.
+    // CO-2, CO-3: three cohorts through the diploma, one every 1.5 years.
     let cohorts = [
         (CohortId::from_uuid(plan.id(5, 1)), &cohort_one, date(y, 9, 22), date(y, 11, 3), date(y + 1, 5, 20)),
         (
@@ -576,6 +674,13 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             date(y + 2, 2, 15),
             date(y + 2, 4, 4),
             date(y + 3, 1, 16),
+        ),
+        (
+            CohortId::from_uuid(plan.id(5, 3)),
+            &cohort_three,
+            date(y + 3, 8, 21),
+            date(y + 3, 9, 25),
+            date(y + 4, 5, 29),
         ),
     ];
     for (cohort, members, formed, first_day, diploma_on) in cohorts {
@@ -632,11 +737,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     ];
     let mut round = RoundId::containing(date(y, 7, 1));
     for k in 0..8usize {
-        let open = round.first_day() + Days::new(33);
+        // ORG-3: the chief forum decides at its monthly meetings: it opens the round in the
+        // second month of the half-year, qualifies, prioritises and closes it at the next
+        // meeting, and starts the networks at the meeting after (some at the one after that).
+        let open = forum_meeting(round.first_day() + Days::new(33));
         let propose_on = open + Days::new(7);
-        let decide_on = open + Days::new(28);
-        let close_on = decide_on + Days::new(14);
-        let start_on = round.first_day() + Days::new(92);
+        let decide_on = forum_meeting(open + Days::new(21));
+        let close_on = decide_on;
+        let start_on = forum_meeting(decide_on + Days::new(21));
         plan.decided(open, Action::OpenRound { round });
 
         // The round's themes: (theme, type, unmet criterion).
@@ -653,7 +761,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             let action = Action::ProposeTheme {
                 theme,
                 title,
-                challenge: "Borgerne møder en kommune, der arbejder i siloer".into(),
+                challenge: CHALLENGES[number as usize % CHALLENGES.len()].into(),
                 proposed_by: proposer,
                 departments,
                 origins: origins.iter().copied().collect(),
@@ -698,8 +806,9 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             (propose(&mut plan, title.to_owned(), theme_number, &[Origin::Below]), reason)
         });
 
-        for (theme, _, unmet) in &themes {
-            plan.decided(decide_on, Action::QualifyTheme { theme: *theme, assessments: assessments(*unmet) });
+        for (turn, (theme, _, unmet)) in themes.iter().enumerate() {
+            let assessments = assessments(*unmet, turn + k);
+            plan.decided(decide_on, Action::QualifyTheme { theme: *theme, assessments });
         }
         for (rank, (theme, network_type, unmet)) in themes.iter().enumerate() {
             let action = Action::PrioritiseTheme {
@@ -707,20 +816,20 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 rank: rank as u32 + 1,
                 recommended_type: *network_type,
             };
-            let why = format!("Chefforummøde {}", decide_on.format("%d.%m.%Y"));
+            let why = minutes(&action, decide_on);
             let ack =
                 unmet.map(|_| "Forummet tager et internt tema denne gang; borgerne kommer med i testfasen");
             plan.push_why(decide_on, plan.chair(), action, why, ack);
         }
         if let Some(theme) = to_defer {
-            plan.decided(decide_on, Action::QualifyTheme { theme, assessments: assessments(None) });
+            plan.decided(decide_on, Action::QualifyTheme { theme, assessments: assessments(None, k) });
             plan.decided(decide_on, Action::DeferTheme { theme, to_round: round.next() });
             deferred = Some(theme);
         }
         if let Some((theme, reason)) = reject {
             plan.decided(
                 decide_on,
-                Action::QualifyTheme { theme, assessments: assessments(Some(Criterion::CrossCutting)) },
+                Action::QualifyTheme { theme, assessments: assessments(Some(Criterion::CrossCutting), k) },
             );
             plan.decided(decide_on, Action::RejectTheme { theme, reason: reason.into() });
         }
@@ -729,7 +838,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             close_on,
             plan.chair(),
             Action::CloseRound { round },
-            format!("Chefforummøde {}", close_on.format("%d.%m.%Y")),
+            minutes(&Action::CloseRound { round }, close_on),
             ack,
         );
 
@@ -737,7 +846,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         for (index, (theme, network_type, _)) in themes.iter().enumerate() {
             network_number += 1;
             let network = NetworkId::from_uuid(plan.id(4, network_number));
-            let on = start_on + Days::new(7 * index as u64);
+            let on = if index < 3 { start_on } else { forum_meeting(start_on + Days::new(1)) };
             let leader = match network_type {
                 NetworkType::Learning => employees[k % employees.len()],
                 _ => plan.leader(on),
@@ -782,7 +891,8 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 co_driver,
                 reference_leader: Some(reference_leader),
             };
-            plan.push_why(on, plan.chair(), action, format!("Chefforummøde {}", on.format("%d.%m.%Y")), None);
+            let why = minutes(&action, on);
+            plan.push_why(on, plan.chair(), action, why, None);
             let later = |days: u64| on + Days::new(days);
             // TP-3: employees join in the first week, who carry the work back to their units.
             let count = if *network_type == NetworkType::Learning { 5 } else { 3 };
@@ -815,13 +925,15 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         plan.push(later(126), leader, shared);
                         (Outcome::KnowledgeShared, None)
                     };
-                    // ORG-3: the chief forum ends the network as it started it.
-                    plan.push(later(133), plan.chair(), Action::CloseNetwork { network, outcome, reason });
+                    // ORG-3: the chief forum ends the network as it started it, at its meeting.
+                    let closed_on = forum_meeting(later(133));
+                    let close = Action::CloseNetwork { network, outcome, reason };
+                    plan.push_why(closed_on, plan.chair(), close.clone(), minutes(&close, closed_on), None);
                     plan.leading.push(Leading {
                         leader,
                         network,
                         theme: *theme,
-                        until: later(133),
+                        until: closed_on,
                         reference_leader,
                         change,
                     });
@@ -870,13 +982,16 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             }
                         }
                     }
-                    let refine = Action::RefineTheme {
-                        theme: *theme,
-                        title: None,
-                        challenge: Some("Indsnævret efter den første intensive periode".into()),
-                        note: "Netværket og referencelederen indsnævrede udfordringen".into(),
-                    };
-                    plan.push(later(24), leader, refine);
+                    // TH-1: some networks narrow their challenge after the first intensive period.
+                    if network_number.is_multiple_of(3) {
+                        let refine = Action::RefineTheme {
+                            theme: *theme,
+                            title: None,
+                            challenge: Some(NARROWED[turn / 3 % NARROWED.len()].into()),
+                            note: "Netværket og referencelederen indsnævrede udfordringen efter den første intensive periode".into(),
+                        };
+                        plan.push(later(24), leader, refine);
+                    }
                     let funding = if *network_type == NetworkType::Innovation {
                         "Innovationsudvalgets pulje"
                     } else {
@@ -967,13 +1082,15 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             Action::EnterPhase { network, phase: "implementation".into() },
                         );
                     }
-                    // ORG-3: the chief forum ends the network as it started it.
-                    plan.push(later(days), plan.chair(), Action::CloseNetwork { network, outcome, reason });
+                    // ORG-3: the chief forum ends the network as it started it, at its meeting.
+                    let closed_on = forum_meeting(later(days));
+                    let close = Action::CloseNetwork { network, outcome, reason };
+                    plan.push_why(closed_on, plan.chair(), close.clone(), minutes(&close, closed_on), None);
                     plan.leading.push(Leading {
                         leader,
                         network,
                         theme: *theme,
-                        until: later(days),
+                        until: closed_on,
                         reference_leader,
                         change,
                     });
