@@ -407,6 +407,7 @@ impl Plan {
         } else {
             current
         };
+        let mut changing = None;
         for index in others {
             let (network, theme) = (self.leading[index].network, self.leading[index].theme);
             if self.leading[index].change.is_some_and(|(from, _)| from > on) {
@@ -417,10 +418,14 @@ impl Plan {
             }
             if self.leading[index].reference_leader_on(on) != shared {
                 self.push(on, shared, Action::AcceptReferenceRole { theme, person: shared });
-                let reason = "Netværkslederen har én referenceleder for alle sine netværk".to_owned();
-                self.push(on, secretary, Action::ChangeReferenceLeader { network, to: shared, reason });
                 self.leading[index].change = Some((on, shared));
+                changing.get_or_insert(network);
             }
+        }
+        // RL-1: one change, which carries over to every network the leader leads now.
+        if let Some(network) = changing {
+            let reason = "Netværkslederen har én referenceleder for alle sine netværk".to_owned();
+            self.push(on, secretary, Action::ChangeReferenceLeader { network, to: shared, reason });
         }
         shared
     }

@@ -1031,20 +1031,50 @@ fn change_reference_leader(
             rule: Rule::Rl1,
         });
     }
-    let mut held = vec![(Some(network.leader), NetworkRole::Leader)];
-    held.extend(network.co_drivers.iter().map(|co| (Some(*co), NetworkRole::CoDriver)));
-    check_distinct(to, NetworkRole::ReferenceLeader, &held)?;
-    let warnings = check_reference_leader(state, network.theme, network.network_type, to, Some(id), policy)?;
-    check_one_reference_leader(state, network.leader, id, to, policy)?;
     // TP-1: the change of reference leader is an event, with its reason.
     let reason = required(reason, "reason for the change", Rule::Tp1)?;
-    let event = match from {
-        Some(from) => {
-            Event::ReferenceLeaderChanged { network: id, from, to, reason, acknowledged: Vec::new() }
-        }
-        None => Event::ReferenceLeaderAssigned { network: id, person: to },
+    // RL-1: a network leader has one reference leader at a time, so where the policy reads it
+    // per leader, the change carries over to the other networks they lead now that have one:
+    // each checked as this one is, each an event of its own.
+    let others: Vec<(NetworkId, &Network)> = if policy.one_reference_leader_per_leader {
+        state
+            .networks()
+            .filter(|(other, candidate)| {
+                *other != id
+                    && candidate.is_running()
+                    && candidate.leader == network.leader
+                    && candidate.reference_leader.is_some_and(|theirs| theirs != to)
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
-    Ok((vec![event], warnings))
+    let mut events = Vec::with_capacity(1 + others.len());
+    let mut warnings = Vec::new();
+    for (changed, changing) in std::iter::once((id, network)).chain(others) {
+        let mut held = vec![(Some(changing.leader), NetworkRole::Leader)];
+        held.extend(changing.co_drivers.iter().map(|co| (Some(*co), NetworkRole::CoDriver)));
+        check_distinct(to, NetworkRole::ReferenceLeader, &held)?;
+        warnings.extend(check_reference_leader(
+            state,
+            changing.theme,
+            changing.network_type,
+            to,
+            Some(changed),
+            policy,
+        )?);
+        events.push(match changing.reference_leader {
+            Some(from) => Event::ReferenceLeaderChanged {
+                network: changed,
+                from,
+                to,
+                reason: reason.clone(),
+                acknowledged: Vec::new(),
+            },
+            None => Event::ReferenceLeaderAssigned { network: changed, person: to },
+        });
+    }
+    Ok((events, warnings))
 }
 
 fn attach_co_driver(state: &State, id: NetworkId, candidate: PersonId, policy: &Policy) -> Planned {

@@ -1812,16 +1812,29 @@ fn rl1_a_network_leader_has_one_reference_leader_at_a_time_across_their_networks
     // The same reference leader for both: started.
     let mut shared = given.clone();
     run_acknowledged(&mut shared, when(start(chief())));
+    // A change of the leader's reference leader carries over to their other running networks,
+    // each its own event with the same reason: they keep one reference leader.
     let change = Action::ChangeReferenceLeader { network: first, to: chief2(), reason: "Budget".into() };
+    let changed = |network| Event::ReferenceLeaderChanged {
+        network,
+        from: chief(),
+        to: chief2(),
+        reason: "Budget".into(),
+        acknowledged: Vec::new(),
+    };
+    check(&shared, when(change.clone()), Ok(vec![changed(first), changed(network(2))]));
+    // Each network is checked as the one named: the new reference leader must have opted in
+    // on its theme too (RL-2).
+    let outsider = Action::ChangeReferenceLeader { network: first, to: director(), reason: "Budget".into() };
+    let mut without_opt_in: Vec<Event> = shared.clone();
+    without_opt_in.retain(|event| {
+        !matches!(event, Event::ReferenceLeaderAccepted { theme: accepted, person, .. } if *accepted == second && *person == director())
+    });
     assert_eq!(
-        refused(&shared, when(change.clone())),
-        DomainError::LeaderHasAnotherReferenceLeader {
-            leader: veteran(0),
-            network: network(2),
-            reference_leader: chief()
-        }
+        refused(&without_opt_in, when(outsider)),
+        DomainError::ReferenceLeaderNotAccepted { person: director(), theme: second }
     );
-    // Once the other network closes, the change is free.
+    // Once the other network closes, the change touches only the one left.
     run(
         &mut shared,
         when(Action::CloseNetwork {
@@ -1830,11 +1843,14 @@ fn rl1_a_network_leader_has_one_reference_leader_at_a_time_across_their_networks
             reason: Some("No test site".into()),
         }),
     );
-    run(&mut shared, when(change));
-    // Read per network instead, by policy: two reference leaders for one leader.
+    check(&shared, when(change), Ok(vec![changed(first)]));
+    // Read per network instead, by policy: two reference leaders for one leader, and a change
+    // stays in its network.
     let per_network = Policy { one_reference_leader_per_leader: false, ..Policy::ns3() };
     run(&mut given, when(Action::ChangePolicy { policy: per_network }));
     run_acknowledged(&mut given, when(start(chief2())));
+    let alone = Action::ChangeReferenceLeader { network: first, to: chief2(), reason: "Budget".into() };
+    check(&given, when(alone), Ok(vec![changed(first)]));
 }
 
 #[test]
