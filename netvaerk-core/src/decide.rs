@@ -937,12 +937,8 @@ fn record_output(
     if kind.needs_units() && units.is_empty() {
         return Err(DomainError::OutputWithoutUnit { kind });
     }
-    if kind == OutputKind::TestResult {
-        let tested =
-            network.plan.test_position().is_some_and(|test| network.phase.is_some_and(|index| index >= test));
-        if !tested {
-            return Err(DomainError::TestResultBeforeTest(id));
-        }
+    if kind == OutputKind::TestResult && !network.test_begun() {
+        return Err(DomainError::TestResultBeforeTest(id));
     }
     only(vec![Event::OutputRecorded { network: id, kind, description, units }])
 }
@@ -987,11 +983,9 @@ fn close_network(
     // TP-2: a network with a test phase is implemented or handed on only after its test, and
     // one in implementation has come through it: it is not stopped.
     let current = network.phase.map(|index| network.plan.phases[index].kind);
-    if let Some(test) = network.plan.test_position() {
-        let tested = network.phase.is_some_and(|index| index >= test);
-        if matches!(outcome, Outcome::Implemented | Outcome::HandedOnForScaling) && !tested {
-            return Err(DomainError::NotTestedYet { network: id, outcome });
-        }
+    let handed_on = matches!(outcome, Outcome::Implemented | Outcome::HandedOnForScaling);
+    if handed_on && network.plan.test_position().is_some() && !network.test_begun() {
+        return Err(DomainError::NotTestedYet { network: id, outcome });
     }
     if outcome == Outcome::Stopped && current == Some(PhaseKind::Implementation) {
         return Err(DomainError::StoppedInImplementation(id));

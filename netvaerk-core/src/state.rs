@@ -206,6 +206,12 @@ pub fn seat_co_driver(co_drivers: &mut Vec<PersonId>, leaving: Option<PersonId>,
 }
 
 impl Network {
+    /// Whether its plan has a test phase and it has begun it (TP-1): it is in the test phase or
+    /// past it.
+    pub fn test_begun(&self) -> bool {
+        self.plan.test_position().is_some_and(|test| self.phase.is_some_and(|index| index >= test))
+    }
+
     /// Whether `person` co-drives it.
     pub fn has_co_driver(&self, person: PersonId) -> bool {
         self.co_drivers.contains(&person)

@@ -762,6 +762,7 @@ fn forecast(all: &All, report: Option<&ForecastReport>, lang: Lang) -> Vec<Secti
         say("Personnel leaders: the intensive weeks ahead of the staff they lend to networks"),
         &["personnel leader", "staff", "weeks", "themes"],
     );
+    let limit = report.map_or(0, |report| report.max_intensive_at_once).to_string();
     for person in report.map(|report| report.people.as_slice()).unwrap_or_default() {
         for month in &person.load {
             load.row(vec![name(&person.person), month.month.clone(), lang.decimal(month.intensive_weeks)]);
@@ -782,7 +783,7 @@ fn forecast(all: &All, report: Option<&ForecastReport>, lang: Lang) -> Vec<Secti
                 lang.date(overload.from),
                 lang.date(overload.to),
                 overload.at_once.to_string(),
-                report.map_or(0, |report| report.max_intensive_at_once).to_string(),
+                limit.clone(),
                 themes(&overload.networks),
             ]);
         }
