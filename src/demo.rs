@@ -1002,6 +1002,9 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     } else {
                         "Afdelingens udviklingsbudget"
                     };
+                    // TP-1: the leader's department and a participant's take ownership.
+                    let owners: Vec<UnitId> =
+                        plan.unit_of(leader).into_iter().chain(their_units.first().copied()).collect();
                     plan.push(
                         later(133),
                         leader,
@@ -1010,13 +1013,8 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             funding: Some(funding.into()),
                             // RL-5: what the reference leader found, from 100,000 to 400,000 kr.
                             funding_kr: Some(100_000 + 75_000 * u64::from(network_number % 5)),
-                            // TP-1: the leader's department and a participant's take ownership.
                             tested: Some(TESTED[turn % TESTED.len()].to_owned()),
-                            owners: plan
-                                .unit_of(leader)
-                                .into_iter()
-                                .chain(their_units.first().copied())
-                                .collect(),
+                            owners: owners.clone(),
                         },
                     );
                     // TP-1: a new reference leader takes over in the test phase, in some networks;
@@ -1058,8 +1056,6 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                         Some(reason) => reason.clone(),
                         None => result.to_owned(),
                     };
-                    let owners: Vec<UnitId> =
-                        plan.unit_of(leader).into_iter().chain(their_units.first().copied()).collect();
                     let output =
                         |kind: OutputKind, description: &str, units: &[UnitId]| Action::RecordOutput {
                             network,

@@ -10,13 +10,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use netvaerk_core::{
     seat_co_driver, Event, NetworkId, PersonId, PhaseKind, PhasePlan, Policy, PolicyHistory,
 };
 use serde::Serialize;
 
-use crate::leaders::{MonthLoad, Role};
+use crate::leaders::{month_load, weeks, MonthLoad, Role};
 use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, Recorded};
 
@@ -184,13 +184,13 @@ impl LoadForecast {
                 periods.sort_by_key(|period| (period.from, period.network));
                 PersonForecast {
                     person: names.person(person),
-                    load: month_load(&periods),
+                    load: month_load(periods.iter().map(|period| (period.from, period.to))),
                     overloads: overloads(&periods, limit),
                     periods,
                 }
             })
             .collect();
-        people.sort_by(|a, b| (&a.person.name, a.person.id).cmp(&(&b.person.name, b.person.id)));
+        people.sort_by(|a, b| a.person.by_name().cmp(&b.person.by_name()));
         let weeks_of = |person: PersonId| {
             people.iter().find(|forecast| forecast.person.id == person).map_or(0.0, |forecast| {
                 weeks(forecast.load.iter().fold(0.0, |sum, month| sum + month.intensive_weeks))
@@ -213,37 +213,13 @@ impl LoadForecast {
                         intensive_weeks: weeks_of(person),
                     })
                     .collect();
-                staff.sort_by(|a, b| (&a.person.name, a.person.id).cmp(&(&b.person.name, b.person.id)));
+                staff.sort_by(|a, b| a.person.by_name().cmp(&b.person.by_name()));
                 StaffForecast { personnel_leader: names.person(personnel_leader), staff }
             })
             .collect();
-        personnel_leaders.sort_by(|a, b| {
-            (&a.personnel_leader.name, a.personnel_leader.id)
-                .cmp(&(&b.personnel_leader.name, b.personnel_leader.id))
-        });
+        personnel_leaders.sort_by(|a, b| a.personnel_leader.by_name().cmp(&b.personnel_leader.by_name()));
         Some(ForecastReport { from, until, max_intensive_at_once: limit, people, personnel_leaders })
     }
-}
-
-/// Weeks to one decimal, as the load history gives them.
-fn weeks(weeks: f64) -> f64 {
-    (weeks * 10.0).round() / 10.0
-}
-
-/// The days of `periods` by month, in weeks.
-fn month_load(periods: &[PlannedPeriod]) -> Vec<MonthLoad> {
-    let mut days: BTreeMap<(i32, u32), u32> = BTreeMap::new();
-    for period in periods {
-        for day in period.from.iter_days().take_while(|day| *day < period.to) {
-            *days.entry((day.year(), day.month())).or_insert(0) += 1;
-        }
-    }
-    days.into_iter()
-        .map(|((year, month), days)| MonthLoad {
-            month: format!("{year:04}-{month:02}"),
-            intensive_weeks: weeks(f64::from(days) / 7.0),
-        })
-        .collect()
 }
 
 /// The runs of days on which more than `limit` of `periods` (of different networks) meet.

@@ -55,6 +55,28 @@ pub struct MonthLoad {
     pub intensive_weeks: f64,
 }
 
+/// The days of the intervals `[from, to)` by month, in weeks to one decimal (PR-4: the load
+/// behind, and the forecast's ahead).
+pub(crate) fn month_load(intervals: impl IntoIterator<Item = (NaiveDate, NaiveDate)>) -> Vec<MonthLoad> {
+    let mut days: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+    for (from, to) in intervals {
+        for day in from.iter_days().take_while(|day| *day < to) {
+            *days.entry((day.year(), day.month())).or_insert(0) += 1;
+        }
+    }
+    days.into_iter()
+        .map(|((year, month), days)| MonthLoad {
+            month: format!("{year:04}-{month:02}"),
+            intensive_weeks: weeks(f64::from(days) / 7.0),
+        })
+        .collect()
+}
+
+/// Weeks to one decimal.
+pub(crate) fn weeks(weeks: f64) -> f64 {
+    (weeks * 10.0).round() / 10.0
+}
+
 /// One person's history as a report shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -116,27 +138,16 @@ impl LeaderHistories {
     /// were in intensive periods (PR-4).
     pub fn load(&self, person: PersonId) -> Vec<MonthLoad> {
         let end_of_history = self.last_date.unwrap_or(NaiveDate::MIN);
-        let mut days: BTreeMap<(i32, u32), u32> = BTreeMap::new();
         let spells = self.spells.get(&person).map(Vec::as_slice).unwrap_or_default();
+        let mut intervals = Vec::new();
         for spell in spells.iter().filter(|s| matches!(s.role, Role::NetworkLeader | Role::CoDriver)) {
             let Some(network) = spell.network else { continue };
             let spell_end = spell.to.unwrap_or(end_of_history);
             for (start, end) in self.intensive.get(&network).map(Vec::as_slice).unwrap_or_default() {
-                let from = (*start).max(spell.from);
-                let to = end.unwrap_or(end_of_history).min(spell_end);
-                let mut day = from;
-                while day < to {
-                    *days.entry((day.year(), day.month())).or_insert(0) += 1;
-                    day = day.succ_opt().unwrap_or(NaiveDate::MAX);
-                }
+                intervals.push(((*start).max(spell.from), end.unwrap_or(end_of_history).min(spell_end)));
             }
         }
-        days.into_iter()
-            .map(|((year, month), days)| MonthLoad {
-                month: format!("{year:04}-{month:02}"),
-                intensive_weeks: (f64::from(days) / 7.0 * 10.0).round() / 10.0,
-            })
-            .collect()
+        month_load(intervals)
     }
 
     /// The report: every person with a role, their spells and load.

@@ -16,6 +16,13 @@ pub struct PersonRef {
     pub name: String,
 }
 
+impl PersonRef {
+    /// The order reports list persons in: by name, then by id where names are the same.
+    pub fn by_name(&self) -> (&str, PersonId) {
+        (&self.name, self.id)
+    }
+}
+
 /// The registry as a report reads it: read once, in one go (one query on PostgreSQL), when the
 /// report is made, so an erasure shows in every report made after it.
 #[derive(Clone, Debug, Default)]
