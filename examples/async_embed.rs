@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, PersonRole, UnitId, UnitKind};
+use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, UnitId, UnitKind};
 use netvaerk::projections::AsOf;
 use netvaerk::{AsyncService, BatchMode};
 
@@ -21,16 +21,16 @@ async fn main() -> Result<(), netvaerk::Error> {
 
     let organisation = OrganisationId::generate();
     let on = NaiveDate::from_ymd_opt(2016, 1, 4).unwrap_or_default();
-    let secretary = PersonId::generate();
+    let (secretary, chief) = (PersonId::generate(), PersonId::generate());
     let secretariat = UnitId::generate();
     let decided = |action| Command::new(Metadata::new(secretary, on), action);
+    // AU-2: the founding, then the secretariat registers its unit (AU-3), in one atomic batch.
     let founding = vec![
-        decided(Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
-        decided(Action::RegisterPerson {
-            person: secretary,
-            unit: Some(secretariat),
-            roles: BTreeSet::from([PersonRole::Secretariat]),
+        decided(Action::FoundOrganisation {
+            chief_forum: BTreeSet::from([chief]),
+            secretariat: BTreeSet::from([secretary]),
         }),
+        decided(Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
     ];
     for outcome in service.execute_batch(organisation, founding, BatchMode::Atomic).await? {
         println!("appended at {:?}", outcome?.positions);

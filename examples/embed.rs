@@ -18,9 +18,16 @@ fn main() -> Result<(), netvaerk::Error> {
     let organisation = OrganisationId::generate();
     let on = NaiveDate::from_ymd_opt(2016, 1, 4).unwrap_or_default();
 
-    let secretary = PersonId::generate();
+    let (secretary, chief, consultant) = (PersonId::generate(), PersonId::generate(), PersonId::generate());
     let secretariat = UnitId::generate();
     let decided = |action| Command::new(Metadata::new(secretary, on), action);
+    // AU-2: the first decision founds the organisation, naming its first chief forum and
+    // secretariat; from then on each decision is taken by whom the authority table entitles.
+    let found = Action::FoundOrganisation {
+        chief_forum: BTreeSet::from([chief]),
+        secretariat: BTreeSet::from([secretary]),
+    };
+    service.execute(organisation, &decided(found))?;
     let outcome = service.execute(
         organisation,
         &decided(Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
@@ -31,15 +38,15 @@ fn main() -> Result<(), netvaerk::Error> {
     // nothing and returns the first outcome.
     let register = Command::new(
         Metadata::new(secretary, on).with_command_id(uuid::Uuid::now_v7()),
-        Action::RegisterPerson { person: secretary, unit: Some(secretariat), roles },
+        Action::RegisterPerson { person: consultant, unit: Some(secretariat), roles },
     );
     let first = service.execute(organisation, &register)?;
     let again = service.execute(organisation, &register)?;
     assert!(again.replayed && again.positions == first.positions);
-    // Personal data goes to the registry, never into an event.
-    service
-        .store()
-        .register_person(secretary, PersonalData { name: "Sofie Holm".into(), email: None, title: None })?;
+    // Personal data goes to the registry, never into an event; the log records who put it
+    // there and when (AU-3: the secretariat does).
+    let data = PersonalData { name: "Jonas Berg".into(), email: None, title: None };
+    service.record_person(organisation, consultant, data, secretary)?;
 
     // A refusal is a typed error with a stable code, its class and the NS3 rule.
     let refused = service

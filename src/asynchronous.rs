@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use netvaerk_core::{Command, OrganisationId, State};
+use netvaerk_core::{Command, OrganisationId, PersonId, State};
 use netvaerk_projections::AsOf;
+use netvaerk_store::{AppendResult, PersonalData};
 
 use crate::error::Error;
 use crate::service::{BatchMode, Outcome, ReadModels, Service};
@@ -62,6 +63,29 @@ impl AsyncService {
     ) -> Result<Vec<Result<Outcome, Error>>, Error> {
         let service = Arc::clone(&self.service);
         off_the_runtime(move || service.execute_batch(organisation, &commands, mode)).await
+    }
+
+    /// [`Service::record_person`].
+    pub async fn record_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        data: PersonalData,
+        by: PersonId,
+    ) -> Result<Option<AppendResult>, Error> {
+        let service = Arc::clone(&self.service);
+        off_the_runtime(move || service.record_person(organisation, person, data, by)).await
+    }
+
+    /// [`Service::erase_person`].
+    pub async fn erase_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        by: PersonId,
+    ) -> Result<AppendResult, Error> {
+        let service = Arc::clone(&self.service);
+        off_the_runtime(move || service.erase_person(organisation, person, by)).await
     }
 
     /// [`Service::state`].

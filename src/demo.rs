@@ -385,15 +385,14 @@ impl Plan {
     /// RL-1: the reference leader of a new network of `network_type` that `leader` starts on
     /// `on`: that of the networks they lead then, whose later changes are dropped (all keep the
     /// one they share); else `fresh`. An innovation network's must be a director (RL-3): if the
-    /// shared one is not, `fresh` (a director) takes over the others that day, recorded by
-    /// `secretary`.
+    /// shared one is not, `fresh` (a director) takes over the others that day, recorded by the
+    /// chief forum's chair.
     fn shared_reference_leader(
         &mut self,
         leader: PersonId,
         on: NaiveDate,
         network_type: NetworkType,
         fresh: PersonId,
-        secretary: PersonId,
     ) -> PersonId {
         let others: Vec<usize> = (0..self.leading.len())
             .filter(|&index| self.leading[index].leader == leader && self.leading[index].runs_on(on))
@@ -425,7 +424,9 @@ impl Plan {
         // RL-1: one change, which carries over to every network the leader leads now.
         if let Some(network) = changing {
             let reason = "Netværkslederen har én referenceleder for alle sine netværk".to_owned();
-            self.push(on, secretary, Action::ChangeReferenceLeader { network, to: shared, reason });
+            // ORG-3: the chief forum supplies reference leaders; its chair records the change.
+            let chair = self.chair();
+            self.push(on, chair, Action::ChangeReferenceLeader { network, to: shared, reason });
         }
         shared
     }
@@ -533,35 +534,30 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     };
     let start = date(y, 1, 6);
 
-    // ORG-1: two director areas with four departments each, and the secretariat.
+    // AU-2: the secretariat's leader founds the organisation with the first director as the
+    // chief forum's first member; AU-3: then keeps its register.
     let areas = [UnitId::from_uuid(plan.id(2, 1)), UnitId::from_uuid(plan.id(2, 2))];
     let secretariat = UnitId::from_uuid(plan.id(2, 9));
     let secretary = plan.person(1, "Sofie Holm", "Leder af Sekretariat for Netværksstrukturen");
-    plan.push(
-        start,
-        secretary,
-        Action::RegisterUnit { unit: areas[0], kind: UnitKind::DirectorArea, parent: None },
-    );
-    plan.push(
-        start,
-        secretary,
-        Action::RegisterUnit { unit: areas[1], kind: UnitKind::DirectorArea, parent: None },
-    );
-    plan.push(
-        start,
-        secretary,
-        Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None },
-    );
     let roles = |roles: &[PersonRole]| roles.iter().copied().collect::<BTreeSet<_>>();
-    plan.push(
-        start,
-        secretary,
-        Action::RegisterPerson {
-            person: secretary,
-            unit: Some(secretariat),
-            roles: roles(&[PersonRole::Secretariat]),
-        },
-    );
+    let directors = [plan.person(3, "Karen Lund", "Direktør"), plan.person(4, "Henrik Vang", "Direktør")];
+    plan.directors.extend(directors);
+    let chair = plan.chair();
+    let found = Action::FoundOrganisation {
+        chief_forum: BTreeSet::from([chair]),
+        secretariat: BTreeSet::from([secretary]),
+    };
+    plan.push(start, secretary, found);
+    // ORG-1: two director areas with four departments each, and the secretariat.
+    for (unit, kind) in [
+        (areas[0], UnitKind::DirectorArea),
+        (areas[1], UnitKind::DirectorArea),
+        (secretariat, UnitKind::Secretariat),
+    ] {
+        plan.push(start, secretary, Action::RegisterUnit { unit, kind, parent: None });
+    }
+    plan.push(start, secretary, Action::MovePerson { person: secretary, unit: secretariat });
+    plan.push(start, secretary, Action::MovePerson { person: chair, unit: areas[0] });
     for (unit, name) in [
         (areas[0], "Velfærd og Sundhed"),
         (areas[1], "By, Kultur og Miljø"),
@@ -584,7 +580,8 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             Action::NameUnit { unit: department, name: DEPARTMENTS[n as usize].to_owned() },
         );
     }
-    // ORG-4: the secretariat's fixed team: its leader, two network consultants and a student.
+    // ORG-4: the secretariat's fixed team: its leader, two network consultants and a student;
+    // AU-4: its staff give the secretariat's role.
     let consultant = plan.person(2, "Jonas Berg", "Netværkskonsulent");
     let consultant2 = plan.person(5, "Maja Lindberg", "Netværkskonsulent");
     let student = plan.person(6, "Emil Dam", "Studentermedhjælper");
@@ -592,25 +589,24 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         let roles = roles(&[PersonRole::Secretariat]);
         plan.push(start, secretary, Action::RegisterPerson { person, unit: Some(secretariat), roles });
     }
-    for (n, name) in [(3, "Karen Lund"), (4, "Henrik Vang")] {
-        let director = plan.person(n, name, "Direktør");
-        plan.directors.push(director);
-        let unit = Some(areas[(n - 3) as usize]);
-        plan.push(
-            start,
-            secretary,
-            Action::RegisterPerson { person: director, unit, roles: roles(&[PersonRole::Director]) },
-        );
-    }
+    // AU-4: the secretariat registers the second director and the chiefs, and the chief forum
+    // admits them; the second director then names the chair a director too.
+    let admit = |plan: &mut Plan, by: PersonId, person: PersonId, role: PersonRole| {
+        plan.push(start, by, Action::ChangePersonRoles { person, roles: roles(&[role]) });
+    };
+    plan.push(
+        start,
+        secretary,
+        Action::RegisterPerson { person: directors[1], unit: Some(areas[1]), roles: BTreeSet::new() },
+    );
+    admit(&mut plan, chair, directors[1], PersonRole::Director);
+    admit(&mut plan, directors[1], chair, PersonRole::Director);
     for (n, name) in CHIEFS.iter().enumerate() {
         let chief = plan.person(10 + n as u32, name, "Afdelingschef");
         plan.chiefs.push(chief);
         let unit = Some(plan.departments[n]);
-        plan.push(
-            start,
-            secretary,
-            Action::RegisterPerson { person: chief, unit, roles: roles(&[PersonRole::ChiefForum]) },
-        );
+        plan.push(start, secretary, Action::RegisterPerson { person: chief, unit, roles: BTreeSet::new() });
+        admit(&mut plan, chair, chief, PersonRole::ChiefForum);
     }
     // NL-1: the experienced leaders of generations 1 and 2 join the pool with their history.
     for (n, (name, generation, led, co_driven)) in VETERANS.iter().enumerate() {
@@ -878,7 +874,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     plan.chiefs[(network_number as usize + 1) % 8],
                 ),
             };
-            let reference_leader = plan.shared_reference_leader(leader, on, *network_type, fresh, secretary);
+            let reference_leader = plan.shared_reference_leader(leader, on, *network_type, fresh);
             let mut change = None;
             // RL-2: the reference leader and their successor opt in on the theme.
             for person in [reference_leader, successor] {
@@ -944,14 +940,16 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                     });
                 }
                 NetworkType::Welfare | NetworkType::Innovation => {
+                    // RL-4: the personnel leader signs the contract (AU-1: theirs to record).
+                    let personnel_leader = plan.personnel_leader(leader);
                     let mandate = Action::AgreeMandateContract {
                         network,
-                        personnel_leader: plan.personnel_leader(leader),
+                        personnel_leader,
                         // The two consultants share the networks.
                         secretariat: if network_number.is_multiple_of(2) { consultant } else { consultant2 },
                         terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
                     };
-                    plan.push(later(3), leader, mandate);
+                    plan.push(later(3), personnel_leader, mandate);
                     let phases = [
                         (7, "intensive 1"),
                         (21, "break 1"),
@@ -995,7 +993,8 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             challenge: Some(NARROWED[turn / 3 % NARROWED.len()].into()),
                             note: "Netværket og referencelederen indsnævrede udfordringen efter den første intensive periode".into(),
                         };
-                        plan.push(later(24), leader, refine);
+                        // TH-4: the secretariat records the refinement for them (AU-1).
+                        plan.push(later(24), secretary, refine);
                     }
                     let funding = if *network_type == NetworkType::Innovation {
                         "Innovationsudvalgets pulje"
@@ -1027,7 +1026,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                             to: successor,
                             reason: "Den nye referenceleder har budgettet til implementeringen".into(),
                         };
-                        plan.push(later(147), secretary, action);
+                        plan.push(later(147), plan.chair(), action);
                         change = Some((later(147), successor));
                     }
                     let (outcome, reason, days) = match (network_type, k, network_number % 4) {
@@ -1139,23 +1138,41 @@ pub fn generate(
             )));
         }
         let mut steps = Vec::new();
-        let mut registrar = None;
+        // The first block's secretary and chair, who found the organisation (AU-2).
+        let mut founders: Option<(PersonId, PersonId)> = None;
         for block in 0..blocks {
             let scope =
                 u16::try_from((index + 1) * 16 + block).map_err(|_| usage("too many organisations"))?;
             let first_year = 2014 + 4 * i32::try_from(block).unwrap_or(0);
             let plan = plan(scope, first_year, seed.wrapping_add(u64::from(index * 31 + block)));
-            let secretary = plan.names.first().map(|(person, _, _)| *person);
-            // Later blocks are registered by the first block's secretary: an organisation
-            // bootstraps once.
-            let registrar = *registrar.get_or_insert(secretary);
-            for mut step in plan.steps {
-                let registration =
-                    matches!(step.action, Action::RegisterUnit { .. } | Action::RegisterPerson { .. });
-                if registration && block > 0 && Some(step.actor) == secretary {
-                    step.actor = registrar.unwrap_or(step.actor);
+            for step in plan.steps {
+                let Action::FoundOrganisation { chief_forum, secretariat } = &step.action else {
+                    steps.push(step);
+                    continue;
+                };
+                // An organisation is founded once: a later block's founders are registered by
+                // the first's secretary and admitted by its chair instead.
+                let Some((registrar, chair)) = founders else {
+                    let chair = chief_forum.first().copied().unwrap_or(step.actor);
+                    founders = Some((step.actor, chair));
+                    steps.push(step);
+                    continue;
+                };
+                let register = |person, roles| Action::RegisterPerson { person, unit: None, roles };
+                for person in secretariat {
+                    let roles = BTreeSet::from([PersonRole::Secretariat]);
+                    steps.push(Step { actor: registrar, action: register(*person, roles), ..step.clone() });
                 }
-                steps.push(step);
+                for person in chief_forum {
+                    steps.push(Step {
+                        actor: registrar,
+                        action: register(*person, BTreeSet::new()),
+                        ..step.clone()
+                    });
+                    let roles = BTreeSet::from([PersonRole::ChiefForum]);
+                    let admit = Action::ChangePersonRoles { person: *person, roles };
+                    steps.push(Step { actor: chair, action: admit, ..step.clone() });
+                }
             }
         }
         steps.retain(|step| step.on <= end);
@@ -1167,12 +1184,12 @@ pub fn generate(
                 .map_err(|error| refused_step("generator", chunk, error))?;
         }
         written += store.stream_version(&stream)?;
-        if let Some(registrar) = registrar.flatten() {
+        if let Some((registrar, _)) = founders {
             let person = netvaerk::core::PersonId::from_uuid(id((index + 1) as u16 * 16, 1, 40));
             let data =
                 PersonalData { name: "Ida Bruun".into(), email: None, title: Some("Co-driver".into()) };
-            store.register_person(person, data)?;
-            store.erase(person, registrar, now)?;
+            service.record_person(organisation, person, data, registrar)?;
+            service.erase_person(organisation, person, registrar)?;
         }
         progress.inc(1);
     }
@@ -1218,10 +1235,12 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         service
             .execute_batch(organisation, &commands, BatchMode::Atomic)
             .map_err(|error| refused_step("demo", &steps, error))?;
+        // AU-3: the secretariat's leader records everyone's name in the registry.
+        let secretary = plan.names.first().map(|(person, _, _)| *person);
         for (person, name, title) in &plan.names {
             let data =
                 PersonalData { name: (*name).to_owned(), email: None, title: Some((*title).to_owned()) };
-            service.store().register_person(*person, data)?;
+            service.record_person(organisation, *person, data, secretary.unwrap_or(*person))?;
         }
         let head = service.store().head()?.map_or(0, |head| head.position);
         say!("Wrote the Albertslund demo history: {} decisions, {head} events, 2014-2018.", steps.len());

@@ -22,7 +22,7 @@
 //! ```
 //! use std::collections::BTreeSet;
 //! use chrono::NaiveDate;
-//! use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, PersonRole, UnitId, UnitKind};
+//! use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, Rule, UnitId, UnitKind};
 //! use netvaerk::Service;
 //!
 //! # fn main() -> Result<(), netvaerk::Error> {
@@ -30,24 +30,25 @@
 //! let service = Service::open(&format!("redb:{}", dir.join("log.redb").display()))?;
 //! # std::fs::create_dir_all(&dir).ok();
 //! let organisation = OrganisationId::generate();
-//! let secretary = PersonId::generate();
+//! let (secretary, chief) = (PersonId::generate(), PersonId::generate());
 //! let on = NaiveDate::from_ymd_opt(2014, 1, 6).unwrap();
 //! let unit = UnitId::generate();
-//! let decided = |action| Command::new(Metadata::new(secretary, on), action);
+//! let by = |actor, action| Command::new(Metadata::new(actor, on), action);
 //!
-//! let outcome = service.execute(organisation, &decided(Action::RegisterUnit {
-//!     unit, kind: UnitKind::Secretariat, parent: None,
+//! // AU-2: the first decision founds the organisation, naming its chief forum and secretariat.
+//! let outcome = service.execute(organisation, &by(secretary, Action::FoundOrganisation {
+//!     chief_forum: BTreeSet::from([chief]), secretariat: BTreeSet::from([secretary]),
 //! }))?;
 //! assert_eq!(outcome.positions, [1]);
-//! service.execute(organisation, &decided(Action::RegisterPerson {
-//!     person: secretary, unit: Some(unit), roles: BTreeSet::from([PersonRole::Secretariat]),
+//! service.execute(organisation, &by(secretary, Action::RegisterUnit {
+//!     unit, kind: UnitKind::Secretariat, parent: None,
 //! }))?;
 //!
-//! // A refusal names its rule and has a stable code.
-//! let error = service.execute(organisation, &decided(Action::RegisterUnit {
-//!     unit, kind: UnitKind::Secretariat, parent: None,
+//! // A refusal names its rule and has a stable code: the secretariat keeps the register (AU-3).
+//! let error = service.execute(organisation, &by(chief, Action::MovePerson {
+//!     person: secretary, unit,
 //! })).unwrap_err();
-//! assert_eq!(error.code(), "unit_exists");
+//! assert_eq!((error.code(), error.rule()), ("not_entitled", Some(Rule::Au3)));
 //! assert_eq!(service.state(organisation)?.version(), 2);
 //! # drop(service); std::fs::remove_dir_all(&dir).ok();
 //! # Ok(())

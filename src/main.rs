@@ -242,22 +242,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let service = open_service(&cli)?;
             let resolver = lookup(&service, organisation);
             let person = id.unwrap_or_else(PersonId::generate);
-            let by = by.as_ref().map(|by| by.resolve(&resolver)).transpose()?.unwrap_or(person);
+            let by = by.resolve(&resolver)?;
             let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             // Checked before anything is appended.
             data.validate()?;
             let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
             let outcome = service.execute(organisation, &command_on(action, by, *on))?;
-            service.store().register_person(person, data)?;
+            service.record_person(organisation, person, data, by)?;
             print_outcome(&outcome);
+            Ok(())
+        }
+        Top::Person(PersonCommand::Correct { person, name, email, title, by }) => {
+            let service = open_service(&cli)?;
+            let resolver = lookup(&service, organisation);
+            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            match service.record_person(organisation, person, data, by)? {
+                Some(appended) => say!("corrected {person}; record at position {}", appended.positions[0]),
+                None => say!("{person}'s data is unchanged"),
+            }
             Ok(())
         }
         Top::Person(PersonCommand::Erase { person, by }) => {
             let service = open_service(&cli)?;
             let resolver = lookup(&service, organisation);
             let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
-            let appended = service.store().erase(person, by, Utc::now())?;
+            let appended = service.erase_person(organisation, person, by)?;
             say!("erased {person}; erasure record at position {}", appended.positions[0]);
             Ok(())
         }

@@ -101,6 +101,36 @@ impl Remote {
         })
     }
 
+    /// Decides several commands as one atomic batch.
+    pub fn execute_batch(
+        &self,
+        organisation: OrganisationId,
+        commands: &[Command],
+    ) -> Result<Vec<Outcome>, Failure> {
+        if let [one] = commands {
+            return Ok(vec![self.execute(organisation, one)?]);
+        }
+        let body = serde_json::json!({ "mode": "atomic", "commands": commands });
+        let answer: BatchAnswer =
+            self.json("POST", &format!("/v1/organisations/{organisation}/commands:batch"), Some(&body))?;
+        Ok(answer.results.into_iter().filter_map(|result| result.accepted).map(outcome).collect())
+    }
+
+    /// Registers or corrects a person's personal data; where the record of the change went.
+    pub fn record_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        data: &PersonalData,
+        by: PersonId,
+    ) -> Result<Option<u64>, Failure> {
+        let mut body = serde_json::to_value(data).unwrap_or_default();
+        body["by"] = serde_json::json!(by);
+        let path = format!("/v1/organisations/{organisation}/persons/{person}");
+        let recorded: netvaerk::http::PersonRecorded = self.json("PUT", &path, Some(&body))?;
+        Ok(recorded.position)
+    }
+
     /// Decides one command.
     pub fn execute(&self, organisation: OrganisationId, command: &Command) -> Result<Outcome, Failure> {
         let body = serde_json::to_value(command).unwrap_or_default();
@@ -130,28 +160,42 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     let resolver = crate::cli::Resolver::new(|| lookup(&remote, organisation));
     if let Some(domain) = crate::cli::domain(&cli.command, &resolver)? {
         let by = domain.decided.by.resolve(&resolver)?;
-        // Several actions (a unit registered and named) go one after the other.
-        for action in domain.actions {
-            print_outcome(&remote.execute(organisation, &command(action, by, domain.decided))?);
+        let commands: Vec<Command> =
+            domain.actions.into_iter().map(|action| command(action, by, domain.decided)).collect();
+        // Several actions (a unit registered and named) go as one atomic batch, as locally.
+        for outcome in remote.execute_batch(organisation, &commands)? {
+            print_outcome(&outcome);
         }
         return Ok(());
     }
     match &cli.command {
         Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
             let person = id.unwrap_or_else(PersonId::generate);
-            let by = by.as_ref().map(|by| by.resolve(&resolver)).transpose()?.unwrap_or(person);
+            let by = by.resolve(&resolver)?;
             let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             // Checked before anything is appended.
             data.validate()?;
             let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
             let outcome = remote.execute(organisation, &crate::command_on(action, by, *on))?;
-            remote.call(
-                "PUT",
-                &format!("/v1/persons/{person}"),
-                Some(&serde_json::to_value(data).unwrap_or_default()),
-            )?;
+            remote.record_person(organisation, person, &data, by)?;
             print_outcome(&outcome);
+            Ok(())
+        }
+        Top::Person(PersonCommand::Correct { person, name, email, title, by }) => {
+            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            match remote.record_person(organisation, person, &data, by)? {
+                Some(position) => say!("corrected {person}; record at position {position}"),
+                None => say!("{person}'s data is unchanged"),
+            }
+            Ok(())
+        }
+        Top::Person(PersonCommand::Erase { person, by }) => {
+            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let path = format!("/v1/organisations/{organisation}/persons/{person}?by={by}");
+            let erased: netvaerk::http::PersonRecorded = remote.json("DELETE", &path, None)?;
+            say!("erased {person}; erasure record at position {}", erased.position.unwrap_or_default());
             Ok(())
         }
         Top::Policy(PolicyCommand::Show) => {
@@ -273,7 +317,7 @@ fn name(top: &Top) -> &'static str {
         Top::Migrate { .. } => "migrate",
         Top::Serve(_) => "serve",
         Top::Token(_) => "token",
-        Top::Person(_) => "person erase",
+        Top::Person(_) => "person",
         _ => "this command",
     }
 }

@@ -4,13 +4,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use netvaerk_core::{
-    check_redaction, decide, evolve, AcknowledgedWarning, Command, Decision, Event, OrganisationId, PersonId,
-    Policy, State,
+    check_authority, check_redaction, decide, evolve_on, AcknowledgedWarning, Act, Command, Decision,
+    DomainError, Event, OrganisationId, PersonId, Policy, State,
 };
 use netvaerk_projections::{rebuild, All, AsOf, Names, Projection, Projector};
-use netvaerk_store::{AppendResult, EventStore, ExpectedVersion, NewEvent, OpenCheck, StoreError, StreamId};
+use netvaerk_store::{
+    AppendResult, EventStore, ExpectedVersion, NewEvent, OpenCheck, PersonalData, RegistryEntry, StoreError,
+    StreamId,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -128,17 +132,27 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The events of `stream` from `from_version` on, decoded.
-fn read_events(store: &dyn EventStore, stream: &StreamId, from_version: u64) -> Result<Vec<Event>, Error> {
+/// The events of `stream` from `from_version` on, decoded, each with its business date.
+fn read_events(
+    store: &dyn EventStore,
+    stream: &StreamId,
+    from_version: u64,
+) -> Result<Vec<(Event, NaiveDate)>, Error> {
     store
         .read_stream(stream, from_version)?
         .iter()
         .map(|envelope| {
-            envelope
+            let event = envelope
                 .decode()
-                .map_err(|source| Error::Undecodable { position: envelope.header.position, source })
+                .map_err(|source| Error::Undecodable { position: envelope.header.position, source })?;
+            Ok((event, envelope.header.metadata.occurred_on))
         })
         .collect()
+}
+
+/// Folds dated events into `state` ([`evolve_on`]: AU-8 needs the dates).
+fn fold(state: State, events: &[(Event, NaiveDate)]) -> State {
+    events.iter().fold(state, |state, (event, on)| evolve_on(state, event, *on))
 }
 
 impl Organisation {
@@ -146,7 +160,7 @@ impl Organisation {
     fn state(&mut self, store: &dyn EventStore) -> Result<&mut State, Error> {
         if self.state.is_none() {
             let events = read_events(store, &self.stream, 1)?;
-            self.state = Some(events.iter().fold(State::new(), evolve));
+            self.state = Some(fold(State::new(), &events));
         }
         Ok(self.state.get_or_insert_with(State::new))
     }
@@ -158,7 +172,7 @@ impl Organisation {
         let tail = read_events(store, &self.stream, version + 1)?;
         let moved = !tail.is_empty();
         let state = self.state(store)?;
-        let folded = tail.iter().fold(std::mem::take(state), evolve);
+        let folded = fold(std::mem::take(state), &tail);
         *state = folded;
         Ok(moved)
     }
@@ -313,7 +327,7 @@ impl Service {
                 }
                 Ok(appended) => {
                     let state = cached.state(store)?;
-                    *state = decision.events.iter().fold(std::mem::take(state), evolve);
+                    *state = decision.fold(std::mem::take(state));
                     return Ok(outcome(decision, appended));
                 }
                 Err(StoreError::WrongExpectedVersion { .. }) => {
@@ -418,7 +432,7 @@ impl Service {
                     Ok(decision) => {
                         let start = events.len();
                         events.extend(NewEvent::from_decision(&decision));
-                        state = decision.events.iter().fold(state, evolve);
+                        state = decision.fold(state);
                         accepted.push((index, decision, start..events.len()));
                         results.push(None);
                     }
@@ -494,7 +508,10 @@ impl Service {
         self.locked(organisation, |cached| {
             let store = &*self.store;
             cached.catch_up(store)?;
-            check_redaction(cached.state(store)?, by, why).map_err(Error::Refused)?;
+            let today = (self.clock)().date_naive();
+            let state = cached.state(store)?;
+            let policy = state.policy_on(today, &self.policy);
+            check_redaction(state, by, why, today, policy).map_err(Error::Refused)?;
             let envelope = store.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
             if envelope.header.stream != cached.stream {
                 return Err(Error::input(
@@ -509,6 +526,73 @@ impl Service {
             (cached.state, cached.reports) = (None, None);
             Ok(appended)
         })
+    }
+
+    /// Registers or corrects the personal data of `person`, a person of `organisation`, as
+    /// decided `by` today: the secretariat may (AU-3), and a person may correct their own name
+    /// and e-mail address (the title stays as it is). The registry keeps the data beside the
+    /// log; the log records who changed which fields and when, never the data
+    /// ([`EventStore::register_person`]). Returns that record's position, or `None` when the
+    /// data was the registry's already.
+    ///
+    /// Refused (nothing written) when `by` is not entitled or `person` is not registered in
+    /// the organisation; an input error for invalid data; `erased` for an erased person.
+    pub fn record_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        data: PersonalData,
+        by: PersonId,
+    ) -> Result<Option<AppendResult>, Error> {
+        data.validate()?;
+        self.locked(organisation, |cached| {
+            let store = &*self.store;
+            let before = match store.registry_entry(person)? {
+                Some(RegistryEntry::Known(before)) => Some(before),
+                Some(RegistryEntry::Erased { .. }) => return Err(StoreError::Erased(person).into()),
+                None => None,
+            };
+            let own_contact_only = before.as_ref().is_some_and(|before| before.title == data.title);
+            self.authorise(cached, &Act::RecordPersonalData { person, own_contact_only }, person, by)?;
+            let now = (self.clock)();
+            Ok(store.register_person(person, data, by, now)?)
+        })
+    }
+
+    /// Erases the personal data of `person`, a person of `organisation` (GDPR), as decided `by`
+    /// today: the secretariat may (AU-3). The log keeps the person's id, and records who erased
+    /// them and when ([`EventStore::erase`]). Refused (nothing written) when `by` is not
+    /// entitled or `person` is not registered in the organisation.
+    pub fn erase_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        by: PersonId,
+    ) -> Result<AppendResult, Error> {
+        self.locked(organisation, |cached| {
+            self.authorise(cached, &Act::ErasePerson(person), person, by)?;
+            let appended = self.store.erase(person, by, (self.clock)())?;
+            // The read models name persons: fold them afresh.
+            cached.reports = None;
+            Ok(appended)
+        })
+    }
+
+    /// AU-1, AU-3: whether `by` may take `act` about `person` today in the organisation.
+    fn authorise(
+        &self,
+        cached: &mut Organisation,
+        act: &Act<'_>,
+        person: PersonId,
+        by: PersonId,
+    ) -> Result<(), Error> {
+        let store = &*self.store;
+        cached.catch_up(store)?;
+        let state = cached.state(store)?;
+        state.person(person).ok_or(Error::Refused(DomainError::UnknownPerson(person)))?;
+        let today = (self.clock)().date_naive();
+        let policy = state.policy_on(today, &self.policy);
+        check_authority(state, act, by, today, policy).map_err(Error::Refused)
     }
 
     /// A copy of `organisation`'s state, caught up with the store first (it reads the tail any

@@ -166,7 +166,10 @@ fn write_history(address: &str) {
     }
     for (n, name) in [(1, "Sofie Holm"), (2, "Karen Lund")] {
         let data = PersonalData { name: name.into(), email: None, title: None };
-        service.store().register_person(PersonId::from_uuid(id(n)), data).unwrap();
+        service
+            .store()
+            .register_person(PersonId::from_uuid(id(n)), data, PersonId::from_uuid(id(n)), chrono::Utc::now())
+            .unwrap();
     }
 }
 

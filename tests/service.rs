@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use netvaerk::core::{
-    decide, evolve, Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, Policy,
-    State, UnitId, UnitKind,
+    decide, evolve_on, Action, Command, Competence, Metadata, OrganisationId, PersonId, Policy, State,
+    UnitId, UnitKind,
 };
 use netvaerk::projections::{rebuild, All, AsOf};
 use netvaerk::store::{
@@ -54,21 +54,21 @@ fn assess(actor: PersonId, score: u8) -> Command {
     by(actor, Action::AssessCompetences { person: actor, scores })
 }
 
-/// An organisation with a secretariat and its secretary (person 0), who decides the rest.
+/// The chief forum's first member in [`founded`].
+fn chief() -> PersonId {
+    person(1000)
+}
+
+/// An organisation founded by its secretary (person 0) with [`chief`] as its chief forum
+/// (AU-2), and a secretariat; the secretary decides the rest.
 fn founded(service: &Service) -> (OrganisationId, PersonId) {
     let organisation = OrganisationId::generate();
     let secretary = person(0);
-    let founding = [
-        register_unit(secretary, 0),
-        by(
-            secretary,
-            Action::RegisterPerson {
-                person: secretary,
-                unit: Some(unit(0)),
-                roles: BTreeSet::from([PersonRole::Secretariat]),
-            },
-        ),
-    ];
+    let found = Action::FoundOrganisation {
+        chief_forum: BTreeSet::from([chief()]),
+        secretariat: BTreeSet::from([secretary]),
+    };
+    let founding = [by(secretary, found), register_unit(secretary, 0)];
     service.execute_batch(organisation, &founding, BatchMode::Atomic).unwrap();
     (organisation, secretary)
 }
@@ -80,8 +80,8 @@ fn fresh_fold(store: &dyn EventStore, organisation: OrganisationId) -> State {
         .read_stream(&stream, 1)
         .unwrap()
         .iter()
-        .map(|envelope| envelope.decode().unwrap())
-        .fold(State::new(), |state, event| evolve(state, &event))
+        .map(|envelope| (envelope.decode().unwrap(), envelope.header.metadata.occurred_on))
+        .fold(State::new(), |state, (event, on)| evolve_on(state, &event, on))
 }
 
 /// 8 threads × 50 commands to one organisation through one service: every command decided,
@@ -229,7 +229,7 @@ fn the_secretariat_redacts_the_words_of_a_decision_and_the_organisation_decides_
 
     let head = store.head().unwrap();
     let refusals = [
-        (outsider, position, "A citizen's name", "not_secretariat_to_redact"),
+        (outsider, position, "A citizen's name", "not_entitled"),
         (secretary, position, " ", "no_redaction_reason"),
         (secretary, 1, "A citizen's name", "not_in_organisation"),
         (secretary, 999, "A citizen's name", "no_such_position"),
@@ -371,16 +371,16 @@ fn every_class_of_error_serialises_with_its_code_rule_field_and_message_and_maps
             service
                 .execute(organisation, &by(secretary, Action::OpenRound { round: "2016H2".parse().unwrap() }))
                 .unwrap_err(),
-            "not_chief_forum_decision",
+            "not_entitled",
             ErrorClass::Refused,
             Some("ORG-3"),
-            None,
+            Some("actor"),
         ),
         (
             service.execute(organisation, &register_unit(stranger, 5)).unwrap_err(),
             "unknown_actor",
             ErrorClass::Refused,
-            None,
+            Some("AU-1"),
             Some("actor"),
         ),
         (
@@ -446,13 +446,11 @@ fn the_async_service_decides_from_tokio_workers_and_postgres_opens_there_without
             let service = netvaerk::AsyncService::open(&address).await.unwrap();
             let organisation = OrganisationId::generate();
             let secretary = person(0);
-            let founding = vec![
-                register_unit(secretary, 0),
-                by(
-                    secretary,
-                    Action::RegisterPerson { person: secretary, unit: Some(unit(0)), roles: BTreeSet::new() },
-                ),
-            ];
+            let found = Action::FoundOrganisation {
+                chief_forum: BTreeSet::from([chief()]),
+                secretariat: BTreeSet::from([secretary]),
+            };
+            let founding = vec![by(secretary, found), register_unit(secretary, 0)];
             service.execute_batch(organisation, founding, BatchMode::Atomic).await.unwrap();
             let tasks: Vec<_> = (1..=16u128)
                 .map(|n| {

@@ -100,6 +100,9 @@ impl Command {
 #[serde(tag = "command", rename_all = "snake_case")]
 #[allow(missing_docs)] // fields are the ids and values the variant's doc names
 pub enum Action {
+    /// AU-2: found the organisation: its first decision, naming its first chief forum and
+    /// secretariat (the founder among them), who are registered with those roles.
+    FoundOrganisation { chief_forum: BTreeSet<PersonId>, secretariat: BTreeSet<PersonId> },
     /// ORG-1: register a director area, department or the secretariat.
     RegisterUnit { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
     /// ORG-1: give a unit its name, or a new one (departments are renamed in reorganisations;
@@ -112,7 +115,9 @@ pub enum Action {
         #[serde(default)]
         roles: BTreeSet<PersonRole>,
     },
-    /// Change a person's standing roles.
+    /// AU-3: a person moves to another unit (a new post, a reorganisation).
+    MovePerson { person: PersonId, unit: UnitId },
+    /// AU-4: change a person's standing roles.
     ChangePersonRoles { person: PersonId, roles: BTreeSet<PersonRole> },
     /// NL-1: register an experienced leader of generation 1 or 2 with their history.
     RegisterPriorExperience { person: PersonId, generation: u8, networks_led: u32, networks_co_driven: u32 },
@@ -283,6 +288,85 @@ impl TextKind {
 }
 
 impl Action {
+    /// The action's name as commands spell it in JSON (`"command": "close_network"`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::FoundOrganisation { .. } => "found_organisation",
+            Self::RegisterUnit { .. } => "register_unit",
+            Self::NameUnit { .. } => "name_unit",
+            Self::RegisterPerson { .. } => "register_person",
+            Self::MovePerson { .. } => "move_person",
+            Self::ChangePersonRoles { .. } => "change_person_roles",
+            Self::RegisterPriorExperience { .. } => "register_prior_experience",
+            Self::ChangePolicy { .. } => "change_policy",
+            Self::OpenRound { .. } => "open_round",
+            Self::CloseRound { .. } => "close_round",
+            Self::ProposeTheme { .. } => "propose_theme",
+            Self::QualifyTheme { .. } => "qualify_theme",
+            Self::PrioritiseTheme { .. } => "prioritise_theme",
+            Self::DeferTheme { .. } => "defer_theme",
+            Self::RejectTheme { .. } => "reject_theme",
+            Self::WithdrawTheme { .. } => "withdraw_theme",
+            Self::RefineTheme { .. } => "refine_theme",
+            Self::AcceptReferenceRole { .. } => "accept_reference_role",
+            Self::StartNetwork { .. } => "start_network",
+            Self::EnterPhase { .. } => "enter_phase",
+            Self::BeginTestPhase { .. } => "begin_test_phase",
+            Self::AddParticipants { .. } => "add_participants",
+            Self::RecordOutput { .. } => "record_output",
+            Self::ReplanNetwork { .. } => "replan_network",
+            Self::CloseNetwork { .. } => "close_network",
+            Self::ChangeReferenceLeader { .. } => "change_reference_leader",
+            Self::AttachCoDriver { .. } => "attach_co_driver",
+            Self::ChangeCoDriver { .. } => "change_co_driver",
+            Self::AgreeMandateContract { .. } => "agree_mandate_contract",
+            Self::AssessCompetences { .. } => "assess_competences",
+            Self::FormCohort { .. } => "form_cohort",
+            Self::RecordTeachingDay { .. } => "record_teaching_day",
+            Self::PassWrittenAssignment { .. } => "pass_written_assignment",
+            Self::PassOralExam { .. } => "pass_oral_exam",
+            Self::AwardDiploma { .. } => "award_diploma",
+            Self::StartRotation { .. } => "start_rotation",
+            Self::EndRotation { .. } => "end_rotation",
+            Self::RequestHelp { .. } => "request_help",
+        }
+    }
+
+    /// The network the action is about, if it is about one.
+    pub fn network(&self) -> Option<NetworkId> {
+        match self {
+            Self::StartNetwork { network, .. }
+            | Self::EnterPhase { network, .. }
+            | Self::BeginTestPhase { network, .. }
+            | Self::AddParticipants { network, .. }
+            | Self::RecordOutput { network, .. }
+            | Self::ReplanNetwork { network, .. }
+            | Self::CloseNetwork { network, .. }
+            | Self::ChangeReferenceLeader { network, .. }
+            | Self::AttachCoDriver { network, .. }
+            | Self::ChangeCoDriver { network, .. }
+            | Self::AgreeMandateContract { network, .. }
+            | Self::RequestHelp { network, .. } => Some(*network),
+            _ => None,
+        }
+    }
+
+    /// The theme the action is about, if it is about one.
+    pub fn theme(&self) -> Option<ThemeId> {
+        match self {
+            Self::ProposeTheme { theme, .. }
+            | Self::QualifyTheme { theme, .. }
+            | Self::PrioritiseTheme { theme, .. }
+            | Self::DeferTheme { theme, .. }
+            | Self::RejectTheme { theme, .. }
+            | Self::WithdrawTheme { theme, .. }
+            | Self::RefineTheme { theme, .. }
+            | Self::AcceptReferenceRole { theme, .. }
+            | Self::StartNetwork { theme, .. } => Some(*theme),
+            _ => None,
+        }
+    }
+
     /// Every free text the action holds, with its field's name and kind (the input limits
     /// check them, and redaction would blank them).
     pub fn texts(&self) -> Vec<(&'static str, TextKind, &str)> {
@@ -329,7 +413,9 @@ impl Action {
                     .flat_map(|plan| plan.phases.iter().map(|phase| ("phase", Name, phase.name.as_str())))
                     .collect()
             }
-            Self::RegisterUnit { .. }
+            Self::FoundOrganisation { .. }
+            | Self::RegisterUnit { .. }
+            | Self::MovePerson { .. }
             | Self::RegisterPerson { .. }
             | Self::ChangePersonRoles { .. }
             | Self::RegisterPriorExperience { .. }
@@ -349,6 +435,15 @@ impl Action {
             | Self::AwardDiploma { .. }
             | Self::EndRotation { .. } => Vec::new(),
         }
+    }
+}
+
+impl Decision {
+    /// `state` with the decision's events folded in, each on the decision's business date
+    /// ([`crate::evolve_on`]).
+    pub fn fold(&self, state: crate::State) -> crate::State {
+        let on = self.metadata.occurred_on;
+        self.events.iter().fold(state, |state, event| crate::evolve_on(state, event, on))
     }
 }
 

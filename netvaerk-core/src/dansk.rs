@@ -4,6 +4,7 @@
 //! be added without its Danish; the terms are the seed's (`docs/glossary.tsv` holds the same
 //! words for the reports, and a test keeps the two the same).
 
+use crate::authority::{DecidingBody, Standing};
 use crate::error::{DomainError, IdError, NetworkRole, PolicyProblem};
 use crate::state::ThemeStatus;
 use crate::vocabulary::{Criterion, NetworkType, Outcome, OutputKind, TeachingDay};
@@ -84,6 +85,80 @@ impl Dansk for NetworkRole {
             Self::CoDriver => "co-driver",
             Self::ReferenceLeader => "referenceleder",
         }
+    }
+}
+
+impl Dansk for Standing {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::ChiefForum => "chefforum",
+            Self::SecretariatStaff => "sekretariatets faste medarbejdere",
+            Self::Secretariat => "sekretariatet (fast eller i turnus)",
+            Self::Leader => "netværkslederen",
+            Self::CoDriver => "co-driveren",
+            Self::ReferenceLeader => "referencelederen",
+            Self::Proposer => "temaets forslagsstiller",
+            Self::Themself => "personen selv",
+            Self::PersonnelLeader => "personalelederen i kontrakten",
+            Self::Founder => "en stifter af en ny organisation",
+        }
+    }
+}
+
+impl Dansk for DecidingBody {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::ChiefForum => "chefforum",
+            Self::Secretariat => "sekretariatets faste medarbejdere",
+        }
+    }
+}
+
+/// An act's name in Danish words: `close_network` → "lukke netværket".
+fn act_dansk(act: &str) -> &'static str {
+    match act {
+        "found_organisation" => "stifte organisationen",
+        "register_unit" => "registrere en enhed",
+        "name_unit" => "navngive en enhed",
+        "register_person" => "registrere en person",
+        "move_person" => "flytte en person til en anden enhed",
+        "change_person_roles" => "ændre en persons roller",
+        "register_prior_experience" => "registrere tidligere erfaring",
+        "change_policy" => "ændre politikken",
+        "open_round" => "åbne en runde",
+        "close_round" => "lukke runden",
+        "propose_theme" => "foreslå et tema",
+        "qualify_theme" => "kvalificere et tema",
+        "prioritise_theme" => "prioritere et tema",
+        "defer_theme" => "udskyde et tema",
+        "reject_theme" => "afvise et tema",
+        "withdraw_theme" => "trække et tema tilbage",
+        "refine_theme" => "tilpasse et tema",
+        "accept_reference_role" => "melde en referenceleder til",
+        "start_network" => "sætte et netværk i gang",
+        "enter_phase" => "registrere en ny fase",
+        "begin_test_phase" => "begynde testfasen",
+        "add_participants" => "tilføje netværksdeltagere",
+        "record_output" => "registrere et resultat",
+        "replan_network" => "planlægge netværkets faser på ny",
+        "close_network" => "lukke netværket",
+        "change_reference_leader" => "skifte referenceleder",
+        "attach_co_driver" => "tilknytte en co-driver",
+        "change_co_driver" => "skifte co-driver",
+        "agree_mandate_contract" => "registrere mandatkontrakten",
+        "assess_competences" => "vurdere kompetencer",
+        "form_cohort" => "danne et hold",
+        "record_teaching_day" => "registrere en undervisningsdag",
+        "pass_written_assignment" => "registrere den skriftlige opgave",
+        "pass_oral_exam" => "registrere den mundtlige eksamen",
+        "award_diploma" => "tildele diplomet",
+        "start_rotation" => "begynde en turnus",
+        "end_rotation" => "afslutte en turnus",
+        "request_help" => "bede om hjælp",
+        "record_personal_data" => "registrere eller rette personoplysninger",
+        "erase_person" => "slette en persons oplysninger",
+        "redact" => "fjerne ord fra loggen",
+        _ => "gøre dette",
     }
 }
 
@@ -278,9 +353,36 @@ impl DomainError {
                 occurred_on.format("%d.%m.%Y"),
                 today.format("%d.%m.%Y")
             ),
-            E::UnknownActor(person) => format!("{person} er ikke en registreret person; registrér personen først"),
-            E::NotChiefForumDecision { actor } => format!(
-                "{actor} er ikke medlem af chefforum, som beslutter om runder, temaer og opstart af netværk; sekretariatet deltager, men beslutter ikke"
+            E::UnknownActor(person) => format!(
+                "{person} er ikke en registreret person i denne organisation; sekretariatet registrerer personer"
+            ),
+            E::NotEntitled { actor, act, may, .. } => {
+                let may: Vec<&str> = may.iter().map(Dansk::dansk).collect();
+                let may = match may.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} eller {last}", rest.join(", ")),
+                    _ => may.concat(),
+                };
+                format!("{actor} må ikke {}: det må {may}", act_dansk(act))
+            }
+            E::NotFounded => "organisationen er ikke stiftet endnu: dens første beslutning stifter den (found_organisation) og udpeger dens første chefforum og sekretariat".to_owned(),
+            E::AlreadyFounded => "organisationen er allerede stiftet; den stiftes én gang".to_owned(),
+            E::FoundingWithout(body) => format!("en stiftelse udpeger mindst ét medlem af {}", body.dansk()),
+            E::FounderNotNamed(person) => format!(
+                "{person} stifter organisationen og skal derfor selv være blandt dens første chefforum eller sekretariat"
+            ),
+            E::OwnStanding { actor, act } => format!(
+                "{actor} må ikke {} for sig selv: ingen giver sig selv en rolle",
+                act_dansk(act)
+            ),
+            E::LastChiefForumMember(person) => format!(
+                "{person} er det sidste medlem af chefforum, som organisationen har brug for til at beslutte; optag først et andet medlem"
+            ),
+            E::AlreadyInUnit { person, unit } => format!("{person} er allerede i enheden {unit}"),
+            E::DatedBefore { on, since, date } => format!(
+                "beslutningen er dateret {}, før {} den {}",
+                on.format("%d.%m.%Y"),
+                since.danish(),
+                date.format("%d.%m.%Y")
             ),
             E::UnknownUnit(unit) => format!("der er ingen enhed {unit}"),
             E::UnknownPerson(person) => format!("der er ingen person {person}"),
@@ -337,12 +439,6 @@ impl DomainError {
             E::NotACandidate(person) => {
                 format!("{person} sidder i chefforum; et hold på diplomuddannelsen er for co-drivere og kandidater")
             }
-            E::MayNotClose { actor, network } => format!(
-                "{actor} må ikke lukke netværket {network}: det gør chefforum eller netværkets referenceleder"
-            ),
-            E::MayNotRecordForNetwork { actor, network } => format!(
-                "{actor} må ikke registrere for netværket {network}: det gør netværkslederen, co-driveren eller referencelederen, sekretariatet eller chefforum"
-            ),
             E::NoParticipants => "angiv mindst én netværksdeltager".to_owned(),
             E::ParticipantWithoutUnit(person) => format!(
                 "{person} hører ikke til nogen enhed; en netværksdeltager trækker netværkets arbejde med tilbage i egen afdeling"
@@ -425,9 +521,6 @@ impl DomainError {
             E::NotTheLeadersPersonnelLeader { personnel_leader, leader } => format!(
                 "{personnel_leader} er ikke i netværkslederen {leader}s afdeling (og ikke direktør for dens område), så er ikke personalelederen i mandatkontrakten"
             ),
-            E::OptInNotOwn { actor, person } => format!(
-                "{actor} kan ikke melde {person} til som referenceleder: det gør personen selv, eller sekretariatet på personens dokumenterede ønske"
-            ),
             E::ReferenceLeaderNotChiefForum(person) => {
                 format!("{person} er ikke medlem af chefforum, hvor referencelederne kommer fra")
             }
@@ -462,9 +555,6 @@ impl DomainError {
                 network_type.dansk(),
                 outcome.dansk()
             ),
-            E::NotSecretariatToRedact(person) => {
-                format!("{person} arbejder ikke i sekretariatet, som alene fjerner ord fra loggen")
-            }
             E::NoRedactionReason => "en fjernelse af ord skal begrundes".to_owned(),
             E::NotSecretariat(person) => {
                 format!("{person} arbejder ikke i sekretariatet, som er part i mandatkontrakten")

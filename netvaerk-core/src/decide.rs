@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
+use crate::authority::{check_authority, Act, DecidingBody};
+use crate::chronology::check_dates;
 use crate::command::{Action, Command, Decision, Metadata, TextKind};
 use crate::error::{DomainError, NetworkRole};
 use crate::event::Event;
@@ -46,10 +48,14 @@ pub fn decide(
     if metadata.occurred_on > today {
         return Err(DomainError::OccursInFuture { occurred_on: metadata.occurred_on, today });
     }
-    check_actor(state, command)?;
-    check_forum(state, command)?;
     let on = metadata.occurred_on;
+    check_authority(state, &Act::Decide(&command.action), metadata.actor, on, policy)?;
+    check_dates(state, &command.action, on)?;
     let (mut events, warnings) = match &command.action {
+        Action::FoundOrganisation { chief_forum, secretariat } => {
+            found_organisation(chief_forum, secretariat, metadata.actor)
+        }
+        Action::MovePerson { person, unit } => move_person(state, *person, *unit),
         Action::RegisterUnit { unit, kind, parent } => register_unit(state, *unit, *kind, *parent),
         Action::NameUnit { unit, name } => name_unit(state, *unit, name),
         Action::RegisterPerson { person, unit, roles } => register_person(state, *person, *unit, roles),
@@ -90,17 +96,15 @@ pub fn decide(
             };
             begin_test_phase(state, *network, &test)
         }
-        Action::AddParticipants { network, participants } => {
-            add_participants(state, *network, participants, metadata.actor)
-        }
+        Action::AddParticipants { network, participants } => add_participants(state, *network, participants),
         Action::RecordOutput { network, kind, description, units } => {
-            record_output(state, *network, *kind, description, units, metadata.actor)
+            record_output(state, *network, *kind, description, units)
         }
         Action::ReplanNetwork { network, phase_plan, reason } => {
             replan_network(state, *network, phase_plan, reason)
         }
         Action::CloseNetwork { network, outcome, reason } => {
-            close_network(state, *network, *outcome, reason.as_deref(), metadata.actor)
+            close_network(state, *network, *outcome, reason.as_deref())
         }
         Action::ChangeReferenceLeader { network, to, reason } => {
             change_reference_leader(state, *network, *to, reason, policy)
@@ -170,8 +174,6 @@ fn settle(
     }
 }
 
-/// The actor must be a registered person. To bootstrap an organisation, while nobody is
-/// registered, anyone may register units and register themselves.
 /// The input limits, before any rule: business dates within 2000-2100, and every text
 /// (the action's, the rationale, each acknowledgement's) within its length and free of control
 /// characters and bidirectional overrides (a line break is allowed in a longer text).
@@ -194,57 +196,21 @@ fn check_input(command: &Command) -> Result<(), DomainError> {
     texts.into_iter().try_for_each(|(field, kind, text)| kind.check(field, text))
 }
 
-/// Whether `by` may redact words from the log, giving `why`: the secretariat's staff or a
-/// person in rotation there (SN-1) may, and must say why. Redaction is the store's
+/// Whether `by` may redact words from the log on `on`, giving `why`: the secretariat's staff or
+/// a person in rotation there (SN-1) may (AU-3), and must say why. Redaction is the store's
 /// (`EventStore::redact`); this is the organisation's half of it.
-pub fn check_redaction(state: &State, by: PersonId, why: &str) -> Result<(), DomainError> {
-    let person = state.person(by).ok_or(DomainError::UnknownPerson(by))?;
-    if !person.roles.contains(&PersonRole::Secretariat) && !person.in_rotation {
-        return Err(DomainError::NotSecretariatToRedact(by));
-    }
+pub fn check_redaction(
+    state: &State,
+    by: PersonId,
+    why: &str,
+    on: NaiveDate,
+    policy: &Policy,
+) -> Result<(), DomainError> {
+    check_authority(state, &Act::Redact, by, on, policy)?;
     if why.trim().is_empty() {
         return Err(DomainError::NoRedactionReason);
     }
     TextKind::Text.check("why", why)
-}
-
-fn check_actor(state: &State, command: &Command) -> Result<(), DomainError> {
-    let actor = command.metadata.actor;
-    if state.person(actor).is_some() {
-        return Ok(());
-    }
-    let bootstrapping = !state.has_persons()
-        && match &command.action {
-            Action::RegisterUnit { .. } => true,
-            Action::RegisterPerson { person, .. } => *person == actor,
-            _ => false,
-        };
-    if bootstrapping {
-        Ok(())
-    } else {
-        Err(DomainError::UnknownActor(actor))
-    }
-}
-
-/// ORG-3: the chief forum opens and closes rounds, qualifies, prioritises, defers and rejects
-/// themes, and chooses network leaders; ORG-4: the secretariat sits in as a listener and does
-/// not decide. So these decisions need an actor who sits in the chief forum.
-fn check_forum(state: &State, command: &Command) -> Result<(), DomainError> {
-    let forum_decision = matches!(
-        command.action,
-        Action::OpenRound { .. }
-            | Action::CloseRound { .. }
-            | Action::QualifyTheme { .. }
-            | Action::PrioritiseTheme { .. }
-            | Action::DeferTheme { .. }
-            | Action::RejectTheme { .. }
-            | Action::StartNetwork { .. }
-    );
-    let actor = command.metadata.actor;
-    if forum_decision && !state.person(actor).is_some_and(Person::is_chief_forum) {
-        return Err(DomainError::NotChiefForumDecision { actor });
-    }
-    Ok(())
 }
 
 fn only(events: Vec<Event>) -> Planned {
@@ -308,6 +274,37 @@ fn running(state: &State, id: NetworkId) -> Result<&Network, DomainError> {
 
 // ORG ------------------------------------------------------------------------------------------
 
+/// AU-2: the founding names the first chief forum and secretariat, the founder among them.
+fn found_organisation(
+    chief_forum: &BTreeSet<PersonId>,
+    secretariat: &BTreeSet<PersonId>,
+    founder: PersonId,
+) -> Planned {
+    if chief_forum.is_empty() {
+        return Err(DomainError::FoundingWithout(DecidingBody::ChiefForum));
+    }
+    if secretariat.is_empty() {
+        return Err(DomainError::FoundingWithout(DecidingBody::Secretariat));
+    }
+    if !chief_forum.contains(&founder) && !secretariat.contains(&founder) {
+        return Err(DomainError::FounderNotNamed(founder));
+    }
+    only(vec![Event::OrganisationFounded {
+        chief_forum: chief_forum.clone(),
+        secretariat: secretariat.clone(),
+    }])
+}
+
+/// AU-3: a registered person moves to a registered unit.
+fn move_person(state: &State, id: PersonId, unit: UnitId) -> Planned {
+    let found = person(state, id)?;
+    state.unit(unit).ok_or(DomainError::UnknownUnit(unit))?;
+    if found.unit == Some(unit) {
+        return Err(DomainError::AlreadyInUnit { person: id, unit });
+    }
+    only(vec![Event::PersonMoved { person: id, unit }])
+}
+
 fn register_unit(state: &State, unit: UnitId, kind: UnitKind, parent: Option<UnitId>) -> Planned {
     if state.unit(unit).is_some() {
         return Err(DomainError::UnitExists(unit));
@@ -348,7 +345,13 @@ fn register_person(
 }
 
 fn change_person_roles(state: &State, id: PersonId, roles: &BTreeSet<PersonRole>) -> Planned {
-    person(state, id)?;
+    let before = person(state, id)?;
+    // AU-4: the chief forum is never emptied by a change of roles. (Nor is the secretariat's
+    // staff, by construction: only its staff take the role, and not their own.)
+    let forum_after = roles.iter().any(|role| matches!(role, PersonRole::ChiefForum | PersonRole::Director));
+    if before.is_chief_forum() && !forum_after && state.chief_forum_members() == 1 {
+        return Err(DomainError::LastChiefForumMember(id));
+    }
     only(vec![Event::PersonRolesChanged { person: id, roles: roles.clone() }])
 }
 
@@ -612,15 +615,12 @@ fn accept_reference_role(state: &State, theme: ThemeId, id: PersonId, metadata: 
         return Err(DomainError::ReferenceAlreadyAccepted { person: id, theme });
     }
     // RL-2: the reference leader opts in actively: they record it themself, or the secretariat
-    // does on their documented request (the rationale), and the event says who.
+    // does on their documented request (the rationale), and the event says who. That only they
+    // may is the authority table's (`check_authority`).
     let actor = metadata.actor;
     let on_behalf_by = if actor == id {
         None
     } else {
-        let recorder = person(state, actor)?;
-        if !recorder.roles.contains(&PersonRole::Secretariat) && !recorder.in_rotation {
-            return Err(DomainError::OptInNotOwn { actor, person: id });
-        }
         required(metadata.rationale.as_deref().unwrap_or_default(), "rationale (their request)", Rule::Rl2)?;
         Some(actor)
     };
@@ -875,33 +875,8 @@ fn known_units(state: &State, units: &[UnitId]) -> Result<Vec<UnitId>, DomainErr
     Ok(known)
 }
 
-/// TP-3: who records for a network: its leader, co-driver or reference leader, the
-/// secretariat (staff or rotation), or the chief forum.
-fn may_record_for(
-    state: &State,
-    network: &Network,
-    id: NetworkId,
-    actor: PersonId,
-) -> Result<(), DomainError> {
-    let who = person(state, actor)?;
-    let in_network =
-        network.leader == actor || network.has_co_driver(actor) || network.reference_leader == Some(actor);
-    let secretariat = who.roles.contains(&PersonRole::Secretariat) || who.in_rotation;
-    if in_network || secretariat || who.is_chief_forum() {
-        Ok(())
-    } else {
-        Err(DomainError::MayNotRecordForNetwork { actor, network: id })
-    }
-}
-
-fn add_participants(
-    state: &State,
-    id: NetworkId,
-    participants: &BTreeSet<PersonId>,
-    actor: PersonId,
-) -> Planned {
+fn add_participants(state: &State, id: NetworkId, participants: &BTreeSet<PersonId>) -> Planned {
     let network = running(state, id)?;
-    may_record_for(state, network, id, actor)?;
     if participants.is_empty() {
         return Err(DomainError::NoParticipants);
     }
@@ -927,11 +902,9 @@ fn record_output(
     kind: OutputKind,
     description: &str,
     units: &[UnitId],
-    actor: PersonId,
 ) -> Planned {
     // TP-4: while it runs or after it closed: effects are often shown later.
     let network = state.network(id).ok_or(DomainError::UnknownNetwork(id))?;
-    may_record_for(state, network, id, actor)?;
     let description = required(description, "what it produced", Rule::Tp4)?;
     let units = known_units(state, units)?;
     if kind.needs_units() && units.is_empty() {
@@ -963,23 +936,10 @@ fn replan_network(state: &State, id: NetworkId, plan: &PhasePlan, reason: &str) 
     only(vec![Event::NetworkReplanned { network: id, phase_plan: plan.clone(), expected_end, reason }])
 }
 
-fn close_network(
-    state: &State,
-    id: NetworkId,
-    outcome: Outcome,
-    reason: Option<&str>,
-    actor: PersonId,
-) -> Planned {
-    let network = running(state, id)?;
+fn close_network(state: &State, id: NetworkId, outcome: Outcome, reason: Option<&str>) -> Planned {
     // ORG-3: the chief forum ends networks as it starts them ("igangsættelse og afslutning"),
-    // or the network's reference leader, who is its link to the forum (RL-3).
-    let forum = person(state, actor)?
-        .roles
-        .iter()
-        .any(|role| matches!(role, PersonRole::ChiefForum | PersonRole::Director));
-    if !forum && network.reference_leader != Some(actor) {
-        return Err(DomainError::MayNotClose { actor, network: id });
-    }
+    // or the network's reference leader for it: the authority table's.
+    let network = running(state, id)?;
     // TP-2: a network with a test phase is implemented or handed on only after its test, and
     // one in implementation has come through it: it is not stopped.
     let current = network.phase.map(|index| network.plan.phases[index].kind);

@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::authority::{DecidingBody, Standing};
+use crate::chronology::Since;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::rule::Rule;
 use crate::state::ThemeStatus;
@@ -158,13 +160,54 @@ pub enum DomainError {
         /// The date of `now`.
         today: NaiveDate,
     },
+    /// AU-1: the actor holds none of the standings that may take the act (the authority
+    /// table, [`crate::requirements`]).
+    NotEntitled {
+        /// Who tried.
+        actor: PersonId,
+        /// The act, as commands spell it (`close_network`).
+        act: &'static str,
+        /// The standings that may.
+        may: &'static [Standing],
+        /// The rule that gives them the act.
+        rule: Rule,
+    },
+    /// AU-2: nothing is decided before the organisation is founded.
+    NotFounded,
+    /// AU-2: an organisation is founded once.
+    AlreadyFounded,
+    /// AU-2: the founding names at least one member of the chief forum and of the secretariat.
+    FoundingWithout(DecidingBody),
+    /// AU-2: the founder names themself among the first chief forum or secretariat.
+    FounderNotNamed(PersonId),
+    /// AU-4: nobody changes their own roles or starts their own rotation.
+    OwnStanding {
+        /// Who tried.
+        actor: PersonId,
+        /// The act.
+        act: &'static str,
+    },
+    /// AU-4: the last member of the chief forum keeps the role: the organisation needs it to
+    /// decide.
+    LastChiefForumMember(PersonId),
+    /// AU-3: a move to the unit the person is in already.
+    AlreadyInUnit {
+        /// The person.
+        person: PersonId,
+        /// Their unit.
+        unit: UnitId,
+    },
+    /// AU-8: the decision is dated before a fact it presupposes.
+    DatedBefore {
+        /// The decision's business date.
+        on: NaiveDate,
+        /// What it presupposes.
+        since: Since,
+        /// When that was.
+        date: NaiveDate,
+    },
     /// The actor is not a registered person.
     UnknownActor(PersonId),
-    /// ORG-3, ORG-4: the chief forum decides on rounds, themes and network starts.
-    NotChiefForumDecision {
-        /// The actor.
-        actor: PersonId,
-    },
     /// No such unit.
     UnknownUnit(UnitId),
     /// No such person.
@@ -341,13 +384,6 @@ pub enum DomainError {
         /// The theme.
         theme: ThemeId,
     },
-    /// RL-2: a reference leader's opt-in is theirs to record, or the secretariat's for them.
-    OptInNotOwn {
-        /// Who tried.
-        actor: PersonId,
-        /// Whose opt-in.
-        person: PersonId,
-    },
     /// RL-1: a network leader has one reference leader at a time, across their networks.
     LeaderHasAnotherReferenceLeader {
         /// The network leader.
@@ -416,8 +452,6 @@ pub enum DomainError {
         /// The network's type.
         network_type: NetworkType,
     },
-    /// Only the secretariat (its staff, or a person in rotation there) redacts the log's words.
-    NotSecretariatToRedact(PersonId),
     /// A redaction says why.
     NoRedactionReason,
     /// CO-2, CO-3: a diploma cohort is of co-drivers and candidates, not of the chief forum.
@@ -431,21 +465,6 @@ pub enum DomainError {
     },
     /// TP-2: a network in implementation has come through its test: it is not stopped.
     StoppedInImplementation(NetworkId),
-    /// ORG-3: the chief forum closes a network, or the network's reference leader for it.
-    MayNotClose {
-        /// Who tried.
-        actor: PersonId,
-        /// The network.
-        network: NetworkId,
-    },
-    /// TP-3: who records for a network is its leader, co-driver or reference leader, the
-    /// secretariat or the chief forum.
-    MayNotRecordForNetwork {
-        /// Who tried.
-        actor: PersonId,
-        /// The network.
-        network: NetworkId,
-    },
     /// TP-3: participants join at least one at a time.
     NoParticipants,
     /// TP-3: a participant works in a unit, to which they carry the work back.
@@ -582,6 +601,15 @@ impl std::fmt::Display for DomainError {
 
 impl std::error::Error for DomainError {}
 
+/// `a, b or c`.
+pub(crate) fn standings(may: &[Standing], or: &str) -> String {
+    let names: Vec<String> = may.iter().map(ToString::to_string).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {or} {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
 fn list<T: std::fmt::Display>(items: &[T]) -> String {
     let names: Vec<String> = items.iter().map(ToString::to_string).collect();
     names.join(", ")
@@ -619,8 +647,16 @@ impl DomainError {
             E::ForbiddenCharacter { field, character } => write!(f, "the {field} holds the character U+{:04X}, which is not allowed (a control character or a bidirectional override)", u32::from(*character)),
             E::ImplausibleDate { date } => write!(f, "the date {date} is not a plausible business date (2000-01-01 to 2100-12-31)"),
             E::OccursInFuture { occurred_on, today } => write!(f, "the decision is dated {occurred_on}, after today ({today}); decisions are recorded once made"),
-            E::UnknownActor(v0) => write!(f, "the actor {v0} is not a registered person; register them first"),
-            E::NotChiefForumDecision { actor } => write!(f, "{actor} is not a member of the chief forum, which decides on rounds, themes and network starts; the secretariat may speak there but not decide"),
+            E::UnknownActor(v0) => write!(f, "the actor {v0} is not a registered person of this organisation; the secretariat registers persons"),
+            E::NotEntitled { actor, act, may, .. } => write!(f, "{actor} may not {}: {} may", act.replace('_', " "), standings(may, "or")),
+            E::NotFounded => write!(f, "the organisation is not founded yet: its first decision founds it (found_organisation), naming its first chief forum and secretariat"),
+            E::AlreadyFounded => write!(f, "the organisation is founded already; it is founded once"),
+            E::FoundingWithout(body) => write!(f, "a founding names at least one member of {}", match body { DecidingBody::ChiefForum => "the chief forum", DecidingBody::Secretariat => "the secretariat" }),
+            E::FounderNotNamed(v0) => write!(f, "{v0} founds the organisation, so names themself among its first chief forum or secretariat"),
+            E::OwnStanding { actor, act } => write!(f, "{actor} may not {} for themself: nobody grants themself a role", act.replace('_', " ")),
+            E::LastChiefForumMember(v0) => write!(f, "{v0} is the last member of the chief forum, which the organisation needs to decide; admit another first"),
+            E::AlreadyInUnit { person, unit } => write!(f, "{person} is in unit {unit} already"),
+            E::DatedBefore { on, since, date } => write!(f, "the decision is dated {on}, before {since} on {date}"),
             E::UnknownUnit(v0) => write!(f, "there is no unit {v0}"),
             E::UnknownPerson(v0) => write!(f, "there is no person {v0}"),
             E::UnknownTheme(v0) => write!(f, "there is no theme {v0}"),
@@ -689,10 +725,6 @@ impl DomainError {
                 f,
                 "{personnel_leader} is not in the department of the network leader {leader} (nor its area's director), so is not their personnel leader in the mandate contract"
             ),
-            E::OptInNotOwn { actor, person } => write!(
-                f,
-                "{actor} cannot opt {person} in as reference leader: they do it themself, or the secretariat records it on their documented request"
-            ),
             E::ReferenceLeaderNotChiefForum(v0) => write!(f, "{v0} is not a member of the chief forum, where reference leaders come from"),
             E::ReferenceLeaderNotDirector(v0) => write!(f, "{v0} is not at director level, which an innovation network's reference leader must be"),
             E::CoDriverAlreadyAttached { network, co_driver } => write!(f, "network {network} already has the co-driver {co_driver}, as many as the policy allows; change a co-driver instead"),
@@ -705,14 +737,11 @@ impl DomainError {
             E::TestPhaseNeedsItsCommand { phase } => write!(f, "{phase:?} is the test phase; begin it with the test-phase command, which records the funding"),
             E::NoTestPhase(v0) => write!(f, "network {v0} has no test phase in its plan (learning networks have none)"),
             E::OutcomeNotForType { outcome, network_type } => write!(f, "a {network_type} network cannot close as \"{outcome}\""),
-            E::NotSecretariatToRedact(v0) => write!(f, "{v0} does not work in the secretariat, which alone redacts words from the log"),
             E::NoRedactionReason => write!(f, "a redaction must say why"),
             E::NotACandidate(v0) => write!(f, "{v0} sits in the chief forum; a diploma cohort is for co-drivers and candidates"),
             E::NotTestedYet { network, outcome } => write!(f, "network {network} has not begun its test phase, so it cannot close as \"{outcome}\""),
             E::StoppedInImplementation(v0) => write!(f, "network {v0} is in implementation; it closes as implemented or handed on for scaling, not stopped"),
-            E::MayNotClose { actor, network } => write!(f, "{actor} may not close network {network}: the chief forum or the network's reference leader does"),
             E::NotSecretariat(v0) => write!(f, "{v0} does not work in the secretariat, which is a party to the mandate contract"),
-            E::MayNotRecordForNetwork { actor, network } => write!(f, "{actor} may not record for network {network}: its leader, co-driver or reference leader, the secretariat or the chief forum does"),
             E::NoParticipants => write!(f, "name at least one participant"),
             E::ParticipantWithoutUnit(v0) => write!(f, "{v0} belongs to no unit; a participant carries the network's work back to their own"),
             E::ParticipantHoldsRole { person, network } => write!(f, "{person} leads or co-drives network {network}, so is not also its participant"),
@@ -745,7 +774,15 @@ impl DomainError {
             E::ImplausibleDate { .. } => "implausible_date",
             E::OccursInFuture { .. } => "occurs_in_future",
             E::UnknownActor(_) => "unknown_actor",
-            E::NotChiefForumDecision { .. } => "not_chief_forum_decision",
+            E::NotEntitled { .. } => "not_entitled",
+            E::NotFounded => "not_founded",
+            E::AlreadyFounded => "already_founded",
+            E::FoundingWithout(_) => "founding_without",
+            E::FounderNotNamed(_) => "founder_not_named",
+            E::OwnStanding { .. } => "own_standing",
+            E::LastChiefForumMember(_) => "last_chief_forum_member",
+            E::AlreadyInUnit { .. } => "already_in_unit",
+            E::DatedBefore { .. } => "dated_before",
             E::UnknownUnit(_) => "unknown_unit",
             E::UnknownPerson(_) => "unknown_person",
             E::UnknownTheme(_) => "unknown_theme",
@@ -773,8 +810,6 @@ impl DomainError {
             E::RoundNotDue { .. } => "round_not_due",
             E::NotTestedYet { .. } => "not_tested_yet",
             E::StoppedInImplementation(_) => "stopped_in_implementation",
-            E::MayNotClose { .. } => "may_not_close",
-            E::MayNotRecordForNetwork { .. } => "may_not_record_for_network",
             E::NoParticipants => "no_participants",
             E::ParticipantWithoutUnit(_) => "participant_without_unit",
             E::ParticipantHoldsRole { .. } => "participant_holds_role",
@@ -797,7 +832,6 @@ impl DomainError {
             E::LeaderNotQualified { .. } => "leader_not_qualified",
             E::ReferenceLeaderNotAccepted { .. } => "reference_leader_not_accepted",
             E::ReferenceAlreadyAccepted { .. } => "reference_already_accepted",
-            E::OptInNotOwn { .. } => "opt_in_not_own",
             E::LeaderHasAnotherReferenceLeader { .. } => "leader_has_another_reference_leader",
             E::ReferenceLeaderNotChiefForum(_) => "reference_leader_not_chief_forum",
             E::ReferenceLeaderNotDirector(_) => "reference_leader_not_director",
@@ -819,7 +853,6 @@ impl DomainError {
             E::NoReferenceLeader { .. } => "no_reference_leader",
             E::MandateWithoutReferenceLeader(_) => "mandate_without_reference_leader",
             E::ImplausibleFunding { .. } => "implausible_funding",
-            E::NotSecretariatToRedact(_) => "not_secretariat_to_redact",
             E::NoRedactionReason => "no_redaction_reason",
             E::InvalidScore { .. } => "invalid_score",
             E::EmptyCompetenceAssessment => "empty_competence_assessment",
@@ -848,7 +881,12 @@ impl DomainError {
             E::UnknownPerson(person)
             | E::PersonExists(person)
             | E::PriorExperienceExists(person)
-            | E::NotSecretariatToRedact(person) => ("person", person.to_string()),
+            | E::LastChiefForumMember(person)
+            | E::AlreadyInUnit { person, .. } => ("person", person.to_string()),
+            E::NotEntitled { actor, .. } | E::OwnStanding { actor, .. } | E::FounderNotNamed(actor) => {
+                ("actor", actor.to_string())
+            }
+            E::DatedBefore { on, .. } => ("occurred_on", on.to_string()),
             E::UnknownTheme(theme) | E::ThemeExists(theme) => ("theme", theme.to_string()),
             E::UnknownNetwork(network) | E::NetworkExists(network) | E::NetworkNotRunning(network) => {
                 ("network", network.to_string())
@@ -886,10 +924,8 @@ impl DomainError {
             | E::ThemeNotAvailable { rule, .. }
             | E::AlreadyHoldsRole { rule, .. } => *rule,
             E::DepartmentOutsideDirectorArea { .. } | E::DirectorAreaUnderUnit { .. } => Rule::Org1,
-            E::NotChiefForumDecision { .. } | E::MayNotClose { .. } => Rule::Org3,
             E::NotTestedYet { .. } | E::StoppedInImplementation(_) => Rule::Tp2,
-            E::MayNotRecordForNetwork { .. }
-            | E::NoParticipants
+            E::NoParticipants
             | E::ParticipantWithoutUnit(_)
             | E::ParticipantHoldsRole { .. }
             | E::AlreadyParticipant { .. } => Rule::Tp3,
@@ -912,9 +948,12 @@ impl DomainError {
             E::NetworkNotRunning(_) | E::OutcomeNotForType { .. } => Rule::Tp2,
             E::InnovationLimitReached { .. } => Rule::Nw4,
             E::LeaderNotQualified { .. } => Rule::Nl2,
-            E::ReferenceLeaderNotAccepted { .. }
-            | E::ReferenceAlreadyAccepted { .. }
-            | E::OptInNotOwn { .. } => Rule::Rl2,
+            E::ReferenceLeaderNotAccepted { .. } | E::ReferenceAlreadyAccepted { .. } => Rule::Rl2,
+            E::NotEntitled { rule, .. } => *rule,
+            E::NotFounded | E::AlreadyFounded | E::FoundingWithout(_) | E::FounderNotNamed(_) => Rule::Au2,
+            E::OwnStanding { .. } | E::LastChiefForumMember(_) => Rule::Au4,
+            E::AlreadyInUnit { .. } | E::NoRedactionReason => Rule::Au3,
+            E::DatedBefore { .. } => Rule::Au8,
             E::ReferenceLeaderNotChiefForum(_) | E::ReferenceLeaderNotDirector(_) => Rule::Rl3,
             E::CoDriverAlreadyAttached { .. } => Rule::Cd1,
             E::LeaderHasAnotherReferenceLeader { .. } => Rule::Rl1,
@@ -939,8 +978,8 @@ impl DomainError {
             | E::DiplomaIncomplete { .. } => Rule::Co3,
             E::RotationNotBounded { .. } | E::AlreadyInRotation(_) | E::NotInRotation(_) => Rule::Sn1,
             E::UnacknowledgedWarnings { warnings } => return warnings.first().map(Warning::rule),
+            E::UnknownActor(_) => Rule::Au1,
             E::OccursInFuture { .. }
-            | E::UnknownActor(_)
             | E::UnknownUnit(_)
             | E::UnknownPerson(_)
             | E::UnknownTheme(_)
@@ -955,8 +994,6 @@ impl DomainError {
             | E::TextTooLong { .. }
             | E::ForbiddenCharacter { .. }
             | E::ImplausibleDate { .. }
-            | E::NotSecretariatToRedact(_)
-            | E::NoRedactionReason
             | E::RolesNotDistinct { .. } => return None,
         })
     }

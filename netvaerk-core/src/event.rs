@@ -25,12 +25,17 @@ use crate::warning::AcknowledgedWarning;
 #[allow(missing_docs)] // the fields are documented on the variant; each is the id or value named
 pub enum Event {
     // ORG: the organisation --------------------------------------------------------------------
+    /// AU-2: the organisation was founded with its first chief forum and secretariat, each
+    /// person registered with that role (both, if named in both).
+    OrganisationFounded { chief_forum: BTreeSet<PersonId>, secretariat: BTreeSet<PersonId> },
     /// ORG-1: a unit of the base organisation, or the secretariat, was registered.
     UnitRegistered { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
     /// ORG-1: a unit was given a name (its first or a new one).
     UnitNamed { unit: UnitId, name: String },
     /// A person was registered with their unit and standing roles (no personal data).
     PersonRegistered { person: PersonId, unit: Option<UnitId>, roles: BTreeSet<PersonRole> },
+    /// AU-3: a person moved to another unit.
+    PersonMoved { person: PersonId, unit: UnitId },
     /// A person's standing roles changed (e.g. joined the chief forum).
     PersonRolesChanged { person: PersonId, roles: BTreeSet<PersonRole> },
     /// NL-1: an experienced leader of generation 1 or 2 (NS1, NS2) was registered with the
@@ -219,6 +224,8 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("NetworkReplanned", 1),
     ("ParticipantsJoined", 1),
     ("OutputRecorded", 1),
+    ("OrganisationFounded", 1),
+    ("PersonMoved", 1),
 ];
 
 impl Event {
@@ -237,6 +244,8 @@ impl Event {
     /// The stored type name, e.g. `"ThemeProposed"`.
     pub const fn type_name(&self) -> &'static str {
         match self {
+            Self::OrganisationFounded { .. } => "OrganisationFounded",
+            Self::PersonMoved { .. } => "PersonMoved",
             Self::UnitRegistered { .. } => "UnitRegistered",
             Self::UnitNamed { .. } => "UnitNamed",
             Self::PersonRegistered { .. } => "PersonRegistered",
@@ -351,7 +360,9 @@ impl Event {
             | Self::ThemePrioritised { acknowledged: warnings, .. }
             | Self::NetworkStarted { acknowledged: warnings, .. }
             | Self::CohortFormed { acknowledged: warnings, .. } => *warnings = acknowledged(warnings),
-            Self::UnitRegistered { .. }
+            Self::OrganisationFounded { .. }
+            | Self::PersonMoved { .. }
+            | Self::UnitRegistered { .. }
             | Self::PersonRegistered { .. }
             | Self::PersonRolesChanged { .. }
             | Self::PriorExperienceRegistered { .. }

@@ -1,10 +1,12 @@
 //! The pure domain of netvaerk: Albertslund's network structure (NS3) as commands, rules and
 //! events, with no I/O and no clock.
 //!
-//! An organisation's history is a sequence of [`Event`]s. [`evolve`] folds them into a
-//! [`State`]; [`decide`] judges a [`Command`] against that state and the [`Policy`] in force
-//! and returns a [`Decision`] (the events to append) or a [`DomainError`] that names the NS3
-//! rule it breaks. Advisory rules (TH-2, NW-2, NW-3, CO-2) and the advisory parts of NW-5 and
+//! An organisation's history is a sequence of [`Event`]s. [`evolve_on`] folds them, each with
+//! its business date, into a [`State`]; [`decide`] judges a [`Command`] against that state and
+//! the [`Policy`] in force and returns a [`Decision`] (the events to append) or a
+//! [`DomainError`] that names the NS3 rule it breaks. Before any rule of the domain, the
+//! authority table ([`requirements`], [`check_authority`]) asks whether the actor may take the
+//! action at all, and [`check_dates`] whether its date lies within the life of its subject. Advisory rules (TH-2, NW-2, NW-3, CO-2) and the advisory parts of NW-5 and
 //! RL-3 raise [`Warning`]s, which the command must acknowledge with a rationale; the
 //! acknowledgement is written into the event.
 //! The [`codec`] turns events into stored JSON and back, upcasting old schema versions.
@@ -26,7 +28,7 @@
 //!
 //! # Example
 //!
-//! Bootstrap an organisation, then propose, qualify and prioritise a theme in a round:
+//! Found an organisation, then propose, qualify and prioritise a theme in a round:
 //!
 //! ```
 //! use std::collections::BTreeSet;
@@ -37,24 +39,29 @@
 //! let policy = Policy::ns3();
 //! let now = Utc.with_ymd_and_hms(2016, 9, 30, 12, 0, 0).unwrap();
 //! let on = NaiveDate::from_ymd_opt(2016, 9, 1).unwrap();
-//! let chief = PersonId::generate();
+//! let (chief, secretary) = (PersonId::generate(), PersonId::generate());
 //! let (area, department) = (UnitId::generate(), UnitId::generate());
 //! let theme = ThemeId::generate();
 //!
 //! let mut state = State::new();
-//! let mut run = |state: &mut State, action: Action| -> Result<Decision, DomainError> {
-//!     let decision = decide(state, &Command::new(Metadata::new(chief, on), action), &policy, now)?;
-//!     *state = decision.events.iter().fold(std::mem::take(state), evolve);
+//! let mut run = |state: &mut State, by: PersonId, action: Action| -> Result<Decision, DomainError> {
+//!     let decision = decide(state, &Command::new(Metadata::new(by, on), action), &policy, now)?;
+//!     *state = decision.fold(std::mem::take(state));
 //!     Ok(decision)
 //! };
 //!
-//! run(&mut state, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None })?;
-//! run(&mut state, Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) })?;
-//! run(&mut state, Action::RegisterPerson {
-//!     person: chief, unit: Some(department), roles: BTreeSet::from([PersonRole::ChiefForum]),
+//! // AU-2: the first decision founds the organisation with its first chief forum and
+//! // secretariat; AU-3: the secretariat keeps the register.
+//! run(&mut state, secretary, Action::FoundOrganisation {
+//!     chief_forum: BTreeSet::from([chief]),
+//!     secretariat: BTreeSet::from([secretary]),
 //! })?;
-//! run(&mut state, Action::OpenRound { round: "2016H2".parse()? })?;
-//! run(&mut state, Action::ProposeTheme {
+//! run(&mut state, secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None })?;
+//! run(&mut state, secretary, Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) })?;
+//! run(&mut state, secretary, Action::MovePerson { person: chief, unit: department })?;
+//! // ORG-3: the chief forum decides on rounds and themes.
+//! run(&mut state, chief, Action::OpenRound { round: "2016H2".parse()? })?;
+//! run(&mut state, chief, Action::ProposeTheme {
 //!     theme,
 //!     title: "Urban farming in Albertslund?".into(),
 //!     challenge: "Vacant land, lonely citizens and a green plan without hands".into(),
@@ -66,10 +73,13 @@
 //!     .into_iter()
 //!     .map(|criterion| CriterionAssessment { criterion, met: true, note: "yes".into() })
 //!     .collect();
-//! run(&mut state, Action::QualifyTheme { theme, assessments })?;
-//! let decision = run(&mut state, Action::PrioritiseTheme {
+//! run(&mut state, chief, Action::QualifyTheme { theme, assessments })?;
+//! let decision = run(&mut state, chief, Action::PrioritiseTheme {
 //!     theme, rank: 1, recommended_type: NetworkType::Innovation,
 //! })?;
+//! // The secretariat may not decide in the chief forum (ORG-3, ORG-4).
+//! let refused = run(&mut state, secretary, Action::CloseRound { round: "2016H2".parse()? });
+//! assert_eq!(refused.unwrap_err().code(), "not_entitled");
 //!
 //! assert_eq!(decision.events[0].type_name(), "ThemePrioritised");
 //! assert_eq!(state.theme(theme).unwrap().status, ThemeStatus::Prioritised);
@@ -83,6 +93,8 @@
 //! This crate knows nothing of storage, envelopes, clocks or personal data: it depends on no
 //! other netvaerk crate, and `decide` is a function of its arguments alone.
 
+mod authority;
+mod chronology;
 pub mod codec;
 mod command;
 mod dansk;
@@ -96,6 +108,8 @@ mod state;
 mod vocabulary;
 mod warning;
 
+pub use authority::{check_authority, requirements, Act, Authority, DecidingBody, Standing};
+pub use chronology::{check_dates, presupposed, Since};
 pub use command::{Action, Command, Decision, Metadata, TextKind};
 pub use dansk::Dansk;
 pub use decide::{check_redaction, decide};
@@ -108,8 +122,8 @@ pub use policy::{
 };
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{
-    evolve, seat_co_driver, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round, State, Theme,
-    ThemeStatus, Unit,
+    evolve, evolve_on, seat_co_driver, Cohort, DiplomaProgress, Network, Person, PriorExperience, Round,
+    State, Theme, ThemeStatus, Unit,
 };
 pub use vocabulary::{
     Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind,

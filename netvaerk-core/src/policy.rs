@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::authority::DecidingBody;
 use crate::error::PolicyProblem;
 use crate::vocabulary::{Criterion, NetworkType, PhaseKind};
 
@@ -415,6 +416,16 @@ pub struct Policy {
     /// differs from 1.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub max_co_drivers: u32,
+    /// AU-4: who admits members to the chief forum and names directors (the seed is silent):
+    /// the chief forum itself (the default), or the secretariat's staff recording an
+    /// appointment made by the municipal director. Stored only where it differs.
+    #[serde(default, skip_serializing_if = "DecidingBody::is_chief_forum")]
+    pub chief_forum_admitted_by: DecidingBody,
+    /// AU-5: who changes the policy, the numbers behind every rule (the seed is silent): the
+    /// chief forum, which owns the structure (the default), or the secretariat's staff.
+    /// Stored only where it differs.
+    #[serde(default, skip_serializing_if = "DecidingBody::is_chief_forum")]
+    pub policy_changed_by: DecidingBody,
 }
 
 /// The default of a switch that is on unless a policy turns it off.
@@ -461,6 +472,8 @@ impl Policy {
             diploma_cost: DiplomaCost::ns3(),
             max_intensive_at_once: 1,
             max_co_drivers: 1,
+            chief_forum_admitted_by: DecidingBody::ChiefForum,
+            policy_changed_by: DecidingBody::ChiefForum,
         }
     }
 

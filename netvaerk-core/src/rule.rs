@@ -75,6 +75,14 @@ rules! {
     Co3 = "CO-3", false;
     Sn1 = "SN-1", false;
     Sn2 = "SN-2", false;
+    Au1 = "AU-1", false;
+    Au2 = "AU-2", false;
+    Au3 = "AU-3", false;
+    Au4 = "AU-4", false;
+    Au5 = "AU-5", false;
+    Au6 = "AU-6", false;
+    Au7 = "AU-7", false;
+    Au8 = "AU-8", false;
 }
 
 /// The rules of `docs/NS3.md` that `decide` does not refuse or warn under, with why: what is

@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::chronology::{established, Since};
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::policy::{LeaderQualification, PhasePlan, Policy, PolicyHistory};
@@ -25,6 +26,11 @@ pub struct State {
     themes: BTreeMap<ThemeId, Theme>,
     networks: BTreeMap<NetworkId, Network>,
     cohorts: BTreeMap<CohortId, Cohort>,
+    /// AU-2: founded (by `OrganisationFounded`, or, in logs written before it existed, by the
+    /// first person registered).
+    founded: bool,
+    /// AU-8: the date of each fact later decisions presuppose, where the fold knew it.
+    dates: BTreeMap<Since, NaiveDate>,
 }
 
 /// A registered unit.
@@ -249,9 +255,15 @@ impl State {
         Self::default()
     }
 
-    /// The state after folding `events` from scratch.
+    /// The state after folding `events` from scratch, without their dates (see [`evolve`]).
     pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
         events.into_iter().fold(Self::new(), evolve)
+    }
+
+    /// The state after folding `events`, each with its business date, from scratch (see
+    /// [`evolve_on`]).
+    pub fn from_dated<'a>(events: impl IntoIterator<Item = (&'a Event, NaiveDate)>) -> Self {
+        events.into_iter().fold(Self::new(), |state, (event, on)| evolve_on(state, event, on))
     }
 
     /// How many events have been folded: the stream version to append at.
@@ -311,6 +323,21 @@ impl State {
     /// Whether anyone is registered yet.
     pub fn has_persons(&self) -> bool {
         !self.persons.is_empty()
+    }
+
+    /// AU-2: whether the organisation has been founded.
+    pub fn is_founded(&self) -> bool {
+        self.founded
+    }
+
+    /// AU-8: the business date of `since`, if the fold knew it.
+    pub fn since(&self, since: Since) -> Option<NaiveDate> {
+        self.dates.get(&since).copied()
+    }
+
+    /// How many persons sit in the chief forum, directors included (AU-4: it is never emptied).
+    pub fn chief_forum_members(&self) -> usize {
+        self.persons.values().filter(|person| person.is_chief_forum()).count()
     }
 
     /// NL-1: whether the person is a qualified network leader.
@@ -387,11 +414,37 @@ impl State {
     }
 }
 
-/// Folds one event into the state. Total: an event that names something unknown (which
-/// `decide` never produces) changes nothing rather than failing.
+/// Folds one event decided on `on` into the state: [`evolve`], and the dates of the facts it
+/// establishes, which later decisions must not precede (AU-8). The service folds this way.
+pub fn evolve_on(state: State, event: &Event, on: NaiveDate) -> State {
+    let mut state = evolve(state, event);
+    for since in established(event) {
+        state.dates.insert(since, on);
+    }
+    state
+}
+
+/// Folds one event into the state, without its date: where a history's dates are unknown, AU-8
+/// has nothing to check ([`evolve_on`] folds with the date). Total: an event that names
+/// something unknown (which `decide` never produces) changes nothing rather than failing.
 pub fn evolve(mut state: State, event: &Event) -> State {
     state.version += 1;
     match event {
+        Event::OrganisationFounded { chief_forum, secretariat } => {
+            state.founded = true;
+            for (members, role) in
+                [(chief_forum, PersonRole::ChiefForum), (secretariat, PersonRole::Secretariat)]
+            {
+                for member in members {
+                    state.persons.entry(*member).or_default().roles.insert(role);
+                }
+            }
+        }
+        Event::PersonMoved { person, unit } => {
+            if let Some(person) = state.persons.get_mut(person) {
+                person.unit = Some(*unit);
+            }
+        }
         Event::UnitRegistered { unit, kind, parent } => {
             state.units.insert(*unit, Unit { kind: *kind, parent: *parent, name: None });
         }
@@ -401,6 +454,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
         }
         Event::PersonRegistered { person, unit, roles } => {
+            state.founded = true;
             let registered = Person { unit: *unit, roles: roles.clone(), ..Person::default() };
             state.persons.insert(*person, registered);
         }

@@ -653,6 +653,8 @@ impl Fold for AuditTrail {
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
+            | Event::OrganisationFounded { .. }
+            | Event::PersonMoved { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }
             | Event::CompetencesAssessed { .. }

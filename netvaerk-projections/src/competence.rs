@@ -280,6 +280,12 @@ impl Fold for CompetenceTracks {
                 self.policies.record(policy.clone(), *in_force_from)
             }
             Event::PersonRegistered { person, unit, .. } => self.track(*person).unit = *unit,
+            Event::PersonMoved { person, unit } => self.track(*person).unit = Some(*unit),
+            Event::OrganisationFounded { chief_forum, secretariat } => {
+                for founder in chief_forum.iter().chain(secretariat) {
+                    self.track(*founder);
+                }
+            }
             Event::PriorExperienceRegistered { person, generation, networks_led, networks_co_driven } => {
                 self.track(*person).prior = Some((*generation, *networks_led, *networks_co_driven));
             }

@@ -93,6 +93,25 @@ impl Fold for Directory {
                     entry.roles = roles.clone();
                 }
             }
+            Event::OrganisationFounded { chief_forum, secretariat } => {
+                for (members, role) in
+                    [(chief_forum, PersonRole::ChiefForum), (secretariat, PersonRole::Secretariat)]
+                {
+                    for member in members {
+                        let entry = self.persons.entry(*member).or_insert_with(|| PersonEntry {
+                            unit: None,
+                            roles: BTreeSet::new(),
+                            registered_on: on,
+                        });
+                        entry.roles.insert(role);
+                    }
+                }
+            }
+            Event::PersonMoved { person, unit } => {
+                if let Some(entry) = self.persons.get_mut(person) {
+                    entry.unit = Some(*unit);
+                }
+            }
             Event::RoundOpened { round } => {
                 self.rounds.insert(*round, RoundEntry { opened_on: on, closed_on: None });
             }

@@ -307,6 +307,8 @@ impl Fold for LoadForecast {
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
+            | Event::OrganisationFounded { .. }
+            | Event::PersonMoved { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }
             | Event::RoundOpened { .. }

@@ -212,6 +212,8 @@ impl Fold for LeaderHistories {
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
+            | Event::OrganisationFounded { .. }
+            | Event::PersonMoved { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }
             | Event::PolicyChanged { .. }

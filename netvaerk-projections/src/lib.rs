@@ -29,30 +29,31 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let store = MemoryStore::new();
 //! let stream = StreamId::organisation(OrganisationId::generate());
-//! let (chief, area, department, theme) =
-//!     (PersonId::generate(), UnitId::generate(), UnitId::generate(), ThemeId::generate());
+//! let (chief, secretary) = (PersonId::generate(), PersonId::generate());
+//! let (area, department, theme) = (UnitId::generate(), UnitId::generate(), ThemeId::generate());
 //! let on = NaiveDate::from_ymd_opt(2016, 9, 1).unwrap();
 //! let now = Utc.with_ymd_and_hms(2016, 9, 30, 12, 0, 0).unwrap();
 //!
 //! let mut state = State::new();
-//! let mut decide_and_append = |action: Action| -> Result<(), Box<dyn std::error::Error>> {
-//!     let command = Command::new(Metadata::new(chief, on).with_rationale("CF meeting"), action);
+//! let mut decide_and_append = |by: PersonId, action: Action| -> Result<(), Box<dyn std::error::Error>> {
+//!     let command = Command::new(Metadata::new(by, on).with_rationale("CF meeting"), action);
 //!     let decision = decide(&state, &command, &Policy::ns3(), now)?;
 //!     store.append(&stream, ExpectedVersion::Exact(state.version()), &NewEvent::from_decision(&decision))?;
-//!     state = decision.events.iter().fold(std::mem::take(&mut state), evolve);
+//!     state = decision.fold(std::mem::take(&mut state));
 //!     Ok(())
 //! };
-//! decide_and_append(Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None })?;
-//! decide_and_append(Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) })?;
-//! decide_and_append(Action::RegisterPerson { person: chief, unit: Some(department), roles: BTreeSet::from([PersonRole::ChiefForum]) })?;
-//! decide_and_append(Action::OpenRound { round: "2016H2".parse()? })?;
-//! decide_and_append(Action::ProposeTheme {
+//! let found = Action::FoundOrganisation { chief_forum: BTreeSet::from([chief]), secretariat: BTreeSet::from([secretary]) };
+//! decide_and_append(secretary, found)?;
+//! decide_and_append(secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None })?;
+//! decide_and_append(secretary, Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) })?;
+//! decide_and_append(chief, Action::OpenRound { round: "2016H2".parse()? })?;
+//! decide_and_append(chief, Action::ProposeTheme {
 //!     theme, title: "Urban farming".into(), challenge: "Vacant land".into(), proposed_by: chief,
 //!     departments: vec![department], origins: BTreeSet::from([Origin::Above]),
 //! })?;
 //! let assessments = Criterion::ALL.into_iter().map(|criterion| CriterionAssessment { criterion, met: true, note: "yes".into() }).collect();
-//! decide_and_append(Action::QualifyTheme { theme, assessments })?;
-//! decide_and_append(Action::PrioritiseTheme { theme, rank: 1, recommended_type: NetworkType::Innovation })?;
+//! decide_and_append(chief, Action::QualifyTheme { theme, assessments })?;
+//! decide_and_append(chief, Action::PrioritiseTheme { theme, rank: 1, recommended_type: NetworkType::Innovation })?;
 //!
 //! let trail = rebuild::<AuditTrail>(&store, &stream, AsOf::Date(on))?;
 //! let audit = trail.get().theme(theme, &Names::from_store(&store), &store)?.expect("the theme has a trail");

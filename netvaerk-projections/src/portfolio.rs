@@ -477,6 +477,8 @@ impl Fold for Portfolio {
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::PersonRegistered { .. }
+            | Event::OrganisationFounded { .. }
+            | Event::PersonMoved { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }
             | Event::RoundOpened { .. }

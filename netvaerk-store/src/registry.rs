@@ -61,6 +61,24 @@ impl PersonalData {
     }
 }
 
+impl PersonalData {
+    /// The fields (`name`, `email`, `title`) that differ from `before`: all that are given
+    /// when there is nothing before.
+    pub fn changed_fields(&self, before: Option<&PersonalData>) -> Vec<&'static str> {
+        let now =
+            [("name", Some(&self.name)), ("email", self.email.as_ref()), ("title", self.title.as_ref())];
+        let then = before.map(|before| [Some(&before.name), before.email.as_ref(), before.title.as_ref()]);
+        now.iter()
+            .enumerate()
+            .filter(|(index, (_, value))| match then {
+                Some(then) => then[*index] != *value,
+                None => value.is_some(),
+            })
+            .map(|(_, (field, _))| *field)
+            .collect()
+    }
+}
+
 /// What the registry holds for a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -76,6 +94,10 @@ pub enum RegistryEntry {
         at: DateTime<Utc>,
     },
 }
+
+/// The stored type name of the record appended to the `$registry` stream when a person's data
+/// is registered or corrected: who, when, which fields; never the data.
+pub const PERSONAL_DATA_RECORDED: &str = "PersonalDataRecorded";
 
 /// The stored type name of the erasure record appended to the `$registry` stream.
 pub const PERSON_ERASED: &str = "PersonErased";

@@ -13,7 +13,7 @@ use crate::envelope::{
 };
 use crate::error::{Corruption, StoreError};
 use crate::record::{encode_body, envelope_at, parse_and_check, sha256, RawRecord};
-use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSON_ERASED};
+use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::subscription::Subscription;
 
 /// Raw records in position order.
@@ -161,14 +161,35 @@ pub trait EventStore: Send + Sync {
         verify_chain(self.read_raw(1), progress, &mut |_, _| None)
     }
 
-    /// Puts `person`'s personal data in the registry (or replaces it). An erased person stays
-    /// erased.
-    fn register_person(&self, person: PersonId, data: PersonalData) -> Result<(), StoreError> {
+    /// Puts `person`'s personal data in the registry (or replaces it), recorded `by` at `at`: a
+    /// `PersonalDataRecorded` record in the `$registry` stream names the person, who changed
+    /// their data, when, and which fields (`name`, `email`, `title`), never the data. Returns
+    /// where that record went, or nothing was appended when the data is what the registry
+    /// holds already. An erased person stays erased. Whether `by` may is the organisation's
+    /// question (`netvaerk_core::check_authority`), asked by the application service.
+    fn register_person(
+        &self,
+        person: PersonId,
+        data: PersonalData,
+        by: PersonId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<AppendResult>, StoreError> {
         data.validate()?;
-        if let Some(RegistryEntry::Erased { .. }) = self.registry_entry(person)? {
-            return Err(StoreError::Erased(person));
+        let before = match self.registry_entry(person)? {
+            Some(RegistryEntry::Erased { .. }) => return Err(StoreError::Erased(person)),
+            Some(RegistryEntry::Known(before)) => Some(before),
+            None => None,
+        };
+        let fields = data.changed_fields(before.as_ref());
+        if fields.is_empty() {
+            return Ok(None);
         }
-        self.write_registry_entry(RawAccess(()), person, &RegistryEntry::Known(data))
+        let record =
+            system_event(PERSONAL_DATA_RECORDED, json!({ "person": person, "fields": fields }), by, at);
+        let appended =
+            self.append_any(RawAccess(()), &StreamId::registry(), ExpectedVersion::Any, &[record])?;
+        self.write_registry_entry(RawAccess(()), person, &RegistryEntry::Known(data))?;
+        Ok(Some(appended))
     }
 
     /// Copies registry entries from another store's [`EventStore::registry_entries`] (as

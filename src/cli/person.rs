@@ -31,9 +31,9 @@ pub enum PersonCommand {
         /// Their id (default: a new one).
         #[arg(long)]
         id: Option<PersonId>,
-        /// The person deciding (default: the person registered, for the first one).
+        /// Who registers them: a person of the secretariat (AU-3).
         #[arg(long)]
-        by: Option<Given<PersonId>>,
+        by: Given<PersonId>,
         /// The business date: 2016-06-30 or 30.06.2016 (default: today).
         #[arg(long, value_parser = crate::cli::date)]
         on: Option<NaiveDate>,
@@ -74,13 +74,41 @@ pub enum PersonCommand {
         #[command(flatten)]
         decided: Decided,
     },
+    /// Correct a person's personal data, replacing it with what is given: the secretariat any
+    /// field, the person their own name and e-mail (AU-3; the title as it was).
+    Correct {
+        /// The person.
+        person: Given<PersonId>,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// E-mail.
+        #[arg(long)]
+        email: Option<String>,
+        /// Job title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Who corrects: a person of the secretariat, or the person themself.
+        #[arg(long)]
+        by: Given<PersonId>,
+    },
     /// Erase a person's personal data (GDPR); the log keeps only their id.
     Erase {
         /// The person.
         person: Given<PersonId>,
-        /// Who erases.
+        /// Who erases: a person of the secretariat (AU-3).
         #[arg(long)]
         by: Given<PersonId>,
+    },
+    /// Move a person to another unit (AU-3).
+    Move {
+        /// The person.
+        person: Given<PersonId>,
+        /// Their new unit.
+        #[arg(long)]
+        unit: Given<UnitId>,
+        #[command(flatten)]
+        decided: Decided,
     },
 }
 
@@ -94,11 +122,11 @@ fn parse_score(text: &str) -> Result<(Competence, u8), String> {
 impl PersonCommand {
     /// Whether it decides through [`PersonCommand::action`] alone.
     pub fn is_domain(&self) -> bool {
-        !matches!(self, Self::Register { .. } | Self::Erase { .. })
+        !matches!(self, Self::Register { .. } | Self::Correct { .. } | Self::Erase { .. })
     }
 
-    /// The action and who decided it; `None` for `register` and `erase`, which also write the
-    /// registry.
+    /// The action and who decided it; `None` for `register`, `correct` and `erase`, which also
+    /// write the registry.
     pub fn action(&self, r: &Resolver<'_>) -> Result<Option<(Action, &Decided)>, Error> {
         Ok(Some(match self {
             Self::Roles { person, roles, decided } => (
@@ -124,7 +152,10 @@ impl PersonCommand {
                 },
                 decided,
             ),
-            Self::Register { .. } | Self::Erase { .. } => return Ok(None),
+            Self::Move { person, unit, decided } => {
+                (Action::MovePerson { person: person.resolve(r)?, unit: unit.resolve(r)? }, decided)
+            }
+            Self::Register { .. } | Self::Correct { .. } | Self::Erase { .. } => return Ok(None),
         }))
     }
 }

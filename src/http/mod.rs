@@ -54,7 +54,8 @@ use tokio::sync::{watch, Semaphore};
 pub use feed::{EventsPage, VerifyAnswer};
 pub use problem::{Problem, PROBLEM_JSON};
 pub use routes::{
-    Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, HeadAnswer, RedactRequest, Redacted,
+    Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, ByQuery, HeadAnswer, PersonRecorded,
+    PersonRequest, RedactRequest, Redacted,
 };
 pub use tokens::{digest, Caller, Scope, TokenEntry, Tokens};
 

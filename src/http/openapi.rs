@@ -13,7 +13,10 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::feed::{EventsPage, VerifyAnswer};
-use super::routes::{Accepted, Appended, BatchAnswer, BatchRequest, HeadAnswer, RedactRequest, Redacted};
+use super::routes::{
+    Accepted, Appended, BatchAnswer, BatchRequest, HeadAnswer, PersonRecorded, PersonRequest, RedactRequest,
+    Redacted,
+};
 use super::Problem;
 
 fn reference<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
@@ -53,7 +56,7 @@ fn example_accepted() -> Accepted {
 fn example_reports() -> serde_json::Map<String, Value> {
     use std::collections::BTreeSet;
 
-    use netvaerk_core::{Criterion, CriterionAssessment, NetworkType, Origin, PersonRole, RoundId, ThemeId};
+    use netvaerk_core::{Criterion, CriterionAssessment, NetworkType, Origin, RoundId, ThemeId};
 
     use crate::report::{render, Format, Lang, Report};
     use crate::service::Service;
@@ -67,28 +70,21 @@ fn example_reports() -> serde_json::Map<String, Value> {
     let round = RoundId::containing(on);
     let by = |actor: PersonId, action: Action| Command::new(Metadata::new(actor, on), action);
     let history = vec![
-        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
         by(
             secretary,
-            Action::RegisterPerson {
-                person: secretary,
-                unit: Some(secretariat),
-                roles: BTreeSet::from([PersonRole::Secretariat]),
+            Action::FoundOrganisation {
+                chief_forum: BTreeSet::from([chief]),
+                secretariat: BTreeSet::from([secretary]),
             },
         ),
+        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
+        by(secretary, Action::MovePerson { person: secretary, unit: secretariat }),
         by(secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
         by(
             secretary,
             Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
         ),
-        by(
-            secretary,
-            Action::RegisterPerson {
-                person: chief,
-                unit: Some(area),
-                roles: BTreeSet::from([PersonRole::ChiefForum, PersonRole::Director]),
-            },
-        ),
+        by(secretary, Action::MovePerson { person: chief, unit: area }),
         by(chief, Action::OpenRound { round }),
         by(
             chief,
@@ -126,7 +122,7 @@ fn example_reports() -> serde_json::Map<String, Value> {
     }
     for (person, name) in [(secretary, "Mette Hansen"), (chief, "Karen Lund")] {
         let data = PersonalData { name: name.to_owned(), email: None, title: None };
-        let _ = service.store().register_person(person, data);
+        let _ = service.record_person(organisation, person, data, secretary);
     }
     let reports = Report::NAMED.into_iter().chain([Report::Audit(theme.as_uuid())]);
     for report in reports {
@@ -206,8 +202,8 @@ fn generate() -> Value {
     let mut input = generator(false);
     let command = reference::<Command>(&mut input);
     let batch_request = reference::<BatchRequest>(&mut input);
-    let personal = reference::<PersonalData>(&mut input);
     let redact_request = reference::<RedactRequest>(&mut input);
+    let person_request = reference::<PersonRequest>(&mut input);
     let mut output = generator(true);
     let mut answers = vec![
         reference::<Accepted>(&mut output),
@@ -227,6 +223,7 @@ fn generate() -> Value {
         reference::<netvaerk_projections::RoundAudit>(&mut output),
         reference::<Redacted>(&mut output),
         reference::<Option<ForecastReport>>(&mut output),
+        reference::<PersonRecorded>(&mut output),
     ];
     let mut schemas = input.take_definitions(true);
     let mut written = Value::Object(output.take_definitions(true));
@@ -251,8 +248,8 @@ fn generate() -> Value {
     if let Value::Object(written) = written {
         schemas.extend(written);
     }
-    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast] =
-        <[Value; 17]>::try_from(answers).unwrap_or_else(|_| unreachable!("seventeen answers"));
+    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast, person_recorded] =
+        <[Value; 18]>::try_from(answers).unwrap_or_else(|_| unreachable!("eighteen answers"));
     // A list: one object a row, keyed by the column headers (in English), every value text.
     let list = json!({ "type": "array", "items": { "type": "object", "additionalProperties": { "type": "string" } } });
     let overview = json!({
@@ -478,21 +475,37 @@ fn generate() -> Value {
                         "404": problem("No such position (no_such_position), or the organisation has no events (unknown_organisation)."),
                         "413": problem("The body is too large."),
                         "415": problem("The body is not application/json."),
-                        "422": problem("Refused: the person does not work in the secretariat (not_secretariat_to_redact), or gave no reason (no_redaction_reason)."),
+                        "422": problem("Refused: the person may not redact (not_entitled, AU-3: the secretariat does), or gave no reason (no_redaction_reason)."),
                     }))
                 }
             },
-            "/v1/persons/{person}": {
+            "/v1/organisations/{org}/persons/{person}": {
                 "put": {
-                    "operationId": "registerPersonalData",
-                    "summary": "Put a person's personal data in the registry beside the log (write).",
-                    "parameters": [path_parameter("person", "The person (a UUID).", uuid_schema())],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": personal, "example": { "name": "Mette Hansen", "email": "mette.hansen@albertslund.dk", "title": "Netværksleder" } } } },
+                    "operationId": "recordPersonalData",
+                    "summary": "Register or correct a person's personal data in the registry beside the log (write): by the secretariat, or by the person for their own name and e-mail (AU-3).",
+                    "description": "The log records who changed which fields and when (a PersonalDataRecorded record in the $registry stream), never the data.",
+                    "parameters": [organisation.clone(), path_parameter("person", "The person (a UUID), registered in the organisation.", uuid_schema())],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": person_request, "example": { "name": "Mette Hansen", "email": "mette.hansen@albertslund.dk", "title": "Netværksleder" } } } },
                     "responses": with_access(json!({
-                        "204": { "description": "Stored." },
-                        "400": problem("Malformed JSON or id."),
+                        "200": json_response("Recorded: where the record of who changed what went (none if nothing changed).", person_recorded.clone()),
+                        "400": problem("Malformed JSON or id, invalid personal data, or no actor without tokens (missing_actor)."),
+                        "403": problem("The token decides as another person than the body names (actor_mismatch)."),
+                        "404": problem("No such organisation."),
                         "413": problem("The body is too large."),
                         "415": problem("The body is not application/json."),
+                        "422": problem("Refused: not entitled (not_entitled, AU-3), the person is not registered in the organisation (unknown_person), or erased."),
+                    }))
+                },
+                "delete": {
+                    "operationId": "erasePerson",
+                    "summary": "Erase a person's personal data (GDPR), as the secretariat (write, AU-3). The log keeps their id and records who erased them and when.",
+                    "parameters": [organisation.clone(), path_parameter("person", "The person (a UUID), registered in the organisation.", uuid_schema()), { "name": "by", "in": "query", "required": false, "description": "Who erases (without tokens; with tokens, the token's person).", "schema": uuid_schema() }],
+                    "responses": with_access(json!({
+                        "200": json_response("Erased: where the erasure record went.", person_recorded),
+                        "400": problem("Malformed id, or no actor without tokens (missing_actor)."),
+                        "403": problem("The token decides as another person than the query names (actor_mismatch)."),
+                        "404": problem("No such organisation."),
+                        "422": problem("Refused: not entitled (not_entitled, AU-3), the person is not registered in the organisation (unknown_person), or erased already."),
                     }))
                 }
             },

@@ -32,7 +32,7 @@ pub(super) fn router(app: Arc<App>) -> Router {
         .route("/v1/organisations/{org}/reports/round/{round}", get(round))
         .route("/v1/organisations/{org}/policy", get(policy))
         .route("/v1/organisations/{org}/redactions", post(redact))
-        .route("/v1/persons/{person}", put(person))
+        .route("/v1/organisations/{org}/persons/{person}", put(person).delete(erase))
         .route("/v1/head", get(head))
         .route("/v1/verify", get(feed::verify))
         .route("/v1/openapi.json", get(openapi))
@@ -188,6 +188,35 @@ pub struct RedactRequest {
     /// it must be that person); without tokens, required.
     #[serde(default)]
     pub by: Option<PersonId>,
+}
+
+/// A person's personal data, recorded by `by` (AU-3: the secretariat; a person may correct
+/// their own name and e-mail).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PersonRequest {
+    /// The data: name, e-mail, title.
+    #[serde(flatten)]
+    pub data: PersonalData,
+    /// Who records it. With tokens, the token's person (when given, it must be that person);
+    /// without tokens, required.
+    #[serde(default)]
+    pub by: Option<PersonId>,
+}
+
+/// Who erases a person's data (without tokens; with tokens, the token's person).
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct ByQuery {
+    /// Who decides.
+    #[serde(default)]
+    pub by: Option<PersonId>,
+}
+
+/// What a change of personal data left in the log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PersonRecorded {
+    /// The position of the record (who, when, which fields) in the `$registry` stream; none
+    /// when the data was the registry's already.
+    pub position: Option<u64>,
 }
 
 /// A redaction done.
@@ -670,24 +699,74 @@ async fn redact(
     Ok((StatusCode::CREATED, Json(Redacted { position, redaction_position })))
 }
 
-/// `PUT /v1/persons/{person}`: the person's personal data in the registry (beside the log,
-/// so that it can be erased).
+/// The person a request decides as: the token's, or (without tokens) the one it names in
+/// `field`; a request that names another than its token's person is refused.
+fn acting(caller: Caller, given: Option<PersonId>, field: &'static str) -> Result<PersonId, Problem> {
+    match (caller.person, given) {
+        (Some(person), Some(given)) if given != person => Err(Problem::forbidden(
+            "actor_mismatch",
+            format!("the token decides as {person}; the request names {given}"),
+        )
+        .with_subject(field, given.to_string())),
+        (Some(person), _) | (None, Some(person)) => Ok(person),
+        (None, None) => Err(Problem::bad_request("missing_actor", format!("say who decides: {field}"))
+            .with_subject(field, String::new())),
+    }
+}
+
+fn person_id(text: &str) -> Result<PersonId, Problem> {
+    text.parse().map_err(|error: netvaerk_core::IdError| {
+        Problem::bad_request("malformed_id", error.to_string()).with_subject("person", text.to_owned())
+    })
+}
+
+/// `PUT /v1/organisations/{org}/persons/{person}`: registers or corrects a person's personal
+/// data in the registry beside the log, as the secretariat or (their own name and e-mail) the
+/// person ([`Service::record_person`]).
 async fn person(
     State(app): State<Arc<App>>,
-    Path(person): Path<String>,
+    Path((org, person)): Path<(String, String)>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<StatusCode, Problem> {
-    app.authorize(&headers, Scope::Write)?;
-    let person: PersonId = person.parse().map_err(|error: netvaerk_core::IdError| {
-        Problem::bad_request("malformed_id", error.to_string()).with_subject("person", person.clone())
-    })?;
-    let data: PersonalData = serde_json::from_value(json_body(&headers, body)?).map_err(|error| {
+) -> Result<Json<PersonRecorded>, Problem> {
+    let caller = app.authorize(&headers, Scope::Write)?;
+    let organisation = organisation_id(&org)?;
+    let person = person_id(&person)?;
+    let request: PersonRequest = serde_json::from_value(json_body(&headers, body)?).map_err(|error| {
         Problem::bad_request("malformed_personal_data", format!("not personal data: {error}"))
     })?;
-    let store = app.service.shared_store();
-    blocking(move || store.register_person(person, data)).await.map_err(Error::from)?;
-    Ok(StatusCode::NO_CONTENT)
+    let by = acting(caller, request.by, "by")?;
+    let service = Arc::clone(&app.service);
+    let recorded = blocking(move || {
+        known(&service, organisation, false)?;
+        service.record_person(organisation, person, request.data, by)
+    })
+    .await
+    .map_err(|error| problem_in(error, &headers))?;
+    Ok(Json(PersonRecorded { position: recorded.and_then(|appended| appended.positions.first().copied()) }))
+}
+
+/// `DELETE /v1/organisations/{org}/persons/{person}`: erases a person's personal data (GDPR),
+/// as the secretariat ([`Service::erase_person`]).
+async fn erase(
+    State(app): State<Arc<App>>,
+    Path((org, person)): Path<(String, String)>,
+    headers: HeaderMap,
+    query: Result<Query<ByQuery>, QueryRejection>,
+) -> Result<Json<PersonRecorded>, Problem> {
+    let caller = app.authorize(&headers, Scope::Write)?;
+    let organisation = organisation_id(&org)?;
+    let person = person_id(&person)?;
+    let Query(query) = query.map_err(|error| Problem::bad_request("malformed_query", error.body_text()))?;
+    let by = acting(caller, query.by, "by")?;
+    let service = Arc::clone(&app.service);
+    let appended = blocking(move || {
+        known(&service, organisation, false)?;
+        service.erase_person(organisation, person, by)
+    })
+    .await
+    .map_err(|error| problem_in(error, &headers))?;
+    Ok(Json(PersonRecorded { position: appended.positions.first().copied() }))
 }
 
 /// `GET /v1/head`.

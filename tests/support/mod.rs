@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use netvaerk::core::{
     Acknowledgement, Action, Command, Criterion, CriterionAssessment, Metadata, NetworkType, Origin,
-    PersonId, PersonRole, RoundId, Rule, ThemeId, UnitId, UnitKind,
+    PersonId, RoundId, Rule, ThemeId, UnitId, UnitKind,
 };
 
 /// The test ids: `0190ab00-0000-7000-8000-` and `n` in hex.
@@ -63,8 +63,8 @@ impl Drop for PgSchema {
     }
 }
 
-/// The commands of a small history: the secretariat and its secretary, a director area with a
-/// department and a chief-forum member, a round opened on 2016-03-01, and themes titled
+/// The commands of a small history: founded by its secretary with a chief-forum member (AU-2),
+/// the secretariat, a director area with a department, a round opened on 2016-03-01, and themes titled
 /// `titles` proposed, qualified and prioritised in it (the first does not meet "new
 /// perspectives", and the forum overrides that, TH-2).
 pub fn small_history(titles: &[String]) -> Vec<Command> {
@@ -74,28 +74,22 @@ pub fn small_history(titles: &[String]) -> Vec<Command> {
     let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
     let by = |actor: PersonId, action: Action| Command::new(Metadata::new(actor, on), action);
     let mut commands = vec![
-        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
+        // AU-2: the secretary founds the organisation with the chief as its chief forum.
         by(
             secretary,
-            Action::RegisterPerson {
-                person: secretary,
-                unit: Some(secretariat),
-                roles: BTreeSet::from([PersonRole::Secretariat]),
+            Action::FoundOrganisation {
+                chief_forum: BTreeSet::from([chief]),
+                secretariat: BTreeSet::from([secretary]),
             },
         ),
+        by(secretary, Action::RegisterUnit { unit: secretariat, kind: UnitKind::Secretariat, parent: None }),
+        by(secretary, Action::MovePerson { person: secretary, unit: secretariat }),
         by(secretary, Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
         by(
             secretary,
             Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
         ),
-        by(
-            secretary,
-            Action::RegisterPerson {
-                person: chief,
-                unit: Some(area),
-                roles: BTreeSet::from([PersonRole::ChiefForum]),
-            },
-        ),
+        by(secretary, Action::MovePerson { person: chief, unit: area }),
         by(chief, Action::OpenRound { round: RoundId::containing(on) }),
     ];
     for (n, title) in titles.iter().enumerate() {

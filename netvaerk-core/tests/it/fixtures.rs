@@ -189,6 +189,11 @@ pub fn samples() -> Vec<Event> {
             description: "A guide for the base units".into(),
             units: vec![department(), department2()],
         },
+        Event::OrganisationFounded {
+            chief_forum: BTreeSet::from([chief(), director()]),
+            secretariat: BTreeSet::from([secretary()]),
+        },
+        Event::PersonMoved { person: chief(), unit: department2() },
     ]
 }
 

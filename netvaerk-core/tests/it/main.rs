@@ -1,5 +1,6 @@
 //! The core's integration tests: one binary, a module per concern.
 
+mod authority;
 mod fixtures;
 mod properties;
 mod rules;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use netvaerk_core::codec::{decode, encode};
 use netvaerk_core::*;
 use proptest::prelude::*;
@@ -381,6 +381,51 @@ fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: 
     }
 }
 
+/// An oracle for AU-1 written apart from the library's: whether `actor` holds `standing` for
+/// `action` in `state`.
+fn oracle_holds(state: &State, action: &Action, actor: PersonId, standing: Standing) -> bool {
+    let person = state.person(actor);
+    let network = action.network().and_then(|id| state.network(id));
+    let staff = person.is_some_and(|p| p.roles.contains(&PersonRole::Secretariat));
+    match standing {
+        Standing::ChiefForum => person.is_some_and(|p| {
+            p.roles.contains(&PersonRole::ChiefForum) || p.roles.contains(&PersonRole::Director)
+        }),
+        Standing::SecretariatStaff => staff,
+        Standing::Secretariat => staff || person.is_some_and(|p| p.in_rotation),
+        Standing::Leader => network.is_some_and(|n| n.leader == actor),
+        Standing::CoDriver => network.is_some_and(|n| n.co_drivers.contains(&actor)),
+        Standing::ReferenceLeader => network.is_some_and(|n| n.reference_leader == Some(actor)),
+        Standing::Proposer => {
+            action.theme().and_then(|id| state.theme(id)).is_some_and(|theme| theme.proposed_by == actor)
+        }
+        Standing::Themself => {
+            matches!(action, Action::AcceptReferenceRole { person, .. } if *person == actor)
+        }
+        Standing::PersonnelLeader => {
+            matches!(action, Action::AgreeMandateContract { personnel_leader, .. } if *personnel_leader == actor)
+        }
+        Standing::Founder => !state.is_founded(),
+    }
+}
+
+/// AU-1, AU-8: an accepted decision's actor was entitled by the authority table on its date,
+/// and nothing it presupposes is dated after it.
+fn check_entitled_on_its_date(before: &State, decision: &Decision, action: &Action, policy: &Policy) {
+    let (actor, on) = (decision.metadata.actor, decision.metadata.occurred_on);
+    let policy = before.policy_on(on, policy);
+    for cell in requirements(before, &Act::Decide(action), policy) {
+        let entitled = cell.may.iter().any(|standing| oracle_holds(before, action, actor, *standing));
+        assert!(entitled, "AU-1 broken: {actor} took {} without {:?}", action.name(), cell.may);
+    }
+    for since in [Since::Person(actor), Since::Standing(actor)].into_iter().chain(presupposed(before, action))
+    {
+        if let Some(date) = before.since(since) {
+            assert!(date <= on, "AU-8 broken: {} dated {on}, before {since} on {date}", action.name());
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -389,14 +434,20 @@ proptest! {
         steps in proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>(), any::<bool>()), 1..120)
     ) {
         let policy = Policy::ns3();
-        let mut history = base();
-        let mut state = State::from_events(&history);
+        let founded = date(2016, 1, 4);
+        let mut history: Vec<(Event, NaiveDate)> = base().into_iter().map(|event| (event, founded)).collect();
+        let mut state = State::from_dated(history.iter().map(|(event, on)| (event, *on)));
         // The same history with its words redacted (`Event::scrubbed`) decides the same way.
         let mut scrubbed = state.clone();
         for (index, (selector, a, b, c, acknowledge)) in steps.into_iter().enumerate() {
-            let on = date(2016, 7, 1) + Days::new(u64::try_from(index).unwrap() * 9);
+            // Dates move forward, but one step in five is dated up to 45 days back (AU-8).
+            let forward = date(2016, 7, 1) + Days::new(u64::try_from(index).unwrap() * 9);
+            let on = if b % 5 == 0 { forward - Days::new(u64::from(c % 46)) } else { forward };
             let action = action(&Picker { state: &state }, selector, a, b, c);
-            let actor = recorder(&action, pick_person(a % 5), c % 4 != 0);
+            // Random actors (AU-1): half the time whoever the table entitles, else anyone of the
+            // pool (an unregistered one among them).
+            let anyone = if a % 2 == 0 { entitled(&action) } else { pick_person(a / 2) };
+            let actor = recorder(&action, anyone, c % 4 != 0);
             let mut command = Command::new(Metadata::new(actor, on), action);
             if acknowledge {
                 for rule in Rule::ALL {
@@ -413,18 +464,23 @@ proptest! {
             match outcome {
                 Ok(decision) => {
                     prop_assert!(!decision.events.is_empty());
-                    scrubbed = scrub(&decision.events).iter().fold(scrubbed, evolve);
-                    let after = decision.events.iter().fold(state.clone(), evolve);
+                    scrubbed = scrub(&decision.events).iter().fold(scrubbed, |state, event| evolve_on(state, event, on));
+                    let after = decision.fold(state.clone());
                     check_hard_rules(&state, &decision, &after, &policy);
+                    check_entitled_on_its_date(&state, &decision, &command.action, &policy);
                     for event in &decision.events {
                         let encoded = encode(event);
                         let decoded = decode(encoded.type_name, encoded.schema_version, encoded.payload).unwrap();
                         prop_assert_eq!(&decoded, event);
                     }
-                    history.extend(decision.events);
+                    history.extend(decision.events.into_iter().map(|event| (event, on)));
                     state = after;
                 }
                 Err(error) => {
+                    // A refusal for want of authority is right by the oracle too.
+                    if let DomainError::NotEntitled { actor, may, .. } = &error {
+                        prop_assert!(!may.iter().any(|standing| oracle_holds(&state, &command.action, *actor, *standing)));
+                    }
                     // Every refusal explains itself in words, in English and in Danish, and a
                     // refusal under a rule ends with that rule's id in both, once: the message
                     // names it from `rule()`, never from a literal of its own. (Unacknowledged
@@ -451,7 +507,7 @@ proptest! {
             }
         }
         // Folding the whole log from scratch gives the state decide saw, step by step.
-        prop_assert_eq!(State::from_events(&history), state);
+        prop_assert_eq!(State::from_dated(history.iter().map(|(event, on)| (event, *on))), state);
     }
 }
 
@@ -472,7 +528,7 @@ fn random_histories_reach_deep_states() {
         let on = date(2016, 7, 1) + Days::new(index / 2);
         let (selector, a, b, c) = (next(), next(), next(), next());
         let action = action(&Picker { state: &state }, selector, a, b, c);
-        let mut command = Command::new(Metadata::new(recorder(&action, chief(), true), on), action);
+        let mut command = Command::new(Metadata::new(recorder(&action, entitled(&action), true), on), action);
         for rule in Rule::ALL {
             command = command.acknowledging(Acknowledgement::new(*rule, "random"));
         }

@@ -70,10 +70,22 @@ pub fn novice(n: u128) -> PersonId {
     person(20 + n)
 }
 
-/// A command decided by the chief forum's chair (a member, ORG-3) on 2016-09-01.
+/// A command on 2016-09-01, decided by whom the authority table (AU-1) entitles: the chief
+/// forum's chair (a member, ORG-3) for what the chief forum may decide, else the secretary, who
+/// keeps the register (AU-3), runs the training (AU-7) and records the networks' work (AU-6).
 pub fn when(action: Action) -> Command {
     let (y, m, d) = TODAY;
-    Command::new(Metadata::new(chief(), date(y, m, d)), action)
+    Command::new(Metadata::new(entitled(&action), date(y, m, d)), action)
+}
+
+/// Who [`when`] lets decide `action`.
+pub fn entitled(action: &Action) -> PersonId {
+    let needed = requirements(&State::new(), &Act::Decide(action), &Policy::ns3());
+    if needed.iter().all(|cell| cell.may.contains(&Standing::ChiefForum)) {
+        chief()
+    } else {
+        secretary()
+    }
 }
 
 /// The same command by `actor`.
@@ -89,7 +101,7 @@ pub fn opts_in(theme: ThemeId, person: PersonId) -> Command {
 
 /// The same command dated `on`.
 pub fn on(on: NaiveDate, action: Action) -> Command {
-    Command::new(Metadata::new(chief(), on), action)
+    Command::new(Metadata::new(entitled(&action), on), action)
 }
 
 pub fn decide_on(given: &[Event], command: &Command) -> Result<Decision, DomainError> {

@@ -282,7 +282,14 @@ fn rebuilding_every_stream_over_many_chunks_equals_rebuilding_each_alone() {
         }
         if round % 40 == 0 {
             let data = PersonalData { name: format!("Person {round}"), email: None, title: None };
-            shared.register_person(person(1000 + round as u128), data).unwrap();
+            shared
+                .register_person(
+                    person(1000 + round as u128),
+                    data,
+                    person(1000 + round as u128),
+                    chrono::Utc::now(),
+                )
+                .unwrap();
         }
     }
     let head = shared.head().unwrap().unwrap().position;

@@ -244,7 +244,7 @@ fn an_erased_person_shows_as_erased_and_the_chain_verifies() {
     history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
     history.start(date(2016, 9, 1), 1, NetworkType::Welfare, VETERAN, None);
     let data = PersonalData { name: "Bo Veteran".into(), email: None, title: Some("Leader".into()) };
-    history.store.register_person(person(VETERAN), data).unwrap();
+    history.store.register_person(person(VETERAN), data, person(VETERAN), chrono::Utc::now()).unwrap();
     let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
     let names = Names::from_store(&history.store);
     assert_eq!(all.portfolio.report(&names).networks[0].leader_name.name, "Bo Veteran");

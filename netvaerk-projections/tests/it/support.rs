@@ -35,6 +35,17 @@ pub const VETERAN2: u128 = 11;
 pub const NOVICE: u128 = 20;
 pub const NOVICE2: u128 = 21;
 
+/// Who may decide `action` (AU-1): the chief for what the chief forum decides, else the
+/// secretary, who keeps the register, runs the training and records the networks' work.
+pub fn entitled(action: &Action) -> PersonId {
+    let needed = requirements(&State::new(), &Act::Decide(action), &Policy::ns3());
+    if needed.iter().all(|cell| cell.may.contains(&Standing::ChiefForum)) {
+        person(CHIEF)
+    } else {
+        person(SECRETARY)
+    }
+}
+
 /// An organisation's store and state, fed through `decide`.
 pub struct History {
     pub store: MemoryStore,
@@ -52,28 +63,26 @@ impl History {
             state: State::new(),
         };
         let on = date(2014, 1, 6);
-        let secretary = person(SECRETARY);
+        let (secretary, chief) = (person(SECRETARY), person(CHIEF));
+        // AU-2: the secretary founds the organisation with the chief as its chief forum.
+        let found = Action::FoundOrganisation {
+            chief_forum: BTreeSet::from([chief]),
+            secretariat: BTreeSet::from([secretary]),
+        };
+        history.run_as(secretary, on, found);
         history.run_as(
             secretary,
             on,
             Action::RegisterUnit { unit: unit(1), kind: UnitKind::DirectorArea, parent: None },
-        );
-        history.run_as(
-            secretary,
-            on,
-            Action::RegisterPerson {
-                person: secretary,
-                unit: None,
-                roles: BTreeSet::from([PersonRole::Secretariat]),
-            },
         );
         for (n, kind, parent) in
             [(2, UnitKind::Department, Some(unit(1))), (3, UnitKind::Department, Some(unit(1)))]
         {
             history.run_as(secretary, on, Action::RegisterUnit { unit: unit(n), kind, parent });
         }
+        history.run_as(secretary, on, Action::MovePerson { person: chief, unit: unit(2) });
+        // AU-3, AU-4: the secretariat registers, the chief forum admits its members.
         let people = [
-            (CHIEF, unit(2), vec![PersonRole::ChiefForum]),
             (CHIEF2, unit(3), vec![PersonRole::ChiefForum]),
             (DIRECTOR, unit(1), vec![PersonRole::Director]),
             (VETERAN, unit(2), vec![]),
@@ -82,15 +91,14 @@ impl History {
             (NOVICE2, unit(3), vec![]),
         ];
         for (n, unit, roles) in people {
-            history.run_as(
-                secretary,
-                on,
-                Action::RegisterPerson {
-                    person: person(n),
-                    unit: Some(unit),
-                    roles: roles.into_iter().collect(),
-                },
-            );
+            let register =
+                Action::RegisterPerson { person: person(n), unit: Some(unit), roles: BTreeSet::new() };
+            history.run_as(secretary, on, register);
+            if !roles.is_empty() {
+                let admit =
+                    Action::ChangePersonRoles { person: person(n), roles: roles.into_iter().collect() };
+                history.run_as(chief, on, admit);
+            }
         }
         for n in [VETERAN, VETERAN2] {
             let action = Action::RegisterPriorExperience {
@@ -104,10 +112,12 @@ impl History {
         history
     }
 
-    /// Decides `action` by a chief-forum member (ORG-3) on `on`, acknowledging the warnings of
-    /// every rule, and appends it. Panics if refused: a test history must be valid.
+    /// Decides `action` on `on` by whom the authority table entitles (AU-1: a chief-forum
+    /// member for the chief forum's decisions, else the secretary), acknowledging the warnings
+    /// of every rule, and appends it. Panics if refused: a test history must be valid.
     pub fn run(&mut self, on: NaiveDate, action: Action) -> Decision {
-        self.run_as(person(CHIEF), on, action)
+        let actor = entitled(&action);
+        self.run_as(actor, on, action)
     }
 
     pub fn run_as(&mut self, actor: PersonId, on: NaiveDate, action: Action) -> Decision {
@@ -117,7 +127,8 @@ impl History {
 
     /// Decides and appends if `decide` accepts; a refusal appends nothing.
     pub fn try_run(&mut self, on: NaiveDate, action: Action) -> Result<Decision, DomainError> {
-        self.try_run_as(person(CHIEF), on, action)
+        let actor = entitled(&action);
+        self.try_run_as(actor, on, action)
     }
 
     pub fn try_run_as(
@@ -135,7 +146,7 @@ impl History {
         let decision = decide(&self.state, &command, &Policy::ns3(), now)?;
         let events = NewEvent::from_decision(&decision);
         self.store.append(&self.stream, ExpectedVersion::Exact(self.state.version()), &events).unwrap();
-        self.state = decision.events.iter().fold(std::mem::take(&mut self.state), evolve);
+        self.state = decision.fold(std::mem::take(&mut self.state));
         Ok(decision)
     }
 

@@ -237,7 +237,7 @@ macro_rules! conformance {
                 let s = stream("org-a");
                 store.append(&s, ExpectedVersion::Any, &events(5)).unwrap();
                 let person = PersonId::from_uuid(Uuid::from_u128(42));
-                store.register_person(person, PersonalData { name: "Ane Jensen".into(), email: None, title: None }).unwrap();
+                store.register_person(person, PersonalData { name: "Ane Jensen".into(), email: None, title: None }, person, chrono::Utc::now()).unwrap();
                 let before: Vec<Envelope> = store.read_all(1).map(Result::unwrap).collect();
                 let head = store.head().unwrap();
                 let store = $reopen(store, &guard);
@@ -245,8 +245,9 @@ macro_rules! conformance {
                 let after: Vec<Envelope> = store.read_all(1).map(Result::unwrap).collect();
                 assert_eq!(after, before);
                 assert!(matches!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Known(_))));
+                // Position 6 is the registry's record of who put Ane's data there, and when.
                 let next = store.append(&s, ExpectedVersion::Exact(5), &events(1)).unwrap();
-                assert_eq!(next.positions, vec![6]);
+                assert_eq!(next.positions, vec![7]);
                 assert!(store.verify().unwrap().is_ok());
             }
 
@@ -340,17 +341,19 @@ macro_rules! conformance {
                 let erased = RegistryEntry::Erased { by: secretary, at };
                 // The source store's registry: Ane erased there, Bo and Cy known.
                 let entries = vec![(ane, erased.clone()), (bo, known("Bo Holm")), (cy, known("Cy Dahl"))];
-                // Here Ane is still known (an older copy) and Bo is the same.
-                store.register_person(ane, PersonalData { name: "Ane Jensen".into(), email: None, title: None }).unwrap();
+                let source = MemoryStore::new();
+                source.register_person(ane, PersonalData { name: "Ane Jensen".into(), email: None, title: None }, secretary, at).unwrap();
+                source.erase(ane, secretary, at).unwrap();
+                let records = source.read_raw(1).collect::<Result<Vec<_>, _>>().unwrap();
+                // Here Ane is still known (an older copy: the log up to her registration).
+                store.import(&records[..1]).unwrap();
+                store.import_registry(&[(ane, known("Ane Jensen"))]).unwrap();
                 // An erasure comes only with its record in this log.
                 assert!(matches!(store.import_registry(&entries), Err(StoreError::UnrecordedErasure(p)) if p == ane));
                 assert_eq!(store.registry_entry(cy).unwrap(), None, "all or nothing");
                 // The record comes with the log it belongs to (as `migrate` imports the log first).
-                let source = MemoryStore::new();
-                source.register_person(ane, PersonalData { name: "Ane Jensen".into(), email: None, title: None }).unwrap();
-                source.erase(ane, secretary, at).unwrap();
-                store.import(&source.read_raw(1).collect::<Result<Vec<_>, _>>().unwrap()).unwrap();
-                store.register_person(bo, PersonalData { name: "Bo Holm".into(), email: None, title: None }).unwrap();
+                store.import(&records[1..]).unwrap();
+                store.register_person(bo, PersonalData { name: "Bo Holm".into(), email: None, title: None }, bo, chrono::Utc::now()).unwrap();
                 assert_eq!(store.import_registry(&entries).unwrap(), 2, "Ane's erasure and Cy; Bo is equal");
                 assert_eq!(store.registry_entry(ane).unwrap(), Some(erased.clone()), "the erasure wins");
                 assert_eq!(store.registry_entry(cy).unwrap(), Some(known("Cy Dahl")));
@@ -376,26 +379,35 @@ macro_rules! conformance {
                 store.append(&stream("org-a"), ExpectedVersion::Any, &events(3)).unwrap();
                 assert!(matches!(store.erase(person, secretary, at), Err(StoreError::NotInRegistry(_))));
                 let data = PersonalData { name: "Ane Jensen".into(), email: Some("ane@example.dk".into()), title: None };
-                store.register_person(person, data).unwrap();
+                store.register_person(person, data, person, chrono::Utc::now()).unwrap();
                 store.erase(person, secretary, at).unwrap();
                 assert_eq!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Erased { by: secretary, at }));
                 let other = PersonId::from_uuid(Uuid::from_u128(7));
                 let data = PersonalData { name: "Bo Holm".into(), email: None, title: None };
-                store.register_person(other, data.clone()).unwrap();
+                store.register_person(other, data.clone(), other, chrono::Utc::now()).unwrap();
                 assert_eq!(
                     store.registry_entries().unwrap(),
                     vec![(other, RegistryEntry::Known(data)), (person, RegistryEntry::Erased { by: secretary, at })],
                     "every entry, in person id order"
                 );
-                let record = store.read_stream(&StreamId::registry(), 1).unwrap();
-                assert_eq!(record.len(), 1);
-                assert_eq!(record[0].header.event_type, PERSON_ERASED);
-                assert_eq!(record[0].header.metadata.actor, secretary);
-                assert!(!record[0].payload().unwrap().to_string().contains("Ane"));
+                // The registry's stream: who recorded whose data and which fields, who erased whom;
+                // never the data.
+                let records = store.read_stream(&StreamId::registry(), 1).unwrap();
+                let kinds: Vec<&str> = records.iter().map(|record| record.header.event_type.as_str()).collect();
+                assert_eq!(kinds, [PERSONAL_DATA_RECORDED, PERSON_ERASED, PERSONAL_DATA_RECORDED]);
+                assert_eq!(records[1].header.metadata.actor, secretary);
+                assert_eq!(records[0].payload().unwrap()["fields"], serde_json::json!(["name", "email"]));
+                for record in &records {
+                    let payload = record.payload().unwrap().to_string();
+                    assert!(!payload.contains("Ane") && !payload.contains("Bo Holm") && !payload.contains("ane@"), "{payload}");
+                }
+                // Data recorded again unchanged leaves no record.
+                let same = PersonalData { name: "Bo Holm".into(), email: None, title: None };
+                assert_eq!(store.register_person(other, same, secretary, at).unwrap(), None);
                 assert!(store.verify().unwrap().is_ok());
                 assert!(matches!(store.erase(person, secretary, at), Err(StoreError::Erased(_))));
                 let again = PersonalData { name: "Ane".into(), email: None, title: None };
-                assert!(matches!(store.register_person(person, again), Err(StoreError::Erased(_))));
+                assert!(matches!(store.register_person(person, again, person, chrono::Utc::now()), Err(StoreError::Erased(_))));
             }
 
             #[test]

@@ -113,16 +113,17 @@ fn a_failed_redaction_or_erasure_leaves_the_data_in_place() {
     store.append(&s, ExpectedVersion::Any, &events(1)).unwrap();
     let person = PersonId::from_uuid(Uuid::from_u128(42));
     let data = PersonalData { name: "Ane Jensen".into(), email: None, title: None };
-    store.register_person(person, data.clone()).unwrap();
+    store.register_person(person, data.clone(), person, chrono::Utc::now()).unwrap();
     store.backend().failing.store(true, Ordering::SeqCst);
     let at = chrono::Utc::now();
     assert!(store.redact(1, "a name", actor(), at).is_err());
     assert!(store.erase(person, actor(), at).is_err());
     assert!(!store.read_all(1).next().unwrap().unwrap().is_redacted());
     assert_eq!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Known(data)));
+    // Position 2 is the record of the registration; nothing after it.
     assert_eq!(
         store.head().unwrap().unwrap().position,
-        1,
+        2,
         "no redaction or erasure record without the change"
     );
 }

@@ -35,8 +35,8 @@ macro_rules! persistent {
             let store = $open(&$at(&dir)).unwrap();
             let (person, [first, corrected], needles) = searchable_person();
             store.append(&stream("org-a"), ExpectedVersion::Any, &[event_with(json!({ "marker": "visible-9q" }))]).unwrap();
-            store.register_person(person, first).unwrap();
-            store.register_person(person, corrected.clone()).unwrap();
+            store.register_person(person, first, person, chrono::Utc::now()).unwrap();
+            store.register_person(person, corrected.clone(), person, chrono::Utc::now()).unwrap();
             assert_eq!(store.registry_entry(person).unwrap(), Some(netvaerk_store::RegistryEntry::Known(corrected)));
             let at = chrono::Utc::now();
             store.erase(person, actor(), at).unwrap();

@@ -50,10 +50,10 @@ fn the_database_refuses_changes_to_the_registry_but_registering_and_erasing() {
     let id = |n| PersonId::from_uuid(Uuid::from_u128(n));
     let (ane, bo, secretary) = (id(101), id(102), id(1));
     let data = |name: &str| PersonalData { name: name.into(), email: None, title: None };
-    store.register_person(ane, data("Ane Jensen")).unwrap();
-    store.register_person(bo, data("Bo Holm")).unwrap();
+    store.register_person(ane, data("Ane Jensen"), ane, chrono::Utc::now()).unwrap();
+    store.register_person(bo, data("Bo Holm"), bo, chrono::Utc::now()).unwrap();
     // A correction through the store is allowed (rectification).
-    store.register_person(bo, data("Bo Holm-Madsen")).unwrap();
+    store.register_person(bo, data("Bo Holm-Madsen"), bo, chrono::Utc::now()).unwrap();
     let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
     store.erase(ane, secretary, at).unwrap();
 
@@ -259,8 +259,8 @@ fn after_an_erasure_and_a_checkpoint_no_table_file_holds_a_byte_of_the_persons_d
     store
         .append(&stream("org-a"), ExpectedVersion::Any, &[event_with(json!({ "marker": "visible-9q" }))])
         .unwrap();
-    store.register_person(person, first).unwrap();
-    store.register_person(person, corrected.clone()).unwrap();
+    store.register_person(person, first, person, chrono::Utc::now()).unwrap();
+    store.register_person(person, corrected.clone(), person, chrono::Utc::now()).unwrap();
     assert_eq!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Known(corrected)));
     let mut client = schema.client();
     let (plain,): (String,) = {
