@@ -800,6 +800,111 @@ fn a_retried_request_with_the_same_idempotency_key_appends_nothing_and_answers_a
 }
 
 #[test]
+fn the_same_idempotency_key_with_another_body_is_422_idempotency_key_reused_and_appends_nothing() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let url = commands_url(&server, organisation);
+    let first = post(&url, &[("idempotency-key", "sag-2016-200")], &assess(4));
+    assert_eq!(first.status, 201, "{}", first.body);
+    let head = server.head();
+    let document = openapi(&server);
+    let mut with_rationale = assess(4);
+    with_rationale["metadata"]["rationale"] = json!("Another reason");
+    for other in [assess(5), with_rationale, founding()[0].clone()] {
+        let answer = post(&url, &[("idempotency-key", "sag-2016-200")], &other);
+        assert_eq!(
+            (answer.status, answer.code()),
+            (422, "idempotency_key_reused".to_owned()),
+            "{}",
+            answer.body
+        );
+        assert_eq!(answer.header("content-type"), "application/problem+json");
+        assert_eq!(answer.json()["class"], "input");
+        conforms(&document, "Problem", &answer.json()).unwrap();
+        assert_eq!(server.head(), head, "a reused key appended something");
+    }
+    // A batch under a key used for other bodies: atomic fails whole, each on its own per command.
+    let batch_url = format!("{url}:batch");
+    assert_eq!(
+        post(&batch_url, &[("idempotency-key", "batch-2")], &json!({ "commands": [assess(1)] })).status,
+        201
+    );
+    let head = server.head();
+    let atomic = post(&batch_url, &[("idempotency-key", "batch-2")], &json!({ "commands": [assess(2)] }));
+    assert_eq!((atomic.status, atomic.code()), (422, "idempotency_key_reused".to_owned()), "{}", atomic.body);
+    let each = post(
+        &batch_url,
+        &[("idempotency-key", "batch-2")],
+        &json!({ "mode": "each_on_its_own", "commands": [assess(2)] }),
+    );
+    assert_eq!(each.status, 200, "{}", each.body);
+    assert_eq!(each.json()["results"][0]["problem"]["code"], "idempotency_key_reused");
+    assert_eq!(each.json()["results"][0]["problem"]["status"], 422);
+    assert_eq!(server.head(), head);
+    // The first body with its key is still answered as the first time.
+    let again = post(&url, &[("idempotency-key", "sag-2016-200")], &assess(4));
+    assert_eq!(again.status, 201);
+    assert_eq!(again.json()["events"], first.json()["events"]);
+}
+
+#[test]
+fn the_same_idempotency_key_or_command_id_in_two_organisations_decides_in_each_its_own() {
+    let server = Server::memory();
+    let (first, second) = (found(&server, &[]), found(&server, &[]));
+    let command_id = uuid::Uuid::now_v7().to_string();
+    for (key, body) in [
+        (Some("sag-2016-300"), assess(4)),
+        (None, {
+            let mut body = assess(4);
+            body["metadata"]["command_id"] = json!(command_id);
+            body
+        }),
+    ] {
+        let headers: Vec<(&str, &str)> = key.iter().map(|key| ("idempotency-key", *key)).collect();
+        let in_first = post(&commands_url(&server, first), &headers, &body);
+        let in_second = post(&commands_url(&server, second), &headers, &body);
+        for (organisation, answer) in [(first, &in_first), (second, &in_second)] {
+            assert_eq!(answer.status, 201, "{}", answer.body);
+            assert_eq!(answer.json()["replayed"], false, "{}", answer.body);
+            assert_eq!(answer.json()["organisation"], organisation.to_string());
+            let position = answer.json()["events"][0]["position"].as_u64().unwrap();
+            let stored = server.store.read_at(position).unwrap().unwrap();
+            assert_eq!(stored.header.stream, netvaerk::store::StreamId::organisation(organisation));
+            let again = post(&commands_url(&server, organisation), &headers, &body);
+            assert_eq!(again.json()["replayed"], true);
+            assert_eq!(again.json()["events"], answer.json()["events"]);
+        }
+    }
+}
+
+#[test]
+fn a_replayed_rl3_decision_answers_its_acknowledgement_as_the_first_time_and_the_overrides_show_it() {
+    let server = Server::memory();
+    let organisation = OrganisationId::generate();
+    let (history, change) = support::rl3_history();
+    let url = commands_url(&server, organisation);
+    let founded = post(&format!("{url}:batch"), &[], &json!({ "mode": "atomic", "commands": history }));
+    assert_eq!(founded.status, 201, "{}", founded.body);
+    let change = serde_json::to_value(change).unwrap();
+    let first = post(&url, &[("idempotency-key", "rl3-change")], &change);
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.json()["acknowledged"][0]["warning"]["kind"], "reference_leader_outside_forum");
+    assert_eq!(first.json()["acknowledged"][0]["rationale"], "Closest to the test site");
+    let head = server.head();
+    let again = post(&url, &[("idempotency-key", "rl3-change")], &change);
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    let without_replayed = |mut value: Value| {
+        value.as_object_mut().unwrap().remove("replayed");
+        value
+    };
+    assert_eq!(without_replayed(again.json()), without_replayed(first.json()));
+    assert_eq!(server.head(), head);
+    // The half-year report's overrides list it.
+    let report = get(&server.url(&format!("/v1/organisations/{organisation}/reports/portfolio")), &[]).body;
+    assert!(report.contains("Closest to the test site"), "{report}");
+}
+
+#[test]
 fn an_atomic_batch_with_a_refusal_appends_nothing_and_each_on_its_own_skips_only_the_refused() {
     let server = Server::memory();
     let organisation = found(&server, &[]);

@@ -389,13 +389,7 @@ impl Fold for Portfolio {
             Event::ThemeWithdrawn { theme, .. } => self.set_status(*theme, ThemeStatus::Withdrawn, on),
             Event::RoundClosed { .. } | Event::CohortFormed { .. } => {}
             Event::NetworkStarted {
-                network,
-                theme,
-                network_type,
-                leader,
-                started_on,
-                expected_end,
-                ..
+                network, theme, network_type, leader, started_on, expected_end, ..
             } => {
                 self.networks.insert(
                     *network,

@@ -64,8 +64,8 @@ mod store;
 mod subscription;
 
 pub use envelope::{
-    hex, AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent, RecordHeader,
-    Scrubbed, StreamId, MAX_STREAM_ID_LEN,
+    hex, AppendResult, Body, CommandDigest, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent,
+    RecordHeader, Scrubbed, StreamId, MAX_STREAM_ID_LEN,
 };
 pub use error::{Corruption, StoreError};
 pub use exchange::{ExportedRecord, ExportedRedaction};

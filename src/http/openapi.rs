@@ -335,7 +335,7 @@ fn generate() -> Value {
             "409": problem("Other writers kept changing the organisation (contention): nothing was appended, try again."),
             "413": problem("The body is larger than the server takes (body_too_large)."),
             "415": problem("The body is not application/json (unsupported_media_type)."),
-            "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4)."),
+            "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4); or the Idempotency-Key (or command_id) was used for another body in this organisation (idempotency_key_reused): nothing was appended."),
             "503": problem("The request took too long (request_timeout) or the store does not answer."),
         })
     };
@@ -352,8 +352,9 @@ fn generate() -> Value {
         "Nothing appended: every command was refused or replayed (each_on_its_own).",
         batch_answer,
     );
-    batch_responses["422"] =
-        problem("An atomic batch was refused: index names the command, and none was appended.");
+    batch_responses["422"] = problem(
+        "An atomic batch was refused (index names the command), or one of its commands' keys was used for another body (idempotency_key_reused): none was appended.",
+    );
     let events_parameters = json!([
         query_parameter(
             "from",
