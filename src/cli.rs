@@ -214,7 +214,8 @@ pub struct ServeArgs {
     pub feed_clients: usize,
 }
 
-/// `token ...`
+/// `token ...`: the tokens file a running `serve --tokens FILE` reads again when it changes, so
+/// a token added or revoked takes effect within a second, without a restart.
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Make a token, add its hash to the tokens file, and print the token (shown only once).
@@ -226,12 +227,35 @@ pub enum TokenCommand {
         /// new organisation's first command).
         #[arg(long)]
         scope: netvaerk::http::Scope,
+        /// An organisation the token is for (a UUID); repeat it for several. A request about
+        /// another organisation is refused [token_not_for_organisation].
+        #[arg(long = "org", value_name = "ORGANISATION", required_unless_present = "all_organisations")]
+        organisations: Vec<OrganisationId>,
+        /// The token is for every organisation in the store, now and later (instead of --org).
+        #[arg(long, conflicts_with = "organisations")]
+        all_organisations: bool,
         /// The tokens file.
         #[arg(long, env = "NETVAERK_TOKENS", default_value = "./netvaerk-tokens")]
         tokens: PathBuf,
         /// Whose token it is, for people (a system's name).
         #[arg(long)]
         label: Option<String>,
+    },
+    /// Show the tokens in the file: label, person, scope, organisations, when made, and the
+    /// start of the hash (never the token, which is not kept).
+    List {
+        /// The tokens file.
+        #[arg(long, env = "NETVAERK_TOKENS", default_value = "./netvaerk-tokens")]
+        tokens: PathBuf,
+    },
+    /// Remove a token from the file: a running server refuses it (401) within a second.
+    Revoke {
+        /// The token's label, or the start of its hash as `token list` shows it (at least 6 hex
+        /// digits).
+        which: String,
+        /// The tokens file.
+        #[arg(long, env = "NETVAERK_TOKENS", default_value = "./netvaerk-tokens")]
+        tokens: PathBuf,
     },
 }
 

@@ -15,7 +15,7 @@ use netvaerk::core::{
     Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, RoundId, ThemeId, UnitId,
     UnitKind,
 };
-use netvaerk::http::{Config, Scope, Tokens};
+use netvaerk::http::{Config, Organisations, Scope, Tokens};
 use netvaerk::store::{EventStore, MemoryStore, OpenCheck};
 use netvaerk::{Address, Service};
 use serde_json::{json, Value};
@@ -184,7 +184,11 @@ fn commands_url(server: &Server, organisation: OrganisationId) -> String {
 
 /// Founds a fresh organisation through the server (an admin's first command).
 fn found(server: &Server, headers: &[(&str, &str)]) -> OrganisationId {
-    let organisation = OrganisationId::generate();
+    found_as(server, headers, OrganisationId::generate())
+}
+
+/// Founds `organisation` through the server (an admin's first command).
+fn found_as(server: &Server, headers: &[(&str, &str)], organisation: OrganisationId) -> OrganisationId {
     let answer = post(
         &server.url(&format!("/v1/organisations/{organisation}/commands:batch")),
         headers,
@@ -522,11 +526,13 @@ struct Guarded {
 fn guarded() -> Guarded {
     let dir = TempDir::new("http-tokens");
     let file = dir.0.join("tokens");
-    let admin = Tokens::add(&file, secretary(), Scope::Admin, Some("drift".into())).unwrap();
-    let writer = Tokens::add(&file, secretary(), Scope::Write, None).unwrap();
-    let reader =
-        Tokens::add(&file, PersonId::from_uuid(id(9)), Scope::Read, Some("revision".into())).unwrap();
-    let stranger_writer = Tokens::add(&file, PersonId::from_uuid(id(8)), Scope::Write, None).unwrap();
+    let add = |person, scope, label: Option<&str>| {
+        Tokens::add(&file, person, scope, Organisations::All, label.map(str::to_owned)).unwrap()
+    };
+    let admin = add(secretary(), Scope::Admin, Some("drift"));
+    let writer = add(secretary(), Scope::Write, None);
+    let reader = add(PersonId::from_uuid(id(9)), Scope::Read, Some("revision"));
+    let stranger_writer = add(PersonId::from_uuid(id(8)), Scope::Write, None);
     let config =
         Config { tokens: Some(Tokens::load(&file).unwrap()), body_limit: 64 * 1024, ..Config::default() };
     let server = Server::start(Arc::new(MemoryStore::new()), config);
@@ -764,6 +770,262 @@ fn every_class_of_error_is_a_problem_with_its_status_and_code_and_appends_nothin
         metrics.contains("netvaerk_refusals_total{rule=\"ORG-1\",code=\"director_area_under_unit\"} 1"),
         "{metrics}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens a municipality can run
+
+/// Polls `check` every 50 ms until it holds, for at most a minute (a generous bound: the server
+/// looks at its tokens file once a second).
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !check() {
+        assert!(std::time::Instant::now() < deadline, "{what} did not happen within a minute");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_token_acts_only_in_its_organisations_elsewhere_403_token_not_for_organisation() {
+    let dir = TempDir::new("http-token-organisations");
+    let file = dir.0.join("tokens");
+    let (ours, theirs) = (OrganisationId::generate(), OrganisationId::generate());
+    let only =
+        |organisations: &[OrganisationId]| Organisations::Only(organisations.iter().copied().collect());
+    let admin =
+        Tokens::add(&file, secretary(), Scope::Admin, Organisations::All, Some("drift".into())).unwrap();
+    let writer = Tokens::add(&file, secretary(), Scope::Write, only(&[ours]), Some("ours".into())).unwrap();
+    let both = Tokens::add(&file, secretary(), Scope::Read, only(&[ours, theirs]), None).unwrap();
+    let config = Config { tokens: Some(Tokens::load(&file).unwrap()), ..Config::default() };
+    let server = Server::start(Arc::new(MemoryStore::new()), config);
+    let (admin, writer, both) = (bearer(&admin), bearer(&writer), bearer(&both));
+    found_as(&server, &[("authorization", &admin)], ours);
+    found_as(&server, &[("authorization", &admin)], theirs);
+    let head = server.head();
+    let document = openapi(&server);
+    let refused = |answer: Answer, what: &str| {
+        assert_eq!(
+            (answer.status, answer.code()),
+            (403, "token_not_for_organisation".to_owned()),
+            "{what}: {}",
+            answer.body
+        );
+        conforms(&document, "Problem", &answer.json()).unwrap();
+    };
+    let writing = [("authorization", writer.as_str())];
+    refused(post(&commands_url(&server, theirs), &writing, &assess(1)), "a command");
+    refused(
+        post(
+            &format!("{}:batch", commands_url(&server, theirs)),
+            &writing,
+            &json!({ "commands": [assess(1)] }),
+        ),
+        "a batch",
+    );
+    let report = |organisation: OrganisationId| {
+        server.url(&format!("/v1/organisations/{organisation}/reports/portfolio"))
+    };
+    refused(get(&report(theirs), &writing), "a report");
+    refused(get(&server.url(&format!("/v1/organisations/{theirs}/policy")), &writing), "the policy");
+    refused(get(&server.url("/v1/events"), &writing), "the whole feed");
+    refused(get(&server.url(&format!("/v1/events?organisation={theirs}")), &writing), "their feed");
+    assert_eq!(server.head(), head, "a refused token appended");
+    // In its own organisation it decides and reads; a token for both reads both.
+    assert_eq!(post(&commands_url(&server, ours), &writing, &assess(1)).status, 201);
+    assert_eq!(get(&report(ours), &writing).status, 200);
+    assert_eq!(get(&server.url(&format!("/v1/events?organisation={ours}")), &writing).status, 200);
+    for organisation in [ours, theirs] {
+        assert_eq!(get(&report(organisation), &[("authorization", &both)]).status, 200);
+    }
+    assert_eq!(get(&server.url("/v1/events"), &[("authorization", &admin)]).status, 200);
+}
+
+#[test]
+fn a_token_added_or_revoked_takes_effect_on_the_running_server_and_a_loosened_file_is_refused() {
+    let dir = TempDir::new("http-token-reload");
+    let file = dir.0.join("tokens");
+    let admin = Tokens::add(&file, secretary(), Scope::Admin, Organisations::All, None).unwrap();
+    let config = Config { tokens: Some(Tokens::load(&file).unwrap()), ..Config::default() };
+    let server = Server::start(Arc::new(MemoryStore::new()), config);
+    let organisation = found(&server, &[("authorization", &bearer(&admin))]);
+    let url = commands_url(&server, organisation);
+    // Added while the server runs: accepted without a restart.
+    let only = Organisations::Only([organisation].into_iter().collect());
+    let writer =
+        bearer(&Tokens::add(&file, secretary(), Scope::Write, only, Some("sagssystem".into())).unwrap());
+    let decide = || post(&url, &[("authorization", &writer)], &assess(2));
+    eventually("the new token's acceptance", || decide().status != 401);
+    assert_eq!(decide().status, 201);
+    // Revoked by its label: refused without a restart.
+    let revoked = Tokens::revoke(&file, "sagssystem").unwrap();
+    assert_eq!(revoked.label.as_deref(), Some("sagssystem"));
+    eventually("the revoked token's refusal", || decide().status == 401);
+    assert_eq!(decide().code(), "unauthenticated");
+    // A file others may read is refused at reload: every request needing a token fails closed,
+    // naming the file, its mode and the remedy, until it is owner-only again.
+    #[cfg(unix)]
+    {
+        let head = |token: &str| get(&server.url("/v1/head"), &[("authorization", token)]);
+        let admin = bearer(&admin);
+        chmod(&file, 0o644);
+        eventually("the loosened file's refusal", || head(&admin).status == 503);
+        let answer = head(&admin);
+        assert_eq!(answer.code(), "tokens_file_refused");
+        let detail = answer.json()["detail"].as_str().unwrap().to_owned();
+        assert!(
+            detail.contains(&file.display().to_string())
+                && detail.contains("0644")
+                && detail.contains("chmod 600"),
+            "{detail}"
+        );
+        chmod(&file, 0o600);
+        eventually("the mended file's acceptance", || head(&admin).status == 200);
+    }
+}
+
+#[test]
+fn an_upper_case_actor_id_names_the_tokens_person() {
+    let g = guarded();
+    let organisation = found(&g.server, &[("authorization", &bearer(&g.admin))]);
+    let mut upper = assess(3);
+    upper["metadata"]["actor"] = json!(secretary().to_string().to_uppercase());
+    let answer =
+        post(&commands_url(&g.server, organisation), &[("authorization", &bearer(&g.writer))], &upper);
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let position = answer.json()["events"][0]["position"].as_u64().unwrap();
+    assert_eq!(g.server.store.read_at(position).unwrap().unwrap().header.metadata.actor, secretary());
+    let mut malformed = assess(3);
+    malformed["metadata"]["actor"] = json!("not-an-id");
+    let answer =
+        post(&commands_url(&g.server, organisation), &[("authorization", &bearer(&g.writer))], &malformed);
+    assert_eq!((answer.status, answer.code()), (403, "actor_mismatch".to_owned()), "{}", answer.body);
+}
+
+/// `netvaerk serve --tokens FILE` at start: a missing file, a file others may read, and a token
+/// written before tokens had organisations are each refused with exit code 2 and a message that
+/// says what to do.
+#[test]
+fn serve_refuses_a_missing_loose_or_unbound_tokens_file_at_start_with_exit_code_2() {
+    let dir = TempDir::new("http-token-start");
+    let serve = |file: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .args([
+                "--store",
+                &format!("redb:{}", dir.0.join("log.redb").display()),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .arg("--tokens")
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let missing = dir.0.join("no-such-tokens");
+    let output = serve(&missing);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("[tokens_file_missing]") && stderr.contains(&missing.display().to_string()),
+        "{stderr}"
+    );
+    let legacy = dir.0.join("legacy-tokens");
+    let line = json!({ "sha256": "ab".repeat(32), "person": secretary(), "scope": "write", "label": "old", "created_at": "2025-01-01T00:00:00Z" });
+    std::fs::write(&legacy, format!("{line}\n")).unwrap();
+    #[cfg(unix)]
+    chmod(&legacy, 0o600);
+    let output = serve(&legacy);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("names no organisations") && stderr.contains("token add --org"), "{stderr}");
+    #[cfg(unix)]
+    {
+        chmod(&legacy, 0o640);
+        let output = serve(&legacy);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("[tokens_file_insecure]")
+                && stderr.contains("0640")
+                && stderr.contains("chmod 600"),
+            "{stderr}"
+        );
+    }
+}
+
+/// `netvaerk token list` shows every token but never one; `token revoke` takes a label or the
+/// start of a hash.
+#[test]
+fn token_list_shows_the_tokens_but_never_one_and_token_revoke_takes_a_label_or_a_hash_prefix() {
+    let dir = TempDir::new("http-token-cli");
+    let file = dir.0.join("tokens");
+    let netvaerk = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .args(args)
+            .arg("--tokens")
+            .arg(&file)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let organisation = OrganisationId::generate().to_string();
+    let person = secretary().to_string();
+    let (code, first, stderr) = netvaerk(&[
+        "token",
+        "add",
+        "--person",
+        &person,
+        "--scope",
+        "write",
+        "--org",
+        &organisation,
+        "--label",
+        "sagssystem",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, second, _) =
+        netvaerk(&["token", "add", "--person", &person, "--scope", "read", "--all-organisations"]);
+    assert_eq!(code, Some(0));
+    let (code, _, stderr) = netvaerk(&["token", "add", "--person", &person, "--scope", "read"]);
+    assert_eq!(code, Some(2), "a token without --org or --all-organisations: {stderr}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let (code, listed, _) = netvaerk(&["token", "list"]);
+    assert_eq!(code, Some(0));
+    assert!(!listed.contains(first.trim()) && !listed.contains(second.trim()), "token list shows a token");
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        lines[0].contains("sagssystem")
+            && lines[0].contains(&organisation)
+            && lines[0].contains("write")
+            && lines[0].contains(&person),
+        "{listed}"
+    );
+    assert!(lines[1].contains("all") && lines[1].contains("read"), "{listed}");
+    let prefix = lines[1].split_whitespace().next().unwrap().to_owned();
+    assert_eq!(&prefix, &netvaerk::http::digest(second.trim())[..prefix.len()]);
+    let (code, _, stderr) = netvaerk(&["token", "revoke", "nosuchlabel"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("[unknown_token]"), "{stderr}");
+    assert_eq!(netvaerk(&["token", "revoke", &prefix[..8]]).0, Some(0));
+    assert_eq!(netvaerk(&["token", "revoke", "sagssystem"]).0, Some(0));
+    assert_eq!(netvaerk(&["token", "list"]).1, "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1319,20 +1581,24 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     let dir = TempDir::new("http-cli");
     let store = format!("redb:{}", dir.0.join("log.redb").display());
     let tokens = dir.0.join("tokens");
-    let token = |scope: &str| {
+    let organisation = OrganisationId::generate();
+    // The admin's token is for every organisation (it exports the whole log); the reader's for
+    // the one organisation.
+    let token = |scope: &str, organisations: &[&str]| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
             .env("NETVAERK_LANG", "en")
-            .args(["token", "add", "--person", &secretary().to_string(), "--scope", scope, "--tokens"])
+            .args(["token", "add", "--person", &secretary().to_string(), "--scope", scope])
+            .args(organisations)
+            .arg("--tokens")
             .arg(&tokens)
             .output()
             .unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
-    let admin = token("admin");
-    let reader = token("read");
+    let admin = token("admin", &["--all-organisations"]);
+    let reader = token("read", &["--org", &organisation.to_string()]);
     let server = Process::start(&store, &["--tokens", tokens.to_str().unwrap()]);
-    let organisation = OrganisationId::generate();
     let cli_as = |token: &str, args: &[&str], input: Option<&str>| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
             .env("NETVAERK_LANG", "en")
