@@ -125,14 +125,19 @@ fn io(context: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |error| usage(format!("{context}: {error}"))
 }
 
-/// A tiny organisation with one person to assess: the repeatable decision.
+/// A tiny organisation founded by its secretary (AU-2), who assesses themself: the repeatable
+/// decision.
 fn bootstrap(service: &Service, index: u32) -> Result<(OrganisationId, PersonId), Failure> {
     let organisation = OrganisationId::from_uuid(uuid::Uuid::from_u128(0xbe_0000 + u128::from(index)));
     let person = PersonId::from_uuid(uuid::Uuid::from_u128(0xbe_1000 + u128::from(index)));
+    let chief = PersonId::from_uuid(uuid::Uuid::from_u128(0xbe_3000 + u128::from(index)));
     let unit = UnitId::from_uuid(uuid::Uuid::from_u128(0xbe_2000 + u128::from(index)));
     for action in [
+        Action::FoundOrganisation {
+            chief_forum: BTreeSet::from([chief]),
+            secretariat: BTreeSet::from([person]),
+        },
         Action::RegisterUnit { unit, kind: UnitKind::Secretariat, parent: None },
-        Action::RegisterPerson { person, unit: Some(unit), roles: BTreeSet::from([PersonRole::Secretariat]) },
     ] {
         service.execute(organisation, &decided(person, action))?;
     }
@@ -151,16 +156,14 @@ fn fill(store: Arc<dyn EventStore>, events: u64) -> Result<(), Failure> {
     let service = Service::new(store);
     let organisation = demo::generated_organisation(0);
     let state = service.state(organisation)?;
-    let Some(person) = state.networks().map(|(_, network)| network.leader).next() else {
-        return Err(usage("the generated history has no network"));
-    };
     let on = demo::end();
+    let (secretary, person) = assessor_and_leader(&state, on)?;
     let far =
         on.and_hms_opt(23, 59, 59).map(|time| time.and_utc()).unwrap_or_default().max(chrono::Utc::now());
     let service = service.with_clock(move || far);
     let missing = usize::try_from(events.saturating_sub(state.version())).unwrap_or(0);
     let commands: Vec<Command> =
-        (0..missing).map(|n| Command::new(Metadata::new(person, on), assess(person, n))).collect();
+        (0..missing).map(|n| Command::new(Metadata::new(secretary, on), assess(person, n))).collect();
     for batch in commands.chunks(400) {
         for outcome in service.execute_batch(organisation, batch, netvaerk::BatchMode::Atomic)? {
             outcome?;
@@ -175,17 +178,13 @@ fn decisions_in_history(store: Arc<dyn EventStore>, samples: usize) -> Result<Ve
     let service = Service::new(store);
     let organisation = demo::generated_organisation(0);
     let state = service.state(organisation)?;
-    let person = state
-        .networks()
-        .map(|(_, network)| network.leader)
-        .next()
-        .ok_or_else(|| usage("the generated history has no network"))?;
     // A decision dated after the history (which may run far ahead of today): on the last
     // plausible business date.
     let on = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX);
+    let (secretary, person) = assessor_and_leader(&state, on)?;
     let far = on.and_hms_opt(12, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
     let service = service.with_clock(move || far);
-    let assess = |n| Command::new(Metadata::new(person, on), assess(person, n));
+    let assess = |n| Command::new(Metadata::new(secretary, on), assess(person, n));
     service.execute(organisation, &assess(0))?;
     let mut latencies = Vec::with_capacity(samples);
     for n in 1..=samples {
@@ -194,6 +193,26 @@ fn decisions_in_history(store: Arc<dyn EventStore>, samples: usize) -> Result<Ve
         latencies.push(one.elapsed());
     }
     Ok(latencies)
+}
+
+/// In a generated history: a member of the secretariat's staff by `on`, who assesses (AU-7),
+/// and a network leader to assess.
+fn assessor_and_leader(
+    state: &netvaerk::core::State,
+    on: NaiveDate,
+) -> Result<(PersonId, PersonId), Failure> {
+    let since = |id| state.since(netvaerk::core::Since::Standing(id)).unwrap_or(NaiveDate::MIN);
+    let secretary = state
+        .persons()
+        .find(|(id, person)| person.roles.contains(&PersonRole::Secretariat) && since(*id) <= on)
+        .map(|(id, _)| id)
+        .ok_or_else(|| usage("the generated history has no secretariat"))?;
+    let leader = state
+        .networks()
+        .map(|(_, network)| network.leader)
+        .next()
+        .ok_or_else(|| usage("the generated history has no network"))?;
+    Ok((secretary, leader))
 }
 
 fn assess(person: PersonId, n: usize) -> Action {

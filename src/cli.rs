@@ -6,6 +6,7 @@
 mod cohort;
 pub mod help;
 mod network;
+mod organisation;
 mod person;
 mod policy;
 mod rotation;
@@ -25,6 +26,7 @@ use serde::de::DeserializeOwned;
 
 pub use cohort::CohortCommand;
 pub use network::NetworkCommand;
+pub use organisation::OrganisationCommand;
 pub use person::PersonCommand;
 pub use policy::PolicyCommand;
 pub use rotation::RotationCommand;
@@ -104,6 +106,9 @@ pub enum Top {
         #[arg(long)]
         json: bool,
     },
+    /// The organisation: its founding (AU-2).
+    #[command(subcommand)]
+    Organisation(OrganisationCommand),
     /// Units of the base organisation (ORG-1).
     #[command(subcommand)]
     Unit(UnitCommand),
@@ -214,7 +219,8 @@ pub struct ServeArgs {
     pub feed_clients: usize,
 }
 
-/// `token ...`
+/// `token ...`: the tokens file a running `serve --tokens FILE` reads again when it changes, so
+/// a token added or revoked takes effect within a second, without a restart.
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Make a token, add its hash to the tokens file, and print the token (shown only once).
@@ -226,12 +232,35 @@ pub enum TokenCommand {
         /// new organisation's first command).
         #[arg(long)]
         scope: netvaerk::http::Scope,
+        /// An organisation the token is for (a UUID); repeat it for several. A request about
+        /// another organisation is refused [token_not_for_organisation].
+        #[arg(long = "org", value_name = "ORGANISATION", required_unless_present = "all_organisations")]
+        organisations: Vec<OrganisationId>,
+        /// The token is for every organisation in the store, now and later (instead of --org).
+        #[arg(long, conflicts_with = "organisations")]
+        all_organisations: bool,
         /// The tokens file.
         #[arg(long, env = "NETVAERK_TOKENS", default_value = "./netvaerk-tokens")]
         tokens: PathBuf,
         /// Whose token it is, for people (a system's name).
         #[arg(long)]
         label: Option<String>,
+    },
+    /// Show the tokens in the file: label, person, scope, organisations, when made, and the
+    /// start of the hash (never the token, which is not kept).
+    List {
+        /// The tokens file.
+        #[arg(long, env = "NETVAERK_TOKENS", default_value = "./netvaerk-tokens")]
+        tokens: PathBuf,
+    },
+    /// Remove a token from the file: a running server refuses it (401) within a second.
+    Revoke {
+        /// The token's label, or the start of its hash as `token list` shows it (at least 6 hex
+        /// digits).
+        which: String,
+        /// The tokens file.
+        #[arg(long, env = "NETVAERK_TOKENS", default_value = "./netvaerk-tokens")]
+        tokens: PathBuf,
     },
 }
 
@@ -468,20 +497,6 @@ pub struct Domain<'a> {
     pub decided: &'a Decided,
 }
 
-/// Whether `top` is a domain subcommand (one [`domain`] maps to actions).
-pub fn is_domain(top: &Top) -> bool {
-    match top {
-        Top::Person(command) => command.is_domain(),
-        Top::Unit(_)
-        | Top::Round(_)
-        | Top::Theme(_)
-        | Top::Network(_)
-        | Top::Cohort(_)
-        | Top::Rotation(_) => true,
-        _ => false,
-    }
-}
-
 /// The actions of a domain subcommand, its names and short ids looked up with `r`, or `None`
 /// for the other subcommands.
 pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, netvaerk::Error> {
@@ -498,6 +513,7 @@ pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, 
         Top::Cohort(command) => one(command.action(r)?),
         Top::Rotation(command) => one(command.action(r)?),
         Top::Policy(_)
+        | Top::Organisation(_)
         | Top::Demo
         | Top::Generate { .. }
         | Top::Bench { .. }

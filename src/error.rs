@@ -96,6 +96,19 @@ pub enum Error {
         /// The hash the log holds there, hex; `None` when it does not reach the position.
         found: Option<String>,
     },
+    /// A command id (over HTTP, an `Idempotency-Key`) was sent again with another command: it
+    /// is bound to the first command sent with it in the organisation, whose outcome a retry
+    /// gets. Nothing was appended. Send the new command with a new id (or key); send the first
+    /// command unchanged to learn its outcome.
+    #[error(
+        "the command id {command_id} was used in organisation {organisation} for another command          (another action, actor, date, rationale or acknowledgements); nothing was appended: send          a new command with a new id or Idempotency-Key"
+    )]
+    IdempotencyKeyReused {
+        /// The organisation.
+        organisation: OrganisationId,
+        /// The command id sent again.
+        command_id: uuid::Uuid,
+    },
     /// Other writers changed the organisation every time the service tried to append.
     #[error(
         "organisation {organisation} changed under {attempts} attempt(s) in a row by other writers; \
@@ -142,6 +155,7 @@ impl Error {
             Self::Undecodable { .. } => "undecodable_event",
             Self::NotExtended { .. } => "log_not_extended",
             Self::Contention { .. } => "contention",
+            Self::IdempotencyKeyReused { .. } => "idempotency_key_reused",
         }
     }
 
@@ -150,7 +164,7 @@ impl Error {
         match self {
             Self::Refused(error) | Self::BatchRefused { error, .. } if error.is_input() => ErrorClass::Input,
             Self::Refused(_) | Self::BatchRefused { .. } => ErrorClass::Refused,
-            Self::Input { .. } => ErrorClass::Input,
+            Self::Input { .. } | Self::IdempotencyKeyReused { .. } => ErrorClass::Input,
             Self::Store(error) if error.is_input() => ErrorClass::Input,
             Self::Store(StoreError::WrongExpectedVersion { .. }) => ErrorClass::Contention,
             Self::Store(_) | Self::Undecodable { .. } | Self::NotExtended { .. } => ErrorClass::Store,
@@ -188,6 +202,9 @@ impl Error {
                 Some(("position".to_owned(), position.to_string()))
             }
             Self::Store(StoreError::ReservedStream { name }) => Some(("stream".to_owned(), name.clone())),
+            Self::IdempotencyKeyReused { command_id, .. } => {
+                Some(("command_id".to_owned(), command_id.to_string()))
+            }
             _ => None,
         }
     }

@@ -23,6 +23,7 @@ macro_rules! say_raw {
 mod bench;
 mod cli;
 mod demo;
+mod dispatch;
 mod progress;
 mod remote;
 mod serve;
@@ -33,10 +34,10 @@ use std::process::ExitCode;
 use chrono::Utc;
 use netvaerk::core::{Acknowledgement, Action, Command, DomainError, Metadata, PersonId, Rule};
 use netvaerk::projections::{AsOf, ProjectionError};
-use netvaerk::store::{EventStore, ExportedRecord, OpenCheck, PersonalData, RawRecord, StoreError};
-use netvaerk::{Address, BatchMode, Error, Outcome, Service};
+use netvaerk::store::{EventStore, ExportedRecord, OpenCheck, RawRecord, StoreError};
+use netvaerk::{Address, Error, Outcome, Service};
 
-use crate::cli::{Cli, PersonCommand, PolicyCommand, Top};
+use crate::cli::{Cli, Top};
 
 /// mimalloc instead of the system allocator: replay, import and generation allocate and free
 /// millions of small strings across threads. In the million-event sled bench it made replay
@@ -52,8 +53,9 @@ enum Failure {
     Error(Error),
     /// Some `apply` lines were refused (exit 1); each was reported on its line.
     SomeRefused(usize),
-    /// A server (`--store http://...`) answered with a problem; its class gives the exit code.
-    Remote(Box<netvaerk::http::Problem>),
+    /// A problem, as a server (`--store http://...`) answers it or as an atomic batch's
+    /// refusal names its command; its class gives the exit code.
+    Problem(Box<netvaerk::http::Problem>),
     /// The server could not be reached, or answered what the program cannot read (exit 3).
     Unreachable(String),
 }
@@ -68,7 +70,7 @@ impl Failure {
         match self {
             Self::Error(error) => error.class().exit_code(),
             Self::SomeRefused(_) => 1,
-            Self::Remote(problem) => match problem.class.as_str() {
+            Self::Problem(problem) => match problem.class.as_str() {
                 "refused" => 1,
                 "store" => 3,
                 "contention" => 4,
@@ -86,7 +88,7 @@ impl std::fmt::Display for Failure {
                 write!(f, "{} [{}]", error.message(netvaerk::report::Lang::from_env()), error.code())
             }
             Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
-            Self::Remote(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
+            Self::Problem(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
             Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
         }
     }
@@ -147,18 +149,6 @@ fn open_service(cli: &Cli) -> Result<Service, Failure> {
     Ok(Service::open(&cli.store)?)
 }
 
-/// The store, for a command that only reads it (opened so that nothing writes to it).
-fn read_store(cli: &Cli) -> Result<Box<dyn EventStore>, Failure> {
-    let address: Address = cli.store.parse()?;
-    Ok(address.open_for_reading(OpenCheck::Head)?)
-}
-
-/// The service, for a command that only reads.
-fn read_service(cli: &Cli) -> Result<Service, Failure> {
-    Ok(Service::open_for_reading(&cli.store)?)
-}
-
-/// A command from the command line's decision flags.
 /// Names and short ids looked up in `organisation`'s read models as of now, made when first
 /// needed.
 fn lookup(service: &Service, organisation: netvaerk::core::OrganisationId) -> cli::Resolver<'_> {
@@ -172,6 +162,7 @@ fn command_on(action: Action, by: PersonId, on: Option<chrono::NaiveDate>) -> Co
     Command::new(Metadata::new(by, on.unwrap_or_else(|| Utc::now().date_naive())), action)
 }
 
+/// The command `by` decided with the command line's decision flags.
 fn command(action: Action, by: PersonId, decided: &cli::Decided) -> Command {
     let mut command = command_on(action, by, decided.on);
     command.metadata.rationale.clone_from(&decided.why);
@@ -195,28 +186,21 @@ fn print_outcome(outcome: &Outcome) {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    if cli::is_remote(&cli.store) {
-        return remote::run(&cli);
-    }
-    let organisation = cli.organisation;
-    if cli::is_domain(&cli.command) {
-        let service = open_service(&cli)?;
-        let resolver = lookup(&service, organisation);
-        let Some(domain) = cli::domain(&cli.command, &resolver)? else { return Ok(()) };
-        let decided = domain.decided;
-        let by = decided.by.resolve(&resolver)?;
-        let commands: Vec<Command> =
-            domain.actions.into_iter().map(|action| command(action, by, decided)).collect();
-        if let [one] = commands.as_slice() {
-            print_outcome(&service.execute(organisation, one)?);
-        } else {
-            for outcome in service.execute_batch(organisation, &commands, BatchMode::Atomic)? {
-                print_outcome(&outcome?);
-            }
-        }
-        return Ok(());
-    }
     match &cli.command {
+        Top::Demo
+        | Top::Generate { .. }
+        | Top::Bench { .. }
+        | Top::Import { .. }
+        | Top::Migrate { .. }
+        | Top::Serve(_)
+        | Top::Token(_)
+            if cli::is_remote(&cli.store) =>
+        {
+            let name = dispatch::needs_the_store(&cli.command).unwrap_or("this command");
+            Err(usage(format!(
+                "`{name}` needs the store itself, not a server: run it with --store set to the store's address"
+            )))
+        }
         Top::Demo => demo::run(&cli),
         Top::Bench { events, json } => {
             let targets = bench::Target::parse_list(&cli.store)?;
@@ -238,204 +222,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             say!("generated {written} events for {organisations} organisation(s) over {years} year(s) in {seconds:.1} s");
             Ok(())
         }
-        Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
-            let service = open_service(&cli)?;
-            let resolver = lookup(&service, organisation);
-            let person = id.unwrap_or_else(PersonId::generate);
-            let by = by.resolve(&resolver)?;
-            let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
-            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
-            // Checked before anything is appended.
-            data.validate()?;
-            let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
-            let outcome = service.execute(organisation, &command_on(action, by, *on))?;
-            service.record_person(organisation, person, data, by)?;
-            print_outcome(&outcome);
-            Ok(())
-        }
-        Top::Person(PersonCommand::Correct { person, name, email, title, by }) => {
-            let service = open_service(&cli)?;
-            let resolver = lookup(&service, organisation);
-            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
-            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
-            match service.record_person(organisation, person, data, by)? {
-                Some(appended) => say!("corrected {person}; record at position {}", appended.positions[0]),
-                None => say!("{person}'s data is unchanged"),
-            }
-            Ok(())
-        }
-        Top::Person(PersonCommand::Erase { person, by }) => {
-            let service = open_service(&cli)?;
-            let resolver = lookup(&service, organisation);
-            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
-            let appended = service.erase_person(organisation, person, by)?;
-            say!("erased {person}; erasure record at position {}", appended.positions[0]);
-            Ok(())
-        }
-        Top::Policy(PolicyCommand::Show) => {
-            let service = read_service(&cli)?;
-            let state = service.state(organisation)?;
-            let policy = state.policy_in_force(service.default_policy());
-            say!("{}", serde_json::to_string_pretty(policy).unwrap_or_default());
-            Ok(())
-        }
-        Top::Policy(PolicyCommand::Set { file, decided }) => {
-            let text = std::fs::read_to_string(file)
-                .map_err(|error| usage(format!("cannot read {}: {error}", file.display())))?;
-            let policy = serde_json::from_str(&text).map_err(|error| {
-                Error::input(
-                    "malformed_policy",
-                    Some("policy"),
-                    None,
-                    format!("{} is not a policy: {error}", file.display()),
-                )
-            })?;
-            let service = open_service(&cli)?;
-            let by = decided.by.resolve(&lookup(&service, organisation))?;
-            let outcome =
-                service.execute(organisation, &command(Action::ChangePolicy { policy }, by, decided))?;
-            print_outcome(&outcome);
-            Ok(())
-        }
-        Top::Apply { file, atomic } => apply(&cli, file.as_deref(), *atomic),
-        Top::Report(args) => {
-            let service = read_service(&cli)?;
-            let report = args.which.report(&lookup(&service, organisation))?;
-            match &args.which {
-                cli::ReportKind::Html { out } => {
-                    let options = netvaerk::report::Options {
-                        format: netvaerk::report::Format::Html,
-                        ..report_options(&args.output)
-                    };
-                    let text = render(&service, organisation, &report, args.output.as_of, options)?;
-                    match out {
-                        Some(path) => std::fs::write(path, text)
-                            .map_err(|error| usage(format!("cannot write {}: {error}", path.display())))?,
-                        None => say_raw!("{text}"),
-                    }
-                    Ok(())
-                }
-                _ => {
-                    let text = render(
-                        &service,
-                        organisation,
-                        &report,
-                        args.output.as_of,
-                        report_options(&args.output),
-                    )?;
-                    say_raw!("{text}");
-                    Ok(())
-                }
-            }
-        }
-        Top::List(args) => {
-            let service = read_service(&cli)?;
-            let text = render(
-                &service,
-                organisation,
-                &args.which.report(),
-                args.output.as_of,
-                report_options(&args.output),
-            )?;
-            say_raw!("{text}");
-            Ok(())
-        }
-        Top::Log { from } => {
-            let store = read_store(&cli)?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            for envelope in store.read_all(*from) {
-                let line = serde_json::to_string(&ExportedRecord::from(&envelope?)).unwrap_or_default();
-                let _ = writeln!(out, "{line}");
-            }
-            Ok(())
-        }
-        Top::Redact { position, why, by } => {
-            let service = open_service(&cli)?;
-            let by = by.resolve(&lookup(&service, organisation))?;
-            let appended = service.redact(organisation, *position, why, by)?;
-            say!(
-                "redacted the words at position {position}; redaction record at position {}",
-                appended.positions[0]
-            );
-            Ok(())
-        }
         Top::Import { file } => import(&cli, file),
         Top::Migrate { from, to } => migrate(from, to),
         Top::Serve(args) => serve::run(&cli, args),
         Top::Token(command) => serve::token(command),
-        Top::Head => {
-            match read_store(&cli)?.head()? {
-                Some(head) => say!("{} {}", head.position, netvaerk::store::hex(&head.hash)),
-                None => say!("0 (the log is empty)"),
-            }
-            Ok(())
-        }
-        Top::Verify { expect } => {
-            let store = read_store(&cli)?;
-            let length = store.head()?.map_or(0, |head| head.position);
-            let progress = progress::bar(length, "verifying");
-            let report = store.verify_with(&mut |position| progress.set_position(position))?;
-            progress.finish_and_clear();
-            match (&report.first_bad, report.head) {
-                (Some((position, problem)), _) => {
-                    Err(StoreError::Corrupt { position: *position, problem: problem.clone() }.into())
-                }
-                (None, head) => {
-                    if let Some((position, hash)) = expect {
-                        let found =
-                            store.read_at(*position)?.map(|envelope| netvaerk::store::hex(&envelope.hash));
-                        extends(*position, hash, found)?;
-                    }
-                    verified(
-                        report.checked,
-                        head.map(|head| (head.position, netvaerk::store::hex(&head.hash))),
-                        expect,
-                    );
-                    Ok(())
-                }
-            }
-        }
-        _ => Err(usage("unknown command")),
+        // Everything else works on an organisation's log, the same through the store or a server.
+        _ if cli::is_remote(&cli.store) => dispatch::run(&cli, &remote::Remote::new(&cli.store)?),
+        _ => dispatch::run(&cli, &dispatch::Local::open(&cli)?),
     }
-}
-
-/// `Err(NotExtended)` unless the log holds `expected` at `position` (`found`).
-fn extends(position: u64, expected: &str, found: Option<String>) -> Result<(), Failure> {
-    if found.as_deref() == Some(expected) {
-        return Ok(());
-    }
-    Err(Error::NotExtended { position, expected: expected.to_owned(), found }.into())
-}
-
-/// What `verify` prints when the chain verified.
-fn verified(checked: u64, head: Option<(u64, String)>, expect: &Option<(u64, String)>) {
-    match head {
-        Some((position, hash)) => say!("verified {checked} records; head {position} {hash}"),
-        None => say!("verified: the log is empty"),
-    }
-    if let Some((position, _)) = expect {
-        say!("the log extends the expected head at position {position}");
-    }
-}
-
-/// `report` as of `as_of` rendered as `options` say, stamped.
-fn render(
-    service: &Service,
-    organisation: netvaerk::core::OrganisationId,
-    report: &netvaerk::report::Report,
-    as_of: Option<chrono::NaiveDate>,
-    options: netvaerk::report::Options,
-) -> Result<String, Failure> {
-    let as_of = as_of.map_or(AsOf::Now, AsOf::Date);
-    let text = service.read_models(organisation, as_of, |models| {
-        let stamp = netvaerk::report::Stamp::now(organisation, as_of, models.store)?;
-        netvaerk::report::render_with(
-            &models,
-            report,
-            &netvaerk::report::Options { stamp: Some(stamp), ..options },
-        )
-    })??;
-    Ok(text)
 }
 
 /// How `report` renders: its flags, tables as wide as the terminal when there is one.
@@ -461,86 +255,6 @@ fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
         )),
     };
     reader.lines().collect::<Result<_, _>>().map_err(|error| usage(format!("cannot read the input: {error}")))
-}
-
-/// `apply`: JSON lines of commands, decided through the service: each on its own (a refused
-/// line is reported and skipped), or with `--atomic` all or none. The accepted lines' events
-/// are appended in one append; a concurrent writer makes the service decide them again.
-fn apply(cli: &Cli, file: Option<&std::path::Path>, atomic: bool) -> Result<(), Failure> {
-    let lines = read_lines(file)?;
-    let mut out = std::io::stdout().lock();
-    let mut report = |value: serde_json::Value| {
-        let _ = writeln!(out, "{value}");
-    };
-    let failed = |number: usize, error: &Error| {
-        serde_json::json!({
-            "line": number, "ok": false, "error": error, "rule": error.rule().map(|rule| rule.to_string()),
-        })
-    };
-    let mut numbers = Vec::new();
-    let mut commands = Vec::new();
-    let mut malformed = Vec::new();
-    for (index, line) in lines.iter().enumerate().filter(|(_, line)| !line.trim().is_empty()) {
-        match serde_json::from_str::<Command>(line) {
-            Ok(command) => {
-                numbers.push(index + 1);
-                commands.push(command);
-            }
-            Err(error) => malformed.push((
-                index + 1,
-                Error::input("malformed_command", None, None, format!("not a command: {error}")),
-            )),
-        }
-    }
-    if atomic && !malformed.is_empty() {
-        for (number, error) in &malformed {
-            report(failed(*number, error));
-        }
-        return Err(Failure::SomeRefused(malformed.len()));
-    }
-    let service = open_service(cli)?;
-    let mode = if atomic { BatchMode::Atomic } else { BatchMode::EachOnItsOwn };
-    let results = match service.execute_batch(cli.organisation, &commands, mode) {
-        Err(Error::BatchRefused { index, error }) => {
-            report(failed(numbers[index], &Error::Refused(error)));
-            return Err(Failure::SomeRefused(1));
-        }
-        other => other?,
-    };
-    let mut lines: Vec<(usize, serde_json::Value)> =
-        malformed.iter().map(|(number, error)| (*number, failed(*number, error))).collect();
-    let mut refused = malformed.len();
-    let mut appended = 0;
-    let mut stream_version = None;
-    for (number, result) in numbers.iter().zip(results) {
-        let value = match result {
-            Ok(outcome) => {
-                appended += if outcome.replayed { 0 } else { outcome.positions.len() };
-                stream_version = stream_version.max(Some(outcome.stream_version));
-                let types: Vec<&str> = outcome.events.iter().map(|event| event.type_name()).collect();
-                serde_json::json!({
-                    "line": number, "ok": true, "events": types, "positions": outcome.positions,
-                    "replayed": outcome.replayed,
-                })
-            }
-            Err(error) => {
-                refused += 1;
-                failed(*number, &error)
-            }
-        };
-        lines.push((*number, value));
-    }
-    lines.sort_by_key(|(number, _)| *number);
-    for (_, value) in lines {
-        report(value);
-    }
-    if refused > 0 {
-        return Err(Failure::SomeRefused(refused));
-    }
-    if atomic {
-        report(serde_json::json!({ "appended": appended, "stream_version": stream_version }));
-    }
-    Ok(())
 }
 
 /// `import`: an exported log, checked whole before anything is appended.

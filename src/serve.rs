@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use netvaerk::http::{Config, Tokens};
+use netvaerk::http::{Config, Organisations, Tokens};
 use netvaerk::{Error, Service};
 
 use crate::cli::{Cli, ServeArgs, TokenCommand};
@@ -72,15 +72,54 @@ async fn shutdown_signal() {
     }
 }
 
-/// `token add`.
+/// `token add`, `token list` and `token revoke`.
 pub fn token(command: &TokenCommand) -> Result<(), Failure> {
-    let TokenCommand::Add { person, scope, tokens, label } = command;
-    let token = Tokens::add(tokens, *person, *scope, label.clone())?;
-    say!("{token}");
-    eprintln!(
-        "netvaerk: a {} token for {person} is in {}; it is shown only now",
-        scope.name(),
-        tokens.display()
-    );
+    match command {
+        TokenCommand::Add { person, scope, organisations, all_organisations, tokens, label } => {
+            let organisations = if *all_organisations {
+                Organisations::All
+            } else {
+                Organisations::Only(organisations.iter().copied().collect())
+            };
+            let token = Tokens::add(tokens, *person, *scope, organisations.clone(), label.clone())?;
+            say!("{token}");
+            eprintln!(
+                "netvaerk: a {} token for {person} in organisation(s) {organisations} is in {}; it is shown only now",
+                scope.name(),
+                tokens.display()
+            );
+        }
+        TokenCommand::List { tokens } => {
+            let entries = Tokens::list(tokens)?;
+            if entries.is_empty() {
+                eprintln!("netvaerk: no tokens in {}", tokens.display());
+            }
+            for entry in entries {
+                let organisations = entry
+                    .organisations
+                    .as_ref()
+                    .map_or_else(|| "(none: re-add with --org)".to_owned(), ToString::to_string);
+                say!(
+                    "{}  {:<5}  {}  {}  {}  {}",
+                    entry.hash_prefix(),
+                    entry.scope.name(),
+                    entry.person,
+                    entry.created_at.format("%Y-%m-%d %H:%M"),
+                    entry.label.as_deref().unwrap_or("-"),
+                    organisations
+                );
+            }
+        }
+        TokenCommand::Revoke { which, tokens } => {
+            let revoked = Tokens::revoke(tokens, which)?;
+            say!(
+                "revoked {} ({}, {} token for {})",
+                revoked.hash_prefix(),
+                revoked.label.as_deref().unwrap_or("no label"),
+                revoked.scope.name(),
+                revoked.person
+            );
+        }
+    }
     Ok(())
 }

@@ -12,8 +12,8 @@ use netvaerk_core::{
 };
 use netvaerk_projections::{rebuild, All, AsOf, Names, Projection, Projector};
 use netvaerk_store::{
-    AppendResult, EventStore, ExpectedVersion, NewEvent, OpenCheck, PersonalData, RegistryEntry, StoreError,
-    StreamId,
+    AppendResult, CommandDigest, EventStore, ExpectedVersion, NewEvent, OpenCheck, PersonalData,
+    RegistryEntry, StoreError, StreamId,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -107,8 +107,12 @@ struct Organisation {
 ///   commands to different organisations run in parallel and share the store's group commit.
 /// - **Concurrent writers** in other processes: see [`Retry`].
 /// - **Idempotent.** A command with a [`command_id`](netvaerk_core::Metadata::command_id) gets
-///   event ids derived from it; sent again, it appends nothing and returns its first outcome
-///   (marked [`Outcome::replayed`]). Without a command id, a command sent twice is decided twice.
+///   event ids derived from the organisation and the id, and its first event keeps the
+///   command's digest ([`NewEvent::from_command`]); sent again, it appends nothing and returns
+///   exactly its first outcome, acknowledgements included (marked [`Outcome::replayed`]). The id
+///   is bound to its organisation (the same id in another organisation is another command) and
+///   to its command: sent with another command, it is [`Error::IdempotencyKeyReused`] and
+///   nothing is appended. Without a command id, a command sent twice is decided twice.
 /// - **Stale refusals are not given.** A refusal is checked against the store's stream
 ///   version first: if another process appended meanwhile, the command is decided again on
 ///   the fresh state.
@@ -268,9 +272,10 @@ impl Service {
     /// Decides `command` for `organisation` and appends its events.
     ///
     /// Returns the events with their positions and the acknowledged warnings, or the refusal
-    /// ([`Error::Refused`], naming the rule), [`Error::Contention`] when other writers kept
-    /// changing the organisation (see [`Retry`]), or the store's failure. Nothing is appended
-    /// unless it returns `Ok` (with [`Outcome::replayed`] false).
+    /// ([`Error::Refused`], naming the rule), [`Error::IdempotencyKeyReused`] when the command's
+    /// id was used for another command in the organisation, [`Error::Contention`] when other
+    /// writers kept changing the organisation (see [`Retry`]), or the store's failure. Nothing
+    /// is appended unless it returns `Ok` (with [`Outcome::replayed`] false).
     pub fn execute(&self, organisation: OrganisationId, command: &Command) -> Result<Outcome, Error> {
         self.locked(organisation, |cached| self.execute_locked(organisation, cached, command))
     }
@@ -300,7 +305,7 @@ impl Service {
         let started = Instant::now();
         let store = &*self.store;
         for attempt in 1.. {
-            if let Some(outcome) = self.replay(command)? {
+            if let Some(outcome) = self.replay(organisation, &cached.stream, command)? {
                 cached.catch_up(store)?;
                 return Ok(outcome);
             }
@@ -316,14 +321,15 @@ impl Service {
                     return Err(Error::Refused(refusal));
                 }
             };
-            let events = NewEvent::from_decision(&decision);
+            let events = NewEvent::from_command(&cached.stream, command, &decision);
             match store.append(&cached.stream, ExpectedVersion::Exact(version), &events) {
                 Ok(appended) if appended.stream_version <= version => {
-                    // The store recognised the event ids: an earlier append of this command.
+                    // The store recognised the event ids: an earlier append of this command (or,
+                    // if its digest differs, of another command with its id).
                     cached.catch_up(store)?;
-                    return self.replay(command)?.ok_or(Error::Store(StoreError::NoSuchPosition(
-                        appended.positions.first().copied().unwrap_or(0),
-                    )));
+                    return self.replay(organisation, &cached.stream, command)?.ok_or(Error::Store(
+                        StoreError::NoSuchPosition(appended.positions.first().copied().unwrap_or(0)),
+                    ));
                 }
                 Ok(appended) => {
                     let state = cached.state(store)?;
@@ -367,10 +373,20 @@ impl Service {
         Ok(())
     }
 
-    /// The first outcome of `command`, if it has a command id and its events are stored.
-    fn replay(&self, command: &Command) -> Result<Option<Outcome>, Error> {
+    /// The first outcome of `command`, if it has a command id and its events are stored in
+    /// `organisation`'s `stream`: the same events at the same positions, and the warnings they
+    /// acknowledged (read through the core's one declaration of the events that carry them,
+    /// `Event::acknowledged`, as the first outcome's came from `decide`). When the id's events
+    /// are stored but their first one keeps another command's digest (or none),
+    /// `IdempotencyKeyReused`: the id belongs to another command.
+    fn replay(
+        &self,
+        organisation: OrganisationId,
+        stream: &StreamId,
+        command: &Command,
+    ) -> Result<Option<Outcome>, Error> {
         let Some(command_id) = command.metadata.command_id else { return Ok(None) };
-        let Some(first) = self.store.position_of(NewEvent::derived_id(command_id, 0))? else {
+        let Some(first) = self.store.position_of(NewEvent::derived_id(stream, command_id, 0))? else {
             return Ok(None);
         };
         let mut events = Vec::new();
@@ -378,8 +394,11 @@ impl Service {
         let mut stream_version = 0;
         for (index, position) in (first..).enumerate() {
             let Some(envelope) = self.store.read_at(position)? else { break };
-            if envelope.header.event_id != NewEvent::derived_id(command_id, index) {
+            if envelope.header.event_id != NewEvent::derived_id(stream, command_id, index) {
                 break;
+            }
+            if index == 0 && envelope.header.metadata.command_digest != Some(CommandDigest::of(command)) {
+                return Err(Error::IdempotencyKeyReused { organisation, command_id });
             }
             let event = envelope
                 .decode()
@@ -398,7 +417,9 @@ impl Service {
     /// [`BatchMode::Atomic`]: a refusal appends nothing and is [`Error::BatchRefused`] naming
     /// the command. [`BatchMode::EachOnItsOwn`]: each command gets its own result; refused ones
     /// are skipped. Conflicts with other writers are retried as in [`Service::execute`], the
-    /// whole batch decided again.
+    /// whole batch decided again. A command whose id was used for another command
+    /// ([`Error::IdempotencyKeyReused`]) fails an atomic batch with that error, appending
+    /// nothing, and is that command's result in a batch of each on its own.
     pub fn execute_batch(
         &self,
         organisation: OrganisationId,
@@ -424,14 +445,22 @@ impl Service {
             let mut accepted: Vec<(usize, Decision, std::ops::Range<usize>)> = Vec::new();
             let mut events: Vec<NewEvent> = Vec::new();
             for (index, command) in commands.iter().enumerate() {
-                if let Some(outcome) = self.replay(command)? {
-                    results.push(Some(Ok(outcome)));
-                    continue;
+                match self.replay(organisation, &cached.stream, command) {
+                    Ok(Some(outcome)) => {
+                        results.push(Some(Ok(outcome)));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(reused @ Error::IdempotencyKeyReused { .. }) if mode == BatchMode::EachOnItsOwn => {
+                        results.push(Some(Err(reused)));
+                        continue;
+                    }
+                    Err(other) => return Err(other),
                 }
                 match decide(&state, command, &self.policy, (self.clock)()) {
                     Ok(decision) => {
                         let start = events.len();
-                        events.extend(NewEvent::from_decision(&decision));
+                        events.extend(NewEvent::from_command(&cached.stream, command, &decision));
                         state = decision.fold(state);
                         accepted.push((index, decision, start..events.len()));
                         results.push(None);

@@ -203,7 +203,7 @@ fn a_refused_command_exits_1_names_the_rule_and_appends_nothing() {
     let output = store.run(&["round", "open", "2018H2", "--by", SECRETARY, "--on", "2018-06-30"]);
     assert_eq!(code(&output), 1);
     let message = String::from_utf8_lossy(&output.stderr);
-    assert!(message.contains("(ORG-3)") && message.contains("[not_chief_forum_decision]"), "{message}");
+    assert!(message.contains("(ORG-3)") && message.contains("[not_entitled]"), "{message}");
     assert_eq!(store.log_length(), before);
     let output = store.run(&["round", "open", "2018H2", "--by", CHAIR, "--on", "2018-06-30"]);
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
@@ -363,7 +363,7 @@ fn the_secretariat_redacts_a_themes_words_reports_show_redacted_and_the_chain_ve
     // Not the chief forum's to do; and a reason is required.
     let chair = store.run(&["redact", &position, "--why", "A citizen's name", "--by", CHAIR]);
     assert_eq!(code(&chair), 1, "{}", String::from_utf8_lossy(&chair.stderr));
-    assert!(String::from_utf8_lossy(&chair.stderr).contains("[not_secretariat_to_redact]"));
+    assert!(String::from_utf8_lossy(&chair.stderr).contains("[not_entitled]"));
     let blank = store.run(&["redact", &position, "--why", "", "--by", SECRETARY]);
     assert_eq!(code(&blank), 1);
     assert!(String::from_utf8_lossy(&blank.stderr).contains("[no_redaction_reason]"));
@@ -416,19 +416,24 @@ fn a_person_types_a_small_history_by_hand() {
         let value: Value = serde_json::from_str(&line[line.find('{').unwrap()..]).unwrap();
         value[key].as_str().unwrap().to_owned()
     };
-    let me = id(
-        &store.stdout(&[
-            "person",
-            "register",
-            "--name",
-            "Sofie Holm",
-            "--role",
-            "secretariat",
-            "--on",
-            "2016-01-04",
-        ]),
-        "person",
-    );
+    // AU-2: the founding names the first secretariat and chief forum; the founder records their
+    // names, so they go by name from then on.
+    let founded = store.stdout(&[
+        "organisation",
+        "found",
+        "--secretariat",
+        "Sofie Holm",
+        "--chief-forum",
+        "Mette Skov",
+        "--on",
+        "2016-01-04",
+    ]);
+    assert!(founded.contains("OrganisationFounded") && founded.contains("Mette Skov"), "{founded}");
+    let (me, chief) = ("Sofie Holm".to_owned(), "Mette Skov".to_owned());
+    // Nothing is founded twice.
+    let again = store.run(&["organisation", "found", "--secretariat", "X Y", "--chief-forum", "Z W"]);
+    assert_eq!(code(&again), 1);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("[already_founded]"));
     let area = id(
         &store.stdout(&["unit", "register", "--kind", "director-area", "--by", &me, "--on", "2016-01-04"]),
         "unit",
@@ -448,23 +453,12 @@ fn a_person_types_a_small_history_by_hand() {
         ]),
         "unit",
     );
-    let chief = id(
-        &store.stdout(&[
-            "person",
-            "register",
-            "--name",
-            "Mette Skov",
-            "--role",
-            "chief-forum",
-            "--unit",
-            &dept,
-            "--by",
-            &me,
-            "--on",
-            "2016-01-04",
-        ]),
-        "person",
-    );
+    store.stdout(&["person", "move", &chief, "--unit", &dept, "--by", &me, "--on", "2016-01-04"]);
+    // AU-4: nobody grants themself a role; the chief forum admits, the secretariat registers.
+    let refused =
+        store.run(&["person", "roles", &me, "--role", "chief-forum", "--by", &me, "--on", "2016-01-05"]);
+    assert_eq!(code(&refused), 1);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("[own_standing]"));
     store.stdout(&["round", "open", "2016H1", "--by", &chief, "--on", "2016-02-01"]);
     let theme = id(
         &store.stdout(&[
@@ -706,7 +700,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let expected = portfolio(&sled_address);
 
     let head = migrated_head(&netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]));
-    assert!(head.starts_with("1208 "), "{head}");
+    assert!(head.starts_with("1293 "), "{head}");
     assert_eq!(portfolio(&redb_address), expected);
     // The registry came along: the copy's report names people, as the original's does, and
     // shows the erasure where the original does.
@@ -716,7 +710,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     // Into a store that holds events: refused, nothing appended.
     let again = netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]);
     assert_eq!(code(&again), 2);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 1208 events"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 1293 events"));
 
     let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") else {
         eprintln!("skipped the PostgreSQL leg: NETVAERK_TEST_POSTGRES is unset");
@@ -758,11 +752,11 @@ fn four_apply_processes_on_one_postgres_organisation_all_decide_gaplessly() {
     };
     let founding = format!(
         "{}\n{}\n",
-        line(0),
         format_args!(
-            r#"{{"metadata":{{"actor":"{secretary}","occurred_on":"2016-01-04"}},"action":{{"command":"register_person","person":"{secretary}","unit":"{}","roles":["secretariat"]}}}}"#,
-            unit(0)
-        )
+            r#"{{"metadata":{{"actor":"{secretary}","occurred_on":"2016-01-04"}},"action":{{"command":"found_organisation","chief_forum":["{}"],"secretariat":["{secretary}"]}}}}"#,
+            unit(999)
+        ),
+        line(0),
     );
     let run = |input: String| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
@@ -993,7 +987,7 @@ fn a_store_whose_files_are_emptied_or_missing_is_damaged_never_a_new_empty_log()
     assert!(redb.0.is_file(), "a bare path is a redb file");
     let head = redb.stdout(&["head"]);
     let (position, hash) = head.trim().split_once(' ').unwrap();
-    assert_eq!(position, "1207");
+    assert_eq!(position, "1292");
     let expect = format!("{position}:{hash}");
     assert_eq!(code(&redb.run(&["verify", "--expect", &expect])), 0);
     std::fs::File::create(&redb.0).unwrap().set_len(0).unwrap();
@@ -1071,7 +1065,7 @@ fn pr5_network_replan_reads_a_plan_file_keeps_the_phases_done_and_refuses_a_malf
             "--reason",
             "Kortere forløb",
             "--by",
-            CHAIR,
+            SECRETARY,
         ]
         .map(str::to_owned)
     };
@@ -1092,7 +1086,7 @@ fn pr5_network_replan_reads_a_plan_file_keeps_the_phases_done_and_refuses_a_malf
         "--owner",
         "Ældre og Sundhed",
         "--by",
-        CHAIR,
+        SECRETARY,
     ]);
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
     let begun = String::from_utf8_lossy(&output.stdout);

@@ -15,7 +15,7 @@ use netvaerk::core::{
     Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, RoundId, ThemeId, UnitId,
     UnitKind,
 };
-use netvaerk::http::{Config, Scope, Tokens};
+use netvaerk::http::{Config, Organisations, Scope, Tokens};
 use netvaerk::store::{EventStore, MemoryStore, OpenCheck};
 use netvaerk::{Address, Service};
 use serde_json::{json, Value};
@@ -42,19 +42,24 @@ fn command(actor: PersonId, action: Action) -> Value {
     serde_json::to_value(Command::new(Metadata::new(actor, on()), action)).unwrap()
 }
 
-/// The two commands that found an organisation: its secretariat and its secretary.
+/// The chief forum's first member at the founding.
+fn chief() -> PersonId {
+    PersonId::from_uuid(id(3))
+}
+
+/// The two commands that found an organisation (AU-2): the founding by the secretary with
+/// [`chief`] as the chief forum, and the secretariat's unit.
 fn founding() -> Vec<Value> {
     let unit = UnitId::from_uuid(id(2));
     vec![
-        command(secretary(), Action::RegisterUnit { unit, kind: UnitKind::Secretariat, parent: None }),
         command(
             secretary(),
-            Action::RegisterPerson {
-                person: secretary(),
-                unit: Some(unit),
-                roles: BTreeSet::from([PersonRole::Secretariat]),
+            Action::FoundOrganisation {
+                chief_forum: BTreeSet::from([chief()]),
+                secretariat: BTreeSet::from([secretary()]),
             },
         ),
+        command(secretary(), Action::RegisterUnit { unit, kind: UnitKind::Secretariat, parent: None }),
     ]
 }
 
@@ -184,7 +189,11 @@ fn commands_url(server: &Server, organisation: OrganisationId) -> String {
 
 /// Founds a fresh organisation through the server (an admin's first command).
 fn found(server: &Server, headers: &[(&str, &str)]) -> OrganisationId {
-    let organisation = OrganisationId::generate();
+    found_as(server, headers, OrganisationId::generate())
+}
+
+/// Founds `organisation` through the server (an admin's first command).
+fn found_as(server: &Server, headers: &[(&str, &str)], organisation: OrganisationId) -> OrganisationId {
     let answer = post(
         &server.url(&format!("/v1/organisations/{organisation}/commands:batch")),
         headers,
@@ -198,7 +207,7 @@ fn found(server: &Server, headers: &[(&str, &str)]) -> OrganisationId {
 // The OpenAPI document
 
 /// Every route the server has, as the OpenAPI document must list them.
-const ROUTES: [(&str, &str); 16] = [
+const ROUTES: [(&str, &str); 17] = [
     ("post", "/v1/organisations/{org}/commands"),
     ("post", "/v1/organisations/{org}/commands:batch"),
     ("get", "/v1/organisations/{org}/reports/{report}"),
@@ -206,7 +215,8 @@ const ROUTES: [(&str, &str); 16] = [
     ("get", "/v1/organisations/{org}/reports/round/{round}"),
     ("get", "/v1/organisations/{org}/policy"),
     ("post", "/v1/organisations/{org}/redactions"),
-    ("put", "/v1/persons/{person}"),
+    ("put", "/v1/organisations/{org}/persons/{person}"),
+    ("delete", "/v1/organisations/{org}/persons/{person}"),
     ("get", "/v1/events"),
     ("get", "/v1/events/stream"),
     ("get", "/v1/head"),
@@ -381,24 +391,31 @@ fn every_route_answers_a_well_formed_request() {
     let theme = ThemeId::from_uuid(id(40));
     let (area, department, chief) =
         (UnitId::from_uuid(id(3)), UnitId::from_uuid(id(4)), PersonId::from_uuid(id(5)));
+    // AU-3: the secretariat registers; AU-4: the chief forum admits its member.
     let proposal = [
-        Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None },
-        Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
-        Action::RegisterPerson {
-            person: chief,
-            unit: Some(area),
-            roles: BTreeSet::from([PersonRole::ChiefForum]),
-        },
-        Action::ProposeTheme {
-            theme,
-            title: "Urban farming in Albertslund".to_owned(),
-            challenge: "Green areas lie unused".to_owned(),
-            proposed_by: chief,
-            departments: vec![department],
-            origins: BTreeSet::from([netvaerk::core::Origin::Below]),
-        },
+        (secretary(), Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
+        (
+            secretary(),
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        ),
+        (secretary(), Action::RegisterPerson { person: chief, unit: Some(area), roles: BTreeSet::new() }),
+        (
+            self::chief(),
+            Action::ChangePersonRoles { person: chief, roles: BTreeSet::from([PersonRole::ChiefForum]) },
+        ),
+        (
+            chief,
+            Action::ProposeTheme {
+                theme,
+                title: "Urban farming in Albertslund".to_owned(),
+                challenge: "Green areas lie unused".to_owned(),
+                proposed_by: chief,
+                departments: vec![department],
+                origins: BTreeSet::from([netvaerk::core::Origin::Below]),
+            },
+        ),
     ];
-    let commands: Vec<Value> = proposal.into_iter().map(|action| command(secretary(), action)).collect();
+    let commands: Vec<Value> = proposal.into_iter().map(|(by, action)| command(by, action)).collect();
     let proposed =
         post(&server.url(&format!("{base}/commands:batch")), &[], &json!({ "commands": commands }));
     assert_eq!(proposed.status, 201, "{}", proposed.body);
@@ -430,19 +447,23 @@ fn every_route_answers_a_well_formed_request() {
     let answer = get(&server.url(&format!("{base}/reports/round/2016H3")), &[]);
     assert_eq!((answer.status, answer.json()["code"].as_str()), (400, Some("malformed_id")));
     let head_now = server.head();
-    assert_eq!(head_now, 9);
+    assert_eq!(head_now, 10);
 
     let policy = get(&server.url(&format!("{base}/policy")), &[]);
     assert_eq!(policy.status, 200);
     conforms(&document, "Policy", &policy.json()).unwrap();
 
+    // AU-3: the secretariat records personal data; the log records who and which fields.
+    let body = json!({ "name": "Mette Hansen", "title": "Sekretariatschef", "by": secretary() });
     let person = send(
         "PUT",
-        &server.url(&format!("/v1/persons/{}", secretary())),
+        &server.url(&format!("{base}/persons/{}", secretary())),
         &[("content-type", "application/json")],
-        Some(br#"{"name":"Mette Hansen","title":"Sekretariatschef"}"#.to_vec()),
+        Some(body.to_string().into_bytes()),
     );
-    assert_eq!(person.status, 204, "{}", person.body);
+    assert_eq!(person.status, 200, "{}", person.body);
+    conforms(&document, "PersonRecorded", &person.json()).unwrap();
+    assert_eq!(person.json()["position"], head_now + 1);
     let leaders = get(&server.url(&format!("{base}/reports/leaders?format=csv")), &[]);
     assert_eq!(leaders.header("content-type"), "text/csv; charset=utf-8");
 
@@ -453,7 +474,7 @@ fn every_route_answers_a_well_formed_request() {
         page.json()["events"].as_array().unwrap().iter().map(|e| e["position"].as_u64().unwrap()).collect();
     assert_eq!(positions, [2, 3]);
     assert_eq!(page.json()["next"], 4);
-    assert_eq!(page.json()["head"], 9);
+    assert_eq!(page.json()["head"], 11);
 
     let mut feed = Feed::open(&server.base, None, "");
     assert_eq!(feed.next_id(), 1);
@@ -461,14 +482,14 @@ fn every_route_answers_a_well_formed_request() {
     drop(feed);
 
     let head = get(&server.url("/v1/head"), &[]);
-    assert_eq!(head.json()["position"], 9);
+    assert_eq!(head.json()["position"], 11);
     conforms(&document, "HeadAnswer", &head.json()).unwrap();
     let verify = get(&server.url("/v1/verify"), &[]);
     assert_eq!(verify.json()["ok"], true);
-    assert_eq!(verify.json()["checked"], 9);
+    assert_eq!(verify.json()["checked"], 11);
     conforms(&document, "VerifyAnswer", &verify.json()).unwrap();
     assert_eq!(get(&server.url("/healthz"), &[]).status, 200);
-    assert_eq!(get(&server.url("/readyz"), &[]).json()["position"], 9);
+    assert_eq!(get(&server.url("/readyz"), &[]).json()["position"], 11);
     let metrics = get(&server.url("/metrics"), &[]);
     assert!(metrics.header("content-type").starts_with("text/plain; version=0.0.4"));
     // The head gauge follows the watcher, which may lag an append by a moment: not asserted.
@@ -480,25 +501,21 @@ fn every_route_answers_a_well_formed_request() {
         metrics.body
     );
     assert!(metrics.body.contains("netvaerk_append_seconds_count 4\n"), "{}", metrics.body);
-    assert!(metrics.body.contains("netvaerk_events_appended_total 9\n"), "{}", metrics.body);
+    // The decisions' events; the registry's record of the personal data is not a decision.
+    assert!(metrics.body.contains("netvaerk_events_appended_total 10\n"), "{}", metrics.body);
 
-    // The secretary redacts the theme's words (its proposal is the last event); the chief
+    // The secretary redacts the theme's words (its proposal is the last decision); the chief
     // forum may not. The audit trail then shows the decision without them.
     let redactions = server.url(&format!("{base}/redactions"));
-    let refused = post(&redactions, &[], &json!({ "position": 9, "why": "A name", "by": chief }));
-    assert_eq!(
-        (refused.status, refused.code()),
-        (422, "not_secretariat_to_redact".to_owned()),
-        "{}",
-        refused.body
-    );
+    let refused = post(&redactions, &[], &json!({ "position": 10, "why": "A name", "by": chief }));
+    assert_eq!((refused.status, refused.code()), (422, "not_entitled".to_owned()), "{}", refused.body);
     let malformed = post(&redactions, &[], &json!({ "position": "nine" }));
     assert_eq!((malformed.status, malformed.code()), (400, "malformed_redaction".to_owned()));
     let redacted =
-        post(&redactions, &[], &json!({ "position": 9, "why": "A citizen's name", "by": secretary() }));
+        post(&redactions, &[], &json!({ "position": 10, "why": "A citizen's name", "by": secretary() }));
     assert_eq!(redacted.status, 201, "{}", redacted.body);
     conforms(&document, "Redacted", &redacted.json()).unwrap();
-    assert_eq!(redacted.json(), json!({ "position": 9, "redaction_position": 10 }));
+    assert_eq!(redacted.json(), json!({ "position": 10, "redaction_position": 12 }));
     let audit = get(&server.url(&format!("{base}/reports/audit/{}", theme.as_uuid())), &[]);
     conforms(&document, "ThemeAudit", &audit.json()).unwrap();
     assert_eq!(audit.json()["title"], netvaerk::core::REDACTED_TEXT, "{}", audit.body);
@@ -522,11 +539,13 @@ struct Guarded {
 fn guarded() -> Guarded {
     let dir = TempDir::new("http-tokens");
     let file = dir.0.join("tokens");
-    let admin = Tokens::add(&file, secretary(), Scope::Admin, Some("drift".into())).unwrap();
-    let writer = Tokens::add(&file, secretary(), Scope::Write, None).unwrap();
-    let reader =
-        Tokens::add(&file, PersonId::from_uuid(id(9)), Scope::Read, Some("revision".into())).unwrap();
-    let stranger_writer = Tokens::add(&file, PersonId::from_uuid(id(8)), Scope::Write, None).unwrap();
+    let add = |person, scope, label: Option<&str>| {
+        Tokens::add(&file, person, scope, Organisations::All, label.map(str::to_owned)).unwrap()
+    };
+    let admin = add(secretary(), Scope::Admin, Some("drift"));
+    let writer = add(secretary(), Scope::Write, None);
+    let reader = add(PersonId::from_uuid(id(9)), Scope::Read, Some("revision"));
+    let stranger_writer = add(PersonId::from_uuid(id(8)), Scope::Write, None);
     let config =
         Config { tokens: Some(Tokens::load(&file).unwrap()), body_limit: 64 * 1024, ..Config::default() };
     let server = Server::start(Arc::new(MemoryStore::new()), config);
@@ -643,7 +662,7 @@ fn every_class_of_error_is_a_problem_with_its_status_and_code_and_appends_nothin
         ),
         (
             "the unit exists",
-            post(&commands, &[("authorization", &writer)], &founding()[0]),
+            post(&commands, &[("authorization", &writer)], &founding()[1]),
             422,
             "unit_exists",
         ),
@@ -767,6 +786,262 @@ fn every_class_of_error_is_a_problem_with_its_status_and_code_and_appends_nothin
 }
 
 // ---------------------------------------------------------------------------------------------
+// Tokens a municipality can run
+
+/// Polls `check` every 50 ms until it holds, for at most a minute (a generous bound: the server
+/// looks at its tokens file once a second).
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !check() {
+        assert!(std::time::Instant::now() < deadline, "{what} did not happen within a minute");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_token_acts_only_in_its_organisations_elsewhere_403_token_not_for_organisation() {
+    let dir = TempDir::new("http-token-organisations");
+    let file = dir.0.join("tokens");
+    let (ours, theirs) = (OrganisationId::generate(), OrganisationId::generate());
+    let only =
+        |organisations: &[OrganisationId]| Organisations::Only(organisations.iter().copied().collect());
+    let admin =
+        Tokens::add(&file, secretary(), Scope::Admin, Organisations::All, Some("drift".into())).unwrap();
+    let writer = Tokens::add(&file, secretary(), Scope::Write, only(&[ours]), Some("ours".into())).unwrap();
+    let both = Tokens::add(&file, secretary(), Scope::Read, only(&[ours, theirs]), None).unwrap();
+    let config = Config { tokens: Some(Tokens::load(&file).unwrap()), ..Config::default() };
+    let server = Server::start(Arc::new(MemoryStore::new()), config);
+    let (admin, writer, both) = (bearer(&admin), bearer(&writer), bearer(&both));
+    found_as(&server, &[("authorization", &admin)], ours);
+    found_as(&server, &[("authorization", &admin)], theirs);
+    let head = server.head();
+    let document = openapi(&server);
+    let refused = |answer: Answer, what: &str| {
+        assert_eq!(
+            (answer.status, answer.code()),
+            (403, "token_not_for_organisation".to_owned()),
+            "{what}: {}",
+            answer.body
+        );
+        conforms(&document, "Problem", &answer.json()).unwrap();
+    };
+    let writing = [("authorization", writer.as_str())];
+    refused(post(&commands_url(&server, theirs), &writing, &assess(1)), "a command");
+    refused(
+        post(
+            &format!("{}:batch", commands_url(&server, theirs)),
+            &writing,
+            &json!({ "commands": [assess(1)] }),
+        ),
+        "a batch",
+    );
+    let report = |organisation: OrganisationId| {
+        server.url(&format!("/v1/organisations/{organisation}/reports/portfolio"))
+    };
+    refused(get(&report(theirs), &writing), "a report");
+    refused(get(&server.url(&format!("/v1/organisations/{theirs}/policy")), &writing), "the policy");
+    refused(get(&server.url("/v1/events"), &writing), "the whole feed");
+    refused(get(&server.url(&format!("/v1/events?organisation={theirs}")), &writing), "their feed");
+    assert_eq!(server.head(), head, "a refused token appended");
+    // In its own organisation it decides and reads; a token for both reads both.
+    assert_eq!(post(&commands_url(&server, ours), &writing, &assess(1)).status, 201);
+    assert_eq!(get(&report(ours), &writing).status, 200);
+    assert_eq!(get(&server.url(&format!("/v1/events?organisation={ours}")), &writing).status, 200);
+    for organisation in [ours, theirs] {
+        assert_eq!(get(&report(organisation), &[("authorization", &both)]).status, 200);
+    }
+    assert_eq!(get(&server.url("/v1/events"), &[("authorization", &admin)]).status, 200);
+}
+
+#[test]
+fn a_token_added_or_revoked_takes_effect_on_the_running_server_and_a_loosened_file_is_refused() {
+    let dir = TempDir::new("http-token-reload");
+    let file = dir.0.join("tokens");
+    let admin = Tokens::add(&file, secretary(), Scope::Admin, Organisations::All, None).unwrap();
+    let config = Config { tokens: Some(Tokens::load(&file).unwrap()), ..Config::default() };
+    let server = Server::start(Arc::new(MemoryStore::new()), config);
+    let organisation = found(&server, &[("authorization", &bearer(&admin))]);
+    let url = commands_url(&server, organisation);
+    // Added while the server runs: accepted without a restart.
+    let only = Organisations::Only([organisation].into_iter().collect());
+    let writer =
+        bearer(&Tokens::add(&file, secretary(), Scope::Write, only, Some("sagssystem".into())).unwrap());
+    let decide = || post(&url, &[("authorization", &writer)], &assess(2));
+    eventually("the new token's acceptance", || decide().status != 401);
+    assert_eq!(decide().status, 201);
+    // Revoked by its label: refused without a restart.
+    let revoked = Tokens::revoke(&file, "sagssystem").unwrap();
+    assert_eq!(revoked.label.as_deref(), Some("sagssystem"));
+    eventually("the revoked token's refusal", || decide().status == 401);
+    assert_eq!(decide().code(), "unauthenticated");
+    // A file others may read is refused at reload: every request needing a token fails closed,
+    // naming the file, its mode and the remedy, until it is owner-only again.
+    #[cfg(unix)]
+    {
+        let head = |token: &str| get(&server.url("/v1/head"), &[("authorization", token)]);
+        let admin = bearer(&admin);
+        chmod(&file, 0o644);
+        eventually("the loosened file's refusal", || head(&admin).status == 503);
+        let answer = head(&admin);
+        assert_eq!(answer.code(), "tokens_file_refused");
+        let detail = answer.json()["detail"].as_str().unwrap().to_owned();
+        assert!(
+            detail.contains(&file.display().to_string())
+                && detail.contains("0644")
+                && detail.contains("chmod 600"),
+            "{detail}"
+        );
+        chmod(&file, 0o600);
+        eventually("the mended file's acceptance", || head(&admin).status == 200);
+    }
+}
+
+#[test]
+fn an_upper_case_actor_id_names_the_tokens_person() {
+    let g = guarded();
+    let organisation = found(&g.server, &[("authorization", &bearer(&g.admin))]);
+    let mut upper = assess(3);
+    upper["metadata"]["actor"] = json!(secretary().to_string().to_uppercase());
+    let answer =
+        post(&commands_url(&g.server, organisation), &[("authorization", &bearer(&g.writer))], &upper);
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let position = answer.json()["events"][0]["position"].as_u64().unwrap();
+    assert_eq!(g.server.store.read_at(position).unwrap().unwrap().header.metadata.actor, secretary());
+    let mut malformed = assess(3);
+    malformed["metadata"]["actor"] = json!("not-an-id");
+    let answer =
+        post(&commands_url(&g.server, organisation), &[("authorization", &bearer(&g.writer))], &malformed);
+    assert_eq!((answer.status, answer.code()), (403, "actor_mismatch".to_owned()), "{}", answer.body);
+}
+
+/// `netvaerk serve --tokens FILE` at start: a missing file, a file others may read, and a token
+/// written before tokens had organisations are each refused with exit code 2 and a message that
+/// says what to do.
+#[test]
+fn serve_refuses_a_missing_loose_or_unbound_tokens_file_at_start_with_exit_code_2() {
+    let dir = TempDir::new("http-token-start");
+    let serve = |file: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .args([
+                "--store",
+                &format!("redb:{}", dir.0.join("log.redb").display()),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .arg("--tokens")
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let missing = dir.0.join("no-such-tokens");
+    let output = serve(&missing);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("[tokens_file_missing]") && stderr.contains(&missing.display().to_string()),
+        "{stderr}"
+    );
+    let legacy = dir.0.join("legacy-tokens");
+    let line = json!({ "sha256": "ab".repeat(32), "person": secretary(), "scope": "write", "label": "old", "created_at": "2025-01-01T00:00:00Z" });
+    std::fs::write(&legacy, format!("{line}\n")).unwrap();
+    #[cfg(unix)]
+    chmod(&legacy, 0o600);
+    let output = serve(&legacy);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("names no organisations") && stderr.contains("token add --org"), "{stderr}");
+    #[cfg(unix)]
+    {
+        chmod(&legacy, 0o640);
+        let output = serve(&legacy);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("[tokens_file_insecure]")
+                && stderr.contains("0640")
+                && stderr.contains("chmod 600"),
+            "{stderr}"
+        );
+    }
+}
+
+/// `netvaerk token list` shows every token but never one; `token revoke` takes a label or the
+/// start of a hash.
+#[test]
+fn token_list_shows_the_tokens_but_never_one_and_token_revoke_takes_a_label_or_a_hash_prefix() {
+    let dir = TempDir::new("http-token-cli");
+    let file = dir.0.join("tokens");
+    let netvaerk = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .args(args)
+            .arg("--tokens")
+            .arg(&file)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let organisation = OrganisationId::generate().to_string();
+    let person = secretary().to_string();
+    let (code, first, stderr) = netvaerk(&[
+        "token",
+        "add",
+        "--person",
+        &person,
+        "--scope",
+        "write",
+        "--org",
+        &organisation,
+        "--label",
+        "sagssystem",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, second, _) =
+        netvaerk(&["token", "add", "--person", &person, "--scope", "read", "--all-organisations"]);
+    assert_eq!(code, Some(0));
+    let (code, _, stderr) = netvaerk(&["token", "add", "--person", &person, "--scope", "read"]);
+    assert_eq!(code, Some(2), "a token without --org or --all-organisations: {stderr}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let (code, listed, _) = netvaerk(&["token", "list"]);
+    assert_eq!(code, Some(0));
+    assert!(!listed.contains(first.trim()) && !listed.contains(second.trim()), "token list shows a token");
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        lines[0].contains("sagssystem")
+            && lines[0].contains(&organisation)
+            && lines[0].contains("write")
+            && lines[0].contains(&person),
+        "{listed}"
+    );
+    assert!(lines[1].contains("all") && lines[1].contains("read"), "{listed}");
+    let prefix = lines[1].split_whitespace().next().unwrap().to_owned();
+    assert_eq!(&prefix, &netvaerk::http::digest(second.trim())[..prefix.len()]);
+    let (code, _, stderr) = netvaerk(&["token", "revoke", "nosuchlabel"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("[unknown_token]"), "{stderr}");
+    assert_eq!(netvaerk(&["token", "revoke", &prefix[..8]]).0, Some(0));
+    assert_eq!(netvaerk(&["token", "revoke", "sagssystem"]).0, Some(0));
+    assert_eq!(netvaerk(&["token", "list"]).1, "");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Idempotency and batches
 
 #[test]
@@ -800,11 +1075,116 @@ fn a_retried_request_with_the_same_idempotency_key_appends_nothing_and_answers_a
 }
 
 #[test]
+fn the_same_idempotency_key_with_another_body_is_422_idempotency_key_reused_and_appends_nothing() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let url = commands_url(&server, organisation);
+    let first = post(&url, &[("idempotency-key", "sag-2016-200")], &assess(4));
+    assert_eq!(first.status, 201, "{}", first.body);
+    let head = server.head();
+    let document = openapi(&server);
+    let mut with_rationale = assess(4);
+    with_rationale["metadata"]["rationale"] = json!("Another reason");
+    for other in [assess(5), with_rationale, founding()[1].clone()] {
+        let answer = post(&url, &[("idempotency-key", "sag-2016-200")], &other);
+        assert_eq!(
+            (answer.status, answer.code()),
+            (422, "idempotency_key_reused".to_owned()),
+            "{}",
+            answer.body
+        );
+        assert_eq!(answer.header("content-type"), "application/problem+json");
+        assert_eq!(answer.json()["class"], "input");
+        conforms(&document, "Problem", &answer.json()).unwrap();
+        assert_eq!(server.head(), head, "a reused key appended something");
+    }
+    // A batch under a key used for other bodies: atomic fails whole, each on its own per command.
+    let batch_url = format!("{url}:batch");
+    assert_eq!(
+        post(&batch_url, &[("idempotency-key", "batch-2")], &json!({ "commands": [assess(1)] })).status,
+        201
+    );
+    let head = server.head();
+    let atomic = post(&batch_url, &[("idempotency-key", "batch-2")], &json!({ "commands": [assess(2)] }));
+    assert_eq!((atomic.status, atomic.code()), (422, "idempotency_key_reused".to_owned()), "{}", atomic.body);
+    let each = post(
+        &batch_url,
+        &[("idempotency-key", "batch-2")],
+        &json!({ "mode": "each_on_its_own", "commands": [assess(2)] }),
+    );
+    assert_eq!(each.status, 200, "{}", each.body);
+    assert_eq!(each.json()["results"][0]["problem"]["code"], "idempotency_key_reused");
+    assert_eq!(each.json()["results"][0]["problem"]["status"], 422);
+    assert_eq!(server.head(), head);
+    // The first body with its key is still answered as the first time.
+    let again = post(&url, &[("idempotency-key", "sag-2016-200")], &assess(4));
+    assert_eq!(again.status, 201);
+    assert_eq!(again.json()["events"], first.json()["events"]);
+}
+
+#[test]
+fn the_same_idempotency_key_or_command_id_in_two_organisations_decides_in_each_its_own() {
+    let server = Server::memory();
+    let (first, second) = (found(&server, &[]), found(&server, &[]));
+    let command_id = uuid::Uuid::now_v7().to_string();
+    for (key, body) in [
+        (Some("sag-2016-300"), assess(4)),
+        (None, {
+            let mut body = assess(4);
+            body["metadata"]["command_id"] = json!(command_id);
+            body
+        }),
+    ] {
+        let headers: Vec<(&str, &str)> = key.iter().map(|key| ("idempotency-key", *key)).collect();
+        let in_first = post(&commands_url(&server, first), &headers, &body);
+        let in_second = post(&commands_url(&server, second), &headers, &body);
+        for (organisation, answer) in [(first, &in_first), (second, &in_second)] {
+            assert_eq!(answer.status, 201, "{}", answer.body);
+            assert_eq!(answer.json()["replayed"], false, "{}", answer.body);
+            assert_eq!(answer.json()["organisation"], organisation.to_string());
+            let position = answer.json()["events"][0]["position"].as_u64().unwrap();
+            let stored = server.store.read_at(position).unwrap().unwrap();
+            assert_eq!(stored.header.stream, netvaerk::store::StreamId::organisation(organisation));
+            let again = post(&commands_url(&server, organisation), &headers, &body);
+            assert_eq!(again.json()["replayed"], true);
+            assert_eq!(again.json()["events"], answer.json()["events"]);
+        }
+    }
+}
+
+#[test]
+fn a_replayed_rl3_decision_answers_its_acknowledgement_as_the_first_time_and_the_overrides_show_it() {
+    let server = Server::memory();
+    let organisation = OrganisationId::generate();
+    let (history, change) = support::rl3_history();
+    let url = commands_url(&server, organisation);
+    let founded = post(&format!("{url}:batch"), &[], &json!({ "mode": "atomic", "commands": history }));
+    assert_eq!(founded.status, 201, "{}", founded.body);
+    let change = serde_json::to_value(change).unwrap();
+    let first = post(&url, &[("idempotency-key", "rl3-change")], &change);
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.json()["acknowledged"][0]["warning"]["kind"], "reference_leader_outside_forum");
+    assert_eq!(first.json()["acknowledged"][0]["rationale"], "Closest to the test site");
+    let head = server.head();
+    let again = post(&url, &[("idempotency-key", "rl3-change")], &change);
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    let without_replayed = |mut value: Value| {
+        value.as_object_mut().unwrap().remove("replayed");
+        value
+    };
+    assert_eq!(without_replayed(again.json()), without_replayed(first.json()));
+    assert_eq!(server.head(), head);
+    // The half-year report's overrides list it.
+    let report = get(&server.url(&format!("/v1/organisations/{organisation}/reports/portfolio")), &[]).body;
+    assert!(report.contains("Closest to the test site"), "{report}");
+}
+
+#[test]
 fn an_atomic_batch_with_a_refusal_appends_nothing_and_each_on_its_own_skips_only_the_refused() {
     let server = Server::memory();
     let organisation = found(&server, &[]);
     let url = format!("{}:batch", commands_url(&server, organisation));
-    let body = |mode: &str| json!({ "mode": mode, "commands": [assess(1), founding()[0], assess(2)] });
+    let body = |mode: &str| json!({ "mode": mode, "commands": [assess(1), founding()[1], assess(2)] });
     let atomic = post(&url, &[], &body("atomic"));
     assert_eq!((atomic.status, atomic.code()), (422, "unit_exists".to_owned()));
     assert_eq!(atomic.json()["index"], 1);
@@ -863,7 +1243,8 @@ fn reports_negotiate_format_and_language_and_are_as_of_a_date_or_a_position() {
     assert_eq!(before.header("netvaerk-position"), "0");
     let danish_date = report("?as_of=29.02.2016", &[]);
     assert_eq!(danish_date.header("netvaerk-position"), "0", "a date written the Danish way");
-    assert_eq!(now.json()["tracks"].as_array().unwrap().len(), 1);
+    // The founders, secretary and chief, each have a track.
+    assert_eq!(now.json()["tracks"].as_array().unwrap().len(), 2);
     assert_eq!(before.json()["tracks"], json!([]));
 }
 
@@ -1214,20 +1595,24 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     let dir = TempDir::new("http-cli");
     let store = format!("redb:{}", dir.0.join("log.redb").display());
     let tokens = dir.0.join("tokens");
-    let token = |scope: &str| {
+    let organisation = OrganisationId::generate();
+    // The admin's token is for every organisation (it exports the whole log); the reader's for
+    // the one organisation.
+    let token = |scope: &str, organisations: &[&str]| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
             .env("NETVAERK_LANG", "en")
-            .args(["token", "add", "--person", &secretary().to_string(), "--scope", scope, "--tokens"])
+            .args(["token", "add", "--person", &secretary().to_string(), "--scope", scope])
+            .args(organisations)
+            .arg("--tokens")
             .arg(&tokens)
             .output()
             .unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
-    let admin = token("admin");
-    let reader = token("read");
+    let admin = token("admin", &["--all-organisations"]);
+    let reader = token("read", &["--org", &organisation.to_string()]);
     let server = Process::start(&store, &["--tokens", tokens.to_str().unwrap()]);
-    let organisation = OrganisationId::generate();
     let cli_as = |token: &str, args: &[&str], input: Option<&str>| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
             .env("NETVAERK_LANG", "en")
@@ -1358,4 +1743,142 @@ fn the_load_script_runs_briefly_and_the_log_then_holds_exactly_the_accepted_even
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("the log holds exactly the accepted events"), "{stdout}\n{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// One dispatcher: the same commands through the store itself and through a server
+
+/// What a command did, as compared across the two ways: its exit code, the code of its
+/// refusal, the events it printed, and the log's length after it.
+#[derive(Debug, PartialEq)]
+struct Done {
+    exit: Option<i32>,
+    code: Option<String>,
+    events: Vec<String>,
+    head: String,
+}
+
+/// AU-1..AU-5 and the issue's table: the same refused and accepted commands, once against a
+/// redb store and once against a server holding another, give the same exit codes, refusal
+/// codes and events, and append the same (nothing, for a refusal; a unit with a bad name is
+/// not half-appended over HTTP).
+#[test]
+fn au1_a_command_is_refused_or_accepted_the_same_through_the_store_and_through_a_server() {
+    let dir = TempDir::new("both-ways");
+    let local = format!("redb:{}", dir.0.join("local.redb").display());
+    let served = format!("redb:{}", dir.0.join("served.redb").display());
+    let server = Process::start(&served, &[]);
+    let policy = dir.0.join("policy.json");
+    let limit_99 =
+        netvaerk::core::Policy { max_running_innovation_networks: 99, ..netvaerk::core::Policy::ns3() };
+    std::fs::write(&policy, serde_json::to_string(&limit_99).unwrap()).unwrap();
+    let policy = policy.display().to_string();
+    let run = |store: &str, args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .env_remove("NETVAERK_TOKEN")
+            .args(["--store", store])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let code = stderr.rsplit_once('[').map(|(_, code)| code.trim().trim_end_matches(']').to_owned());
+        let events = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.split_whitespace().nth(1).map(str::to_owned))
+            .filter(|word| word.chars().next().is_some_and(char::is_uppercase))
+            .collect();
+        (output.status.code(), code, events)
+    };
+    let head = |store: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(["--store", store, "head"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).split_whitespace().next().unwrap_or_default().to_owned()
+    };
+    let stranger = PersonId::generate().to_string();
+    let steps: Vec<Vec<&str>> = vec![
+        // Nothing before the founding (AU-2), then the founding.
+        vec!["unit", "register", "--kind", "secretariat", "--by", &stranger],
+        vec![
+            "organisation",
+            "found",
+            "--secretariat",
+            "Sofie Holm",
+            "--chief-forum",
+            "Mette Skov",
+            "--on",
+            "2016-01-04",
+        ],
+        vec!["organisation", "found", "--secretariat", "Anders Bak", "--chief-forum", "Anders Bak"],
+        // The register is the secretariat's (AU-3).
+        vec!["person", "register", "--name", "Anders Bak", "--by", "Mette Skov", "--on", "2016-01-05"],
+        vec!["person", "register", "--name", "Anders Bak", "--by", "Sofie Holm", "--on", "2016-01-05"],
+        vec!["unit", "register", "--kind", "director-area", "--name", "Bad\u{7}name", "--by", "Sofie Holm"],
+        vec!["unit", "register", "--kind", "director-area", "--name", "Velfærd", "--by", "Sofie Holm"],
+        // Nobody grants themself a role; an employee grants nobody one (AU-4).
+        vec!["person", "roles", "Anders Bak", "--role", "chief-forum", "--by", "Anders Bak"],
+        vec!["person", "roles", "Anders Bak", "--role", "secretariat", "--by", "Anders Bak"],
+        vec!["person", "roles", "Sofie Holm", "--by", "Anders Bak"],
+        vec!["person", "roles", "Anders Bak", "--role", "director", "--by", "Sofie Holm"],
+        // The policy is the chief forum's (AU-5).
+        vec!["policy", "set", &policy, "--by", "Anders Bak"],
+        vec!["policy", "set", &policy, "--by", "Sofie Holm"],
+        vec!["policy", "set", &policy, "--by", "Mette Skov"],
+        // Rotations are run by the secretariat's staff, never started for oneself (AU-4, AU-7).
+        vec![
+            "rotation",
+            "start",
+            "Anders Bak",
+            "--skills",
+            "Design",
+            "--until",
+            "2030-01-01",
+            "--by",
+            "Anders Bak",
+        ],
+        // Personal data: erasure by someone nobody registered, by an employee; a person
+        // corrects their own name; the secretariat erases (AU-3).
+        vec!["person", "erase", "Anders Bak", "--by", &stranger],
+        vec!["person", "erase", "Sofie Holm", "--by", "Anders Bak"],
+        vec!["person", "correct", "Sofie Holm", "--name", "Mallory", "--by", "Anders Bak"],
+        vec!["person", "correct", "Anders Bak", "--name", "Anders Bak-Holm", "--by", "Anders Bak"],
+        vec!["person", "erase", "Anders Bak-Holm", "--by", "Sofie Holm"],
+    ];
+    let mut refusals = Vec::new();
+    for step in &steps {
+        let mut both = Vec::new();
+        for store in [local.as_str(), server.base.as_str()] {
+            let (exit, code, events) = run(store, step);
+            let log = if store == local { local.as_str() } else { served.as_str() };
+            // The served store is read while the server holds it: through the server.
+            let head = if store == local { head(log) } else { head(&server.base) };
+            both.push(Done { exit, code, events, head });
+        }
+        assert_eq!(both[0], both[1], "{step:?} behaved differently through the store and through the server");
+        if both[0].exit != Some(0) {
+            refusals.push(both[0].code.clone().unwrap_or_default());
+        }
+    }
+    assert_eq!(
+        refusals,
+        [
+            "not_founded",
+            "already_founded",
+            "not_entitled",
+            "forbidden_character",
+            "own_standing",
+            "own_standing",
+            "not_entitled",
+            "not_entitled",
+            "not_entitled",
+            "not_entitled",
+            "own_standing",
+            "unknown_actor",
+            "not_entitled",
+            "not_entitled",
+        ]
+    );
 }

@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use netvaerk::core::{
-    decide, evolve_on, Action, Command, Competence, Metadata, OrganisationId, PersonId, Policy, State,
-    UnitId, UnitKind,
+    decide, evolve_on, AcknowledgedWarning, Acknowledgement, Action, Command, Competence, Event, Metadata,
+    NetworkId, OrganisationId, PersonId, Policy, Rule, State, UnitId, UnitKind, Warning,
 };
 use netvaerk::projections::{rebuild, All, AsOf};
 use netvaerk::store::{
     AppendResult, Body, EventStore, ExpectedVersion, Head, MemoryStore, NewEvent, RawAccess, RawRecord,
     RawRecords, RedbStore, RegistryEntry, StoreError, StreamId,
 };
-use netvaerk::{BatchMode, Error, ErrorClass, Retry, Service};
+use netvaerk::{BatchMode, Error, ErrorClass, Outcome, Retry, Service};
 use proptest::prelude::*;
 
 mod support;
@@ -159,6 +159,119 @@ fn a_command_with_an_id_sent_again_appends_nothing_and_returns_the_first_outcome
         assert!(batch[0].as_ref().unwrap().replayed);
         assert_eq!(store.head().unwrap(), head);
     }
+}
+
+#[test]
+fn a_command_id_sent_again_with_another_command_is_idempotency_key_reused_and_appends_nothing() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    let command_id = uuid::Uuid::now_v7();
+    let with_id =
+        |command: Command| Command { metadata: command.metadata.with_command_id(command_id), ..command };
+    let first = service.execute(organisation, &with_id(assess(secretary, 3))).unwrap();
+    let head = store.head().unwrap();
+    // Another action, another score, another rationale, another acknowledgement: each is
+    // another command, never answered with the first outcome.
+    let mut with_rationale = with_id(assess(secretary, 3));
+    with_rationale.metadata.rationale = Some("Another reason".into());
+    let others = [
+        with_id(assess(secretary, 4)),
+        with_id(register_unit(secretary, 7)),
+        with_rationale,
+        with_id(assess(secretary, 3)).acknowledging(Acknowledgement::new(Rule::Co2, "Another body")),
+    ];
+    for other in &others {
+        let error = service.execute(organisation, other).unwrap_err();
+        assert_eq!(error.code(), "idempotency_key_reused", "{error}");
+        assert_eq!(error.class(), ErrorClass::Input);
+        assert_eq!(error.subject(), Some(("command_id".to_owned(), command_id.to_string())));
+        // In a batch: an atomic one fails whole, each on its own names the command.
+        let atomic =
+            service.execute_batch(organisation, &[assess(secretary, 1), other.clone()], BatchMode::Atomic);
+        assert_eq!(atomic.unwrap_err().code(), "idempotency_key_reused");
+        assert_eq!(store.head().unwrap(), head, "a reused id appended something");
+    }
+    let each = service
+        .execute_batch(organisation, &[others[0].clone(), assess(secretary, 1)], BatchMode::EachOnItsOwn)
+        .unwrap();
+    assert_eq!(each[0].as_ref().unwrap_err().code(), "idempotency_key_reused");
+    assert!(each[1].is_ok());
+    // Another process sees the same; and the first command is still replayed, unchanged.
+    let other_process = Service::new(Arc::clone(&store)).with_clock(now);
+    assert_eq!(other_process.execute(organisation, &others[0]).unwrap_err().code(), "idempotency_key_reused");
+    let again = other_process.execute(organisation, &with_id(assess(secretary, 3))).unwrap();
+    assert_eq!(Outcome { replayed: false, ..again }, first);
+}
+
+#[test]
+fn the_same_command_id_in_two_organisations_decides_in_each_its_own() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (first_organisation, secretary) = founded(&service);
+    let (second_organisation, _) = founded(&service);
+    let command_id = uuid::Uuid::now_v7();
+    let command = Command {
+        metadata: Metadata::new(secretary, on()).with_command_id(command_id),
+        ..assess(secretary, 3)
+    };
+    let in_first = service.execute(first_organisation, &command).unwrap();
+    let in_second = service.execute(second_organisation, &command).unwrap();
+    assert!(!in_first.replayed && !in_second.replayed, "the second organisation got the first's outcome");
+    assert_ne!(in_first.positions, in_second.positions);
+    for (organisation, outcome) in [(first_organisation, &in_first), (second_organisation, &in_second)] {
+        let stream = StreamId::organisation(organisation);
+        let stored = store.read_at(outcome.positions[0]).unwrap().unwrap();
+        assert_eq!(stored.header.stream, stream, "the outcome carries another organisation's event");
+        assert_eq!(store.stream_version(&stream).unwrap(), 3);
+        // Each replays its own.
+        let again = service.execute(organisation, &command).unwrap();
+        assert!(again.replayed);
+        assert_eq!(again.positions, outcome.positions);
+    }
+}
+
+#[test]
+fn a_replay_returns_exactly_the_first_outcome_with_its_rl3_acknowledgement_and_the_overrides_show_it() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (history, change) = support::rl3_history();
+    let organisation = OrganisationId::generate();
+    service.execute_batch(organisation, &history, BatchMode::Atomic).unwrap();
+    let change =
+        Command { metadata: change.metadata.clone().with_command_id(uuid::Uuid::now_v7()), ..change };
+    let (network, employee) = (NetworkId::from_uuid(support::id(200)), PersonId::from_uuid(support::id(4)));
+    let first = service.execute(organisation, &change).unwrap();
+    let expected = vec![AcknowledgedWarning {
+        warning: Warning::ReferenceLeaderOutsideForum { network, person: employee },
+        rationale: "Closest to the test site".into(),
+    }];
+    assert_eq!(first.acknowledged, expected);
+    let head = store.head().unwrap();
+    for replayer in [&service, &Service::new(Arc::clone(&store)).with_clock(now)] {
+        let again = replayer.execute(organisation, &change).unwrap();
+        assert!(again.replayed);
+        assert_eq!(Outcome { replayed: false, ..again }, first, "the replay is not the first outcome");
+        let batch = replayer
+            .execute_batch(organisation, std::slice::from_ref(&change), BatchMode::EachOnItsOwn)
+            .unwrap();
+        assert_eq!(batch[0].as_ref().unwrap().acknowledged, expected);
+    }
+    assert_eq!(store.head().unwrap(), head);
+    // The half-year report's overrides and the audit trail read the same declaration.
+    let overrides = service
+        .read_models(organisation, AsOf::Now, |models| {
+            let rows = models.all.portfolio.half_years();
+            rows.iter().flat_map(|row| row.overrides.clone()).collect::<Vec<_>>()
+        })
+        .unwrap();
+    let rl3: Vec<_> = overrides.iter().filter(|o| o.event_type == "ReferenceLeaderChanged").collect();
+    assert_eq!(rl3.len(), 1, "{overrides:?}");
+    assert_eq!(rl3[0].acknowledged, expected[0]);
+    assert_eq!(rl3[0].position, first.positions[0]);
+    let started = store.read_at(first.positions[0]).unwrap().unwrap().decode().unwrap();
+    assert!(matches!(started, Event::ReferenceLeaderChanged { .. }));
+    assert_eq!(started.acknowledged(), expected.as_slice());
 }
 
 #[test]
@@ -408,6 +521,13 @@ fn every_class_of_error_serialises_with_its_code_rule_field_and_message_and_maps
             None,
         ),
         (Error::Contention { organisation, attempts: 3 }, "contention", ErrorClass::Contention, None, None),
+        (
+            Error::IdempotencyKeyReused { organisation, command_id: id(5) },
+            "idempotency_key_reused",
+            ErrorClass::Input,
+            None,
+            Some("command_id"),
+        ),
         (
             Error::NotExtended { position: 952, expected: "ab".repeat(32), found: None },
             "log_not_extended",

@@ -130,23 +130,13 @@ pub fn decide(
     }?;
     let acknowledged = settle(warnings, &command.acknowledgements)?;
     if !acknowledged.is_empty() {
-        if let Some(carrier) = events.iter_mut().find_map(acknowledged_mut) {
+        // The first event that carries warnings (the one declaration: `Event::acknowledged_mut`)
+        // keeps them all, so the log, a replay and the reports show what the decision overrode.
+        if let Some(carrier) = events.iter_mut().find_map(Event::acknowledged_mut) {
             carrier.clone_from(&acknowledged);
         }
     }
     Ok(Decision { events, metadata: metadata.clone(), acknowledged, decided_at: now })
-}
-
-/// The event's list of overridden warnings, for the events that carry one.
-fn acknowledged_mut(event: &mut Event) -> Option<&mut Vec<AcknowledgedWarning>> {
-    match event {
-        Event::RoundClosed { acknowledged, .. }
-        | Event::ThemePrioritised { acknowledged, .. }
-        | Event::NetworkStarted { acknowledged, .. }
-        | Event::CohortFormed { acknowledged, .. }
-        | Event::ReferenceLeaderChanged { acknowledged, .. } => Some(acknowledged),
-        _ => None,
-    }
 }
 
 /// Pairs each warning with the acknowledgement of its rule; refuses if any is left over.

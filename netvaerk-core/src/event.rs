@@ -228,19 +228,41 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("PersonMoved", 1),
 ];
 
-impl Event {
-    /// The advisory warnings the decision behind this event overrode, as written into it
-    /// (empty for the events that carry none).
-    pub fn acknowledged(&self) -> &[AcknowledgedWarning] {
-        match self {
-            Self::RoundClosed { acknowledged, .. }
-            | Self::ThemePrioritised { acknowledged, .. }
-            | Self::NetworkStarted { acknowledged, .. }
-            | Self::CohortFormed { acknowledged, .. } => acknowledged,
-            _ => &[],
-        }
-    }
+/// Declares, once, the events that carry the advisory warnings their decision acknowledged
+/// (their `acknowledged` field), and expands to the two ways to reach that field:
+/// [`Event::acknowledged`] and [`Event::acknowledged_mut`]. `decide` writes a decision's
+/// acknowledgements through the one, and the service's replay of a command, the audit trail,
+/// the portfolio's overrides and redaction read or scrub them through the other, so no second
+/// list exists to drift (the lists once numbered five, with four contents). The core's
+/// fixture tests check the declaration against the events' shapes: an event whose payload has
+/// an `acknowledged` field is declared here, and no other is.
+macro_rules! warning_carriers {
+    ($($carrier:ident),+ $(,)?) => {
+        impl Event {
+            /// The advisory warnings the decision behind this event overrode, as written into
+            /// it (empty for the events that carry none).
+            pub fn acknowledged(&self) -> &[AcknowledgedWarning] {
+                match self {
+                    $(Self::$carrier { acknowledged, .. })|+ => acknowledged,
+                    _ => &[],
+                }
+            }
 
+            /// The event's list of overridden warnings, for the events that carry one (`None`
+            /// for the others): where `decide` writes a decision's acknowledgements.
+            pub fn acknowledged_mut(&mut self) -> Option<&mut Vec<AcknowledgedWarning>> {
+                match self {
+                    $(Self::$carrier { acknowledged, .. })|+ => Some(acknowledged),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+warning_carriers!(RoundClosed, ThemePrioritised, NetworkStarted, CohortFormed, ReferenceLeaderChanged);
+
+impl Event {
     /// The stored type name, e.g. `"ThemeProposed"`.
     pub const fn type_name(&self) -> &'static str {
         match self {
@@ -321,8 +343,12 @@ impl Event {
                 .collect::<Vec<_>>()
         };
         let mut event = self.clone();
+        if let Some(warnings) = event.acknowledged_mut() {
+            *warnings = acknowledged(warnings);
+        }
         // Exhaustive on purpose: a new event with a text cannot be added without saying here
-        // whether its words are scrubbed.
+        // whether its words are scrubbed (the rationales of acknowledged warnings are scrubbed
+        // above, for every event that carries them).
         match &mut event {
             Self::UnitNamed { name, .. } => *name = text(name),
             Self::ThemeProposed { title, challenge, .. } => {
@@ -338,10 +364,7 @@ impl Event {
             | Self::ThemeWithdrawn { reason, .. }
             | Self::CoDriverChanged { reason, .. }
             | Self::NetworkReplanned { reason, .. } => *reason = text(reason),
-            Self::ReferenceLeaderChanged { reason, acknowledged: warnings, .. } => {
-                *reason = text(reason);
-                *warnings = acknowledged(warnings);
-            }
+            Self::ReferenceLeaderChanged { reason, .. } => *reason = text(reason),
             Self::ThemeRefined { title, challenge, note, .. } => {
                 *title = optional(title);
                 *challenge = optional(challenge);
@@ -356,11 +379,11 @@ impl Event {
             Self::NetworkClosed { reason, .. } => *reason = optional(reason),
             Self::RotationStarted { skills, .. } => *skills = text(skills),
             Self::HelpRequested { note, .. } => *note = text(note),
-            Self::RoundClosed { acknowledged: warnings, .. }
-            | Self::ThemePrioritised { acknowledged: warnings, .. }
-            | Self::NetworkStarted { acknowledged: warnings, .. }
-            | Self::CohortFormed { acknowledged: warnings, .. } => *warnings = acknowledged(warnings),
-            Self::OrganisationFounded { .. }
+            Self::RoundClosed { .. }
+            | Self::ThemePrioritised { .. }
+            | Self::NetworkStarted { .. }
+            | Self::CohortFormed { .. }
+            | Self::OrganisationFounded { .. }
             | Self::PersonMoved { .. }
             | Self::UnitRegistered { .. }
             | Self::PersonRegistered { .. }

@@ -45,14 +45,12 @@ impl DecisionRef {
         let envelope = log.read_at(position)?.ok_or(StoreError::NoSuchPosition(position))?;
         let event = envelope.event().map_err(|source| ProjectionError::Decode { position, source })?;
         let Some(event) = event else { return Ok(None) };
-        let (assessment, acknowledged) = match &event {
-            Event::ThemeQualified { assessments, .. } => (Some(assessments.clone()), Vec::new()),
-            Event::ThemePrioritised { acknowledged, .. }
-            | Event::NetworkStarted { acknowledged, .. }
-            | Event::RoundClosed { acknowledged, .. }
-            | Event::ReferenceLeaderChanged { acknowledged, .. } => (None, acknowledged.clone()),
-            _ => (None, Vec::new()),
+        let assessment = match &event {
+            Event::ThemeQualified { assessments, .. } => Some(assessments.clone()),
+            _ => None,
         };
+        // The core's one declaration of the events that carry acknowledged warnings.
+        let acknowledged = event.acknowledged().to_vec();
         Ok(Some(AuditEntry {
             position,
             occurred_on: envelope.header.metadata.occurred_on,

@@ -326,6 +326,9 @@ impl Portfolio {
 impl Fold for Portfolio {
     fn fold(&mut self, recorded: &Recorded<'_>) {
         let on = recorded.on();
+        // Every event that carries acknowledged warnings (the core's one declaration) adds them
+        // to the overrides, whatever else it does.
+        self.record_overrides(recorded, recorded.event.acknowledged());
         match recorded.event {
             Event::PolicyChanged { policy, in_force_from } => {
                 self.policies.record(policy.clone(), *in_force_from)
@@ -369,14 +372,13 @@ impl Fold for Portfolio {
                     entry.round = Some(*round);
                 }
             }
-            Event::ThemePrioritised { theme, round, rank, recommended_type, acknowledged } => {
+            Event::ThemePrioritised { theme, round, rank, recommended_type, .. } => {
                 self.set_status(*theme, ThemeStatus::Prioritised, on);
                 if let Some(entry) = self.themes.get_mut(theme) {
                     entry.round = Some(*round);
                     entry.rank = Some(*rank);
                     entry.recommended_type = Some(*recommended_type);
                 }
-                self.record_overrides(recorded, acknowledged);
             }
             Event::ThemeRejected { theme, round, .. } => {
                 self.set_status(*theme, ThemeStatus::Rejected, on);
@@ -385,18 +387,9 @@ impl Fold for Portfolio {
                 }
             }
             Event::ThemeWithdrawn { theme, .. } => self.set_status(*theme, ThemeStatus::Withdrawn, on),
-            Event::RoundClosed { acknowledged, .. } | Event::CohortFormed { acknowledged, .. } => {
-                self.record_overrides(recorded, acknowledged);
-            }
+            Event::RoundClosed { .. } | Event::CohortFormed { .. } => {}
             Event::NetworkStarted {
-                network,
-                theme,
-                network_type,
-                leader,
-                started_on,
-                expected_end,
-                acknowledged,
-                ..
+                network, theme, network_type, leader, started_on, expected_end, ..
             } => {
                 self.networks.insert(
                     *network,
@@ -425,7 +418,6 @@ impl Fold for Portfolio {
                 if let Some(entry) = self.themes.get_mut(theme) {
                     entry.network = Some(*network);
                 }
-                self.record_overrides(recorded, acknowledged);
             }
             Event::ReferenceLeaderAssigned { network, person }
             | Event::ReferenceLeaderChanged { network, to: person, .. } => {

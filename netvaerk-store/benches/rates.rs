@@ -30,6 +30,7 @@ fn event(n: u64) -> NewEvent {
         occurred_on: NaiveDate::from_ymd_opt(2016, 9, 1).unwrap(),
         correlation_id: None,
         causation_id: None,
+        command_digest: None,
     }
 }
 

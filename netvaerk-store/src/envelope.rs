@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use netvaerk_core::codec::{decode_json, encode};
-use netvaerk_core::{Decision, DecodeError, Event, OrganisationId, PersonId, REDACTED_TEXT};
+use netvaerk_core::{Command, Decision, DecodeError, Event, OrganisationId, PersonId, REDACTED_TEXT};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -131,6 +131,114 @@ pub struct EventMetadata {
     /// The event or message that caused it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causation_id: Option<Uuid>,
+    /// The digest of the command that decided it, on the first event of a command sent with a
+    /// command id ([`NewEvent::from_command`]): what binds the id to the command's body, so the
+    /// same id sent again with another body is told apart from a retry. Absent on other events
+    /// and on every record written before it existed (such a record's header, and so its hash,
+    /// is byte for byte what it was: see the record format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub command_digest: Option<CommandDigest>,
+}
+
+/// The SHA-256 of a command's canonical form: its action, its metadata without the command id,
+/// and its acknowledgements, as JSON with the keys of every object sorted. Two commands with
+/// the same digest ask for the same decision by the same actor on the same date with the same
+/// words; the log keeps it beside a command id to tell a retry from a reused id. Serialised as
+/// 64 lower-case hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommandDigest([u8; 32]);
+
+impl CommandDigest {
+    /// The digest of `command` (its command id left out: the digest is what the id is bound to).
+    pub fn of(command: &Command) -> Self {
+        let mut metadata = command.metadata.clone();
+        metadata.command_id = None;
+        let form = serde_json::json!({
+            "action": &command.action,
+            "metadata": metadata,
+            "acknowledgements": &command.acknowledgements,
+        });
+        let mut text = String::from("netvaerk:command:1\n");
+        canonical(&form, &mut text);
+        Self(crate::record::sha256(text.as_bytes()))
+    }
+
+    /// A digest from its bytes (as the record format stores it).
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// Its bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for CommandDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CommandDigest({})", hex(&self.0))
+    }
+}
+
+impl fmt::Display for CommandDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex(&self.0))
+    }
+}
+
+impl Serialize for CommandDigest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for CommandDigest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let mut bytes = [0u8; 32];
+        let well_formed = text.len() == 64
+            && text.is_ascii()
+            && bytes.iter_mut().enumerate().all(|(index, byte)| {
+                u8::from_str_radix(&text[index * 2..index * 2 + 2], 16).map(|value| *byte = value).is_ok()
+            });
+        if !well_formed {
+            return Err(serde::de::Error::custom("a command digest is 64 hex digits"));
+        }
+        Ok(Self(bytes))
+    }
+}
+
+/// Writes `value` as JSON with every object's keys in sorted order (whatever order serde_json's
+/// map keeps), so a digest over it does not depend on the order fields were written in.
+fn canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(fields) => {
+            let mut keys: Vec<&String> = fields.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (index, key) in keys.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                canonical(&fields[key.as_str()], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// An event to append: the caller chooses its id, so a retried append is recognised.
@@ -155,13 +263,42 @@ pub struct NewEvent {
     pub correlation_id: Option<Uuid>,
     /// Causation id.
     pub causation_id: Option<Uuid>,
+    /// The digest of the command, on the first event of a command with a command id (see
+    /// [`EventMetadata::command_digest`]); `None` otherwise.
+    pub command_digest: Option<CommandDigest>,
 }
 
 impl NewEvent {
-    /// The events of a decision, ready to append. Their ids are derived from the command's id
-    /// where it has one ([`NewEvent::derived_id`]), so the same command appended again is an
-    /// idempotent retry; otherwise each gets a fresh UUID v7, and a retry must reuse the result.
+    /// The events of a decision, ready to append, each with a fresh UUID v7: a retry must reuse
+    /// the result. The command id in the decision's metadata is not used here; a command sent
+    /// with an id is appended through [`NewEvent::from_command`], which binds the id to the
+    /// stream and to the command's body.
     pub fn from_decision(decision: &Decision) -> Vec<NewEvent> {
+        Self::events(decision, |_| Uuid::now_v7(), None)
+    }
+
+    /// The events `decision` decided for `command`, ready to append to `stream`. Where the
+    /// command has an id, the events' ids are derived from the stream and the id
+    /// ([`NewEvent::derived_id`]), so the same command appended again is an idempotent retry,
+    /// and the first event carries the command's digest ([`CommandDigest::of`]), so the same
+    /// id with another body can be told apart from it. Without an id, as
+    /// [`NewEvent::from_decision`].
+    pub fn from_command(stream: &StreamId, command: &Command, decision: &Decision) -> Vec<NewEvent> {
+        match command.metadata.command_id {
+            Some(command_id) => Self::events(
+                decision,
+                |index| Self::derived_id(stream, command_id, index),
+                Some(CommandDigest::of(command)),
+            ),
+            None => Self::from_decision(decision),
+        }
+    }
+
+    fn events(
+        decision: &Decision,
+        event_id: impl Fn(usize) -> Uuid,
+        digest: Option<CommandDigest>,
+    ) -> Vec<NewEvent> {
         let metadata = &decision.metadata;
         decision
             .events
@@ -170,9 +307,7 @@ impl NewEvent {
             .map(|(index, event)| {
                 let encoded = encode(event);
                 NewEvent {
-                    event_id: metadata
-                        .command_id
-                        .map_or_else(Uuid::now_v7, |command| Self::derived_id(command, index)),
+                    event_id: event_id(index),
                     event_type: encoded.type_name.to_owned(),
                     schema_version: encoded.schema_version,
                     payload: encoded.payload,
@@ -181,6 +316,7 @@ impl NewEvent {
                     occurred_on: metadata.occurred_on,
                     correlation_id: metadata.correlation_id,
                     causation_id: metadata.causation_id,
+                    command_digest: if index == 0 { digest } else { None },
                 }
             })
             .collect()
@@ -188,12 +324,25 @@ impl NewEvent {
 }
 
 impl NewEvent {
-    /// The id of the `index`th event (from 0) of the command `command_id`: a UUID v8 made of
-    /// the first 16 bytes of SHA-256 over the command id and the index. The same command always
-    /// gets the same event ids; different commands practically never share one.
-    pub fn derived_id(command_id: Uuid, index: usize) -> Uuid {
-        let mut input = Vec::with_capacity(16 + 8 + 12);
-        input.extend_from_slice(b"netvaerk:cmd");
+    /// The id of the `index`th event (from 0) of the command `command_id` in `stream`: a UUID
+    /// v8 made of the first 16 bytes of SHA-256 over the stream's name, the command id and the
+    /// index. The same command in the same stream always gets the same event ids; different
+    /// commands, or the same command id in two streams, practically never share one.
+    ///
+    /// The stream is part of the id, rather than only checked when a retry is looked for,
+    /// because the event-id index spans the whole log: were ids derived from the command id
+    /// alone, the same id used in a second organisation would find the first organisation's
+    /// events (and its append would collide with them in the index), so it could neither replay
+    /// nor decide. Bound to the stream, each organisation's command ids are its own. (Events
+    /// appended before the stream was part of the id keep their ids; a command sent before and
+    /// retried after that change is not recognised as a retry and is decided again, where the
+    /// rules then usually refuse it as done, since the ids of what it creates are the caller's.)
+    pub fn derived_id(stream: &StreamId, command_id: Uuid, index: usize) -> Uuid {
+        let stream = stream.as_str().as_bytes();
+        let mut input = Vec::with_capacity(13 + 2 + stream.len() + 16 + 8);
+        input.extend_from_slice(b"netvaerk:cmd2");
+        input.extend_from_slice(&(stream.len() as u16).to_be_bytes());
+        input.extend_from_slice(stream);
         input.extend_from_slice(command_id.as_bytes());
         input.extend_from_slice(&(index as u64).to_be_bytes());
         let digest = crate::record::sha256(&input);

@@ -20,7 +20,8 @@
 //! Open a sled store, append a decision's events, read them back:
 //!
 //! ```
-//! use netvaerk_core::{decide, Action, Command, Metadata, Policy, State, PersonId, OrganisationId, UnitId, UnitKind};
+//! use std::collections::BTreeSet;
+//! use netvaerk_core::{decide, Action, Command, Metadata, Policy, State, PersonId, OrganisationId};
 //! use netvaerk_store::{EventStore, ExpectedVersion, NewEvent, SledStore, StreamId};
 //! use chrono::{NaiveDate, Utc};
 //!
@@ -29,9 +30,12 @@
 //! let store = SledStore::open(&dir)?;
 //! let stream = StreamId::organisation(OrganisationId::generate());
 //!
-//! let founder = PersonId::generate();
+//! let (founder, chief) = (PersonId::generate(), PersonId::generate());
 //! let on = NaiveDate::from_ymd_opt(2014, 1, 6).unwrap();
-//! let action = Action::RegisterUnit { unit: UnitId::generate(), kind: UnitKind::DirectorArea, parent: None };
+//! let action = Action::FoundOrganisation {
+//!     chief_forum: BTreeSet::from([chief]),
+//!     secretariat: BTreeSet::from([founder]),
+//! };
 //! let decision = decide(&State::new(), &Command::new(Metadata::new(founder, on), action), &Policy::ns3(), Utc::now())?;
 //!
 //! let appended = store.append(&stream, ExpectedVersion::NoStream, &NewEvent::from_decision(&decision))?;
@@ -64,8 +68,8 @@ mod store;
 mod subscription;
 
 pub use envelope::{
-    hex, AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent, RecordHeader,
-    Scrubbed, StreamId, MAX_STREAM_ID_LEN,
+    hex, AppendResult, Body, CommandDigest, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent,
+    RecordHeader, Scrubbed, StreamId, MAX_STREAM_ID_LEN,
 };
 pub use error::{Corruption, StoreError};
 pub use exchange::{ExportedRecord, ExportedRedaction};

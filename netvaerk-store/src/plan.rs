@@ -168,6 +168,7 @@ impl<I: Index> Planner<I> {
                     recorded_at,
                     correlation_id: event.correlation_id,
                     causation_id: event.causation_id,
+                    command_digest: event.command_digest,
                 },
                 body_digest: event.body_digest,
                 previous_hash: self.head.map_or([0; 32], |head| head.hash),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use netvaerk_core::PersonId;
 use uuid::Uuid;
 
-use crate::envelope::{AppendResult, ExpectedVersion, NewEvent, StreamId};
+use crate::envelope::{AppendResult, CommandDigest, ExpectedVersion, NewEvent, StreamId};
 use crate::error::StoreError;
 use crate::log::lock;
 use crate::record::{present_body, sha256};
@@ -22,6 +22,7 @@ pub(crate) struct Staged {
     pub(crate) occurred_on: chrono::NaiveDate,
     pub(crate) correlation_id: Option<Uuid>,
     pub(crate) causation_id: Option<Uuid>,
+    pub(crate) command_digest: Option<CommandDigest>,
     pub(crate) payload: String,
     pub(crate) rationale: Option<String>,
     pub(crate) body: Vec<u8>,
@@ -42,6 +43,7 @@ impl Staged {
             occurred_on: event.occurred_on,
             correlation_id: event.correlation_id,
             causation_id: event.causation_id,
+            command_digest: event.command_digest,
             body_digest: sha256(&body),
             body,
         }
@@ -218,6 +220,7 @@ mod tests {
             occurred_on: NaiveDate::from_ymd_opt(2016, 9, 1).unwrap(),
             correlation_id: None,
             causation_id: None,
+            command_digest: None,
         }]
     }
 

@@ -15,7 +15,9 @@
 //!   8   stream version               4  occurred_on (days from 0001-01-01, CE)
 //!   16  event id                     8  recorded_at (seconds since 1970, signed)
 //!   4   schema version               4  recorded_at (nanoseconds)
-//!   1   flags: 1 = correlation id, 2 = causation id; then those ids, 16 bytes each
+//!   1   flags: 1 = correlation id, 2 = causation id, 4 = command digest; then those ids,
+//!       16 bytes each, then the command digest, 32 bytes (SHA-256 of the command's canonical
+//!       form, on the first event of a command sent with a command id)
 //!   2+n stream id (length, UTF-8)   2+n event type (length, UTF-8)
 //!   32  body digest (SHA-256 of the body as first written)
 //!   32  previous record's hash (zeros at position 1)
@@ -27,6 +29,12 @@
 //!   redacted: 0x01 ‖ JSON {"reason", "redacted_at"}  (no event kept: a `$` stream, an
 //!             embedder's own type, or a redaction written before 0x02 existed)
 //! ```
+//!
+//! The command digest came later than the rest, as flag 4: a header without it sets no such
+//! flag and holds no such bytes, so every record written before it (and every record of a
+//! command without an id) encodes to exactly the bytes it was sealed with, and its hash still
+//! holds; a header with it has the digest inside the bytes the hash covers, so the chain covers
+//! the digest as it covers the actor.
 //!
 //! The chain covers every header byte, and every body through its digest: a body can be
 //! redacted (its bytes replaced, the CRC recomputed) while the chain still verifies. The CRC
@@ -40,7 +48,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::envelope::{Body, Envelope, EventMetadata, RecordHeader, Scrubbed, StreamId};
+use crate::envelope::{Body, CommandDigest, Envelope, EventMetadata, RecordHeader, Scrubbed, StreamId};
 use crate::error::{Corruption, StoreError};
 
 const MAGIC: &[u8; 4] = b"NVR1";
@@ -74,11 +82,15 @@ impl RecordHeader {
         bytes.extend_from_slice(&metadata.occurred_on.num_days_from_ce().to_be_bytes());
         bytes.extend_from_slice(&metadata.recorded_at.timestamp().to_be_bytes());
         bytes.extend_from_slice(&metadata.recorded_at.timestamp_subsec_nanos().to_be_bytes());
-        let flags =
-            u8::from(metadata.correlation_id.is_some()) | (u8::from(metadata.causation_id.is_some()) << 1);
+        let flags = u8::from(metadata.correlation_id.is_some())
+            | (u8::from(metadata.causation_id.is_some()) << 1)
+            | (u8::from(metadata.command_digest.is_some()) << 2);
         bytes.push(flags);
         for id in [metadata.correlation_id, metadata.causation_id].into_iter().flatten() {
             bytes.extend_from_slice(id.as_bytes());
+        }
+        if let Some(digest) = &metadata.command_digest {
+            bytes.extend_from_slice(digest.as_bytes());
         }
         for text in [stream, event_type] {
             // Stream ids are at most 200 bytes; type names are checked on append.
@@ -103,11 +115,13 @@ impl RecordHeader {
         let nanos = cursor.u32()?;
         let recorded_at = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| bad("recorded_at"))?;
         let flags = cursor.take(1)?[0];
-        if flags > 3 {
+        if flags > 7 {
             return Err(bad("flags"));
         }
         let correlation_id = if flags & 1 != 0 { Some(Uuid::from_bytes(cursor.array()?)) } else { None };
         let causation_id = if flags & 2 != 0 { Some(Uuid::from_bytes(cursor.array()?)) } else { None };
+        let command_digest =
+            if flags & 4 != 0 { Some(CommandDigest::from_bytes(cursor.array()?)) } else { None };
         let stream = StreamId::new(cursor.text()?).map_err(|_| bad("stream id"))?;
         let event_type = cursor.text()?;
         let body_digest = cursor.array()?;
@@ -115,7 +129,8 @@ impl RecordHeader {
         if cursor.at != bytes.len() {
             return Err(bad("length"));
         }
-        let metadata = EventMetadata { actor, occurred_on, recorded_at, correlation_id, causation_id };
+        let metadata =
+            EventMetadata { actor, occurred_on, recorded_at, correlation_id, causation_id, command_digest };
         Ok(Self {
             position,
             stream,
@@ -439,6 +454,7 @@ mod tests {
                 recorded_at: Utc.with_ymd_and_hms(2016, 9, 2, 10, 0, 0).unwrap(),
                 correlation_id: None,
                 causation_id: None,
+                command_digest: None,
             },
             body_digest: [0; 32],
             previous_hash: [0; 32],
@@ -478,6 +494,46 @@ mod tests {
         assert_eq!(RecordHeader::decode(&header.encode()).unwrap(), header);
         let without_rationale = Body::Present { payload: "{}".into(), rationale: None };
         assert_eq!(decode_body(&encode_body(&without_rationale)).unwrap(), without_rationale);
+    }
+
+    /// A record with a command digest: the digest round-trips, the chain covers it (a flip
+    /// inside it breaks the hash), and the same header without one encodes to the bytes a
+    /// header had before the digest existed (so old records keep their hashes; the fixtures
+    /// below pin those bytes).
+    #[test]
+    fn a_command_digest_round_trips_inside_the_chain_and_its_absence_changes_no_byte() {
+        let mut with = header();
+        with.metadata.correlation_id = Some(Uuid::from_u128(5));
+        with.metadata.command_digest = Some(CommandDigest::from_bytes([9; 32]));
+        let encoded = with.encode();
+        assert_eq!(RecordHeader::decode(&encoded).unwrap(), with);
+        let mut without = with.clone();
+        without.metadata.command_digest = None;
+        assert_eq!(encoded.len(), without.encode().len() + 32);
+        // Position, version, event id, schema version, actor, date, time: then the flags, the
+        // correlation id, and the digest.
+        let flags_at = 8 + 8 + 16 + 4 + 16 + 4 + 8 + 4;
+        let digest_at = flags_at + 1 + 16;
+        let mut expected = [&encoded[..digest_at], &encoded[digest_at + 32..]].concat();
+        expected[flags_at] = 1;
+        assert_eq!(encoded[flags_at], 1 | 4);
+        assert_eq!(without.encode(), expected);
+        let body = encode_body(&body());
+        with.body_digest = sha256(&body);
+        let (bytes, _) = seal(&with, &body);
+        let at = bytes.iter().position(|byte| *byte == 9).unwrap();
+        let mut flipped = bytes.clone();
+        flipped[at] ^= 0x20;
+        // Recompute the CRC so that only the chain can notice.
+        let crc_at = flipped.len() - 4;
+        let crc = crc32fast::hash(&flipped[..crc_at]);
+        flipped[crc_at..].copy_from_slice(&crc.to_be_bytes());
+        assert!(matches!(parse_and_check(&flipped), Err(Corruption::HashMismatch)));
+        let exported = crate::ExportedRecord::from(&parse_and_check(&bytes).unwrap());
+        let json = serde_json::to_string(&exported).unwrap();
+        assert!(json.contains(&"09".repeat(32)), "{json}");
+        let back: crate::ExportedRecord = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.to_record().unwrap().bytes, bytes);
     }
 
     #[test]

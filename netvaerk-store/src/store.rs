@@ -423,6 +423,7 @@ fn system_event(event_type: &str, payload: serde_json::Value, by: PersonId, at: 
         occurred_on: at.date_naive(),
         correlation_id: None,
         causation_id: None,
+        command_digest: None,
     }
 }
 

@@ -120,11 +120,6 @@ fn parse_score(text: &str) -> Result<(Competence, u8), String> {
 }
 
 impl PersonCommand {
-    /// Whether it decides through [`PersonCommand::action`] alone.
-    pub fn is_domain(&self) -> bool {
-        !matches!(self, Self::Register { .. } | Self::Correct { .. } | Self::Erase { .. })
-    }
-
     /// The action and who decided it; `None` for `register`, `correct` and `erase`, which also
     /// write the registry.
     pub fn action(&self, r: &Resolver<'_>) -> Result<Option<(Action, &Decided)>, Error> {

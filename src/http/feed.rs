@@ -21,7 +21,7 @@ use netvaerk_store::{EventStore, ExportedRecord, StreamId};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::{blocking, App, Problem, Scope};
+use super::{admit, blocking, App, Caller, Organisations, Problem, Scope};
 use crate::error::Error;
 
 /// The most records one page (or one read of the stream) scans, matching or not.
@@ -81,23 +81,40 @@ pub struct BadRecord {
 /// Which records a feed passes on.
 #[derive(Clone, Debug, Default)]
 struct Filter {
+    organisation: Option<OrganisationId>,
     stream: Option<StreamId>,
     types: Option<BTreeSet<String>>,
 }
 
 impl Filter {
     fn from_query(query: &EventsQuery) -> Result<Self, Problem> {
-        let stream = match &query.organisation {
+        let organisation = match &query.organisation {
             None => None,
-            Some(text) => Some(StreamId::organisation(text.parse::<OrganisationId>().map_err(|error| {
+            Some(text) => Some(text.parse::<OrganisationId>().map_err(|error| {
                 Problem::bad_request("malformed_id", error.to_string())
                     .with_subject("organisation", text.clone())
-            })?)),
+            })?),
         };
         let types = query.types.as_ref().map(|text| {
             text.split(',').map(str::trim).filter(|name| !name.is_empty()).map(str::to_owned).collect()
         });
-        Ok(Self { stream, types })
+        Ok(Self { organisation, stream: organisation.map(StreamId::organisation), types })
+    }
+
+    /// Refuses a caller whose token is not for every organisation unless the feed is filtered
+    /// to one of its organisations (the whole log holds every organisation's decisions).
+    fn admit(&self, caller: &Caller) -> Result<(), Problem> {
+        match (&caller.organisations, self.organisation) {
+            (Organisations::All, _) => Ok(()),
+            (_, Some(organisation)) => admit(caller, organisation),
+            (only, None) => Err(Problem::forbidden(
+                "token_not_for_organisation",
+                format!(
+                    "the token is for organisation(s) {only} only, and the log holds others: name \
+                     one with organisation="
+                ),
+            )),
+        }
     }
 
     fn admits(&self, record: &ExportedRecord) -> bool {
@@ -140,9 +157,10 @@ pub(super) async fn events(
     headers: HeaderMap,
     query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
-    app.authorize(&headers, Scope::Read)?;
+    let caller = app.authorize(&headers, Scope::Read)?;
     let Query(query) = query.map_err(|rejection| query_problem(&rejection))?;
     let filter = Filter::from_query(&query)?;
+    filter.admit(&caller)?;
     let from = query.from.unwrap_or(1).max(1);
     let limit = query.limit.unwrap_or(LIMIT).clamp(1, LIMIT);
     if let Some(seconds) = query.wait.filter(|seconds| *seconds > 0) {
@@ -234,9 +252,10 @@ pub(super) async fn stream(
     headers: HeaderMap,
     query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Problem> {
-    app.authorize(&headers, Scope::Read)?;
+    let caller = app.authorize(&headers, Scope::Read)?;
     let Query(query) = query.map_err(|rejection| query_problem(&rejection))?;
     let filter = Filter::from_query(&query)?;
+    filter.admit(&caller)?;
     let resume = match headers.get("last-event-id").map(|value| value.to_str().map(str::trim)) {
         None => None,
         Some(Ok(text)) => Some(text.parse::<u64>().map_err(|_| {

@@ -49,6 +49,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
+use netvaerk_core::OrganisationId;
 use tokio::sync::{watch, Semaphore};
 
 pub use feed::{EventsPage, VerifyAnswer};
@@ -57,7 +58,7 @@ pub use routes::{
     Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, ByQuery, HeadAnswer, PersonRecorded,
     PersonRequest, RedactRequest, Redacted,
 };
-pub use tokens::{digest, Caller, Scope, TokenEntry, Tokens};
+pub use tokens::{digest, Caller, Organisations, Refused, Scope, TokenEntry, Tokens, RELOAD_INTERVAL};
 
 use crate::service::Service;
 use metrics::Metrics;
@@ -132,7 +133,7 @@ impl App {
     /// The caller the request's bearer token names, if it may do what `needs` allows.
     fn authorize(&self, headers: &HeaderMap, needs: Scope) -> Result<Caller, Problem> {
         let Some(tokens) = &self.tokens else {
-            return Ok(Caller { person: None, scope: Scope::Admin });
+            return Ok(Caller { person: None, scope: Scope::Admin, organisations: Organisations::All });
         };
         let given = headers
             .get(axum::http::header::AUTHORIZATION)
@@ -144,6 +145,14 @@ impl App {
         };
         let caller = tokens
             .caller(token)
+            .map_err(|refused| {
+                Problem::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "tokens_file_refused",
+                    "access",
+                    refused.message,
+                )
+            })?
             .ok_or_else(|| Problem::unauthenticated("the token is not one of this server's"))?;
         if caller.scope < needs {
             return Err(Problem::forbidden(
@@ -153,6 +162,24 @@ impl App {
         }
         Ok(caller)
     }
+}
+
+/// Refuses a caller whose token is for other organisations only (403
+/// `token_not_for_organisation`): every route about an organisation asks, after the token and
+/// the organisation's id are read.
+fn admit(caller: &Caller, organisation: OrganisationId) -> Result<(), Problem> {
+    if caller.organisations.include(organisation) {
+        return Ok(());
+    }
+    Err(Problem::forbidden(
+        "token_not_for_organisation",
+        format!(
+            "the token is for organisation(s) {}, not {organisation}; netvaerk token add --org \
+             {organisation} makes one for it",
+            caller.organisations
+        ),
+    )
+    .with_subject("organisation", organisation.to_string()))
 }
 
 pub(crate) use crate::asynchronous::off_the_runtime as blocking;

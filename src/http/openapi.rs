@@ -327,13 +327,13 @@ fn generate() -> Value {
             "201": success,
             "400": problem("Malformed JSON, command, id or key (malformed_json, malformed_command, malformed_batch, malformed_id, malformed_idempotency_key)."),
             "401": problem("No token, or not one of the server's (unauthenticated)."),
-            "403": problem("A read token (insufficient_scope), or a command naming an actor other than the token's person (actor_mismatch)."),
+            "403": problem("A read token (insufficient_scope), a token not for this organisation (token_not_for_organisation), or a command naming an actor other than the token's person (actor_mismatch; ids compare as UUIDs, so case does not matter)."),
             "404": problem("The organisation has no events; only an admin may send its first command (unknown_organisation)."),
             "409": problem("Other writers kept changing the organisation (contention): nothing was appended, try again."),
             "413": problem("The body is larger than the server takes (body_too_large)."),
             "415": problem("The body is not application/json (unsupported_media_type)."),
-            "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4)."),
-            "503": problem("The request took too long (request_timeout) or the store does not answer."),
+            "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4); or the Idempotency-Key (or command_id) was used for another body in this organisation (idempotency_key_reused): nothing was appended."),
+            "503": problem("The request took too long (request_timeout), the store does not answer, or the server's tokens file was refused when it was last read again (tokens_file_refused)."),
         })
     };
     let command_responses = decision_errors(json!({
@@ -349,8 +349,9 @@ fn generate() -> Value {
         "Nothing appended: every command was refused or replayed (each_on_its_own).",
         batch_answer,
     );
-    batch_responses["422"] =
-        problem("An atomic batch was refused: index names the command, and none was appended.");
+    batch_responses["422"] = problem(
+        "An atomic batch was refused (index names the command), or one of its commands' keys was used for another body (idempotency_key_reused): none was appended.",
+    );
     let events_parameters = json!([
         query_parameter(
             "from",
@@ -385,7 +386,11 @@ fn generate() -> Value {
             "schema": { "type": "string", "pattern": "^[0-9]+$" }
         }));
     }
-    let access = json!({ "401": problem("No token, or not one of the server's."), "403": problem("The token's scope is too small (insufficient_scope).") });
+    let access = json!({
+        "401": problem("No token, or not one of the server's."),
+        "403": problem("The token's scope is too small (insufficient_scope), or the token is not for this organisation (token_not_for_organisation; a token for some organisations only reads the feed with organisation= one of them)."),
+        "503": problem("The server's tokens file was refused when it was last read again (tokens_file_refused): missing, readable by others, or unreadable; every request needing a token fails until the operator mends it."),
+    });
     let with_access = |mut responses: Value| {
         if let (Some(responses), Some(access)) = (responses.as_object_mut(), access.as_object()) {
             for (status, response) in access {
@@ -471,7 +476,7 @@ fn generate() -> Value {
                     "requestBody": { "required": true, "content": { "application/json": { "schema": redact_request, "example": { "position": 1200, "why": "A citizen's name in the rationale" } } } },
                     "responses": with_access(json!({
                         "201": json_response("Redacted.", redacted),
-                        "400": problem("Malformed JSON (malformed_redaction), a position not in the organisation (not_in_organisation), already redacted (already_redacted), a reason too long."),
+                        "400": problem("Malformed JSON (malformed_redaction), no actor without tokens (missing_actor), a position not in the organisation (not_in_organisation), already redacted (already_redacted), a reason too long."),
                         "404": problem("No such position (no_such_position), or the organisation has no events (unknown_organisation)."),
                         "413": problem("The body is too large."),
                         "415": problem("The body is not application/json."),

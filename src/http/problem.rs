@@ -120,6 +120,9 @@ pub fn status_of(error: &Error) -> StatusCode {
             | "not_in_registry"
             | "no_such_position" => StatusCode::NOT_FOUND,
             "unsupported_format" => StatusCode::NOT_ACCEPTABLE,
+            // Well-formed, but the key belongs to another body (the IETF Idempotency-Key draft's
+            // status for a reused key).
+            "idempotency_key_reused" => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::BAD_REQUEST,
         },
         ErrorClass::Store => match error {

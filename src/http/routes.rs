@@ -17,7 +17,7 @@ use netvaerk_store::{Head, PersonalData};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{blocking, feed, App, Caller, Problem, Scope};
+use super::{admit, blocking, feed, App, Caller, Problem, Scope};
 use crate::error::Error;
 use crate::report::{render_with, Format, Lang, Options, Report, Stamp};
 use crate::service::{BatchMode, Outcome, Service};
@@ -300,7 +300,9 @@ fn command_from(
     let metadata = value.get_mut("metadata").and_then(serde_json::Value::as_object_mut);
     if let (Some(metadata), Some(person)) = (metadata, caller.person) {
         let given = metadata.get("actor").and_then(serde_json::Value::as_str).map(str::to_owned);
-        if let Some(given) = given.filter(|given| *given != person.to_string()) {
+        // Ids compare as UUIDs, not as text: an upper-case id names the same person.
+        let other = given.filter(|given| given.parse::<PersonId>().ok() != Some(person));
+        if let Some(given) = other {
             return Err(Problem::forbidden(
                 "actor_mismatch",
                 format!("the token decides as {person}; the command names the actor {given}"),
@@ -358,7 +360,10 @@ fn decider(
     org: &str,
     headers: &HeaderMap,
 ) -> Result<(Caller, OrganisationId, Option<String>), Problem> {
-    Ok((app.authorize(headers, Scope::Write)?, organisation_id(org)?, idempotency_key(headers)?))
+    let caller = app.authorize(headers, Scope::Write)?;
+    let organisation = organisation_id(org)?;
+    admit(&caller, organisation)?;
+    Ok((caller, organisation, idempotency_key(headers)?))
 }
 
 /// Runs a decision with the service off the runtime; answers its result and how long it took.
@@ -566,8 +571,9 @@ async fn render_report(
     report: Report,
     query: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
-    app.authorize(&headers, Scope::Read)?;
+    let caller = app.authorize(&headers, Scope::Read)?;
     let organisation = organisation_id(org)?;
+    admit(&caller, organisation)?;
     let Query(query) =
         query.map_err(|rejection| Problem::bad_request("malformed_query", rejection.body_text()))?;
     let as_of = as_of(query.as_of.as_deref())?;
@@ -650,8 +656,9 @@ async fn policy(
     Path(org): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<netvaerk_core::Policy>, Problem> {
-    app.authorize(&headers, Scope::Read)?;
+    let caller = app.authorize(&headers, Scope::Read)?;
     let organisation = organisation_id(&org)?;
+    admit(&caller, organisation)?;
     let service = Arc::clone(&app.service);
     let policy = blocking(move || {
         known(&service, organisation, false)?;
@@ -671,22 +678,10 @@ async fn redact(
 ) -> Result<(StatusCode, Json<Redacted>), Problem> {
     let caller = app.authorize(&headers, Scope::Write)?;
     let organisation = organisation_id(&org)?;
+    admit(&caller, organisation)?;
     let request: RedactRequest = serde_json::from_value(json_body(&headers, body)?)
         .map_err(|error| Problem::bad_request("malformed_redaction", format!("not a redaction: {error}")))?;
-    let by = match (caller.person, request.by) {
-        (Some(person), Some(given)) if given != person => {
-            return Err(Problem::forbidden(
-                "actor_mismatch",
-                format!("the token decides as {person}; the redaction names {given}"),
-            )
-            .with_subject("by", given.to_string()))
-        }
-        (Some(person), _) | (None, Some(person)) => person,
-        (None, None) => {
-            return Err(Problem::bad_request("malformed_redaction", "say who redacts: by")
-                .with_subject("by", String::new()))
-        }
-    };
+    let by = acting(&caller, request.by, "by")?;
     let (position, why) = (request.position, request.why);
     let service = Arc::clone(&app.service);
     let appended = blocking(move || {
@@ -701,7 +696,7 @@ async fn redact(
 
 /// The person a request decides as: the token's, or (without tokens) the one it names in
 /// `field`; a request that names another than its token's person is refused.
-fn acting(caller: Caller, given: Option<PersonId>, field: &'static str) -> Result<PersonId, Problem> {
+fn acting(caller: &Caller, given: Option<PersonId>, field: &'static str) -> Result<PersonId, Problem> {
     match (caller.person, given) {
         (Some(person), Some(given)) if given != person => Err(Problem::forbidden(
             "actor_mismatch",
@@ -731,11 +726,12 @@ async fn person(
 ) -> Result<Json<PersonRecorded>, Problem> {
     let caller = app.authorize(&headers, Scope::Write)?;
     let organisation = organisation_id(&org)?;
+    admit(&caller, organisation)?;
     let person = person_id(&person)?;
     let request: PersonRequest = serde_json::from_value(json_body(&headers, body)?).map_err(|error| {
         Problem::bad_request("malformed_personal_data", format!("not personal data: {error}"))
     })?;
-    let by = acting(caller, request.by, "by")?;
+    let by = acting(&caller, request.by, "by")?;
     let service = Arc::clone(&app.service);
     let recorded = blocking(move || {
         known(&service, organisation, false)?;
@@ -756,9 +752,10 @@ async fn erase(
 ) -> Result<Json<PersonRecorded>, Problem> {
     let caller = app.authorize(&headers, Scope::Write)?;
     let organisation = organisation_id(&org)?;
+    admit(&caller, organisation)?;
     let person = person_id(&person)?;
     let Query(query) = query.map_err(|error| Problem::bad_request("malformed_query", error.body_text()))?;
-    let by = acting(caller, query.by, "by")?;
+    let by = acting(&caller, query.by, "by")?;
     let service = Arc::clone(&app.service);
     let appended = blocking(move || {
         known(&service, organisation, false)?;

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use netvaerk::core::{
-    Acknowledgement, Action, Command, Criterion, CriterionAssessment, Metadata, NetworkType, Origin,
-    PersonId, RoundId, Rule, ThemeId, UnitId, UnitKind,
+    Acknowledgement, Action, Command, Criterion, CriterionAssessment, Metadata, NetworkId, NetworkType,
+    Origin, PersonId, RoundId, Rule, ThemeId, UnitId, UnitKind,
 };
 
 /// The test ids: `0190ab00-0000-7000-8000-` and `n` in hex.
@@ -124,4 +124,62 @@ pub fn small_history(titles: &[String]) -> Vec<Command> {
             .push(prioritise.acknowledging(Acknowledgement::new(Rule::Th2, "Citizens join the test phase")));
     }
     commands
+}
+
+/// [`small_history`] with one theme, then a welfare network (`id(200)`) started on it, led by an
+/// experienced leader (`id(3)`) with the chief-forum member (`id(2)`) as its reference leader;
+/// and an employee (`id(4)`), outside the chief forum, who has opted in as reference leader on
+/// its theme. Returns the commands and the chief's change of the network's reference leader to
+/// the employee, which acknowledges the RL-3 warning that raises.
+pub fn rl3_history() -> (Vec<Command>, Command) {
+    let mut commands = small_history(&["Urban farming".to_owned()]);
+    let (secretary, chief, leader, employee) = (
+        PersonId::from_uuid(id(1)),
+        PersonId::from_uuid(id(2)),
+        PersonId::from_uuid(id(3)),
+        PersonId::from_uuid(id(4)),
+    );
+    let (department, theme, network) =
+        (UnitId::from_uuid(id(13)), ThemeId::from_uuid(id(100)), NetworkId::from_uuid(id(200)));
+    let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
+    let by = |actor: PersonId, action: Action| Command::new(Metadata::new(actor, on), action);
+    let register = |person| {
+        by(secretary, Action::RegisterPerson { person, unit: Some(department), roles: BTreeSet::new() })
+    };
+    let mut start = by(
+        chief,
+        Action::StartNetwork {
+            network,
+            theme,
+            network_type: NetworkType::Welfare,
+            leader,
+            co_driver: None,
+            reference_leader: Some(chief),
+        },
+    );
+    for rule in [Rule::Nw2, Rule::Nw3] {
+        start = start.acknowledging(Acknowledgement::new(rule, "The forum starts it now"));
+    }
+    commands.extend([
+        register(leader),
+        by(
+            secretary,
+            Action::RegisterPriorExperience {
+                person: leader,
+                generation: 1,
+                networks_led: 2,
+                networks_co_driven: 1,
+            },
+        ),
+        register(employee),
+        by(chief, Action::AcceptReferenceRole { theme, person: chief }),
+        by(employee, Action::AcceptReferenceRole { theme, person: employee }),
+        start,
+    ]);
+    let change = by(
+        chief,
+        Action::ChangeReferenceLeader { network, to: employee, reason: "Runs the base unit".into() },
+    )
+    .acknowledging(Acknowledgement::new(Rule::Rl3, "Closest to the test site"));
+    (commands, change)
 }

@@ -233,6 +233,39 @@ fn every_type_and_version_has_a_golden_fixture_that_decodes() {
     }
 }
 
+/// The one declaration of the events that carry acknowledged warnings
+/// (`Event::acknowledged`, `Event::acknowledged_mut`) against the events' own shapes: every
+/// event whose stored payload has an `acknowledged` field is declared, with what the field
+/// holds, and no other is. A carrier left out of the declaration (or one declared that has no
+/// such field) fails here, so the replay, the audit trail and the overrides cannot miss one.
+#[test]
+fn the_warning_carriers_are_exactly_the_events_with_an_acknowledged_field() {
+    let mut carriers = Vec::new();
+    for mut event in samples() {
+        let payload = encode(&event).payload;
+        let stored: Option<Vec<AcknowledgedWarning>> =
+            payload.get("acknowledged").map(|field| serde_json::from_value(field.clone()).unwrap());
+        let type_name = event.type_name();
+        match stored {
+            Some(stored) => {
+                assert!(!stored.is_empty(), "the {type_name} sample acknowledges no warning");
+                assert_eq!(event.acknowledged(), stored.as_slice(), "{type_name}");
+                assert_eq!(event.acknowledged_mut().map(|warnings| warnings.clone()), Some(stored));
+                carriers.push(type_name);
+            }
+            None => {
+                assert!(event.acknowledged().is_empty(), "{type_name} is no carrier");
+                assert!(event.acknowledged_mut().is_none(), "{type_name} is no carrier");
+            }
+        }
+    }
+    // Today's carriers, for the reader (the loop above is the check).
+    assert_eq!(
+        carriers,
+        ["RoundClosed", "ThemePrioritised", "ReferenceLeaderChanged", "NetworkStarted", "CohortFormed"]
+    );
+}
+
 #[test]
 fn theme_proposed_v1_fixture_upcasts_to_the_v2_sample() {
     let text = std::fs::read_to_string(fixture_path("ThemeProposed", 1)).unwrap();

@@ -316,5 +316,6 @@ fn copy(envelope: &Envelope) -> NewEvent {
         occurred_on: envelope.header.metadata.occurred_on,
         correlation_id: None,
         causation_id: None,
+        command_digest: None,
     }
 }

@@ -28,6 +28,7 @@ pub fn event_with(payload: Value) -> NewEvent {
         occurred_on: NaiveDate::from_ymd_opt(2016, 9, 1).unwrap(),
         correlation_id: None,
         causation_id: None,
+        command_digest: None,
     }
 }
 

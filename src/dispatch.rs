@@ -1,0 +1,491 @@
+//! The one dispatcher: every subcommand that works on an organisation's log is run once, here,
+//! over a [`Gateway`] that the store itself ([`Local`], through the service) and a running
+//! server ([`crate::remote::Remote`], over HTTP) both implement. So a command is refused the
+//! same way, with nothing appended, whichever way it travels; the subcommands that need the
+//! store itself (`demo`, `generate`, `bench`, `import`, `migrate`, `serve`, `token`) say so
+//! against a server.
+
+use std::io::Write;
+
+use netvaerk::core::{Action, Command, OrganisationId, PersonId};
+use netvaerk::http::Problem;
+use netvaerk::projections::AsOf;
+use netvaerk::report::{Format, Report};
+use netvaerk::store::{EventStore, ExportedRecord, PersonalData, StoreError};
+use netvaerk::{BatchMode, Error, Outcome, Service};
+
+use crate::cli::{self, Cli, OrganisationCommand, PersonCommand, PolicyCommand, Resolver, Top};
+use crate::{command, command_on, print_outcome, progress, read_lines, usage, Failure};
+
+/// What the program asks of the log: the store itself or a server holding it. Each method is
+/// the same request either way; errors come back as the same codes.
+pub trait Gateway {
+    /// Names and short ids of `organisation`'s persons, units, themes and networks, looked up
+    /// when first needed.
+    fn resolver(&self, organisation: OrganisationId) -> Resolver<'_>;
+
+    /// Decides `commands` as one atomic batch (all or none) and returns their outcomes.
+    fn decide(&self, organisation: OrganisationId, commands: &[Command]) -> Result<Vec<Outcome>, Failure>;
+
+    /// Decides `commands` each on its own, or atomically: each command's outcome or refusal. An
+    /// atomic batch with a refusal is `Err(Failure::Problem)` naming the command's `index`.
+    fn apply(
+        &self,
+        organisation: OrganisationId,
+        commands: &[Command],
+        atomic: bool,
+    ) -> Result<Vec<Result<Outcome, Box<Problem>>>, Failure>;
+
+    /// Registers or corrects `person`'s personal data as `by` (AU-3); where the log's record
+    /// of it went, or `None` when nothing changed.
+    fn record_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        data: &PersonalData,
+        by: PersonId,
+    ) -> Result<Option<u64>, Failure>;
+
+    /// Erases `person`'s personal data as `by` (AU-3); where the erasure record went.
+    fn erase_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        by: PersonId,
+    ) -> Result<u64, Failure>;
+
+    /// Redacts the words at `position` as `by`; where the redaction record went.
+    fn redact(
+        &self,
+        organisation: OrganisationId,
+        position: u64,
+        why: &str,
+        by: PersonId,
+    ) -> Result<u64, Failure>;
+
+    /// The policy in force now, as JSON.
+    fn policy(&self, organisation: OrganisationId) -> Result<serde_json::Value, Failure>;
+
+    /// `report` rendered as `output` says (`format`, where given, instead of `output`'s),
+    /// stamped.
+    fn report(
+        &self,
+        organisation: OrganisationId,
+        report: &Report,
+        output: &cli::Output,
+        format: Option<Format>,
+    ) -> Result<String, Failure>;
+
+    /// Writes the log from `from` as JSON lines (the records `import` takes).
+    fn log(&self, from: u64, out: &mut dyn Write) -> Result<(), Failure>;
+
+    /// The head: its position and hash.
+    fn head(&self) -> Result<Option<(u64, String)>, Failure>;
+
+    /// Walks the chain: how many records passed and the head, or the first bad one as an error.
+    fn verify(&self) -> Result<(u64, Option<(u64, String)>), Failure>;
+
+    /// The hash of the record at `position`, if the log holds it.
+    fn hash_at(&self, position: u64) -> Result<Option<String>, Failure>;
+}
+
+/// Whether `top` writes to the log (so the store is opened for writing).
+pub fn writes(top: &Top) -> bool {
+    !matches!(
+        top,
+        Top::Policy(PolicyCommand::Show)
+            | Top::Report(_)
+            | Top::List(_)
+            | Top::Log { .. }
+            | Top::Head
+            | Top::Verify { .. }
+    )
+}
+
+/// Whether `top` needs the store itself, not a server.
+pub fn needs_the_store(top: &Top) -> Option<&'static str> {
+    Some(match top {
+        Top::Demo => "demo",
+        Top::Generate { .. } => "generate",
+        Top::Bench { .. } => "bench",
+        Top::Import { .. } => "import",
+        Top::Migrate { .. } => "migrate",
+        Top::Serve(_) => "serve",
+        Top::Token(_) => "token",
+        _ => return None,
+    })
+}
+
+/// Runs a subcommand on an organisation's log through `gateway`.
+pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
+    let organisation = cli.organisation;
+    let resolver = gateway.resolver(organisation);
+    if let Some(domain) = cli::domain(&cli.command, &resolver)? {
+        let by = domain.decided.by.resolve(&resolver)?;
+        let commands: Vec<Command> =
+            domain.actions.into_iter().map(|action| command(action, by, domain.decided)).collect();
+        // Several actions (a unit registered and named) go as one atomic batch.
+        for outcome in gateway.decide(organisation, &commands)? {
+            print_outcome(&outcome);
+        }
+        return Ok(());
+    }
+    match &cli.command {
+        Top::Organisation(OrganisationCommand::Found { secretariat, chief_forum, on }) => {
+            found(gateway, organisation, secretariat, chief_forum, *on)
+        }
+        Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
+            let person = id.unwrap_or_else(PersonId::generate);
+            let by = by.resolve(&resolver)?;
+            let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            // Checked before anything is appended.
+            data.validate()?;
+            let action = Action::RegisterPerson { person, unit, roles: roles.iter().copied().collect() };
+            let outcome = gateway.decide(organisation, &[command_on(action, by, *on)])?;
+            gateway.record_person(organisation, person, &data, by)?;
+            outcome.iter().for_each(print_outcome);
+            Ok(())
+        }
+        Top::Person(PersonCommand::Correct { person, name, email, title, by }) => {
+            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
+            match gateway.record_person(organisation, person, &data, by)? {
+                Some(position) => say!("corrected {person}; record at position {position}"),
+                None => say!("{person}'s data is unchanged"),
+            }
+            Ok(())
+        }
+        Top::Person(PersonCommand::Erase { person, by }) => {
+            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let position = gateway.erase_person(organisation, person, by)?;
+            say!("erased {person}; erasure record at position {position}");
+            Ok(())
+        }
+        Top::Policy(PolicyCommand::Show) => {
+            say!("{}", serde_json::to_string_pretty(&gateway.policy(organisation)?).unwrap_or_default());
+            Ok(())
+        }
+        Top::Policy(PolicyCommand::Set { file, decided }) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|error| usage(format!("cannot read {}: {error}", file.display())))?;
+            let policy = serde_json::from_str(&text).map_err(|error| {
+                Error::input(
+                    "malformed_policy",
+                    Some("policy"),
+                    None,
+                    format!("{} is not a policy: {error}", file.display()),
+                )
+            })?;
+            let by = decided.by.resolve(&resolver)?;
+            let command = command(Action::ChangePolicy { policy }, by, decided);
+            gateway.decide(organisation, &[command])?.iter().for_each(print_outcome);
+            Ok(())
+        }
+        Top::Apply { file, atomic } => apply(gateway, organisation, file.as_deref(), *atomic),
+        Top::Redact { position, why, by } => {
+            let by = by.resolve(&resolver)?;
+            let record = gateway.redact(organisation, *position, why, by)?;
+            say!("redacted the words at position {position}; redaction record at position {record}");
+            Ok(())
+        }
+        Top::Report(args) => {
+            let report = args.which.report(&resolver)?;
+            let html = matches!(args.which, cli::ReportKind::Html { .. });
+            let text = gateway.report(organisation, &report, &args.output, html.then_some(Format::Html))?;
+            match &args.which {
+                cli::ReportKind::Html { out: Some(path) } => std::fs::write(path, text)
+                    .map_err(|error| usage(format!("cannot write {}: {error}", path.display())))?,
+                _ => say_raw!("{text}"),
+            }
+            Ok(())
+        }
+        Top::List(args) => {
+            say_raw!("{}", gateway.report(organisation, &args.which.report(), &args.output, None)?);
+            Ok(())
+        }
+        Top::Log { from } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            gateway.log(*from, &mut out)
+        }
+        Top::Head => {
+            match gateway.head()? {
+                Some((position, hash)) => say!("{position} {hash}"),
+                None => say!("0 (the log is empty)"),
+            }
+            Ok(())
+        }
+        Top::Verify { expect } => {
+            let (checked, head) = gateway.verify()?;
+            if let Some((position, hash)) = expect {
+                extends(*position, hash, gateway.hash_at(*position)?)?;
+            }
+            match &head {
+                Some((position, hash)) => say!("verified {checked} records; head {position} {hash}"),
+                None => say!("verified: the log is empty"),
+            }
+            if let Some((position, _)) = expect {
+                say!("the log extends the expected head at position {position}");
+            }
+            Ok(())
+        }
+        other => Err(usage(format!(
+            "`{}` needs the store itself, not a server: run it with --store set to the store's address",
+            needs_the_store(other).unwrap_or("this command")
+        ))),
+    }
+}
+
+/// `organisation found`: the founding (AU-2) by the first person of the secretariat named, with
+/// new ids for every founder, and their names in the registry, recorded by the founder.
+fn found(
+    gateway: &dyn Gateway,
+    organisation: OrganisationId,
+    secretariat: &[String],
+    chief_forum: &[String],
+    on: Option<chrono::NaiveDate>,
+) -> Result<(), Failure> {
+    let named = |names: &[String]| -> Result<Vec<(PersonId, PersonalData)>, Failure> {
+        names
+            .iter()
+            .map(|name| {
+                let data = PersonalData { name: name.clone(), email: None, title: None };
+                data.validate()?;
+                Ok((PersonId::generate(), data))
+            })
+            .collect()
+    };
+    let (secretariat, chief_forum) = (named(secretariat)?, named(chief_forum)?);
+    let Some((founder, _)) = secretariat.first() else {
+        return Err(usage("name the secretariat's first member with --secretariat"));
+    };
+    let action = Action::FoundOrganisation {
+        chief_forum: chief_forum.iter().map(|(person, _)| *person).collect(),
+        secretariat: secretariat.iter().map(|(person, _)| *person).collect(),
+    };
+    let outcome = gateway.decide(organisation, &[command_on(action, *founder, on)])?;
+    outcome.iter().for_each(print_outcome);
+    for (person, data) in secretariat.iter().chain(&chief_forum) {
+        gateway.record_person(organisation, *person, data, *founder)?;
+        say!("{person}  {}", data.name);
+    }
+    Ok(())
+}
+
+/// `Err(NotExtended)` unless the log holds `expected` at `position` (`found`).
+fn extends(position: u64, expected: &str, found: Option<String>) -> Result<(), Failure> {
+    if found.as_deref() == Some(expected) {
+        return Ok(());
+    }
+    Err(Error::NotExtended { position, expected: expected.to_owned(), found }.into())
+}
+
+/// `apply`: JSON lines of commands, each checked here, then decided through the gateway: each
+/// on its own (a refused line is reported and skipped), or with `--atomic` all or none. A line
+/// per command, with its events and positions or its problem.
+fn apply(
+    gateway: &dyn Gateway,
+    organisation: OrganisationId,
+    file: Option<&std::path::Path>,
+    atomic: bool,
+) -> Result<(), Failure> {
+    let lines = read_lines(file)?;
+    let mut out = std::io::stdout().lock();
+    let mut report = |value: serde_json::Value| {
+        let _ = writeln!(out, "{value}");
+    };
+    let failed = |number: usize, problem: &Problem| serde_json::json!({ "line": number, "ok": false, "error": problem, "rule": problem.rule });
+    let mut numbers = Vec::new();
+    let mut commands = Vec::new();
+    let mut refusals = Vec::new();
+    for (index, line) in lines.iter().enumerate().filter(|(_, line)| !line.trim().is_empty()) {
+        match serde_json::from_str::<Command>(line) {
+            Ok(command) => {
+                numbers.push(index + 1);
+                commands.push(command);
+            }
+            Err(error) => {
+                let error = Error::input("malformed_command", None, None, format!("not a command: {error}"));
+                refusals.push((index + 1, failed(index + 1, &Problem::from(&error))));
+            }
+        }
+    }
+    if atomic && !refusals.is_empty() {
+        let count = refusals.len();
+        refusals.into_iter().for_each(|(_, line)| report(line));
+        return Err(Failure::SomeRefused(count));
+    }
+    let results = match gateway.apply(organisation, &commands, atomic) {
+        Err(Failure::Problem(problem)) if problem.index.is_some() => {
+            let line = problem.index.and_then(|index| numbers.get(index)).copied().unwrap_or(0);
+            report(failed(line, &problem));
+            return Err(Failure::SomeRefused(1));
+        }
+        other => other?,
+    };
+    let mut appended = 0;
+    let mut stream_version = None;
+    for (number, result) in numbers.iter().zip(results) {
+        let value = match result {
+            Ok(outcome) => {
+                appended += if outcome.replayed { 0 } else { outcome.positions.len() };
+                stream_version = stream_version.max(Some(outcome.stream_version));
+                let types: Vec<&str> = outcome.events.iter().map(|event| event.type_name()).collect();
+                serde_json::json!({
+                    "line": number, "ok": true, "events": types, "positions": outcome.positions,
+                    "replayed": outcome.replayed,
+                })
+            }
+            Err(problem) => failed(*number, &problem),
+        };
+        refusals.push((*number, value));
+    }
+    refusals.sort_by_key(|(number, _)| *number);
+    let refused = refusals.iter().filter(|(_, line)| line["ok"] == false).count();
+    refusals.into_iter().for_each(|(_, line)| report(line));
+    if refused > 0 {
+        return Err(Failure::SomeRefused(refused));
+    }
+    if atomic {
+        report(serde_json::json!({ "appended": appended, "stream_version": stream_version }));
+    }
+    Ok(())
+}
+
+/// The store itself, through the application service.
+pub struct Local {
+    service: Service,
+}
+
+impl Local {
+    /// The service over `cli`'s store, opened for writing when the command writes (a store is
+    /// opened so that a command that only reads writes nothing).
+    pub fn open(cli: &Cli) -> Result<Self, Failure> {
+        let service = if writes(&cli.command) {
+            Service::open(&cli.store)?
+        } else {
+            Service::open_for_reading(&cli.store)?
+        };
+        Ok(Self { service })
+    }
+
+    fn store(&self) -> &dyn EventStore {
+        self.service.store()
+    }
+}
+
+impl Gateway for Local {
+    fn resolver(&self, organisation: OrganisationId) -> Resolver<'_> {
+        crate::lookup(&self.service, organisation)
+    }
+
+    fn decide(&self, organisation: OrganisationId, commands: &[Command]) -> Result<Vec<Outcome>, Failure> {
+        if let [one] = commands {
+            return Ok(vec![self.service.execute(organisation, one)?]);
+        }
+        let results = self.service.execute_batch(organisation, commands, BatchMode::Atomic)?;
+        Ok(results.into_iter().collect::<Result<_, Error>>()?)
+    }
+
+    fn apply(
+        &self,
+        organisation: OrganisationId,
+        commands: &[Command],
+        atomic: bool,
+    ) -> Result<Vec<Result<Outcome, Box<Problem>>>, Failure> {
+        let mode = if atomic { BatchMode::Atomic } else { BatchMode::EachOnItsOwn };
+        match self.service.execute_batch(organisation, commands, mode) {
+            Ok(results) => Ok(results
+                .into_iter()
+                .map(|result| result.map_err(|error| Box::new(Problem::from(&error))))
+                .collect()),
+            Err(error @ Error::BatchRefused { .. }) => Err(Failure::Problem(Box::new(Problem::from(&error)))),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    fn record_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        data: &PersonalData,
+        by: PersonId,
+    ) -> Result<Option<u64>, Failure> {
+        let recorded = self.service.record_person(organisation, person, data.clone(), by)?;
+        Ok(recorded.and_then(|appended| appended.positions.first().copied()))
+    }
+
+    fn erase_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        by: PersonId,
+    ) -> Result<u64, Failure> {
+        let appended = self.service.erase_person(organisation, person, by)?;
+        Ok(appended.positions.first().copied().unwrap_or_default())
+    }
+
+    fn redact(
+        &self,
+        organisation: OrganisationId,
+        position: u64,
+        why: &str,
+        by: PersonId,
+    ) -> Result<u64, Failure> {
+        let appended = self.service.redact(organisation, position, why, by)?;
+        Ok(appended.positions.first().copied().unwrap_or_default())
+    }
+
+    fn policy(&self, organisation: OrganisationId) -> Result<serde_json::Value, Failure> {
+        let state = self.service.state(organisation)?;
+        Ok(serde_json::to_value(state.policy_in_force(self.service.default_policy())).unwrap_or_default())
+    }
+
+    fn report(
+        &self,
+        organisation: OrganisationId,
+        report: &Report,
+        output: &cli::Output,
+        format: Option<Format>,
+    ) -> Result<String, Failure> {
+        let mut options = crate::report_options(output);
+        options.format = format.unwrap_or(options.format);
+        let as_of = output.as_of.map_or(AsOf::Now, AsOf::Date);
+        let text = self.service.read_models(organisation, as_of, |models| {
+            let stamp = netvaerk::report::Stamp::now(organisation, as_of, models.store)?;
+            netvaerk::report::render_with(
+                &models,
+                report,
+                &netvaerk::report::Options { stamp: Some(stamp), ..options },
+            )
+        })??;
+        Ok(text)
+    }
+
+    fn log(&self, from: u64, out: &mut dyn Write) -> Result<(), Failure> {
+        for envelope in self.store().read_all(from) {
+            let line = serde_json::to_string(&ExportedRecord::from(&envelope?)).unwrap_or_default();
+            let _ = writeln!(out, "{line}");
+        }
+        Ok(())
+    }
+
+    fn head(&self) -> Result<Option<(u64, String)>, Failure> {
+        Ok(self.store().head()?.map(|head| (head.position, netvaerk::store::hex(&head.hash))))
+    }
+
+    fn verify(&self) -> Result<(u64, Option<(u64, String)>), Failure> {
+        let length = self.store().head()?.map_or(0, |head| head.position);
+        let progress = progress::bar(length, "verifying");
+        let report = self.store().verify_with(&mut |position| progress.set_position(position))?;
+        progress.finish_and_clear();
+        if let Some((position, problem)) = report.first_bad {
+            return Err(StoreError::Corrupt { position, problem }.into());
+        }
+        Ok((report.checked, report.head.map(|head| (head.position, netvaerk::store::hex(&head.hash)))))
+    }
+
+    fn hash_at(&self, position: u64) -> Result<Option<String>, Failure> {
+        Ok(self.store().read_at(position)?.map(|envelope| netvaerk::store::hex(&envelope.hash)))
+    }
+}
