@@ -1818,6 +1818,8 @@ fn au1_a_command_is_refused_or_accepted_the_same_through_the_store_and_through_a
         vec!["person", "register", "--name", "Anders Bak", "--by", "Sofie Holm", "--on", "2016-01-05"],
         vec!["unit", "register", "--kind", "director-area", "--name", "Bad\u{7}name", "--by", "Sofie Holm"],
         vec!["unit", "register", "--kind", "director-area", "--name", "Velfærd", "--by", "Sofie Holm"],
+        // A decision dated before its subject existed (AU-8): the unit was registered today.
+        vec!["unit", "name", "Velfærd", "Velfærd og Sundhed", "--by", "Sofie Holm", "--on", "2016-02-01"],
         // Nobody grants themself a role; an employee grants nobody one (AU-4).
         vec!["person", "roles", "Anders Bak", "--role", "chief-forum", "--by", "Anders Bak"],
         vec!["person", "roles", "Anders Bak", "--role", "secretariat", "--by", "Anders Bak"],
@@ -1869,6 +1871,7 @@ fn au1_a_command_is_refused_or_accepted_the_same_through_the_store_and_through_a
             "already_founded",
             "not_entitled",
             "forbidden_character",
+            "dated_before",
             "own_standing",
             "own_standing",
             "not_entitled",
@@ -1881,4 +1884,60 @@ fn au1_a_command_is_refused_or_accepted_the_same_through_the_store_and_through_a
             "not_entitled",
         ]
     );
+}
+
+/// AU-3 over HTTP: a write token decides as its person, and the table decides whether that
+/// person may. An employee's token cannot rename the secretariat's leader, erase anyone or make
+/// its person a member of the chief forum; their own name they may correct; the secretariat
+/// registers and erases. Every refusal appends nothing.
+#[test]
+fn au3_au4_an_employees_token_corrects_their_own_name_and_nothing_else() {
+    let guarded = guarded();
+    let server = &guarded.server;
+    let organisation = found(server, &[("authorization", &bearer(&guarded.admin))]);
+    let employee = PersonId::from_uuid(id(8));
+    let (secretary_token, employee_token) = (bearer(&guarded.writer), bearer(&guarded.stranger_writer));
+    let register =
+        command(secretary(), Action::RegisterPerson { person: employee, unit: None, roles: BTreeSet::new() });
+    let registered =
+        post(&commands_url(server, organisation), &[("authorization", &secretary_token)], &register);
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let person_url =
+        |person: PersonId| server.url(&format!("/v1/organisations/{organisation}/persons/{person}"));
+    let put = |token: &str, person: PersonId, body: Value| {
+        send(
+            "PUT",
+            &person_url(person),
+            &[("authorization", token), ("content-type", "application/json")],
+            Some(body.to_string().into_bytes()),
+        )
+    };
+    let data = |name: &str, title: &str| json!({ "name": name, "title": title });
+    assert_eq!(put(&secretary_token, employee, data("Anders Bak", "Medarbejder")).status, 200);
+    assert_eq!(put(&secretary_token, secretary(), data("Sofie Holm", "Sekretariatsleder")).status, 200);
+    let head = server.head();
+    // The secretariat leader's name became "Mallory" before AU-3; now refused.
+    let mallory = put(&employee_token, secretary(), data("Mallory", "Sekretariatsleder"));
+    assert_eq!((mallory.status, mallory.code()), (422, "not_entitled".to_owned()), "{}", mallory.body);
+    assert_eq!(mallory.json()["rule"], "AU-3");
+    // Their own title is the secretariat's to change; their own name is theirs.
+    let title = put(&employee_token, employee, data("Anders Bak", "Direktør"));
+    assert_eq!((title.status, title.code()), (422, "not_entitled".to_owned()));
+    let erase = send("DELETE", &person_url(secretary()), &[("authorization", &employee_token)], None);
+    assert_eq!((erase.status, erase.code()), (422, "not_entitled".to_owned()));
+    let roles = command(
+        employee,
+        Action::ChangePersonRoles { person: employee, roles: BTreeSet::from([PersonRole::ChiefForum]) },
+    );
+    let own = post(&commands_url(server, organisation), &[("authorization", &employee_token)], &roles);
+    assert_eq!((own.status, own.code()), (422, "own_standing".to_owned()), "{}", own.body);
+    let as_other = put(&employee_token, employee, json!({ "name": "Anders", "by": secretary() }));
+    assert_eq!((as_other.status, as_other.code()), (403, "actor_mismatch".to_owned()));
+    assert_eq!(server.head(), head, "the refusals appended nothing");
+    let renamed = put(&employee_token, employee, data("Anders Bak-Holm", "Medarbejder"));
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    assert_eq!(renamed.json()["position"], head + 1, "the log records who changed the name");
+    let erased = send("DELETE", &person_url(employee), &[("authorization", &secretary_token)], None);
+    assert_eq!(erased.status, 200, "{}", erased.body);
+    assert_eq!(erased.json()["position"], head + 2);
 }

@@ -69,6 +69,12 @@ fn au1_every_act_is_taken_by_a_registered_person_the_table_entitles() {
             secretary(),
         ),
     ];
+    let mut proposed = given.clone();
+    run(&mut proposed, when(propose(theme(1))));
+    let refine =
+        Action::RefineTheme { theme: theme(1), title: None, challenge: None, note: "Narrower".into() };
+    assert_eq!(not_entitled(&refused(&proposed, by(novice(0), refine.clone()))), Rule::Th4);
+    decide_on(&proposed, &by(secretary(), refine)).unwrap();
     for (action, refused_actor, rule, entitled_actor) in cases {
         let error = refused(&given, by(refused_actor, action.clone()));
         assert_eq!(not_entitled(&error), rule, "{error}");
