@@ -101,15 +101,16 @@ impl fmt::Display for Address {
 }
 
 impl Address {
-    /// Opens the store, creating it if nothing is at its path. `check` is what an embedded
-    /// store checks at open.
+    /// Opens the store, creating it if nothing is at its path (a file or directory whose parent
+    /// directory exists; a PostgreSQL schema). `check` is what an embedded store checks at open.
     pub fn open(&self, check: OpenCheck) -> Result<Box<dyn EventStore>, StoreError> {
         self.open_as(check, false)
     }
 
-    /// Opens the store to read it only (reports, lists, `verify`, `log`, `head`): a redb file
-    /// is opened read-only, so that nothing, not even closing, writes to it; the other kinds
-    /// open as [`Address::open`] does.
+    /// Opens the store to read it only (reports, lists, `verify`, `log`, `head`, the source of
+    /// `migrate`): a store that is not there is `store_not_found` and nothing is created; a redb
+    /// file is opened read-only, so that nothing, not even closing, writes to it (a file left
+    /// unclean by a crash is recovered first).
     pub fn open_for_reading(&self, check: OpenCheck) -> Result<Box<dyn EventStore>, StoreError> {
         self.open_as(check, true)
     }
@@ -117,15 +118,17 @@ impl Address {
     fn open_as(&self, check: OpenCheck, read_only: bool) -> Result<Box<dyn EventStore>, StoreError> {
         Ok(match self {
             Self::Sled(path) => {
-                Box::new(SledStore::open_with(path, SledOptions { check, ..SledOptions::default() })?)
+                let options = SledOptions { check, create: !read_only, ..SledOptions::default() };
+                Box::new(SledStore::open_with(path, options)?)
             }
             Self::Redb(path) => {
                 let options = RedbOptions { check, read_only, ..RedbOptions::default() };
                 Box::new(RedbStore::open_with(path, options)?)
             }
-            Self::Postgres { url, schema } => {
-                Box::new(PostgresStore::open_with(url, PostgresOptions { schema: schema.clone() })?)
-            }
+            Self::Postgres { url, schema } => Box::new(PostgresStore::open_with(
+                url,
+                PostgresOptions { schema: schema.clone(), create: !read_only },
+            )?),
         })
     }
 }

@@ -370,7 +370,7 @@ impl Target {
                 std::fs::metadata(place.directory.join(format!("{label}.redb"))).map_or(0, |m| m.len())
             }
             Self::Postgres(url) => {
-                let options = netvaerk::store::PostgresOptions { schema: place.schema(label) };
+                let options = netvaerk::store::PostgresOptions::schema(place.schema(label));
                 netvaerk::store::PostgresStore::open_with(url, options)
                     .and_then(|store| store.size_on_disk())
                     .unwrap_or(0)

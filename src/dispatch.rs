@@ -11,7 +11,7 @@ use netvaerk::core::{Action, Command, OrganisationId, PersonId};
 use netvaerk::http::Problem;
 use netvaerk::projections::AsOf;
 use netvaerk::report::{Format, Report};
-use netvaerk::store::{EventStore, ExportedRecord, PersonalData, StoreError};
+use netvaerk::store::{EventStore, ExportedRecord, PersonalData, PersonalDataPatch, StoreError};
 use netvaerk::{BatchMode, Error, Outcome, Service};
 
 use crate::cli::{self, Cli, OrganisationCommand, PersonCommand, PolicyCommand, Resolver, Top};
@@ -43,6 +43,16 @@ pub trait Gateway {
         organisation: OrganisationId,
         person: PersonId,
         data: &PersonalData,
+        by: PersonId,
+    ) -> Result<Option<u64>, Failure>;
+
+    /// Corrects the fields `patch` gives of `person`'s personal data as `by` (AU-3); where the
+    /// log's record of it went, or `None` when nothing changed.
+    fn correct_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        patch: &PersonalDataPatch,
         by: PersonId,
     ) -> Result<Option<u64>, Failure>;
 
@@ -131,8 +141,8 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
         return Ok(());
     }
     match &cli.command {
-        Top::Organisation(OrganisationCommand::Found { secretariat, chief_forum, on }) => {
-            found(gateway, organisation, secretariat, chief_forum, *on)
+        Top::Organisation(OrganisationCommand::Found { secretariat, chief_forum, founder_id, on }) => {
+            found(gateway, organisation, secretariat, chief_forum, *founder_id, *on)
         }
         Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
             let person = id.unwrap_or_else(PersonId::generate);
@@ -149,8 +159,8 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
         }
         Top::Person(PersonCommand::Correct { person, name, email, title, by }) => {
             let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
-            let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
-            match gateway.record_person(organisation, person, &data, by)? {
+            let patch = PersonalDataPatch { name: name.clone(), email: email.clone(), title: title.clone() };
+            match gateway.correct_person(organisation, person, &patch, by)? {
                 Some(position) => say!("corrected {person}; record at position {position}"),
                 None => say!("{person}'s data is unchanged"),
             }
@@ -243,19 +253,23 @@ fn found(
     organisation: OrganisationId,
     secretariat: &[String],
     chief_forum: &[String],
+    founder_id: Option<PersonId>,
     on: Option<chrono::NaiveDate>,
 ) -> Result<(), Failure> {
-    let named = |names: &[String]| -> Result<Vec<(PersonId, PersonalData)>, Failure> {
-        names
-            .iter()
-            .map(|name| {
-                let data = PersonalData { name: name.clone(), email: None, title: None };
-                data.validate()?;
-                Ok((PersonId::generate(), data))
-            })
-            .collect()
-    };
-    let (secretariat, chief_forum) = (named(secretariat)?, named(chief_forum)?);
+    let named =
+        |names: &[String], first: Option<PersonId>| -> Result<Vec<(PersonId, PersonalData)>, Failure> {
+            names
+                .iter()
+                .enumerate()
+                .map(|(index, name)| {
+                    let data = PersonalData { name: name.clone(), email: None, title: None };
+                    data.validate()?;
+                    let id = first.filter(|_| index == 0).unwrap_or_else(PersonId::generate);
+                    Ok((id, data))
+                })
+                .collect()
+        };
+    let (secretariat, chief_forum) = (named(secretariat, founder_id)?, named(chief_forum, None)?);
     let Some((founder, _)) = secretariat.first() else {
         return Err(usage("name the secretariat's first member with --secretariat"));
     };
@@ -412,6 +426,17 @@ impl Gateway for Local {
         by: PersonId,
     ) -> Result<Option<u64>, Failure> {
         let recorded = self.service.record_person(organisation, person, data.clone(), by)?;
+        Ok(recorded.and_then(|appended| appended.positions.first().copied()))
+    }
+
+    fn correct_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        patch: &PersonalDataPatch,
+        by: PersonId,
+    ) -> Result<Option<u64>, Failure> {
+        let recorded = self.service.correct_person(organisation, person, patch, by)?;
         Ok(recorded.and_then(|appended| appended.positions.first().copied()))
     }
 

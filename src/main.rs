@@ -141,12 +141,27 @@ fn main() -> ExitCode {
 /// a command reads is checked as it is read, and `verify` checks them all.
 fn open_store(cli: &Cli) -> Result<Box<dyn EventStore>, Failure> {
     let address: Address = cli.store.parse()?;
-    Ok(address.open(OpenCheck::Head)?)
+    let store = address.open(OpenCheck::Head)?;
+    note_recovery(&*store);
+    Ok(store)
 }
 
 /// The service over the command's store.
 fn open_service(cli: &Cli) -> Result<Service, Failure> {
-    Ok(Service::open(&cli.store)?)
+    let service = Service::open(&cli.store)?;
+    note_recovery(service.store());
+    Ok(service)
+}
+
+/// Says on standard error when opening `store` recovered it from an unclean shutdown (a crash
+/// or kill -9 while a writer had it open): not damage, and nothing to restore.
+fn note_recovery(store: &dyn EventStore) {
+    if store.recovered() {
+        eprintln!(
+            "netvaerk: the store was not closed cleanly (a crash or a killed writer); it was recovered, \
+             and every decision that was acknowledged is in it"
+        );
+    }
 }
 
 /// Names and short ids looked up in `organisation`'s read models as of now, made when first
@@ -167,7 +182,9 @@ fn command(action: Action, by: PersonId, decided: &cli::Decided) -> Command {
     let mut command = command_on(action, by, decided.on);
     command.metadata.rationale.clone_from(&decided.why);
     if let Some(rationale) = &decided.acknowledge {
-        for rule in Rule::ALL.iter().filter(|rule| rule.is_advisory()) {
+        // Every rule that can warn: the advisory ones, and the advisory parts of hard rules
+        // (NW-5's other type, RL-3's reference leader from outside the chief forum).
+        for rule in Rule::ALL {
             command = command.acknowledging(Acknowledgement::new(*rule, rationale.clone()));
         }
     }
@@ -290,7 +307,9 @@ fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
 /// target's `import` (checksums, hashes, links, versions) and committed whole; then the
 /// registry; then verifies both.
 fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
-    let source = from.open(OpenCheck::Head)?;
+    // The source is only read: a source that is not there is store_not_found, never made.
+    let source = from.open_for_reading(OpenCheck::Head)?;
+    note_recovery(&*source);
     let target = to.open(OpenCheck::Head)?;
     if let Some(head) = target.head()? {
         return Err(usage(format!(

@@ -10,7 +10,7 @@ use netvaerk::http::{
     Accepted, BatchAnswer, EventsPage, HeadAnswer, PersonRecorded, Problem, Redacted, VerifyAnswer,
 };
 use netvaerk::report::Report;
-use netvaerk::store::PersonalData;
+use netvaerk::store::{PersonalData, PersonalDataPatch};
 use netvaerk::Outcome;
 use serde::de::DeserializeOwned;
 
@@ -180,6 +180,20 @@ impl Gateway for Remote {
         body["by"] = serde_json::json!(by);
         let path = format!("/v1/organisations/{organisation}/persons/{person}");
         let recorded: PersonRecorded = self.json("PUT", &path, Some(&body))?;
+        Ok(recorded.position)
+    }
+
+    fn correct_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        patch: &PersonalDataPatch,
+        by: PersonId,
+    ) -> Result<Option<u64>, Failure> {
+        let mut body = serde_json::to_value(patch).unwrap_or_default();
+        body["by"] = serde_json::json!(by);
+        let path = format!("/v1/organisations/{organisation}/persons/{person}");
+        let recorded: PersonRecorded = self.json("PATCH", &path, Some(&body))?;
         Ok(recorded.position)
     }
 

@@ -13,7 +13,7 @@ use netvaerk_core::{
 use netvaerk_projections::{rebuild, All, AsOf, Names, Projection, Projector};
 use netvaerk_store::{
     AppendResult, CommandDigest, EventStore, ExpectedVersion, NewEvent, OpenCheck, PersonalData,
-    RegistryEntry, StoreError, StreamId,
+    PersonalDataPatch, RegistryEntry, StoreError, StreamId,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -582,10 +582,35 @@ impl Service {
                 None => None,
             };
             let own_contact_only = before.as_ref().is_some_and(|before| before.title == data.title);
-            self.authorise(cached, &Act::RecordPersonalData { person, own_contact_only }, person, by)?;
+            let elsewhere = self.elsewhere(organisation, person)?;
+            self.authorise(
+                cached,
+                &Act::RecordPersonalData { person, own_contact_only, elsewhere },
+                person,
+                by,
+            )?;
             let now = (self.clock)();
-            Ok(store.register_person(person, data, by, now)?)
+            Ok(store.record_personal_data(Some(organisation), person, data, by, now)?)
         })
+    }
+
+    /// Corrects the personal data of `person`, a person of `organisation`: the fields `patch`
+    /// gives replace the registry's, the others stay; then as [`Service::record_person`] (a
+    /// person may so correct their own name and e-mail address). `not_in_registry` when the
+    /// registry holds no data for them yet (register it first).
+    pub fn correct_person(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        patch: &PersonalDataPatch,
+        by: PersonId,
+    ) -> Result<Option<AppendResult>, Error> {
+        let data = match self.store.registry_entry(person)? {
+            Some(RegistryEntry::Known(before)) => patch.apply_to(&before),
+            Some(RegistryEntry::Erased { .. }) => return Err(StoreError::Erased(person).into()),
+            None => return Err(StoreError::NotInRegistry(person).into()),
+        };
+        self.record_person(organisation, person, data, by)
     }
 
     /// Erases the personal data of `person`, a person of `organisation` (GDPR), as decided `by`
@@ -599,12 +624,19 @@ impl Service {
         by: PersonId,
     ) -> Result<AppendResult, Error> {
         self.locked(organisation, |cached| {
-            self.authorise(cached, &Act::ErasePerson(person), person, by)?;
+            let elsewhere = self.elsewhere(organisation, person)?;
+            self.authorise(cached, &Act::ErasePerson { person, elsewhere }, person, by)?;
             let appended = self.store.erase(person, by, (self.clock)())?;
             // The read models name persons: fold them afresh.
             cached.reports = None;
             Ok(appended)
         })
+    }
+
+    /// Whether the registry holds `person`'s data for another organisation than `organisation`
+    /// (AU-3: each organisation's secretariat keeps its own persons' data).
+    fn elsewhere(&self, organisation: OrganisationId, person: PersonId) -> Result<bool, Error> {
+        Ok(self.store.registry_owner(person)?.is_some_and(|owner| owner != organisation))
     }
 
     /// AU-1, AU-3: whether `by` may take `act` about `person` today in the organisation.

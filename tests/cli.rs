@@ -1003,12 +1003,16 @@ fn a_store_whose_files_are_emptied_or_missing_is_damaged_never_a_new_empty_log()
     let output = sled.run(&["report", "portfolio"]);
     assert_eq!(code(&output), 3);
     assert!(String::from_utf8_lossy(&output.stderr).contains("[store_damaged]"));
-    // A path where nothing is makes a new store; an empty directory is a new sled store.
+    // A path where nothing is is no store to read (store_not_found), but a writing command
+    // makes one there; an empty directory is a new sled store.
     let fresh = Store::new("fresh");
-    assert_eq!(fresh.stdout(&["head"]).trim(), "0 (the log is empty)");
+    assert!(String::from_utf8_lossy(&fresh.run(&["head"]).stderr).contains("[store_not_found]"));
+    fresh.stdout(&["organisation", "found", "--secretariat", "S H", "--chief-forum", "K L"]);
+    assert!(fresh.stdout(&["head"]).starts_with("2 "), "the founding and the registry's record");
     let empty = Store::new("empty-dir");
     std::fs::create_dir_all(&empty.0).unwrap();
-    assert_eq!(empty.stdout(&["head"]).trim(), "0 (the log is empty)");
+    empty.stdout(&["organisation", "found", "--secretariat", "S H", "--chief-forum", "K L"]);
+    assert!(empty.stdout(&["head"]).starts_with("2 "));
 }
 
 #[test]
@@ -1159,4 +1163,151 @@ fn tp3_tp4_the_command_line_records_participants_and_outputs_and_the_portfolio_s
         roles.lines().any(|line| line.starts_with("Ulrik Steen") && line.contains("participant")),
         "{roles}"
     );
+}
+
+/// Issue 26: a store is created only on purpose. Every reading command, and `migrate --from`,
+/// answers a store that is not there with `store_not_found` (exit 2), naming it, and creates
+/// nothing; a writing command creates a store only in a directory that exists.
+#[test]
+fn a_store_that_is_not_there_is_store_not_found_and_nothing_is_created() {
+    let base = Store::path("missing");
+    let redb = base.join("deeper").join("log.redb");
+    let sled = base.join("sled-store");
+    std::fs::create_dir_all(&base).unwrap();
+    let reading: [&[&str]; 6] = [
+        &["report", "portfolio"],
+        &["list", "persons"],
+        &["verify"],
+        &["log"],
+        &["head"],
+        &["policy", "show"],
+    ];
+    for address in [format!("redb:{}", redb.display()), format!("sled:{}", sled.display())] {
+        for command in reading {
+            let mut args = vec!["--store", address.as_str()];
+            args.extend_from_slice(command);
+            let output = netvaerk(&args);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(code(&output), 2, "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("[store_not_found]") && stderr.contains("there is no store at"),
+                "{stderr}"
+            );
+        }
+    }
+    assert!(!redb.parent().unwrap().exists(), "a reading command made the directory");
+    assert!(!sled.exists(), "a reading command made the sled store");
+    // migrate's source is read only.
+    let target = format!("redb:{}", base.join("target.redb").display());
+    let output = netvaerk(&["migrate", "--from", &format!("sled:{}", sled.display()), "--to", &target]);
+    assert_eq!(code(&output), 2, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("[store_not_found]"));
+    assert!(!sled.exists(), "migrate made its source");
+    // A writing command makes a store only where its directory exists.
+    let output = netvaerk(&[
+        "--store",
+        &format!("redb:{}", redb.display()),
+        "organisation",
+        "found",
+        "--secretariat",
+        "Sofie Holm",
+        "--chief-forum",
+        "Karen Lund",
+    ]);
+    assert_eq!(code(&output), 2, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("does not exist"));
+    assert!(!redb.parent().unwrap().exists());
+    let here = format!("redb:{}", base.join("log.redb").display());
+    let founded = netvaerk(&[
+        "--store",
+        &here,
+        "organisation",
+        "found",
+        "--secretariat",
+        "S H",
+        "--chief-forum",
+        "K L",
+    ]);
+    assert!(founded.status.success(), "{}", String::from_utf8_lossy(&founded.stderr));
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+/// Issue 26: a crash is recovered rather than called damage. `apply` (each on its own, and
+/// `--atomic`) is killed with SIGKILL mid-write, 20 times; each time the reading commands
+/// (`verify`, `report`, `head`) answer at once, without a writing open in between, saying it
+/// was recovered where it was, and nothing an earlier, finished `apply` acknowledged is lost.
+#[test]
+fn a_store_killed_mid_write_is_recovered_by_a_reading_command_and_loses_nothing_acknowledged() {
+    let store = Store::new("killed");
+    let founded = store.run(&[
+        "organisation",
+        "found",
+        "--secretariat",
+        "Sofie Holm",
+        "--chief-forum",
+        "Karen Lund",
+        "--on",
+        "2016-01-04",
+    ]);
+    assert!(founded.status.success(), "{}", String::from_utf8_lossy(&founded.stderr));
+    let person = store.stdout(&["list", "persons", "--format", "json"]);
+    let persons: Value = serde_json::from_str(&person).unwrap();
+    let sofie = persons.as_array().unwrap().iter().find(|row| row["name"] == "Sofie Holm").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lines = |from: usize, count: usize| -> String {
+        (from..from + count)
+            .map(|n| {
+                format!(
+                    r#"{{"metadata":{{"actor":"{sofie}","occurred_on":"2016-02-01"}},"action":{{"command":"assess_competences","person":"{sofie}","scores":{{"curiosity":{}}}}}}}"#,
+                    1 + n % 5
+                ) + "\n"
+            })
+            .collect()
+    };
+    let mut acknowledged = 0u64;
+    let mut recoveries = 0;
+    for round in 0..20u64 {
+        // A finished apply: what it acknowledges must survive every later kill.
+        let done = store.run_with_input(&["apply", "--atomic", "-"], Some(&lines(0, 5)));
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        acknowledged = store.stdout(&["head"]).split_whitespace().next().unwrap().parse().unwrap();
+        let mut args = vec!["--store".to_owned(), store.address(), "apply".to_owned(), "-".to_owned()];
+        if round % 2 == 1 {
+            args.push("--atomic".to_owned());
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(&args)
+            .env_remove("NETVAERK_ORGANISATION")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            let _ = stdin.write_all(lines(0, 3000).as_bytes());
+        }
+        // Killed somewhere between opening the store and finishing its append.
+        std::thread::sleep(std::time::Duration::from_millis(20 + 37 * round % 400));
+        let _ = child.kill();
+        let _ = child.wait();
+        let verify = store.run(&["verify"]);
+        let stderr = String::from_utf8_lossy(&verify.stderr);
+        assert_eq!(code(&verify), 0, "round {round}: {stderr}");
+        assert!(!stderr.contains("damaged") && !stderr.contains("backup"), "round {round}: {stderr}");
+        recoveries += usize::from(stderr.contains("recovered"));
+        let head: u64 = store.stdout(&["head"]).split_whitespace().next().unwrap().parse().unwrap();
+        assert!(
+            head >= acknowledged,
+            "round {round}: head {head} lost what was acknowledged up to {acknowledged}"
+        );
+        let report = store.run(&["report", "competence"]);
+        assert_eq!(code(&report), 0, "round {round}: {}", String::from_utf8_lossy(&report.stderr));
+    }
+    assert!(acknowledged > 0);
+    // Not asserted as a number (it depends on when the kill lands), but printed for the record.
+    println!("{recoveries} of 20 kills left the store to recover");
 }

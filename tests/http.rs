@@ -207,7 +207,7 @@ fn found_as(server: &Server, headers: &[(&str, &str)], organisation: Organisatio
 // The OpenAPI document
 
 /// Every route the server has, as the OpenAPI document must list them.
-const ROUTES: [(&str, &str); 17] = [
+const ROUTES: [(&str, &str); 18] = [
     ("post", "/v1/organisations/{org}/commands"),
     ("post", "/v1/organisations/{org}/commands:batch"),
     ("get", "/v1/organisations/{org}/reports/{report}"),
@@ -216,6 +216,7 @@ const ROUTES: [(&str, &str); 17] = [
     ("get", "/v1/organisations/{org}/policy"),
     ("post", "/v1/organisations/{org}/redactions"),
     ("put", "/v1/organisations/{org}/persons/{person}"),
+    ("patch", "/v1/organisations/{org}/persons/{person}"),
     ("delete", "/v1/organisations/{org}/persons/{person}"),
     ("get", "/v1/events"),
     ("get", "/v1/events/stream"),
@@ -1937,7 +1938,74 @@ fn au3_au4_an_employees_token_corrects_their_own_name_and_nothing_else() {
     let renamed = put(&employee_token, employee, data("Anders Bak-Holm", "Medarbejder"));
     assert_eq!(renamed.status, 200, "{}", renamed.body);
     assert_eq!(renamed.json()["position"], head + 1, "the log records who changed the name");
+    // A correction names only what changes; the title stays as it was.
+    let corrected = send(
+        "PATCH",
+        &person_url(employee),
+        &[("authorization", &employee_token), ("content-type", "application/json")],
+        Some(json!({ "email": "anders@albertslund.dk" }).to_string().into_bytes()),
+    );
+    assert_eq!(corrected.status, 200, "{}", corrected.body);
+    let retitled = send(
+        "PATCH",
+        &person_url(employee),
+        &[("authorization", &employee_token), ("content-type", "application/json")],
+        Some(json!({ "title": "Direktør" }).to_string().into_bytes()),
+    );
+    assert_eq!((retitled.status, retitled.code()), (422, "not_entitled".to_owned()));
+    let head = head + 1;
+    // Another organisation that registers the same person id cannot rename or erase them: the
+    // data is the first organisation's to keep (AU-3).
+    let other = found(server, &[("authorization", &bearer(&guarded.admin))]);
+    let registered = post(&commands_url(server, other), &[("authorization", &secretary_token)], &register);
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let head = server.head();
+    let elsewhere = |path: String| path.replace(&organisation.to_string(), &other.to_string());
+    let renamed_there = send(
+        "PUT",
+        &elsewhere(person_url(employee)),
+        &[("authorization", &secretary_token), ("content-type", "application/json")],
+        Some(data("Pwned", "Medarbejder").to_string().into_bytes()),
+    );
+    assert_eq!(
+        (renamed_there.status, renamed_there.code()),
+        (422, "person_of_another_organisation".to_owned())
+    );
+    let erased_there =
+        send("DELETE", &elsewhere(person_url(employee)), &[("authorization", &secretary_token)], None);
+    assert_eq!(
+        (erased_there.status, erased_there.code()),
+        (422, "person_of_another_organisation".to_owned())
+    );
+    assert_eq!(server.head(), head, "nothing appended");
     let erased = send("DELETE", &person_url(employee), &[("authorization", &secretary_token)], None);
     assert_eq!(erased.status, 200, "{}", erased.body);
-    assert_eq!(erased.json()["position"], head + 2);
+    assert_eq!(erased.json()["position"], head + 1);
+}
+
+/// AU-2 over `--store http://` with tokens: the founder is the token's person, named with
+/// `--founder-id`; without it the new founder is not the token's person and the server refuses
+/// (`actor_mismatch`), appending nothing.
+#[test]
+fn au2_the_program_founds_an_organisation_through_a_server_as_the_tokens_person() {
+    let guarded = guarded();
+    let organisation = OrganisationId::generate().to_string();
+    let found = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .env("NETVAERK_TOKEN", &guarded.admin)
+            .args(["--store", &guarded.server.base, "--organisation", &organisation])
+            .args(["organisation", "found", "--secretariat", "Sofie Holm", "--chief-forum", "Karen Lund"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = found(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("[actor_mismatch]"));
+    assert_eq!(guarded.server.head(), 0);
+    let founded = found(&["--founder-id", &secretary().to_string()]);
+    assert!(founded.status.success(), "{}", String::from_utf8_lossy(&founded.stderr));
+    assert!(String::from_utf8_lossy(&founded.stdout).contains("OrganisationFounded"));
+    assert_eq!(guarded.server.head(), 3, "the founding and the two names' records");
 }

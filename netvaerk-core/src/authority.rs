@@ -111,9 +111,17 @@ pub enum Act<'a> {
         person: PersonId,
         /// Whether only the name and e-mail address change.
         own_contact_only: bool,
+        /// Whether the registry holds the person's data for another organisation (the registry
+        /// is the store's, the persons each organisation's own).
+        elsewhere: bool,
     },
     /// Erasing a person's personal data (GDPR).
-    ErasePerson(PersonId),
+    ErasePerson {
+        /// Whose data.
+        person: PersonId,
+        /// As for [`Act::RecordPersonalData`].
+        elsewhere: bool,
+    },
     /// Redacting the words of a decision.
     Redact,
 }
@@ -124,7 +132,7 @@ impl Act<'_> {
         match self {
             Self::Decide(action) => action.name(),
             Self::RecordPersonalData { .. } => "record_personal_data",
-            Self::ErasePerson(_) => "erase_person",
+            Self::ErasePerson { .. } => "erase_person",
             Self::Redact => "redact",
         }
     }
@@ -165,7 +173,7 @@ pub fn requirements(state: &State, act: &Act<'_>, policy: &Policy) -> Vec<Author
         Act::RecordPersonalData { own_contact_only: true, .. } => {
             return vec![cell(THEMSELF_OR_SECRETARIAT, Rule::Au3)]
         }
-        Act::RecordPersonalData { .. } | Act::ErasePerson(_) | Act::Redact => {
+        Act::RecordPersonalData { .. } | Act::ErasePerson { .. } | Act::Redact => {
             return vec![cell(SECRETARIAT, Rule::Au3)]
         }
         Act::Decide(action) => action,
@@ -248,31 +256,42 @@ fn role_grants(roles: &BTreeSet<PersonRole>, policy: &Policy) -> Vec<Authority> 
     needed
 }
 
-/// Whether `actor` holds `standing` for `act`.
-fn holds(state: &State, act: &Act<'_>, actor: PersonId, standing: Standing) -> bool {
+/// Whether `actor` holds `standing` for `act` on `on` (`None`: now, whatever the date). A
+/// rotation entitles only until its last day (SN-1: bounded); a role in a network only from its
+/// latest change of roles (AU-8: who holds it now held it from then, not before).
+fn holds(state: &State, act: &Act<'_>, actor: PersonId, standing: Standing, on: Option<NaiveDate>) -> bool {
     let person = state.person(actor);
     let action = match act {
         Act::Decide(action) => Some(*action),
         _ => None,
     };
-    let network = action.and_then(Action::network).and_then(|id| state.network(id));
+    let network_id = action.and_then(Action::network);
+    let network = network_id.and_then(|id| state.network(id));
+    let in_network_on = || match (on, network_id) {
+        (Some(on), Some(id)) => state.since(Since::NetworkRoles(id)).is_none_or(|since| since <= on),
+        _ => true,
+    };
+    let in_rotation = |person: &crate::state::Person| {
+        person.in_rotation && on.is_none_or(|on| person.rotation_until.is_none_or(|until| on <= until))
+    };
     match standing {
         Standing::ChiefForum => person.is_some_and(|person| person.is_chief_forum()),
         Standing::SecretariatStaff => {
             person.is_some_and(|person| person.roles.contains(&PersonRole::Secretariat))
         }
-        Standing::Secretariat => {
-            person.is_some_and(|person| person.roles.contains(&PersonRole::Secretariat) || person.in_rotation)
+        Standing::Secretariat => person
+            .is_some_and(|person| person.roles.contains(&PersonRole::Secretariat) || in_rotation(person)),
+        Standing::Leader => network.is_some_and(|network| network.leader == actor) && in_network_on(),
+        Standing::CoDriver => network.is_some_and(|network| network.has_co_driver(actor)) && in_network_on(),
+        Standing::ReferenceLeader => {
+            network.is_some_and(|network| network.reference_leader == Some(actor)) && in_network_on()
         }
-        Standing::Leader => network.is_some_and(|network| network.leader == actor),
-        Standing::CoDriver => network.is_some_and(|network| network.has_co_driver(actor)),
-        Standing::ReferenceLeader => network.is_some_and(|network| network.reference_leader == Some(actor)),
         Standing::Proposer => action
             .and_then(Action::theme)
             .and_then(|theme| state.theme(theme))
             .is_some_and(|theme| theme.proposed_by == actor),
         Standing::Themself => match act {
-            Act::RecordPersonalData { person, .. } | Act::ErasePerson(person) => *person == actor,
+            Act::RecordPersonalData { person, .. } | Act::ErasePerson { person, .. } => *person == actor,
             Act::Decide(Action::AcceptReferenceRole { person, .. }) => *person == actor,
             _ => false,
         },
@@ -280,6 +299,14 @@ fn holds(state: &State, act: &Act<'_>, actor: PersonId, standing: Standing) -> b
             matches!(act, Act::Decide(Action::AgreeMandateContract { personnel_leader, .. }) if *personnel_leader == actor)
         }
         Standing::Founder => !state.is_founded(),
+    }
+}
+
+/// The network `act` is about, if any.
+fn act_network(act: &Act<'_>) -> Option<crate::id::NetworkId> {
+    match act {
+        Act::Decide(action) => action.network(),
+        _ => None,
     }
 }
 
@@ -311,6 +338,12 @@ pub fn check_authority(
             }
         }
     }
+    // AU-3: an organisation's secretariat keeps its own persons' data, never another's.
+    if let Act::RecordPersonalData { person, elsewhere: true, .. }
+    | Act::ErasePerson { person, elsewhere: true } = act
+    {
+        return Err(DomainError::PersonOfAnotherOrganisation(*person));
+    }
     // An act about a network or theme that does not exist is refused as such, before asking
     // who may.
     if let Act::Decide(action) = act {
@@ -331,14 +364,17 @@ pub fn check_authority(
         _ => {}
     }
     for needed in requirements(state, act, policy) {
-        if !needed.may.iter().any(|standing| holds(state, act, actor, *standing)) {
-            return Err(DomainError::NotEntitled {
-                actor,
-                act: act.name(),
-                may: needed.may,
-                rule: needed.rule,
-            });
+        if needed.may.iter().any(|standing| holds(state, act, actor, *standing, Some(on))) {
+            continue;
         }
+        // Entitled now, but not on the decision's date: a role in the network taken since.
+        let entitled_now = needed.may.iter().any(|standing| holds(state, act, actor, *standing, None));
+        if let Some(network) = act_network(act).filter(|_| entitled_now) {
+            if let Some(date) = state.since(Since::NetworkRoles(network)).filter(|date| on < *date) {
+                return Err(DomainError::DatedBefore { on, since: Since::NetworkRoles(network), date });
+            }
+        }
+        return Err(DomainError::NotEntitled { actor, act: act.name(), may: needed.may, rule: needed.rule });
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Dates within the life of their subject (AU-8): a decision about a unit, person, round,
 //! theme, network or cohort is not dated before that subject existed, nor before what it
 //! presupposes (a start before its theme's prioritisation, a phase before the start or before
-//! the phase it follows, a close before the network's last phase, a diploma before its exam).
+//! the phase it follows, a close before the network's last phase, a round's close before its
+//! decisions, an exam before the teaching days, a diploma before its exam).
 //!
 //! [`evolve_on`](crate::evolve_on) notes the date of each fact later decisions presuppose, as a
 //! [`Since`]; [`check_dates`] holds a command's business date against them. A history folded
@@ -39,6 +40,14 @@ pub enum Since {
     Network(NetworkId),
     /// The network entered its latest phase (or began its test).
     Phase(NetworkId),
+    /// The network's leader, co-drivers or reference leader last changed (its start, an
+    /// attachment or a change): who holds a role in it now held it from then.
+    NetworkRoles(NetworkId),
+    /// The latest decision on a theme in the round (a qualification, prioritisation, deferral
+    /// or rejection): the round closes after it.
+    RoundDecision(RoundId),
+    /// The person's latest step in the cohort (a teaching day, the written assignment).
+    CohortStep(CohortId, PersonId),
     /// The cohort was formed.
     Cohort(CohortId),
     /// The person passed the cohort's oral exam.
@@ -57,6 +66,9 @@ impl fmt::Display for Since {
             Self::Prioritised(theme) => write!(f, "theme {theme} was prioritised"),
             Self::Network(network) => write!(f, "network {network} was started"),
             Self::Phase(network) => write!(f, "network {network} entered its latest phase"),
+            Self::NetworkRoles(network) => write!(f, "network {network}'s roles last changed"),
+            Self::RoundDecision(round) => write!(f, "the latest decision in round {round}"),
+            Self::CohortStep(_, person) => write!(f, "{person}'s latest step in the cohort"),
             Self::Cohort(cohort) => write!(f, "cohort {cohort} was formed"),
             Self::OralExam(_, person) => write!(f, "{person} passed the oral exam"),
         }
@@ -76,6 +88,9 @@ impl Since {
             Self::Prioritised(theme) => format!("temaet {theme} blev prioriteret"),
             Self::Network(network) => format!("netværket {network} blev sat i gang"),
             Self::Phase(network) => format!("netværket {network} gik ind i sin seneste fase"),
+            Self::NetworkRoles(network) => format!("netværket {network}s roller sidst blev ændret"),
+            Self::RoundDecision(round) => format!("den seneste beslutning i runden {round}"),
+            Self::CohortStep(_, person) => format!("{person}s seneste skridt på holdet"),
             Self::Cohort(cohort) => format!("holdet {cohort} blev dannet"),
             Self::OralExam(_, person) => format!("{person} bestod den mundtlige eksamen"),
         }
@@ -97,9 +112,26 @@ pub(crate) fn established(event: &Event) -> Vec<Since> {
         | Event::RotationEnded { person } => vec![Since::Standing(*person)],
         Event::RoundOpened { round } => vec![Since::Round(*round)],
         Event::ThemeProposed { theme, .. } => vec![Since::Theme(*theme)],
-        Event::ThemeQualified { theme, .. } => vec![Since::Qualified(*theme)],
-        Event::ThemePrioritised { theme, .. } => vec![Since::Prioritised(*theme)],
-        Event::NetworkStarted { network, .. } => vec![Since::Network(*network), Since::Phase(*network)],
+        Event::ThemeQualified { theme, round, .. } => {
+            vec![Since::Qualified(*theme), Since::RoundDecision(*round)]
+        }
+        Event::ThemePrioritised { theme, round, .. } => {
+            vec![Since::Prioritised(*theme), Since::RoundDecision(*round)]
+        }
+        Event::ThemeDeferred { round, .. } | Event::ThemeRejected { round, .. } => {
+            vec![Since::RoundDecision(*round)]
+        }
+        Event::NetworkStarted { network, .. } => {
+            vec![Since::Network(*network), Since::Phase(*network), Since::NetworkRoles(*network)]
+        }
+        Event::ReferenceLeaderAssigned { network, .. }
+        | Event::ReferenceLeaderChanged { network, .. }
+        | Event::CoDriverAttached { network, .. }
+        | Event::CoDriverChanged { network, .. } => vec![Since::NetworkRoles(*network)],
+        Event::TeachingDayAttended { cohort, person, .. }
+        | Event::WrittenAssignmentPassed { cohort, person } => {
+            vec![Since::CohortStep(*cohort, *person)]
+        }
         Event::PhaseEntered { network, .. } | Event::TestPhaseBegun { network, .. } => {
             vec![Since::Phase(*network)]
         }
@@ -110,23 +142,15 @@ pub(crate) fn established(event: &Event) -> Vec<Since> {
         | Event::PriorExperienceRegistered { .. }
         | Event::PolicyChanged { .. }
         | Event::RoundClosed { .. }
-        | Event::ThemeDeferred { .. }
-        | Event::ThemeRejected { .. }
         | Event::ThemeWithdrawn { .. }
         | Event::ThemeRefined { .. }
         | Event::ReferenceLeaderAccepted { .. }
-        | Event::ReferenceLeaderAssigned { .. }
-        | Event::ReferenceLeaderChanged { .. }
-        | Event::CoDriverAttached { .. }
-        | Event::CoDriverChanged { .. }
         | Event::MandateContractAgreed { .. }
         | Event::CompetencesAssessed { .. }
         | Event::NetworkReplanned { .. }
         | Event::ParticipantsJoined { .. }
         | Event::OutputRecorded { .. }
         | Event::NetworkClosed { .. }
-        | Event::TeachingDayAttended { .. }
-        | Event::WrittenAssignmentPassed { .. }
         | Event::DiplomaAwarded { .. }
         | Event::HelpRequested { .. } => Vec::new(),
     }
@@ -156,7 +180,7 @@ pub fn presupposed(state: &State, action: &Action) -> Vec<Since> {
         | Action::AssessCompetences { person, .. }
         | Action::StartRotation { person, .. } => vec![Since::Person(*person)],
         Action::EndRotation { person } => vec![Since::Standing(*person)],
-        Action::CloseRound { round } => vec![Since::Round(*round)],
+        Action::CloseRound { round } => vec![Since::Round(*round), Since::RoundDecision(*round)],
         Action::ProposeTheme { proposed_by, departments, .. } => {
             let mut since = units(departments);
             since.push(Since::Person(*proposed_by));
@@ -210,9 +234,10 @@ pub fn presupposed(state: &State, action: &Action) -> Vec<Since> {
         }
         Action::RequestHelp { network: id, .. } => network(*id),
         Action::FormCohort { members, .. } => persons(&mut members.iter()),
-        Action::RecordTeachingDay { cohort, .. }
-        | Action::PassWrittenAssignment { cohort, .. }
-        | Action::PassOralExam { cohort, .. } => vec![Since::Cohort(*cohort)],
+        Action::RecordTeachingDay { cohort, .. } => vec![Since::Cohort(*cohort)],
+        Action::PassWrittenAssignment { cohort, person } | Action::PassOralExam { cohort, person } => {
+            vec![Since::Cohort(*cohort), Since::CohortStep(*cohort, *person)]
+        }
         Action::AwardDiploma { cohort, person } => {
             vec![Since::Cohort(*cohort), Since::OralExam(*cohort, *person)]
         }

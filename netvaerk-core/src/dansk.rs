@@ -378,6 +378,9 @@ impl DomainError {
                 "{person} er det sidste medlem af chefforum, som organisationen har brug for til at beslutte; optag først et andet medlem"
             ),
             E::AlreadyInUnit { person, unit } => format!("{person} er allerede i enheden {unit}"),
+            E::PersonOfAnotherOrganisation(person) => format!(
+                "personoplysningerne om {person} hører til en anden organisation, hvis sekretariat fører dem"
+            ),
             E::DatedBefore { on, since, date } => format!(
                 "beslutningen er dateret {}, før {} den {}",
                 on.format("%d.%m.%Y"),

@@ -1100,8 +1100,11 @@ fn agree_mandate_contract(
     // the director of its area. (The log knows units, not line managers: the unit is checked.)
     let own_unit = person(state, network.leader)?.unit;
     let area = own_unit.and_then(|unit| state.unit(unit)).and_then(|unit| unit.parent);
+    // A personnel leader is a manager: the head of the department sits in the chief forum
+    // ("chefforum"), a director over the area; a colleague in the department is not one.
     let theirs = boss.unit.is_some()
-        && (boss.unit == own_unit || (boss.roles.contains(&PersonRole::Director) && boss.unit == area));
+        && ((boss.unit == own_unit && boss.is_chief_forum())
+            || (boss.roles.contains(&PersonRole::Director) && boss.unit == area));
     if !theirs || personnel_leader == network.leader {
         return Err(DomainError::NotTheLeadersPersonnelLeader { personnel_leader, leader: network.leader });
     }

@@ -190,6 +190,9 @@ pub enum DomainError {
     /// AU-4: the last member of the chief forum keeps the role: the organisation needs it to
     /// decide.
     LastChiefForumMember(PersonId),
+    /// AU-3: the registry holds the person's data for another organisation, whose secretariat
+    /// keeps it.
+    PersonOfAnotherOrganisation(PersonId),
     /// AU-3: a move to the unit the person is in already.
     AlreadyInUnit {
         /// The person.
@@ -656,6 +659,7 @@ impl DomainError {
             E::OwnStanding { actor, act } => write!(f, "{actor} may not {} for themself: nobody grants themself a role", act.replace('_', " ")),
             E::LastChiefForumMember(v0) => write!(f, "{v0} is the last member of the chief forum, which the organisation needs to decide; admit another first"),
             E::AlreadyInUnit { person, unit } => write!(f, "{person} is in unit {unit} already"),
+            E::PersonOfAnotherOrganisation(v0) => write!(f, "the personal data of {v0} is another organisation's, whose secretariat keeps it"),
             E::DatedBefore { on, since, date } => write!(f, "the decision is dated {on}, before {since} on {date}"),
             E::UnknownUnit(v0) => write!(f, "there is no unit {v0}"),
             E::UnknownPerson(v0) => write!(f, "there is no person {v0}"),
@@ -782,6 +786,7 @@ impl DomainError {
             E::OwnStanding { .. } => "own_standing",
             E::LastChiefForumMember(_) => "last_chief_forum_member",
             E::AlreadyInUnit { .. } => "already_in_unit",
+            E::PersonOfAnotherOrganisation(_) => "person_of_another_organisation",
             E::DatedBefore { .. } => "dated_before",
             E::UnknownUnit(_) => "unknown_unit",
             E::UnknownPerson(_) => "unknown_person",
@@ -882,6 +887,7 @@ impl DomainError {
             | E::PersonExists(person)
             | E::PriorExperienceExists(person)
             | E::LastChiefForumMember(person)
+            | E::PersonOfAnotherOrganisation(person)
             | E::AlreadyInUnit { person, .. } => ("person", person.to_string()),
             E::NotEntitled { actor, .. } | E::OwnStanding { actor, .. } | E::FounderNotNamed(actor) => {
                 ("actor", actor.to_string())
@@ -952,7 +958,7 @@ impl DomainError {
             E::NotEntitled { rule, .. } => *rule,
             E::NotFounded | E::AlreadyFounded | E::FoundingWithout(_) | E::FounderNotNamed(_) => Rule::Au2,
             E::OwnStanding { .. } | E::LastChiefForumMember(_) => Rule::Au4,
-            E::AlreadyInUnit { .. } | E::NoRedactionReason => Rule::Au3,
+            E::AlreadyInUnit { .. } | E::NoRedactionReason | E::PersonOfAnotherOrganisation(_) => Rule::Au3,
             E::DatedBefore { .. } => Rule::Au8,
             E::ReferenceLeaderNotChiefForum(_) | E::ReferenceLeaderNotDirector(_) => Rule::Rl3,
             E::CoDriverAlreadyAttached { .. } => Rule::Cd1,

@@ -61,6 +61,9 @@ pub struct Person {
     pub networks_co_driven: u32,
     /// SN-1: in rotation in the secretariat now.
     pub in_rotation: bool,
+    /// SN-1: the last day of the rotation, while in one (a rotation is bounded: after it, the
+    /// person no longer acts as the secretariat, ended or not).
+    pub rotation_until: Option<NaiveDate>,
 }
 
 /// NL-1: experience from NS1/NS2.
@@ -614,8 +617,8 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 person.diploma = true;
             }
         }
-        Event::RotationStarted { person, .. } => set_rotation(&mut state, *person, true),
-        Event::RotationEnded { person } => set_rotation(&mut state, *person, false),
+        Event::RotationStarted { person, until, .. } => set_rotation(&mut state, *person, Some(*until)),
+        Event::RotationEnded { person } => set_rotation(&mut state, *person, None),
     }
     state
 }
@@ -626,9 +629,10 @@ fn set_status(state: &mut State, theme: ThemeId, status: ThemeStatus) {
     }
 }
 
-fn set_rotation(state: &mut State, person: PersonId, in_rotation: bool) {
+fn set_rotation(state: &mut State, person: PersonId, until: Option<NaiveDate>) {
     if let Some(person) = state.persons.get_mut(&person) {
-        person.in_rotation = in_rotation;
+        person.in_rotation = until.is_some();
+        person.rotation_until = until;
     }
 }
 

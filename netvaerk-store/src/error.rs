@@ -134,6 +134,15 @@ pub enum StoreError {
         /// The store's directory.
         path: PathBuf,
     },
+    /// No store is at the address, and the command does not create one: a command that only
+    /// reads creates none, and a store is created only where its parent directory exists.
+    #[error("there is no store at {store}: {why}")]
+    NotFound {
+        /// The store's path or schema.
+        store: String,
+        /// Why none is created there, and what to do.
+        why: String,
+    },
     /// A store's address (a database URL, a schema name) is malformed.
     #[error("{address:?} is not a usable store address: {problem}")]
     InvalidAddress {
@@ -275,6 +284,7 @@ impl StoreError {
             Self::InvalidEvent { .. } => "invalid_event",
             Self::Corrupt { .. } => "corrupt_record",
             Self::InUse { .. } => "store_in_use",
+            Self::NotFound { .. } => "store_not_found",
             Self::InvalidAddress { .. } => "invalid_address",
             Self::NoSuchPosition(_) => "no_such_position",
             Self::AlreadyRedacted(_) => "already_redacted",
@@ -300,6 +310,7 @@ impl StoreError {
                 | Self::NotARetry { .. }
                 | Self::InvalidEvent { .. }
                 | Self::InvalidAddress { .. }
+                | Self::NotFound { .. }
                 | Self::NoSuchPosition(_)
                 | Self::AlreadyRedacted(_)
                 | Self::ReservedStream { .. }
@@ -309,6 +320,27 @@ impl StoreError {
                 | Self::RegistryConflict(_)
                 | Self::UnrecordedErasure(_)
         )
+    }
+
+    /// [`StoreError::NotFound`] for a reading open: nothing is made there.
+    pub(crate) fn not_found_for_reading(store: impl std::fmt::Display) -> Self {
+        Self::NotFound {
+            store: store.to_string(),
+            why: "a command that only reads creates none; check the address, or write to the store first \
+                  (e.g. netvaerk demo)"
+                .to_owned(),
+        }
+    }
+
+    /// [`StoreError::NotFound`] for a new store whose parent directory is missing.
+    pub(crate) fn no_parent(store: &std::path::Path) -> Self {
+        let parent = store.parent().map(|parent| parent.display().to_string()).unwrap_or_default();
+        Self::NotFound {
+            store: store.display().to_string(),
+            why: format!(
+                "its directory {parent} does not exist; a store is created only in a directory that does"
+            ),
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {

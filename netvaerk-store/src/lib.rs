@@ -80,7 +80,9 @@ pub use pg::{PostgresOptions, PostgresStore, SCHEMA_SQL};
 pub use record::RawRecord;
 #[cfg(feature = "redb")]
 pub use redb::{RedbBackend, RedbOptions, RedbStore};
-pub use registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSONAL_DATA_RECORDED, PERSON_ERASED};
+pub use registry::{
+    PersonalData, PersonalDataPatch, RegistryEntry, PAYLOAD_REDACTED, PERSONAL_DATA_RECORDED, PERSON_ERASED,
+};
 pub use sled::{SledBackend, SledOptions, SledStore};
 pub use store::{Envelopes, EventStore, RawAccess, RawRecords, VerifyReport};
 pub use subscription::Subscription;

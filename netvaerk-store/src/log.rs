@@ -53,6 +53,10 @@ pub trait Backend: Send + Sync {
     }
     /// The stream's version (0 if absent).
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError>;
+    /// Whether the engine recovered its files from an unclean shutdown at open.
+    fn recovered(&self) -> bool {
+        false
+    }
     /// The positions of the stream's events from `from_version` on, in order.
     fn stream_positions(&self, stream: &StreamId, from_version: u64) -> Result<Vec<u64>, StoreError>;
     /// The position of the event with this id, if stored.
@@ -260,6 +264,10 @@ impl<B: Backend> LogStore<B> {
 }
 
 impl<B: Backend> EventStore for LogStore<B> {
+    fn recovered(&self) -> bool {
+        self.backend().recovered()
+    }
+
     fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {
         self.verify_indexes(progress)
     }

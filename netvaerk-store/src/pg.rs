@@ -74,11 +74,22 @@ pub struct PostgresOptions {
     /// The schema holding the log's tables (default `netvaerk`): lower-case letters, digits and
     /// underscores, at most 40 bytes. One schema is one log.
     pub schema: String,
+    /// Whether to create the schema and its tables where they are not (default): a command
+    /// that only reads sets `false`, so that a missing schema is [`StoreError::NotFound`]
+    /// rather than a new empty log.
+    pub create: bool,
+}
+
+impl PostgresOptions {
+    /// The options for the log in `schema`, created if it is not there.
+    pub fn schema(schema: impl Into<String>) -> Self {
+        Self { schema: schema.into(), create: true }
+    }
 }
 
 impl Default for PostgresOptions {
     fn default() -> Self {
-        Self { schema: "netvaerk".to_owned() }
+        Self::schema("netvaerk")
     }
 }
 
@@ -214,7 +225,9 @@ impl PostgresStore {
             address: url.to_owned(),
             problem: format!("{error}"),
         })?;
-        let schema = options.schema;
+        // Where, not how: the URL may hold a password.
+        let url_shown = url.rsplit_once('@').map_or(url, |(_, host)| host).to_owned();
+        let schema = options.schema.clone();
         let valid = !schema.is_empty()
             && schema.len() <= 40
             && schema.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_')
@@ -250,8 +263,23 @@ impl PostgresStore {
             live: Arc::new(Live::default()),
             listener: Mutex::new(None),
         };
-        store.create_schema()?;
+        if options.create {
+            store.create_schema()?;
+        } else if !store.schema_exists()? {
+            return Err(StoreError::not_found_for_reading(format!("schema {} of {url_shown}", store.schema)));
+        }
         Ok(store)
+    }
+
+    /// Whether the schema holds a log (its events table).
+    fn schema_exists(&self) -> Result<bool, StoreError> {
+        self.read(|client| {
+            let row = client.query_one(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = 'events'",
+                &[&self.schema],
+            )?;
+            Ok(row.get::<_, i64>(0) > 0)
+        })
     }
 
     /// The schema holding this log.

@@ -44,7 +44,9 @@ pub struct RedbOptions {
     pub check: OpenCheck,
     /// Open an existing store read-only: nothing is written, not even at close (redb otherwise
     /// commits its allocator state on close), so reading a damaged file can never make redb
-    /// write to it. Appends are refused. A path where nothing is still makes a new store.
+    /// write to it. Appends are refused, and a path where nothing is is
+    /// [`StoreError::NotFound`]: reading creates no store. A file left unclean by a crash is
+    /// recovered first, under the store's lock (`EventStore::recovered` then says so).
     pub read_only: bool,
 }
 
@@ -73,6 +75,8 @@ pub struct RedbBackend {
     /// `None` only while dropping.
     db: Option<Db>,
     path: PathBuf,
+    /// Whether the open recovered the file from an unclean shutdown.
+    recovered: bool,
 }
 
 impl Drop for RedbBackend {
@@ -118,19 +122,26 @@ impl RedbStore {
 
 impl RedbBackend {
     fn open(path: &Path, options: RedbOptions) -> Result<Self, StoreError> {
-        if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| StoreError::io(format!("creating {}", parent.display()), error))?;
-        }
         let in_use = |error: DatabaseError| match error {
             DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path.to_owned() },
             other => engine(other),
         };
+        let repaired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let mut builder = Database::builder();
         builder.set_cache_size(options.cache_size);
+        let noted = std::sync::Arc::clone(&repaired);
+        builder.set_repair_callback(move |_| noted.store(true, std::sync::atomic::Ordering::SeqCst));
         let (db, created) = match std::fs::metadata(path) {
-            // A store is created only where nothing is.
+            // Reading creates no store.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound && options.read_only => {
+                return Err(StoreError::not_found_for_reading(path.display()));
+            }
+            // A store is created only where nothing is, in a directory that exists.
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                let parent = path.parent().filter(|parent| !parent.as_os_str().is_empty());
+                if parent.is_some_and(|parent| !parent.is_dir()) {
+                    return Err(StoreError::no_parent(path));
+                }
                 (Db::Writable(guard(|| builder.create(path).map_err(in_use))?), true)
             }
             Err(error) => return Err(StoreError::io(format!("reading {}", path.display()), error)),
@@ -150,7 +161,18 @@ impl RedbBackend {
                     },
                 };
                 let opened = if options.read_only {
-                    Db::ReadOnly(guard(|| builder.open_read_only(path).map_err(damaged))?)
+                    match guard(|| Ok(builder.open_read_only(path)))? {
+                        Ok(db) => Db::ReadOnly(db),
+                        // Left unclean by a crash: recovery, not damage. redb repairs only on a
+                        // writing open, which takes the store's lock (a live writer makes it
+                        // `InUse`); it is closed at once, and the file opened read-only again.
+                        Err(DatabaseError::RepairAborted) => {
+                            drop(guard(|| builder.open(path).map_err(damaged))?);
+                            repaired.store(true, std::sync::atomic::Ordering::SeqCst);
+                            Db::ReadOnly(guard(|| builder.open_read_only(path).map_err(damaged))?)
+                        }
+                        Err(other) => return Err(damaged(other)),
+                    }
                 } else {
                     Db::Writable(guard(|| builder.open(path).map_err(damaged))?)
                 };
@@ -159,7 +181,8 @@ impl RedbBackend {
         };
         // Held by the backend from here, so that closing it (redb commits on close) is
         // guarded too, whatever fails next.
-        let backend = Self { db: Some(db), path: path.to_owned() };
+        let recovered = repaired.load(std::sync::atomic::Ordering::SeqCst);
+        let backend = Self { db: Some(db), path: path.to_owned(), recovered };
         if created {
             // Create the tables once, so that readers never meet a missing one.
             guard(|| {
@@ -215,6 +238,12 @@ impl RedbBackend {
 }
 
 impl Backend for RedbBackend {
+    /// A crash or kill -9 while a writer had the file open: redb repaired its allocator state
+    /// at open, and every committed transaction is there.
+    fn recovered(&self) -> bool {
+        self.recovered
+    }
+
     fn last_record(&self) -> Result<Option<RawRecord>, StoreError> {
         guard(|| {
             let records = self.read(RECORDS)?;

@@ -79,6 +79,32 @@ impl PersonalData {
     }
 }
 
+/// A correction of personal data: the fields given replace the registry's, the others stay.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PersonalDataPatch {
+    /// A new full name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A new job title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl PersonalDataPatch {
+    /// `data` with the fields given here replaced.
+    pub fn apply_to(&self, data: &PersonalData) -> PersonalData {
+        PersonalData {
+            name: self.name.clone().unwrap_or_else(|| data.name.clone()),
+            email: self.email.clone().or_else(|| data.email.clone()),
+            title: self.title.clone().or_else(|| data.title.clone()),
+        }
+    }
+}
+
 /// What the registry holds for a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

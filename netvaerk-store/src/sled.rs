@@ -38,11 +38,15 @@ pub struct SledOptions {
     pub cache_capacity: u64,
     /// What to check at open.
     pub check: OpenCheck,
+    /// Whether to create a store where none is (default): a command that only reads sets
+    /// `false`, so that a missing or empty directory is [`StoreError::NotFound`], not a new
+    /// empty log. A store is created only in a directory whose parent exists.
+    pub create: bool,
 }
 
 impl Default for SledOptions {
     fn default() -> Self {
-        Self { cache_capacity: 64 * 1024 * 1024, check: OpenCheck::Records }
+        Self { cache_capacity: 64 * 1024 * 1024, check: OpenCheck::Records, create: true }
     }
 }
 
@@ -130,8 +134,17 @@ impl SledBackend {
         // file is gone or empty is damaged, never a new empty log.
         let holds_anything =
             std::fs::read_dir(path).map(|mut entries| entries.next().is_some()).unwrap_or(false);
-        std::fs::create_dir_all(path)
-            .map_err(|error| StoreError::io(format!("creating {}", path.display()), error))?;
+        if !holds_anything && !options.create {
+            return Err(StoreError::not_found_for_reading(path.display()));
+        }
+        if !path.is_dir() {
+            let parent = path.parent().filter(|parent| !parent.as_os_str().is_empty());
+            if parent.is_some_and(|parent| !parent.is_dir()) {
+                return Err(StoreError::no_parent(path));
+            }
+            std::fs::create_dir(path)
+                .map_err(|error| StoreError::io(format!("creating {}", path.display()), error))?;
+        }
         let lock_path = path.join("netvaerk.lock");
         let lock = OpenOptions::new()
             .create(true)

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use netvaerk_core::PersonId;
+use netvaerk_core::{OrganisationId, PersonId};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -111,6 +111,12 @@ pub trait EventStore: Send + Sync {
     /// Every registry entry, in person id order (to copy the registry with the log).
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError>;
 
+    /// Whether opening the store recovered it from an unclean shutdown (a crash while a writer
+    /// had it open): every committed append is there, and the caller may say so. Not damage.
+    fn recovered(&self) -> bool {
+        false
+    }
+
     /// The position of the event with this id, `None` if the log does not hold it. Backends
     /// answer from their event-id index; this default walks the log.
     fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
@@ -161,14 +167,29 @@ pub trait EventStore: Send + Sync {
         verify_chain(self.read_raw(1), progress, &mut |_, _| None)
     }
 
-    /// Puts `person`'s personal data in the registry (or replaces it), recorded `by` at `at`: a
-    /// `PersonalDataRecorded` record in the `$registry` stream names the person, who changed
-    /// their data, when, and which fields (`name`, `email`, `title`), never the data. Returns
-    /// where that record went, or nothing was appended when the data is what the registry
-    /// holds already. An erased person stays erased. Whether `by` may is the organisation's
-    /// question (`netvaerk_core::check_authority`), asked by the application service.
+    /// Puts `person`'s personal data in the registry (or replaces it), recorded `by` at `at`;
+    /// [`EventStore::record_personal_data`] without naming an organisation.
     fn register_person(
         &self,
+        person: PersonId,
+        data: PersonalData,
+        by: PersonId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<AppendResult>, StoreError> {
+        self.record_personal_data(None, person, data, by, at)
+    }
+
+    /// Puts `person`'s personal data in the registry (or replaces it), recorded `by` at `at`
+    /// for `organisation`: a `PersonalDataRecorded` record in the `$registry` stream names the
+    /// person, the organisation, who changed their data, when, and which fields (`name`,
+    /// `email`, `title`), never the data. Returns where that record went, or nothing was
+    /// appended when the data is what the registry holds already. An erased person stays
+    /// erased. Whether `by` may, and whether the person is that organisation's
+    /// ([`EventStore::registry_owner`]), is the application service's question to the core's
+    /// authority table.
+    fn record_personal_data(
+        &self,
+        organisation: Option<OrganisationId>,
         person: PersonId,
         data: PersonalData,
         by: PersonId,
@@ -184,12 +205,36 @@ pub trait EventStore: Send + Sync {
         if fields.is_empty() {
             return Ok(None);
         }
-        let record =
-            system_event(PERSONAL_DATA_RECORDED, json!({ "person": person, "fields": fields }), by, at);
+        let mut payload = json!({ "person": person, "fields": fields });
+        if let Some(organisation) = organisation {
+            payload["organisation"] = json!(organisation);
+        }
+        let record = system_event(PERSONAL_DATA_RECORDED, payload, by, at);
         let appended =
             self.append_any(RawAccess(()), &StreamId::registry(), ExpectedVersion::Any, &[record])?;
         self.write_registry_entry(RawAccess(()), person, &RegistryEntry::Known(data))?;
         Ok(Some(appended))
+    }
+
+    /// The organisation whose personal data `person`'s is: the one named by the first
+    /// `PersonalDataRecorded` record of the person that names one. `None` when no record names
+    /// one (data recorded before records named their organisation, or none recorded).
+    fn registry_owner(&self, person: PersonId) -> Result<Option<OrganisationId>, StoreError> {
+        let wanted = person.to_string();
+        for record in self.read_stream(&StreamId::registry(), 1)? {
+            if record.header.event_type != PERSONAL_DATA_RECORDED {
+                continue;
+            }
+            let Some(payload) = record.payload() else { continue };
+            if payload.get("person").and_then(|value| value.as_str()) != Some(wanted.as_str()) {
+                continue;
+            }
+            let owner = payload.get("organisation").and_then(|value| value.as_str());
+            if let Some(owner) = owner.and_then(|owner| owner.parse().ok()) {
+                return Ok(Some(owner));
+            }
+        }
+        Ok(None)
     }
 
     /// Copies registry entries from another store's [`EventStore::registry_entries`] (as

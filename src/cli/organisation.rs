@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Subcommand;
+use netvaerk::core::PersonId;
 
 /// `organisation ...`
 #[derive(Debug, Subcommand)]
@@ -16,6 +17,10 @@ pub enum OrganisationCommand {
         /// A member of the chief forum, by full name; repeat for several (at least one).
         #[arg(long, required = true)]
         chief_forum: Vec<String>,
+        /// The founder's id, the first --secretariat's (default: a new one); against a server
+        /// with tokens, the token's person.
+        #[arg(long)]
+        founder_id: Option<PersonId>,
         /// The business date: 2016-06-30 or 30.06.2016 (default: today).
         #[arg(long, value_parser = crate::cli::date)]
         on: Option<NaiveDate>,

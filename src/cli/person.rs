@@ -74,18 +74,18 @@ pub enum PersonCommand {
         #[command(flatten)]
         decided: Decided,
     },
-    /// Correct a person's personal data, replacing it with what is given: the secretariat any
-    /// field, the person their own name and e-mail (AU-3; the title as it was).
+    /// Correct a person's personal data: the fields given replace the registry's, the others
+    /// stay. The secretariat corrects any field, the person their own name and e-mail (AU-3).
     Correct {
         /// The person.
         person: Given<PersonId>,
-        /// Full name.
+        /// A new full name.
         #[arg(long)]
-        name: String,
-        /// E-mail.
+        name: Option<String>,
+        /// A new e-mail.
         #[arg(long)]
         email: Option<String>,
-        /// Job title.
+        /// A new job title.
         #[arg(long)]
         title: Option<String>,
         /// Who corrects: a person of the secretariat, or the person themself.

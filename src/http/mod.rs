@@ -55,8 +55,8 @@ use tokio::sync::{watch, Semaphore};
 pub use feed::{EventsPage, VerifyAnswer};
 pub use problem::{Problem, PROBLEM_JSON};
 pub use routes::{
-    Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, ByQuery, HeadAnswer, PersonRecorded,
-    PersonRequest, RedactRequest, Redacted,
+    Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, ByQuery, CorrectRequest, HeadAnswer,
+    PersonRecorded, PersonRequest, RedactRequest, Redacted,
 };
 pub use tokens::{digest, Caller, Organisations, Refused, Scope, TokenEntry, Tokens, RELOAD_INTERVAL};
 

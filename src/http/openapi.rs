@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::feed::{EventsPage, VerifyAnswer};
 use super::routes::{
-    Accepted, Appended, BatchAnswer, BatchRequest, HeadAnswer, PersonRecorded, PersonRequest, RedactRequest,
-    Redacted,
+    Accepted, Appended, BatchAnswer, BatchRequest, CorrectRequest, HeadAnswer, PersonRecorded, PersonRequest,
+    RedactRequest, Redacted,
 };
 use super::Problem;
 
@@ -204,6 +204,7 @@ fn generate() -> Value {
     let batch_request = reference::<BatchRequest>(&mut input);
     let redact_request = reference::<RedactRequest>(&mut input);
     let person_request = reference::<PersonRequest>(&mut input);
+    let correct_request = reference::<CorrectRequest>(&mut input);
     let mut output = generator(true);
     let mut answers = vec![
         reference::<Accepted>(&mut output),
@@ -499,6 +500,21 @@ fn generate() -> Value {
                         "413": problem("The body is too large."),
                         "415": problem("The body is not application/json."),
                         "422": problem("Refused: not entitled (not_entitled, AU-3), the person is not registered in the organisation (unknown_person), or erased."),
+                    }))
+                },
+                "patch": {
+                    "operationId": "correctPersonalData",
+                    "summary": "Correct the fields given of a person's personal data; the others stay (write): by the secretariat, or by the person for their own name and e-mail (AU-3).",
+                    "parameters": [organisation.clone(), path_parameter("person", "The person (a UUID), registered in the organisation.", uuid_schema())],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": correct_request, "example": { "name": "Mette Hansen-Berg" } } } },
+                    "responses": with_access(json!({
+                        "200": json_response("Corrected: where the record of who changed what went (none if nothing changed).", person_recorded.clone()),
+                        "400": problem("Malformed JSON or id, invalid personal data, no actor without tokens (missing_actor), or no data registered yet (not_in_registry)."),
+                        "403": problem("The token decides as another person than the body names (actor_mismatch)."),
+                        "404": problem("No such organisation."),
+                        "413": problem("The body is too large."),
+                        "415": problem("The body is not application/json."),
+                        "422": problem("Refused: not entitled (not_entitled, AU-3), another organisation's person (person_of_another_organisation), unknown_person, or erased."),
                     }))
                 },
                 "delete": {

@@ -32,7 +32,7 @@ pub(super) fn router(app: Arc<App>) -> Router {
         .route("/v1/organisations/{org}/reports/round/{round}", get(round))
         .route("/v1/organisations/{org}/policy", get(policy))
         .route("/v1/organisations/{org}/redactions", post(redact))
-        .route("/v1/organisations/{org}/persons/{person}", put(person).delete(erase))
+        .route("/v1/organisations/{org}/persons/{person}", put(person).patch(correct).delete(erase))
         .route("/v1/head", get(head))
         .route("/v1/verify", get(feed::verify))
         .route("/v1/openapi.json", get(openapi))
@@ -198,6 +198,19 @@ pub struct PersonRequest {
     #[serde(flatten)]
     pub data: PersonalData,
     /// Who records it. With tokens, the token's person (when given, it must be that person);
+    /// without tokens, required.
+    #[serde(default)]
+    pub by: Option<PersonId>,
+}
+
+/// A correction of a person's personal data by `by`: the fields given replace the registry's,
+/// the others stay (AU-3: the secretariat; a person their own name and e-mail).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CorrectRequest {
+    /// The fields to replace.
+    #[serde(flatten)]
+    pub patch: netvaerk_store::PersonalDataPatch,
+    /// Who corrects. With tokens, the token's person (when given, it must be that person);
     /// without tokens, required.
     #[serde(default)]
     pub by: Option<PersonId>,
@@ -736,6 +749,33 @@ async fn person(
     let recorded = blocking(move || {
         known(&service, organisation, false)?;
         service.record_person(organisation, person, request.data, by)
+    })
+    .await
+    .map_err(|error| problem_in(error, &headers))?;
+    Ok(Json(PersonRecorded { position: recorded.and_then(|appended| appended.positions.first().copied()) }))
+}
+
+/// `PATCH /v1/organisations/{org}/persons/{person}`: corrects the fields given of a person's
+/// personal data, as the secretariat or (their own name and e-mail) the person
+/// ([`Service::correct_person`]).
+async fn correct(
+    State(app): State<Arc<App>>,
+    Path((org, person)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<PersonRecorded>, Problem> {
+    let caller = app.authorize(&headers, Scope::Write)?;
+    let organisation = organisation_id(&org)?;
+    admit(&caller, organisation)?;
+    let person = person_id(&person)?;
+    let request: CorrectRequest = serde_json::from_value(json_body(&headers, body)?).map_err(|error| {
+        Problem::bad_request("malformed_personal_data", format!("not a correction: {error}"))
+    })?;
+    let by = acting(&caller, request.by, "by")?;
+    let service = Arc::clone(&app.service);
+    let recorded = blocking(move || {
+        known(&service, organisation, false)?;
+        service.correct_person(organisation, person, &request.patch, by)
     })
     .await
     .map_err(|error| problem_in(error, &headers))?;

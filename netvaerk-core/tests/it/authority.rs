@@ -174,16 +174,21 @@ fn au3_the_secretariat_keeps_the_register_and_a_person_corrects_their_own_contac
     let check = |act: Act<'_>, actor| check_authority(&state, &act, actor, on, &policy);
     // Personal data: the secretariat registers, corrects and erases; a person corrects their own
     // name and e-mail, nothing else and nobody else's.
-    let own = Act::RecordPersonalData { person: novice(0), own_contact_only: true };
-    let any_field = Act::RecordPersonalData { person: novice(0), own_contact_only: false };
+    let own = Act::RecordPersonalData { person: novice(0), own_contact_only: true, elsewhere: false };
+    let any_field = Act::RecordPersonalData { person: novice(0), own_contact_only: false, elsewhere: false };
+    let erase = |person| Act::ErasePerson { person, elsewhere: false };
     assert_eq!(check(own, novice(0)), Ok(()));
     assert_eq!(check(own, secretary()), Ok(()));
     assert_eq!(check(any_field, secretary()), Ok(()));
     assert_eq!(not_entitled(&check(any_field, novice(0)).unwrap_err()), Rule::Au3);
     assert_eq!(not_entitled(&check(own, novice(1)).unwrap_err()), Rule::Au3);
-    assert_eq!(check(Act::ErasePerson(novice(0)), secretary()), Ok(()));
-    assert_eq!(not_entitled(&check(Act::ErasePerson(novice(0)), chief()).unwrap_err()), Rule::Au3);
-    assert_eq!(check(Act::ErasePerson(novice(0)), person(999)), Err(DomainError::UnknownActor(person(999))));
+    assert_eq!(check(erase(novice(0)), secretary()), Ok(()));
+    assert_eq!(not_entitled(&check(erase(novice(0)), chief()).unwrap_err()), Rule::Au3);
+    assert_eq!(check(erase(novice(0)), person(999)), Err(DomainError::UnknownActor(person(999))));
+    // Another organisation's person's data is that organisation's to keep, even for the
+    // secretariat here.
+    let theirs = Act::ErasePerson { person: novice(0), elsewhere: true };
+    assert_eq!(check(theirs, secretary()), Err(DomainError::PersonOfAnotherOrganisation(novice(0))));
     // A move names a registered unit and changes something.
     assert_eq!(
         refused(&given, when(Action::MovePerson { person: novice(0), unit: department2() })),
@@ -376,11 +381,16 @@ fn au8_a_decision_is_not_dated_before_its_subject_or_what_it_presupposes() {
     assert!(error.danish().contains("blev prioriteret"), "{}", error.danish());
     assert_eq!(dated_before(error), Since::Prioritised(theme(1)));
     history.run(chief(), started, start);
-    // A phase entered, and a close, dated before the start.
+    // A phase entered, and a close, dated before the start (the leader was not the leader yet,
+    // and the network was not there).
     let phases = history.state().network(network(1)).unwrap().plan.phases.clone();
     let enter = |n: usize| Action::EnterPhase { network: network(1), phase: phases[n].name.clone() };
     assert_eq!(
         dated_before(history.decide(veteran(0), decided, enter(0)).unwrap_err()),
+        Since::NetworkRoles(network(1))
+    );
+    assert_eq!(
+        dated_before(history.decide(secretary(), decided, enter(0)).unwrap_err()),
         Since::Network(network(1))
     );
     let close =
@@ -400,7 +410,26 @@ fn au8_a_decision_is_not_dated_before_its_subject_or_what_it_presupposes() {
         dated_before(history.decide(chief(), started, close.clone()).unwrap_err()),
         Since::Phase(network(1))
     );
-    history.run(chief(), later, close);
+    // A co-driver attached on 2016-11-15 did not record the network's work before that.
+    let attached = date(2016, 11, 15);
+    history.run(veteran(0), attached, Action::AttachCoDriver { network: network(1), person: novice(2) });
+    let participants =
+        Action::AddParticipants { network: network(1), participants: BTreeSet::from([novice(1)]) };
+    assert_eq!(
+        dated_before(history.decide(novice(2), later, participants.clone()).unwrap_err()),
+        Since::NetworkRoles(network(1))
+    );
+    history.run(novice(2), attached, participants);
+    history.run(chief(), attached, close);
+    // A rotation entitles until its last day, ended or not (SN-1).
+    history.run(
+        secretary(),
+        later,
+        Action::StartRotation { person: veteran(2), skills: "Records".into(), until: date(2016, 12, 31) },
+    );
+    let name = |on| Action::NameUnit { unit: department(), name: format!("Omdøbt {on}") };
+    history.run(veteran(2), date(2016, 12, 31), name(1));
+    assert_eq!(not_entitled(&history.decide(veteran(2), date(2017, 1, 2), name(2)).unwrap_err()), Rule::Au3);
     // An actor's standing on the date: made a member of the forum on 2016-11-01, novice(0) did
     // not decide as one in October.
     history.run(

@@ -383,19 +383,23 @@ fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: 
 
 /// An oracle for AU-1 written apart from the library's: whether `actor` holds `standing` for
 /// `action` in `state`.
-fn oracle_holds(state: &State, action: &Action, actor: PersonId, standing: Standing) -> bool {
+fn oracle_holds(state: &State, action: &Action, actor: PersonId, standing: Standing, on: NaiveDate) -> bool {
     let person = state.person(actor);
     let network = action.network().and_then(|id| state.network(id));
+    let network_on = action
+        .network()
+        .is_none_or(|id| state.since(Since::NetworkRoles(id)).is_none_or(|since| since <= on));
     let staff = person.is_some_and(|p| p.roles.contains(&PersonRole::Secretariat));
+    let rotation = person.is_some_and(|p| p.in_rotation && p.rotation_until.is_none_or(|until| on <= until));
     match standing {
         Standing::ChiefForum => person.is_some_and(|p| {
             p.roles.contains(&PersonRole::ChiefForum) || p.roles.contains(&PersonRole::Director)
         }),
         Standing::SecretariatStaff => staff,
-        Standing::Secretariat => staff || person.is_some_and(|p| p.in_rotation),
-        Standing::Leader => network.is_some_and(|n| n.leader == actor),
-        Standing::CoDriver => network.is_some_and(|n| n.co_drivers.contains(&actor)),
-        Standing::ReferenceLeader => network.is_some_and(|n| n.reference_leader == Some(actor)),
+        Standing::Secretariat => staff || rotation,
+        Standing::Leader => network.is_some_and(|n| n.leader == actor) && network_on,
+        Standing::CoDriver => network.is_some_and(|n| n.co_drivers.contains(&actor)) && network_on,
+        Standing::ReferenceLeader => network.is_some_and(|n| n.reference_leader == Some(actor)) && network_on,
         Standing::Proposer => {
             action.theme().and_then(|id| state.theme(id)).is_some_and(|theme| theme.proposed_by == actor)
         }
@@ -415,7 +419,7 @@ fn check_entitled_on_its_date(before: &State, decision: &Decision, action: &Acti
     let (actor, on) = (decision.metadata.actor, decision.metadata.occurred_on);
     let policy = before.policy_on(on, policy);
     for cell in requirements(before, &Act::Decide(action), policy) {
-        let entitled = cell.may.iter().any(|standing| oracle_holds(before, action, actor, *standing));
+        let entitled = cell.may.iter().any(|standing| oracle_holds(before, action, actor, *standing, on));
         assert!(entitled, "AU-1 broken: {actor} took {} without {:?}", action.name(), cell.may);
     }
     for since in [Since::Person(actor), Since::Standing(actor)].into_iter().chain(presupposed(before, action))
@@ -479,7 +483,8 @@ proptest! {
                 Err(error) => {
                     // A refusal for want of authority is right by the oracle too.
                     if let DomainError::NotEntitled { actor, may, .. } = &error {
-                        prop_assert!(!may.iter().any(|standing| oracle_holds(&state, &command.action, *actor, *standing)));
+                        let holds = |standing: &Standing| oracle_holds(&state, &command.action, *actor, *standing, on);
+                        prop_assert!(!may.iter().any(holds));
                     }
                     // Every refusal explains itself in words, in English and in Danish, and a
                     // refusal under a rule ends with that rule's id in both, once: the message

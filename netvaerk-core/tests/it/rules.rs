@@ -1106,7 +1106,9 @@ fn rl4_the_mandate_contract_binds_the_secretariat_and_the_leaders_own_personnel_
         secretariat: secretary(),
         terms: "Four hours a week".into(),
     };
-    for other in [novice(1), veteran(0)] {
+    // veteran(1) works in the leader's department but heads nothing: a colleague, not a
+    // personnel leader (only a chief-forum member of the department, or the area's director).
+    for other in [novice(1), veteran(0), veteran(1)] {
         let error = refused(&given, when(contract(other)));
         assert_eq!(
             error,

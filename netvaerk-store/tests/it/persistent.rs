@@ -252,3 +252,46 @@ fn redb_open_head(path: &Path) -> Result<RedbStore, StoreError> {
 
 persistent!(sled, sled_open, sled_open_head, sled_at);
 persistent!(redb, redb_open, redb_open_head, redb_at);
+
+/// Issue 26: a redb file left unclean by a crash (the writer aborted with the file open, after
+/// its appends were acknowledged) is recovered by a read-only open, under the store's lock, and
+/// reported as recovered, never as damage; every acknowledged append is there.
+#[test]
+fn a_redb_file_left_by_a_crashed_writer_is_recovered_by_a_reading_open_not_called_damaged() {
+    use netvaerk_store::{EventStore, ExpectedVersion};
+    if let Some(path) = std::env::var_os("NETVAERK_UNCLEAN_CHILD") {
+        // The child: append, acknowledge on stdout, and die with the file open.
+        let store = RedbStore::open(PathBuf::from(path)).unwrap();
+        store
+            .append(&crate::support::stream("org-a"), ExpectedVersion::Any, &crate::support::events(7))
+            .unwrap();
+        println!("child: acknowledged 7");
+        std::process::abort();
+    }
+    let dir = TempDir::new("unclean");
+    let path = redb_at(&dir);
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "persistent::a_redb_file_left_by_a_crashed_writer_is_recovered_by_a_reading_open_not_called_damaged",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("NETVAERK_UNCLEAN_CHILD", &path)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("child: acknowledged 7"));
+    let read_only = RedbOptions { read_only: true, ..RedbOptions::default() };
+    let store = RedbStore::open_with(&path, read_only).expect("recovered, not damaged");
+    assert!(store.recovered(), "the open says it recovered the file");
+    assert_eq!(store.head().unwrap().unwrap().position, 7, "every acknowledged append is there");
+    assert!(store.verify().unwrap().is_ok());
+    drop(store);
+    // Clean since: the next open recovers nothing.
+    let again = RedbStore::open_with(&path, read_only).unwrap();
+    assert!(!again.recovered());
+    // Reading creates no store where none is.
+    let missing = RedbStore::open_with(dir.0.join("nothing.redb"), read_only).map(|_| ()).unwrap_err();
+    assert_eq!(missing.code(), "store_not_found");
+    assert!(!dir.0.join("nothing.redb").exists());
+}

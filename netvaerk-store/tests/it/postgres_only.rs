@@ -150,7 +150,7 @@ fn the_queryable_columns_mirror_the_record() {
 /// A child process: appends `rounds` events to one stream, each with the version it read,
 /// re-reading and retrying on a conflict.
 fn append_child(url: &str, schema: &str, child: u64, rounds: u64) {
-    let store = PostgresStore::open_with(url, PostgresOptions { schema: schema.to_owned() }).unwrap();
+    let store = PostgresStore::open_with(url, PostgresOptions::schema(schema)).unwrap();
     let s = stream("org-shared");
     for round in 0..rounds {
         loop {
@@ -233,11 +233,11 @@ fn a_subscriber_hears_another_processes_commit() {
 #[test]
 fn bad_addresses_and_unreachable_servers_are_typed_errors() {
     let Some(schema) = PgSchema::new() else { return };
-    let bad = PostgresStore::open_with(&schema.url, PostgresOptions { schema: "Robert'); DROP".into() });
+    let bad = PostgresStore::open_with(&schema.url, PostgresOptions::schema("Robert'); DROP"));
     assert!(matches!(bad, Err(StoreError::InvalidAddress { .. })));
     // PostgreSQL's own schemas are refused before anything is created in them.
     for system in ["information_schema", "pg_catalog", "pg_toast"] {
-        let bad = PostgresStore::open_with(&schema.url, PostgresOptions { schema: system.into() });
+        let bad = PostgresStore::open_with(&schema.url, PostgresOptions::schema(system));
         let error = bad.err().expect("a system schema is refused");
         assert!(error.to_string().contains("system schemas"), "{system}: {error}");
     }

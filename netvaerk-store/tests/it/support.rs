@@ -90,7 +90,7 @@ impl PgSchema {
     }
 
     pub fn options(&self) -> netvaerk_store::PostgresOptions {
-        netvaerk_store::PostgresOptions { schema: self.schema.clone() }
+        netvaerk_store::PostgresOptions::schema(self.schema.clone())
     }
 
     pub fn open(&self) -> netvaerk_store::PostgresStore {
