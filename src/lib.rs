@@ -27,8 +27,8 @@
 //!
 //! # fn main() -> Result<(), netvaerk::Error> {
 //! # let dir = std::env::temp_dir().join(format!("netvaerk-doc-{}", uuid::Uuid::now_v7()));
-//! let service = Service::open(&format!("redb:{}", dir.join("log.redb").display()))?;
 //! # std::fs::create_dir_all(&dir).ok();
+//! let service = Service::open(&format!("redb:{}", dir.join("log.redb").display()))?;
 //! let organisation = OrganisationId::generate();
 //! let (secretary, chief) = (PersonId::generate(), PersonId::generate());
 //! let on = NaiveDate::from_ymd_opt(2014, 1, 6).unwrap();

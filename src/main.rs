@@ -262,6 +262,8 @@ fn report_options(args: &cli::Output) -> netvaerk::report::Options {
     }
 }
 
+/// The lines of `file` (standard input for none or `-`); a line that is not UTF-8 is an input
+/// error naming its number.
 fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
     let reader: Box<dyn BufRead> = match file {
         None => Box::new(std::io::stdin().lock()),
@@ -271,7 +273,24 @@ fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
                 .map_err(|error| usage(format!("cannot read {}: {error}", path.display())))?,
         )),
     };
-    reader.lines().collect::<Result<_, _>>().map_err(|error| usage(format!("cannot read the input: {error}")))
+    reader
+        .split(b'\n')
+        .enumerate()
+        .map(|(index, line)| {
+            let mut line = line.map_err(|error| usage(format!("cannot read the input: {error}")))?;
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            String::from_utf8(line).map_err(|error| {
+                Failure::Error(Error::input(
+                    "malformed_input",
+                    Some("line"),
+                    Some((index + 1).to_string()),
+                    format!("line {} is not UTF-8 text: {error}", index + 1),
+                ))
+            })
+        })
+        .collect()
 }
 
 /// `import`: an exported log, checked whole before anything is appended.

@@ -282,7 +282,8 @@ fn an_exported_log_imports_and_a_tampered_one_is_refused_naming_the_position() {
     assert_eq!(code(&output), 3);
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("position 100"), "{message}");
-    assert_eq!(refused.stdout(&["verify"]).trim(), "verified: the log is empty");
+    // Refused before anything was written: not even a store was made.
+    assert!(String::from_utf8_lossy(&refused.run(&["verify"]).stderr).contains("[store_not_found]"));
     let _ = std::fs::remove_file(file);
 }
 
@@ -1008,11 +1009,11 @@ fn a_store_whose_files_are_emptied_or_missing_is_damaged_never_a_new_empty_log()
     let fresh = Store::new("fresh");
     assert!(String::from_utf8_lossy(&fresh.run(&["head"]).stderr).contains("[store_not_found]"));
     fresh.stdout(&["organisation", "found", "--secretariat", "S H", "--chief-forum", "K L"]);
-    assert!(fresh.stdout(&["head"]).starts_with("2 "), "the founding and the registry's record");
+    assert!(fresh.stdout(&["head"]).starts_with("3 "), "the founding and the founders' names");
     let empty = Store::new("empty-dir");
     std::fs::create_dir_all(&empty.0).unwrap();
     empty.stdout(&["organisation", "found", "--secretariat", "S H", "--chief-forum", "K L"]);
-    assert!(empty.stdout(&["head"]).starts_with("2 "));
+    assert!(empty.stdout(&["head"]).starts_with("3 "));
 }
 
 #[test]
@@ -1028,6 +1029,11 @@ fn input_limits_a_blank_or_bidi_name_a_year_16_date_and_a_control_character_are_
             "[invalid_personal_data]",
         ),
         (vec!["unit", "name", "Jobcenter", "Job\u{1}center", "--by", secretary], "[forbidden_character]"),
+        (vec!["unit", "name", "Jobcenter", "Job\u{2028}center", "--by", secretary], "[forbidden_character]"),
+        (
+            vec!["person", "register", "--name", "Eva Holm", "--email", "not an email", "--by", secretary],
+            "[invalid_personal_data]",
+        ),
         (
             vec!["unit", "name", "Jobcenter", "Jobcentret", "--by", secretary, "--on", "0016-06-01"],
             "[implausible_date]",
@@ -1037,6 +1043,25 @@ fn input_limits_a_blank_or_bidi_name_a_year_16_date_and_a_control_character_are_
         assert_eq!(code(&output), 2, "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
         assert!(String::from_utf8_lossy(&output.stderr).contains(code_wanted), "{args:?}");
     }
+    assert_eq!(store.log_length(), length);
+    // A line of `apply` that is not UTF-8 is named by its number, and nothing is appended.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+        .args(["--store", &store.address(), "apply", "-"])
+        .env("NETVAERK_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"{}\n\xff\xfe not text\n").unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(code(&output), 2, "{stderr}");
+    assert!(stderr.contains("line 2 is not UTF-8") && stderr.contains("[malformed_input]"), "{stderr}");
     assert_eq!(store.log_length(), length);
 }
 
@@ -1217,6 +1242,20 @@ fn a_store_that_is_not_there_is_store_not_found_and_nothing_is_created() {
     assert_eq!(code(&output), 2, "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stderr).contains("does not exist"));
     assert!(!redb.parent().unwrap().exists());
+    // PostgreSQL: a schema that is not there is no store to read, and is not made.
+    if let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") {
+        let schema = format!("nvm_{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+        let address = format!("{url}?schema={schema}");
+        let output = netvaerk(&["--store", &address, "report", "portfolio"]);
+        assert_eq!(code(&output), 2, "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("[store_not_found]"));
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let found: i64 = client
+            .query_one("SELECT count(*) FROM pg_namespace WHERE nspname = $1", &[&schema])
+            .unwrap()
+            .get(0);
+        assert_eq!(found, 0, "a reading command made the schema");
+    }
     let here = format!("redb:{}", base.join("log.redb").display());
     let founded = netvaerk(&[
         "--store",

@@ -1953,7 +1953,6 @@ fn au3_au4_an_employees_token_corrects_their_own_name_and_nothing_else() {
         Some(json!({ "title": "Direktør" }).to_string().into_bytes()),
     );
     assert_eq!((retitled.status, retitled.code()), (422, "not_entitled".to_owned()));
-    let head = head + 1;
     // Another organisation that registers the same person id cannot rename or erase them: the
     // data is the first organisation's to keep (AU-3).
     let other = found(server, &[("authorization", &bearer(&guarded.admin))]);

@@ -256,12 +256,13 @@ pub enum TextKind {
 }
 
 impl TextKind {
-    /// Whether a text of this kind may not hold `c`: a control character (a longer text may
-    /// hold line breaks and tabs) or a bidirectional override or mark, which can make a text
-    /// read other than it is. The one definition of the input limits' characters.
+    /// Whether a text of this kind may not hold `c`: a control character or a line or paragraph
+    /// separator (U+2028, U+2029; a longer text may hold line breaks and tabs) or a
+    /// bidirectional override or mark, which can make a text read other than it is. The one definition of the input limits' characters.
     pub fn forbids(self, c: char) -> bool {
-        let line_break = self == Self::Text && matches!(c, '\n' | '\t' | '\r');
-        (c.is_control() && !line_break)
+        let line_break = self == Self::Text && matches!(c, '\n' | '\t' | '\r' | '\u{2028}' | '\u{2029}');
+        // U+2028 and U+2029 separate lines and paragraphs as a line break does: not in a name.
+        ((c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')) && !line_break)
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
     }
 

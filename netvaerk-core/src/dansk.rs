@@ -415,6 +415,9 @@ impl DomainError {
             E::InvalidGeneration { generation } => format!(
                 "tidligere erfaring gælder netværksledere af 1. og 2. generation, ikke {generation}"
             ),
+            E::ImplausiblePriorNetworks { count, max } => format!(
+                "{count} netværk ledet eller co-drevet før NS3 er ikke troværdigt; højst {max}"
+            ),
             E::NoPriorNetworks => {
                 "tidligere erfaring skal omfatte mindst ét netværk ledet eller co-drevet".to_owned()
             }

@@ -345,6 +345,9 @@ fn change_person_roles(state: &State, id: PersonId, roles: &BTreeSet<PersonRole>
     only(vec![Event::PersonRolesChanged { person: id, roles: roles.clone() }])
 }
 
+/// The most networks a person of generation 1 or 2 can have led or co-driven (NL-1).
+const MAX_PRIOR_NETWORKS: u32 = 100;
+
 fn register_prior_experience(
     state: &State,
     id: PersonId,
@@ -359,6 +362,14 @@ fn register_prior_experience(
     }
     if led == 0 && co_driven == 0 {
         return Err(DomainError::NoPriorNetworks);
+    }
+    // Generations 1 and 2 ran from the first network structure to NS3: a person led or co-drove
+    // a handful, never hundreds; a count beyond this is a typing error.
+    if led.max(co_driven) > MAX_PRIOR_NETWORKS {
+        return Err(DomainError::ImplausiblePriorNetworks {
+            count: led.max(co_driven),
+            max: MAX_PRIOR_NETWORKS,
+        });
     }
     if found.prior.is_some() {
         return Err(DomainError::PriorExperienceExists(id));

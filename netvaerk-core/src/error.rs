@@ -263,6 +263,13 @@ pub enum DomainError {
     },
     /// NL-1: prior experience must include a network led or co-driven.
     NoPriorNetworks,
+    /// NL-1: a count of prior networks no person of generation 1 or 2 can have.
+    ImplausiblePriorNetworks {
+        /// The count given.
+        count: u32,
+        /// The most there can be.
+        max: u32,
+    },
     /// NL-1: prior experience is registered once.
     PriorExperienceExists(PersonId),
     /// The policy is not usable.
@@ -680,6 +687,7 @@ impl DomainError {
             E::ProposerNotChiefForum(v0) => write!(f, "{v0} is not a member of the chief forum, who propose themes"),
             E::InvalidGeneration { generation } => write!(f, "prior experience is for leaders of generations 1 and 2, not {generation}"),
             E::NoPriorNetworks => write!(f, "prior experience must include at least one network led or co-driven"),
+            E::ImplausiblePriorNetworks { count, max } => write!(f, "{count} networks led or co-driven before NS3 is not plausible; at most {max}"),
             E::PriorExperienceExists(v0) => write!(f, "prior experience of {v0} is already registered"),
             E::InvalidPolicy(v0) => write!(f, "the policy is not valid: {v0}"),
             E::RoundAlreadyOpen { open } => write!(f, "round {open} is still open; close it before opening another"),
@@ -807,6 +815,7 @@ impl DomainError {
             E::ProposerNotChiefForum(_) => "proposer_not_chief_forum",
             E::InvalidGeneration { .. } => "invalid_generation",
             E::NoPriorNetworks => "no_prior_networks",
+            E::ImplausiblePriorNetworks { .. } => "implausible_prior_networks",
             E::PriorExperienceExists(_) => "prior_experience_exists",
             E::InvalidPolicy(_) => "invalid_policy",
             E::RoundAlreadyOpen { .. } => "round_already_open",
@@ -939,7 +948,10 @@ impl DomainError {
             E::MissingOrigin | E::NoDepartment | E::NotADepartment(_) | E::ProposerNotChiefForum(_) => {
                 Rule::Th1
             }
-            E::InvalidGeneration { .. } | E::NoPriorNetworks | E::PriorExperienceExists(_) => Rule::Nl1,
+            E::InvalidGeneration { .. }
+            | E::NoPriorNetworks
+            | E::ImplausiblePriorNetworks { .. }
+            | E::PriorExperienceExists(_) => Rule::Nl1,
             E::RoundAlreadyOpen { .. }
             | E::RoundNotLater { .. }
             | E::RoundNotDue { .. }

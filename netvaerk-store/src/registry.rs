@@ -27,8 +27,8 @@ pub struct PersonalData {
 
 impl PersonalData {
     /// Checks the data before it is stored: a name that is not blank, every field at most 200
-    /// characters (an e-mail address 320), and none holding a control character or a
-    /// bidirectional override.
+    /// characters (an e-mail address 320), none holding a control character, a line separator
+    /// or a bidirectional override, and an e-mail address shaped as one (`local@domain.tld`).
     pub fn validate(&self) -> Result<(), crate::StoreError> {
         let invalid = |field: &'static str, problem: String| {
             Err(crate::StoreError::InvalidPersonalData { field, problem })
@@ -55,6 +55,18 @@ impl PersonalData {
                         u32::from(character)
                     ),
                 );
+            }
+        }
+        if let Some(email) = &self.email {
+            let shaped = email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.split('.').count() >= 2
+                    && domain.split('.').all(|label| !label.is_empty())
+                    && !email.chars().any(char::is_whitespace)
+            });
+            if !shaped {
+                return invalid("email", format!("{email:?} is not an e-mail address (name@example.dk)"));
             }
         }
         Ok(())

@@ -2118,3 +2118,30 @@ fn input_limits_texts_dates_and_policy_values_are_refused_naming_the_field_and_t
         .danish()
         .starts_with("titlen er 300 tegn"));
 }
+
+/// NL-1 and the input limits (issue 26): a line or paragraph separator does not belong in a
+/// one-line name (a longer text may hold one, as it may a line break), and no person led or
+/// co-drove 65,535 networks before NS3.
+#[test]
+fn nl1_input_limits_a_line_separator_in_a_name_and_an_implausible_prior_count_are_refused() {
+    let given = base();
+    for separator in ['\u{2028}', '\u{2029}'] {
+        let name = Action::NameUnit { unit: department(), name: format!("Børn{separator}og Unge") };
+        assert_eq!(
+            refused(&given, when(name)),
+            DomainError::ForbiddenCharacter { field: "name", character: separator }
+        );
+        let reason = Action::RejectTheme { theme: theme(9), reason: format!("Nej{separator}tak") };
+        assert!(TextKind::Text.check("reason", &format!("a{separator}b")).is_ok(), "{reason:?}");
+    }
+    let prior = |led| Action::RegisterPriorExperience {
+        person: novice(0),
+        generation: 2,
+        networks_led: led,
+        networks_co_driven: 0,
+    };
+    let error = refused(&given, when(prior(65_535)));
+    assert_eq!(error, DomainError::ImplausiblePriorNetworks { count: 65_535, max: 100 });
+    assert_eq!(error.rule(), Some(Rule::Nl1));
+    decide_on(&given, &when(prior(3))).unwrap();
+}
