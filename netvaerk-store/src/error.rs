@@ -77,6 +77,14 @@ pub enum Corruption {
     /// the scrubbed event was changed afterwards.
     #[error("the redacted body is not the one its redaction record names")]
     RedactedBodyMismatch,
+    /// The storage engine's file is damaged in the bytes of a record whose own position is
+    /// unreadable: it lies between the error's position and `last` (sled names only an offset
+    /// in its file; the store reads its records there to name positions).
+    #[error("the storage engine's file is damaged in a record between this position and position {last}")]
+    DamagedThrough {
+        /// The last position the damaged record can have.
+        last: u64,
+    },
     /// An entry of the person registry (beside the log) is damaged.
     #[error("the person registry is damaged: {detail}")]
     Registry {
