@@ -85,6 +85,16 @@ pub enum Corruption {
         /// The last position the damaged record can have.
         last: u64,
     },
+    /// A person's entry in the registry disagrees with their key or with what the log records
+    /// of them (on PostgreSQL, where a database administrator can change the tables with the
+    /// triggers off): the person is named, so their entry can be restored from a backup.
+    #[error("the registry entry of person {person} {detail}")]
+    RegistryPerson {
+        /// The person.
+        person: PersonId,
+        /// What disagrees.
+        detail: String,
+    },
     /// An entry of the person registry (beside the log) is damaged.
     #[error("the person registry is damaged: {detail}")]
     Registry {
