@@ -83,10 +83,27 @@ CREATE OR REPLACE TRIGGER events_no_truncate
 --   stream holds the PersonErased record that names the person (who erased, when);
 -- * a correction of a person's data (GDPR rectification), in a transaction that sets
 --   `netvaerk.registering` to 'on' (SET LOCAL), as `register_person` does.
+-- A new row comes only the same two ways: known data on the registering path, an erasure
+-- marker with its PersonErased record (an imported registry).
 -- An erased person never comes back; DELETE and TRUNCATE are refused.
+-- With the triggers off (`session_replication_role = replica`) a database administrator can
+-- still change the tables: `verify` checks them against the keys and the `$registry` records,
+-- which the hash chain covers, and names the person whose row was changed.
 CREATE OR REPLACE FUNCTION netvaerk_registry_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.entry ? 'known' AND current_setting('netvaerk.registering', true) = 'on' THEN
+            RETURN NEW;
+        END IF;
+        IF NEW.entry ? 'erased' AND EXISTS (
+            SELECT 1 FROM events e
+            WHERE e.stream = '$registry' AND e.event_type = 'PersonErased'
+              AND e.payload ->> 'person' = NEW.person::text
+        ) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
     IF TG_OP = 'UPDATE' AND NEW.person = OLD.person AND OLD.entry ? 'known' THEN
         IF NEW.entry ? 'erased' AND EXISTS (
             SELECT 1 FROM events e
@@ -105,7 +122,7 @@ END
 $$;
 
 CREATE OR REPLACE TRIGGER registry_append_only
-    BEFORE UPDATE OR DELETE ON registry
+    BEFORE INSERT OR UPDATE OR DELETE ON registry
     FOR EACH ROW EXECUTE FUNCTION netvaerk_registry_append_only();
 
 CREATE OR REPLACE TRIGGER registry_no_truncate
@@ -114,8 +131,9 @@ CREATE OR REPLACE TRIGGER registry_no_truncate
 
 -- Each person's registry key (crypto-shredding): their known data in `registry` is
 -- encrypted under it (`{"known": {"sealed": HEX}}`), and erasure deletes it, so what the table
--- files and the WAL keep of the old row can no longer be read. A key never changes, and goes
--- only in the transaction that erases its person (NV002).
+-- files and the WAL keep of the old row can no longer be read. A key is made only on the
+-- registering path, never changes, and goes only in the transaction that erases its person
+-- (NV002).
 CREATE TABLE IF NOT EXISTS registry_keys (
     person  uuid  PRIMARY KEY,
     key     bytea NOT NULL
@@ -124,6 +142,9 @@ CREATE TABLE IF NOT EXISTS registry_keys (
 CREATE OR REPLACE FUNCTION netvaerk_registry_keys_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'INSERT' AND current_setting('netvaerk.registering', true) = 'on' THEN
+        RETURN NEW;
+    END IF;
     IF TG_OP = 'DELETE' THEN
         IF EXISTS (SELECT 1 FROM registry r WHERE r.person = OLD.person AND r.entry ? 'erased') THEN
             RETURN OLD;
@@ -135,7 +156,7 @@ END
 $$;
 
 CREATE OR REPLACE TRIGGER registry_keys_guard
-    BEFORE UPDATE OR DELETE ON registry_keys
+    BEFORE INSERT OR UPDATE OR DELETE ON registry_keys
     FOR EACH ROW EXECUTE FUNCTION netvaerk_registry_keys_guard();
 
 CREATE OR REPLACE TRIGGER registry_keys_no_truncate

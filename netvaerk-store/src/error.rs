@@ -77,6 +77,24 @@ pub enum Corruption {
     /// the scrubbed event was changed afterwards.
     #[error("the redacted body is not the one its redaction record names")]
     RedactedBodyMismatch,
+    /// The storage engine's file is damaged in the bytes of a record whose own position is
+    /// unreadable: it lies between the error's position and `last` (sled names only an offset
+    /// in its file; the store reads its records there to name positions).
+    #[error("the storage engine's file is damaged in a record between this position and position {last}")]
+    DamagedThrough {
+        /// The last position the damaged record can have.
+        last: u64,
+    },
+    /// A person's entry in the registry disagrees with their key or with what the log records
+    /// of them (on PostgreSQL, where a database administrator can change the tables with the
+    /// triggers off): the person is named, so their entry can be restored from a backup.
+    #[error("the registry entry of person {person} {detail}")]
+    RegistryPerson {
+        /// The person.
+        person: PersonId,
+        /// What disagrees.
+        detail: String,
+    },
     /// An entry of the person registry (beside the log) is damaged.
     #[error("the person registry is damaged: {detail}")]
     Registry {

@@ -33,12 +33,13 @@
 //!   should still call the store through `spawn_blocking` (the `netvaerk` facade's async service
 //!   does), so that no worker waits on the database.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use netvaerk_core::PersonId;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -53,8 +54,8 @@ use crate::log::{lock, Prepared};
 use crate::plan::{append_nothing, check_import, Index, Location, Planner};
 use crate::queue::{fail_all, settle, Pending, Queue};
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
-use crate::registry::RegistryEntry;
 use crate::registry::{damaged_key, registry_from_json};
+use crate::registry::{RegistryEntry, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::shred::{from_hex, KeyRecord, PersonKey};
 use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
 
@@ -442,6 +443,77 @@ impl PostgresStore {
         Ok((outcomes, head))
     }
 
+    /// `verify`'s registry check: what the `registry` and `registry_keys` tables hold against
+    /// each other and against the `$registry` records, which the chain covers, so that an edit
+    /// made with the triggers off (`session_replication_role = replica`) is named by person.
+    /// The first person in id order with a problem, and what it is:
+    ///
+    /// - every entry reads: sealed data decrypts under the person's own key (an entry or a key
+    ///   moved to another person, or a key deleted, does not), plain data is only where the
+    ///   store never sealed (no key, no `PersonalDataRecorded`: written before keys existed);
+    /// - every person the log records data of (`PersonalDataRecorded`) or an erasure of
+    ///   (`PersonErased`) has an entry, and every key has one;
+    /// - an erased entry has a `PersonErased` record by the same person on the same day, and no
+    ///   key; a person the log records as erased holds no data.
+    ///
+    /// An entry with known data and no `PersonalDataRecorded` record passes: registrations made
+    /// before that record existed have none, and nothing in the log tells them from a row added
+    /// by hand (which the triggers refuse while they are on).
+    fn registry_problem(&self) -> Result<Option<Corruption>, StoreError> {
+        let mut recorded: BTreeMap<PersonId, u64> = BTreeMap::new();
+        let mut erasures: BTreeMap<PersonId, Vec<(u64, PersonId, NaiveDate)>> = BTreeMap::new();
+        for record in self.read_stream(&StreamId::registry(), 1)? {
+            let named = record.payload().and_then(|payload| {
+                payload.get("person")?.as_str()?.parse::<Uuid>().ok().map(PersonId::from_uuid)
+            });
+            let Some(person) = named else { continue };
+            let (position, metadata) = (record.header.position, &record.header.metadata);
+            match record.header.event_type.as_str() {
+                PERSONAL_DATA_RECORDED => {
+                    recorded.insert(person, position);
+                }
+                PERSON_ERASED => {
+                    erasures.entry(person).or_default().push((
+                        position,
+                        metadata.actor,
+                        metadata.occurred_on,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let rows = self.read(|client| {
+            client.query(
+                "SELECT person, r.entry::text, k.key FROM registry r FULL JOIN registry_keys k USING (person) \
+                 ORDER BY person",
+                &[],
+            )
+        })?;
+        let mut stored: BTreeMap<PersonId, (Option<String>, Option<Vec<u8>>)> = BTreeMap::new();
+        for row in rows {
+            stored.insert(PersonId::from_uuid(row.get(0)), (row.get(1), row.get(2)));
+        }
+        let mut persons: BTreeSet<PersonId> = stored.keys().copied().collect();
+        persons.extend(recorded.keys().chain(erasures.keys()));
+        for person in persons {
+            let (entry, key) =
+                stored.get(&person).map_or((None, None), |(entry, key)| (entry.as_deref(), key.as_deref()));
+            let erased_at =
+                erasures.get(&person).and_then(|erasures| erasures.first()).map(|(position, ..)| *position);
+            if let Some(detail) = registry_row_problem(
+                person,
+                entry,
+                key,
+                recorded.get(&person).copied(),
+                erased_at,
+                erasures.get(&person).map_or(&[][..], Vec::as_slice),
+            ) {
+                return Ok(Some(Corruption::RegistryPerson { person, detail }));
+            }
+        }
+        Ok(None)
+    }
+
     fn head_position(&self) -> Result<u64, StoreError> {
         Ok(self.head()?.map_or(0, |head| head.position))
     }
@@ -817,7 +889,8 @@ impl EventStore for PostgresStore {
     }
 
     /// The chain as on every backend; then the `payload` and `rationale` columns, which SQL
-    /// users read, against the record they mirror.
+    /// users read, against the record they mirror; then the registry against its keys and the
+    /// `$registry` records (see `registry_problem`).
     fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {
         let report = verify_chain(self.read_raw(1), progress, &mut |_, _| None)?;
         if !report.is_ok() {
@@ -832,7 +905,7 @@ impl EventStore for PostgresStore {
                     &[&from, &PAGE],
                 )
             })?;
-            let Some(last) = rows.last() else { return Ok(report) };
+            let Some(last) = rows.last() else { break };
             from = last.get::<_, i64>(0) + 1;
             for row in &rows {
                 let position = nat(row.get(0));
@@ -860,6 +933,13 @@ impl EventStore for PostgresStore {
                         .index_problem(position, Corruption::IndexMismatch { index: "columns", detail }));
                 }
             }
+        }
+        match self.registry_problem()? {
+            Some(problem) => {
+                let beyond = report.checked + 1;
+                Ok(report.index_problem(beyond, problem))
+            }
+            None => Ok(report),
         }
     }
 
@@ -1039,4 +1119,80 @@ fn registry_row(person: PersonId, entry: &str, key: Option<&[u8]>) -> Result<Reg
             detail: format!("the registry entry of {person} does not decrypt under its key"),
         })?;
     registry_from_json(person, &json)
+}
+
+/// What is wrong with one person's registry row (`entry`, `key`) against what the log records:
+/// the position of their last `PersonalDataRecorded` record, of their first `PersonErased`, and
+/// each erasure's position, actor and day. `None` when they agree.
+fn registry_row_problem(
+    person: PersonId,
+    entry: Option<&str>,
+    key: Option<&[u8]>,
+    recorded: Option<u64>,
+    erased: Option<u64>,
+    erasures: &[(u64, PersonId, NaiveDate)],
+) -> Option<String> {
+    let Some(entry) = entry else {
+        return Some(match (key, erased, recorded) {
+            (Some(_), _, _) => "is missing, while their registry key is there".to_owned(),
+            (None, Some(position), _) => {
+                format!("is missing, while the log records their erasure at position {position}")
+            }
+            (None, None, Some(position)) => {
+                format!("is missing, while the log records their data at position {position}")
+            }
+            (None, None, None) => "is missing".to_owned(),
+        });
+    };
+    let value: serde_json::Value = serde_json::from_str(entry).unwrap_or_default();
+    let sealed = value.pointer("/known/sealed").is_some();
+    let read = match registry_row(person, entry, key) {
+        Ok(read) => read,
+        Err(_) if sealed && key.is_none() => {
+            return Some("is sealed under a key the registry no longer holds".to_owned());
+        }
+        Err(_) if sealed => {
+            return Some(
+                "does not decrypt under their key: the entry or the key belongs to someone else, or was changed"
+                    .to_owned(),
+            );
+        }
+        Err(_) => return Some("is unreadable".to_owned()),
+    };
+    match read {
+        RegistryEntry::Known(_) => {
+            if let Some(position) = erased {
+                return Some(format!(
+                    "still holds their data, while the log records their erasure at position {position} \
+                     (erase them again to finish it)"
+                ));
+            }
+            if !sealed && (key.is_some() || recorded.is_some()) {
+                return Some(
+                    "holds data in the clear where the store keeps it sealed under their key: written by hand"
+                        .to_owned(),
+                );
+            }
+            None
+        }
+        RegistryEntry::Erased { by, at } => {
+            if erasures.is_empty() {
+                return Some(
+                    "says they were erased, but the log holds no PersonErased record of them".to_owned(),
+                );
+            }
+            if key.is_some() {
+                return Some("says they were erased, but their registry key is still there".to_owned());
+            }
+            let day = at.date_naive();
+            if !erasures.iter().any(|(_, actor, on)| *actor == by && *on == day) {
+                let (position, actor, on) = erasures[0];
+                return Some(format!(
+                    "says {by} erased them on {day}, but the PersonErased record at position {position} says {actor} \
+                     on {on}"
+                ));
+            }
+            None
+        }
+    }
 }

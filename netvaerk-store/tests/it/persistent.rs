@@ -295,3 +295,85 @@ fn a_redb_file_left_by_a_crashed_writer_is_recovered_by_a_reading_open_not_calle
     assert_eq!(missing.code(), "store_not_found");
     assert!(!dir.0.join("nothing.redb").exists());
 }
+
+/// Item 8 of issue 26: damage sled finds in its data file is named by the log position it hits,
+/// not by an offset in sled's file. The store is written in two openings, so that sled's
+/// recovery checks the damaged page at open (see the finding on a store written in one).
+mod sled_damage {
+    use netvaerk_store::{Corruption, EventStore, ExpectedVersion, SledStore, StoreError};
+    use serde_json::json;
+
+    use crate::support::*;
+
+    /// A sled store of 400 records in two openings; record `n` carries the marker `mk-{n:05}`.
+    fn store(dir: &TempDir) {
+        for opening in 0..2u64 {
+            let store = SledStore::open(&dir.0).unwrap();
+            for batch in 0..20u64 {
+                let first = opening * 200 + batch * 10 + 1;
+                let batch: Vec<_> = (first..first + 10)
+                    .map(|n| event_with(json!({ "marker": format!("mk-{n:05}") })))
+                    .collect();
+                store.append(&stream("org-a"), ExpectedVersion::Any, &batch).unwrap();
+            }
+        }
+    }
+
+    /// Flips the byte `at` bytes after the start of every copy of record `n` in sled's data file
+    /// (sled keeps older copies of a page until it rewrites their segment, so this hits the live
+    /// one); returns how many copies were flipped.
+    fn flip_record(dir: &TempDir, n: u64, at: impl Fn(usize) -> usize) -> usize {
+        let path = dir.0.join("sled").join("db");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let marker = format!("mk-{n:05}");
+        let hits: Vec<usize> = bytes
+            .windows(marker.len())
+            .enumerate()
+            .filter(|(_, window)| *window == marker.as_bytes())
+            .map(|(offset, _)| offset)
+            .collect();
+        for hit in &hits {
+            // The record's start: the last record marker before the payload.
+            let start = bytes[..*hit].windows(4).rposition(|window| window == b"NVR1").unwrap();
+            let offset = at(start).max(start);
+            bytes[offset] ^= 0x40;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        hits.len()
+    }
+
+    #[test]
+    fn a_flipped_byte_in_a_records_payload_names_its_position() {
+        let dir = TempDir::new("sled-damage-payload");
+        store(&dir);
+        let payload = |start: usize| {
+            let bytes = std::fs::read(dir.0.join("sled").join("db")).unwrap();
+            start + bytes[start..].windows(8).position(|window| window == b"mk-00105").unwrap() + 4
+        };
+        assert!(flip_record(&dir, 105, payload) > 0, "the record is in sled's file as written");
+
+        let error = SledStore::open(&dir.0).err().expect("the damaged record fails the open");
+        assert!(
+            matches!(error, StoreError::Corrupt { position: 105, problem: Corruption::BadChecksum }),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.starts_with("the record at position 105 is corrupt"), "{message}");
+        assert!(!message.contains("file offset"), "{message}");
+    }
+
+    /// The damage hits the bytes that name the position: the hash chain still places the record.
+    #[test]
+    fn a_flipped_byte_in_a_records_position_names_where_it_lies() {
+        let dir = TempDir::new("sled-damage-position");
+        store(&dir);
+        // The low byte of the position in the header (after the marker and the header length).
+        assert!(flip_record(&dir, 150, |start| start + 15) > 0);
+        let error = SledStore::open(&dir.0).err().expect("the damaged record fails the open");
+        // The hash chain places it: after the record it links to.
+        assert!(
+            matches!(error, StoreError::Corrupt { position: 150, problem: Corruption::BadChecksum }),
+            "{error:?}"
+        );
+    }
+}

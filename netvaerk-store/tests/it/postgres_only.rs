@@ -298,3 +298,122 @@ fn after_an_erasure_and_a_checkpoint_no_table_file_holds_a_byte_of_the_persons_d
     assert!(events.windows(10).any(|window| window == b"visible-9q"), "the search reads the files");
     assert!(store.verify().unwrap().is_ok());
 }
+
+/// Item 4 of issue 26: tamper evidence for the registry on PostgreSQL. Each edit a database
+/// administrator can make with the triggers off (`session_replication_role = replica`) fails
+/// `verify`, naming the person whose row it changed: the store checks each entry against its
+/// key and against the `$registry` records, which the chain covers.
+#[test]
+fn verify_names_the_person_whose_registry_row_was_edited_with_the_triggers_off() {
+    let id = |n| PersonId::from_uuid(Uuid::from_u128(n));
+    let (ane, bo, cy, secretary) = (id(101), id(102), id(103), id(1));
+    let (ane_text, bo_text) = (ane.to_string(), bo.to_string());
+    let edits: [(&str, String, PersonId); 7] = [
+        (
+            "two entries swapped",
+            format!(
+                "UPDATE registry r SET entry = o.entry FROM registry o \
+                 WHERE (r.person, o.person) IN (('{ane_text}', '{bo_text}'), ('{bo_text}', '{ane_text}'))"
+            ),
+            ane,
+        ),
+        ("a row deleted", format!("DELETE FROM registry WHERE person = '{bo_text}'"), bo),
+        ("a key deleted", format!("DELETE FROM registry_keys WHERE person = '{bo_text}'"), bo),
+        (
+            "keys swapped",
+            format!(
+                "UPDATE registry_keys k SET key = o.key FROM registry_keys o \
+                 WHERE (k.person, o.person) IN (('{ane_text}', '{bo_text}'), ('{bo_text}', '{ane_text}'))"
+            ),
+            ane,
+        ),
+        (
+            "marked erased without a PersonErased record",
+            format!(
+                "UPDATE registry SET entry = '{{\"erased\":{{\"by\":\"{secretary}\",\"at\":\"2020-05-01T09:00:00Z\"}}}}' \
+                 WHERE person = '{bo_text}'; DELETE FROM registry_keys WHERE person = '{bo_text}'"
+            ),
+            bo,
+        ),
+        (
+            "a name written in the clear over a sealed entry",
+            format!("UPDATE registry SET entry = '{{\"known\":{{\"name\":\"Someone\"}}}}' WHERE person = '{bo_text}'"),
+            bo,
+        ),
+        (
+            "an erasure's author changed",
+            format!(
+                "UPDATE registry SET entry = jsonb_set(entry, '{{erased,by}}', '\"{ane_text}\"') \
+                 WHERE person = '{}'",
+                cy
+            ),
+            cy,
+        ),
+    ];
+    for (what, statement, person) in edits {
+        let Some(schema) = PgSchema::new() else { return };
+        let store = schema.open();
+        let data = |name: &str| PersonalData { name: name.into(), email: None, title: None };
+        store.register_person(ane, data("Ane Jensen"), ane, Utc::now()).unwrap();
+        store.register_person(bo, data("Bo Holm"), bo, Utc::now()).unwrap();
+        store.register_person(bo, data("Bo Holm-Madsen"), bo, Utc::now()).unwrap();
+        store.register_person(cy, data("Cy Berg"), cy, Utc::now()).unwrap();
+        store.erase(cy, secretary, Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap()).unwrap();
+        assert!(store.verify().unwrap().is_ok(), "{what}: the store verifies before the edit");
+
+        let mut client = schema.client();
+        client.batch_execute(&format!("SET session_replication_role = replica; {statement}")).unwrap();
+        let report = store.verify().unwrap();
+        let head = store.head().unwrap().unwrap().position;
+        assert_eq!(report.checked, head, "{what}: the chain itself is whole: {report:?}");
+        let Some((position, Corruption::RegistryPerson { person: named, detail })) = &report.first_bad else {
+            panic!("{what}: verify must name the person: {report:?}")
+        };
+        assert_eq!((*position, *named), (head + 1, person), "{what}: {detail}");
+        let message = report.first_bad.as_ref().unwrap().1.to_string();
+        assert!(message.contains(&person.to_string()), "{what}: {message}");
+    }
+}
+
+/// The triggers refuse a registry row or key added by hand: known data comes only on the
+/// registering path, an erasure only with its PersonErased record.
+#[test]
+fn the_database_refuses_a_registry_row_or_key_added_by_hand() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    let person = PersonId::from_uuid(Uuid::from_u128(201));
+    let mut client = schema.client();
+    for statement in [
+        format!("INSERT INTO registry (person, entry) VALUES ('{person}', '{{\"known\":{{\"name\":\"Someone\"}}}}')"),
+        format!(
+            "INSERT INTO registry (person, entry) VALUES ('{person}', \
+             '{{\"erased\":{{\"by\":\"{person}\",\"at\":\"2020-05-01T09:00:00Z\"}}}}')"
+        ),
+        format!("INSERT INTO registry_keys (person, key) VALUES ('{person}', '\\x00')"),
+    ] {
+        let error = client.batch_execute(&statement).expect_err(&statement);
+        assert_eq!(error.code().map(|code| code.code()), Some("NV002"), "{statement}: {error}");
+    }
+    assert_eq!(store.registry_entry(person).unwrap(), None);
+    assert!(store.verify().unwrap().is_ok());
+}
+
+/// An entry written before the log recorded registrations (plain, or sealed, with no
+/// `PersonalDataRecorded` record) still verifies: nothing in the log tells it from a row added
+/// by hand with the triggers off, and calling every older store damaged would be a false alarm.
+#[test]
+fn an_entry_from_before_personal_data_was_recorded_verifies() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    let person = PersonId::from_uuid(Uuid::from_u128(301));
+    let mut client = schema.client();
+    client
+        .batch_execute(&format!(
+            "SET session_replication_role = replica; \
+             INSERT INTO registry (person, entry) VALUES ('{person}', '{{\"known\":{{\"name\":\"Ane Jensen\"}}}}')"
+        ))
+        .unwrap();
+    assert!(store.verify().unwrap().is_ok());
+    let data = PersonalData { name: "Ane Jensen".into(), email: None, title: None };
+    assert_eq!(store.registry_entry(person).unwrap(), Some(RegistryEntry::Known(data)));
+}
