@@ -1,5 +1,6 @@
 //! The routes: decisions, reports, the head, health, metrics and the OpenAPI document.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -47,6 +48,7 @@ pub(super) fn router(app: Arc<App>) -> Router {
         .merge(unbounded)
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), shutdown_deadline))
         .layer(middleware::from_fn_with_state(Arc::clone(&app), count))
         .layer(DefaultBodyLimit::max(app.config.body_limit))
         .with_state(app)
@@ -61,6 +63,41 @@ async fn count(State(app): State<Arc<App>>, request: Request, next: Next) -> Res
     let response = next.run(request).await;
     app.metrics.request(&route, response.status().as_u16());
     response
+}
+
+/// Counts a request as in flight while it runs, and answers 503 `shutdown_deadline` when the
+/// shutdown deadline passes first.
+async fn shutdown_deadline(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let mut deadline = app.deadline.subscribe();
+    let _in_flight = InFlight::new(Arc::clone(&app));
+    tokio::select! {
+        response = next.run(request) => response,
+        _ = deadline.wait_for(|passed| *passed) => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutdown_deadline",
+            "limit",
+            "the server stopped at its shutdown deadline before this request was done; a decision \
+             may still have been appended: send it again with the same Idempotency-Key to learn \
+             its outcome",
+        )
+        .into_response(),
+    }
+}
+
+/// One request in flight, counted while it lives.
+struct InFlight(Arc<App>);
+
+impl InFlight {
+    fn new(app: Arc<App>) -> Self {
+        app.in_flight.fetch_add(1, Ordering::Relaxed);
+        Self(app)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Answers 503 `request_timeout` when a request takes longer than the configured limit.
@@ -804,7 +841,8 @@ async fn readyz(State(app): State<Arc<App>>) -> Result<Json<HeadAnswer>, Problem
 /// `GET /metrics` (read): Prometheus text.
 async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, Problem> {
     app.authorize(&headers, Scope::Read)?;
-    let text = app.metrics.render(*app.head.borrow(), feed::clients(&app));
+    let text =
+        app.metrics.render(*app.head.borrow(), feed::clients(&app), app.connections.open(), app.in_flight());
     let mut response = text.into_response();
     response
         .headers_mut()

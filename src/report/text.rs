@@ -150,7 +150,8 @@ fn number(cell: &str) -> bool {
     let fraction = parts.next();
     !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.is_none_or(|fraction| !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()))
+        && fraction
+            .is_none_or(|fraction| !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// One section: its header and rows. Several: each block's header starts with a `section`
