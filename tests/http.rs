@@ -2151,3 +2151,138 @@ fn a_request_still_running_at_the_shutdown_deadline_is_answered_503_shutdown_dea
     assert_eq!(exit.code(), Some(0), "{stderr}");
     assert!(stderr.contains("1 request(s) answered 503 shutdown_deadline"), "{stderr}");
 }
+
+#[test]
+fn without_tokens_only_host_localhost_127_0_0_1_or_ipv6_loopback_is_served_and_others_get_421_host_not_served(
+) {
+    let server = Server::memory();
+    let request = |host: &str, path: &str| {
+        raw(&server.base, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"))
+    };
+    let port = server.base.rsplit(':').next().unwrap().to_owned();
+    for host in [
+        "localhost".to_owned(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "[::1]:8080".to_owned(),
+    ] {
+        assert_eq!(request(&host, "/v1/head").0, "HTTP/1.1 200 OK", "{host}");
+    }
+    for host in
+        ["attacker.example", "attacker.example:8080", "127.0.0.1.nip.io", "localhost.attacker.example"]
+    {
+        let (status, body) = request(host, "/v1/head");
+        assert_eq!(status, "HTTP/1.1 421 Misdirected Request", "{host}: {body}");
+        let problem: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(problem["code"], "host_not_served", "{host}");
+        assert_eq!(problem["value"], host);
+    }
+    // A decision through a foreign name appends nothing.
+    let body = serde_json::to_string(&json!({ "commands": founding() })).unwrap();
+    let organisation = OrganisationId::generate();
+    let (status, _) = raw(
+        &server.base,
+        &format!(
+            "POST /v1/organisations/{organisation}/commands:batch HTTP/1.1\r\nHost: attacker.example\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert_eq!(status, "HTTP/1.1 421 Misdirected Request");
+    assert_eq!(server.head(), 0);
+
+    // With tokens, the token decides, whatever the name.
+    let guarded = guarded();
+    let (status, _) = raw(
+        &guarded.server.base,
+        &format!(
+            "GET /v1/head HTTP/1.1\r\nHost: netvaerk.albertslund.example\r\nAuthorization: {}\r\nConnection: close\r\n\r\n",
+            bearer(&guarded.reader)
+        ),
+    );
+    assert_eq!(status, "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn every_401_carries_www_authenticate_bearer() {
+    let guarded = guarded();
+    for token in [None, Some(bearer("not-a-token"))] {
+        let headers: Vec<(&str, &str)> =
+            token.iter().map(|token| ("authorization", token.as_str())).collect();
+        for path in ["/v1/head", "/metrics", "/v1/events"] {
+            let answer = get(&guarded.server.url(path), &headers);
+            assert_eq!(answer.status, 401, "{path}: {}", answer.body);
+            assert_eq!(answer.header("www-authenticate"), "Bearer realm=\"netvaerk\"", "{path}");
+            assert_eq!(answer.header("content-type"), "application/problem+json");
+        }
+    }
+}
+
+#[test]
+fn a_badly_encoded_path_is_a_problem_400_malformed_path() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    for path in [
+        "/v1/organisations/%FF/reports/portfolio".to_owned(),
+        "/v1/organisations/%FF%FE/policy".to_owned(),
+        format!("/v1/organisations/{organisation}/reports/audit/%C3%28"),
+        format!("/v1/organisations/{organisation}/persons/%80"),
+    ] {
+        let method = if path.contains("/persons/") { "DELETE" } else { "GET" };
+        let answer = send(method, &server.url(&path), &[], None);
+        assert_eq!(answer.status, 400, "{path}: {}", answer.body);
+        assert_eq!(answer.header("content-type"), "application/problem+json", "{path}");
+        assert_eq!(answer.code(), "malformed_path", "{path}");
+    }
+}
+
+#[test]
+fn a_title_that_starts_a_formula_reaches_the_csv_report_escaped_with_a_quote() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let base = format!("/v1/organisations/{organisation}");
+    let theme = ThemeId::from_uuid(id(40));
+    let (area, department, chief) =
+        (UnitId::from_uuid(id(3)), UnitId::from_uuid(id(4)), PersonId::from_uuid(id(5)));
+    let formula = "=HYPERLINK(\"http://attacker.example\",\"Klik\")";
+    let proposal = [
+        (secretary(), Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
+        (
+            secretary(),
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        ),
+        (secretary(), Action::RegisterPerson { person: chief, unit: Some(area), roles: BTreeSet::new() }),
+        (
+            self::chief(),
+            Action::ChangePersonRoles { person: chief, roles: BTreeSet::from([PersonRole::ChiefForum]) },
+        ),
+        (
+            chief,
+            Action::ProposeTheme {
+                theme,
+                title: formula.to_owned(),
+                challenge: "@SUM(1+1)".to_owned(),
+                proposed_by: chief,
+                departments: vec![department],
+                origins: BTreeSet::from([netvaerk::core::Origin::Below]),
+            },
+        ),
+    ];
+    let commands: Vec<Value> = proposal.into_iter().map(|(by, action)| command(by, action)).collect();
+    let proposed =
+        post(&server.url(&format!("{base}/commands:batch")), &[], &json!({ "commands": commands }));
+    assert_eq!(proposed.status, 201, "{}", proposed.body);
+    let csv = get(&server.url(&format!("{base}/reports/portfolio?format=csv")), &[]);
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(
+        csv.body.contains("\"'=HYPERLINK(\"\"http://attacker.example\"\",\"\"Klik\"\")\""),
+        "{}",
+        csv.body
+    );
+    for line in csv.body.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '@']), "a cell starts a formula: {line}");
+        }
+    }
+}
