@@ -2286,3 +2286,44 @@ fn a_title_that_starts_a_formula_reaches_the_csv_report_escaped_with_a_quote() {
         }
     }
 }
+
+#[test]
+fn a_report_being_rendered_does_not_hold_its_organisations_lock_so_a_decision_there_completes() {
+    let service = Arc::new(Service::new(Arc::new(MemoryStore::new())));
+    let organisation = OrganisationId::generate();
+    let commands: Vec<Command> =
+        founding().into_iter().map(|value| serde_json::from_value(value).unwrap()).collect();
+    service.execute_batch(organisation, &commands, netvaerk::BatchMode::Atomic).unwrap();
+    let (rendering, rendering_rx) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let reader = {
+        let service = Arc::clone(&service);
+        std::thread::spawn(move || {
+            service
+                .read_models(organisation, netvaerk::projections::AsOf::Now, |models| {
+                    rendering.send(models.checkpoint).unwrap();
+                    // The report "renders" until the decision below is done (or 30 s pass).
+                    let _ = release_rx.recv_timeout(std::time::Duration::from_secs(30));
+                    models.checkpoint
+                })
+                .unwrap()
+        })
+    };
+    assert_eq!(rendering_rx.recv().unwrap(), 2);
+    let decision: Command = serde_json::from_value(assess(4)).unwrap();
+    let (decided, decided_rx) = std::sync::mpsc::channel();
+    let decider = {
+        let service = Arc::clone(&service);
+        std::thread::spawn(move || decided.send(service.execute(organisation, &decision)).unwrap())
+    };
+    let outcome = decided_rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the decision waited for the report: the report holds the organisation's lock");
+    assert_eq!(outcome.unwrap().positions, vec![3]);
+    release.send(()).unwrap();
+    assert_eq!(reader.join().unwrap(), 2, "the report rendered the snapshot it was given");
+    decider.join().unwrap();
+    let after =
+        service.read_models(organisation, netvaerk::projections::AsOf::Now, |models| models.checkpoint);
+    assert_eq!(after.unwrap(), 3);
+}
