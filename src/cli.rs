@@ -217,6 +217,9 @@ pub struct ServeArgs {
     /// The most clients following the event feed at once.
     #[arg(long, default_value_t = 256)]
     pub feed_clients: usize,
+    /// Connection limits: header timeout, connection caps, shutdown deadline.
+    #[command(flatten)]
+    pub connections: crate::serve::ConnectionArgs,
 }
 
 /// `token ...`: the tokens file a running `serve --tokens FILE` reads again when it changes, so

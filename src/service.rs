@@ -88,8 +88,10 @@ struct Organisation {
     stream: StreamId,
     /// Folded from the stream up to `state.version()`; `None` until first used.
     state: Option<State>,
-    /// The live read models and the stream version they have folded up to.
-    reports: Option<(Projector<All>, u64)>,
+    /// The live read models and the stream version they have folded up to. Shared, so that a
+    /// report renders from them after the lock is released; folding copies them only while a
+    /// report still holds the previous version.
+    reports: Option<(Arc<Projector<All>>, u64)>,
     /// The `$redactions` stream's version when the read models were folded: a redaction
     /// since (by any process) changed words they hold, so they are folded afresh.
     redactions: u64,
@@ -669,7 +671,9 @@ impl Service {
     /// once from the registry.
     ///
     /// As of now, the read models are kept live: they fold only what was appended since the
-    /// last call. As of a date or a position, they are rebuilt from the stream.
+    /// last call, under the organisation's lock, and `view` then runs on a snapshot after the
+    /// lock is released (a report being rendered never delays a decision). As of a date or a
+    /// position, they are rebuilt from the stream.
     pub fn read_models<R>(
         &self,
         organisation: OrganisationId,
@@ -690,13 +694,18 @@ impl Service {
             (cached.reports, cached.redactions) = (None, redactions);
         }
         let stream = cached.stream.clone();
-        let (projector, folded) = cached.reports.get_or_insert_with(|| (Projector::new(stream.clone()), 0));
+        let (projector, folded) =
+            cached.reports.get_or_insert_with(|| (Arc::new(Projector::new(stream.clone())), 0));
         for envelope in store.read_stream(&stream, *folded + 1)? {
-            projector.apply(&envelope)?;
+            Arc::make_mut(projector).apply(&envelope)?;
             *folded = envelope.header.stream_version;
         }
-        let checkpoint = projector.checkpoint();
-        Ok(view(ReadModels { all: projector.get(), names: &names, store, checkpoint }))
+        // The view renders from this snapshot without the lock: decisions to the organisation
+        // do not wait for reports.
+        let snapshot = Arc::clone(projector);
+        drop(cached);
+        let checkpoint = snapshot.checkpoint();
+        Ok(view(ReadModels { all: snapshot.get(), names: &names, store, checkpoint }))
     }
 }
 

@@ -1435,6 +1435,10 @@ impl Process {
         Self { child, base }
     }
 
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
     fn terminate(mut self) -> std::process::ExitStatus {
         let status = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
@@ -2007,4 +2011,386 @@ fn au2_the_program_founds_an_organisation_through_a_server_as_the_tokens_person(
     assert!(founded.status.success(), "{}", String::from_utf8_lossy(&founded.stderr));
     assert!(String::from_utf8_lossy(&founded.stdout).contains("OrganisationFounded"));
     assert_eq!(guarded.server.head(), 3, "the founding and the two names' records");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile clients: slow heads, too many connections, a deadline on shutdown, foreign hosts
+
+/// Writes `request` raw on a fresh connection from this process to `base` (`http://ADDRESS`)
+/// and reads the answer until the server closes it, at most 30 s: status line and body.
+fn raw(base: &str, request: &str) -> (String, String) {
+    let address = base.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+    read_answer(&mut stream)
+}
+
+/// Reads what the server sends on `stream` until it closes it: status line and body.
+fn read_answer(stream: &mut std::net::TcpStream) -> (String, String) {
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let status = text.lines().next().unwrap_or_default().to_owned();
+    let body = text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// A connection to `base` from the loopback address `from` (127.0.0.2 and up are this machine
+/// too, so a test can play several clients while connecting to 127.0.0.1 only).
+fn connect_from(runtime: &tokio::runtime::Runtime, from: [u8; 4], base: &str) -> std::net::TcpStream {
+    let to: SocketAddr = base.strip_prefix("http://").unwrap().parse().unwrap();
+    runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(SocketAddr::from((from, 0))).unwrap();
+        let stream = socket.connect(to).await.unwrap().into_std().unwrap();
+        stream.set_nonblocking(false).unwrap();
+        stream
+    })
+}
+
+/// The value of a gauge or counter line in `/metrics`.
+fn metric(base: &str, line_start: &str) -> u64 {
+    let text = get(&format!("{base}/metrics"), &[]).body;
+    text.lines()
+        .find_map(|line| line.strip_prefix(line_start).map(|value| value.trim().parse().unwrap()))
+        .unwrap_or_else(|| panic!("no {line_start} in {text}"))
+}
+
+/// Sends SIGTERM and waits for the process to end, at most 30 s: its exit, how long it took
+/// and what it said on standard error.
+fn sigterm(process: &mut Process) -> (std::process::ExitStatus, std::time::Duration, String) {
+    let started = std::time::Instant::now();
+    let status =
+        std::process::Command::new("kill").args(["-TERM", &process.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = loop {
+        if let Some(exit) = process.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "SIGTERM did not end the server");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let took = started.elapsed();
+    let mut stderr = String::new();
+    if let Some(mut err) = process.child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    (exit, took, stderr)
+}
+
+#[test]
+fn healthz_answers_beside_1000_idle_connections_and_10_half_sent_requests_and_sigterm_ends_the_server_by_its_deadline_with_exit_0(
+) {
+    let dir = TempDir::new("http-slow-clients");
+    let store = format!("redb:{}", dir.0.join("log.redb").display());
+    // The header timeout is longer than the test waits: only the deadline can end the
+    // half-sent requests.
+    let mut server = Process::start(&store, &["--shutdown-deadline", "3", "--header-timeout", "600"]);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // 1,000 idle connections from four addresses (250 each, under the default 256 per address),
+    // and 10 connections that sent half a request line.
+    let idle: Vec<std::net::TcpStream> =
+        (0..1000u32).map(|n| connect_from(&runtime, [127, 0, 0, 2 + (n % 4) as u8], &server.base)).collect();
+    let mut half_sent: Vec<std::net::TcpStream> = (0..10)
+        .map(|_| {
+            let mut stream = connect_from(&runtime, [127, 0, 0, 6], &server.base);
+            std::io::Write::write_all(&mut stream, b"GET /healthz HT").unwrap();
+            stream
+        })
+        .collect();
+    eventually("the server holds the 1,010 connections", || {
+        metric(&server.base, "netvaerk_http_connections ") >= 1010
+    });
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let health = get(&server.url("/healthz"), &[]);
+        slowest = slowest.max(started.elapsed());
+        assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    }
+    assert!(metric(&server.base, "netvaerk_http_connections ") >= 1010);
+    assert_eq!(metric(&server.base, "netvaerk_http_connections_refused_total{cap=\"address\"} "), 0);
+    eprintln!("slow clients: /healthz beside 1,010 held connections took at most {slowest:?}");
+
+    let (exit, took, stderr) = sigterm(&mut server);
+    eprintln!("slow clients: SIGTERM to exit took {took:?} (deadline 3 s)");
+    assert_eq!(exit.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("stopped at the shutdown deadline (3 s): 0 request(s) answered 503 shutdown_deadline, 10 connection(s) dropped"),
+        "{stderr}"
+    );
+    // The server closed every connection it held: each reads the end (or a reset).
+    for stream in half_sent.iter_mut().chain(idle.into_iter().take(3).collect::<Vec<_>>().iter_mut()) {
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        let mut buffer = [0u8; 64];
+        match stream.read(&mut buffer) {
+            Ok(0) => {}
+            Ok(read) => panic!("the server sent {:?}", String::from_utf8_lossy(&buffer[..read])),
+            Err(error) => assert!(
+                !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+                "the connection is still open: {error}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_request_head_not_sent_within_the_header_timeout_is_closed_and_others_are_served() {
+    let dir = TempDir::new("http-header-timeout");
+    let store = format!("redb:{}", dir.0.join("log.redb").display());
+    let server = Process::start(&store, &["--header-timeout", "1"]);
+    let address = server.base.strip_prefix("http://").unwrap().to_owned();
+    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    std::io::Write::write_all(&mut slow, b"GET /v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    let mut silent = std::net::TcpStream::connect(&address).unwrap();
+    for stream in [&mut slow, &mut silent] {
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        let mut buffer = [0u8; 64];
+        match stream.read(&mut buffer) {
+            Ok(0) => {}
+            Ok(read) => panic!("the server sent {:?}", String::from_utf8_lossy(&buffer[..read])),
+            Err(error) => assert!(
+                !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+                "the server did not close a connection that sent no whole head: {error}"
+            ),
+        }
+    }
+    assert_eq!(get(&server.url("/healthz"), &[]).status, 200);
+}
+
+#[test]
+fn connections_beyond_the_caps_are_answered_429_or_503_problems_and_closed_and_a_freed_place_is_served() {
+    let dir = TempDir::new("http-caps");
+    let store = format!("redb:{}", dir.0.join("log.redb").display());
+    let server = Process::start(&store, &["--max-connections", "6", "--max-connections-per-address", "3"]);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let first: Vec<_> = (0..3).map(|_| connect_from(&runtime, [127, 0, 0, 2], &server.base)).collect();
+    let mut fourth = connect_from(&runtime, [127, 0, 0, 2], &server.base);
+    fourth.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    let (status, body) = read_answer(&mut fourth);
+    assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "{body}");
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["code"], "too_many_connections_from_address");
+    assert_eq!(problem["status"], 429);
+
+    let second: Vec<_> = (0..3).map(|_| connect_from(&runtime, [127, 0, 0, 3], &server.base)).collect();
+    let (status, body) = raw(&server.base, "");
+    assert_eq!(status, "HTTP/1.1 503 Service Unavailable", "{body}");
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["code"], "too_many_connections");
+    assert_eq!(problem["class"], "limit");
+
+    drop(second);
+    eventually("a place is free again", || {
+        raw(&server.base, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").0
+            == "HTTP/1.1 200 OK"
+    });
+    assert!(metric(&server.base, "netvaerk_http_connections_refused_total{cap=\"address\"} ") >= 1);
+    assert!(metric(&server.base, "netvaerk_http_connections_refused_total{cap=\"total\"} ") >= 1);
+    drop(first);
+}
+
+#[test]
+fn a_request_still_running_at_the_shutdown_deadline_is_answered_503_shutdown_deadline_and_the_server_exits_0()
+{
+    let dir = TempDir::new("http-deadline");
+    let store = format!("redb:{}", dir.0.join("log.redb").display());
+    let mut server = Process::start(&store, &["--shutdown-deadline", "1"]);
+    let organisation = OrganisationId::generate();
+    let address = server.base.strip_prefix("http://").unwrap().to_owned();
+    // A body promised and half sent: the request is in flight until the body is whole.
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /v1/organisations/{organisation}/commands HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"metadata\":"
+    );
+    std::io::Write::write_all(&mut stream, head.as_bytes()).unwrap();
+    // In flight: the half-sent request, and the request for the metrics itself.
+    eventually("the request is in flight", || metric(&server.base, "netvaerk_http_requests_in_flight ") >= 2);
+    let (exit, took, stderr) = sigterm(&mut server);
+    eprintln!("deadline: SIGTERM to exit took {took:?} (deadline 1 s)");
+    let (status, body) = read_answer(&mut stream);
+    assert_eq!(status, "HTTP/1.1 503 Service Unavailable", "{body}");
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["code"], "shutdown_deadline");
+    assert_eq!(exit.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 request(s) answered 503 shutdown_deadline"), "{stderr}");
+}
+
+#[test]
+fn without_tokens_only_host_localhost_127_0_0_1_or_ipv6_loopback_is_served_and_others_get_421_host_not_served(
+) {
+    let server = Server::memory();
+    let request = |host: &str, path: &str| {
+        raw(&server.base, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"))
+    };
+    let port = server.base.rsplit(':').next().unwrap().to_owned();
+    for host in [
+        "localhost".to_owned(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "[::1]:8080".to_owned(),
+    ] {
+        assert_eq!(request(&host, "/v1/head").0, "HTTP/1.1 200 OK", "{host}");
+    }
+    for host in
+        ["attacker.example", "attacker.example:8080", "127.0.0.1.nip.io", "localhost.attacker.example"]
+    {
+        let (status, body) = request(host, "/v1/head");
+        assert_eq!(status, "HTTP/1.1 421 Misdirected Request", "{host}: {body}");
+        let problem: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(problem["code"], "host_not_served", "{host}");
+        assert_eq!(problem["value"], host);
+    }
+    // A decision through a foreign name appends nothing.
+    let body = serde_json::to_string(&json!({ "commands": founding() })).unwrap();
+    let organisation = OrganisationId::generate();
+    let (status, _) = raw(
+        &server.base,
+        &format!(
+            "POST /v1/organisations/{organisation}/commands:batch HTTP/1.1\r\nHost: attacker.example\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert_eq!(status, "HTTP/1.1 421 Misdirected Request");
+    assert_eq!(server.head(), 0);
+
+    // With tokens, the token decides, whatever the name.
+    let guarded = guarded();
+    let (status, _) = raw(
+        &guarded.server.base,
+        &format!(
+            "GET /v1/head HTTP/1.1\r\nHost: netvaerk.albertslund.example\r\nAuthorization: {}\r\nConnection: close\r\n\r\n",
+            bearer(&guarded.reader)
+        ),
+    );
+    assert_eq!(status, "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn every_401_carries_www_authenticate_bearer() {
+    let guarded = guarded();
+    for token in [None, Some(bearer("not-a-token"))] {
+        let headers: Vec<(&str, &str)> =
+            token.iter().map(|token| ("authorization", token.as_str())).collect();
+        for path in ["/v1/head", "/metrics", "/v1/events"] {
+            let answer = get(&guarded.server.url(path), &headers);
+            assert_eq!(answer.status, 401, "{path}: {}", answer.body);
+            assert_eq!(answer.header("www-authenticate"), "Bearer realm=\"netvaerk\"", "{path}");
+            assert_eq!(answer.header("content-type"), "application/problem+json");
+        }
+    }
+}
+
+#[test]
+fn a_badly_encoded_path_is_a_problem_400_malformed_path() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    for path in [
+        "/v1/organisations/%FF/reports/portfolio".to_owned(),
+        "/v1/organisations/%FF%FE/policy".to_owned(),
+        format!("/v1/organisations/{organisation}/reports/audit/%C3%28"),
+        format!("/v1/organisations/{organisation}/persons/%80"),
+    ] {
+        let method = if path.contains("/persons/") { "DELETE" } else { "GET" };
+        let answer = send(method, &server.url(&path), &[], None);
+        assert_eq!(answer.status, 400, "{path}: {}", answer.body);
+        assert_eq!(answer.header("content-type"), "application/problem+json", "{path}");
+        assert_eq!(answer.code(), "malformed_path", "{path}");
+    }
+}
+
+#[test]
+fn a_title_that_starts_a_formula_reaches_the_csv_report_escaped_with_a_quote() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let base = format!("/v1/organisations/{organisation}");
+    let theme = ThemeId::from_uuid(id(40));
+    let (area, department, chief) =
+        (UnitId::from_uuid(id(3)), UnitId::from_uuid(id(4)), PersonId::from_uuid(id(5)));
+    let formula = "=HYPERLINK(\"http://attacker.example\",\"Klik\")";
+    let proposal = [
+        (secretary(), Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
+        (
+            secretary(),
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        ),
+        (secretary(), Action::RegisterPerson { person: chief, unit: Some(area), roles: BTreeSet::new() }),
+        (
+            self::chief(),
+            Action::ChangePersonRoles { person: chief, roles: BTreeSet::from([PersonRole::ChiefForum]) },
+        ),
+        (
+            chief,
+            Action::ProposeTheme {
+                theme,
+                title: formula.to_owned(),
+                challenge: "@SUM(1+1)".to_owned(),
+                proposed_by: chief,
+                departments: vec![department],
+                origins: BTreeSet::from([netvaerk::core::Origin::Below]),
+            },
+        ),
+    ];
+    let commands: Vec<Value> = proposal.into_iter().map(|(by, action)| command(by, action)).collect();
+    let proposed =
+        post(&server.url(&format!("{base}/commands:batch")), &[], &json!({ "commands": commands }));
+    assert_eq!(proposed.status, 201, "{}", proposed.body);
+    let csv = get(&server.url(&format!("{base}/reports/portfolio?format=csv")), &[]);
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(
+        csv.body.contains("\"'=HYPERLINK(\"\"http://attacker.example\"\",\"\"Klik\"\")\""),
+        "{}",
+        csv.body
+    );
+    for line in csv.body.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '@']), "a cell starts a formula: {line}");
+        }
+    }
+}
+
+#[test]
+fn a_report_being_rendered_does_not_hold_its_organisations_lock_so_a_decision_there_completes() {
+    let service = Arc::new(Service::new(Arc::new(MemoryStore::new())));
+    let organisation = OrganisationId::generate();
+    let commands: Vec<Command> =
+        founding().into_iter().map(|value| serde_json::from_value(value).unwrap()).collect();
+    service.execute_batch(organisation, &commands, netvaerk::BatchMode::Atomic).unwrap();
+    let (rendering, rendering_rx) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let reader = {
+        let service = Arc::clone(&service);
+        std::thread::spawn(move || {
+            service
+                .read_models(organisation, netvaerk::projections::AsOf::Now, |models| {
+                    rendering.send(models.checkpoint).unwrap();
+                    // The report "renders" until the decision below is done (or 30 s pass).
+                    let _ = release_rx.recv_timeout(std::time::Duration::from_secs(30));
+                    models.checkpoint
+                })
+                .unwrap()
+        })
+    };
+    assert_eq!(rendering_rx.recv().unwrap(), 2);
+    let decision: Command = serde_json::from_value(assess(4)).unwrap();
+    let (decided, decided_rx) = std::sync::mpsc::channel();
+    let decider = {
+        let service = Arc::clone(&service);
+        std::thread::spawn(move || decided.send(service.execute(organisation, &decision)).unwrap())
+    };
+    let outcome = decided_rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the decision waited for the report: the report holds the organisation's lock");
+    assert_eq!(outcome.unwrap().positions, vec![3]);
+    release.send(()).unwrap();
+    assert_eq!(reader.join().unwrap(), 2, "the report rendered the snapshot it was given");
+    decider.join().unwrap();
+    let after =
+        service.read_models(organisation, netvaerk::projections::AsOf::Now, |models| models.checkpoint);
+    assert_eq!(after.unwrap(), 3);
 }

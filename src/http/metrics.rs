@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use super::connections::Refusal;
+
 /// The upper bounds of the append latency histogram's buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
 
@@ -22,6 +24,10 @@ pub struct Metrics {
     count: AtomicU64,
     /// Events appended by this process.
     appended: AtomicU64,
+    /// Connections refused because all places overall were taken.
+    refused_total: AtomicU64,
+    /// Connections refused because all places for their address were taken.
+    refused_address: AtomicU64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -41,6 +47,18 @@ impl Metrics {
             .or_default() += 1;
     }
 
+    /// Counts a connection refused for `refusal`.
+    pub(super) fn connection_refused(&self, refusal: Refusal) {
+        self.refused(refusal).fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn refused(&self, refusal: Refusal) -> &AtomicU64 {
+        match refusal {
+            Refusal::Total => &self.refused_total,
+            Refusal::Address => &self.refused_address,
+        }
+    }
+
     /// Records one decision that appended `events`, taking `took`.
     pub fn appended(&self, took: Duration, events: usize) {
         let seconds = took.as_secs_f64();
@@ -52,8 +70,9 @@ impl Metrics {
         self.appended.fetch_add(events as u64, Ordering::Relaxed);
     }
 
-    /// The text exposition, with the head position and the number of feed clients.
-    pub fn render(&self, head: u64, feed_clients: usize) -> String {
+    /// The text exposition, with the head position, the number of feed clients, of open
+    /// connections and of requests in flight.
+    pub fn render(&self, head: u64, feed_clients: usize, connections: usize, in_flight: usize) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP netvaerk_http_requests_total HTTP requests by route and status.");
         let _ = writeln!(out, "# TYPE netvaerk_http_requests_total counter");
@@ -92,6 +111,25 @@ impl Metrics {
         let _ = writeln!(out, "# HELP netvaerk_feed_clients Clients following the event feed now.");
         let _ = writeln!(out, "# TYPE netvaerk_feed_clients gauge");
         let _ = writeln!(out, "netvaerk_feed_clients {feed_clients}");
+        let _ = writeln!(out, "# HELP netvaerk_http_connections Connections open now.");
+        let _ = writeln!(out, "# TYPE netvaerk_http_connections gauge");
+        let _ = writeln!(out, "netvaerk_http_connections {connections}");
+        let _ = writeln!(out, "# HELP netvaerk_http_requests_in_flight Requests being answered now.");
+        let _ = writeln!(out, "# TYPE netvaerk_http_requests_in_flight gauge");
+        let _ = writeln!(out, "netvaerk_http_requests_in_flight {in_flight}");
+        let _ = writeln!(
+            out,
+            "# HELP netvaerk_http_connections_refused_total Connections refused at a cap, by cap (total or address)."
+        );
+        let _ = writeln!(out, "# TYPE netvaerk_http_connections_refused_total counter");
+        for refusal in [Refusal::Total, Refusal::Address] {
+            let _ = writeln!(
+                out,
+                "netvaerk_http_connections_refused_total{{cap=\"{}\"}} {}",
+                refusal.name(),
+                self.refused(refusal).load(Ordering::Relaxed)
+            );
+        }
         out
     }
 }
@@ -108,7 +146,7 @@ mod tests {
         metrics.appended(Duration::from_secs(9), 1);
         metrics.request("/v1/head", 200);
         metrics.refusal(Some("NW-4".into()), "innovation_limit_reached");
-        let text = metrics.render(4, 1);
+        let text = metrics.render(4, 1, 7, 2);
         assert!(text.contains("netvaerk_append_seconds_bucket{le=\"0.0005\"} 1\n"));
         assert!(text.contains("netvaerk_append_seconds_bucket{le=\"0.005\"} 2\n"));
         assert!(text.contains("netvaerk_append_seconds_bucket{le=\"2.5\"} 2\n"));
@@ -119,5 +157,7 @@ mod tests {
         assert!(text.contains("netvaerk_refusals_total{rule=\"NW-4\",code=\"innovation_limit_reached\"} 1\n"));
         assert!(text.contains("netvaerk_head_position 4\n"));
         assert!(text.contains("netvaerk_feed_clients 1\n"));
+        assert!(text.contains("netvaerk_http_connections 7\n"));
+        assert!(text.contains("netvaerk_http_requests_in_flight 2\n"));
     }
 }

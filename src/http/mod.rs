@@ -34,6 +34,7 @@
 // only add an allocation to each error answer.
 #![allow(clippy::result_large_err)]
 
+mod connections;
 mod feed;
 mod metrics;
 pub mod openapi;
@@ -43,7 +44,7 @@ mod tokens;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -52,6 +53,7 @@ use axum::http::HeaderMap;
 use netvaerk_core::OrganisationId;
 use tokio::sync::{watch, Semaphore};
 
+pub use connections::Stopped;
 pub use feed::{EventsPage, VerifyAnswer};
 pub use problem::{Problem, PROBLEM_JSON};
 pub use routes::{
@@ -81,6 +83,23 @@ pub struct Config {
     pub feed_clients: usize,
     /// The longest long poll (`wait`) of `/v1/events` (default 60 s).
     pub max_wait: Duration,
+    /// The longest a connection may take to send a request's head (request line and
+    /// headers), from opening or from its previous answer (default 10 s); slower, it is
+    /// closed. An idle keep-alive connection is closed after as long.
+    pub header_timeout: Duration,
+    /// The most connections open at once (default 2,048); one more is answered 503
+    /// `too_many_connections` and closed. Keep it below the process's file-descriptor limit
+    /// (`netvaerk serve` lowers it to fit).
+    pub max_connections: usize,
+    /// The most connections open at once from one client address (default 256); one more is
+    /// answered 429 `too_many_connections_from_address` and closed. Behind a reverse proxy
+    /// every client has the proxy's address: raise it there.
+    pub max_connections_per_address: usize,
+    /// How long shutdown may take (default 10 s): requests in flight have until a second
+    /// before it (half of it, if shorter than two) to finish, those still running are then
+    /// answered 503 `shutdown_deadline`, and at the deadline [`serve`] returns whatever its
+    /// clients do.
+    pub shutdown_deadline: Duration,
 }
 
 impl Default for Config {
@@ -92,6 +111,10 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             feed_clients: 256,
             max_wait: Duration::from_secs(60),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 2048,
+            max_connections_per_address: 256,
+            shutdown_deadline: Duration::from_secs(10),
         }
     }
 }
@@ -127,9 +150,20 @@ pub(crate) struct App {
     feed: Arc<Semaphore>,
     /// Set on shutdown: feeds end, readiness fails.
     stopping: watch::Sender<bool>,
+    /// Set at the shutdown deadline: requests still running are answered 503.
+    deadline: watch::Sender<bool>,
+    /// Requests being answered now.
+    in_flight: AtomicUsize,
+    /// The connections open now, and their caps.
+    connections: Arc<connections::Limits>,
 }
 
 impl App {
+    /// The requests being answered now.
+    fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
     /// The caller the request's bearer token names, if it may do what `needs` allows.
     fn authorize(&self, headers: &HeaderMap, needs: Scope) -> Result<Caller, Problem> {
         let Some(tokens) = &self.tokens else {
@@ -221,11 +255,14 @@ impl Api {
         let app = Arc::new(App {
             service,
             feed: Arc::new(Semaphore::new(config.feed_clients)),
+            connections: Arc::new(connections::Limits::new(&config)),
             tokens: config.tokens.clone(),
             config,
             metrics: Metrics::default(),
             head,
             stopping: watch::channel(false).0,
+            deadline: watch::channel(false).0,
+            in_flight: AtomicUsize::new(0),
         });
         Self { app, watcher: watcher.map(|handle| (stop, handle)) }
     }
@@ -240,11 +277,6 @@ impl Api {
     pub fn begin_shutdown(&self) {
         self.app.stopping.send_replace(true);
     }
-
-    /// A handle that calls [`Api::begin_shutdown`] from elsewhere.
-    fn stopper(&self) -> watch::Sender<bool> {
-        self.app.stopping.clone()
-    }
 }
 
 impl Drop for Api {
@@ -257,23 +289,24 @@ impl Drop for Api {
 }
 
 /// Serves the API over `service` on `listener` until `shutdown` completes; then stops
-/// accepting connections, ends the feeds, and returns once every request in flight is
-/// answered (so every decision answered 2xx is durable in the log).
+/// accepting connections, ends the feeds, and waits for the requests in flight (so every
+/// decision answered 2xx is durable in the log) until shortly before
+/// [`Config::shutdown_deadline`]: those still running then are answered 503
+/// `shutdown_deadline`, and at the deadline the connections left are dropped. Returns what
+/// the deadline cut short.
+///
+/// Connections are bounded as [`Config`] says: a request head must arrive within
+/// [`Config::header_timeout`], and [`Config::max_connections`] (overall) and
+/// [`Config::max_connections_per_address`] cap how many are open.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     service: Arc<Service>,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<Stopped> {
     let api = Api::new(service, config);
-    let stopper = api.stopper();
-    let router = api.router().into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            stopper.send_replace(true);
-        })
-        .await?;
+    let router = api.router();
+    let stopped = connections::run(listener, Arc::clone(&api.app), router, shutdown).await?;
     drop(api);
-    Ok(())
+    Ok(stopped)
 }

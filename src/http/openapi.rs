@@ -389,6 +389,7 @@ fn generate() -> Value {
     }
     let access = json!({
         "401": problem("No token, or not one of the server's."),
+        "421": problem("A server without tokens answers only Host: localhost, 127.0.0.1 or [::1] (host_not_served)."),
         "403": problem("The token's scope is too small (insufficient_scope), or the token is not for this organisation (token_not_for_organisation; a token for some organisations only reads the feed with organisation= one of them)."),
         "503": problem("The server's tokens file was refused when it was last read again (tokens_file_refused): missing, readable by others, or unreadable; every request needing a token fails until the operator mends it."),
     });
@@ -408,7 +409,7 @@ fn generate() -> Value {
             "title": "netvaerk",
             "version": env!("CARGO_PKG_VERSION"),
             "summary": "Albertslund's network organisation (NS3) as an event-sourced log.",
-            "description": "Decide commands under the NS3 rules (docs/NS3.md), read the reports rebuilt from the log as of any date, and follow the log. Errors are RFC 9457 problem details with a stable code and the NS3 rule. Scopes: read (reports, feed, head, metrics), write (decisions, as the token's person), admin (verify, a new organisation's first command).",
+            "description": "Decide commands under the NS3 rules (docs/NS3.md), read the reports rebuilt from the log as of any date, and follow the log. Errors are RFC 9457 problem details with a stable code and the NS3 rule; every 4xx is one (a badly encoded path is 400 malformed_path), and every 401 carries WWW-Authenticate: Bearer. Scopes: read (reports, feed, head, metrics), write (decisions, as the token's person), admin (verify, a new organisation's first command). On every route: a server without tokens answers only Host: localhost, 127.0.0.1 or [::1] (any port), others 421 host_not_served; a connection beyond the server's caps is answered 503 too_many_connections or 429 too_many_connections_from_address and closed; a request head must arrive within the header timeout, or the connection is closed; a request still running at the shutdown deadline is answered 503 shutdown_deadline (send a decision again with the same Idempotency-Key to learn its outcome).",
             "license": { "name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0" }
         },
         "security": [{ "bearer": [] }],

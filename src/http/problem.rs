@@ -10,6 +10,9 @@ use crate::error::{Error, ErrorClass};
 /// The media type of a problem.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The challenge every 401 carries in `WWW-Authenticate`.
+const CHALLENGE: &str = "Bearer realm=\"netvaerk\"";
+
 /// A problem: RFC 9457's members, and netvaerk's stable `code`, the NS3 `rule`, the `field`
 /// and `value` that were wrong, and the `position` of a damaged record.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -165,7 +168,12 @@ impl IntoResponse for Problem {
         let status = self.status();
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut response = (status, body).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 9110 section 11.6.1: a 401 names its scheme (RFC 6750 for bearer tokens).
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(CHALLENGE));
+        }
         response
     }
 }

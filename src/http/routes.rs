@@ -1,11 +1,13 @@
 //! The routes: decisions, reports, the head, health, metrics and the OpenAPI document.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -47,6 +49,9 @@ pub(super) fn router(app: Arc<App>) -> Router {
         .merge(unbounded)
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn(every_client_error_a_problem))
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), loopback_host))
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), shutdown_deadline))
         .layer(middleware::from_fn_with_state(Arc::clone(&app), count))
         .layer(DefaultBodyLimit::max(app.config.body_limit))
         .with_state(app)
@@ -61,6 +66,133 @@ async fn count(State(app): State<Arc<App>>, request: Request, next: Next) -> Res
     let response = next.run(request).await;
     app.metrics.request(&route, response.status().as_u16());
     response
+}
+
+/// Counts a request as in flight while it runs, and answers 503 `shutdown_deadline` when the
+/// shutdown deadline passes first.
+async fn shutdown_deadline(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let mut deadline = app.deadline.subscribe();
+    let _in_flight = InFlight::new(Arc::clone(&app));
+    tokio::select! {
+        response = next.run(request) => response,
+        _ = deadline.wait_for(|passed| *passed) => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutdown_deadline",
+            "limit",
+            "the server stopped at its shutdown deadline before this request was done; a decision \
+             may still have been appended: send it again with the same Idempotency-Key to learn \
+             its outcome",
+        )
+        .into_response(),
+    }
+}
+
+/// One request in flight, counted while it lives.
+struct InFlight(Arc<App>);
+
+impl InFlight {
+    fn new(app: Arc<App>) -> Self {
+        app.in_flight.fetch_add(1, Ordering::Relaxed);
+        Self(app)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Without tokens every caller is admin, so only a caller that names this machine is served:
+/// a web page whose name was made to resolve to 127.0.0.1 (DNS rebinding) sends its own name
+/// as `Host` and is answered 421 `host_not_served`.
+async fn loopback_host(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    if app.tokens.is_some() {
+        return next.run(request).await;
+    }
+    // An absolute-form target names the host itself, and then `Host` does not count.
+    let host = match request.uri().authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => request.headers().get(header::HOST).and_then(|value| value.to_str().ok()),
+    };
+    if host.is_some_and(loopback) {
+        return next.run(request).await;
+    }
+    Problem::new(
+        StatusCode::MISDIRECTED_REQUEST,
+        "host_not_served",
+        "access",
+        "without --tokens the server answers only Host: localhost, 127.0.0.1 or [::1] (any port)",
+    )
+    .with_subject("Host", host.unwrap_or_default().to_owned())
+    .into_response()
+}
+
+/// Whether a `Host` names this machine: `localhost`, `127.0.0.1` or `[::1]`, with or without a
+/// port. The user information of an absolute-form target is refused.
+fn loopback(host: &str) -> bool {
+    let port_or_nothing = |rest: &str| {
+        rest.is_empty()
+            || rest.strip_prefix(':').is_some_and(|port| {
+                !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+            })
+    };
+    if let Some(bracketed) = host.strip_prefix('[') {
+        let Some((inside, rest)) = bracketed.split_once(']') else { return false };
+        return inside.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback())
+            && port_or_nothing(rest);
+    }
+    let name_end = host.find(':').unwrap_or(host.len());
+    let (name, rest) = host.split_at(name_end);
+    (name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1") && port_or_nothing(rest)
+}
+
+/// Turns any 4xx that is not a problem yet (one the framework answered itself) into one, so
+/// that every client error is `application/problem+json` with a stable code.
+async fn every_client_error_a_problem(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|media_type| media_type.starts_with(super::PROBLEM_JSON));
+    if !status.is_client_error() || is_problem {
+        return response;
+    }
+    let detail = match axum::body::to_bytes(response.into_body(), 4096).await {
+        Ok(body) if !body.is_empty() => String::from_utf8_lossy(&body).into_owned(),
+        _ => status.canonical_reason().unwrap_or("client error").to_owned(),
+    };
+    let (code, class) = match status {
+        StatusCode::BAD_REQUEST => ("malformed_request", "input"),
+        StatusCode::NOT_FOUND => ("unknown_route", "input"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "input"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "limit"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "input"),
+        _ => ("client_error", "input"),
+    };
+    Problem::new(status, code, class, detail).into_response()
+}
+
+/// The path's parameters, or 400 `malformed_path` as a problem (axum's own [`Path`] answers a
+/// badly encoded segment in plain text).
+struct Segments<T>(T);
+
+impl<S, T> FromRequestParts<S> for Segments<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(Problem::bad_request("malformed_path", rejection.body_text())
+                .with_subject("path", parts.uri.path().to_owned())),
+        }
+    }
 }
 
 /// Answers 503 `request_timeout` when a request takes longer than the configured limit.
@@ -396,7 +528,7 @@ async fn timed<T: Send + 'static>(
 /// `POST /v1/organisations/{org}/commands`.
 async fn command(
     State(app): State<Arc<App>>,
-    Path(org): Path<String>,
+    Segments(org): Segments<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -440,7 +572,7 @@ fn problem_in(error: Error, headers: &HeaderMap) -> Problem {
 /// `POST /v1/organisations/{org}/commands:batch`.
 async fn batch(
     State(app): State<Arc<App>>,
-    Path(org): Path<String>,
+    Segments(org): Segments<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -627,7 +759,7 @@ async fn render_report(
 /// `GET /v1/organisations/{org}/reports/{report}`.
 async fn report(
     State(app): State<Arc<App>>,
-    Path((org, name)): Path<(String, String)>,
+    Segments((org, name)): Segments<(String, String)>,
     headers: HeaderMap,
     query: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
@@ -638,7 +770,7 @@ async fn report(
 /// `GET /v1/organisations/{org}/reports/audit/{id}`.
 async fn audit(
     State(app): State<Arc<App>>,
-    Path((org, id)): Path<(String, String)>,
+    Segments((org, id)): Segments<(String, String)>,
     headers: HeaderMap,
     query: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
@@ -652,7 +784,7 @@ async fn audit(
 /// `GET /v1/organisations/{org}/reports/round/{round}`.
 async fn round(
     State(app): State<Arc<App>>,
-    Path((org, round)): Path<(String, String)>,
+    Segments((org, round)): Segments<(String, String)>,
     headers: HeaderMap,
     query: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
@@ -666,7 +798,7 @@ async fn round(
 /// `GET /v1/organisations/{org}/policy`: the policy in force now.
 async fn policy(
     State(app): State<Arc<App>>,
-    Path(org): Path<String>,
+    Segments(org): Segments<String>,
     headers: HeaderMap,
 ) -> Result<Json<netvaerk_core::Policy>, Problem> {
     let caller = app.authorize(&headers, Scope::Read)?;
@@ -685,7 +817,7 @@ async fn policy(
 /// secretariat ([`Service::redact`]).
 async fn redact(
     State(app): State<Arc<App>>,
-    Path(org): Path<String>,
+    Segments(org): Segments<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Redacted>), Problem> {
@@ -733,7 +865,7 @@ fn person_id(text: &str) -> Result<PersonId, Problem> {
 /// person ([`Service::record_person`]).
 async fn person(
     State(app): State<Arc<App>>,
-    Path((org, person)): Path<(String, String)>,
+    Segments((org, person)): Segments<(String, String)>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PersonRecorded>, Problem> {
@@ -786,7 +918,7 @@ async fn correct(
 /// as the secretariat ([`Service::erase_person`]).
 async fn erase(
     State(app): State<Arc<App>>,
-    Path((org, person)): Path<(String, String)>,
+    Segments((org, person)): Segments<(String, String)>,
     headers: HeaderMap,
     query: Result<Query<ByQuery>, QueryRejection>,
 ) -> Result<Json<PersonRecorded>, Problem> {
@@ -844,7 +976,8 @@ async fn readyz(State(app): State<Arc<App>>) -> Result<Json<HeadAnswer>, Problem
 /// `GET /metrics` (read): Prometheus text.
 async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, Problem> {
     app.authorize(&headers, Scope::Read)?;
-    let text = app.metrics.render(*app.head.borrow(), feed::clients(&app));
+    let text =
+        app.metrics.render(*app.head.borrow(), feed::clients(&app), app.connections.open(), app.in_flight());
     let mut response = text.into_response();
     response
         .headers_mut()
@@ -855,4 +988,43 @@ async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Resp
 /// `GET /v1/openapi.json`.
 async fn openapi() -> Json<&'static serde_json::Value> {
     Json(super::openapi::document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback;
+
+    #[test]
+    fn only_localhost_127_0_0_1_and_ipv6_loopback_are_served_without_tokens() {
+        let served = [
+            "localhost",
+            "LocalHost:8080",
+            "127.0.0.1",
+            "127.0.0.1:1",
+            "[::1]",
+            "[::1]:65535",
+            "[0:0::1]:80",
+        ];
+        let refused = [
+            "",
+            "attacker.example",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io",
+            "127.0.0.2",
+            "localhost:",
+            "localhost:80:80",
+            "localhost:123456",
+            "user@localhost",
+            "[::2]",
+            "[::1",
+            "[::1]x",
+            "0.0.0.0",
+        ];
+        for host in served {
+            assert!(loopback(host), "{host:?} should be served");
+        }
+        for host in refused {
+            assert!(!loopback(host), "{host:?} should be refused");
+        }
+    }
 }

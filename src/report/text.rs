@@ -130,15 +130,40 @@ pub(super) fn markdown(section: &Section) -> String {
     out
 }
 
+/// A CSV cell a spreadsheet will not run: one that starts as a formula does (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return before one) gets a `'` first, as OWASP advises against CSV
+/// injection, so the spreadsheet shows it as text. A plain number (`-3`, `+4.5`) and the lone
+/// `-` of an empty cell are no formula and stay as they are.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let starts_a_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !starts_a_formula || cell == "-" || number(cell) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    std::borrow::Cow::Owned(format!("'{cell}"))
+}
+
+/// Whether `cell` is a decimal number with a sign: digits, at most one point among them.
+fn number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction
+            .is_none_or(|fraction| !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// One section: its header and rows. Several: each block's header starts with a `section`
 /// column and its rows with the section's title, blocks apart by an empty line, so that no
 /// section is dropped (`--section` gives one plain table).
 pub(super) fn csv(sections: &[Section], lang: Lang) -> String {
     let field = |cell: &str| {
+        let cell = inert(cell);
         if cell.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", cell.replace('"', "\"\""))
         } else {
-            cell.to_owned()
+            cell.into_owned()
         }
     };
     let line = |cells: Vec<String>| cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(",") + "\n";
@@ -166,6 +191,27 @@ pub(super) fn csv(sections: &[Section], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_that_start_a_formula_are_escaped_with_a_quote_and_numbers_are_not() {
+        let check = |given: &str, expect: &str| assert_eq!(inert(given), expect, "{given:?}");
+        check("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")");
+        check("+45 12 34 56 78", "'+45 12 34 56 78");
+        check("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0");
+        check("@SUM(A1:A2)", "'@SUM(A1:A2)");
+        check("\t=1+1", "'\t=1+1");
+        check("\r=1+1", "'\r=1+1");
+        check("-", "-");
+        check("-3", "-3");
+        check("+4.5", "+4.5");
+        check("-.5", "'-.5");
+        check("-1.", "'-1.");
+        check("Sundhed = trivsel", "Sundhed = trivsel");
+        check("", "");
+        let mut section = Section::new(Lang::En, "Networks".to_owned(), &["title", "members"]);
+        section.row(vec!["=1+2,\"a\"".to_owned(), "-4".to_owned()]);
+        assert_eq!(csv(&[section], Lang::En), "title,members\n\"'=1+2,\"\"a\"\"\",-4\n");
+    }
 
     #[test]
     fn wide_characters_take_two_columns_and_lines_never_overflow() {
