@@ -892,7 +892,7 @@ async fn person(
 /// ([`Service::correct_person`]).
 async fn correct(
     State(app): State<Arc<App>>,
-    Path((org, person)): Path<(String, String)>,
+    Segments((org, person)): Segments<(String, String)>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PersonRecorded>, Problem> {
