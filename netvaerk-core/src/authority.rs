@@ -265,7 +265,7 @@ fn holds(state: &State, act: &Act<'_>, actor: PersonId, standing: Standing, on: 
         Act::Decide(action) => Some(*action),
         _ => None,
     };
-    let network_id = action.and_then(Action::network);
+    let network_id = act_network(act);
     let network = network_id.and_then(|id| state.network(id));
     let in_network_on = || match (on, network_id) {
         (Some(on), Some(id)) => state.since(Since::NetworkRoles(id)).is_none_or(|since| since <= on),
@@ -312,8 +312,10 @@ fn act_network(act: &Act<'_>) -> Option<crate::id::NetworkId> {
 
 /// AU-1: refuses `act` by `actor` on `on` unless, for every cell [`requirements`] gives, the
 /// actor holds one of its standings, and held it on that date (AU-8: the decision is not dated
-/// before the actor was registered or their roles or rotation last changed, so the standing
-/// they hold now is the one they held then). AU-2: before the organisation is founded only its
+/// before the actor was registered, their roles or rotation last changed, or, for a role in a
+/// network, the network's roles last changed; a rotation entitles until its last day), so the
+/// standing they hold now is the one they held then. AU-3: another organisation's person's data
+/// is refused. AU-2: before the organisation is founded only its
 /// founding is taken, and after, it never is again. AU-4: nobody changes their own roles or
 /// starts their own rotation.
 pub fn check_authority(

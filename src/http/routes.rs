@@ -860,23 +860,43 @@ fn person_id(text: &str) -> Result<PersonId, Problem> {
     })
 }
 
+/// What the persons routes with a body share: the caller, admitted to the organisation, the
+/// person, the body, and who acts (the token's person, or the body's `by` without tokens).
+fn person_body<T: serde::de::DeserializeOwned>(
+    app: &App,
+    (org, person): (String, String),
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    by: impl Fn(&T) -> Option<PersonId>,
+) -> Result<(OrganisationId, PersonId, T, PersonId), Problem> {
+    let caller = app.authorize(headers, Scope::Write)?;
+    let organisation = organisation_id(&org)?;
+    admit(&caller, organisation)?;
+    let person = person_id(&person)?;
+    let request: T = serde_json::from_value(json_body(headers, body)?).map_err(|error| {
+        Problem::bad_request("malformed_personal_data", format!("not personal data: {error}"))
+    })?;
+    let by = acting(&caller, by(&request), "by")?;
+    Ok((organisation, person, request, by))
+}
+
+impl From<Option<netvaerk_store::AppendResult>> for PersonRecorded {
+    fn from(appended: Option<netvaerk_store::AppendResult>) -> Self {
+        Self { position: appended.and_then(|appended| appended.positions.first().copied()) }
+    }
+}
+
 /// `PUT /v1/organisations/{org}/persons/{person}`: registers or corrects a person's personal
 /// data in the registry beside the log, as the secretariat or (their own name and e-mail) the
 /// person ([`Service::record_person`]).
 async fn person(
     State(app): State<Arc<App>>,
-    Segments((org, person)): Segments<(String, String)>,
+    Segments(path): Segments<(String, String)>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PersonRecorded>, Problem> {
-    let caller = app.authorize(&headers, Scope::Write)?;
-    let organisation = organisation_id(&org)?;
-    admit(&caller, organisation)?;
-    let person = person_id(&person)?;
-    let request: PersonRequest = serde_json::from_value(json_body(&headers, body)?).map_err(|error| {
-        Problem::bad_request("malformed_personal_data", format!("not personal data: {error}"))
-    })?;
-    let by = acting(&caller, request.by, "by")?;
+    let (organisation, person, request, by) =
+        person_body(&app, path, &headers, body, |request: &PersonRequest| request.by)?;
     let service = Arc::clone(&app.service);
     let recorded = blocking(move || {
         known(&service, organisation, false)?;
@@ -884,7 +904,7 @@ async fn person(
     })
     .await
     .map_err(|error| problem_in(error, &headers))?;
-    Ok(Json(PersonRecorded { position: recorded.and_then(|appended| appended.positions.first().copied()) }))
+    Ok(Json(recorded.into()))
 }
 
 /// `PATCH /v1/organisations/{org}/persons/{person}`: corrects the fields given of a person's
@@ -892,18 +912,12 @@ async fn person(
 /// ([`Service::correct_person`]).
 async fn correct(
     State(app): State<Arc<App>>,
-    Segments((org, person)): Segments<(String, String)>,
+    Segments(path): Segments<(String, String)>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PersonRecorded>, Problem> {
-    let caller = app.authorize(&headers, Scope::Write)?;
-    let organisation = organisation_id(&org)?;
-    admit(&caller, organisation)?;
-    let person = person_id(&person)?;
-    let request: CorrectRequest = serde_json::from_value(json_body(&headers, body)?).map_err(|error| {
-        Problem::bad_request("malformed_personal_data", format!("not a correction: {error}"))
-    })?;
-    let by = acting(&caller, request.by, "by")?;
+    let (organisation, person, request, by) =
+        person_body(&app, path, &headers, body, |request: &CorrectRequest| request.by)?;
     let service = Arc::clone(&app.service);
     let recorded = blocking(move || {
         known(&service, organisation, false)?;
@@ -911,7 +925,7 @@ async fn correct(
     })
     .await
     .map_err(|error| problem_in(error, &headers))?;
-    Ok(Json(PersonRecorded { position: recorded.and_then(|appended| appended.positions.first().copied()) }))
+    Ok(Json(recorded.into()))
 }
 
 /// `DELETE /v1/organisations/{org}/persons/{person}`: erases a person's personal data (GDPR),
