@@ -513,7 +513,11 @@ impl DomainError {
                 "netværket {network} har endnu ingen referenceleder, som mandatkontrakten binder; tildel en først"
             ),
             E::InvalidPhasePlan { network, problem } => {
-                format!("den nye faseplan for netværket {network} er ikke gyldig: {}", problem.danish())
+                let problem = problem.danish();
+                format!(
+                    "den nye faseplan for netværket {network} er ikke gyldig: {}",
+                    crate::error::without_rule(&problem)
+                )
             }
             E::ReplanChangesThePast { network, phase } => format!(
                 "netværket {network} har været igennem {phase:?}; en ny plan beholder faserne indtil nu, i rækkefølge"

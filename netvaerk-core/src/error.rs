@@ -611,6 +611,18 @@ impl std::fmt::Display for DomainError {
 
 impl std::error::Error for DomainError {}
 
+/// `text` without the rule id it ends with (`... (PR-5)`), where a message that names its rule
+/// from [`DomainError::rule`] quotes it.
+pub(crate) fn without_rule(text: &str) -> &str {
+    quoted_rule(text).map_or(text, |(head, _)| head)
+}
+
+/// The rule id `text` ends with (`... (TP-1)`), and the text before it.
+fn quoted_rule(text: &str) -> Option<(&str, Rule)> {
+    let (head, tail) = text.rsplit_once(" (")?;
+    Some((head, tail.strip_suffix(')')?.parse().ok()?))
+}
+
 /// `a, b or c`.
 pub(crate) fn standings(may: &[Standing], or: &str) -> String {
     let names: Vec<String> = may.iter().map(ToString::to_string).collect();
@@ -720,9 +732,11 @@ impl DomainError {
                 f,
                 "network {v0} has no reference leader yet, whom the mandate contract binds; assign one first"
             ),
-            E::InvalidPhasePlan { network, problem } => {
-                write!(f, "the new phase plan of network {network} is not valid: {problem}")
-            }
+            E::InvalidPhasePlan { network, problem } => write!(
+                f,
+                "the new phase plan of network {network} is not valid: {}",
+                without_rule(&problem.to_string())
+            ),
             E::ReplanChangesThePast { network, phase } => write!(
                 f,
                 "network {network} has been through {phase:?}; a new plan keeps the phases done so far, in order"
@@ -979,8 +993,11 @@ impl DomainError {
             E::UnknownPhase { .. }
             | E::PhaseOutOfOrder { .. }
             | E::PhaseSkipped { .. }
-            | E::InvalidPhasePlan { .. }
             | E::ReplanChangesThePast { .. } => Rule::Pr5,
+            // The plan's own problem names its rule where it has one (TP-1's test phase).
+            E::InvalidPhasePlan { problem, .. } => {
+                return Some(quoted_rule(&problem.to_string()).map_or(Rule::Pr5, |(_, rule)| rule))
+            }
             E::TestPhaseNeedsItsCommand { .. } | E::NoTestPhase(_) => Rule::Tp1,
             E::NotSecretariat(_) | E::NotTheLeadersPersonnelLeader { .. } => Rule::Rl4,
             E::FundingWithoutSource { .. } | E::ImplausibleFunding { .. } => Rule::Rl5,

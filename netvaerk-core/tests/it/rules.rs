@@ -1202,12 +1202,15 @@ fn pr5_a_network_is_planned_anew_keeping_the_phases_it_has_been_through() {
         DomainError::ReplanChangesThePast { network: id, phase: "break 1".into() }
     );
     // A valid plan for the type (TP-1).
-    let upside_down = plan(&[
-        ("intensive 1", Intensive, 2),
-        ("break 1", Break, 3),
-        ("implementation", Implementation, 4),
-        ("test", Test, 6),
-    ]);
+    let upside_down_again = || {
+        plan(&[
+            ("intensive 1", Intensive, 2),
+            ("break 1", Break, 3),
+            ("implementation", Implementation, 4),
+            ("test", Test, 6),
+        ])
+    };
+    let upside_down = upside_down_again();
     assert_eq!(
         refused(&given, when(replan(upside_down, "Shorter"))),
         DomainError::InvalidPhasePlan {
@@ -1215,6 +1218,13 @@ fn pr5_a_network_is_planned_anew_keeping_the_phases_it_has_been_through() {
             problem: PolicyProblem::TestNotLastBeforeImplementation { network_type: NetworkType::Welfare }
         }
     );
+    // The message names its rule once, in English and in Danish (no "(TP-1) (TP-1)").
+    let error = refused(&given, when(replan(upside_down_again(), "Shorter")));
+    for message in [error.to_string(), error.danish()] {
+        let rule = error.rule().unwrap();
+        assert_eq!(message.matches(rule.id()).count(), 1, "{message}");
+        assert!(message.ends_with(&format!("({rule})")), "{message}");
+    }
     assert_eq!(
         refused(&given, when(replan(shorter.clone(), " "))),
         DomainError::BlankField { field: "reason for the new plan", rule: Rule::Pr5 }
