@@ -101,7 +101,7 @@ pub enum Error {
     /// gets. Nothing was appended. Send the new command with a new id (or key); send the first
     /// command unchanged to learn its outcome.
     #[error(
-        "the command id {command_id} was used in organisation {organisation} for another command          (another action, actor, date, rationale or acknowledgements); nothing was appended: send          a new command with a new id or Idempotency-Key"
+        "the command id {command_id} was used in organisation {organisation} for another command (another action, actor, date, rationale or acknowledgements); nothing was appended: send a new command with a new id or Idempotency-Key"
     )]
     IdempotencyKeyReused {
         /// The organisation.
