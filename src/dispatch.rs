@@ -197,6 +197,14 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
             let by = by.resolve(&resolver)?;
             let record = gateway.redact(organisation, *position, why, by)?;
             say!("redacted the words at position {position}; redaction record at position {record}");
+            if matches!(cli.store.parse(), Ok(netvaerk::Address::Sled(_))) {
+                // sled is log-structured: the old page stays in its files until it reclaims the
+                // segment, which it does not promise to do by any moment.
+                eprintln!(
+                    "netvaerk: note: sled keeps the old copy of the words in its files until it reclaims \
+                     that space; to remove every copy now, migrate the log to redb or PostgreSQL"
+                );
+            }
             Ok(())
         }
         Top::Report(args) => {

@@ -1350,3 +1350,18 @@ fn a_store_killed_mid_write_is_recovered_by_a_reading_command_and_loses_nothing_
     // Not asserted as a number (it depends on when the kill lands), but printed for the record.
     println!("{recoveries} of 20 kills left the store to recover");
 }
+
+/// Issue 26, redaction on sled: sled cannot promise that the old copy of the words leaves its
+/// files when the command returns, so `redact` says so rather than stay silent; on redb it says
+/// nothing of the kind.
+#[test]
+fn redacting_on_sled_says_that_sled_keeps_the_old_words_until_it_reclaims_the_space() {
+    let sled = Store::with_sled_demo("redact-sled");
+    let output = sled.run(&["redact", "1200", "--why", "A citizen's name", "--by", SECRETARY]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("sled keeps the old copy of the words"));
+    let redb = Store::with_demo("redact-redb");
+    let output = redb.run(&["redact", "1200", "--why", "A citizen's name", "--by", SECRETARY]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("sled"));
+}
