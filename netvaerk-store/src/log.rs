@@ -151,7 +151,8 @@ pub enum OpenCheck {
     /// damaged record is reported at open. Linear in the log's size.
     Records,
     /// Checks only the last record: constant time, for very large logs; run
-    /// [`EventStore::verify`] on a schedule instead.
+    /// [`EventStore::verify`] on a schedule instead. (A store written before stream heads
+    /// were kept is read whole once either way, to build them from its records.)
     Head,
 }
 
