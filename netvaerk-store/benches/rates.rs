@@ -2,7 +2,8 @@
 //!
 //! `cargo bench -p netvaerk-store --bench rates` (add `-- --events N` for the batch-1000 run's
 //! size, default 200,000). Each event is a realistic decision: a ~250-byte JSON payload with a
-//! rationale. Figures are events per second, best of three runs.
+//! rationale. Figures are events per second, best of three runs; "streams" reads every one of
+//! the 100 streams whole with `read_stream` (the service's fold), "scan" the log in order.
 
 use std::time::Instant;
 
@@ -57,6 +58,16 @@ fn scan_rate(store: &dyn EventStore, decode: bool) -> f64 {
     count as f64 / start.elapsed().as_secs_f64()
 }
 
+fn stream_rate(store: &dyn EventStore) -> f64 {
+    let start = Instant::now();
+    let mut count = 0usize;
+    for index in 0..100 {
+        let stream = StreamId::new(format!("organisation-{index}")).unwrap();
+        count += std::hint::black_box(store.read_stream(&stream, 1).unwrap()).len();
+    }
+    count as f64 / start.elapsed().as_secs_f64()
+}
+
 fn best(runs: impl Fn() -> f64) -> f64 {
     (0..3).map(|_| runs()).fold(0.0, f64::max)
 }
@@ -73,11 +84,13 @@ fn main() {
     let only = args.iter().position(|arg| arg == "--only").and_then(|index| args.get(index + 1)).cloned();
     let runs = |backend: &str| only.as_deref().is_none_or(|only| only == backend);
     let temp = std::env::temp_dir().join(format!("netvaerk-bench-{}", Uuid::now_v7()));
+    // A store is created only in a directory that exists.
+    std::fs::create_dir_all(&temp).unwrap();
 
     println!("netvaerk-store rates, events/s (best of 3)");
     println!(
-        "{:<8} {:>14} {:>16} {:>12} {:>18}",
-        "backend", "append b=1", "append b=1000", "scan", "scan + decode"
+        "{:<8} {:>14} {:>16} {:>12} {:>18} {:>12}",
+        "backend", "append b=1", "append b=1000", "scan", "scan + decode", "streams"
     );
     if runs("memory") {
         rates("memory", events, 20_000, |_| MemoryStore::new(), |_| None);
@@ -93,7 +106,11 @@ fn main() {
         );
     }
     if runs("redb") {
-        let open = |label: &str| RedbStore::open(path(label).join("log.redb")).unwrap();
+        let open = |label: &str| {
+            let dir = path(label);
+            std::fs::create_dir_all(&dir).unwrap();
+            RedbStore::open(dir.join("log.redb")).unwrap()
+        };
         rates("redb", events, 2_000, open, |store| store.size_on_disk().ok());
     }
     let _ = std::fs::remove_dir_all(&temp);
@@ -112,7 +129,8 @@ fn rates<S: EventStore>(
     let store = fresh("scan");
     append_rate(&store, events, 1000);
     let (scan, decode) = (best(|| scan_rate(&store, false)), best(|| scan_rate(&store, true)));
-    println!("{name:<8} {b1:>14.0} {b1000:>16.0} {scan:>12.0} {decode:>18.0}");
+    let streams = best(|| stream_rate(&store));
+    println!("{name:<8} {b1:>14.0} {b1000:>16.0} {scan:>12.0} {decode:>18.0} {streams:>12.0}");
     if let Some(bytes) = size_on_disk(&store) {
         println!("{name} on disk: {:.0} bytes/event over {events} events", bytes as f64 / events as f64);
     }

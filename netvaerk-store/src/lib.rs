@@ -73,7 +73,7 @@ pub use envelope::{
 };
 pub use error::{Corruption, StoreError};
 pub use exchange::{ExportedRecord, ExportedRedaction};
-pub use log::{Backend, LogStore, OpenCheck, Prepared};
+pub use log::{Backend, LogStore, OpenCheck, Prepared, StreamHead};
 pub use memory::{MemoryBackend, MemoryStore};
 #[cfg(feature = "postgres")]
 pub use pg::{PostgresOptions, PostgresStore, SCHEMA_SQL};

@@ -14,7 +14,7 @@ use crate::envelope::{
 };
 use crate::error::Corruption;
 use crate::error::StoreError;
-use crate::plan::{append_nothing, check_import, stored, BackendIndex, Planner};
+use crate::plan::{append_nothing, check_import, stored, BackendIndex, Index, Location, Planner};
 use crate::queue::{settle, Pending, Queue};
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::{
@@ -75,12 +75,63 @@ pub trait Backend: Send + Sync {
     /// How many entries the stream index and the event-id index hold (for `verify`'s
     /// cross-check: each record indexed once in each).
     fn index_lengths(&self) -> Result<(u64, u64), StoreError>;
+    /// The stream's head as kept beside the index (its last version and that record's
+    /// position), written by [`Backend::commit`] in the same atomic write as the records and
+    /// their index entries; `None` if the stream has none.
+    fn stream_head(&self, stream: &StreamId) -> Result<Option<StreamHead>, StoreError>;
+    /// Whether the store keeps stream heads: `false` for a store written before they were
+    /// kept (or whose heads are gone), which [`LogStore`] then builds from the records.
+    fn keeps_heads(&self) -> Result<bool, StoreError>;
+    /// Stores heads built from the records, durably, and marks the store as keeping them (at
+    /// a writing open of a store written before heads were kept). A read-only store answers
+    /// [`StoreError::ReadOnly`].
+    fn write_heads(&self, heads: &[(StreamId, StreamHead)]) -> Result<(), StoreError>;
+    /// Rewrites (`Some(position)`) or removes (`None`) one stream-index entry behind the log's
+    /// back, as damage would, leaving the records and the heads as they are: for the tests of
+    /// the read checks only.
+    #[doc(hidden)]
+    fn tamper_stream_entry(
+        &self,
+        stream: &StreamId,
+        version: u64,
+        position: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let _ = (stream, version, position);
+        Err(StoreError::engine("this backend cannot tamper with its index"))
+    }
+}
+
+/// A stream's head: the version of its last record and where that record is. Kept per stream
+/// beside the stream index, so that a read can tell a whole stream from one whose index lost
+/// entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamHead {
+    /// The stream's version (its last record's).
+    pub version: u64,
+    /// The position of that record.
+    pub position: u64,
+}
+
+/// The heads a batch of records leaves: per stream, its last record's.
+pub(crate) fn heads_of(records: &[Prepared]) -> Vec<(&StreamId, StreamHead)> {
+    let mut heads: Vec<(&StreamId, StreamHead)> = Vec::new();
+    for record in records {
+        let head = StreamHead { version: record.header.stream_version, position: record.header.position };
+        match heads.iter_mut().find(|(stream, _)| **stream == record.header.stream) {
+            Some((_, kept)) => *kept = head,
+            None => heads.push((&record.header.stream, head)),
+        }
+    }
+    heads
 }
 
 /// The log over a backend. Appends are group-committed: concurrent appends share one
 /// [`Backend::commit`], so one flush.
 pub struct LogStore<B> {
     backend: B,
+    /// The stream heads built from the records at open, for a store that keeps none and was
+    /// opened read-only (so they could not be stored); `None` when the backend keeps them.
+    built_heads: Option<HashMap<StreamId, StreamHead>>,
     queue: Queue,
     writer: Mutex<Option<Head>>,
     committed: Mutex<u64>,
@@ -100,7 +151,8 @@ pub enum OpenCheck {
     /// damaged record is reported at open. Linear in the log's size.
     Records,
     /// Checks only the last record: constant time, for very large logs; run
-    /// [`EventStore::verify`] on a schedule instead.
+    /// [`EventStore::verify`] on a schedule instead. (A store written before stream heads
+    /// were kept is read whole once either way, to build them from its records.)
     Head,
 }
 
@@ -116,8 +168,10 @@ impl<B: Backend> LogStore<B> {
             }
         };
         let committed = head.map_or(0, |head| head.position);
+        let built_heads = Self::heads_at_open(&backend)?;
         Ok(Self {
             backend,
+            built_heads,
             queue: Queue::default(),
             writer: Mutex::new(head),
             committed: Mutex::new(committed),
@@ -147,6 +201,64 @@ impl<B: Backend> LogStore<B> {
         Self::with_backend(backend)
     }
 
+    /// A store written before stream heads were kept (or whose heads are gone): its heads are
+    /// built once from the records themselves (never from the index, which they are there to
+    /// check), and stored if the store is writable. A read-only open keeps them in memory: the
+    /// scan is linear in the log, but a read-only store is the one a report runs on alone, and
+    /// skipping the check there would bring back the silent short answer.
+    fn heads_at_open(backend: &B) -> Result<Option<HashMap<StreamId, StreamHead>>, StoreError> {
+        if backend.keeps_heads()? {
+            return Ok(None);
+        }
+        let mut heads: HashMap<StreamId, StreamHead> = HashMap::new();
+        for raw in backend.records_from(1) {
+            let raw = raw?;
+            let parsed = parse(&raw.bytes)
+                .map_err(|problem| StoreError::Corrupt { position: raw.position, problem })?;
+            let head = StreamHead { version: parsed.header.stream_version, position: raw.position };
+            heads.insert(parsed.header.stream, head);
+        }
+        let mut listed: Vec<(StreamId, StreamHead)> = heads.iter().map(|(s, h)| (s.clone(), *h)).collect();
+        listed.sort_by_key(|(_, head)| head.position);
+        match backend.write_heads(&listed) {
+            Ok(()) => Ok(None),
+            Err(StoreError::ReadOnly { .. }) => Ok(Some(heads)),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The stream's head: kept by the backend, or built at open.
+    fn stream_head(&self, stream: &StreamId) -> Result<Option<StreamHead>, StoreError> {
+        match &self.built_heads {
+            Some(heads) => Ok(heads.get(stream).copied()),
+            None => self.backend.stream_head(stream),
+        }
+    }
+
+    /// The stream's version, checked: the head says it, and the index's entry for it must lead
+    /// to the head's position with no entry after it. Called under the writer lock, so nothing
+    /// is committed meanwhile.
+    fn checked_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        let head = self.stream_head(stream)?;
+        let version = head.map_or(0, |head| head.version);
+        let indexed = self.backend.stream_positions(stream, version.max(1))?;
+        let whole = match head {
+            Some(head) => indexed == [head.position],
+            None => indexed.is_empty(),
+        };
+        if whole {
+            return Ok(version);
+        }
+        let position = head.map_or_else(|| indexed.first().copied().unwrap_or(0), |head| head.position);
+        let detail = format!(
+            "{stream}'s head is version {version} at position {}, but the index holds {} entries from version {}",
+            head.map_or(0, |head| head.position),
+            indexed.len(),
+            version.max(1)
+        );
+        Err(StoreError::Corrupt { position, problem: Corruption::IndexMismatch { index: "streams", detail } })
+    }
+
     /// The backend (for tools and tests that need its raw bytes).
     pub fn backend(&self) -> &B {
         &self.backend
@@ -165,7 +277,7 @@ impl<B: Backend> LogStore<B> {
 
     /// Commits a batch of queued appends. Called with the writer lock held.
     fn commit_batch(&self, head: &mut Option<Head>, batch: &[Arc<Pending>]) {
-        let mut planner = Planner::new(BackendIndex(&self.backend), *head);
+        let mut planner = Planner::new(CheckedIndex(self), *head);
         let outcomes = planner.plan_all(batch);
         let written = if planner.records.is_empty() { Ok(()) } else { self.backend.commit(&planner.records) };
         if written.is_ok() {
@@ -173,6 +285,21 @@ impl<B: Backend> LogStore<B> {
         }
         // On failure nothing was stored; the positions are reused by the next commit.
         settle(batch, outcomes, written);
+    }
+}
+
+/// The log's index for the planner: event ids as the backend has them (each leads to a record
+/// the planner parses), stream versions checked against the heads, so that a damaged index
+/// never makes a commit reuse a version.
+struct CheckedIndex<'a, B>(&'a LogStore<B>);
+
+impl<B: Backend> Index for CheckedIndex<'_, B> {
+    fn stream_version(&mut self, stream: &StreamId) -> Result<u64, StoreError> {
+        self.0.checked_version(stream)
+    }
+
+    fn locate(&mut self, event_ids: &[Uuid]) -> Result<Vec<Option<Location>>, StoreError> {
+        BackendIndex(&self.0.backend).locate(event_ids)
     }
 }
 
@@ -289,17 +416,58 @@ impl<B: Backend> EventStore for LogStore<B> {
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
         // Only count what is durable: read under the writer lock, which a commit holds.
         let _writer = lock(&self.writer);
-        self.backend.stream_version(stream)
+        self.checked_version(stream)
     }
 
     fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<Envelope>, StoreError> {
-        let committed = self.committed_head();
+        let mut committed = self.committed_head();
         let from = from_version.max(1);
-        let positions = self.backend.stream_positions(stream, from)?;
+        // The head first, then the index: a commit between the two only adds entries after it.
+        let head = self.stream_head(stream)?;
+        // An entry after the head's version at or before this position was there when the head
+        // was read: the head should have counted it.
+        let settled = head.map_or(committed, |head| head.position.max(committed));
+        if let Some(head) = head.filter(|head| head.position > committed) {
+            // A commit the backend holds but the log has not announced yet (it does so at once),
+            // or a head naming a record that is not there.
+            if self.backend.record(head.position)?.is_some() {
+                committed = self.wait_beyond(head.position - 1, Duration::from_secs(5))?;
+            }
+            if head.position > committed {
+                let detail = format!(
+                    "{stream}'s head names position {}, beyond the log's head {committed}",
+                    head.position
+                );
+                return Err(StoreError::Corrupt {
+                    position: head.position,
+                    problem: Corruption::IndexMismatch { index: "stream heads", detail },
+                });
+            }
+        }
+        let version = head.map_or(0, |head| head.version);
+        let mut positions = self.backend.stream_positions(stream, from)?;
+        // The entries from `from` to the head's version, each one: as many as the versions, the
+        // last at the head's position, none after it that the log already holds.
+        let wanted = usize::try_from((version + 1).saturating_sub(from)).unwrap_or(usize::MAX);
+        let beyond = positions.get(wanted..).unwrap_or_default();
+        let whole = positions.len() >= wanted
+            && beyond.iter().all(|position| *position > settled)
+            && (wanted == 0 || head.is_some_and(|head| positions[wanted - 1] == head.position));
+        if !whole {
+            let position = head.map_or_else(|| positions.first().copied().unwrap_or(0), |head| head.position);
+            let detail = format!(
+                "{stream}'s head is version {version} at position {}, but the index holds {} entries from version {from}",
+                head.map_or(0, |head| head.position),
+                positions.len()
+            );
+            return Err(StoreError::Corrupt {
+                position,
+                problem: Corruption::IndexMismatch { index: "streams", detail },
+            });
+        }
+        positions.truncate(wanted);
         let mut envelopes = Vec::with_capacity(positions.len());
-        for (version, position) in
-            (from..).zip(positions.into_iter().filter(|position| *position <= committed))
-        {
+        for (version, position) in (from..).zip(positions) {
             let envelope = envelope_at(position, &stored(&self.backend, position)?.bytes)?;
             // The index led here by (stream, version): the record must be that one.
             if envelope.header.stream != *stream || envelope.header.stream_version != version {
@@ -326,11 +494,23 @@ impl<B: Backend> EventStore for LogStore<B> {
     }
 
     fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {
-        let committed = self.committed_head();
-        let Some(position) = self.backend.event_position(event_id)?.filter(|position| *position <= committed)
-        else {
-            return Ok(None);
-        };
+        let mut committed = self.committed_head();
+        let Some(position) = self.backend.event_position(event_id)? else { return Ok(None) };
+        if position > committed {
+            // A commit the backend holds but the log has not announced yet (it does so at
+            // once), or an entry naming a record that is not there: never "not stored".
+            if self.backend.record(position)?.is_some() {
+                committed = self.wait_beyond(position - 1, Duration::from_secs(5))?;
+            }
+            if position > committed {
+                let detail =
+                    format!("event {event_id} is indexed at {position}, beyond the log's head {committed}");
+                return Err(StoreError::Corrupt {
+                    position,
+                    problem: Corruption::IndexMismatch { index: "event ids", detail },
+                });
+            }
+        }
         // The index led here by the event's id: the record must hold that event.
         let envelope = envelope_at(position, &stored(&self.backend, position)?.bytes)?;
         if envelope.header.event_id != event_id {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::envelope::StreamId;
 use crate::error::StoreError;
-use crate::log::{Backend, LogStore, Prepared};
+use crate::log::{heads_of, Backend, LogStore, Prepared, StreamHead};
 use crate::record::RawRecord;
 use crate::store::RawRecords;
 
@@ -37,6 +37,7 @@ struct Memory {
     records: Vec<Vec<u8>>,
     streams: HashMap<StreamId, Vec<u64>>,
     ids: HashMap<Uuid, u64>,
+    heads: HashMap<StreamId, StreamHead>,
     registry: HashMap<PersonId, Vec<u8>>,
 }
 
@@ -105,6 +106,45 @@ impl Backend for MemoryBackend {
             memory.records.push(record.bytes.clone());
             memory.streams.entry(record.header.stream.clone()).or_default().push(record.header.position);
             memory.ids.insert(record.header.event_id, record.header.position);
+        }
+        for (stream, head) in heads_of(records) {
+            memory.heads.insert(stream.clone(), head);
+        }
+        Ok(())
+    }
+
+    fn stream_head(&self, stream: &StreamId) -> Result<Option<StreamHead>, StoreError> {
+        Ok(self.read().heads.get(stream).copied())
+    }
+
+    fn keeps_heads(&self) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    fn write_heads(&self, heads: &[(StreamId, StreamHead)]) -> Result<(), StoreError> {
+        self.write().heads.extend(heads.iter().cloned());
+        Ok(())
+    }
+
+    fn tamper_stream_entry(
+        &self,
+        stream: &StreamId,
+        version: u64,
+        position: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let mut memory = self.write();
+        let positions = memory.streams.entry(stream.clone()).or_default();
+        let at =
+            index(version).filter(|at| *at <= positions.len()).ok_or(StoreError::NoSuchPosition(version))?;
+        match position {
+            Some(position) if at == positions.len() => positions.push(position),
+            Some(position) => positions[at] = position,
+            // The memory index is a list by version: removing one shifts the rest down, as a
+            // lost entry does to a range read.
+            None if at < positions.len() => {
+                positions.remove(at);
+            }
+            None => return Err(StoreError::NoSuchPosition(version)),
         }
         Ok(())
     }

@@ -6,8 +6,12 @@
 //! records    position u64              → record bytes (see `record.rs`)
 //! streams    (stream, version u64)     → position u64
 //! event_ids  event id u128             → position u64
+//! heads      stream                    → (version u64, position u64) of its last record
 //! registry   person id u128            → registry entry (JSON)
 //! ```
+//!
+//! `heads` is written in the same transaction as the records and the index; a store written
+//! before it existed lacks the table, and `LogStore` builds it from the records at open.
 //!
 //! Durability: redb's default `Durability::Immediate` fdatasyncs before `commit` returns, so an
 //! acknowledged append survives power loss; a crashed commit is never visible (redb keeps the
@@ -22,7 +26,7 @@ use uuid::Uuid;
 
 use crate::envelope::StreamId;
 use crate::error::{guard, Guarded, StoreError};
-use crate::log::{Backend, LogStore, OpenCheck, Prepared};
+use crate::log::{heads_of, Backend, LogStore, OpenCheck, Prepared, StreamHead};
 use crate::record::RawRecord;
 use crate::store::RawRecords;
 
@@ -30,6 +34,7 @@ const RECORDS: TableDefinition<u64, &[u8]> = TableDefinition::new("records");
 const STREAMS: TableDefinition<(&str, u64), u64> = TableDefinition::new("streams");
 const EVENT_IDS: TableDefinition<u128, u64> = TableDefinition::new("event_ids");
 const REGISTRY: TableDefinition<u128, &[u8]> = TableDefinition::new("registry");
+const HEADS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("heads");
 
 /// An event store in one file, on redb.
 pub type RedbStore = LogStore<RedbBackend>;
@@ -191,6 +196,7 @@ impl RedbBackend {
                 txn.open_table(STREAMS).map_err(engine)?;
                 txn.open_table(EVENT_IDS).map_err(engine)?;
                 txn.open_table(REGISTRY).map_err(engine)?;
+                txn.open_table(HEADS).map_err(engine)?;
                 txn.commit().map_err(engine)
             })?;
         } else {
@@ -309,6 +315,10 @@ impl Backend for RedbBackend {
                 let mut stored = txn.open_table(RECORDS).map_err(engine)?;
                 let mut streams = txn.open_table(STREAMS).map_err(engine)?;
                 let mut ids = txn.open_table(EVENT_IDS).map_err(engine)?;
+                let mut heads = txn.open_table(HEADS).map_err(engine)?;
+                for (stream, head) in heads_of(records) {
+                    heads.insert(stream.as_str(), (head.version, head.position)).map_err(engine)?;
+                }
                 for record in records {
                     stored.insert(record.header.position, record.bytes.as_slice()).map_err(engine)?;
                     streams
@@ -368,6 +378,59 @@ impl Backend for RedbBackend {
         guard(|| {
             use ::redb::ReadableTableMetadata;
             Ok((self.read(STREAMS)?.len().map_err(engine)?, self.read(EVENT_IDS)?.len().map_err(engine)?))
+        })
+    }
+
+    fn stream_head(&self, stream: &StreamId) -> Result<Option<StreamHead>, StoreError> {
+        guard(|| {
+            let heads = self.read(HEADS)?;
+            let head = heads.get(stream.as_str()).map_err(engine)?;
+            Ok(head.map(|head| {
+                let (version, position) = head.value();
+                StreamHead { version, position }
+            }))
+        })
+    }
+
+    fn keeps_heads(&self) -> Result<bool, StoreError> {
+        guard(|| match self.begin_read()?.open_table(HEADS) {
+            Ok(_) => Ok(true),
+            Err(::redb::TableError::TableDoesNotExist(_)) => Ok(false),
+            Err(other) => Err(engine(other)),
+        })
+    }
+
+    fn write_heads(&self, heads: &[(StreamId, StreamHead)]) -> Result<(), StoreError> {
+        guard(|| {
+            let txn = self.db()?.begin_write().map_err(engine)?;
+            {
+                let mut table = txn.open_table(HEADS).map_err(engine)?;
+                for (stream, head) in heads {
+                    table.insert(stream.as_str(), (head.version, head.position)).map_err(engine)?;
+                }
+            }
+            txn.commit().map_err(engine)
+        })
+    }
+
+    fn tamper_stream_entry(
+        &self,
+        stream: &StreamId,
+        version: u64,
+        position: Option<u64>,
+    ) -> Result<(), StoreError> {
+        guard(|| {
+            let txn = self.db()?.begin_write().map_err(engine)?;
+            {
+                let mut streams = txn.open_table(STREAMS).map_err(engine)?;
+                match position {
+                    Some(position) => {
+                        drop(streams.insert((stream.as_str(), version), position).map_err(engine)?)
+                    }
+                    None => drop(streams.remove((stream.as_str(), version)).map_err(engine)?),
+                }
+            }
+            txn.commit().map_err(engine)
         })
     }
 }

@@ -7,6 +7,8 @@
 //! 0x00 ‖ position u64 BE                        → record bytes (see `record.rs`)
 //! 0x01 ‖ stream length u16 BE ‖ stream ‖ version u64 BE → position u64 BE
 //! 0x02 ‖ event id (16 bytes)                     → position u64 BE
+//! 0x03 ‖ stream                                  → version u64 BE ‖ position u64 BE (its head)
+//! 0x04                                           → (empty: this store keeps heads)
 //! 0x10 ‖ person id (16 bytes)                    → registry entry (JSON)
 //! ```
 //!
@@ -32,7 +34,7 @@ use uuid::Uuid;
 
 use crate::envelope::{RecordHeader, StreamId};
 use crate::error::{guard, Corruption, Guarded, StoreError};
-use crate::log::{Backend, LogStore, OpenCheck, Prepared};
+use crate::log::{heads_of, Backend, LogStore, OpenCheck, Prepared, StreamHead};
 use crate::record::{parse, RawRecord};
 use crate::store::RawRecords;
 
@@ -62,6 +64,8 @@ impl Default for SledOptions {
 const RECORD: u8 = 0x00;
 const STREAM: u8 = 0x01;
 const EVENT_ID: u8 = 0x02;
+const HEAD: u8 = 0x03;
+const KEEPS_HEADS: u8 = 0x04;
 const REGISTRY: u8 = 0x10;
 
 fn record_key(position: u64) -> [u8; 9] {
@@ -84,6 +88,19 @@ fn stream_key(stream: &StreamId, version: u64) -> Vec<u8> {
     let mut key = stream_prefix(stream);
     key.extend_from_slice(&version.to_be_bytes());
     key
+}
+
+fn head_key(stream: &StreamId) -> Vec<u8> {
+    let mut key = vec![HEAD];
+    key.extend_from_slice(stream.as_str().as_bytes());
+    key
+}
+
+fn head_value(head: StreamHead) -> [u8; 16] {
+    let mut value = [0; 16];
+    value[..8].copy_from_slice(&head.version.to_be_bytes());
+    value[8..].copy_from_slice(&head.position.to_be_bytes());
+    value
 }
 
 fn id_key(prefix: u8, id: Uuid) -> [u8; 17] {
@@ -495,6 +512,10 @@ impl Backend for SledBackend {
                 batch.insert(stream_key(&header.stream, header.stream_version), &position[..]);
                 batch.insert(&id_key(EVENT_ID, header.event_id)[..], &position[..]);
             }
+            for (stream, head) in heads_of(records) {
+                batch.insert(head_key(stream), &head_value(head)[..]);
+            }
+            batch.insert(&[KEEPS_HEADS][..], &[][..]);
             self.db.apply_batch(batch).map_err(|error| self.failed(error))?;
             self.sync()
         })
@@ -534,6 +555,60 @@ impl Backend for SledBackend {
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
         guard(|| {
             self.db.insert(id_key(REGISTRY, person.as_uuid()), bytes).map_err(|error| self.failed(error))?;
+            self.sync()
+        })
+    }
+
+    fn stream_head(&self, stream: &StreamId) -> Result<Option<StreamHead>, StoreError> {
+        guard(|| {
+            let value = self.db.get(head_key(stream)).map_err(|error| self.failed(error))?;
+            let Some(value) = value else { return Ok(None) };
+            match (u64_at(&value, 0), u64_at(&value, 8), value.len()) {
+                (Some(version), Some(position), 16) => Ok(Some(StreamHead { version, position })),
+                _ => Err(StoreError::Corrupt {
+                    position: 0,
+                    problem: Corruption::IndexMismatch {
+                        index: "stream heads",
+                        detail: format!("{stream}'s head entry is malformed"),
+                    },
+                }),
+            }
+        })
+    }
+
+    fn keeps_heads(&self) -> Result<bool, StoreError> {
+        guard(|| {
+            let marked = self.db.contains_key([KEEPS_HEADS]).map_err(|error| self.failed(error))?;
+            // An empty store keeps its heads from its first commit on.
+            Ok(marked || self.last_record()?.is_none())
+        })
+    }
+
+    fn write_heads(&self, heads: &[(StreamId, StreamHead)]) -> Result<(), StoreError> {
+        guard(|| {
+            let mut batch = sled::Batch::default();
+            for (stream, head) in heads {
+                batch.insert(head_key(stream), &head_value(*head)[..]);
+            }
+            batch.insert(&[KEEPS_HEADS][..], &[][..]);
+            self.db.apply_batch(batch).map_err(|error| self.failed(error))?;
+            self.sync()
+        })
+    }
+
+    fn tamper_stream_entry(
+        &self,
+        stream: &StreamId,
+        version: u64,
+        position: Option<u64>,
+    ) -> Result<(), StoreError> {
+        guard(|| {
+            let key = stream_key(stream, version);
+            match position {
+                Some(position) => self.db.insert(key, &position.to_be_bytes()[..]),
+                None => self.db.remove(key),
+            }
+            .map_err(|error| self.failed(error))?;
             self.sync()
         })
     }

@@ -1,12 +1,29 @@
 //! The conformance suite, instantiated for each backend.
 
-use netvaerk_store::{Backend, LogStore, MemoryStore, PostgresStore, RedbStore, SledStore};
+use netvaerk_store::{Backend, LogStore, MemoryStore, PostgresStore, RedbStore, SledStore, StreamId};
 
 use crate::support::{PgSchema, TempDir};
 
 /// Overwrites a record in a backend behind the log's back.
 fn tamper<B: Backend>(store: &LogStore<B>, position: u64, bytes: &[u8]) {
     store.backend().rewrite(position, bytes).unwrap();
+}
+
+/// Rewrites or removes a stream-index entry behind the log's back; `true` once done.
+fn tamper_index<B: Backend>(
+    store: &LogStore<B>,
+    stream: &StreamId,
+    version: u64,
+    position: Option<u64>,
+) -> bool {
+    store.backend().tamper_stream_entry(stream, version, position).unwrap();
+    true
+}
+
+/// PostgreSQL's stream index is the database's own (a primary key over the events table),
+/// which it keeps with the rows; tampering with it is out of the store's scope here.
+fn tamper_index_postgres(_: &PostgresStore, _: &StreamId, _: u64, _: Option<u64>) -> bool {
+    false
 }
 
 fn fresh_memory() -> Option<(MemoryStore, ())> {
@@ -65,7 +82,7 @@ fn tamper_postgres(store: &PostgresStore, position: u64, bytes: &[u8]) {
     txn.commit().unwrap();
 }
 
-crate::conformance!(memory, fresh_memory, reopen_memory, tamper);
-crate::conformance!(sled, fresh_sled, reopen_sled, tamper);
-crate::conformance!(redb, fresh_redb, reopen_redb, tamper);
-crate::conformance!(postgres, fresh_postgres, reopen_postgres, tamper_postgres);
+crate::conformance!(memory, fresh_memory, reopen_memory, tamper, tamper_index);
+crate::conformance!(sled, fresh_sled, reopen_sled, tamper, tamper_index);
+crate::conformance!(redb, fresh_redb, reopen_redb, tamper, tamper_index);
+crate::conformance!(postgres, fresh_postgres, reopen_postgres, tamper_postgres, tamper_index_postgres);

@@ -9,7 +9,7 @@
 /// Instantiates the suite for one backend.
 #[macro_export]
 macro_rules! conformance {
-    ($module:ident, $fresh:expr, $reopen:expr, $tamper:expr) => {
+    ($module:ident, $fresh:expr, $reopen:expr, $tamper:expr, $tamper_index:expr) => {
         mod $module {
             use std::collections::BTreeSet;
             use std::sync::Barrier;
@@ -277,6 +277,52 @@ macro_rules! conformance {
                     }
                 }
                 assert_eq!(store.verify().unwrap(), head);
+            }
+
+            #[test]
+            fn a_stream_index_entry_removed_or_moved_behind_the_stores_back_makes_the_read_an_error() {
+                // Each way the index can lose or gain an entry, on a fresh store: the stream
+                // read (and the version the service decides on) is an error, never a shorter
+                // or different stream.
+                type Damage = fn(&[u64], &[u64]) -> (u64, Option<u64>);
+                let cases: [(&str, Damage); 5] = [
+                    ("the last entry removed", |_, _| (5, None)),
+                    ("a middle entry removed", |_, _| (3, None)),
+                    ("the first entry removed", |_, _| (1, None)),
+                    ("an entry moved to another of the stream's records", |a, _| (2, Some(a[2]))),
+                    ("an entry after the head, leading to another stream's record", |_, b| (6, Some(b[0]))),
+                ];
+                for (what, damage) in cases {
+                    let Some((store, _guard)) = $fresh() else { return };
+                    let (a, b) = (stream("org-a"), stream("org-b"));
+                    let (mut at_a, mut at_b) = (Vec::new(), Vec::new());
+                    for n in 0..8 {
+                        let (s, at) = if n % 3 == 1 { (&b, &mut at_b) } else { (&a, &mut at_a) };
+                        at.extend(store.append(s, ExpectedVersion::Any, &[event(n)]).unwrap().positions);
+                    }
+                    assert_eq!((at_a.len(), at_b.len()), (5, 3));
+                    let whole = store.read_stream(&a, 1).unwrap();
+                    let (version, position) = damage(&at_a, &at_b);
+                    if !$tamper_index(&store, &a, version, position) {
+                        return;
+                    }
+                    // A read from the start, and one from the damaged version (a read from a
+                    // later version does not rely on the entry, and its answer stays whole).
+                    for from in [1, version.min(5)] {
+                        match store.read_stream(&a, from) {
+                            Err(StoreError::Corrupt { .. }) => {}
+                            other => panic!("{what}: read from version {from} gave {other:?}"),
+                        }
+                    }
+                    if version >= 5 {
+                        let error = store.stream_version(&a).unwrap_err();
+                        assert!(matches!(error, StoreError::Corrupt { .. }), "{what}: {error}");
+                    }
+                    // The other stream is untouched, and verify names the damage too.
+                    assert_eq!(store.read_stream(&b, 1).unwrap().len(), 3);
+                    assert!(!store.verify().unwrap().is_ok(), "{what}: verify");
+                    assert_eq!(whole.len(), 5);
+                }
             }
 
             #[test]

@@ -43,6 +43,16 @@ impl<B: Backend> Backend for Faulty<B> {
     fn index_lengths(&self) -> Result<(u64, u64), StoreError> {
         self.inner.index_lengths()
     }
+    fn stream_head(&self, stream: &StreamId) -> Result<Option<StreamHead>, StoreError> {
+        self.inner.stream_head(stream)
+    }
+    fn keeps_heads(&self) -> Result<bool, StoreError> {
+        self.inner.keeps_heads()
+    }
+    fn write_heads(&self, heads: &[(StreamId, StreamHead)]) -> Result<(), StoreError> {
+        self.fault()?;
+        self.inner.write_heads(heads)
+    }
     fn commit(&self, records: &[Prepared]) -> Result<(), StoreError> {
         self.fault()?;
         self.inner.commit(records)

@@ -377,3 +377,71 @@ mod sled_damage {
         );
     }
 }
+
+/// A store written before stream heads were kept: its heads are built from the records, in
+/// memory by a read-only open (which then still refuses a short stream) and stored by a writing
+/// open.
+mod before_heads {
+    use ::redb::{Database, ReadableDatabase, TableDefinition};
+    use netvaerk_store::{EventStore, ExpectedVersion, RedbOptions, RedbStore, StoreError};
+
+    use crate::support::*;
+
+    const HEADS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("heads");
+    const STREAMS: TableDefinition<(&str, u64), u64> = TableDefinition::new("streams");
+
+    fn read_only(path: &std::path::Path) -> RedbStore {
+        RedbStore::open_with(path, RedbOptions { read_only: true, ..RedbOptions::default() }).unwrap()
+    }
+
+    #[test]
+    fn a_redb_store_without_heads_opens_checked_for_reading_and_gets_them_at_a_writing_open() {
+        let dir = TempDir::new("before-heads");
+        let path = dir.0.join("log.redb");
+        let (a, b) = (stream("org-a"), stream("org-b"));
+        {
+            let store = RedbStore::open(&path).unwrap();
+            for n in 0..6 {
+                let s = if n % 2 == 0 { &a } else { &b };
+                store.append(s, ExpectedVersion::Any, &[event(n)]).unwrap();
+            }
+        }
+        // As an older netvaerk left it: no heads table.
+        let db = Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        assert!(txn.delete_table(HEADS).unwrap());
+        txn.commit().unwrap();
+        drop(db);
+        let whole = {
+            let store = read_only(&path);
+            assert_eq!(store.stream_version(&a).unwrap(), 3);
+            store.read_stream(&a, 1).unwrap()
+        };
+        assert_eq!(whole.len(), 3);
+        // The index loses org-a's last entry: a read-only open builds the heads from the
+        // records, so the read is an error, not two events.
+        let db = Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        let removed =
+            txn.open_table(STREAMS).unwrap().remove(("org-a", 3)).unwrap().map(|position| position.value());
+        txn.commit().unwrap();
+        drop(db);
+        let store = read_only(&path);
+        assert!(matches!(store.read_stream(&a, 1), Err(StoreError::Corrupt { .. })));
+        drop(store);
+        // Restored, then a writing open stores the heads it builds: they are there after it.
+        let db = Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(STREAMS).unwrap().insert(("org-a", 3), removed.unwrap()).unwrap();
+        txn.commit().unwrap();
+        drop(db);
+        drop(RedbStore::open(&path).unwrap());
+        let db = Database::open(&path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let heads = txn.open_table(HEADS).unwrap();
+        assert_eq!(heads.get("org-a").unwrap().unwrap().value(), (3, 5));
+        assert_eq!(heads.get("org-b").unwrap().unwrap().value(), (3, 6));
+        drop((heads, txn, db));
+        assert_eq!(read_only(&path).read_stream(&a, 1).unwrap(), whole);
+    }
+}
