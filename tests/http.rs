@@ -1748,6 +1748,14 @@ fn the_load_script_runs_briefly_and_the_log_then_holds_exactly_the_accepted_even
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("the log holds exactly the accepted events"), "{stdout}\n{stderr}");
+    // And it decided something: the founding went through the rules (AU-2) and the decisions after.
+    let accepted: u64 = stdout
+        .split_whitespace()
+        .skip_while(|word| *word != "201s")
+        .nth(1)
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0);
+    assert!(accepted > 0, "no decision was accepted: {stdout}");
 }
 
 // ---------------------------------------------------------------------------------------------
