@@ -323,11 +323,6 @@ impl State {
         self.persons.get(&person)
     }
 
-    /// Whether anyone is registered yet.
-    pub fn has_persons(&self) -> bool {
-        !self.persons.is_empty()
-    }
-
     /// AU-2: whether the organisation has been founded.
     pub fn is_founded(&self) -> bool {
         self.founded
