@@ -29,7 +29,9 @@ pub struct AsyncService {
 
 /// Runs `work` on the blocking pool; a panic there is raised again here.
 pub(crate) async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    match tokio::task::spawn_blocking(work).await {
+    // A blocking-pool thread may block: the PostgreSQL store runs its client there as it is,
+    // rather than on a thread of its own per call.
+    match tokio::task::spawn_blocking(move || netvaerk_store::may_block(work)).await {
         Ok(value) => value,
         Err(error) => std::panic::resume_unwind(error.into_panic()),
     }

@@ -66,6 +66,7 @@ mod shred;
 mod sled;
 mod store;
 mod subscription;
+mod threads;
 
 pub use envelope::{
     hex, AppendResult, Body, CommandDigest, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent,
@@ -86,3 +87,4 @@ pub use registry::{
 pub use sled::{SledBackend, SledOptions, SledStore};
 pub use store::{Envelopes, EventStore, RawAccess, RawRecords, VerifyReport};
 pub use subscription::Subscription;
+pub use threads::may_block;

@@ -132,11 +132,11 @@ struct Known {
     versions: HashMap<StreamId, u64>,
 }
 
-/// Runs `work` where the blocking client may run: on this thread, or on a scoped thread of its
-/// own when this thread is a tokio runtime's worker (the client would panic there: "Cannot
-/// start a runtime from within a runtime").
+/// Runs `work` where the blocking client may run: on this thread when it is outside any tokio
+/// runtime or declared by [`crate::may_block`], else on a scoped thread of its own (a tokio
+/// runtime's worker, where the client would panic).
 fn blocking<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    if tokio::runtime::Handle::try_current().is_err() {
+    if crate::threads::declared() || tokio::runtime::Handle::try_current().is_err() {
         return work();
     }
     std::thread::scope(|scope| scope.spawn(work).join())
