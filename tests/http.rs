@@ -63,6 +63,38 @@ fn founding() -> Vec<Value> {
     ]
 }
 
+/// The commands that give a founded organisation a director area with a department, a
+/// chief-forum member there (person 5: AU-3, the secretariat registers; AU-4, the chief forum
+/// admits), and `theme` proposed by them with `title` and `challenge`.
+fn proposal(theme: ThemeId, title: &str, challenge: &str) -> Vec<Value> {
+    let (area, department, chief) =
+        (UnitId::from_uuid(id(3)), UnitId::from_uuid(id(4)), PersonId::from_uuid(id(5)));
+    let proposal = [
+        (secretary(), Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
+        (
+            secretary(),
+            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
+        ),
+        (secretary(), Action::RegisterPerson { person: chief, unit: Some(area), roles: BTreeSet::new() }),
+        (
+            self::chief(),
+            Action::ChangePersonRoles { person: chief, roles: BTreeSet::from([PersonRole::ChiefForum]) },
+        ),
+        (
+            chief,
+            Action::ProposeTheme {
+                theme,
+                title: title.to_owned(),
+                challenge: challenge.to_owned(),
+                proposed_by: chief,
+                departments: vec![department],
+                origins: BTreeSet::from([netvaerk::core::Origin::Below]),
+            },
+        ),
+    ];
+    proposal.into_iter().map(|(by, action)| command(by, action)).collect()
+}
+
 /// A decision that can be made again and again: the secretary assesses a competence.
 fn assess(score: u8) -> Value {
     let scores = [(Competence::Curiosity, score)].into_iter().collect();
@@ -390,33 +422,7 @@ fn every_route_answers_a_well_formed_request() {
     }
     // A theme, proposed by the chief forum for a department, and its audit trail.
     let theme = ThemeId::from_uuid(id(40));
-    let (area, department, chief) =
-        (UnitId::from_uuid(id(3)), UnitId::from_uuid(id(4)), PersonId::from_uuid(id(5)));
-    // AU-3: the secretariat registers; AU-4: the chief forum admits its member.
-    let proposal = [
-        (secretary(), Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
-        (
-            secretary(),
-            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
-        ),
-        (secretary(), Action::RegisterPerson { person: chief, unit: Some(area), roles: BTreeSet::new() }),
-        (
-            self::chief(),
-            Action::ChangePersonRoles { person: chief, roles: BTreeSet::from([PersonRole::ChiefForum]) },
-        ),
-        (
-            chief,
-            Action::ProposeTheme {
-                theme,
-                title: "Urban farming in Albertslund".to_owned(),
-                challenge: "Green areas lie unused".to_owned(),
-                proposed_by: chief,
-                departments: vec![department],
-                origins: BTreeSet::from([netvaerk::core::Origin::Below]),
-            },
-        ),
-    ];
-    let commands: Vec<Value> = proposal.into_iter().map(|(by, action)| command(by, action)).collect();
+    let commands = proposal(theme, "Urban farming in Albertslund", "Green areas lie unused");
     let proposed =
         post(&server.url(&format!("{base}/commands:batch")), &[], &json!({ "commands": commands }));
     assert_eq!(proposed.status, 201, "{}", proposed.body);
@@ -508,7 +514,8 @@ fn every_route_answers_a_well_formed_request() {
     // The secretary redacts the theme's words (its proposal is the last decision); the chief
     // forum may not. The audit trail then shows the decision without them.
     let redactions = server.url(&format!("{base}/redactions"));
-    let refused = post(&redactions, &[], &json!({ "position": 10, "why": "A name", "by": chief }));
+    let refused =
+        post(&redactions, &[], &json!({ "position": 10, "why": "A name", "by": PersonId::from_uuid(id(5)) }));
     assert_eq!((refused.status, refused.code()), (422, "not_entitled".to_owned()), "{}", refused.body);
     let malformed = post(&redactions, &[], &json!({ "position": "nine" }));
     assert_eq!((malformed.status, malformed.code()), (400, "malformed_redaction".to_owned()));
@@ -2317,33 +2324,8 @@ fn a_title_that_starts_a_formula_reaches_the_csv_report_escaped_with_a_quote() {
     let organisation = found(&server, &[]);
     let base = format!("/v1/organisations/{organisation}");
     let theme = ThemeId::from_uuid(id(40));
-    let (area, department, chief) =
-        (UnitId::from_uuid(id(3)), UnitId::from_uuid(id(4)), PersonId::from_uuid(id(5)));
     let formula = "=HYPERLINK(\"http://attacker.example\",\"Klik\")";
-    let proposal = [
-        (secretary(), Action::RegisterUnit { unit: area, kind: UnitKind::DirectorArea, parent: None }),
-        (
-            secretary(),
-            Action::RegisterUnit { unit: department, kind: UnitKind::Department, parent: Some(area) },
-        ),
-        (secretary(), Action::RegisterPerson { person: chief, unit: Some(area), roles: BTreeSet::new() }),
-        (
-            self::chief(),
-            Action::ChangePersonRoles { person: chief, roles: BTreeSet::from([PersonRole::ChiefForum]) },
-        ),
-        (
-            chief,
-            Action::ProposeTheme {
-                theme,
-                title: formula.to_owned(),
-                challenge: "@SUM(1+1)".to_owned(),
-                proposed_by: chief,
-                departments: vec![department],
-                origins: BTreeSet::from([netvaerk::core::Origin::Below]),
-            },
-        ),
-    ];
-    let commands: Vec<Value> = proposal.into_iter().map(|(by, action)| command(by, action)).collect();
+    let commands = proposal(theme, formula, "@SUM(1+1)");
     let proposed =
         post(&server.url(&format!("{base}/commands:batch")), &[], &json!({ "commands": commands }));
     assert_eq!(proposed.status, 201, "{}", proposed.body);
