@@ -180,6 +180,11 @@ pub enum Top {
         #[arg(long, value_name = "POSITION:HASH", value_parser = expected_head)]
         expect: Option<(u64, String)>,
     },
+    /// Make the storage engine forget the old copies that redactions and erasures leave in its
+    /// files, and name what still keeps them. PostgreSQL: rewrite the tables and write through
+    /// the write-ahead log (a superuser, or pg_checkpoint, pg_monitor and EXECUTE on
+    /// pg_switch_wal; writers wait meanwhile).
+    Purge,
     /// Serve the store over HTTP/JSON (see /v1/openapi.json), with the event feed, until
     /// SIGTERM or Ctrl-C; then finish the requests in flight and stop.
     Serve(ServeArgs),
@@ -530,6 +535,7 @@ pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, 
         | Top::Serve(_)
         | Top::Token(_)
         | Top::Head
+        | Top::Purge
         | Top::Verify { .. } => return Ok(None),
     };
     Ok(Some(Domain { actions, decided }))

@@ -99,6 +99,25 @@ pub trait Gateway {
     fn hash_at(&self, position: u64) -> Result<Option<String>, Failure>;
 }
 
+/// Says on standard error where the engine of `cli`'s store keeps the old copy of `what` after
+/// a redaction or erasure, and how to remove it (nothing on redb, which keeps none, or against
+/// a server, whose operator purges).
+fn note_old_copies(cli: &Cli, what: &str) {
+    match cli.store.parse() {
+        // sled is log-structured: the old page stays in its files until it reclaims the
+        // segment, which it does not promise to do by any moment.
+        Ok(netvaerk::Address::Sled(_)) => eprintln!(
+            "netvaerk: note: sled keeps the old copy of {what} in its files until it reclaims that space; \
+             to remove every copy now, migrate the log to redb or PostgreSQL"
+        ),
+        Ok(netvaerk::Address::Postgres { .. }) => eprintln!(
+            "netvaerk: note: PostgreSQL keeps the old copy of {what} in a dead row and its write-ahead log; \
+             `netvaerk purge` removes them"
+        ),
+        _ => {}
+    }
+}
+
 /// Whether `top` writes to the log (so the store is opened for writing).
 pub fn writes(top: &Top) -> bool {
     !matches!(
@@ -120,6 +139,7 @@ pub fn needs_the_store(top: &Top) -> Option<&'static str> {
         Top::Bench { .. } => "bench",
         Top::Import { .. } => "import",
         Top::Migrate { .. } => "migrate",
+        Top::Purge => "purge",
         Top::Serve(_) => "serve",
         Top::Token(_) => "token",
         _ => return None,
@@ -170,6 +190,7 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
             let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
             let position = gateway.erase_person(organisation, person, by)?;
             say!("erased {person}; erasure record at position {position}");
+            note_old_copies(cli, "the destroyed key");
             Ok(())
         }
         Top::Policy(PolicyCommand::Show) => {
@@ -197,14 +218,7 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
             let by = by.resolve(&resolver)?;
             let record = gateway.redact(organisation, *position, why, by)?;
             say!("redacted the words at position {position}; redaction record at position {record}");
-            if matches!(cli.store.parse(), Ok(netvaerk::Address::Sled(_))) {
-                // sled is log-structured: the old page stays in its files until it reclaims the
-                // segment, which it does not promise to do by any moment.
-                eprintln!(
-                    "netvaerk: note: sled keeps the old copy of the words in its files until it reclaims \
-                     that space; to remove every copy now, migrate the log to redb or PostgreSQL"
-                );
-            }
+            note_old_copies(cli, "the words");
             Ok(())
         }
         Top::Report(args) => {

@@ -209,6 +209,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         | Top::Bench { .. }
         | Top::Import { .. }
         | Top::Migrate { .. }
+        | Top::Purge
         | Top::Serve(_)
         | Top::Token(_)
             if cli::is_remote(&cli.store) =>
@@ -241,6 +242,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Top::Import { file } => import(&cli, file),
         Top::Migrate { from, to } => migrate(from, to),
+        Top::Purge => purge(&cli),
         Top::Serve(args) => serve::run(&cli, args),
         Top::Token(command) => serve::token(command),
         // Everything else works on an organisation's log, the same through the store or a server.
@@ -291,6 +293,25 @@ fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
             })
         })
         .collect()
+}
+
+/// `purge`: the engine forgets the old copies of redacted words and erased keys; what it
+/// cannot reach is said on standard error.
+fn purge(cli: &Cli) -> Result<(), Failure> {
+    let purged = open_store(cli)?.purge()?;
+    if purged.tables_rewritten.is_empty() && purged.wal_segments_cycled == 0 {
+        say!("nothing to purge: this store's engine keeps no old copies of what it rewrote");
+    } else {
+        say!(
+            "purged: rewrote the tables {} and wrote through {} write-ahead log segments",
+            purged.tables_rewritten.join(", "),
+            purged.wal_segments_cycled
+        );
+    }
+    for kept in &purged.kept {
+        eprintln!("netvaerk: still kept: {kept}");
+    }
+    Ok(())
 }
 
 /// `import`: an exported log, checked whole before anything is appended.

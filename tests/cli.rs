@@ -5,6 +5,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod support;
+
 /// A store the binary is run on: its path, and the address's prefix (none: the default kind,
 /// a redb file).
 struct Store(PathBuf, &'static str);
@@ -1364,4 +1366,39 @@ fn redacting_on_sled_says_that_sled_keeps_the_old_words_until_it_reclaims_the_sp
     let output = redb.run(&["redact", "1200", "--why", "A citizen's name", "--by", SECRETARY]);
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
     assert!(!String::from_utf8_lossy(&output.stderr).contains("sled"));
+}
+
+/// Issue 26, item 5: `purge` says what it did and names what still keeps old copies. redb
+/// keeps none; sled keeps them in its segments (said on standard error, exit 0); on
+/// PostgreSQL it rewrites the tables and writes through the write-ahead log. Against a server
+/// it is refused: it needs the store itself.
+#[test]
+fn purge_says_what_it_did_and_names_what_still_keeps_old_copies() {
+    let redb = Store::with_demo("purge-redb");
+    redb.stdout(&["redact", "1200", "--why", "A citizen's name", "--by", SECRETARY]);
+    let output = redb.run(&["purge"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("nothing to purge"));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let sled = Store::with_sled_demo("purge-sled");
+    let output = sled.run(&["purge"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("still kept: sled keeps old copies in its log segments"), "{stderr}");
+
+    let remote = Store(PathBuf::from("http://127.0.0.1:9"), "");
+    let output = remote.run(&["purge"]);
+    assert_eq!(code(&output), 2);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`purge` needs the store itself"));
+
+    let Some(schema) = support::PgSchema::new("nvpurge") else { return };
+    let postgres = Store(PathBuf::from(schema.address()), "");
+    let output = postgres.run(&["purge"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("purged: rewrote the tables events, registry, registry_keys and wrote through "),
+        "{stdout}"
+    );
 }

@@ -130,8 +130,9 @@ CREATE OR REPLACE TRIGGER registry_no_truncate
     FOR EACH STATEMENT EXECUTE FUNCTION netvaerk_registry_append_only();
 
 -- Each person's registry key (crypto-shredding): their known data in `registry` is
--- encrypted under it (`{"known": {"sealed": HEX}}`), and erasure deletes it, so what the table
--- files and the WAL keep of the old row can no longer be read. A key is made only on the
+-- encrypted under it (`{"known": {"sealed": HEX}}`), and erasure deletes it, so the old row's
+-- copies can no longer be read once the key's own copies are gone (its dead row and the WAL
+-- keep them until `netvaerk purge`: VACUUM FULL, then the WAL written through). A key is made only on the
 -- registering path, never changes, and goes only in the transaction that erases its person
 -- (NV002).
 CREATE TABLE IF NOT EXISTS registry_keys (

@@ -222,6 +222,15 @@ pub enum StoreError {
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
+    /// The store's engine refused the operation for want of privileges (PostgreSQL: the
+    /// role lacks what `purge` needs). Nothing was changed; run it as a role that has them.
+    #[error("{operation} is not permitted to this database role: {detail}")]
+    NotPermitted {
+        /// The operation (`purge`).
+        operation: &'static str,
+        /// What is missing, and how to grant it.
+        detail: String,
+    },
     /// The store was opened read-only, and this would write.
     #[error("the store at {} is open read-only", path.display())]
     ReadOnly {
@@ -316,6 +325,7 @@ impl StoreError {
             Self::Engine { .. } => "engine",
             Self::Damaged { .. } => "store_damaged",
             Self::ReadOnly { .. } => "store_read_only",
+            Self::NotPermitted { .. } => "not_permitted",
         }
     }
 
@@ -337,6 +347,7 @@ impl StoreError {
                 | Self::Erased(_)
                 | Self::RegistryConflict(_)
                 | Self::UnrecordedErasure(_)
+                | Self::NotPermitted { .. }
         )
     }
 

@@ -57,6 +57,7 @@ mod memory;
 #[cfg(feature = "postgres")]
 mod pg;
 mod plan;
+mod purge;
 mod queue;
 mod record;
 #[cfg(feature = "redb")]
@@ -78,6 +79,7 @@ pub use log::{Backend, LogStore, OpenCheck, Prepared, StreamHead};
 pub use memory::{MemoryBackend, MemoryStore};
 #[cfg(feature = "postgres")]
 pub use pg::{PostgresOptions, PostgresStore, SCHEMA_SQL};
+pub use purge::{Kept, Purged};
 pub use record::RawRecord;
 #[cfg(feature = "redb")]
 pub use redb::{RedbBackend, RedbOptions, RedbStore};

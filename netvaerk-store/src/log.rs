@@ -57,6 +57,11 @@ pub trait Backend: Send + Sync {
     fn recovered(&self) -> bool {
         false
     }
+    /// [`EventStore::purge`]: makes the engine forget old copies of rewritten bytes, and names
+    /// what it cannot reach. The default is an engine that keeps none.
+    fn purge(&self) -> Result<crate::Purged, StoreError> {
+        Ok(crate::Purged::nothing_kept())
+    }
     /// The positions of the stream's events from `from_version` on, in order.
     fn stream_positions(&self, stream: &StreamId, from_version: u64) -> Result<Vec<u64>, StoreError>;
     /// The position of the event with this id, if stored.
@@ -393,6 +398,10 @@ impl<B: Backend> LogStore<B> {
 impl<B: Backend> EventStore for LogStore<B> {
     fn recovered(&self) -> bool {
         self.backend().recovered()
+    }
+
+    fn purge(&self) -> Result<crate::Purged, StoreError> {
+        self.backend().purge()
     }
 
     fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, StoreError> {

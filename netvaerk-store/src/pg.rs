@@ -52,6 +52,7 @@ use crate::envelope::{hex, AppendResult, Body, Envelope, ExpectedVersion, Head, 
 use crate::error::{Corruption, StoreError};
 use crate::log::{lock, Prepared};
 use crate::plan::{append_nothing, check_import, Index, Location, Planner};
+use crate::purge::{Kept, Purged};
 use crate::queue::{fail_all, settle, Pending, Queue};
 use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::{damaged_key, registry_from_json};
@@ -845,7 +846,148 @@ impl Iterator for Pages<'_> {
     }
 }
 
+/// Whether the connected role may purge: `CHECKPOINT` (a superuser or `pg_checkpoint`),
+/// `pg_switch_wal()` and `pg_ls_waldir()` (granted, or `pg_monitor`), and owning the tables
+/// (VACUUM only warns on another's). Checked before a purge
+/// takes any lock. `pg_checkpoint` exists from PostgreSQL 15 on.
+const PURGE_PRIVILEGES: &str =
+    "SELECT r.rolsuper OR CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pg_checkpoint') \
+     THEN pg_has_role('pg_checkpoint', 'MEMBER') ELSE false END, \
+     has_function_privilege('pg_switch_wal()', 'EXECUTE'), \
+     has_function_privilege('pg_ls_waldir()', 'EXECUTE'), \
+     (SELECT bool_and(pg_has_role(c.relowner, 'MEMBER')) FROM pg_class c \
+      WHERE c.oid IN ('events'::regclass, 'registry'::regclass, 'registry_keys'::regclass)) \
+     FROM pg_roles r WHERE r.rolname = current_user";
+
+/// The tables a purge rewrites: every table that holds words or keys.
+const PURGED_TABLES: [&str; 3] = ["events", "registry", "registry_keys"];
+
+/// The number of the write-ahead log segment being written.
+const CURRENT_SEGMENT: &str = "SELECT floor((pg_current_wal_lsn() - '0/0'::pg_lsn) \
+     / (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_segment_size'))::bigint";
+
+/// [`EventStore::purge`] on PostgreSQL, on a connection outside any transaction:
+///
+/// 1. checks the role's privileges ([`PURGE_PRIVILEGES`]);
+/// 2. waits for the transactions that began before it ([`wait_for_older_transactions`]);
+///    then `VACUUM (FULL)` rewrites the three tables into new files, without the dead rows that
+///    hold redacted words and destroyed keys (the old files are emptied at commit and unlinked
+///    at the next checkpoint); it holds each table's `ACCESS EXCLUSIVE` lock while it runs, so
+///    writers wait;
+/// 3. `CHECKPOINT`, then, while the segment being written is fewer than 2n + 2 past where it
+///    was (n: the segment files in `pg_wal`), `CHECKPOINT` and `pg_switch_wal()`: each switch
+///    fills the rest of its segment with zeros, and each checkpoint removes or recycles the
+///    segments behind it, so every segment that existed before has been removed or written
+///    through (a recycled one is renamed to a later number and reached by the walk);
+/// 4. names what it cannot reach: an archive, replication slots, standbys.
+fn purge(client: &mut Client) -> Result<Purged, StoreError> {
+    let refused = |error: postgres::Error| match error.code() {
+        Some(&SqlState::INSUFFICIENT_PRIVILEGE) => StoreError::NotPermitted {
+            operation: "purge",
+            detail: error.as_db_error().map_or_else(|| error.to_string(), |db| db.message().to_owned()),
+        },
+        _ => engine(error),
+    };
+    let row = client.query_one(PURGE_PRIVILEGES, &[]).map_err(engine)?;
+    let missing: Vec<&str> = [
+        (row.get::<_, bool>(0), "CHECKPOINT (a superuser, or GRANT pg_checkpoint)"),
+        (row.get(1), "EXECUTE on pg_switch_wal()"),
+        (row.get(2), "EXECUTE on pg_ls_waldir() (or GRANT pg_monitor)"),
+        // VACUUM skips a table its role does not own with a warning, not an error.
+        (row.get(3), "to own the tables events, registry and registry_keys (VACUUM FULL)"),
+    ]
+    .into_iter()
+    .filter_map(|(has, what)| (!has).then_some(what))
+    .collect();
+    if !missing.is_empty() {
+        let detail = format!("it needs {}", missing.join(", "));
+        return Err(StoreError::NotPermitted { operation: "purge", detail });
+    }
+    wait_for_older_transactions(client)?;
+    client.batch_execute(&format!("VACUUM (FULL) {}", PURGED_TABLES.join(", "))).map_err(refused)?;
+    client.batch_execute("CHECKPOINT").map_err(refused)?;
+    let files: i64 = client
+        .query_one("SELECT count(*) FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'", &[])
+        .map_err(refused)?
+        .get(0);
+    let segment = |client: &mut Client| -> Result<i64, StoreError> {
+        Ok(client.query_one(CURRENT_SEGMENT, &[]).map_err(engine)?.get(0))
+    };
+    let start = segment(client)?;
+    let goal = start + 2 * files + 2;
+    // Each round writes a checkpoint record and switches, so it moves at least one segment;
+    // the bound only keeps a server that does not from looping for ever.
+    for _ in 0..2 * (goal - start) {
+        if segment(client)? >= goal {
+            break;
+        }
+        client.batch_execute("CHECKPOINT; SELECT pg_switch_wal()").map_err(refused)?;
+    }
+    let end = segment(client)?;
+    if end < goal {
+        return Err(StoreError::engine(format!(
+            "the write-ahead log moved {} of the {} segments the purge writes through",
+            end - start,
+            goal - start
+        )));
+    }
+    client.batch_execute("CHECKPOINT").map_err(refused)?;
+    let mut kept = Vec::new();
+    let mode: String =
+        client.query_one("SELECT current_setting('archive_mode')", &[]).map_err(engine)?.get(0);
+    if mode != "off" {
+        kept.push(Kept::WalArchive { mode });
+    }
+    for row in
+        client.query("SELECT slot_name::text FROM pg_replication_slots ORDER BY 1", &[]).map_err(engine)?
+    {
+        kept.push(Kept::ReplicationSlot { name: row.get(0) });
+    }
+    let standbys = "SELECT coalesce(application_name, '') FROM pg_stat_replication ORDER BY 1";
+    for row in client.query(standbys, &[]).map_err(engine)? {
+        kept.push(Kept::Standby { name: row.get(0) });
+    }
+    let tables_rewritten = PURGED_TABLES.iter().map(|table| (*table).to_owned()).collect();
+    Ok(Purged { tables_rewritten, wal_segments_cycled: u64::try_from(end - start).unwrap_or(0), kept })
+}
+
+/// How long a purge waits for the transactions that began before it to end.
+const OLDER_TRANSACTIONS_WAIT: Duration = Duration::from_secs(60);
+
+/// Waits until no other session of this database is in a transaction that began before now:
+/// such a transaction may still see the rows a redaction or erasure replaced, and `VACUUM`
+/// keeps every row some transaction may see. Fails naming the oldest one if it does not end
+/// within [`OLDER_TRANSACTIONS_WAIT`].
+fn wait_for_older_transactions(client: &mut Client) -> Result<(), StoreError> {
+    let oldest = "SELECT pid, xact_start::text, coalesce(application_name, '') FROM pg_stat_activity \
+         WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND xact_start < $1::text::timestamptz \
+         ORDER BY xact_start LIMIT 1";
+    let began: String = client.query_one("SELECT clock_timestamp()::text", &[]).map_err(engine)?.get(0);
+    let deadline = Instant::now() + OLDER_TRANSACTIONS_WAIT;
+    loop {
+        let Some(row) = client.query_opt(oldest, &[&began]).map_err(engine)? else { return Ok(()) };
+        if Instant::now() >= deadline {
+            let (pid, since, name): (i32, String, String) = (row.get(0), row.get(1), row.get(2));
+            return Err(StoreError::engine(format!(
+                "the transaction of session {pid} ({name:?}), open since {since}, may still see the old rows, \
+                 so VACUUM would keep them; end it and purge again"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 impl EventStore for PostgresStore {
+    fn purge(&self) -> Result<Purged, StoreError> {
+        blocking(|| {
+            // The writer's connection, so no append of this process runs meanwhile; a purge
+            // changes no row's content, so what the writer knows of the head stays true.
+            let mut writer = lock(&self.writer);
+            let client = writer.connection.client(&self.config, &self.schema)?;
+            purge(client)
+        })
+    }
+
     fn append_any(
         &self,
         _: RawAccess,

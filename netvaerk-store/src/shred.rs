@@ -5,7 +5,8 @@
 //! PostgreSQL's dead tuples until `VACUUM`, free pages of a B-tree), so overwriting a name does
 //! not remove it from the files. Encrypted, the name never reaches the engine at all: after the
 //! key is destroyed, what remains is ciphertext nobody can read. What can remain is the *key's*
-//! old bytes, in the same places and until the same compaction; the README says so.
+//! old bytes, in the same places and until the same compaction (on PostgreSQL in the dead row
+//! and the write-ahead log too), until [`EventStore::purge`](crate::EventStore::purge).
 //!
 //! ```text
 //! key record      "NVK1" ‖ 32-byte key            (destroyed: "NVK0")

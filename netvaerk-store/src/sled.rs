@@ -430,6 +430,11 @@ impl SledBackend {
 }
 
 impl Backend for SledBackend {
+    /// sled has no call that makes it rewrite the segments holding old copies.
+    fn purge(&self) -> Result<crate::Purged, StoreError> {
+        Ok(crate::Purged::keeping(vec![crate::Kept::SledSegments]))
+    }
+
     fn last_record(&self) -> Result<Option<RawRecord>, StoreError> {
         guard(|| {
             let last = self.db.get_lt([STREAM]).map_err(|error| self.failed(error))?;

@@ -117,6 +117,16 @@ pub trait EventStore: Send + Sync {
         false
     }
 
+    /// Makes the storage engine forget the old copies that redactions and erasures leave in
+    /// its files (dead rows, log segments), as far as it can, and names what it cannot reach
+    /// ([`Kept`](crate::Kept)). It changes no record: the log, its chain and its registry read
+    /// the same before and after. Engines that keep no old copies (redb, memory) have nothing
+    /// to do. PostgreSQL rewrites its tables and writes through its write-ahead log, which
+    /// needs privileges ([`StoreError::NotPermitted`]) and holds the tables' locks meanwhile.
+    fn purge(&self) -> Result<crate::Purged, StoreError> {
+        Ok(crate::Purged::nothing_kept())
+    }
+
     /// The position of the event with this id, `None` if the log does not hold it. Backends
     /// answer from their event-id index; this default walks the log.
     fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StoreError> {

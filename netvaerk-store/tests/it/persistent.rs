@@ -49,6 +49,32 @@ macro_rules! persistent {
             assert!(store.verify().unwrap().is_ok());
         }
 
+        /// Item 5 of issue 26: after a redaction and a purge, the words are in no file of the
+        /// store, or the purge names the place that keeps them: sled's segments, which sled
+        /// rewrites when it chooses. redb keeps no old copy to purge.
+        #[test]
+        fn after_a_redaction_and_a_purge_the_words_are_in_no_file_or_the_purge_names_where() {
+            let dir = TempDir::new("redacted-bytes");
+            let store = $open(&$at(&dir)).unwrap();
+            let words = "Ingeborg Redaktionsen";
+            let events = [event_with(json!({ "note": words })), event_with(json!({ "marker": "visible-9q" }))];
+            let position = store.append(&stream("org-a"), ExpectedVersion::Any, &events).unwrap().positions[0];
+            store.redact(position, "a citizen's name", actor(), chrono::Utc::now()).unwrap();
+            let purged = store.purge().unwrap();
+            drop(store);
+            let found = files_containing(&dir.0, &[words]);
+            if stringify!($module) == "sled" {
+                assert_eq!(purged, netvaerk_store::Purged::keeping(vec![netvaerk_store::Kept::SledSegments]));
+            } else {
+                assert_eq!(purged, netvaerk_store::Purged::nothing_kept());
+                assert!(found.is_empty(), "the redacted words are in the files: {found:?}");
+            }
+            assert!(!files_containing(&dir.0, &["visible-9q"]).is_empty(), "the search reads the files");
+            let store = $open(&$at(&dir)).unwrap();
+            assert!(store.read_at(position).unwrap().unwrap().is_redacted());
+            assert!(store.verify().unwrap().is_ok());
+        }
+
         #[test]
         fn a_second_opener_gets_store_in_use() {
             let dir = TempDir::new("in-use");
