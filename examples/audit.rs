@@ -1,25 +1,30 @@
 //! How was a theme prioritised? The audit trail as of a date, rebuilt from the log alone.
 //!
 //! `cargo run --example audit -- [STORE] [THEME] [DATE]`; by default the demo store
-//! (`cargo run -- demo` writes it), the urban-farming theme, as of 2015-12-31.
+//! (`cargo run -- demo` writes it to `./netvaerk.redb`), the urban-farming theme, as of
+//! 2015-12-31. STORE is any address the program takes; this build needs only `redb`:
+//! `cargo run --example audit --no-default-features --features redb`.
 
 use chrono::NaiveDate;
 use netvaerk::core::{OrganisationId, ThemeId};
 use netvaerk::projections::{rebuild, AsOf, AuditTrail, Names};
-use netvaerk::store::{SledStore, StreamId};
+use netvaerk::store::{OpenCheck, StreamId};
+use netvaerk::Address;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let store = SledStore::open(args.next().unwrap_or_else(|| "./netvaerk-data".into()))?;
+    let address: Address = args.next().unwrap_or_else(|| "./netvaerk.redb".into()).parse()?;
+    let store = address.open_for_reading(OpenCheck::Head)?;
+    let store = &*store;
     let theme: ThemeId =
         args.next().unwrap_or_else(|| "0190ab00-0000-7000-8000-000300000065".into()).parse()?;
     let as_of: NaiveDate = args.next().unwrap_or_else(|| "2015-12-31".into()).parse()?;
     // The demo's organisation; an embedder knows its own.
     let organisation: OrganisationId = "0190ab00-0000-7000-8000-00000000a1b5".parse()?;
 
-    let trail = rebuild::<AuditTrail>(&store, &StreamId::organisation(organisation), AsOf::Date(as_of))?;
-    let names = Names::from_store(&store);
-    let Some(audit) = trail.get().theme(theme, &names, &store)? else {
+    let trail = rebuild::<AuditTrail>(store, &StreamId::organisation(organisation), AsOf::Date(as_of))?;
+    let names = Names::from_store(store);
+    let Some(audit) = trail.get().theme(theme, &names, store)? else {
         return Err(format!("no theme {theme} as of {as_of}").into());
     };
     println!("How \"{}\" was decided, as of {as_of}:", audit.title);

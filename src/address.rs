@@ -4,10 +4,13 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use netvaerk_store::{
-    EventStore, OpenCheck, PostgresOptions, PostgresStore, RedbOptions, RedbStore, SledOptions, SledStore,
-    StoreError,
-};
+use netvaerk_store::{EventStore, OpenCheck, StoreError};
+#[cfg(feature = "postgres")]
+use netvaerk_store::{PostgresOptions, PostgresStore};
+#[cfg(feature = "redb")]
+use netvaerk_store::{RedbOptions, RedbStore};
+#[cfg(feature = "sled")]
+use netvaerk_store::{SledOptions, SledStore};
 
 use crate::error::Error;
 
@@ -40,6 +43,9 @@ fn bad_address(text: &str, message: &str) -> Error {
     Error::input("invalid_address", Some("store"), Some(text.to_owned()), message)
 }
 
+/// The PostgreSQL schema of an address that names none.
+const DEFAULT_SCHEMA: &str = "netvaerk";
+
 impl FromStr for Address {
     type Err = Error;
 
@@ -58,7 +64,7 @@ impl FromStr for Address {
         }
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             let (base, query) = text.split_once('?').unwrap_or((text, ""));
-            let mut schema = PostgresOptions::default().schema;
+            let mut schema = DEFAULT_SCHEMA.to_owned();
             let mut kept = Vec::new();
             for pair in query.split('&').filter(|pair| !pair.is_empty()) {
                 match pair.strip_prefix("schema=") {
@@ -115,21 +121,50 @@ impl Address {
         self.open_as(check, true)
     }
 
+    // An engine this build lacks leaves its arguments unused.
+    #[cfg_attr(not(all(feature = "redb", feature = "sled", feature = "postgres")), allow(unused_variables))]
     fn open_as(&self, check: OpenCheck, read_only: bool) -> Result<Box<dyn EventStore>, StoreError> {
-        Ok(match self {
+        match self {
+            #[cfg(feature = "sled")]
             Self::Sled(path) => {
                 let options = SledOptions { check, create: !read_only, ..SledOptions::default() };
-                Box::new(SledStore::open_with(path, options)?)
+                Ok(Box::new(SledStore::open_with(path, options)?))
             }
+            #[cfg(feature = "redb")]
             Self::Redb(path) => {
                 let options = RedbOptions { check, read_only, ..RedbOptions::default() };
-                Box::new(RedbStore::open_with(path, options)?)
+                Ok(Box::new(RedbStore::open_with(path, options)?))
             }
-            Self::Postgres { url, schema } => Box::new(PostgresStore::open_with(
+            #[cfg(feature = "postgres")]
+            Self::Postgres { url, schema } => Ok(Box::new(PostgresStore::open_with(
                 url,
                 PostgresOptions { schema: schema.clone(), create: !read_only },
-            )?),
-        })
+            )?)),
+            #[allow(unreachable_patterns)] // reached only in a build without some engine
+            _ => Err(self.not_built()),
+        }
+    }
+
+    /// The engine this address needs (its Cargo feature's name).
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Self::Sled(_) => "sled",
+            Self::Redb(_) => "redb",
+            Self::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// The error for an address whose engine this build does not have.
+    #[cfg_attr(all(feature = "redb", feature = "sled", feature = "postgres"), allow(dead_code))]
+    fn not_built(&self) -> StoreError {
+        StoreError::InvalidAddress {
+            address: self.to_string(),
+            problem: format!(
+                "this build of netvaerk has no {} engine: build it with the Cargo feature `{}`",
+                self.engine(),
+                self.engine()
+            ),
+        }
     }
 }
 

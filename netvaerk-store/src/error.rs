@@ -248,6 +248,7 @@ pub enum StoreError {
 
 /// Runs `work`, which calls into a storage engine, turning a panic of the engine (as redb and
 /// sled can on damaged files) into [`StoreError::Damaged`].
+#[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
 pub(crate) fn guard<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
         let message = panic
@@ -260,10 +261,12 @@ pub(crate) fn guard<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T
 }
 
 /// An engine's iterator whose every step is [`guard`]ed; after a panic it ends.
+#[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
 pub(crate) struct Guarded<'a> {
     inner: Option<crate::store::RawRecords<'a>>,
 }
 
+#[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
 impl<'a> Guarded<'a> {
     pub(crate) fn new(inner: crate::store::RawRecords<'a>) -> Self {
         Self { inner: Some(inner) }
@@ -352,6 +355,7 @@ impl StoreError {
     }
 
     /// [`StoreError::NotFound`] for a reading open: nothing is made there.
+    #[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
     pub(crate) fn not_found_for_reading(store: impl std::fmt::Display) -> Self {
         Self::NotFound {
             store: store.to_string(),
@@ -362,6 +366,7 @@ impl StoreError {
     }
 
     /// [`StoreError::NotFound`] for a new store whose parent directory is missing.
+    #[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
     pub(crate) fn no_parent(store: &std::path::Path) -> Self {
         let parent = store.parent().map(|parent| parent.display().to_string()).unwrap_or_default();
         Self::NotFound {
@@ -372,6 +377,7 @@ impl StoreError {
         }
     }
 
+    #[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io { context: context.into(), source }
     }

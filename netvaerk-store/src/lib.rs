@@ -5,8 +5,10 @@
 //! (atomic, gapless positions, idempotent retry by event id), [`EventStore::read_stream`],
 //! [`EventStore::read_all`], [`EventStore::subscribe`] (catch up, then live),
 //! [`EventStore::verify`] (walks the chain, names the first bad position), and the registry:
-//! [`EventStore::erase`] (GDPR) and [`EventStore::redact`]. [`MemoryStore`] and [`SledStore`]
-//! implement it over the [`Backend`] primitives; every backend passes one conformance suite.
+//! [`EventStore::erase`] (GDPR) and [`EventStore::redact`]. [`MemoryStore`], `RedbStore` and
+//! `SledStore` implement it over the [`Backend`] primitives, and `PostgresStore` directly; every
+//! backend passes one conformance suite. The engines are features: `redb` (the default), `sled`
+//! and `postgres`; the memory store is always there.
 //!
 //! Each record carries the SHA-256 hash of its predecessor and its own, computed over its
 //! header, which holds the body's digest: history cannot change unnoticed, yet a body holding
@@ -17,17 +19,18 @@
 //!
 //! # Example
 //!
-//! Open a sled store, append a decision's events, read them back:
+//! Open a redb store, append a decision's events, read them back:
 //!
 //! ```
 //! use std::collections::BTreeSet;
 //! use netvaerk_core::{decide, Action, Command, Metadata, Policy, State, PersonId, OrganisationId};
-//! use netvaerk_store::{EventStore, ExpectedVersion, NewEvent, SledStore, StreamId};
+//! use netvaerk_store::{EventStore, ExpectedVersion, NewEvent, RedbStore, StreamId};
 //! use chrono::{NaiveDate, Utc};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let dir = std::env::temp_dir().join(format!("netvaerk-doc-{}", uuid::Uuid::now_v7()));
-//! let store = SledStore::open(&dir)?;
+//! # std::fs::create_dir_all(&dir)?;
+//! let store = RedbStore::open(dir.join("log.redb"))?;
 //! let stream = StreamId::organisation(OrganisationId::generate());
 //!
 //! let (founder, chief) = (PersonId::generate(), PersonId::generate());
@@ -64,6 +67,7 @@ mod record;
 mod redb;
 mod registry;
 mod shred;
+#[cfg(feature = "sled")]
 mod sled;
 mod store;
 mod subscription;
@@ -86,6 +90,7 @@ pub use redb::{RedbBackend, RedbOptions, RedbStore};
 pub use registry::{
     PersonalData, PersonalDataPatch, RegistryEntry, PAYLOAD_REDACTED, PERSONAL_DATA_RECORDED, PERSON_ERASED,
 };
+#[cfg(feature = "sled")]
 pub use sled::{SledBackend, SledOptions, SledStore};
 pub use store::{Envelopes, EventStore, RawAccess, RawRecords, VerifyReport};
 pub use subscription::Subscription;

@@ -37,6 +37,7 @@ pub struct Prepared {
     /// The body, kept where it comes for free (imports, parsed to check them) or when the
     /// planner is asked to: the PostgreSQL store writes its columns beside the bytes without
     /// parsing the record again.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))] // only the PostgreSQL store uses it
     pub(crate) body: Option<Body>,
 }
 

@@ -81,6 +81,7 @@ impl<I: Index> Planner<I> {
     }
 
     /// The same planner, keeping each record's body in its [`Prepared`].
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))] // only the PostgreSQL store uses it
     pub(crate) fn keeping_bodies(mut self) -> Self {
         self.keep_bodies = true;
         self

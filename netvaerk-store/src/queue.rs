@@ -169,6 +169,7 @@ pub(crate) fn settle(
 }
 
 /// Hands every request of a batch that could not be written the error: nothing was stored.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))] // only the PostgreSQL store uses it
 pub(crate) fn fail_all(batch: &[Arc<Pending>], error: StoreError) {
     let unwritten =
         batch.iter().map(|_| Ok(AppendResult { positions: Vec::new(), stream_version: 0 })).collect();

@@ -108,6 +108,7 @@ pub(crate) fn key_id(person: PersonId) -> PersonId {
 }
 
 /// The bytes of lower-case or upper-case hex; `None` if it is not hex.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))] // only the PostgreSQL store uses it
 pub(crate) fn from_hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
