@@ -595,6 +595,21 @@ fn the_async_service_decides_from_tokio_workers_and_postgres_opens_there_without
     }
 }
 
+#[test]
+fn the_service_lists_the_organisations_the_log_holds_reading_only_what_was_appended_since() {
+    let service = Service::new(Arc::new(MemoryStore::new())).with_clock(now);
+    assert_eq!(service.organisations().unwrap(), []);
+    let (first, _) = founded(&service);
+    let (second, secretary) = founded(&service);
+    let mut both = vec![first, second];
+    both.sort();
+    assert_eq!(service.organisations().unwrap(), both);
+    service.execute(second, &assess(secretary, 1)).unwrap();
+    let data = netvaerk::store::PersonalData { name: "Sekretær".into(), email: None, title: None };
+    assert!(service.record_person(second, secretary, data, secretary).unwrap().is_some());
+    assert_eq!(service.organisations().unwrap(), both, "the $registry stream is no organisation");
+}
+
 /// One step of a random history: which writer (this service or another one on the same
 /// store, as another process would be) and what it asks.
 #[derive(Clone, Debug)]

@@ -4,6 +4,8 @@
 //! Every route, its parameters, bodies and answers are described by the OpenAPI 3.1 document
 //! the server serves at `/v1/openapi.json` ([`openapi::document`]). In short:
 //!
+//! - `GET /v1/organisations` lists the organisations the server holds (those the token is
+//!   for);
 //! - `POST /v1/organisations/{org}/commands` decides one command, `…/commands:batch` several;
 //! - `GET /v1/organisations/{org}/reports/{report}`, `…/reports/audit/{id}` and
 //!   `…/reports/round/{round}` render reports and lists
@@ -34,6 +36,7 @@
 // only add an allocation to each error answer.
 #![allow(clippy::result_large_err)]
 
+mod body;
 mod connections;
 mod feed;
 mod metrics;
@@ -55,10 +58,10 @@ use tokio::sync::{watch, Semaphore};
 
 pub use connections::Stopped;
 pub use feed::{EventsPage, VerifyAnswer};
-pub use problem::{Problem, PROBLEM_JSON};
+pub use problem::{Problem, ProblemWarning, PROBLEM_JSON};
 pub use routes::{
     Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, ByQuery, CorrectRequest, HeadAnswer,
-    PersonRecorded, PersonRequest, RedactRequest, Redacted,
+    OrganisationEntry, OrganisationsAnswer, PersonRecorded, PersonRequest, RedactRequest, Redacted,
 };
 pub use tokens::{digest, Caller, Organisations, Refused, Scope, TokenEntry, Tokens, RELOAD_INTERVAL};
 
