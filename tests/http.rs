@@ -2642,3 +2642,38 @@ fn get_organisations_lists_the_organisations_a_token_is_for() {
     assert!(listed(&admin).contains(&(ours.to_string(), 3)));
     assert_eq!(get(&server.url("/v1/organisations"), &[]).status, 401);
 }
+
+#[test]
+fn a_shutdown_handle_ends_open_feeds_and_the_server_at_once() {
+    let service = Arc::new(Service::new(Arc::new(MemoryStore::new())));
+    // A deadline that would show: the server returns without cutting anything short only
+    // when the feed ended on the handle's shutdown.
+    let config = Config { shutdown_deadline: std::time::Duration::from_secs(600), ..Config::default() };
+    let api = netvaerk::http::Api::new(service, config);
+    let handle = api.shutdown_handle();
+    assert!(!handle.is_shutting_down());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = runtime.spawn(api.serve(listener));
+    let requested = runtime.spawn(handle.requested());
+    // A feed client, connected and following.
+    let mut feed = std::net::TcpStream::connect(base.strip_prefix("http://").unwrap()).unwrap();
+    std::io::Write::write_all(
+        &mut feed,
+        b"GET /v1/events/stream HTTP/1.1\r\nhost: localhost\r\naccept: text/event-stream\r\n\r\n",
+    )
+    .unwrap();
+    let mut reader = BufReader::new(feed.try_clone().unwrap());
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    handle.shutdown();
+    assert!(handle.is_shutting_down());
+    // The feed ends: the connection reaches its end.
+    let mut rest = Vec::new();
+    reader.read_to_end(&mut rest).unwrap();
+    let stopped = runtime.block_on(server).unwrap().unwrap();
+    assert_eq!(stopped, netvaerk::http::Stopped::default());
+    runtime.block_on(requested).unwrap();
+}
