@@ -19,10 +19,12 @@ use serde_json::Value;
 
 use super::Problem;
 
-/// How deep [`locate`] follows a member into the value, and how many members of one object or
-/// array it tries: enough for every command, bounded for any body.
+/// How deep [`locate`] follows a member into the value, how many members of one object or
+/// array it tries, and how many times in all it reads the body again: enough for every
+/// command, bounded for any body (it runs on a runtime worker).
 const PROBE_DEPTH: usize = 8;
 const PROBE_WIDTH: usize = 64;
+const PROBE_READS: usize = 128;
 
 /// The body as JSON with its `null` members taken out, or 413 / 415 / 400.
 pub(super) fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Value, Problem> {
@@ -147,7 +149,12 @@ fn locate<T: DeserializeOwned>(value: &Value, path: &mut Vec<Step>, message: &st
         }
         return;
     }
+    let reads = std::cell::Cell::new(0);
     let error_without = |path: &[Step], step: Option<&Step>| -> Option<String> {
+        reads.set(reads.get() + 1);
+        if reads.get() > PROBE_READS {
+            return Some(message.to_owned());
+        }
         let mut without = value.clone();
         match (at_path_mut(&mut without, path), step) {
             (Some(Value::Object(members)), Some(Step::Member(name))) => {
