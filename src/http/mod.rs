@@ -18,6 +18,9 @@
 //! a `read` token never appends; a `write` token decides as its person. Without tokens the
 //! server must listen on loopback only, and a command names its own actor.
 //!
+//! [`serve`] stops when the future it is given completes; [`Api::serve`] when the API's
+//! [`ShutdownHandle`] says so, from anywhere. Either way the open feeds end at once.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
