@@ -10,6 +10,10 @@ use netvaerk_store::{AppendResult, PersonalData};
 use crate::error::Error;
 use crate::service::{BatchMode, Outcome, ReadModels, Service};
 
+mod events;
+
+pub use events::EventStream;
+
 /// A [`Service`] for async code: the same operations, each run with
 /// [`tokio::task::spawn_blocking`]. Cloning is cheap (it shares the service).
 ///
@@ -105,6 +109,30 @@ impl AsyncService {
     ) -> Result<R, Error> {
         let service = Arc::clone(&self.service);
         off_the_runtime(move || service.read_models(organisation, as_of, view)).await
+    }
+}
+
+impl AsyncService {
+    /// The log from `from_position` on (1 for all of it), then each record as it is
+    /// appended, as a [`Stream`](futures_core::Stream): every organisation's decisions and the
+    /// `$registry` and `$redactions` records, in position order and gapless. Filter by
+    /// [`Envelope::header`](netvaerk_store::Envelope)'s stream, and decode a decision with
+    /// [`Envelope::decode`](netvaerk_store::Envelope::decode). To resume after a restart,
+    /// subscribe from the position after the last one handled.
+    ///
+    /// ```no_run
+    /// # async fn example(service: netvaerk::AsyncService) -> Result<(), netvaerk::Error> {
+    /// use futures_util::StreamExt as _; // or tokio-stream's, for `next`
+    /// let mut events = service.subscribe(1);
+    /// while let Some(envelope) = events.next().await {
+    ///     let envelope = envelope?;
+    ///     println!("{} {}", envelope.header.position, envelope.header.event_type);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn subscribe(&self, from_position: u64) -> EventStream {
+        EventStream::new(self.service.shared_store(), from_position)
     }
 }
 

@@ -1,7 +1,7 @@
 //! One error for every caller of the service: a stable machine code, the NS3 rule where one
 //! applies, the input that was wrong, and a message for people.
 
-use netvaerk_core::{DomainError, OrganisationId, Rule};
+use netvaerk_core::{DomainError, OrganisationId, Rule, Warning};
 use netvaerk_projections::ProjectionError;
 use netvaerk_store::StoreError;
 use serde::ser::SerializeStruct;
@@ -177,6 +177,17 @@ impl Error {
         match self {
             Self::Refused(error) | Self::BatchRefused { error, .. } => error.rule(),
             _ => None,
+        }
+    }
+
+    /// The warnings a refusal for unacknowledged warnings lists (each names its rule with
+    /// [`Warning::rule`]); empty for every other error. Acknowledge each warning's rule with a
+    /// rationale ([`netvaerk_core::Acknowledgement`]) to decide anyway.
+    pub fn warnings(&self) -> &[Warning] {
+        match self {
+            Self::Refused(DomainError::UnacknowledgedWarnings { warnings })
+            | Self::BatchRefused { error: DomainError::UnacknowledgedWarnings { warnings }, .. } => warnings,
+            _ => &[],
         }
     }
 

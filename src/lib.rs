@@ -67,7 +67,7 @@ mod service;
 
 pub use address::Address;
 #[cfg(feature = "tokio")]
-pub use asynchronous::AsyncService;
+pub use asynchronous::{AsyncService, EventStream};
 pub use error::{Error, ErrorClass};
 pub use netvaerk_core as core;
 pub use netvaerk_projections as projections;

@@ -298,7 +298,7 @@ fn lookup(
         (Kind::Person, "persons", "name"),
         (Kind::Unit, "units", "name"),
         (Kind::Theme, "themes", "title"),
-        (Kind::Network, "networks", "theme"),
+        (Kind::Network, "networks", "theme_title"),
     ] {
         let path = format!("/v1/organisations/{organisation}/reports/{list}?format=json");
         let rows: Vec<serde_json::Map<String, serde_json::Value>> =

@@ -1,6 +1,6 @@
 //! The application service: the one decide-and-append loop every caller uses.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -127,6 +127,17 @@ pub struct Service {
     retry: Retry,
     clock: Clock,
     organisations: Mutex<HashMap<OrganisationId, Arc<Mutex<Organisation>>>>,
+    /// The organisations the log holds decisions for, and the position read up to.
+    listed: Mutex<Listed>,
+}
+
+/// What [`Service::organisations`] has read of the log so far.
+#[derive(Default)]
+struct Listed {
+    /// The last position read.
+    through: u64,
+    /// The organisations found up to it.
+    organisations: BTreeSet<OrganisationId>,
 }
 
 /// Where the service reads the time of deciding (`now` for `decide`).
@@ -226,6 +237,7 @@ impl Service {
             retry: Retry::default(),
             clock: Arc::new(Utc::now),
             organisations: Mutex::new(HashMap::new()),
+            listed: Mutex::new(Listed::default()),
         }
     }
 
@@ -508,6 +520,22 @@ impl Service {
             }
         }
         unreachable!("the loop returns or gives up")
+    }
+
+    /// The organisations the log holds decisions for, in id order. The first call reads the
+    /// whole log; later calls read only what was appended since.
+    ///
+    /// Fails with the store's error when a record cannot be read.
+    pub fn organisations(&self) -> Result<Vec<OrganisationId>, Error> {
+        let mut listed = lock(&self.listed);
+        for envelope in self.store.read_all(listed.through + 1) {
+            let envelope = envelope?;
+            listed.through = envelope.header.position;
+            if let Some(organisation) = envelope.header.stream.as_organisation() {
+                listed.organisations.insert(organisation);
+            }
+        }
+        Ok(listed.organisations.iter().copied().collect())
     }
 
     /// Whether `organisation` has any events. Cheap when the service has decided for it: its

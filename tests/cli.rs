@@ -838,7 +838,9 @@ fn persons_units_themes_and_networks_are_accepted_by_short_id_and_by_name_and_li
     let units = store.json(&["list", "units", "--format", "json"]);
     let units = units.as_array().unwrap();
     assert_eq!(units.len(), 11, "two director areas, eight departments, the secretariat");
-    assert!(units.iter().any(|unit| unit["name"] == "Jobcenter" && unit["unit"] == "Velfærd og Sundhed"));
+    assert!(units.iter().any(|unit| unit["name"] == "Jobcenter"
+        && unit["parent_name"] == "Velfærd og Sundhed"
+        && unit["kind"] == "department"));
     let danish = store.stdout(&["list", "units", "--lang", "da", "--width", "120"]);
     assert!(
         danish.contains("Enheder") && danish.contains("afdeling") && danish.contains("06.01.2014"),

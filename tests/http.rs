@@ -239,7 +239,8 @@ fn found_as(server: &Server, headers: &[(&str, &str)], organisation: Organisatio
 // The OpenAPI document
 
 /// Every route the server has, as the OpenAPI document must list them.
-const ROUTES: [(&str, &str); 18] = [
+const ROUTES: [(&str, &str); 19] = [
+    ("get", "/v1/organisations"),
     ("post", "/v1/organisations/{org}/commands"),
     ("post", "/v1/organisations/{org}/commands:batch"),
     ("get", "/v1/organisations/{org}/reports/{report}"),
@@ -2383,4 +2384,296 @@ fn a_report_being_rendered_does_not_hold_its_organisations_lock_so_a_decision_th
     let after =
         service.read_models(organisation, netvaerk::projections::AsOf::Now, |models| models.checkpoint);
     assert_eq!(after.unwrap(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON as clients send it
+
+/// [`support::rl3_history`] up to its network's start, sent as one batch; and the start itself
+/// as JSON without its acknowledgements (it raises NW-2 and NW-3).
+fn before_the_start(server: &Server, organisation: OrganisationId) -> Value {
+    let (mut history, _) = support::rl3_history();
+    let mut start = serde_json::to_value(history.pop().unwrap()).unwrap();
+    start.as_object_mut().unwrap().remove("acknowledgements");
+    let url = format!("{}:batch", commands_url(server, organisation));
+    let founded = post(&url, &[], &json!({ "mode": "atomic", "commands": history }));
+    assert_eq!(founded.status, 201, "{}", founded.body);
+    start
+}
+
+/// [`support::small_history`] with one theme, sent as one batch; and the chief's closing of
+/// its round as JSON, which raises NW-2 (one start planned) and NW-3 (the mix of types).
+fn before_the_close(server: &Server, organisation: OrganisationId) -> Value {
+    let history = support::small_history(&["Urban farming".to_owned()]);
+    let url = format!("{}:batch", commands_url(server, organisation));
+    let founded = post(&url, &[], &json!({ "mode": "atomic", "commands": history }));
+    assert_eq!(founded.status, 201, "{}", founded.body);
+    command(PersonId::from_uuid(id(2)), Action::CloseRound { round: RoundId::containing(on()) })
+}
+
+#[test]
+fn a_refusal_for_unacknowledged_warnings_lists_every_warning_with_its_rule() {
+    let server = Server::memory();
+    let document = openapi(&server);
+    let organisation = OrganisationId::generate();
+    let start = before_the_close(&server, organisation);
+    let head = server.head();
+    let refused = post(&commands_url(&server, organisation), &[], &start);
+    assert_eq!(
+        (refused.status, refused.code()),
+        (422, "unacknowledged_warnings".to_owned()),
+        "{}",
+        refused.body
+    );
+    conforms(&document, "Problem", &refused.json()).unwrap();
+    let warnings = refused.json()["warnings"].as_array().unwrap().clone();
+    let rules: Vec<&str> = warnings.iter().map(|warning| warning["rule"].as_str().unwrap()).collect();
+    assert!(rules.len() >= 2, "{}", refused.body);
+    assert_eq!(rules[0], "NW-2", "{}", refused.body);
+    assert!(rules[1..].iter().all(|rule| *rule == "NW-3"), "{}", refused.body);
+    assert_eq!(refused.json()["rule"], "NW-2");
+    let kinds: BTreeSet<&str> =
+        warnings.iter().map(|warning| warning["warning"]["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, BTreeSet::from(["starts_outside_range", "type_mix_outside_range"]));
+    assert!(warnings.iter().all(|warning| warning["detail"].as_str().is_some_and(|text| !text.is_empty())));
+    // In Danish, each warning's detail is Danish too.
+    let danish = post(&commands_url(&server, organisation), &[("accept-language", "da")], &start);
+    assert!(danish.json()["warnings"][1]["detail"].as_str().unwrap().contains("NW-3"), "{}", danish.body);
+    assert_ne!(danish.json()["warnings"][1]["detail"], warnings[1]["detail"]);
+    // A batch's refusal lists them too.
+    let batch =
+        post(&format!("{}:batch", commands_url(&server, organisation)), &[], &json!({ "commands": [start] }));
+    assert_eq!(batch.json()["warnings"].as_array().map(Vec::len), Some(warnings.len()), "{}", batch.body);
+    assert_eq!(server.head(), head);
+    // Acknowledged, each rule once, it is decided.
+    let mut acknowledged = start.clone();
+    acknowledged["acknowledgements"] = json!([
+        { "rule": "NW-2", "rationale": "One theme this half-year" },
+        { "rule": "NW-3", "rationale": "One theme this half-year" },
+    ]);
+    let closed = post(&commands_url(&server, organisation), &[], &acknowledged);
+    assert_eq!(closed.status, 201, "{}", closed.body);
+    assert_eq!(closed.json()["acknowledged"].as_array().map(Vec::len), Some(warnings.len()));
+}
+
+#[test]
+fn nulls_for_optional_fields_and_danish_dates_are_taken() {
+    let server = Server::memory();
+    let organisation = OrganisationId::generate();
+    let mut start = before_the_start(&server, organisation);
+    // As Jackson, System.Text.Json and pydantic send it: every optional field, null.
+    start["acknowledgements"] = json!([
+        { "rule": "NW-2", "rationale": "The forum starts it now" },
+        { "rule": "NW-3", "rationale": "The forum starts it now" },
+    ]);
+    start["metadata"]["occurred_on"] = json!("01.03.2016");
+    for field in ["rationale", "correlation_id", "causation_id", "command_id"] {
+        start["metadata"][field] = Value::Null;
+    }
+    start["action"]["co_driver"] = Value::Null;
+    let started = post(&commands_url(&server, organisation), &[], &start);
+    assert_eq!(started.status, 201, "{}", started.body);
+    let on = |event: &Value| event["events"][0]["event"]["data"]["started_on"].clone();
+    assert_eq!(on(&started.json()), "2016-03-01", "{}", started.body);
+
+    // A command whose acknowledgements are null, and one dated the Danish way without a zero.
+    let mut assessment = assess(2);
+    assessment["acknowledgements"] = Value::Null;
+    assessment["metadata"]["occurred_on"] = json!("1.3.2016");
+    assessment["metadata"]["rationale"] = Value::Null;
+    let assessed = post(&commands_url(&server, organisation), &[], &assessment);
+    assert_eq!(assessed.status, 201, "{}", assessed.body);
+    // A batch whose mode is null is atomic.
+    let batch = post(
+        &format!("{}:batch", commands_url(&server, organisation)),
+        &[],
+        &json!({ "mode": null, "commands": [assessment] }),
+    );
+    assert_eq!(batch.status, 201, "{}", batch.body);
+    // A date that is no date is still refused, by name.
+    assessment["metadata"]["occurred_on"] = json!("31.02.2016");
+    let refused = post(&commands_url(&server, organisation), &[], &assessment);
+    assert_eq!((refused.status, refused.code()), (400, "malformed_command".to_owned()));
+    assert_eq!(refused.json()["field"], "metadata.occurred_on", "{}", refused.body);
+    assert!(refused.json()["detail"].as_str().unwrap().contains("30.06.2016"), "{}", refused.body);
+}
+
+#[test]
+fn a_malformed_body_is_answered_400_naming_the_json_path_of_what_was_wrong() {
+    let server = Server::memory();
+    let document = openapi(&server);
+    let organisation = OrganisationId::generate();
+    let start = before_the_start(&server, organisation);
+    let head = server.head();
+    let url = commands_url(&server, organisation);
+    let check = |body: Value, field: &str, value: Option<&str>| {
+        let answer = post(&url, &[], &body);
+        assert_eq!((answer.status, answer.code()), (400, "malformed_command".to_owned()), "{}", answer.body);
+        conforms(&document, "Problem", &answer.json()).unwrap();
+        assert_eq!(answer.json()["field"], field, "{}", answer.body);
+        assert_eq!(answer.json()["value"].as_str(), value, "{}", answer.body);
+        assert!(answer.json()["detail"].as_str().unwrap().contains(field), "{}", answer.body);
+    };
+    let with = |pointer: &str, value: Value| {
+        let mut body = start.clone();
+        *body.pointer_mut(pointer).unwrap() = value;
+        body
+    };
+    check(with("/action/network", json!("nope")), "action.network", Some("nope"));
+    check(with("/action/network_type", json!("innovative")), "action.network_type", Some("innovative"));
+    check(with("/action/command", json!("start_netwerk")), "action.command", Some("start_netwerk"));
+    check(with("/metadata/actor", json!(7)), "metadata.actor", Some("7"));
+    let mut missing = start.clone();
+    missing["action"].as_object_mut().unwrap().remove("leader");
+    check(missing, "action.leader", None);
+    let mut unacknowledged = start.clone();
+    unacknowledged["acknowledgements"] =
+        json!([{ "rule": "NW-2", "rationale": "Now" }, { "rule": "NW-3", "rationale": null }]);
+    check(unacknowledged, "acknowledgements[1].rationale", None);
+    let mut unknown_rule = start.clone();
+    unknown_rule["acknowledgements"] = json!([{ "rule": "NW-99", "rationale": "Now" }]);
+    check(unknown_rule, "acknowledgements[0].rule", Some("NW-99"));
+    // In a batch, the path starts at the command.
+    let batch = post(
+        &format!("{url}:batch"),
+        &[],
+        &json!({ "commands": [assess(1), with("/action/theme", json!("nope"))] }),
+    );
+    assert_eq!((batch.status, batch.code()), (400, "malformed_command".to_owned()), "{}", batch.body);
+    assert_eq!(batch.json()["field"], "commands[1].action.theme", "{}", batch.body);
+    assert_eq!(batch.json()["index"], 1);
+    let not_a_batch = post(&format!("{url}:batch"), &[], &json!({ "mode": "sometimes", "commands": [] }));
+    assert_eq!((not_a_batch.status, not_a_batch.code()), (400, "malformed_batch".to_owned()));
+    assert_eq!(not_a_batch.json()["field"], "mode", "{}", not_a_batch.body);
+    assert_eq!(server.head(), head, "a malformed body appended");
+}
+
+#[test]
+fn list_rows_are_typed_data_in_the_vocabulary_commands_take() {
+    let server = Server::memory();
+    let document = openapi(&server);
+    let organisation = OrganisationId::generate();
+    let (history, change) = support::rl3_history();
+    let url = format!("{}:batch", commands_url(&server, organisation));
+    let founded = post(&url, &[], &json!({ "commands": history, "mode": "atomic" }));
+    assert_eq!(founded.status, 201, "{}", founded.body);
+    assert_eq!(
+        post(&commands_url(&server, organisation), &[], &serde_json::to_value(change).unwrap()).status,
+        201
+    );
+    let list = |name: &str| {
+        let answer = get(&server.url(&format!("/v1/organisations/{organisation}/reports/{name}")), &[]);
+        assert_eq!(answer.status, 200, "{name}: {}", answer.body);
+        conforms(&document, "Rows", &answer.json()).unwrap_or_else(|error| panic!("{name}: {error}"));
+        answer.json()
+    };
+    let units = list("units");
+    let area = units.as_array().unwrap().iter().find(|unit| unit["id"] == id(12).to_string()).unwrap();
+    assert_eq!(area["kind"], "director_area", "{units}");
+    assert_eq!(area["parent"], Value::Null);
+    let department = units.as_array().unwrap().iter().find(|unit| unit["id"] == id(13).to_string()).unwrap();
+    assert_eq!(
+        (department["kind"].clone(), department["parent"].clone()),
+        (json!("department"), json!(id(12).to_string()))
+    );
+    let themes = list("themes");
+    assert_eq!(themes[0]["rank"], 1, "{themes}");
+    assert_eq!(themes[0]["recommended_type"], "welfare");
+    assert_eq!(themes[0]["status"], "in_network");
+    assert_eq!(themes[0]["round"], "2016H1");
+    let networks = list("networks");
+    assert_eq!(networks[0]["network_type"], "welfare", "{networks}");
+    assert_eq!(networks[0]["theme"], id(100).to_string());
+    assert_eq!(networks[0]["theme_title"], "Urban farming");
+    assert_eq!(networks[0]["started_on"], "2016-03-01");
+    let persons = list("persons");
+    let chief = persons.as_array().unwrap().iter().find(|person| person["id"] == id(2).to_string()).unwrap();
+    assert_eq!(chief["roles"], json!(["chief_forum"]), "{persons}");
+    assert_eq!(chief["unit"], id(12).to_string());
+    let rounds = list("rounds");
+    assert_eq!(
+        (rounds[0]["round"].clone(), rounds[0]["themes"].clone()),
+        (json!("2016H1"), json!(1)),
+        "{rounds}"
+    );
+    // The table for people is as it was.
+    let table =
+        get(&server.url(&format!("/v1/organisations/{organisation}/reports/units?format=table")), &[]);
+    assert!(table.body.contains("director area"), "{}", table.body);
+}
+
+#[test]
+fn get_organisations_lists_the_organisations_a_token_is_for() {
+    let dir = TempDir::new("http-organisations");
+    let file = dir.0.join("tokens");
+    let (ours, theirs, unfounded) =
+        (OrganisationId::generate(), OrganisationId::generate(), OrganisationId::generate());
+    let only =
+        |organisations: &[OrganisationId]| Organisations::Only(organisations.iter().copied().collect());
+    let admin = bearer(&Tokens::add(&file, secretary(), Scope::Admin, Organisations::All, None).unwrap());
+    let reader =
+        bearer(&Tokens::add(&file, secretary(), Scope::Read, only(&[ours, unfounded]), None).unwrap());
+    let config = Config { tokens: Some(Tokens::load(&file).unwrap()), ..Config::default() };
+    let server = Server::start(Arc::new(MemoryStore::new()), config);
+    let document = openapi(&server);
+    let listed = |token: &str| {
+        let answer = get(&server.url("/v1/organisations"), &[("authorization", token)]);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        conforms(&document, "OrganisationsAnswer", &answer.json()).unwrap();
+        answer.json()["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| {
+                (entry["id"].as_str().unwrap().to_owned(), entry["stream_version"].as_u64().unwrap())
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(listed(&admin), []);
+    found_as(&server, &[("authorization", &admin)], ours);
+    found_as(&server, &[("authorization", &admin)], theirs);
+    let mut both = vec![(ours.to_string(), 2), (theirs.to_string(), 2)];
+    both.sort();
+    assert_eq!(listed(&admin), both);
+    // A token bound to organisations sees only those of its own that hold decisions.
+    assert_eq!(listed(&reader), [(ours.to_string(), 2)]);
+    // Appended since: read from where the last listing stopped.
+    assert_eq!(post(&commands_url(&server, ours), &[("authorization", &admin)], &assess(1)).status, 201);
+    assert!(listed(&admin).contains(&(ours.to_string(), 3)));
+    assert_eq!(get(&server.url("/v1/organisations"), &[]).status, 401);
+}
+
+#[test]
+fn a_shutdown_handle_ends_open_feeds_and_the_server_at_once() {
+    let service = Arc::new(Service::new(Arc::new(MemoryStore::new())));
+    // A deadline that would show: the server returns without cutting anything short only
+    // when the feed ended on the handle's shutdown.
+    let config = Config { shutdown_deadline: std::time::Duration::from_secs(600), ..Config::default() };
+    let api = netvaerk::http::Api::new(service, config);
+    let handle = api.shutdown_handle();
+    assert!(!handle.is_shutting_down());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = runtime.spawn(api.serve(listener));
+    let requested = runtime.spawn(handle.requested());
+    // A feed client, connected and following.
+    let mut feed = std::net::TcpStream::connect(base.strip_prefix("http://").unwrap()).unwrap();
+    std::io::Write::write_all(
+        &mut feed,
+        b"GET /v1/events/stream HTTP/1.1\r\nhost: localhost\r\naccept: text/event-stream\r\n\r\n",
+    )
+    .unwrap();
+    let mut reader = BufReader::new(feed.try_clone().unwrap());
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    handle.shutdown();
+    assert!(handle.is_shutting_down());
+    // The feed ends: the connection reaches its end.
+    let mut rest = Vec::new();
+    reader.read_to_end(&mut rest).unwrap();
+    let stopped = runtime.block_on(server).unwrap().unwrap();
+    assert_eq!(stopped, netvaerk::http::Stopped::default());
+    runtime.block_on(requested).unwrap();
 }

@@ -595,6 +595,67 @@ fn the_async_service_decides_from_tokio_workers_and_postgres_opens_there_without
     }
 }
 
+/// The next item of an async stream (no stream combinators needed).
+#[cfg(feature = "tokio")]
+async fn next(events: &mut netvaerk::EventStream) -> Option<Result<netvaerk::store::Envelope, Error>> {
+    use futures_core::Stream as _;
+    std::future::poll_fn(|context| std::pin::Pin::new(&mut *events).poll_next(context)).await
+}
+
+#[cfg(feature = "tokio")]
+#[test]
+fn the_async_subscription_streams_the_log_from_a_position_then_each_append_in_order() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let blocking = Arc::new(Service::new(Arc::new(MemoryStore::new())).with_clock(now));
+    let (organisation, secretary) = founded(&blocking);
+    let service = netvaerk::AsyncService::from(Arc::clone(&blocking));
+    runtime.block_on(async {
+        let mut events = service.subscribe(1);
+        let mut positions = Vec::new();
+        for _ in 0..2 {
+            let envelope = next(&mut events).await.unwrap().unwrap();
+            assert_eq!(envelope.header.stream, StreamId::organisation(organisation));
+            positions.push(envelope.header.position);
+        }
+        assert_eq!(positions, [1, 2]);
+        assert_eq!(events.position(), 3);
+        // Appended while the stream waits: each arrives, in order.
+        let writer = {
+            let blocking = Arc::clone(&blocking);
+            std::thread::spawn(move || {
+                for score in 1..=5 {
+                    blocking.execute(organisation, &assess(secretary, score)).unwrap();
+                }
+            })
+        };
+        for position in 3..=7 {
+            let envelope = next(&mut events).await.unwrap().unwrap();
+            assert_eq!(envelope.header.position, position);
+            assert_eq!(envelope.header.event_type, "CompetencesAssessed");
+        }
+        writer.join().unwrap();
+        // From a later position, only what follows it.
+        let mut later = service.subscribe(6);
+        assert_eq!(next(&mut later).await.unwrap().unwrap().header.position, 6);
+        assert_eq!(next(&mut later).await.unwrap().unwrap().header.position, 7);
+    });
+}
+
+#[test]
+fn the_service_lists_the_organisations_the_log_holds_reading_only_what_was_appended_since() {
+    let service = Service::new(Arc::new(MemoryStore::new())).with_clock(now);
+    assert_eq!(service.organisations().unwrap(), []);
+    let (first, _) = founded(&service);
+    let (second, secretary) = founded(&service);
+    let mut both = vec![first, second];
+    both.sort();
+    assert_eq!(service.organisations().unwrap(), both);
+    service.execute(second, &assess(secretary, 1)).unwrap();
+    let data = netvaerk::store::PersonalData { name: "Sekretær".into(), email: None, title: None };
+    assert!(service.record_person(second, secretary, data, secretary).unwrap().is_some());
+    assert_eq!(service.organisations().unwrap(), both, "the $registry stream is no organisation");
+}
+
 /// One step of a random history: which writer (this service or another one on the same
 /// store, as another process would be) and what it asks.
 #[derive(Clone, Debug)]

@@ -23,7 +23,10 @@ use crate::warning::{AcknowledgedWarning, Acknowledgement};
 pub struct Metadata {
     /// The person who decided (or recorded the forum's decision).
     pub actor: PersonId,
-    /// The business date: the day the decision was made, e.g. the chief forum's meeting.
+    /// The business date: the day the decision was made, e.g. the chief forum's meeting
+    /// (ISO `2019-01-08` or Danish `08.01.2019`).
+    #[serde(deserialize_with = "crate::id::deserialize_date")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "crate::id::date_schema"))]
     pub occurred_on: NaiveDate,
     /// Why, in the decider's words (optional; warnings need their own rationale).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,7 +242,13 @@ pub enum Action {
     /// CO-3, NL-1: award the diploma.
     AwardDiploma { cohort: CohortId, person: PersonId },
     /// SN-1: start a bounded rotation in the secretariat.
-    StartRotation { person: PersonId, skills: String, until: NaiveDate },
+    StartRotation {
+        person: PersonId,
+        skills: String,
+        #[serde(deserialize_with = "crate::id::deserialize_date")]
+        #[cfg_attr(feature = "schema", schemars(schema_with = "crate::id::date_schema"))]
+        until: NaiveDate,
+    },
     /// SN-1: end the rotation.
     EndRotation { person: PersonId },
     /// SN-2: call on a help hotspot.

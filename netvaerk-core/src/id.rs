@@ -233,6 +233,27 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, IdError> {
     }
 }
 
+/// Serde's reading of a business date in a command: [`parse_date`], the one parser the
+/// program and the HTTP service share, so a JSON body may say `2019-01-08` or `08.01.2019`.
+/// Written back, a date is always ISO.
+pub(crate) fn deserialize_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<NaiveDate, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse_date(&text).map_err(serde::de::Error::custom)
+}
+
+/// The JSON Schema of a date [`deserialize_date`] reads.
+#[cfg(feature = "schema")]
+pub(crate) fn date_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[.-][0-9]{1,2}[.-][0-9]{4})$",
+        "description": "A business date: ISO 2019-01-08, or Danish 08.01.2019 (dd.mm.yyyy).",
+        "examples": ["2019-01-08", "08.01.2019"]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +271,21 @@ mod tests {
             parse_date("31.06.2016").unwrap_err().to_string(),
             "\"31.06.2016\" is not a date: write 2016-06-30 or 30.06.2016"
         );
+    }
+
+    #[test]
+    fn a_date_in_json_is_read_by_the_same_parser() {
+        #[derive(Deserialize)]
+        struct Dated {
+            #[serde(deserialize_with = "deserialize_date")]
+            on: NaiveDate,
+        }
+        let date = NaiveDate::from_ymd_opt(2019, 1, 8).unwrap();
+        for text in [r#"{"on":"2019-01-08"}"#, r#"{"on":"08.01.2019"}"#, r#"{"on":"8.1.2019"}"#] {
+            assert_eq!(serde_json::from_str::<Dated>(text).unwrap().on, date, "{text}");
+        }
+        let error = serde_json::from_str::<Dated>(r#"{"on":"31.02.2019"}"#).err().unwrap();
+        assert!(error.to_string().contains("write 2016-06-30 or 30.06.2016"), "{error}");
     }
 
     #[test]

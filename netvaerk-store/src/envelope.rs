@@ -42,6 +42,12 @@ impl StreamId {
         Self(format!("organisation-{organisation}"))
     }
 
+    /// The organisation whose decisions the stream holds ([`StreamId::organisation`]'s
+    /// inverse); `None` for every other stream.
+    pub fn as_organisation(&self) -> Option<OrganisationId> {
+        self.0.strip_prefix("organisation-")?.parse().ok()
+    }
+
     /// The stream of the person registry's erasure records.
     pub fn registry() -> Self {
         Self("$registry".to_owned())

@@ -174,7 +174,7 @@ fn refuse(stream: TcpStream, answer: &[u8]) {
 }
 
 /// Serves `app`'s router on `listener` with the limits of its configuration until `shutdown`
-/// completes, then shuts down by the deadline (see the module's documentation). Returns the
+/// completes or a [`ShutdownHandle`](super::ShutdownHandle) shuts it down, then shuts down by the deadline (see the module's documentation). Returns the
 /// number of requests answered 503 at the deadline and connections dropped after it.
 pub(super) async fn run(
     listener: TcpListener,
@@ -188,9 +188,12 @@ pub(super) async fn run(
     let (closing, closing_rx) = watch::channel(false);
     let mut connections = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    // A shutdown handle ends the feeds and the accept loop alike.
+    let mut stopping = app.stopping.subscribe();
     loop {
         tokio::select! {
             () = &mut shutdown => break,
+            () = async { let _ = stopping.wait_for(|stopping| *stopping).await; } => break,
             accepted = listener.accept() => {
                 let (stream, peer) = match accepted {
                     Ok(accepted) => accepted,

@@ -4,6 +4,8 @@
 //! Every route, its parameters, bodies and answers are described by the OpenAPI 3.1 document
 //! the server serves at `/v1/openapi.json` ([`openapi::document`]). In short:
 //!
+//! - `GET /v1/organisations` lists the organisations the server holds (those the token is
+//!   for);
 //! - `POST /v1/organisations/{org}/commands` decides one command, `…/commands:batch` several;
 //! - `GET /v1/organisations/{org}/reports/{report}`, `…/reports/audit/{id}` and
 //!   `…/reports/round/{round}` render reports and lists
@@ -15,6 +17,9 @@
 //! Errors are RFC 9457 problem details ([`Problem`]). Access is by bearer token ([`Tokens`]):
 //! a `read` token never appends; a `write` token decides as its person. Without tokens the
 //! server must listen on loopback only, and a command names its own actor.
+//!
+//! [`serve`] stops when the future it is given completes; [`Api::serve`] when the API's
+//! [`ShutdownHandle`] says so, from anywhere. Either way the open feeds end at once.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,6 +39,7 @@
 // only add an allocation to each error answer.
 #![allow(clippy::result_large_err)]
 
+mod body;
 mod connections;
 mod feed;
 mod metrics;
@@ -55,10 +61,10 @@ use tokio::sync::{watch, Semaphore};
 
 pub use connections::Stopped;
 pub use feed::{EventsPage, VerifyAnswer};
-pub use problem::{Problem, PROBLEM_JSON};
+pub use problem::{Problem, ProblemWarning, PROBLEM_JSON};
 pub use routes::{
     Accepted, Appended, BatchAnswer, BatchRequest, BatchResult, ByQuery, CorrectRequest, HeadAnswer,
-    PersonRecorded, PersonRequest, RedactRequest, Redacted,
+    OrganisationEntry, OrganisationsAnswer, PersonRecorded, PersonRequest, RedactRequest, Redacted,
 };
 pub use tokens::{digest, Caller, Organisations, Refused, Scope, TokenEntry, Tokens, RELOAD_INTERVAL};
 
@@ -273,9 +279,78 @@ impl Api {
     }
 
     /// Ends every feed and fails readiness: call it when shutdown begins, so that the server
-    /// can finish the requests in flight.
+    /// can finish the requests in flight. The same as [`ShutdownHandle::shutdown`].
     pub fn begin_shutdown(&self) {
+        self.shutdown_handle().shutdown();
+    }
+
+    /// A handle that shuts this API down from anywhere (a signal handler's task, another
+    /// thread), also after the API has moved into [`Api::serve`].
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle { app: Arc::clone(&self.app) }
+    }
+
+    /// Serves this API on `listener`, as [`serve`] does, until its [`ShutdownHandle`] shuts it
+    /// down; then stops by [`Config::shutdown_deadline`]. Returns what the deadline cut short.
+    ///
+    /// ```no_run
+    /// # async fn example(service: std::sync::Arc<netvaerk::Service>) -> std::io::Result<()> {
+    /// let api = netvaerk::http::Api::new(service, netvaerk::http::Config::default());
+    /// let shutdown = api.shutdown_handle();
+    /// tokio::spawn(async move {
+    ///     let _ = tokio::signal::ctrl_c().await;
+    ///     shutdown.shutdown(); // ends the feeds at once, then the server
+    /// });
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+    /// let stopped = api.serve(listener).await?;
+    /// assert_eq!(stopped, netvaerk::http::Stopped::default());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<Stopped> {
+        let router = self.router();
+        connections::run(listener, Arc::clone(&self.app), router, std::future::pending()).await
+    }
+}
+
+/// Shuts an HTTP server down: ends every open feed (Server-Sent Events and long polls) at
+/// once, fails readiness (`/readyz` answers 503 `shutting_down`), and makes [`Api::serve`] and
+/// [`serve`] stop accepting connections and return once the requests in flight are done (by
+/// [`Config::shutdown_deadline`] at the latest). Cloning is cheap; shutting down twice is
+/// shutting down once.
+///
+/// An embedder that mounts [`Api::router`] in a server of its own passes
+/// [`ShutdownHandle::requested`] as that server's graceful shutdown signal, so that the feeds
+/// end with it rather than hold it open.
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    app: Arc<App>,
+}
+
+impl ShutdownHandle {
+    /// Begins the shutdown.
+    pub fn shutdown(&self) {
         self.app.stopping.send_replace(true);
+    }
+
+    /// Whether the shutdown has begun.
+    pub fn is_shutting_down(&self) -> bool {
+        *self.app.stopping.borrow()
+    }
+
+    /// Completes once the shutdown has begun (at once if it has).
+    pub fn requested(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut stopping = self.app.stopping.subscribe();
+        async move {
+            // The sender lives in the App this receiver's handle keeps: it cannot close first.
+            let _ = stopping.wait_for(|stopping| *stopping).await;
+        }
+    }
+}
+
+impl std::fmt::Debug for ShutdownHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShutdownHandle").field("shutting_down", &self.is_shutting_down()).finish()
     }
 }
 
@@ -288,7 +363,8 @@ impl Drop for Api {
     }
 }
 
-/// Serves the API over `service` on `listener` until `shutdown` completes; then stops
+/// Serves the API over `service` on `listener` until `shutdown` completes (or an
+/// [`Api::shutdown_handle`]'s shutdown; use [`Api::serve`] to hold one); then stops
 /// accepting connections, ends the feeds, and waits for the requests in flight (so every
 /// decision answered 2xx is durable in the log) until shortly before
 /// [`Config::shutdown_deadline`]: those still running then are answered 503
@@ -306,7 +382,5 @@ pub async fn serve(
 ) -> std::io::Result<Stopped> {
     let api = Api::new(service, config);
     let router = api.router();
-    let stopped = connections::run(listener, Arc::clone(&api.app), router, shutdown).await?;
-    drop(api);
-    Ok(stopped)
+    connections::run(listener, Arc::clone(&api.app), router, shutdown).await
 }

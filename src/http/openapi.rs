@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::feed::{EventsPage, VerifyAnswer};
 use super::routes::{
-    Accepted, Appended, BatchAnswer, BatchRequest, CorrectRequest, HeadAnswer, PersonRecorded, PersonRequest,
-    RedactRequest, Redacted,
+    Accepted, Appended, BatchAnswer, BatchRequest, CorrectRequest, HeadAnswer, OrganisationsAnswer,
+    PersonRecorded, PersonRequest, RedactRequest, Redacted,
 };
 use super::Problem;
 
@@ -225,6 +225,8 @@ fn generate() -> Value {
         reference::<Redacted>(&mut output),
         reference::<Option<ForecastReport>>(&mut output),
         reference::<PersonRecorded>(&mut output),
+        reference::<crate::report::Rows>(&mut output),
+        reference::<OrganisationsAnswer>(&mut output),
     ];
     let mut schemas = input.take_definitions(true);
     let mut written = Value::Object(output.take_definitions(true));
@@ -249,10 +251,8 @@ fn generate() -> Value {
     if let Value::Object(written) = written {
         schemas.extend(written);
     }
-    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast, person_recorded] =
-        <[Value; 18]>::try_from(answers).unwrap_or_else(|_| unreachable!("eighteen answers"));
-    // A list: one object a row, keyed by the column headers (in English), every value text.
-    let list = json!({ "type": "array", "items": { "type": "object", "additionalProperties": { "type": "string" } } });
+    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast, person_recorded, list, organisations] =
+        <[Value; 20]>::try_from(answers).unwrap_or_else(|_| unreachable!("twenty answers"));
     let overview = json!({
         "type": "object",
         "properties": { "portfolio": portfolio, "half_years": half_years, "leaders": leaders, "competence": competence },
@@ -326,14 +326,14 @@ fn generate() -> Value {
     let decision_errors = |success: Value| {
         json!({
             "201": success,
-            "400": problem("Malformed JSON, command, id or key (malformed_json, malformed_command, malformed_batch, malformed_id, malformed_idempotency_key)."),
+            "400": problem("Malformed JSON, command, id or key (malformed_json, malformed_command, malformed_batch, malformed_id, malformed_idempotency_key); field names the JSON path of what was wrong (action.network, acknowledgements[1].rule; in a batch commands[2].action.theme) and value what was sent there."),
             "401": problem("No token, or not one of the server's (unauthenticated)."),
             "403": problem("A read token (insufficient_scope), a token not for this organisation (token_not_for_organisation), or a command naming an actor other than the token's person (actor_mismatch; ids compare as UUIDs, so case does not matter)."),
             "404": problem("The organisation has no events; only an admin may send its first command (unknown_organisation)."),
             "409": problem("Other writers kept changing the organisation (contention): nothing was appended, try again."),
             "413": problem("The body is larger than the server takes (body_too_large)."),
             "415": problem("The body is not application/json (unsupported_media_type)."),
-            "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4); or the Idempotency-Key (or command_id) was used for another body in this organisation (idempotency_key_reused): nothing was appended."),
+            "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4); a refusal for unacknowledged warnings (unacknowledged_warnings) lists every warning in warnings, each with its rule, to acknowledge with a rationale; or the Idempotency-Key (or command_id) was used for another body in this organisation (idempotency_key_reused): nothing was appended."),
             "503": problem("The request took too long (request_timeout), the store does not answer, or the server's tokens file was refused when it was last read again (tokens_file_refused)."),
         })
     };
@@ -409,11 +409,18 @@ fn generate() -> Value {
             "title": "netvaerk",
             "version": env!("CARGO_PKG_VERSION"),
             "summary": "Albertslund's network organisation (NS3) as an event-sourced log.",
-            "description": "Decide commands under the NS3 rules (docs/NS3.md), read the reports rebuilt from the log as of any date, and follow the log. Errors are RFC 9457 problem details with a stable code and the NS3 rule; every 4xx is one (a badly encoded path is 400 malformed_path), and every 401 carries WWW-Authenticate: Bearer. Scopes: read (reports, feed, head, metrics), write (decisions, as the token's person), admin (verify, a new organisation's first command). On every route: a server without tokens answers only Host: localhost, 127.0.0.1 or [::1] (any port), others 421 host_not_served; a connection beyond the server's caps is answered 503 too_many_connections or 429 too_many_connections_from_address and closed; a request head must arrive within the header timeout, or the connection is closed; a request still running at the shutdown deadline is answered 503 shutdown_deadline (send a decision again with the same Idempotency-Key to learn its outcome).",
+            "description": "Decide commands under the NS3 rules (docs/NS3.md), read the reports rebuilt from the log as of any date, and follow the log. Errors are RFC 9457 problem details with a stable code and the NS3 rule; every 4xx is one (a badly encoded path is 400 malformed_path), and every 401 carries WWW-Authenticate: Bearer. Scopes: read (reports, feed, head, metrics), write (decisions, as the token's person), admin (verify, a new organisation's first command). On every route: a server without tokens answers only Host: localhost, 127.0.0.1 or [::1] (any port), others 421 host_not_served; a connection beyond the server's caps is answered 503 too_many_connections or 429 too_many_connections_from_address and closed; a request head must arrive within the header timeout, or the connection is closed; a request still running at the shutdown deadline is answered 503 shutdown_deadline (send a decision again with the same Idempotency-Key to learn its outcome). Request bodies: a member sent as null is taken as not sent (its default); a date may be ISO (2019-01-08) or Danish (08.01.2019); a body that does not deserialise is 400 with the JSON path of what was wrong in field.",
             "license": { "name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0" }
         },
         "security": [{ "bearer": [] }],
         "paths": {
+            "/v1/organisations": {
+                "get": {
+                    "operationId": "organisations",
+                    "summary": "The organisations the server holds decisions for; a token bound to organisations sees only its own (read).",
+                    "responses": with_access(json!({ "200": json_response("The organisations, in id order.", organisations) }))
+                }
+            },
             "/v1/organisations/{org}/commands": {
                 "post": {
                     "operationId": "decide",

@@ -46,6 +46,32 @@ pub struct Problem {
     /// The command of a batch that was refused, from 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
+    /// Every warning of a refusal for unacknowledged warnings (`unacknowledged_warnings`),
+    /// each with its rule: acknowledge each rule with a rationale to decide anyway.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ProblemWarning>,
+}
+
+/// A warning an advisory rule raised and the command did not acknowledge.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct ProblemWarning {
+    /// The advisory rule that raised it (`NW-2`): the `rule` of the acknowledgement it needs.
+    pub rule: String,
+    /// The warning for people, in the problem's language.
+    pub detail: String,
+    /// The warning as data (`kind` and its facts).
+    pub warning: netvaerk_core::Warning,
+}
+
+impl ProblemWarning {
+    /// The warning, its detail in `lang`.
+    pub(super) fn new(warning: &netvaerk_core::Warning, lang: crate::report::Lang) -> Self {
+        let detail = match lang {
+            crate::report::Lang::Da => warning.danish(),
+            crate::report::Lang::En => warning.to_string(),
+        };
+        Self { rule: warning.rule().to_string(), detail, warning: warning.clone() }
+    }
 }
 
 fn example() -> Problem {
@@ -61,6 +87,7 @@ fn example() -> Problem {
         value: None,
         position: None,
         index: None,
+        warnings: Vec::new(),
     }
 }
 
@@ -79,6 +106,7 @@ impl Problem {
             value: None,
             position: None,
             index: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -153,6 +181,11 @@ impl From<&Error> for Problem {
         if let Error::BatchRefused { index, .. } = error {
             problem.index = Some(*index);
         }
+        problem.warnings = error
+            .warnings()
+            .iter()
+            .map(|warning| ProblemWarning::new(warning, crate::report::Lang::En))
+            .collect();
         problem
     }
 }

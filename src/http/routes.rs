@@ -19,6 +19,7 @@ use netvaerk_store::{Head, PersonalData};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::body::{json_body, read};
 use super::{admit, blocking, feed, App, Caller, Problem, Scope};
 use crate::error::Error;
 use crate::report::{render_with, Format, Lang, Options, Report, Stamp};
@@ -27,6 +28,7 @@ use crate::service::{BatchMode, Outcome, Service};
 /// Every route; the OpenAPI document describes exactly these (a test checks).
 pub(super) fn router(app: Arc<App>) -> Router {
     let bounded = Router::new()
+        .route("/v1/organisations", get(organisations))
         .route("/v1/organisations/{org}/commands", post(command))
         .route("/v1/organisations/{org}/commands:batch", post(batch))
         .route("/v1/organisations/{org}/reports/{report}", get(report))
@@ -411,36 +413,16 @@ fn known(service: &Service, organisation: OrganisationId, may_start: bool) -> Re
     ))
 }
 
-/// The body as JSON, or 413 / 415 / 400.
-fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, Problem> {
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "limit", rejection.body_text())
-        } else {
-            Problem::bad_request("unreadable_body", rejection.body_text())
-        }
-    })?;
-    let media_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "input",
-            format!("the body must be application/json, not {media_type:?}"),
-        ));
-    }
-    serde_json::from_slice(&body)
-        .map_err(|error| Problem::bad_request("malformed_json", format!("the body is not JSON: {error}")))
-}
-
 /// A command from its JSON, deciding as the caller's person: a body naming another actor is
-/// refused (403); with an idempotency key, its command id is derived from the key.
+/// refused (403); with an idempotency key, its command id is derived from the key. A
+/// malformed command's problem names the JSON path of what was wrong, after `prefix` (the
+/// command's place in a batch).
 fn command_from(
     mut value: serde_json::Value,
     organisation: OrganisationId,
     caller: &Caller,
     key: Option<(&str, usize)>,
+    prefix: &str,
 ) -> Result<Command, Problem> {
     let metadata = value.get_mut("metadata").and_then(serde_json::Value::as_object_mut);
     if let (Some(metadata), Some(person)) = (metadata, caller.person) {
@@ -456,8 +438,7 @@ fn command_from(
         }
         metadata.insert("actor".to_owned(), serde_json::Value::String(person.to_string()));
     }
-    let mut command: Command = serde_json::from_value(value)
-        .map_err(|error| Problem::bad_request("malformed_command", format!("not a command: {error}")))?;
+    let mut command: Command = read(value, "malformed_command", "not a command", prefix)?;
     if let Some((key, index)) = key {
         command.metadata.command_id = Some(idempotency_id(organisation, caller.person, key, index));
     }
@@ -534,7 +515,7 @@ async fn command(
 ) -> Result<Response, Problem> {
     let (caller, organisation, key) = decider(&app, &org, &headers)?;
     let value = json_body(&headers, body)?;
-    let command = command_from(value, organisation, &caller, key.as_deref().map(|key| (key, 0)))?;
+    let command = command_from(value, organisation, &caller, key.as_deref().map(|key| (key, 0)), "")?;
     let may_start = caller.scope == Scope::Admin;
     let (result, took) = timed(&app, move |service| {
         known(service, organisation, may_start)?;
@@ -566,7 +547,8 @@ async fn command(
 fn problem_in(error: Error, headers: &HeaderMap) -> Problem {
     let lang = lang(None, headers).unwrap_or_default();
     let detail = error.message(lang);
-    Problem { detail, ..Problem::from(error) }
+    let warnings = error.warnings().iter().map(|warning| super::ProblemWarning::new(warning, lang)).collect();
+    Problem { detail, warnings, ..Problem::from(error) }
 }
 
 /// `POST /v1/organisations/{org}/commands:batch`.
@@ -577,19 +559,18 @@ async fn batch(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let (caller, organisation, key) = decider(&app, &org, &headers)?;
-    let request: BatchRequest = serde_json::from_value(json_body(&headers, body)?)
-        .map_err(|error| Problem::bad_request("malformed_batch", format!("not a batch: {error}")))?;
+    let request: BatchRequest = read(json_body(&headers, body)?, "malformed_batch", "not a batch", "")?;
     let commands = request
         .commands
         .into_iter()
         .enumerate()
         .map(|(index, value)| {
-            command_from(value, organisation, &caller, key.as_deref().map(|key| (key, index))).map_err(
-                |mut problem| {
+            let prefix = format!("commands[{index}]");
+            command_from(value, organisation, &caller, key.as_deref().map(|key| (key, index)), &prefix)
+                .map_err(|mut problem| {
                     problem.index = Some(index);
                     problem
-                },
-            )
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (mode, may_start) = (request.mode, caller.scope == Scope::Admin);
@@ -824,8 +805,8 @@ async fn redact(
     let caller = app.authorize(&headers, Scope::Write)?;
     let organisation = organisation_id(&org)?;
     admit(&caller, organisation)?;
-    let request: RedactRequest = serde_json::from_value(json_body(&headers, body)?)
-        .map_err(|error| Problem::bad_request("malformed_redaction", format!("not a redaction: {error}")))?;
+    let request: RedactRequest =
+        read(json_body(&headers, body)?, "malformed_redaction", "not a redaction", "")?;
     let by = acting(&caller, request.by, "by")?;
     let (position, why) = (request.position, request.why);
     let service = Arc::clone(&app.service);
@@ -873,9 +854,7 @@ fn person_body<T: serde::de::DeserializeOwned>(
     let organisation = organisation_id(&org)?;
     admit(&caller, organisation)?;
     let person = person_id(&person)?;
-    let request: T = serde_json::from_value(json_body(headers, body)?).map_err(|error| {
-        Problem::bad_request("malformed_personal_data", format!("not personal data: {error}"))
-    })?;
+    let request: T = read(json_body(headers, body)?, "malformed_personal_data", "not personal data", "")?;
     let by = acting(&caller, by(&request), "by")?;
     Ok((organisation, person, request, by))
 }
@@ -950,6 +929,49 @@ async fn erase(
     .await
     .map_err(|error| problem_in(error, &headers))?;
     Ok(Json(PersonRecorded { position: appended.positions.first().copied() }))
+}
+
+/// The organisations a caller may see.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct OrganisationsAnswer {
+    /// In id order: every organisation the log holds decisions for, or, for a token bound to
+    /// organisations, those of its organisations that have decisions.
+    pub organisations: Vec<OrganisationEntry>,
+}
+
+/// An organisation the server holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct OrganisationEntry {
+    /// Its id.
+    pub id: OrganisationId,
+    /// Its stream's version: how many events its decisions appended.
+    pub stream_version: u64,
+}
+
+/// `GET /v1/organisations` (read): the organisations the server holds that the token is for.
+async fn organisations(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Json<OrganisationsAnswer>, Problem> {
+    let caller = app.authorize(&headers, Scope::Read)?;
+    let service = Arc::clone(&app.service);
+    let organisations = blocking(move || {
+        let candidates = match caller.organisations {
+            super::Organisations::All => service.organisations()?,
+            super::Organisations::Only(organisations) => organisations.into_iter().collect(),
+        };
+        let mut entries = Vec::with_capacity(candidates.len());
+        for id in candidates {
+            let stream_version =
+                service.store().stream_version(&netvaerk_store::StreamId::organisation(id))?;
+            if stream_version > 0 {
+                entries.push(OrganisationEntry { id, stream_version });
+            }
+        }
+        Ok::<_, Error>(entries)
+    })
+    .await?;
+    Ok(Json(OrganisationsAnswer { organisations }))
 }
 
 /// `GET /v1/head`.

@@ -31,9 +31,11 @@ use crate::service::ReadModels;
 
 mod html;
 mod lang;
+mod list;
 mod text;
 
 pub use lang::{untranslated, Lang, GLOSSARY};
+pub use list::{rows, NetworkRow, PersonRow, RoundRow, Rows, ThemeRow, UnitRow};
 
 /// The width of a table when nothing says otherwise.
 pub const WIDTH: usize = 80;
@@ -249,20 +251,6 @@ impl Section {
             }
         }
         self.rows.push(cells);
-    }
-
-    /// The rows as JSON objects keyed by the headers.
-    fn objects(&self) -> Vec<serde_json::Map<String, serde_json::Value>> {
-        self.rows
-            .iter()
-            .map(|row| {
-                self.headers
-                    .iter()
-                    .cloned()
-                    .zip(row.iter().map(|cell| serde_json::Value::from(cell.as_str())))
-                    .collect()
-            })
-            .collect()
     }
 }
 
@@ -651,13 +639,12 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
             sections
         }
         Report::List(listing) => {
-            // JSON is for programs: headers in English, ids in full.
-            let machine = format == Format::Json;
-            let section = list(models, *listing, if machine { Lang::En } else { lang }, machine);
+            // JSON is for programs: the rows as data, in the commands' vocabulary.
+            let rows = list::rows(models, *listing);
             if format == Format::Json {
-                return Ok(Document::Json(json(&section.objects())));
+                return Ok(Document::Json(json(&rows)));
             }
-            vec![section]
+            vec![list::section(&rows, lang)]
         }
     };
     Ok(Document::Sections(sections))
@@ -1027,108 +1014,6 @@ fn round_report(
     }
     decisions.rows.sort_by(|a, b| a[0].cmp(&b[0]));
     Ok(Document::Sections(vec![agenda, assessments, decisions, starts, overrides]))
-}
-
-/// One of `netvaerk list`'s lists: ids short (as tables print them) or in full.
-fn list(models: &ReadModels<'_>, listing: Listing, lang: Lang, full_ids: bool) -> Section {
-    let (all, names) = (models.all, models.names);
-    let short = |id: Uuid| if full_ids { id.to_string() } else { short(id) };
-    let directory = &all.directory;
-    let say = |english: &'static str| lang.say(english);
-    let words =
-        |values: Vec<String>| values.iter().map(|value| lang.word(value)).collect::<Vec<_>>().join(", ");
-    match listing {
-        Listing::Persons => {
-            let mut section = Section::new(lang, say("Persons"), &["id", "name", "unit", "roles", "from"]);
-            let mut rows: Vec<Vec<String>> = directory
-                .persons
-                .iter()
-                .map(|(id, person)| {
-                    vec![
-                        short(id.as_uuid()),
-                        names.person(*id).name,
-                        person.unit.map_or_else(|| "-".to_owned(), |unit| directory.unit_name(unit)),
-                        words(person.roles.iter().map(label).collect()),
-                        lang.date(person.registered_on),
-                    ]
-                })
-                .collect();
-            rows.sort_by(|a, b| a[1].cmp(&b[1]));
-            section.rows = rows;
-            section
-        }
-        Listing::Units => {
-            let mut section = Section::new(lang, say("Units"), &["id", "name", "kind", "unit", "from"]);
-            for (id, unit) in &directory.units {
-                section.row(vec![
-                    short(id.as_uuid()),
-                    directory.unit_name(*id),
-                    lang.word(&label(&unit.kind)),
-                    unit.parent.map_or_else(|| "-".to_owned(), |parent| directory.unit_name(parent)),
-                    lang.date(unit.registered_on),
-                ]);
-            }
-            section
-        }
-        Listing::Themes => {
-            let mut section =
-                Section::new(lang, say("Themes"), &["id", "title", "status", "round", "rank", "type"]);
-            for (id, theme) in &all.portfolio.themes {
-                section.row(vec![
-                    short(id.as_uuid()),
-                    theme.title.clone(),
-                    lang.word(&theme.status.to_string()),
-                    or_dash(theme.round),
-                    or_dash(theme.rank),
-                    theme.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())),
-                ]);
-            }
-            section
-        }
-        Listing::Networks => {
-            let mut section =
-                Section::new(lang, say("Networks"), &["id", "theme", "type", "leader", "from", "now"]);
-            for (id, network) in &all.portfolio.networks {
-                let now = match network.outcome {
-                    Some(outcome) => format!("{}: {}", say("closed"), lang.word(&outcome.to_string())),
-                    None => network.phase.as_ref().map_or_else(|| "-".to_owned(), |phase| lang.phase(phase)),
-                };
-                section.row(vec![
-                    short(id.as_uuid()),
-                    all.portfolio
-                        .themes
-                        .get(&network.theme)
-                        .map_or_else(|| "-".to_owned(), |t| t.title.clone()),
-                    lang.word(&network.network_type.to_string()),
-                    name(&names.person(network.leader)),
-                    lang.date(network.started_on),
-                    now,
-                ]);
-            }
-            section
-        }
-        Listing::Rounds => {
-            let mut section =
-                Section::new(lang, say("Rounds"), &["round", "opened", "closed", "themes", "networks"]);
-            for (round, entry) in &directory.rounds {
-                let themes = all.audit.rounds.get(round).map_or(0, |themes| themes.len());
-                let started = all
-                    .portfolio
-                    .networks
-                    .values()
-                    .filter(|n| RoundId::containing(n.started_on) == *round)
-                    .count();
-                section.row(vec![
-                    round.to_string(),
-                    lang.date(entry.opened_on),
-                    entry.closed_on.map_or_else(|| "-".to_owned(), |on| lang.date(on)),
-                    themes.to_string(),
-                    started.to_string(),
-                ]);
-            }
-            section
-        }
-    }
 }
 
 /// A warning in words, naming the theme by its title.
