@@ -23,8 +23,13 @@ fn packages(features: &str) -> Vec<String> {
 fn an_embedder_with_only_redb_compiles_no_other_engine_no_server_and_no_program() {
     let packages = packages("redb");
     assert!(packages.iter().any(|name| name == "redb"), "{packages:?}");
-    for absent in ["sled", "postgres", "tokio-postgres", "tokio", "axum", "hyper", "clap", "indicatif", "ureq"] {
-        assert!(!packages.iter().any(|name| name == absent), "{absent} is in the redb-only tree: {packages:?}");
+    for absent in
+        ["sled", "postgres", "tokio-postgres", "tokio", "axum", "hyper", "clap", "indicatif", "ureq"]
+    {
+        assert!(
+            !packages.iter().any(|name| name == absent),
+            "{absent} is in the redb-only tree: {packages:?}"
+        );
     }
 }
 
