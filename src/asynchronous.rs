@@ -31,8 +31,11 @@ pub struct AsyncService {
     service: Arc<Service>,
 }
 
-/// Runs `work` on the blocking pool; a panic there is raised again here.
-pub(crate) async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+/// Runs `work` on tokio's blocking pool, on a thread declared one where the stores may block
+/// ([`netvaerk_store::may_block`]); a panic there is raised again here. What [`AsyncService`]
+/// does with each call, for an embedder's own blocking work on the service (the HTTP server's
+/// reports and lists).
+pub async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     // A blocking-pool thread may block: the PostgreSQL store runs its client there as it is,
     // rather than on a thread of its own per call.
     match tokio::task::spawn_blocking(move || netvaerk_store::may_block(work)).await {

@@ -135,10 +135,10 @@ impl Error {
 
     /// The message for people in `lang`. Refusals (and their warnings) have their Danish from
     /// the core ([`DomainError::danish`]); other errors are in English in both languages.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
+    pub fn message(&self, lang: crate::Lang) -> String {
         match (lang, self) {
-            (crate::report::Lang::Da, Self::Refused(error)) => format!("afvist: {}", error.danish()),
-            (crate::report::Lang::Da, Self::BatchRefused { index, error }) => {
+            (crate::Lang::Da, Self::Refused(error)) => format!("afvist: {}", error.danish()),
+            (crate::Lang::Da, Self::BatchRefused { index, error }) => {
                 format!("kommando {index} i batchen blev afvist, så ingen blev tilføjet: {}", error.danish())
             }
             _ => self.to_string(),

@@ -4,18 +4,19 @@
 //! organisation and appends their events ([`Service::execute`], [`Service::execute_batch`]),
 //! keeping each organisation's state in memory, retrying when another process wrote, and
 //! keeping the read models live ([`Service::read_models`]). Every failure is one [`Error`] with
-//! a stable machine code. [`AsyncService`] (feature `tokio`) is the same for async code, and
-//! `netvaerk::http` (feature `serve`) serves it over HTTP/JSON with an event feed and an OpenAPI
-//! description, as `netvaerk serve` does. [`report`] renders the reports as documents.
+//! a stable machine code and a message in English or Danish ([`Lang`]). [`AsyncService`]
+//! (feature `tokio`) is the same for async code.
 //!
 //! Underneath, the facade re-exports the three crates: the domain ([`core`]: ids, events,
 //! commands, the policy, `decide` and `evolve`) is pure; the log ([`store`]) and the read
-//! models ([`projections`]) are built on it.
+//! models ([`projections`]) are built on it. Above it, each in a crate of its own:
+//! `netvaerk-report` renders the reports as documents, `netvaerk-http` serves the service over
+//! HTTP/JSON with an event feed and an OpenAPI description, and `netvaerk-cli` is the
+//! `netvaerk` program.
 //!
-//! Features: `cli` (default) builds the `netvaerk` program and pulls clap, indicatif, mimalloc,
-//! ureq and `serve`; an embedder depends on `netvaerk = { version = "0.1", default-features =
-//! false }` and gets none of them. `tokio` adds [`AsyncService`]; `serve` adds `http` (axum,
-//! tokio, schemars).
+//! Features: the engines, `redb` (the default), `sled` and `postgres`; an embedder compiles
+//! only those it names (`netvaerk = { version = "0.1", default-features = false, features =
+//! ["redb"] }`). `tokio` adds [`AsyncService`]; `schema` the JSON Schemas of the public types.
 //!
 //! # Example
 //!
@@ -59,16 +60,14 @@ mod address;
 #[cfg(feature = "tokio")]
 mod asynchronous;
 mod error;
-#[cfg(feature = "serve")]
-pub mod http;
-pub mod lookup;
-pub mod report;
+mod lang;
 mod service;
 
 pub use address::Address;
 #[cfg(feature = "tokio")]
-pub use asynchronous::{AsyncService, EventStream};
+pub use asynchronous::{off_the_runtime, AsyncService, EventStream};
 pub use error::{Error, ErrorClass};
+pub use lang::{untranslated, Lang, GLOSSARY};
 pub use netvaerk_core as core;
 pub use netvaerk_projections as projections;
 pub use netvaerk_store as store;

@@ -45,7 +45,7 @@ impl Default for Retry {
 
 /// How [`Service::execute_batch`] treats a refusal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BatchMode {
     /// All commands or none: a refusal appends nothing.

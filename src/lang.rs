@@ -1,4 +1,4 @@
-//! The reports' two languages, and the glossary that gives the Danish of every fixed English
+//! The two languages of the reports and messages, and the glossary that gives the Danish of every fixed English
 //! text (`docs/glossary.tsv`, read at compile time).
 
 use std::collections::{BTreeSet, HashMap};
@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::error::Error;
 
 /// The glossary: English, a tab, Danish, one entry a line; `#` starts a comment line.
-pub const GLOSSARY: &str = include_str!("../../docs/glossary.tsv");
+pub const GLOSSARY: &str = include_str!("../docs/glossary.tsv");
 
 /// The language of a report's titles, column headers, vocabulary words and dates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, ThemeId};
 use netvaerk::projections::AsOf;
-use netvaerk::report::{render_with, Format, Lang, Options, Report};
 use netvaerk::store::MemoryStore;
 use netvaerk::{BatchMode, Error, Service};
+use netvaerk_report::{render_with, Format, Lang, Options, Report};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use support::{id, small_history};
@@ -189,7 +190,7 @@ fn a_stamped_report_names_its_organisation_as_of_head_and_policy_in_every_text_f
     for format in [Format::Table, Format::Markdown, Format::Csv, Format::Html] {
         let text = service
             .read_models(organisation, AsOf::Date(on), |models| {
-                let stamp = netvaerk::report::Stamp::now(organisation, AsOf::Date(on), models.store).unwrap();
+                let stamp = netvaerk_report::Stamp::now(organisation, AsOf::Date(on), models.store).unwrap();
                 let options = Options { stamp: Some(stamp), width: 400, ..Options::new(format, Lang::En) };
                 render_with(&models, &Report::Portfolio, &options)
             })

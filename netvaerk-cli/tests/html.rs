@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 fn chromium() -> Option<PathBuf> {

@@ -3,8 +3,8 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use netvaerk::http::{Config, Organisations, Tokens};
 use netvaerk::{Error, Service};
+use netvaerk_http::{Config, Organisations, Tokens};
 
 use crate::cli::{Cli, ServeArgs, TokenCommand};
 use crate::Failure;
@@ -102,10 +102,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
             shutdown_signal().await;
             let _ = at.set(Instant::now());
         };
-        let stopped = netvaerk::http::serve(listener, service, config, shutdown)
+        let stopped = netvaerk_http::serve(listener, service, config, shutdown)
             .await
             .map_err(|error| crate::usage(format!("the server failed: {error}")))?;
-        if stopped == netvaerk::http::Stopped::default() {
+        if stopped == netvaerk_http::Stopped::default() {
             eprintln!("netvaerk: stopped; every request in flight was answered");
         } else {
             eprintln!(

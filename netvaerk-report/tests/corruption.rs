@@ -17,10 +17,11 @@ use std::path::Path;
 use chrono::NaiveDate;
 use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, UnitId};
 use netvaerk::projections::AsOf;
-use netvaerk::report::{render_with, Format, Lang, Listing, Options, Report};
 use netvaerk::store::{EventStore, OpenCheck, PersonalData, StreamId};
 use netvaerk::{Address, BatchMode, Service};
+use netvaerk_report::{render_with, Format, Lang, Listing, Options, Report};
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use support::{id, small_history};

@@ -5,7 +5,7 @@
 //! ignored. An ambiguous text is refused with the candidates listed.
 //!
 //! ```
-//! use netvaerk::lookup::{Kind, Lookup};
+//! use netvaerk_report::lookup::{Kind, Lookup};
 //! use netvaerk::{projections::AsOf, Service};
 //! use std::sync::Arc;
 //!
@@ -21,8 +21,8 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::error::Error;
-use crate::service::ReadModels;
+use netvaerk::Error;
+use netvaerk::ReadModels;
 
 /// What kind of thing a text names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,6 @@
-//! `netvaerk serve`: the application service over HTTP/JSON, with the event feed, for the
-//! municipal systems that are not Rust (feature `serve`).
+//! `netvaerk serve` as a library: the application service over HTTP/JSON, with the event feed,
+//! for the municipal systems that are not Rust. The `netvaerk` program serves it; a Rust
+//! service mounts [`Api::router`] in its own axum server.
 //!
 //! Every route, its parameters, bodies and answers are described by the OpenAPI 3.1 document
 //! the server serves at `/v1/openapi.json` ([`openapi::document`]). In short:
@@ -26,8 +27,8 @@
 //! use std::sync::Arc;
 //! let service = Arc::new(netvaerk::Service::open("redb:./netvaerk.redb")?);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! let config = netvaerk::http::Config::default();
-//! netvaerk::http::serve(listener, service, config, async {
+//! let config = netvaerk_http::Config::default();
+//! netvaerk_http::serve(listener, service, config, async {
 //!     let _ = tokio::signal::ctrl_c().await;
 //! })
 //! .await?;
@@ -68,8 +69,8 @@ pub use routes::{
 };
 pub use tokens::{digest, Caller, Organisations, Refused, Scope, TokenEntry, Tokens, RELOAD_INTERVAL};
 
-use crate::service::Service;
 use metrics::Metrics;
+use netvaerk::Service;
 
 /// How a server listens, whom it lets in, and its limits.
 #[derive(Clone, Debug)]
@@ -128,9 +129,9 @@ impl Default for Config {
 impl Config {
     /// Refuses a server without tokens on an address other than loopback: it would let
     /// anyone decide as anyone.
-    pub fn check(&self) -> Result<(), crate::Error> {
+    pub fn check(&self) -> Result<(), netvaerk::Error> {
         if self.tokens.is_none() && !self.listen.ip().is_loopback() {
-            return Err(crate::Error::input(
+            return Err(netvaerk::Error::input(
                 "tokens_required",
                 Some("listen"),
                 Some(self.listen.to_string()),
@@ -222,7 +223,7 @@ fn admit(caller: &Caller, organisation: OrganisationId) -> Result<(), Problem> {
     .with_subject("organisation", organisation.to_string()))
 }
 
-pub(crate) use crate::asynchronous::off_the_runtime as blocking;
+pub(crate) use netvaerk::off_the_runtime as blocking;
 
 /// The HTTP API over a service: its router, and the thread that watches the log's head for
 /// the feed. Dropping it stops the thread.
@@ -295,7 +296,7 @@ impl Api {
     ///
     /// ```no_run
     /// # async fn example(service: std::sync::Arc<netvaerk::Service>) -> std::io::Result<()> {
-    /// let api = netvaerk::http::Api::new(service, netvaerk::http::Config::default());
+    /// let api = netvaerk_http::Api::new(service, netvaerk_http::Config::default());
     /// let shutdown = api.shutdown_handle();
     /// tokio::spawn(async move {
     ///     let _ = tokio::signal::ctrl_c().await;
@@ -303,7 +304,7 @@ impl Api {
     /// });
     /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
     /// let stopped = api.serve(listener).await?;
-    /// assert_eq!(stopped, netvaerk::http::Stopped::default());
+    /// assert_eq!(stopped, netvaerk_http::Stopped::default());
     /// # Ok(())
     /// # }
     /// ```

@@ -6,9 +6,10 @@ use std::process::Command;
 
 use netvaerk::core::OrganisationId;
 use netvaerk::projections::AsOf;
-use netvaerk::report::{render_with, untranslated, Format, Lang, Options, Report, GLOSSARY};
 use netvaerk::Service;
+use netvaerk_report::{render_with, untranslated, Format, Lang, Options, Report, GLOSSARY};
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 /// The organisation the demo writes (the program's default).
@@ -64,9 +65,11 @@ fn every_fixed_text_the_report_code_asks_for_has_a_glossary_line() {
         .filter_map(|line| line.split_once('\t').map(|(english, _)| english))
         .collect();
     let mut missing = Vec::new();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<_> =
-        std::fs::read_dir(root.join("src/report")).unwrap().map(|file| file.unwrap().path()).collect();
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let mut files: Vec<_> = std::fs::read_dir(root.join("netvaerk-report/src"))
+        .unwrap()
+        .map(|file| file.unwrap().path())
+        .collect();
     files.push(root.join("netvaerk-projections/src/audit.rs"));
     for file in files {
         let source = std::fs::read_to_string(file).unwrap();

@@ -18,7 +18,7 @@ use netvaerk::store::{EventStore, PersonalData};
 use netvaerk::{BatchMode, Error, Service};
 use uuid::Uuid;
 
-use netvaerk::report::{render, Format, Lang, Report};
+use netvaerk_report::{render, Format, Lang, Report};
 
 use crate::cli::Cli;
 use crate::{open_service, progress, usage, Failure};

@@ -6,7 +6,7 @@ use netvaerk_core::PhaseKind;
 use netvaerk_projections::{All, NetworkEntry, Stage};
 
 use super::{Lang, Report, Section};
-use crate::service::ReadModels;
+use netvaerk::ReadModels;
 
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

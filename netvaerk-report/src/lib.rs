@@ -3,7 +3,7 @@
 //! render the same documents from the same [`ReadModels`].
 //!
 //! ```
-//! use netvaerk::report::{render, Format, Lang, Report};
+//! use netvaerk_report::{render, Format, Lang, Report};
 //! use netvaerk::{projections::AsOf, Service};
 //! use std::sync::Arc;
 //!
@@ -26,16 +26,16 @@ use netvaerk_projections::{
 };
 use uuid::Uuid;
 
-use crate::error::Error;
-use crate::service::ReadModels;
+use netvaerk::Error;
+use netvaerk::ReadModels;
 
 mod html;
-mod lang;
 mod list;
+pub mod lookup;
 mod text;
 
-pub use lang::{untranslated, Lang, GLOSSARY};
 pub use list::{rows, NetworkRow, PersonRow, RoundRow, Rows, ThemeRow, UnitRow};
+pub use netvaerk::{untranslated, Lang, GLOSSARY};
 
 /// The width of a table when nothing says otherwise.
 pub const WIDTH: usize = 80;

@@ -1,4 +1,7 @@
-//! The `netvaerk` command-line program.
+//! The `netvaerk` command-line program: decisions and `apply`, reports and lists, the demo,
+//! `generate` and `bench`, `serve` (the `netvaerk-http` server), `import`, `migrate`, `purge`
+//! and tokens. Every subcommand on an organisation's log goes through one dispatcher
+//! (`dispatch.rs`), against the store itself or a running server (`remote.rs`).
 //!
 //! Exit codes: 0 done, 1 refused by a rule, 2 usage, 3 store error or corruption. Messages go
 //! to standard error in plain words, naming the rule or the position.
@@ -55,7 +58,7 @@ enum Failure {
     SomeRefused(usize),
     /// A problem, as a server (`--store http://...`) answers it or as an atomic batch's
     /// refusal names its command; its class gives the exit code.
-    Problem(Box<netvaerk::http::Problem>),
+    Problem(Box<netvaerk_http::Problem>),
     /// The server could not be reached, or answered what the program cannot read (exit 3).
     Unreachable(String),
 }
@@ -85,7 +88,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Error(error) => {
-                write!(f, "{} [{}]", error.message(netvaerk::report::Lang::from_env()), error.code())
+                write!(f, "{} [{}]", error.message(netvaerk_report::Lang::from_env()), error.code())
             }
             Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
             Self::Problem(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
@@ -168,7 +171,7 @@ fn note_recovery(store: &dyn EventStore) {
 /// needed.
 fn lookup(service: &Service, organisation: netvaerk::core::OrganisationId) -> cli::Resolver<'_> {
     cli::Resolver::new(move || {
-        service.read_models(organisation, AsOf::Now, |models| netvaerk::lookup::Lookup::new(&models))
+        service.read_models(organisation, AsOf::Now, |models| netvaerk_report::lookup::Lookup::new(&models))
     })
 }
 
@@ -252,14 +255,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// How `report` renders: its flags, tables as wide as the terminal when there is one.
-fn report_options(args: &cli::Output) -> netvaerk::report::Options {
+fn report_options(args: &cli::Output) -> netvaerk_report::Options {
     let terminal = console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns));
-    netvaerk::report::Options {
-        width: args.width.or(terminal).unwrap_or(netvaerk::report::WIDTH),
+    netvaerk_report::Options {
+        width: args.width.or(terminal).unwrap_or(netvaerk_report::WIDTH),
         section: args.section.clone(),
-        ..netvaerk::report::Options::new(
+        ..netvaerk_report::Options::new(
             args.format,
-            args.lang.unwrap_or_else(netvaerk::report::Lang::from_env),
+            args.lang.unwrap_or_else(netvaerk_report::Lang::from_env),
         )
     }
 }

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use netvaerk_store::StoreError;
 use serde::Serialize;
 
-use crate::error::{Error, ErrorClass};
+use netvaerk::{Error, ErrorClass};
 
 /// The media type of a problem.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -65,10 +65,10 @@ pub struct ProblemWarning {
 
 impl ProblemWarning {
     /// The warning, its detail in `lang`.
-    pub(super) fn new(warning: &netvaerk_core::Warning, lang: crate::report::Lang) -> Self {
+    pub(super) fn new(warning: &netvaerk_core::Warning, lang: netvaerk_report::Lang) -> Self {
         let detail = match lang {
-            crate::report::Lang::Da => warning.danish(),
-            crate::report::Lang::En => warning.to_string(),
+            netvaerk_report::Lang::Da => warning.danish(),
+            netvaerk_report::Lang::En => warning.to_string(),
         };
         Self { rule: warning.rule().to_string(), detail, warning: warning.clone() }
     }
@@ -184,7 +184,7 @@ impl From<&Error> for Problem {
         problem.warnings = error
             .warnings()
             .iter()
-            .map(|warning| ProblemWarning::new(warning, crate::report::Lang::En))
+            .map(|warning| ProblemWarning::new(warning, netvaerk_report::Lang::En))
             .collect();
         problem
     }

@@ -5,6 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 /// A store the binary is run on: its path, and the address's prefix (none: the default kind,

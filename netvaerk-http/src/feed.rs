@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::{admit, blocking, App, Caller, Organisations, Problem, Scope};
-use crate::error::Error;
+use netvaerk::Error;
 
 /// The most records one page (or one read of the stream) scans, matching or not.
 const SCAN: usize = 10_000;

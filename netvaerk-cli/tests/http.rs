@@ -1,7 +1,6 @@
 //! `netvaerk serve`: every route, every class of error, idempotency, batches, reports, the
 //! event feed under concurrent writers, graceful shutdown, two servers on one PostgreSQL
 //! database, the OpenAPI document, and the load script's short run.
-#![cfg(feature = "cli")]
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read};
@@ -15,11 +14,12 @@ use netvaerk::core::{
     Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, RoundId, ThemeId, UnitId,
     UnitKind,
 };
-use netvaerk::http::{Config, Organisations, Scope, Tokens};
 use netvaerk::store::{EventStore, MemoryStore, OpenCheck};
 use netvaerk::{Address, Service};
+use netvaerk_http::{Config, Organisations, Scope, Tokens};
 use serde_json::{json, Value};
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 use support::{PgSchema, TempDir};
 
@@ -122,7 +122,7 @@ impl Server {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 address_tx.send(listener.local_addr().unwrap()).unwrap();
-                netvaerk::http::serve(listener, service, config, async {
+                netvaerk_http::serve(listener, service, config, async {
                     let _ = stopped.await;
                 })
                 .await
@@ -1041,7 +1041,7 @@ fn token_list_shows_the_tokens_but_never_one_and_token_revoke_takes_a_label_or_a
     );
     assert!(lines[1].contains("all") && lines[1].contains("read"), "{listed}");
     let prefix = lines[1].split_whitespace().next().unwrap().to_owned();
-    assert_eq!(&prefix, &netvaerk::http::digest(second.trim())[..prefix.len()]);
+    assert_eq!(&prefix, &netvaerk_http::digest(second.trim())[..prefix.len()]);
     let (code, _, stderr) = netvaerk(&["token", "revoke", "nosuchlabel"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("[unknown_token]"), "{stderr}");
@@ -1745,7 +1745,7 @@ fn the_load_script_runs_briefly_and_the_log_then_holds_exactly_the_accepted_even
         );
         return;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/http-load");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/http-load");
     let output = std::process::Command::new("bash")
         .arg(&script)
         .args(["--duration", "3", "--clients", "8", "--organisations", "4"])
@@ -2649,7 +2649,7 @@ fn a_shutdown_handle_ends_open_feeds_and_the_server_at_once() {
     // A deadline that would show: the server returns without cutting anything short only
     // when the feed ended on the handle's shutdown.
     let config = Config { shutdown_deadline: std::time::Duration::from_secs(600), ..Config::default() };
-    let api = netvaerk::http::Api::new(service, config);
+    let api = netvaerk_http::Api::new(service, config);
     let handle = api.shutdown_handle();
     assert!(!handle.is_shutting_down());
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -2674,6 +2674,6 @@ fn a_shutdown_handle_ends_open_feeds_and_the_server_at_once() {
     let mut rest = Vec::new();
     reader.read_to_end(&mut rest).unwrap();
     let stopped = runtime.block_on(server).unwrap().unwrap();
-    assert_eq!(stopped, netvaerk::http::Stopped::default());
+    assert_eq!(stopped, netvaerk_http::Stopped::default());
     runtime.block_on(requested).unwrap();
 }

@@ -8,11 +8,11 @@
 use std::io::Write;
 
 use netvaerk::core::{Action, Command, OrganisationId, PersonId};
-use netvaerk::http::Problem;
 use netvaerk::projections::AsOf;
-use netvaerk::report::{Format, Report};
 use netvaerk::store::{EventStore, ExportedRecord, PersonalData, PersonalDataPatch, StoreError};
 use netvaerk::{BatchMode, Error, Outcome, Service};
+use netvaerk_http::Problem;
+use netvaerk_report::{Format, Report};
 
 use crate::cli::{self, Cli, OrganisationCommand, PersonCommand, PolicyCommand, Resolver, Top};
 use crate::{command, command_on, print_outcome, progress, read_lines, usage, Failure};
@@ -499,11 +499,11 @@ impl Gateway for Local {
         options.format = format.unwrap_or(options.format);
         let as_of = output.as_of.map_or(AsOf::Now, AsOf::Date);
         let text = self.service.read_models(organisation, as_of, |models| {
-            let stamp = netvaerk::report::Stamp::now(organisation, as_of, models.store)?;
-            netvaerk::report::render_with(
+            let stamp = netvaerk_report::Stamp::now(organisation, as_of, models.store)?;
+            netvaerk_report::render_with(
                 &models,
                 report,
-                &netvaerk::report::Options { stamp: Some(stamp), ..options },
+                &netvaerk_report::Options { stamp: Some(stamp), ..options },
             )
         })??;
         Ok(text)

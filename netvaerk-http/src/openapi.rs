@@ -58,8 +58,8 @@ fn example_reports() -> serde_json::Map<String, Value> {
 
     use netvaerk_core::{Criterion, CriterionAssessment, NetworkType, Origin, RoundId, ThemeId};
 
-    use crate::report::{render, Format, Lang, Report};
-    use crate::service::Service;
+    use netvaerk::Service;
+    use netvaerk_report::{render, Format, Lang, Report};
 
     let id = |n: u128| Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n);
     let (secretary, chief) = (PersonId::from_uuid(id(1)), PersonId::from_uuid(id(2)));
@@ -117,7 +117,7 @@ fn example_reports() -> serde_json::Map<String, Value> {
     let service = Service::new(std::sync::Arc::new(netvaerk_store::MemoryStore::new()));
     let organisation = OrganisationId::from_uuid(id(0xa1b5));
     let mut examples = serde_json::Map::new();
-    if service.execute_batch(organisation, &history, crate::BatchMode::Atomic).is_err() {
+    if service.execute_batch(organisation, &history, netvaerk::BatchMode::Atomic).is_err() {
         return examples;
     }
     for (person, name) in [(secretary, "Mette Hansen"), (chief, "Karen Lund")] {
@@ -225,7 +225,7 @@ fn generate() -> Value {
         reference::<Redacted>(&mut output),
         reference::<Option<ForecastReport>>(&mut output),
         reference::<PersonRecorded>(&mut output),
-        reference::<crate::report::Rows>(&mut output),
+        reference::<netvaerk_report::Rows>(&mut output),
         reference::<OrganisationsAnswer>(&mut output),
     ];
     let mut schemas = input.take_definitions(true);
@@ -444,7 +444,7 @@ fn generate() -> Value {
                 "get": {
                     "operationId": "report",
                     "summary": "A report rebuilt from the log (read).",
-                    "parameters": [organisation, path_parameter("report", "Which report: the four read models, the overview (HTML with pictures), or a list.", json!({ "type": "string", "enum": crate::report::Report::NAMED.iter().map(crate::report::Report::name).collect::<Vec<_>>() })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
+                    "parameters": [organisation, path_parameter("report", "Which report: the four read models, the overview (HTML with pictures), or a list.", json!({ "type": "string", "enum": netvaerk_report::Report::NAMED.iter().map(netvaerk_report::Report::name).collect::<Vec<_>>() })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
                     "responses": with_access(report_responses)
                 }
             },

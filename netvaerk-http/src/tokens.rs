@@ -43,7 +43,7 @@ use netvaerk_core::{OrganisationId, PersonId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::Error;
+use netvaerk::Error;
 
 /// How often, at most, a server looks at its tokens file for a change: one `stat` a second,
 /// from the first request after it; a change takes effect within this long.

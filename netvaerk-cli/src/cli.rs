@@ -19,9 +19,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use netvaerk::core::{Action, CohortId, NetworkId, OrganisationId, PersonId, ThemeId, UnitId};
-use netvaerk::lookup::{Kind, Lookup};
-use netvaerk::report::{Format, Lang, Listing, Report};
 use netvaerk::Address;
+use netvaerk_report::lookup::{Kind, Lookup};
+use netvaerk_report::{Format, Lang, Listing, Report};
 use serde::de::DeserializeOwned;
 
 pub use cohort::CohortCommand;
@@ -239,7 +239,7 @@ pub enum TokenCommand {
         /// read (reports, feed), write (decisions as the person) or admin (also verify, and a
         /// new organisation's first command).
         #[arg(long)]
-        scope: netvaerk::http::Scope,
+        scope: netvaerk_http::Scope,
         /// An organisation the token is for (a UUID); repeat it for several. A request about
         /// another organisation is refused [token_not_for_organisation].
         #[arg(long = "org", value_name = "ORGANISATION", required_unless_present = "all_organisations")]
@@ -290,7 +290,7 @@ pub struct Decided {
 }
 
 /// An id as a person types it: the full id, the short id that tables print, or an
-/// unambiguous name (see [`netvaerk::lookup`]); looked up when the command runs.
+/// unambiguous name (see [`netvaerk_report::lookup`]); looked up when the command runs.
 #[derive(Clone, Debug)]
 pub struct Given<T> {
     text: String,

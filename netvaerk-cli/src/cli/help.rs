@@ -3,7 +3,7 @@
 //! (`NETVAERK_LANG=da`, a Danish locale, or `--lang da` on the command line).
 
 use clap::{Arg, Command, CommandFactory};
-use netvaerk::report::Lang;
+use netvaerk_report::Lang;
 
 use super::Cli;
 
@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn every_help_text_has_its_danish_in_the_glossary() {
-        let glossary: std::collections::HashSet<&str> = netvaerk::report::GLOSSARY
+        let glossary: std::collections::HashSet<&str> = netvaerk_report::GLOSSARY
             .lines()
             .filter(|line| !line.starts_with('#'))
             .filter_map(|line| line.split_once('\t').map(|(english, _)| english))

@@ -13,11 +13,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{label, or_dash, Lang, Listing, Section};
-use crate::service::ReadModels;
+use netvaerk::ReadModels;
 
 /// A person of `list persons`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersonRow {
     /// The person.
     pub id: PersonId,
@@ -35,7 +35,7 @@ pub struct PersonRow {
 
 /// A unit of `list units`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnitRow {
     /// The unit.
     pub id: UnitId,
@@ -53,7 +53,7 @@ pub struct UnitRow {
 
 /// A theme of `list themes`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ThemeRow {
     /// The theme.
     pub id: ThemeId,
@@ -71,7 +71,7 @@ pub struct ThemeRow {
 
 /// A network of `list networks`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkRow {
     /// The network.
     pub id: NetworkId,
@@ -95,7 +95,7 @@ pub struct NetworkRow {
 
 /// A round of `list rounds`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoundRow {
     /// The half-year.
     pub round: RoundId,
@@ -111,7 +111,7 @@ pub struct RoundRow {
 
 /// One list's rows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "serve", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Rows {
     /// `list persons`, by name.

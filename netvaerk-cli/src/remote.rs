@@ -6,12 +6,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use netvaerk::core::{Command, OrganisationId, PersonId};
-use netvaerk::http::{
-    Accepted, BatchAnswer, EventsPage, HeadAnswer, PersonRecorded, Problem, Redacted, VerifyAnswer,
-};
-use netvaerk::report::Report;
 use netvaerk::store::{PersonalData, PersonalDataPatch};
 use netvaerk::Outcome;
+use netvaerk_http::{
+    Accepted, BatchAnswer, EventsPage, HeadAnswer, PersonRecorded, Problem, Redacted, VerifyAnswer,
+};
+use netvaerk_report::Report;
 use serde::de::DeserializeOwned;
 
 use crate::cli::Resolver;
@@ -230,7 +230,7 @@ impl Gateway for Remote {
         organisation: OrganisationId,
         report: &Report,
         output: &crate::cli::Output,
-        format: Option<netvaerk::report::Format>,
+        format: Option<netvaerk_report::Format>,
     ) -> Result<String, Failure> {
         fetch_report(self, organisation, report, output, format)
     }
@@ -291,8 +291,8 @@ fn percent(text: &str) -> String {
 fn lookup(
     remote: &Remote,
     organisation: OrganisationId,
-) -> Result<netvaerk::lookup::Lookup, netvaerk::Error> {
-    use netvaerk::lookup::{Candidate, Kind};
+) -> Result<netvaerk_report::lookup::Lookup, netvaerk::Error> {
+    use netvaerk_report::lookup::{Candidate, Kind};
     let mut candidates = Vec::new();
     for (kind, list, name) in [
         (Kind::Person, "persons", "name"),
@@ -311,7 +311,7 @@ fn lookup(
             candidates.extend(id.map(|id| Candidate { kind, id, name: text }));
         }
     }
-    Ok(netvaerk::lookup::Lookup::from_candidates(candidates))
+    Ok(netvaerk_report::lookup::Lookup::from_candidates(candidates))
 }
 
 /// `report` rendered by the server as `output` says (`format`, where given, instead of
@@ -321,7 +321,7 @@ fn fetch_report(
     organisation: OrganisationId,
     report: &Report,
     output: &crate::cli::Output,
-    format: Option<netvaerk::report::Format>,
+    format: Option<netvaerk_report::Format>,
 ) -> Result<String, Failure> {
     let mut path = match report {
         Report::Audit(id) => format!("/v1/organisations/{organisation}/reports/audit/{id}"),

@@ -21,9 +21,9 @@ use uuid::Uuid;
 
 use super::body::{json_body, read};
 use super::{admit, blocking, feed, App, Caller, Problem, Scope};
-use crate::error::Error;
-use crate::report::{render_with, Format, Lang, Options, Report, Stamp};
-use crate::service::{BatchMode, Outcome, Service};
+use netvaerk::Error;
+use netvaerk::{BatchMode, Outcome, Service};
+use netvaerk_report::{render_with, Format, Lang, Options, Report, Stamp};
 
 /// Every route; the OpenAPI document describes exactly these (a test checks).
 pub(super) fn router(app: Arc<App>) -> Router {
@@ -474,7 +474,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 }
 
 fn count_refusal(app: &App, error: &Error) {
-    if error.class() == crate::ErrorClass::Refused {
+    if error.class() == netvaerk::ErrorClass::Refused {
         app.metrics.refusal(error.rule().map(|rule| rule.to_string()), error.code());
     }
 }
@@ -706,7 +706,7 @@ async fn render_report(
     let format = format(query.format.as_deref(), &headers)?;
     let lang = lang(query.lang.as_deref(), &headers)?;
     let options = Options {
-        width: query.width.unwrap_or(crate::report::WIDTH).clamp(20, 1000),
+        width: query.width.unwrap_or(netvaerk_report::WIDTH).clamp(20, 1000),
         section: query.section.clone(),
         ..Options::new(format, lang)
     };
