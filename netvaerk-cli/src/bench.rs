@@ -227,9 +227,21 @@ pub enum Target {
     Sled,
     /// redb, in a temporary file.
     Redb,
-    /// PostgreSQL at this URL, in temporary schemas dropped at the end.
-    Postgres(String),
+    /// PostgreSQL at this URL, in temporary schemas dropped at the end, named
+    /// `PREFIX_<12 hex digits>_<store>`: the prefix is the address's `schema=NAME`, or `nvbench`.
+    Postgres {
+        /// The connection URL, without the schema parameter.
+        url: String,
+        /// The temporary schemas' prefix.
+        prefix: String,
+    },
 }
+
+/// The temporary schemas' prefix when the address names no schema.
+const SCHEMA_PREFIX: &str = "nvbench";
+
+/// The longest prefix that leaves room for `_<12 hex digits>_<store>` in a schema name (40 bytes).
+const MAX_SCHEMA_PREFIX: usize = 18;
 
 impl Target {
     /// The kinds named by `--store`: a comma-separated list of `sled`, `redb` and postgres://
@@ -242,7 +254,17 @@ impl Target {
                 other => match other.parse::<Address>()? {
                     Address::Sled(_) => Ok(Self::Sled),
                     Address::Redb(_) => Ok(Self::Redb),
-                    Address::Postgres { url, .. } => Ok(Self::Postgres(url)),
+                    Address::Postgres { url, schema } => {
+                        // Address gives every URL a schema; only one the text names is a prefix.
+                        let prefix = if other.contains("schema=") { schema } else { SCHEMA_PREFIX.to_owned() };
+                        if prefix.len() > MAX_SCHEMA_PREFIX {
+                            return Err(usage(format!(
+                                "the bench makes schemas named {prefix}_<12 hex digits>_<store>: a schema prefix \
+                                 may be at most {MAX_SCHEMA_PREFIX} bytes"
+                            )));
+                        }
+                        Ok(Self::Postgres { url, prefix })
+                    }
                 },
             })
             .collect()
@@ -252,7 +274,7 @@ impl Target {
         match self {
             Self::Sled => "sled",
             Self::Redb => "redb",
-            Self::Postgres(_) => "postgres",
+            Self::Postgres { .. } => "postgres",
         }
     }
 
@@ -261,7 +283,7 @@ impl Target {
         match self {
             Self::Sled => Address::Sled(place.directory.join(label)),
             Self::Redb => Address::Redb(place.directory.join(format!("{label}.redb"))),
-            Self::Postgres(url) => Address::Postgres { url: url.clone(), schema: place.schema(label) },
+            Self::Postgres { url, .. } => Address::Postgres { url: url.clone(), schema: place.schema(label) },
         }
     }
 
@@ -309,7 +331,7 @@ impl Target {
                     txn.commit().map_err(|e| failed(&e))?;
                 }
             }
-            Self::Postgres(url) => {
+            Self::Postgres { url, .. } => {
                 let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| failed(&e))?;
                 let schema = place.schema("raw");
                 client
@@ -342,7 +364,7 @@ impl Target {
         row: &[u8],
         count: usize,
     ) -> Result<Option<Vec<Duration>>, Failure> {
-        let Self::Postgres(url) = self else { return Ok(None) };
+        let Self::Postgres { url, .. } = self else { return Ok(None) };
         let failed = |e: postgres::Error| usage(format!("bare commit: {e}"));
         let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(failed)?;
         let schema = place.schema("bare");
@@ -369,7 +391,7 @@ impl Target {
             Self::Redb => {
                 std::fs::metadata(place.directory.join(format!("{label}.redb"))).map_or(0, |m| m.len())
             }
-            Self::Postgres(url) => {
+            Self::Postgres { url, .. } => {
                 let options = netvaerk::store::PostgresOptions::schema(place.schema(label));
                 netvaerk::store::PostgresStore::open_with(url, options)
                     .and_then(|store| store.size_on_disk())
@@ -383,7 +405,11 @@ impl std::fmt::Display for Target {
     /// As `--store` names it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Postgres(url) => f.write_str(url),
+            Self::Postgres { url, prefix } if prefix == SCHEMA_PREFIX => f.write_str(url),
+            Self::Postgres { url, prefix } => {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                write!(f, "{url}{separator}schema={prefix}")
+            }
             other => f.write_str(other.name()),
         }
     }
@@ -394,11 +420,12 @@ impl std::fmt::Display for Target {
 struct Place {
     directory: PathBuf,
     tag: String,
+    prefix: String,
 }
 
 impl Place {
     fn schema(&self, label: &str) -> String {
-        format!("nvbench_{}_{label}", self.tag)
+        format!("{}_{}_{label}", self.prefix, self.tag)
     }
 }
 
@@ -429,11 +456,15 @@ pub fn run_one(events: u64, target: &Target) -> Result<Figures, Failure> {
     let place = Place {
         directory: std::env::temp_dir().join(format!("netvaerk-bench-{id}")),
         tag: id[id.len() - 12..].to_owned(),
+        prefix: match target {
+            Target::Postgres { prefix, .. } => prefix.clone(),
+            _ => SCHEMA_PREFIX.to_owned(),
+        },
     };
     std::fs::create_dir_all(&place.directory).map_err(io("creating the bench directory"))?;
     let result = run_in(&place, events, target);
     let _ = std::fs::remove_dir_all(&place.directory);
-    if let Target::Postgres(url) = target {
+    if let Target::Postgres { url, .. } = target {
         if let Ok(mut client) = postgres::Client::connect(url, postgres::NoTls) {
             for label in ["history", "import", "decisions", "raw", "bare", "flat1k", "flat100k"] {
                 let _ = client
@@ -672,4 +703,31 @@ pub fn table(runs: &[Figures]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 30: `?schema=NAME` in a bench address is the temporary schemas' prefix, passed on
+    /// to the child that runs the target; without it the prefix is `nvbench`.
+    #[test]
+    fn a_postgres_address_schema_is_the_prefix_of_the_benchs_temporary_schemas() {
+        let targets = Target::parse_list("redb,postgres://me@db/town?schema=mine&connect_timeout=5").unwrap();
+        let expected =
+            Target::Postgres { url: "postgres://me@db/town?connect_timeout=5".into(), prefix: "mine".into() };
+        assert_eq!(targets, [Target::Redb, expected.clone()]);
+        assert_eq!(expected.to_string(), "postgres://me@db/town?connect_timeout=5&schema=mine");
+        assert_eq!(Target::parse_list(&expected.to_string()).unwrap(), [expected]);
+        let plain = Target::parse_list("postgres://me@db/town").unwrap();
+        assert_eq!(
+            plain,
+            [Target::Postgres { url: "postgres://me@db/town".into(), prefix: "nvbench".into() }]
+        );
+        assert_eq!(plain[0].to_string(), "postgres://me@db/town");
+        let place = Place { directory: PathBuf::new(), tag: "0123456789ab".into(), prefix: "mine".into() };
+        assert_eq!(place.schema("history"), "mine_0123456789ab_history");
+        let long = Target::parse_list("postgres://me@db/town?schema=a_prefix_far_too_long");
+        assert!(long.is_err());
+    }
 }
