@@ -540,3 +540,40 @@ pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, 
     };
     Ok(Some(Domain { actions, decided }))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// One list of reports: `Report::NAMED` (with the audit trail and the round report, which
+    /// take an id) is what the HTTP route `reports/{report}` and the OpenAPI document offer;
+    /// the program's `report` and `list` subcommands must name the same (the overview is
+    /// `report html`), each mapped to the report of its name.
+    #[test]
+    fn the_report_and_list_subcommands_are_the_librarys_list_of_reports() {
+        let command = Cli::command();
+        let subcommands = |name: &str| -> BTreeSet<String> {
+            let parent = command.find_subcommand(name).unwrap_or_else(|| panic!("no `{name}`"));
+            parent.get_subcommands().map(|sub| sub.get_name().to_owned()).collect()
+        };
+        let offered: BTreeSet<String> =
+            subcommands("report").into_iter().chain(subcommands("list")).collect();
+        let named = Report::NAMED.iter().map(Report::name);
+        let expected: BTreeSet<String> = named
+            .map(|name| if name == "overview" { "html" } else { name })
+            .chain(["audit", "round"])
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(offered, expected);
+        for list in
+            [ListKind::Persons, ListKind::Units, ListKind::Themes, ListKind::Networks, ListKind::Rounds]
+        {
+            let name = format!("{list:?}").to_lowercase();
+            assert_eq!(name.parse::<Report>().ok(), Some(list.report()), "list {name}");
+        }
+    }
+}

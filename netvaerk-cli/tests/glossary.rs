@@ -66,9 +66,10 @@ fn every_fixed_text_the_report_code_asks_for_has_a_glossary_line() {
         .collect();
     let mut missing = Vec::new();
     let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
-    let mut files: Vec<_> = std::fs::read_dir(root.join("netvaerk-report/src"))
-        .unwrap()
-        .map(|file| file.unwrap().path())
+    let mut files: Vec<_> = ["netvaerk-report/src", "netvaerk-report/src/reports"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap().map(|file| file.unwrap().path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
         .collect();
     files.push(root.join("netvaerk-projections/src/audit.rs"));
     for file in files {

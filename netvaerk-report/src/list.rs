@@ -3,6 +3,8 @@
 //! numbers, ISO dates). JSON is the rows as they are; the tables for people are drawn from
 //! them.
 
+use crate::{json, Document, Format};
+use netvaerk::Error;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -299,4 +301,19 @@ pub(super) fn section(rows: &Rows, lang: Lang) -> Section {
             section
         }
     }
+}
+
+/// The list's content: its rows as JSON data, or one section drawn from them.
+pub(crate) fn document(
+    models: &ReadModels<'_>,
+    listing: Listing,
+    format: Format,
+    lang: Lang,
+) -> Result<Document, Error> {
+    // JSON is for programs: the rows as data, in the commands' vocabulary.
+    let rows = rows(models, listing);
+    if format == Format::Json {
+        return Ok(Document::Json(json(&rows)));
+    }
+    Ok(Document::Sections(vec![section(&rows, lang)]))
 }

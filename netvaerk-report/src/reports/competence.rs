@@ -1,0 +1,84 @@
+//! Competence tracks, cohorts and what they cost (CO-2, CO-4), and the pool of qualified leaders
+//! (NL-1).
+
+use crate::*;
+
+/// The report's content: the read model's JSON, or its sections.
+pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
+    let all = models.all;
+    let names = models.names;
+    let say = |english: &'static str| lang.say(english).to_owned();
+    let kept = |kept: bool| say(if kept { "kept" } else { "outside" });
+    let report = all.competence.report(names);
+    if format == Format::Json {
+        return Ok(Document::Json(json(&report)));
+    }
+    let mut tracks = Section::new(
+        lang,
+        say("Competence tracks (NL-3: the mean of the latest scores, 1-5, and how many were scored)"),
+        &["person", "stage", "days", "written", "oral", "diploma", "may lead", "NL-3"],
+    );
+    for row in &report.tracks {
+        let yes = |b: bool| if b { say("yes") } else { "-".to_owned() };
+        let may_lead = if row.may_lead.len() == 3 {
+            vec![say("all types")]
+        } else {
+            row.may_lead.iter().map(|t| lang.word(&t.to_string())).collect()
+        };
+        tracks.row(vec![
+            name(&row.person),
+            lang.word(&label(&row.stage)),
+            format!("{}/5", row.teaching_days),
+            yes(row.written),
+            yes(row.oral),
+            yes(row.diploma),
+            may_lead.join(", "),
+            // NL-3: the mean of the latest competence scores, and how many were scored.
+            row.competence_mean.map_or_else(
+                || "-".to_owned(),
+                |mean| format!("{} ({})", lang.decimal(mean), row.competences.len()),
+            ),
+        ]);
+    }
+    let mut cohorts = Section::new(
+        lang,
+        say("Cohorts (CO-2: the size in force when formed; CO-4: 2/3 department, 1/3 secretariat)"),
+        &["cohort", "formed", "size", "CO-2", "diplomas", "departments"],
+    );
+    for cohort in &report.cohorts {
+        cohorts.row(vec![
+            short(cohort.cohort.as_uuid()),
+            lang.date(cohort.formed_on),
+            cohort.size.to_string(),
+            format!("{} {}", kept(cohort.within_range), range(cohort.expected)),
+            cohort.diplomas.to_string(),
+            cohort.cost_split.len().to_string(),
+        ]);
+    }
+    // CO-4: who pays for the places, in places and, where the policy prices a place, kroner.
+    let mut costs = Section::new(
+        lang,
+        say("Diploma costs per cohort and department (CO-4: the split and price in force when formed)"),
+        &["cohort", "department", "members", "department pays", "secretariat pays"],
+    );
+    let pays = |places: f64, kroner: Option<u64>| match kroner {
+        Some(kroner) => format!("{} ({})", lang.decimal(places), Wording::kroner(&lang, kroner)),
+        None => lang.decimal(places),
+    };
+    for cohort in &report.cohorts {
+        for share in &cohort.cost_split {
+            costs.row(vec![
+                short(cohort.cohort.as_uuid()),
+                share.unit.map_or_else(|| "-".to_owned(), |unit| all.directory.unit_name(unit)),
+                share.members.to_string(),
+                pays(share.split.department_share, share.split.department_kr),
+                pays(share.split.secretariat_share, share.split.secretariat_kr),
+            ]);
+        }
+    }
+    let mut pool = Section::new(lang, say("The pool of qualified leaders (NL-1)"), &["person"]);
+    for person in &report.pool {
+        pool.row(vec![name(person)]);
+    }
+    Ok(Document::Sections(vec![tracks, cohorts, costs, pool]))
+}

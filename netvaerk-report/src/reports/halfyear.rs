@@ -1,0 +1,48 @@
+//! Starts per half-year against NW-2/NW-3, innovation networks against NW-4, and the overrides.
+
+use crate::*;
+
+/// The report's content: the read model's JSON, or its sections.
+pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
+    let all = models.all;
+    let say = |english: &'static str| lang.say(english).to_owned();
+    let kept = |kept: bool| say(if kept { "kept" } else { "outside" });
+    let rows = all.portfolio.half_years();
+    if format == Format::Json {
+        return Ok(Document::Json(json(&rows)));
+    }
+    let mut counts = Section::new(
+        lang,
+        say("Starts per half-year, each judged by the policy in force on its first day (NW-2: all starts; NW-3: learning, welfare; NW-4: innovation running at its end / limit)"),
+        &["half-year", "learning", "welfare", "innov.", "total", "NW-2", "NW-3", "NW-4"],
+    );
+    let mut overrides =
+        Section::new(lang, say("Overridden warnings"), &["date", "rule", "decision", "warning", "rationale"]);
+    for row in &rows {
+        counts.row(vec![
+            row.half_year.to_string(),
+            row.learning.to_string(),
+            row.welfare.to_string(),
+            row.innovation.to_string(),
+            row.total.to_string(),
+            format!("{} {}", kept(row.nw2_kept), range(row.expected_total)),
+            format!(
+                "{} {}, {}",
+                kept(row.nw3_kept),
+                range(row.expected_learning),
+                range(row.expected_welfare)
+            ),
+            format!("{}/{}", row.innovation_running_at_end, row.innovation_limit),
+        ]);
+        for o in &row.overrides {
+            overrides.row(vec![
+                lang.date(o.occurred_on),
+                o.acknowledged.warning.rule().to_string(),
+                o.event_type.to_owned(),
+                warning_text(all, &o.acknowledged.warning, lang),
+                o.acknowledged.rationale.clone(),
+            ]);
+        }
+    }
+    Ok(Document::Sections(vec![counts, overrides]))
+}

@@ -1,0 +1,110 @@
+//! Themes by status and networks by type and phase, the innovation networks against NW-4, and what
+//! the networks produced (TP-3, TP-4).
+
+use crate::*;
+
+/// The report's content: the read model's JSON, or its sections.
+pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
+    let all = models.all;
+    let names = models.names;
+    let say = |english: &'static str| lang.say(english).to_owned();
+    let report = all.portfolio.report(names);
+    if format == Format::Json {
+        return Ok(Document::Json(json(&report)));
+    }
+    let mut networks = Section::new(lang, say("Networks"), &["network", "theme", "type", "leader", "now"]);
+    for row in &report.networks {
+        let network = &row.network;
+        let now = match network.outcome {
+            Some(outcome) => format!("{}: {}", say("closed"), lang.word(&outcome.to_string())),
+            None => network.phase.as_ref().map_or_else(|| "-".to_owned(), |phase| lang.phase(phase)),
+        };
+        networks.row(vec![
+            short(network.network.as_uuid()),
+            row.theme_title.clone(),
+            lang.word(&network.network_type.to_string()),
+            name(&row.leader_name),
+            now,
+        ]);
+    }
+    let mut themes =
+        Section::new(lang, say("Themes"), &["theme", "title", "status", "round", "rank", "type"]);
+    for theme in &report.themes {
+        themes.row(vec![
+            short(theme.theme.as_uuid()),
+            theme.title.clone(),
+            lang.word(&theme.status.to_string()),
+            or_dash(theme.round),
+            or_dash(theme.rank),
+            theme.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())),
+        ]);
+    }
+    let mut summary = Section::new(lang, say("Innovation networks (NW-4)"), &["running", "limit"]);
+    summary.row(vec![report.innovation_running.to_string(), report.innovation_limit.to_string()]);
+    let (produced, participants) = products(all, &report, lang);
+    Ok(Document::Sections(vec![networks, themes, summary, produced, participants]))
+}
+
+/// The units' names, joined.
+fn unit_names(all: &All, units: impl IntoIterator<Item = UnitId>) -> String {
+    let names: Vec<String> = units.into_iter().map(|unit| all.directory.unit_name(unit)).collect();
+    if names.is_empty() {
+        "-".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// What the networks produced (TP-4), and who took part from which units (TP-3): a learning
+/// network's participants put its knowledge into play in their own units, so the table shows
+/// how many of their units a recorded sharing of knowledge reached.
+fn products(all: &All, report: &PortfolioReport, lang: Lang) -> (Section, Section) {
+    let say = |english: &'static str| lang.say(english).to_owned();
+    let mut produced = Section::new(
+        lang,
+        say("What the networks produced (TP-4)"),
+        &["theme", "recorded", "kind", "what", "units"],
+    );
+    let mut participants = Section::new(
+        lang,
+        say("Participants and their units (TP-3); a learning network's knowledge shared back to them"),
+        &["theme", "participants", "their units", "shared back"],
+    );
+    for row in &report.networks {
+        let network = &row.network;
+        for output in &network.outputs {
+            produced.row(vec![
+                row.theme_title.clone(),
+                lang.date(output.recorded_on),
+                lang.word(&output.kind.to_string()),
+                output.description.clone(),
+                unit_names(all, output.units.iter().copied()),
+            ]);
+        }
+        if network.participants.is_empty() {
+            continue;
+        }
+        let units: BTreeSet<UnitId> = network
+            .participants
+            .iter()
+            .filter_map(|person| all.directory.persons.get(person).and_then(|entry| entry.unit))
+            .collect();
+        let shared: BTreeSet<UnitId> = network
+            .outputs
+            .iter()
+            .filter(|output| output.kind == OutputKind::Knowledge)
+            .flat_map(|output| output.units.iter().copied())
+            .filter(|unit| units.contains(unit))
+            .collect();
+        participants.row(vec![
+            row.theme_title.clone(),
+            network.participants.len().to_string(),
+            unit_names(all, units.iter().copied()),
+            match network.network_type {
+                NetworkType::Learning => format!("{} / {}", shared.len(), units.len()),
+                NetworkType::Welfare | NetworkType::Innovation => "-".to_owned(),
+            },
+        ]);
+    }
+    (produced, participants)
+}

@@ -1,0 +1,94 @@
+//! The chief forum's half-year round at a glance (TH-2, TH-3): its themes, each criterion's
+//! assessment, the ranking, deferrals and rejections, the starts that followed, the overrides.
+
+use crate::*;
+
+/// The round report: the themes on the agenda, the assessments, the ranking and the other
+/// fates, the starts that followed, the overrides.
+pub(crate) fn document(
+    models: &ReadModels<'_>,
+    round: RoundId,
+    format: Format,
+    lang: Lang,
+) -> Result<Document, Error> {
+    let (all, names) = (models.all, models.names);
+    let say = |english: &'static str| lang.say(english);
+    let Some(report) = all.audit.round(round, names, models.store)? else {
+        return Err(Error::input(
+            "unknown_round",
+            Some("round"),
+            Some(round.to_string()),
+            format!("the chief forum decided nothing in round {round} (as of the date asked)"),
+        ));
+    };
+    if format == Format::Json {
+        return Ok(Document::Json(json(&report)));
+    }
+    let title = |english: &'static str| format!("{} {round}: {}", say("Round"), say(english));
+    let mut agenda =
+        Section::new(lang, title("On the agenda"), &["theme", "title", "origin", "what became of it"]);
+    let mut assessments =
+        Section::new(lang, title("Assessments (TH-2)"), &["title", "criterion", "met", "note"]);
+    let mut starts = Section::new(lang, title("Starts that followed"), &["title", "date", "type", "leader"]);
+    let mut overrides = Section::new(
+        lang,
+        title("Overridden warnings"),
+        &["date", "rule", "decision", "warning", "rationale"],
+    );
+    let mut decisions =
+        Section::new(lang, title("Decisions of the round (TH-3)"), &["date", "who", "decision", "why"]);
+    for entry in &report.round_decisions {
+        decisions.row(vec![
+            lang.date(entry.occurred_on),
+            name(&entry.actor_name),
+            summary_in(&entry.event, names, &lang),
+            entry.rationale.clone().unwrap_or_default(),
+        ]);
+    }
+    for theme in &report.themes {
+        agenda.row(vec![
+            short(theme.theme.as_uuid()),
+            theme.title.clone(),
+            say(if theme.carried_over { "carried over" } else { "new" }).to_owned(),
+            outcome(&theme.outcome, lang),
+        ]);
+        for assessment in theme.assessment.iter().flatten() {
+            assessments.row(vec![
+                theme.title.clone(),
+                lang.word(&assessment.criterion.to_string()),
+                say(if assessment.met { "met" } else { "not met" }).to_owned(),
+                assessment.note.clone(),
+            ]);
+        }
+        for entry in theme.decisions.iter().chain(&theme.start) {
+            if entry.event_type != "ThemeQualified" && entry.event_type != "NetworkStarted" {
+                decisions.row(vec![
+                    lang.date(entry.occurred_on),
+                    name(&entry.actor_name),
+                    summary_in(&entry.event, names, &lang),
+                    entry.rationale.clone().unwrap_or_default(),
+                ]);
+            }
+            for warning in &entry.acknowledged {
+                overrides.row(vec![
+                    lang.date(entry.occurred_on),
+                    warning.warning.rule().to_string(),
+                    entry.event_type.to_owned(),
+                    warning_text(all, &warning.warning, lang),
+                    warning.rationale.clone(),
+                ]);
+            }
+        }
+        if let Some(start) = &theme.start {
+            let network = all.portfolio.networks.values().find(|network| network.theme == theme.theme);
+            starts.row(vec![
+                theme.title.clone(),
+                lang.date(start.occurred_on),
+                network.map_or_else(|| "-".to_owned(), |n| lang.word(&n.network_type.to_string())),
+                network.map_or_else(|| "-".to_owned(), |n| name(&names.person(n.leader))),
+            ]);
+        }
+    }
+    decisions.rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    Ok(Document::Sections(vec![agenda, assessments, decisions, starts, overrides]))
+}
