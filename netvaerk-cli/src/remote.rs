@@ -301,11 +301,15 @@ fn lookup(
         (Kind::Network, "networks", "theme_title"),
     ] {
         let path = format!("/v1/organisations/{organisation}/reports/{list}?format=json");
-        let rows: Vec<serde_json::Map<String, serde_json::Value>> =
-            remote.json("GET", &path, None).map_err(|failure| {
-                netvaerk::store::StoreError::engine(format!("cannot look names up on the server: {failure}"))
-            })?;
-        for row in rows {
+        /// A stamped list: its rows beside the stamp.
+        #[derive(serde::Deserialize)]
+        struct Stamped {
+            report: Vec<serde_json::Map<String, serde_json::Value>>,
+        }
+        let stamped: Stamped = remote.json("GET", &path, None).map_err(|failure| {
+            netvaerk::store::StoreError::engine(format!("cannot look names up on the server: {failure}"))
+        })?;
+        for row in stamped.report {
             let id = row.get("id").and_then(|id| id.as_str()).and_then(|id| uuid::Uuid::parse_str(id).ok());
             let text = row.get(name).and_then(|name| name.as_str()).unwrap_or_default().to_owned();
             candidates.extend(id.map(|id| Candidate { kind, id, name: text }));

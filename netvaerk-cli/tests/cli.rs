@@ -70,8 +70,13 @@ impl Store {
         String::from_utf8(output.stdout).unwrap()
     }
 
+    /// The JSON `args` print; of a stamped report (`{"stamp", "report"}`), the report.
     fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.stdout(args)).expect("the output is JSON")
+        let value: Value = serde_json::from_str(&self.stdout(args)).expect("the output is JSON");
+        match value.as_object() {
+            Some(object) if object.len() == 2 && object.contains_key("stamp") => value["report"].clone(),
+            _ => value,
+        }
     }
 
     fn log_length(&self) -> usize {
@@ -1294,8 +1299,7 @@ fn a_store_killed_mid_write_is_recovered_by_a_reading_command_and_loses_nothing_
         "2016-01-04",
     ]);
     assert!(founded.status.success(), "{}", String::from_utf8_lossy(&founded.stderr));
-    let person = store.stdout(&["list", "persons", "--format", "json"]);
-    let persons: Value = serde_json::from_str(&person).unwrap();
+    let persons = store.json(&["list", "persons", "--format", "json"]);
     let sofie = persons.as_array().unwrap().iter().find(|row| row["name"] == "Sofie Holm").unwrap()["id"]
         .as_str()
         .unwrap()
@@ -1404,4 +1408,34 @@ fn purge_says_what_it_did_and_names_what_still_keeps_old_copies() {
         stdout.starts_with("purged: rewrote the tables events, registry, registry_keys and wrote through "),
         "{stdout}"
     );
+}
+
+/// Issue 27: a JSON report carries its stamp beside it, as data: the organisation, the as-of,
+/// the policy in force and the log's head, which `verify --expect` takes as it is, so an
+/// auditor's saved JSON is checked like a printed report.
+#[test]
+fn a_json_report_carries_its_stamp_and_verify_expect_takes_its_head() {
+    let store = Store::with_demo("json-stamp");
+    let stamped: Value =
+        serde_json::from_str(&store.stdout(&["report", "portfolio", "--format", "json"])).unwrap();
+    let stamp = &stamped["stamp"];
+    assert_eq!(stamp["organisation"], "0190ab00-0000-7000-8000-00000000a1b5");
+    assert_eq!(stamp["as_of"], "now");
+    assert_eq!(stamp["policy"]["change"], 1, "{stamp}");
+    let head = stamp["head"].as_str().unwrap();
+    assert!(head.starts_with("1292:"), "{head}");
+    assert!(stamped["report"]["networks"].is_array());
+    let verified = store.run(&["verify", "--expect", head]);
+    assert_eq!(code(&verified), 0, "{}", String::from_utf8_lossy(&verified.stderr));
+    let dated: Value = serde_json::from_str(&store.stdout(&[
+        "report",
+        "halfyear",
+        "--format",
+        "json",
+        "--as-of",
+        "30.06.2016",
+    ]))
+    .unwrap();
+    assert_eq!(dated["stamp"]["as_of"], serde_json::json!({ "date": "2016-06-30" }));
+    assert!(dated["report"].is_array());
 }

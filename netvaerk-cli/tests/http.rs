@@ -172,6 +172,15 @@ impl Answer {
         serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.body))
     }
 
+    /// A JSON report's content, beside its stamp (`{"stamp", "report"}`), whose head is the
+    /// `Netvaerk-Head` header's.
+    fn report(&self) -> Value {
+        let stamped = self.json();
+        let head = stamped["stamp"]["head"].as_str().unwrap_or_default();
+        assert_eq!(head, self.header("netvaerk-head"), "the stamp's head: {stamped}");
+        stamped["report"].clone()
+    }
+
     fn header(&self, name: &str) -> &str {
         self.headers.get(name).map_or("", String::as_str)
     }
@@ -376,9 +385,10 @@ fn the_openapi_document_lists_exactly_the_routes_and_validates() {
     for report in ["portfolio", "halfyear", "leaders", "forecast", "competence"] {
         assert!(reports.get(report).is_some(), "no example of the {report} report");
     }
-    assert_eq!(reports["portfolio"]["value"]["themes"][0]["title"], "Urban farming in Albertslund");
+    assert_eq!(reports["portfolio"]["value"]["report"]["themes"][0]["title"], "Urban farming in Albertslund");
+    assert!(reports["portfolio"]["value"]["stamp"]["head"].is_string(), "examples are stamped");
     let audit = &document["paths"]["/v1/organisations/{org}/reports/audit/{id}"]["get"]["responses"]["200"]
-        ["content"]["application/json"]["examples"]["theme"]["value"];
+        ["content"]["application/json"]["examples"]["theme"]["value"]["report"];
     assert!(audit["decisions"].as_array().unwrap().len() >= 4, "{audit}");
 }
 
@@ -418,7 +428,7 @@ fn every_route_answers_a_well_formed_request() {
         assert_eq!(answer.header("content-type"), "application/json");
         assert_eq!(answer.header("netvaerk-position"), "5");
         if let Some(schema) = schema {
-            conforms(&document, schema, &answer.json()).unwrap_or_else(|error| panic!("{report}: {error}"));
+            conforms(&document, schema, &answer.report()).unwrap_or_else(|error| panic!("{report}: {error}"));
         }
     }
     // A theme, proposed by the chief forum for a department, and its audit trail.
@@ -429,18 +439,22 @@ fn every_route_answers_a_well_formed_request() {
     assert_eq!(proposed.status, 201, "{}", proposed.body);
     let audit = get(&server.url(&format!("{base}/reports/audit/{}", theme.as_uuid())), &[]);
     assert_eq!(audit.status, 200, "{}", audit.body);
-    conforms(&document, "ThemeAudit", &audit.json()).unwrap();
-    assert_eq!(audit.json()["title"], "Urban farming in Albertslund");
+    conforms(&document, "ThemeAudit", &audit.report()).unwrap();
+    assert_eq!(audit.report()["title"], "Urban farming in Albertslund");
     // The lists and the overview, against the report's schema; the overview's HTML, its pictures.
     let report_schema = &document["paths"]["/v1/organisations/{org}/reports/{report}"]["get"]["responses"]
         ["200"]["content"]["application/json"]["schema"];
-    let root = json!({ "$schema": "https://json-schema.org/draft/2020-12/schema", "components": document["components"], "anyOf": report_schema["anyOf"] });
+    // The whole answer, the stamp beside the report.
+    let mut root = report_schema.clone();
+    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    root["components"] = document["components"].clone();
     for list in ["persons", "units", "themes", "networks", "rounds", "overview"] {
         let answer = get(&server.url(&format!("{base}/reports/{list}")), &[]);
         assert_eq!(answer.status, 200, "{list}: {}", answer.body);
+        answer.report();
         conforms_to(&root, &answer.json()).unwrap_or_else(|error| panic!("{list}: {error}"));
     }
-    let persons = get(&server.url(&format!("{base}/reports/persons")), &[]).json();
+    let persons = get(&server.url(&format!("{base}/reports/persons")), &[]).report();
     assert!(persons.as_array().unwrap().iter().any(|person| person["id"] == id(5).to_string()), "{persons}");
     let overview = get(&server.url(&format!("{base}/reports/overview?format=html")), &[]);
     assert!(
@@ -526,8 +540,8 @@ fn every_route_answers_a_well_formed_request() {
     conforms(&document, "Redacted", &redacted.json()).unwrap();
     assert_eq!(redacted.json(), json!({ "position": 10, "redaction_position": 12 }));
     let audit = get(&server.url(&format!("{base}/reports/audit/{}", theme.as_uuid())), &[]);
-    conforms(&document, "ThemeAudit", &audit.json()).unwrap();
-    assert_eq!(audit.json()["title"], netvaerk::core::REDACTED_TEXT, "{}", audit.body);
+    conforms(&document, "ThemeAudit", &audit.report()).unwrap();
+    assert_eq!(audit.report()["title"], netvaerk::core::REDACTED_TEXT, "{}", audit.body);
     let missing = post(&redactions, &[], &json!({ "position": 99, "why": "A name", "by": secretary() }));
     assert_eq!((missing.status, missing.code()), (404, "no_such_position".to_owned()));
 }
@@ -1253,8 +1267,8 @@ fn reports_negotiate_format_and_language_and_are_as_of_a_date_or_a_position() {
     let danish_date = report("?as_of=29.02.2016", &[]);
     assert_eq!(danish_date.header("netvaerk-position"), "0", "a date written the Danish way");
     // The founders, secretary and chief, each have a track.
-    assert_eq!(now.json()["tracks"].as_array().unwrap().len(), 2);
-    assert_eq!(before.json()["tracks"], json!([]));
+    assert_eq!(now.report()["tracks"].as_array().unwrap().len(), 2);
+    assert_eq!(before.report()["tracks"], json!([]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1672,7 +1686,7 @@ fn the_cli_decides_reports_exports_and_verifies_through_a_server_holding_an_embe
     assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
     let units = cli(&["list", "units", "--format", "json"], None);
     let units: Value = serde_json::from_slice(&units.stdout).unwrap();
-    let ours = units.as_array().unwrap().iter().find(|row| row["id"] == unit.as_str()).unwrap();
+    let ours = units["report"].as_array().unwrap().iter().find(|row| row["id"] == unit.as_str()).unwrap();
     assert_eq!(ours["name"], "Velfærd og Sundhed");
     let round = cli(&["report", "round", "2016H1"], None);
     assert_eq!(round.status.code(), Some(2), "{}", String::from_utf8_lossy(&round.stderr));
@@ -2564,8 +2578,8 @@ fn list_rows_are_typed_data_in_the_vocabulary_commands_take() {
     let list = |name: &str| {
         let answer = get(&server.url(&format!("/v1/organisations/{organisation}/reports/{name}")), &[]);
         assert_eq!(answer.status, 200, "{name}: {}", answer.body);
-        conforms(&document, "Rows", &answer.json()).unwrap_or_else(|error| panic!("{name}: {error}"));
-        answer.json()
+        conforms(&document, "Rows", &answer.report()).unwrap_or_else(|error| panic!("{name}: {error}"));
+        answer.report()
     };
     let units = list("units");
     let area = units.as_array().unwrap().iter().find(|unit| unit["id"] == id(12).to_string()).unwrap();

@@ -59,7 +59,7 @@ fn example_reports() -> serde_json::Map<String, Value> {
     use netvaerk_core::{Criterion, CriterionAssessment, NetworkType, Origin, RoundId, ThemeId};
 
     use netvaerk::Service;
-    use netvaerk_report::{render, Format, Lang, Report};
+    use netvaerk_report::{render_with, Format, Lang, Options, Report, Stamp};
 
     let id = |n: u128| Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n);
     let (secretary, chief) = (PersonId::from_uuid(id(1)), PersonId::from_uuid(id(2)));
@@ -127,7 +127,14 @@ fn example_reports() -> serde_json::Map<String, Value> {
     let reports = Report::NAMED.into_iter().chain([Report::Audit(theme.as_uuid())]);
     for report in reports {
         let text = service.read_models(organisation, netvaerk_projections::AsOf::Now, |models| {
-            render(&models, &report, Format::Json, Lang::En)
+            // Stamped as the server stamps it, made at a fixed moment so the document is the same
+            // every time.
+            let stamp = Stamp {
+                made_at: chrono::DateTime::from_timestamp(1_467_280_800, 0).unwrap_or_default(),
+                ..Stamp::now(organisation, netvaerk_projections::AsOf::Now, models.store)?
+            };
+            let options = Options { stamp: Some(stamp), ..Options::new(Format::Json, Lang::En) };
+            render_with(&models, &report, &options)
         });
         if let Some(value) =
             text.ok().and_then(Result::ok).and_then(|text| serde_json::from_str::<Value>(&text).ok())
@@ -227,6 +234,7 @@ fn generate() -> Value {
         reference::<PersonRecorded>(&mut output),
         reference::<netvaerk_report::Rows>(&mut output),
         reference::<OrganisationsAnswer>(&mut output),
+        reference::<netvaerk_report::StampData>(&mut output),
     ];
     let mut schemas = input.take_definitions(true);
     let mut written = Value::Object(output.take_definitions(true));
@@ -251,8 +259,8 @@ fn generate() -> Value {
     if let Value::Object(written) = written {
         schemas.extend(written);
     }
-    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast, person_recorded, list, organisations] =
-        <[Value; 20]>::try_from(answers).unwrap_or_else(|_| unreachable!("twenty answers"));
+    let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast, person_recorded, list, organisations, stamp] =
+        <[Value; 21]>::try_from(answers).unwrap_or_else(|_| unreachable!("twenty-one answers"));
     let overview = json!({
         "type": "object",
         "properties": { "portfolio": portfolio, "half_years": half_years, "leaders": leaders, "competence": competence },
@@ -297,10 +305,16 @@ fn generate() -> Value {
     let audit_example =
         reports.remove("audit").map(|example| json!({ "theme": example })).unwrap_or_else(|| json!({}));
     let report_content = |json_schema: Value, examples: Value| {
+        // JSON carries the stamp beside the report, as data.
+        let stamped = json!({
+            "type": "object",
+            "properties": { "stamp": stamp, "report": json_schema },
+            "required": ["stamp", "report"]
+        });
         json!({
-            "description": "The report, stamped above its tables (organisation, as of, log head, policy in force, when made) in every format but JSON. Headers: Netvaerk-Position, the log position it was folded up to; Netvaerk-Head, the log's head POSITION:HASH it was made from (for netvaerk verify --expect).",
+            "description": "The report with its stamp (organisation, as of, log head, policy in force, when made): above its tables in the text formats, in JSON as data beside it ({\"stamp\", \"report\"}). Headers: Netvaerk-Position, the log position it was folded up to; Netvaerk-Head, the log's head POSITION:HASH it was made from (for netvaerk verify --expect), as the stamp's head.",
             "content": {
-                "application/json": { "schema": json_schema, "examples": examples },
+                "application/json": { "schema": stamped, "examples": examples },
                 "text/csv": { "schema": text },
                 "text/markdown": { "schema": text },
                 "text/html": { "schema": text },

@@ -307,12 +307,43 @@ impl Options {
     }
 }
 
+/// A report's stamp as data: what a JSON report carries beside itself, as
+/// `{"stamp": StampData, "report": ...}`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StampData {
+    /// The organisation.
+    pub organisation: netvaerk_core::OrganisationId,
+    /// As of what: `"now"` (everything recorded), `{"date": "2016-06-30"}` or
+    /// `{"position": 1200}`.
+    pub as_of: AsOf,
+    /// The log's head the report was made from, `POSITION:HASH`, as `netvaerk verify --expect`
+    /// takes it; `null` for an empty log.
+    pub head: Option<String>,
+    /// The policy in force on the as-of date.
+    pub policy: PolicyInForce,
+    /// When the report was made.
+    pub made_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Which policy was in force on a report's as-of date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PolicyInForce {
+    /// Its change's number, from 1 in the order recorded; 0: the NS3 defaults, no change yet.
+    pub change: usize,
+    /// How many changes the log holds.
+    pub of: usize,
+    /// The business date it is in force from (`null`: from the beginning).
+    pub in_force_from: Option<chrono::NaiveDate>,
+}
+
 /// What a printed report says of itself, so that a reader can tell which log and which date it
 /// shows: the organisation, the as-of, the log's head it was made from (give it to
 /// `netvaerk verify --expect` to prove a later log still extends it), the policy in force on the
 /// as-of date, and when it was made. Tables, Markdown and HTML print it above the report; CSV
-/// adds it as a last block (when it holds every section); JSON stays the read model's own and
-/// the HTTP service sends the stamp in headers.
+/// adds it as a last block (when it holds every section); JSON carries it as data beside the
+/// read model's own, `{"stamp": ..., "report": ...}` ([`StampData`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stamp {
     /// The organisation.
@@ -333,6 +364,28 @@ impl Stamp {
         store: &dyn netvaerk_store::EventStore,
     ) -> Result<Self, Error> {
         Ok(Self { organisation, as_of, head: store.head()?, made_at: chrono::Utc::now() })
+    }
+
+    /// The stamp as data, with the policy in force on the as-of date: what a JSON report
+    /// carries beside itself.
+    pub fn data(&self, all: &All) -> StampData {
+        let date = match self.as_of {
+            AsOf::Date(date) => date,
+            _ => chrono::NaiveDate::MAX,
+        };
+        let policies = &all.portfolio.policies;
+        let change = policies.change_on(date);
+        StampData {
+            organisation: self.organisation,
+            as_of: self.as_of,
+            head: self.head.map(|head| format!("{}:{}", head.position, netvaerk_store::hex(&head.hash))),
+            policy: PolicyInForce {
+                change: change.as_ref().map_or(0, |change| change.number),
+                of: policies.len(),
+                in_force_from: change.and_then(|change| change.in_force_from),
+            },
+            made_at: self.made_at,
+        }
     }
 
     /// Its fields, labelled in `lang`, with the policy in force on the as-of date.
@@ -444,7 +497,14 @@ fn theme_title(all: &All, network: NetworkId) -> String {
 pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<String, Error> {
     let (format, lang, all) = (options.format, options.lang, models.all);
     let sections = match document(models, report, format, lang)? {
-        Document::Json(text) => return Ok(text),
+        Document::Json(text) => {
+            let Some(stamp) = &options.stamp else { return Ok(text) };
+            // Nested as it is, not parsed again, so the report keeps its own order of fields:
+            // a pretty JSON text has no newline inside a string, so indenting lines is safe.
+            let nest = |text: &str| text.trim_end().replace('\n', "\n  ");
+            let stamp = nest(&json(&stamp.data(all)));
+            return Ok(format!("{{\n  \"stamp\": {stamp},\n  \"report\": {}\n}}\n", nest(&text)));
+        }
         Document::Sections(sections) => sections,
     };
     let sections = match &options.section {
