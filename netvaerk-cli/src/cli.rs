@@ -74,6 +74,10 @@ pub struct Cli {
     /// The organisation (a UUID); one store can hold several.
     #[arg(long, global = true, env = "NETVAERK_ORGANISATION", default_value = DEFAULT_ORGANISATION)]
     pub organisation: OrganisationId,
+    /// The language of reports, messages and help: en or da (default: NETVAERK_LANG, else the
+    /// locale, else en); before or after the subcommand.
+    #[arg(long, global = true, env = "NETVAERK_LANG")]
+    pub lang: Option<Lang>,
     /// What to do.
     #[command(subcommand)]
     pub command: Top,
@@ -432,10 +436,6 @@ pub struct Output {
     /// The output format: table, md, csv, json or html.
     #[arg(long, global = true, default_value = "table")]
     pub format: Format,
-    /// The language of report titles, headers, words and dates: en or da (default:
-    /// NETVAERK_LANG, else the locale, else en).
-    #[arg(long, global = true, env = "NETVAERK_LANG")]
-    pub lang: Option<Lang>,
     /// Only this section: its number from 1, or the start of its title.
     #[arg(long, global = true)]
     pub section: Option<String>,

@@ -18,7 +18,7 @@ use netvaerk::store::{EventStore, PersonalData};
 use netvaerk::{BatchMode, Error, Service};
 use uuid::Uuid;
 
-use netvaerk_report::{render, Format, Lang, Report};
+use netvaerk_report::{render, Format, Report};
 
 use crate::cli::Cli;
 use crate::{open_service, progress, usage, Failure};
@@ -1250,7 +1250,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     }
     let audit = Report::Audit(urban_farming().as_uuid());
     let (portfolio, trail) = service.read_models(organisation, AsOf::Now, |models| {
-        let table = |report| render(&models, report, Format::Table, Lang::from_env());
+        let table = |report| render(&models, report, Format::Table, crate::language());
         (table(&Report::Portfolio), table(&audit))
     })?;
     say!("{}", portfolio?);

@@ -87,9 +87,7 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Error(error) => {
-                write!(f, "{} [{}]", error.message(netvaerk_report::Lang::from_env()), error.code())
-            }
+            Self::Error(error) => write!(f, "{} [{}]", error.message(language()), error.code()),
             Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
             Self::Problem(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
             Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
@@ -131,6 +129,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    if let Some(lang) = cli.lang {
+        let _ = LANGUAGE.set(lang);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
@@ -254,16 +255,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// The language `--lang` gave, set once at the start.
+static LANGUAGE: std::sync::OnceLock<netvaerk_report::Lang> = std::sync::OnceLock::new();
+
+/// The program's language: `--lang` (before or after the subcommand), else `NETVAERK_LANG`,
+/// else the locale, else English.
+fn language() -> netvaerk_report::Lang {
+    LANGUAGE.get().copied().unwrap_or_else(netvaerk_report::Lang::from_env)
+}
+
 /// How `report` renders: its flags, tables as wide as the terminal when there is one.
 fn report_options(args: &cli::Output) -> netvaerk_report::Options {
     let terminal = console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns));
     netvaerk_report::Options {
         width: args.width.or(terminal).unwrap_or(netvaerk_report::WIDTH),
         section: args.section.clone(),
-        ..netvaerk_report::Options::new(
-            args.format,
-            args.lang.unwrap_or_else(netvaerk_report::Lang::from_env),
-        )
+        ..netvaerk_report::Options::new(args.format, language())
     }
 }
 

@@ -1439,3 +1439,20 @@ fn a_json_report_carries_its_stamp_and_verify_expect_takes_its_head() {
     assert_eq!(dated["stamp"]["as_of"], serde_json::json!({ "date": "2016-06-30" }));
     assert!(dated["report"].is_array());
 }
+
+/// Issue 28: `--lang` is the program's, before or after the subcommand, the demo's too.
+#[test]
+fn lang_is_taken_before_or_after_the_subcommand_and_by_the_demo() {
+    let store = Store::new("lang-global");
+    let demo = store.run(&["--lang", "da", "demo"]);
+    assert_eq!(code(&demo), 0, "{}", String::from_utf8_lossy(&demo.stderr));
+    let shown = String::from_utf8_lossy(&demo.stdout);
+    assert!(shown.lines().any(|line| line == "Temaer"), "the demo's reports in Danish: {shown}");
+    let before = store.stdout(&["--lang", "da", "report", "portfolio", "--format", "md"]);
+    let after = store.stdout(&["report", "portfolio", "--format", "md", "--lang", "da"]);
+    assert!(before.contains("### Netværk"), "{before}");
+    let without_stamp = |text: &str| text.lines().skip(2).collect::<Vec<_>>().join("\n");
+    assert_eq!(without_stamp(&before), without_stamp(&after));
+    let english = store.stdout(&["report", "portfolio", "--format", "md", "--lang", "en"]);
+    assert!(english.contains("### Networks"), "{english}");
+}
