@@ -195,6 +195,12 @@ pub enum Top {
     /// Bearer tokens for `serve --tokens FILE`.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Print the shell's completion script, e.g. `netvaerk completions bash >
+    /// ~/.local/share/bash-completion/completions/netvaerk`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Copy a log with its positions, hashes and registry into an empty store of any kind,
     /// then verify both: they report the same head hash.
     Migrate {
@@ -534,6 +540,7 @@ pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, 
         | Top::Migrate { .. }
         | Top::Serve(_)
         | Top::Token(_)
+        | Top::Completions { .. }
         | Top::Head
         | Top::Purge
         | Top::Verify { .. } => return Ok(None),

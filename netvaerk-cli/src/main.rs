@@ -249,6 +249,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Purge => purge(&cli),
         Top::Serve(args) => serve::run(&cli, args),
         Top::Token(command) => serve::token(command),
+        Top::Completions { shell } => {
+            let mut command = cli::help::command(netvaerk_report::Lang::En);
+            clap_complete::generate(*shell, &mut command, "netvaerk", &mut std::io::stdout());
+            Ok(())
+        }
         // Everything else works on an organisation's log, the same through the store or a server.
         _ if cli::is_remote(&cli.store) => dispatch::run(&cli, &remote::Remote::new(&cli.store)?),
         _ => dispatch::run(&cli, &dispatch::Local::open(&cli)?),

@@ -1456,3 +1456,19 @@ fn lang_is_taken_before_or_after_the_subcommand_and_by_the_demo() {
     let english = store.stdout(&["report", "portfolio", "--format", "md", "--lang", "en"]);
     assert!(english.contains("### Networks"), "{english}");
 }
+
+/// Issue 28: `completions SHELL` prints a completion script that knows the subcommands, with
+/// no store (nothing is opened or made).
+#[test]
+fn completions_print_a_script_that_knows_the_subcommands_and_touch_no_store() {
+    let store = Store::new("completions");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = store.stdout(&["completions", shell]);
+        for subcommand in ["report", "purge", "migrate", "serve"] {
+            assert!(script.contains(subcommand), "{shell} lacks {subcommand}");
+        }
+    }
+    assert!(!store.0.exists(), "no store was made");
+    let unknown = store.run(&["completions", "tcsh"]);
+    assert_eq!(code(&unknown), 2);
+}
