@@ -346,16 +346,21 @@ fn apply(
             }
         }
     }
+    // The exit code of the failed lines: the gravest of their classes'.
+    let gravest = |lines: &[(usize, serde_json::Value)]| {
+        let classes = lines.iter().filter(|(_, line)| line["ok"] == false);
+        classes.map(|(_, line)| crate::class_exit_code(line["error"]["class"].as_str().unwrap_or(""))).max()
+    };
     if atomic && !refusals.is_empty() {
-        let count = refusals.len();
+        let (count, code) = (refusals.len(), gravest(&refusals).unwrap_or(2));
         refusals.into_iter().for_each(|(_, line)| report(line));
-        return Err(Failure::SomeRefused(count));
+        return Err(Failure::SomeRefused { count, code });
     }
     let results = match gateway.apply(organisation, &commands, atomic) {
         Err(Failure::Problem(problem)) if problem.index.is_some() => {
             let line = problem.index.and_then(|index| numbers.get(index)).copied().unwrap_or(0);
             report(failed(line, &problem));
-            return Err(Failure::SomeRefused(1));
+            return Err(Failure::SomeRefused { count: 1, code: crate::class_exit_code(&problem.class) });
         }
         other => other?,
     };
@@ -378,9 +383,10 @@ fn apply(
     }
     refusals.sort_by_key(|(number, _)| *number);
     let refused = refusals.iter().filter(|(_, line)| line["ok"] == false).count();
+    let code = gravest(&refusals);
     refusals.into_iter().for_each(|(_, line)| report(line));
-    if refused > 0 {
-        return Err(Failure::SomeRefused(refused));
+    if let (true, Some(code)) = (refused > 0, code) {
+        return Err(Failure::SomeRefused { count: refused, code });
     }
     if atomic {
         report(serde_json::json!({ "appended": appended, "stream_version": stream_version }));

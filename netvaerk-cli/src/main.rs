@@ -54,13 +54,29 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 enum Failure {
     /// The service's error; its class gives the exit code ([`netvaerk::ErrorClass::exit_code`]).
     Error(Error),
-    /// Some `apply` lines were refused (exit 1); each was reported on its line.
-    SomeRefused(usize),
+    /// Some `apply` lines failed; each was reported on its line. The exit code is the gravest
+    /// of their classes' (1 refused by a rule, 2 input, 3 store, 4 contention).
+    SomeRefused {
+        /// How many lines failed.
+        count: usize,
+        /// The exit code.
+        code: u8,
+    },
     /// A problem, as a server (`--store http://...`) answers it or as an atomic batch's
     /// refusal names its command; its class gives the exit code.
     Problem(Box<netvaerk_http::Problem>),
     /// The server could not be reached, or answered what the program cannot read (exit 3).
     Unreachable(String),
+}
+
+/// The exit code of a problem's class, as `netvaerk::ErrorClass::exit_code` gives it.
+fn class_exit_code(class: &str) -> u8 {
+    match class {
+        "refused" => 1,
+        "store" => 3,
+        "contention" => 4,
+        _ => 2,
+    }
 }
 
 /// A usage error (exit 2) with its message.
@@ -72,13 +88,8 @@ impl Failure {
     fn exit_code(&self) -> u8 {
         match self {
             Self::Error(error) => error.class().exit_code(),
-            Self::SomeRefused(_) => 1,
-            Self::Problem(problem) => match problem.class.as_str() {
-                "refused" => 1,
-                "store" => 3,
-                "contention" => 4,
-                _ => 2,
-            },
+            Self::SomeRefused { code, .. } => *code,
+            Self::Problem(problem) => class_exit_code(&problem.class),
             Self::Unreachable(_) => 3,
         }
     }
@@ -88,7 +99,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Error(error) => write!(f, "{} [{}]", error.message(language()), error.code()),
-            Self::SomeRefused(count) => write!(f, "{count} line(s) refused; see the results above"),
+            Self::SomeRefused { count, .. } => write!(f, "{count} line(s) refused; see the results above"),
             Self::Problem(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
             Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
         }

@@ -240,7 +240,7 @@ fn apply_reports_a_malformed_line_and_goes_on_or_with_atomic_appends_nothing() {
 
     let before = store.log_length();
     let atomic = store.run_with_input(&["apply", "--atomic"], Some(&input));
-    assert_eq!(code(&atomic), 1);
+    assert_eq!(code(&atomic), 2, "a malformed line is an input error: exit 2, as the table says");
     let lines: Vec<Value> =
         String::from_utf8_lossy(&atomic.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     // With --atomic a malformed line stops the run before anything is decided.
@@ -252,7 +252,7 @@ fn apply_reports_a_malformed_line_and_goes_on_or_with_atomic_appends_nothing() {
     assert_eq!(store.log_length(), before, "--atomic appended something");
 
     let each = store.run_with_input(&["apply", "-"], Some(&input));
-    assert_eq!(code(&each), 1, "a refused line makes the run exit 1");
+    assert_eq!(code(&each), 2, "the gravest failed line's class gives the exit code: input, 2");
     let lines: Vec<Value> =
         String::from_utf8_lossy(&each.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
@@ -262,8 +262,9 @@ fn apply_reports_a_malformed_line_and_goes_on_or_with_atomic_appends_nothing() {
     );
     assert_eq!(store.log_length(), before + 2);
 
-    // A rule refusal is reported with its rule id.
+    // A rule refusal is reported with its rule id, and alone exits 1.
     let again = store.run_with_input(&["apply"], Some(&close));
+    assert_eq!(code(&again), 1, "only rule refusals: exit 1");
     let line: Value = serde_json::from_str(String::from_utf8_lossy(&again.stdout).trim()).unwrap();
     assert_eq!(line["rule"], "TH-3");
 }
