@@ -448,6 +448,10 @@ pub struct Output {
     /// The width of tables (default: the terminal's, else 80).
     #[arg(long, global = true)]
     pub width: Option<usize>,
+    /// How csv is written: standard (RFC 4180) or excel (a byte order mark, semicolons, CRLF
+    /// and decimal commas, for Excel in a Danish locale).
+    #[arg(long, global = true, default_value = "standard")]
+    pub csv_dialect: netvaerk_report::CsvDialect,
 }
 
 /// The reports.

@@ -342,6 +342,9 @@ fn fetch_report(
     if let Some(section) = &options.section {
         path.push_str(&format!("&section={}", percent(section)));
     }
+    if options.csv_dialect == netvaerk_report::CsvDialect::Excel {
+        path.push_str("&csv_dialect=excel");
+    }
     if let Some(date) = output.as_of {
         path.push_str(&format!("&as_of={date}"));
     }

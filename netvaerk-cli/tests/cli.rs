@@ -1473,3 +1473,31 @@ fn completions_print_a_script_that_knows_the_subcommands_and_touch_no_store() {
     let unknown = store.run(&["completions", "tcsh"]);
     assert_eq!(code(&unknown), 2);
 }
+
+/// Issue 28: CSV for Danish Excel: `--csv-dialect excel` writes a byte order mark, semicolons,
+/// CRLF and decimal commas; the standard dialect stays RFC 4180. Over HTTP, `csv_dialect=excel`.
+#[test]
+fn csv_for_danish_excel_has_a_bom_semicolons_crlf_and_decimal_commas() {
+    let store = Store::with_demo("excel");
+    let excel =
+        store.stdout(&["report", "leaders", "--format", "csv", "--csv-dialect", "excel", "--lang", "en"]);
+    assert!(excel.starts_with('\u{feff}'), "a byte order mark");
+    let lines: Vec<&str> = excel.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert!(lines[0].starts_with("section;person;"), "{}", lines[0]);
+    // The load's weeks are numbers with one decimal: 1,9 for Excel, 1.9 in the standard.
+    let weeks = |line: &str, point: char| {
+        let last = line.rsplit_once(if point == ',' { ';' } else { ',' }).map_or("", |(_, last)| last);
+        last.split_once(point).is_some_and(|(whole, tenths)| {
+            !whole.is_empty()
+                && tenths.len() == 1
+                && (whole.to_owned() + tenths).bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    let load: Vec<&str> = lines.iter().copied().filter(|line| line.starts_with("Load")).collect();
+    assert!(!load.is_empty() && load.iter().all(|line| weeks(line, ',')), "decimal commas: {:?}", &load[..3]);
+    let standard = store.stdout(&["report", "leaders", "--format", "csv", "--lang", "en"]);
+    assert!(!standard.starts_with('\u{feff}') && !standard.contains("\r\n"));
+    assert!(standard.lines().filter(|line| line.starts_with("Load")).all(|line| weeks(line, '.')));
+    let bad = store.run(&["report", "leaders", "--format", "csv", "--csv-dialect", "lotus"]);
+    assert_eq!(code(&bad), 2);
+}

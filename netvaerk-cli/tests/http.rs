@@ -488,6 +488,11 @@ fn every_route_answers_a_well_formed_request() {
     assert_eq!(person.json()["position"], head_now + 1);
     let leaders = get(&server.url(&format!("{base}/reports/leaders?format=csv")), &[]);
     assert_eq!(leaders.header("content-type"), "text/csv; charset=utf-8");
+    // CSV for Danish Excel (issue 28): a byte order mark, semicolons, CRLF.
+    let excel = get(&server.url(&format!("{base}/reports/leaders?format=csv&csv_dialect=excel")), &[]);
+    assert!(excel.body.starts_with("\u{feff}section;") && excel.body.contains("\r\n"), "{}", excel.body);
+    let lotus = get(&server.url(&format!("{base}/reports/leaders?format=csv&csv_dialect=lotus")), &[]);
+    assert_eq!((lotus.status, lotus.json()["code"].as_str()), (400, Some("unsupported_csv_dialect")));
 
     let page = get(&server.url("/v1/events?from=2&limit=2"), &[]);
     assert_eq!(page.status, 200);

@@ -299,6 +299,11 @@ fn generate() -> Value {
             "The width of table tables (default 80).",
             json!({ "type": "integer", "minimum": 20, "maximum": 1000 })
         ),
+        query_parameter(
+            "csv_dialect",
+            "How csv is written: standard (RFC 4180, the default) or excel (a byte order mark, semicolons, CRLF and decimal commas, for Excel in a Danish locale).",
+            json!({ "type": "string", "enum": ["standard", "excel"] })
+        ),
     ]);
     let text = json!({ "type": "string" });
     let mut reports = example_reports();
@@ -458,7 +463,7 @@ fn generate() -> Value {
                 "get": {
                     "operationId": "report",
                     "summary": "A report rebuilt from the log (read).",
-                    "parameters": [organisation, path_parameter("report", "Which report: the four read models, the overview (HTML with pictures), or a list.", json!({ "type": "string", "enum": netvaerk_report::Report::NAMED.iter().map(netvaerk_report::Report::name).collect::<Vec<_>>() })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
+                    "parameters": [organisation, path_parameter("report", "Which report: the four read models, the overview (HTML with pictures), or a list.", json!({ "type": "string", "enum": netvaerk_report::Report::NAMED.iter().map(netvaerk_report::Report::name).collect::<Vec<_>>() })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4], report_parameters[5]],
                     "responses": with_access(report_responses)
                 }
             },
@@ -466,7 +471,7 @@ fn generate() -> Value {
                 "get": {
                     "operationId": "audit",
                     "summary": "The audit trail of a theme or a network: how it was prioritised and what came of it (read).",
-                    "parameters": [organisation, path_parameter("id", "A theme's or a network's id.", uuid_schema()), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
+                    "parameters": [organisation, path_parameter("id", "A theme's or a network's id.", uuid_schema()), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4], report_parameters[5]],
                     "responses": with_access(audit_responses)
                 }
             },
@@ -474,7 +479,7 @@ fn generate() -> Value {
                 "get": {
                     "operationId": "round",
                     "summary": "The chief forum's half-year round at a glance: agenda, assessments, fates, decisions, starts, overrides (read).",
-                    "parameters": [organisation, path_parameter("round", "The half-year, e.g. 2016H1.", json!({ "type": "string", "pattern": "^[0-9]{4}H[12]$" })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4]],
+                    "parameters": [organisation, path_parameter("round", "The half-year, e.g. 2016H1.", json!({ "type": "string", "pattern": "^[0-9]{4}H[12]$" })), report_parameters[0], report_parameters[1], report_parameters[2], report_parameters[3], report_parameters[4], report_parameters[5]],
                     "responses": with_access(round_responses)
                 }
             },

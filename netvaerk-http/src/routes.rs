@@ -620,6 +620,9 @@ pub struct ReportQuery {
     pub section: Option<String>,
     /// The width of `table` tables (default 80; 20 to 1,000).
     pub width: Option<usize>,
+    /// How `csv` is written: `standard` (RFC 4180, the default) or `excel` (a byte order mark,
+    /// semicolons, CRLF and decimal commas, for Excel in a Danish locale).
+    pub csv_dialect: Option<String>,
 }
 
 fn as_of(text: Option<&str>) -> Result<AsOf, Problem> {
@@ -705,9 +708,14 @@ async fn render_report(
     let as_of = as_of(query.as_of.as_deref())?;
     let format = format(query.format.as_deref(), &headers)?;
     let lang = lang(query.lang.as_deref(), &headers)?;
+    let csv_dialect = match query.csv_dialect.as_deref() {
+        None => netvaerk_report::CsvDialect::Standard,
+        Some(text) => text.parse().map_err(Problem::from)?,
+    };
     let options = Options {
         width: query.width.unwrap_or(netvaerk_report::WIDTH).clamp(20, 1000),
         section: query.section.clone(),
+        csv_dialect,
         ..Options::new(format, lang)
     };
     let service = Arc::clone(&app.service);

@@ -298,12 +298,43 @@ pub struct Options {
     pub section: Option<String>,
     /// What the report says of itself, on top of it (see [`Stamp`]); `None`: no stamp.
     pub stamp: Option<Stamp>,
+    /// How [`Format::Csv`] writes its cells.
+    pub csv_dialect: CsvDialect,
+}
+
+/// How CSV is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CsvDialect {
+    /// RFC 4180: commas, LF, numbers with a decimal point, no byte order mark.
+    #[default]
+    Standard,
+    /// For Excel in a Danish (or any comma-decimal) locale: a UTF-8 byte order mark,
+    /// semicolons, CRLF, and a decimal comma in cells that are numbers.
+    Excel,
+}
+
+impl FromStr for CsvDialect {
+    type Err = Error;
+
+    /// `standard` or `excel`.
+    fn from_str(text: &str) -> Result<Self, Error> {
+        match text {
+            "standard" => Ok(Self::Standard),
+            "excel" => Ok(Self::Excel),
+            _ => Err(Error::input(
+                "unsupported_csv_dialect",
+                Some("csv_dialect"),
+                Some(text.to_owned()),
+                format!("{text:?} is not a CSV dialect; use standard or excel"),
+            )),
+        }
+    }
 }
 
 impl Options {
     /// `format` in `lang`, 80 columns wide, every section, no stamp.
     pub fn new(format: Format, lang: Lang) -> Self {
-        Self { format, lang, width: WIDTH, section: None, stamp: None }
+        Self { format, lang, width: WIDTH, section: None, stamp: None, csv_dialect: CsvDialect::Standard }
     }
 }
 
@@ -543,7 +574,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
                 }
                 sections.push(block);
             }
-            text::csv(&sections, lang)
+            text::csv(&sections, lang, options.csv_dialect)
         }
         Format::Html if *report == Report::Overview => {
             let until = match options.stamp.as_ref().map(|stamp| stamp.as_of) {

@@ -3,7 +3,7 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::{Lang, Section};
+use super::{CsvDialect, Lang, Section};
 
 /// The columns `text` takes in a terminal.
 fn columns(text: &str) -> usize {
@@ -157,18 +157,31 @@ fn number(cell: &str) -> bool {
 /// One section: its header and rows. Several: each block's header starts with a `section`
 /// column and its rows with the section's title, blocks apart by an empty line, so that no
 /// section is dropped (`--section` gives one plain table).
-pub(super) fn csv(sections: &[Section], lang: Lang) -> String {
+pub(super) fn csv(sections: &[Section], lang: Lang, dialect: CsvDialect) -> String {
+    let (separator, end) = match dialect {
+        CsvDialect::Standard => (',', "\n"),
+        CsvDialect::Excel => (';', "\r\n"),
+    };
     let field = |cell: &str| {
         let cell = inert(cell);
-        if cell.contains([',', '"', '\n', '\r']) {
+        // Excel in a Danish locale reads 1,5 as a number and 1.5 as text.
+        let cell = match dialect {
+            CsvDialect::Excel if is_decimal(&cell) => std::borrow::Cow::Owned(cell.replace('.', ",")),
+            _ => cell,
+        };
+        if cell.contains([separator, '"', '\n', '\r']) {
             format!("\"{}\"", cell.replace('"', "\"\""))
         } else {
             cell.into_owned()
         }
     };
-    let line = |cells: Vec<String>| cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(",") + "\n";
+    let line = |cells: Vec<String>| {
+        cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(&separator.to_string()) + end
+    };
+    // Excel takes a file as UTF-8 only when it starts with the byte order mark.
+    let bom = if dialect == CsvDialect::Excel { "\u{feff}" } else { "" };
     if let [section] = sections {
-        let mut out = line(section.headers.clone());
+        let mut out = bom.to_owned() + &line(section.headers.clone());
         for row in &section.rows {
             out.push_str(&line(row.clone()));
         }
@@ -185,7 +198,21 @@ pub(super) fn csv(sections: &[Section], lang: Lang) -> String {
         }
         blocks.push(block);
     }
-    blocks.join("\n")
+    bom.to_owned() + &blocks.join(end)
+}
+
+/// Whether `cell` is a number with a decimal point and nothing else (`1.5`, `-0.25`).
+fn is_decimal(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    match digits.split_once('.') {
+        Some((whole, fraction)) => {
+            !whole.is_empty()
+                && !fraction.is_empty()
+                && whole.bytes().all(|byte| byte.is_ascii_digit())
+                && fraction.bytes().all(|byte| byte.is_ascii_digit())
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -210,7 +237,24 @@ mod tests {
         check("", "");
         let mut section = Section::new(Lang::En, "Networks".to_owned(), &["title", "members"]);
         section.row(vec!["=1+2,\"a\"".to_owned(), "-4".to_owned()]);
-        assert_eq!(csv(&[section], Lang::En), "title,members\n\"'=1+2,\"\"a\"\"\",-4\n");
+        assert_eq!(
+            csv(&[section], Lang::En, CsvDialect::Standard),
+            "title,members\n\"'=1+2,\"\"a\"\"\",-4\n"
+        );
+    }
+
+    /// Issue 28: CSV for Danish Excel: a byte order mark, semicolons, CRLF, and decimal commas
+    /// in number cells only (a date, a version or a title keeps its points).
+    #[test]
+    fn the_excel_dialect_has_a_bom_semicolons_crlf_and_decimal_commas_in_numbers_only() {
+        let mut section = Section::new(Lang::Da, "Belastning".to_owned(), &["person", "uger", "dato"]);
+        section.row(vec!["Lund; Karen".to_owned(), "1.5".to_owned(), "2016-06-30".to_owned()]);
+        section.row(vec!["v1.2 beta".to_owned(), "-0.25".to_owned(), "3".to_owned()]);
+        assert_eq!(
+            csv(&[section], Lang::Da, CsvDialect::Excel),
+            "\u{feff}person;uger;dato\r\n\"Lund; Karen\";1,5;2016-06-30\r\nv1.2 beta;-0,25;3\r\n"
+        );
+        assert!(!is_decimal("1.") && !is_decimal(".5") && !is_decimal("1.2.3") && is_decimal("10.05"));
     }
 
     #[test]
