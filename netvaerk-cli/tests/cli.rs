@@ -394,7 +394,7 @@ fn the_secretariat_redacts_a_themes_words_reports_show_redacted_and_the_chain_ve
     let audit = store.stdout(&["report", "audit", URBAN_FARMING]);
     assert!(audit.contains("(redacted)") && !audit.contains(title), "{audit}");
     let danish = store.stdout(&["report", "portfolio", "--lang", "da"]);
-    assert!(danish.contains("(overstreget)") && !danish.contains("(redacted)"), "{danish}");
+    assert!(danish.contains("(fjernet)") && !danish.contains("(redacted)"), "{danish}");
     assert!(store.stdout(&["verify"]).starts_with("verified "));
     // The organisation decides on: its stream still folds. The theme is closed (TH-4 refuses
     // to refine it, a rule, not an unreadable log), and a unit is renamed.
@@ -1500,4 +1500,21 @@ fn csv_for_danish_excel_has_a_bom_semicolons_crlf_and_decimal_commas() {
     assert!(standard.lines().filter(|line| line.starts_with("Load")).all(|line| weeks(line, '.')));
     let bad = store.run(&["report", "leaders", "--format", "csv", "--csv-dialect", "lotus"]);
     assert_eq!(code(&bad), 2);
+}
+
+/// Issue 28: in Danish, the overrides name the decision in words and the warning in Danish
+/// (no event type names, no English warnings), and "kept" reads "inden for".
+#[test]
+fn danish_overrides_name_decisions_in_words_and_warnings_in_danish() {
+    let store = Store::with_demo("danish-overrides");
+    let danish = store.stdout(&["report", "halfyear", "--lang", "da", "--format", "md"]);
+    assert!(danish.contains("tema prioriteret") && danish.contains("hold dannet"), "{danish}");
+    for english in
+        ["ThemePrioritised", "CohortFormed", "RoundClosed", "a half-year", "does not meet", "holdt"]
+    {
+        assert!(!danish.contains(english), "{english} in the Danish report: {danish}");
+    }
+    assert!(danish.contains("inden for 4-5"), "{danish}");
+    let english = store.stdout(&["report", "halfyear", "--lang", "en", "--format", "md"]);
+    assert!(english.contains("theme prioritised") && english.contains("kept 4-5"), "{english}");
 }

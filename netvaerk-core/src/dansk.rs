@@ -440,7 +440,7 @@ impl DomainError {
                 outcome.dansk()
             ),
             E::StoppedInImplementation(network) => format!(
-                "netværket {network} er i implementering; det lukker som implementeret eller givet videre til opskalering, ikke stoppet"
+                "netværket {network} er i implementering; det lukker som implementeret eller videregivet til opskalering, ikke stoppet"
             ),
             E::NotACandidate(person) => {
                 format!("{person} sidder i chefforum; et hold på diplomuddannelsen er for co-drivere og kandidater")

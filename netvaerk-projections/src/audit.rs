@@ -373,7 +373,7 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
                 count => format!(" ({} {count})", say("base units taking ownership:")),
             };
             match tested {
-                Some(tested) => format!("{begun}; {} {tested}{owners}", say("testing")),
+                Some(tested) => format!("{begun}; {}: {tested}{owners}", say("testing")),
                 None => format!("{begun}{owners}"),
             }
         }

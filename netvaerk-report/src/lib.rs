@@ -616,8 +616,24 @@ fn warning_text(all: &All, warning: &Warning, lang: Lang) -> String {
                 range(*expected)
             )
         }
-        other => other.to_string(),
+        other => match lang {
+            Lang::En => other.to_string(),
+            Lang::Da => other.danish(),
+        },
     }
+}
+
+/// A decision by its event's type, in words of `lang`: `ThemePrioritised` reads "theme
+/// prioritised", in Danish "tema prioriteret" (the glossary holds every event's).
+fn decision_name(event_type: &str, lang: Lang) -> String {
+    let mut words = String::new();
+    for (index, letter) in event_type.char_indices() {
+        if letter.is_uppercase() && index > 0 {
+            words.push(' ');
+        }
+        words.extend(letter.to_lowercase());
+    }
+    lang.word(&words)
 }
 
 /// What became of a competing theme in a round.

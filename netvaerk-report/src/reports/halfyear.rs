@@ -38,7 +38,7 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
             overrides.row(vec![
                 lang.date(o.occurred_on),
                 o.acknowledged.warning.rule().to_string(),
-                o.event_type.to_owned(),
+                decision_name(o.event_type, lang),
                 warning_text(all, &o.acknowledged.warning, lang),
                 o.acknowledged.rationale.clone(),
             ]);

@@ -73,7 +73,7 @@ pub(crate) fn document(
                 overrides.row(vec![
                     lang.date(entry.occurred_on),
                     warning.warning.rule().to_string(),
-                    entry.event_type.to_owned(),
+                    decision_name(entry.event_type, lang),
                     warning_text(all, &warning.warning, lang),
                     warning.rationale.clone(),
                 ]);
