@@ -95,7 +95,7 @@ fn the_overview_renders_in_chromium_with_one_bar_per_network_and_no_network_requ
     netvaerk(&["report", "html", "--out", page.to_str().unwrap(), "--lang", "da"]);
     let networks: serde_json::Value =
         serde_json::from_slice(&netvaerk(&["list", "networks", "--format", "json"])).unwrap();
-    let networks = networks.as_array().unwrap().len();
+    let networks = networks["report"].as_array().unwrap().len();
     assert!(networks > 30);
 
     let html = std::fs::read_to_string(&page).unwrap();
