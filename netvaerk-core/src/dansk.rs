@@ -5,9 +5,11 @@
 //! words for the reports, and a test keeps the two the same).
 
 use crate::authority::{DecidingBody, Standing};
-use crate::error::{DomainError, IdError, NetworkRole, PolicyProblem};
+use crate::error::DomainError;
+use crate::id::IdError;
+use crate::policy::PolicyProblem;
 use crate::state::ThemeStatus;
-use crate::vocabulary::{Criterion, NetworkType, Outcome, OutputKind, TeachingDay};
+use crate::vocabulary::{Criterion, NetworkRole, NetworkType, Outcome, OutputKind, TeachingDay};
 use crate::warning::Warning;
 
 /// A vocabulary word in Danish.
