@@ -4,10 +4,10 @@
 
 use chrono::NaiveDate;
 
-use crate::authority::{DecidingBody, Standing};
+use crate::authority::Standing;
 use crate::chronology::Since;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
-use crate::policy::PolicyProblem;
+use crate::policy::{DecidingBody, PolicyProblem};
 use crate::rule::Rule;
 use crate::state::ThemeStatus;
 use crate::vocabulary::{Criterion, NetworkRole, NetworkType, Outcome, OutputKind, TeachingDay};

@@ -108,7 +108,7 @@ mod state;
 mod vocabulary;
 mod warning;
 
-pub use authority::{check_authority, requirements, Act, Authority, DecidingBody, Standing};
+pub use authority::{check_authority, requirements, Act, Authority, Standing};
 pub use chronology::{check_dates, presupposed, Since};
 pub use codec::DecodeError;
 pub use command::{Action, Command, Decision, Metadata, TextKind};
@@ -120,8 +120,8 @@ pub use id::{
     parse_date, CohortId, Half, IdError, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId,
 };
 pub use policy::{
-    CostSplit, CountRange, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy, PolicyChange,
-    PolicyHistory, PolicyProblem, ScheduledPhase,
+    CostSplit, CountRange, DecidingBody, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy,
+    PolicyChange, PolicyHistory, PolicyProblem, ScheduledPhase,
 };
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{

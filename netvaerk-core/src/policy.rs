@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::authority::DecidingBody;
 use crate::vocabulary::{Criterion, NetworkType, PhaseKind};
 
 /// What is wrong with a policy an embedder tried to put in force.
@@ -409,6 +408,27 @@ pub struct PolicyChange<'a> {
     pub in_force_from: Option<NaiveDate>,
     /// The policy.
     pub policy: &'a Policy,
+}
+
+/// A body of the organisation that a policy may entrust with a decision the seed leaves open
+/// (AU-4, AU-5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DecidingBody {
+    /// The chief forum (da. *chefforum*), directors included.
+    #[default]
+    ChiefForum,
+    /// The secretariat's staff (da. *Sekretariat for Netværksstrukturen*), recording a
+    /// decision taken elsewhere (by the municipal director, say).
+    Secretariat,
+}
+
+impl DecidingBody {
+    /// Whether this is the default, the chief forum (for `skip_serializing_if`).
+    pub fn is_chief_forum(&self) -> bool {
+        *self == Self::ChiefForum
+    }
 }
 
 /// The rules' numbers as data, with the NS3 defaults ([`Policy::ns3`], also `Default`).
