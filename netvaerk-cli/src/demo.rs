@@ -9,8 +9,9 @@
 //! half-years brings (`HALF_YEARS`: its themes' Danish titles, the theme deferred or rejected,
 //! how its innovation network ends, what is particular to it). The functions tell one block in
 //! order: `found` the organisation and its people, `assess_candidates`, `diploma`, `rotations`,
-//! then per half-year `theme_round` and each `network`'s life (`learning_network`,
-//! `working_network`). Steps of one day keep the order they are planned in.
+//! then per half-year `theme_round` and each `network`'s life (`learning_network`, or
+//! `working_network` and its `test_and_end`). Steps of one day keep the order they are
+//! planned in.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -1267,8 +1268,8 @@ fn ending(half_year: &HalfYear, started: &Started) -> (Outcome, Option<String>, 
 }
 
 /// NW, TP: a welfare or innovation network's life: the mandate contract, four intensive
-/// periods, help from the secretariat and a narrowed challenge in some, the test phase (with a
-/// new reference leader in some), what it showed and made, and its end.
+/// periods, help from the secretariat and a narrowed challenge in some; then its
+/// `test_and_end`.
 fn working_network(
     plan: &mut Plan,
     cast: &Cast,
@@ -1277,7 +1278,7 @@ fn working_network(
     co_driver_on_leave: bool,
     started: &Started,
 ) {
-    let Started { network, number, theme, network_type, leader, reference_leader, successor, .. } = *started;
+    let Started { network, number, theme, leader, .. } = *started;
     let later = |days| started.later(days);
     let turn = number as usize;
     // RL-4: the personnel leader signs the contract (AU-1: theirs to record).
@@ -1331,6 +1332,15 @@ fn working_network(
         // TH-4: the secretariat records the refinement for them (AU-1).
         plan.push(later(24), cast.secretary, refine);
     }
+    test_and_end(plan, half_year, started);
+}
+
+/// TP-1 to TP-4: a welfare or innovation network's test phase (with a new reference leader in
+/// some), what it showed and made, and its end.
+fn test_and_end(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
+    let Started { network, number, network_type, leader, reference_leader, successor, .. } = *started;
+    let later = |days| started.later(days);
+    let turn = number as usize;
     let funding = if network_type == NetworkType::Innovation {
         "Innovationsudvalgets pulje"
     } else {
