@@ -3,6 +3,15 @@
 //! The history is planned as dated commands, sorted by business date and decided one by one
 //! (one atomic batch), so every rule is judged as it would have been then. Ids are fixed, so the reports are the
 //! same on every machine. Names are invented.
+//!
+//! The story is data first: the people (`CHIEFS`, `VETERANS`, the cohorts' names, `EMPLOYEES`,
+//! `PARTICIPANTS`), the diploma cohorts and their dates (`COHORTS`), and what each of the eight
+//! half-years brings (`HALF_YEARS`: its themes' Danish titles, the theme deferred or rejected,
+//! how its innovation network ends, what is particular to it). The functions tell one block in
+//! order: `found` the organisation and its people, `assess_candidates`, `diploma`, `rotations`,
+//! then per half-year `theme_round` and each `network`'s life (`learning_network`, or
+//! `working_network` and its `test_and_end`). Steps of one day keep the order they are
+//! planned in.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -23,7 +32,6 @@ use netvaerk_report::{render, Format, Report};
 use crate::cli::Cli;
 use crate::{open_service, progress, usage, Failure};
 
-/// The last day of the demo history.
 /// The demo's eight departments, four in each director area.
 const DEPARTMENTS: [&str; 8] = [
     "Ældre og Sundhed",
@@ -36,6 +44,7 @@ const DEPARTMENTS: [&str; 8] = [
     "Skole og Dagtilbud",
 ];
 
+/// The last day of the demo history.
 pub fn end() -> NaiveDate {
     date(2018, 6, 30)
 }
@@ -70,6 +79,8 @@ struct Step {
 /// The demo's cast and its plan of dated commands.
 struct Plan {
     scope: u16,
+    /// The block's first year.
+    first_year: i32,
     steps: Vec<Step>,
     names: Vec<(PersonId, &'static str, &'static str)>,
     chiefs: Vec<PersonId>,
@@ -254,53 +265,154 @@ const KNOWLEDGE: [&str; 5] = [
     "Et inspirationskatalog til basis",
 ];
 
-const LEARNING: [&str; 8] = [
-    "Deleøkonomi i Albertslund",
-    "Frivillighed: nye former for medborgerskab",
-    "Datainformeret ledelse",
-    "Samskabelse med borgerne",
-    "Digital borgerservice",
-    "Grøn omstilling i hverdagen",
-    "Sundhedskompetence",
-    "Unges deltagelse",
-];
-const WELFARE: [&str; 30] = [
-    "Fælles plan for borgeren på tværs af afdelinger",
-    "Ren luft omkring skolerne",
-    "Hurtigere hjælp efter et fald",
-    "Færre udeblivelser i Jobcentret",
-    "Velkommen til nye borgere",
-    "En værdig død i eget hjem",
-    "Færre overdragelser for svækkede ældre",
-    "Tidlig hjælp til udsatte børn",
-    "Borgernær rehabilitering",
-    "Én plan for familier med mange sager",
-    "Ensomhed blandt ældre",
-    "Fra skole til uddannelse for alle",
-    "Job til unge på ydelse",
-    "Hurtigere boligindretning",
-    "Hverdagsrehabilitering i hjemmet",
-    "Sammenhængende demensindsats",
-    "Skoledage uden mobning",
-    "Trygge overgange fra hospital",
-    "Inkluderende dagtilbud",
-    "Mental sundhed for unge voksne",
-    "Koordineret indsats for kronisk syge",
-    "Lokal jobformidling",
-    "Sunde måltider i institutionerne",
-    "Velfærdsteknologi i hjemmet",
-    "Bedre kørsel for ældre",
-    "Borgerens første kontakt",
-    "Forebyggende hjemmebesøg",
-    "Børns sprog ved treårsalderen",
-    "Familier i krise",
-    "Trygge nætter i bymidten",
-];
-const REJECTED: [(&str, &str); 4] = [
-    ("Parkeringsskilte i den gamle bydel", "Løses i én afdeling; ikke tværgående (TH-2)"),
-    ("Et nyt intranet", "Et it-projekt, ikke en velfærdsudfordring"),
-    ("Længere åbningstid på biblioteket", "Allerede besluttet af kulturudvalget"),
-    ("Ens mailsignaturer", "Ingen borgervelfærd i det"),
+/// What a half-year brings besides its routine (NW-1, NW-2: a learning network and welfare
+/// networks every half-year, an innovation network in some), as the chief forum's portfolio
+/// tells it. The themes are proposed in this order: the learning theme, the welfare themes,
+/// the innovation theme, the theme to defer, the theme to reject.
+struct HalfYear {
+    /// The learning network's theme.
+    learning: &'static str,
+    /// The welfare themes.
+    welfare: &'static [&'static str],
+    /// TH-2: the first welfare theme is an internal one, without the citizens; the forum takes
+    /// it anyway, acknowledging the warning.
+    internal_first: bool,
+    /// The innovation theme, if any, and how its network ends.
+    innovation: Option<Innovation>,
+    /// A theme qualified and deferred to the next half-year, which takes it up first.
+    deferred: Option<&'static str>,
+    /// A theme the forum rejects, and why.
+    rejected: Option<(&'static str, &'static str)>,
+    /// NW-2: why the forum starts fewer networks than the rule asks, acknowledged at the close.
+    fewer_networks: Option<&'static str>,
+    /// Why the learning network stops; else it shares its knowledge (TP-4).
+    learning_stopped: Option<&'static str>,
+    /// Why a welfare network stops after its test (each whose number leaves 2 divided by 4).
+    welfare_stopped: Option<&'static str>,
+    /// The network (by its place in the half-year) whose co-driver goes on parental leave.
+    co_driver_on_leave: Option<usize>,
+}
+
+/// An innovation theme and how its network ends (TP-2), after how many days.
+struct Innovation {
+    title: &'static str,
+    outcome: Outcome,
+    reason: Option<&'static str>,
+    days: u64,
+}
+
+/// The eight half-years of a four-year block; for the demo, 2014H2 to 2018H1.
+/// A half-year with nothing particular: the fields a half-year of `HALF_YEARS` leaves out.
+const ROUTINE: HalfYear = HalfYear {
+    learning: "",
+    welfare: &[],
+    internal_first: false,
+    innovation: None,
+    deferred: None,
+    rejected: None,
+    fewer_networks: None,
+    learning_stopped: None,
+    welfare_stopped: None,
+    co_driver_on_leave: None,
+};
+
+const HALF_YEARS: [HalfYear; 8] = [
+    // 2014H2
+    HalfYear {
+        learning: "Deleøkonomi i Albertslund",
+        welfare: &[
+            "Fælles plan for borgeren på tværs af afdelinger",
+            "Ren luft omkring skolerne",
+            "Hurtigere hjælp efter et fald",
+        ],
+        internal_first: true,
+        rejected: Some(("Parkeringsskilte i den gamle bydel", "Løses i én afdeling; ikke tværgående (TH-2)")),
+        ..ROUTINE
+    },
+    // 2015H1
+    HalfYear {
+        learning: "Frivillighed: nye former for medborgerskab",
+        welfare: &[
+            "Færre udeblivelser i Jobcentret",
+            "Velkommen til nye borgere",
+            "En værdig død i eget hjem",
+        ],
+        innovation: Some(Innovation {
+            title: "Urban farming i Albertslund?",
+            outcome: Outcome::HandedOnForScaling,
+            reason: None,
+            days: 260,
+        }),
+        deferred: Some("Færre overdragelser for svækkede ældre"),
+        ..ROUTINE
+    },
+    // 2015H2
+    HalfYear {
+        learning: "Datainformeret ledelse",
+        welfare: &[
+            "Tidlig hjælp til udsatte børn",
+            "Borgernær rehabilitering",
+            "Én plan for familier med mange sager",
+        ],
+        rejected: Some(("Et nyt intranet", "Et it-projekt, ikke en velfærdsudfordring")),
+        welfare_stopped: Some("Testen viste ingen gevinst for borgerne"),
+        ..ROUTINE
+    },
+    // 2016H1
+    HalfYear {
+        learning: "Samskabelse med borgerne",
+        welfare: &["Ensomhed blandt ældre", "Fra skole til uddannelse for alle"],
+        internal_first: true,
+        fewer_networks: Some("Besparelser i foråret 2016: færre netværk med flere ressourcer"),
+        co_driver_on_leave: Some(1),
+        ..ROUTINE
+    },
+    // 2016H2
+    HalfYear {
+        learning: "Digital borgerservice",
+        welfare: &["Job til unge på ydelse", "Hurtigere boligindretning", "Hverdagsrehabilitering i hjemmet"],
+        innovation: Some(Innovation {
+            title: "Den cirkulære kommune",
+            outcome: Outcome::Stopped,
+            reason: Some("Testen viste, at løsningen kræver et fagsystem, kommunen ikke har"),
+            days: 240,
+        }),
+        deferred: Some("Sammenhængende demensindsats"),
+        ..ROUTINE
+    },
+    // 2017H1
+    HalfYear {
+        learning: "Grøn omstilling i hverdagen",
+        welfare: &["Skoledage uden mobning", "Trygge overgange fra hospital", "Inkluderende dagtilbud"],
+        internal_first: true,
+        rejected: Some(("Længere åbningstid på biblioteket", "Allerede besluttet af kulturudvalget")),
+        learning_stopped: Some("Deltagerne kunne ikke frigøres fra opgaverne i basis"),
+        ..ROUTINE
+    },
+    // 2017H2
+    HalfYear {
+        learning: "Sundhedskompetence",
+        welfare: &[
+            "Mental sundhed for unge voksne",
+            "Koordineret indsats for kronisk syge",
+            "Lokal jobformidling",
+        ],
+        innovation: Some(Innovation {
+            title: "Energifællesskaber i den almene boligsektor",
+            outcome: Outcome::Implemented,
+            reason: None,
+            days: 280,
+        }),
+        deferred: Some("Sunde måltider i institutionerne"),
+        ..ROUTINE
+    },
+    // 2018H1
+    HalfYear {
+        learning: "Unges deltagelse",
+        welfare: &["Velfærdsteknologi i hjemmet", "Bedre kørsel for ældre", "Borgerens første kontakt"],
+        rejected: Some(("Ens mailsignaturer", "Ingen borgervelfærd i det")),
+        ..ROUTINE
+    },
 ];
 
 impl Plan {
@@ -442,6 +554,51 @@ impl Plan {
     fn chair(&self) -> PersonId {
         self.directors[0]
     }
+
+    /// TH-1: a chief proposes a theme `on`, with a challenge and two departments, in turn by
+    /// `number`. Urban farming has a fixed id: the demo prints its audit trail.
+    fn propose_theme(&mut self, on: NaiveDate, title: String, number: u32, origins: &[Origin]) -> ThemeId {
+        let theme = if title.starts_with("Urban farming") {
+            ThemeId::from_uuid(self.id(3, 101))
+        } else {
+            ThemeId::from_uuid(self.id(3, number))
+        };
+        let proposer = self.chiefs[number as usize % 8];
+        let departments =
+            vec![self.departments[number as usize % 8], self.departments[(number as usize + 3) % 8]];
+        let action = Action::ProposeTheme {
+            theme,
+            title,
+            challenge: CHALLENGES[number as usize % CHALLENGES.len()].into(),
+            proposed_by: proposer,
+            departments,
+            origins: origins.iter().copied().collect(),
+        };
+        self.push(on, proposer, action);
+        theme
+    }
+
+    /// ORG-3: the chief forum ends the network as it started it, at its meeting `closed_on`;
+    /// the leader's other networks see it until then (RL-1).
+    fn close_network(
+        &mut self,
+        started: &Started,
+        closed_on: NaiveDate,
+        outcome: Outcome,
+        reason: Option<String>,
+        change: Option<(NaiveDate, PersonId)>,
+    ) {
+        let close = Action::CloseNetwork { network: started.network, outcome, reason };
+        self.push_why(closed_on, self.chair(), close.clone(), minutes(&close, closed_on), None);
+        self.leading.push(Leading {
+            leader: started.leader,
+            network: started.network,
+            theme: started.theme,
+            until: closed_on,
+            reference_leader: started.reference_leader,
+            change,
+        });
+    }
 }
 
 /// The chief forum's monthly meeting ("chefforums løbende møder én gang månedligt"), on the
@@ -517,12 +674,89 @@ fn assessments(unmet: Option<Criterion>, turn: usize) -> Vec<CriterionAssessment
         .collect()
 }
 
+/// The first day of a four-year block: the organisation is founded and its people registered.
+fn start_of(first_year: i32) -> NaiveDate {
+    date(first_year, 1, 6)
+}
+
+/// A date of a four-year block: `years` after its first year, on `month` and `day`.
+fn in_block(first_year: i32, (years, month, day): (i32, u32, u32)) -> NaiveDate {
+    date(first_year + years, month, day)
+}
+
+/// A cohort of co-driver candidates (CO-2: one every 1.5 years), its dates given as years into
+/// the block, month and day.
+struct CohortPlan {
+    names: &'static [&'static str],
+    /// The number of its first person's id.
+    first_id: u32,
+    title: &'static str,
+    /// When they join the organisation (`None`: at its start).
+    joined: Option<(i32, u32, u32)>,
+    /// CO-3: when the cohort is formed, its first teaching day (the others four weeks apart)
+    /// and the day of the diploma.
+    formed: (i32, u32, u32),
+    first_day: (i32, u32, u32),
+    diploma: (i32, u32, u32),
+}
+
+impl CohortPlan {
+    /// The day its members join the organisation, in the block starting `first_year`.
+    fn joined_on(&self, first_year: i32) -> NaiveDate {
+        self.joined.map_or(start_of(first_year), |on| in_block(first_year, on))
+    }
+}
+
+/// The three cohorts through the diploma.
+const COHORTS: [CohortPlan; 3] = [
+    CohortPlan {
+        names: &COHORT_ONE,
+        first_id: 40,
+        title: "Co-driver",
+        joined: None,
+        formed: (0, 9, 22),
+        first_day: (0, 11, 3),
+        diploma: (1, 5, 20),
+    },
+    CohortPlan {
+        names: &COHORT_TWO,
+        first_id: 60,
+        title: "Co-driver",
+        joined: Some((2, 1, 11)),
+        formed: (2, 2, 15),
+        first_day: (2, 4, 4),
+        diploma: (3, 1, 16),
+    },
+    CohortPlan {
+        names: &COHORT_THREE,
+        first_id: 120,
+        title: "Co-driver-kandidat",
+        joined: Some((3, 8, 7)),
+        formed: (3, 8, 21),
+        first_day: (3, 9, 25),
+        diploma: (4, 5, 29),
+    },
+];
+
+/// The people the half-years draw on.
+struct Cast {
+    secretary: PersonId,
+    /// The secretariat's two network consultants, who share the networks.
+    consultants: [PersonId; 2],
+    /// The members of each cohort, as `COHORTS`.
+    cohorts: [Vec<PersonId>; 3],
+    /// Employees who lead learning networks and rotate through the secretariat.
+    employees: Vec<PersonId>,
+    /// TP-3: employees who take part in networks.
+    participants: Vec<PersonId>,
+}
+
 /// Builds the plan of a four-year block starting in `first_year`: for block 0, the demo; a
 /// generated history chains blocks. `scope` keeps ids apart between blocks and organisations.
 fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
-    let y = first_year;
     let mut plan = Plan {
         scope,
+        first_year,
         steps: Vec::new(),
         names: Vec::new(),
         chiefs: Vec::new(),
@@ -532,7 +766,23 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         next_leader: usize::try_from(seed % 7).unwrap_or(0),
         leading: Vec::new(),
     };
-    let start = date(y, 1, 6);
+    let cast = found(&mut plan, first_year);
+    assess_candidates(&mut plan, &cast, first_year);
+    diploma(&mut plan, &cast, first_year);
+    rotations(&mut plan, &cast, first_year);
+    let mut turns = Turns::new(&cast, first_year);
+    let mut round = RoundId::containing(date(first_year, 7, 1));
+    for (k, half_year) in HALF_YEARS.iter().enumerate() {
+        half_year_of(&mut plan, &cast, &mut turns, round, k, half_year);
+        round = round.next();
+    }
+    plan
+}
+
+/// The organisation's start: its founding, units and people (ORG, AU-2 to AU-4, NL-1).
+fn found(plan: &mut Plan, first_year: i32) -> Cast {
+    let y = first_year;
+    let start = start_of(y);
 
     // AU-2: the secretariat's leader founds the organisation with the first director as the
     // chief forum's first member; AU-3: then keeps its register.
@@ -599,14 +849,14 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         secretary,
         Action::RegisterPerson { person: directors[1], unit: Some(areas[1]), roles: BTreeSet::new() },
     );
-    admit(&mut plan, chair, directors[1], PersonRole::Director);
-    admit(&mut plan, directors[1], chair, PersonRole::Director);
+    admit(plan, chair, directors[1], PersonRole::Director);
+    admit(plan, directors[1], chair, PersonRole::Director);
     for (n, name) in CHIEFS.iter().enumerate() {
         let chief = plan.person(10 + n as u32, name, "Afdelingschef");
         plan.chiefs.push(chief);
         let unit = Some(plan.departments[n]);
         plan.push(start, secretary, Action::RegisterPerson { person: chief, unit, roles: BTreeSet::new() });
-        admit(&mut plan, chair, chief, PersonRole::ChiefForum);
+        admit(plan, chair, chief, PersonRole::ChiefForum);
     }
     // NL-1: the experienced leaders of generations 1 and 2 join the pool with their history.
     for (n, (name, generation, led, co_driven)) in VETERANS.iter().enumerate() {
@@ -635,17 +885,20 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 })
                 .collect::<Vec<_>>()
         };
-    let cohort_one = register(&mut plan, 40, &COHORT_ONE, "Co-driver", start);
-    let cohort_two = register(&mut plan, 60, &COHORT_TWO, "Co-driver", date(y + 2, 1, 11));
-    let cohort_three = register(&mut plan, 120, &COHORT_THREE, "Co-driver-kandidat", date(y + 3, 8, 7));
-    let employees = register(&mut plan, 80, &EMPLOYEES, "Medarbejder", start);
-    let participants = register(&mut plan, 100, &PARTICIPANTS, "Medarbejder", start);
+    let cohorts = COHORTS
+        .each_ref()
+        .map(|cohort| register(plan, cohort.first_id, cohort.names, cohort.title, cohort.joined_on(y)));
+    let employees = register(plan, 80, &EMPLOYEES, "Medarbejder", start);
+    let participants = register(plan, 100, &PARTICIPANTS, "Medarbejder", start);
 
+    Cast { secretary, consultants: [consultant, consultant2], cohorts, employees, participants }
+}
+
+/// NL-3, CD-3: the co-driver candidates' competences, assessed as they join.
+fn assess_candidates(plan: &mut Plan, cast: &Cast, first_year: i32) {
     // NL-3, CD-3: the secretariat scores each co-driver candidate on the ten competences a week
     // after they join, before they are chosen (scores 2-5, varied by person and competence).
-    let cohorts_joined =
-        [(&cohort_one, start), (&cohort_two, date(y + 2, 1, 11)), (&cohort_three, date(y + 3, 8, 7))];
-    for (members, joined) in cohorts_joined {
+    for (members, cohort) in cast.cohorts.iter().zip(&COHORTS) {
         for (n, person) in members.iter().enumerate() {
             let scores = Competence::ALL
                 .iter()
@@ -653,10 +906,16 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 .map(|(c, competence)| (*competence, 2 + u8::try_from((n * 7 + c * 3) % 4).unwrap_or(0)))
                 .collect();
             let assess = Action::AssessCompetences { person: *person, scores };
-            plan.push(joined + Days::new(7), consultant, assess);
+            plan.push(cohort.joined_on(first_year) + Days::new(7), cast.consultants[0], assess);
         }
     }
+}
 
+/// CO-4, CO-2, CO-3: the diploma's price, and the three cohorts through the diploma, one
+/// every 1.5 years.
+fn diploma(plan: &mut Plan, cast: &Cast, first_year: i32) {
+    let y = first_year;
+    let consultant = cast.consultants[0];
     // CO-4: the chief forum records what a diploma place costs (an example price; the seed gives
     // the 2/3-1/3 split, not the price), as a policy in force from the start.
     let priced = Policy {
@@ -664,27 +923,13 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
         ..Policy::ns3()
     };
     let why = "Prisen pr. plads på diplommodulet i netværksledelse".to_owned();
-    plan.push_why(start, plan.chair(), Action::ChangePolicy { policy: priced }, why, None);
+    plan.push_why(start_of(y), plan.chair(), Action::ChangePolicy { policy: priced }, why, None);
 
     // CO-2, CO-3: three cohorts through the diploma, one every 1.5 years.
-    let cohorts = [
-        (CohortId::from_uuid(plan.id(5, 1)), &cohort_one, date(y, 9, 22), date(y, 11, 3), date(y + 1, 5, 20)),
-        (
-            CohortId::from_uuid(plan.id(5, 2)),
-            &cohort_two,
-            date(y + 2, 2, 15),
-            date(y + 2, 4, 4),
-            date(y + 3, 1, 16),
-        ),
-        (
-            CohortId::from_uuid(plan.id(5, 3)),
-            &cohort_three,
-            date(y + 3, 8, 21),
-            date(y + 3, 9, 25),
-            date(y + 4, 5, 29),
-        ),
-    ];
-    for (cohort, members, formed, first_day, diploma_on) in cohorts {
+    for (number, (members, dates)) in cast.cohorts.iter().zip(&COHORTS).enumerate() {
+        let cohort = CohortId::from_uuid(plan.id(5, number as u32 + 1));
+        let (formed, first_day, diploma_on) =
+            (in_block(y, dates.formed), in_block(y, dates.first_day), in_block(y, dates.diploma));
         let ack = (members.len() < 12).then_some("Elleve er, hvad afdelingerne kunne frigive i foråret");
         let why = format!("Hold dannet {}", formed.format("%d.%m.%Y"));
         let form = Action::FormCohort { cohort, members: members.iter().copied().collect() };
@@ -695,7 +940,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
                 plan.push(on, consultant, Action::RecordTeachingDay { cohort, person: *member, day });
             }
             // One member of the first cohort leaves before the exams.
-            if cohort == cohorts[0].0 && member_index == 11 {
+            if number == 0 && member_index == 11 {
                 continue;
             }
             plan.push(
@@ -711,395 +956,455 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
             plan.push(diploma_on, consultant, Action::AwardDiploma { cohort, person: *member });
         }
     }
+}
 
-    // SN-1: rotations in the secretariat.
+/// SN-1: rotations in the secretariat.
+fn rotations(plan: &mut Plan, cast: &Cast, first_year: i32) {
+    let y = first_year;
     for (person, from, until) in [
-        (employees[0], date(y + 1, 8, 3), date(y + 2, 1, 29)),
-        (employees[1], date(y + 3, 2, 1), date(y + 3, 7, 31)),
+        (cast.employees[0], date(y + 1, 8, 3), date(y + 2, 1, 29)),
+        (cast.employees[1], date(y + 3, 2, 1), date(y + 3, 7, 31)),
     ] {
         let start = Action::StartRotation { person, skills: "Facilitering og procesdesign".into(), until };
-        plan.push(from, secretary, start);
-        plan.push(until, secretary, Action::EndRotation { person });
+        plan.push(from, cast.secretary, start);
+        plan.push(until, cast.secretary, Action::EndRotation { person });
+    }
+}
+
+/// What carries over from one half-year to the next: the numbers of the themes and networks
+/// so far, whose turn it is among the co-drivers, and the theme deferred to the next round.
+struct Turns {
+    /// The co-drivers, in turn, each from the day their cohort formed.
+    co_drivers: Vec<(PersonId, NaiveDate)>,
+    next_co_driver: usize,
+    theme_number: u32,
+    network_number: u32,
+    deferred: Option<ThemeId>,
+}
+
+impl Turns {
+    fn new(cast: &Cast, first_year: i32) -> Self {
+        let mut co_drivers: Vec<(PersonId, NaiveDate)> = Vec::new();
+        for (members, cohort) in cast.cohorts.iter().zip(&COHORTS).take(2) {
+            co_drivers.extend(members.iter().map(|p| (*p, in_block(first_year, cohort.formed))));
+        }
+        Self { co_drivers, next_co_driver: 0, theme_number: 0, network_number: 0, deferred: None }
     }
 
-    // TH, NW: eight half-year rounds.
-    let mut co_drivers: Vec<(PersonId, NaiveDate)> = Vec::new();
-    co_drivers.extend(cohort_one.iter().map(|p| (*p, date(y, 9, 22))));
-    co_drivers.extend(cohort_two.iter().map(|p| (*p, date(y + 2, 2, 15))));
-    let mut next_co_driver = 0;
-    let mut welfare_titles = WELFARE.iter();
-    let mut deferred: Option<ThemeId> = None;
-    let mut theme_number = 0u32;
-    let mut network_number = 0u32;
-    let innovation = [
-        (1usize, "Urban farming i Albertslund?"),
-        (4, "Den cirkulære kommune"),
-        (6, "Energifællesskaber i den almene boligsektor"),
-    ];
-    let mut round = RoundId::containing(date(y, 7, 1));
-    for k in 0..8usize {
-        // ORG-3: the chief forum decides at its monthly meetings: it opens the round in the
-        // second month of the half-year, qualifies, prioritises and closes it at the next
-        // meeting, and starts the networks at the meeting after (some at the one after that).
+    /// The next co-driver in turn, taking the turn.
+    fn take_co_driver(&mut self) -> PersonId {
+        let (co_driver, _) = self.co_drivers[self.next_co_driver % self.co_drivers.len()];
+        self.next_co_driver += 1;
+        co_driver
+    }
+}
+
+/// The chief forum's meetings of one half-year (ORG-3: it decides at its monthly meetings):
+/// it opens the round in the second month of the half-year, qualifies, prioritises and closes
+/// it at the next meeting, and starts the networks at the meeting after (some at the one after
+/// that).
+struct Meetings {
+    open: NaiveDate,
+    propose_on: NaiveDate,
+    decide_on: NaiveDate,
+    start_on: NaiveDate,
+}
+
+impl Meetings {
+    fn of(round: RoundId) -> Self {
         let open = forum_meeting(round.first_day() + Days::new(33));
-        let propose_on = open + Days::new(7);
         let decide_on = forum_meeting(open + Days::new(21));
-        let close_on = decide_on;
-        let start_on = forum_meeting(decide_on + Days::new(21));
-        plan.decided(open, Action::OpenRound { round });
-
-        // The round's themes: (theme, type, unmet criterion).
-        let mut themes: Vec<(ThemeId, NetworkType, Option<Criterion>)> = Vec::new();
-        let propose = |plan: &mut Plan, title: String, number: u32, origins: &[Origin]| {
-            let theme = if title.starts_with("Urban farming") {
-                ThemeId::from_uuid(plan.id(3, 101))
-            } else {
-                ThemeId::from_uuid(plan.id(3, number))
-            };
-            let proposer = plan.chiefs[number as usize % 8];
-            let departments =
-                vec![plan.departments[number as usize % 8], plan.departments[(number as usize + 3) % 8]];
-            let action = Action::ProposeTheme {
-                theme,
-                title,
-                challenge: CHALLENGES[number as usize % CHALLENGES.len()].into(),
-                proposed_by: proposer,
-                departments,
-                origins: origins.iter().copied().collect(),
-            };
-            plan.push(propose_on, proposer, action);
-            theme
-        };
-        theme_number += 1;
-        let learning = propose(&mut plan, LEARNING[k].to_owned(), theme_number, &[Origin::Below]);
-        themes.push((learning, NetworkType::Learning, None));
-        let welfare_count = if k == 3 { 2 } else { 3 };
-        for w in 0..welfare_count {
-            theme_number += 1;
-            let title = welfare_titles.next().copied().unwrap_or("Velfærdstema").to_owned();
-            let theme = propose(&mut plan, title, theme_number, &[Origin::Below, Origin::Outside]);
-            let unmet = (w == 0 && [0, 3, 5].contains(&k)).then_some(Criterion::NewPerspectives);
-            themes.push((theme, NetworkType::Welfare, unmet));
+        Self {
+            open,
+            propose_on: open + Days::new(7),
+            decide_on,
+            start_on: forum_meeting(decide_on + Days::new(21)),
         }
-        if let Some((_, title)) = innovation.iter().find(|(at, _)| *at == k) {
-            theme_number += 1;
-            let theme = propose(
-                &mut plan,
-                (*title).to_owned(),
-                100 + theme_number,
-                &[Origin::Above, Origin::Outside],
-            );
-            themes.push((theme, NetworkType::Innovation, None));
-        }
-        if let Some(theme) = deferred.take() {
-            themes.push((theme, NetworkType::Welfare, None));
-        }
-        // One theme deferred to the next round, one rejected, in some rounds.
-        let defer_now = [1, 4, 6].contains(&k);
-        let to_defer = defer_now.then(|| {
-            theme_number += 1;
-            let title = welfare_titles.next().copied().unwrap_or("Velfærdstema").to_owned();
-            propose(&mut plan, title, theme_number, &[Origin::Outside])
-        });
-        let reject = [0, 2, 5, 7].iter().position(|at| *at == k).map(|index| {
-            theme_number += 1;
-            let (title, reason) = REJECTED[index];
-            (propose(&mut plan, title.to_owned(), theme_number, &[Origin::Below]), reason)
-        });
-
-        for (turn, (theme, _, unmet)) in themes.iter().enumerate() {
-            let assessments = assessments(*unmet, turn + k);
-            plan.decided(decide_on, Action::QualifyTheme { theme: *theme, assessments });
-        }
-        for (rank, (theme, network_type, unmet)) in themes.iter().enumerate() {
-            let action = Action::PrioritiseTheme {
-                theme: *theme,
-                rank: rank as u32 + 1,
-                recommended_type: *network_type,
-            };
-            let why = minutes(&action, decide_on);
-            let ack =
-                unmet.map(|_| "Forummet tager et internt tema denne gang; borgerne kommer med i testfasen");
-            plan.push_why(decide_on, plan.chair(), action, why, ack);
-        }
-        if let Some(theme) = to_defer {
-            plan.decided(decide_on, Action::QualifyTheme { theme, assessments: assessments(None, k) });
-            plan.decided(decide_on, Action::DeferTheme { theme, to_round: round.next() });
-            deferred = Some(theme);
-        }
-        if let Some((theme, reason)) = reject {
-            plan.decided(
-                decide_on,
-                Action::QualifyTheme { theme, assessments: assessments(Some(Criterion::CrossCutting), k) },
-            );
-            plan.decided(decide_on, Action::RejectTheme { theme, reason: reason.into() });
-        }
-        let ack = (k == 3).then_some("Besparelser i foråret 2016: færre netværk med flere ressourcer");
-        plan.push_why(
-            close_on,
-            plan.chair(),
-            Action::CloseRound { round },
-            minutes(&Action::CloseRound { round }, close_on),
-            ack,
-        );
-
-        // The networks of the half-year.
-        for (index, (theme, network_type, _)) in themes.iter().enumerate() {
-            network_number += 1;
-            let network = NetworkId::from_uuid(plan.id(4, network_number));
-            let on = if index < 3 { start_on } else { forum_meeting(start_on + Days::new(1)) };
-            let leader = match network_type {
-                NetworkType::Learning => employees[k % employees.len()],
-                _ => plan.leader(on),
-            };
-            let (co_driver, since) = co_drivers[next_co_driver % co_drivers.len()];
-            let co_driver = (since <= on && co_driver != leader).then(|| {
-                next_co_driver += 1;
-                co_driver
-            });
-            if let Some(co_driver) = co_driver {
-                if !plan.qualified.iter().any(|(p, _)| *p == co_driver) {
-                    let diploma =
-                        if cohort_one.contains(&co_driver) { date(y + 1, 5, 20) } else { date(y + 3, 1, 16) };
-                    let dropped_out = Some(&co_driver) == cohort_one.last();
-                    if !dropped_out {
-                        plan.qualified.push((co_driver, diploma.max(on)));
-                    }
-                }
-            }
-            let (fresh, successor) = match network_type {
-                NetworkType::Innovation => (plan.directors[k % 2], plan.directors[(k + 1) % 2]),
-                _ => (
-                    plan.chiefs[(network_number as usize) % 8],
-                    plan.chiefs[(network_number as usize + 1) % 8],
-                ),
-            };
-            let reference_leader = plan.shared_reference_leader(leader, on, *network_type, fresh);
-            let mut change = None;
-            // RL-2: the reference leader and their successor opt in on the theme.
-            for person in [reference_leader, successor] {
-                plan.push(
-                    decide_on + Days::new(7),
-                    person,
-                    Action::AcceptReferenceRole { theme: *theme, person },
-                );
-            }
-            let action = Action::StartNetwork {
-                network,
-                theme: *theme,
-                network_type: *network_type,
-                leader,
-                co_driver,
-                reference_leader: Some(reference_leader),
-            };
-            let why = minutes(&action, on);
-            plan.push_why(on, plan.chair(), action, why, None);
-            let later = |days: u64| on + Days::new(days);
-            // TP-3: employees join in the first week, who carry the work back to their units.
-            let count = if *network_type == NetworkType::Learning { 5 } else { 3 };
-            let (joined, their_units) = plan.participants(&participants, network_number, count);
-            plan.push(later(7), leader, Action::AddParticipants { network, participants: joined });
-            let turn = network_number as usize;
-            match network_type {
-                NetworkType::Learning => {
-                    plan.push(on, leader, Action::EnterPhase { network, phase: "start".into() });
-                    plan.push(
-                        later(14),
-                        leader,
-                        Action::EnterPhase { network, phase: "working sessions".into() },
-                    );
-                    plan.push(later(126), leader, Action::EnterPhase { network, phase: "close".into() });
-                    let (outcome, reason) = if k == 5 {
-                        (
-                            Outcome::Stopped,
-                            Some("Deltagerne kunne ikke frigøres fra opgaverne i basis".to_owned()),
-                        )
-                    } else {
-                        // TP-4: "forpligtigede til at sætte den genererede viden i spil i egen
-                        // basis": the knowledge goes back to every participant's unit.
-                        let shared = Action::RecordOutput {
-                            network,
-                            kind: OutputKind::Knowledge,
-                            description: KNOWLEDGE[turn % KNOWLEDGE.len()].to_owned(),
-                            units: their_units.clone(),
-                        };
-                        plan.push(later(126), leader, shared);
-                        (Outcome::KnowledgeShared, None)
-                    };
-                    // ORG-3: the chief forum ends the network as it started it, at its meeting.
-                    let closed_on = forum_meeting(later(133));
-                    let close = Action::CloseNetwork { network, outcome, reason };
-                    plan.push_why(closed_on, plan.chair(), close.clone(), minutes(&close, closed_on), None);
-                    plan.leading.push(Leading {
-                        leader,
-                        network,
-                        theme: *theme,
-                        until: closed_on,
-                        reference_leader,
-                        change,
-                    });
-                }
-                NetworkType::Welfare | NetworkType::Innovation => {
-                    // RL-4: the personnel leader signs the contract (AU-1: theirs to record).
-                    let personnel_leader = plan.personnel_leader(leader);
-                    let mandate = Action::AgreeMandateContract {
-                        network,
-                        personnel_leader,
-                        // The two consultants share the networks.
-                        secretariat: if network_number.is_multiple_of(2) { consultant } else { consultant2 },
-                        terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
-                    };
-                    plan.push(later(3), personnel_leader, mandate);
-                    let phases = [
-                        (7, "intensive 1"),
-                        (21, "break 1"),
-                        (42, "intensive 2"),
-                        (56, "break 2"),
-                        (77, "intensive 3"),
-                        (98, "break 3"),
-                        (119, "intensive 4"),
-                    ];
-                    for (days, phase) in phases {
-                        plan.push(later(days), leader, Action::EnterPhase { network, phase: phase.into() });
-                    }
-                    if network_number.is_multiple_of(3) {
-                        let help = Action::RequestHelp {
-                            network,
-                            hotspot: Hotspot::Design,
-                            note: "En prototype til borgertesten".into(),
-                        };
-                        plan.push(later(50), leader, help);
-                    }
-                    if k == 3 && index == 1 {
-                        if let Some(from) = co_driver {
-                            let to = co_drivers[next_co_driver % co_drivers.len()].0;
-                            next_co_driver += 1;
-                            let change = Action::ChangeCoDriver {
-                                network,
-                                from: None,
-                                to,
-                                reason: "Barselsorlov".into(),
-                            };
-                            if to != from && to != leader {
-                                plan.push(later(30), leader, change);
-                            }
-                        }
-                    }
-                    // TH-1: some networks narrow their challenge after the first intensive period.
-                    if network_number.is_multiple_of(3) {
-                        let refine = Action::RefineTheme {
-                            theme: *theme,
-                            title: None,
-                            challenge: Some(NARROWED[turn / 3 % NARROWED.len()].into()),
-                            note: "Netværket og referencelederen indsnævrede udfordringen efter den første intensive periode".into(),
-                        };
-                        // TH-4: the secretariat records the refinement for them (AU-1).
-                        plan.push(later(24), secretary, refine);
-                    }
-                    let funding = if *network_type == NetworkType::Innovation {
-                        "Innovationsudvalgets pulje"
-                    } else {
-                        "Afdelingens udviklingsbudget"
-                    };
-                    // TP-1: the leader's department and a participant's take ownership.
-                    let owners: Vec<UnitId> =
-                        plan.unit_of(leader).into_iter().chain(their_units.first().copied()).collect();
-                    plan.push(
-                        later(133),
-                        leader,
-                        Action::BeginTestPhase {
-                            network,
-                            funding: Some(funding.into()),
-                            // RL-5: what the reference leader found, from 100,000 to 400,000 kr.
-                            funding_kr: Some(100_000 + 75_000 * u64::from(network_number % 5)),
-                            tested: Some(TESTED[turn % TESTED.len()].to_owned()),
-                            owners: owners.clone(),
-                        },
-                    );
-                    // TP-1: a new reference leader takes over in the test phase, in some networks;
-                    // not where the leader then leads another network too (RL-1).
-                    let changes =
-                        *network_type == NetworkType::Innovation || network_number.is_multiple_of(2);
-                    if changes && successor != reference_leader && plan.led_by(leader, later(147)).is_none() {
-                        let action = Action::ChangeReferenceLeader {
-                            network,
-                            to: successor,
-                            reason: "Den nye referenceleder har budgettet til implementeringen".into(),
-                        };
-                        plan.push(later(147), plan.chair(), action);
-                        change = Some((later(147), successor));
-                    }
-                    let (outcome, reason, days) = match (network_type, k, network_number % 4) {
-                        (NetworkType::Innovation, 1, _) => (Outcome::HandedOnForScaling, None, 260),
-                        (NetworkType::Innovation, 4, _) => (
-                            Outcome::Stopped,
-                            Some(
-                                "Testen viste, at løsningen kræver et fagsystem, kommunen ikke har"
-                                    .to_owned(),
-                            ),
-                            240,
-                        ),
-                        (NetworkType::Innovation, _, _) => (Outcome::Implemented, None, 280),
-                        (_, _, 1) => (Outcome::HandedOnForScaling, None, 217),
-                        (_, 2, 2) => (
-                            Outcome::Stopped,
-                            Some("Testen viste ingen gevinst for borgerne".to_owned()),
-                            190,
-                        ),
-                        _ => (Outcome::Implemented, None, 217),
-                    };
-                    // TP-4: what the test showed; and, where it went on, what it made and its
-                    // effect, or to whom it was handed on.
-                    let (result, product, effect) = RESULTS[turn % RESULTS.len()];
-                    let result = match &reason {
-                        Some(reason) => reason.clone(),
-                        None => result.to_owned(),
-                    };
-                    let output =
-                        |kind: OutputKind, description: &str, units: &[UnitId]| Action::RecordOutput {
-                            network,
-                            kind,
-                            description: description.to_owned(),
-                            units: units.to_vec(),
-                        };
-                    plan.push(later(days.min(161) - 5), leader, output(OutputKind::TestResult, &result, &[]));
-                    match outcome {
-                        Outcome::Implemented => {
-                            plan.push(later(days), leader, output(OutputKind::Product, product, &owners));
-                            plan.push(later(days), leader, output(OutputKind::Effect, effect, &[]));
-                        }
-                        Outcome::HandedOnForScaling => {
-                            let handover = "Overdraget til opskalering i alle afdelinger med en drejebog";
-                            plan.push(later(days), leader, output(OutputKind::Handover, handover, &owners));
-                        }
-                        Outcome::KnowledgeShared | Outcome::Stopped => {}
-                    }
-                    // TP-2: one that is stopped never reached implementation.
-                    if days > 160 && outcome != Outcome::Stopped {
-                        plan.push(
-                            later(days - 28),
-                            leader,
-                            Action::EnterPhase { network, phase: "implementation".into() },
-                        );
-                    }
-                    // ORG-3: the chief forum ends the network as it started it, at its meeting.
-                    let closed_on = forum_meeting(later(days));
-                    let close = Action::CloseNetwork { network, outcome, reason };
-                    plan.push_why(closed_on, plan.chair(), close.clone(), minutes(&close, closed_on), None);
-                    plan.leading.push(Leading {
-                        leader,
-                        network,
-                        theme: *theme,
-                        until: closed_on,
-                        reference_leader,
-                        change,
-                    });
-                }
-            }
-        }
-        round = round.next();
     }
-    plan
+}
+
+/// A theme of the round and the network it becomes: (theme, type, unmet criterion).
+type RoundTheme = (ThemeId, NetworkType, Option<Criterion>);
+
+/// TH, NW: the `k`th half-year of the block: its round, and the networks it starts, each told
+/// to its end.
+fn half_year_of(
+    plan: &mut Plan,
+    cast: &Cast,
+    turns: &mut Turns,
+    round: RoundId,
+    k: usize,
+    half_year: &HalfYear,
+) {
+    let meetings = Meetings::of(round);
+    let themes = theme_round(plan, turns, round, k, half_year, &meetings);
+    for (index, theme) in themes.iter().enumerate() {
+        network(plan, cast, turns, k, half_year, &meetings, index, theme);
+    }
+}
+
+/// TH-1 to TH-4: the half-year's round: themes proposed, qualified, prioritised, one deferred
+/// and one rejected in some; the round closed. The themes to start networks on, in rank.
+fn theme_round(
+    plan: &mut Plan,
+    turns: &mut Turns,
+    round: RoundId,
+    k: usize,
+    half_year: &HalfYear,
+    meetings: &Meetings,
+) -> Vec<RoundTheme> {
+    let Meetings { open, propose_on, decide_on, .. } = *meetings;
+    let close_on = decide_on;
+    plan.decided(open, Action::OpenRound { round });
+
+    let mut themes: Vec<RoundTheme> = Vec::new();
+    let propose = |plan: &mut Plan, title: &str, number: u32, origins: &[Origin]| {
+        plan.propose_theme(propose_on, title.to_owned(), number, origins)
+    };
+    turns.theme_number += 1;
+    let learning = propose(plan, half_year.learning, turns.theme_number, &[Origin::Below]);
+    themes.push((learning, NetworkType::Learning, None));
+    for (w, title) in half_year.welfare.iter().enumerate() {
+        turns.theme_number += 1;
+        let theme = propose(plan, title, turns.theme_number, &[Origin::Below, Origin::Outside]);
+        let unmet = (w == 0 && half_year.internal_first).then_some(Criterion::NewPerspectives);
+        themes.push((theme, NetworkType::Welfare, unmet));
+    }
+    if let Some(innovation) = &half_year.innovation {
+        turns.theme_number += 1;
+        let theme =
+            propose(plan, innovation.title, 100 + turns.theme_number, &[Origin::Above, Origin::Outside]);
+        themes.push((theme, NetworkType::Innovation, None));
+    }
+    if let Some(theme) = turns.deferred.take() {
+        themes.push((theme, NetworkType::Welfare, None));
+    }
+    // One theme deferred to the next round, one rejected, in some rounds.
+    let to_defer = half_year.deferred.map(|title| {
+        turns.theme_number += 1;
+        propose(plan, title, turns.theme_number, &[Origin::Outside])
+    });
+    let reject = half_year.rejected.map(|(title, reason)| {
+        turns.theme_number += 1;
+        (propose(plan, title, turns.theme_number, &[Origin::Below]), reason)
+    });
+
+    for (turn, (theme, _, unmet)) in themes.iter().enumerate() {
+        let assessments = assessments(*unmet, turn + k);
+        plan.decided(decide_on, Action::QualifyTheme { theme: *theme, assessments });
+    }
+    for (rank, (theme, network_type, unmet)) in themes.iter().enumerate() {
+        let action =
+            Action::PrioritiseTheme { theme: *theme, rank: rank as u32 + 1, recommended_type: *network_type };
+        let why = minutes(&action, decide_on);
+        let ack = unmet.map(|_| "Forummet tager et internt tema denne gang; borgerne kommer med i testfasen");
+        plan.push_why(decide_on, plan.chair(), action, why, ack);
+    }
+    if let Some(theme) = to_defer {
+        plan.decided(decide_on, Action::QualifyTheme { theme, assessments: assessments(None, k) });
+        plan.decided(decide_on, Action::DeferTheme { theme, to_round: round.next() });
+        turns.deferred = Some(theme);
+    }
+    if let Some((theme, reason)) = reject {
+        plan.decided(
+            decide_on,
+            Action::QualifyTheme { theme, assessments: assessments(Some(Criterion::CrossCutting), k) },
+        );
+        plan.decided(decide_on, Action::RejectTheme { theme, reason: reason.into() });
+    }
+    plan.push_why(
+        close_on,
+        plan.chair(),
+        Action::CloseRound { round },
+        minutes(&Action::CloseRound { round }, close_on),
+        half_year.fewer_networks,
+    );
+    themes
+}
+
+/// A network as the chief forum started it.
+struct Started {
+    network: NetworkId,
+    /// Its number in the block, which varies what happens to it.
+    number: u32,
+    theme: ThemeId,
+    network_type: NetworkType,
+    on: NaiveDate,
+    leader: PersonId,
+    co_driver: Option<PersonId>,
+    reference_leader: PersonId,
+    /// Who takes over as reference leader in the test phase, where one does (TP-1).
+    successor: PersonId,
+    /// TP-3: the units of its participants.
+    their_units: Vec<UnitId>,
+}
+
+impl Started {
+    /// The day `days` after the start.
+    fn later(&self, days: u64) -> NaiveDate {
+        self.on + Days::new(days)
+    }
+}
+
+/// NW, RL, CD, TP: the network started on the `index`th theme of the half-year, told to its
+/// end: its leader, co-driver and reference leader, its participants, and then its life.
+#[allow(clippy::too_many_arguments)] // the half-year's parts, each named; a struct would only rename them
+fn network(
+    plan: &mut Plan,
+    cast: &Cast,
+    turns: &mut Turns,
+    k: usize,
+    half_year: &HalfYear,
+    meetings: &Meetings,
+    index: usize,
+    &(theme, network_type, _): &RoundTheme,
+) {
+    turns.network_number += 1;
+    let number = turns.network_number;
+    let network = NetworkId::from_uuid(plan.id(4, number));
+    let on = if index < 3 { meetings.start_on } else { forum_meeting(meetings.start_on + Days::new(1)) };
+    let leader = match network_type {
+        NetworkType::Learning => cast.employees[k % cast.employees.len()],
+        _ => plan.leader(on),
+    };
+    let (co_driver, since) = turns.co_drivers[turns.next_co_driver % turns.co_drivers.len()];
+    let co_driver = (since <= on && co_driver != leader).then(|| {
+        turns.next_co_driver += 1;
+        co_driver
+    });
+    // NL-1: a co-driver with the diploma, who has driven a network, may lead from then on; the
+    // one who left before the exams never does.
+    if let Some(co_driver) = co_driver {
+        if !plan.qualified.iter().any(|(p, _)| *p == co_driver) {
+            let cohort_one = &cast.cohorts[0];
+            let diploma =
+                if cohort_one.contains(&co_driver) { COHORTS[0].diploma } else { COHORTS[1].diploma };
+            let dropped_out = Some(&co_driver) == cohort_one.last();
+            if !dropped_out {
+                plan.qualified.push((co_driver, in_block(plan.first_year, diploma).max(on)));
+            }
+        }
+    }
+    let (fresh, successor) = match network_type {
+        NetworkType::Innovation => (plan.directors[k % 2], plan.directors[(k + 1) % 2]),
+        _ => (plan.chiefs[(number as usize) % 8], plan.chiefs[(number as usize + 1) % 8]),
+    };
+    let reference_leader = plan.shared_reference_leader(leader, on, network_type, fresh);
+    // RL-2: the reference leader and their successor opt in on the theme.
+    for person in [reference_leader, successor] {
+        plan.push(meetings.decide_on + Days::new(7), person, Action::AcceptReferenceRole { theme, person });
+    }
+    let action = Action::StartNetwork {
+        network,
+        theme,
+        network_type,
+        leader,
+        co_driver,
+        reference_leader: Some(reference_leader),
+    };
+    let why = minutes(&action, on);
+    plan.push_why(on, plan.chair(), action, why, None);
+    // TP-3: employees join in the first week, who carry the work back to their units.
+    let count = if network_type == NetworkType::Learning { 5 } else { 3 };
+    let (joined, their_units) = plan.participants(&cast.participants, number, count);
+    plan.push(on + Days::new(7), leader, Action::AddParticipants { network, participants: joined });
+    let started = Started {
+        network,
+        number,
+        theme,
+        network_type,
+        on,
+        leader,
+        co_driver,
+        reference_leader,
+        successor,
+        their_units,
+    };
+    match network_type {
+        NetworkType::Learning => learning_network(plan, half_year, &started),
+        NetworkType::Welfare | NetworkType::Innovation => {
+            let on_leave = half_year.co_driver_on_leave == Some(index);
+            working_network(plan, cast, turns, half_year, on_leave, &started);
+        }
+    }
+}
+
+/// NW-1, TP-4: a learning network's half-year: start, working sessions, close, and the
+/// knowledge it shares back to its participants' units (or why it stopped).
+fn learning_network(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
+    let Started { network, leader, .. } = *started;
+    let later = |days| started.later(days);
+    plan.push(started.on, leader, Action::EnterPhase { network, phase: "start".into() });
+    plan.push(later(14), leader, Action::EnterPhase { network, phase: "working sessions".into() });
+    plan.push(later(126), leader, Action::EnterPhase { network, phase: "close".into() });
+    let (outcome, reason) = match half_year.learning_stopped {
+        Some(reason) => (Outcome::Stopped, Some(reason.to_owned())),
+        None => {
+            // TP-4: "forpligtigede til at sætte den genererede viden i spil i egen
+            // basis": the knowledge goes back to every participant's unit.
+            let shared = Action::RecordOutput {
+                network,
+                kind: OutputKind::Knowledge,
+                description: KNOWLEDGE[started.number as usize % KNOWLEDGE.len()].to_owned(),
+                units: started.their_units.clone(),
+            };
+            plan.push(later(126), leader, shared);
+            (Outcome::KnowledgeShared, None)
+        }
+    };
+    plan.close_network(started, forum_meeting(later(133)), outcome, reason, None);
+}
+
+/// How a welfare or innovation network ends (TP-2), after how many days, and why if it stops.
+fn ending(half_year: &HalfYear, started: &Started) -> (Outcome, Option<String>, u64) {
+    if let (NetworkType::Innovation, Some(innovation)) = (started.network_type, &half_year.innovation) {
+        return (innovation.outcome, innovation.reason.map(str::to_owned), innovation.days);
+    }
+    match (started.number % 4, half_year.welfare_stopped) {
+        (1, _) => (Outcome::HandedOnForScaling, None, 217),
+        (2, Some(reason)) => (Outcome::Stopped, Some(reason.to_owned()), 190),
+        _ => (Outcome::Implemented, None, 217),
+    }
+}
+
+/// NW, TP: a welfare or innovation network's life: the mandate contract, four intensive
+/// periods, help from the secretariat and a narrowed challenge in some; then its
+/// `test_and_end`.
+fn working_network(
+    plan: &mut Plan,
+    cast: &Cast,
+    turns: &mut Turns,
+    half_year: &HalfYear,
+    co_driver_on_leave: bool,
+    started: &Started,
+) {
+    let Started { network, number, theme, leader, .. } = *started;
+    let later = |days| started.later(days);
+    let turn = number as usize;
+    // RL-4: the personnel leader signs the contract (AU-1: theirs to record).
+    let personnel_leader = plan.personnel_leader(leader);
+    let mandate = Action::AgreeMandateContract {
+        network,
+        personnel_leader,
+        // The two consultants share the networks.
+        secretariat: cast.consultants[number as usize % 2],
+        terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
+    };
+    plan.push(later(3), personnel_leader, mandate);
+    let phases = [
+        (7, "intensive 1"),
+        (21, "break 1"),
+        (42, "intensive 2"),
+        (56, "break 2"),
+        (77, "intensive 3"),
+        (98, "break 3"),
+        (119, "intensive 4"),
+    ];
+    for (days, phase) in phases {
+        plan.push(later(days), leader, Action::EnterPhase { network, phase: phase.into() });
+    }
+    if number.is_multiple_of(3) {
+        let help = Action::RequestHelp {
+            network,
+            hotspot: Hotspot::Design,
+            note: "En prototype til borgertesten".into(),
+        };
+        plan.push(later(50), leader, help);
+    }
+    if co_driver_on_leave {
+        if let Some(from) = started.co_driver {
+            let to = turns.take_co_driver();
+            let change = Action::ChangeCoDriver { network, from: None, to, reason: "Barselsorlov".into() };
+            if to != from && to != leader {
+                plan.push(later(30), leader, change);
+            }
+        }
+    }
+    // TH-1: some networks narrow their challenge after the first intensive period.
+    if number.is_multiple_of(3) {
+        let refine = Action::RefineTheme {
+            theme,
+            title: None,
+            challenge: Some(NARROWED[turn / 3 % NARROWED.len()].into()),
+            note: "Netværket og referencelederen indsnævrede udfordringen efter den første intensive periode"
+                .into(),
+        };
+        // TH-4: the secretariat records the refinement for them (AU-1).
+        plan.push(later(24), cast.secretary, refine);
+    }
+    test_and_end(plan, half_year, started);
+}
+
+/// TP-1 to TP-4: a welfare or innovation network's test phase (with a new reference leader in
+/// some), what it showed and made, and its end.
+fn test_and_end(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
+    let Started { network, number, network_type, leader, reference_leader, successor, .. } = *started;
+    let later = |days| started.later(days);
+    let turn = number as usize;
+    let funding = if network_type == NetworkType::Innovation {
+        "Innovationsudvalgets pulje"
+    } else {
+        "Afdelingens udviklingsbudget"
+    };
+    // TP-1: the leader's department and a participant's take ownership.
+    let owners: Vec<UnitId> =
+        plan.unit_of(leader).into_iter().chain(started.their_units.first().copied()).collect();
+    plan.push(
+        later(133),
+        leader,
+        Action::BeginTestPhase {
+            network,
+            funding: Some(funding.into()),
+            // RL-5: what the reference leader found, from 100,000 to 400,000 kr.
+            funding_kr: Some(100_000 + 75_000 * u64::from(number % 5)),
+            tested: Some(TESTED[turn % TESTED.len()].to_owned()),
+            owners: owners.clone(),
+        },
+    );
+    // TP-1: a new reference leader takes over in the test phase, in some networks; not where
+    // the leader then leads another network too (RL-1).
+    let mut change = None;
+    let changes = network_type == NetworkType::Innovation || number.is_multiple_of(2);
+    if changes && successor != reference_leader && plan.led_by(leader, later(147)).is_none() {
+        let action = Action::ChangeReferenceLeader {
+            network,
+            to: successor,
+            reason: "Den nye referenceleder har budgettet til implementeringen".into(),
+        };
+        plan.push(later(147), plan.chair(), action);
+        change = Some((later(147), successor));
+    }
+    let (outcome, reason, days) = ending(half_year, started);
+    // TP-4: what the test showed; and, where it went on, what it made and its effect, or to
+    // whom it was handed on.
+    let (result, product, effect) = RESULTS[turn % RESULTS.len()];
+    let result = match &reason {
+        Some(reason) => reason.clone(),
+        None => result.to_owned(),
+    };
+    let output = |kind: OutputKind, description: &str, units: &[UnitId]| Action::RecordOutput {
+        network,
+        kind,
+        description: description.to_owned(),
+        units: units.to_vec(),
+    };
+    plan.push(later(days.min(161) - 5), leader, output(OutputKind::TestResult, &result, &[]));
+    match outcome {
+        Outcome::Implemented => {
+            plan.push(later(days), leader, output(OutputKind::Product, product, &owners));
+            plan.push(later(days), leader, output(OutputKind::Effect, effect, &[]));
+        }
+        Outcome::HandedOnForScaling => {
+            let handover = "Overdraget til opskalering i alle afdelinger med en drejebog";
+            plan.push(later(days), leader, output(OutputKind::Handover, handover, &owners));
+        }
+        Outcome::KnowledgeShared | Outcome::Stopped => {}
+    }
+    // TP-2: one that is stopped never reached implementation.
+    if days > 160 && outcome != Outcome::Stopped {
+        plan.push(later(days - 28), leader, Action::EnterPhase { network, phase: "implementation".into() });
+    }
+    plan.close_network(started, forum_meeting(later(days)), outcome, reason, change);
 }
 
 /// The organisation of a generated history.

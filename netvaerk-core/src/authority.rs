@@ -20,31 +20,12 @@ use crate::chronology::Since;
 use crate::command::Action;
 use crate::error::DomainError;
 use crate::id::PersonId;
-use crate::policy::Policy;
+use crate::policy::{DecidingBody, Policy};
 use crate::rule::Rule;
 use crate::state::State;
 use crate::vocabulary::PersonRole;
 
-/// A body of the organisation that a policy may entrust with a decision the seed leaves open
-/// (AU-4, AU-5).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum DecidingBody {
-    /// The chief forum (da. *chefforum*), directors included.
-    #[default]
-    ChiefForum,
-    /// The secretariat's staff (da. *Sekretariat for Netværksstrukturen*), recording a
-    /// decision taken elsewhere (by the municipal director, say).
-    Secretariat,
-}
-
 impl DecidingBody {
-    /// Whether this is the default, the chief forum (for `skip_serializing_if`).
-    pub fn is_chief_forum(&self) -> bool {
-        *self == Self::ChiefForum
-    }
-
     fn standings(self) -> &'static [Standing] {
         match self {
             Self::ChiefForum => CHIEF_FORUM,

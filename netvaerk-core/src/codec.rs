@@ -5,9 +5,47 @@
 //! variant's fields as a JSON object.
 
 use serde_json::{Map, Value};
+use thiserror::Error;
 
-use crate::error::DecodeError;
 use crate::event::{current_version, Event};
+
+/// Stored JSON that could not be turned into an [`Event`](crate::Event).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The type name is not in the catalogue.
+    #[error("unknown event type {type_name:?}")]
+    UnknownType {
+        /// The stored type name.
+        type_name: String,
+    },
+    /// The schema version is newer than this library, or was never written.
+    #[error("event type {type_name} has no schema version {version} (this library reads 1 to {current})")]
+    UnknownVersion {
+        /// The stored type name.
+        type_name: String,
+        /// The stored version.
+        version: u32,
+        /// The newest version this library knows.
+        current: u32,
+    },
+    /// The payload is not a JSON object.
+    #[error("the payload of a {type_name} event is not a JSON object")]
+    NotAnObject {
+        /// The stored type name.
+        type_name: String,
+    },
+    /// The payload does not match the schema.
+    #[error("the payload of a {type_name} v{version} event does not match its schema: {source}")]
+    Malformed {
+        /// The stored type name.
+        type_name: String,
+        /// The stored version.
+        version: u32,
+        /// What serde found.
+        source: serde_json::Error,
+    },
+}
 
 /// An event as stored: type name, schema version and payload.
 #[derive(Clone, Debug, PartialEq)]

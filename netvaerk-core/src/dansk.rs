@@ -4,10 +4,12 @@
 //! be added without its Danish; the terms are the seed's (`docs/glossary.tsv` holds the same
 //! words for the reports, and a test keeps the two the same).
 
-use crate::authority::{DecidingBody, Standing};
-use crate::error::{DomainError, IdError, NetworkRole, PolicyProblem};
+use crate::authority::Standing;
+use crate::error::DomainError;
+use crate::id::IdError;
+use crate::policy::{DecidingBody, PolicyProblem};
 use crate::state::ThemeStatus;
-use crate::vocabulary::{Criterion, NetworkType, Outcome, OutputKind, TeachingDay};
+use crate::vocabulary::{Criterion, NetworkRole, NetworkType, Outcome, OutputKind, TeachingDay};
 use crate::warning::Warning;
 
 /// A vocabulary word in Danish.

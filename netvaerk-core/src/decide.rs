@@ -5,18 +5,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use crate::authority::{check_authority, Act, DecidingBody};
+use crate::authority::{check_authority, Act};
 use crate::chronology::check_dates;
 use crate::command::{Action, Command, Decision, Metadata, TextKind};
-use crate::error::{DomainError, NetworkRole};
+use crate::error::DomainError;
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
-use crate::policy::{CountRange, PhasePlan, Policy};
+use crate::policy::{CountRange, DecidingBody, PhasePlan, Policy};
 use crate::rule::Rule;
 use crate::state::{DiplomaProgress, Network, Person, State, Theme, ThemeStatus};
 use crate::vocabulary::{
-    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind,
-    PersonRole, PhaseKind, TeachingDay, UnitKind,
+    Competence, Criterion, CriterionAssessment, Hotspot, NetworkRole, NetworkType, Origin, Outcome,
+    OutputKind, PersonRole, PhaseKind, TeachingDay, UnitKind,
 };
 use crate::warning::{AcknowledgedWarning, Acknowledgement, Warning};
 

@@ -1,125 +1,17 @@
-//! Errors: why a decision was refused ([`DomainError`]), why text was not an id ([`IdError`]),
-//! why stored JSON was not an event ([`DecodeError`]).
+//! Why a decision was refused ([`DomainError`]). The errors of one type live beside it:
+//! [`IdError`](crate::IdError) in `id.rs`, [`PolicyProblem`](crate::PolicyProblem) in
+//! `policy.rs`, [`DecodeError`](crate::DecodeError) in `codec.rs`.
 
 use chrono::NaiveDate;
-use thiserror::Error;
 
-use crate::authority::{DecidingBody, Standing};
+use crate::authority::Standing;
 use crate::chronology::Since;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
+use crate::policy::{DecidingBody, PolicyProblem};
 use crate::rule::Rule;
 use crate::state::ThemeStatus;
-use crate::vocabulary::{Criterion, NetworkType, Outcome, OutputKind, TeachingDay};
+use crate::vocabulary::{Criterion, NetworkRole, NetworkType, Outcome, OutputKind, TeachingDay};
 use crate::warning::Warning;
-
-/// Text that is not a valid id, round, rule id or date.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum IdError {
-    /// The text does not parse; a round looks like `2016H2`, a rule like `NW-4`, other ids are
-    /// UUIDs.
-    #[error("{input:?} is not a valid {kind} id (expected {})", expected_form(kind))]
-    Malformed {
-        /// What kind of id was expected.
-        kind: &'static str,
-        /// The text given.
-        input: String,
-    },
-    /// The text is not a date.
-    #[error("{input:?} is not a date: write 2016-06-30 or 30.06.2016")]
-    MalformedDate {
-        /// The text given.
-        input: String,
-    },
-}
-
-fn expected_form(kind: &str) -> &'static str {
-    match kind {
-        "round" => "a half-year like 2016H2",
-        "rule" => "a rule id like NW-4",
-        _ => "a UUID",
-    }
-}
-
-/// What is wrong with a policy an embedder tried to put in force.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum PolicyProblem {
-    /// A range whose minimum is above its maximum.
-    #[error("the range {field} has its minimum above its maximum")]
-    EmptyRange {
-        /// The policy field.
-        field: &'static str,
-    },
-    /// A phase plan without phases.
-    #[error("the {network_type} phase plan has no phases (PR-5)")]
-    EmptyPhasePlan {
-        /// The plan's network type.
-        network_type: NetworkType,
-    },
-    /// A phase with a blank name.
-    #[error("the {network_type} phase plan has a phase without a name (PR-5)")]
-    UnnamedPhase {
-        /// The plan's network type.
-        network_type: NetworkType,
-    },
-    /// Two phases with one name.
-    #[error("the {network_type} phase plan names the phase {name:?} twice (PR-5)")]
-    DuplicatePhase {
-        /// The plan's network type.
-        network_type: NetworkType,
-        /// The repeated name.
-        name: String,
-    },
-    /// More than one test phase.
-    #[error("the {network_type} phase plan has more than one test phase (TP-1)")]
-    SeveralTestPhases {
-        /// The plan's network type.
-        network_type: NetworkType,
-    },
-    /// A value outside what the policy can sensibly hold.
-    #[error("the policy's {field} is {value}, outside {bounds}")]
-    OutOfBounds {
-        /// The policy field.
-        field: &'static str,
-        /// The value given.
-        value: u64,
-        /// The bounds.
-        bounds: &'static str,
-    },
-    /// A test phase in a learning network's plan.
-    #[error("a learning network's phase plan has no test phase (NW-1, TP-1)")]
-    TestInLearningPlan,
-    /// Implementation before the test phase, or another phase after it.
-    #[error(
-        "in the {network_type} phase plan implementation may only follow the test phase, and only it (TP-1)"
-    )]
-    TestNotLastBeforeImplementation {
-        /// The plan's network type.
-        network_type: NetworkType,
-    },
-}
-
-/// A role a person holds in one network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NetworkRole {
-    /// The network leader.
-    Leader,
-    /// The co-driver.
-    CoDriver,
-    /// The reference leader.
-    ReferenceLeader,
-}
-
-impl std::fmt::Display for NetworkRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Leader => "network leader",
-            Self::CoDriver => "co-driver",
-            Self::ReferenceLeader => "reference leader",
-        })
-    }
-}
 
 /// Why `decide` refused a command. Nothing is appended for a refused command.
 ///
@@ -1032,42 +924,4 @@ impl DomainError {
             | E::RolesNotDistinct { .. } => return None,
         })
     }
-}
-
-/// Stored JSON that could not be turned into an [`Event`](crate::Event).
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum DecodeError {
-    /// The type name is not in the catalogue.
-    #[error("unknown event type {type_name:?}")]
-    UnknownType {
-        /// The stored type name.
-        type_name: String,
-    },
-    /// The schema version is newer than this library, or was never written.
-    #[error("event type {type_name} has no schema version {version} (this library reads 1 to {current})")]
-    UnknownVersion {
-        /// The stored type name.
-        type_name: String,
-        /// The stored version.
-        version: u32,
-        /// The newest version this library knows.
-        current: u32,
-    },
-    /// The payload is not a JSON object.
-    #[error("the payload of a {type_name} event is not a JSON object")]
-    NotAnObject {
-        /// The stored type name.
-        type_name: String,
-    },
-    /// The payload does not match the schema.
-    #[error("the payload of a {type_name} v{version} event does not match its schema: {source}")]
-    Malformed {
-        /// The stored type name.
-        type_name: String,
-        /// The stored version.
-        version: u32,
-        /// What serde found.
-        source: serde_json::Error,
-    },
 }

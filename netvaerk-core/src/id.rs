@@ -5,9 +5,37 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 use uuid::Uuid;
 
-use crate::error::IdError;
+/// Text that is not a valid id, round, rule id or date.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum IdError {
+    /// The text does not parse; a round looks like `2016H2`, a rule like `NW-4`, other ids are
+    /// UUIDs.
+    #[error("{input:?} is not a valid {kind} id (expected {})", expected_form(kind))]
+    Malformed {
+        /// What kind of id was expected.
+        kind: &'static str,
+        /// The text given.
+        input: String,
+    },
+    /// The text is not a date.
+    #[error("{input:?} is not a date: write 2016-06-30 or 30.06.2016")]
+    MalformedDate {
+        /// The text given.
+        input: String,
+    },
+}
+
+fn expected_form(kind: &str) -> &'static str {
+    match kind {
+        "round" => "a half-year like 2016H2",
+        "rule" => "a rule id like NW-4",
+        _ => "a UUID",
+    }
+}
 
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident, $kind:literal) => {

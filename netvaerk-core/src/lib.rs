@@ -108,17 +108,20 @@ mod state;
 mod vocabulary;
 mod warning;
 
-pub use authority::{check_authority, requirements, Act, Authority, DecidingBody, Standing};
+pub use authority::{check_authority, requirements, Act, Authority, Standing};
 pub use chronology::{check_dates, presupposed, Since};
+pub use codec::DecodeError;
 pub use command::{Action, Command, Decision, Metadata, TextKind};
 pub use dansk::Dansk;
 pub use decide::{check_redaction, decide};
-pub use error::{DecodeError, DomainError, IdError, NetworkRole, PolicyProblem};
+pub use error::DomainError;
 pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
-pub use id::{parse_date, CohortId, Half, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId};
+pub use id::{
+    parse_date, CohortId, Half, IdError, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId,
+};
 pub use policy::{
-    CostSplit, CountRange, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy, PolicyChange,
-    PolicyHistory, ScheduledPhase,
+    CostSplit, CountRange, DecidingBody, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy,
+    PolicyChange, PolicyHistory, PolicyProblem, ScheduledPhase,
 };
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{
@@ -126,7 +129,7 @@ pub use state::{
     State, Theme, ThemeStatus, Unit,
 };
 pub use vocabulary::{
-    Competence, Criterion, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind,
-    PersonRole, PhaseKind, TeachingDay, UnitKind,
+    Competence, Criterion, CriterionAssessment, Hotspot, NetworkRole, NetworkType, Origin, Outcome,
+    OutputKind, PersonRole, PhaseKind, TeachingDay, UnitKind,
 };
 pub use warning::{AcknowledgedWarning, Acknowledgement, Warning};

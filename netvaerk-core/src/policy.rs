@@ -4,10 +4,68 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
-use crate::authority::DecidingBody;
-use crate::error::PolicyProblem;
 use crate::vocabulary::{Criterion, NetworkType, PhaseKind};
+
+/// What is wrong with a policy an embedder tried to put in force.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PolicyProblem {
+    /// A range whose minimum is above its maximum.
+    #[error("the range {field} has its minimum above its maximum")]
+    EmptyRange {
+        /// The policy field.
+        field: &'static str,
+    },
+    /// A phase plan without phases.
+    #[error("the {network_type} phase plan has no phases (PR-5)")]
+    EmptyPhasePlan {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+    /// A phase with a blank name.
+    #[error("the {network_type} phase plan has a phase without a name (PR-5)")]
+    UnnamedPhase {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+    /// Two phases with one name.
+    #[error("the {network_type} phase plan names the phase {name:?} twice (PR-5)")]
+    DuplicatePhase {
+        /// The plan's network type.
+        network_type: NetworkType,
+        /// The repeated name.
+        name: String,
+    },
+    /// More than one test phase.
+    #[error("the {network_type} phase plan has more than one test phase (TP-1)")]
+    SeveralTestPhases {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+    /// A value outside what the policy can sensibly hold.
+    #[error("the policy's {field} is {value}, outside {bounds}")]
+    OutOfBounds {
+        /// The policy field.
+        field: &'static str,
+        /// The value given.
+        value: u64,
+        /// The bounds.
+        bounds: &'static str,
+    },
+    /// A test phase in a learning network's plan.
+    #[error("a learning network's phase plan has no test phase (NW-1, TP-1)")]
+    TestInLearningPlan,
+    /// Implementation before the test phase, or another phase after it.
+    #[error(
+        "in the {network_type} phase plan implementation may only follow the test phase, and only it (TP-1)"
+    )]
+    TestNotLastBeforeImplementation {
+        /// The plan's network type.
+        network_type: NetworkType,
+    },
+}
 
 /// An inclusive range of counts, e.g. 4-5 starts a half-year (NW-2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -350,6 +408,27 @@ pub struct PolicyChange<'a> {
     pub in_force_from: Option<NaiveDate>,
     /// The policy.
     pub policy: &'a Policy,
+}
+
+/// A body of the organisation that a policy may entrust with a decision the seed leaves open
+/// (AU-4, AU-5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DecidingBody {
+    /// The chief forum (da. *chefforum*), directors included.
+    #[default]
+    ChiefForum,
+    /// The secretariat's staff (da. *Sekretariat for Netværksstrukturen*), recording a
+    /// decision taken elsewhere (by the municipal director, say).
+    Secretariat,
+}
+
+impl DecidingBody {
+    /// Whether this is the default, the chief forum (for `skip_serializing_if`).
+    pub fn is_chief_forum(&self) -> bool {
+        *self == Self::ChiefForum
+    }
 }
 
 /// The rules' numbers as data, with the NS3 defaults ([`Policy::ns3`], also `Default`).

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::IdError;
+use crate::id::IdError;
 
 macro_rules! rules {
     ($($variant:ident = $text:literal, $advisory:literal;)*) => {

@@ -199,6 +199,27 @@ pub enum PersonRole {
     Secretariat,
 }
 
+/// A role a person holds in one network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkRole {
+    /// The network leader.
+    Leader,
+    /// The co-driver.
+    CoDriver,
+    /// The reference leader.
+    ReferenceLeader,
+}
+
+impl std::fmt::Display for NetworkRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Leader => "network leader",
+            Self::CoDriver => "co-driver",
+            Self::ReferenceLeader => "reference leader",
+        })
+    }
+}
+
 /// The five teaching days of the diploma module (CO-3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

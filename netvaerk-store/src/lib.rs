@@ -52,6 +52,7 @@
 //! # }
 //! ```
 
+mod backend;
 mod envelope;
 mod error;
 mod exchange;
@@ -73,13 +74,14 @@ mod store;
 mod subscription;
 mod threads;
 
+pub use backend::{Backend, Prepared, StreamHead};
 pub use envelope::{
     hex, AppendResult, Body, CommandDigest, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent,
     RecordHeader, Scrubbed, StreamId, MAX_STREAM_ID_LEN,
 };
 pub use error::{Corruption, StoreError};
 pub use exchange::{ExportedRecord, ExportedRedaction};
-pub use log::{Backend, LogStore, OpenCheck, Prepared, StreamHead};
+pub use log::{LogStore, OpenCheck};
 pub use memory::{MemoryBackend, MemoryStore};
 #[cfg(feature = "postgres")]
 pub use pg::{PostgresOptions, PostgresStore, SCHEMA_SQL};

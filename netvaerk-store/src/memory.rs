@@ -6,9 +6,10 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use netvaerk_core::PersonId;
 use uuid::Uuid;
 
+use crate::backend::{heads_of, Backend, Prepared, StreamHead};
 use crate::envelope::StreamId;
 use crate::error::StoreError;
-use crate::log::{heads_of, Backend, LogStore, Prepared, StreamHead};
+use crate::log::LogStore;
 use crate::record::RawRecord;
 use crate::store::RawRecords;
 

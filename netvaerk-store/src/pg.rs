@@ -48,9 +48,9 @@ use postgres::{Client, Config, NoTls, Statement, Transaction};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::backend::Prepared;
 use crate::envelope::{hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::{Corruption, StoreError};
-use crate::log::{lock, Prepared};
 use crate::plan::{append_nothing, check_import, Index, Location, Planner};
 use crate::purge::{Kept, Purged};
 use crate::queue::{fail_all, settle, Pending, Queue};
@@ -59,6 +59,7 @@ use crate::registry::{damaged_key, registry_from_json};
 use crate::registry::{RegistryEntry, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::shred::{from_hex, KeyRecord, PersonKey};
 use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
+use crate::threads::lock;
 
 /// The schema file, run on first use.
 pub const SCHEMA_SQL: &str = include_str!("../sql/postgres.sql");

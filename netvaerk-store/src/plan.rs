@@ -8,11 +8,11 @@ use std::sync::Arc;
 use chrono::Utc;
 use uuid::Uuid;
 
+use crate::backend::{Backend, Prepared};
 use crate::envelope::{
     AppendResult, Body, Envelope, EventMetadata, ExpectedVersion, Head, RecordHeader, StreamId,
 };
 use crate::error::{Corruption, StoreError};
-use crate::log::{Backend, Prepared};
 use crate::queue::Pending;
 use crate::record::{parse, parse_and_check, seal, RawRecord};
 use crate::store::EventStore;

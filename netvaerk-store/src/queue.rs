@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use crate::envelope::{AppendResult, CommandDigest, ExpectedVersion, NewEvent, StreamId};
 use crate::error::StoreError;
-use crate::log::lock;
 use crate::record::{present_body, sha256};
+use crate::threads::lock;
 
 /// An event made ready by its appender's own thread: everything but position and links.
 pub(crate) struct Staged {

@@ -24,9 +24,10 @@ use ::redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefi
 use netvaerk_core::PersonId;
 use uuid::Uuid;
 
+use crate::backend::{heads_of, Backend, Prepared, StreamHead};
 use crate::envelope::StreamId;
 use crate::error::{guard, Guarded, StoreError};
-use crate::log::{heads_of, Backend, LogStore, OpenCheck, Prepared, StreamHead};
+use crate::log::{LogStore, OpenCheck};
 use crate::record::RawRecord;
 use crate::store::RawRecords;
 

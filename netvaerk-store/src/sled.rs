@@ -32,9 +32,10 @@ use std::path::{Path, PathBuf};
 use netvaerk_core::PersonId;
 use uuid::Uuid;
 
+use crate::backend::{heads_of, Backend, Prepared, StreamHead};
 use crate::envelope::{RecordHeader, StreamId};
 use crate::error::{guard, Corruption, Guarded, StoreError};
-use crate::log::{heads_of, Backend, LogStore, OpenCheck, Prepared, StreamHead};
+use crate::log::{LogStore, OpenCheck};
 use crate::record::{parse, RawRecord};
 use crate::store::RawRecords;
 

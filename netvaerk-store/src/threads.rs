@@ -1,8 +1,10 @@
 //! Which threads may block: a thread of tokio's blocking pool is inside a runtime's context as
 //! a worker is, but may run blocking calls, which a worker may not. The caller that knows says
-//! so with [`may_block`].
+//! so with [`may_block`]. And how the store's threads take a lock ([`lock`]): a poisoned one
+//! is still usable.
 
 use std::cell::Cell;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 thread_local! {
     /// Whether this thread was declared one where blocking is fine ([`may_block`]).
@@ -33,4 +35,10 @@ pub fn may_block<T>(work: impl FnOnce() -> T) -> T {
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))] // only the PostgreSQL store asks
 pub(crate) fn declared() -> bool {
     MAY_BLOCK.with(Cell::get)
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks cannot leave the data half-changed (each
+    // critical section assigns whole values), so a poisoned lock is still usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
