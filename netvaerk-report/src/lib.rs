@@ -16,14 +16,11 @@
 //! # Ok::<(), netvaerk::Error>(())
 //! ```
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use netvaerk_core::{CountRange, NetworkId, NetworkType, OutputKind, RoundId, ThemeId, UnitId, Warning};
-use netvaerk_projections::{
-    summary_in, All, AsOf, AuditEntry, ForecastReport, PersonRef, PortfolioReport, RoundOutcome, Wording,
-};
+use netvaerk_core::{CountRange, NetworkId, RoundId, Warning};
+use netvaerk_projections::{All, AsOf, PersonRef, RoundOutcome};
 use uuid::Uuid;
 
 use netvaerk::Error;

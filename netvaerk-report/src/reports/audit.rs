@@ -1,7 +1,12 @@
 //! The audit trail of a theme or a network: every decision on it, the round it competed in and
 //! the themes beside it, its network's decisions.
 
-use crate::*;
+use netvaerk::{Error, Lang, ReadModels};
+use netvaerk_core::{NetworkId, ThemeId};
+use netvaerk_projections::{summary_in, AuditEntry};
+use uuid::Uuid;
+
+use crate::{json, name, outcome, short, warning_text, Document, Format, Section};
 
 /// The audit trail of the theme or network `id`.
 pub(crate) fn document(

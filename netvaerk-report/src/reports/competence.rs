@@ -1,7 +1,10 @@
 //! Competence tracks, cohorts and what they cost (CO-2, CO-4), and the pool of qualified leaders
 //! (NL-1).
 
-use crate::*;
+use netvaerk::{Error, Lang, ReadModels};
+use netvaerk_projections::Wording;
+
+use crate::{json, label, name, range, short, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {

@@ -1,7 +1,11 @@
 //! The load ahead (PR-4): each leader's and co-driver's planned intensive weeks for the next
 //! half-year from the running networks' plans, and each personnel leader's staff.
 
-use crate::*;
+use netvaerk::{Error, Lang, ReadModels};
+use netvaerk_core::NetworkId;
+use netvaerk_projections::{All, ForecastReport};
+
+use crate::{json, label, name, theme_title, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {

@@ -1,6 +1,8 @@
 //! Starts per half-year against NW-2/NW-3, innovation networks against NW-4, and the overrides.
 
-use crate::*;
+use netvaerk::{Error, Lang, ReadModels};
+
+use crate::{decision_name, json, range, warning_text, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {

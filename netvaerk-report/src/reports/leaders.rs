@@ -1,6 +1,8 @@
 //! Every role each person held, and their load (PR-4).
 
-use crate::*;
+use netvaerk::{Error, Lang, ReadModels};
+
+use crate::{json, label, name, theme_title, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {

@@ -1,7 +1,9 @@
 //! The overview for the chief forum: the portfolio, half-year and competence reports and every
 //! theme's audit trail, as sections (the HTML page draws its pictures from the read models).
 
-use crate::*;
+use netvaerk::{Error, Lang, ReadModels};
+
+use crate::{Document, Format, Report};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
@@ -14,7 +16,7 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
             "leaders": all.leaders.report(names),
             "competence": all.competence.report(names),
         });
-        return Ok(Document::Json(self::json(&json)));
+        return Ok(Document::Json(crate::json(&json)));
     }
     let mut sections = Vec::new();
     let themes = all.portfolio.themes.keys().map(|theme| Report::Audit(theme.as_uuid()));

@@ -1,7 +1,13 @@
 //! Themes by status and networks by type and phase, the innovation networks against NW-4, and what
 //! the networks produced (TP-3, TP-4).
 
-use crate::*;
+use std::collections::BTreeSet;
+
+use netvaerk::{Error, Lang, ReadModels};
+use netvaerk_core::{NetworkType, OutputKind, UnitId};
+use netvaerk_projections::{All, PortfolioReport};
+
+use crate::{json, name, or_dash, short, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {

@@ -1,7 +1,11 @@
 //! The chief forum's half-year round at a glance (TH-2, TH-3): its themes, each criterion's
 //! assessment, the ranking, deferrals and rejections, the starts that followed, the overrides.
 
-use crate::*;
+use netvaerk::{Error, Lang, ReadModels};
+use netvaerk_core::RoundId;
+use netvaerk_projections::summary_in;
+
+use crate::{decision_name, json, name, outcome, short, warning_text, Document, Format, Section};
 
 /// The round report: the themes on the agenda, the assessments, the ranking and the other
 /// fates, the starts that followed, the overrides.
