@@ -651,11 +651,14 @@ fn check_reference_leader(
     if !accepted {
         return Err(DomainError::ReferenceLeaderNotAccepted { person: candidate, theme });
     }
-    if network_type == NetworkType::Innovation {
-        if !found.roles.contains(&PersonRole::Director) {
-            return Err(DomainError::ReferenceLeaderNotDirector(candidate));
-        }
-    } else if policy.reference_leaders_from_chief_forum && !found.is_chief_forum() {
+    // RL-3: an innovation network is linked "via referenceleder på direktørniveau", and every
+    // reference leader is "som udgangspunkt placeret i chefforum" (the seed says it of all
+    // three types), so a director outside the chief forum is refused at the start and a
+    // warning later, as for the other types.
+    if network_type == NetworkType::Innovation && !found.roles.contains(&PersonRole::Director) {
+        return Err(DomainError::ReferenceLeaderNotDirector(candidate));
+    }
+    if policy.reference_leaders_from_chief_forum && !found.is_chief_forum() {
         return match later {
             Some(network) => Ok(vec![Warning::ReferenceLeaderOutsideForum { network, person: candidate }]),
             None => Err(DomainError::ReferenceLeaderNotChiefForum(candidate)),

@@ -1049,6 +1049,9 @@ fn rl3_reference_leaders_come_from_the_chief_forum_and_directors_for_innovation(
         DomainError::ReferenceLeaderNotDirector(chief())
     );
     run_acknowledged(&mut given, when(start(welfare, NetworkType::Innovation, director())));
+    // A director is a member of the chief forum: the CF rule holds for innovation too, and a
+    // director meets it.
+    assert!(netvaerk_core::State::from_events(&given).person(director()).unwrap().is_chief_forum());
 }
 
 #[test]
