@@ -428,25 +428,13 @@ impl Stamp {
             || say("(empty)").to_owned(),
             |head| format!("{} {}", head.position, netvaerk_store::hex(&head.hash)),
         );
-        let date = match self.as_of {
-            AsOf::Date(date) => date,
-            _ => chrono::NaiveDate::MAX,
-        };
-        let policies = &all.portfolio.policies;
-        let policy = match policies.change_on(date) {
-            None => say("the NS3 defaults").to_owned(),
-            Some(change) => {
-                let from = change
-                    .in_force_from
-                    .map_or_else(|| say("the beginning").to_owned(), |from| lang.date(from));
-                format!(
-                    "{} {} {} {}, {} {from}",
-                    say("change"),
-                    change.number,
-                    say("of"),
-                    policies.len(),
-                    say("in force from")
-                )
+        // The policy as the stamp's data has it, so that JSON and text cannot disagree.
+        let policy = match self.data(all).policy {
+            PolicyInForce { change: 0, .. } => say("the NS3 defaults").to_owned(),
+            PolicyInForce { change, of, in_force_from } => {
+                let from =
+                    in_force_from.map_or_else(|| say("the beginning").to_owned(), |from| lang.date(from));
+                format!("{} {change} {} {of}, {} {from}", say("change"), say("of"), say("in force from"))
             }
         };
         vec![
