@@ -320,6 +320,28 @@ fn cluster_files_holding(client: &mut postgres::Client, needles: &[&[u8]]) -> Ve
     holding
 }
 
+/// A physical replication slot that keeps every WAL segment from its making until it is
+/// dropped (also when a test panics, so no slot outlives its test and holds WAL for good).
+struct WalHeld {
+    client: postgres::Client,
+    name: String,
+}
+
+impl WalHeld {
+    fn new(schema: &PgSchema) -> Self {
+        let mut client = schema.client();
+        let name = format!("netvaerk_test_{}", Uuid::now_v7().simple());
+        client.query_one("SELECT pg_create_physical_replication_slot($1, true)", &[&name]).unwrap();
+        Self { client, name }
+    }
+}
+
+impl Drop for WalHeld {
+    fn drop(&mut self) {
+        let _ = self.client.query_one("SELECT pg_drop_replication_slot($1)", &[&self.name]);
+    }
+}
+
 /// Item 5 of issue 26: after `purge`, neither the words of a redacted record nor the key an
 /// erasure destroyed is in any file of the cluster: not in the table files (`VACUUM FULL`),
 /// not in the write-ahead log (written through and recycled). Before it, both are: the search
@@ -328,6 +350,11 @@ fn cluster_files_holding(client: &mut postgres::Client, needles: &[&[u8]]) -> Ve
 fn after_a_purge_no_file_of_the_database_holds_redacted_words_or_an_erased_key() {
     let Some(schema) = PgSchema::new() else { return };
     let store = schema.open();
+    // Tests running beside this one write WAL and take checkpoints, which could recycle the
+    // segment holding the words before the first search reads it. A replication slot, made
+    // before the words are written and dropped before the purge, keeps that segment in place.
+    let slot = WalHeld::new(&schema);
+    let mut client = schema.client();
     let words = format!("purge-needle-{}", Uuid::now_v7().simple());
     let position = store
         .append(&stream("org-a"), ExpectedVersion::Any, &[event_with(json!({ "note": words }))])
@@ -336,7 +363,6 @@ fn after_a_purge_no_file_of_the_database_holds_redacted_words_or_an_erased_key()
     let person = PersonId::from_uuid(Uuid::now_v7());
     let data = PersonalData { name: "Ulla Purgesen".into(), email: None, title: None };
     store.register_person(person, data, person, Utc::now()).unwrap();
-    let mut client = schema.client();
     let key: Vec<u8> = client
         .query_one("SELECT key FROM registry_keys WHERE person = $1", &[&person.as_uuid()])
         .unwrap()
@@ -346,6 +372,7 @@ fn after_a_purge_no_file_of_the_database_holds_redacted_words_or_an_erased_key()
     client.batch_execute("CHECKPOINT").unwrap();
     let needles: [&[u8]; 2] = [words.as_bytes(), &key[4..]];
     let before = cluster_files_holding(&mut client, &needles);
+    drop(slot);
     assert!(before.iter().any(|path| path.starts_with("pg_wal/")), "the WAL holds them: {before:?}");
     assert!(before.iter().any(|path| path.starts_with("base/")), "a dead row holds them: {before:?}");
     let head = store.head().unwrap();
