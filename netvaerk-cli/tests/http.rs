@@ -349,6 +349,26 @@ fn the_openapi_document_lists_exactly_the_routes_and_validates() {
         assert!(document["components"]["schemas"].get(name).is_some(), "{name} is not described");
     }
 
+    // Each variant of a tagged union is a titled schema of its own, the union a oneOf of
+    // references with a discriminator (what client generators need to name and pick classes);
+    // an event's payload is named too.
+    let schemas = &document["components"]["schemas"];
+    for (union, tag, count) in [("Action", "command", 38), ("Event", "type", 39), ("Warning", "kind", 6)] {
+        let variants = schemas[union]["oneOf"].as_array().unwrap();
+        assert_eq!(variants.len(), count, "{union}");
+        let mapping = schemas[union]["discriminator"]["mapping"].as_object().unwrap();
+        assert_eq!(schemas[union]["discriminator"]["propertyName"], tag);
+        assert_eq!(mapping.len(), count, "{union}");
+        for (value, reference) in mapping {
+            let name = reference.as_str().unwrap().rsplit('/').next().unwrap();
+            assert_eq!(schemas[name]["title"], name, "{union} {value}");
+            assert_eq!(schemas[name]["properties"][tag]["const"], value.as_str());
+            assert!(variants.iter().any(|variant| variant["$ref"] == *reference), "{union} {value}");
+        }
+    }
+    assert_eq!(schemas["RoundOpened"]["properties"]["data"]["$ref"], "#/components/schemas/RoundOpenedData");
+    assert_eq!(schemas["UnitKind"]["enum"], json!(["director_area", "department", "secretariat"]));
+
     // Every operation has a unique id and responses; every example conforms to its schema.
     let mut operations = BTreeSet::new();
     let mut examples = 0;

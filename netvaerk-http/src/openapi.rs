@@ -23,29 +23,60 @@ fn reference<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     generator.subschema_for::<T>().to_value()
 }
 
-fn example_unit() -> UnitId {
-    UnitId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_0000000000a1))
+/// An id of the demo history (`netvaerk demo`), which numbers its people kind 1 and its units
+/// kind 2, so that every example in the document is accepted on the demo: a test posts each.
+fn demo_id(kind: u16, n: u32) -> Uuid {
+    Uuid::from_u128(0x0190_ab00_0000_7000_8000_0000_0000_0000 | (u128::from(kind) << 32) | u128::from(n))
 }
 
-/// The example command: the secretariat registers a unit.
+/// The demo's organisation.
+pub const EXAMPLE_ORGANISATION: Uuid = Uuid::from_u128(0x0190_ab00_0000_7000_8000_0000_0000_a1b5);
+
+/// The demo secretariat's leader, Sofie Holm, who makes every example decision.
+fn example_secretary() -> PersonId {
+    PersonId::from_uuid(demo_id(1, 1))
+}
+
+/// The person the example command registers (not in the demo before it).
+pub fn example_person() -> PersonId {
+    PersonId::from_uuid(demo_id(1, 0xe001))
+}
+
+/// The example command: the secretariat registers a new employee of the demo's Jobcenter.
 pub fn example_command() -> Command {
-    let actor = PersonId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000001));
-    let on = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
-    let mut metadata = Metadata::new(actor, on);
-    metadata.rationale = Some("Ny enhed efter omorganiseringen".to_owned());
-    Command::new(
-        metadata,
-        Action::RegisterUnit { unit: example_unit(), kind: UnitKind::Department, parent: None },
-    )
+    let on = NaiveDate::from_ymd_opt(2018, 9, 3).unwrap_or_default();
+    let mut metadata = Metadata::new(example_secretary(), on);
+    metadata.rationale = Some("Ny medarbejder i Jobcentret".to_owned());
+    let (person, unit, roles) =
+        (example_person(), Some(UnitId::from_uuid(demo_id(2, 0x0c))), Default::default());
+    Command::new(metadata, Action::RegisterPerson { person, unit, roles })
+}
+
+/// The example batch: the secretariat registers a new department under the demo's director
+/// area Velfærd og Sundhed and names it, all or nothing.
+fn example_batch() -> Value {
+    let on = NaiveDate::from_ymd_opt(2018, 9, 3).unwrap_or_default();
+    let unit = UnitId::from_uuid(demo_id(2, 0xe001));
+    let by = |action: Action| Command::new(Metadata::new(example_secretary(), on), action);
+    let parent = Some(UnitId::from_uuid(demo_id(2, 1)));
+    json!({
+        "mode": "atomic",
+        "commands": [
+            by(Action::RegisterUnit { unit, kind: UnitKind::Department, parent }),
+            by(Action::NameUnit { unit, name: "Sundhedshuset".to_owned() }),
+        ]
+    })
 }
 
 /// The answer to [`example_command`].
 fn example_accepted() -> Accepted {
-    let (unit, kind, parent) = (example_unit(), UnitKind::Department, None);
+    let Action::RegisterPerson { person, unit, roles } = example_command().action else {
+        unreachable!("the example command registers a person")
+    };
     Accepted {
-        organisation: OrganisationId::from_uuid(Uuid::from_u128(0x0190ab00_0000_7000_8000_00000000a1b5)),
-        stream_version: 3,
-        events: vec![Appended { position: 3, event: Event::UnitRegistered { unit, kind, parent } }],
+        organisation: OrganisationId::from_uuid(EXAMPLE_ORGANISATION),
+        stream_version: 1219,
+        events: vec![Appended { position: 1293, event: Event::PersonRegistered { person, unit, roles } }],
         acknowledged: Vec::new(),
         replayed: false,
     }
@@ -194,6 +225,90 @@ fn rename_references(value: &mut Value, from: &str, to: &str) {
     }
 }
 
+/// `register_unit` → `RegisterUnit`; a name already in that form stays as it is.
+fn pascal_case(tag: &str) -> String {
+    tag.split('_')
+        .map(|word| {
+            let mut letters = word.chars();
+            letters
+                .next()
+                .map(|first| first.to_uppercase().chain(letters).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Makes each variant of the tagged enum `name` a schema of its own, named and titled after
+/// the variant (`RegisterUnit`, `UnitRegistered`), its payload under `content` (an adjacently
+/// tagged enum's `data`) a schema named `{Variant}Data`; the enum becomes a `oneOf` of
+/// references with a discriminator on `tag`. Client generators then make one named class a
+/// variant instead of `Action7`, and pick the class by the tag. A variant whose name is taken
+/// by another schema is named `{Variant}{name}`.
+fn name_variants(schemas: &mut serde_json::Map<String, Value>, name: &str, tag: &str, content: Option<&str>) {
+    let Some(variants) = schemas.get_mut(name).and_then(|schema| schema.get_mut("oneOf")).map(Value::take)
+    else {
+        return;
+    };
+    let mut references = Vec::new();
+    let mut mapping = serde_json::Map::new();
+    for mut variant in variants.as_array().cloned().unwrap_or_default() {
+        let Some(value) = variant["properties"][tag]["const"].as_str().map(str::to_owned) else {
+            references.push(variant);
+            continue;
+        };
+        let mut title = pascal_case(&value);
+        if schemas.contains_key(&title) {
+            title.push_str(name);
+        }
+        variant["title"] = Value::String(title.clone());
+        if let Some(payload) = content.and_then(|content| variant["properties"].get_mut(content)) {
+            if payload.get("properties").is_some() {
+                let data = format!("{title}Data");
+                let mut schema = payload.take();
+                schema["title"] = Value::String(data.clone());
+                *payload = json!({ "$ref": format!("#/components/schemas/{data}") });
+                schemas.insert(data, schema);
+            }
+        }
+        let reference = format!("#/components/schemas/{title}");
+        mapping.insert(value, Value::String(reference.clone()));
+        references.push(json!({ "$ref": reference }));
+        schemas.insert(title, variant);
+    }
+    if let Some(schema) = schemas.get_mut(name) {
+        schema["oneOf"] = Value::Array(references);
+        schema["discriminator"] = json!({ "propertyName": tag, "mapping": mapping });
+    }
+}
+
+/// Makes every schema that is a `oneOf` of documented string constants (what schemars makes of
+/// a unit-only enum with doc comments) a plain string `enum`, each value's documentation a line
+/// of the description: client generators make an enum class of it, where the `oneOf` of
+/// constants gives them one class a value that only its first value parses.
+fn flatten_string_enums(schemas: &mut serde_json::Map<String, Value>) {
+    for schema in schemas.values_mut() {
+        let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else { continue };
+        let constants: Option<Vec<(String, Option<String>)>> = variants
+            .iter()
+            .map(|variant| {
+                let value = variant.get("const")?.as_str()?;
+                (variant.get("type")? == "string").then(|| {
+                    (value.to_owned(), variant.get("description").and_then(Value::as_str).map(str::to_owned))
+                })
+            })
+            .collect();
+        let Some(constants) = constants else { continue };
+        let mut description =
+            schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+        for (value, documentation) in &constants {
+            let documentation = documentation.as_deref().unwrap_or_default().replace('\n', " ");
+            description.push_str(&format!("\n- `{value}`: {documentation}"));
+        }
+        let values: Vec<&str> = constants.iter().map(|(value, _)| value.as_str()).collect();
+        *schema = json!({ "type": "string", "enum": values, "description": description.trim_start() });
+    }
+}
+
 /// The OpenAPI 3.1 document served at `/v1/openapi.json`, made once.
 pub fn document() -> &'static Value {
     static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
@@ -259,6 +374,11 @@ fn generate() -> Value {
     if let Value::Object(written) = written {
         schemas.extend(written);
     }
+    flatten_string_enums(&mut schemas);
+    name_variants(&mut schemas, "Action", "command", None);
+    name_variants(&mut schemas, "Event", "type", Some("data"));
+    name_variants(&mut schemas, "Warning", "kind", None);
+    name_variants(&mut schemas, "RoundOutcome", "outcome", None);
     let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast, person_recorded, list, organisations, stamp] =
         <[Value; 21]>::try_from(answers).unwrap_or_else(|_| unreachable!("twenty-one answers"));
     let overview = json!({
@@ -267,7 +387,11 @@ fn generate() -> Value {
         "required": ["portfolio", "half_years", "leaders", "competence"]
     });
 
-    let organisation = path_parameter("org", "The organisation (a UUID).", uuid_schema());
+    let mut organisation = path_parameter("org", "The organisation (a UUID).", uuid_schema());
+    organisation["example"] = json!(EXAMPLE_ORGANISATION);
+    let mut person =
+        path_parameter("person", "The person (a UUID), registered in the organisation.", uuid_schema());
+    person["example"] = json!(example_person());
     let idempotency = json!({
         "name": "Idempotency-Key", "in": "header", "required": false,
         "description": "Names the request: sent again with the same key (and the same caller), it appends nothing and answers as the first time, with Idempotent-Replayed: true.",
@@ -455,7 +579,7 @@ fn generate() -> Value {
                     "operationId": "decideBatch",
                     "summary": "Decide several commands in order, atomic or each on its own (write).",
                     "parameters": [organisation, idempotency],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": batch_request, "example": { "mode": "atomic", "commands": [example_command()] } } } },
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": batch_request, "example": example_batch() } } },
                     "responses": batch_responses
                 }
             },
@@ -501,7 +625,7 @@ fn generate() -> Value {
                     "summary": "Redact the words of a decision, as the secretariat (write): its texts and rationale become \"(redacted)\", its facts stay.",
                     "description": "The log records who redacted, when and why in its $redactions stream; reports and the event feed then show the decision without its words, and the organisation decides on as before.",
                     "parameters": [organisation],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": redact_request, "example": { "position": 1200, "why": "A citizen's name in the rationale" } } } },
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": redact_request, "example": { "position": 1200, "why": "A citizen's name in the rationale", "by": example_secretary() } } } },
                     "responses": with_access(json!({
                         "201": json_response("Redacted.", redacted),
                         "400": problem("Malformed JSON (malformed_redaction), no actor without tokens (missing_actor), a position not in the organisation (not_in_organisation), already redacted (already_redacted), a reason too long."),
@@ -517,8 +641,8 @@ fn generate() -> Value {
                     "operationId": "recordPersonalData",
                     "summary": "Register or correct a person's personal data in the registry beside the log (write): by the secretariat, or by the person for their own name and e-mail (AU-3).",
                     "description": "The log records who changed which fields and when (a PersonalDataRecorded record in the $registry stream), never the data.",
-                    "parameters": [organisation.clone(), path_parameter("person", "The person (a UUID), registered in the organisation.", uuid_schema())],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": person_request, "example": { "name": "Mette Hansen", "email": "mette.hansen@albertslund.dk", "title": "Netværksleder" } } } },
+                    "parameters": [organisation.clone(), person.clone()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": person_request, "example": { "name": "Mette Hansen", "email": "mette.hansen@albertslund.dk", "title": "Jobkonsulent", "by": example_secretary() } } } },
                     "responses": with_access(json!({
                         "200": json_response("Recorded: where the record of who changed what went (none if nothing changed).", person_recorded.clone()),
                         "400": problem("Malformed JSON or id, invalid personal data, or no actor without tokens (missing_actor)."),
@@ -532,8 +656,8 @@ fn generate() -> Value {
                 "patch": {
                     "operationId": "correctPersonalData",
                     "summary": "Correct the fields given of a person's personal data; the others stay (write): by the secretariat, or by the person for their own name and e-mail (AU-3).",
-                    "parameters": [organisation.clone(), path_parameter("person", "The person (a UUID), registered in the organisation.", uuid_schema())],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": correct_request, "example": { "name": "Mette Hansen-Berg" } } } },
+                    "parameters": [organisation.clone(), person.clone()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": correct_request, "example": { "name": "Mette Hansen-Berg", "by": example_secretary() } } } },
                     "responses": with_access(json!({
                         "200": json_response("Corrected: where the record of who changed what went (none if nothing changed).", person_recorded.clone()),
                         "400": problem("Malformed JSON or id, invalid personal data, no actor without tokens (missing_actor), or no data registered yet (not_in_registry)."),
@@ -547,7 +671,7 @@ fn generate() -> Value {
                 "delete": {
                     "operationId": "erasePerson",
                     "summary": "Erase a person's personal data (GDPR), as the secretariat (write, AU-3). The log keeps their id and records who erased them and when.",
-                    "parameters": [organisation.clone(), path_parameter("person", "The person (a UUID), registered in the organisation.", uuid_schema()), { "name": "by", "in": "query", "required": false, "description": "Who erases (without tokens; with tokens, the token's person).", "schema": uuid_schema() }],
+                    "parameters": [organisation.clone(), person.clone(), { "name": "by", "in": "query", "required": false, "description": "Who erases (without tokens; with tokens, the token's person).", "schema": uuid_schema() }],
                     "responses": with_access(json!({
                         "200": json_response("Erased: where the erasure record went.", person_recorded),
                         "400": problem("Malformed id, or no actor without tokens (missing_actor)."),
