@@ -442,7 +442,10 @@ impl Stamp {
             (say("as of"), as_of),
             (say("log head"), head),
             (say("policy"), policy),
-            (say("made"), self.made_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+            (
+                say("made"),
+                format!("{} {}", lang.date(self.made_at.date_naive()), self.made_at.format("%H:%M:%S UTC")),
+            ),
         ]
     }
 }
@@ -536,7 +539,7 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             let mut text = if stamp.is_empty() {
                 String::new()
             } else {
-                text::wrap(&line, options.width).join("\n") + "\n\n"
+                stamp_lines(&stamp, options.width).join("\n") + "\n\n"
             };
             text.push_str(&tables.join("\n"));
             text
@@ -577,6 +580,25 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Format::Html => html::html(report, &sections, lang, &line),
         Format::Json => unreachable!("JSON returns above"),
     })
+}
+
+/// The stamp's fields for a table: as many to a line as fit in `width`, broken only between
+/// fields (a field wider than a line is wrapped on lines of its own), so that no label is
+/// parted from its value. At 80 columns: organisation and as-of; the log head; policy and
+/// when made.
+fn stamp_lines(fields: &[(&str, String)], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for field in fields.iter().map(|(label, value)| format!("{label}: {value}")) {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 3 + field.chars().count() <= width => {
+                line.push_str(" | ");
+                line.push_str(&field);
+            }
+            _ if field.chars().count() > width => lines.extend(text::wrap(&field, width)),
+            _ => lines.push(field),
+        }
+    }
+    lines
 }
 
 /// A report before its format: JSON text, or tables.
@@ -631,5 +653,40 @@ fn outcome(outcome: &RoundOutcome, lang: Lang) -> String {
         RoundOutcome::Deferred { to_round } => format!("{} {to_round}", lang.say("deferred to")),
         RoundOutcome::Rejected { reason } => format!("{} {reason}", lang.say("rejected:")),
         RoundOutcome::Withdrawn { reason } => format!("{} {reason}", lang.say("withdrawn:")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stamp_lines;
+
+    fn fields() -> Vec<(&'static str, String)> {
+        vec![
+            ("organisation", "0190ab00-0000-7000-8000-00000000a1b5".to_owned()),
+            ("as of", "everything recorded".to_owned()),
+            ("log head", format!("1292 {}", "d5".repeat(32))),
+            ("policy", "change 1 of 1, in force from 2014-01-06".to_owned()),
+            ("made", "2026-12-07 02:41:37 UTC".to_owned()),
+        ]
+    }
+
+    #[test]
+    fn the_stamp_breaks_between_fields_and_never_parts_a_label_from_its_value() {
+        let lines = stamp_lines(&fields(), 80);
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert!(lines[0].starts_with("organisation: ") && lines[0].ends_with("as of: everything recorded"));
+        assert_eq!(lines[1], format!("log head: 1292 {}", "d5".repeat(32)));
+        assert!(
+            lines[2].starts_with("policy: change 1 of 1")
+                && lines[2].ends_with("made: 2026-12-07 02:41:37 UTC")
+        );
+        for width in [20, 40, 60, 100, 200] {
+            let lines = stamp_lines(&fields(), width);
+            assert!(lines.iter().all(|line| line.chars().count() <= width), "{width}: {lines:#?}");
+            let joined = lines.join(" ");
+            for (label, _) in fields() {
+                assert!(joined.contains(&format!("{label}: ")), "{width}: {label} parted from its value");
+            }
+        }
     }
 }

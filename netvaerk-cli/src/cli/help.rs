@@ -18,9 +18,117 @@ pub fn language(args: &[String]) -> Lang {
     given.and_then(|code| code.parse().ok()).unwrap_or_else(Lang::from_env)
 }
 
+/// Examples shown after a command's help: the command's path (`""` the program), then each
+/// example's command line and what it does (in English; the glossary has the Danish). A test
+/// parses every line, so none goes stale as the arguments change.
+const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "",
+        &[
+            ("netvaerk demo", "Write the Albertslund demo history and print its reports"),
+            (
+                "netvaerk report portfolio --as-of 2016-06-30 --lang da",
+                "The portfolio as it stood on 30 June 2016, in Danish",
+            ),
+            (
+                "netvaerk round open 2018H2 --by \"Karen Lund\" --on 2018-06-30",
+                "Decide: the chief forum's chair opens a half-year round",
+            ),
+            ("netvaerk serve --listen 127.0.0.1:8080", "Serve the store over HTTP (see /v1/openapi.json)"),
+        ],
+    ),
+    (
+        "report",
+        &[
+            ("netvaerk report halfyear --lang da", "Starts per half-year against NS3's ranges, in Danish"),
+            ("netvaerk report audit \"urban farming\"", "How a theme was decided, by a part of its title"),
+            ("netvaerk report round 2016H1 --section 1", "The first section of a half-year round"),
+            (
+                "netvaerk report portfolio --format csv --csv-dialect excel",
+                "The portfolio as CSV for Excel in a Danish locale",
+            ),
+            ("netvaerk report html --out overview.html", "The overview page for the chief forum"),
+        ],
+    ),
+    (
+        "list",
+        &[
+            ("netvaerk list persons", "Everyone, with the short ids and names decisions take"),
+            ("netvaerk list themes --format json", "Every theme as typed JSON rows"),
+        ],
+    ),
+    (
+        "apply",
+        &[
+            ("netvaerk apply decisions.jsonl", "Decide each line of a file on its own"),
+            ("netvaerk apply decisions.jsonl --atomic", "All lines or none"),
+        ],
+    ),
+    (
+        "theme propose",
+        &[(
+            "netvaerk theme propose --title \"Ensomhed blandt ældre\" --challenge \"Flere ældre bor alene\" \
+             --proposer \"Karen Lund\" --department \"Ældre og Sundhed\" --origin below,outside \
+             --by \"Sofie Holm\" --on 2018-09-04",
+            "A chief-forum member's proposal, recorded by the secretariat",
+        )],
+    ),
+    (
+        "verify",
+        &[
+            ("netvaerk verify", "Walk the hash chain of every record"),
+            (
+                "netvaerk verify --expect 1294:c1f49c394a51be368194fc0acd58c053060978383bbeabaaed516a03eb2cb445",
+                "Also prove that the log still extends a head printed earlier",
+            ),
+        ],
+    ),
+    (
+        "migrate",
+        &[(
+            "netvaerk migrate --from ./netvaerk.redb --to postgres://postgres@127.0.0.1/netvaerk",
+            "Copy the log into PostgreSQL, then verify both",
+        )],
+    ),
+    (
+        "token add",
+        &[(
+            "netvaerk token add --person 0190ab00-0000-7000-8000-000100000001 --scope write \
+             --org 0190ab00-0000-7000-8000-00000000a1b5 --label sagssystem",
+            "A token for a system that decides as the secretariat's leader",
+        )],
+    ),
+];
+
+/// The examples of the command at `path` as clap shows them after the help, in `lang`.
+fn examples(examples: &[(&str, &str)], lang: Lang) -> String {
+    let heading = match lang {
+        Lang::En => "Examples:",
+        Lang::Da => "Eksempler:",
+    };
+    let lines: Vec<String> =
+        examples.iter().map(|(line, what)| format!("  # {}\n  {line}", lang.word(what))).collect();
+    format!("{heading}\n{}", lines.join("\n"))
+}
+
+/// `command` with each command's examples after its help.
+fn with_examples(mut command: Command, lang: Lang) -> Command {
+    fn at(command: Command, path: &[&str], text: String) -> Command {
+        match path.split_first() {
+            None => command.after_help(text),
+            Some((name, rest)) => command.mut_subcommand(*name, |sub| at(sub, rest, text)),
+        }
+    }
+    for (path, list) in EXAMPLES {
+        let path: Vec<&str> = path.split_whitespace().collect();
+        command = at(command, &path, examples(list, lang));
+    }
+    command
+}
+
 /// The program's command in `lang`: in Danish, every help text from the glossary.
 pub fn command(lang: Lang) -> Command {
-    let command = Cli::command();
+    let command = with_examples(Cli::command(), lang);
     match lang {
         Lang::En => command,
         Lang::Da => danish(command.disable_help_flag(true).disable_version_flag(true), true),
@@ -33,6 +141,7 @@ pub fn command(lang: Lang) -> Command {
 fn texts(command: &Command) -> Vec<String> {
     let mut texts = Vec::new();
     collect(command, &mut texts);
+    texts.extend(EXAMPLES.iter().flat_map(|(_, list)| list.iter().map(|(_, what)| (*what).to_owned())));
     texts
 }
 
@@ -127,6 +236,53 @@ mod tests {
             std::fs::write(path, serde_json::to_string_pretty(&missing).unwrap()).unwrap();
         }
         assert_eq!(missing, Vec::<String>::new(), "add their Danish to docs/glossary.tsv");
+    }
+
+    /// A command line as a shell splits it: words and "quoted" words.
+    fn words(line: &str) -> Vec<String> {
+        let (mut words, mut word, mut quoted, mut started) = (Vec::new(), String::new(), false, false);
+        for c in line.chars() {
+            match c {
+                '"' => (quoted, started) = (!quoted, true),
+                c if c.is_whitespace() && !quoted => {
+                    if started {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                c => (word, started) = (word + &c.to_string(), true),
+            }
+        }
+        if started {
+            words.push(word);
+        }
+        words
+    }
+
+    #[test]
+    fn every_example_in_the_help_parses_and_is_shown_under_its_command_in_both_languages() {
+        for (path, list) in EXAMPLES {
+            for (line, _) in *list {
+                let words = words(line);
+                assert!(line.starts_with(&format!("netvaerk {path}").trim_end().to_owned()), "{line}");
+                if let Err(error) = Cli::command().try_get_matches_from(&words) {
+                    panic!("{line}: {error}");
+                }
+            }
+            for lang in [Lang::En, Lang::Da] {
+                let mut command = command(lang);
+                for name in path.split_whitespace() {
+                    command = command.find_subcommand(name).unwrap().clone();
+                }
+                let help = command.render_long_help().to_string();
+                let heading = if lang == Lang::En { "Examples:" } else { "Eksempler:" };
+                assert!(help.contains(heading), "{path}: {help}");
+                for (line, what) in *list {
+                    assert!(help.contains(&lang.word(what)), "{path}: {what}");
+                    assert!(help.contains(line.lines().next().unwrap_or_default()), "{path}: {line}");
+                }
+            }
+        }
     }
 
     #[test]
