@@ -74,6 +74,8 @@ struct Step {
     action: Action,
     rationale: Option<String>,
     acknowledge: Option<&'static str>,
+    /// Acknowledgements of rules whose warnings need their own rationale.
+    also: Vec<Acknowledgement>,
 }
 
 /// The demo's cast and its plan of dated commands.
@@ -417,7 +419,7 @@ const HALF_YEARS: [HalfYear; 8] = [
 
 impl Plan {
     fn push(&mut self, on: NaiveDate, actor: PersonId, action: Action) {
-        self.steps.push(Step { on, actor, action, rationale: None, acknowledge: None });
+        self.steps.push(Step { on, actor, action, rationale: None, acknowledge: None, also: Vec::new() });
     }
 
     fn push_why(
@@ -428,7 +430,14 @@ impl Plan {
         why: String,
         ack: Option<&'static str>,
     ) {
-        self.steps.push(Step { on, actor, action, rationale: Some(why), acknowledge: ack });
+        self.steps.push(Step { on, actor, action, rationale: Some(why), acknowledge: ack, also: Vec::new() });
+    }
+
+    /// The last step also acknowledges `rule`'s warnings, with `rationale`.
+    fn acknowledge_last(&mut self, rule: Rule, rationale: &str) {
+        if let Some(step) = self.steps.last_mut() {
+            step.also.push(Acknowledgement::new(rule, rationale));
+        }
     }
 
     fn id(&self, kind: u16, n: u32) -> Uuid {
@@ -753,7 +762,9 @@ struct Cast {
 
 /// Builds the plan of a four-year block starting in `first_year`: for block 0, the demo; a
 /// generated history chains blocks. `scope` keeps ids apart between blocks and organisations.
-fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
+/// The plan of one four-year block from `first_year`; `continues` when a block came before it
+/// (`generate`), whose last cohort the first cohort follows (CO-5).
+fn plan(scope: u16, first_year: i32, seed: u64, continues: bool) -> Plan {
     let mut plan = Plan {
         scope,
         first_year,
@@ -768,7 +779,7 @@ fn plan(scope: u16, first_year: i32, seed: u64) -> Plan {
     };
     let cast = found(&mut plan, first_year);
     assess_candidates(&mut plan, &cast, first_year);
-    diploma(&mut plan, &cast, first_year);
+    diploma(&mut plan, &cast, first_year, continues);
     rotations(&mut plan, &cast, first_year);
     let mut turns = Turns::new(&cast, first_year);
     let mut round = RoundId::containing(date(first_year, 7, 1));
@@ -913,7 +924,7 @@ fn assess_candidates(plan: &mut Plan, cast: &Cast, first_year: i32) {
 
 /// CO-4, CO-2, CO-3: the diploma's price, and the three cohorts through the diploma, one
 /// every 1.5 years.
-fn diploma(plan: &mut Plan, cast: &Cast, first_year: i32) {
+fn diploma(plan: &mut Plan, cast: &Cast, first_year: i32, continues: bool) {
     let y = first_year;
     let consultant = cast.consultants[0];
     // CO-4: the chief forum records what a diploma place costs (an example price; the seed gives
@@ -934,6 +945,20 @@ fn diploma(plan: &mut Plan, cast: &Cast, first_year: i32) {
         let why = format!("Hold dannet {}", formed.format("%d.%m.%Y"));
         let form = Action::FormCohort { cohort, members: members.iter().copied().collect() };
         plan.push_why(formed, consultant, form, why, ack);
+        // CO-5: a cohort sooner than 1.5 years after the one before (the block before's last,
+        // for a block's first) is acknowledged with the secretariat's reason.
+        let previous = match number.checked_sub(1) {
+            Some(before) => Some(in_block(y, COHORTS[before].formed)),
+            None => continues.then(|| in_block(y - 4, COHORTS[COHORTS.len() - 1].formed)),
+        };
+        let interval = Months::new(Policy::ns3().cohort_interval_months);
+        if previous.and_then(|previous| previous.checked_add_months(interval)).is_some_and(|due| formed < due)
+        {
+            plan.acknowledge_last(
+                Rule::Co5,
+                "Netværkene mangler co-drivere; holdet dannes, før halvandet år er gået",
+            );
+        }
         for (member_index, member) in members.iter().enumerate() {
             for (day_index, day) in TeachingDay::ALL.into_iter().enumerate() {
                 let on = first_day + Days::new(28 * day_index as u64);
@@ -1306,7 +1331,7 @@ fn working_network(
     if number.is_multiple_of(3) {
         let help = Action::RequestHelp {
             network,
-            hotspot: Hotspot::Design,
+            hotspot: Hotspot::design(),
             note: "En prototype til borgertesten".into(),
         };
         plan.push(later(50), leader, help);
@@ -1449,7 +1474,7 @@ pub fn generate(
             let scope =
                 u16::try_from((index + 1) * 16 + block).map_err(|_| usage("too many organisations"))?;
             let first_year = 2014 + 4 * i32::try_from(block).unwrap_or(0);
-            let plan = plan(scope, first_year, seed.wrapping_add(u64::from(index * 31 + block)));
+            let plan = plan(scope, first_year, seed.wrapping_add(u64::from(index * 31 + block)), block > 0);
             for step in plan.steps {
                 let Action::FoundOrganisation { chief_forum, secretariat } = &step.action else {
                     steps.push(step);
@@ -1523,6 +1548,9 @@ fn command(step: &Step) -> Command {
             command = command.acknowledging(Acknowledgement::new(rule, rationale));
         }
     }
+    for acknowledgement in &step.also {
+        command = command.acknowledging(acknowledgement.clone());
+    }
     command
 }
 
@@ -1533,7 +1561,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     let organisation = cli.organisation;
     let existing = service.state(organisation)?.version();
     if existing == 0 {
-        let plan = plan(0, 2014, 0);
+        let plan = plan(0, 2014, 0, false);
         let mut steps: Vec<Step> = plan.steps.iter().filter(|step| step.on <= end()).cloned().collect();
         steps.sort_by_key(|step| step.on);
         let commands: Vec<Command> = steps.iter().map(command).collect();

@@ -269,6 +269,10 @@ impl Warning {
                 "holdet {cohort} har {size} co-drivere, hvor NS3 uddanner {}-{}",
                 expected.min, expected.max
             ),
+            Self::CohortSoonerThanInterval { cohort, previous_formed_on, months, expected_months, .. } => format!(
+                "holdet {cohort} dannes {months} måneder efter holdet fra {}, hvor NS3 uddanner et hold hver {expected_months}. måned",
+                previous_formed_on.format("%d.%m.%Y")
+            ),
         }
     }
 }

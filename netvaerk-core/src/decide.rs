@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
 use crate::authority::{check_authority, Act};
-use crate::chronology::check_dates;
+use crate::chronology::{check_dates, Since};
 use crate::command::{Action, Command, Decision, Metadata, TextKind};
 use crate::error::DomainError;
 use crate::event::Event;
@@ -117,7 +117,7 @@ pub fn decide(
             agree_mandate_contract(state, *network, *personnel_leader, *secretariat, terms)
         }
         Action::AssessCompetences { person, scores } => assess_competences(state, *person, scores),
-        Action::FormCohort { cohort, members } => form_cohort(state, *cohort, members, policy),
+        Action::FormCohort { cohort, members } => form_cohort(state, *cohort, members, policy, on),
         Action::RecordTeachingDay { cohort, person, day } => {
             record_teaching_day(state, *cohort, *person, *day)
         }
@@ -126,7 +126,7 @@ pub fn decide(
         Action::AwardDiploma { cohort, person } => award_diploma(state, *cohort, *person),
         Action::StartRotation { person, skills, until } => start_rotation(state, *person, skills, *until, on),
         Action::EndRotation { person } => end_rotation(state, *person),
-        Action::RequestHelp { network, hotspot, note } => request_help(state, *network, *hotspot, note),
+        Action::RequestHelp { network, hotspot, note } => request_help(state, *network, hotspot, note),
     }?;
     let acknowledged = settle(warnings, &command.acknowledgements)?;
     if !acknowledged.is_empty() {
@@ -1154,7 +1154,13 @@ fn assess_competences(state: &State, id: PersonId, scores: &BTreeMap<Competence,
 
 // CO -------------------------------------------------------------------------------------------
 
-fn form_cohort(state: &State, cohort: CohortId, members: &BTreeSet<PersonId>, policy: &Policy) -> Planned {
+fn form_cohort(
+    state: &State,
+    cohort: CohortId,
+    members: &BTreeSet<PersonId>,
+    policy: &Policy,
+    on: NaiveDate,
+) -> Planned {
     if state.cohort(cohort).is_some() {
         return Err(DomainError::CohortExists(cohort));
     }
@@ -1177,6 +1183,31 @@ fn form_cohort(state: &State, cohort: CohortId, members: &BTreeSet<PersonId>, po
     let mut warnings = Vec::new();
     if !policy.cohort_size.contains(size) {
         warnings.push(Warning::CohortSizeOutsideRange { cohort, size, expected: policy.cohort_size });
+    }
+    // CO-5: "afholdes uddannelse hvert 1½ år": a cohort sooner after the one before warns.
+    let previous = state
+        .cohorts()
+        .filter_map(|(earlier, _)| state.since(Since::Cohort(earlier)).map(|formed| (formed, earlier)))
+        .filter(|(formed, _)| *formed <= on)
+        .max();
+    if let Some((previous_formed_on, previous)) = previous {
+        let expected_months = policy.cohort_interval_months;
+        let due = previous_formed_on.checked_add_months(chrono::Months::new(expected_months));
+        if due.is_some_and(|due| on < due) {
+            let months = (1..expected_months)
+                .take_while(|n| {
+                    previous_formed_on.checked_add_months(chrono::Months::new(*n)).is_some_and(|at| at <= on)
+                })
+                .count();
+            let months = u32::try_from(months).unwrap_or(u32::MAX);
+            warnings.push(Warning::CohortSoonerThanInterval {
+                cohort,
+                previous,
+                previous_formed_on,
+                months,
+                expected_months,
+            });
+        }
     }
     let event = Event::CohortFormed { cohort, members: members.clone(), acknowledged: Vec::new() };
     Ok((vec![event], warnings))
@@ -1258,9 +1289,9 @@ fn end_rotation(state: &State, id: PersonId) -> Planned {
     only(vec![Event::RotationEnded { person: id }])
 }
 
-fn request_help(state: &State, network: NetworkId, hotspot: Hotspot, note: &str) -> Planned {
+fn request_help(state: &State, network: NetworkId, hotspot: &Hotspot, note: &str) -> Planned {
     running(state, network)?;
-    // SN-2: networks call on the help hotspots.
+    // SN-2: networks call on the help hotspots, the five the seed names or another ("osv.").
     let note = required(note, "note on the help needed", Rule::Sn2)?;
-    only(vec![Event::HelpRequested { network, hotspot, note }])
+    only(vec![Event::HelpRequested { network, hotspot: hotspot.clone(), note }])
 }

@@ -495,6 +495,11 @@ pub struct Policy {
     /// differs from 1.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub max_co_drivers: u32,
+    /// CO-5: the months between one cohort and the next ("afholdes uddannelse hvert 1½ år":
+    /// 18, the default; 1 to 120). A cohort formed sooner warns. Stored only where it differs
+    /// from 18.
+    #[serde(default = "eighteen", skip_serializing_if = "is_eighteen")]
+    pub cohort_interval_months: u32,
     /// AU-4: who admits members to the chief forum and names directors (the seed is silent):
     /// the chief forum itself (the default), or the secretariat's staff recording an
     /// appointment made by the municipal director. Stored only where it differs.
@@ -526,12 +531,21 @@ const fn is_one(value: &u32) -> bool {
     *value == 1
 }
 
+const fn eighteen() -> u32 {
+    18
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // as `is_yes`
+const fn is_eighteen(value: &u32) -> bool {
+    *value == 18
+}
+
 impl Policy {
     /// The NS3 defaults: innovation limit 2, 4-5 starts a half-year of which 1 learning and
     /// 3-4 welfare, cohorts of 12-15, qualification required and all seven criteria required,
     /// the default phase plans of PR-5, NL-1's qualification, one reference leader per leader
     /// (RL-1), reference leaders from the chief forum (RL-3), one intensive period at once for
-    /// a person (PR-4) and one co-driver a network (CD-1).
+    /// a person (PR-4), one co-driver a network (CD-1) and a cohort every 18 months (CO-5).
     pub fn ns3() -> Self {
         Self {
             max_running_innovation_networks: 2,
@@ -551,6 +565,7 @@ impl Policy {
             diploma_cost: DiplomaCost::ns3(),
             max_intensive_at_once: 1,
             max_co_drivers: 1,
+            cohort_interval_months: 18,
             chief_forum_admitted_by: DecidingBody::ChiefForum,
             policy_changed_by: DecidingBody::ChiefForum,
         }
@@ -628,6 +643,14 @@ impl Policy {
                 field: "max_intensive_at_once",
                 value,
                 bounds: "1 to 10",
+            });
+        }
+        if !(1..=120).contains(&self.cohort_interval_months) {
+            let value = u64::from(self.cohort_interval_months);
+            return Err(PolicyProblem::OutOfBounds {
+                field: "cohort_interval_months",
+                value,
+                bounds: "1 to 120",
             });
         }
         if !(1..=5).contains(&self.max_co_drivers) {

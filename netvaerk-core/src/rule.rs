@@ -73,6 +73,7 @@ rules! {
     Tp4 = "TP-4", false;
     Co2 = "CO-2", true;
     Co3 = "CO-3", false;
+    Co5 = "CO-5", true;
     Sn1 = "SN-1", false;
     Sn2 = "SN-2", false;
     Au1 = "AU-1", false;
@@ -166,6 +167,6 @@ mod tests {
     #[test]
     fn advisory_rules_are_the_ones_ns3_calls_advisory() {
         let advisory: Vec<_> = Rule::ALL.iter().filter(|r| r.is_advisory()).map(|r| r.id()).collect();
-        assert_eq!(advisory, ["TH-2", "NW-2", "NW-3", "CO-2"]);
+        assert_eq!(advisory, ["TH-2", "NW-2", "NW-3", "CO-2", "CO-5"]);
     }
 }

@@ -291,21 +291,107 @@ impl Competence {
     ];
 }
 
-/// The staff functions networks may call on (SN-2, da. *hotspots for hjælp*).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Hotspot {
-    /// Communication.
-    Communication,
+/// A staff function a network may call on (SN-2, da. *hotspots for hjælp*). The seed names
+/// five, "kommunikation, design, jura, økonomi, analyse osv.": the list is open, so a hotspot
+/// is any staff function, the five ([`Hotspot::NAMED`]) its examples, which the reports put in
+/// the reader's language. In JSON it is the function's name, a string (`"design"`, `"hr"`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Hotspot(String);
+
+impl Hotspot {
+    /// The five the seed names, as their JSON names.
+    pub const NAMED: [&'static str; 5] = ["communication", "design", "legal", "finance", "analysis"];
+    /// The longest name a hotspot takes, in characters.
+    pub const MAX_CHARS: usize = 60;
+
+    /// Communication (da. *kommunikation*).
+    pub fn communication() -> Self {
+        Self("communication".to_owned())
+    }
+
     /// Design.
-    Design,
-    /// Legal.
-    Legal,
-    /// Finance.
-    Finance,
-    /// Analysis.
-    Analysis,
+    pub fn design() -> Self {
+        Self("design".to_owned())
+    }
+
+    /// Legal (da. *jura*).
+    pub fn legal() -> Self {
+        Self("legal".to_owned())
+    }
+
+    /// Finance (da. *økonomi*).
+    pub fn finance() -> Self {
+        Self("finance".to_owned())
+    }
+
+    /// Analysis (da. *analyse*).
+    pub fn analysis() -> Self {
+        Self("analysis".to_owned())
+    }
+
+    /// The function's name as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether it is one of the five the seed names.
+    pub fn is_named(&self) -> bool {
+        Self::NAMED.contains(&self.0.as_str())
+    }
+}
+
+impl TryFrom<String> for Hotspot {
+    type Error = String;
+
+    /// A staff function's name: trimmed, not empty, one line, at most [`Hotspot::MAX_CHARS`].
+    fn try_from(text: String) -> Result<Self, String> {
+        let name = text.trim();
+        if name.is_empty() {
+            return Err("a hotspot names a staff function (communication, design, legal, finance, analysis, or another)".to_owned());
+        }
+        if name.chars().any(char::is_control) || name.chars().count() > Self::MAX_CHARS {
+            return Err(format!("a hotspot is one line of at most {} characters", Self::MAX_CHARS));
+        }
+        Ok(Self(name.to_owned()))
+    }
+}
+
+impl From<Hotspot> for String {
+    fn from(hotspot: Hotspot) -> Self {
+        hotspot.0
+    }
+}
+
+impl std::str::FromStr for Hotspot {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::try_from(text.to_owned())
+    }
+}
+
+impl fmt::Display for Hotspot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Hotspot {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Hotspot".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "maxLength": Self::MAX_CHARS,
+            "examples": Self::NAMED,
+            "description": "A staff function a network calls on (SN-2): the seed names communication, design, legal, finance and analysis, \"osv.\" (any other, e.g. hr)."
+        })
+    }
 }
 
 /// What a phase of a network is (PR-5).

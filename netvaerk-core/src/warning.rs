@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId};
@@ -68,6 +69,20 @@ pub enum Warning {
         /// The range the policy expects.
         expected: CountRange,
     },
+    /// CO-5: a cohort formed sooner after the one before than the policy's interval
+    /// ("afholdes uddannelse hvert 1½ år").
+    CohortSoonerThanInterval {
+        /// The cohort.
+        cohort: CohortId,
+        /// The cohort formed before it.
+        previous: CohortId,
+        /// When that one was formed.
+        previous_formed_on: NaiveDate,
+        /// Whole months between the two.
+        months: u32,
+        /// The interval the policy expects, in months.
+        expected_months: u32,
+    },
 }
 
 impl Warning {
@@ -78,6 +93,7 @@ impl Warning {
             Self::StartsOutsideRange { .. } => Rule::Nw2,
             Self::TypeMixOutsideRange { .. } => Rule::Nw3,
             Self::CohortSizeOutsideRange { .. } => Rule::Co2,
+            Self::CohortSoonerThanInterval { .. } => Rule::Co5,
             Self::TypeNotRecommended { .. } => Rule::Nw5,
             Self::ReferenceLeaderOutsideForum { .. } => Rule::Rl3,
         }
@@ -120,6 +136,10 @@ impl Warning {
                 f,
                 "cohort {cohort} has {size} co-drivers, where NS3 trains {}-{}",
                 expected.min, expected.max
+            ),
+            Self::CohortSoonerThanInterval { cohort, previous_formed_on, months, expected_months, .. } => write!(
+                f,
+                "cohort {cohort} is formed {months} months after the cohort of {previous_formed_on}, where NS3 trains a cohort every {expected_months} months"
             ),
         }
     }

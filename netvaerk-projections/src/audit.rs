@@ -398,11 +398,7 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
             wording.date(*expected_end)
         ),
         Event::HelpRequested { hotspot, note, .. } => {
-            format!(
-                "{} {}: {note}",
-                say("asked for help:"),
-                wording.word(&format!("{hotspot:?}").to_lowercase())
-            )
+            format!("{} {}: {note}", say("asked for help:"), wording.word(hotspot.as_str()))
         }
         Event::RoundOpened { round } => format!("{} {round} {}", say("round"), say("opened")),
         Event::RoundClosed { round, .. } => format!("{} {round} {}", say("round"), say("closed")),

@@ -623,6 +623,19 @@ fn warning_text(all: &All, warning: &Warning, lang: Lang) -> String {
                 range(*expected)
             )
         }
+        Warning::CohortSoonerThanInterval { previous_formed_on, months, expected_months, .. } => {
+            let every = match lang {
+                Lang::En => format!("{expected_months} months"),
+                Lang::Da => format!("{expected_months}. måned"),
+            };
+            format!(
+                "{} {months} {} {}, {} {every}",
+                lang.say("a cohort"),
+                lang.say("months after the cohort of"),
+                lang.date(*previous_formed_on),
+                lang.say("where NS3 trains one every"),
+            )
+        }
         other => match lang {
             Lang::En => other.to_string(),
             Lang::Da => other.danish(),

@@ -158,8 +158,9 @@ pub enum NetworkCommand {
     Help {
         /// The network.
         network: Given<NetworkId>,
-        /// The hotspot: communication, design, legal, finance, analysis.
-        #[arg(long, value_parser = core_name::<Hotspot>)]
+        /// The staff function: communication, design, legal, finance, analysis, or another
+        /// (SN-2: "osv.").
+        #[arg(long)]
         hotspot: Hotspot,
         /// What help.
         #[arg(long)]
@@ -286,7 +287,11 @@ impl NetworkCommand {
                 decided,
             ),
             Self::Help { network, hotspot, note, decided } => (
-                Action::RequestHelp { network: network.resolve(r)?, hotspot: *hotspot, note: note.clone() },
+                Action::RequestHelp {
+                    network: network.resolve(r)?,
+                    hotspot: hotspot.clone(),
+                    note: note.clone(),
+                },
                 decided,
             ),
         })

@@ -164,7 +164,7 @@ pub fn samples() -> Vec<Event> {
         Event::RotationEnded { person: novice(2) },
         Event::HelpRequested {
             network: network(1),
-            hotspot: Hotspot::Legal,
+            hotspot: Hotspot::legal(),
             note: "Land lease for the farm".into(),
         },
         Event::NetworkReplanned {

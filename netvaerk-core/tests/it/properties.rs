@@ -264,7 +264,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             1 => Action::EndRotation { person: pick_person(b) },
             _ => Action::RequestHelp {
                 network: picker.network(b),
-                hotspot: pick(&[Hotspot::Design, Hotspot::Legal], c),
+                hotspot: if c.is_multiple_of(2) { Hotspot::design() } else { "HR".parse().unwrap() },
                 note: text(c),
             },
         },

@@ -1687,6 +1687,52 @@ fn co2_a_cohort_outside_twelve_to_fifteen_is_a_warning() {
     );
 }
 
+/// CO-5: "afholdes uddannelse hvert 1½ år". A cohort formed sooner after the one before than
+/// the policy's interval (18 months by default) warns, naming the earlier cohort and the months
+/// between; one formed on time does not; the policy's interval decides.
+#[test]
+fn co5_a_cohort_sooner_than_eighteen_months_after_the_last_is_a_warning() {
+    let formed_first = date(2015, 3, 2);
+    let mut dated: Vec<(Event, chrono::NaiveDate)> =
+        base().into_iter().map(|event| (event, date(2014, 1, 6))).collect();
+    let first = BTreeSet::from([novice(0)]);
+    dated.push((
+        Event::CohortFormed { cohort: cohort(1), members: first, acknowledged: Vec::new() },
+        formed_first,
+    ));
+    let state = State::from_dated(dated.iter().map(|(event, on)| (event, *on)));
+    let second = |on: chrono::NaiveDate, policy: &Policy| {
+        let form = Action::FormCohort { cohort: cohort(2), members: BTreeSet::from([novice(1)]) };
+        let command = Command::new(Metadata::new(secretary(), on), form)
+            .acknowledging(Acknowledgement::new(Rule::Co2, "A pilot cohort"));
+        decide(&state, &command, policy, now())
+    };
+    let sooner = Warning::CohortSoonerThanInterval {
+        cohort: cohort(2),
+        previous: cohort(1),
+        previous_formed_on: formed_first,
+        months: 14,
+        expected_months: 18,
+    };
+    assert_eq!(sooner.rule(), Rule::Co5);
+    assert_eq!(
+        second(date(2016, 5, 20), &Policy::ns3()),
+        Err(DomainError::UnacknowledgedWarnings { warnings: vec![sooner.clone()] })
+    );
+    let form = Action::FormCohort { cohort: cohort(2), members: BTreeSet::from([novice(1)]) };
+    let command = Command::new(Metadata::new(secretary(), date(2016, 5, 20)), form)
+        .acknowledging(Acknowledgement::new(Rule::Co2, "A pilot cohort"))
+        .acknowledging(Acknowledgement::new(Rule::Co5, "Eight networks lack co-drivers"));
+    let decision = decide(&state, &command, &Policy::ns3(), now()).unwrap();
+    assert!(decision.acknowledged.iter().any(|ack| ack.warning == sooner));
+    // Eighteen months on, the day itself included, no warning of CO-5.
+    assert!(second(date(2016, 9, 2), &Policy::ns3()).is_ok());
+    // A policy with a yearly cadence takes the same date without a warning.
+    let yearly = Policy { cohort_interval_months: 12, ..Policy::ns3() };
+    assert!(second(date(2016, 5, 20), &yearly).is_ok());
+    assert!(Policy { cohort_interval_months: 0, ..Policy::ns3() }.validate().is_err());
+}
+
 #[test]
 fn co3_the_diploma_needs_five_days_the_assignment_and_the_exam() {
     let mut given = base();
@@ -2004,7 +2050,8 @@ fn sn1_the_secretariat_and_those_in_rotation_there_redact_and_say_why() {
 fn sn2_running_networks_call_on_the_help_hotspots() {
     let mut given = base();
     let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
-    let help = |note: &str| Action::RequestHelp { network: id, hotspot: Hotspot::Design, note: note.into() };
+    let help =
+        |note: &str| Action::RequestHelp { network: id, hotspot: Hotspot::design(), note: note.into() };
     assert_eq!(
         refused(&given, when(help(""))),
         DomainError::BlankField { field: "note on the help needed", rule: Rule::Sn2 }
@@ -2014,10 +2061,31 @@ fn sn2_running_networks_call_on_the_help_hotspots() {
         when(help("A prototype for the citizen test")),
         Ok(vec![Event::HelpRequested {
             network: id,
-            hotspot: Hotspot::Design,
+            hotspot: Hotspot::design(),
             note: "A prototype for the citizen test".into(),
         }]),
     );
+}
+
+/// SN-2 names five hotspots and ends "osv.": another staff function is taken as given, and in
+/// JSON a hotspot is the function's name. Blank, multi-line or overlong names do not decode.
+#[test]
+fn sn2_the_help_hotspots_are_an_open_list_with_the_five_as_examples() {
+    let mut given = base();
+    let id = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let hr: Hotspot = " HR-partner ".parse().unwrap();
+    assert_eq!((hr.as_str(), hr.is_named(), Hotspot::legal().is_named()), ("HR-partner", false, true));
+    check(
+        &given,
+        when(Action::RequestHelp { network: id, hotspot: hr.clone(), note: "Rekruttering".into() }),
+        Ok(vec![Event::HelpRequested { network: id, hotspot: hr, note: "Rekruttering".into() }]),
+    );
+    assert_eq!(serde_json::to_value(Hotspot::finance()).unwrap(), serde_json::json!("finance"));
+    assert_eq!(serde_json::from_str::<Hotspot>("\"design\"").unwrap(), Hotspot::design());
+    let too_long = format!("\"{}\"", "x".repeat(Hotspot::MAX_CHARS + 1));
+    for bad in ["\"\"", "\"  \"", "\"a\\nb\"", too_long.as_str()] {
+        assert!(serde_json::from_str::<Hotspot>(bad).is_err(), "{bad}");
+    }
 }
 
 // Policy and unknown ids -----------------------------------------------------------------------
