@@ -478,7 +478,7 @@ fn every_route_answers_a_well_formed_request() {
     assert!(persons.as_array().unwrap().iter().any(|person| person["id"] == id(5).to_string()), "{persons}");
     let overview = get(&server.url(&format!("{base}/reports/overview?format=html")), &[]);
     assert!(
-        overview.body.contains("<h1>Overview</h1>") && overview.body.contains("@page{size:A4"),
+        overview.body.contains("Overview for the chief forum") && overview.body.contains("@page{size:A4"),
         "{}",
         overview.body
     );
