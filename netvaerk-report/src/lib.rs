@@ -716,13 +716,13 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Format::Html if *report == Report::Overview => {
             let date = match options.stamp.as_ref().map(|stamp| stamp.as_of) {
                 Some(AsOf::Date(date)) => date,
-                // Everything recorded: the date of the latest network or round recorded.
-                _ => {
+                // Everything recorded: the latest decision's business date.
+                _ => all.forecast.last_date.unwrap_or_else(|| {
                     let networks =
                         all.portfolio.networks.values().filter_map(|n| n.ended_on.or(Some(n.started_on)));
                     let rounds = all.directory.rounds.values().map(|r| r.closed_on.unwrap_or(r.opened_on));
                     networks.chain(rounds).max().unwrap_or_default()
-                }
+                }),
             };
             let organisation = match &options.stamp {
                 Some(Stamp { name: Some(name), .. }) => name.clone(),
