@@ -439,9 +439,17 @@ pub struct Output {
     /// As of a business date: 2016-06-30 or 30.06.2016 (default: everything).
     #[arg(long, global = true, value_parser = date)]
     pub as_of: Option<NaiveDate>,
-    /// The output format: table, md, csv, json or html.
+    /// The output format: table, md, csv, json, html or xlsx (an Excel workbook: a sheet a
+    /// section; binary, so to --out FILE or a redirected output).
     #[arg(long, global = true, default_value = "table")]
     pub format: Format,
+    /// Write the report to this file (default: standard output).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The organisation's name (the municipality), at the head of the printed overview and in
+    /// the stamp: the log holds only the organisation's id.
+    #[arg(long, global = true, env = "NETVAERK_ORGANISATION_NAME")]
+    pub organisation_name: Option<String>,
     /// Only this section: its number from 1, or the start of its title.
     #[arg(long, global = true)]
     pub section: Option<String>,
@@ -480,13 +488,13 @@ pub enum ReportKind {
         /// The half-year, e.g. 2016H1.
         round: netvaerk::core::RoundId,
     },
-    /// The overview as one self-contained HTML page: a timeline of every network, starts per
-    /// half-year against NW-2/NW-3, the load per person and month (PR-4), the competence
-    /// pipeline, and the tables; prints on A4 from a browser.
+    /// The overview as one self-contained HTML page: the organisation, the date and a summary,
+    /// a timeline of every network, starts per half-year against NW-2/NW-3, the load per person
+    /// and month (PR-4), the competence pipeline, and the tables; prints on A4 from a browser.
     Html {
-        /// Write the page to this file (default: standard output).
-        #[arg(long)]
-        out: Option<PathBuf>,
+        /// Add an appendix at the end, after a page break: audit (every theme's audit trail).
+        #[arg(long, value_name = "APPENDIX", default_value = "none")]
+        appendix: netvaerk_report::Appendix,
     },
 }
 

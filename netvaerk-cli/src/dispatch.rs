@@ -12,7 +12,7 @@ use netvaerk::projections::AsOf;
 use netvaerk::store::{EventStore, ExportedRecord, PersonalData, PersonalDataPatch, StoreError};
 use netvaerk::{BatchMode, Error, Outcome, Service};
 use netvaerk_http::Problem;
-use netvaerk_report::{Format, Report};
+use netvaerk_report::{Appendix, Format, Report};
 
 use crate::cli::{self, Cli, OrganisationCommand, PersonCommand, PolicyCommand, Resolver, Top};
 use crate::{command, command_on, print_outcome, progress, read_lines, usage, Failure};
@@ -76,15 +76,16 @@ pub trait Gateway {
     /// The policy in force now, as JSON.
     fn policy(&self, organisation: OrganisationId) -> Result<serde_json::Value, Failure>;
 
-    /// `report` rendered as `output` says (`format`, where given, instead of `output`'s),
-    /// stamped.
+    /// `report` rendered as `output` says (`format`, where given, instead of `output`'s), with
+    /// `appendix` (the overview's), stamped: text as UTF-8, or an xlsx workbook.
     fn report(
         &self,
         organisation: OrganisationId,
         report: &Report,
         output: &cli::Output,
         format: Option<Format>,
-    ) -> Result<String, Failure>;
+        appendix: Appendix,
+    ) -> Result<Vec<u8>, Failure>;
 
     /// Writes the log from `from` as JSON lines (the records `import` takes).
     fn log(&self, from: u64, out: &mut dyn Write) -> Result<(), Failure>;
@@ -223,18 +224,17 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
         }
         Top::Report(args) => {
             let report = args.which.report(&resolver)?;
-            let html = matches!(args.which, cli::ReportKind::Html { .. });
-            let text = gateway.report(organisation, &report, &args.output, html.then_some(Format::Html))?;
-            match &args.which {
-                cli::ReportKind::Html { out: Some(path) } => std::fs::write(path, text)
-                    .map_err(|error| usage(format!("cannot write {}: {error}", path.display())))?,
-                _ => say_raw!("{text}"),
-            }
-            Ok(())
+            let (format, appendix) = match args.which {
+                cli::ReportKind::Html { appendix } => (Format::Html, appendix),
+                _ => (args.output.format, Appendix::None),
+            };
+            let bytes = gateway.report(organisation, &report, &args.output, Some(format), appendix)?;
+            write_report(&bytes, format, &args.output)
         }
         Top::List(args) => {
-            say_raw!("{}", gateway.report(organisation, &args.which.report(), &args.output, None)?);
-            Ok(())
+            let bytes =
+                gateway.report(organisation, &args.which.report(), &args.output, None, Appendix::None)?;
+            write_report(&bytes, args.output.format, &args.output)
         }
         Top::Log { from } => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -500,19 +500,22 @@ impl Gateway for Local {
         report: &Report,
         output: &cli::Output,
         format: Option<Format>,
-    ) -> Result<String, Failure> {
+        appendix: Appendix,
+    ) -> Result<Vec<u8>, Failure> {
         let mut options = crate::report_options(output);
         options.format = format.unwrap_or(options.format);
+        options.appendix = appendix;
         let as_of = output.as_of.map_or(AsOf::Now, AsOf::Date);
-        let text = self.service.read_models(organisation, as_of, |models| {
+        let bytes = self.service.read_models(organisation, as_of, |models| {
             let stamp = netvaerk_report::Stamp::now(organisation, as_of, models.store)?;
-            netvaerk_report::render_with(
+            let stamp = netvaerk_report::Stamp { name: output.organisation_name.clone(), ..stamp };
+            netvaerk_report::render_bytes(
                 &models,
                 report,
                 &netvaerk_report::Options { stamp: Some(stamp), ..options },
             )
         })??;
-        Ok(text)
+        Ok(bytes)
     }
 
     fn log(&self, from: u64, out: &mut dyn Write) -> Result<(), Failure> {
@@ -541,4 +544,30 @@ impl Gateway for Local {
     fn hash_at(&self, position: u64) -> Result<Option<String>, Failure> {
         Ok(self.store().read_at(position)?.map(|envelope| netvaerk::store::hex(&envelope.hash)))
     }
+}
+
+/// Writes a rendered report to `--out FILE`, else to standard output; a binary format (xlsx)
+/// only to a file or a redirected output, never to a terminal, where it would be noise.
+fn write_report(bytes: &[u8], format: Format, output: &cli::Output) -> Result<(), Failure> {
+    use std::io::{IsTerminal as _, Write as _};
+    if let Some(path) = &output.out {
+        return std::fs::write(path, bytes)
+            .map_err(|error| usage(format!("cannot write {}: {error}", path.display())));
+    }
+    let stdout = std::io::stdout();
+    if format.is_binary() && stdout.is_terminal() {
+        return Err(Failure::Error(netvaerk::Error::input(
+            "binary_to_terminal",
+            Some("out"),
+            Some(format.name().to_owned()),
+            format!(
+                "{format} is a binary file, not for a terminal: write it with --out FILE (e.g. --out report.{}) or redirect the output",
+                format.extension()
+            ),
+        )));
+    }
+    // A closed pipe ends the output quietly, as `say!` does.
+    let mut out = stdout.lock();
+    let _ = out.write_all(bytes).and_then(|()| out.flush());
+    Ok(())
 }

@@ -52,6 +52,19 @@ impl Remote {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<(u16, String), Failure> {
+        let (status, bytes) = self.call_bytes(method, path, body)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|error| Failure::Unreachable(format!("{}{path}: {error}", self.base)))?;
+        Ok((status, text))
+    }
+
+    /// [`Remote::call`], the answer's bytes as they came (an xlsx report is binary).
+    fn call_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, Vec<u8>), Failure> {
         let url = format!("{}{path}", self.base);
         let unreachable = |error: ureq::Error| Failure::Unreachable(format!("{url}: {error}"));
         let mut request = ureq::http::Request::builder().method(method).uri(&url);
@@ -74,9 +87,9 @@ impl Remote {
         };
         let mut response = response.map_err(unreachable)?;
         let status = response.status().as_u16();
-        let text =
-            response.body_mut().with_config().limit(MAX_ANSWER).read_to_string().map_err(unreachable)?;
+        let bytes = response.body_mut().with_config().limit(MAX_ANSWER).read_to_vec().map_err(unreachable)?;
         if status >= 400 {
+            let text = String::from_utf8_lossy(&bytes);
             let problem = serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| {
                 Problem::new(
                     ureq::http::StatusCode::from_u16(status).unwrap_or(ureq::http::StatusCode::BAD_GATEWAY),
@@ -87,7 +100,7 @@ impl Remote {
             });
             return Err(Failure::Problem(Box::new(problem)));
         }
-        Ok((status, text))
+        Ok((status, bytes))
     }
 
     fn json<T: DeserializeOwned>(
@@ -231,8 +244,9 @@ impl Gateway for Remote {
         report: &Report,
         output: &crate::cli::Output,
         format: Option<netvaerk_report::Format>,
-    ) -> Result<String, Failure> {
-        fetch_report(self, organisation, report, output, format)
+        appendix: netvaerk_report::Appendix,
+    ) -> Result<Vec<u8>, Failure> {
+        fetch_report(self, organisation, report, output, format, appendix)
     }
 
     fn log(&self, from: u64, out: &mut dyn Write) -> Result<(), Failure> {
@@ -326,7 +340,8 @@ fn fetch_report(
     report: &Report,
     output: &crate::cli::Output,
     format: Option<netvaerk_report::Format>,
-) -> Result<String, Failure> {
+    appendix: netvaerk_report::Appendix,
+) -> Result<Vec<u8>, Failure> {
     let mut path = match report {
         Report::Audit(id) => format!("/v1/organisations/{organisation}/reports/audit/{id}"),
         Report::Round(round) => format!("/v1/organisations/{organisation}/reports/round/{round}"),
@@ -348,5 +363,8 @@ fn fetch_report(
     if let Some(date) = output.as_of {
         path.push_str(&format!("&as_of={date}"));
     }
-    Ok(remote.call("GET", &path, None)?.1)
+    if appendix == netvaerk_report::Appendix::Audit {
+        path.push_str("&appendix=audit");
+    }
+    Ok(remote.call_bytes("GET", &path, None)?.1)
 }

@@ -1518,3 +1518,43 @@ fn danish_overrides_name_decisions_in_words_and_warnings_in_danish() {
     let english = store.stdout(&["report", "halfyear", "--lang", "en", "--format", "md"]);
     assert!(english.contains("theme prioritised") && english.contains("kept 4-5"), "{english}");
 }
+
+/// Issue 28: `--format xlsx` goes to `--out FILE` or to a redirected output (an xlsx file is a
+/// zip archive), and never to a terminal: there it is refused (`binary_to_terminal`, exit 2)
+/// with the way to write it.
+#[test]
+fn xlsx_goes_to_a_file_or_a_pipe_and_never_to_a_terminal() {
+    let store = Store::with_demo("xlsx");
+    let file = Store::path("xlsx-out").with_extension("xlsx");
+    let written = store.run(&["list", "rounds", "--format", "xlsx", "--out", file.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(written.stdout.is_empty(), "nothing on standard output");
+    assert!(std::fs::read(&file).unwrap().starts_with(b"PK\x03\x04"), "an xlsx file");
+    let _ = std::fs::remove_file(&file);
+    let piped = store.run(&["report", "portfolio", "--format", "xlsx", "--lang", "da"]);
+    assert!(piped.status.success(), "{}", String::from_utf8_lossy(&piped.stderr));
+    assert!(
+        piped.stdout.starts_with(b"PK\x03\x04") && piped.stdout.len() > 5_000,
+        "an xlsx file on the pipe"
+    );
+    // A terminal: `script` (util-linux) runs the program on a pseudo-terminal.
+    let has_script =
+        Command::new("sh").args(["-c", "command -v script"]).output().is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped the terminal: no `script` on this machine");
+        return;
+    }
+    let line =
+        format!("{} --store {} list rounds --format xlsx", env!("CARGO_BIN_EXE_netvaerk"), store.address());
+    let terminal = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("NETVAERK_ORGANISATION")
+        .env("NETVAERK_LANG", "en")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&terminal.stdout);
+    assert_eq!(terminal.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("binary") && shown.contains("--out FILE"), "{shown}");
+    assert!(!shown.contains("PK\u{3}\u{4}"), "no workbook on the terminal: {shown}");
+}

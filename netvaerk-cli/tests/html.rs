@@ -1,6 +1,7 @@
 //! The overview page in a real browser: headless Chromium (Debian's `chromium`) renders the
 //! demo's `report html`, saves a screenshot, and the page makes no network request and draws
-//! one timeline bar per network. Without Chromium the test says so and passes, except under CI
+//! one timeline bar per network; printed to PDF on A4, the Danish overview opens with the
+//! municipality and fits in 12 pages, and its audit appendix adds pages. Without Chromium the test says so and passes, except under CI
 //! (`CI` set), where `.ci/run` installs it and its absence fails.
 
 use std::io::{BufRead, BufReader};
@@ -99,9 +100,11 @@ fn the_overview_renders_in_chromium_with_one_bar_per_network_and_no_network_requ
     assert!(networks > 30);
 
     let html = std::fs::read_to_string(&page).unwrap();
-    for outside in ["<script", "<link", "<img", "@import", "url(", "src="] {
+    for outside in ["<script", "<link", "<img", "@import", "src="] {
         assert!(!html.contains(outside), "the page holds {outside:?}: it must be self-contained");
     }
+    // The pictures' patterns are the page's own (`url(#...)`); nothing else is referred to.
+    assert!(html.split("url(").skip(1).all(|rest| rest.starts_with('#')), "the page refers outside itself");
     assert!(html.contains("@page{size:A4"), "an A4 print stylesheet");
 
     let (port, requests) = recording_proxy();
@@ -144,4 +147,102 @@ fn the_overview_renders_in_chromium_with_one_bar_per_network_and_no_network_requ
         .find(|caught| !caught.is_empty())
         .unwrap_or_default();
     assert!(caught.iter().any(|line| line.contains("example.org")), "the proxy saw {caught:?}");
+}
+
+/// The pages of a PDF Chromium printed: its page objects (`/Type /Page`, not the `/Pages`
+/// tree above them), checked against the page tree's own count.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(at, found)| !text[at + found.len()..].starts_with('s'))
+        .count();
+    let counted = text
+        .split("/Type /Pages")
+        .skip(1)
+        .filter_map(|tree| tree.split("/Count ").nth(1))
+        .filter_map(|count| count.split(|c: char| !c.is_ascii_digit()).next()?.parse::<usize>().ok())
+        .max();
+    if let Some(counted) = counted {
+        assert_eq!(pages, counted, "the page objects and the page tree's count differ");
+    }
+    pages
+}
+
+/// The words of an HTML text, its tags and the contents of its `<style>` taken out.
+fn words_of(html: &str) -> String {
+    let body = html.split_once("<body").map_or(html, |(_, body)| body);
+    let (mut text, mut inside) = (String::new(), false);
+    for c in body.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => {
+                inside = false;
+                text.push(' ');
+            }
+            c if !inside => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Issue 28: the Danish overview of the demo printed on A4 by headless Chromium opens with the
+/// municipality, the date and a summary, fits in 12 pages, and the audit appendix, asked for,
+/// adds its pages at the end.
+#[test]
+fn the_danish_overview_prints_on_at_most_12_a4_pages_opening_with_the_municipality() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI needs chromium (.ci/run installs it)");
+        eprintln!("skipped: no chromium on this machine (apt-get install chromium)");
+        return;
+    };
+    let dir = support::TempDir::new("a4");
+    let store = format!("redb:{}", dir.0.join("demo.redb").display());
+    let netvaerk = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .args(["--store", &store, "--lang", "da"])
+            .args(args)
+            .env_remove("NETVAERK_ORGANISATION")
+            .env("NETVAERK_ORGANISATION_NAME", "Albertslund Kommune")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
+    };
+    netvaerk(&["demo"]);
+    let (port, _requests) = recording_proxy();
+    let print = |name: &str, appendix: &str| -> (usize, String) {
+        let page = dir.0.join(format!("{name}.html"));
+        netvaerk(&["report", "html", "--appendix", appendix, "--out", page.to_str().unwrap()]);
+        let pdf = dir.0.join(format!("{name}.pdf"));
+        let args = [
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ]
+        .map(str::to_owned);
+        let target = [format!("--print-to-pdf={}", pdf.display()), format!("file://{}", page.display())];
+        browse(&browser, &dir.0.join(format!("profile-{name}")), port, &[&args[..], &target[..]].concat());
+        let pdf = std::fs::read(&pdf).expect("a PDF");
+        assert!(pdf.starts_with(b"%PDF"), "a PDF");
+        (pdf_pages(&pdf), std::fs::read_to_string(&page).unwrap())
+    };
+    let (pages, html) = print("overview", "none");
+    assert!((2..=12).contains(&pages), "the overview prints on {pages} A4 pages, not at most 12");
+    let words = words_of(&html);
+    assert!(words.starts_with("Albertslund Kommune Overblik for chefforum · pr. "), "it opens: {words:.200}");
+    for summary in ["Temaer:", "Kørende netværk:", "Afsluttede netværk:", "Kvalificerede netværksledere:"]
+    {
+        assert!(
+            words[..words.find("Netværkenes forløb").unwrap_or(words.len())].contains(summary),
+            "{summary}"
+        );
+    }
+    assert!(!html.contains("Revisionsspor for temaet"), "no audit trail without the appendix");
+    let (with_appendix, html) = print("appendix", "audit");
+    assert!(html.contains("Bilag: revisionsspor") && html.contains("Revisionsspor for temaet"));
+    assert!(with_appendix > pages, "the appendix adds pages: {with_appendix} and {pages}");
+    eprintln!("the Danish overview: {pages} A4 pages, {with_appendix} with the audit appendix");
 }

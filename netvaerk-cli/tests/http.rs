@@ -478,7 +478,7 @@ fn every_route_answers_a_well_formed_request() {
     assert!(persons.as_array().unwrap().iter().any(|person| person["id"] == id(5).to_string()), "{persons}");
     let overview = get(&server.url(&format!("{base}/reports/overview?format=html")), &[]);
     assert!(
-        overview.body.contains("<h1>Overview</h1>") && overview.body.contains("@page{size:A4"),
+        overview.body.contains("Overview for the chief forum") && overview.body.contains("@page{size:A4"),
         "{}",
         overview.body
     );
@@ -513,6 +513,30 @@ fn every_route_answers_a_well_formed_request() {
     assert!(excel.body.starts_with("\u{feff}section;") && excel.body.contains("\r\n"), "{}", excel.body);
     let lotus = get(&server.url(&format!("{base}/reports/leaders?format=csv&csv_dialect=lotus")), &[]);
     assert_eq!((lotus.status, lotus.json()["code"].as_str()), (400, Some("unsupported_csv_dialect")));
+    // An xlsx workbook (issue 28), by `format=` or by `Accept`: a file to save, named.
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    for (query, accept) in [("?format=xlsx&lang=da", "*/*"), ("", xlsx)] {
+        let url = server.url(&format!("{base}/reports/leaders{query}"));
+        let request = ureq::http::Request::builder().uri(&url).header("accept", accept).body(()).unwrap();
+        let mut response = agent().run(request).unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{url}");
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("content-type").as_deref(), Some(xlsx));
+        let disposition = header("content-disposition");
+        assert_eq!(disposition.as_deref(), Some("attachment; filename=\"netvaerk-leaders.xlsx\""));
+        let bytes = response.body_mut().read_to_vec().unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"), "an xlsx file");
+    }
+    let appendix = get(&server.url(&format!("{base}/reports/overview?format=md&appendix=audit")), &[]);
+    assert_eq!(appendix.status, 200);
+    let plain = get(&server.url(&format!("{base}/reports/overview?format=md")), &[]);
+    assert!(
+        appendix.body.contains("Audit trail of the theme")
+            && !plain.body.contains("Audit trail of the theme")
+    );
+    let wrong = get(&server.url(&format!("{base}/reports/overview?appendix=everything")), &[]);
+    assert_eq!((wrong.status, wrong.json()["code"].as_str()), (400, Some("unknown_appendix")));
 
     let page = get(&server.url("/v1/events?from=2&limit=2"), &[]);
     assert_eq!(page.status, 200);

@@ -410,8 +410,8 @@ fn generate() -> Value {
         ),
         query_parameter(
             "format",
-            "json, csv, md, html or table; default from Accept, else json.",
-            json!({ "type": "string", "enum": ["json", "csv", "md", "html", "table"] })
+            "json, csv, md, html, table or xlsx; default from Accept, else json.",
+            json!({ "type": "string", "enum": ["json", "csv", "md", "html", "table", "xlsx"] })
         ),
         query_parameter(
             "section",
@@ -428,6 +428,7 @@ fn generate() -> Value {
             "How csv is written: standard (RFC 4180, the default) or excel (a byte order mark, semicolons, CRLF and decimal commas, for Excel in a Danish locale).",
             json!({ "type": "string", "enum": ["standard", "excel"] })
         ),
+        query_parameter("appendix", "The overview's appendix after a page break: audit (every theme's audit trail) or none (the default).", json!({ "type": "string", "enum": ["none", "audit"] })),
     ]);
     let text = json!({ "type": "string" });
     let mut reports = example_reports();
@@ -448,6 +449,7 @@ fn generate() -> Value {
                 "text/markdown": { "schema": text },
                 "text/html": { "schema": text },
                 "text/plain": { "schema": text },
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "contentMediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } },
             }
         })
     };

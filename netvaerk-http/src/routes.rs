@@ -23,7 +23,7 @@ use super::body::{json_body, read};
 use super::{admit, blocking, feed, App, Caller, Problem, Scope};
 use netvaerk::Error;
 use netvaerk::{BatchMode, Outcome, Service};
-use netvaerk_report::{render_with, Format, Lang, Options, Report, Stamp};
+use netvaerk_report::{render_bytes, Format, Lang, Options, Report, Stamp};
 
 /// Every route; the OpenAPI document describes exactly these (a test checks).
 pub(super) fn router(app: Arc<App>) -> Router {
@@ -614,7 +614,7 @@ pub struct ReportQuery {
     pub as_of: Option<String>,
     /// `en` or `da`; default from `Accept-Language`, else `en`.
     pub lang: Option<String>,
-    /// `json`, `csv`, `md`, `html` or `table`; default from `Accept`, else `json`.
+    /// `json`, `csv`, `md`, `html`, `table` or `xlsx`; default from `Accept`, else `json`.
     pub format: Option<String>,
     /// Only this section: its number from 1, or the start of its title.
     pub section: Option<String>,
@@ -623,6 +623,9 @@ pub struct ReportQuery {
     /// How `csv` is written: `standard` (RFC 4180, the default) or `excel` (a byte order mark,
     /// semicolons, CRLF and decimal commas, for Excel in a Danish locale).
     pub csv_dialect: Option<String>,
+    /// The overview's appendix: `audit` (every theme's audit trail, after a page break) or
+    /// `none` (the default).
+    pub appendix: Option<String>,
 }
 
 fn as_of(text: Option<&str>) -> Result<AsOf, Problem> {
@@ -677,7 +680,7 @@ fn format(query: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem> {
         "unsupported_format",
         Some("Accept"),
         Some(accept.to_owned()),
-        "reports are application/json, text/csv, text/markdown, text/html or text/plain",
+        "reports are application/json, text/csv, text/markdown, text/html, text/plain or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )))
 }
 
@@ -712,12 +715,18 @@ async fn render_report(
         None => netvaerk_report::CsvDialect::Standard,
         Some(text) => text.parse().map_err(Problem::from)?,
     };
+    let appendix = match query.appendix.as_deref() {
+        None => netvaerk_report::Appendix::None,
+        Some(text) => text.parse().map_err(Problem::from)?,
+    };
     let options = Options {
         width: query.width.unwrap_or(netvaerk_report::WIDTH).clamp(20, 1000),
         section: query.section.clone(),
         csv_dialect,
+        appendix,
         ..Options::new(format, lang)
     };
+    let name = report.name();
     let service = Arc::clone(&app.service);
     let (text, checkpoint, head) = blocking(move || {
         known(&service, organisation, false)?;
@@ -725,7 +734,7 @@ async fn render_report(
             let stamp = Stamp::now(organisation, as_of, models.store)?;
             let head = stamp.head;
             let options = Options { stamp: Some(stamp), ..options };
-            render_with(&models, &report, &options).map(|text| (text, models.checkpoint, head))
+            render_bytes(&models, &report, &options).map(|text| (text, models.checkpoint, head))
         })?
     })
     .await?;
@@ -733,6 +742,13 @@ async fn render_report(
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    // A workbook is a file to save, named after its report.
+    if format.is_binary() {
+        let disposition = format!("attachment; filename=\"netvaerk-{name}.{}\"", format.extension());
+        if let Ok(value) = HeaderValue::from_str(&disposition) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
     headers.insert("netvaerk-position", HeaderValue::from(checkpoint));
     // The stamp of a JSON report, whose body is the read model's own: the log head it was made
     // from (`netvaerk verify --expect` takes it as it is).

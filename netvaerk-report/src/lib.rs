@@ -31,6 +31,7 @@ mod list;
 pub mod lookup;
 mod reports;
 mod text;
+mod xlsx;
 
 pub use list::{rows, NetworkRow, PersonRow, RoundRow, Rows, ThemeRow, UnitRow};
 pub use netvaerk::{untranslated, Lang, GLOSSARY};
@@ -61,9 +62,10 @@ pub enum Report {
     Round(RoundId),
     /// A list of the organisation's persons, units, themes, networks or rounds.
     List(Listing),
-    /// The overview for the chief forum: in HTML, a timeline of every network, starts per
-    /// half-year against NW-2/NW-3, the load per person and month (PR-4), the competence
-    /// pipeline, then the portfolio, half-year, competence and audit tables.
+    /// The overview for the chief forum: in HTML, the organisation, the date and a summary, a
+    /// timeline of every network, starts per half-year against NW-2/NW-3, the load per person
+    /// and month (PR-4), the competence pipeline, then the portfolio, half-year and competence
+    /// tables; every theme's audit trail as an appendix when [`Options::appendix`] asks.
     Overview,
 }
 
@@ -153,13 +155,17 @@ pub enum Format {
     Json,
     /// A whole HTML page (`text/html`).
     Html,
+    /// An Excel workbook (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`):
+    /// the stamp on its first sheet, then a sheet a section, dates as dates and numbers as
+    /// numbers. Binary: [`render_bytes`] renders it, [`render_with`] refuses it.
+    Xlsx,
 }
 
 impl Format {
     /// Every format, in the order content negotiation prefers them.
-    pub const ALL: [Format; 5] = [Self::Json, Self::Html, Self::Csv, Self::Markdown, Self::Table];
+    pub const ALL: [Format; 6] = [Self::Json, Self::Html, Self::Csv, Self::Markdown, Self::Table, Self::Xlsx];
 
-    /// The format's name: `table`, `md`, `csv`, `json`, `html`.
+    /// The format's name: `table`, `md`, `csv`, `json`, `html`, `xlsx`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Table => "table",
@@ -167,6 +173,20 @@ impl Format {
             Self::Csv => "csv",
             Self::Json => "json",
             Self::Html => "html",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    /// Whether the format is binary (xlsx), not text: it goes to a file, not a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Self::Xlsx
+    }
+
+    /// The file name extension of the format: `txt`, `md`, `csv`, `json`, `html`, `xlsx`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Table => "txt",
+            other => other.name(),
         }
     }
 
@@ -178,6 +198,7 @@ impl Format {
             Self::Csv => "text/csv; charset=utf-8",
             Self::Json => "application/json",
             Self::Html => "text/html; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 
@@ -193,7 +214,7 @@ impl Format {
 impl FromStr for Format {
     type Err = Error;
 
-    /// `table`, `md` (or `markdown`), `csv`, `json`, `html`.
+    /// `table`, `md` (or `markdown`), `csv`, `json`, `html`, `xlsx`.
     fn from_str(text: &str) -> Result<Self, Error> {
         let wanted = if text == "markdown" { "md" } else { text };
         Self::ALL.into_iter().find(|format| format.name() == wanted).ok_or_else(|| {
@@ -201,7 +222,7 @@ impl FromStr for Format {
                 "unsupported_format",
                 Some("format"),
                 Some(text.to_owned()),
-                format!("{text:?} is not a report format; use table, md, csv, json or html"),
+                format!("{text:?} is not a report format; use table, md, csv, json, html or xlsx"),
             )
         })
     }
@@ -218,7 +239,67 @@ struct Section {
     lang: Lang,
     title: String,
     headers: Vec<String>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Vec<Cell>>,
+    /// Whether it belongs to the overview's appendix (its audit trails), printed at the end.
+    appendix: bool,
+}
+
+/// A cell of a section: its text, as the text formats print it in the report's language, and
+/// what it is, so that a spreadsheet gets a date as a date and a number as a number instead of
+/// guessing from the text.
+#[derive(Clone, Debug, PartialEq)]
+struct Cell {
+    text: String,
+    value: Value,
+}
+
+/// What a [`Cell`] holds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Value {
+    /// Words (or a dash where there is nothing).
+    Text,
+    /// A business date.
+    Date(chrono::NaiveDate),
+    /// A count or a measure.
+    Number(f64),
+}
+
+impl Cell {
+    /// A date, written the language's way.
+    fn date(date: chrono::NaiveDate, lang: Lang) -> Self {
+        Self { text: lang.date(date), value: Value::Date(date) }
+    }
+
+    /// A date, or a dash where there is none.
+    fn maybe_date(date: Option<chrono::NaiveDate>, lang: Lang) -> Self {
+        date.map_or_else(|| Self::from("-".to_owned()), |date| Self::date(date, lang))
+    }
+
+    /// A count.
+    fn count(count: impl TryInto<u64>) -> Self {
+        let count = count.try_into().unwrap_or(u64::MAX);
+        // A report's counts are far below 2^53, where f64 is exact.
+        Self { text: count.to_string(), value: Value::Number(count as f64) }
+    }
+
+    /// A measure with decimals, written the language's way (a decimal comma in Danish).
+    fn decimal(value: f64, lang: Lang) -> Self {
+        Self { text: lang.decimal(value), value: Value::Number(value) }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Self { text, value: Value::Text }
+    }
+}
+
+impl std::ops::Deref for Cell {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
 }
 
 /// The words the read models put where data is gone: a redacted text
@@ -234,16 +315,18 @@ impl Section {
             title: title.into(),
             headers: headers.iter().map(|header| lang.say(header).to_owned()).collect(),
             rows: Vec::new(),
+            appendix: false,
         }
     }
 
     /// Adds a row; the markers of missing data in it are put in the report's language.
-    fn row(&mut self, mut cells: Vec<String>) {
+    fn row<C: Into<Cell>>(&mut self, cells: Vec<C>) {
+        let mut cells: Vec<Cell> = cells.into_iter().map(Into::into).collect();
         if self.lang != Lang::En {
-            for cell in &mut cells {
+            for cell in cells.iter_mut().filter(|cell| cell.value == Value::Text) {
                 for marker in MARKERS {
-                    if cell.contains(marker) {
-                        *cell = cell.replace(marker, self.lang.say(marker));
+                    if cell.text.contains(marker) {
+                        cell.text = cell.text.replace(marker, self.lang.say(marker));
                     }
                 }
             }
@@ -297,6 +380,37 @@ pub struct Options {
     pub stamp: Option<Stamp>,
     /// How [`Format::Csv`] writes its cells.
     pub csv_dialect: CsvDialect,
+    /// What the overview adds at its end (other reports have no appendix).
+    pub appendix: Appendix,
+}
+
+/// What the overview adds at its end, after a page break in print: nothing (the default), or
+/// every theme's audit trail.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Appendix {
+    /// No appendix.
+    #[default]
+    None,
+    /// Every theme's audit trail (its decisions, its round's other themes, its network's).
+    Audit,
+}
+
+impl FromStr for Appendix {
+    type Err = Error;
+
+    /// `none` or `audit`.
+    fn from_str(text: &str) -> Result<Self, Error> {
+        match text {
+            "none" => Ok(Self::None),
+            "audit" => Ok(Self::Audit),
+            _ => Err(Error::input(
+                "unknown_appendix",
+                Some("appendix"),
+                Some(text.to_owned()),
+                format!("{text:?} is not an appendix; use audit or none"),
+            )),
+        }
+    }
 }
 
 /// How CSV is written.
@@ -331,7 +445,15 @@ impl FromStr for CsvDialect {
 impl Options {
     /// `format` in `lang`, 80 columns wide, every section, no stamp.
     pub fn new(format: Format, lang: Lang) -> Self {
-        Self { format, lang, width: WIDTH, section: None, stamp: None, csv_dialect: CsvDialect::Standard }
+        Self {
+            format,
+            lang,
+            width: WIDTH,
+            section: None,
+            stamp: None,
+            csv_dialect: CsvDialect::Standard,
+            appendix: Appendix::None,
+        }
     }
 }
 
@@ -376,6 +498,9 @@ pub struct PolicyInForce {
 pub struct Stamp {
     /// The organisation.
     pub organisation: netvaerk_core::OrganisationId,
+    /// The organisation's name (the municipality), where the caller knows it: the log holds
+    /// only the organisation's id. The printed overview opens with it.
+    pub name: Option<String>,
     /// As of what.
     pub as_of: AsOf,
     /// The log's head when the report was made.
@@ -391,7 +516,7 @@ impl Stamp {
         as_of: AsOf,
         store: &dyn netvaerk_store::EventStore,
     ) -> Result<Self, Error> {
-        Ok(Self { organisation, as_of, head: store.head()?, made_at: chrono::Utc::now() })
+        Ok(Self { organisation, name: None, as_of, head: store.head()?, made_at: chrono::Utc::now() })
     }
 
     /// The stamp as data, with the policy in force on the as-of date: what a JSON report
@@ -437,8 +562,12 @@ impl Stamp {
                 format!("{} {change} {} {of}, {} {from}", say("change"), say("of"), say("in force from"))
             }
         };
+        let organisation = match &self.name {
+            Some(name) => format!("{name} ({})", self.organisation),
+            None => self.organisation.to_string(),
+        };
         vec![
-            (say("organisation"), self.organisation.to_string()),
+            (say("organisation"), organisation),
             (say("as of"), as_of),
             (say("log head"), head),
             (say("policy"), policy),
@@ -490,6 +619,17 @@ fn select(mut sections: Vec<Section>, wanted: &str) -> Result<Vec<Section>, Erro
 /// A report's content before its format: the read model's JSON, or its sections. Each report
 /// is a file of `reports/` (the lists are `list.rs`).
 fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang) -> Result<Document, Error> {
+    document_with(models, report, format, lang, Appendix::None)
+}
+
+/// [`document`], with the overview's appendix.
+fn document_with(
+    models: &ReadModels<'_>,
+    report: &Report,
+    format: Format,
+    lang: Lang,
+    appendix: Appendix,
+) -> Result<Document, Error> {
     match report {
         Report::Portfolio => reports::portfolio::document(models, format, lang),
         Report::HalfYear => reports::halfyear::document(models, format, lang),
@@ -498,7 +638,7 @@ fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang
         Report::Competence => reports::competence::document(models, format, lang),
         Report::Audit(id) => reports::audit::document(models, *id, format, lang),
         Report::Round(round) => reports::round::document(models, *round, format, lang),
-        Report::Overview => reports::overview::document(models, format, lang),
+        Report::Overview => reports::overview::document(models, format, lang, appendix),
         Report::List(listing) => list::document(models, *listing, format, lang),
     }
 }
@@ -512,10 +652,19 @@ fn theme_title(all: &All, network: NetworkId) -> String {
         .map_or_else(|| "-".to_owned(), |theme| theme.title.clone())
 }
 
-/// Renders `report` from `models` as `options` say.
+/// Renders `report` from `models` as `options` say, in a text format: [`Format::Xlsx`], which
+/// is binary, is [`Error::Input`] with the code `binary_format` ([`render_bytes`] renders it).
 pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<String, Error> {
     let (format, lang, all) = (options.format, options.lang, models.all);
-    let sections = match document(models, report, format, lang)? {
+    if format.is_binary() {
+        return Err(Error::input(
+            "binary_format",
+            Some("format"),
+            Some(format.name().to_owned()),
+            format!("{format} is a binary format, not text"),
+        ));
+    }
+    let sections = match document_with(models, report, format, lang, options.appendix)? {
         Document::Json(text) => {
             let Some(stamp) = &options.stamp else { return Ok(text) };
             // Nested as it is, not parsed again, so the report keeps its own order of fields:
@@ -565,20 +714,28 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             text::csv(&sections, lang, options.csv_dialect)
         }
         Format::Html if *report == Report::Overview => {
-            let until = match options.stamp.as_ref().map(|stamp| stamp.as_of) {
+            let date = match options.stamp.as_ref().map(|stamp| stamp.as_of) {
                 Some(AsOf::Date(date)) => date,
-                _ => all
-                    .portfolio
-                    .networks
-                    .values()
-                    .filter_map(|n| n.ended_on.or(Some(n.started_on)))
-                    .max()
-                    .unwrap_or_default(),
+                // Everything recorded: the latest decision's business date.
+                _ => all.forecast.last_date.unwrap_or_else(|| {
+                    let networks =
+                        all.portfolio.networks.values().filter_map(|n| n.ended_on.or(Some(n.started_on)));
+                    let rounds = all.directory.rounds.values().map(|r| r.closed_on.unwrap_or(r.opened_on));
+                    networks.chain(rounds).max().unwrap_or_default()
+                }),
             };
-            html::overview(models, &sections, lang, &line, until)
+            let organisation = match &options.stamp {
+                Some(Stamp { name: Some(name), .. }) => name.clone(),
+                Some(stamp) => {
+                    format!("{} {}", lang.say("Organisation"), short(stamp.organisation.as_uuid()))
+                }
+                None => lang.say("Overview").to_owned(),
+            };
+            let opening = html::Opening { organisation: &organisation, date, stamp: &stamp, lang };
+            html::overview(models, &sections, &opening)
         }
         Format::Html => html::html(report, &sections, lang, &line),
-        Format::Json => unreachable!("JSON returns above"),
+        Format::Json | Format::Xlsx => unreachable!("JSON returns above, and binary formats before"),
     })
 }
 
@@ -599,6 +756,28 @@ fn stamp_lines(fields: &[(&str, String)], width: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Renders `report` from `models` as `options` say, as bytes: an Excel workbook for
+/// [`Format::Xlsx`], the UTF-8 text of [`render_with`] for the other formats.
+///
+/// A workbook the writer cannot make is [`Error::Input`] with the code `xlsx_failed`.
+pub fn render_bytes(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<Vec<u8>, Error> {
+    let (format, lang, all) = (options.format, options.lang, models.all);
+    if !format.is_binary() {
+        return render_with(models, report, options).map(String::into_bytes);
+    }
+    let sections = match document_with(models, report, format, lang, options.appendix)? {
+        Document::Sections(sections) => sections,
+        // No report answers JSON to another format; were one to, its text is what it has.
+        Document::Json(text) => return Ok(text.into_bytes()),
+    };
+    let sections = match &options.section {
+        Some(wanted) => select(sections, wanted)?,
+        None => sections,
+    };
+    let stamp = options.stamp.as_ref().map(|stamp| stamp.fields(all, lang)).unwrap_or_default();
+    xlsx::workbook(&sections, &stamp, lang)
 }
 
 /// A report before its format: JSON text, or tables.

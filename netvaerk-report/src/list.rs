@@ -14,7 +14,7 @@ use netvaerk_core::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{label, or_dash, Lang, Listing, Section};
+use super::{label, or_dash, Cell, Lang, Listing, Section};
 use netvaerk::ReadModels;
 
 /// A person of `list persons`.
@@ -225,29 +225,26 @@ pub(super) fn section(rows: &Rows, lang: Lang) -> Section {
     match rows {
         Rows::Persons(rows) => {
             let mut section = Section::new(lang, say("Persons"), &["id", "name", "unit", "roles", "from"]);
-            section.rows = rows
-                .iter()
-                .map(|row| {
-                    vec![
-                        short(row.id.as_uuid()),
-                        row.name.clone(),
-                        dash(row.unit_name.as_ref()),
-                        words(row.roles.iter().map(label).collect()),
-                        lang.date(row.registered_on),
-                    ]
-                })
-                .collect();
+            for row in rows {
+                section.row(vec![
+                    short(row.id.as_uuid()).into(),
+                    row.name.clone().into(),
+                    dash(row.unit_name.as_ref()).into(),
+                    words(row.roles.iter().map(label).collect()).into(),
+                    Cell::date(row.registered_on, lang),
+                ]);
+            }
             section
         }
         Rows::Units(rows) => {
             let mut section = Section::new(lang, say("Units"), &["id", "name", "kind", "unit", "from"]);
             for row in rows {
                 section.row(vec![
-                    short(row.id.as_uuid()),
-                    row.name.clone(),
-                    lang.word(&label(&row.kind)),
-                    dash(row.parent_name.as_ref()),
-                    lang.date(row.registered_on),
+                    short(row.id.as_uuid()).into(),
+                    row.name.clone().into(),
+                    lang.word(&label(&row.kind)).into(),
+                    dash(row.parent_name.as_ref()).into(),
+                    Cell::date(row.registered_on, lang),
                 ]);
             }
             section
@@ -257,12 +254,12 @@ pub(super) fn section(rows: &Rows, lang: Lang) -> Section {
                 Section::new(lang, say("Themes"), &["id", "title", "status", "round", "rank", "type"]);
             for row in rows {
                 section.row(vec![
-                    short(row.id.as_uuid()),
-                    row.title.clone(),
-                    lang.word(&row.status.to_string()),
-                    or_dash(row.round),
-                    or_dash(row.rank),
-                    row.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())),
+                    short(row.id.as_uuid()).into(),
+                    row.title.clone().into(),
+                    lang.word(&row.status.to_string()).into(),
+                    or_dash(row.round).into(),
+                    row.rank.map_or_else(|| Cell::from("-".to_owned()), Cell::count),
+                    row.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())).into(),
                 ]);
             }
             section
@@ -276,12 +273,12 @@ pub(super) fn section(rows: &Rows, lang: Lang) -> Section {
                     None => row.phase.as_ref().map_or_else(|| "-".to_owned(), |phase| lang.phase(phase)),
                 };
                 section.row(vec![
-                    short(row.id.as_uuid()),
-                    dash(row.theme_title.as_ref()),
-                    lang.word(&row.network_type.to_string()),
-                    row.leader_name.clone(),
-                    lang.date(row.started_on),
-                    now,
+                    short(row.id.as_uuid()).into(),
+                    dash(row.theme_title.as_ref()).into(),
+                    lang.word(&row.network_type.to_string()).into(),
+                    row.leader_name.clone().into(),
+                    Cell::date(row.started_on, lang),
+                    now.into(),
                 ]);
             }
             section
@@ -291,11 +288,11 @@ pub(super) fn section(rows: &Rows, lang: Lang) -> Section {
                 Section::new(lang, say("Rounds"), &["round", "opened", "closed", "themes", "networks"]);
             for row in rows {
                 section.row(vec![
-                    row.round.to_string(),
-                    lang.date(row.opened_on),
-                    row.closed_on.map_or_else(|| "-".to_owned(), |on| lang.date(on)),
-                    row.themes.to_string(),
-                    row.networks.to_string(),
+                    row.round.to_string().into(),
+                    Cell::date(row.opened_on, lang),
+                    Cell::maybe_date(row.closed_on, lang),
+                    Cell::count(row.themes),
+                    Cell::count(row.networks),
                 ]);
             }
             section

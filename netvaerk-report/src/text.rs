@@ -61,7 +61,7 @@ pub(super) fn table(section: &Section, lang: Lang, width: usize) -> String {
     let mut widths: Vec<usize> = section.headers.iter().map(|h| columns(h)).collect();
     for row in &section.rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(columns(cell));
+            *width = (*width).max(columns(&cell.text));
         }
     }
     let budget = width.max(count * 7).saturating_sub(2 * (count.max(1) - 1));
@@ -108,9 +108,14 @@ pub(super) fn table(section: &Section, lang: Lang, width: usize) -> String {
         out.push('\n');
     }
     for row in &section.rows {
-        out.push_str(&line(row.clone()));
+        out.push_str(&line(texts(row)));
     }
     out
+}
+
+/// The cells' texts.
+fn texts(row: &[super::Cell]) -> Vec<String> {
+    row.iter().map(|cell| cell.text.clone()).collect()
 }
 
 /// A section as a GFM table under a heading. A cell is one line of a table row: a newline would
@@ -183,7 +188,7 @@ pub(super) fn csv(sections: &[Section], lang: Lang, dialect: CsvDialect) -> Stri
     if let [section] = sections {
         let mut out = bom.to_owned() + &line(section.headers.clone());
         for row in &section.rows {
-            out.push_str(&line(row.clone()));
+            out.push_str(&line(texts(row)));
         }
         return out;
     }
@@ -193,8 +198,7 @@ pub(super) fn csv(sections: &[Section], lang: Lang, dialect: CsvDialect) -> Stri
             std::iter::once(lang.say("section").to_owned()).chain(section.headers.iter().cloned()).collect(),
         );
         for row in &section.rows {
-            block
-                .push_str(&line(std::iter::once(section.title.clone()).chain(row.iter().cloned()).collect()));
+            block.push_str(&line(std::iter::once(section.title.clone()).chain(texts(row)).collect()));
         }
         blocks.push(block);
     }

@@ -1,5 +1,6 @@
 //! Report formats that lose nothing: Markdown a CommonMark + GFM parser reads as tables, CSV
-//! with every section, a section on its own, tables of any width, a 10 MB title.
+//! with every section, a section on its own, tables of any width, a 10 MB title; xlsx read back
+//! with a spreadsheet reader.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, ThemeI
 use netvaerk::projections::AsOf;
 use netvaerk::store::MemoryStore;
 use netvaerk::{BatchMode, Error, Service};
-use netvaerk_report::{render_with, Format, Lang, Options, Report};
+use netvaerk_report::{render_bytes, render_with, Appendix, Format, Lang, Listing, Options, Report, Stamp};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 #[path = "../../tests/support/mod.rs"]
@@ -205,4 +206,135 @@ fn a_stamped_report_names_its_organisation_as_of_head_and_policy_in_every_text_f
             assert!(text.contains(&expected), "{format}: no {expected}: {text}");
         }
     }
+}
+
+/// `report` as an xlsx workbook in `lang`, stamped with the organisation's name, read back with
+/// calamine as a spreadsheet program reads it.
+fn workbook(
+    service: &Service,
+    organisation: OrganisationId,
+    report: Report,
+    lang: Lang,
+    appendix: Appendix,
+) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    let bytes = service
+        .read_models(organisation, AsOf::Now, |models| {
+            let stamp = Stamp::now(organisation, AsOf::Now, models.store)?;
+            let stamp = Stamp { name: Some("Albertslund Kommune".to_owned()), ..stamp };
+            let options = Options { stamp: Some(stamp), appendix, ..Options::new(Format::Xlsx, lang) };
+            render_bytes(&models, &report, &options)
+        })
+        .unwrap()
+        .unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx file is a zip archive");
+    calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap()
+}
+
+/// Issue 28: `--format xlsx`: the stamp on the first sheet, a sheet a section named in the
+/// report's language, Danish headers, dates as Excel dates (not text), numbers as numbers.
+#[test]
+fn xlsx_has_the_stamp_a_sheet_a_section_danish_headers_dates_as_dates_and_numbers_as_numbers() {
+    use calamine::{Data, Reader};
+    let (service, organisation) = history(&["Urban farming".to_owned(), "Second".to_owned()]);
+    let mut book = workbook(&service, organisation, Report::List(Listing::Rounds), Lang::Da, Appendix::None);
+    assert_eq!(book.sheet_names(), ["Stempel", "Runder"]);
+    let stamp = book.worksheet_range("Stempel").unwrap();
+    let text: Vec<String> = stamp.rows().flatten().map(|cell| cell.to_string()).collect();
+    assert_eq!(text[..2], ["felt", "værdi"]);
+    for expected in ["organisation", "pr.", "loggens hoved", "politik", "dannet"] {
+        assert!(text.iter().any(|cell| cell == expected), "no {expected}: {text:?}");
+    }
+    let named = format!("Albertslund Kommune ({organisation})");
+    assert!(text.contains(&named), "{text:?}");
+    let rounds = book.worksheet_range("Runder").unwrap();
+    assert_eq!(rounds.get_value((0, 0)), Some(&Data::String("Runder".to_owned())), "the title");
+    let headers: Vec<String> =
+        (0..5).map(|column| rounds.get_value((1, column)).unwrap().to_string()).collect();
+    assert_eq!(headers, ["runde", "åbnet", "lukket", "temaer", "netværk"]);
+    assert_eq!(rounds.get_value((2, 0)), Some(&Data::String("2016H1".to_owned())));
+    // 1 March 2016 is Excel's day 42430, a date by its format, not the text "01.03.2016".
+    match rounds.get_value((2, 1)) {
+        Some(Data::DateTime(date)) => {
+            assert!(date.is_datetime());
+            assert_eq!(date.as_f64(), 42430.0);
+        }
+        other => panic!("the opening date is {other:?}, not a date"),
+    }
+    // A round not closed has an empty cell, not a dash; its themes are a number.
+    assert_eq!(rounds.get_value((2, 2)), Some(&Data::Empty));
+    assert_eq!(rounds.get_value((2, 3)), Some(&Data::Float(2.0)));
+}
+
+/// Every report's sections as sheets: names of at most 31 characters, without Excel's
+/// forbidden characters, unique; an asked-for section alone; the overview's appendix adds the
+/// audit trails; the text renderer refuses xlsx, which is binary.
+#[test]
+fn xlsx_sheet_names_are_excels_and_the_overview_takes_its_appendix() {
+    use calamine::Reader;
+    let (service, organisation) = history(&["Urban farming".to_owned(), "Second".to_owned()]);
+    for lang in [Lang::En, Lang::Da] {
+        for report in Report::NAMED {
+            let book = workbook(&service, organisation, report, lang, Appendix::None);
+            let names = book.sheet_names();
+            assert!(names.len() >= 2, "{report:?}: {names:?}");
+            let unique: BTreeSet<String> = names.iter().map(|name| name.to_lowercase()).collect();
+            assert_eq!(unique.len(), names.len(), "{names:?}");
+            for name in &names {
+                assert!(!name.is_empty() && name.encode_utf16().count() <= 31, "{name:?}");
+                assert!(!name.contains(['[', ']', ':', '*', '?', '/', '\\']), "{name:?}");
+            }
+        }
+    }
+    let plain = workbook(&service, organisation, Report::Overview, Lang::En, Appendix::None).sheet_names();
+    let audit = workbook(&service, organisation, Report::Overview, Lang::En, Appendix::Audit).sheet_names();
+    assert!(audit.len() > plain.len(), "{plain:?} {audit:?}");
+    assert!(audit.iter().any(|name| name == "Urban farming"), "the audit trail names its theme: {audit:?}");
+    let error =
+        render(&service, organisation, Report::Portfolio, &Options::new(Format::Xlsx, Lang::En)).unwrap_err();
+    assert_eq!(error.code(), "binary_format");
+}
+
+/// Python's openpyxl opens the workbook too: the sheets, the frozen bold headers, a date cell a
+/// date and a number cell a number. Without Python's openpyxl the test says so and passes,
+/// except under CI (`CI` set), where `.ci/run` installs it.
+#[test]
+fn xlsx_opens_in_pythons_openpyxl_with_dates_numbers_and_frozen_bold_headers() {
+    let script = r#"
+import sys, datetime, openpyxl
+book = openpyxl.load_workbook(sys.argv[1])
+assert book.sheetnames == ["Stempel", "Runder"], book.sheetnames
+sheet = book["Runder"]
+assert sheet.freeze_panes == "A3", sheet.freeze_panes
+assert [cell.value for cell in sheet[2]] == ["runde", "åbnet", "lukket", "temaer", "netværk"]
+assert all(cell.font.b for cell in sheet[2])
+opened = sheet.cell(row=3, column=2)
+assert opened.is_date and opened.value == datetime.datetime(2016, 3, 1), opened.value
+assert opened.number_format == "dd.mm.yyyy", opened.number_format
+assert sheet.cell(row=3, column=4).value == 2 and sheet.cell(row=3, column=4).data_type == "n"
+print("ok")
+"#;
+    let has_openpyxl = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !has_openpyxl {
+        assert!(std::env::var_os("CI").is_none(), "CI needs Python's openpyxl (.ci/run installs it)");
+        eprintln!("skipped: no Python openpyxl on this machine (pip install openpyxl)");
+        return;
+    }
+    let (service, organisation) = history(&["Urban farming".to_owned(), "Second".to_owned()]);
+    let bytes = service
+        .read_models(organisation, AsOf::Now, |models| {
+            let stamp = Stamp::now(organisation, AsOf::Now, models.store)?;
+            let options = Options { stamp: Some(stamp), ..Options::new(Format::Xlsx, Lang::Da) };
+            render_bytes(&models, &Report::List(Listing::Rounds), &options)
+        })
+        .unwrap()
+        .unwrap();
+    let file = std::env::temp_dir().join(format!("netvaerk-rounds-{}.xlsx", uuid::Uuid::now_v7()));
+    std::fs::write(&file, bytes).unwrap();
+    let output = std::process::Command::new("python3").args(["-c", script]).arg(&file).output().unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert!(output.status.success(), "openpyxl: {}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "ok");
 }

@@ -6,7 +6,7 @@ use netvaerk_core::{NetworkId, ThemeId};
 use netvaerk_projections::{summary_in, AuditEntry};
 use uuid::Uuid;
 
-use crate::{json, name, outcome, short, warning_text, Document, Format, Section};
+use crate::{json, name, outcome, short, warning_text, Cell, Document, Format, Section};
 
 /// The audit trail of the theme or network `id`.
 pub(crate) fn document(
@@ -33,10 +33,10 @@ pub(crate) fn document(
                 ));
             }
             section.row(vec![
-                lang.date(entry.occurred_on),
-                name(&entry.actor_name),
-                summary,
-                entry.rationale.clone().unwrap_or_default(),
+                Cell::date(entry.occurred_on, lang),
+                name(&entry.actor_name).into(),
+                summary.into(),
+                entry.rationale.clone().unwrap_or_default().into(),
             ]);
         }
     };

@@ -4,7 +4,7 @@
 use netvaerk::{Error, Lang, ReadModels};
 use netvaerk_projections::Wording;
 
-use crate::{json, label, name, range, short, Document, Format, Section};
+use crate::{json, label, name, range, short, Cell, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
@@ -50,12 +50,12 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
     );
     for cohort in &report.cohorts {
         cohorts.row(vec![
-            short(cohort.cohort.as_uuid()),
-            lang.date(cohort.formed_on),
-            cohort.size.to_string(),
-            format!("{} {}", kept(cohort.within_range), range(cohort.expected)),
-            cohort.diplomas.to_string(),
-            cohort.cost_split.len().to_string(),
+            short(cohort.cohort.as_uuid()).into(),
+            Cell::date(cohort.formed_on, lang),
+            Cell::count(cohort.size),
+            format!("{} {}", kept(cohort.within_range), range(cohort.expected)).into(),
+            Cell::count(cohort.diplomas),
+            Cell::count(cohort.cost_split.len()),
         ]);
     }
     // CO-4: who pays for the places, in places and, where the policy prices a place, kroner.
@@ -71,11 +71,11 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
     for cohort in &report.cohorts {
         for share in &cohort.cost_split {
             costs.row(vec![
-                short(cohort.cohort.as_uuid()),
-                share.unit.map_or_else(|| "-".to_owned(), |unit| all.directory.unit_name(unit)),
-                share.members.to_string(),
-                pays(share.split.department_share, share.split.department_kr),
-                pays(share.split.secretariat_share, share.split.secretariat_kr),
+                short(cohort.cohort.as_uuid()).into(),
+                share.unit.map_or_else(|| "-".to_owned(), |unit| all.directory.unit_name(unit)).into(),
+                Cell::count(share.members),
+                pays(share.split.department_share, share.split.department_kr).into(),
+                pays(share.split.secretariat_share, share.split.secretariat_kr).into(),
             ]);
         }
     }

@@ -5,7 +5,7 @@ use netvaerk::{Error, Lang, ReadModels};
 use netvaerk_core::NetworkId;
 use netvaerk_projections::{All, ForecastReport};
 
-use crate::{json, label, name, theme_title, Document, Format, Section};
+use crate::{json, label, name, theme_title, Cell, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
@@ -44,39 +44,43 @@ fn forecast(all: &All, report: Option<&ForecastReport>, lang: Lang) -> Vec<Secti
         say("Personnel leaders: the intensive weeks ahead of the staff they lend to networks"),
         &["personnel leader", "staff", "weeks", "themes"],
     );
-    let limit = report.map_or(0, |report| report.max_intensive_at_once).to_string();
+    let limit = report.map_or(0, |report| report.max_intensive_at_once);
     for person in report.map(|report| report.people.as_slice()).unwrap_or_default() {
         for month in &person.load {
-            load.row(vec![name(&person.person), month.month.clone(), lang.decimal(month.intensive_weeks)]);
+            load.row(vec![
+                name(&person.person).into(),
+                month.month.clone().into(),
+                Cell::decimal(month.intensive_weeks, lang),
+            ]);
         }
         for period in &person.periods {
             periods.row(vec![
-                name(&person.person),
-                lang.word(&label(&period.role)),
-                theme_title(all, period.network),
-                lang.phase(&period.phase),
-                lang.date(period.from),
-                lang.date(period.to),
+                name(&person.person).into(),
+                lang.word(&label(&period.role)).into(),
+                theme_title(all, period.network).into(),
+                lang.phase(&period.phase).into(),
+                Cell::date(period.from, lang),
+                Cell::date(period.to, lang),
             ]);
         }
         for overload in &person.overloads {
             overloads.row(vec![
-                name(&person.person),
-                lang.date(overload.from),
-                lang.date(overload.to),
-                overload.at_once.to_string(),
-                limit.clone(),
-                themes(&overload.networks),
+                name(&person.person).into(),
+                Cell::date(overload.from, lang),
+                Cell::date(overload.to, lang),
+                Cell::count(overload.at_once),
+                Cell::count(limit),
+                themes(&overload.networks).into(),
             ]);
         }
     }
     for personnel_leader in report.map(|report| report.personnel_leaders.as_slice()).unwrap_or_default() {
         for member in &personnel_leader.staff {
             staff.row(vec![
-                name(&personnel_leader.personnel_leader),
-                name(&member.person),
-                lang.decimal(member.intensive_weeks),
-                themes(&member.networks),
+                name(&personnel_leader.personnel_leader).into(),
+                name(&member.person).into(),
+                Cell::decimal(member.intensive_weeks, lang),
+                themes(&member.networks).into(),
             ]);
         }
     }

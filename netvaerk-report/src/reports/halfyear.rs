@@ -2,7 +2,7 @@
 
 use netvaerk::{Error, Lang, ReadModels};
 
-use crate::{decision_name, json, range, warning_text, Document, Format, Section};
+use crate::{decision_name, json, range, warning_text, Cell, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
@@ -22,27 +22,28 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
         Section::new(lang, say("Overridden warnings"), &["date", "rule", "decision", "warning", "rationale"]);
     for row in &rows {
         counts.row(vec![
-            row.half_year.to_string(),
-            row.learning.to_string(),
-            row.welfare.to_string(),
-            row.innovation.to_string(),
-            row.total.to_string(),
-            format!("{} {}", kept(row.nw2_kept), range(row.expected_total)),
+            row.half_year.to_string().into(),
+            Cell::count(row.learning),
+            Cell::count(row.welfare),
+            Cell::count(row.innovation),
+            Cell::count(row.total),
+            format!("{} {}", kept(row.nw2_kept), range(row.expected_total)).into(),
             format!(
                 "{} {}, {}",
                 kept(row.nw3_kept),
                 range(row.expected_learning),
                 range(row.expected_welfare)
-            ),
-            format!("{}/{}", row.innovation_running_at_end, row.innovation_limit),
+            )
+            .into(),
+            format!("{}/{}", row.innovation_running_at_end, row.innovation_limit).into(),
         ]);
         for o in &row.overrides {
             overrides.row(vec![
-                lang.date(o.occurred_on),
-                o.acknowledged.warning.rule().to_string(),
-                decision_name(o.event_type, lang),
-                warning_text(all, &o.acknowledged.warning, lang),
-                o.acknowledged.rationale.clone(),
+                Cell::date(o.occurred_on, lang),
+                o.acknowledged.warning.rule().to_string().into(),
+                decision_name(o.event_type, lang).into(),
+                warning_text(all, &o.acknowledged.warning, lang).into(),
+                o.acknowledged.rationale.clone().into(),
             ]);
         }
     }

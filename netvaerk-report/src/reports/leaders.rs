@@ -2,7 +2,7 @@
 
 use netvaerk::{Error, Lang, ReadModels};
 
-use crate::{json, label, name, theme_title, Document, Format, Section};
+use crate::{json, label, name, theme_title, Cell, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
@@ -19,17 +19,25 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
     for history in &report {
         for spell in &history.spells {
             spells.row(vec![
-                name(&history.person),
-                lang.word(&label(&spell.role)),
-                spell.note.clone().unwrap_or_else(|| {
-                    spell.network.map_or_else(|| "-".to_owned(), |network| theme_title(all, network))
-                }),
-                lang.date(spell.from),
-                spell.to.map_or_else(|| "-".to_owned(), |to| lang.date(to)),
+                name(&history.person).into(),
+                lang.word(&label(&spell.role)).into(),
+                spell
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| {
+                        spell.network.map_or_else(|| "-".to_owned(), |network| theme_title(all, network))
+                    })
+                    .into(),
+                Cell::date(spell.from, lang),
+                Cell::maybe_date(spell.to, lang),
             ]);
         }
         for month in &history.load {
-            load.row(vec![name(&history.person), month.month.clone(), lang.decimal(month.intensive_weeks)]);
+            load.row(vec![
+                name(&history.person).into(),
+                month.month.clone().into(),
+                Cell::decimal(month.intensive_weeks, lang),
+            ]);
         }
     }
     Ok(Document::Sections(vec![spells, load]))

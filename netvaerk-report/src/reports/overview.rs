@@ -1,12 +1,18 @@
-//! The overview for the chief forum: the portfolio, half-year and competence reports and every
-//! theme's audit trail, as sections (the HTML page draws its pictures from the read models).
+//! The overview for the chief forum: the portfolio, half-year and competence reports as
+//! sections (the HTML page draws its pictures from the read models), and, when asked for, every
+//! theme's audit trail as an appendix.
 
 use netvaerk::{Error, Lang, ReadModels};
 
-use crate::{Document, Format, Report};
+use crate::{Appendix, Document, Format, Report};
 
-/// The report's content: the read model's JSON, or its sections.
-pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
+/// The report's content: the read model's JSON, or its sections, the appendix's last.
+pub(crate) fn document(
+    models: &ReadModels<'_>,
+    format: Format,
+    lang: Lang,
+    appendix: Appendix,
+) -> Result<Document, Error> {
     let all = models.all;
     let names = models.names;
     if format == Format::Json {
@@ -19,10 +25,18 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
         return Ok(Document::Json(crate::json(&json)));
     }
     let mut sections = Vec::new();
-    let themes = all.portfolio.themes.keys().map(|theme| Report::Audit(theme.as_uuid()));
-    for part in [Report::Portfolio, Report::HalfYear, Report::Competence].into_iter().chain(themes) {
+    for part in [Report::Portfolio, Report::HalfYear, Report::Competence] {
         if let Document::Sections(more) = crate::document(models, &part, format, lang)? {
             sections.extend(more);
+        }
+    }
+    if appendix == Appendix::Audit {
+        for theme in all.portfolio.themes.keys() {
+            if let Document::Sections(more) =
+                crate::document(models, &Report::Audit(theme.as_uuid()), format, lang)?
+            {
+                sections.extend(more.into_iter().map(|section| crate::Section { appendix: true, ..section }));
+            }
         }
     }
     Ok(Document::Sections(sections))

@@ -7,7 +7,7 @@ use netvaerk::{Error, Lang, ReadModels};
 use netvaerk_core::{NetworkType, OutputKind, UnitId};
 use netvaerk_projections::{All, PortfolioReport};
 
-use crate::{json, name, or_dash, short, Document, Format, Section};
+use crate::{json, name, or_dash, short, Cell, Document, Format, Section};
 
 /// The report's content: the read model's JSON, or its sections.
 pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
@@ -37,16 +37,16 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
         Section::new(lang, say("Themes"), &["theme", "title", "status", "round", "rank", "type"]);
     for theme in &report.themes {
         themes.row(vec![
-            short(theme.theme.as_uuid()),
-            theme.title.clone(),
-            lang.word(&theme.status.to_string()),
-            or_dash(theme.round),
-            or_dash(theme.rank),
-            theme.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())),
+            short(theme.theme.as_uuid()).into(),
+            theme.title.clone().into(),
+            lang.word(&theme.status.to_string()).into(),
+            or_dash(theme.round).into(),
+            theme.rank.map_or_else(|| Cell::from("-".to_owned()), Cell::count),
+            theme.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())).into(),
         ]);
     }
     let mut summary = Section::new(lang, say("Innovation networks (NW-4)"), &["running", "limit"]);
-    summary.row(vec![report.innovation_running.to_string(), report.innovation_limit.to_string()]);
+    summary.row(vec![Cell::count(report.innovation_running), Cell::count(report.innovation_limit)]);
     let (produced, participants) = products(all, &report, lang);
     Ok(Document::Sections(vec![networks, themes, summary, produced, participants]))
 }
@@ -80,11 +80,11 @@ fn products(all: &All, report: &PortfolioReport, lang: Lang) -> (Section, Sectio
         let network = &row.network;
         for output in &network.outputs {
             produced.row(vec![
-                row.theme_title.clone(),
-                lang.date(output.recorded_on),
-                lang.word(&output.kind.to_string()),
-                output.description.clone(),
-                unit_names(all, output.units.iter().copied()),
+                row.theme_title.clone().into(),
+                Cell::date(output.recorded_on, lang),
+                lang.word(&output.kind.to_string()).into(),
+                output.description.clone().into(),
+                unit_names(all, output.units.iter().copied()).into(),
             ]);
         }
         if network.participants.is_empty() {
@@ -103,13 +103,14 @@ fn products(all: &All, report: &PortfolioReport, lang: Lang) -> (Section, Sectio
             .filter(|unit| units.contains(unit))
             .collect();
         participants.row(vec![
-            row.theme_title.clone(),
-            network.participants.len().to_string(),
-            unit_names(all, units.iter().copied()),
+            row.theme_title.clone().into(),
+            Cell::count(network.participants.len()),
+            unit_names(all, units.iter().copied()).into(),
             match network.network_type {
                 NetworkType::Learning => format!("{} / {}", shared.len(), units.len()),
                 NetworkType::Welfare | NetworkType::Innovation => "-".to_owned(),
-            },
+            }
+            .into(),
         ]);
     }
     (produced, participants)

@@ -5,7 +5,9 @@ use netvaerk::{Error, Lang, ReadModels};
 use netvaerk_core::RoundId;
 use netvaerk_projections::summary_in;
 
-use crate::{decision_name, json, name, outcome, short, warning_text, Document, Format, Section};
+use crate::{
+    decision_name, json, name, outcome, short, warning_text, Cell, Document, Format, Section, Value,
+};
 
 /// The round report: the themes on the agenda, the assessments, the ranking and the other
 /// fates, the starts that followed, the overrides.
@@ -43,10 +45,10 @@ pub(crate) fn document(
         Section::new(lang, title("Decisions of the round (TH-3)"), &["date", "who", "decision", "why"]);
     for entry in &report.round_decisions {
         decisions.row(vec![
-            lang.date(entry.occurred_on),
-            name(&entry.actor_name),
-            summary_in(&entry.event, names, &lang),
-            entry.rationale.clone().unwrap_or_default(),
+            Cell::date(entry.occurred_on, lang),
+            name(&entry.actor_name).into(),
+            summary_in(&entry.event, names, &lang).into(),
+            entry.rationale.clone().unwrap_or_default().into(),
         ]);
     }
     for theme in &report.themes {
@@ -67,32 +69,36 @@ pub(crate) fn document(
         for entry in theme.decisions.iter().chain(&theme.start) {
             if entry.event_type != "ThemeQualified" && entry.event_type != "NetworkStarted" {
                 decisions.row(vec![
-                    lang.date(entry.occurred_on),
-                    name(&entry.actor_name),
-                    summary_in(&entry.event, names, &lang),
-                    entry.rationale.clone().unwrap_or_default(),
+                    Cell::date(entry.occurred_on, lang),
+                    name(&entry.actor_name).into(),
+                    summary_in(&entry.event, names, &lang).into(),
+                    entry.rationale.clone().unwrap_or_default().into(),
                 ]);
             }
             for warning in &entry.acknowledged {
                 overrides.row(vec![
-                    lang.date(entry.occurred_on),
-                    warning.warning.rule().to_string(),
-                    decision_name(entry.event_type, lang),
-                    warning_text(all, &warning.warning, lang),
-                    warning.rationale.clone(),
+                    Cell::date(entry.occurred_on, lang),
+                    warning.warning.rule().to_string().into(),
+                    decision_name(entry.event_type, lang).into(),
+                    warning_text(all, &warning.warning, lang).into(),
+                    warning.rationale.clone().into(),
                 ]);
             }
         }
         if let Some(start) = &theme.start {
             let network = all.portfolio.networks.values().find(|network| network.theme == theme.theme);
             starts.row(vec![
-                theme.title.clone(),
-                lang.date(start.occurred_on),
-                network.map_or_else(|| "-".to_owned(), |n| lang.word(&n.network_type.to_string())),
-                network.map_or_else(|| "-".to_owned(), |n| name(&names.person(n.leader))),
+                theme.title.clone().into(),
+                Cell::date(start.occurred_on, lang),
+                network.map_or_else(|| "-".to_owned(), |n| lang.word(&n.network_type.to_string())).into(),
+                network.map_or_else(|| "-".to_owned(), |n| name(&names.person(n.leader))).into(),
             ]);
         }
     }
-    decisions.rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    // By date, not by its text: a Danish date (30.06.2016) does not sort as text.
+    decisions.rows.sort_by(|a, b| match (a.first().map(|c| c.value), b.first().map(|c| c.value)) {
+        (Some(Value::Date(a)), Some(Value::Date(b))) => a.cmp(&b),
+        _ => std::cmp::Ordering::Equal,
+    });
     Ok(Document::Sections(vec![agenda, assessments, decisions, starts, overrides]))
 }
