@@ -84,8 +84,13 @@ fn markdown_reports_parse_as_one_table_a_section_with_every_row_and_cell() {
     let text =
         render(&service, organisation, Report::Portfolio, &Options::new(Format::Markdown, Lang::En)).unwrap();
     let tables = markdown_tables(&text);
-    assert_eq!(tables.len(), 5, "networks, themes, NW-4, outputs, participants: {text}");
-    let themes = &tables[1];
+    assert_eq!(
+        tables.len(),
+        6,
+        "networks, their roles and dates, themes, NW-4, outputs, participants: {text}"
+    );
+    assert_eq!(tables[1][0], ["network", "co-driver", "reference leader", "from", "to"]);
+    let themes = &tables[2];
     assert_eq!(themes[0], ["theme", "title", "status", "round", "rank", "type"]);
     assert_eq!(themes.len(), 3, "the header and both themes");
     assert!(themes.iter().all(|row| row.len() == 6), "{themes:?}");
@@ -110,8 +115,10 @@ fn csv_holds_every_section_and_one_section_on_request() {
     };
     let all = csv(None).unwrap();
     assert!(
-        all.starts_with("section,network,theme,type,leader,now\n\n"),
-        "the empty networks section: {all}"
+        all.starts_with(
+            "section,network,theme,type,leader,now\n\nsection,network,co-driver,reference leader,from,to\n\n"
+        ),
+        "the empty networks sections: {all}"
     );
     assert!(
         all.contains("\nsection,theme,title,status,round,rank,type\nThemes,"),
@@ -121,13 +128,13 @@ fn csv_holds_every_section_and_one_section_on_request() {
     assert!(all.contains("\n\nsection,running,limit\nInnovation networks (NW-4),0,2\n\n"), "{all}");
     // TP-4, TP-3: what the networks produced and who took part, empty here.
     assert!(all.ends_with("\n\nsection,theme,participants,their units,shared back\n"), "{all}");
-    let themes = csv(Some("2")).unwrap();
+    let themes = csv(Some("3")).unwrap();
     assert!(themes.starts_with("theme,title,status,round,rank,type\n"), "{themes}");
     assert_eq!(themes.lines().count(), 2);
     assert_eq!(csv(Some("innovation")).unwrap(), "running,limit\n0,2\n");
     let error = csv(Some("nope")).unwrap_err();
     assert_eq!(error.code(), "unknown_section");
-    assert!(error.to_string().contains("1: Networks; 2: Themes; 3: Innovation networks (NW-4)"), "{error}");
+    assert!(error.to_string().contains("1: Networks; 2: Networks: co-drivers, reference leaders and dates; 3: Themes; 4: Innovation networks (NW-4)"), "{error}");
 }
 
 #[test]

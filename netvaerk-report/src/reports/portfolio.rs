@@ -19,6 +19,13 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
         return Ok(Document::Json(json(&report)));
     }
     let mut networks = Section::new(lang, say("Networks"), &["network", "theme", "type", "leader", "now"]);
+    // The networks' roles and dates beside them, in a table of their own so that both fit
+    // 80 columns (item 9 of the NS3 third pass).
+    let mut roles = Section::new(
+        lang,
+        say("Networks: co-drivers, reference leaders and dates"),
+        &["network", "co-driver", "reference leader", "from", "to"],
+    );
     for row in &report.networks {
         let network = &row.network;
         let now = match network.outcome {
@@ -31,6 +38,14 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
             lang.word(&network.network_type.to_string()),
             name(&row.leader_name),
             now,
+        ]);
+        let co_drivers: Vec<String> = row.co_driver_names.iter().map(name).collect();
+        roles.row(vec![
+            short(network.network.as_uuid()).into(),
+            or_dash(Some(co_drivers.join(", ")).filter(|names| !names.is_empty())).into(),
+            row.reference_leader_name.as_ref().map_or_else(|| "-".to_owned(), name).into(),
+            Cell::date(network.started_on, lang),
+            Cell::maybe_date(network.ended_on, lang),
         ]);
     }
     let mut themes =
@@ -48,7 +63,7 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
     let mut summary = Section::new(lang, say("Innovation networks (NW-4)"), &["running", "limit"]);
     summary.row(vec![Cell::count(report.innovation_running), Cell::count(report.innovation_limit)]);
     let (produced, participants) = products(all, &report, lang);
-    Ok(Document::Sections(vec![networks, themes, summary, produced, participants]))
+    Ok(Document::Sections(vec![networks, roles, themes, summary, produced, participants]))
 }
 
 /// The units' names, joined.
