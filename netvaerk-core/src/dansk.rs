@@ -265,6 +265,9 @@ impl Warning {
             Self::ReferenceLeaderOutsideForum { network, person } => {
                 format!("{person}, den nye referenceleder for netværket {network}, sidder ikke i chefforum")
             }
+            Self::NoMandateContract { network, phase } => format!(
+                "netværket {network} går ind i {phase} uden en mandatkontrakt mellem netværksleder, referenceleder, personaleleder og sekretariatet"
+            ),
             Self::CohortSizeOutsideRange { cohort, size, expected } => format!(
                 "holdet {cohort} har {size} co-drivere, hvor NS3 uddanner {}-{}",
                 expected.min, expected.max

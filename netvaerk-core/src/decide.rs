@@ -817,7 +817,20 @@ fn enter_phase(state: &State, id: NetworkId, phase: &str) -> Planned {
         return Err(DomainError::TestPhaseNeedsItsCommand { phase: phase.to_owned() });
     }
     check_next_phase(network, id, index)?;
-    only(vec![Event::PhaseEntered { network: id, phase: phase.to_owned(), kind }])
+    // RL-4: a welfare or innovation network's intensive periods draw on the leader's base work,
+    // which the mandate contract agrees with the personnel leader: without one, a warning.
+    let mut warnings = Vec::new();
+    let contracted_types = [NetworkType::Welfare, NetworkType::Innovation];
+    if kind == PhaseKind::Intensive
+        && contracted_types.contains(&network.network_type)
+        && !network.mandate_contract
+    {
+        warnings.push(Warning::NoMandateContract { network: id, phase: phase.to_owned() });
+    }
+    Ok((
+        vec![Event::PhaseEntered { network: id, phase: phase.to_owned(), kind, acknowledged: Vec::new() }],
+        warnings,
+    ))
 }
 
 /// PR-5: the phases follow the plan in order, breaks included: the next one is entered, none

@@ -136,8 +136,15 @@ pub enum Event {
         phase_plan: PhasePlan,
         acknowledged: Vec<AcknowledgedWarning>,
     },
-    /// PR-5: the network entered a phase of its plan.
-    PhaseEntered { network: NetworkId, phase: String, kind: PhaseKind },
+    /// PR-5: the network entered a phase of its plan; RL-4: an intensive period entered without
+    /// a mandate contract carries the acknowledged warning (none in events written before).
+    PhaseEntered {
+        network: NetworkId,
+        phase: String,
+        kind: PhaseKind,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
     /// TP-1: the network began its test phase; RL-5: the funding found for it, its source and
     /// its amount in kroner (none in events written before the amount existed); what is tested
     /// and the base units that take ownership (none in events written before they existed).
@@ -260,7 +267,14 @@ macro_rules! warning_carriers {
     };
 }
 
-warning_carriers!(RoundClosed, ThemePrioritised, NetworkStarted, CohortFormed, ReferenceLeaderChanged);
+warning_carriers!(
+    RoundClosed,
+    ThemePrioritised,
+    NetworkStarted,
+    CohortFormed,
+    ReferenceLeaderChanged,
+    PhaseEntered
+);
 
 impl Event {
     /// The stored type name, e.g. `"ThemeProposed"`.

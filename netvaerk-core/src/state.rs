@@ -201,6 +201,8 @@ pub struct Network {
     pub closed: Option<Outcome>,
     /// Its participants (TP-3).
     pub participants: BTreeSet<PersonId>,
+    /// RL-4: whether a mandate contract has been agreed for it.
+    pub mandate_contract: bool,
 }
 
 /// CD-1, CD-2: `joining` becomes a co-driver among `co_drivers`, in the place of `leaving`
@@ -509,7 +511,11 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         Event::ThemeRejected { theme, .. } => set_status(&mut state, *theme, ThemeStatus::Rejected),
         Event::ThemeWithdrawn { theme, .. } => set_status(&mut state, *theme, ThemeStatus::Withdrawn),
         Event::ThemeRefined { .. } | Event::CompetencesAssessed { .. } | Event::HelpRequested { .. } => {}
-        Event::MandateContractAgreed { .. } => {}
+        Event::MandateContractAgreed { network, .. } => {
+            if let Some(network) = state.networks.get_mut(network) {
+                network.mandate_contract = true;
+            }
+        }
         Event::ReferenceLeaderAccepted { theme, person, .. } => {
             if let Some(theme) = state.themes.get_mut(theme) {
                 theme.reference_acceptances.insert(*person);
@@ -549,6 +555,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 phase: None,
                 closed: None,
                 participants: BTreeSet::new(),
+                mandate_contract: false,
             };
             state.networks.insert(*network, started);
             if let Some(theme) = state.themes.get_mut(theme) {

@@ -60,6 +60,14 @@ pub enum Warning {
         /// The new reference leader.
         person: PersonId,
     },
+    /// RL-4: a welfare or innovation network enters an intensive period without a mandate
+    /// contract, so its personnel leader has not agreed the load.
+    NoMandateContract {
+        /// The network.
+        network: NetworkId,
+        /// The intensive period it enters.
+        phase: String,
+    },
     /// CO-2: a cohort's size is outside the range.
     CohortSizeOutsideRange {
         /// The cohort.
@@ -92,6 +100,7 @@ impl Warning {
             Self::CriterionNotMet { .. } => Rule::Th2,
             Self::StartsOutsideRange { .. } => Rule::Nw2,
             Self::TypeMixOutsideRange { .. } => Rule::Nw3,
+            Self::NoMandateContract { .. } => Rule::Rl4,
             Self::CohortSizeOutsideRange { .. } => Rule::Co2,
             Self::CohortSoonerThanInterval { .. } => Rule::Co5,
             Self::TypeNotRecommended { .. } => Rule::Nw5,
@@ -131,6 +140,10 @@ impl Warning {
             Self::ReferenceLeaderOutsideForum { network, person } => write!(
                 f,
                 "{person}, the new reference leader of network {network}, does not sit in the chief forum"
+            ),
+            Self::NoMandateContract { network, phase } => write!(
+                f,
+                "network {network} enters {phase} without a mandate contract between its leader, reference leader, personnel leader and the secretariat"
             ),
             Self::CohortSizeOutsideRange { cohort, size, expected } => write!(
                 f,

@@ -435,7 +435,7 @@ impl Fold for Portfolio {
                     seat_co_driver(&mut entry.co_drivers, Some(*from), *to);
                 }
             }
-            Event::PhaseEntered { network, phase, kind } => {
+            Event::PhaseEntered { network, phase, kind, .. } => {
                 if let Some(entry) = self.networks.get_mut(network) {
                     entry.phase = Some(phase.clone());
                     entry.phase_kind = Some(*kind);

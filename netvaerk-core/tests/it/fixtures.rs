@@ -133,7 +133,15 @@ pub fn samples() -> Vec<Event> {
                 expected: CountRange::new(1, 1),
             }),
         },
-        Event::PhaseEntered { network: network(1), phase: "intensive 1".into(), kind: PhaseKind::Intensive },
+        Event::PhaseEntered {
+            network: network(1),
+            phase: "intensive 1".into(),
+            kind: PhaseKind::Intensive,
+            acknowledged: vec![AcknowledgedWarning {
+                warning: Warning::NoMandateContract { network: network(1), phase: "intensive 1".into() },
+                rationale: "The personnel leader signs next week".into(),
+            }],
+        },
         Event::TestPhaseBegun {
             network: network(1),
             phase: "test".into(),
@@ -262,7 +270,14 @@ fn the_warning_carriers_are_exactly_the_events_with_an_acknowledged_field() {
     // Today's carriers, for the reader (the loop above is the check).
     assert_eq!(
         carriers,
-        ["RoundClosed", "ThemePrioritised", "ReferenceLeaderChanged", "NetworkStarted", "CohortFormed"]
+        [
+            "RoundClosed",
+            "ThemePrioritised",
+            "ReferenceLeaderChanged",
+            "NetworkStarted",
+            "PhaseEntered",
+            "CohortFormed"
+        ]
     );
 }
 

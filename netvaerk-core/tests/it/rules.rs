@@ -1091,6 +1091,56 @@ fn rl3_a_later_reference_leader_from_outside_the_chief_forum_is_a_warning_to_ack
     );
 }
 
+/// RL-4: the mandate contract divides the load between the leader's network and base work, so
+/// a welfare or innovation network enters an intensive period only with one, or with the
+/// warning acknowledged (written into the event); a learning network has no intensive periods.
+#[test]
+fn rl4_an_intensive_period_without_a_mandate_contract_is_a_warning() {
+    let mut given = base();
+    let theme = prioritised(&mut given, 1, NetworkType::Welfare);
+    let id = network(1);
+    let start = Action::StartNetwork {
+        network: id,
+        theme,
+        network_type: NetworkType::Welfare,
+        leader: veteran(0),
+        co_driver: None,
+        reference_leader: Some(chief()),
+    };
+    run_acknowledged(&mut given, when(start));
+    let enter = Action::EnterPhase { network: id, phase: "intensive 1".into() };
+    let missing = Warning::NoMandateContract { network: id, phase: "intensive 1".into() };
+    assert_eq!(missing.rule(), Rule::Rl4);
+    assert_eq!(
+        refused(&given, when(enter.clone())),
+        DomainError::UnacknowledgedWarnings { warnings: vec![missing.clone()] }
+    );
+    let rationale = "The personnel leader signs next week";
+    let decision =
+        decide_on(&given, &when(enter.clone()).acknowledging(Acknowledgement::new(Rule::Rl4, rationale)))
+            .unwrap();
+    let written = vec![AcknowledgedWarning { warning: missing, rationale: rationale.into() }];
+    assert_eq!(decision.events[0].acknowledged(), written.as_slice());
+    // With the contract agreed, the same step needs no acknowledgement.
+    let contract = Action::AgreeMandateContract {
+        network: id,
+        personnel_leader: director(),
+        secretariat: secretary(),
+        terms: "Four hours a week".into(),
+    };
+    run(&mut given, by(director(), contract));
+    check(
+        &given,
+        when(enter),
+        Ok(vec![Event::PhaseEntered {
+            network: id,
+            phase: "intensive 1".into(),
+            kind: PhaseKind::Intensive,
+            acknowledged: Vec::new(),
+        }]),
+    );
+}
+
 #[test]
 fn rl4_the_mandate_contract_binds_the_secretariat_and_the_leaders_own_personnel_leader() {
     let mut given = base();
@@ -1166,7 +1216,12 @@ fn pr5_phases_follow_the_plan_in_order_none_skipped() {
     check(
         &given,
         when(Action::EnterPhase { network: id, phase: "break 2".into() }),
-        Ok(vec![Event::PhaseEntered { network: id, phase: "break 2".into(), kind: PhaseKind::Break }]),
+        Ok(vec![Event::PhaseEntered {
+            network: id,
+            phase: "break 2".into(),
+            kind: PhaseKind::Break,
+            acknowledged: Vec::new(),
+        }]),
     );
     // Nor from intensive 3 straight to the test: break 3 and intensive 4 come first.
     phases_before(&mut given, id, "intensive 3");

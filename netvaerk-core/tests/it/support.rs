@@ -239,6 +239,17 @@ pub fn started(history: &mut Vec<Event>, n: u128, network_type: NetworkType, lea
             reference_leader: Some(reference_leader),
         }),
     );
+    // RL-4: a welfare or innovation network agrees its mandate contract before its first
+    // intensive period; the area's director is every leader's personnel leader here.
+    if network_type != NetworkType::Learning {
+        let contract = Action::AgreeMandateContract {
+            network: id,
+            personnel_leader: director(),
+            secretariat: secretary(),
+            terms: "Four hours a week in the intensive periods".into(),
+        };
+        run(history, by(director(), contract));
+    }
     id
 }
 
