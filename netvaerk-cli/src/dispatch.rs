@@ -238,7 +238,9 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
         }
         Top::Log { from } => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            gateway.log(*from, &mut out)
+            gateway.log(*from, &mut out)?;
+            crate::output(out.flush());
+            Ok(())
         }
         Top::Head => {
             match gateway.head()? {
@@ -328,7 +330,7 @@ fn apply(
     let lines = read_lines(file)?;
     let mut out = std::io::stdout().lock();
     let mut report = |value: serde_json::Value| {
-        let _ = writeln!(out, "{value}");
+        crate::output(writeln!(out, "{value}"));
     };
     let failed = |number: usize, problem: &Problem| serde_json::json!({ "line": number, "ok": false, "error": problem, "rule": problem.rule });
     let mut numbers = Vec::new();
@@ -521,7 +523,9 @@ impl Gateway for Local {
     fn log(&self, from: u64, out: &mut dyn Write) -> Result<(), Failure> {
         for envelope in self.store().read_all(from) {
             let line = serde_json::to_string(&ExportedRecord::from(&envelope?)).unwrap_or_default();
-            let _ = writeln!(out, "{line}");
+            if !crate::output(writeln!(out, "{line}")) {
+                break;
+            }
         }
         Ok(())
     }
@@ -566,8 +570,8 @@ fn write_report(bytes: &[u8], format: Format, output: &cli::Output) -> Result<()
             ),
         )));
     }
-    // A closed pipe ends the output quietly, as `say!` does.
+    // A closed pipe ends the output quietly, as `say!` does; another failure fails.
     let mut out = stdout.lock();
-    let _ = out.write_all(bytes).and_then(|()| out.flush());
+    crate::output(out.write_all(bytes).and_then(|()| out.flush()));
     Ok(())
 }

@@ -6,12 +6,13 @@
 //! Exit codes: 0 done, 1 refused by a rule, 2 usage, 3 store error or corruption. Messages go
 //! to standard error in plain words, naming the rule or the position.
 
-/// Writes to standard output. A closed pipe (`netvaerk report leaders | head`) ends the
-/// output quietly instead of panicking, as `println!` would.
+/// Writes to standard output through [`output`]: a closed pipe (`netvaerk report leaders |
+/// head`) ends the output quietly instead of panicking, as `println!` would; any other failure
+/// (a full disk) makes the program fail.
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        $crate::output(writeln!(std::io::stdout(), $($arg)*));
     }};
 }
 
@@ -19,8 +20,27 @@ macro_rules! say {
 macro_rules! say_raw {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($arg)*);
+        $crate::output(write!(std::io::stdout(), $($arg)*));
     }};
+}
+
+/// The first failure to write standard output other than a closed pipe. `main` reports it and
+/// exits 3, so that an export to a full disk never passes for a finished one.
+static OUTPUT_ERROR: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+
+/// Notes the outcome of a write to standard output (see [`OUTPUT_ERROR`]); whether it
+/// succeeded, so that a long output stops at the first failure.
+fn output(result: std::io::Result<()>) -> bool {
+    match result {
+        Ok(()) => true,
+        Err(error) => {
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                let mut first = OUTPUT_ERROR.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                first.get_or_insert(error);
+            }
+            false
+        }
+    }
 }
 
 mod bench;
@@ -67,6 +87,8 @@ enum Failure {
     Problem(Box<netvaerk_http::Problem>),
     /// The server could not be reached, or answered what the program cannot read (exit 3).
     Unreachable(String),
+    /// Standard output could not be written, other than by a closed pipe (exit 3).
+    Output(std::io::Error),
 }
 
 /// The exit code of a problem's class, as `netvaerk::ErrorClass::exit_code` gives it.
@@ -90,7 +112,7 @@ impl Failure {
             Self::Error(error) => error.class().exit_code(),
             Self::SomeRefused { code, .. } => *code,
             Self::Problem(problem) => class_exit_code(&problem.class),
-            Self::Unreachable(_) => 3,
+            Self::Unreachable(_) | Self::Output(_) => 3,
         }
     }
 }
@@ -102,6 +124,10 @@ impl std::fmt::Display for Failure {
             Self::SomeRefused { count, .. } => write!(f, "{count} line(s) refused; see the results above"),
             Self::Problem(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
             Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
+            Self::Output(error) => match language() {
+                netvaerk_report::Lang::En => write!(f, "cannot write the output: {error} [output_failed]"),
+                netvaerk_report::Lang::Da => write!(f, "kan ikke skrive uddata: {error} [output_failed]"),
+            },
         }
     }
 }
@@ -143,7 +169,12 @@ fn main() -> ExitCode {
     if let Some(lang) = cli.lang {
         let _ = LANGUAGE.set(lang);
     }
-    match run(cli) {
+    let result = run(cli).and_then(|()| {
+        output(std::io::Write::flush(&mut std::io::stdout()));
+        let failed = OUTPUT_ERROR.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        failed.map_or(Ok(()), |error| Err(Failure::Output(error)))
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("netvaerk: {failure}");
@@ -210,10 +241,10 @@ fn print_outcome(outcome: &Outcome) {
     let mut out = std::io::stdout().lock();
     for (event, position) in outcome.events.iter().zip(&outcome.positions) {
         let encoded = netvaerk::core::codec::encode(event);
-        let _ = writeln!(out, "{position:>6}  {}  {}", encoded.type_name, encoded.payload);
+        output(writeln!(out, "{position:>6}  {}  {}", encoded.type_name, encoded.payload));
     }
     for warning in &outcome.acknowledged {
-        let _ = writeln!(out, "        overridden: {} -- {}", warning.warning, warning.rationale);
+        output(writeln!(out, "        overridden: {} -- {}", warning.warning, warning.rationale));
     }
 }
 
@@ -262,7 +293,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Top::Token(command) => serve::token(command),
         Top::Completions { shell } => {
             let mut command = cli::help::command(netvaerk_report::Lang::En);
-            clap_complete::generate(*shell, &mut command, "netvaerk", &mut std::io::stdout());
+            // Into memory first: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, "netvaerk", &mut script);
+            output(std::io::Write::write_all(&mut std::io::stdout(), &script));
             Ok(())
         }
         // Everything else works on an organisation's log, the same through the store or a server.

@@ -254,7 +254,9 @@ impl Gateway for Remote {
         loop {
             let page: EventsPage = self.json("GET", &format!("/v1/events?from={from}&limit=1000"), None)?;
             for record in &page.events {
-                let _ = writeln!(out, "{}", serde_json::to_string(record).unwrap_or_default());
+                if !crate::output(writeln!(out, "{}", serde_json::to_string(record).unwrap_or_default())) {
+                    return Ok(());
+                }
             }
             if page.next <= from || page.next > page.head {
                 return Ok(());

@@ -1558,3 +1558,50 @@ fn xlsx_goes_to_a_file_or_a_pipe_and_never_to_a_terminal() {
     assert!(shown.contains("binary") && shown.contains("--out FILE"), "{shown}");
     assert!(!shown.contains("PK\u{3}\u{4}"), "no workbook on the terminal: {shown}");
 }
+
+/// Output that cannot be written fails the command: an export or report to a full disk
+/// (`/dev/full`) exits 3 naming the failure, `completions` too (clap_complete would panic);
+/// a closed pipe (`| head`) ends the output quietly with exit 0.
+#[test]
+fn output_that_cannot_be_written_fails_with_exit_3_and_a_closed_pipe_ends_quietly() {
+    let store = Store::with_demo("full-disk");
+    let full = std::path::Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    }
+    for args in [
+        &["log"][..],
+        &["report", "portfolio"],
+        &["report", "portfolio", "--format", "xlsx"],
+        &["completions", "bash"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .args(["--store", &store.address()])
+            .args(args)
+            .stdout(std::fs::File::create(full).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot write the output") && stderr.contains("[output_failed]"),
+            "{args:?}: {stderr}"
+        );
+    }
+    for args in [&["log"][..], &["completions", "bash"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+            .env("NETVAERK_LANG", "en")
+            .args(["--store", &store.address()])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
