@@ -42,8 +42,9 @@ function describe(event: Event): string {
   }
 }
 
+/** A command by the secretariat's leader; its optional members sent as null, as many clients do. */
 function by(action: Command["action"]): Command {
-  return { metadata: { actor: SECRETARY, occurred_on: "2018-09-03" }, action };
+  return { metadata: { actor: SECRETARY, occurred_on: "03.09.2018", rationale: null }, action, acknowledgements: null };
 }
 
 async function main(base: string): Promise<void> {

@@ -337,15 +337,13 @@ fn apply(
     let mut commands = Vec::new();
     let mut refusals = Vec::new();
     for (index, line) in lines.iter().enumerate().filter(|(_, line)| !line.trim().is_empty()) {
-        match serde_json::from_str::<Command>(line) {
+        // Read as the server reads a body: nulls as absent, the JSON path of what was wrong.
+        match netvaerk_http::read_command(line) {
             Ok(command) => {
                 numbers.push(index + 1);
                 commands.push(command);
             }
-            Err(error) => {
-                let error = Error::input("malformed_command", None, None, format!("not a command: {error}"));
-                refusals.push((index + 1, failed(index + 1, &Problem::from(&error))));
-            }
+            Err(problem) => refusals.push((index + 1, failed(index + 1, &problem))),
         }
     }
     // The exit code of the failed lines: the gravest of their classes'.

@@ -247,7 +247,7 @@ fn apply_reports_a_malformed_line_and_goes_on_or_with_atomic_appends_nothing() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["line"], 2);
     assert_eq!(lines[0]["ok"], false);
-    assert_eq!(lines[0]["error"]["code"], "malformed_command");
+    assert_eq!(lines[0]["error"]["code"], "malformed_json", "as the server answers a body that is not JSON");
     assert_eq!(lines[0]["error"]["class"], "input");
     assert_eq!(store.log_length(), before, "--atomic appended something");
 
@@ -1604,4 +1604,43 @@ fn output_that_cannot_be_written_fails_with_exit_3_and_a_closed_pipe_ends_quietl
         assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
         assert!(output.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     }
+}
+
+/// `apply` reads a line as the server reads a body: a member sent as `null` is not sent, a
+/// Danish date is a date, and a misspelt or unknown member is refused with the JSON path of
+/// what was wrong, never dropped (a rationale sent as `why` would be lost for good).
+#[test]
+fn apply_reads_lines_as_the_server_reads_bodies_nulls_danish_dates_and_unknown_members() {
+    let store = Store::with_demo("apply-bodies");
+    let open = format!(
+        r#"{{"metadata":{{"actor":"{CHAIR}","occurred_on":"30.06.2018","rationale":null}},"action":{{"command":"open_round","round":"2018H2"}},"acknowledgements":null}}"#
+    );
+    let output = store.run_with_input(&["apply", "-"], Some(&open));
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let misspelt = [
+        (
+            format!(
+                r#"{{"metadata":{{"actor":"{CHAIR}","occurred_on":"2018-07-02","why":"Sommer"}},"action":{{"command":"close_round","round":"2018H2"}}}}"#
+            ),
+            "metadata",
+            "why",
+        ),
+        (
+            format!(
+                r#"{{"metadata":{{"actor":"{CHAIR}","occurred_on":"2018-07-02"}},"action":{{"command":"close_round","round":"2018H2","orgins":["above"]}}}}"#
+            ),
+            "action",
+            "orgins",
+        ),
+    ];
+    let before = store.log_length();
+    for (line, field, unknown) in misspelt {
+        let output = store.run_with_input(&["apply", "-"], Some(&line));
+        assert_eq!(code(&output), 2, "{line}");
+        let answer: Value = serde_json::from_str(String::from_utf8_lossy(&output.stdout).trim()).unwrap();
+        assert_eq!(answer["error"]["code"], "malformed_command", "{answer}");
+        assert!(answer["error"]["field"].as_str().unwrap_or_default().starts_with(field), "{answer}");
+        assert!(answer["error"]["detail"].as_str().unwrap_or_default().contains(unknown), "{answer}");
+    }
+    assert_eq!(store.log_length(), before, "a refused line appends nothing");
 }

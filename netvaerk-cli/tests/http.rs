@@ -2740,3 +2740,27 @@ fn a_shutdown_handle_ends_open_feeds_and_the_server_at_once() {
     assert_eq!(stopped, netvaerk_http::Stopped::default());
     runtime.block_on(requested).unwrap();
 }
+
+/// A member the server does not know is refused, never dropped: a rationale sent as `why`, or
+/// a misspelt field of an action, would otherwise be lost from the log for good. The 400 names
+/// where it was; nothing is appended. The OpenAPI document says so (`additionalProperties`).
+#[test]
+fn an_unknown_member_of_a_command_is_400_naming_it_and_appends_nothing() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let head = server.head();
+    let mut open = command(chief(), Action::OpenRound { round: RoundId::containing(on()) });
+    open["metadata"]["why"] = json!("Vi tager en ekstra runde");
+    let answer = post(&commands_url(&server, organisation), &[], &open);
+    assert_eq!((answer.status, answer.code()), (400, "malformed_command".to_owned()), "{}", answer.body);
+    assert_eq!(answer.json()["field"], "metadata.why", "{}", answer.body);
+    assert!(answer.json()["detail"].as_str().unwrap().contains("why"), "{}", answer.body);
+    let mut open = command(chief(), Action::OpenRound { round: RoundId::containing(on()) });
+    open["action"]["theme"] = json!("0190ab00-0000-7000-8000-000000000001");
+    let answer = post(&commands_url(&server, organisation), &[], &open);
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(answer.json()["detail"].as_str().unwrap().contains("theme"), "{}", answer.body);
+    assert_eq!(server.head(), head);
+    let document = openapi(&server);
+    assert_eq!(document["components"]["schemas"]["Metadata"]["additionalProperties"], false);
+}

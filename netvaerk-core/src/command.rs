@@ -20,6 +20,7 @@ use crate::warning::{AcknowledgedWarning, Acknowledgement};
 /// into every event's envelope.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Metadata {
     /// The person who decided (or recorded the forum's decision).
     pub actor: PersonId,
@@ -73,6 +74,7 @@ impl Metadata {
 /// A command: an [`Action`] with its [`Metadata`] and the acknowledgements of any warnings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Command {
     /// Who, when, why.
     pub metadata: Metadata,
@@ -100,7 +102,7 @@ impl Command {
 /// by the caller (`ThemeId::generate()`), so deciding is pure and a retry is idempotent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "command", rename_all = "snake_case")]
+#[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 #[allow(missing_docs)] // fields are the ids and values the variant's doc names
 pub enum Action {
     /// AU-2: found the organisation: its first decision, naming its first chief forum and

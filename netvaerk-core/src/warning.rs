@@ -161,6 +161,7 @@ impl Warning {
 /// A command's acknowledgement of the warnings of one advisory rule, with the rationale.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Acknowledgement {
     /// The advisory rule acknowledged (every warning it raises in this decision).
     pub rule: Rule,

@@ -51,6 +51,17 @@ pub(super) fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>
     Ok(value)
 }
 
+/// A command from one line of JSON text, read as the server reads a request body: `null`
+/// members taken as not sent, Danish dates accepted, and a 400 problem naming the JSON path of
+/// what was wrong (`malformed_json`, or `malformed_command` with `field` and `value`). `netvaerk
+/// apply` reads its lines with it, so a line and a POSTed body are read alike.
+pub fn read_command(text: &str) -> Result<netvaerk_core::Command, Problem> {
+    let mut value: Value = serde_json::from_str(text)
+        .map_err(|error| Problem::bad_request("malformed_json", format!("not JSON: {error}")))?;
+    without_nulls(&mut value);
+    read(value, "malformed_command", "not a command", "")
+}
+
 /// Takes every `null` member out of every object in `value` (not `null` elements of arrays:
 /// their place counts).
 pub(super) fn without_nulls(value: &mut Value) {

@@ -41,6 +41,7 @@
 #![allow(clippy::result_large_err)]
 
 mod body;
+pub use body::read_command;
 mod connections;
 mod feed;
 mod metrics;

@@ -309,6 +309,38 @@ fn flatten_string_enums(schemas: &mut serde_json::Map<String, Value>) {
     }
 }
 
+/// Lets every optional member of every object schema be `null`: the server takes a member sent
+/// as `null` as one not sent (what Jackson, System.Text.Json and pydantic write), so a typed
+/// client may send it, and `tsc --strict` takes `acknowledgements: null`.
+fn nullable_optionals(schemas: &mut serde_json::Map<String, Value>) {
+    for schema in schemas.values_mut() {
+        let required: Vec<String> = schema["required"]
+            .as_array()
+            .map(|names| names.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for (name, property) in properties.iter_mut() {
+            let allows_null = |schema: &Value| {
+                schema["type"] == "null"
+                    || schema["type"].as_array().is_some_and(|types| types.iter().any(|t| t == "null"))
+            };
+            let nullable = allows_null(property)
+                || ["anyOf", "oneOf"].iter().any(|key| {
+                    property[*key].as_array().is_some_and(|options| options.iter().any(allows_null))
+                });
+            if required.contains(name) || nullable {
+                continue;
+            }
+            let mut inner = property.take();
+            let description = inner.as_object_mut().and_then(|members| members.remove("description"));
+            *property = json!({ "anyOf": [inner, { "type": "null" }] });
+            if let Some(description) = description {
+                property["description"] = description;
+            }
+        }
+    }
+}
+
 /// The OpenAPI 3.1 document served at `/v1/openapi.json`, made once.
 pub fn document() -> &'static Value {
     static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
@@ -379,6 +411,7 @@ fn generate() -> Value {
     name_variants(&mut schemas, "Event", "type", Some("data"));
     name_variants(&mut schemas, "Warning", "kind", None);
     name_variants(&mut schemas, "RoundOutcome", "outcome", None);
+    nullable_optionals(&mut schemas);
     let [accepted, batch_answer, page, verify, head, policy, record, _problem, portfolio, half_years, leaders, competence, theme_audit, network_audit, round_audit, redacted, forecast, person_recorded, list, organisations, stamp] =
         <[Value; 21]>::try_from(answers).unwrap_or_else(|_| unreachable!("twenty-one answers"));
     let overview = json!({
@@ -554,7 +587,7 @@ fn generate() -> Value {
             "title": "netvaerk",
             "version": env!("CARGO_PKG_VERSION"),
             "summary": "Albertslund's network organisation (NS3) as an event-sourced log.",
-            "description": "Decide commands under the NS3 rules (docs/NS3.md), read the reports rebuilt from the log as of any date, and follow the log. Errors are RFC 9457 problem details with a stable code and the NS3 rule; every 4xx is one (a badly encoded path is 400 malformed_path), and every 401 carries WWW-Authenticate: Bearer. Scopes: read (reports, feed, head, metrics), write (decisions, as the token's person), admin (verify, a new organisation's first command). On every route: a server without tokens answers only Host: localhost, 127.0.0.1 or [::1] (any port), others 421 host_not_served; a connection beyond the server's caps is answered 503 too_many_connections or 429 too_many_connections_from_address and closed; a request head must arrive within the header timeout, or the connection is closed; a request still running at the shutdown deadline is answered 503 shutdown_deadline (send a decision again with the same Idempotency-Key to learn its outcome). Request bodies: a member sent as null is taken as not sent (its default); a date may be ISO (2019-01-08) or Danish (08.01.2019); a body that does not deserialise is 400 with the JSON path of what was wrong in field.",
+            "description": "Decide commands under the NS3 rules (docs/NS3.md), read the reports rebuilt from the log as of any date, and follow the log. Errors are RFC 9457 problem details with a stable code and the NS3 rule; every 4xx is one (a badly encoded path is 400 malformed_path), and every 401 carries WWW-Authenticate: Bearer. Scopes: read (reports, feed, head, metrics), write (decisions, as the token's person), admin (verify, a new organisation's first command). On every route: a server without tokens answers only Host: localhost, 127.0.0.1 or [::1] (any port), others 421 host_not_served; a connection beyond the server's caps is answered 503 too_many_connections or 429 too_many_connections_from_address and closed; a request head must arrive within the header timeout, or the connection is closed; a request still running at the shutdown deadline is answered 503 shutdown_deadline (send a decision again with the same Idempotency-Key to learn its outcome). Request bodies: a member sent as null is taken as not sent (its default), and every optional member says so (nullable); a member the server does not know is refused (400 naming it), never dropped; a date may be ISO (2019-01-08) or Danish (08.01.2019); a body that does not deserialise is 400 with the JSON path of what was wrong in field.",
             "license": { "name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0" }
         },
         "security": [{ "bearer": [] }],

@@ -277,6 +277,7 @@ impl Accepted {
 
 /// Several commands for one organisation.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     /// `atomic` (all or none, the default) or `each_on_its_own`.
     #[serde(default = "atomic")]
