@@ -433,6 +433,29 @@ impl ListKind {
     }
 }
 
+impl Output {
+    /// The format: `--format`, else the one the `--out` file's extension names, else a table.
+    pub fn format(&self) -> Format {
+        self.chosen_format().unwrap_or(Format::Table)
+    }
+
+    /// `--format`, else the one the `--out` file's extension names, if either says one.
+    pub fn chosen_format(&self) -> Option<Format> {
+        let from_file = || {
+            let extension = self.file()?.extension()?.to_str()?.to_ascii_lowercase();
+            [Format::Xlsx, Format::Csv, Format::Markdown, Format::Json, Format::Html]
+                .into_iter()
+                .find(|format| format.extension() == extension)
+        };
+        self.format.or_else(from_file)
+    }
+
+    /// The file to write, if not standard output (`--out -` is standard output).
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.out.as_deref().filter(|path| path.as_os_str() != "-")
+    }
+}
+
 /// How a report or a list is rendered, and as of when.
 #[derive(Debug, Args)]
 pub struct Output {
@@ -440,10 +463,11 @@ pub struct Output {
     #[arg(long, global = true, value_parser = date)]
     pub as_of: Option<NaiveDate>,
     /// The output format: table, md, csv, json, html or xlsx (an Excel workbook: a sheet a
-    /// section; binary, so to --out FILE or a redirected output).
-    #[arg(long, global = true, default_value = "table")]
-    pub format: Format,
-    /// Write the report to this file (default: standard output).
+    /// section; binary, so to --out FILE or a redirected output). Default: the --out file's
+    /// extension (.xlsx, .csv, .md, .json, .html), else table.
+    #[arg(long, global = true)]
+    pub format: Option<Format>,
+    /// Write the report to this file (default, or -: standard output).
     #[arg(long, global = true, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The organisation's name (the municipality), at the head of the printed overview and in
@@ -491,6 +515,7 @@ pub enum ReportKind {
     /// The overview as one self-contained HTML page: the organisation, the date and a summary,
     /// a timeline of every network, starts per half-year against NW-2/NW-3, the load per person
     /// and month (PR-4), the competence pipeline, and the tables; prints on A4 from a browser.
+    /// With --format (or an --out file's extension), the overview's tables in that format.
     Html {
         /// Add an appendix at the end, after a page break: audit (every theme's audit trail).
         #[arg(long, value_name = "APPENDIX", default_value = "none")]

@@ -225,8 +225,11 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
         Top::Report(args) => {
             let report = args.which.report(&resolver)?;
             let (format, appendix) = match args.which {
-                cli::ReportKind::Html { appendix } => (Format::Html, appendix),
-                _ => (args.output.format, Appendix::None),
+                // The overview: the page in HTML, or its tables in the format asked for.
+                cli::ReportKind::Html { appendix } => {
+                    (args.output.chosen_format().unwrap_or(Format::Html), appendix)
+                }
+                _ => (args.output.format(), Appendix::None),
             };
             let bytes = gateway.report(organisation, &report, &args.output, Some(format), appendix)?;
             write_report(&bytes, format, &args.output)
@@ -234,7 +237,7 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
         Top::List(args) => {
             let bytes =
                 gateway.report(organisation, &args.which.report(), &args.output, None, Appendix::None)?;
-            write_report(&bytes, args.output.format, &args.output)
+            write_report(&bytes, args.output.format(), &args.output)
         }
         Top::Log { from } => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -552,7 +555,7 @@ impl Gateway for Local {
 /// only to a file or a redirected output, never to a terminal, where it would be noise.
 fn write_report(bytes: &[u8], format: Format, output: &cli::Output) -> Result<(), Failure> {
     use std::io::{IsTerminal as _, Write as _};
-    if let Some(path) = &output.out {
+    if let Some(path) = output.file() {
         return std::fs::write(path, bytes)
             .map_err(|error| usage(format!("cannot write {}: {error}", path.display())));
     }

@@ -321,7 +321,7 @@ fn report_options(args: &cli::Output) -> netvaerk_report::Options {
         width: args.width.or(terminal).unwrap_or(netvaerk_report::WIDTH),
         section: args.section.clone(),
         csv_dialect: args.csv_dialect,
-        ..netvaerk_report::Options::new(args.format, language())
+        ..netvaerk_report::Options::new(args.format(), language())
     }
 }
 

@@ -352,7 +352,7 @@ fn fetch_report(
     let options = crate::report_options(output);
     path.push_str(&format!(
         "?format={}&lang={}&width={}",
-        format.unwrap_or(output.format),
+        format.unwrap_or(output.format()),
         options.lang.code(),
         options.width
     ));

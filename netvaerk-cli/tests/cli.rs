@@ -1644,3 +1644,38 @@ fn apply_reads_lines_as_the_server_reads_bodies_nulls_danish_dates_and_unknown_m
     }
     assert_eq!(store.log_length(), before, "a refused line appends nothing");
 }
+
+/// Without --format, the --out file's extension names the format (a workbook in p.xlsx, not a
+/// table); `--out -` is standard output; `report html` gives the overview's tables in the
+/// format asked for.
+#[test]
+fn the_out_files_extension_names_the_format_and_out_dash_is_standard_output() {
+    let store = Store::with_demo("out-format");
+    let dir = Store::path("out-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str| dir.join(name).display().to_string();
+    for (args, name, starts) in [
+        (&["report", "portfolio"][..], "p.xlsx", &b"PK\x03\x04"[..]),
+        (&["report", "portfolio"], "p.csv", b"section,network,"),
+        (&["list", "units"], "u.json", b"{"),
+        (&["report", "html"], "o.csv", b"section,network,"),
+        (&["report", "html"], "o.html", b"<!DOCTYPE html>"),
+        (&["report", "portfolio", "--format", "md"], "p.xlsx.txt", b"_organisation"),
+    ] {
+        let mut all = args.to_vec();
+        let path = file(name);
+        all.extend(["--out", &path]);
+        let output = store.run(&all);
+        assert_eq!(code(&output), 0, "{all:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let written = std::fs::read(&path).unwrap();
+        assert!(
+            written.starts_with(starts),
+            "{all:?}: {}",
+            String::from_utf8_lossy(&written[..40.min(written.len())])
+        );
+    }
+    let output = store.run(&["report", "portfolio", "--out", "-"]);
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("organisation: "), "to standard output");
+    assert!(!std::path::Path::new("-").exists(), "no file named -");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -67,7 +67,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     (
         "theme propose",
         &[(
-            "netvaerk theme propose --title \"Ensomhed blandt ældre\" --challenge \"Flere ældre bor alene\" \
+            "netvaerk theme propose --title \"Færre forflytninger i hjemmeplejen\" --challenge \"Ældre møder for mange forskellige medarbejdere\" \
              --proposer \"Karen Lund\" --department \"Ældre og Sundhed\" --origin below,outside \
              --by \"Sofie Holm\" --on 2018-09-04",
             "A chief-forum member's proposal, recorded by the secretariat",
@@ -79,7 +79,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ("netvaerk verify", "Walk the hash chain of every record"),
             (
                 "netvaerk verify --expect 1294:c1f49c394a51be368194fc0acd58c053060978383bbeabaaed516a03eb2cb445",
-                "Also prove that the log still extends a head printed earlier",
+                "Also prove that the log still extends a head printed earlier (here one of the README's)",
             ),
         ],
     ),
