@@ -119,6 +119,13 @@ fn the_overview_renders_in_chromium_with_one_bar_per_network_and_no_network_requ
     for picture in ["id=\"timeline\"", "id=\"starts\"", "id=\"load\"", "id=\"pipeline\""] {
         assert!(dom.contains(picture), "no {picture}");
     }
+    // The starts per half-year show every type, innovation too: a bar of each a half-year.
+    let starts = dom.split("id=\"starts\"").nth(1).and_then(|rest| rest.split("</svg>").next()).unwrap_or("");
+    let per_type: Vec<usize> = ["total", "learning", "welfare", "innovation"]
+        .iter()
+        .map(|class| starts.matches(&format!("class=\"count {class}\"")).count())
+        .collect();
+    assert!(per_type[0] > 0 && per_type.iter().all(|count| *count == per_type[0]), "{per_type:?}");
     let shot = dir.0.join("overview.png");
     let screenshot = format!("--screenshot={}", shot.display());
     browse(&browser, &dir.0.join("profile"), port, &[screenshot, "--window-size=1200,2200".to_owned(), url]);

@@ -267,7 +267,7 @@ fn starts(out: &mut String, all: &All, lang: Lang) {
     let top = rows.iter().map(|r| r.total.max(r.expected_total.max)).max().unwrap_or(1).max(1) as f64;
     let (width, height, base, left) = (PICTURE, 220.0, 180.0, 24.0);
     let group = (width - left) / rows.len() as f64;
-    let bar = (group - 8.0) / 3.0;
+    let bar = (group - 8.0) / 4.0;
     let y = |count: f64| base - count / top * (base - 20.0);
     out.push_str(&format!(
         "<figure><svg id=\"starts\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\">\n"
@@ -281,22 +281,27 @@ fn starts(out: &mut String, all: &All, lang: Lang) {
     }
     for (index, row) in rows.iter().enumerate() {
         let gx = left + group * index as f64 + 4.0;
+        // Innovation starts have no band: NW-4 limits the innovation networks running, not
+        // started (the half-year report shows it).
         let bars = [
-            ("total", row.total, row.expected_total, "NW-2"),
-            ("learning", row.learning, row.expected_learning, "NW-3"),
-            ("welfare", row.welfare, row.expected_welfare, "NW-3"),
+            ("total", row.total, Some((row.expected_total, "NW-2"))),
+            ("learning", row.learning, Some((row.expected_learning, "NW-3"))),
+            ("welfare", row.welfare, Some((row.expected_welfare, "NW-3"))),
+            ("innovation", row.innovation, None),
         ];
-        for (at, (class, count, band, rule)) in bars.into_iter().enumerate() {
+        for (at, (class, count, band)) in bars.into_iter().enumerate() {
             let bx = gx + bar * at as f64;
-            let (band_top, band_bottom) = (y(f64::from(band.max)), y(f64::from(band.min)));
-            out.push_str(&format!(
-                "<rect class=\"band\" x=\"{:.1}\" y=\"{band_top:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{rule}: {}-{}</title></rect>",
-                bx - 1.0,
-                bar,
-                (band_bottom - band_top).max(1.5),
-                band.min,
-                band.max
-            ));
+            if let Some((band, rule)) = band {
+                let (band_top, band_bottom) = (y(f64::from(band.max)), y(f64::from(band.min)));
+                out.push_str(&format!(
+                    "<rect class=\"band\" x=\"{:.1}\" y=\"{band_top:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{rule}: {}-{}</title></rect>",
+                    bx - 1.0,
+                    bar,
+                    (band_bottom - band_top).max(1.5),
+                    band.min,
+                    band.max
+                ));
+            }
             let by = y(f64::from(count));
             out.push_str(&format!(
                 "<rect class=\"count {class}\" x=\"{:.1}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} {}: {count}</title></rect><text class=\"count-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{count}</text>",
@@ -315,6 +320,7 @@ fn starts(out: &mut String, all: &All, lang: Lang) {
         ("total", lang.say("total").to_owned()),
         ("learning", lang.word("learning")),
         ("welfare", lang.word("welfare")),
+        ("innovation", lang.word("innovation")),
         ("band", "NW-2 / NW-3".to_owned()),
     ];
     legend(out, left, height - 6.0, &entries);
