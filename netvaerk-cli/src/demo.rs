@@ -1576,10 +1576,32 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             service.record_person(organisation, *person, data, secretary.unwrap_or(*person))?;
         }
         let head = service.store().head()?.map_or(0, |head| head.position);
-        say!("Wrote the Albertslund demo history: {} decisions, {head} events, 2014-2018.", steps.len());
-        say!("Store: {}\n", cli.store);
+        let decisions = steps.len();
+        say!(
+            "{}",
+            crate::in_language(
+                format!(
+                    "Wrote the Albertslund demo history: {decisions} decisions, {head} events, 2014-2018."
+                ),
+                format!(
+                    "Skrev Albertslunds demohistorik: {decisions} beslutninger, {head} hændelser, 2014-2018."
+                )
+            )
+        );
+        say!("{}\n", crate::in_language(format!("Store: {}", cli.store), format!("Lager: {}", cli.store)));
     } else {
-        say!("The store already holds this organisation's history ({existing} events); its reports:\n");
+        let events = service.store().head()?.map_or(0, |head| head.position);
+        say!(
+            "{}\n",
+            crate::in_language(
+                format!(
+                    "The store already holds this organisation's history ({events} events); its reports:"
+                ),
+                format!(
+                    "Lageret rummer allerede organisationens historik ({events} hændelser); dens rapporter:"
+                )
+            )
+        );
     }
     let audit = Report::Audit(urban_farming().as_uuid());
     let (portfolio, trail) = service.read_models(organisation, AsOf::Now, |models| {
@@ -1588,8 +1610,13 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     })?;
     say!("{}", portfolio?);
     say!("{}", trail?);
-    say!("More: netvaerk report halfyear | leaders | forecast | competence | round 2016H1");
-    say!("      | html | audit NAME, with --as-of DATE, --format table|md|json|csv|html");
-    say!("      and --lang da; netvaerk list persons | units | themes | networks | rounds");
+    let (more, with) = match crate::language() {
+        netvaerk_report::Lang::En => ("More:", "with"),
+        netvaerk_report::Lang::Da => ("Mere:", "med"),
+    };
+    say!("{more} netvaerk report halfyear | leaders | forecast | competence | round 2016H1");
+    say!("      | html | audit NAME, {with} --as-of DATE, --lang da|en, --out FILE,");
+    say!("      --format table|md|json|csv|html|xlsx; netvaerk list persons | units");
+    say!("      | themes | networks | rounds");
     Ok(())
 }

@@ -258,11 +258,29 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
                 extends(*position, hash, gateway.hash_at(*position)?)?;
             }
             match &head {
-                Some((position, hash)) => say!("verified {checked} records; head {position} {hash}"),
-                None => say!("verified: the log is empty"),
+                Some((position, hash)) => say!(
+                    "{}",
+                    crate::in_language(
+                        format!("verified {checked} records; head {position} {hash}"),
+                        format!("efterprøvede {checked} poster; hoved {position} {hash}")
+                    )
+                ),
+                None => say!(
+                    "{}",
+                    crate::in_language(
+                        "verified: the log is empty".to_owned(),
+                        "efterprøvet: loggen er tom".to_owned()
+                    )
+                ),
             }
             if let Some((position, _)) = expect {
-                say!("the log extends the expected head at position {position}");
+                say!(
+                    "{}",
+                    crate::in_language(
+                        format!("the log extends the expected head at position {position}"),
+                        format!("loggen forlænger det ventede hoved ved position {position}")
+                    )
+                );
             }
             Ok(())
         }

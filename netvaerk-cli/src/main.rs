@@ -121,7 +121,14 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Error(error) => write!(f, "{} [{}]", error.message(language()), error.code()),
-            Self::SomeRefused { count, .. } => write!(f, "{count} line(s) refused; see the results above"),
+            Self::SomeRefused { count, .. } => write!(
+                f,
+                "{}",
+                in_language(
+                    format!("{count} line(s) refused; see the results above"),
+                    format!("{count} linje(r) afvist; se resultaterne ovenfor")
+                )
+            ),
             Self::Problem(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
             Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
             Self::Output(error) => match language() {
@@ -283,7 +290,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let started = std::time::Instant::now();
             let written = demo::generate(open_store(&cli)?.into(), *organisations, *years, *seed)?;
             let seconds = started.elapsed().as_secs_f64();
-            say!("generated {written} events for {organisations} organisation(s) over {years} year(s) in {seconds:.1} s");
+            say!(
+                "{}",
+                in_language(
+                    format!("generated {written} events for {organisations} organisation(s) over {years} year(s) in {seconds:.1} s"),
+                    format!("dannede {written} hændelser for {organisations} organisation(er) over {years} år på {} s", format!("{seconds:.1}").replace('.', ","))
+                )
+            );
             Ok(())
         }
         Top::Import { file } => import(&cli, file),
@@ -310,6 +323,14 @@ static LANGUAGE: std::sync::OnceLock<netvaerk_report::Lang> = std::sync::OnceLoc
 
 /// The program's language: `--lang` (before or after the subcommand), else `NETVAERK_LANG`,
 /// else the locale, else English.
+/// The English or the Danish of a line the program prints, in the program's language.
+fn in_language(english: String, danish: String) -> String {
+    match language() {
+        netvaerk_report::Lang::En => english,
+        netvaerk_report::Lang::Da => danish,
+    }
+}
+
 fn language() -> netvaerk_report::Lang {
     LANGUAGE.get().copied().unwrap_or_else(netvaerk_report::Lang::from_env)
 }
@@ -361,7 +382,14 @@ fn read_lines(file: Option<&std::path::Path>) -> Result<Vec<String>, Failure> {
 fn purge(cli: &Cli) -> Result<(), Failure> {
     let purged = open_store(cli)?.purge()?;
     if purged.tables_rewritten.is_empty() && purged.wal_segments_cycled == 0 {
-        say!("nothing to purge: this store's engine keeps no old copies of what it rewrote");
+        say!(
+            "{}",
+            in_language(
+                "nothing to purge: this store's engine keeps no old copies of what it rewrote".to_owned(),
+                "intet at rydde: dette lagers motor gemmer ingen gamle kopier af det, den skrev om"
+                    .to_owned()
+            )
+        );
     } else {
         say!(
             "purged: rewrote the tables {} and wrote through {} write-ahead log segments",
@@ -400,7 +428,13 @@ fn import(cli: &Cli, file: &std::path::Path) -> Result<(), Failure> {
     progress.finish_and_clear();
     let store = open_store(cli)?;
     store.import(&records)?;
-    say!("imported {} records; the chain verifies", records.len());
+    say!(
+        "{}",
+        in_language(
+            format!("imported {} records; the chain verifies", records.len()),
+            format!("importerede {} poster; kæden holder", records.len())
+        )
+    );
     Ok(())
 }
 
@@ -444,9 +478,21 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
     if before.head != after.head {
         return Err(usage(format!("the copy ends at {} but the source at {}", hash(&after), hash(&before))));
     }
-    say!("migrated {} records and {} registry entries", after.checked, entries.len());
-    say!("from {from}: verified, head {} {}", before.checked, hash(&before));
-    say!("to   {to}: verified, head {} {}", after.checked, hash(&after));
+    let (records, registry) = (after.checked, entries.len());
+    say!(
+        "{}",
+        in_language(
+            format!("migrated {records} records and {registry} registry entries"),
+            format!("flyttede {records} poster og {registry} registerposter")
+        )
+    );
+    let (verified, head) = match language() {
+        netvaerk_report::Lang::En => ("verified, head", "to  "),
+        netvaerk_report::Lang::Da => ("efterprøvet, hoved", "til "),
+    };
+    let from_word = in_language("from".to_owned(), "fra ".to_owned());
+    say!("{from_word} {from}: {verified} {} {}", before.checked, hash(&before));
+    say!("{head} {to}: {verified} {} {}", after.checked, hash(&after));
     Ok(())
 }
 

@@ -1679,3 +1679,20 @@ fn the_out_files_extension_names_the_format_and_out_dash_is_standard_output() {
     assert!(!std::path::Path::new("-").exists(), "no file named -");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The program's own lines speak the chosen language: the demo's opening and closing, verify,
+/// and a refused apply line's summary.
+#[test]
+fn the_programs_own_lines_are_danish_with_lang_da() {
+    let store = Store::with_demo("danish-lines");
+    let demo = String::from_utf8_lossy(&store.run(&["--lang", "da", "demo"]).stdout).into_owned();
+    assert!(
+        demo.starts_with("Lageret rummer allerede organisationens historik (1292 hændelser)"),
+        "{demo:.200}"
+    );
+    assert!(demo.contains("\nMere: netvaerk report"), "{demo}");
+    let verify = String::from_utf8_lossy(&store.run(&["--lang", "da", "verify"]).stdout).into_owned();
+    assert!(verify.starts_with("efterprøvede 1292 poster; hoved 1292 "), "{verify}");
+    let refused = store.run_with_input(&["--lang", "da", "apply", "-"], Some("ikke json\n"));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("1 linje(r) afvist"), "{refused:?}");
+}
