@@ -471,7 +471,7 @@ pub struct Output {
     #[arg(long, global = true, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The organisation's name (the municipality), at the head of the printed overview and in
-    /// the stamp: the log holds only the organisation's id.
+    /// the stamp (default: the name the log gives it, `organisation name`).
     #[arg(long, global = true, env = "NETVAERK_ORGANISATION_NAME")]
     pub organisation_name: Option<String>,
     /// Only this section: its number from 1, or the start of its title.
@@ -563,8 +563,11 @@ pub fn domain<'a>(top: &'a Top, r: &Resolver<'_>) -> Result<Option<Domain<'a>>, 
         Top::Network(command) => one(command.action(r)?),
         Top::Cohort(command) => one(command.action(r)?),
         Top::Rotation(command) => one(command.action(r)?),
+        Top::Organisation(OrganisationCommand::Name { name, decided }) => {
+            one((Action::NameOrganisation { name: name.clone() }, decided))
+        }
         Top::Policy(_)
-        | Top::Organisation(_)
+        | Top::Organisation(OrganisationCommand::Found { .. })
         | Top::Demo
         | Top::Generate { .. }
         | Top::Bench { .. }

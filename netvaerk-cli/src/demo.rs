@@ -809,6 +809,8 @@ fn found(plan: &mut Plan, first_year: i32) -> Cast {
         secretariat: BTreeSet::from([secretary]),
     };
     plan.push(start, secretary, found);
+    // AU-3: the secretariat records the municipality's name, which the reports open with.
+    plan.push(start, secretary, Action::NameOrganisation { name: "Albertslund Kommune".to_owned() });
     // ORG-1: two director areas with four departments each, and the secretariat.
     for (unit, kind) in [
         (areas[0], UnitKind::DirectorArea),

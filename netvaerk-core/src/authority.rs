@@ -164,6 +164,7 @@ pub fn requirements(state: &State, act: &Act<'_>, policy: &Policy) -> Vec<Author
         // AU-3: the secretariat keeps the register.
         Action::RegisterUnit { .. }
         | Action::NameUnit { .. }
+        | Action::NameOrganisation { .. }
         | Action::MovePerson { .. }
         | Action::RegisterPriorExperience { .. } => cell(SECRETARIAT, Rule::Au3),
         Action::RegisterPerson { roles, .. } => {

@@ -138,6 +138,7 @@ pub(crate) fn established(event: &Event) -> Vec<Since> {
         Event::CohortFormed { cohort, .. } => vec![Since::Cohort(*cohort)],
         Event::OralExamPassed { cohort, person } => vec![Since::OralExam(*cohort, *person)],
         Event::UnitNamed { .. }
+        | Event::OrganisationNamed { .. }
         | Event::PersonMoved { .. }
         | Event::PriorExperienceRegistered { .. }
         | Event::PolicyChanged { .. }
@@ -168,9 +169,10 @@ pub fn presupposed(state: &State, action: &Action) -> Vec<Since> {
     let network = |network: NetworkId| vec![Since::Network(network)];
     let phase = |network: NetworkId| vec![Since::Network(network), Since::Phase(network)];
     match action {
-        Action::FoundOrganisation { .. } | Action::ChangePolicy { .. } | Action::OpenRound { .. } => {
-            Vec::new()
-        }
+        Action::FoundOrganisation { .. }
+        | Action::NameOrganisation { .. }
+        | Action::ChangePolicy { .. }
+        | Action::OpenRound { .. } => Vec::new(),
         Action::RegisterUnit { parent, .. } => parent.iter().map(|unit| Since::Unit(*unit)).collect(),
         Action::NameUnit { unit, .. } => vec![Since::Unit(*unit)],
         Action::RegisterPerson { unit, .. } => unit.iter().map(|unit| Since::Unit(*unit)).collect(),

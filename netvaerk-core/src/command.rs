@@ -108,6 +108,9 @@ pub enum Action {
     /// AU-2: found the organisation: its first decision, naming its first chief forum and
     /// secretariat (the founder among them), who are registered with those roles.
     FoundOrganisation { chief_forum: BTreeSet<PersonId>, secretariat: BTreeSet<PersonId> },
+    /// AU-3: give the organisation its name (the municipality, e.g. "Albertslund Kommune"), or
+    /// a new one: the log then holds more than its id, and reports open with it.
+    NameOrganisation { name: String },
     /// ORG-1: register a director area, department or the secretariat.
     RegisterUnit { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
     /// ORG-1: give a unit its name, or a new one (departments are renamed in reorganisations;
@@ -306,6 +309,7 @@ impl Action {
             Self::FoundOrganisation { .. } => "found_organisation",
             Self::RegisterUnit { .. } => "register_unit",
             Self::NameUnit { .. } => "name_unit",
+            Self::NameOrganisation { .. } => "name_organisation",
             Self::RegisterPerson { .. } => "register_person",
             Self::MovePerson { .. } => "move_person",
             Self::ChangePersonRoles { .. } => "change_person_roles",
@@ -384,7 +388,7 @@ impl Action {
     pub fn texts(&self) -> Vec<(&'static str, TextKind, &str)> {
         use TextKind::{Name, Text};
         match self {
-            Self::NameUnit { name, .. } => vec![("name", Name, name)],
+            Self::NameUnit { name, .. } | Self::NameOrganisation { name } => vec![("name", Name, name)],
             Self::ProposeTheme { title, challenge, .. } => {
                 vec![("title", Name, title), ("challenge", Text, challenge)]
             }

@@ -58,6 +58,9 @@ pub fn decide(
         Action::MovePerson { person, unit } => move_person(state, *person, *unit),
         Action::RegisterUnit { unit, kind, parent } => register_unit(state, *unit, *kind, *parent),
         Action::NameUnit { unit, name } => name_unit(state, *unit, name),
+        Action::NameOrganisation { name } => {
+            only(vec![Event::OrganisationNamed { name: required(name, "name", Rule::Au3)? }])
+        }
         Action::RegisterPerson { person, unit, roles } => register_person(state, *person, *unit, roles),
         Action::ChangePersonRoles { person, roles } => change_person_roles(state, *person, roles),
         Action::RegisterPriorExperience { person, generation, networks_led, networks_co_driven } => {

@@ -28,6 +28,8 @@ pub enum Event {
     /// AU-2: the organisation was founded with its first chief forum and secretariat, each
     /// person registered with that role (both, if named in both).
     OrganisationFounded { chief_forum: BTreeSet<PersonId>, secretariat: BTreeSet<PersonId> },
+    /// AU-3: the organisation was given its name (its first or a new one).
+    OrganisationNamed { name: String },
     /// ORG-1: a unit of the base organisation, or the secretariat, was registered.
     UnitRegistered { unit: UnitId, kind: UnitKind, parent: Option<UnitId> },
     /// ORG-1: a unit was given a name (its first or a new one).
@@ -196,6 +198,7 @@ pub enum Event {
 pub const CATALOGUE: &[(&str, u32)] = &[
     ("UnitRegistered", 1),
     ("UnitNamed", 1),
+    ("OrganisationNamed", 1),
     ("PersonRegistered", 1),
     ("PersonRolesChanged", 1),
     ("PriorExperienceRegistered", 1),
@@ -284,6 +287,7 @@ impl Event {
             Self::PersonMoved { .. } => "PersonMoved",
             Self::UnitRegistered { .. } => "UnitRegistered",
             Self::UnitNamed { .. } => "UnitNamed",
+            Self::OrganisationNamed { .. } => "OrganisationNamed",
             Self::PersonRegistered { .. } => "PersonRegistered",
             Self::PersonRolesChanged { .. } => "PersonRolesChanged",
             Self::PriorExperienceRegistered { .. } => "PriorExperienceRegistered",
@@ -364,7 +368,7 @@ impl Event {
         // whether its words are scrubbed (the rationales of acknowledged warnings are scrubbed
         // above, for every event that carries them).
         match &mut event {
-            Self::UnitNamed { name, .. } => *name = text(name),
+            Self::UnitNamed { name, .. } | Self::OrganisationNamed { name } => *name = text(name),
             Self::ThemeProposed { title, challenge, .. } => {
                 *title = text(title);
                 *challenge = text(challenge);

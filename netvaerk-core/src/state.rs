@@ -453,6 +453,8 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 unit.name = Some(name.clone());
             }
         }
+        // The name is the reports' (the directory's); no decision depends on it.
+        Event::OrganisationNamed { .. } => {}
         Event::PersonRegistered { person, unit, roles } => {
             state.founded = true;
             let registered = Person { unit: *unit, roles: roles.clone(), ..Person::default() };

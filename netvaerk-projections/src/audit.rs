@@ -646,6 +646,7 @@ impl Fold for AuditTrail {
             | Event::OutputRecorded { network, .. } => Some(Trail::Network(*network)),
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
+            | Event::OrganisationNamed { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

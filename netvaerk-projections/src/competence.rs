@@ -320,6 +320,7 @@ impl Fold for CompetenceTracks {
             Event::DiplomaAwarded { person, .. } => self.track(*person).diploma_on = Some(recorded.on()),
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
+            | Event::OrganisationNamed { .. }
             | Event::PersonRolesChanged { .. }
             | Event::RoundOpened { .. }
             | Event::RoundClosed { .. }

@@ -56,6 +56,8 @@ pub struct Directory {
     pub persons: BTreeMap<PersonId, PersonEntry>,
     /// Every round, by half-year.
     pub rounds: BTreeMap<RoundId, RoundEntry>,
+    /// The organisation's name in force (AU-3), once named: reports open with it.
+    pub organisation_name: Option<String>,
 }
 
 impl Directory {
@@ -84,6 +86,7 @@ impl Fold for Directory {
                     entry.name = Some(name.clone());
                 }
             }
+            Event::OrganisationNamed { name } => self.organisation_name = Some(name.clone()),
             Event::PersonRegistered { person, unit, roles } => {
                 self.persons
                     .insert(*person, PersonEntry { unit: *unit, roles: roles.clone(), registered_on: on });

@@ -306,6 +306,7 @@ impl Fold for LoadForecast {
             }
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
+            | Event::OrganisationNamed { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

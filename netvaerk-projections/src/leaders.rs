@@ -211,6 +211,7 @@ impl Fold for LeaderHistories {
             }
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
+            | Event::OrganisationNamed { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

@@ -468,6 +468,7 @@ impl Fold for Portfolio {
             }
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
+            | Event::OrganisationNamed { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

@@ -519,6 +519,11 @@ impl Stamp {
         Ok(Self { organisation, name: None, as_of, head: store.head()?, made_at: chrono::Utc::now() })
     }
 
+    /// The organisation's name: the caller's, else the one the log gave it (AU-3), if any.
+    pub fn name_in(&self, all: &All) -> Option<String> {
+        self.name.clone().or_else(|| all.directory.organisation_name.clone())
+    }
+
     /// The stamp as data, with the policy in force on the as-of date: what a JSON report
     /// carries beside itself.
     pub fn data(&self, all: &All) -> StampData {
@@ -562,7 +567,7 @@ impl Stamp {
                 format!("{} {change} {} {of}, {} {from}", say("change"), say("of"), say("in force from"))
             }
         };
-        let organisation = match &self.name {
+        let organisation = match self.name_in(all) {
             Some(name) => format!("{name} ({})", self.organisation),
             None => self.organisation.to_string(),
         };
@@ -725,11 +730,12 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
                 }),
             };
             let organisation = match &options.stamp {
-                Some(Stamp { name: Some(name), .. }) => name.clone(),
-                Some(stamp) => {
+                Some(stamp) => stamp.name_in(all).unwrap_or_else(|| {
                     format!("{} {}", lang.say("Organisation"), short(stamp.organisation.as_uuid()))
+                }),
+                None => {
+                    all.directory.organisation_name.clone().unwrap_or_else(|| lang.say("Overview").to_owned())
                 }
-                None => lang.say("Overview").to_owned(),
             };
             let opening = html::Opening { organisation: &organisation, date, stamp: &stamp, lang };
             html::overview(models, &sections, &opening)

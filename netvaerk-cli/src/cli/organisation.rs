@@ -25,4 +25,12 @@ pub enum OrganisationCommand {
         #[arg(long, value_parser = crate::cli::date)]
         on: Option<NaiveDate>,
     },
+    /// Give the organisation its name, or a new one (AU-3, the secretariat): reports and the
+    /// printed overview open with it.
+    Name {
+        /// The name, e.g. "Albertslund Kommune".
+        name: String,
+        #[command(flatten)]
+        decided: crate::cli::Decided,
+    },
 }

@@ -449,3 +449,21 @@ fn au8_a_decision_is_not_dated_before_its_subject_or_what_it_presupposes() {
         Since::Cohort(cohort(1))
     );
 }
+
+/// AU-3: the secretariat, which keeps the register, gives the organisation its name (reports
+/// open with it); nobody else does, and a blank name is refused.
+#[test]
+fn au3_the_secretariat_names_the_organisation() {
+    let given = base();
+    let name = |text: &str| Action::NameOrganisation { name: text.into() };
+    check(
+        &given,
+        by(secretary(), name(" Albertslund Kommune ")),
+        Ok(vec![Event::OrganisationNamed { name: "Albertslund Kommune".into() }]),
+    );
+    assert!(matches!(refused(&given, by(chief(), name("Albertslund"))), DomainError::NotEntitled { .. }));
+    assert_eq!(
+        refused(&given, by(secretary(), name("  "))),
+        DomainError::BlankField { field: "name", rule: Rule::Au3 }
+    );
+}

@@ -33,6 +33,7 @@ pub fn samples() -> Vec<Event> {
     vec![
         Event::UnitRegistered { unit: department(), kind: UnitKind::Department, parent: Some(area()) },
         Event::UnitNamed { unit: department(), name: "Børn og Unge".into() },
+        Event::OrganisationNamed { name: "Albertslund Kommune".into() },
         Event::PersonRegistered {
             person: chief(),
             unit: Some(department()),
