@@ -26,7 +26,9 @@ fn escape_html(text: &str) -> String {
 /// A whole HTML page: one `<table>` a section, styled for reading and printing.
 pub(super) fn html(report: &Report, sections: &[Section], lang: Lang, stamp: &str) -> String {
     let mut out = String::new();
-    head(&mut out, lang, report.name(), stamp);
+    // The page's title in the report's language: its first section's, else its name.
+    let title = sections.first().map_or(report.name(), |section| section.title.as_str());
+    head(&mut out, lang, title, stamp);
     tables(&mut out, sections, lang);
     out.push_str("</body>\n</html>\n");
     out
