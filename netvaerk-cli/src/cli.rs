@@ -76,7 +76,7 @@ pub struct Cli {
     pub organisation: OrganisationId,
     /// The language of reports, messages and help: en or da (default: NETVAERK_LANG, else the
     /// locale, else en); before or after the subcommand.
-    #[arg(long, global = true, env = "NETVAERK_LANG")]
+    #[arg(long, global = true, env = "NETVAERK_LANG", value_parser = one_of::<Lang>(&["en", "da"]), hide_possible_values = true)]
     pub lang: Option<Lang>,
     /// What to do.
     #[command(subcommand)]
@@ -385,6 +385,51 @@ pub fn core_name<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         .map_err(|error| error.to_string().replace('_', "-"))
 }
 
+/// A parser of a `T` by its own `FromStr` (its leniency and its message kept: `da_DK.UTF-8` is
+/// Danish, `markdown` is md) that names `names` as the possible values, so that the shells'
+/// completion scripts offer them (`--format <TAB>`).
+fn one_of<T>(names: &'static [&'static str]) -> OneOf<T> {
+    OneOf { names, kind: std::marker::PhantomData }
+}
+
+/// See [`one_of`].
+#[derive(Clone)]
+struct OneOf<T> {
+    names: &'static [&'static str],
+    kind: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> clap::builder::TypedValueParser for OneOf<T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Display,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let text = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(command))?;
+        text.parse::<T>().map_err(|error| {
+            let name = arg.map_or_else(String::new, |arg| format!(" for '--{}'", arg.get_id()));
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value '{text}'{name}: {error}\n"),
+            )
+            .with_cmd(command)
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.names.iter().map(|name| clap::builder::PossibleValue::new(*name))))
+    }
+}
+
 /// `report ...`
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -465,7 +510,7 @@ pub struct Output {
     /// The output format: table, md, csv, json, html or xlsx (an Excel workbook: a sheet a
     /// section; binary, so to --out FILE or a redirected output). Default: the --out file's
     /// extension (.xlsx, .csv, .md, .json, .html), else table.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = one_of::<Format>(&["table", "md", "csv", "json", "html", "xlsx"]), hide_possible_values = true)]
     pub format: Option<Format>,
     /// Write the report to this file (default, or -: standard output).
     #[arg(long, global = true, value_name = "FILE")]
@@ -482,7 +527,7 @@ pub struct Output {
     pub width: Option<usize>,
     /// How csv is written: standard (RFC 4180) or excel (a byte order mark, semicolons, CRLF
     /// and decimal commas, for Excel in a Danish locale).
-    #[arg(long, global = true, default_value = "standard")]
+    #[arg(long, global = true, default_value = "standard", value_parser = one_of::<netvaerk_report::CsvDialect>(&["standard", "excel"]), hide_possible_values = true)]
     pub csv_dialect: netvaerk_report::CsvDialect,
 }
 

@@ -1470,6 +1470,15 @@ fn completions_print_a_script_that_knows_the_subcommands_and_touch_no_store() {
         }
     }
     assert!(!store.0.exists(), "no store was made");
+    // The values of --format, --lang and --csv-dialect are offered, not file names; a locale
+    // such as da_DK.UTF-8 is still read as Danish.
+    let bash = store.stdout(&["completions", "bash"]);
+    for values in ["table md csv json html xlsx", "en da", "standard excel"] {
+        assert!(bash.contains(values), "bash completes {values}");
+    }
+    let danish = store.run(&["--lang", "da_DK.UTF-8", "report", "portfolio", "--format", "markdown"]);
+    let said = String::from_utf8_lossy(&danish.stderr);
+    assert!(said.contains("[store_not_found]") && !said.contains("invalid value"), "{said}");
     let unknown = store.run(&["completions", "tcsh"]);
     assert_eq!(code(&unknown), 2);
 }
