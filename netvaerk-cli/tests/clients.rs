@@ -9,7 +9,6 @@
 //! `clients/python/.venv` and `clients/typescript/node_modules` (`.ci/run` calls it). Without
 //! them the two client tests say so and pass, except under CI (`CI` set), where they fail.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -51,20 +50,12 @@ impl DemoServer {
         let store = format!("redb:{}", dir.0.join("demo.redb").display());
         let demo = netvaerk(&["--store", &store, "demo"]);
         assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_netvaerk"))
-            .env("NETVAERK_LANG", "en")
-            .args(["--store", &store, "serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the server said {line:?}"))
-            .to_owned();
+        let (child, base) = support::serving(
+            Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+                .env("NETVAERK_LANG", "en")
+                .args(["--store", &store, "serve", "--listen", "127.0.0.1:0"])
+                .stderr(Stdio::null()),
+        );
         Self { child, base, dir }
     }
 

@@ -1488,21 +1488,13 @@ struct Process {
 
 impl Process {
     fn start(store: &str, extra: &[&str]) -> Self {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
-            .env("NETVAERK_LANG", "en")
-            .args(["--store", store, "serve", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the server said {line:?}"))
-            .to_owned();
+        let (child, base) = support::serving(
+            std::process::Command::new(env!("CARGO_BIN_EXE_netvaerk"))
+                .env("NETVAERK_LANG", "en")
+                .args(["--store", store, "serve", "--listen", "127.0.0.1:0"])
+                .args(extra)
+                .stderr(Stdio::piped()),
+        );
         Self { child, base }
     }
 

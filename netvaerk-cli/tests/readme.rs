@@ -14,7 +14,6 @@
 //!   the exit code of the command before it. A `text` block without a `$` command shows the
 //!   set-up's `demo`, unless its lines are `netvaerk …` (a synopsis, not run).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -158,15 +157,8 @@ impl Newcomer {
     fn start_server(&mut self, line: &str) {
         self.stop_server();
         let line = line.replace("127.0.0.1:8080", "127.0.0.1:0");
-        let mut child =
-            self.shell(&format!("exec {line}")).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-        let address = first
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("{line}: the server said {first:?}"))
-            .to_owned();
+        let (child, base) = support::serving(self.shell(&format!("exec {line}")).stderr(Stdio::null()));
+        let address = base.trim_start_matches("http://").to_owned();
         self.server = Some((child, address));
     }
 

@@ -183,3 +183,19 @@ pub fn rl3_history() -> (Vec<Command>, Command) {
     .acknowledging(Acknowledgement::new(Rule::Rl3, "Closest to the test site"));
     (commands, change)
 }
+
+/// Starts `command`, a `netvaerk serve` (or a shell that execs one) listening on a free port,
+/// and reads the first line it prints, `listening on http://HOST:PORT`: the child, its standard
+/// error piped or not as `command` says, and the base URL.
+pub fn serving(command: &mut std::process::Command) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = command.stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("the server said {line:?}"))
+        .to_owned();
+    (child, base)
+}
