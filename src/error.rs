@@ -70,6 +70,8 @@ pub enum Error {
         value: Option<String>,
         /// What is wrong, for people.
         message: String,
+        /// The same in Danish, where the error has it ([`Error::in_danish`]).
+        danish: Option<String>,
     },
     /// The store failed or holds a damaged record.
     #[error("store: {0}")]
@@ -130,7 +132,17 @@ impl Error {
         value: Option<String>,
         message: impl Into<String>,
     ) -> Self {
-        Self::Input { code, field: field.map(str::to_owned), value, message: message.into() }
+        Self::Input { code, field: field.map(str::to_owned), value, message: message.into(), danish: None }
+    }
+
+    /// The input error with its message in Danish too, which [`Error::message`] gives in
+    /// Danish (other errors are unchanged).
+    #[must_use]
+    pub fn in_danish(mut self, text: impl Into<String>) -> Self {
+        if let Self::Input { danish, .. } = &mut self {
+            *danish = Some(text.into());
+        }
+        self
     }
 
     /// The message for people in `lang`. Refusals (and their warnings) have their Danish from
@@ -141,6 +153,7 @@ impl Error {
             (crate::Lang::Da, Self::BatchRefused { index, error }) => {
                 format!("kommando {index} i batchen blev afvist, så ingen blev tilføjet: {}", error.danish())
             }
+            (crate::Lang::Da, Self::Input { danish: Some(danish), .. }) => danish.clone(),
             _ => self.to_string(),
         }
     }

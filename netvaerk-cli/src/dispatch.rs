@@ -587,7 +587,11 @@ fn write_report(bytes: &[u8], format: Format, output: &cli::Output) -> Result<()
                 "{format} is a binary file, not for a terminal: write it with --out FILE (e.g. --out report.{}) or redirect the output",
                 format.extension()
             ),
-        )));
+        )
+        .in_danish(format!(
+            "{format} er en binær fil, ikke til en terminal: skriv den med --out FIL (fx --out rapport.{}) eller omdiriger uddata",
+            format.extension()
+        ))));
     }
     // A closed pipe ends the output quietly, as `say!` does; another failure fails.
     let mut out = stdout.lock();

@@ -1690,7 +1690,7 @@ fn the_out_files_extension_names_the_format_and_out_dash_is_standard_output() {
 }
 
 /// The program's own lines speak the chosen language: the demo's opening and closing, verify,
-/// and a refused apply line's summary.
+/// a refused apply line's summary, and the commonest input errors.
 #[test]
 fn the_programs_own_lines_are_danish_with_lang_da() {
     let store = Store::with_demo("danish-lines");
@@ -1704,4 +1704,15 @@ fn the_programs_own_lines_are_danish_with_lang_da() {
     assert!(verify.starts_with("efterprøvede 1293 poster; hoved 1293 "), "{verify}");
     let refused = store.run_with_input(&["--lang", "da", "apply", "-"], Some("ikke json\n"));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("1 linje(r) afvist"), "{refused:?}");
+    // Input errors too: an unknown or ambiguous name, a section the report lacks.
+    for (args, danish) in [
+        (&["report", "audit", "findes ikke"][..], "ingen netværk har id'et, det korte id eller navnet"),
+        (&["report", "audit", "ens"], "passer på 4 temaer"),
+        (&["report", "portfolio", "--section", "9"], "rapporten har intet afsnit \"9\""),
+    ] {
+        let mut all = vec!["--lang", "da"];
+        all.extend_from_slice(args);
+        let said = String::from_utf8_lossy(&store.run(&all).stderr).into_owned();
+        assert!(said.contains(danish), "{args:?}: {said}");
+    }
 }

@@ -616,7 +616,11 @@ fn select(mut sections: Vec<Section>, wanted: &str) -> Result<Vec<Section>, Erro
                 Some("section"),
                 Some(wanted.to_owned()),
                 format!("the report has no section {wanted:?}; its sections are {}", titles.join("; ")),
-            ))
+            )
+            .in_danish(format!(
+                "rapporten har intet afsnit {wanted:?}; dens afsnit er {}",
+                titles.join("; ")
+            )))
         }
     }
 }

@@ -53,6 +53,18 @@ impl Kind {
             Self::Subject => "theme or network",
         }
     }
+
+    /// The kind's name in Danish, one and several: `tema`, `temaer`.
+    pub fn danish(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Person => ("person", "personer"),
+            Self::Unit => ("enhed", "enheder"),
+            Self::Theme => ("tema", "temaer"),
+            Self::Network => ("netværk", "netværk"),
+            Self::Cohort => ("hold", "hold"),
+            Self::Subject => ("tema eller netværk", "temaer eller netværk"),
+        }
+    }
 }
 
 impl fmt::Display for Kind {
@@ -153,6 +165,11 @@ impl Lookup {
                         several.iter().take(10).map(|c| format!("{} ({})", c.name, short_id(c.id))).collect();
                     let more = several.len().saturating_sub(10);
                     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                    let danish_more = if several.len() > 10 {
+                        format!(" og {} flere", several.len() - 10)
+                    } else {
+                        String::new()
+                    };
                     return Err(Error::input(
                         "ambiguous_reference",
                         Some(kind.name()),
@@ -162,7 +179,13 @@ impl Lookup {
                             several.len(),
                             names.join(", ")
                         ),
-                    ));
+                    )
+                    .in_danish(format!(
+                        "{wanted:?} passer på {} {}: {}{danish_more}; skriv mere af navnet eller id'et",
+                        several.len(),
+                        kind.danish().1,
+                        names.join(", ")
+                    )));
                 }
             }
         }
@@ -171,7 +194,11 @@ impl Lookup {
             Some(kind.name()),
             Some(wanted.to_owned()),
             format!("no {kind} has the id, short id or name {wanted:?} (netvaerk list shows them)"),
-        ))
+        )
+        .in_danish(format!(
+            "ingen {} har id'et, det korte id eller navnet {wanted:?} (netvaerk list viser dem)",
+            kind.danish().0
+        )))
     }
 }
 

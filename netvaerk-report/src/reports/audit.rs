@@ -79,5 +79,6 @@ pub(crate) fn document(
         Some("id"),
         Some(id.to_string()),
         format!("there is no theme or network {id} (as of the date asked)"),
-    ))
+    )
+    .in_danish(format!("der er intet tema eller netværk {id} (pr. den dato, der blev spurgt om)")))
 }
