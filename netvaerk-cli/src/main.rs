@@ -3,7 +3,8 @@
 //! and tokens. Every subcommand on an organisation's log goes through one dispatcher
 //! (`dispatch.rs`), against the store itself or a running server (`remote.rs`).
 //!
-//! Exit codes: 0 done, 1 refused by a rule, 2 usage, 3 store error or corruption. Messages go
+//! Exit codes: 0 done, 1 refused by a rule, 2 usage, 3 store error or corruption, or output
+//! that could not be written (a closed pipe ends the output quietly). Messages go
 //! to standard error in plain words, naming the rule or the position.
 
 /// Writes to standard output through [`output`]: a closed pipe (`netvaerk report leaders |
@@ -131,10 +132,14 @@ impl std::fmt::Display for Failure {
             ),
             Self::Problem(problem) => write!(f, "{} [{}]", problem.detail, problem.code),
             Self::Unreachable(message) => write!(f, "cannot use the server at {message}"),
-            Self::Output(error) => match language() {
-                netvaerk_report::Lang::En => write!(f, "cannot write the output: {error} [output_failed]"),
-                netvaerk_report::Lang::Da => write!(f, "kan ikke skrive uddata: {error} [output_failed]"),
-            },
+            Self::Output(error) => write!(
+                f,
+                "{} [output_failed]",
+                in_language(
+                    format!("cannot write the output: {error}"),
+                    format!("kan ikke skrive uddata: {error}")
+                )
+            ),
         }
     }
 }
