@@ -14,15 +14,7 @@ fn grouped(n: u64, lang: Lang) -> String {
         Lang::En => ',',
         Lang::Da => '.',
     };
-    let digits = n.to_string();
-    let mut text = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            text.push(separator);
-        }
-        text.push(digit);
-    }
-    text
+    netvaerk::projections::group_thousands(n, separator)
 }
 
 /// A progress bar on standard error, hidden when that is not a terminal; `label` (`checking`,
