@@ -20,7 +20,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use netvaerk::core::{
     Acknowledgement, Action, CohortId, Command, Competence, Criterion, CriterionAssessment, DiplomaCost,
     Hotspot, Metadata, NetworkId, NetworkType, Origin, Outcome, OutputKind, PersonId, PersonRole, Policy,
-    RoundId, Rule, TeachingDay, ThemeId, UnitId, UnitKind,
+    PoliticalLink, RoundId, Rule, TeachingDay, ThemeId, UnitId, UnitKind,
 };
 use netvaerk::projections::AsOf;
 use netvaerk::store::{EventStore, PersonalData};
@@ -469,6 +469,14 @@ impl Plan {
         let department =
             self.unit_of(person).and_then(|unit| self.departments.iter().position(|d| *d == unit));
         self.chiefs[department.unwrap_or(0)]
+    }
+
+    /// The director area (0 or 1) of `person`'s department: the first four departments are the
+    /// first area's (ORG-1).
+    fn area_of(&self, person: PersonId) -> usize {
+        let department =
+            self.unit_of(person).and_then(|unit| self.departments.iter().position(|d| *d == unit));
+        department.unwrap_or(0) / 4
     }
 
     /// The unit `person` was registered in.
@@ -1318,6 +1326,21 @@ fn working_network(
         terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
     };
     plan.push(later(3), personnel_leader, mandate);
+    // ORG-2: the reference leader judges where the network plays up to the political level: an
+    // innovation network to the innovation committee; a welfare network to its area's subject
+    // committee where it touches politics (every other one), else not at all.
+    let (link, committee) = match started.network_type {
+        NetworkType::Innovation => (PoliticalLink::InnovationCommittee, None),
+        _ if number % 2 == 0 => {
+            let area = plan.area_of(leader);
+            let committee =
+                if area == 0 { "Social- og Sundhedsudvalget" } else { "Miljø- og Teknikudvalget" };
+            (PoliticalLink::SubjectCommittee, Some(committee.to_owned()))
+        }
+        _ => (PoliticalLink::Unlinked, None),
+    };
+    let judged = Action::LinkPolitically { network, link, committee };
+    plan.push(later(5), started.reference_leader, judged);
     let phases = [
         (7, "intensive 1"),
         (21, "break 1"),

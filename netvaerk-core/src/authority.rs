@@ -134,6 +134,7 @@ const SECRETARIAT: &[Standing] = &[Standing::Secretariat];
 const NETWORK_WORK: &[Standing] =
     &[Standing::Leader, Standing::CoDriver, Standing::ReferenceLeader, Standing::Secretariat];
 const CLOSE: &[Standing] = &[Standing::ChiefForum, Standing::ReferenceLeader];
+const POLITICAL: &[Standing] = &[Standing::ReferenceLeader, Standing::ChiefForum, Standing::Secretariat];
 const CO_DRIVER: &[Standing] = &[Standing::Leader, Standing::Secretariat];
 const PROPOSE: &[Standing] = &[Standing::ChiefForum, Standing::Secretariat];
 const REFINE: &[Standing] = &[Standing::Proposer, Standing::ChiefForum, Standing::Secretariat];
@@ -213,6 +214,10 @@ pub fn requirements(state: &State, act: &Act<'_>, policy: &Policy) -> Vec<Author
         Action::AttachCoDriver { .. } | Action::ChangeCoDriver { .. } => cell(CO_DRIVER, Rule::Au6),
         // RL-4: the personnel leader signs the mandate contract; the secretariat records it.
         Action::AgreeMandateContract { .. } => cell(MANDATE, Rule::Rl4),
+        // ORG-2, RL: the reference leader judges the political link ("ansvarlig for at vurdere
+        // relevansen af og sikre et eventuelt politisk samspil"), or the chief forum it sits in;
+        // the secretariat records it on their word.
+        Action::LinkPolitically { .. } => cell(POLITICAL, Rule::Org2),
         // AU-7: the secretariat runs the training; its staff runs the rotations.
         Action::AssessCompetences { .. }
         | Action::FormCohort { .. }

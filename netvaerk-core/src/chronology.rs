@@ -153,7 +153,8 @@ pub(crate) fn established(event: &Event) -> Vec<Since> {
         | Event::OutputRecorded { .. }
         | Event::NetworkClosed { .. }
         | Event::DiplomaAwarded { .. }
-        | Event::HelpRequested { .. } => Vec::new(),
+        | Event::HelpRequested { .. }
+        | Event::PoliticallyLinked { .. } => Vec::new(),
     }
 }
 
@@ -234,7 +235,7 @@ pub fn presupposed(state: &State, action: &Action) -> Vec<Since> {
             since.extend([Since::Person(*personnel_leader), Since::Person(*secretariat)]);
             since
         }
-        Action::RequestHelp { network: id, .. } => network(*id),
+        Action::RequestHelp { network: id, .. } | Action::LinkPolitically { network: id, .. } => network(*id),
         Action::FormCohort { members, .. } => persons(&mut members.iter()),
         Action::RecordTeachingDay { cohort, .. } => vec![Since::Cohort(*cohort)],
         Action::PassWrittenAssignment { cohort, person } | Action::PassOralExam { cohort, person } => {

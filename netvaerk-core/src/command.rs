@@ -12,7 +12,7 @@ use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::policy::{PhasePlan, Policy};
 use crate::vocabulary::{
     Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind, PersonRole,
-    TeachingDay, UnitKind,
+    PoliticalLink, TeachingDay, UnitKind,
 };
 use crate::warning::{AcknowledgedWarning, Acknowledgement};
 
@@ -258,6 +258,16 @@ pub enum Action {
     EndRotation { person: PersonId },
     /// SN-2: call on a help hotspot.
     RequestHelp { network: NetworkId, hotspot: Hotspot, note: String },
+    /// ORG-2, RL: the reference leader judges whether and where the network plays up to the
+    /// political level ("ansvarlig for at vurdere relevansen af og sikre et eventuelt politisk
+    /// samspil"): a subject committee (named, where known), the innovation committee, the
+    /// municipal council, or none; judged again when it changes.
+    LinkPolitically {
+        network: NetworkId,
+        link: PoliticalLink,
+        #[serde(default)]
+        committee: Option<String>,
+    },
 }
 
 /// How long a text may be: a name or a title (one line), or a longer text.
@@ -345,6 +355,7 @@ impl Action {
             Self::StartRotation { .. } => "start_rotation",
             Self::EndRotation { .. } => "end_rotation",
             Self::RequestHelp { .. } => "request_help",
+            Self::LinkPolitically { .. } => "link_politically",
         }
     }
 
@@ -362,7 +373,8 @@ impl Action {
             | Self::AttachCoDriver { network, .. }
             | Self::ChangeCoDriver { network, .. }
             | Self::AgreeMandateContract { network, .. }
-            | Self::RequestHelp { network, .. } => Some(*network),
+            | Self::RequestHelp { network, .. }
+            | Self::LinkPolitically { network, .. } => Some(*network),
             _ => None,
         }
     }
@@ -422,6 +434,9 @@ impl Action {
             Self::AgreeMandateContract { terms, .. } => vec![("terms", Text, terms)],
             Self::StartRotation { skills, .. } => vec![("skills", Text, skills)],
             Self::RequestHelp { note, .. } => vec![("note", Text, note)],
+            Self::LinkPolitically { committee, .. } => {
+                committee.iter().map(|committee| ("committee", Name, committee.as_str())).collect()
+            }
             Self::ChangePolicy { policy } => {
                 let plans = [&policy.learning_plan, &policy.welfare_plan, &policy.innovation_plan];
                 plans

@@ -9,7 +9,9 @@ use crate::error::DomainError;
 use crate::id::IdError;
 use crate::policy::{DecidingBody, PolicyProblem};
 use crate::state::ThemeStatus;
-use crate::vocabulary::{Criterion, NetworkRole, NetworkType, Outcome, OutputKind, TeachingDay};
+use crate::vocabulary::{
+    Criterion, NetworkRole, NetworkType, Outcome, OutputKind, PoliticalLink, TeachingDay,
+};
 use crate::warning::Warning;
 
 /// A vocabulary word in Danish.
@@ -50,6 +52,17 @@ impl Dansk for Outcome {
             Self::HandedOnForScaling => "videregivet til opskalering",
             Self::KnowledgeShared => "viden delt",
             Self::Stopped => "stoppet",
+        }
+    }
+}
+
+impl Dansk for PoliticalLink {
+    fn dansk(&self) -> &'static str {
+        match self {
+            Self::Unlinked => "ingen politisk kobling",
+            Self::SubjectCommittee => "fagudvalg",
+            Self::InnovationCommittee => "innovationsudvalget",
+            Self::MunicipalCouncil => "Kommunalbestyrelsen",
         }
     }
 }
@@ -400,6 +413,14 @@ impl DomainError {
             E::UnknownPerson(person) => format!("der er ingen person {person}"),
             E::UnknownTheme(theme) => format!("der er intet tema {theme}"),
             E::UnknownNetwork(network) => format!("der er intet netværk {network}"),
+            E::PoliticalLinkMisfit { network, network_type, link } => format!(
+                "netværket {network} er et {}snetværk, som ikke spiller op til {}: et velfærdsnetværks er et fagudvalg, et innovationsnetværks innovationsudvalget, eller Kommunalbestyrelsen",
+                network_type.dansk(),
+                link.dansk()
+            ),
+            E::CommitteeWithoutSubjectCommittee { network, committee } => {
+                format!("netværket {network}: et udvalg ({committee}) nævnes kun for et fagudvalg")
+            }
             E::UnknownCohort(cohort) => format!("der er intet hold {cohort}"),
             E::UnitExists(unit) => format!("en enhed {unit} er allerede registreret"),
             E::PersonExists(person) => format!("en person {person} er allerede registreret"),

@@ -16,7 +16,7 @@ use crate::rule::Rule;
 use crate::state::{DiplomaProgress, Network, Person, State, Theme, ThemeStatus};
 use crate::vocabulary::{
     Competence, Criterion, CriterionAssessment, Hotspot, NetworkRole, NetworkType, Origin, Outcome,
-    OutputKind, PersonRole, PhaseKind, TeachingDay, UnitKind,
+    OutputKind, PersonRole, PhaseKind, PoliticalLink, TeachingDay, UnitKind,
 };
 use crate::warning::{AcknowledgedWarning, Acknowledgement, Warning};
 
@@ -130,6 +130,9 @@ pub fn decide(
         Action::StartRotation { person, skills, until } => start_rotation(state, *person, skills, *until, on),
         Action::EndRotation { person } => end_rotation(state, *person),
         Action::RequestHelp { network, hotspot, note } => request_help(state, *network, hotspot, note),
+        Action::LinkPolitically { network, link, committee } => {
+            link_politically(state, *network, *link, committee.as_deref())
+        }
     }?;
     let acknowledged = settle(warnings, &command.acknowledgements)?;
     if !acknowledged.is_empty() {
@@ -1310,4 +1313,35 @@ fn request_help(state: &State, network: NetworkId, hotspot: &Hotspot, note: &str
     // SN-2: networks call on the help hotspots, the five the seed names or another ("osv.").
     let note = required(note, "note on the help needed", Rule::Sn2)?;
     only(vec![Event::HelpRequested { network, hotspot: hotspot.clone(), note }])
+}
+
+/// ORG-2: a welfare network plays up to a subject committee, an innovation network to the
+/// innovation committee ("I det omfang velfærdsnetværk spiller op til det politiske niveau,
+/// kobles det til fagudvalg", "innovationsnetværk ... kobles det til innovationsudvalg"); any
+/// network may reach the municipal council, or none. A committee is named only for a subject
+/// committee.
+fn link_politically(state: &State, id: NetworkId, link: PoliticalLink, committee: Option<&str>) -> Planned {
+    let network = state.network(id).ok_or(DomainError::UnknownNetwork(id))?;
+    let misfit = matches!(
+        (network.network_type, link),
+        (NetworkType::Learning | NetworkType::Welfare, PoliticalLink::InnovationCommittee)
+            | (NetworkType::Innovation | NetworkType::Learning, PoliticalLink::SubjectCommittee)
+    );
+    if misfit {
+        return Err(DomainError::PoliticalLinkMisfit {
+            network: id,
+            network_type: network.network_type,
+            link,
+        });
+    }
+    let committee = match committee.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(name) if link != PoliticalLink::SubjectCommittee => {
+            return Err(DomainError::CommitteeWithoutSubjectCommittee {
+                network: id,
+                committee: name.to_owned(),
+            })
+        }
+        other => other.map(str::to_owned),
+    };
+    only(vec![Event::PoliticallyLinked { network: id, link, committee }])
 }

@@ -10,7 +10,9 @@ use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::policy::{DecidingBody, PolicyProblem};
 use crate::rule::Rule;
 use crate::state::ThemeStatus;
-use crate::vocabulary::{Criterion, NetworkRole, NetworkType, Outcome, OutputKind, TeachingDay};
+use crate::vocabulary::{
+    Criterion, NetworkRole, NetworkType, Outcome, OutputKind, PoliticalLink, TeachingDay,
+};
 use crate::warning::Warning;
 
 /// Why `decide` refused a command. Nothing is appended for a refused command.
@@ -111,6 +113,23 @@ pub enum DomainError {
     UnknownTheme(ThemeId),
     /// No such network.
     UnknownNetwork(NetworkId),
+    /// ORG-2: a welfare network plays up to a subject committee, an innovation network to the
+    /// innovation committee; this link does not fit the network's type.
+    PoliticalLinkMisfit {
+        /// The network.
+        network: NetworkId,
+        /// Its type.
+        network_type: NetworkType,
+        /// The link asked for.
+        link: PoliticalLink,
+    },
+    /// ORG-2: a committee is named only for a subject committee.
+    CommitteeWithoutSubjectCommittee {
+        /// The network.
+        network: NetworkId,
+        /// The committee named.
+        committee: String,
+    },
     /// No such cohort.
     UnknownCohort(CohortId),
     /// The unit id is taken.
@@ -576,6 +595,8 @@ impl DomainError {
             E::UnknownPerson(v0) => write!(f, "there is no person {v0}"),
             E::UnknownTheme(v0) => write!(f, "there is no theme {v0}"),
             E::UnknownNetwork(v0) => write!(f, "there is no network {v0}"),
+            E::PoliticalLinkMisfit { network, network_type, link } => write!(f, "network {network} is a {network_type} network, which does not play up to the {link}: a welfare network's is a subject committee, an innovation network's the innovation committee, or the municipal council"),
+            E::CommitteeWithoutSubjectCommittee { network, committee } => write!(f, "network {network}: a committee ({committee}) is named only for a subject committee"),
             E::UnknownCohort(v0) => write!(f, "there is no cohort {v0}"),
             E::UnitExists(v0) => write!(f, "a unit {v0} is already registered"),
             E::PersonExists(v0) => write!(f, "a person {v0} is already registered"),
@@ -706,6 +727,8 @@ impl DomainError {
             E::UnknownPerson(_) => "unknown_person",
             E::UnknownTheme(_) => "unknown_theme",
             E::UnknownNetwork(_) => "unknown_network",
+            E::PoliticalLinkMisfit { .. } => "political_link_misfit",
+            E::CommitteeWithoutSubjectCommittee { .. } => "committee_without_subject_committee",
             E::UnknownCohort(_) => "unknown_cohort",
             E::UnitExists(_) => "unit_exists",
             E::PersonExists(_) => "person_exists",
@@ -812,6 +835,8 @@ impl DomainError {
             E::UnknownNetwork(network) | E::NetworkExists(network) | E::NetworkNotRunning(network) => {
                 ("network", network.to_string())
             }
+            E::PoliticalLinkMisfit { link, .. } => ("link", format!("{link:?}")),
+            E::CommitteeWithoutSubjectCommittee { committee, .. } => ("committee", committee.clone()),
             E::UnknownCohort(cohort) | E::CohortExists(cohort) => ("cohort", cohort.to_string()),
             E::BlankField { field, .. } => (*field, String::new()),
             E::TextTooLong { field, length, .. } => (*field, format!("{length} characters")),
@@ -845,6 +870,7 @@ impl DomainError {
             | E::ThemeNotAvailable { rule, .. }
             | E::AlreadyHoldsRole { rule, .. } => *rule,
             E::DepartmentOutsideDirectorArea { .. } | E::DirectorAreaUnderUnit { .. } => Rule::Org1,
+            E::PoliticalLinkMisfit { .. } | E::CommitteeWithoutSubjectCommittee { .. } => Rule::Org2,
             E::NotTestedYet { .. } | E::StoppedInImplementation(_) => Rule::Tp2,
             E::NoParticipants
             | E::ParticipantWithoutUnit(_)

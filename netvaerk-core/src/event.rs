@@ -14,7 +14,7 @@ use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
 use crate::policy::{PhasePlan, Policy};
 use crate::vocabulary::{
     Competence, CriterionAssessment, Hotspot, NetworkType, Origin, Outcome, OutputKind, PersonRole,
-    PhaseKind, TeachingDay, UnitKind,
+    PhaseKind, PoliticalLink, TeachingDay, UnitKind,
 };
 use crate::warning::AcknowledgedWarning;
 
@@ -191,6 +191,13 @@ pub enum Event {
     RotationEnded { person: PersonId },
     /// SN-2: a network called on a help hotspot.
     HelpRequested { network: NetworkId, hotspot: Hotspot, note: String },
+    /// ORG-2, RL: the network's political link was judged (by the decision's actor).
+    PoliticallyLinked {
+        network: NetworkId,
+        link: PoliticalLink,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        committee: Option<String>,
+    },
 }
 
 /// Every stored type name with its current schema version. A golden fixture exists for each
@@ -231,6 +238,7 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("RotationStarted", 1),
     ("RotationEnded", 1),
     ("HelpRequested", 1),
+    ("PoliticallyLinked", 1),
     ("NetworkReplanned", 1),
     ("ParticipantsJoined", 1),
     ("OutputRecorded", 1),
@@ -320,6 +328,7 @@ impl Event {
             Self::RotationStarted { .. } => "RotationStarted",
             Self::RotationEnded { .. } => "RotationEnded",
             Self::HelpRequested { .. } => "HelpRequested",
+            Self::PoliticallyLinked { .. } => "PoliticallyLinked",
             Self::NetworkReplanned { .. } => "NetworkReplanned",
             Self::ParticipantsJoined { .. } => "ParticipantsJoined",
             Self::OutputRecorded { .. } => "OutputRecorded",
@@ -397,6 +406,7 @@ impl Event {
             Self::NetworkClosed { reason, .. } => *reason = optional(reason),
             Self::RotationStarted { skills, .. } => *skills = text(skills),
             Self::HelpRequested { note, .. } => *note = text(note),
+            Self::PoliticallyLinked { committee, .. } => *committee = optional(committee),
             Self::RoundClosed { .. }
             | Self::ThemePrioritised { .. }
             | Self::NetworkStarted { .. }

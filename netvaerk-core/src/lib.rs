@@ -130,6 +130,6 @@ pub use state::{
 };
 pub use vocabulary::{
     Competence, Criterion, CriterionAssessment, Hotspot, NetworkRole, NetworkType, Origin, Outcome,
-    OutputKind, PersonRole, PhaseKind, TeachingDay, UnitKind,
+    OutputKind, PersonRole, PhaseKind, PoliticalLink, TeachingDay, UnitKind,
 };
 pub use warning::{AcknowledgedWarning, Acknowledgement, Warning};

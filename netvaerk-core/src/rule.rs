@@ -47,6 +47,7 @@ macro_rules! rules {
 
 rules! {
     Org1 = "ORG-1", false;
+    Org2 = "ORG-2", false;
     Org3 = "ORG-3", false;
     Th1 = "TH-1", false;
     Th2 = "TH-2", true;
@@ -89,7 +90,6 @@ rules! {
 /// The rules of `docs/NS3.md` that `decide` does not refuse or warn under, with why: what is
 /// a judgement of people, a default of the [`Policy`](crate::Policy), or a report's to show.
 pub const LEFT_TO_PEOPLE: &[(&str, &str)] = &[
-    ("ORG-2", "the political level is outside the organisation's log; a theme it asks for is proposed with the origin `above` (TH-1)"),
     ("ORG-4", "the secretariat's make-up is the organisation's; that it does not decide in the chief forum is ORG-3's refusal"),
     ("NW-1", "the three types are the vocabulary (`NetworkType`); what differs by type is refused under the rule it touches (PR-5's plans, RL-1's and RL-3's reference leaders, TP-2's outcomes)"),
     ("CD-3", "choosing a co-driver on the theme and the ten competences is a judgement; the competences are recorded (NL-3)"),

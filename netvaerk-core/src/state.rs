@@ -512,7 +512,10 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         Event::ThemeDeferred { theme, .. } => set_status(&mut state, *theme, ThemeStatus::Deferred),
         Event::ThemeRejected { theme, .. } => set_status(&mut state, *theme, ThemeStatus::Rejected),
         Event::ThemeWithdrawn { theme, .. } => set_status(&mut state, *theme, ThemeStatus::Withdrawn),
-        Event::ThemeRefined { .. } | Event::CompetencesAssessed { .. } | Event::HelpRequested { .. } => {}
+        Event::ThemeRefined { .. }
+        | Event::CompetencesAssessed { .. }
+        | Event::HelpRequested { .. }
+        | Event::PoliticallyLinked { .. } => {}
         Event::MandateContractAgreed { network, .. } => {
             if let Some(network) = state.networks.get_mut(network) {
                 network.mandate_contract = true;

@@ -131,6 +131,35 @@ impl fmt::Display for Outcome {
     }
 }
 
+/// Where a network plays up to the political level (ORG-2): "I det omfang velfærdsnetværk
+/// spiller op til det politiske niveau, kobles det til fagudvalg", an innovation network "til
+/// innovationsudvalg", and the municipal council above both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PoliticalLink {
+    /// No political link: the network does not play up to the political level.
+    #[serde(rename = "none")]
+    Unlinked,
+    /// da. *fagudvalg*: a subject committee (a welfare network's).
+    SubjectCommittee,
+    /// da. *innovationsudvalg*: the innovation committee (an innovation network's).
+    InnovationCommittee,
+    /// da. *Kommunalbestyrelsen*: the municipal council.
+    MunicipalCouncil,
+}
+
+impl fmt::Display for PoliticalLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Unlinked => "no political link",
+            Self::SubjectCommittee => "subject committee",
+            Self::InnovationCommittee => "innovation committee",
+            Self::MunicipalCouncil => "municipal council",
+        })
+    }
+}
+
 /// What a network produced (TP-4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

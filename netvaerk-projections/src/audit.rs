@@ -400,6 +400,10 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
         Event::HelpRequested { hotspot, note, .. } => {
             format!("{} {}: {note}", say("asked for help:"), wording.word(hotspot.as_str()))
         }
+        Event::PoliticallyLinked { link, committee, .. } => {
+            let committee = committee.as_ref().map_or_else(String::new, |name| format!(" ({name})"));
+            format!("{} {}{committee}", say("political link:"), wording.word(&link.to_string()))
+        }
         Event::RoundOpened { round } => format!("{} {round} {}", say("round"), say("opened")),
         Event::RoundClosed { round, .. } => format!("{} {round} {}", say("round"), say("closed")),
         other => other.type_name().to_owned(),
@@ -641,6 +645,7 @@ impl Fold for AuditTrail {
             | Event::TestPhaseBegun { network, .. }
             | Event::NetworkClosed { network, .. }
             | Event::HelpRequested { network, .. }
+            | Event::PoliticallyLinked { network, .. }
             | Event::NetworkReplanned { network, .. }
             | Event::ParticipantsJoined { network, .. }
             | Event::OutputRecorded { network, .. } => Some(Trail::Network(*network)),

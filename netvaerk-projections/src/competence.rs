@@ -321,6 +321,7 @@ impl Fold for CompetenceTracks {
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::OrganisationNamed { .. }
+            | Event::PoliticallyLinked { .. }
             | Event::PersonRolesChanged { .. }
             | Event::RoundOpened { .. }
             | Event::RoundClosed { .. }

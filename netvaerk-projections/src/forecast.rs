@@ -307,6 +307,7 @@ impl Fold for LoadForecast {
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::OrganisationNamed { .. }
+            | Event::PoliticallyLinked { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

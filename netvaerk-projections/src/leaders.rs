@@ -212,6 +212,7 @@ impl Fold for LeaderHistories {
             Event::UnitRegistered { .. }
             | Event::UnitNamed { .. }
             | Event::OrganisationNamed { .. }
+            | Event::PoliticallyLinked { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

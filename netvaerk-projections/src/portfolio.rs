@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use netvaerk_core::{
     seat_co_driver, AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome,
-    OutputKind, PersonId, PhaseKind, Policy, PolicyHistory, RoundId, ThemeId, ThemeStatus, UnitId,
+    OutputKind, PersonId, PhaseKind, Policy, PolicyHistory, PoliticalLink, RoundId, ThemeId, ThemeStatus,
+    UnitId,
 };
 use serde::Serialize;
 
@@ -83,6 +84,22 @@ pub struct NetworkEntry {
     pub participants: Vec<PersonId>,
     /// What it produced, in the order recorded (TP-4).
     pub outputs: Vec<OutputEntry>,
+    /// ORG-2: where it plays up to the political level, as last judged; none until judged.
+    pub political_link: Option<PoliticalLinkEntry>,
+}
+
+/// A network's political link as judged (ORG-2), and who judged it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PoliticalLinkEntry {
+    /// The link.
+    pub link: PoliticalLink,
+    /// The subject committee, where named.
+    pub committee: Option<String>,
+    /// Who judged it (the reference leader, as a rule).
+    pub judged_by: PersonId,
+    /// When.
+    pub judged_on: NaiveDate,
 }
 
 /// Something a network produced (TP-4).
@@ -412,6 +429,7 @@ impl Fold for Portfolio {
                         owners: Vec::new(),
                         participants: Vec::new(),
                         outputs: Vec::new(),
+                        political_link: None,
                     },
                 );
                 self.set_status(*theme, ThemeStatus::InNetwork, on);
@@ -485,6 +503,13 @@ impl Fold for Portfolio {
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. }
             | Event::HelpRequested { .. } => {}
+            Event::PoliticallyLinked { network, link, committee } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    let (link, committee, judged_by) = (*link, committee.clone(), recorded.actor());
+                    entry.political_link =
+                        Some(PoliticalLinkEntry { link, committee, judged_by, judged_on: on });
+                }
+            }
             Event::ParticipantsJoined { network, participants } => {
                 if let Some(entry) = self.networks.get_mut(network) {
                     entry.participants.extend(participants.iter().copied());

@@ -86,8 +86,8 @@ fn markdown_reports_parse_as_one_table_a_section_with_every_row_and_cell() {
     let tables = markdown_tables(&text);
     assert_eq!(
         tables.len(),
-        6,
-        "networks, their roles and dates, themes, NW-4, outputs, participants: {text}"
+        7,
+        "networks, their roles and dates, themes, NW-4, outputs, participants, political links: {text}"
     );
     assert_eq!(tables[1][0], ["network", "co-driver", "reference leader", "from", "to"]);
     let themes = &tables[2];
@@ -127,7 +127,9 @@ fn csv_holds_every_section_and_one_section_on_request() {
     assert!(all.contains(",\"Urban farming, Albertslund\","), "a comma is quoted: {all}");
     assert!(all.contains("\n\nsection,running,limit\nInnovation networks (NW-4),0,2\n\n"), "{all}");
     // TP-4, TP-3: what the networks produced and who took part, empty here.
-    assert!(all.ends_with("\n\nsection,theme,participants,their units,shared back\n"), "{all}");
+    assert!(all.contains("\n\nsection,theme,participants,their units,shared back\n"), "{all}");
+    // ORG-2: the political links, none judged here.
+    assert!(all.ends_with("\n\nsection,network,political link,committee,judged by,date\n"), "{all}");
     let themes = csv(Some("3")).unwrap();
     assert!(themes.starts_with("theme,title,status,round,rank,type\n"), "{themes}");
     assert_eq!(themes.lines().count(), 2);

@@ -78,7 +78,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("netvaerk verify", "Walk the hash chain of every record"),
             (
-                "netvaerk verify --expect 1295:c1f49c394a51be368194fc0acd58c053060978383bbeabaaed516a03eb2cb445",
+                "netvaerk verify --expect 1324:c1f49c394a51be368194fc0acd58c053060978383bbeabaaed516a03eb2cb445",
                 "Also prove that the log still extends a head printed earlier (here one of the README's)",
             ),
         ],

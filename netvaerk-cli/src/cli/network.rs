@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 use netvaerk::core::{
-    Action, Hotspot, NetworkId, NetworkType, Outcome, OutputKind, PersonId, ThemeId, UnitId,
+    Action, Hotspot, NetworkId, NetworkType, Outcome, OutputKind, PersonId, PoliticalLink, ThemeId, UnitId,
 };
 
 use netvaerk::Error;
@@ -168,6 +168,20 @@ pub enum NetworkCommand {
         #[command(flatten)]
         decided: Decided,
     },
+    /// Judge where the network plays up to the political level (ORG-2; the reference leader,
+    /// or the chief forum; the secretariat may record it).
+    Political {
+        /// The network.
+        network: Given<NetworkId>,
+        /// none, subject-committee, innovation-committee or municipal-council.
+        #[arg(long, value_parser = core_name::<PoliticalLink>)]
+        link: PoliticalLink,
+        /// The subject committee's name (with subject-committee).
+        #[arg(long)]
+        committee: Option<String>,
+        #[command(flatten)]
+        decided: Decided,
+    },
 }
 
 /// A role in a network handed to another person, with the reason.
@@ -291,6 +305,14 @@ impl NetworkCommand {
                     network: network.resolve(r)?,
                     hotspot: hotspot.clone(),
                     note: note.clone(),
+                },
+                decided,
+            ),
+            Self::Political { network, link, committee, decided } => (
+                Action::LinkPolitically {
+                    network: network.resolve(r)?,
+                    link: *link,
+                    committee: committee.clone(),
                 },
                 decided,
             ),

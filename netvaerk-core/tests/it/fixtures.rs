@@ -176,6 +176,11 @@ pub fn samples() -> Vec<Event> {
             hotspot: Hotspot::legal(),
             note: "Land lease for the farm".into(),
         },
+        Event::PoliticallyLinked {
+            network: network(1),
+            link: PoliticalLink::SubjectCommittee,
+            committee: Some("Social- og Sundhedsudvalget".into()),
+        },
         Event::NetworkReplanned {
             network: network(1),
             phase_plan: PhasePlan {

@@ -2281,3 +2281,57 @@ fn nl1_input_limits_a_line_separator_in_a_name_and_an_implausible_prior_count_ar
     assert_eq!(error.rule(), Some(Rule::Nl1));
     decide_on(&given, &when(prior(3))).unwrap();
 }
+
+/// ORG-2 with the reference leader's duty ("ansvarlig for at vurdere relevansen af og sikre et
+/// eventuelt politisk samspil"): the network's reference leader judges where it plays up to the
+/// political level. A welfare network's is a subject committee, an innovation network's the
+/// innovation committee; the municipal council or none fits any. A committee is named only for
+/// a subject committee; the leader may not judge it.
+#[test]
+fn org2_the_reference_leader_judges_the_political_link_which_fits_the_type() {
+    let mut given = base();
+    let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let innovation = started(&mut given, 2, NetworkType::Innovation, veteran(1));
+    let link = |network, link, committee: Option<&str>| Action::LinkPolitically {
+        network,
+        link,
+        committee: committee.map(str::to_owned),
+    };
+    check(
+        &given,
+        by(chief(), link(welfare, PoliticalLink::SubjectCommittee, Some(" Social- og Sundhedsudvalget "))),
+        Ok(vec![Event::PoliticallyLinked {
+            network: welfare,
+            link: PoliticalLink::SubjectCommittee,
+            committee: Some("Social- og Sundhedsudvalget".into()),
+        }]),
+    );
+    assert_eq!(
+        refused(&given, by(chief(), link(welfare, PoliticalLink::InnovationCommittee, None))),
+        DomainError::PoliticalLinkMisfit {
+            network: welfare,
+            network_type: NetworkType::Welfare,
+            link: PoliticalLink::InnovationCommittee
+        }
+    );
+    assert_eq!(
+        refused(&given, by(director(), link(innovation, PoliticalLink::SubjectCommittee, None))).rule(),
+        Some(Rule::Org2)
+    );
+    assert_eq!(
+        refused(&given, by(chief(), link(welfare, PoliticalLink::MunicipalCouncil, Some("Økonomiudvalget")))),
+        DomainError::CommitteeWithoutSubjectCommittee {
+            network: welfare,
+            committee: "Økonomiudvalget".into()
+        }
+    );
+    for fits in [PoliticalLink::InnovationCommittee, PoliticalLink::MunicipalCouncil, PoliticalLink::Unlinked]
+    {
+        assert!(decide_on(&given, &by(director(), link(innovation, fits, None))).is_ok(), "{fits:?}");
+    }
+    // The network's leader records its work (AU-6) but does not judge its political link.
+    assert!(matches!(
+        refused(&given, by(veteran(0), link(welfare, PoliticalLink::Unlinked, None))),
+        DomainError::NotEntitled { .. }
+    ));
+}

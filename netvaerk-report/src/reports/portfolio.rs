@@ -63,7 +63,24 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
     let mut summary = Section::new(lang, say("Innovation networks (NW-4)"), &["running", "limit"]);
     summary.row(vec![Cell::count(report.innovation_running), Cell::count(report.innovation_limit)]);
     let (produced, participants) = products(all, &report, lang);
-    Ok(Document::Sections(vec![networks, roles, themes, summary, produced, participants]))
+    // ORG-2: where the networks play up to the political level, as their reference leaders judged.
+    let mut political = Section::new(
+        lang,
+        say("Political links (ORG-2)"),
+        &["network", "political link", "committee", "judged by", "date"],
+    );
+    for row in &report.networks {
+        if let Some(judged) = &row.network.political_link {
+            political.row(vec![
+                short(row.network.network.as_uuid()).into(),
+                lang.word(&judged.link.to_string()).into(),
+                or_dash(judged.committee.as_ref()).into(),
+                name(&names.person(judged.judged_by)).into(),
+                Cell::date(judged.judged_on, lang),
+            ]);
+        }
+    }
+    Ok(Document::Sections(vec![networks, roles, themes, summary, produced, participants, political]))
 }
 
 /// The units' names, joined.
