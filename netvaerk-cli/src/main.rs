@@ -491,13 +491,13 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
             format!("flyttede {records} poster og {registry} registerposter")
         )
     );
-    let (verified, head) = match language() {
-        netvaerk_report::Lang::En => ("verified, head", "to  "),
-        netvaerk_report::Lang::Da => ("efterprøvet, hoved", "til "),
+    // The two lines' labels padded to one width, so that their heads line up.
+    let (from_label, to_label, verified) = match language() {
+        netvaerk_report::Lang::En => ("from", "to  ", "verified, head"),
+        netvaerk_report::Lang::Da => ("fra", "til", "efterprøvet, hoved"),
     };
-    let from_word = in_language("from".to_owned(), "fra ".to_owned());
-    say!("{from_word} {from}: {verified} {} {}", before.checked, hash(&before));
-    say!("{head} {to}: {verified} {} {}", after.checked, hash(&after));
+    say!("{from_label} {from}: {verified} {} {}", before.checked, hash(&before));
+    say!("{to_label} {to}: {verified} {} {}", after.checked, hash(&after));
     Ok(())
 }
 

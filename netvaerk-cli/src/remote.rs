@@ -125,6 +125,22 @@ impl Remote {
             self.json("POST", &format!("/v1/organisations/{organisation}/commands"), Some(&body))?;
         Ok(outcome(accepted))
     }
+
+    /// Records (`PUT`) or corrects (`PATCH`) a person's personal data, `body` the data or the
+    /// patch, as `by`: where the record of who changed what went.
+    fn personal_data(
+        &self,
+        method: &str,
+        organisation: OrganisationId,
+        person: PersonId,
+        mut body: serde_json::Value,
+        by: PersonId,
+    ) -> Result<Option<u64>, Failure> {
+        body["by"] = serde_json::json!(by);
+        let path = format!("/v1/organisations/{organisation}/persons/{person}");
+        let recorded: PersonRecorded = self.json(method, &path, Some(&body))?;
+        Ok(recorded.position)
+    }
 }
 
 fn outcome(accepted: Accepted) -> Outcome {
@@ -189,11 +205,7 @@ impl Gateway for Remote {
         data: &PersonalData,
         by: PersonId,
     ) -> Result<Option<u64>, Failure> {
-        let mut body = serde_json::to_value(data).unwrap_or_default();
-        body["by"] = serde_json::json!(by);
-        let path = format!("/v1/organisations/{organisation}/persons/{person}");
-        let recorded: PersonRecorded = self.json("PUT", &path, Some(&body))?;
-        Ok(recorded.position)
+        self.personal_data("PUT", organisation, person, serde_json::to_value(data).unwrap_or_default(), by)
     }
 
     fn correct_person(
@@ -203,11 +215,7 @@ impl Gateway for Remote {
         patch: &PersonalDataPatch,
         by: PersonId,
     ) -> Result<Option<u64>, Failure> {
-        let mut body = serde_json::to_value(patch).unwrap_or_default();
-        body["by"] = serde_json::json!(by);
-        let path = format!("/v1/organisations/{organisation}/persons/{person}");
-        let recorded: PersonRecorded = self.json("PATCH", &path, Some(&body))?;
-        Ok(recorded.position)
+        self.personal_data("PATCH", organisation, person, serde_json::to_value(patch).unwrap_or_default(), by)
     }
 
     fn erase_person(

@@ -2193,16 +2193,22 @@ fn healthz_answers_beside_1000_idle_connections_and_10_half_sent_requests_and_si
     );
     // The server closed every connection it held: each reads the end (or a reset).
     for stream in half_sent.iter_mut().chain(idle.into_iter().take(3).collect::<Vec<_>>().iter_mut()) {
-        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
-        let mut buffer = [0u8; 64];
-        match stream.read(&mut buffer) {
-            Ok(0) => {}
-            Ok(read) => panic!("the server sent {:?}", String::from_utf8_lossy(&buffer[..read])),
-            Err(error) => assert!(
-                !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
-                "the connection is still open: {error}"
-            ),
-        }
+        assert_closed(stream, "the connection is still open");
+    }
+}
+
+/// Fails with `what` unless the server closed `stream`: a read gets its end (or a reset), not
+/// data and not a timeout.
+fn assert_closed(stream: &mut std::net::TcpStream, what: &str) {
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    let mut buffer = [0u8; 64];
+    match stream.read(&mut buffer) {
+        Ok(0) => {}
+        Ok(read) => panic!("the server sent {:?}", String::from_utf8_lossy(&buffer[..read])),
+        Err(error) => assert!(
+            !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            "{what}: {error}"
+        ),
     }
 }
 
@@ -2216,16 +2222,7 @@ fn a_request_head_not_sent_within_the_header_timeout_is_closed_and_others_are_se
     std::io::Write::write_all(&mut slow, b"GET /v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
     let mut silent = std::net::TcpStream::connect(&address).unwrap();
     for stream in [&mut slow, &mut silent] {
-        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
-        let mut buffer = [0u8; 64];
-        match stream.read(&mut buffer) {
-            Ok(0) => {}
-            Ok(read) => panic!("the server sent {:?}", String::from_utf8_lossy(&buffer[..read])),
-            Err(error) => assert!(
-                !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
-                "the server did not close a connection that sent no whole head: {error}"
-            ),
-        }
+        assert_closed(stream, "the server did not close a connection that sent no whole head");
     }
     assert_eq!(get(&server.url("/healthz"), &[]).status, 200);
 }
