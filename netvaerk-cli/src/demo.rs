@@ -605,7 +605,7 @@ impl Plan {
         reason: Option<String>,
         change: Option<(NaiveDate, PersonId)>,
     ) {
-        let close = Action::CloseNetwork { network: started.network, outcome, reason };
+        let close = Action::CloseNetwork { network: started.network, outcome, reason, criteria_met: None };
         self.push_why(closed_on, self.chair(), close.clone(), minutes(&close, closed_on), None);
         self.leading.push(Leading {
             leader: started.leader,

@@ -135,6 +135,8 @@ const NETWORK_WORK: &[Standing] =
     &[Standing::Leader, Standing::CoDriver, Standing::ReferenceLeader, Standing::Secretariat];
 const CLOSE: &[Standing] = &[Standing::ChiefForum, Standing::ReferenceLeader];
 const POLITICAL: &[Standing] = &[Standing::ReferenceLeader, Standing::ChiefForum, Standing::Secretariat];
+const GOALS: &[Standing] =
+    &[Standing::Leader, Standing::ReferenceLeader, Standing::ChiefForum, Standing::Secretariat];
 const CO_DRIVER: &[Standing] = &[Standing::Leader, Standing::Secretariat];
 const PROPOSE: &[Standing] = &[Standing::ChiefForum, Standing::Secretariat];
 const REFINE: &[Standing] = &[Standing::Proposer, Standing::ChiefForum, Standing::Secretariat];
@@ -218,6 +220,9 @@ pub fn requirements(state: &State, act: &Act<'_>, policy: &Policy) -> Vec<Author
         // relevansen af og sikre et eventuelt politisk samspil"), or the chief forum it sits in;
         // the secretariat records it on their word.
         Action::LinkPolitically { .. } => cell(POLITICAL, Rule::Org2),
+        // NW-6: the goals are the network's ("forventningsafstemmes om temaet"): its leader and
+        // reference leader agree them, the chief forum frames them, the secretariat records them.
+        Action::SetGoals { .. } => cell(GOALS, Rule::Nw6),
         // AU-7: the secretariat runs the training; its staff runs the rotations.
         Action::AssessCompetences { .. }
         | Action::FormCohort { .. }

@@ -154,7 +154,8 @@ pub(crate) fn established(event: &Event) -> Vec<Since> {
         | Event::NetworkClosed { .. }
         | Event::DiplomaAwarded { .. }
         | Event::HelpRequested { .. }
-        | Event::PoliticallyLinked { .. } => Vec::new(),
+        | Event::PoliticallyLinked { .. }
+        | Event::GoalsSet { .. } => Vec::new(),
     }
 }
 
@@ -235,7 +236,9 @@ pub fn presupposed(state: &State, action: &Action) -> Vec<Since> {
             since.extend([Since::Person(*personnel_leader), Since::Person(*secretariat)]);
             since
         }
-        Action::RequestHelp { network: id, .. } | Action::LinkPolitically { network: id, .. } => network(*id),
+        Action::RequestHelp { network: id, .. }
+        | Action::LinkPolitically { network: id, .. }
+        | Action::SetGoals { network: id, .. } => network(*id),
         Action::FormCohort { members, .. } => persons(&mut members.iter()),
         Action::RecordTeachingDay { cohort, .. } => vec![Since::Cohort(*cohort)],
         Action::PassWrittenAssignment { cohort, person } | Action::PassOralExam { cohort, person } => {

@@ -207,10 +207,23 @@ pub enum Action {
     /// PR-5: plan the network's phases anew ("ud fra de enkelte netværksforløb"), keeping those
     /// it has been through, with the reason.
     ReplanNetwork { network: NetworkId, phase_plan: PhasePlan, reason: String },
-    /// TP-2: close the network with an outcome.
+    /// TP-2: close the network with an outcome; NW-6: where it has success criteria, the
+    /// numbers (from 1, as listed) of those it met, the others not (required then: an empty
+    /// list says none was met).
     CloseNetwork {
         network: NetworkId,
         outcome: Outcome,
+        #[serde(default)]
+        reason: Option<String>,
+        #[serde(default)]
+        criteria_met: Option<BTreeSet<u32>>,
+    },
+    /// NW-6: the network's goals and success criteria ("mål og succeskriterier", framed by its
+    /// type), set at its start and revised later with a reason.
+    SetGoals {
+        network: NetworkId,
+        goals: Vec<String>,
+        success_criteria: Vec<String>,
         #[serde(default)]
         reason: Option<String>,
     },
@@ -269,6 +282,9 @@ pub enum Action {
         committee: Option<String>,
     },
 }
+
+/// NW-6: at most this many goals, and as many success criteria, for one network.
+pub const MAX_GOALS: usize = 12;
 
 /// How long a text may be: a name or a title (one line), or a longer text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -356,6 +372,7 @@ impl Action {
             Self::EndRotation { .. } => "end_rotation",
             Self::RequestHelp { .. } => "request_help",
             Self::LinkPolitically { .. } => "link_politically",
+            Self::SetGoals { .. } => "set_goals",
         }
     }
 
@@ -374,7 +391,8 @@ impl Action {
             | Self::ChangeCoDriver { network, .. }
             | Self::AgreeMandateContract { network, .. }
             | Self::RequestHelp { network, .. }
-            | Self::LinkPolitically { network, .. } => Some(*network),
+            | Self::LinkPolitically { network, .. }
+            | Self::SetGoals { network, .. } => Some(*network),
             _ => None,
         }
     }
@@ -436,6 +454,13 @@ impl Action {
             Self::RequestHelp { note, .. } => vec![("note", Text, note)],
             Self::LinkPolitically { committee, .. } => {
                 committee.iter().map(|committee| ("committee", Name, committee.as_str())).collect()
+            }
+            Self::SetGoals { goals, success_criteria, reason, .. } => {
+                let goals = goals.iter().map(|goal| ("goal", Name, goal.as_str()));
+                let criteria =
+                    success_criteria.iter().map(|criterion| ("success criterion", Name, criterion.as_str()));
+                let reason = reason.iter().map(|reason| ("reason", Text, reason.as_str()));
+                goals.chain(criteria).chain(reason).collect()
             }
             Self::ChangePolicy { policy } => {
                 let plans = [&policy.learning_plan, &policy.welfare_plan, &policy.innovation_plan];

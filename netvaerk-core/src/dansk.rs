@@ -217,6 +217,9 @@ fn field(name: &str) -> &str {
         "funding" => "finansieringen",
         "terms" => "vilkårene",
         "skills" => "kompetencerne",
+        "goal" => "målet",
+        "success criterion" => "succeskriteriet",
+        "reason for the revision" => "begrundelsen for revisionen",
         other => other,
     }
 }
@@ -421,6 +424,20 @@ impl DomainError {
             E::CommitteeWithoutSubjectCommittee { network, committee } => {
                 format!("netværket {network}: et udvalg ({committee}) nævnes kun for et fagudvalg")
             }
+            E::GoalsIncomplete { network, what, given } => format!(
+                "netværket {network}: målene nævner mindst ét mål og ét succeskriterium, højst {} af hver ({given} {} givet)",
+                crate::MAX_GOALS,
+                if *what == "goal" { "mål" } else { "succeskriterier" }
+            ),
+            E::GoalsRevisedWithoutReason(network) => {
+                format!("netværket {network} har sine mål: en revision giver begrundelsen")
+            }
+            E::SuccessNotJudged { network, criteria } => format!(
+                "netværket {network} har {criteria} succeskriterier: afslutningen siger, hvilke det nåede (ingen er en tom liste)"
+            ),
+            E::UnknownSuccessCriterion { network, number, criteria } => format!(
+                "netværket {network} har intet succeskriterium {number} (det har {criteria}, nummereret fra 1)"
+            ),
             E::UnknownCohort(cohort) => format!("der er intet hold {cohort}"),
             E::UnitExists(unit) => format!("en enhed {unit} er allerede registreret"),
             E::PersonExists(person) => format!("en person {person} er allerede registreret"),

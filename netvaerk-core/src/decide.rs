@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
 use crate::authority::{check_authority, Act};
 use crate::chronology::{check_dates, Since};
-use crate::command::{Action, Command, Decision, Metadata, TextKind};
+use crate::command::{Action, Command, Decision, Metadata, TextKind, MAX_GOALS};
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
@@ -106,8 +106,11 @@ pub fn decide(
         Action::ReplanNetwork { network, phase_plan, reason } => {
             replan_network(state, *network, phase_plan, reason)
         }
-        Action::CloseNetwork { network, outcome, reason } => {
-            close_network(state, *network, *outcome, reason.as_deref())
+        Action::CloseNetwork { network, outcome, reason, criteria_met } => {
+            close_network(state, *network, *outcome, reason.as_deref(), criteria_met.as_ref())
+        }
+        Action::SetGoals { network, goals, success_criteria, reason } => {
+            set_goals(state, *network, goals, success_criteria, reason.as_deref())
         }
         Action::ChangeReferenceLeader { network, to, reason } => {
             change_reference_leader(state, *network, *to, reason, policy)
@@ -959,7 +962,13 @@ fn replan_network(state: &State, id: NetworkId, plan: &PhasePlan, reason: &str) 
     only(vec![Event::NetworkReplanned { network: id, phase_plan: plan.clone(), expected_end, reason }])
 }
 
-fn close_network(state: &State, id: NetworkId, outcome: Outcome, reason: Option<&str>) -> Planned {
+fn close_network(
+    state: &State,
+    id: NetworkId,
+    outcome: Outcome,
+    reason: Option<&str>,
+    criteria_met: Option<&BTreeSet<u32>>,
+) -> Planned {
     // ORG-3: the chief forum ends networks as it starts them ("igangsættelse og afslutning"),
     // or the network's reference leader for it: the authority table's.
     let network = running(state, id)?;
@@ -985,7 +994,43 @@ fn close_network(state: &State, id: NetworkId, outcome: Outcome, reason: Option<
         Outcome::Stopped => Some(required(reason.unwrap_or_default(), "reason for stopping", Rule::Tp2)?),
         _ => optional(reason, "reason", Rule::Tp2)?,
     };
-    only(vec![Event::NetworkClosed { network: id, outcome, reason }])
+    // NW-6: a close states which success criteria were met, where the network has any.
+    let criteria = network.success_criteria;
+    if let Some(number) = criteria_met.into_iter().flatten().find(|n| **n == 0 || **n as usize > criteria) {
+        return Err(DomainError::UnknownSuccessCriterion { network: id, number: *number, criteria });
+    }
+    let criteria_met = match criteria_met {
+        None if criteria > 0 => return Err(DomainError::SuccessNotJudged { network: id, criteria }),
+        _ if criteria == 0 => None,
+        given => given.cloned(),
+    };
+    only(vec![Event::NetworkClosed { network: id, outcome, reason, criteria_met }])
+}
+
+/// NW-6: "er netværkstyperne rammesættende for netværkets mål og succeskriterier": a network's
+/// goals and the criteria its success is judged by, at least one and at most [`MAX_GOALS`] of
+/// each, set while it runs; set again, they are a revision with its reason.
+fn set_goals(
+    state: &State,
+    id: NetworkId,
+    goals: &[String],
+    success_criteria: &[String],
+    reason: Option<&str>,
+) -> Planned {
+    let network = running(state, id)?;
+    let list = |texts: &[String], what: &'static str| -> Result<Vec<String>, DomainError> {
+        if texts.is_empty() || texts.len() > MAX_GOALS {
+            return Err(DomainError::GoalsIncomplete { network: id, what, given: texts.len() });
+        }
+        texts.iter().map(|text| required(text, what, Rule::Nw6)).collect()
+    };
+    let goals = list(goals, "goal")?;
+    let success_criteria = list(success_criteria, "success criterion")?;
+    let reason = optional(reason, "reason for the revision", Rule::Nw6)?;
+    if network.goals_set && reason.is_none() {
+        return Err(DomainError::GoalsRevisedWithoutReason(id));
+    }
+    only(vec![Event::GoalsSet { network: id, goals, success_criteria, reason }])
 }
 
 fn change_reference_leader(

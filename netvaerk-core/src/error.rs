@@ -130,6 +130,34 @@ pub enum DomainError {
         /// The committee named.
         committee: String,
     },
+    /// NW-6: a network's goals name at least one goal and one success criterion, and at most
+    /// [`MAX_GOALS`](crate::MAX_GOALS) of each.
+    GoalsIncomplete {
+        /// The network.
+        network: NetworkId,
+        /// What is missing or too many: "goal" or "success criterion".
+        what: &'static str,
+        /// How many were given.
+        given: usize,
+    },
+    /// NW-6: goals already set are revised with a reason.
+    GoalsRevisedWithoutReason(NetworkId),
+    /// NW-6: a network with success criteria states at its close which it met.
+    SuccessNotJudged {
+        /// The network.
+        network: NetworkId,
+        /// How many success criteria it has.
+        criteria: usize,
+    },
+    /// NW-6: a success criterion's number is not one of the network's (from 1).
+    UnknownSuccessCriterion {
+        /// The network.
+        network: NetworkId,
+        /// The number given.
+        number: u32,
+        /// How many success criteria it has.
+        criteria: usize,
+    },
     /// No such cohort.
     UnknownCohort(CohortId),
     /// The unit id is taken.
@@ -597,6 +625,10 @@ impl DomainError {
             E::UnknownNetwork(v0) => write!(f, "there is no network {v0}"),
             E::PoliticalLinkMisfit { network, network_type, link } => write!(f, "network {network} is a {network_type} network, which does not play up to the {link}: a welfare network's is a subject committee, an innovation network's the innovation committee, or the municipal council"),
             E::CommitteeWithoutSubjectCommittee { network, committee } => write!(f, "network {network}: a committee ({committee}) is named only for a subject committee"),
+            E::GoalsIncomplete { network, what, given } => write!(f, "network {network}: its goals name at least one goal and one success criterion, at most {} of each ({given} {what} given)", crate::MAX_GOALS),
+            E::GoalsRevisedWithoutReason(network) => write!(f, "network {network} has its goals: a revision gives the reason"),
+            E::SuccessNotJudged { network, criteria } => write!(f, "network {network} has {criteria} success criteria: its close states which it met (none is an empty list)"),
+            E::UnknownSuccessCriterion { network, number, criteria } => write!(f, "network {network} has no success criterion {number} (it has {criteria}, numbered from 1)"),
             E::UnknownCohort(v0) => write!(f, "there is no cohort {v0}"),
             E::UnitExists(v0) => write!(f, "a unit {v0} is already registered"),
             E::PersonExists(v0) => write!(f, "a person {v0} is already registered"),
@@ -729,6 +761,10 @@ impl DomainError {
             E::UnknownNetwork(_) => "unknown_network",
             E::PoliticalLinkMisfit { .. } => "political_link_misfit",
             E::CommitteeWithoutSubjectCommittee { .. } => "committee_without_subject_committee",
+            E::GoalsIncomplete { .. } => "goals_incomplete",
+            E::GoalsRevisedWithoutReason(_) => "goals_revised_without_reason",
+            E::SuccessNotJudged { .. } => "success_not_judged",
+            E::UnknownSuccessCriterion { .. } => "unknown_success_criterion",
             E::UnknownCohort(_) => "unknown_cohort",
             E::UnitExists(_) => "unit_exists",
             E::PersonExists(_) => "person_exists",
@@ -837,6 +873,10 @@ impl DomainError {
             }
             E::PoliticalLinkMisfit { link, .. } => ("link", format!("{link:?}")),
             E::CommitteeWithoutSubjectCommittee { committee, .. } => ("committee", committee.clone()),
+            E::GoalsIncomplete { network, .. }
+            | E::GoalsRevisedWithoutReason(network)
+            | E::SuccessNotJudged { network, .. } => ("network", network.to_string()),
+            E::UnknownSuccessCriterion { number, .. } => ("criteria_met", number.to_string()),
             E::UnknownCohort(cohort) | E::CohortExists(cohort) => ("cohort", cohort.to_string()),
             E::BlankField { field, .. } => (*field, String::new()),
             E::TextTooLong { field, length, .. } => (*field, format!("{length} characters")),
@@ -871,6 +911,10 @@ impl DomainError {
             | E::AlreadyHoldsRole { rule, .. } => *rule,
             E::DepartmentOutsideDirectorArea { .. } | E::DirectorAreaUnderUnit { .. } => Rule::Org1,
             E::PoliticalLinkMisfit { .. } | E::CommitteeWithoutSubjectCommittee { .. } => Rule::Org2,
+            E::GoalsIncomplete { .. }
+            | E::GoalsRevisedWithoutReason(_)
+            | E::SuccessNotJudged { .. }
+            | E::UnknownSuccessCriterion { .. } => Rule::Nw6,
             E::NotTestedYet { .. } | E::StoppedInImplementation(_) => Rule::Tp2,
             E::NoParticipants
             | E::ParticipantWithoutUnit(_)

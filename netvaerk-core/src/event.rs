@@ -169,8 +169,24 @@ pub enum Event {
     /// PR-5: the network's phases were planned anew, keeping those it had been through; its
     /// expected end follows the new plan.
     NetworkReplanned { network: NetworkId, phase_plan: PhasePlan, expected_end: NaiveDate, reason: String },
-    /// TP-2: the network closed with an outcome (and a reason where it stopped).
-    NetworkClosed { network: NetworkId, outcome: Outcome, reason: Option<String> },
+    /// TP-2: the network closed with an outcome (and a reason where it stopped); NW-6: the
+    /// numbers of the success criteria it met, where it had any (none in events written before
+    /// goals existed).
+    NetworkClosed {
+        network: NetworkId,
+        outcome: Outcome,
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        criteria_met: Option<BTreeSet<u32>>,
+    },
+    /// NW-6: the network's goals and success criteria were set, or revised with the reason.
+    GoalsSet {
+        network: NetworkId,
+        goals: Vec<String>,
+        success_criteria: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 
     // CO: competence development -----------------------------------------------------------------
     /// CO-2: a cohort of co-drivers was formed for the diploma.
@@ -239,6 +255,7 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("RotationEnded", 1),
     ("HelpRequested", 1),
     ("PoliticallyLinked", 1),
+    ("GoalsSet", 1),
     ("NetworkReplanned", 1),
     ("ParticipantsJoined", 1),
     ("OutputRecorded", 1),
@@ -320,6 +337,7 @@ impl Event {
             Self::PhaseEntered { .. } => "PhaseEntered",
             Self::TestPhaseBegun { .. } => "TestPhaseBegun",
             Self::NetworkClosed { .. } => "NetworkClosed",
+            Self::GoalsSet { .. } => "GoalsSet",
             Self::CohortFormed { .. } => "CohortFormed",
             Self::TeachingDayAttended { .. } => "TeachingDayAttended",
             Self::WrittenAssignmentPassed { .. } => "WrittenAssignmentPassed",
@@ -407,6 +425,12 @@ impl Event {
             Self::RotationStarted { skills, .. } => *skills = text(skills),
             Self::HelpRequested { note, .. } => *note = text(note),
             Self::PoliticallyLinked { committee, .. } => *committee = optional(committee),
+            Self::GoalsSet { goals, success_criteria, reason, .. } => {
+                for goal in goals.iter_mut().chain(success_criteria.iter_mut()) {
+                    *goal = text(goal);
+                }
+                *reason = optional(reason);
+            }
             Self::RoundClosed { .. }
             | Self::ThemePrioritised { .. }
             | Self::NetworkStarted { .. }

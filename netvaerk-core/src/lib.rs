@@ -111,7 +111,7 @@ mod warning;
 pub use authority::{check_authority, requirements, Act, Authority, Standing};
 pub use chronology::{check_dates, presupposed, Since};
 pub use codec::DecodeError;
-pub use command::{Action, Command, Decision, Metadata, TextKind};
+pub use command::{Action, Command, Decision, Metadata, TextKind, MAX_GOALS};
 pub use dansk::Dansk;
 pub use decide::{check_redaction, decide};
 pub use error::DomainError;

@@ -57,6 +57,7 @@ rules! {
     Nw3 = "NW-3", true;
     Nw4 = "NW-4", false;
     Nw5 = "NW-5", false;
+    Nw6 = "NW-6", false;
     Nl1 = "NL-1", false;
     Nl2 = "NL-2", false;
     Nl3 = "NL-3", false;

@@ -203,6 +203,10 @@ pub struct Network {
     pub participants: BTreeSet<PersonId>,
     /// RL-4: whether a mandate contract has been agreed for it.
     pub mandate_contract: bool,
+    /// NW-6: whether its goals have been set (a later setting is a revision).
+    pub goals_set: bool,
+    /// NW-6: how many success criteria its goals have (its close judges them).
+    pub success_criteria: usize,
 }
 
 /// CD-1, CD-2: `joining` becomes a co-driver among `co_drivers`, in the place of `leaving`
@@ -516,6 +520,12 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         | Event::CompetencesAssessed { .. }
         | Event::HelpRequested { .. }
         | Event::PoliticallyLinked { .. } => {}
+        Event::GoalsSet { network, success_criteria, .. } => {
+            if let Some(network) = state.networks.get_mut(network) {
+                network.goals_set = true;
+                network.success_criteria = success_criteria.len();
+            }
+        }
         Event::MandateContractAgreed { network, .. } => {
             if let Some(network) = state.networks.get_mut(network) {
                 network.mandate_contract = true;
@@ -561,6 +571,8 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 closed: None,
                 participants: BTreeSet::new(),
                 mandate_contract: false,
+                goals_set: false,
+                success_criteria: 0,
             };
             state.networks.insert(*network, started);
             if let Some(theme) = state.themes.get_mut(theme) {

@@ -386,10 +386,38 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
             0 => format!("{}: {description}", word(kind)),
             count => format!("{}: {description} ({} {count})", word(kind), say("base units:")),
         },
-        Event::NetworkClosed { outcome, reason, .. } => match reason {
-            Some(reason) => format!("{}: {} ({reason})", say("closed"), word(outcome)),
-            None => format!("{}: {}", say("closed"), word(outcome)),
-        },
+        Event::NetworkClosed { outcome, reason, criteria_met, .. } => {
+            let closed = match reason {
+                Some(reason) => format!("{}: {} ({reason})", say("closed"), word(outcome)),
+                None => format!("{}: {}", say("closed"), word(outcome)),
+            };
+            match criteria_met {
+                Some(met) if met.is_empty() => format!("{closed}; {}", say("no success criterion met")),
+                Some(met) => {
+                    let numbers: Vec<String> = met.iter().map(u32::to_string).collect();
+                    format!("{closed}; {} {}", say("success criteria met:"), numbers.join(", "))
+                }
+                None => closed,
+            }
+        }
+        Event::GoalsSet { goals, success_criteria, reason, .. } => {
+            let set = format!(
+                "{} {}; {} {}",
+                say("goals:"),
+                goals.join("; "),
+                say("success criteria:"),
+                success_criteria
+                    .iter()
+                    .enumerate()
+                    .map(|(n, c)| format!("{}. {c}", n + 1))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            match reason {
+                Some(reason) => format!("{} {set} ({reason})", say("goals revised:")),
+                None => set,
+            }
+        }
         Event::NetworkReplanned { phase_plan, expected_end, reason, .. } => format!(
             "{} {} ({} {}): {reason}",
             say("re-planned:"),
@@ -646,6 +674,7 @@ impl Fold for AuditTrail {
             | Event::NetworkClosed { network, .. }
             | Event::HelpRequested { network, .. }
             | Event::PoliticallyLinked { network, .. }
+            | Event::GoalsSet { network, .. }
             | Event::NetworkReplanned { network, .. }
             | Event::ParticipantsJoined { network, .. }
             | Event::OutputRecorded { network, .. } => Some(Trail::Network(*network)),

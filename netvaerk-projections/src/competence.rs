@@ -322,6 +322,7 @@ impl Fold for CompetenceTracks {
             | Event::UnitNamed { .. }
             | Event::OrganisationNamed { .. }
             | Event::PoliticallyLinked { .. }
+            | Event::GoalsSet { .. }
             | Event::PersonRolesChanged { .. }
             | Event::RoundOpened { .. }
             | Event::RoundClosed { .. }

@@ -308,6 +308,7 @@ impl Fold for LoadForecast {
             | Event::UnitNamed { .. }
             | Event::OrganisationNamed { .. }
             | Event::PoliticallyLinked { .. }
+            | Event::GoalsSet { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

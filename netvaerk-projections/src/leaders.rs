@@ -213,6 +213,7 @@ impl Fold for LeaderHistories {
             | Event::UnitNamed { .. }
             | Event::OrganisationNamed { .. }
             | Event::PoliticallyLinked { .. }
+            | Event::GoalsSet { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

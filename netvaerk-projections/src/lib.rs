@@ -88,8 +88,8 @@ pub use forecast::{
 pub use leaders::{LeaderHistories, MonthLoad, PersonHistory, Role, Spell};
 pub use names::{Names, PersonRef};
 pub use portfolio::{
-    HalfYearRow, NetworkEntry, NetworkReportRow, Override, PhaseVisit, PoliticalLinkEntry, Portfolio,
-    PortfolioReport, ThemeEntry,
+    GoalsEntry, HalfYearRow, NetworkEntry, NetworkReportRow, Override, PhaseVisit, PoliticalLinkEntry,
+    Portfolio, PortfolioReport, ThemeEntry,
 };
 pub use projection::{
     catch_up, fold_envelopes, rebuild, rebuild_all, AsOf, Fold, Projection, ProjectionError, Projector,

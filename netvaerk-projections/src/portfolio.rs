@@ -86,6 +86,30 @@ pub struct NetworkEntry {
     pub outputs: Vec<OutputEntry>,
     /// ORG-2: where it plays up to the political level, as last judged; none until judged.
     pub political_link: Option<PoliticalLinkEntry>,
+    /// NW-6: its goals and success criteria as last set; none until set.
+    pub goals: Option<GoalsEntry>,
+    /// NW-6: the numbers (from 1) of the success criteria its close judged met; `None` until a
+    /// close judged them (or where it had none).
+    pub criteria_met: Option<BTreeSet<u32>>,
+}
+
+/// A network's goals and success criteria as last set (NW-6), who set them and how often they
+/// were revised.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct GoalsEntry {
+    /// The goals, in order.
+    pub goals: Vec<String>,
+    /// The success criteria, in order (numbered from 1).
+    pub success_criteria: Vec<String>,
+    /// Who set them last.
+    pub set_by: PersonId,
+    /// When they were set last.
+    pub set_on: NaiveDate,
+    /// How many times they were revised after they were first set.
+    pub revisions: u32,
+    /// The last revision's reason.
+    pub reason: Option<String>,
 }
 
 /// A network's political link as judged (ORG-2), and who judged it.
@@ -430,6 +454,8 @@ impl Fold for Portfolio {
                         participants: Vec::new(),
                         outputs: Vec::new(),
                         political_link: None,
+                        goals: None,
+                        criteria_met: None,
                     },
                 );
                 self.set_status(*theme, ThemeStatus::InNetwork, on);
@@ -473,11 +499,12 @@ impl Fold for Portfolio {
                     });
                 }
             }
-            Event::NetworkClosed { network, outcome, reason } => {
+            Event::NetworkClosed { network, outcome, reason, criteria_met } => {
                 let theme = self.networks.get_mut(network).map(|entry| {
                     entry.ended_on = Some(on);
                     entry.outcome = Some(*outcome);
                     entry.reason.clone_from(reason);
+                    entry.criteria_met.clone_from(criteria_met);
                     entry.theme
                 });
                 if let Some(theme) = theme {
@@ -503,6 +530,19 @@ impl Fold for Portfolio {
             | Event::RotationStarted { .. }
             | Event::RotationEnded { .. }
             | Event::HelpRequested { .. } => {}
+            Event::GoalsSet { network, goals, success_criteria, reason } => {
+                if let Some(entry) = self.networks.get_mut(network) {
+                    let revisions = entry.goals.as_ref().map_or(0, |earlier| earlier.revisions + 1);
+                    entry.goals = Some(GoalsEntry {
+                        goals: goals.clone(),
+                        success_criteria: success_criteria.clone(),
+                        set_by: recorded.actor(),
+                        set_on: on,
+                        revisions,
+                        reason: reason.clone(),
+                    });
+                }
+            }
             Event::PoliticallyLinked { network, link, committee } => {
                 if let Some(entry) = self.networks.get_mut(network) {
                     let (link, committee, judged_by) = (*link, committee.clone(), recorded.actor());

@@ -86,8 +86,8 @@ fn markdown_reports_parse_as_one_table_a_section_with_every_row_and_cell() {
     let tables = markdown_tables(&text);
     assert_eq!(
         tables.len(),
-        7,
-        "networks, their roles and dates, themes, NW-4, outputs, participants, political links: {text}"
+        8,
+        "networks, their roles and dates, themes, NW-4, goals, outputs, participants, political links: {text}"
     );
     assert_eq!(tables[1][0], ["network", "co-driver", "reference leader", "from", "to"]);
     let themes = &tables[2];

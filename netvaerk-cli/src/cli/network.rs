@@ -115,6 +115,27 @@ pub enum NetworkCommand {
         /// Why (required when stopped).
         #[arg(long)]
         reason: Option<String>,
+        /// The numbers of the success criteria met, from 1 (`--met 1,3`; `--met` alone: none);
+        /// required where the network has success criteria (NW-6).
+        #[arg(long, value_delimiter = ',', num_args = 0..)]
+        met: Option<Vec<u32>>,
+        #[command(flatten)]
+        decided: Decided,
+    },
+    /// Set the network's goals and success criteria, at its start or revised with a reason
+    /// (NW-6).
+    Goals {
+        /// The network.
+        network: Given<NetworkId>,
+        /// A goal (repeat for each).
+        #[arg(long = "goal", required = true)]
+        goals: Vec<String>,
+        /// A success criterion (repeat for each; numbered from 1 in the order given).
+        #[arg(long = "criterion", required = true)]
+        criteria: Vec<String>,
+        /// Why they are revised (required once goals are set).
+        #[arg(long)]
+        reason: Option<String>,
         #[command(flatten)]
         decided: Decided,
     },
@@ -263,10 +284,20 @@ impl NetworkCommand {
                 };
                 (action, decided)
             }
-            Self::Close { network, outcome, reason, decided } => (
+            Self::Close { network, outcome, reason, met, decided } => (
                 Action::CloseNetwork {
                     network: network.resolve(r)?,
                     outcome: *outcome,
+                    reason: reason.clone(),
+                    criteria_met: met.as_ref().map(|met| met.iter().copied().collect()),
+                },
+                decided,
+            ),
+            Self::Goals { network, goals, criteria, reason, decided } => (
+                Action::SetGoals {
+                    network: network.resolve(r)?,
+                    goals: goals.clone(),
+                    success_criteria: criteria.clone(),
                     reason: reason.clone(),
                 },
                 decided,

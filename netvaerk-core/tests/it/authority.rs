@@ -96,7 +96,12 @@ fn au1_every_act_is_taken_by_a_registered_person_the_table_entitles() {
 #[test]
 fn au1_an_act_about_a_network_or_theme_that_does_not_exist_says_so() {
     let given = base();
-    let close = Action::CloseNetwork { network: network(9), outcome: Outcome::Stopped, reason: None };
+    let close = Action::CloseNetwork {
+        network: network(9),
+        outcome: Outcome::Stopped,
+        reason: None,
+        criteria_met: None,
+    };
     assert_eq!(refused(&given, by(novice(0), close)), DomainError::UnknownNetwork(network(9)));
     let withdraw = Action::WithdrawTheme { theme: theme(9), reason: "gone".into() };
     assert_eq!(refused(&given, by(novice(0), withdraw)), DomainError::UnknownTheme(theme(9)));
@@ -393,8 +398,12 @@ fn au8_a_decision_is_not_dated_before_its_subject_or_what_it_presupposes() {
         dated_before(history.decide(secretary(), decided, enter(0)).unwrap_err()),
         Since::Network(network(1))
     );
-    let close =
-        Action::CloseNetwork { network: network(1), outcome: Outcome::Stopped, reason: Some("no".into()) };
+    let close = Action::CloseNetwork {
+        network: network(1),
+        outcome: Outcome::Stopped,
+        reason: Some("no".into()),
+        criteria_met: None,
+    };
     assert_eq!(
         dated_before(history.decide(chief(), decided, close.clone()).unwrap_err()),
         Since::Network(network(1))

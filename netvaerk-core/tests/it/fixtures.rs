@@ -155,6 +155,7 @@ pub fn samples() -> Vec<Event> {
             network: network(1),
             outcome: Outcome::Stopped,
             reason: Some("No test capital".into()),
+            criteria_met: None,
         },
         Event::CohortFormed {
             cohort: cohort(1),
@@ -180,6 +181,15 @@ pub fn samples() -> Vec<Event> {
             network: network(1),
             link: PoliticalLink::SubjectCommittee,
             committee: Some("Social- og Sundhedsudvalget".into()),
+        },
+        Event::GoalsSet {
+            network: network(1),
+            goals: vec!["Borgere med flere sager får én plan".into()],
+            success_criteria: vec![
+                "Halvdelen af borgerne i testen har én plan efter tre måneder".into(),
+                "Sagsbehandlerne bruger planen uden netværkets hjælp".into(),
+            ],
+            reason: Some("Indsnævret efter første intensive periode".into()),
         },
         Event::NetworkReplanned {
             network: network(1),
@@ -357,6 +367,11 @@ fn scrubbing_an_event_leaves_no_word_of_its_texts_and_every_fact() {
         }
     }
     // An absent optional text stays absent.
-    let closed = Event::NetworkClosed { network: network(1), outcome: Outcome::Implemented, reason: None };
+    let closed = Event::NetworkClosed {
+        network: network(1),
+        outcome: Outcome::Implemented,
+        reason: None,
+        criteria_met: None,
+    };
     assert_eq!(closed.scrubbed(), closed);
 }

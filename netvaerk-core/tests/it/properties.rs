@@ -203,6 +203,7 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
                 b,
             ),
             reason: if c.is_multiple_of(2) { None } else { Some(text(c)) },
+            criteria_met: None,
         },
         21 => {
             Action::ChangeReferenceLeader { network: picker.network(a), to: chief_forum(b), reason: text(c) }

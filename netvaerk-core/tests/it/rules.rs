@@ -469,6 +469,7 @@ fn nw4_third_innovation_network_is_refused() {
             network: network(1),
             outcome: Outcome::Stopped,
             reason: Some("No test capital".into()),
+            criteria_met: None,
         }),
     );
     run_acknowledged(&mut given, when(start));
@@ -1404,7 +1405,12 @@ fn org3_tp2_the_chief_forum_or_the_networks_reference_leader_closes_it_and_nobod
         let (y, m, d) = TODAY;
         Command::new(
             Metadata::new(actor, date(y, m, d)),
-            Action::CloseNetwork { network: id, outcome: Outcome::KnowledgeShared, reason: None },
+            Action::CloseNetwork {
+                network: id,
+                outcome: Outcome::KnowledgeShared,
+                reason: None,
+                criteria_met: None,
+            },
         )
     };
     // The leader, a co-driver candidate, the secretariat: not theirs to close.
@@ -1556,6 +1562,7 @@ fn tp3_participants_are_employees_of_a_unit_recorded_by_the_networks_people_or_t
         network: welfare,
         outcome: Outcome::Stopped,
         reason: Some("No base unit could free the time".into()),
+        criteria_met: None,
     };
     run(&mut given, when(stop));
     assert_eq!(refused(&given, by(veteran(0), join(&[novice(1)]))), DomainError::NetworkNotRunning(welfare));
@@ -1626,7 +1633,12 @@ fn tp4_outputs_are_recorded_with_their_units_while_the_network_runs_or_after_it_
     run(&mut given, when(test));
     run(&mut given, by(veteran(0), output(OutputKind::TestResult, "Waits halved", Vec::new())));
     run(&mut given, when(Action::EnterPhase { network: welfare, phase: "implementation".into() }));
-    let close = Action::CloseNetwork { network: welfare, outcome: Outcome::Implemented, reason: None };
+    let close = Action::CloseNetwork {
+        network: welfare,
+        outcome: Outcome::Implemented,
+        reason: None,
+        criteria_met: None,
+    };
     run(&mut given, when(close));
     check(
         &given,
@@ -1648,14 +1660,24 @@ fn tp2_outcomes_fit_the_type_and_stopping_needs_a_reason() {
     assert_eq!(
         refused(
             &given,
-            when(Action::CloseNetwork { network: learning, outcome: Outcome::Implemented, reason: None })
+            when(Action::CloseNetwork {
+                network: learning,
+                outcome: Outcome::Implemented,
+                reason: None,
+                criteria_met: None
+            })
         ),
         DomainError::OutcomeNotForType { outcome: Outcome::Implemented, network_type: NetworkType::Learning }
     );
     assert_eq!(
         refused(
             &given,
-            when(Action::CloseNetwork { network: welfare, outcome: Outcome::KnowledgeShared, reason: None })
+            when(Action::CloseNetwork {
+                network: welfare,
+                outcome: Outcome::KnowledgeShared,
+                reason: None,
+                criteria_met: None
+            })
         ),
         DomainError::OutcomeNotForType {
             outcome: Outcome::KnowledgeShared,
@@ -1665,14 +1687,22 @@ fn tp2_outcomes_fit_the_type_and_stopping_needs_a_reason() {
     assert_eq!(
         refused(
             &given,
-            when(Action::CloseNetwork { network: welfare, outcome: Outcome::Stopped, reason: None })
+            when(Action::CloseNetwork {
+                network: welfare,
+                outcome: Outcome::Stopped,
+                reason: None,
+                criteria_met: None
+            })
         ),
         DomainError::BlankField { field: "reason for stopping", rule: Rule::Tp2 }
     );
     // Implemented or handed on only after the test phase began.
     for outcome in [Outcome::Implemented, Outcome::HandedOnForScaling] {
         assert_eq!(
-            refused(&given, when(Action::CloseNetwork { network: welfare, outcome, reason: None })),
+            refused(
+                &given,
+                when(Action::CloseNetwork { network: welfare, outcome, reason: None, criteria_met: None })
+            ),
             DomainError::NotTestedYet { network: welfare, outcome }
         );
     }
@@ -1685,14 +1715,20 @@ fn tp2_outcomes_fit_the_type_and_stopping_needs_a_reason() {
             when(Action::CloseNetwork {
                 network: welfare,
                 outcome: Outcome::Stopped,
-                reason: Some("No money".into())
+                reason: Some("No money".into()),
+                criteria_met: None
             })
         ),
         DomainError::StoppedInImplementation(welfare)
     );
     run(
         &mut given,
-        when(Action::CloseNetwork { network: welfare, outcome: Outcome::Implemented, reason: None }),
+        when(Action::CloseNetwork {
+            network: welfare,
+            outcome: Outcome::Implemented,
+            reason: None,
+            criteria_met: None,
+        }),
     );
     let state = State::from_events(&given);
     assert_eq!(state.theme(theme(1)).unwrap().status, ThemeStatus::Closed);
@@ -1961,6 +1997,7 @@ fn rl1_a_network_leader_has_one_reference_leader_at_a_time_across_their_networks
             network: network(2),
             outcome: Outcome::Stopped,
             reason: Some("No test site".into()),
+            criteria_met: None,
         }),
     );
     check(&shared, when(change), Ok(vec![changed(first)]));
@@ -2334,4 +2371,105 @@ fn org2_the_reference_leader_judges_the_political_link_which_fits_the_type() {
         refused(&given, by(veteran(0), link(welfare, PoliticalLink::Unlinked, None))),
         DomainError::NotEntitled { .. }
     ));
+}
+
+/// NW-6: "er netværkstyperne rammesættende for netværkets mål og succeskriterier". A network's
+/// goals and success criteria are set while it runs (by its leader, reference leader, the
+/// chief forum or the secretariat), at least one of each; set again they are a revision with a
+/// reason; its close states which success criteria it met, by number, and names none it has
+/// not.
+#[test]
+fn nw6_goals_and_success_criteria_are_set_revised_with_a_reason_and_judged_at_the_close() {
+    let mut given = base();
+    let welfare = started(&mut given, 1, NetworkType::Welfare, veteran(0));
+    let goals = |goals: &[&str], criteria: &[&str], reason: Option<&str>| Action::SetGoals {
+        network: welfare,
+        goals: goals.iter().map(|goal| (*goal).to_owned()).collect(),
+        success_criteria: criteria.iter().map(|criterion| (*criterion).to_owned()).collect(),
+        reason: reason.map(str::to_owned),
+    };
+    assert_eq!(
+        refused(&given, by(veteran(0), goals(&["One plan"], &[], None))),
+        DomainError::GoalsIncomplete { network: welfare, what: "success criterion", given: 0 }
+    );
+    assert_eq!(
+        refused(&given, by(veteran(0), goals(&[" "], &["Half have one plan"], None))),
+        DomainError::BlankField { field: "goal", rule: Rule::Nw6 }
+    );
+    let too_many = vec!["A goal"; MAX_GOALS + 1];
+    assert_eq!(refused(&given, by(veteran(0), goals(&too_many, &["c"], None))).rule(), Some(Rule::Nw6));
+    // A participant of the base may not set them (AU-1 under NW-6).
+    assert!(matches!(
+        refused(&given, by(novice(1), goals(&["One plan"], &["c"], None))),
+        DomainError::NotEntitled { .. }
+    ));
+    check(
+        &given,
+        by(
+            veteran(0),
+            goals(
+                &[" One plan for citizens with many cases "],
+                &["Half have one plan", "Staff use it"],
+                None,
+            ),
+        ),
+        Ok(vec![Event::GoalsSet {
+            network: welfare,
+            goals: vec!["One plan for citizens with many cases".into()],
+            success_criteria: vec!["Half have one plan".into(), "Staff use it".into()],
+            reason: None,
+        }]),
+    );
+    run(&mut given, by(veteran(0), goals(&["One plan"], &["Half have one plan", "Staff use it"], None)));
+    assert_eq!(
+        refused(&given, by(chief(), goals(&["One plan"], &["A third have one plan"], None))),
+        DomainError::GoalsRevisedWithoutReason(welfare)
+    );
+    let revised = goals(
+        &["One plan"],
+        &["A third have one plan", "Staff use it", "No case told twice"],
+        Some("Narrowed"),
+    );
+    run(&mut given, by(chief(), revised));
+    // The close judges the three criteria: required, by number from 1.
+    phases_before(&mut given, welfare, "test");
+    run(&mut given, when(begin_test_phase(welfare)));
+    let close = |met: Option<&[u32]>| Action::CloseNetwork {
+        network: welfare,
+        outcome: Outcome::HandedOnForScaling,
+        reason: None,
+        criteria_met: met.map(|met| met.iter().copied().collect()),
+    };
+    assert_eq!(
+        refused(&given, when(close(None))),
+        DomainError::SuccessNotJudged { network: welfare, criteria: 3 }
+    );
+    assert_eq!(
+        refused(&given, when(close(Some(&[1, 4])))),
+        DomainError::UnknownSuccessCriterion { network: welfare, number: 4, criteria: 3 }
+    );
+    assert_eq!(refused(&given, when(close(Some(&[0])))).rule(), Some(Rule::Nw6));
+    check(
+        &given,
+        when(close(Some(&[3, 1]))),
+        Ok(vec![Event::NetworkClosed {
+            network: welfare,
+            outcome: Outcome::HandedOnForScaling,
+            reason: None,
+            criteria_met: Some([1, 3].into_iter().collect()),
+        }]),
+    );
+    // None met is an empty list; a network without goals is closed without judging.
+    assert!(decide_on(&given, &when(close(Some(&[])))).is_ok());
+    let learning = started(&mut given, 2, NetworkType::Learning, novice(0));
+    let close_learning = Action::CloseNetwork {
+        network: learning,
+        outcome: Outcome::KnowledgeShared,
+        reason: None,
+        criteria_met: Some([1].into_iter().collect()),
+    };
+    assert_eq!(
+        refused(&given, when(close_learning)),
+        DomainError::UnknownSuccessCriterion { network: learning, number: 1, criteria: 0 }
+    );
 }

@@ -144,7 +144,7 @@ fn step(history: &mut History, on: NaiveDate, choice: u8, pick: u8) {
                 NetworkType::Learning => Outcome::KnowledgeShared,
                 _ => Outcome::Implemented,
             };
-            Action::CloseNetwork { network: id, outcome, reason: None }
+            Action::CloseNetwork { network: id, outcome, reason: None, criteria_met: None }
         }
         _ => match pick % 4 {
             0 => Action::FormCohort {

@@ -49,7 +49,12 @@ fn pr4_tp1_a_welfare_network_through_intensive_periods_test_and_implementation_l
     );
     history.run(
         date(2017, 2, 1),
-        Action::CloseNetwork { network: network(1), outcome: Outcome::Implemented, reason: None },
+        Action::CloseNetwork {
+            network: network(1),
+            outcome: Outcome::Implemented,
+            reason: None,
+            criteria_met: None,
+        },
     );
 
     let all = rebuild::<All>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
@@ -285,6 +290,7 @@ fn as_of_a_date_shows_the_portfolio_as_it_was() {
             network: network(1),
             outcome: Outcome::Stopped,
             reason: Some("No capital".into()),
+            criteria_met: None,
         },
     );
 
@@ -550,6 +556,7 @@ fn pr4_the_forecast_plans_each_networks_phases_ahead_and_flags_overlapping_inten
             network: network(2),
             outcome: Outcome::Stopped,
             reason: Some("No base unit took ownership".into()),
+            criteria_met: None,
         },
     );
     let report = forecast(&history);

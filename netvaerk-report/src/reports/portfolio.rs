@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use netvaerk::{Error, Lang, ReadModels};
 use netvaerk_core::{NetworkType, OutputKind, UnitId};
-use netvaerk_projections::{All, PortfolioReport};
+use netvaerk_projections::{All, NetworkEntry, PortfolioReport};
 
 use crate::{json, name, or_dash, short, Cell, Document, Format, Section};
 
@@ -80,7 +80,55 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
             ]);
         }
     }
-    Ok(Document::Sections(vec![networks, roles, themes, summary, produced, participants, political]))
+    let goals = goals(
+        lang,
+        say("Goals and success criteria (NW-6)"),
+        report.networks.iter().map(|row| (row.theme_title.as_str(), &row.network)),
+    );
+    Ok(Document::Sections(vec![networks, roles, themes, summary, goals, produced, participants, political]))
+}
+
+/// NW-6: each network's goals and success criteria, a row each, numbered as set; once its
+/// close judged them, whether each criterion was met. A network without goals shows a row
+/// saying so, so the gap is seen.
+pub(crate) fn goals<'a>(
+    lang: Lang,
+    title: String,
+    networks: impl IntoIterator<Item = (&'a str, &'a NetworkEntry)>,
+) -> Section {
+    let say = |english: &'static str| lang.say(english).to_owned();
+    let mut section = Section::new(lang, title, &["theme", "kind", "no.", "text", "met"]);
+    for (theme, network) in networks {
+        let Some(goals) = &network.goals else {
+            let dash = || "-".to_owned();
+            section.row(vec![theme.to_owned(), dash(), dash(), say("(no goals recorded)"), dash()]);
+            continue;
+        };
+        for (number, goal) in (1..).zip(&goals.goals) {
+            section.row(vec![
+                theme.to_owned().into(),
+                say("goal").into(),
+                Cell::count(number),
+                goal.clone().into(),
+                "-".to_owned().into(),
+            ]);
+        }
+        for (number, criterion) in (1u32..).zip(&goals.success_criteria) {
+            let met = match &network.criteria_met {
+                Some(met) if met.contains(&number) => say("met"),
+                Some(_) => say("not met"),
+                None => "-".to_owned(),
+            };
+            section.row(vec![
+                theme.to_owned().into(),
+                say("success criterion").into(),
+                Cell::count(number),
+                criterion.clone().into(),
+                met.into(),
+            ]);
+        }
+    }
+    section
 }
 
 /// The units' names, joined.

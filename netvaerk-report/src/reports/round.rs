@@ -2,12 +2,10 @@
 //! assessment, the ranking, deferrals and rejections, the starts that followed, the overrides.
 
 use netvaerk::{Error, Lang, ReadModels};
-use netvaerk_core::RoundId;
-use netvaerk_projections::summary_in;
+use netvaerk_core::{AcknowledgedWarning, RoundId};
+use netvaerk_projections::{summary_in, AuditEntry};
 
-use crate::{
-    decision_name, json, name, outcome, short, warning_text, Cell, Document, Format, Section, Value,
-};
+use crate::{decision_name, json, name, outcome, short, warning_text, Cell, Document, Format, Section};
 
 /// The round report: the themes on the agenda, the assessments, the ranking and the other
 /// fates, the starts that followed, the overrides.
@@ -43,14 +41,14 @@ pub(crate) fn document(
     );
     let mut decisions =
         Section::new(lang, title("Decisions of the round (TH-3)"), &["date", "who", "decision", "why"]);
-    for entry in &report.round_decisions {
-        decisions.row(vec![
-            Cell::date(entry.occurred_on, lang),
-            name(&entry.actor_name).into(),
-            summary_in(&entry.event, names, &lang).into(),
-            entry.rationale.clone().unwrap_or_default().into(),
-        ]);
-    }
+    // Each meeting's decisions as they were taken: by date, then by their place in the log (a
+    // round closes after the prioritisations of its meeting).
+    let mut taken: Vec<&AuditEntry> = report.round_decisions.iter().collect();
+    let mut overridden: Vec<(&AuditEntry, &AcknowledgedWarning)> = report
+        .round_decisions
+        .iter()
+        .flat_map(|entry| entry.acknowledged.iter().map(move |warning| (entry, warning)))
+        .collect();
     for theme in &report.themes {
         agenda.row(vec![
             short(theme.theme.as_uuid()),
@@ -66,24 +64,15 @@ pub(crate) fn document(
                 assessment.note.clone(),
             ]);
         }
+        taken.extend(
+            theme
+                .decisions
+                .iter()
+                .chain(&theme.start)
+                .filter(|entry| entry.event_type != "ThemeQualified" && entry.event_type != "NetworkStarted"),
+        );
         for entry in theme.decisions.iter().chain(&theme.start) {
-            if entry.event_type != "ThemeQualified" && entry.event_type != "NetworkStarted" {
-                decisions.row(vec![
-                    Cell::date(entry.occurred_on, lang),
-                    name(&entry.actor_name).into(),
-                    summary_in(&entry.event, names, &lang).into(),
-                    entry.rationale.clone().unwrap_or_default().into(),
-                ]);
-            }
-            for warning in &entry.acknowledged {
-                overrides.row(vec![
-                    Cell::date(entry.occurred_on, lang),
-                    warning.warning.rule().to_string().into(),
-                    decision_name(entry.event_type, lang).into(),
-                    warning_text(all, &warning.warning, lang).into(),
-                    warning.rationale.clone().into(),
-                ]);
-            }
+            overridden.extend(entry.acknowledged.iter().map(|warning| (entry, warning)));
         }
         if let Some(start) = &theme.start {
             let network = all.portfolio.networks.values().find(|network| network.theme == theme.theme);
@@ -95,10 +84,30 @@ pub(crate) fn document(
             ]);
         }
     }
-    // By date, not by its text: a Danish date (30.06.2016) does not sort as text.
-    decisions.rows.sort_by(|a, b| match (a.first().map(|c| c.value), b.first().map(|c| c.value)) {
-        (Some(Value::Date(a)), Some(Value::Date(b))) => a.cmp(&b),
-        _ => std::cmp::Ordering::Equal,
+    taken.sort_by_key(|entry| (entry.occurred_on, entry.position));
+    for entry in taken {
+        decisions.row(vec![
+            Cell::date(entry.occurred_on, lang),
+            name(&entry.actor_name).into(),
+            summary_in(&entry.event, names, &lang).into(),
+            entry.rationale.clone().unwrap_or_default().into(),
+        ]);
+    }
+    // The round's own overrides (its close's NW-2, NW-3) beside its themes'.
+    overridden.sort_by_key(|(entry, _)| (entry.occurred_on, entry.position));
+    for (entry, warning) in overridden {
+        overrides.row(vec![
+            Cell::date(entry.occurred_on, lang),
+            warning.warning.rule().to_string().into(),
+            decision_name(entry.event_type, lang).into(),
+            warning_text(all, &warning.warning, lang).into(),
+            warning.rationale.clone().into(),
+        ]);
+    }
+    let started = report.themes.iter().filter(|theme| theme.start.is_some()).filter_map(|theme| {
+        let network = all.portfolio.networks.values().find(|network| network.theme == theme.theme)?;
+        Some((theme.title.as_str(), network))
     });
-    Ok(Document::Sections(vec![agenda, assessments, decisions, starts, overrides]))
+    let goals = super::portfolio::goals(lang, title("Goals of the networks started (NW-6)"), started);
+    Ok(Document::Sections(vec![agenda, assessments, decisions, starts, goals, overrides]))
 }
