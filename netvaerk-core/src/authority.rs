@@ -135,6 +135,7 @@ const NETWORK_WORK: &[Standing] =
     &[Standing::Leader, Standing::CoDriver, Standing::ReferenceLeader, Standing::Secretariat];
 const CLOSE: &[Standing] = &[Standing::ChiefForum, Standing::ReferenceLeader];
 const POLITICAL: &[Standing] = &[Standing::ReferenceLeader, Standing::ChiefForum, Standing::Secretariat];
+const CALENDAR: &[Standing] = &[Standing::ChiefForum, Standing::Secretariat];
 const GOALS: &[Standing] =
     &[Standing::Leader, Standing::ReferenceLeader, Standing::ChiefForum, Standing::Secretariat];
 const CO_DRIVER: &[Standing] = &[Standing::Leader, Standing::Secretariat];
@@ -223,6 +224,9 @@ pub fn requirements(state: &State, act: &Act<'_>, policy: &Policy) -> Vec<Author
         // NW-6: the goals are the network's ("forventningsafstemmes om temaet"): its leader and
         // reference leader agree them, the chief forum frames them, the secretariat records them.
         Action::SetGoals { .. } => cell(GOALS, Rule::Nw6),
+        // ORG-5: the chief forum's calendar, kept by the forum or by the secretariat, which may
+        // sit in it as a listener (ORG-4).
+        Action::ScheduleForumMeetings { .. } => cell(CALENDAR, Rule::Org5),
         // AU-7: the secretariat runs the training; its staff runs the rotations.
         Action::AssessCompetences { .. }
         | Action::FormCohort { .. }

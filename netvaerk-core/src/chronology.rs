@@ -110,7 +110,7 @@ pub(crate) fn established(event: &Event) -> Vec<Since> {
         Event::PersonRolesChanged { person, .. }
         | Event::RotationStarted { person, .. }
         | Event::RotationEnded { person } => vec![Since::Standing(*person)],
-        Event::RoundOpened { round } => vec![Since::Round(*round)],
+        Event::RoundOpened { round, .. } => vec![Since::Round(*round)],
         Event::ThemeProposed { theme, .. } => vec![Since::Theme(*theme)],
         Event::ThemeQualified { theme, round, .. } => {
             vec![Since::Qualified(*theme), Since::RoundDecision(*round)]
@@ -155,7 +155,8 @@ pub(crate) fn established(event: &Event) -> Vec<Since> {
         | Event::DiplomaAwarded { .. }
         | Event::HelpRequested { .. }
         | Event::PoliticallyLinked { .. }
-        | Event::GoalsSet { .. } => Vec::new(),
+        | Event::GoalsSet { .. }
+        | Event::ForumMeetingsScheduled { .. } => Vec::new(),
     }
 }
 
@@ -239,6 +240,7 @@ pub fn presupposed(state: &State, action: &Action) -> Vec<Since> {
         Action::RequestHelp { network: id, .. }
         | Action::LinkPolitically { network: id, .. }
         | Action::SetGoals { network: id, .. } => network(*id),
+        Action::ScheduleForumMeetings { .. } => Vec::new(),
         Action::FormCohort { members, .. } => persons(&mut members.iter()),
         Action::RecordTeachingDay { cohort, .. } => vec![Since::Cohort(*cohort)],
         Action::PassWrittenAssignment { cohort, person } | Action::PassOralExam { cohort, person } => {

@@ -218,6 +218,14 @@ pub enum Action {
         #[serde(default)]
         criteria_met: Option<BTreeSet<u32>>,
     },
+    /// ORG-5: schedule the chief forum's meetings ("chefforums løbende møder én gang
+    /// månedligt"), and cancel scheduled ones; the chief forum's decisions fall on them.
+    ScheduleForumMeetings {
+        #[serde(default)]
+        meetings: BTreeSet<NaiveDate>,
+        #[serde(default)]
+        cancelled: BTreeSet<NaiveDate>,
+    },
     /// NW-6: the network's goals and success criteria ("mål og succeskriterier", framed by its
     /// type), set at its start and revised later with a reason.
     SetGoals {
@@ -373,6 +381,7 @@ impl Action {
             Self::RequestHelp { .. } => "request_help",
             Self::LinkPolitically { .. } => "link_politically",
             Self::SetGoals { .. } => "set_goals",
+            Self::ScheduleForumMeetings { .. } => "schedule_forum_meetings",
         }
     }
 
@@ -395,6 +404,24 @@ impl Action {
             | Self::SetGoals { network, .. } => Some(*network),
             _ => None,
         }
+    }
+
+    /// ORG-3, ORG-5: whether the action is a decision the chief forum takes at its meetings:
+    /// a round opened or closed, a theme qualified, prioritised, deferred or rejected, a network
+    /// started or closed, a reference leader changed.
+    pub fn is_forum_decision(&self) -> bool {
+        matches!(
+            self,
+            Self::OpenRound { .. }
+                | Self::CloseRound { .. }
+                | Self::QualifyTheme { .. }
+                | Self::PrioritiseTheme { .. }
+                | Self::DeferTheme { .. }
+                | Self::RejectTheme { .. }
+                | Self::StartNetwork { .. }
+                | Self::CloseNetwork { .. }
+                | Self::ChangeReferenceLeader { .. }
+        )
     }
 
     /// The theme the action is about, if it is about one.
@@ -489,7 +516,8 @@ impl Action {
             | Self::PassWrittenAssignment { .. }
             | Self::PassOralExam { .. }
             | Self::AwardDiploma { .. }
-            | Self::EndRotation { .. } => Vec::new(),
+            | Self::EndRotation { .. }
+            | Self::ScheduleForumMeetings { .. } => Vec::new(),
         }
     }
 }

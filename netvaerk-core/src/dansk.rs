@@ -292,6 +292,10 @@ impl Warning {
                 "holdet {cohort} dannes {months} måneder efter holdet fra {}, hvor NS3 uddanner et hold hver {expected_months}. måned",
                 previous_formed_on.format("%d.%m.%Y")
             ),
+            Self::OffMeetingDay { on, next } => {
+                let next = next.map_or_else(String::new, |next| format!(" (det næste er {})", next.format("%d.%m.%Y")));
+                format!("chefforum beslutter {}, hvor kalenderen ikke har et chefforummøde{next}", on.format("%d.%m.%Y"))
+            }
         }
     }
 }
@@ -438,6 +442,11 @@ impl DomainError {
             E::UnknownSuccessCriterion { network, number, criteria } => format!(
                 "netværket {network} har intet succeskriterium {number} (det har {criteria}, nummereret fra 1)"
             ),
+            E::NoForumMeetingsGiven => "ingen chefforummøder at planlægge eller aflyse".to_owned(),
+            E::ForumMeetingScheduled(on) => {
+                format!("chefforum har allerede et møde {}", on.format("%d.%m.%Y"))
+            }
+            E::NoForumMeeting(on) => format!("chefforum har intet møde {} at aflyse", on.format("%d.%m.%Y")),
             E::UnknownCohort(cohort) => format!("der er intet hold {cohort}"),
             E::UnitExists(unit) => format!("en enhed {unit} er allerede registreret"),
             E::PersonExists(person) => format!("en person {person} er allerede registreret"),

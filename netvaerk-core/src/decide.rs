@@ -11,7 +11,7 @@ use crate::command::{Action, Command, Decision, Metadata, TextKind, MAX_GOALS};
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::id::{CohortId, NetworkId, PersonId, RoundId, ThemeId, UnitId};
-use crate::policy::{CountRange, DecidingBody, PhasePlan, Policy};
+use crate::policy::{CountRange, DecidingBody, PhasePlan, Policy, PolicyValue};
 use crate::rule::Rule;
 use crate::state::{DiplomaProgress, Network, Person, State, Theme, ThemeStatus};
 use crate::vocabulary::{
@@ -51,7 +51,7 @@ pub fn decide(
     let on = metadata.occurred_on;
     check_authority(state, &Act::Decide(&command.action), metadata.actor, on, policy)?;
     check_dates(state, &command.action, on)?;
-    let (mut events, warnings) = match &command.action {
+    let (mut events, mut warnings) = match &command.action {
         Action::FoundOrganisation { chief_forum, secretariat } => {
             found_organisation(chief_forum, secretariat, metadata.actor)
         }
@@ -109,6 +109,9 @@ pub fn decide(
         Action::CloseNetwork { network, outcome, reason, criteria_met } => {
             close_network(state, *network, *outcome, reason.as_deref(), criteria_met.as_ref())
         }
+        Action::ScheduleForumMeetings { meetings, cancelled } => {
+            schedule_forum_meetings(state, meetings, cancelled)
+        }
         Action::SetGoals { network, goals, success_criteria, reason } => {
             set_goals(state, *network, goals, success_criteria, reason.as_deref())
         }
@@ -137,6 +140,7 @@ pub fn decide(
             link_politically(state, *network, *link, committee.as_deref())
         }
     }?;
+    warnings.extend(off_meeting_day(state, &command.action, on, policy));
     let acknowledged = settle(warnings, &command.acknowledgements)?;
     if !acknowledged.is_empty() {
         // The first event that carries warnings (the one declaration: `Event::acknowledged_mut`)
@@ -415,7 +419,7 @@ fn open_round(state: &State, round: RoundId, on: NaiveDate) -> Planned {
     if round != current && round != current.next() {
         return Err(DomainError::RoundNotDue { round, on });
     }
-    only(vec![Event::RoundOpened { round }])
+    only(vec![Event::RoundOpened { round, acknowledged: Vec::new() }])
 }
 
 fn close_round(state: &State, round: RoundId, policy: &Policy) -> Planned {
@@ -433,7 +437,8 @@ fn close_round(state: &State, round: RoundId, policy: &Policy) -> Planned {
     }
     let total = by_type.values().sum();
     let mut warnings = Vec::new();
-    if !policy.starts_per_half_year.contains(total) {
+    // A number the source does not give (an NS2 policy's) judges nothing.
+    if policy.knows(PolicyValue::StartsPerHalfYear) && !policy.starts_per_half_year.contains(total) {
         warnings.push(Warning::StartsOutsideRange {
             half_year: round,
             count: total,
@@ -449,9 +454,13 @@ fn close_round(state: &State, round: RoundId, policy: &Policy) -> Planned {
     Ok((vec![Event::RoundClosed { round, acknowledged: Vec::new() }], warnings))
 }
 
-/// NW-3: the usual number of networks of each type a half-year.
-fn type_ranges(policy: &Policy) -> [(NetworkType, CountRange); 2] {
-    [
+/// NW-3: the usual number of networks of each type a half-year (none where the policy does not
+/// know them).
+fn type_ranges(policy: &Policy) -> Vec<(NetworkType, CountRange)> {
+    if !policy.knows(PolicyValue::TypeMix) {
+        return Vec::new();
+    }
+    vec![
         (NetworkType::Learning, policy.learning_per_half_year),
         (NetworkType::Welfare, policy.welfare_per_half_year),
     ]
@@ -525,7 +534,7 @@ fn qualify_theme(state: &State, theme: ThemeId, assessments: &[CriterionAssessme
     for assessment in &mut ordered {
         assessment.note = assessment.note.trim().to_owned();
     }
-    only(vec![Event::ThemeQualified { theme, round, assessments: ordered }])
+    only(vec![Event::ThemeQualified { theme, round, assessments: ordered, acknowledged: Vec::new() }])
 }
 
 fn prioritise_theme(
@@ -569,14 +578,14 @@ fn defer_theme(state: &State, theme: ThemeId, to_round: RoundId) -> Planned {
     if to_round <= round {
         return Err(DomainError::DeferTargetNotLater { round, to: to_round });
     }
-    only(vec![Event::ThemeDeferred { theme, round, to_round }])
+    only(vec![Event::ThemeDeferred { theme, round, to_round, acknowledged: Vec::new() }])
 }
 
 fn reject_theme(state: &State, theme: ThemeId, reason: &str) -> Planned {
     theme_in(state, theme, UNDECIDED, "rejected", Rule::Th3)?;
     let round = open_round_id(state)?;
     let reason = required(reason, "reason for rejecting", Rule::Th3)?;
-    only(vec![Event::ThemeRejected { theme, round, reason }])
+    only(vec![Event::ThemeRejected { theme, round, reason, acknowledged: Vec::new() }])
 }
 
 fn withdraw_theme(state: &State, theme: ThemeId, reason: &str) -> Planned {
@@ -746,7 +755,7 @@ fn start_network(
         return Err(DomainError::LeaderNotQualified { person: roles.leader, network_type });
     }
     // NW-4: at most N innovation networks at once.
-    if network_type == NetworkType::Innovation {
+    if network_type == NetworkType::Innovation && policy.knows(PolicyValue::InnovationLimit) {
         let running = state.running_networks(NetworkType::Innovation);
         let max = policy.max_running_innovation_networks;
         if running >= max {
@@ -776,7 +785,7 @@ fn start_network(
             warnings.push(Warning::TypeNotRecommended { theme, recommended, network_type });
         }
     }
-    if total > policy.starts_per_half_year.max {
+    if policy.knows(PolicyValue::StartsPerHalfYear) && total > policy.starts_per_half_year.max {
         warnings.push(Warning::StartsOutsideRange {
             half_year,
             count: total,
@@ -1004,7 +1013,42 @@ fn close_network(
         _ if criteria == 0 => None,
         given => given.cloned(),
     };
-    only(vec![Event::NetworkClosed { network: id, outcome, reason, criteria_met }])
+    only(vec![Event::NetworkClosed { network: id, outcome, reason, criteria_met, acknowledged: Vec::new() }])
+}
+
+/// ORG-5: where the organisation keeps the chief forum's calendar in the log and the policy
+/// knows its rhythm, a decision of the chief forum's (ORG-3) dated on a day without a meeting
+/// ("chefforums løbende møder") warns: a written procedure, or a meeting not in the calendar,
+/// is acknowledged with a rationale.
+fn off_meeting_day(state: &State, action: &Action, on: NaiveDate, policy: &Policy) -> Option<Warning> {
+    let meetings = state.forum_meetings();
+    let checked =
+        action.is_forum_decision() && !meetings.is_empty() && policy.knows(PolicyValue::ForumMeetings);
+    (checked && !meetings.contains(&on))
+        .then(|| Warning::OffMeetingDay { on, next: meetings.range(on..).next().copied() })
+}
+
+/// ORG-5: meetings are scheduled once and cancelled only where scheduled; the dates within the
+/// years any decision may have (2000-2100).
+fn schedule_forum_meetings(
+    state: &State,
+    meetings: &BTreeSet<NaiveDate>,
+    cancelled: &BTreeSet<NaiveDate>,
+) -> Planned {
+    if meetings.is_empty() && cancelled.is_empty() {
+        return Err(DomainError::NoForumMeetingsGiven);
+    }
+    if let Some(date) = meetings.iter().chain(cancelled).find(|date| !(2000..=2100).contains(&date.year())) {
+        return Err(DomainError::ImplausibleDate { date: *date });
+    }
+    let held = state.forum_meetings();
+    if let Some(day) = meetings.iter().find(|day| held.contains(day) || cancelled.contains(day)) {
+        return Err(DomainError::ForumMeetingScheduled(*day));
+    }
+    if let Some(day) = cancelled.iter().find(|day| !held.contains(day)) {
+        return Err(DomainError::NoForumMeeting(*day));
+    }
+    only(vec![Event::ForumMeetingsScheduled { meetings: meetings.clone(), cancelled: cancelled.clone() }])
 }
 
 /// NW-6: "er netværkstyperne rammesættende for netværkets mål og succeskriterier": a network's
@@ -1245,7 +1289,7 @@ fn form_cohort(
     // CO-2: cohorts of 12-15 co-drivers (advisory).
     let size = u32::try_from(members.len()).unwrap_or(u32::MAX);
     let mut warnings = Vec::new();
-    if !policy.cohort_size.contains(size) {
+    if policy.knows(PolicyValue::CohortSize) && !policy.cohort_size.contains(size) {
         warnings.push(Warning::CohortSizeOutsideRange { cohort, size, expected: policy.cohort_size });
     }
     // CO-5: "afholdes uddannelse hvert 1½ år": a cohort sooner after the one before warns.
@@ -1254,7 +1298,9 @@ fn form_cohort(
         .filter_map(|(earlier, _)| state.since(Since::Cohort(earlier)).map(|formed| (formed, earlier)))
         .filter(|(formed, _)| *formed <= on)
         .max();
-    if let Some((previous_formed_on, previous)) = previous {
+    if let Some((previous_formed_on, previous)) =
+        previous.filter(|_| policy.knows(PolicyValue::CohortInterval))
+    {
         let expected_months = policy.cohort_interval_months;
         let due = previous_formed_on.checked_add_months(chrono::Months::new(expected_months));
         if due.is_some_and(|due| on < due) {

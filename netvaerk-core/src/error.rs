@@ -158,6 +158,12 @@ pub enum DomainError {
         /// How many success criteria it has.
         criteria: usize,
     },
+    /// ORG-5: a scheduling of the chief forum's meetings names no date.
+    NoForumMeetingsGiven,
+    /// ORG-5: the chief forum already meets on that day.
+    ForumMeetingScheduled(NaiveDate),
+    /// ORG-5: no meeting of the chief forum is scheduled on that day to cancel.
+    NoForumMeeting(NaiveDate),
     /// No such cohort.
     UnknownCohort(CohortId),
     /// The unit id is taken.
@@ -625,6 +631,9 @@ impl DomainError {
             E::UnknownNetwork(v0) => write!(f, "there is no network {v0}"),
             E::PoliticalLinkMisfit { network, network_type, link } => write!(f, "network {network} is a {network_type} network, which does not play up to the {link}: a welfare network's is a subject committee, an innovation network's the innovation committee, or the municipal council"),
             E::CommitteeWithoutSubjectCommittee { network, committee } => write!(f, "network {network}: a committee ({committee}) is named only for a subject committee"),
+            E::NoForumMeetingsGiven => write!(f, "no meeting of the chief forum to schedule or cancel"),
+            E::ForumMeetingScheduled(on) => write!(f, "the chief forum already meets on {on}"),
+            E::NoForumMeeting(on) => write!(f, "the chief forum has no meeting on {on} to cancel"),
             E::GoalsIncomplete { network, what, given } => write!(f, "network {network}: its goals name at least one goal and one success criterion, at most {} of each ({given} {what} given)", crate::MAX_GOALS),
             E::GoalsRevisedWithoutReason(network) => write!(f, "network {network} has its goals: a revision gives the reason"),
             E::SuccessNotJudged { network, criteria } => write!(f, "network {network} has {criteria} success criteria: its close states which it met (none is an empty list)"),
@@ -762,6 +771,9 @@ impl DomainError {
             E::PoliticalLinkMisfit { .. } => "political_link_misfit",
             E::CommitteeWithoutSubjectCommittee { .. } => "committee_without_subject_committee",
             E::GoalsIncomplete { .. } => "goals_incomplete",
+            E::NoForumMeetingsGiven => "no_forum_meetings_given",
+            E::ForumMeetingScheduled(_) => "forum_meeting_scheduled",
+            E::NoForumMeeting(_) => "no_forum_meeting",
             E::GoalsRevisedWithoutReason(_) => "goals_revised_without_reason",
             E::SuccessNotJudged { .. } => "success_not_judged",
             E::UnknownSuccessCriterion { .. } => "unknown_success_criterion",
@@ -877,6 +889,7 @@ impl DomainError {
             | E::GoalsRevisedWithoutReason(network)
             | E::SuccessNotJudged { network, .. } => ("network", network.to_string()),
             E::UnknownSuccessCriterion { number, .. } => ("criteria_met", number.to_string()),
+            E::ForumMeetingScheduled(on) | E::NoForumMeeting(on) => ("meeting", on.to_string()),
             E::UnknownCohort(cohort) | E::CohortExists(cohort) => ("cohort", cohort.to_string()),
             E::BlankField { field, .. } => (*field, String::new()),
             E::TextTooLong { field, length, .. } => (*field, format!("{length} characters")),
@@ -915,6 +928,7 @@ impl DomainError {
             | E::GoalsRevisedWithoutReason(_)
             | E::SuccessNotJudged { .. }
             | E::UnknownSuccessCriterion { .. } => Rule::Nw6,
+            E::NoForumMeetingsGiven | E::ForumMeetingScheduled(_) | E::NoForumMeeting(_) => Rule::Org5,
             E::NotTestedYet { .. } | E::StoppedInImplementation(_) => Rule::Tp2,
             E::NoParticipants
             | E::ParticipantWithoutUnit(_)

@@ -52,8 +52,13 @@ pub enum Event {
     },
 
     // TH: themes and rounds ----------------------------------------------------------------------
-    /// TH-3: a half-year round of the chief forum was opened.
-    RoundOpened { round: RoundId },
+    /// TH-3: a half-year round of the chief forum was opened; ORG-5: a decision off the chief
+    /// forum's meeting days carries the acknowledged warning (none in events written before).
+    RoundOpened {
+        round: RoundId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
     /// TH-3: the round was closed; NW-2/NW-3 warnings on its prioritised mix, if overridden.
     RoundClosed { round: RoundId, acknowledged: Vec<AcknowledgedWarning> },
     /// TH-1: a theme was proposed on the theme template. Schema v2 (v1 called `challenge`
@@ -67,8 +72,15 @@ pub enum Event {
         departments: Vec<UnitId>,
         origins: BTreeSet<Origin>,
     },
-    /// TH-2: the chief forum assessed the theme on the seven criteria in a round.
-    ThemeQualified { theme: ThemeId, round: RoundId, assessments: Vec<CriterionAssessment> },
+    /// TH-2: the chief forum assessed the theme on the seven criteria in a round (ORG-5's
+    /// warning as for `RoundOpened`).
+    ThemeQualified {
+        theme: ThemeId,
+        round: RoundId,
+        assessments: Vec<CriterionAssessment>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
     /// TH-3: the theme was prioritised in the round, with a rank and a recommended type.
     ThemePrioritised {
         theme: ThemeId,
@@ -78,9 +90,21 @@ pub enum Event {
         acknowledged: Vec<AcknowledgedWarning>,
     },
     /// TH-3: the theme was deferred to a later round.
-    ThemeDeferred { theme: ThemeId, round: RoundId, to_round: RoundId },
+    ThemeDeferred {
+        theme: ThemeId,
+        round: RoundId,
+        to_round: RoundId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
     /// TH-3: the theme was rejected, with the reason.
-    ThemeRejected { theme: ThemeId, round: RoundId, reason: String },
+    ThemeRejected {
+        theme: ThemeId,
+        round: RoundId,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
     /// TH-3: the theme was withdrawn, with the reason.
     ThemeWithdrawn { theme: ThemeId, reason: String },
     /// TH-4: the theme was refined (a refinement is an event, not an edit).
@@ -178,6 +202,14 @@ pub enum Event {
         reason: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         criteria_met: Option<BTreeSet<u32>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        acknowledged: Vec<AcknowledgedWarning>,
+    },
+    /// ORG-5: the chief forum's meetings were scheduled, or cancelled (da. *chefforummøder*).
+    ForumMeetingsScheduled {
+        meetings: BTreeSet<NaiveDate>,
+        #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+        cancelled: BTreeSet<NaiveDate>,
     },
     /// NW-6: the network's goals and success criteria were set, or revised with the reason.
     GoalsSet {
@@ -256,6 +288,7 @@ pub const CATALOGUE: &[(&str, u32)] = &[
     ("HelpRequested", 1),
     ("PoliticallyLinked", 1),
     ("GoalsSet", 1),
+    ("ForumMeetingsScheduled", 1),
     ("NetworkReplanned", 1),
     ("ParticipantsJoined", 1),
     ("OutputRecorded", 1),
@@ -296,6 +329,11 @@ macro_rules! warning_carriers {
 }
 
 warning_carriers!(
+    RoundOpened,
+    ThemeQualified,
+    ThemeDeferred,
+    ThemeRejected,
+    NetworkClosed,
     RoundClosed,
     ThemePrioritised,
     NetworkStarted,
@@ -338,6 +376,7 @@ impl Event {
             Self::TestPhaseBegun { .. } => "TestPhaseBegun",
             Self::NetworkClosed { .. } => "NetworkClosed",
             Self::GoalsSet { .. } => "GoalsSet",
+            Self::ForumMeetingsScheduled { .. } => "ForumMeetingsScheduled",
             Self::CohortFormed { .. } => "CohortFormed",
             Self::TeachingDayAttended { .. } => "TeachingDayAttended",
             Self::WrittenAssignmentPassed { .. } => "WrittenAssignmentPassed",
@@ -444,6 +483,7 @@ impl Event {
             | Self::PolicyChanged { .. }
             | Self::RoundOpened { .. }
             | Self::ThemeDeferred { .. }
+            | Self::ForumMeetingsScheduled { .. }
             | Self::ReferenceLeaderAccepted { .. }
             | Self::ReferenceLeaderAssigned { .. }
             | Self::CoDriverAttached { .. }

@@ -121,7 +121,7 @@ pub use id::{
 };
 pub use policy::{
     CostSplit, CountRange, DecidingBody, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy,
-    PolicyChange, PolicyHistory, PolicyProblem, ScheduledPhase,
+    PolicyChange, PolicyHistory, PolicyProblem, PolicyValue, ScheduledPhase,
 };
 pub use rule::{Rule, LEFT_TO_PEOPLE};
 pub use state::{

@@ -296,6 +296,10 @@ pub struct DiplomaCost {
     /// gives none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_place_kr: Option<u64>,
+    /// Whether the price is an example rather than the organisation's own (a demo's, or a
+    /// planning figure): reports then say so beside every amount. Stored only where set.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub price_is_example: bool,
 }
 
 impl DiplomaCost {
@@ -303,7 +307,7 @@ impl DiplomaCost {
     /// ansat, mens 1/3 af udgiften finansieres af Sekretariat for Netværksstrukturen"), with no
     /// price recorded.
     pub const fn ns3() -> Self {
-        Self { department_pays: 2, out_of: 3, price_per_place_kr: None }
+        Self { department_pays: 2, out_of: 3, price_per_place_kr: None, price_is_example: false }
     }
 
     /// The department's and the secretariat's shares of `places` places, in places (two
@@ -325,6 +329,7 @@ impl DiplomaCost {
             secretariat_share,
             department_kr: kroner.map(|(department, _)| department),
             secretariat_kr: kroner.map(|(_, secretariat)| secretariat),
+            price_is_example: self.price_is_example && self.price_per_place_kr.is_some(),
         }
     }
 }
@@ -347,6 +352,8 @@ pub struct CostSplit {
     pub department_kr: Option<u64>,
     /// The secretariat's share in kroner, where the price is recorded.
     pub secretariat_kr: Option<u64>,
+    /// Whether the price behind the kroner is an example ([`DiplomaCost::price_is_example`]).
+    pub price_is_example: bool,
 }
 
 /// The policies an organisation put in force, each with the business date it is in force from
@@ -510,6 +517,68 @@ pub struct Policy {
     /// Stored only where it differs.
     #[serde(default, skip_serializing_if = "DecidingBody::is_chief_forum")]
     pub policy_changed_by: DecidingBody,
+    /// ORG-5: the months between the chief forum's meetings ("chefforums løbende møder én gang
+    /// månedligt": 1, the default; 1 to 12): how many meetings a half-year's calendar should
+    /// hold. Stored only where it differs from 1.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub forum_meeting_interval_months: u32,
+    /// The structure the policy describes, where named ("NS3"; "NS2" for the one before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<String>,
+    /// The values the source does not give (NS2's numbers are not in the seed): while a value
+    /// is unknown, the rule it feeds raises no warning and refuses nothing, and the reports say
+    /// "unknown (not in the source)" where they would show it. Stored only where some are.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub unknown: BTreeSet<PolicyValue>,
+}
+
+/// A value of the policy that may be unknown ([`Policy::unknown`]): each names the numbers one
+/// rule judges by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyValue {
+    /// NW-2: the networks started a half-year.
+    StartsPerHalfYear,
+    /// NW-3: the learning and welfare networks a half-year.
+    TypeMix,
+    /// NW-4: the innovation networks running at once.
+    InnovationLimit,
+    /// CO-2: the size of a cohort.
+    CohortSize,
+    /// CO-5: the months between cohorts.
+    CohortInterval,
+    /// CO-4: the diploma's cost split and price.
+    DiplomaCost,
+    /// ORG-5: the chief forum's meeting rhythm.
+    ForumMeetings,
+}
+
+impl PolicyValue {
+    /// Every value that may be unknown.
+    pub const ALL: [Self; 7] = [
+        Self::StartsPerHalfYear,
+        Self::TypeMix,
+        Self::InnovationLimit,
+        Self::CohortSize,
+        Self::CohortInterval,
+        Self::DiplomaCost,
+        Self::ForumMeetings,
+    ];
+
+    /// The id of the rule that uses it, as `docs/NS3.md` writes it (CO-4's cost is left to
+    /// people: it refuses nothing).
+    pub const fn rule_id(self) -> &'static str {
+        match self {
+            Self::StartsPerHalfYear => "NW-2",
+            Self::TypeMix => "NW-3",
+            Self::InnovationLimit => "NW-4",
+            Self::CohortSize => "CO-2",
+            Self::CohortInterval => "CO-5",
+            Self::DiplomaCost => "CO-4",
+            Self::ForumMeetings => "ORG-5",
+        }
+    }
 }
 
 /// The default of a switch that is on unless a policy turns it off.
@@ -568,7 +637,28 @@ impl Policy {
             cohort_interval_months: 18,
             chief_forum_admitted_by: DecidingBody::ChiefForum,
             policy_changed_by: DecidingBody::ChiefForum,
+            forum_meeting_interval_months: 1,
+            structure: None,
+            unknown: BTreeSet::new(),
         }
+    }
+
+    /// The structure before NS3, NS2, as far as the seed tells it: the same three network
+    /// types, phases, roles, diploma cohorts and rotations ("er der fortsat 3 netværkstyper"),
+    /// with NS3's plans standing in for its own, but every number NS3 set or changed unknown
+    /// ([`PolicyValue::ALL`]): the seed gives none of NS2's. A history that starts before spring
+    /// 2016 puts it in force first and NS3 from the day it took over.
+    pub fn ns2() -> Self {
+        Self {
+            structure: Some("NS2".to_owned()),
+            unknown: PolicyValue::ALL.into_iter().collect(),
+            ..Self::ns3()
+        }
+    }
+
+    /// Whether the policy gives `value` (it is not among [`Policy::unknown`]).
+    pub fn knows(&self, value: PolicyValue) -> bool {
+        !self.unknown.contains(&value)
     }
 
     /// The phase plan for networks of `network_type`.
@@ -651,6 +741,21 @@ impl Policy {
                 field: "cohort_interval_months",
                 value,
                 bounds: "1 to 120",
+            });
+        }
+        if !(1..=12).contains(&self.forum_meeting_interval_months) {
+            let value = u64::from(self.forum_meeting_interval_months);
+            return Err(PolicyProblem::OutOfBounds {
+                field: "forum_meeting_interval_months",
+                value,
+                bounds: "1 to 12",
+            });
+        }
+        if self.structure.as_ref().is_some_and(|name| name.trim().is_empty() || name.chars().count() > 40) {
+            return Err(PolicyProblem::OutOfBounds {
+                field: "structure",
+                value: self.structure.as_ref().map_or(0, |name| name.chars().count() as u64),
+                bounds: "1 to 40 characters",
             });
         }
         if !(1..=5).contains(&self.max_co_drivers) {
@@ -739,7 +844,12 @@ mod tests {
         assert_eq!((one.department_share, one.secretariat_share), (0.67, 0.33));
         // The department's share rounded to the krone, the secretariat's the rest.
         assert_eq!((one.department_kr, one.secretariat_kr), (Some(6_667), Some(3_334)));
-        let half = DiplomaCost { department_pays: 1, out_of: 2, price_per_place_kr: Some(15_000) };
+        let half = DiplomaCost {
+            department_pays: 1,
+            out_of: 2,
+            price_per_place_kr: Some(15_000),
+            price_is_example: false,
+        };
         assert_eq!(half.split(4).department_kr, Some(30_000));
         // Stored only where it differs from NS3's, so old policies read and write the same.
         let json = serde_json::to_value(Policy::ns3()).unwrap();
@@ -758,7 +868,8 @@ mod tests {
         for (department_pays, out_of, field) in
             [(1, 0, "diploma_cost.out_of"), (4, 3, "diploma_cost.department_pays")]
         {
-            let diploma_cost = DiplomaCost { department_pays, out_of, price_per_place_kr: None };
+            let diploma_cost =
+                DiplomaCost { department_pays, out_of, price_per_place_kr: None, price_is_example: false };
             let policy = Policy { diploma_cost, ..Policy::ns3() };
             assert!(
                 matches!(policy.validate(), Err(PolicyProblem::OutOfBounds { field: named, .. }) if named == field)

@@ -31,6 +31,9 @@ pub struct State {
     founded: bool,
     /// AU-8: the date of each fact later decisions presuppose, where the fold knew it.
     dates: BTreeMap<Since, NaiveDate>,
+    /// ORG-5: the chief forum's meetings as scheduled (none: the organisation keeps no
+    /// calendar in the log).
+    forum_meetings: BTreeSet<NaiveDate>,
 }
 
 /// A registered unit.
@@ -314,6 +317,12 @@ impl State {
         self.cohorts.iter().map(|(id, cohort)| (*id, cohort))
     }
 
+    /// ORG-5: the chief forum's meetings as scheduled, in order (empty: no calendar is kept in
+    /// the log, and no decision is held against one).
+    pub fn forum_meetings(&self) -> &BTreeSet<NaiveDate> {
+        &self.forum_meetings
+    }
+
     /// Every round, by half-year.
     pub fn rounds(&self) -> impl Iterator<Item = (RoundId, &Round)> {
         self.rounds.iter().map(|(id, round)| (*id, round))
@@ -481,7 +490,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         Event::PolicyChanged { policy, in_force_from } => {
             state.policies.record(policy.clone(), *in_force_from)
         }
-        Event::RoundOpened { round } => {
+        Event::RoundOpened { round, .. } => {
             state.rounds.entry(*round).or_default().open = true;
         }
         Event::RoundClosed { round, .. } => {
@@ -500,7 +509,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             };
             state.themes.insert(*theme, proposed);
         }
-        Event::ThemeQualified { theme, round, assessments } => {
+        Event::ThemeQualified { theme, round, assessments, .. } => {
             if let Some(theme) = state.themes.get_mut(theme) {
                 theme.status = ThemeStatus::Qualified;
                 theme.qualification = Some((*round, assessments.clone()));
@@ -520,6 +529,12 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         | Event::CompetencesAssessed { .. }
         | Event::HelpRequested { .. }
         | Event::PoliticallyLinked { .. } => {}
+        Event::ForumMeetingsScheduled { meetings, cancelled } => {
+            state.forum_meetings.extend(meetings.iter().copied());
+            for day in cancelled {
+                state.forum_meetings.remove(day);
+            }
+        }
         Event::GoalsSet { network, success_criteria, .. } => {
             if let Some(network) = state.networks.get_mut(network) {
                 network.goals_set = true;

@@ -91,6 +91,14 @@ pub enum Warning {
         /// The interval the policy expects, in months.
         expected_months: u32,
     },
+    /// ORG-5: a chief-forum decision dated on a day the organisation's calendar holds no
+    /// meeting of the chief forum ("chefforums løbende møder"), such as a written procedure.
+    OffMeetingDay {
+        /// The decision's date.
+        on: NaiveDate,
+        /// The calendar's next meeting after it, if any.
+        next: Option<NaiveDate>,
+    },
 }
 
 impl Warning {
@@ -105,6 +113,7 @@ impl Warning {
             Self::CohortSoonerThanInterval { .. } => Rule::Co5,
             Self::TypeNotRecommended { .. } => Rule::Nw5,
             Self::ReferenceLeaderOutsideForum { .. } => Rule::Rl3,
+            Self::OffMeetingDay { .. } => Rule::Org5,
         }
     }
 }
@@ -154,6 +163,13 @@ impl Warning {
                 f,
                 "cohort {cohort} is formed {months} months after the cohort of {previous_formed_on}, where NS3 trains a cohort every {expected_months} months"
             ),
+            Self::OffMeetingDay { on, next } => {
+                write!(f, "the chief forum decides on {on}, when its calendar holds no meeting")?;
+                match next {
+                    Some(next) => write!(f, " (the next is on {next})"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@
 //! trails of a million-event log costs little memory, and what a report shows is the log's own
 //! record.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use netvaerk_core::{
@@ -432,7 +432,25 @@ pub fn summary_in(event: &Event, names: &Names, wording: &dyn Wording) -> String
             let committee = committee.as_ref().map_or_else(String::new, |name| format!(" ({name})"));
             format!("{} {}{committee}", say("political link:"), wording.word(&link.to_string()))
         }
-        Event::RoundOpened { round } => format!("{} {round} {}", say("round"), say("opened")),
+        Event::ForumMeetingsScheduled { meetings, cancelled } => {
+            let days = |days: &BTreeSet<NaiveDate>| {
+                days.iter().map(|day| wording.date(*day)).collect::<Vec<_>>().join(", ")
+            };
+            match (meetings.is_empty(), cancelled.is_empty()) {
+                (false, true) => format!("{} {}", say("chief forum meetings scheduled:"), days(meetings)),
+                (true, _) => format!("{} {}", say("chief forum meetings cancelled:"), days(cancelled)),
+                (false, false) => format!(
+                    "{} {}; {} {}",
+                    say("chief forum meetings scheduled:"),
+                    days(meetings),
+                    say("cancelled:"),
+                    days(cancelled)
+                ),
+            }
+        }
+        Event::RoundOpened { round, .. } => {
+            format!("{} {round} {}", say("round"), say("opened"))
+        }
         Event::RoundClosed { round, .. } => format!("{} {round} {}", say("round"), say("closed")),
         other => other.type_name().to_owned(),
     }
@@ -617,11 +635,13 @@ enum Trail {
 impl Fold for AuditTrail {
     fn fold(&mut self, recorded: &Recorded<'_>) {
         let trail = match recorded.event {
+            // The calendar is the half-year report's (ORG-5), not a subject's trail.
+            Event::ForumMeetingsScheduled { .. } => None,
             Event::PolicyChanged { .. } => {
                 self.policy_in_force = Some(recorded.position);
                 None
             }
-            Event::RoundOpened { round } | Event::RoundClosed { round, .. } => Some(Trail::Round(*round)),
+            Event::RoundOpened { round, .. } | Event::RoundClosed { round, .. } => Some(Trail::Round(*round)),
             Event::ThemeProposed { theme, title, .. } => {
                 self.titles.insert(*theme, title.clone());
                 Some(Trail::Theme(*theme))
@@ -641,12 +661,12 @@ impl Fold for AuditTrail {
                 self.rounds.entry(*round).or_default().insert(*theme, outcome);
                 Some(Trail::Theme(*theme))
             }
-            Event::ThemeDeferred { theme, round, to_round } => {
+            Event::ThemeDeferred { theme, round, to_round, .. } => {
                 let outcome = RoundOutcome::Deferred { to_round: *to_round };
                 self.rounds.entry(*round).or_default().insert(*theme, outcome);
                 Some(Trail::Theme(*theme))
             }
-            Event::ThemeRejected { theme, round, reason } => {
+            Event::ThemeRejected { theme, round, reason, .. } => {
                 let outcome = RoundOutcome::Rejected { reason: reason.clone() };
                 self.rounds.entry(*round).or_default().insert(*theme, outcome);
                 Some(Trail::Theme(*theme))

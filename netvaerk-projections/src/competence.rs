@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use netvaerk_core::{
     CohortId, Competence, CostSplit, CountRange, DiplomaCost, Event, LeaderQualification, NetworkType,
-    Person, PersonId, PolicyHistory, PriorExperience, TeachingDay, UnitId,
+    Person, PersonId, PolicyHistory, PolicyValue, PriorExperience, TeachingDay, UnitId,
 };
 use serde::Serialize;
 
@@ -124,6 +124,8 @@ pub struct CohortEntry {
     pub cost: DiplomaCost,
     /// Whether the size warning was overridden.
     pub size_overridden: bool,
+    /// CO-2's range or CO-4's cost where the policy then did not give them (NS2's).
+    pub unknown: Vec<PolicyValue>,
 }
 
 /// The competence read model.
@@ -196,6 +198,10 @@ pub struct CohortRow {
     pub diplomas: u32,
     /// The cost split per department.
     pub cost_split: Vec<CostShare>,
+    /// What the policy in force when it was formed did not give: CO-2's range (then
+    /// `within_range` is true and judges nothing), CO-4's cost (then the split is NS3's,
+    /// standing in).
+    pub unknown: Vec<PolicyValue>,
 }
 
 /// The competence report.
@@ -260,12 +266,14 @@ impl CompetenceTracks {
                     formed_on: entry.formed_on,
                     size,
                     expected: entry.expected,
-                    within_range: entry.expected.contains(size),
+                    within_range: entry.unknown.contains(&PolicyValue::CohortSize)
+                        || entry.expected.contains(size),
                     diplomas: u32::try_from(diplomas).unwrap_or(u32::MAX),
                     cost_split: by_unit
                         .into_iter()
                         .map(|(unit, members)| CostShare { unit, members, split: entry.cost.split(members) })
                         .collect(),
+                    unknown: entry.unknown.clone(),
                 }
             })
             .collect();
@@ -306,6 +314,10 @@ impl Fold for CompetenceTracks {
                     expected,
                     cost,
                     size_overridden: !acknowledged.is_empty(),
+                    unknown: [PolicyValue::CohortSize, PolicyValue::DiplomaCost]
+                        .into_iter()
+                        .filter(|value| !policy.knows(*value))
+                        .collect(),
                 };
                 self.cohorts.insert(*cohort, entry);
             }
@@ -323,6 +335,7 @@ impl Fold for CompetenceTracks {
             | Event::OrganisationNamed { .. }
             | Event::PoliticallyLinked { .. }
             | Event::GoalsSet { .. }
+            | Event::ForumMeetingsScheduled { .. }
             | Event::PersonRolesChanged { .. }
             | Event::RoundOpened { .. }
             | Event::RoundClosed { .. }

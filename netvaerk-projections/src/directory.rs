@@ -115,7 +115,7 @@ impl Fold for Directory {
                     entry.unit = Some(*unit);
                 }
             }
-            Event::RoundOpened { round } => {
+            Event::RoundOpened { round, .. } => {
                 self.rounds.insert(*round, RoundEntry { opened_on: on, closed_on: None });
             }
             Event::RoundClosed { round, .. } => {

@@ -309,6 +309,7 @@ impl Fold for LoadForecast {
             | Event::OrganisationNamed { .. }
             | Event::PoliticallyLinked { .. }
             | Event::GoalsSet { .. }
+            | Event::ForumMeetingsScheduled { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

@@ -214,6 +214,7 @@ impl Fold for LeaderHistories {
             | Event::OrganisationNamed { .. }
             | Event::PoliticallyLinked { .. }
             | Event::GoalsSet { .. }
+            | Event::ForumMeetingsScheduled { .. }
             | Event::PersonRegistered { .. }
             | Event::OrganisationFounded { .. }
             | Event::PersonMoved { .. }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use netvaerk_core::{
     seat_co_driver, AcknowledgedWarning, CountRange, Event, NetworkId, NetworkType, Origin, Outcome,
-    OutputKind, PersonId, PhaseKind, Policy, PolicyHistory, PoliticalLink, RoundId, ThemeId, ThemeStatus,
-    UnitId,
+    OutputKind, PersonId, PhaseKind, Policy, PolicyHistory, PolicyValue, PoliticalLink, RoundId, ThemeId,
+    ThemeStatus, UnitId,
 };
 use serde::Serialize;
 
@@ -180,6 +180,10 @@ pub struct Portfolio {
     pub overrides: Vec<Override>,
     /// The policies put in force, with their dates (none: the NS3 defaults).
     pub policies: PolicyHistory,
+    /// TH-3: each round, with the date it was opened.
+    pub rounds_opened: BTreeMap<RoundId, NaiveDate>,
+    /// ORG-5: the chief forum's meetings as scheduled.
+    pub meetings: BTreeSet<NaiveDate>,
 }
 
 /// One half-year against NW-2 and NW-3, and the innovation networks running at its end
@@ -203,9 +207,9 @@ pub struct HalfYearRow {
     pub expected_learning: CountRange,
     /// NW-3's range for welfare.
     pub expected_welfare: CountRange,
-    /// Whether the half-year keeps NW-2.
+    /// Whether the half-year keeps NW-2 (true where the policy does not know the range).
     pub nw2_kept: bool,
-    /// Whether it keeps NW-3.
+    /// Whether it keeps NW-3 (true where the policy does not know the ranges).
     pub nw3_kept: bool,
     /// Innovation networks running on the half-year's last day.
     pub innovation_running_at_end: u32,
@@ -213,6 +217,19 @@ pub struct HalfYearRow {
     pub innovation_limit: u32,
     /// Warnings overridden in decisions dated in the half-year.
     pub overrides: Vec<Override>,
+    /// TH-3: when the chief forum opened the half-year's round ("drøfter chefforum halvårligt");
+    /// `None`: no round, which the reports flag.
+    pub round_opened_on: Option<NaiveDate>,
+    /// ORG-5: the chief forum's meetings scheduled in the half-year.
+    pub meetings: u32,
+    /// ORG-5: how many the policy's rhythm asks of a half-year, where the organisation keeps
+    /// the calendar in the log and the policy knows the rhythm.
+    pub expected_meetings: Option<u32>,
+    /// The values the policy judging the half-year does not give (an NS2 policy's): the
+    /// reports say "unknown (not in the source)" for them, and their ranges above judge nothing.
+    pub unknown: Vec<PolicyValue>,
+    /// The structure the policy judging it describes, where named ("NS2", "NS3").
+    pub structure: Option<String>,
 }
 
 /// The portfolio as a report shows it: names resolved.
@@ -263,15 +280,19 @@ impl Portfolio {
         u32::try_from(running.count()).unwrap_or(u32::MAX)
     }
 
-    /// The half-years with starts or overrides, in order. Each is judged by the policy in
-    /// force on its first day (NW-2, NW-3: the round plans the half-year's starts), and its
-    /// innovation networks running at its end by the limit in force on its last day (NW-4).
+    /// Every half-year from the first to the last with a start, an override or a round, in
+    /// order, so that one without a round shows (TH-3). Each is judged by the policy in force on
+    /// its first day (NW-2, NW-3: the round plans the half-year's starts), and its innovation
+    /// networks running at its end by the limit in force on its last day (NW-4).
     pub fn half_years(&self) -> Vec<HalfYearRow> {
-        let mut half_years: BTreeSet<RoundId> =
+        let mut active: BTreeSet<RoundId> =
             self.networks.values().map(|network| RoundId::containing(network.started_on)).collect();
-        half_years.extend(self.overrides.iter().map(|o| RoundId::containing(o.occurred_on)));
-        half_years
-            .into_iter()
+        active.extend(self.overrides.iter().map(|o| RoundId::containing(o.occurred_on)));
+        active.extend(self.rounds_opened.keys().copied());
+        let (Some(first), Some(last)) = (active.first().copied(), active.last().copied()) else {
+            return Vec::new();
+        };
+        std::iter::successors(Some(first), |half_year| Some(half_year.next()).filter(|next| *next <= last))
             .map(|half_year| {
                 let started = |network_type| {
                     let count = self.networks.values().filter(|network| {
@@ -288,6 +309,12 @@ impl Portfolio {
                 let total = learning + welfare + innovation;
                 let end = half_year.last_day();
                 let policy = self.policy_on(half_year.first_day());
+                let in_half_year = |day: &&NaiveDate| RoundId::containing(**day) == half_year;
+                let meetings =
+                    u32::try_from(self.meetings.iter().filter(in_half_year).count()).unwrap_or(u32::MAX);
+                let expected_meetings = (!self.meetings.is_empty()
+                    && policy.knows(PolicyValue::ForumMeetings))
+                .then(|| 6 / policy.forum_meeting_interval_months.max(1));
                 let running_at_end = self.networks.values().filter(|network| {
                     network.network_type == NetworkType::Innovation
                         && network.started_on <= end
@@ -302,9 +329,11 @@ impl Portfolio {
                     expected_total: policy.starts_per_half_year,
                     expected_learning: policy.learning_per_half_year,
                     expected_welfare: policy.welfare_per_half_year,
-                    nw2_kept: policy.starts_per_half_year.contains(total),
-                    nw3_kept: policy.learning_per_half_year.contains(learning)
-                        && policy.welfare_per_half_year.contains(welfare),
+                    nw2_kept: !policy.knows(PolicyValue::StartsPerHalfYear)
+                        || policy.starts_per_half_year.contains(total),
+                    nw3_kept: !policy.knows(PolicyValue::TypeMix)
+                        || (policy.learning_per_half_year.contains(learning)
+                            && policy.welfare_per_half_year.contains(welfare)),
                     innovation_running_at_end: u32::try_from(running_at_end.count()).unwrap_or(u32::MAX),
                     innovation_limit: self.policy_on(end).max_running_innovation_networks,
                     overrides: self
@@ -313,6 +342,11 @@ impl Portfolio {
                         .filter(|o| RoundId::containing(o.occurred_on) == half_year)
                         .cloned()
                         .collect(),
+                    round_opened_on: self.rounds_opened.get(&half_year).copied(),
+                    meetings,
+                    expected_meetings,
+                    unknown: policy.unknown.iter().copied().collect(),
+                    structure: policy.structure.clone(),
                 }
             })
             .collect()
@@ -373,6 +407,15 @@ impl Fold for Portfolio {
         match recorded.event {
             Event::PolicyChanged { policy, in_force_from } => {
                 self.policies.record(policy.clone(), *in_force_from)
+            }
+            Event::RoundOpened { round, .. } => {
+                self.rounds_opened.entry(*round).or_insert(on);
+            }
+            Event::ForumMeetingsScheduled { meetings, cancelled } => {
+                self.meetings.extend(meetings.iter().copied());
+                for day in cancelled {
+                    self.meetings.remove(day);
+                }
             }
             Event::ThemeProposed { theme, title, challenge, proposed_by, origins, .. } => {
                 self.themes.insert(
@@ -499,7 +542,7 @@ impl Fold for Portfolio {
                     });
                 }
             }
-            Event::NetworkClosed { network, outcome, reason, criteria_met } => {
+            Event::NetworkClosed { network, outcome, reason, criteria_met, .. } => {
                 let theme = self.networks.get_mut(network).map(|entry| {
                     entry.ended_on = Some(on);
                     entry.outcome = Some(*outcome);
@@ -519,7 +562,6 @@ impl Fold for Portfolio {
             | Event::PersonMoved { .. }
             | Event::PersonRolesChanged { .. }
             | Event::PriorExperienceRegistered { .. }
-            | Event::RoundOpened { .. }
             | Event::ReferenceLeaderAccepted { .. }
             | Event::MandateContractAgreed { .. }
             | Event::CompetencesAssessed { .. }

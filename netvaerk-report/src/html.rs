@@ -2,7 +2,7 @@
 //! report's tables and, for the overview, its pictures.
 
 use chrono::{Datelike, NaiveDate};
-use netvaerk_core::PhaseKind;
+use netvaerk_core::{PhaseKind, PolicyValue};
 use netvaerk_projections::{All, NetworkEntry, Stage};
 
 use super::{Lang, Report, Section};
@@ -73,7 +73,7 @@ figure{margin:0 0 1.2rem}svg{max-width:100%;height:auto;font-size:10px}svg.defs{
 .learning{fill:#4e79a7}.welfare{fill:#59a14f;fill:url(#pattern-welfare)}\
 .innovation{fill:#f28e2b;fill:url(#pattern-innovation)}.total{fill:#3d3d3d}.stage{fill:#76b7b2}\
 .band{fill:#bbb;fill-opacity:.35}.test{fill:#fff;fill-opacity:.45;stroke:#222;stroke-dasharray:2 2}\
-.grid{stroke:#ddd}.legend rect{stroke:#666;stroke-width:.5}.count-label{font-size:8px}\
+.grid{stroke:#ddd}.legend rect{stroke:#666;stroke-width:.5}.count-label{font-size:8px}.flag{font-size:8px;fill:#b00020;font-weight:bold}\
 @page{size:A4;margin:12mm 12mm 14mm}\
 @media print{body{margin:0;font-size:8.5pt;max-width:none}h1,h2{break-after:avoid}\
 h2{font-size:11pt;margin:.6rem 0 .3rem}.major{break-before:page}.appendix{break-before:page}\
@@ -267,7 +267,7 @@ fn starts(out: &mut String, all: &All, lang: Lang) {
         return none(out, lang);
     }
     let top = rows.iter().map(|r| r.total.max(r.expected_total.max)).max().unwrap_or(1).max(1) as f64;
-    let (width, height, base, left) = (PICTURE, 220.0, 180.0, 24.0);
+    let (width, height, base, left) = (PICTURE, 232.0, 180.0, 24.0);
     let group = (width - left) / rows.len() as f64;
     let bar = (group - 8.0) / 4.0;
     let y = |count: f64| base - count / top * (base - 20.0);
@@ -285,10 +285,13 @@ fn starts(out: &mut String, all: &All, lang: Lang) {
         let gx = left + group * index as f64 + 4.0;
         // Innovation starts have no band: NW-4 limits the innovation networks running, not
         // started (the half-year report shows it).
+        // No band where the policy then did not give the numbers (NS2's).
+        let nw2 = !row.unknown.contains(&PolicyValue::StartsPerHalfYear);
+        let nw3 = !row.unknown.contains(&PolicyValue::TypeMix);
         let bars = [
-            ("total", row.total, Some((row.expected_total, "NW-2"))),
-            ("learning", row.learning, Some((row.expected_learning, "NW-3"))),
-            ("welfare", row.welfare, Some((row.expected_welfare, "NW-3"))),
+            ("total", row.total, nw2.then_some((row.expected_total, "NW-2"))),
+            ("learning", row.learning, nw3.then_some((row.expected_learning, "NW-3"))),
+            ("welfare", row.welfare, nw3.then_some((row.expected_welfare, "NW-3"))),
             ("innovation", row.innovation, None),
         ];
         for (at, (class, count, band)) in bars.into_iter().enumerate() {
@@ -317,6 +320,14 @@ fn starts(out: &mut String, all: &All, lang: Lang) {
             ));
         }
         out.push_str(&format!("<text x=\"{gx:.1}\" y=\"{:.0}\">{}</text>\n", base + 13.0, row.half_year));
+        // TH-3: the chief forum discusses themes every half-year; one without a round is flagged.
+        if row.round_opened_on.is_none() {
+            out.push_str(&format!(
+                "<text class=\"flag\" x=\"{gx:.1}\" y=\"{:.0}\">{}</text>\n",
+                base + 25.0,
+                escape_html(lang.say("no round (TH-3)"))
+            ));
+        }
     }
     let entries = [
         ("total", lang.say("total").to_owned()),

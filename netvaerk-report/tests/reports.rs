@@ -347,3 +347,48 @@ print("ok")
     assert!(output.status.success(), "openpyxl: {}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "ok");
 }
+
+/// ORG-5, TH-3, NS2: the half-year report shows each half-year from the first to the last with
+/// a round (so 2016H2, without one, is flagged), the chief forum's meetings against the
+/// policy's rhythm, and, for a half-year judged by an NS2 policy, "unknown (not in the source)"
+/// where NS3 would show its numbers; the overview draws the flag too.
+#[test]
+fn org5_th3_the_half_year_report_flags_a_half_year_without_a_round_counts_meetings_and_says_unknown_for_ns2()
+{
+    let (service, organisation) = history(&["Urban farming".to_owned()]);
+    let chief = PersonId::from_uuid(id(2));
+    let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let decide = |on: NaiveDate, action: Action| {
+        service.execute(organisation, &Command::new(Metadata::new(chief, on), action)).unwrap();
+    };
+    // NS2 from the history's first day, NS3 from December 2016 (a half-year is judged by the
+    // policy in force on its first day); the NS3 defaults before any policy.
+    decide(on(2016, 3, 1), Action::ChangePolicy { policy: netvaerk::core::Policy::ns2() });
+    let meetings = [on(2016, 3, 1), on(2016, 4, 5), on(2016, 5, 3), on(2017, 1, 3)];
+    decide(
+        on(2016, 3, 1),
+        Action::ScheduleForumMeetings {
+            meetings: meetings.into_iter().collect(),
+            cancelled: BTreeSet::new(),
+        },
+    );
+    decide(on(2016, 3, 1), Action::CloseRound { round: "2016H1".parse().unwrap() });
+    let ns3 = netvaerk::core::Policy { structure: Some("NS3".into()), ..netvaerk::core::Policy::ns3() };
+    decide(on(2016, 12, 1), Action::ChangePolicy { policy: ns3 });
+    decide(on(2017, 1, 3), Action::OpenRound { round: "2017H1".parse().unwrap() });
+    let section =
+        |number: &str, lang| Options { section: Some(number.into()), ..Options::new(Format::Csv, lang) };
+    assert_eq!(
+        render(&service, organisation, Report::HalfYear, &section("2", Lang::En)).unwrap(),
+        "half-year,round opened,meetings,policy\n2016H1,2016-03-01,3 / 6,-\n\
+         2016H2,no round (TH-3),-,NS2: unknown (not in the source)\n2017H1,2017-01-03,1 / 6,NS3\n",
+    );
+    // NS2's half-year is not judged by NS3's numbers.
+    let counts = render(&service, organisation, Report::HalfYear, &section("1", Lang::Da)).unwrap();
+    let ns2 = counts.lines().find(|line| line.starts_with("2016H2")).unwrap();
+    assert_eq!(ns2, "2016H2,0,0,0,0,ukendt (ikke i kilden),ukendt (ikke i kilden),0/?", "{counts}");
+    let html =
+        render(&service, organisation, Report::Overview, &Options::new(Format::Html, Lang::Da)).unwrap();
+    assert!(html.contains("<text class=\"flag\""), "the overview flags 2016H2");
+    assert!(html.contains("ingen runde (TH-3)"));
+}

@@ -27,6 +27,11 @@ fn acknowledged(warning: Warning) -> Vec<AcknowledgedWarning> {
     vec![AcknowledgedWarning { warning, rationale: "The council asked for it".into() }]
 }
 
+/// ORG-5: a chief-forum decision by written procedure, between two meetings.
+fn off_meeting_day() -> Vec<AcknowledgedWarning> {
+    acknowledged(Warning::OffMeetingDay { on: date(2016, 9, 14), next: Some(date(2016, 10, 4)) })
+}
+
 /// One event of every type, with every optional field filled.
 pub fn samples() -> Vec<Event> {
     let hy = round("2016H2");
@@ -47,7 +52,7 @@ pub fn samples() -> Vec<Event> {
             networks_co_driven: 1,
         },
         Event::PolicyChanged { policy: Policy::ns3(), in_force_from: Some(date(2016, 6, 30)) },
-        Event::RoundOpened { round: hy },
+        Event::RoundOpened { round: hy, acknowledged: off_meeting_day() },
         Event::RoundClosed {
             round: hy,
             acknowledged: acknowledged(Warning::StartsOutsideRange {
@@ -64,7 +69,12 @@ pub fn samples() -> Vec<Event> {
             departments: vec![department(), department2()],
             origins: BTreeSet::from([Origin::Above, Origin::Outside]),
         },
-        Event::ThemeQualified { theme: theme(1), round: hy, assessments: all_met() },
+        Event::ThemeQualified {
+            theme: theme(1),
+            round: hy,
+            assessments: all_met(),
+            acknowledged: off_meeting_day(),
+        },
         Event::ThemePrioritised {
             theme: theme(1),
             round: hy,
@@ -75,8 +85,18 @@ pub fn samples() -> Vec<Event> {
                 criterion: Criterion::NewLearning,
             }),
         },
-        Event::ThemeDeferred { theme: theme(2), round: hy, to_round: hy.next() },
-        Event::ThemeRejected { theme: theme(3), round: hy, reason: "Solved in one department".into() },
+        Event::ThemeDeferred {
+            theme: theme(2),
+            round: hy,
+            to_round: hy.next(),
+            acknowledged: off_meeting_day(),
+        },
+        Event::ThemeRejected {
+            theme: theme(3),
+            round: hy,
+            reason: "Solved in one department".into(),
+            acknowledged: off_meeting_day(),
+        },
         Event::ThemeWithdrawn { theme: theme(4), reason: "The proposer left".into() },
         Event::ThemeRefined {
             theme: theme(1),
@@ -156,6 +176,7 @@ pub fn samples() -> Vec<Event> {
             outcome: Outcome::Stopped,
             reason: Some("No test capital".into()),
             criteria_met: None,
+            acknowledged: off_meeting_day(),
         },
         Event::CohortFormed {
             cohort: cohort(1),
@@ -190,6 +211,10 @@ pub fn samples() -> Vec<Event> {
                 "Sagsbehandlerne bruger planen uden netværkets hjælp".into(),
             ],
             reason: Some("Indsnævret efter første intensive periode".into()),
+        },
+        Event::ForumMeetingsScheduled {
+            meetings: [date(2016, 10, 4), date(2016, 11, 1)].into_iter().collect(),
+            cancelled: [date(2016, 9, 6)].into_iter().collect(),
         },
         Event::NetworkReplanned {
             network: network(1),
@@ -287,11 +312,16 @@ fn the_warning_carriers_are_exactly_the_events_with_an_acknowledged_field() {
     assert_eq!(
         carriers,
         [
+            "RoundOpened",
             "RoundClosed",
+            "ThemeQualified",
             "ThemePrioritised",
+            "ThemeDeferred",
+            "ThemeRejected",
             "ReferenceLeaderChanged",
             "NetworkStarted",
             "PhaseEntered",
+            "NetworkClosed",
             "CohortFormed"
         ]
     );
@@ -372,6 +402,7 @@ fn scrubbing_an_event_leaves_no_word_of_its_texts_and_every_fact() {
         outcome: Outcome::Implemented,
         reason: None,
         criteria_met: None,
+        acknowledged: Vec::new(),
     };
     assert_eq!(closed.scrubbed(), closed);
 }

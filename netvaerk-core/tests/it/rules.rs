@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
+
 use netvaerk_core::*;
 
 use crate::support::*;
@@ -412,7 +414,12 @@ fn th3_deferral_goes_to_a_later_round_and_rejection_needs_a_reason() {
     check(
         &given,
         when(Action::DeferTheme { theme: theme(1), to_round: round("2017H1") }),
-        Ok(vec![Event::ThemeDeferred { theme: theme(1), round: round("2016H2"), to_round: round("2017H1") }]),
+        Ok(vec![Event::ThemeDeferred {
+            theme: theme(1),
+            round: round("2016H2"),
+            to_round: round("2017H1"),
+            acknowledged: Vec::new(),
+        }]),
     );
 }
 
@@ -2457,6 +2464,7 @@ fn nw6_goals_and_success_criteria_are_set_revised_with_a_reason_and_judged_at_th
             outcome: Outcome::HandedOnForScaling,
             reason: None,
             criteria_met: Some([1, 3].into_iter().collect()),
+            acknowledged: Vec::new(),
         }]),
     );
     // None met is an empty list; a network without goals is closed without judging.
@@ -2472,4 +2480,119 @@ fn nw6_goals_and_success_criteria_are_set_revised_with_a_reason_and_judged_at_th
         refused(&given, when(close_learning)),
         DomainError::UnknownSuccessCriterion { network: learning, number: 1, criteria: 0 }
     );
+}
+
+/// ORG-5: "på chefforums løbende møder én gang månedligt". Once the organisation keeps the
+/// chief forum's calendar in the log (scheduled by the forum or the secretariat, each meeting
+/// once, cancelled only where scheduled), a decision of the chief forum's dated on a day
+/// without a meeting warns, naming the next meeting; acknowledged (a written procedure), the
+/// warning is kept in the event. Other decisions, and a policy that does not know the rhythm
+/// (NS2's), are not held against the calendar.
+#[test]
+fn org5_a_chief_forum_decision_off_the_calendars_meeting_days_is_a_warning() {
+    let mut given = base();
+    let theme = theme(1);
+    run(&mut given, when(propose(theme)));
+    let defer = Action::DeferTheme { theme, to_round: round("2017H1") };
+    // No calendar in the log: nothing to hold the decision against.
+    assert!(decide_on(&given, &when(defer.clone())).is_ok());
+    let schedule = |meetings: &[NaiveDate], cancelled: &[NaiveDate]| Action::ScheduleForumMeetings {
+        meetings: meetings.iter().copied().collect(),
+        cancelled: cancelled.iter().copied().collect(),
+    };
+    let (september, october) = (date(2016, 9, 6), date(2016, 10, 4));
+    check(
+        &given,
+        by(secretary(), schedule(&[september, october], &[])),
+        Ok(vec![Event::ForumMeetingsScheduled {
+            meetings: [september, october].into_iter().collect(),
+            cancelled: BTreeSet::new(),
+        }]),
+    );
+    run(&mut given, by(secretary(), schedule(&[september, october], &[])));
+    assert_eq!(refused(&given, by(chief(), schedule(&[], &[]))), DomainError::NoForumMeetingsGiven);
+    assert_eq!(
+        refused(&given, by(chief(), schedule(&[october], &[]))),
+        DomainError::ForumMeetingScheduled(october)
+    );
+    assert_eq!(
+        refused(&given, by(chief(), schedule(&[], &[date(2016, 9, 13)]))),
+        DomainError::NoForumMeeting(date(2016, 9, 13))
+    );
+    assert!(matches!(
+        refused(&given, by(veteran(0), schedule(&[date(2016, 11, 1)], &[]))),
+        DomainError::NotEntitled { .. }
+    ));
+    // On 2016-09-01, between meetings: the deferral warns and is kept with its rationale.
+    let off = Warning::OffMeetingDay { on: date(2016, 9, 1), next: Some(september) };
+    assert_eq!(off.rule(), Rule::Org5);
+    assert_eq!(
+        refused(&given, when(defer.clone())),
+        DomainError::UnacknowledgedWarnings { warnings: vec![off.clone()] }
+    );
+    let rationale = "Decided by written procedure";
+    let decision =
+        decide_on(&given, &when(defer.clone()).acknowledging(Acknowledgement::new(Rule::Org5, rationale)))
+            .unwrap();
+    assert_eq!(
+        decision.events,
+        vec![Event::ThemeDeferred {
+            theme,
+            round: round("2016H2"),
+            to_round: round("2017H1"),
+            acknowledged: vec![AcknowledgedWarning { warning: off, rationale: rationale.into() }],
+        }]
+    );
+    // On the meeting day it passes; a decision not the chief forum's is not held against it.
+    assert!(decide_on(&given, &on(september, defer.clone())).is_ok());
+    assert!(decide_on(
+        &given,
+        &by(chief(), Action::RefineTheme { theme, title: None, challenge: None, note: "Narrower".into() })
+    )
+    .is_ok());
+    // Cancelled, the day is off again.
+    run(&mut given, by(chief(), schedule(&[], &[september])));
+    assert!(matches!(
+        refused(&given, on(september, defer.clone())),
+        DomainError::UnacknowledgedWarnings { .. }
+    ));
+    // A policy that does not know the rhythm (NS2's) holds nothing against the calendar.
+    given.push(Event::PolicyChanged { policy: Policy::ns2(), in_force_from: None });
+    assert!(decide_on(&given, &on(september, defer)).is_ok());
+}
+
+/// NS2 before NS3 (the seed is dated "FORÅR 2016", and NS2 already had the three types, the
+/// diploma in cohorts, rotations and co-drivers): its numbers are not in the seed, so an NS2
+/// policy holds them unknown, and no rule judges by an unknown number: NW-2 and NW-3 warn of
+/// no mix, NW-4 refuses no third innovation network, CO-2 and CO-5 warn of no cohort. NS3 in
+/// force from its date judges by its own.
+#[test]
+fn nw2_nw3_nw4_co2_co5_an_ns2_policy_with_unknown_numbers_judges_by_none_of_them() {
+    let ns2 = Policy::ns2();
+    assert_eq!(ns2.structure.as_deref(), Some("NS2"));
+    assert!(PolicyValue::ALL.iter().all(|value| !ns2.knows(*value)));
+    assert!(PolicyValue::ALL.iter().all(|value| Policy::ns3().knows(*value)));
+    ns2.validate().unwrap();
+    let mut given = base();
+    given.push(Event::PolicyChanged { policy: ns2, in_force_from: Some(date(2014, 1, 6)) });
+    let start = third_innovation_start(&mut given);
+    assert!(decide_on(&given, &when(start.clone())).is_ok(), "NW-4 unknown: no limit");
+    prioritised(&mut given, 4, NetworkType::Welfare);
+    assert!(
+        decide_on(&given, &when(Action::CloseRound { round: round("2016H2") })).is_ok(),
+        "NW-2, NW-3 unknown"
+    );
+    let cohort = |n| Action::FormCohort { cohort: cohort(n), members: [novice(n)].into_iter().collect() };
+    run(&mut given, when(cohort(1)));
+    assert!(decide_on(&given, &when(cohort(2))).is_ok(), "CO-2, CO-5 unknown");
+    // NS3 in force from spring 2016 judges by its numbers again.
+    let mut ns3 = Policy::ns3();
+    ns3.structure = Some("NS3".into());
+    given.push(Event::PolicyChanged { policy: ns3, in_force_from: Some(date(2016, 3, 1)) });
+    assert_eq!(refused(&given, when(start)), DomainError::InnovationLimitReached { running: 2, max: 2 });
+    // (CO-5 needs the cohorts' dates, which this undated history does not give.)
+    let DomainError::UnacknowledgedWarnings { warnings } = refused(&given, when(cohort(2))) else {
+        panic!("CO-2 warns under NS3")
+    };
+    assert_eq!(warnings.iter().map(Warning::rule).collect::<Vec<_>>(), [Rule::Co2]);
 }

@@ -183,7 +183,7 @@ pub fn base() -> Vec<Event> {
             roles: BTreeSet::new(),
         });
     }
-    history.push(Event::RoundOpened { round: round("2016H2") });
+    history.push(Event::RoundOpened { round: round("2016H2"), acknowledged: Vec::new() });
     history
 }
 

@@ -2,6 +2,7 @@
 //! (NL-1).
 
 use netvaerk::{Error, Lang, ReadModels};
+use netvaerk_core::PolicyValue;
 use netvaerk_projections::Wording;
 
 use crate::{json, label, name, range, short, Cell, Document, Format, Section};
@@ -48,12 +49,18 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
         say("Cohorts (CO-2: the size in force when formed; CO-4: 2/3 department, 1/3 secretariat)"),
         &["cohort", "formed", "size", "CO-2", "diplomas", "departments"],
     );
+    let unknown = || say("unknown (not in the source)");
     for cohort in &report.cohorts {
+        let co2 = if cohort.unknown.contains(&PolicyValue::CohortSize) {
+            unknown()
+        } else {
+            format!("{} {}", kept(cohort.within_range), range(cohort.expected))
+        };
         cohorts.row(vec![
             short(cohort.cohort.as_uuid()).into(),
             Cell::date(cohort.formed_on, lang),
             Cell::count(cohort.size),
-            format!("{} {}", kept(cohort.within_range), range(cohort.expected)).into(),
+            co2.into(),
             Cell::count(cohort.diplomas),
             Cell::count(cohort.cost_split.len()),
         ]);
@@ -64,18 +71,33 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
         say("Diploma costs per cohort and department (CO-4: the split and price in force when formed)"),
         &["cohort", "department", "members", "department pays", "secretariat pays"],
     );
-    let pays = |places: f64, kroner: Option<u64>| match kroner {
+    // A price recorded as an example (the demo's) says so beside every amount.
+    let pays = |places: f64, kroner: Option<u64>, example: bool| match kroner {
+        Some(kroner) if example => {
+            format!("{} ({}, {})", lang.decimal(places), Wording::kroner(&lang, kroner), say("an example"))
+        }
         Some(kroner) => format!("{} ({})", lang.decimal(places), Wording::kroner(&lang, kroner)),
         None => lang.decimal(places),
     };
     for cohort in &report.cohorts {
+        if cohort.unknown.contains(&PolicyValue::DiplomaCost) {
+            costs.row(vec![
+                short(cohort.cohort.as_uuid()).into(),
+                "-".to_owned().into(),
+                Cell::count(cohort.size),
+                unknown().into(),
+                unknown().into(),
+            ]);
+            continue;
+        }
         for share in &cohort.cost_split {
+            let example = share.split.price_is_example;
             costs.row(vec![
                 short(cohort.cohort.as_uuid()).into(),
                 share.unit.map_or_else(|| "-".to_owned(), |unit| all.directory.unit_name(unit)).into(),
                 Cell::count(share.members),
-                pays(share.split.department_share, share.split.department_kr).into(),
-                pays(share.split.secretariat_share, share.split.secretariat_kr).into(),
+                pays(share.split.department_share, share.split.department_kr, example).into(),
+                pays(share.split.secretariat_share, share.split.secretariat_kr, example).into(),
             ]);
         }
     }

@@ -1,6 +1,8 @@
-//! Starts per half-year against NW-2/NW-3, innovation networks against NW-4, and the overrides.
+//! Starts per half-year against NW-2/NW-3, innovation networks against NW-4, the chief forum's
+//! rounds and meetings (TH-3, ORG-5), and the overrides.
 
 use netvaerk::{Error, Lang, ReadModels};
+use netvaerk_core::PolicyValue;
 
 use crate::{decision_name, json, range, warning_text, Cell, Document, Format, Section};
 
@@ -20,22 +22,60 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
     );
     let mut overrides =
         Section::new(lang, say("Overridden warnings"), &["date", "rule", "decision", "warning", "rationale"]);
+    let mut forum = Section::new(
+        lang,
+        say("The chief forum's half-years: its round (TH-3) and its meetings against the policy's rhythm (ORG-5)"),
+        &["half-year", "round opened", "meetings", "policy"],
+    );
+    let unknown = || say("unknown (not in the source)");
     for row in &rows {
-        counts.row(vec![
+        let knows = |value| !row.unknown.contains(&value);
+        forum.row(vec![
             row.half_year.to_string().into(),
-            Cell::count(row.learning),
-            Cell::count(row.welfare),
-            Cell::count(row.innovation),
-            Cell::count(row.total),
-            format!("{} {}", kept(row.nw2_kept), range(row.expected_total)).into(),
+            row.round_opened_on.map_or_else(|| say("no round (TH-3)").into(), |on| Cell::date(on, lang)),
+            match row.expected_meetings {
+                Some(expected) => format!("{} / {expected}", row.meetings),
+                None if row.meetings > 0 => row.meetings.to_string(),
+                None => "-".to_owned(),
+            }
+            .into(),
+            row.structure
+                .clone()
+                .map_or_else(
+                    || "-".to_owned(),
+                    |name| if row.unknown.is_empty() { name } else { format!("{name}: {}", unknown()) },
+                )
+                .into(),
+        ]);
+        let nw2 = if knows(PolicyValue::StartsPerHalfYear) {
+            format!("{} {}", kept(row.nw2_kept), range(row.expected_total))
+        } else {
+            unknown()
+        };
+        let nw3 = if knows(PolicyValue::TypeMix) {
             format!(
                 "{} {}, {}",
                 kept(row.nw3_kept),
                 range(row.expected_learning),
                 range(row.expected_welfare)
             )
-            .into(),
-            format!("{}/{}", row.innovation_running_at_end, row.innovation_limit).into(),
+        } else {
+            unknown()
+        };
+        let nw4 = if knows(PolicyValue::InnovationLimit) {
+            format!("{}/{}", row.innovation_running_at_end, row.innovation_limit)
+        } else {
+            format!("{}/?", row.innovation_running_at_end)
+        };
+        counts.row(vec![
+            row.half_year.to_string().into(),
+            Cell::count(row.learning),
+            Cell::count(row.welfare),
+            Cell::count(row.innovation),
+            Cell::count(row.total),
+            nw2.into(),
+            nw3.into(),
+            nw4.into(),
         ]);
         for o in &row.overrides {
             overrides.row(vec![
@@ -47,5 +87,5 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
             ]);
         }
     }
-    Ok(Document::Sections(vec![counts, overrides]))
+    Ok(Document::Sections(vec![counts, forum, overrides]))
 }

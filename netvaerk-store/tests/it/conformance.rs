@@ -490,7 +490,7 @@ macro_rules! conformance {
                 let rejected = netvaerk_core::Event::ThemeRejected {
                     theme,
                     round: "2016H2".parse().unwrap(),
-                    reason: "Ane Jensen of Hyldagerparken objects".into(),
+                    reason: "Ane Jensen of Hyldagerparken objects".into(), acknowledged: Vec::new()
                 };
                 let encoded = netvaerk_core::codec::encode(&rejected);
                 let mut slip = event_with(encoded.payload);
@@ -517,7 +517,7 @@ macro_rules! conformance {
                 let s = stream("org-a");
                 let opened = |round: &str| {
                     let encoded =
-                        netvaerk_core::codec::encode(&netvaerk_core::Event::RoundOpened { round: round.parse().unwrap() });
+                        netvaerk_core::codec::encode(&netvaerk_core::Event::RoundOpened { round: round.parse().unwrap(), acknowledged: Vec::new()  });
                     let mut new = event_with(encoded.payload);
                     new.event_type = encoded.type_name.into();
                     new
