@@ -266,6 +266,12 @@ impl From<StoreError> for Error {
     }
 }
 
+impl From<netvaerk_core::UnsupportedLanguage> for Error {
+    fn from(error: netvaerk_core::UnsupportedLanguage) -> Self {
+        Error::input("unsupported_language", Some("lang"), Some(error.0.clone()), error.to_string())
+    }
+}
+
 impl From<DomainError> for Error {
     fn from(error: DomainError) -> Self {
         Self::Refused(error)

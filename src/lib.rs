@@ -67,8 +67,9 @@ pub use address::Address;
 #[cfg(feature = "tokio")]
 pub use asynchronous::{off_the_runtime, AsyncService, EventStream};
 pub use error::{Error, ErrorClass};
-pub use lang::{untranslated, Lang, GLOSSARY};
+pub use lang::lang_from_env;
 pub use netvaerk_core as core;
+pub use netvaerk_core::{untranslated, Lang, GLOSSARY};
 pub use netvaerk_projections as projections;
 pub use netvaerk_store as store;
 pub use service::{BatchMode, Outcome, ReadModels, Retry, Service};

@@ -337,7 +337,7 @@ fn in_language(english: String, danish: String) -> String {
 }
 
 fn language() -> netvaerk_report::Lang {
-    LANGUAGE.get().copied().unwrap_or_else(netvaerk_report::Lang::from_env)
+    LANGUAGE.get().copied().unwrap_or_else(netvaerk::lang_from_env)
 }
 
 /// How `report` renders: its flags, tables as wide as the terminal when there is one.

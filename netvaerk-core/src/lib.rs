@@ -102,6 +102,7 @@ mod decide;
 mod error;
 mod event;
 mod id;
+mod lang;
 mod policy;
 mod rule;
 mod state;
@@ -119,6 +120,7 @@ pub use event::{current_version, Event, CATALOGUE, REDACTED_TEXT};
 pub use id::{
     parse_date, CohortId, Half, IdError, NetworkId, OrganisationId, PersonId, RoundId, ThemeId, UnitId,
 };
+pub use lang::{untranslated, Lang, UnsupportedLanguage, GLOSSARY};
 pub use policy::{
     CostSplit, CountRange, DecidingBody, DiplomaCost, LeaderQualification, PhasePlan, PhaseSpec, Policy,
     PolicyChange, PolicyHistory, PolicyProblem, PolicyValue, ScheduledPhase,

@@ -687,7 +687,9 @@ fn format(query: Option<&str>, headers: &HeaderMap) -> Result<Format, Problem> {
 
 fn lang(query: Option<&str>, headers: &HeaderMap) -> Result<Lang, Problem> {
     if let Some(code) = query {
-        return code.parse().map_err(Problem::from);
+        return code
+            .parse()
+            .map_err(|error: netvaerk_core::UnsupportedLanguage| Problem::from(Error::from(error)));
     }
     let accepted = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()).unwrap_or("");
     Ok(accepted

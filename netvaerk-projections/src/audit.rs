@@ -246,6 +246,29 @@ pub trait Wording {
     }
 }
 
+/// The reports' languages word the audit trail through the glossary.
+impl Wording for netvaerk_core::Lang {
+    fn say(&self, english: &'static str) -> String {
+        netvaerk_core::Lang::say(*self, english).to_owned()
+    }
+    fn word(&self, english: &str) -> String {
+        netvaerk_core::Lang::word(*self, english)
+    }
+    fn phase(&self, name: &str) -> String {
+        netvaerk_core::Lang::phase(*self, name)
+    }
+    fn date(&self, date: NaiveDate) -> String {
+        netvaerk_core::Lang::date(*self, date)
+    }
+    fn kroner(&self, amount: u64) -> String {
+        let separator = match self {
+            netvaerk_core::Lang::En => ',',
+            netvaerk_core::Lang::Da => '.',
+        };
+        format!("{} kr.", crate::group_thousands(amount, separator))
+    }
+}
+
 /// `amount` with `separator` between each group of three digits: `1,250,000`.
 pub fn group_thousands(amount: u64, separator: char) -> String {
     let digits = amount.to_string();

@@ -8,14 +8,14 @@ use netvaerk_report::Lang;
 use super::Cli;
 
 /// The language of the program's own texts: `--lang` where the command line gives it, else
-/// the environment's ([`Lang::from_env`]).
+/// the environment's ([`netvaerk::lang_from_env`]).
 pub fn language(args: &[String]) -> Lang {
     let given = args.iter().enumerate().find_map(|(index, arg)| match arg.strip_prefix("--lang") {
         Some("") => args.get(index + 1).cloned(),
         Some(rest) => rest.strip_prefix('=').map(str::to_owned),
         None => None,
     });
-    given.and_then(|code| code.parse().ok()).unwrap_or_else(Lang::from_env)
+    given.and_then(|code| code.parse().ok()).unwrap_or_else(netvaerk::lang_from_env)
 }
 
 /// Examples shown after a command's help: the command's path (`""` the program), then each
