@@ -652,6 +652,41 @@ fn document_with(
     }
 }
 
+impl Report {
+    /// The JSON Schema of the report's JSON (the `report` beside the stamp): the type its file
+    /// renders, so the OpenAPI document follows the list of reports without a list of its own.
+    #[cfg(feature = "schema")]
+    pub fn json_schema(&self, generator: &mut schemars::SchemaGenerator) -> serde_json::Value {
+        fn of<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> serde_json::Value {
+            generator.subschema_for::<T>().to_value()
+        }
+        use netvaerk_projections as p;
+        match self {
+            Report::Portfolio => of::<p::PortfolioReport>(generator),
+            Report::HalfYear => of::<Vec<p::HalfYearRow>>(generator),
+            Report::Leaders => of::<Vec<p::PersonHistory>>(generator),
+            Report::Forecast => of::<Option<p::ForecastReport>>(generator),
+            Report::Competence => of::<p::CompetenceReport>(generator),
+            Report::Audit(_) => {
+                serde_json::json!({ "anyOf": [of::<p::ThemeAudit>(generator), of::<p::NetworkAudit>(generator)] })
+            }
+            Report::Round(_) => of::<p::RoundAudit>(generator),
+            Report::List(_) => of::<Rows>(generator),
+            // The overview's JSON is the four read models it draws (reports/overview.rs).
+            Report::Overview => serde_json::json!({
+                "type": "object",
+                "properties": {
+                    "portfolio": of::<p::PortfolioReport>(generator),
+                    "half_years": of::<Vec<p::HalfYearRow>>(generator),
+                    "leaders": of::<Vec<p::PersonHistory>>(generator),
+                    "competence": of::<p::CompetenceReport>(generator),
+                },
+                "required": ["portfolio", "half_years", "leaders", "competence"]
+            }),
+        }
+    }
+}
+
 /// The theme a network works on, by title.
 fn theme_title(all: &All, network: NetworkId) -> String {
     all.portfolio
