@@ -191,6 +191,13 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             tested: (!c.is_multiple_of(2)).then(|| text(c)),
             owners: if b.is_multiple_of(3) { vec![department()] } else { Vec::new() },
         },
+        // NW-6: goals set or revised (the revision sometimes without its reason) before a close.
+        20 if a % 4 == 3 => Action::SetGoals {
+            network: picker.network(b),
+            goals: (0..1 + b % 2).map(|n| text(n.wrapping_add(c))).collect(),
+            success_criteria: (0..c % 4).map(|n| text(n.wrapping_add(b))).collect(),
+            reason: b.is_multiple_of(2).then(|| text(a)),
+        },
         20 => Action::CloseNetwork {
             network: picker.network(a),
             outcome: pick(
@@ -203,7 +210,8 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
                 b,
             ),
             reason: if c.is_multiple_of(2) { None } else { Some(text(c)) },
-            criteria_met: None,
+            // NW-6: sometimes no judgement, sometimes numbers that may not all exist.
+            criteria_met: (!b.is_multiple_of(5)).then(|| (1..=u32::from(c % 4)).collect()),
         },
         21 => {
             Action::ChangeReferenceLeader { network: picker.network(a), to: chief_forum(b), reason: text(c) }
@@ -275,7 +283,18 @@ fn action(picker: &Picker, selector: u8, a: u8, b: u8, c: u8) -> Action {
             networks_led: u32::from(c % 3),
             networks_co_driven: u32::from(b % 2),
         },
-        _ => match a % 3 {
+        _ => match a % 5 {
+            // ORG-5: the chief forum's calendar, which later decisions are held against.
+            3 | 4 => Action::ScheduleForumMeetings {
+                meetings: (0..b % 3)
+                    .map(|n| date(2016, 7 + u32::from((b + n) % 6), 1 + u32::from(c % 28)))
+                    .collect(),
+                cancelled: if c.is_multiple_of(5) {
+                    BTreeSet::from([date(2016, 9, 6)])
+                } else {
+                    BTreeSet::new()
+                },
+            },
             0 => Action::AssessCompetences {
                 person: pick_person(b),
                 scores: BTreeMap::from([(Competence::Exploratory, c % 7)]),
@@ -305,6 +324,23 @@ fn recorder(action: &Action, other: PersonId, own: bool) -> PersonId {
 
 fn check_hard_rules(before: &State, decision: &Decision, after: &State, policy: &Policy) {
     for event in &decision.events {
+        // NW-6: a network with success criteria closes stating which it met, each one of its
+        // own; goals are at least one goal and one criterion, and a revision has its reason.
+        if let Event::NetworkClosed { network, criteria_met, .. } = event {
+            let criteria = before.network(*network).expect("NW-6: a known network").success_criteria;
+            match criteria_met {
+                Some(met) => assert!(
+                    criteria > 0 && met.iter().all(|n| (1..=criteria as u32).contains(n)),
+                    "NW-6 broken by {event:?} ({criteria} criteria)"
+                ),
+                None => assert_eq!(criteria, 0, "NW-6 broken: {event:?} judges no criterion"),
+            }
+        }
+        if let Event::GoalsSet { network, goals, success_criteria, reason } = event {
+            assert!(!goals.is_empty() && !success_criteria.is_empty(), "NW-6 broken by {event:?}");
+            let earlier = before.network(*network).expect("NW-6: a known network").goals_set;
+            assert!(!earlier || reason.is_some(), "NW-6 broken: {event:?} revises without a reason");
+        }
         // CD-1: a co-driver attached leaves no more co-drivers than the policy in force allows.
         if let Event::CoDriverAttached { network, .. } = event {
             let limit = before.policy_on(decision.metadata.occurred_on, policy).max_co_drivers;
@@ -556,4 +592,6 @@ fn random_histories_reach_deep_states() {
     assert!(count("DiplomaAwarded") >= 1, "{counts:?}");
     assert!(count("ParticipantsJoined") >= 1, "{counts:?}");
     assert!(count("OutputRecorded") >= 1, "{counts:?}");
+    assert!(count("GoalsSet") >= 1, "{counts:?}");
+    assert!(count("ForumMeetingsScheduled") >= 1, "{counts:?}");
 }
