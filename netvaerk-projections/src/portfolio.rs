@@ -182,6 +182,9 @@ pub struct Portfolio {
     pub policies: PolicyHistory,
     /// TH-3: each round, with the date it was opened.
     pub rounds_opened: BTreeMap<RoundId, NaiveDate>,
+    /// TH-3: each closed round, with the date it was closed (where NW-2 and NW-3 judged its
+    /// mix).
+    pub rounds_closed: BTreeMap<RoundId, NaiveDate>,
     /// ORG-5: the chief forum's meetings as scheduled.
     pub meetings: BTreeSet<NaiveDate>,
 }
@@ -281,9 +284,10 @@ impl Portfolio {
     }
 
     /// Every half-year from the first to the last with a start, an override or a round, in
-    /// order, so that one without a round shows (TH-3). Each is judged by the policy in force on
-    /// its first day (NW-2, NW-3: the round plans the half-year's starts), and its innovation
-    /// networks running at its end by the limit in force on its last day (NW-4).
+    /// order, so that one without a round shows (TH-3). Its starts are judged by the policy in
+    /// force when its round was closed, as the round's close judged its mix (NW-2, NW-3: the
+    /// round plans the half-year's starts), else on its first day; its innovation networks
+    /// running at its end by the limit in force on its last day (NW-4).
     pub fn half_years(&self) -> Vec<HalfYearRow> {
         let mut active: BTreeSet<RoundId> =
             self.networks.values().map(|network| RoundId::containing(network.started_on)).collect();
@@ -308,7 +312,8 @@ impl Portfolio {
                 );
                 let total = learning + welfare + innovation;
                 let end = half_year.last_day();
-                let policy = self.policy_on(half_year.first_day());
+                let judged_on = self.rounds_closed.get(&half_year).copied().unwrap_or(half_year.first_day());
+                let policy = self.policy_on(judged_on);
                 let in_half_year = |day: &&NaiveDate| RoundId::containing(**day) == half_year;
                 let meetings =
                     u32::try_from(self.meetings.iter().filter(in_half_year).count()).unwrap_or(u32::MAX);
@@ -471,7 +476,10 @@ impl Fold for Portfolio {
                 }
             }
             Event::ThemeWithdrawn { theme, .. } => self.set_status(*theme, ThemeStatus::Withdrawn, on),
-            Event::RoundClosed { .. } | Event::CohortFormed { .. } => {}
+            Event::RoundClosed { round, .. } => {
+                self.rounds_closed.insert(*round, on);
+            }
+            Event::CohortFormed { .. } => {}
             Event::NetworkStarted {
                 network, theme, network_type, leader, started_on, expected_end, ..
             } => {

@@ -362,7 +362,8 @@ fn org5_th3_the_half_year_report_flags_a_half_year_without_a_round_counts_meetin
         service.execute(organisation, &Command::new(Metadata::new(chief, on), action)).unwrap();
     };
     // NS2 from the history's first day, NS3 from December 2016 (a half-year is judged by the
-    // policy in force on its first day); the NS3 defaults before any policy.
+    // policy in force when its round closed, else on its first day); the NS3 defaults before
+    // any policy.
     decide(on(2016, 3, 1), Action::ChangePolicy { policy: netvaerk::core::Policy::ns2() });
     let meetings = [on(2016, 3, 1), on(2016, 4, 5), on(2016, 5, 3), on(2017, 1, 3)];
     decide(
@@ -380,7 +381,7 @@ fn org5_th3_the_half_year_report_flags_a_half_year_without_a_round_counts_meetin
         |number: &str, lang| Options { section: Some(number.into()), ..Options::new(Format::Csv, lang) };
     assert_eq!(
         render(&service, organisation, Report::HalfYear, &section("2", Lang::En)).unwrap(),
-        "half-year,round opened,meetings,policy\n2016H1,2016-03-01,3 / 6,-\n\
+        "half-year,round opened,meetings,policy\n2016H1,2016-03-01,3,NS2: unknown (not in the source)\n\
          2016H2,no round (TH-3),-,NS2: unknown (not in the source)\n2017H1,2017-01-03,1 / 6,NS3\n",
     );
     // NS2's half-year is not judged by NS3's numbers.

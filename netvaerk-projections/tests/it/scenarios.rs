@@ -378,10 +378,11 @@ fn an_audit_trail_read_against_another_log_is_a_typed_error() {
     assert!(trail.theme(theme(2), &Names::none(), &empty).unwrap().is_none());
 }
 
-/// NW-2 changed to 2-3 from 2018-06-30, recorded after the history: the half-years before it
-/// are judged by the NS3 range they were planned under, the one after by the new range.
+/// NW-2 narrowed to 1 from 2016-12-31: 2016H2, whose round closed before it, is judged by the
+/// NS3 range it was planned under; 2017H1, whose round has not closed, by the range in force on
+/// its first day, the new one.
 #[test]
-fn nw2_each_half_year_is_judged_by_the_policy_in_force_on_its_first_day() {
+fn nw2_each_half_year_is_judged_by_the_policy_in_force_when_its_round_closed() {
     let mut history = History::new();
     history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
     history.prioritised(date(2016, 8, 15), 1, 1, NetworkType::Welfare);
@@ -389,8 +390,8 @@ fn nw2_each_half_year_is_judged_by_the_policy_in_force_on_its_first_day() {
     let mut narrow = Policy::ns3();
     narrow.starts_per_half_year = CountRange::new(1, 1);
     narrow.max_running_innovation_networks = 3;
+    history.run(date(2016, 12, 20), Action::CloseRound { round: "2016H2".parse().unwrap() });
     history.run(date(2016, 12, 31), Action::ChangePolicy { policy: narrow });
-    history.run(date(2017, 1, 4), Action::CloseRound { round: "2016H2".parse().unwrap() });
     history.run(date(2017, 1, 5), Action::OpenRound { round: "2017H1".parse().unwrap() });
     history.prioritised(date(2017, 1, 10), 2, 1, NetworkType::Welfare);
     history.start(date(2017, 2, 1), 2, NetworkType::Welfare, VETERAN2, None);

@@ -17,7 +17,7 @@ pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> R
     }
     let mut counts = Section::new(
         lang,
-        say("Starts per half-year, each judged by the policy in force on its first day (NW-2: all starts; NW-3: learning, welfare; NW-4: innovation running at its end / limit)"),
+        say("Starts per half-year, each judged by the policy in force when its round closed, else on its first day (NW-2: all starts; NW-3: learning, welfare; NW-4: innovation running at its end / limit)"),
         &["half-year", "learning", "welfare", "innov.", "total", "NW-2", "NW-3", "NW-4"],
     );
     let mut overrides =
