@@ -7,7 +7,9 @@
 //! The story is data first: the people (`CHIEFS`, `VETERANS`, the cohorts' names, `EMPLOYEES`,
 //! `PARTICIPANTS`), the diploma cohorts and their dates (`COHORTS`), and what each of the eight
 //! half-years brings (`HALF_YEARS`: its themes' Danish titles, the theme deferred or rejected,
-//! how its innovation network ends, what is particular to it). The functions tell one block in
+//! what is particular to it), and each theme's story (`story`: one entry per title, with its
+//! challenge, departments, the chief forum's notes and reasons, goals and success criteria,
+//! what it tested and produced, and how it ended). The functions tell one block in
 //! order: `found` the organisation and its people, `assess_candidates`, `diploma`, `rotations`,
 //! then per half-year `theme_round` and each `network`'s life (`learning_network`, or
 //! `working_network` and its `test_and_end`). Steps of one day keep the order they are
@@ -27,10 +29,14 @@ use netvaerk::store::{EventStore, PersonalData};
 use netvaerk::{BatchMode, Error, Service};
 use uuid::Uuid;
 
+use story::{story, End, Story};
+
 use netvaerk_report::{render, Format, Report};
 
 use crate::cli::Cli;
 use crate::{open_service, progress, usage, Failure};
+
+mod story;
 
 /// The demo's eight departments, four in each director area.
 const DEPARTMENTS: [&str; 8] = [
@@ -180,28 +186,6 @@ const COHORT_THREE: [&str; 12] = [
     "Søren Hvid",
 ];
 
-/// TH-1: the burning platforms of the themes, in turn.
-const CHALLENGES: [&str; 10] = [
-    "Borgerne møder en kommune, der arbejder i siloer",
-    "Borgere med flere sager fortæller deres historie igen og igen",
-    "Ventetiden er lang, fordi sagen går frem og tilbage mellem afdelingerne",
-    "Ressourcerne findes, men ingen ser dem samlet",
-    "De unge falder mellem tilbuddene, når de fylder 18",
-    "Genindlæggelser koster borgerne tryghed og kommunen penge",
-    "Viden fra ét område når ikke de andre",
-    "Borgerne vil bidrage, men vi ved ikke hvordan vi tager imod dem",
-    "Klimamålene kræver, at alle afdelinger ændrer vaner",
-    "Medarbejderne bruger tid på koordinering, som borgerne ikke mærker",
-];
-
-/// PR-5, TH-1: how a network narrowed its challenge after its first intensive period, in turn.
-const NARROWED: [&str; 4] = [
-    "Indsnævret til borgere med tre eller flere sager",
-    "Indsnævret til overgangen fra hospital til hjem",
-    "Indsnævret til ét distrikt, hvor testen kan gennemføres",
-    "Indsnævret til den første henvendelse",
-];
-
 const EMPLOYEES: [&str; 4] = ["Karin Boe", "Erik Stenz", "Lise Ahl", "Jakob Fog"];
 
 /// Employees who take part in networks (TP-3), two to each department.
@@ -224,49 +208,6 @@ const PARTICIPANTS: [&str; 16] = [
     "Ulrik Steen",
 ];
 
-/// TP-1: what a test phase tests, in turn.
-const TESTED: [&str; 6] = [
-    "En ny arbejdsgang mellem to afdelinger, i fire uger med rigtige borgere",
-    "En prototype af borgerens digitale indgang, med tyve borgere",
-    "En fælles visitation på tværs af afdelingerne, i ét distrikt",
-    "Et nyt mødeformat med borgeren, i to teams",
-    "En fælles kalender for de involverede medarbejdere, i seks uger",
-    "En opfølgning i hjemmet efter udskrivning, hos tolv borgere",
-];
-
-/// TP-4: what the test showed, a product, its effect, in turn.
-const RESULTS: [(&str, &str, &str); 4] = [
-    (
-        "Testen halverede ventetiden; medarbejderne vil beholde arbejdsgangen",
-        "En beskrevet arbejdsgang med roller og tjekliste",
-        "Kortere ventetid for borgerne, vist for udvalget",
-    ),
-    (
-        "Borgerne fandt vej selv; tre af fire fik svar første gang",
-        "En digital indgang og en vejledning til medarbejderne",
-        "Færre henvendelser i borgerservice, fremlagt for chefforum",
-    ),
-    (
-        "Testen viste færre overdragelser og færre fejl",
-        "En fælles visitationsmodel for afdelingerne",
-        "Mere sammenhængende forløb, fortalt for byens borgere på borgermødet",
-    ),
-    (
-        "Medarbejderne brugte formatet, også uden for testen",
-        "Et mødeformat med drejebog",
-        "Borgerne oplevede at blive hørt, målt i en opfølgende undersøgelse",
-    ),
-];
-
-/// TP-4: the knowledge a learning network shared back to its participants' units, in turn.
-const KNOWLEDGE: [&str; 5] = [
-    "En vidensopsamling og et oplæg på hver deltagers personalemøde",
-    "En guide til afdelingerne med eksempler fra netværket",
-    "Et kort forløb for kollegerne, holdt af deltagerne selv",
-    "Erfaringer delt på afdelingernes temadag",
-    "Et inspirationskatalog til basis",
-];
-
 /// What a half-year brings besides its routine (NW-1, NW-2: a learning network and welfare
 /// networks every half-year, an innovation network in some), as the chief forum's portfolio
 /// tells it. The themes are proposed in this order: the learning theme, the welfare themes,
@@ -276,9 +217,6 @@ struct HalfYear {
     learning: &'static str,
     /// The welfare themes.
     welfare: &'static [&'static str],
-    /// TH-2: the first welfare theme is an internal one, without the citizens; the forum takes
-    /// it anyway, acknowledging the warning.
-    internal_first: bool,
     /// The innovation theme, if any, and how its network ends.
     innovation: Option<Innovation>,
     /// A theme qualified and deferred to the next half-year, which takes it up first.
@@ -287,19 +225,13 @@ struct HalfYear {
     rejected: Option<(&'static str, &'static str)>,
     /// NW-2: why the forum starts fewer networks than the rule asks, acknowledged at the close.
     fewer_networks: Option<&'static str>,
-    /// Why the learning network stops; else it shares its knowledge (TP-4).
-    learning_stopped: Option<&'static str>,
-    /// Why a welfare network stops after its test (each whose number leaves 2 divided by 4).
-    welfare_stopped: Option<&'static str>,
     /// The network (by its place in the half-year) whose co-driver goes on parental leave.
     co_driver_on_leave: Option<usize>,
 }
 
-/// An innovation theme and how its network ends (TP-2), after how many days.
+/// An innovation theme, and after how many days its network ends (TP-2; how, its story tells).
 struct Innovation {
     title: &'static str,
-    outcome: Outcome,
-    reason: Option<&'static str>,
     days: u64,
 }
 
@@ -308,13 +240,10 @@ struct Innovation {
 const ROUTINE: HalfYear = HalfYear {
     learning: "",
     welfare: &[],
-    internal_first: false,
     innovation: None,
     deferred: None,
     rejected: None,
     fewer_networks: None,
-    learning_stopped: None,
-    welfare_stopped: None,
     co_driver_on_leave: None,
 };
 
@@ -327,7 +256,6 @@ const HALF_YEARS: [HalfYear; 8] = [
             "Ren luft omkring skolerne",
             "Hurtigere hjælp efter et fald",
         ],
-        internal_first: true,
         rejected: Some(("Parkeringsskilte i den gamle bydel", "Løses i én afdeling; ikke tværgående (TH-2)")),
         ..ROUTINE
     },
@@ -339,12 +267,7 @@ const HALF_YEARS: [HalfYear; 8] = [
             "Velkommen til nye borgere",
             "En værdig død i eget hjem",
         ],
-        innovation: Some(Innovation {
-            title: "Urban farming i Albertslund?",
-            outcome: Outcome::HandedOnForScaling,
-            reason: None,
-            days: 260,
-        }),
+        innovation: Some(Innovation { title: "Urban farming i Albertslund?", days: 260 }),
         deferred: Some("Færre overdragelser for svækkede ældre"),
         ..ROUTINE
     },
@@ -357,14 +280,12 @@ const HALF_YEARS: [HalfYear; 8] = [
             "Én plan for familier med mange sager",
         ],
         rejected: Some(("Et nyt intranet", "Et it-projekt, ikke en velfærdsudfordring")),
-        welfare_stopped: Some("Testen viste ingen gevinst for borgerne"),
         ..ROUTINE
     },
     // 2016H1
     HalfYear {
         learning: "Samskabelse med borgerne",
         welfare: &["Ensomhed blandt ældre", "Fra skole til uddannelse for alle"],
-        internal_first: true,
         fewer_networks: Some("Besparelser i foråret 2016: færre netværk med flere ressourcer"),
         co_driver_on_leave: Some(1),
         ..ROUTINE
@@ -373,12 +294,7 @@ const HALF_YEARS: [HalfYear; 8] = [
     HalfYear {
         learning: "Digital borgerservice",
         welfare: &["Job til unge på ydelse", "Hurtigere boligindretning", "Hverdagsrehabilitering i hjemmet"],
-        innovation: Some(Innovation {
-            title: "Den cirkulære kommune",
-            outcome: Outcome::Stopped,
-            reason: Some("Testen viste, at løsningen kræver et fagsystem, kommunen ikke har"),
-            days: 240,
-        }),
+        innovation: Some(Innovation { title: "Den cirkulære kommune", days: 240 }),
         deferred: Some("Sammenhængende demensindsats"),
         ..ROUTINE
     },
@@ -386,9 +302,7 @@ const HALF_YEARS: [HalfYear; 8] = [
     HalfYear {
         learning: "Grøn omstilling i hverdagen",
         welfare: &["Skoledage uden mobning", "Trygge overgange fra hospital", "Inkluderende dagtilbud"],
-        internal_first: true,
         rejected: Some(("Længere åbningstid på biblioteket", "Allerede besluttet af kulturudvalget")),
-        learning_stopped: Some("Deltagerne kunne ikke frigøres fra opgaverne i basis"),
         ..ROUTINE
     },
     // 2017H2
@@ -399,12 +313,7 @@ const HALF_YEARS: [HalfYear; 8] = [
             "Koordineret indsats for kronisk syge",
             "Lokal jobformidling",
         ],
-        innovation: Some(Innovation {
-            title: "Energifællesskaber i den almene boligsektor",
-            outcome: Outcome::Implemented,
-            reason: None,
-            days: 280,
-        }),
+        innovation: Some(Innovation { title: "Energifællesskaber i den almene boligsektor", days: 280 }),
         deferred: Some("Sunde måltider i institutionerne"),
         ..ROUTINE
     },
@@ -471,14 +380,6 @@ impl Plan {
         self.chiefs[department.unwrap_or(0)]
     }
 
-    /// The director area (0 or 1) of `person`'s department: the first four departments are the
-    /// first area's (ORG-1).
-    fn area_of(&self, person: PersonId) -> usize {
-        let department =
-            self.unit_of(person).and_then(|unit| self.departments.iter().position(|d| *d == unit));
-        department.unwrap_or(0) / 4
-    }
-
     /// The unit `person` was registered in.
     fn unit_of(&self, person: PersonId) -> Option<UnitId> {
         self.steps.iter().find_map(|step| match step.action {
@@ -487,20 +388,35 @@ impl Plan {
         })
     }
 
-    /// TP-3: the `count` participants of the `number`th network, from the pool in turn, and
-    /// their units.
+    /// TP-3: the `count` participants of the `number`th network, from the pool's employees of
+    /// the theme's `departments`, a department at a time (who goes first varies by `number`),
+    /// and their units.
     fn participants(
         &self,
         pool: &[PersonId],
+        departments: &[UnitId],
         number: u32,
         count: usize,
     ) -> (BTreeSet<PersonId>, Vec<UnitId>) {
-        let chosen: BTreeSet<PersonId> =
-            (0..count).map(|i| pool[(number as usize * 5 + i * 3) % pool.len()]).collect();
+        let of_each: Vec<Vec<PersonId>> = departments
+            .iter()
+            .map(|department| {
+                pool.iter().copied().filter(|person| self.unit_of(*person) == Some(*department)).collect()
+            })
+            .collect();
+        let most = of_each.iter().map(Vec::len).max().unwrap_or(0);
+        let mut chosen = BTreeSet::new();
         let mut units: Vec<UnitId> = Vec::new();
-        for unit in chosen.iter().filter_map(|person| self.unit_of(*person)) {
-            if !units.contains(&unit) {
-                units.push(unit);
+        for turn in 0..most {
+            for (department, members) in departments.iter().zip(&of_each) {
+                if chosen.len() == count || members.is_empty() {
+                    continue;
+                }
+                if chosen.insert(members[(turn + number as usize) % members.len()])
+                    && !units.contains(department)
+                {
+                    units.push(*department);
+                }
             }
         }
         (chosen, units)
@@ -562,8 +478,7 @@ impl Plan {
 
     /// A decision of the chief forum, made by its chair at its meeting (ORG-3; the secretariat
     /// records but does not decide, ORG-4), with what the minutes say.
-    fn decided(&mut self, on: NaiveDate, action: Action) {
-        let why = minutes(&action, on);
+    fn decided(&mut self, on: NaiveDate, action: Action, why: String) {
         self.push_why(on, self.chair(), action, why, None);
     }
 
@@ -572,27 +487,54 @@ impl Plan {
         self.directors[0]
     }
 
-    /// TH-1: a chief proposes a theme `on`, with a challenge and two departments, in turn by
-    /// `number`. Urban farming has a fixed id: the demo prints its audit trail.
-    fn propose_theme(&mut self, on: NaiveDate, title: String, number: u32, origins: &[Origin]) -> ThemeId {
-        let theme = if title.starts_with("Urban farming") {
+    /// TH-1: a chief proposes a theme `on`, with its story's challenge and departments; the
+    /// proposer heads its first department. Urban farming has a fixed id: the demo prints its
+    /// audit trail.
+    fn propose_theme(&mut self, on: NaiveDate, story: &Story, number: u32, origins: &[Origin]) -> ThemeId {
+        let theme = if story.title.starts_with("Urban farming") {
             ThemeId::from_uuid(self.id(3, 101))
         } else {
             ThemeId::from_uuid(self.id(3, number))
         };
-        let proposer = self.chiefs[number as usize % 8];
-        let departments =
-            vec![self.departments[number as usize % 8], self.departments[(number as usize + 3) % 8]];
+        let departments = self.departments_of(story);
+        let proposer = self.head_of(departments[0]);
         let action = Action::ProposeTheme {
             theme,
-            title,
-            challenge: CHALLENGES[number as usize % CHALLENGES.len()].into(),
+            title: story.title.to_owned(),
+            challenge: story.challenge.to_owned(),
             proposed_by: proposer,
             departments,
             origins: origins.iter().copied().collect(),
         };
         self.push(on, proposer, action);
         theme
+    }
+
+    /// TH-1: the departments a story names, as units; the first department where it names
+    /// none (or one the demo does not know).
+    fn departments_of(&self, story: &Story) -> Vec<UnitId> {
+        let named: Vec<UnitId> = story
+            .departments
+            .iter()
+            .filter_map(|name| DEPARTMENTS.iter().position(|department| department == name))
+            .map(|index| self.departments[index])
+            .collect();
+        if named.is_empty() {
+            return vec![self.departments[0]];
+        }
+        named
+    }
+
+    /// The chief who heads `department` (a chief-forum member heads each department here).
+    fn head_of(&self, department: UnitId) -> PersonId {
+        let index = self.departments.iter().position(|unit| *unit == department).unwrap_or(0);
+        self.chiefs[index]
+    }
+
+    /// The name of `person`'s department, where they have one.
+    fn department_name(&self, person: PersonId) -> &'static str {
+        let index = self.unit_of(person).and_then(|unit| self.departments.iter().position(|d| *d == unit));
+        index.map_or("", |index| DEPARTMENTS[index])
     }
 
     /// ORG-3: the chief forum ends the network as it started it, at its meeting `closed_on`;
@@ -605,8 +547,12 @@ impl Plan {
         reason: Option<String>,
         change: Option<(NaiveDate, PersonId)>,
     ) {
-        let close = Action::CloseNetwork { network: started.network, outcome, reason, criteria_met: None };
-        self.push_why(closed_on, self.chair(), close.clone(), minutes(&close, closed_on), None);
+        // NW-6: the close states which success criteria were met.
+        let story = started.story;
+        let criteria_met = Some(story.met.iter().copied().collect());
+        let close = Action::CloseNetwork { network: started.network, outcome, reason, criteria_met };
+        let why = format!("{}. Chefforummødet {}", story.close, closed_on.format("%d.%m.%Y"));
+        self.push_why(closed_on, self.chair(), close, why, None);
         self.leading.push(Leading {
             leader: started.leader,
             network: started.network,
@@ -634,59 +580,26 @@ fn forum_meeting(on: NaiveDate) -> NaiveDate {
     first_tuesday(next.year(), next.month())
 }
 
-/// What the chief forum's minutes say of a decision made at its meeting `on`.
+/// What the chief forum's minutes say of opening or closing its round at its meeting `on`.
 fn minutes(action: &Action, on: NaiveDate) -> String {
     let what = match action {
         Action::OpenRound { .. } => "Halvårsrunden åbnet",
-        Action::QualifyTheme { .. } => "Kriterierne gennemgået",
-        Action::PrioritiseTheme { .. } => "Prioriteret efter drøftelse af porteføljen",
-        Action::DeferTheme { .. } => "Udskudt til næste runde",
-        Action::RejectTheme { .. } => "Afvist",
-        Action::CloseRound { .. } => "Runden lukket",
-        Action::StartNetwork { .. } => "Igangsat med netværksleder og referenceleder",
-        Action::CloseNetwork { .. } => "Afsluttet efter netværkslederens afrapportering",
+        Action::CloseRound { .. } => "Runden lukket efter prioriteringerne",
         _ => "Besluttet",
     };
     format!("{what} på chefforummødet {}", on.format("%d.%m.%Y"))
 }
 
-/// TH-2: the chief forum's note on each criterion of a theme, varied by `turn`; `unmet` is
-/// the criterion the theme does not meet, if any.
-fn assessments(unmet: Option<Criterion>, turn: usize) -> Vec<CriterionAssessment> {
+/// TH-2: the chief forum's note on each criterion of the theme, from its story; the story's
+/// unmet criteria are not met.
+fn assessments(story: &Story) -> Vec<CriterionAssessment> {
     Criterion::ALL
         .into_iter()
-        .map(|criterion| {
-            let met = Some(criterion) != unmet;
-            let notes: [&str; 2] = match (criterion, met) {
-                (Criterion::CitizenWelfare, true) => {
-                    ["Borgerne mærker det direkte", "Gør en forskel i borgernes hverdag"]
-                }
-                (Criterion::CurrentChallenge, true) => {
-                    ["Står højt på dagsordenen nu", "Udfordringen vokser i år"]
-                }
-                (Criterion::CrossCutting, true) => {
-                    ["Går på tværs af mindst to afdelinger", "Kræver flere afdelinger for at lykkes"]
-                }
-                (Criterion::Complexity, true) => {
-                    ["Ingen afdeling kan løse det alene", "Mange aktører og uklare årsager"]
-                }
-                (Criterion::NewLearning, true) => {
-                    ["Vi mangler viden på området", "Giver ny læring til organisationen"]
-                }
-                (Criterion::Innovation, true) => {
-                    ["Kræver nye løsninger, ikke mere af det samme", "Åbner for nye måder at arbejde på"]
-                }
-                (Criterion::NewPerspectives, true) => {
-                    ["Borgere og partnere bringer nye perspektiver", "Inddrager borgerne fra start"]
-                }
-                (Criterion::NewPerspectives, false) => [
-                    "Ikke denne gang: et internt tema uden borgerne",
-                    "Ikke denne gang: et internt tema uden borgerne",
-                ],
-                (Criterion::CrossCutting, false) => ["Løses i én afdeling", "Løses i én afdeling"],
-                (_, false) => ["Ikke opfyldt", "Ikke opfyldt"],
-            };
-            CriterionAssessment { criterion, met, note: notes[turn % 2].to_owned() }
+        .zip(story.notes)
+        .map(|(criterion, note)| CriterionAssessment {
+            criterion,
+            met: !story.unmet.contains(&criterion),
+            note: note.to_owned(),
         })
         .collect()
 }
@@ -1009,28 +922,36 @@ fn rotations(plan: &mut Plan, cast: &Cast, first_year: i32) {
 /// What carries over from one half-year to the next: the numbers of the themes and networks
 /// so far, whose turn it is among the co-drivers, and the theme deferred to the next round.
 struct Turns {
-    /// The co-drivers, in turn, each from the day their cohort formed.
-    co_drivers: Vec<(PersonId, NaiveDate)>,
-    next_co_driver: usize,
+    /// The co-drivers of all three cohorts (CO-1: a cohort's members co-drive), each from the
+    /// day their cohort formed, with how many networks each has co-driven.
+    co_drivers: Vec<(PersonId, NaiveDate, u32)>,
     theme_number: u32,
     network_number: u32,
-    deferred: Option<ThemeId>,
+    deferred: Option<RoundTheme>,
 }
 
 impl Turns {
     fn new(cast: &Cast, first_year: i32) -> Self {
-        let mut co_drivers: Vec<(PersonId, NaiveDate)> = Vec::new();
-        for (members, cohort) in cast.cohorts.iter().zip(&COHORTS).take(2) {
-            co_drivers.extend(members.iter().map(|p| (*p, in_block(first_year, cohort.formed))));
+        let mut co_drivers: Vec<(PersonId, NaiveDate, u32)> = Vec::new();
+        for (members, cohort) in cast.cohorts.iter().zip(&COHORTS) {
+            co_drivers.extend(members.iter().map(|p| (*p, in_block(first_year, cohort.formed), 0)));
         }
-        Self { co_drivers, next_co_driver: 0, theme_number: 0, network_number: 0, deferred: None }
+        Self { co_drivers, theme_number: 0, network_number: 0, deferred: None }
     }
 
-    /// The next co-driver in turn, taking the turn.
-    fn take_co_driver(&mut self) -> PersonId {
-        let (co_driver, _) = self.co_drivers[self.next_co_driver % self.co_drivers.len()];
-        self.next_co_driver += 1;
-        co_driver
+    /// The co-driver whose turn it is on `on`, other than `leader` and `not`: of those whose
+    /// cohort has formed, the one who has co-driven the fewest networks, the earliest cohort
+    /// first; taking the turn.
+    fn take_co_driver(&mut self, on: NaiveDate, leader: PersonId, not: Option<PersonId>) -> Option<PersonId> {
+        let (_, turn) = self
+            .co_drivers
+            .iter()
+            .enumerate()
+            .filter(|(_, (person, since, _))| *since <= on && *person != leader && Some(*person) != not)
+            .map(|(index, (_, _, driven))| (*driven, index))
+            .min()?;
+        self.co_drivers[turn].2 += 1;
+        Some(self.co_drivers[turn].0)
     }
 }
 
@@ -1058,8 +979,8 @@ impl Meetings {
     }
 }
 
-/// A theme of the round and the network it becomes: (theme, type, unmet criterion).
-type RoundTheme = (ThemeId, NetworkType, Option<Criterion>);
+/// A theme of the round and the network it becomes: (theme, type, its story).
+type RoundTheme = (ThemeId, NetworkType, &'static Story);
 
 /// TH, NW: the `k`th half-year of the block: its round, and the networks it starts, each told
 /// to its end.
@@ -1072,7 +993,7 @@ fn half_year_of(
     half_year: &HalfYear,
 ) {
     let meetings = Meetings::of(round);
-    let themes = theme_round(plan, turns, round, k, half_year, &meetings);
+    let themes = theme_round(plan, turns, round, half_year, &meetings);
     for (index, theme) in themes.iter().enumerate() {
         network(plan, cast, turns, k, half_year, &meetings, index, theme);
     }
@@ -1084,68 +1005,95 @@ fn theme_round(
     plan: &mut Plan,
     turns: &mut Turns,
     round: RoundId,
-    k: usize,
     half_year: &HalfYear,
     meetings: &Meetings,
 ) -> Vec<RoundTheme> {
     let Meetings { open, propose_on, decide_on, .. } = *meetings;
     let close_on = decide_on;
-    plan.decided(open, Action::OpenRound { round });
+    plan.decided(open, Action::OpenRound { round }, minutes(&Action::OpenRound { round }, open));
 
     let mut themes: Vec<RoundTheme> = Vec::new();
-    let propose = |plan: &mut Plan, title: &str, number: u32, origins: &[Origin]| {
-        plan.propose_theme(propose_on, title.to_owned(), number, origins)
+    let propose = |plan: &mut Plan, story: &Story, number: u32, origins: &[Origin]| {
+        plan.propose_theme(propose_on, story, number, origins)
     };
     turns.theme_number += 1;
-    let learning = propose(plan, half_year.learning, turns.theme_number, &[Origin::Below]);
-    themes.push((learning, NetworkType::Learning, None));
-    for (w, title) in half_year.welfare.iter().enumerate() {
+    let learning = story(half_year.learning);
+    themes.push((
+        propose(plan, learning, turns.theme_number, &[Origin::Below]),
+        NetworkType::Learning,
+        learning,
+    ));
+    for title in half_year.welfare {
         turns.theme_number += 1;
-        let theme = propose(plan, title, turns.theme_number, &[Origin::Below, Origin::Outside]);
-        let unmet = (w == 0 && half_year.internal_first).then_some(Criterion::NewPerspectives);
-        themes.push((theme, NetworkType::Welfare, unmet));
+        let welfare = story(title);
+        let theme = propose(plan, welfare, turns.theme_number, &[Origin::Below, Origin::Outside]);
+        themes.push((theme, NetworkType::Welfare, welfare));
     }
     if let Some(innovation) = &half_year.innovation {
         turns.theme_number += 1;
-        let theme =
-            propose(plan, innovation.title, 100 + turns.theme_number, &[Origin::Above, Origin::Outside]);
-        themes.push((theme, NetworkType::Innovation, None));
+        let innovation = story(innovation.title);
+        let theme = propose(plan, innovation, 100 + turns.theme_number, &[Origin::Above, Origin::Outside]);
+        themes.push((theme, NetworkType::Innovation, innovation));
     }
-    if let Some(theme) = turns.deferred.take() {
-        themes.push((theme, NetworkType::Welfare, None));
+    if let Some(deferred) = turns.deferred.take() {
+        themes.push(deferred);
     }
     // One theme deferred to the next round, one rejected, in some rounds.
     let to_defer = half_year.deferred.map(|title| {
         turns.theme_number += 1;
-        propose(plan, title, turns.theme_number, &[Origin::Outside])
+        let deferred = story(title);
+        (propose(plan, deferred, turns.theme_number, &[Origin::Outside]), deferred)
     });
     let reject = half_year.rejected.map(|(title, reason)| {
         turns.theme_number += 1;
-        (propose(plan, title, turns.theme_number, &[Origin::Below]), reason)
+        let rejected = story(title);
+        (propose(plan, rejected, turns.theme_number, &[Origin::Below]), rejected, reason)
     });
 
-    for (turn, (theme, _, unmet)) in themes.iter().enumerate() {
-        let assessments = assessments(*unmet, turn + k);
-        plan.decided(decide_on, Action::QualifyTheme { theme: *theme, assessments });
-    }
-    for (rank, (theme, network_type, unmet)) in themes.iter().enumerate() {
-        let action =
-            Action::PrioritiseTheme { theme: *theme, rank: rank as u32 + 1, recommended_type: *network_type };
-        let why = minutes(&action, decide_on);
-        let ack = unmet.map(|_| "Forummet tager et internt tema denne gang; borgerne kommer med i testfasen");
-        plan.push_why(decide_on, plan.chair(), action, why, ack);
-    }
-    if let Some(theme) = to_defer {
-        plan.decided(decide_on, Action::QualifyTheme { theme, assessments: assessments(None, k) });
-        plan.decided(decide_on, Action::DeferTheme { theme, to_round: round.next() });
-        turns.deferred = Some(theme);
-    }
-    if let Some((theme, reason)) = reject {
+    // The minutes of the meeting: each theme's criteria, and why the forum decides as it does.
+    let meeting = decide_on.format("%d.%m.%Y");
+    // The minutes name no title: a redaction of the proposal's words leaves none behind.
+    let reviewed = |story: &Story| {
+        let met = Criterion::ALL.len() - story.unmet.len();
+        format!(
+            "Kriterierne gennemgået på chefforummødet {meeting}: {met} af {} opfyldt",
+            Criterion::ALL.len()
+        )
+    };
+    for (theme, _, story) in &themes {
         plan.decided(
             decide_on,
-            Action::QualifyTheme { theme, assessments: assessments(Some(Criterion::CrossCutting), k) },
+            Action::QualifyTheme { theme: *theme, assessments: assessments(story) },
+            reviewed(story),
         );
-        plan.decided(decide_on, Action::RejectTheme { theme, reason: reason.into() });
+    }
+    for (rank, (theme, network_type, story)) in themes.iter().enumerate() {
+        let action =
+            Action::PrioritiseTheme { theme: *theme, rank: rank as u32 + 1, recommended_type: *network_type };
+        // TH-2: a criterion unmet is acknowledged with the story's reason for taking it anyway.
+        let ack = (!story.unmet.is_empty()).then_some(story.exception);
+        plan.push_why(decide_on, plan.chair(), action, story.why.to_owned(), ack);
+    }
+    if let Some((theme, story)) = to_defer {
+        plan.decided(
+            decide_on,
+            Action::QualifyTheme { theme, assessments: assessments(story) },
+            reviewed(story),
+        );
+        plan.decided(
+            decide_on,
+            Action::DeferTheme { theme, to_round: round.next() },
+            story.exception.to_owned(),
+        );
+        turns.deferred = Some((theme, NetworkType::Welfare, story));
+    }
+    if let Some((theme, story, reason)) = reject {
+        plan.decided(
+            decide_on,
+            Action::QualifyTheme { theme, assessments: assessments(story) },
+            reviewed(story),
+        );
+        plan.decided(decide_on, Action::RejectTheme { theme, reason: reason.into() }, story.why.to_owned());
     }
     plan.push_why(
         close_on,
@@ -1163,6 +1111,8 @@ struct Started {
     /// Its number in the block, which varies what happens to it.
     number: u32,
     theme: ThemeId,
+    /// Its theme's story: what belongs to it and no other network.
+    story: &'static Story,
     network_type: NetworkType,
     on: NaiveDate,
     leader: PersonId,
@@ -1170,6 +1120,8 @@ struct Started {
     reference_leader: PersonId,
     /// Who takes over as reference leader in the test phase, where one does (TP-1).
     successor: PersonId,
+    /// TH-1: the departments the theme concerns.
+    departments: Vec<UnitId>,
     /// TP-3: the units of its participants.
     their_units: Vec<UnitId>,
 }
@@ -1182,7 +1134,8 @@ impl Started {
 }
 
 /// NW, RL, CD, TP: the network started on the `index`th theme of the half-year, told to its
-/// end: its leader, co-driver and reference leader, its participants, and then its life.
+/// end: its leader, co-driver and reference leader, its goals, its participants, and then its
+/// life.
 #[allow(clippy::too_many_arguments)] // the half-year's parts, each named; a struct would only rename them
 fn network(
     plan: &mut Plan,
@@ -1192,7 +1145,7 @@ fn network(
     half_year: &HalfYear,
     meetings: &Meetings,
     index: usize,
-    &(theme, network_type, _): &RoundTheme,
+    &(theme, network_type, story): &RoundTheme,
 ) {
     turns.network_number += 1;
     let number = turns.network_number;
@@ -1202,27 +1155,33 @@ fn network(
         NetworkType::Learning => cast.employees[k % cast.employees.len()],
         _ => plan.leader(on),
     };
-    let (co_driver, since) = turns.co_drivers[turns.next_co_driver % turns.co_drivers.len()];
-    let co_driver = (since <= on && co_driver != leader).then(|| {
-        turns.next_co_driver += 1;
-        co_driver
-    });
+    let co_driver = turns.take_co_driver(on, leader, None);
     // NL-1: a co-driver with the diploma, who has driven a network, may lead from then on; the
     // one who left before the exams never does.
     if let Some(co_driver) = co_driver {
         if !plan.qualified.iter().any(|(p, _)| *p == co_driver) {
-            let cohort_one = &cast.cohorts[0];
-            let diploma =
-                if cohort_one.contains(&co_driver) { COHORTS[0].diploma } else { COHORTS[1].diploma };
-            let dropped_out = Some(&co_driver) == cohort_one.last();
+            let cohort = cast.cohorts.iter().position(|members| members.contains(&co_driver)).unwrap_or(0);
+            let diploma = COHORTS[cohort].diploma;
+            let dropped_out = Some(&co_driver) == cast.cohorts[0].last();
             if !dropped_out {
                 plan.qualified.push((co_driver, in_block(plan.first_year, diploma).max(on)));
             }
         }
     }
+    // RL-3: a welfare or learning network's reference leader heads the theme's first
+    // department; the one who takes over in the test phase heads the department its story names
+    // (TP-1). An innovation network's are the two directors.
+    let departments = plan.departments_of(story);
     let (fresh, successor) = match network_type {
         NetworkType::Innovation => (plan.directors[k % 2], plan.directors[(k + 1) % 2]),
-        _ => (plan.chiefs[(number as usize) % 8], plan.chiefs[(number as usize + 1) % 8]),
+        _ => {
+            let fresh = plan.head_of(departments[0]);
+            let named = story.takes_over.map(|(department, _)| department);
+            let successor = named
+                .and_then(|name| DEPARTMENTS.iter().position(|department| *department == name))
+                .map_or(plan.head_of(departments[departments.len() - 1]), |index| plan.chiefs[index]);
+            (fresh, successor)
+        }
     };
     let reference_leader = plan.shared_reference_leader(leader, on, network_type, fresh);
     // RL-2: the reference leader and their successor opt in on the theme.
@@ -1237,26 +1196,39 @@ fn network(
         co_driver,
         reference_leader: Some(reference_leader),
     };
-    let why = minutes(&action, on);
-    plan.push_why(on, plan.chair(), action, why, None);
-    // TP-3: employees join in the first week, who carry the work back to their units.
+    plan.push_why(on, plan.chair(), action, story.start.to_owned(), None);
+    // NW-6: the goals and success criteria, set at the start: by the director for an
+    // innovation network, whose goals come from the innovation committee's vision; else by
+    // the leader.
+    let goals = Action::SetGoals {
+        network,
+        goals: story.goals.iter().map(|goal| (*goal).to_owned()).collect(),
+        success_criteria: story.criteria.iter().map(|criterion| (*criterion).to_owned()).collect(),
+        reason: None,
+    };
+    let sets = if network_type == NetworkType::Innovation { reference_leader } else { leader };
+    plan.push(on, sets, goals);
+    // TP-3: employees of the theme's departments join in the first week, who carry the work
+    // back to their units.
     let count = if network_type == NetworkType::Learning { 5 } else { 3 };
-    let (joined, their_units) = plan.participants(&cast.participants, number, count);
+    let (joined, their_units) = plan.participants(&cast.participants, &departments, number, count);
     plan.push(on + Days::new(7), leader, Action::AddParticipants { network, participants: joined });
     let started = Started {
         network,
         number,
         theme,
+        story,
         network_type,
         on,
         leader,
         co_driver,
         reference_leader,
         successor,
+        departments,
         their_units,
     };
     match network_type {
-        NetworkType::Learning => learning_network(plan, half_year, &started),
+        NetworkType::Learning => learning_network(plan, &started),
         NetworkType::Welfare | NetworkType::Innovation => {
             let on_leave = half_year.co_driver_on_leave == Some(index);
             working_network(plan, cast, turns, half_year, on_leave, &started);
@@ -1266,21 +1238,21 @@ fn network(
 
 /// NW-1, TP-4: a learning network's half-year: start, working sessions, close, and the
 /// knowledge it shares back to its participants' units (or why it stopped).
-fn learning_network(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
-    let Started { network, leader, .. } = *started;
+fn learning_network(plan: &mut Plan, started: &Started) {
+    let Started { network, leader, story, .. } = *started;
     let later = |days| started.later(days);
     plan.push(started.on, leader, Action::EnterPhase { network, phase: "start".into() });
     plan.push(later(14), leader, Action::EnterPhase { network, phase: "working sessions".into() });
     plan.push(later(126), leader, Action::EnterPhase { network, phase: "close".into() });
-    let (outcome, reason) = match half_year.learning_stopped {
-        Some(reason) => (Outcome::Stopped, Some(reason.to_owned())),
-        None => {
+    let (outcome, reason) = match story.end {
+        End::Stopped(reason) => (Outcome::Stopped, Some(reason.to_owned())),
+        End::KnowledgeShared | End::Implemented | End::HandedOn => {
             // TP-4: "forpligtigede til at sætte den genererede viden i spil i egen
             // basis": the knowledge goes back to every participant's unit.
             let shared = Action::RecordOutput {
                 network,
                 kind: OutputKind::Knowledge,
-                description: KNOWLEDGE[started.number as usize % KNOWLEDGE.len()].to_owned(),
+                description: story.knowledge.to_owned(),
                 units: started.their_units.clone(),
             };
             plan.push(later(126), leader, shared);
@@ -1290,16 +1262,42 @@ fn learning_network(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
     plan.close_network(started, forum_meeting(later(133)), outcome, reason, None);
 }
 
-/// How a welfare or innovation network ends (TP-2), after how many days, and why if it stops.
+/// How a welfare or innovation network ends (TP-2), as its story tells, after how many days,
+/// and why if it stops.
 fn ending(half_year: &HalfYear, started: &Started) -> (Outcome, Option<String>, u64) {
-    if let (NetworkType::Innovation, Some(innovation)) = (started.network_type, &half_year.innovation) {
-        return (innovation.outcome, innovation.reason.map(str::to_owned), innovation.days);
+    let (outcome, reason) = match started.story.end {
+        End::Stopped(reason) => (Outcome::Stopped, Some(reason.to_owned())),
+        End::HandedOn => (Outcome::HandedOnForScaling, None),
+        End::Implemented | End::KnowledgeShared => (Outcome::Implemented, None),
+    };
+    let days = match (started.network_type, &half_year.innovation, outcome) {
+        (NetworkType::Innovation, Some(innovation), _) => innovation.days,
+        (_, _, Outcome::Stopped) => 190,
+        _ => 217,
+    };
+    (outcome, reason, days)
+}
+
+/// RL-4, PR-4: who covers a network leader's base work in the intensive periods, by the
+/// leader's department.
+fn cover(department: &str) -> &'static str {
+    match department {
+        "Ældre og Sundhed" => "en sygeplejerske fra samme distrikt tager lederens faste borgere",
+        "Social og Handicap" => "en kollega i bostøtten overtager lederens borgere",
+        "Jobcenter" => "lederens samtaler fordeles i teamet, og nye sager går til kollegerne",
+        "Børn og Familie" => "en kollega i familieafsnittet dækker lederens sager og rådgivningsvagter",
+        "Byudvikling" => "byggesagerne fordeles i teamet, og fristerne rykkes efter aftale med chefen",
+        "Miljø og Klima" => "tilsynene lægges i pauserne, og en kollega tager de akutte henvendelser",
+        "Kultur og Fritid" => "en vikar dækker lederens vagter i biblioteket og kulturhuset",
+        "Skole og Dagtilbud" => "en vikar tager lederens timer på skolen eller i institutionen",
+        _ => "kollegerne i afdelingen dækker basisopgaverne",
     }
-    match (started.number % 4, half_year.welfare_stopped) {
-        (1, _) => (Outcome::HandedOnForScaling, None, 217),
-        (2, Some(reason)) => (Outcome::Stopped, Some(reason.to_owned()), 190),
-        _ => (Outcome::Implemented, None, 217),
-    }
+}
+
+/// The `weeks` calendar weeks from `from`, as a Danish calendar numbers them ("42-43").
+fn weeks(from: NaiveDate, weeks: u64) -> String {
+    let last = from + Days::new(7 * weeks.saturating_sub(1));
+    format!("{}-{}", from.iso_week().week(), last.iso_week().week())
 }
 
 /// NW, TP: a welfare or innovation network's life: the mandate contract, four intensive
@@ -1313,28 +1311,45 @@ fn working_network(
     co_driver_on_leave: bool,
     started: &Started,
 ) {
-    let Started { network, number, theme, leader, .. } = *started;
+    let Started { network, number, theme, leader, story, .. } = *started;
     let later = |days| started.later(days);
-    let turn = number as usize;
-    // RL-4: the personnel leader signs the contract (AU-1: theirs to record).
+    // RL-4: the personnel leader signs the contract (AU-1: theirs to record), on the hours of
+    // the theme, the leader's own intensive weeks and who covers their base work.
     let personnel_leader = plan.personnel_leader(leader);
+    let department = plan.department_name(leader);
+    let terms = format!(
+        "{} timer om ugen fra basisopgaverne i de fire intensive perioder (uge {}, {}, {} og {}); \
+         {}. Personalelederen{} prioriterer basisopgaverne efter den plan; sekretariatet \
+         planlægger møderne.",
+        story.hours,
+        weeks(later(7), 2),
+        weeks(later(42), 2),
+        weeks(later(77), 3),
+        weeks(later(119), 2),
+        cover(department),
+        if department.is_empty() { String::new() } else { format!(", chef for {department},") },
+    );
     let mandate = Action::AgreeMandateContract {
         network,
         personnel_leader,
         // The two consultants share the networks.
         secretariat: cast.consultants[number as usize % 2],
-        terms: "Fire timer om ugen fra basisopgaverne i de intensive perioder".into(),
+        terms,
     };
     plan.push(later(3), personnel_leader, mandate);
     // ORG-2: the reference leader judges where the network plays up to the political level: an
-    // innovation network to the innovation committee; a welfare network to its area's subject
-    // committee where it touches politics (every other one), else not at all.
+    // innovation network to the innovation committee; a welfare network to the subject
+    // committee of its theme's first department where it touches politics (every other one),
+    // else not at all.
     let (link, committee) = match started.network_type {
         NetworkType::Innovation => (PoliticalLink::InnovationCommittee, None),
         _ if number % 2 == 0 => {
-            let area = plan.area_of(leader);
-            let committee =
-                if area == 0 { "Social- og Sundhedsudvalget" } else { "Miljø- og Teknikudvalget" };
+            let first = plan.departments.iter().position(|unit| *unit == started.departments[0]);
+            let committee = if first.unwrap_or(0) < 4 {
+                "Social- og Sundhedsudvalget"
+            } else {
+                "Miljø- og Teknikudvalget"
+            };
             (PoliticalLink::SubjectCommittee, Some(committee.to_owned()))
         }
         _ => (PoliticalLink::Unlinked, None),
@@ -1353,34 +1368,41 @@ fn working_network(
     for (days, phase) in phases {
         plan.push(later(days), leader, Action::EnterPhase { network, phase: phase.into() });
     }
-    if number.is_multiple_of(3) {
-        let help = Action::RequestHelp {
-            network,
-            hotspot: Hotspot::design(),
-            note: "En prototype til borgertesten".into(),
-        };
-        plan.push(later(50), leader, help);
-    }
-    if co_driver_on_leave {
-        if let Some(from) = started.co_driver {
-            let to = turns.take_co_driver();
-            let change = Action::ChangeCoDriver { network, from: None, to, reason: "Barselsorlov".into() };
-            if to != from && to != leader {
-                plan.push(later(30), leader, change);
-            }
+    // SN-2: a call on a help hotspot, where the story has one.
+    if let Some((hotspot, note)) = story.help {
+        if let Ok(hotspot) = Hotspot::try_from(hotspot.to_owned()) {
+            plan.push(later(50), leader, Action::RequestHelp { network, hotspot, note: note.to_owned() });
         }
     }
-    // TH-1: some networks narrow their challenge after the first intensive period.
-    if number.is_multiple_of(3) {
+    if co_driver_on_leave {
+        if let Some(to) =
+            started.co_driver.and_then(|from| turns.take_co_driver(later(30), leader, Some(from)))
+        {
+            let reason = "Co-driveren går på barselsorlov; den nye følger netværket til enden".into();
+            plan.push(later(30), leader, Action::ChangeCoDriver { network, from: None, to, reason });
+        }
+    }
+    // TH-4: some networks narrow their challenge after the first intensive period, and one or
+    // two then revise their success criteria to match (NW-6).
+    if let Some(narrowed) = story.narrowed {
         let refine = Action::RefineTheme {
             theme,
             title: None,
-            challenge: Some(NARROWED[turn / 3 % NARROWED.len()].into()),
+            challenge: Some(narrowed.to_owned()),
             note: "Netværket og referencelederen indsnævrede udfordringen efter den første intensive periode"
                 .into(),
         };
         // TH-4: the secretariat records the refinement for them (AU-1).
         plan.push(later(24), cast.secretary, refine);
+        if let Some(revision) = &story.revision {
+            let revised = Action::SetGoals {
+                network,
+                goals: story.goals.iter().map(|goal| (*goal).to_owned()).collect(),
+                success_criteria: revision.criteria.iter().map(|criterion| (*criterion).to_owned()).collect(),
+                reason: Some(revision.reason.to_owned()),
+            };
+            plan.push(later(24), leader, revised);
+        }
     }
     test_and_end(plan, half_year, started);
 }
@@ -1388,17 +1410,15 @@ fn working_network(
 /// TP-1 to TP-4: a welfare or innovation network's test phase (with a new reference leader in
 /// some), what it showed and made, and its end.
 fn test_and_end(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
-    let Started { network, number, network_type, leader, reference_leader, successor, .. } = *started;
+    let Started { network, number, network_type, leader, reference_leader, successor, story, .. } = *started;
     let later = |days| started.later(days);
-    let turn = number as usize;
     let funding = if network_type == NetworkType::Innovation {
         "Innovationsudvalgets pulje"
     } else {
-        "Afdelingens udviklingsbudget"
+        "Afdelingernes udviklingsbudgetter"
     };
-    // TP-1: the leader's department and a participant's take ownership.
-    let owners: Vec<UnitId> =
-        plan.unit_of(leader).into_iter().chain(started.their_units.first().copied()).collect();
+    // TP-1: the theme's first two departments take ownership.
+    let owners: Vec<UnitId> = started.departments.iter().copied().take(2).collect();
     plan.push(
         later(133),
         leader,
@@ -1407,46 +1427,39 @@ fn test_and_end(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
             funding: Some(funding.into()),
             // RL-5: what the reference leader found, from 100,000 to 400,000 kr.
             funding_kr: Some(100_000 + 75_000 * u64::from(number % 5)),
-            tested: Some(TESTED[turn % TESTED.len()].to_owned()),
+            tested: Some(story.tested.to_owned()),
             owners: owners.clone(),
         },
     );
-    // TP-1: a new reference leader takes over in the test phase, in some networks; not where
-    // the leader then leads another network too (RL-1).
+    // TP-1: a new reference leader takes over in the test phase where the story says so; not
+    // where the leader then leads another network too (RL-1).
     let mut change = None;
-    let changes = network_type == NetworkType::Innovation || number.is_multiple_of(2);
-    if changes && successor != reference_leader && plan.led_by(leader, later(147)).is_none() {
-        let action = Action::ChangeReferenceLeader {
-            network,
-            to: successor,
-            reason: "Den nye referenceleder har budgettet til implementeringen".into(),
-        };
-        plan.push(later(147), plan.chair(), action);
-        change = Some((later(147), successor));
+    if let Some((_, reason)) = story.takes_over {
+        if successor != reference_leader && plan.led_by(leader, later(147)).is_none() {
+            let action = Action::ChangeReferenceLeader { network, to: successor, reason: reason.to_owned() };
+            plan.push(later(147), plan.chair(), action);
+            change = Some((later(147), successor));
+        }
     }
     let (outcome, reason, days) = ending(half_year, started);
     // TP-4: what the test showed; and, where it went on, what it made and its effect, or to
     // whom it was handed on.
-    let (result, product, effect) = RESULTS[turn % RESULTS.len()];
-    let result = match &reason {
-        Some(reason) => reason.clone(),
-        None => result.to_owned(),
-    };
     let output = |kind: OutputKind, description: &str, units: &[UnitId]| Action::RecordOutput {
         network,
         kind,
         description: description.to_owned(),
         units: units.to_vec(),
     };
-    plan.push(later(days.min(161) - 5), leader, output(OutputKind::TestResult, &result, &[]));
+    plan.push(later(days.min(161) - 5), leader, output(OutputKind::TestResult, story.result, &[]));
     match outcome {
         Outcome::Implemented => {
-            plan.push(later(days), leader, output(OutputKind::Product, product, &owners));
-            plan.push(later(days), leader, output(OutputKind::Effect, effect, &[]));
+            plan.push(later(days), leader, output(OutputKind::Product, story.product, &owners));
+            plan.push(later(days), leader, output(OutputKind::Effect, story.effect, &[]));
         }
         Outcome::HandedOnForScaling => {
-            let handover = "Overdraget til opskalering i alle afdelinger med en drejebog";
-            plan.push(later(days), leader, output(OutputKind::Handover, handover, &owners));
+            // The handover names the units its story names.
+            let units = started.departments.clone();
+            plan.push(later(days), leader, output(OutputKind::Handover, story.handover, &units));
         }
         Outcome::KnowledgeShared | Outcome::Stopped => {}
     }
