@@ -75,8 +75,8 @@ fn example_accepted() -> Accepted {
     };
     Accepted {
         organisation: OrganisationId::from_uuid(EXAMPLE_ORGANISATION),
-        stream_version: 1249,
-        events: vec![Appended { position: 1323, event: Event::PersonRegistered { person, unit, roles } }],
+        stream_version: 1283,
+        events: vec![Appended { position: 1357, event: Event::PersonRegistered { person, unit, roles } }],
         acknowledged: Vec::new(),
         replayed: false,
     }
