@@ -468,7 +468,16 @@ impl Plan {
         }
         // RL-1: one change, which carries over to every network the leader leads now.
         if let Some(network) = changing {
-            let reason = "Netværkslederen har én referenceleder for alle sine netværk".to_owned();
+            let reason = match network_type {
+                NetworkType::Innovation => {
+                    "Netværkslederen leder nu også et innovationsnetværk, hvis referenceleder er direktør; \
+                     en leder har én referenceleder ad gangen, så direktøren tager begge"
+                }
+                _ => {
+                    "Netværkslederen leder nu også et andet netværk; en leder har én referenceleder ad gangen"
+                }
+            }
+            .to_owned();
             // ORG-3: the chief forum supplies reference leaders; its chair records the change.
             let chair = self.chair();
             self.push(on, chair, Action::ChangeReferenceLeader { network, to: shared, reason });

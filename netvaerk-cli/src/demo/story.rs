@@ -452,8 +452,8 @@ pub(super) const STORIES: &[Story] = &[
             "Faste teams på tværs er ikke prøvet",
             "De ældre og de pårørende skal fortælle, hvad der gør en forskel",
         ],
-        why: "De mange skift er et reelt problem, men begge afdelinger omlægger vagtplanerne i efteråret",
-        exception: "Udskudt til foråret, når de nye vagtplaner i hjemmeplejen er på plads",
+        why: "De nye vagtplaner er på plads, og de mange skift hos de svækkede ældre kan nu tages op på tværs",
+        exception: "Et reelt problem, men begge afdelinger omlægger vagtplanerne i sommer; udskudt til efterårets runde",
         start: "Nu er vagtplanerne omlagt, og netværket kan prøve faste teams på tværs",
         goals: &[
             "Svækkede ældre møder færre forskellige medarbejdere",
@@ -716,7 +716,7 @@ pub(super) const STORIES: &[Story] = &[
     // 2016H2
     Story {
         title: "Digital borgerservice",
-        challenge: "Borgerne skal bruge digitale løsninger fra 2016, men mange ældre og ledige kan ikke, og medarbejderne hjælper forskelligt",
+        challenge: "Borgerne skal i stigende grad betjene sig selv digitalt, men mange ældre og ledige kan ikke, og medarbejderne hjælper forskelligt",
         departments: &["Jobcenter", "Byudvikling", "Ældre og Sundhed"],
         notes: [
             "Borgerne skal kunne bruge de digitale løsninger",
@@ -750,7 +750,7 @@ pub(super) const STORIES: &[Story] = &[
         departments: &["Jobcenter", "Social og Handicap"],
         notes: [
             "Et job giver de unge en fremtid",
-            "Reformen stiller nye krav til de unge i år",
+            "Kontanthjælpsloftet fra 2016 rammer de unge nu",
             "Jobcentret og socialpsykiatrien deler de unge",
             "Psykiske problemer, misbrug og manglende erfaring hænger sammen",
             "Vi ved ikke, hvad der virker for de sværeste",
@@ -841,7 +841,7 @@ pub(super) const STORIES: &[Story] = &[
         notes: [
             "Mindre affald og et bedre miljø for byens borgere",
             "Klimaplanen kræver cirkulære indkøb fra 2017",
-            "Indkøb, byggeri og affald ligger i tre afdelinger",
+            "Indkøb, byggeri og affald går på tværs af Miljø og Klima og Byudvikling",
             "Ingen kender markedet for genbrugte materialer",
             "Vi ved ikke, hvad cirkulær økonomi kræver af os",
             "Potentiale for besparelser på indkøb",
@@ -881,7 +881,7 @@ pub(super) const STORIES: &[Story] = &[
             "En fælles demenskoordinator er ny",
             "De pårørende og Alzheimerforeningen skal med",
         ],
-        why: "Den nationale handlingsplan kommer; tre afdelinger vil samle indsatsen først",
+        why: "Den nationale demenshandlingsplan er kommet; tre afdelinger vil samle indsatsen efter den",
         exception: "Udskudt til foråret, når den nationale demenshandlingsplan er kendt",
         start: "Nu er handlingsplanen kendt; netværket tager Alzheimerforeningen med som gæst",
         goals: &[
