@@ -23,8 +23,11 @@ pub enum Stage {
     Candidate,
     /// Has co-driven (CO-1: the first stage).
     CoDriver,
-    /// In a diploma cohort, or holding the diploma without a network driven yet.
+    /// In a diploma cohort, without the diploma yet.
     InDiploma,
+    /// Holds the diploma, and has driven no network yet (NL-1 asks for both): trained, not in
+    /// training.
+    DiplomaHolder,
     /// Diploma and a network driven (NL-1).
     QualifiedLeader,
     /// A leader of generation 1 or 2 (NS1, NS2), in the pool by experience (NL-1).
@@ -91,7 +94,9 @@ impl Track {
             Stage::ExperiencedLeader
         } else if self.is_qualified(rule) {
             Stage::QualifiedLeader
-        } else if self.cohort.is_some() || self.diploma_on.is_some() {
+        } else if self.diploma_on.is_some() {
+            Stage::DiplomaHolder
+        } else if self.cohort.is_some() {
             Stage::InDiploma
         } else if self.networks_co_driven > 0 {
             Stage::CoDriver

@@ -430,6 +430,7 @@ fn pipeline(out: &mut String, all: &All, names: &netvaerk_projections::Names, la
         (lang.say("candidates").to_owned(), count(Stage::Candidate)),
         (lang.say("co-drivers").to_owned(), count(Stage::CoDriver)),
         (lang.say("in a cohort").to_owned(), count(Stage::InDiploma)),
+        (lang.say("with the diploma").to_owned(), count(Stage::DiplomaHolder)),
         (
             lang.say("qualified leaders").to_owned(),
             count(Stage::QualifiedLeader) + count(Stage::ExperiencedLeader),

@@ -160,6 +160,23 @@ fn a_co_driver_completes_the_diploma_and_then_leads_a_welfare_network() {
     history.run(date(2016, 6, 8), Action::PassOralExam { cohort: cohort(1), person: person(NOVICE) });
     history.run(date(2016, 6, 15), Action::AwardDiploma { cohort: cohort(1), person: person(NOVICE) });
     assert_eq!(stage(&history), (Stage::QualifiedLeader, NetworkType::ALL.to_vec()));
+    // Their cohort-mate has the diploma but has driven no network: trained, not in training,
+    // and not yet qualified (NL-1).
+    for day in TeachingDay::ALL {
+        history.run(
+            date(2016, 5, 1),
+            Action::RecordTeachingDay { cohort: cohort(1), person: person(NOVICE2), day },
+        );
+    }
+    history
+        .run(date(2016, 6, 1), Action::PassWrittenAssignment { cohort: cohort(1), person: person(NOVICE2) });
+    history.run(date(2016, 6, 8), Action::PassOralExam { cohort: cohort(1), person: person(NOVICE2) });
+    history.run(date(2016, 6, 15), Action::AwardDiploma { cohort: cohort(1), person: person(NOVICE2) });
+    let tracks =
+        rebuild::<CompetenceTracks>(&history.store, &history.stream, AsOf::Now).unwrap().into_inner();
+    let mate = &tracks.tracks[&person(NOVICE2)];
+    assert_eq!(mate.stage(LeaderQualification::default()), Stage::DiplomaHolder);
+    assert_eq!(mate.may_lead(LeaderQualification::default()), vec![NetworkType::Learning]);
 
     history.run(date(2016, 6, 20), Action::CloseRound { round: "2016H1".parse().unwrap() });
     history.run(date(2016, 8, 1), Action::OpenRound { round: "2016H2".parse().unwrap() });
@@ -172,7 +189,7 @@ fn a_co_driver_completes_the_diploma_and_then_leads_a_welfare_network() {
     let report = all.competence.report(&Names::none());
     assert!(report.pool.iter().any(|p| p.id == person(NOVICE)));
     let cohort_row = &report.cohorts[0];
-    assert_eq!((cohort_row.size, cohort_row.within_range, cohort_row.diplomas), (2, false, 1));
+    assert_eq!((cohort_row.size, cohort_row.within_range, cohort_row.diplomas), (2, false, 2));
     // CO-4: one member from each department; each pays 2/3 of a place, the secretariat 1/3.
     assert_eq!(cohort_row.cost_split.len(), 2);
     assert_eq!(cohort_row.cost_split[0].split.department_share, 0.67);
