@@ -1327,10 +1327,11 @@ fn working_network(
     let personnel_leader = plan.personnel_leader(leader);
     let department = plan.department_name(leader);
     let terms = format!(
-        "{} timer om ugen fra basisopgaverne i de fire intensive perioder (uge {}, {}, {} og {}); \
-         {}. Personalelederen{} prioriterer basisopgaverne efter den plan; sekretariatet \
+        "{} timer om ugen fra basisopgaverne i de fire intensive perioder fra {} (uge {}, {}, {} og \
+         {}); {}. Personalelederen{} prioriterer basisopgaverne efter den plan; sekretariatet \
          planlægger møderne.",
         story.hours,
+        later(7).year(),
         weeks(later(7), 2),
         weeks(later(42), 2),
         weeks(later(77), 3),
