@@ -562,7 +562,7 @@ pub enum ReportKind {
     /// and month (PR-4), the competence pipeline, and the tables; prints on A4 from a browser.
     /// With --format (or an --out file's extension), the overview's tables in that format.
     Html {
-        /// Add an appendix at the end, after a page break: audit (every theme's audit trail).
+        /// Add an appendix at the end, after a page break: audit (the networks' goals and every theme's audit trail).
         #[arg(long, value_name = "APPENDIX", default_value = "none")]
         appendix: netvaerk_report::Appendix,
     },

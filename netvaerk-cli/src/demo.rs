@@ -573,6 +573,21 @@ impl Plan {
     }
 }
 
+/// ORG-5: the secretariat keeps the chief forum's calendar, its monthly meetings on the first
+/// Tuesday: the block's first year from July at its start, then each following year's in June.
+/// A block's calendar runs from July of its first year to June four years on, where the next
+/// block's begins.
+fn calendar(plan: &mut Plan, cast: &Cast, first_year: i32) {
+    for year in 0..4 {
+        let from = first_year + year;
+        let meetings = (0..12u32)
+            .map(|month| forum_meeting(date(from + i32::from(month >= 6), (6 + month) % 12 + 1, 1)))
+            .collect();
+        let on = if year == 0 { start_of(first_year) } else { date(from, 6, 15) };
+        plan.push(on, cast.secretary, Action::ScheduleForumMeetings { meetings, cancelled: BTreeSet::new() });
+    }
+}
+
 /// The chief forum's monthly meeting ("chefforums løbende møder én gang månedligt"), on the
 /// first Tuesday of a month: the first on or after `on`.
 fn forum_meeting(on: NaiveDate) -> NaiveDate {
@@ -708,6 +723,7 @@ fn plan(scope: u16, first_year: i32, seed: u64, continues: bool) -> Plan {
         leading: Vec::new(),
     };
     let cast = found(&mut plan, first_year);
+    calendar(&mut plan, &cast, first_year);
     assess_candidates(&mut plan, &cast, first_year);
     diploma(&mut plan, &cast, first_year, continues);
     rotations(&mut plan, &cast, first_year);
@@ -859,14 +875,27 @@ fn assess_candidates(plan: &mut Plan, cast: &Cast, first_year: i32) {
 fn diploma(plan: &mut Plan, cast: &Cast, first_year: i32, continues: bool) {
     let y = first_year;
     let consultant = cast.consultants[0];
-    // CO-4: the chief forum records what a diploma place costs (an example price; the seed gives
-    // the 2/3-1/3 split, not the price), as a policy in force from the start.
-    let priced = Policy {
-        diploma_cost: DiplomaCost { price_per_place_kr: Some(15_000), ..DiplomaCost::ns3() },
+    // NS2 before NS3: the history begins under NS2, whose numbers the seed does not give
+    // (`Policy::ns2`: every one unknown, so no NS3 rule judges 2014-15 by numbers of its own);
+    // NS3 takes over in spring 2016, at the chief forum's meeting that opens its first round.
+    // CO-4: with it the forum records what a diploma place costs, an example price (the seed
+    // gives the 2/3-1/3 split, not the price), which the reports mark as one.
+    let ns3 = Policy {
+        structure: Some("NS3".to_owned()),
+        diploma_cost: DiplomaCost {
+            price_per_place_kr: Some(15_000),
+            price_is_example: true,
+            ..DiplomaCost::ns3()
+        },
         ..Policy::ns3()
     };
-    let why = "Prisen pr. plads på diplommodulet i netværksledelse".to_owned();
-    plan.push_why(start_of(y), plan.chair(), Action::ChangePolicy { policy: priced }, why, None);
+    let why = "NS3 træder i kraft: netværksstrukturen version 3, foråret 2016, med prisen pr. plads på diplommodulet (et eksempel)";
+    if !continues {
+        let ns2 = "NS2 gælder, til NS3 træder i kraft; kilden giver ikke NS2's tal".to_owned();
+        plan.push_why(start_of(y), plan.chair(), Action::ChangePolicy { policy: Policy::ns2() }, ns2, None);
+        let ns3_from = date(y + 2, 3, 1);
+        plan.push_why(ns3_from, plan.chair(), Action::ChangePolicy { policy: ns3 }, why.to_owned(), None);
+    }
 
     // CO-2, CO-3: three cohorts through the diploma, one every 1.5 years.
     for (number, (members, dates)) in cast.cohorts.iter().zip(&COHORTS).enumerate() {
@@ -1445,10 +1474,12 @@ fn test_and_end(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
     // where the leader then leads another network too (RL-1).
     let mut change = None;
     if let Some((_, reason)) = story.takes_over {
-        if successor != reference_leader && plan.led_by(leader, later(147)).is_none() {
+        // ORG-3, ORG-5: the chief forum hands it over at its next meeting.
+        let at = forum_meeting(later(147));
+        if successor != reference_leader && plan.led_by(leader, at).is_none() {
             let action = Action::ChangeReferenceLeader { network, to: successor, reason: reason.to_owned() };
-            plan.push(later(147), plan.chair(), action);
-            change = Some((later(147), successor));
+            plan.push(at, plan.chair(), action);
+            change = Some((at, successor));
         }
     }
     let (outcome, reason, days) = ending(half_year, started);

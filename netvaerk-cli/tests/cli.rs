@@ -710,7 +710,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     let expected = portfolio(&sled_address);
 
     let head = migrated_head(&netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]));
-    assert!(head.starts_with("1357 "), "{head}");
+    assert!(head.starts_with("1362 "), "{head}");
     assert_eq!(portfolio(&redb_address), expected);
     // The registry came along: the copy's report names people, as the original's does, and
     // shows the erasure where the original does.
@@ -720,7 +720,7 @@ fn migrate_copies_a_log_between_sled_redb_and_postgres_with_the_same_head_and_re
     // Into a store that holds events: refused, nothing appended.
     let again = netvaerk(&["migrate", "--from", &sled_address, "--to", &redb_address]);
     assert_eq!(code(&again), 2);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 1357 events"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 1362 events"));
 
     let Ok(url) = std::env::var("NETVAERK_TEST_POSTGRES") else {
         eprintln!("skipped the PostgreSQL leg: NETVAERK_TEST_POSTGRES is unset");
@@ -999,7 +999,7 @@ fn a_store_whose_files_are_emptied_or_missing_is_damaged_never_a_new_empty_log()
     assert!(redb.0.is_file(), "a bare path is a redb file");
     let head = redb.stdout(&["head"]);
     let (position, hash) = head.trim().split_once(' ').unwrap();
-    assert_eq!(position, "1356");
+    assert_eq!(position, "1361");
     let expect = format!("{position}:{hash}");
     assert_eq!(code(&redb.run(&["verify", "--expect", &expect])), 0);
     std::fs::File::create(&redb.0).unwrap().set_len(0).unwrap();
@@ -1420,9 +1420,9 @@ fn a_json_report_carries_its_stamp_and_verify_expect_takes_its_head() {
     let stamp = &stamped["stamp"];
     assert_eq!(stamp["organisation"], "0190ab00-0000-7000-8000-00000000a1b5");
     assert_eq!(stamp["as_of"], "now");
-    assert_eq!(stamp["policy"]["change"], 1, "{stamp}");
+    assert_eq!(stamp["policy"]["change"], 2, "{stamp}: NS2, then NS3 from 2016-03-01");
     let head = stamp["head"].as_str().unwrap();
-    assert!(head.starts_with("1356:"), "{head}");
+    assert!(head.starts_with("1361:"), "{head}");
     assert!(stamped["report"]["networks"].is_array());
     let verified = store.run(&["verify", "--expect", head]);
     assert_eq!(code(&verified), 0, "{}", String::from_utf8_lossy(&verified.stderr));
@@ -1515,7 +1515,7 @@ fn csv_for_danish_excel_has_a_bom_semicolons_crlf_and_decimal_commas() {
 fn danish_overrides_name_decisions_in_words_and_warnings_in_danish() {
     let store = Store::with_demo("danish-overrides");
     let danish = store.stdout(&["report", "halfyear", "--lang", "da", "--format", "md"]);
-    assert!(danish.contains("tema prioriteret") && danish.contains("hold dannet"), "{danish}");
+    assert!(danish.contains("tema prioriteret") && danish.contains("runde lukket"), "{danish}");
     for english in
         ["ThemePrioritised", "CohortFormed", "RoundClosed", "a half-year", "does not meet", "holdt"]
     {
@@ -1694,12 +1694,12 @@ fn the_programs_own_lines_are_danish_with_lang_da() {
     let store = Store::with_demo("danish-lines");
     let demo = String::from_utf8_lossy(&store.run(&["--lang", "da", "demo"]).stdout).into_owned();
     assert!(
-        demo.starts_with("Lageret rummer allerede organisationens historik (1356 hændelser)"),
+        demo.starts_with("Lageret rummer allerede organisationens historik (1361 hændelser)"),
         "{demo:.200}"
     );
     assert!(demo.contains("\nMere: netvaerk report"), "{demo}");
     let verify = String::from_utf8_lossy(&store.run(&["--lang", "da", "verify"]).stdout).into_owned();
-    assert!(verify.starts_with("efterprøvede 1356 poster; hoved 1356 "), "{verify}");
+    assert!(verify.starts_with("efterprøvede 1361 poster; hoved 1361 "), "{verify}");
     let refused = store.run_with_input(&["--lang", "da", "apply", "-"], Some("ikke json\n"));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("1 linje(r) afvist"), "{refused:?}");
     // Input errors too: an unknown or ambiguous name, a section the report lacks.

@@ -1019,11 +1019,16 @@ fn close_network(
 /// ORG-5: where the organisation keeps the chief forum's calendar in the log and the policy
 /// knows its rhythm, a decision of the chief forum's (ORG-3) dated on a day without a meeting
 /// ("chefforums løbende møder") warns: a written procedure, or a meeting not in the calendar,
-/// is acknowledged with a rationale.
+/// is acknowledged with a rationale. The calendar speaks for the span it was kept for, from
+/// its first meeting to its last: before or after it, nothing is known of the meetings.
 fn off_meeting_day(state: &State, action: &Action, on: NaiveDate, policy: &Policy) -> Option<Warning> {
     let meetings = state.forum_meetings();
-    let checked =
-        action.is_forum_decision() && !meetings.is_empty() && policy.knows(PolicyValue::ForumMeetings);
+    let (Some(first), Some(last)) = (meetings.first(), meetings.last()) else {
+        return None;
+    };
+    let checked = action.is_forum_decision()
+        && (*first..=*last).contains(&on)
+        && policy.knows(PolicyValue::ForumMeetings);
     (checked && !meetings.contains(&on))
         .then(|| Warning::OffMeetingDay { on, next: meetings.range(on..).next().copied() })
 }

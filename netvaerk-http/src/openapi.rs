@@ -75,8 +75,8 @@ fn example_accepted() -> Accepted {
     };
     Accepted {
         organisation: OrganisationId::from_uuid(EXAMPLE_ORGANISATION),
-        stream_version: 1283,
-        events: vec![Appended { position: 1357, event: Event::PersonRegistered { person, unit, roles } }],
+        stream_version: 1288,
+        events: vec![Appended { position: 1362, event: Event::PersonRegistered { person, unit, roles } }],
         acknowledged: Vec::new(),
         replayed: false,
     }
@@ -465,7 +465,7 @@ fn generate() -> Value {
             "How csv is written: standard (RFC 4180, the default) or excel (a byte order mark, semicolons, CRLF and decimal commas, for Excel in a Danish locale).",
             json!({ "type": "string", "enum": ["standard", "excel"] })
         ),
-        query_parameter("appendix", "The overview's appendix after a page break: audit (every theme's audit trail) or none (the default).", json!({ "type": "string", "enum": ["none", "audit"] })),
+        query_parameter("appendix", "The overview's appendix after a page break: audit (the networks' goals and every theme's audit trail) or none (the default).", json!({ "type": "string", "enum": ["none", "audit"] })),
     ]);
     let text = json!({ "type": "string" });
     let mut report_examples = example_reports();

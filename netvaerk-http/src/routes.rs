@@ -624,7 +624,7 @@ pub struct ReportQuery {
     /// How `csv` is written: `standard` (RFC 4180, the default) or `excel` (a byte order mark,
     /// semicolons, CRLF and decimal commas, for Excel in a Danish locale).
     pub csv_dialect: Option<String>,
-    /// The overview's appendix: `audit` (every theme's audit trail, after a page break) or
+    /// The overview's appendix: `audit` (the networks' goals and every theme's audit trail, after a page break) or
     /// `none` (the default).
     pub appendix: Option<String>,
 }

@@ -563,7 +563,7 @@ pub(super) fn overview(models: &ReadModels<'_>, sections: &[Section], opening: &
     if !appendix.is_empty() {
         out.push_str(&format!(
             "<section class=\"appendix\">\n<h1>{}</h1>\n",
-            escape_html(lang.say("Appendix: audit trails"))
+            escape_html(lang.say("Appendix: the networks' goals and the audit trails"))
         ));
         tables(&mut out, appendix, lang);
         out.push_str("</section>\n");

@@ -65,7 +65,8 @@ pub enum Report {
     /// The overview for the chief forum: in HTML, the organisation, the date and a summary, a
     /// timeline of every network, starts per half-year against NW-2/NW-3, the load per person
     /// and month (PR-4), the competence pipeline, then the portfolio, half-year and competence
-    /// tables; every theme's audit trail as an appendix when [`Options::appendix`] asks.
+    /// tables; the networks' goals (NW-6) and every theme's audit trail as an appendix when
+    /// [`Options::appendix`] asks.
     Overview,
 }
 
@@ -385,7 +386,7 @@ pub struct Options {
 }
 
 /// What the overview adds at its end, after a page break in print: nothing (the default), or
-/// every theme's audit trail.
+/// the networks' goals and success criteria (NW-6) and every theme's audit trail.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Appendix {
     /// No appendix.

@@ -2486,8 +2486,9 @@ fn nw6_goals_and_success_criteria_are_set_revised_with_a_reason_and_judged_at_th
 /// chief forum's calendar in the log (scheduled by the forum or the secretariat, each meeting
 /// once, cancelled only where scheduled), a decision of the chief forum's dated on a day
 /// without a meeting warns, naming the next meeting; acknowledged (a written procedure), the
-/// warning is kept in the event. Other decisions, and a policy that does not know the rhythm
-/// (NS2's), are not held against the calendar.
+/// warning is kept in the event. The calendar speaks for its span, first meeting to last.
+/// Other decisions, and a policy that does not know the rhythm (NS2's), are not held against
+/// the calendar.
 #[test]
 fn org5_a_chief_forum_decision_off_the_calendars_meeting_days_is_a_warning() {
     let mut given = base();
@@ -2500,16 +2501,16 @@ fn org5_a_chief_forum_decision_off_the_calendars_meeting_days_is_a_warning() {
         meetings: meetings.iter().copied().collect(),
         cancelled: cancelled.iter().copied().collect(),
     };
-    let (september, october) = (date(2016, 9, 6), date(2016, 10, 4));
+    let (august, september, october) = (date(2016, 8, 2), date(2016, 9, 6), date(2016, 10, 4));
     check(
         &given,
-        by(secretary(), schedule(&[september, october], &[])),
+        by(secretary(), schedule(&[august, september, october], &[])),
         Ok(vec![Event::ForumMeetingsScheduled {
-            meetings: [september, october].into_iter().collect(),
+            meetings: [august, september, october].into_iter().collect(),
             cancelled: BTreeSet::new(),
         }]),
     );
-    run(&mut given, by(secretary(), schedule(&[september, october], &[])));
+    run(&mut given, by(secretary(), schedule(&[august, september, october], &[])));
     assert_eq!(refused(&given, by(chief(), schedule(&[], &[]))), DomainError::NoForumMeetingsGiven);
     assert_eq!(
         refused(&given, by(chief(), schedule(&[october], &[]))),
@@ -2550,6 +2551,10 @@ fn org5_a_chief_forum_decision_off_the_calendars_meeting_days_is_a_warning() {
         &by(chief(), Action::RefineTheme { theme, title: None, challenge: None, note: "Narrower".into() })
     )
     .is_ok());
+    // The calendar speaks for its span, its first meeting to its last: after it, nothing is
+    // known of the meetings, so nothing is held against it.
+    assert!(decide_on(&given, &on(date(2016, 10, 20), defer.clone())).is_ok());
+    assert!(decide_on(&given, &on(date(2016, 7, 20), defer.clone())).is_ok());
     // Cancelled, the day is off again.
     run(&mut given, by(chief(), schedule(&[], &[september])));
     assert!(matches!(

@@ -1,6 +1,6 @@
 //! The overview for the chief forum: the portfolio, half-year and competence reports as
-//! sections (the HTML page draws its pictures from the read models), and, when asked for, every
-//! theme's audit trail as an appendix.
+//! sections (the HTML page draws its pictures from the read models), and, when asked for, the
+//! networks' goals and every theme's audit trail as an appendix.
 
 use netvaerk::{Error, Lang, ReadModels};
 
@@ -30,7 +30,13 @@ pub(crate) fn document(
             sections.extend(more);
         }
     }
+    // NW-6: every network's goals and criteria, a row each, would double the printed overview;
+    // they go to the appendix with the audit trails (the portfolio report has them too).
+    let goals_title = lang.say("Goals and success criteria (NW-6)");
+    let goals =
+        sections.iter().position(|section| section.title == goals_title).map(|at| sections.remove(at));
     if appendix == Appendix::Audit {
+        sections.extend(goals.map(|section| crate::Section { appendix: true, ..section }));
         for theme in all.portfolio.themes.keys() {
             if let Document::Sections(more) =
                 crate::document(models, &Report::Audit(theme.as_uuid()), format, lang)?
