@@ -87,8 +87,15 @@ pub struct Figures {
     pub history_1k_p50_ms: f64,
     /// The same for an organisation with about 100,000 events, ms.
     pub history_100k_p50_ms: f64,
-    /// 100k / 1k: flat in history when near 1.
+    /// 100k / 1k: flat in history when near 1. The two are sampled alternately, decision by
+    /// decision.
     pub history_ratio: f64,
+    /// Bytes written per decision in the 1k history: on the embedded stores the pages this
+    /// process dirtied (Linux's `write_bytes`), on PostgreSQL the write-ahead log the server
+    /// wrote meanwhile (all its sessions').
+    pub bytes_written_per_decision_1k: f64,
+    /// The same in the 100k history.
+    pub bytes_written_per_decision_100k: f64,
     /// The first open of the store after writing the history (sled replays its log), ms.
     pub first_open_ms: f64,
     /// Opening the store (head check) and answering one organisation's portfolio, ms.
@@ -193,27 +200,75 @@ fn fill(store: Arc<dyn EventStore>, events: u64) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Decision latencies through a fresh service over `store` for an organisation of a generated
-/// history: its state is folded by a first decision, then `samples` are timed. Milliseconds.
-fn decisions_in_history(store: Arc<dyn EventStore>, samples: usize) -> Result<Vec<Duration>, Failure> {
-    let service = Service::new(store);
-    let organisation = demo::generated_organisation(0);
-    let state = service.state(organisation)?;
-    // A decision dated after the history (which may run far ahead of today): on the last
-    // plausible business date.
-    let on = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX);
-    let (secretary, person) = assessor_and_leader(&state, on)?;
-    let far = on.and_hms_opt(12, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
-    let service = service.with_clock(move || far);
-    let assess = |n| Command::new(Metadata::new(secretary, on), assess(person, n));
-    service.execute(organisation, &assess(0))?;
-    let mut latencies = Vec::with_capacity(samples);
-    for n in 1..=samples {
-        let one = Instant::now();
-        service.execute(organisation, &assess(n))?;
-        latencies.push(one.elapsed());
+/// Decisions through a fresh service over `store` in the organisation of a generated
+/// history: its state is folded by a first decision when it is made ([`HistoryWriter::new`]),
+/// then each [`HistoryWriter::decide`] is timed, with what the store wrote for it.
+struct HistoryWriter {
+    service: Service,
+    organisation: OrganisationId,
+    secretary: PersonId,
+    person: PersonId,
+    on: NaiveDate,
+    decided: usize,
+    latencies: Vec<Duration>,
+    written: u64,
+}
+
+impl HistoryWriter {
+    fn new(store: Arc<dyn EventStore>) -> Result<Self, Failure> {
+        let service = Service::new(store);
+        let organisation = demo::generated_organisation(0);
+        let state = service.state(organisation)?;
+        // A decision dated after the history (which may run far ahead of today): on the last
+        // plausible business date.
+        let on = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX);
+        let (secretary, person) = assessor_and_leader(&state, on)?;
+        let far = on.and_hms_opt(12, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
+        let service = service.with_clock(move || far);
+        let mut writer = Self {
+            service,
+            organisation,
+            secretary,
+            person,
+            on,
+            decided: 0,
+            latencies: Vec::new(),
+            written: 0,
+        };
+        writer.execute()?;
+        Ok(writer)
     }
-    Ok(latencies)
+
+    fn execute(&mut self) -> Result<(), Failure> {
+        let command = Command::new(Metadata::new(self.secretary, self.on), assess(self.person, self.decided));
+        self.service.execute(self.organisation, &command)?;
+        self.decided += 1;
+        Ok(())
+    }
+
+    /// One timed decision; `written` says how many bytes the store has written so far.
+    fn decide(&mut self, written: &dyn Fn() -> u64) -> Result<(), Failure> {
+        let before = written();
+        let one = Instant::now();
+        self.execute()?;
+        self.latencies.push(one.elapsed());
+        self.written += written().saturating_sub(before);
+        Ok(())
+    }
+
+    fn bytes_per_decision(&self) -> f64 {
+        self.written as f64 / self.latencies.len().max(1) as f64
+    }
+}
+
+/// Bytes this process has caused to be written to storage (Linux's `/proc/self/io`, pages as
+/// they are dirtied; zero elsewhere).
+fn process_bytes_written() -> u64 {
+    let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
+    io.lines()
+        .find_map(|line| line.strip_prefix("write_bytes:"))
+        .and_then(|bytes| bytes.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// In a generated history: a member of the secretariat's staff by `on`, who assesses (AU-7),
@@ -741,6 +796,23 @@ impl Target {
         Ok(Some(commits))
     }
 
+    /// How to read the bytes written so far: by this process on the embedded stores, by the
+    /// PostgreSQL server to its write-ahead log (`pg_current_wal_lsn`, on a connection of its
+    /// own; zero if it cannot be read).
+    fn bytes_written(&self) -> Box<dyn Fn() -> u64> {
+        let Self::Postgres { url, .. } = self else { return Box::new(process_bytes_written) };
+        let client = postgres::Client::connect(url, postgres::NoTls).ok().map(std::sync::Mutex::new);
+        Box::new(move || {
+            let Some(client) = &client else { return 0 };
+            let mut client = client.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            client
+                .query_one("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint", &[])
+                .ok()
+                .and_then(|row| u64::try_from(row.get::<_, i64>(0)).ok())
+                .unwrap_or(0)
+        })
+    }
+
     /// Bytes the bench's store `label` takes.
     fn disk_bytes(&self, place: &Place, label: &str) -> u64 {
         match self {
@@ -960,15 +1032,26 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     // Flat in history: the decision p50 for an organisation of about 1,000 events (four years
     // of the demo's cycle) and one of about 100,000 (the same, then competence assessments
     // until the stream holds 100,000: business dates end in 2100, so the cycle cannot simply
-    // run for four centuries), each in a store of its own.
-    let mut history_p50 = Vec::new();
+    // run for four centuries), each in a store of its own, the samples alternated one by one
+    // so that a change in the disk's sync time falls on both; and what each decision wrote.
+    let mut writers = Vec::new();
     for (label, events) in [("flat1k", 0), ("flat100k", 100_000)] {
         let store: Arc<dyn EventStore> = Arc::from(target.open(place, label, OpenCheck::Head)?);
         demo::generate(Arc::clone(&store), 1, 4, 1)?;
         fill(Arc::clone(&store), events)?;
-        let mut latencies = decisions_in_history(store, 200)?;
-        history_p50.push(percentile(&mut latencies, 0.5));
+        writers.push(HistoryWriter::new(store)?);
     }
+    let bytes_written = target.bytes_written();
+    for _ in 0..200 {
+        for writer in &mut writers {
+            writer.decide(&bytes_written)?;
+        }
+    }
+    let history_p50: Vec<f64> =
+        writers.iter_mut().map(|writer| percentile(&mut writer.latencies, 0.5)).collect();
+    let history_bytes_per_decision: Vec<f64> =
+        writers.iter().map(HistoryWriter::bytes_per_decision).collect();
+    drop((writers, bytes_written));
 
     // Cold start: open the history (head check) and answer one organisation's portfolio; then
     // the audit trail of one theme as of a past date.
@@ -1024,6 +1107,8 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
         history_1k_p50_ms: history_p50[0],
         history_100k_p50_ms: history_p50[1],
         history_ratio: history_p50[1] / history_p50[0].max(1e-9),
+        bytes_written_per_decision_1k: history_bytes_per_decision[0],
+        bytes_written_per_decision_100k: history_bytes_per_decision[1],
         first_open_ms: first_open,
         cold_portfolio_ms: cold,
         cold_open_ms: open,
@@ -1042,7 +1127,7 @@ fn shown(figure: Option<f64>, decimals: usize) -> String {
 /// ratio in the row below it.
 pub fn table(runs: &[Figures]) -> String {
     type Row = (&'static str, fn(&Figures) -> String);
-    let rows: [Row; 35] = [
+    let rows: [Row; 37] = [
         ("history, events", |f| format!("{}", f.events)),
         ("  organisations", |f| format!("{}", f.organisations)),
         ("replay, events/s", |f| format!("{:.0}", f.replay_per_s)),
@@ -1072,6 +1157,8 @@ pub fn table(runs: &[Figures]) -> String {
         ("decision p50, 1k history, ms", |f| format!("{:.2}", f.history_1k_p50_ms)),
         ("  100k history, ms", |f| format!("{:.2}", f.history_100k_p50_ms)),
         ("  ratio", |f| format!("{:.2}", f.history_ratio)),
+        ("  bytes written/decision, 1k", |f| format!("{:.0}", f.bytes_written_per_decision_1k)),
+        ("  100k", |f| format!("{:.0}", f.bytes_written_per_decision_100k)),
         ("first open after writing, ms", |f| format!("{:.1}", f.first_open_ms)),
         ("cold start, portfolio ms", |f| format!("{:.1}", f.cold_portfolio_ms)),
         ("  of which open, ms", |f| format!("{:.1}", f.cold_open_ms)),

@@ -614,6 +614,8 @@ fn bench_runs_with_a_tiny_history_and_reports_every_figure_for_each_store() {
             "http_ratio",
             "in_process_cpu_us",
             "http_cpu_us",
+            "bytes_written_per_decision_1k",
+            "bytes_written_per_decision_100k",
             "cold_portfolio_ms",
             "audit_as_of_ms",
             "peak_rss_mb",
