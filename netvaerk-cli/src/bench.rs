@@ -61,13 +61,41 @@ pub struct Figures {
     pub eight_writers_per_s: f64,
     /// eight / one.
     pub writers_ratio: f64,
+    /// Decisions/s from 32 threads calling one service in process, on 8 organisations.
+    pub in_process_32_per_s: f64,
+    /// Decisions/s from 32 HTTP connections to the same service served on loopback, posting
+    /// the same commands.
+    pub http_32_per_s: f64,
+    /// HTTP / in process: what serving over HTTP costs (1: nothing).
+    pub http_ratio: f64,
+    /// This process's CPU time per decision with 32 threads in process, µs (a database
+    /// server's not included).
+    pub in_process_cpu_us: f64,
+    /// The same over HTTP, µs: the server's and its 32 clients' (about 10 µs a request).
+    pub http_cpu_us: f64,
+    /// PostgreSQL: requests/s from 32 HTTP clients against one `netvaerk serve` process.
+    pub one_server_per_s: Option<f64>,
+    /// PostgreSQL: the same clients against two `serve` processes on the same log, each
+    /// serving half the organisations.
+    pub two_servers_per_s: Option<f64>,
+    /// two / one.
+    pub scale_out_ratio: Option<f64>,
+    /// The two servers' 99th percentile latency, ms.
+    pub two_servers_p99_ms: Option<f64>,
     /// Decision p50 through the service for an organisation with about 1,000 events, ms (its
     /// state folded once, before the samples).
     pub history_1k_p50_ms: f64,
     /// The same for an organisation with about 100,000 events, ms.
     pub history_100k_p50_ms: f64,
-    /// 100k / 1k: flat in history when near 1.
+    /// 100k / 1k: flat in history when near 1. The two are sampled alternately, decision by
+    /// decision.
     pub history_ratio: f64,
+    /// Bytes written per decision in the 1k history: on the embedded stores the pages this
+    /// process dirtied (Linux's `write_bytes`), on PostgreSQL the write-ahead log the server
+    /// wrote meanwhile (all its sessions').
+    pub bytes_written_per_decision_1k: f64,
+    /// The same in the 100k history.
+    pub bytes_written_per_decision_100k: f64,
     /// The first open of the store after writing the history (sled replays its log), ms.
     pub first_open_ms: f64,
     /// Opening the store (head check) and answering one organisation's portfolio, ms.
@@ -172,27 +200,75 @@ fn fill(store: Arc<dyn EventStore>, events: u64) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Decision latencies through a fresh service over `store` for an organisation of a generated
-/// history: its state is folded by a first decision, then `samples` are timed. Milliseconds.
-fn decisions_in_history(store: Arc<dyn EventStore>, samples: usize) -> Result<Vec<Duration>, Failure> {
-    let service = Service::new(store);
-    let organisation = demo::generated_organisation(0);
-    let state = service.state(organisation)?;
-    // A decision dated after the history (which may run far ahead of today): on the last
-    // plausible business date.
-    let on = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX);
-    let (secretary, person) = assessor_and_leader(&state, on)?;
-    let far = on.and_hms_opt(12, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
-    let service = service.with_clock(move || far);
-    let assess = |n| Command::new(Metadata::new(secretary, on), assess(person, n));
-    service.execute(organisation, &assess(0))?;
-    let mut latencies = Vec::with_capacity(samples);
-    for n in 1..=samples {
-        let one = Instant::now();
-        service.execute(organisation, &assess(n))?;
-        latencies.push(one.elapsed());
+/// Decisions through a fresh service over `store` in the organisation of a generated
+/// history: its state is folded by a first decision when it is made ([`HistoryWriter::new`]),
+/// then each [`HistoryWriter::decide`] is timed, with what the store wrote for it.
+struct HistoryWriter {
+    service: Service,
+    organisation: OrganisationId,
+    secretary: PersonId,
+    person: PersonId,
+    on: NaiveDate,
+    decided: usize,
+    latencies: Vec<Duration>,
+    written: u64,
+}
+
+impl HistoryWriter {
+    fn new(store: Arc<dyn EventStore>) -> Result<Self, Failure> {
+        let service = Service::new(store);
+        let organisation = demo::generated_organisation(0);
+        let state = service.state(organisation)?;
+        // A decision dated after the history (which may run far ahead of today): on the last
+        // plausible business date.
+        let on = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX);
+        let (secretary, person) = assessor_and_leader(&state, on)?;
+        let far = on.and_hms_opt(12, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
+        let service = service.with_clock(move || far);
+        let mut writer = Self {
+            service,
+            organisation,
+            secretary,
+            person,
+            on,
+            decided: 0,
+            latencies: Vec::new(),
+            written: 0,
+        };
+        writer.execute()?;
+        Ok(writer)
     }
-    Ok(latencies)
+
+    fn execute(&mut self) -> Result<(), Failure> {
+        let command = Command::new(Metadata::new(self.secretary, self.on), assess(self.person, self.decided));
+        self.service.execute(self.organisation, &command)?;
+        self.decided += 1;
+        Ok(())
+    }
+
+    /// One timed decision; `written` says how many bytes the store has written so far.
+    fn decide(&mut self, written: &dyn Fn() -> u64) -> Result<(), Failure> {
+        let before = written();
+        let one = Instant::now();
+        self.execute()?;
+        self.latencies.push(one.elapsed());
+        self.written += written().saturating_sub(before);
+        Ok(())
+    }
+
+    fn bytes_per_decision(&self) -> f64 {
+        self.written as f64 / self.latencies.len().max(1) as f64
+    }
+}
+
+/// Bytes this process has caused to be written to storage (Linux's `/proc/self/io`, pages as
+/// they are dirtied; zero elsewhere).
+fn process_bytes_written() -> u64 {
+    let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
+    io.lines()
+        .find_map(|line| line.strip_prefix("write_bytes:"))
+        .and_then(|bytes| bytes.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// In a generated history: a member of the secretariat's staff by `on`, who assesses (AU-7),
@@ -218,6 +294,342 @@ fn assessor_and_leader(
 fn assess(person: PersonId, n: usize) -> Action {
     let score = u8::try_from(n % 5).unwrap_or(0) + 1;
     Action::AssessCompetences { person, scores: [(Competence::Curiosity, score)].into_iter().collect() }
+}
+
+/// Clients in the HTTP comparison, as in `bench/http-load`: 32 at once on 8 organisations.
+const HTTP_CLIENTS: usize = 32;
+/// Organisations the clients decide in.
+const HTTP_ORGANISATIONS: u32 = 8;
+/// How long each sample runs; a quarter of a second for a history under 10,000 events (a smoke
+/// run, as the tests make).
+const HTTP_SAMPLE: Duration = Duration::from_secs(2);
+/// Samples of each kind, alternated (in process, HTTP, in process, …).
+const HTTP_PAIRS: usize = 3;
+
+/// Decisions/s from [`HTTP_CLIENTS`] threads calling one [`Service`] in process, and from as
+/// many HTTP connections to the same service served on loopback by `netvaerk_http::serve`, each
+/// posting the same commands (a competence assessment in one of [`HTTP_ORGANISATIONS`]
+/// organisations). The samples alternate, so the machine's drift falls on both. Each HTTP client is a thread
+/// with one keep-alive connection that writes a request and reads the whole answer (a few
+/// microseconds of client work: what the figure leaves to the server is the server's).
+fn http_against_in_process(service: Arc<Service>, sample: Duration) -> Result<HttpComparison, Failure> {
+    let mut writers = Vec::new();
+    for index in 0..HTTP_ORGANISATIONS {
+        writers.push(bootstrap(&service, 100 + index)?);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(io("starting the HTTP server's runtime"))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .map_err(io("listening on loopback"))?;
+    let address = listener.local_addr().map_err(io("listening on loopback"))?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let config = netvaerk_http::Config { listen: address, ..netvaerk_http::Config::default() };
+    let server = runtime.spawn(netvaerk_http::serve(listener, Arc::clone(&service), config, async {
+        let _ = stopped.await;
+    }));
+    let mut comparison = HttpComparison::default();
+    let mut outcome = Ok(());
+    for _ in 0..HTTP_PAIRS {
+        let measured = match in_process_sample(&service, &writers, sample) {
+            Ok(measured) => measured,
+            Err(error) => {
+                outcome = Err(error);
+                break;
+            }
+        };
+        comparison.in_process.add(measured);
+        let measured = match http_sample(address, &writers, sample) {
+            Ok(measured) => measured,
+            Err(error) => {
+                outcome = Err(error);
+                break;
+            }
+        };
+        comparison.over_http.add(measured);
+    }
+    let _ = stop.send(());
+    let served = runtime.block_on(server);
+    outcome?;
+    served
+        .map_err(|error| usage(format!("the bench's HTTP server failed: {error}")))?
+        .map_err(io("serving HTTP"))?;
+    Ok(comparison)
+}
+
+/// What [`http_against_in_process`] measured.
+#[derive(Default)]
+struct HttpComparison {
+    in_process: Samples,
+    over_http: Samples,
+}
+
+/// The sum of one kind's samples: decisions, each one's latency, wall time and this
+/// process's CPU time.
+#[derive(Default)]
+struct Samples {
+    decisions: u64,
+    latencies: Vec<Duration>,
+    took: Duration,
+    cpu: Duration,
+}
+
+impl Samples {
+    fn add(&mut self, other: Self) {
+        self.decisions += other.decisions;
+        self.latencies.extend(other.latencies);
+        self.took += other.took;
+        self.cpu += other.cpu;
+    }
+
+    fn rate(&self) -> f64 {
+        per_second(self.decisions, self.took)
+    }
+
+    fn cpu_per_decision_us(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.decisions.max(1) as f64
+    }
+}
+
+/// CPU time this process has used, all threads, user and system (Linux's `/proc/self/stat`,
+/// in its clock ticks of 1/100 s; zero elsewhere).
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces: utime
+    // and stime are the 14th and 15th of the line, the 12th and 13th after it.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 =
+        after_name.split_whitespace().skip(11).take(2).filter_map(|field| field.parse::<u64>().ok()).sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// Runs `client(index)` on [`HTTP_CLIENTS`] threads for `sample`: the decisions they
+/// made, how long they took, and the CPU time this process used meanwhile.
+fn clients(
+    sample: Duration,
+    client: impl Fn(usize, Instant) -> Result<Vec<Duration>, Failure> + Sync,
+) -> Result<Samples, Failure> {
+    let cpu = process_cpu();
+    let started = Instant::now();
+    let deadline = started + sample;
+    let counts: Vec<Result<Vec<Duration>, Failure>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..HTTP_CLIENTS)
+            .map(|index| {
+                let client = &client;
+                std::thread::Builder::new()
+                    .name(format!("bench-client-{index}"))
+                    .spawn_scoped(scope, move || client(index, deadline))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| match handle {
+                Ok(handle) => handle.join().unwrap_or_else(|_| Err(usage("a client died"))),
+                Err(error) => Err(usage(format!("cannot start a client: {error}"))),
+            })
+            .collect()
+    });
+    let (took, cpu) = (started.elapsed(), process_cpu().saturating_sub(cpu));
+    let mut latencies = Vec::new();
+    for count in counts {
+        latencies.extend(count?);
+    }
+    Ok(Samples { decisions: latencies.len() as u64, latencies, took, cpu })
+}
+
+fn in_process_sample(
+    service: &Service,
+    writers: &[(OrganisationId, PersonId)],
+    sample: Duration,
+) -> Result<Samples, Failure> {
+    clients(sample, |index, deadline| {
+        let (organisation, person) = writers[index % writers.len()];
+        let mut latencies = Vec::new();
+        while Instant::now() < deadline {
+            let one = Instant::now();
+            service.execute(organisation, &decided(person, assess(person, index)))?;
+            latencies.push(one.elapsed());
+        }
+        Ok(latencies)
+    })
+}
+
+fn http_sample(
+    address: std::net::SocketAddr,
+    writers: &[(OrganisationId, PersonId)],
+    sample: Duration,
+) -> Result<Samples, Failure> {
+    clients(sample, |index, deadline| post_decisions(|_| address, writers, index, deadline))
+}
+
+/// Client `index`'s decisions posted until `deadline` to the server `server(organisation's
+/// index)`, each checked to be accepted: their latencies.
+fn post_decisions(
+    server: impl Fn(usize) -> std::net::SocketAddr,
+    writers: &[(OrganisationId, PersonId)],
+    index: usize,
+    deadline: Instant,
+) -> Result<Vec<Duration>, Failure> {
+    let which = index % writers.len();
+    let (organisation, person) = writers[which];
+    let address = server(which);
+    let body = serde_json::json!({
+        "metadata": {"actor": person, "occurred_on": "2016-01-04"},
+        "action": {"command": "assess_competences", "person": person, "scores": {"curiosity": index % 5 + 1}},
+    })
+    .to_string();
+    let request = format!(
+        "POST /v1/organisations/{organisation}/commands HTTP/1.1\r\nhost: {address}\r\ncontent-type: \
+         application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut connection = HttpConnection::open(address)?;
+    let mut latencies = Vec::new();
+    while Instant::now() < deadline {
+        let one = Instant::now();
+        let status = connection.post(request.as_bytes())?;
+        if status != 201 {
+            return Err(usage(format!("the bench's HTTP server answered {status}, not 201")));
+        }
+        latencies.push(one.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// Requests/s from [`HTTP_CLIENTS`] clients against one `netvaerk serve` process on a
+/// PostgreSQL log, and against two on the same log, each serving the clients of half the
+/// [`HTTP_ORGANISATIONS`] organisations (as a balancer that routes by organisation would):
+/// the samples alternate. Each server is this program in a process of its own. Also the two
+/// servers' 99th percentile latency, ms.
+fn scale_out(target: &Target, place: &Place, sample: Duration) -> Result<ScaleOut, Failure> {
+    let Address::Postgres { url, schema } = target.address(place, "scaleout") else {
+        return Err(usage("scaling out is measured on PostgreSQL only"));
+    };
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let address = format!("{url}{separator}schema={schema}");
+    let writers = {
+        let service = Service::open(&address)?;
+        (0..HTTP_ORGANISATIONS)
+            .map(|index| bootstrap(&service, 200 + index))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let servers = [Server::start(&address)?, Server::start(&address)?];
+    let (first, second) = (servers[0].address, servers[1].address);
+    let mut one = Samples::default();
+    let mut two = Samples::default();
+    for _ in 0..HTTP_PAIRS {
+        one.add(clients(sample, |index, deadline| post_decisions(|_| first, &writers, index, deadline))?);
+        two.add(clients(sample, |index, deadline| {
+            post_decisions(|which| if which % 2 == 0 { first } else { second }, &writers, index, deadline)
+        })?);
+    }
+    drop(servers);
+    Ok(ScaleOut {
+        one_server_per_s: one.rate(),
+        two_servers_per_s: two.rate(),
+        two_servers_p99_ms: percentile(&mut two.latencies, 0.99),
+    })
+}
+
+/// What [`scale_out`] measured.
+struct ScaleOut {
+    one_server_per_s: f64,
+    two_servers_per_s: f64,
+    two_servers_p99_ms: f64,
+}
+
+/// A `netvaerk serve` process on loopback, stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    address: std::net::SocketAddr,
+}
+
+impl Server {
+    /// Starts this program's `serve` on `store` and waits for the address it listens on.
+    fn start(store: &str) -> Result<Self, Failure> {
+        use std::io::BufRead as _;
+        let program = std::env::current_exe().map_err(io("finding this program"))?;
+        let mut child = std::process::Command::new(program)
+            .args(["--store", store, "serve", "--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(io("starting a server"))?;
+        let listening = child.stdout.take().and_then(|stdout| {
+            std::io::BufReader::new(stdout).lines().map_while(Result::ok).find_map(|line| {
+                line.strip_prefix("listening on http://").and_then(|address| address.trim().parse().ok())
+            })
+        });
+        match listening {
+            Some(address) => Ok(Self { child, address }),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(usage("a bench server did not say where it listens"))
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection that sends whole requests and reads each answer to its
+/// `content-length`.
+struct HttpConnection {
+    stream: std::net::TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl HttpConnection {
+    fn open(address: std::net::SocketAddr) -> Result<Self, Failure> {
+        let stream = std::net::TcpStream::connect(address).map_err(io("connecting to the bench's server"))?;
+        stream.set_nodelay(true).map_err(io("connecting to the bench's server"))?;
+        Ok(Self { stream, buffer: Vec::with_capacity(4096) })
+    }
+
+    /// Sends `request` and reads its answer: the status.
+    fn post(&mut self, request: &[u8]) -> Result<u16, Failure> {
+        use std::io::Read as _;
+        self.stream.write_all(request).map_err(io("sending a request"))?;
+        self.buffer.clear();
+        let mut chunk = [0_u8; 4096];
+        loop {
+            if let Some((head, length)) = answer_size(&self.buffer)? {
+                if self.buffer.len() >= head + length {
+                    let status = std::str::from_utf8(self.buffer.get(9..12).unwrap_or_default())
+                        .ok()
+                        .and_then(|status| status.parse().ok())
+                        .ok_or_else(|| usage("the bench's HTTP server answered without a status"))?;
+                    return Ok(status);
+                }
+            }
+            let read = self.stream.read(&mut chunk).map_err(io("reading an answer"))?;
+            if read == 0 {
+                return Err(usage("the bench's HTTP server closed the connection"));
+            }
+            self.buffer.extend_from_slice(&chunk[..read]);
+        }
+    }
+}
+
+/// Once `buffer` holds an answer's head: the head's length and the body's (`content-length`).
+fn answer_size(buffer: &[u8]) -> Result<Option<(usize, usize)>, Failure> {
+    let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") else { return Ok(None) };
+    let head = String::from_utf8_lossy(&buffer[..end]);
+    let length = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .ok_or_else(|| usage("the bench's HTTP server answered without a content-length"))?;
+    Ok(Some((end + 4, length)))
 }
 
 /// A kind of store the bench measures, always in temporary stores of its own.
@@ -384,6 +796,23 @@ impl Target {
         Ok(Some(commits))
     }
 
+    /// How to read the bytes written so far: by this process on the embedded stores, by the
+    /// PostgreSQL server to its write-ahead log (`pg_current_wal_lsn`, on a connection of its
+    /// own; zero if it cannot be read).
+    fn bytes_written(&self) -> Box<dyn Fn() -> u64> {
+        let Self::Postgres { url, .. } = self else { return Box::new(process_bytes_written) };
+        let client = postgres::Client::connect(url, postgres::NoTls).ok().map(std::sync::Mutex::new);
+        Box::new(move || {
+            let Some(client) = &client else { return 0 };
+            let mut client = client.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            client
+                .query_one("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint", &[])
+                .ok()
+                .and_then(|row| u64::try_from(row.get::<_, i64>(0)).ok())
+                .unwrap_or(0)
+        })
+    }
+
     /// Bytes the bench's store `label` takes.
     fn disk_bytes(&self, place: &Place, label: &str) -> u64 {
         match self {
@@ -466,7 +895,7 @@ pub fn run_one(events: u64, target: &Target) -> Result<Figures, Failure> {
     let _ = std::fs::remove_dir_all(&place.directory);
     if let Target::Postgres { url, .. } = target {
         if let Ok(mut client) = postgres::Client::connect(url, postgres::NoTls) {
-            for label in ["history", "import", "decisions", "raw", "bare", "flat1k", "flat100k"] {
+            for label in ["history", "import", "decisions", "raw", "bare", "flat1k", "flat100k", "scaleout"] {
                 let _ = client
                     .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", place.schema(label)));
             }
@@ -539,7 +968,7 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     // append, its sync. Baselines: write + fdatasync, and the store's bare durable commit.
     let decisions_store: Arc<dyn EventStore> =
         Arc::from(target.open(place, "decisions", OpenCheck::Records)?);
-    let service = Service::new(Arc::clone(&decisions_store));
+    let service = Arc::new(Service::new(Arc::clone(&decisions_store)));
     let (organisation, person) = bootstrap(&service, 0)?;
     let mut latencies = Vec::with_capacity(300);
     let started = Instant::now();
@@ -590,21 +1019,39 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     });
     outcomes.into_iter().collect::<Result<Vec<_>, _>>()?;
     let eight_writers = per_second(8 * 150, started.elapsed());
+    // 32 clients on 8 organisations, in process and over HTTP, alternated.
+    let sample = if events < 10_000 { HTTP_SAMPLE / 8 } else { HTTP_SAMPLE };
+    let http = http_against_in_process(Arc::clone(&service), sample)?;
     drop(service);
+    let scaled = match target {
+        Target::Postgres { .. } => Some(scale_out(target, place, sample)?),
+        _ => None,
+    };
     drop(decisions_store);
 
     // Flat in history: the decision p50 for an organisation of about 1,000 events (four years
     // of the demo's cycle) and one of about 100,000 (the same, then competence assessments
     // until the stream holds 100,000: business dates end in 2100, so the cycle cannot simply
-    // run for four centuries), each in a store of its own.
-    let mut history_p50 = Vec::new();
+    // run for four centuries), each in a store of its own, the samples alternated one by one
+    // so that a change in the disk's sync time falls on both; and what each decision wrote.
+    let mut writers = Vec::new();
     for (label, events) in [("flat1k", 0), ("flat100k", 100_000)] {
         let store: Arc<dyn EventStore> = Arc::from(target.open(place, label, OpenCheck::Head)?);
         demo::generate(Arc::clone(&store), 1, 4, 1)?;
         fill(Arc::clone(&store), events)?;
-        let mut latencies = decisions_in_history(store, 200)?;
-        history_p50.push(percentile(&mut latencies, 0.5));
+        writers.push(HistoryWriter::new(store)?);
     }
+    let bytes_written = target.bytes_written();
+    for _ in 0..200 {
+        for writer in &mut writers {
+            writer.decide(&bytes_written)?;
+        }
+    }
+    let history_p50: Vec<f64> =
+        writers.iter_mut().map(|writer| percentile(&mut writer.latencies, 0.5)).collect();
+    let history_bytes_per_decision: Vec<f64> =
+        writers.iter().map(HistoryWriter::bytes_per_decision).collect();
+    drop((writers, bytes_written));
 
     // Cold start: open the history (head check) and answer one organisation's portfolio; then
     // the audit trail of one theme as of a past date.
@@ -646,9 +1093,22 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
         one_writer_per_s: one_writer,
         eight_writers_per_s: eight_writers,
         writers_ratio: eight_writers / one_writer,
+        in_process_32_per_s: http.in_process.rate(),
+        http_32_per_s: http.over_http.rate(),
+        http_ratio: http.over_http.rate() / http.in_process.rate().max(1e-9),
+        in_process_cpu_us: http.in_process.cpu_per_decision_us(),
+        http_cpu_us: http.over_http.cpu_per_decision_us(),
+        one_server_per_s: scaled.as_ref().map(|scaled| scaled.one_server_per_s),
+        two_servers_per_s: scaled.as_ref().map(|scaled| scaled.two_servers_per_s),
+        scale_out_ratio: scaled
+            .as_ref()
+            .map(|scaled| scaled.two_servers_per_s / scaled.one_server_per_s.max(1e-9)),
+        two_servers_p99_ms: scaled.as_ref().map(|scaled| scaled.two_servers_p99_ms),
         history_1k_p50_ms: history_p50[0],
         history_100k_p50_ms: history_p50[1],
         history_ratio: history_p50[1] / history_p50[0].max(1e-9),
+        bytes_written_per_decision_1k: history_bytes_per_decision[0],
+        bytes_written_per_decision_100k: history_bytes_per_decision[1],
         first_open_ms: first_open,
         cold_portfolio_ms: cold,
         cold_open_ms: open,
@@ -658,11 +1118,16 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     })
 }
 
+/// A figure measured on some stores only, with `decimals`; `-` where it was not.
+fn shown(figure: Option<f64>, decimals: usize) -> String {
+    figure.map_or_else(|| "-".to_owned(), |figure| format!("{figure:.decimals$}"))
+}
+
 /// The figures as a table for people: one column per backend, each figure's baseline and
 /// ratio in the row below it.
 pub fn table(runs: &[Figures]) -> String {
     type Row = (&'static str, fn(&Figures) -> String);
-    let rows: [Row; 26] = [
+    let rows: [Row; 37] = [
         ("history, events", |f| format!("{}", f.events)),
         ("  organisations", |f| format!("{}", f.organisations)),
         ("replay, events/s", |f| format!("{:.0}", f.replay_per_s)),
@@ -680,9 +1145,20 @@ pub fn table(runs: &[Figures]) -> String {
         ("1 writer, decisions/s", |f| format!("{:.0}", f.one_writer_per_s)),
         ("8 writers, decisions/s", |f| format!("{:.0}", f.eight_writers_per_s)),
         ("  ratio", |f| format!("{:.1}", f.writers_ratio)),
+        ("32 clients in process, /s", |f| format!("{:.0}", f.in_process_32_per_s)),
+        ("  over HTTP, /s", |f| format!("{:.0}", f.http_32_per_s)),
+        ("  ratio", |f| format!("{:.2}", f.http_ratio)),
+        ("  CPU/decision in process, µs", |f| format!("{:.0}", f.in_process_cpu_us)),
+        ("  CPU/decision over HTTP, µs", |f| format!("{:.0}", f.http_cpu_us)),
+        ("1 server, 32 clients, /s", |f| shown(f.one_server_per_s, 0)),
+        ("  2 servers, /s", |f| shown(f.two_servers_per_s, 0)),
+        ("  ratio", |f| shown(f.scale_out_ratio, 2)),
+        ("  2 servers p99, ms", |f| shown(f.two_servers_p99_ms, 1)),
         ("decision p50, 1k history, ms", |f| format!("{:.2}", f.history_1k_p50_ms)),
         ("  100k history, ms", |f| format!("{:.2}", f.history_100k_p50_ms)),
         ("  ratio", |f| format!("{:.2}", f.history_ratio)),
+        ("  bytes written/decision, 1k", |f| format!("{:.0}", f.bytes_written_per_decision_1k)),
+        ("  100k", |f| format!("{:.0}", f.bytes_written_per_decision_100k)),
         ("first open after writing, ms", |f| format!("{:.1}", f.first_open_ms)),
         ("cold start, portfolio ms", |f| format!("{:.1}", f.cold_portfolio_ms)),
         ("  of which open, ms", |f| format!("{:.1}", f.cold_open_ms)),

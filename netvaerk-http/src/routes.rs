@@ -518,11 +518,13 @@ async fn command(
     let value = json_body(&headers, body)?;
     let command = command_from(value, organisation, &caller, key.as_deref().map(|key| (key, 0)), "")?;
     let may_start = caller.scope == Scope::Admin;
+    let turn = app.turn(organisation).await;
     let (result, took) = timed(&app, move |service| {
         known(service, organisation, may_start)?;
         service.execute(organisation, &command)
     })
     .await;
+    drop(turn);
     match result {
         Ok(outcome) => {
             if !outcome.replayed {
@@ -575,11 +577,13 @@ async fn batch(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (mode, may_start) = (request.mode, caller.scope == Scope::Admin);
+    let turn = app.turn(organisation).await;
     let (results, took) = timed(&app, move |service| {
         known(service, organisation, may_start)?;
         service.execute_batch(organisation, &commands, mode)
     })
     .await;
+    drop(turn);
     let results = match results {
         Ok(results) => results,
         Err(error) => {

@@ -211,3 +211,54 @@ BEGIN
     RETURN 0;
 END
 $$;
+
+-- The one-round-trip append that says what moved. As `netvaerk_append` (which stays for a
+-- process of an older build sharing the schema), but whatever it finds it answers with the
+-- head (position and hash) and, unless it inserted, the versions of the streams named in
+-- `report`, read under the lock: a writer whose knowledge went stale because another process
+-- appended reseals its batch on what it was told and calls again, instead of planning in a
+-- transaction of a dozen round trips that holds the lock throughout. Status as
+-- `netvaerk_append`'s, except that 2 (a retry) also answers an id of `other_ids` stored (the
+-- events of the appends the writer refused for their expected versions: a retry is recognised
+-- before a version is refused) and comes first; a call with no records only tells (status 1).
+CREATE OR REPLACE FUNCTION netvaerk_append_told(
+    lock_key bigint, channel text, after_position bigint, after_hash bytea, report text[],
+    other_ids uuid[], positions bigint[], streams text[], versions bigint[], ids uuid[], types text[],
+    schema_versions integer[], payloads text[], rationales text[], metadata text[],
+    previous bytea[], hashes bytea[], records bytea[],
+    OUT status integer, OUT head_position bigint, OUT head_hash bytea, OUT report_versions bigint[]
+)
+LANGUAGE plpgsql SET search_path FROM CURRENT
+-- As for netvaerk_append: every statement here has an index path.
+SET enable_seqscan = off AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    SELECT e.position, e.hash INTO head_position, head_hash FROM events e ORDER BY e.position DESC LIMIT 1;
+    head_position := coalesce(head_position, 0);
+    IF EXISTS (SELECT 1 FROM events e WHERE e.event_id = ANY (ids) OR e.event_id = ANY (other_ids)) THEN
+        status := 2;
+    ELSIF coalesce(array_length(positions, 1), 0) = 0 OR head_position <> after_position
+       OR head_hash IS DISTINCT FROM after_hash THEN
+        status := 1;
+    ELSIF EXISTS (
+        SELECT 1 FROM (SELECT u.s, min(u.v) AS first FROM unnest(streams, versions) AS u(s, v) GROUP BY u.s) f
+        WHERE coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream = f.s), 0) <> f.first - 1
+    ) THEN
+        status := 3;
+    ELSE
+        INSERT INTO events (position, stream, stream_version, event_id, event_type, schema_version,
+                            payload, rationale, metadata, previous_hash, hash, record)
+        SELECT u.p, u.s, u.v, u.id, u.t, u.sv, u.pl::jsonb, u.r, u.m::jsonb, u.ph, u.h, u.rec
+        FROM unnest(positions, streams, versions, ids, types, schema_versions, payloads, rationales,
+                    metadata, previous, hashes, records) AS u(p, s, v, id, t, sv, pl, r, m, ph, h, rec);
+        head_position := positions[array_length(positions, 1)];
+        head_hash := hashes[array_length(hashes, 1)];
+        PERFORM pg_notify(channel, head_position::text);
+        status := 0;
+        RETURN;
+    END IF;
+    SELECT coalesce(array_agg(coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream = r.s), 0)
+                              ORDER BY r.o), '{}')
+    INTO report_versions FROM unnest(report) WITH ORDINALITY AS r(s, o);
+END
+$$;

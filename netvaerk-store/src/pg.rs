@@ -24,17 +24,22 @@
 //!   whole queue in one transaction on the writer connection.
 //! - **One round trip per commit** while this process is the only writer: the writer remembers
 //!   the head and the versions of the streams it wrote, seals the batch for the positions after
-//!   that head, and sends it to the server-side function `netvaerk_append` as one prepared
+//!   that head, and sends it to the server-side function `netvaerk_append_told` as one prepared
 //!   statement outside a transaction block (lock, head check, id and version checks, insert,
 //!   notify and commit in one call). If another process wrote meanwhile, the function inserts
-//!   nothing and the batch is planned again in a transaction that reads what it needs.
+//!   nothing and tells the head and the versions of the batch's streams; the writer plans the
+//!   batch again on that (a request whose stream moved is refused for its expected version, and
+//!   the service decides it again) and calls again: two round trips, the lock held only inside
+//!   each call, so servers appending to different organisations do not wait on each other's
+//!   planning. A retry, or a log that keeps moving for four calls, is planned in a transaction
+//!   that reads what it needs under the lock.
 //! - **Async callers**: the client blocks, and blocking on a tokio runtime's worker would panic;
 //!   called from a worker, each operation runs on a scoped thread of its own instead. Async code
 //!   should still call the store through `spawn_blocking` (the `netvaerk` facade's async service
 //!   does), so that no worker waits on the database.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -107,6 +112,8 @@ pub struct PostgresStore {
     queue: Queue,
     live: Arc<Live>,
     listener: Mutex<Option<Listener>>,
+    /// Batches planned in a transaction rather than committed by the one-call append.
+    planned_in_transactions: AtomicU64,
 }
 
 /// A connection that reconnects on next use once it broke.
@@ -121,10 +128,32 @@ struct Connection {
 #[derive(Default)]
 struct Writer {
     connection: Connection,
-    /// `netvaerk_append`, prepared on the connection of this generation.
+    /// `netvaerk_append_told`, prepared on the connection of this generation.
     append: Option<(u64, Statement)>,
     /// The log as this writer left it, if nothing else may have written since.
     known: Option<Known>,
+}
+
+/// How many calls of `netvaerk_append_told` one batch makes, at most, before it goes the
+/// transaction way: each call after the first follows a commit by another process (or learns
+/// a stream the writer did not know). The transaction holds the log's lock while it plans, so it
+/// always gets through.
+const TOLD_ROUNDS: usize = 4;
+
+/// What `netvaerk_append_told` answered: its status, the head it found (or made), and unless
+/// it inserted, the versions of the streams it was asked about, in that order.
+struct Told {
+    status: i32,
+    head: Option<Head>,
+    versions: Vec<u64>,
+}
+
+impl Told {
+    /// What the writer knows once told: the head, and the versions of `streams` as of it.
+    fn known(self, streams: &[&StreamId]) -> Known {
+        let versions = streams.iter().map(|stream| (*stream).clone()).zip(self.versions).collect();
+        Known { head: self.head, versions }
+    }
 }
 
 /// The head this writer committed last, and the versions of the streams it planned, as of
@@ -265,6 +294,7 @@ impl PostgresStore {
             queue: Queue::default(),
             live: Arc::new(Live::default()),
             listener: Mutex::new(None),
+            planned_in_transactions: AtomicU64::new(0),
         };
         if options.create {
             store.create_schema()?;
@@ -283,6 +313,15 @@ impl PostgresStore {
             )?;
             Ok(row.get::<_, i64>(0) > 0)
         })
+    }
+
+    /// How many batches of appends this store has planned in a transaction since it was
+    /// opened, rather than committed by the one-call append: those that held a retry or a
+    /// refusal other than an expected version's, and those that found the log still moving
+    /// after a few calls. A diagnostic: a writer sharing the log with other processes should
+    /// see few.
+    pub fn planned_in_transactions(&self) -> u64 {
+        self.planned_in_transactions.load(Ordering::Relaxed)
     }
 
     /// The schema holding this log.
@@ -341,9 +380,9 @@ impl PostgresStore {
         })
     }
 
-    /// Commits a batch of queued appends on the writer connection: in one call when the
-    /// writer knows the head, else (or when the call finds that the log moved) in a
-    /// transaction that plans under the lock.
+    /// Commits a batch of queued appends on the writer connection: by the one-call append,
+    /// told what moved when another process appended, else in a transaction that plans under
+    /// the lock.
     fn commit_batch(&self, writer: &mut Writer, batch: &[Arc<Pending>]) {
         if let Some((outcomes, head)) = self.try_fast_commit(writer, batch) {
             if let Some(head) = head {
@@ -368,23 +407,101 @@ impl PostgresStore {
         }
     }
 
-    /// The batch committed in one call of `netvaerk_append`, planned on what the writer
-    /// knows; `None` if it does not know the head, if a request would be refused or is a retry
-    /// (the transaction path decides those on what is stored), or if the log moved.
+    /// The batch committed by calls of `netvaerk_append_told`, planned on what the writer
+    /// knows; `None` if a request would be refused for another reason than its expected version
+    /// or is a retry (the transaction path decides those on what is stored), if a call fails,
+    /// or if the log kept moving for [`TOLD_ROUNDS`] calls.
+    ///
+    /// When another process appended since this writer last committed, the call inserts
+    /// nothing and tells the head and the versions of the batch's streams, read under the log's
+    /// lock; the batch is planned again on that and sent again. A refusal for an expected
+    /// version is final only when a call during this commit found none of its event ids
+    /// stored (a retry is recognised first) and either told the versions it rests on or
+    /// inserted the rest on them (the head had not moved): never on what the writer remembered
+    /// from before the request was queued.
     fn try_fast_commit(&self, writer: &mut Writer, batch: &[Arc<Pending>]) -> Option<Committed> {
-        let known = writer.known.take()?;
-        let mut index = KnownIndex { versions: &known.versions, complete: true };
-        let mut planner = Planner::new(&mut index, known.head).keeping_bodies();
-        let outcomes = planner.plan_all(batch);
-        let (records, head, planned) =
-            (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
-        drop(planner);
-        if !index.complete || records.is_empty() || outcomes.iter().any(Result::is_err) {
-            // What the writer knows still holds: the transaction path builds on it.
-            writer.known = Some(known);
-            return None;
+        let mut streams: Vec<&StreamId> = Vec::new();
+        for pending in batch {
+            if !streams.contains(&&pending.stream) {
+                streams.push(&pending.stream);
+            }
         }
-        let rows = Rows::of(&records).ok()?;
+        let mut known = writer.known.take();
+        // The requests whose event ids the last call found unstored, if that call told what
+        // `known` holds: refused again on it, they are refused for good.
+        let mut told: Option<Vec<usize>> = None;
+        for _ in 0..TOLD_ROUNDS {
+            let Some(snapshot) = known.take() else {
+                let answer = self.call_append_told(writer, None, &[], &[], &streams)?;
+                known = Some(answer.known(&streams));
+                told = Some(Vec::new());
+                continue;
+            };
+            let mut index = KnownIndex { versions: &snapshot.versions, complete: true };
+            let mut planner = Planner::new(&mut index, snapshot.head).keeping_bodies();
+            let outcomes = planner.plan_all(batch);
+            let (records, head, planned) =
+                (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
+            drop(planner);
+            let mut refused = Vec::new();
+            for (at, outcome) in outcomes.iter().enumerate() {
+                match outcome {
+                    Ok(_) => {}
+                    Err(StoreError::WrongExpectedVersion { .. }) => refused.push(at),
+                    // What the writer knows still holds: the transaction path builds on it.
+                    Err(_) => {
+                        writer.known = Some(snapshot);
+                        return None;
+                    }
+                }
+            }
+            if !index.complete {
+                // A stream the writer does not know: ask the database first.
+                continue;
+            }
+            let settled = told.as_ref().is_some_and(|checked| refused.iter().all(|at| checked.contains(at)));
+            if records.is_empty() && settled {
+                let head = snapshot.head;
+                writer.known = Some(snapshot);
+                return Some((outcomes, head));
+            }
+            let other_ids: Vec<Uuid> =
+                refused.iter().flat_map(|at| batch[*at].events.iter().map(|event| event.event_id)).collect();
+            let after = if records.is_empty() { None } else { Some(snapshot.head) };
+            let answer = self.call_append_told(writer, after, &records, &other_ids, &streams)?;
+            match answer.status {
+                0 => {
+                    let mut versions = snapshot.versions;
+                    versions.extend(planned);
+                    writer.known = Some(Known { head, versions });
+                    return Some((outcomes, head));
+                }
+                1 | 3 => {
+                    known = Some(answer.known(&streams));
+                    told = Some(refused);
+                }
+                // An event id is stored: a retry, which the transaction path recognises.
+                _ => return None,
+            }
+        }
+        writer.known = known;
+        None
+    }
+
+    /// One call of `netvaerk_append_told` on the writer connection: the records to insert
+    /// after `after` (`None`: insert nothing, only tell), the ids of other events that must not
+    /// be stored (of appends refused for their expected versions), and the streams whose
+    /// versions to tell. `None` if the call failed: it may have lost only the reply, which the transaction
+    /// path then recognises as a retry by the event ids.
+    fn call_append_told(
+        &self,
+        writer: &mut Writer,
+        after: Option<Option<Head>>,
+        records: &[Prepared],
+        other_ids: &[Uuid],
+        report: &[&StreamId],
+    ) -> Option<Told> {
+        let rows = Rows::of(records).ok()?;
         writer.connection.client(&self.config, &self.schema).ok()?;
         let generation = writer.connection.generation;
         let client = writer.connection.client.as_mut()?;
@@ -392,32 +509,38 @@ impl PostgresStore {
             Some((prepared_on, statement)) if *prepared_on == generation => statement.clone(),
             _ => {
                 let statement = client
-                    .prepare("SELECT netvaerk_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+                    .prepare(
+                        "SELECT * FROM netvaerk_append_told($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+                         $13, $14, $15, $16, $17, $18)",
+                    )
                     .ok()?;
                 writer.append = Some((generation, statement.clone()));
                 statement
             }
         };
-        let (after_position, after_hash) =
-            (int(known.head.map_or(0, |head| head.position)), known.head.map(|head| head.hash.to_vec()));
+        // -1 is no head at all: the call only tells.
+        let (after_position, after_hash) = match after {
+            Some(head) => (int(head.map_or(0, |head| head.position)), head.map(|head| head.hash.to_vec())),
+            None => (-1, None),
+        };
+        let report: Vec<&str> = report.iter().map(|stream| stream.as_str()).collect();
         let mut params: Vec<&(dyn ToSql + Sync)> =
-            vec![&self.lock_key, &self.channel, &after_position, &after_hash];
+            vec![&self.lock_key, &self.channel, &after_position, &after_hash, &report, &other_ids];
         params.extend(rows.params());
         let row = client.query_one(&statement, &params).ok()?;
-        // Any status but 0 inserted nothing; an error may have lost only the reply, which the
-        // transaction path then recognises as a retry by the event ids.
-        if row.get::<_, i32>(0) != 0 {
-            return None;
-        }
-        let mut versions = known.versions;
-        versions.extend(planned);
-        writer.known = Some(Known { head, versions });
-        Some((outcomes, head))
+        let position = nat(row.get::<_, i64>(1));
+        let head = match row.get::<_, Option<Vec<u8>>>(2) {
+            Some(hash) if position > 0 => Some(Head { position, hash: hash32(&hash).ok()? }),
+            _ => None,
+        };
+        let versions = row.get::<_, Option<Vec<i64>>>(3).unwrap_or_default();
+        Some(Told { status: row.get(0), head, versions: versions.into_iter().map(nat).collect() })
     }
 
     /// One attempt at committing a batch in a transaction: each request's outcome, and the
     /// new head. The writer then knows the head and the versions it planned.
     fn try_commit_batch(&self, writer: &mut Writer, batch: &[Arc<Pending>]) -> Result<Committed, Attempt> {
+        self.planned_in_transactions.fetch_add(1, Ordering::Relaxed);
         let previous = writer.known.take();
         let client = writer.connection.client(&self.config, &self.schema)?;
         let mut txn = client.transaction()?;
@@ -607,8 +730,8 @@ impl From<StoreError> for Attempt {
 }
 
 /// What the writer knows of the log, as an [`Index`]: the versions it planned as of the head it
-/// committed, and no stored event ids (`netvaerk_append` checks those). A stream it does not
-/// know makes the plan incomplete.
+/// committed or was told, and no stored event ids (`netvaerk_append_told` checks those). A
+/// stream it does not know makes the plan incomplete.
 struct KnownIndex<'a> {
     versions: &'a HashMap<StreamId, u64>,
     complete: bool,

@@ -211,6 +211,47 @@ fn processes_appending_to_one_stream_with_expected_versions_lose_duplicate_and_s
     assert!(store.verify().unwrap().is_ok());
 }
 
+/// Issue 30: two writers on one log (two stores on one schema, as two processes) appending in
+/// turn, each to its own organisation, commit by the one-call append: each call after the
+/// other's commit is told the head and the versions it needs and sends its batch again, and
+/// no batch is planned in a transaction. The log is gapless and verifies.
+#[test]
+fn writers_taking_turns_on_their_own_streams_are_told_what_moved_and_plan_in_no_transaction() {
+    let Some(schema) = PgSchema::new() else { return };
+    let (first, second) = (schema.open(), schema.open());
+    for round in 0..5 {
+        let a = first.append(&stream("org-a"), ExpectedVersion::Exact(2 * round), &events(2)).unwrap();
+        let b = second.append(&stream("org-b"), ExpectedVersion::Exact(2 * round), &events(2)).unwrap();
+        assert_eq!(a.positions, [4 * round + 1, 4 * round + 2]);
+        assert_eq!(b.positions, [4 * round + 3, 4 * round + 4]);
+        assert_eq!((a.stream_version, b.stream_version), (2 * round + 2, 2 * round + 2));
+    }
+    assert_eq!((first.planned_in_transactions(), second.planned_in_transactions()), (0, 0));
+    assert_eq!(first.head().unwrap().unwrap().position, 20);
+    assert!(first.verify().unwrap().is_ok());
+}
+
+/// Issue 30: a writer whose knowledge of a stream is stale (another process appended to it)
+/// is told the stream's version by the one-call append, and refuses an expected version that
+/// no longer holds with the version the database holds; then one that does hold appends.
+/// Neither goes through a planning transaction.
+#[test]
+fn a_stale_expected_version_is_refused_on_what_the_database_told() {
+    let Some(schema) = PgSchema::new() else { return };
+    let (first, second) = (schema.open(), schema.open());
+    first.append(&stream("org-a"), ExpectedVersion::Exact(0), &events(2)).unwrap();
+    second.append(&stream("org-a"), ExpectedVersion::Exact(2), &events(1)).unwrap();
+    let refused = first.append(&stream("org-a"), ExpectedVersion::Exact(2), &events(1)).unwrap_err();
+    assert!(
+        matches!(refused, StoreError::WrongExpectedVersion { actual: 3, .. }),
+        "refused on the version the database holds: {refused:?}"
+    );
+    let appended = first.append(&stream("org-a"), ExpectedVersion::Exact(3), &events(1)).unwrap();
+    assert_eq!((appended.positions.as_slice(), appended.stream_version), (&[4][..], 4));
+    assert_eq!((first.planned_in_transactions(), second.planned_in_transactions()), (0, 0));
+    assert!(first.verify().unwrap().is_ok());
+}
+
 #[test]
 fn a_subscriber_hears_another_processes_commit() {
     let Some(schema) = PgSchema::new() else { return };
