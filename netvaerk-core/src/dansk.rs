@@ -429,7 +429,7 @@ impl DomainError {
                 format!("netværket {network}: et udvalg ({committee}) nævnes kun for et fagudvalg")
             }
             E::GoalsIncomplete { network, what, given } => format!(
-                "netværket {network}: målene nævner mindst ét mål og ét succeskriterium, højst {} af hver ({given} {} givet)",
+                "netværket {network}: målene nævner mindst ét mål og ét succeskriterium, højst {} af hver ({}: {given} givet)",
                 crate::MAX_GOALS,
                 if *what == "goal" { "mål" } else { "succeskriterier" }
             ),
@@ -447,6 +447,16 @@ impl DomainError {
                 format!("chefforum har allerede et møde {}", on.format("%d.%m.%Y"))
             }
             E::NoForumMeeting(on) => format!("chefforum har intet møde {} at aflyse", on.format("%d.%m.%Y")),
+            E::ForumMeetingTooFarAhead { day, latest } => format!(
+                "et møde {} ligger for langt ude: kalenderen føres højst to år frem, til {}",
+                day.format("%d.%m.%Y"),
+                latest.format("%d.%m.%Y")
+            ),
+            E::ForumMeetingPassed(day) => format!(
+                "mødet {} er overstået og aflyses ikke (der kan være truffet beslutninger på det)",
+                day.format("%d.%m.%Y")
+            ),
+            E::DuplicateGoal { network, text } => format!("netværket {network}: {text:?} er givet to gange"),
             E::UnknownCohort(cohort) => format!("der er intet hold {cohort}"),
             E::UnitExists(unit) => format!("en enhed {unit} er allerede registreret"),
             E::PersonExists(person) => format!("en person {person} er allerede registreret"),

@@ -110,7 +110,7 @@ pub fn decide(
             close_network(state, *network, *outcome, reason.as_deref(), criteria_met.as_ref())
         }
         Action::ScheduleForumMeetings { meetings, cancelled } => {
-            schedule_forum_meetings(state, meetings, cancelled)
+            schedule_forum_meetings(state, meetings, cancelled, on)
         }
         Action::SetGoals { network, goals, success_criteria, reason } => {
             set_goals(state, *network, goals, success_criteria, reason.as_deref())
@@ -1033,12 +1033,14 @@ fn off_meeting_day(state: &State, action: &Action, on: NaiveDate, policy: &Polic
         .then(|| Warning::OffMeetingDay { on, next: meetings.range(on..).next().copied() })
 }
 
-/// ORG-5: meetings are scheduled once and cancelled only where scheduled; the dates within the
-/// years any decision may have (2000-2100).
+/// ORG-5: meetings are scheduled once, at most two years ahead of the decision, and cancelled
+/// only where scheduled and not yet passed (decisions may have been taken at a past one); the
+/// dates within the years any decision may have (2000-2100).
 fn schedule_forum_meetings(
     state: &State,
     meetings: &BTreeSet<NaiveDate>,
     cancelled: &BTreeSet<NaiveDate>,
+    on: NaiveDate,
 ) -> Planned {
     if meetings.is_empty() && cancelled.is_empty() {
         return Err(DomainError::NoForumMeetingsGiven);
@@ -1052,6 +1054,13 @@ fn schedule_forum_meetings(
     }
     if let Some(day) = cancelled.iter().find(|day| !held.contains(day)) {
         return Err(DomainError::NoForumMeeting(*day));
+    }
+    if let Some(day) = cancelled.iter().find(|day| **day < on) {
+        return Err(DomainError::ForumMeetingPassed(*day));
+    }
+    let latest = on.checked_add_months(chrono::Months::new(24)).unwrap_or(on);
+    if let Some(day) = meetings.iter().find(|day| **day > latest) {
+        return Err(DomainError::ForumMeetingTooFarAhead { day: *day, latest });
     }
     only(vec![Event::ForumMeetingsScheduled { meetings: meetings.clone(), cancelled: cancelled.clone() }])
 }
@@ -1071,7 +1080,12 @@ fn set_goals(
         if texts.is_empty() || texts.len() > MAX_GOALS {
             return Err(DomainError::GoalsIncomplete { network: id, what, given: texts.len() });
         }
-        texts.iter().map(|text| required(text, what, Rule::Nw6)).collect()
+        let texts: Vec<String> =
+            texts.iter().map(|text| required(text, what, Rule::Nw6)).collect::<Result<_, _>>()?;
+        match texts.iter().enumerate().find(|(at, text)| texts[..*at].contains(text)) {
+            Some((_, twice)) => Err(DomainError::DuplicateGoal { network: id, text: twice.clone() }),
+            None => Ok(texts),
+        }
     };
     let goals = list(goals, "goal")?;
     let success_criteria = list(success_criteria, "success criterion")?;

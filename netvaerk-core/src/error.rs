@@ -164,6 +164,22 @@ pub enum DomainError {
     ForumMeetingScheduled(NaiveDate),
     /// ORG-5: no meeting of the chief forum is scheduled on that day to cancel.
     NoForumMeeting(NaiveDate),
+    /// ORG-5: a meeting is scheduled at most two years ahead of the decision.
+    ForumMeetingTooFarAhead {
+        /// The meeting's day.
+        day: NaiveDate,
+        /// The latest day the decision may schedule.
+        latest: NaiveDate,
+    },
+    /// ORG-5: a meeting that has passed is not cancelled: decisions may have been taken at it.
+    ForumMeetingPassed(NaiveDate),
+    /// NW-6: the same goal or success criterion twice.
+    DuplicateGoal {
+        /// The network.
+        network: NetworkId,
+        /// The text given twice.
+        text: String,
+    },
     /// No such cohort.
     UnknownCohort(CohortId),
     /// The unit id is taken.
@@ -634,7 +650,10 @@ impl DomainError {
             E::NoForumMeetingsGiven => write!(f, "no meeting of the chief forum to schedule or cancel"),
             E::ForumMeetingScheduled(on) => write!(f, "the chief forum already meets on {on}"),
             E::NoForumMeeting(on) => write!(f, "the chief forum has no meeting on {on} to cancel"),
-            E::GoalsIncomplete { network, what, given } => write!(f, "network {network}: its goals name at least one goal and one success criterion, at most {} of each ({given} {what} given)", crate::MAX_GOALS),
+            E::ForumMeetingTooFarAhead { day, latest } => write!(f, "a meeting on {day} is too far ahead: a calendar is kept at most two years ahead, to {latest}"),
+            E::ForumMeetingPassed(day) => write!(f, "the meeting on {day} has passed and is not cancelled (decisions may have been taken at it)"),
+            E::DuplicateGoal { network, text } => write!(f, "network {network}: {text:?} is given twice"),
+            E::GoalsIncomplete { network, what, given } => write!(f, "network {network}: its goals name at least one goal and one success criterion, at most {} of each ({what}: {given} given)", crate::MAX_GOALS),
             E::GoalsRevisedWithoutReason(network) => write!(f, "network {network} has its goals: a revision gives the reason"),
             E::SuccessNotJudged { network, criteria } => write!(f, "network {network} has {criteria} success criteria: its close states which it met (none is an empty list)"),
             E::UnknownSuccessCriterion { network, number, criteria } => write!(f, "network {network} has no success criterion {number} (it has {criteria}, numbered from 1)"),
@@ -774,6 +793,9 @@ impl DomainError {
             E::NoForumMeetingsGiven => "no_forum_meetings_given",
             E::ForumMeetingScheduled(_) => "forum_meeting_scheduled",
             E::NoForumMeeting(_) => "no_forum_meeting",
+            E::ForumMeetingTooFarAhead { .. } => "forum_meeting_too_far_ahead",
+            E::ForumMeetingPassed(_) => "forum_meeting_passed",
+            E::DuplicateGoal { .. } => "duplicate_goal",
             E::GoalsRevisedWithoutReason(_) => "goals_revised_without_reason",
             E::SuccessNotJudged { .. } => "success_not_judged",
             E::UnknownSuccessCriterion { .. } => "unknown_success_criterion",
@@ -889,7 +911,11 @@ impl DomainError {
             | E::GoalsRevisedWithoutReason(network)
             | E::SuccessNotJudged { network, .. } => ("network", network.to_string()),
             E::UnknownSuccessCriterion { number, .. } => ("criteria_met", number.to_string()),
-            E::ForumMeetingScheduled(on) | E::NoForumMeeting(on) => ("meeting", on.to_string()),
+            E::ForumMeetingScheduled(on)
+            | E::NoForumMeeting(on)
+            | E::ForumMeetingPassed(on)
+            | E::ForumMeetingTooFarAhead { day: on, .. } => ("meeting", on.to_string()),
+            E::DuplicateGoal { text, .. } => ("goal", text.clone()),
             E::UnknownCohort(cohort) | E::CohortExists(cohort) => ("cohort", cohort.to_string()),
             E::BlankField { field, .. } => (*field, String::new()),
             E::TextTooLong { field, length, .. } => (*field, format!("{length} characters")),
@@ -928,7 +954,12 @@ impl DomainError {
             | E::GoalsRevisedWithoutReason(_)
             | E::SuccessNotJudged { .. }
             | E::UnknownSuccessCriterion { .. } => Rule::Nw6,
-            E::NoForumMeetingsGiven | E::ForumMeetingScheduled(_) | E::NoForumMeeting(_) => Rule::Org5,
+            E::NoForumMeetingsGiven
+            | E::ForumMeetingScheduled(_)
+            | E::NoForumMeeting(_)
+            | E::ForumMeetingTooFarAhead { .. }
+            | E::ForumMeetingPassed(_) => Rule::Org5,
+            E::DuplicateGoal { .. } => Rule::Nw6,
             E::NotTestedYet { .. } | E::StoppedInImplementation(_) => Rule::Tp2,
             E::NoParticipants
             | E::ParticipantWithoutUnit(_)

@@ -518,8 +518,8 @@ pub struct Policy {
     #[serde(default, skip_serializing_if = "DecidingBody::is_chief_forum")]
     pub policy_changed_by: DecidingBody,
     /// ORG-5: the months between the chief forum's meetings ("chefforums løbende møder én gang
-    /// månedligt": 1, the default; 1 to 12): how many meetings a half-year's calendar should
-    /// hold. Stored only where it differs from 1.
+    /// månedligt": 1, the default; 1 to 6, so a half-year holds at least one): how many meetings
+    /// a half-year's calendar should hold. Stored only where it differs from 1.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub forum_meeting_interval_months: u32,
     /// The structure the policy describes, where named ("NS3"; "NS2" for the one before it).
@@ -743,12 +743,13 @@ impl Policy {
                 bounds: "1 to 120",
             });
         }
-        if !(1..=12).contains(&self.forum_meeting_interval_months) {
+        // At least one meeting a half-year ("drøfter chefforum halvårligt").
+        if !(1..=6).contains(&self.forum_meeting_interval_months) {
             let value = u64::from(self.forum_meeting_interval_months);
             return Err(PolicyProblem::OutOfBounds {
                 field: "forum_meeting_interval_months",
                 value,
-                bounds: "1 to 12",
+                bounds: "1 to 6",
             });
         }
         if self.structure.as_ref().is_some_and(|name| name.trim().is_empty() || name.chars().count() > 40) {

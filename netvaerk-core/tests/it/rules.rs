@@ -2403,7 +2403,12 @@ fn nw6_goals_and_success_criteria_are_set_revised_with_a_reason_and_judged_at_th
         refused(&given, by(veteran(0), goals(&[" "], &["Half have one plan"], None))),
         DomainError::BlankField { field: "goal", rule: Rule::Nw6 }
     );
-    let too_many = vec!["A goal"; MAX_GOALS + 1];
+    assert_eq!(
+        refused(&given, by(veteran(0), goals(&["One plan", " One plan"], &["c"], None))),
+        DomainError::DuplicateGoal { network: welfare, text: "One plan".into() }
+    );
+    let too_many: Vec<String> = (0..=MAX_GOALS).map(|n| format!("Goal {n}")).collect();
+    let too_many: Vec<&str> = too_many.iter().map(String::as_str).collect();
     assert_eq!(refused(&given, by(veteran(0), goals(&too_many, &["c"], None))).rule(), Some(Rule::Nw6));
     // A participant of the base may not set them (AU-1 under NW-6).
     assert!(matches!(
@@ -2524,6 +2529,16 @@ fn org5_a_chief_forum_decision_off_the_calendars_meeting_days_is_a_warning() {
         refused(&given, by(veteran(0), schedule(&[date(2016, 11, 1)], &[]))),
         DomainError::NotEntitled { .. }
     ));
+    // At most two years ahead; a meeting that has passed is not cancelled (decisions may have
+    // been taken at it).
+    assert_eq!(
+        refused(&given, by(chief(), schedule(&[date(2018, 9, 4)], &[]))),
+        DomainError::ForumMeetingTooFarAhead { day: date(2018, 9, 4), latest: date(2018, 9, 1) }
+    );
+    assert_eq!(
+        refused(&given, by(chief(), schedule(&[], &[august]))),
+        DomainError::ForumMeetingPassed(august)
+    );
     // On 2016-09-01, between meetings: the deferral warns and is kept with its rationale.
     let off = Warning::OffMeetingDay { on: date(2016, 9, 1), next: Some(september) };
     assert_eq!(off.rule(), Rule::Org5);
