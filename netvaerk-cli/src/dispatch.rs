@@ -529,7 +529,9 @@ impl Gateway for Local {
         let as_of = output.as_of.map_or(AsOf::Now, AsOf::Date);
         let bytes = self.service.read_models(organisation, as_of, |models| {
             let stamp = netvaerk_report::Stamp::now(organisation, as_of, models.store)?;
-            let stamp = netvaerk_report::Stamp { name: output.organisation_name.clone(), ..stamp };
+            // An empty name (NETVAERK_ORGANISATION_NAME= set to nothing) is no name: the log's stands.
+            let name = output.organisation_name.clone().filter(|name| !name.trim().is_empty());
+            let stamp = netvaerk_report::Stamp { name, ..stamp };
             netvaerk_report::render_bytes(
                 &models,
                 report,

@@ -1721,3 +1721,14 @@ fn the_programs_own_lines_are_danish_with_lang_da() {
         assert!(said.contains(danish), "{args:?}: {said}");
     }
 }
+
+/// An empty `--organisation-name` (or `NETVAERK_ORGANISATION_NAME=` set to nothing) is no name:
+/// the stamp names the organisation as the log does (AU-3), not with an empty name.
+#[test]
+fn an_empty_organisation_name_leaves_the_logs_name_in_the_stamp() {
+    let store = Store::with_demo("empty-name");
+    let given = store.stdout(&["report", "portfolio", "--organisation-name", "Vallensbæk"]);
+    assert!(given.starts_with("organisation: Vallensbæk (0190ab00"), "{given:.200}");
+    let empty = store.stdout(&["report", "portfolio", "--organisation-name", " "]);
+    assert!(empty.starts_with("organisation: Albertslund Kommune (0190ab00"), "{empty:.200}");
+}
