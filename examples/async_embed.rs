@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, UnitId, UnitKind};
-use netvaerk::projections::AsOf;
-use netvaerk::{AsyncService, BatchMode};
+use netvaerk::{
+    Action, AsOf, AsyncService, BatchMode, Command, Metadata, OrganisationId, PersonId, UnitId, UnitKind,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), netvaerk::Error> {

@@ -6,10 +6,7 @@
 //! `cargo run --example audit --no-default-features --features redb`.
 
 use chrono::NaiveDate;
-use netvaerk::core::{OrganisationId, ThemeId};
-use netvaerk::projections::{rebuild, AsOf, AuditTrail, Names};
-use netvaerk::store::{OpenCheck, StreamId};
-use netvaerk::Address;
+use netvaerk::{rebuild, Address, AsOf, AuditTrail, Names, OpenCheck, OrganisationId, StreamId, ThemeId};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

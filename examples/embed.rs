@@ -7,10 +7,10 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, PersonRole, UnitId, UnitKind};
-use netvaerk::projections::AsOf;
-use netvaerk::store::PersonalData;
-use netvaerk::{ErrorClass, Service};
+use netvaerk::{
+    Action, AsOf, Command, ErrorClass, Metadata, OrganisationId, PersonId, PersonRole, PersonalData, Service,
+    UnitId, UnitKind,
+};
 
 fn main() -> Result<(), netvaerk::Error> {
     let directory = std::env::temp_dir().join(format!("netvaerk-embed-{}", uuid::Uuid::now_v7()));

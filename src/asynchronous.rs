@@ -18,9 +18,9 @@ pub use events::EventStream;
 /// [`tokio::task::spawn_blocking`]. Cloning is cheap (it shares the service).
 ///
 /// ```no_run
-/// # async fn example(command: netvaerk::core::Command) -> Result<(), netvaerk::Error> {
+/// # async fn example(command: netvaerk::Command) -> Result<(), netvaerk::Error> {
 /// let service = netvaerk::AsyncService::open("redb:./netvaerk.redb").await?;
-/// let organisation = netvaerk::core::OrganisationId::generate();
+/// let organisation = netvaerk::OrganisationId::generate();
 /// let outcome = service.execute(organisation, command).await?;
 /// println!("appended at {:?}", outcome.positions);
 /// # Ok(())

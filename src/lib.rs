@@ -7,9 +7,11 @@
 //! a stable machine code and a message in English or Danish ([`Lang`]). [`AsyncService`]
 //! (feature `tokio`) is the same for async code.
 //!
-//! Underneath, the facade re-exports the three crates: the domain ([`core`]: ids, events,
-//! commands, the policy, `decide` and `evolve`) is pure; the log ([`store`]) and the read
-//! models ([`projections`]) are built on it. Above it, each in a crate of its own:
+//! Underneath are three crates, whose names an embedder needs the facade re-exports: the domain
+//! (`netvaerk-core`: ids, events, commands such as [`Action`] and [`Command`], the [`Policy`],
+//! the rules) is pure; the log (`netvaerk-store`: [`EventStore`], [`PersonalData`]) and the read
+//! models (`netvaerk-projections`: [`AsOf`], [`Portfolio`], [`AuditTrail`]) are built on it.
+//! Above it, each in a crate of its own:
 //! `netvaerk-report` renders the reports as documents, `netvaerk-http` serves the service over
 //! HTTP/JSON with an event feed and an OpenAPI description, and `netvaerk-cli` is the
 //! `netvaerk` program.
@@ -23,8 +25,7 @@
 //! ```
 //! use std::collections::BTreeSet;
 //! use chrono::NaiveDate;
-//! use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, Rule, UnitId, UnitKind};
-//! use netvaerk::Service;
+//! use netvaerk::{Action, Command, Metadata, OrganisationId, PersonId, Rule, Service, UnitId, UnitKind};
 //!
 //! # fn main() -> Result<(), netvaerk::Error> {
 //! # let dir = std::env::temp_dir().join(format!("netvaerk-doc-{}", uuid::Uuid::now_v7()));
@@ -68,8 +69,26 @@ pub use address::Address;
 pub use asynchronous::{off_the_runtime, AsyncService, EventStream};
 pub use error::{Error, ErrorClass};
 pub use lang::lang_from_env;
-pub use netvaerk_core as core;
-pub use netvaerk_core::{untranslated, Lang, GLOSSARY};
-pub use netvaerk_projections as projections;
-pub use netvaerk_store as store;
 pub use service::{BatchMode, Outcome, ReadModels, Retry, Service};
+
+// What an embedder needs, by name (the crates below stay the facade's own: a system that needs
+// more depends on `netvaerk-core`, `netvaerk-store` or `netvaerk-projections` itself).
+
+// The domain: commands and what they decide, ids, the vocabulary, the policy, the rules.
+pub use netvaerk_core::{
+    untranslated, AcknowledgedWarning, Acknowledgement, Action, CohortId, Command, Competence, CountRange,
+    Criterion, CriterionAssessment, Decision, DiplomaCost, DomainError, Event, Hotspot, Lang, Metadata,
+    NetworkId, NetworkType, OrganisationId, Origin, Outcome as NetworkOutcome, OutputKind, PersonId,
+    PersonRole, PhasePlan, PhaseSpec, Policy, PolicyHistory, PolicyValue, PoliticalLink, RoundId, Rule,
+    State, TeachingDay, ThemeId, UnitId, UnitKind, Warning, GLOSSARY, MAX_GOALS,
+};
+// The log: a store, what it holds, a person's data beside it.
+pub use netvaerk_store::{
+    Envelope, EventStore, ExpectedVersion, Head, MemoryStore, OpenCheck, PersonalData, PersonalDataPatch,
+    StoreError, StreamId, Subscription, VerifyReport,
+};
+// The read models and how far they are folded.
+pub use netvaerk_projections::{
+    rebuild, All, AsOf, AuditTrail, CompetenceTracks, Directory, LeaderHistories, LoadForecast, Names,
+    Portfolio, PortfolioReport, ProjectionError,
+};

@@ -6,16 +6,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use netvaerk::core::{
+use netvaerk::{BatchMode, Error, ErrorClass, Outcome, Retry, Service};
+use netvaerk_core::{
     decide, evolve_on, AcknowledgedWarning, Acknowledgement, Action, Command, Competence, Event, Metadata,
     NetworkId, OrganisationId, PersonId, Policy, Rule, State, UnitId, UnitKind, Warning,
 };
-use netvaerk::projections::{rebuild, All, AsOf};
-use netvaerk::store::{
+use netvaerk_projections::{rebuild, All, AsOf};
+use netvaerk_store::{
     AppendResult, Body, EventStore, ExpectedVersion, Head, MemoryStore, NewEvent, RawAccess, RawRecord,
     RawRecords, RedbStore, RegistryEntry, StoreError, StreamId,
 };
-use netvaerk::{BatchMode, Error, ErrorClass, Outcome, Retry, Service};
 use proptest::prelude::*;
 
 mod support;
@@ -364,10 +364,10 @@ fn the_secretariat_redacts_the_words_of_a_decision_and_the_organisation_decides_
     assert_eq!(record.header.stream, StreamId::redactions());
     assert_eq!(record.header.metadata.actor, secretary);
     assert_eq!(record.rationale(), None, "the redaction record holds the reason in its payload");
-    assert_eq!(store.read_at(position).unwrap().unwrap().rationale(), Some(netvaerk::core::REDACTED_TEXT));
+    assert_eq!(store.read_at(position).unwrap().unwrap().rationale(), Some(netvaerk_core::REDACTED_TEXT));
     // The cached read models of both services held the words; both now show the marker.
-    assert_eq!(unit_name(&other), netvaerk::core::REDACTED_TEXT, "another service sees the redaction");
-    assert_eq!(unit_name(&service), netvaerk::core::REDACTED_TEXT);
+    assert_eq!(unit_name(&other), netvaerk_core::REDACTED_TEXT, "another service sees the redaction");
+    assert_eq!(unit_name(&service), netvaerk_core::REDACTED_TEXT);
     // The facts are the same: the read models equal those before, the words aside.
     let live_after = other.read_models(organisation, AsOf::Now, |models| models.all.clone()).unwrap();
     assert_eq!(live_after.competence, live_before.competence);
@@ -408,7 +408,7 @@ impl EventStore for AlwaysRaced {
         &self,
         stream: &StreamId,
         from_version: u64,
-    ) -> Result<Vec<netvaerk::store::Envelope>, StoreError> {
+    ) -> Result<Vec<netvaerk_store::Envelope>, StoreError> {
         self.inner.read_stream(stream, from_version)
     }
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
@@ -513,7 +513,7 @@ fn every_class_of_error_serialises_with_its_code_rule_field_and_message_and_maps
         (
             Error::from(StoreError::Corrupt {
                 position: 9,
-                problem: netvaerk::store::Corruption::BadChecksum,
+                problem: netvaerk_store::Corruption::BadChecksum,
             }),
             "corrupt_record",
             ErrorClass::Store,
@@ -587,7 +587,7 @@ fn the_async_service_decides_from_tokio_workers_and_postgres_opens_there_without
             if address.starts_with("postgres") {
                 // Opened and used straight on a worker: the blocking client must not panic.
                 let store =
-                    netvaerk::Address::open(&address.parse().unwrap(), netvaerk::store::OpenCheck::Head)
+                    netvaerk::Address::open(&address.parse().unwrap(), netvaerk_store::OpenCheck::Head)
                         .unwrap();
                 assert_eq!(store.stream_version(&StreamId::organisation(organisation)).unwrap(), 18);
             }
@@ -597,7 +597,7 @@ fn the_async_service_decides_from_tokio_workers_and_postgres_opens_there_without
 
 /// The next item of an async stream (no stream combinators needed).
 #[cfg(feature = "tokio")]
-async fn next(events: &mut netvaerk::EventStream) -> Option<Result<netvaerk::store::Envelope, Error>> {
+async fn next(events: &mut netvaerk::EventStream) -> Option<Result<netvaerk_store::Envelope, Error>> {
     use futures_core::Stream as _;
     std::future::poll_fn(|context| std::pin::Pin::new(&mut *events).poll_next(context)).await
 }
@@ -651,7 +651,7 @@ fn the_service_lists_the_organisations_the_log_holds_reading_only_what_was_appen
     both.sort();
     assert_eq!(service.organisations().unwrap(), both);
     service.execute(second, &assess(secretary, 1)).unwrap();
-    let data = netvaerk::store::PersonalData { name: "Sekretær".into(), email: None, title: None };
+    let data = netvaerk_store::PersonalData { name: "Sekretær".into(), email: None, title: None };
     assert!(service.record_person(second, secretary, data, secretary).unwrap().is_some());
     assert_eq!(service.organisations().unwrap(), both, "the $registry stream is no organisation");
 }

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use netvaerk::core::{
+use netvaerk::{Address, Service};
+use netvaerk_core::{
     codec::decode_json, Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, UnitId,
     UnitKind,
 };
-use netvaerk::projections::{rebuild, rebuild_all, All, AsOf, AuditTrail, Names, Portfolio};
-use netvaerk::store::{Envelope, EventStore, OpenCheck, RawRecord, StreamId};
-use netvaerk::{Address, Service};
+use netvaerk_projections::{rebuild, rebuild_all, All, AsOf, AuditTrail, Names, Portfolio};
+use netvaerk_store::{Envelope, EventStore, OpenCheck, RawRecord, StreamId};
 use serde::{Deserialize, Serialize};
 
 use crate::{demo, usage, Failure};
@@ -273,11 +273,8 @@ fn process_bytes_written() -> u64 {
 
 /// In a generated history: a member of the secretariat's staff by `on`, who assesses (AU-7),
 /// and a network leader to assess.
-fn assessor_and_leader(
-    state: &netvaerk::core::State,
-    on: NaiveDate,
-) -> Result<(PersonId, PersonId), Failure> {
-    let since = |id| state.since(netvaerk::core::Since::Standing(id)).unwrap_or(NaiveDate::MIN);
+fn assessor_and_leader(state: &netvaerk_core::State, on: NaiveDate) -> Result<(PersonId, PersonId), Failure> {
+    let since = |id| state.since(netvaerk_core::Since::Standing(id)).unwrap_or(NaiveDate::MIN);
     let secretary = state
         .persons()
         .find(|(id, person)| person.roles.contains(&PersonRole::Secretariat) && since(*id) <= on)
@@ -821,8 +818,8 @@ impl Target {
                 std::fs::metadata(place.directory.join(format!("{label}.redb"))).map_or(0, |m| m.len())
             }
             Self::Postgres { url, .. } => {
-                let options = netvaerk::store::PostgresOptions::schema(place.schema(label));
-                netvaerk::store::PostgresStore::open_with(url, options)
+                let options = netvaerk_store::PostgresOptions::schema(place.schema(label));
+                netvaerk_store::PostgresStore::open_with(url, options)
                     .and_then(|store| store.size_on_disk())
                     .unwrap_or(0)
             }

@@ -18,8 +18,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use netvaerk::core::{Action, CohortId, NetworkId, OrganisationId, PersonId, ThemeId, UnitId};
 use netvaerk::Address;
+use netvaerk_core::{Action, CohortId, NetworkId, OrganisationId, PersonId, ThemeId, UnitId};
 use netvaerk_report::lookup::{Kind, Lookup};
 use netvaerk_report::{Format, Lang, Listing, Report};
 use serde::de::DeserializeOwned;
@@ -46,9 +46,9 @@ fn expected_head(text: &str) -> Result<(u64, String), String> {
     Ok((position, hash))
 }
 
-/// A business date, ISO or Danish (`netvaerk::core::parse_date`).
+/// A business date, ISO or Danish (`netvaerk_core::parse_date`).
 pub fn date(text: &str) -> Result<NaiveDate, String> {
-    netvaerk::core::parse_date(text).map_err(|error| error.to_string())
+    netvaerk_core::parse_date(text).map_err(|error| error.to_string())
 }
 
 /// Whether the store address names a running server rather than a store.
@@ -555,7 +555,7 @@ pub enum ReportKind {
     /// starts, overrides.
     Round {
         /// The half-year, e.g. 2016H1.
-        round: netvaerk::core::RoundId,
+        round: netvaerk_core::RoundId,
     },
     /// The overview as one self-contained HTML page: the organisation, the date and a summary,
     /// a timeline of every network, starts per half-year against NW-2/NW-3, the load per person

@@ -19,14 +19,14 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Utc};
-use netvaerk::core::{
+use netvaerk::{BatchMode, Error, Service};
+use netvaerk_core::{
     Acknowledgement, Action, CohortId, Command, Competence, Criterion, CriterionAssessment, DiplomaCost,
     Hotspot, Metadata, NetworkId, NetworkType, Origin, Outcome, OutputKind, PersonId, PersonRole, Policy,
     PoliticalLink, RoundId, Rule, TeachingDay, ThemeId, UnitId, UnitKind,
 };
-use netvaerk::projections::AsOf;
-use netvaerk::store::{EventStore, PersonalData};
-use netvaerk::{BatchMode, Error, Service};
+use netvaerk_projections::AsOf;
+use netvaerk_store::{EventStore, PersonalData};
 use uuid::Uuid;
 
 use story::{story, End, Story};
@@ -1512,8 +1512,8 @@ fn test_and_end(plan: &mut Plan, half_year: &HalfYear, started: &Started) {
 }
 
 /// The organisation of a generated history.
-pub fn generated_organisation(index: u32) -> netvaerk::core::OrganisationId {
-    netvaerk::core::OrganisationId::from_uuid(id(1 + u16::try_from(index).unwrap_or(u16::MAX - 1), 9, 0))
+pub fn generated_organisation(index: u32) -> netvaerk_core::OrganisationId {
+    netvaerk_core::OrganisationId::from_uuid(id(1 + u16::try_from(index).unwrap_or(u16::MAX - 1), 9, 0))
 }
 
 /// `netvaerk generate`: a synthetic history of `organisations` organisations over `years`
@@ -1540,7 +1540,7 @@ pub fn generate(
     let mut written = 0;
     for index in 0..organisations {
         let organisation = generated_organisation(index);
-        let stream = netvaerk::store::StreamId::organisation(organisation);
+        let stream = netvaerk_store::StreamId::organisation(organisation);
         if store.stream_version(&stream)? > 0 {
             return Err(usage(format!(
                 "the store already holds organisation {index}; generate into an empty store"
@@ -1594,7 +1594,7 @@ pub fn generate(
         }
         written += store.stream_version(&stream)?;
         if let Some((registrar, _)) = founders {
-            let person = netvaerk::core::PersonId::from_uuid(id((index + 1) as u16 * 16, 1, 40));
+            let person = netvaerk_core::PersonId::from_uuid(id((index + 1) as u16 * 16, 1, 40));
             let data =
                 PersonalData { name: "Ida Bruun".into(), email: None, title: Some("Co-driver".into()) };
             service.record_person(organisation, person, data, registrar)?;

@@ -7,12 +7,12 @@
 
 use std::io::Write;
 
-use netvaerk::core::{Action, Command, OrganisationId, PersonId};
-use netvaerk::projections::AsOf;
-use netvaerk::store::{EventStore, ExportedRecord, PersonalData, PersonalDataPatch, StoreError};
 use netvaerk::{BatchMode, Error, Outcome, Service};
+use netvaerk_core::{Action, Command, OrganisationId, PersonId};
 use netvaerk_http::Problem;
+use netvaerk_projections::AsOf;
 use netvaerk_report::{Appendix, Format, Report};
+use netvaerk_store::{EventStore, ExportedRecord, PersonalData, PersonalDataPatch, StoreError};
 
 use crate::cli::{self, Cli, OrganisationCommand, PersonCommand, PolicyCommand, Resolver, Top};
 use crate::{command, command_on, print_outcome, progress, read_lines, usage, Failure};
@@ -552,7 +552,7 @@ impl Gateway for Local {
     }
 
     fn head(&self) -> Result<Option<(u64, String)>, Failure> {
-        Ok(self.store().head()?.map(|head| (head.position, netvaerk::store::hex(&head.hash))))
+        Ok(self.store().head()?.map(|head| (head.position, netvaerk_store::hex(&head.hash))))
     }
 
     fn verify(&self) -> Result<(u64, Option<(u64, String)>), Failure> {
@@ -563,11 +563,11 @@ impl Gateway for Local {
         if let Some((position, problem)) = report.first_bad {
             return Err(StoreError::Corrupt { position, problem }.into());
         }
-        Ok((report.checked, report.head.map(|head| (head.position, netvaerk::store::hex(&head.hash)))))
+        Ok((report.checked, report.head.map(|head| (head.position, netvaerk_store::hex(&head.hash)))))
     }
 
     fn hash_at(&self, position: u64) -> Result<Option<String>, Failure> {
-        Ok(self.store().read_at(position)?.map(|envelope| netvaerk::store::hex(&envelope.hash)))
+        Ok(self.store().read_at(position)?.map(|envelope| netvaerk_store::hex(&envelope.hash)))
     }
 }
 

@@ -56,10 +56,10 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use chrono::Utc;
-use netvaerk::core::{Acknowledgement, Action, Command, DomainError, Metadata, PersonId, Rule};
-use netvaerk::projections::{AsOf, ProjectionError};
-use netvaerk::store::{EventStore, ExportedRecord, OpenCheck, RawRecord, StoreError};
 use netvaerk::{Address, Error, Outcome, Service};
+use netvaerk_core::{Acknowledgement, Action, Command, DomainError, Metadata, PersonId, Rule};
+use netvaerk_projections::{AsOf, ProjectionError};
+use netvaerk_store::{EventStore, ExportedRecord, OpenCheck, RawRecord, StoreError};
 
 use crate::cli::{Cli, Top};
 
@@ -224,7 +224,7 @@ fn note_recovery(store: &dyn EventStore) {
 
 /// Names and short ids looked up in `organisation`'s read models as of now, made when first
 /// needed.
-fn lookup(service: &Service, organisation: netvaerk::core::OrganisationId) -> cli::Resolver<'_> {
+fn lookup(service: &Service, organisation: netvaerk_core::OrganisationId) -> cli::Resolver<'_> {
     cli::Resolver::new(move || {
         service.read_models(organisation, AsOf::Now, |models| netvaerk_report::lookup::Lookup::new(&models))
     })
@@ -252,7 +252,7 @@ fn command(action: Action, by: PersonId, decided: &cli::Decided) -> Command {
 fn print_outcome(outcome: &Outcome) {
     let mut out = std::io::stdout().lock();
     for (event, position) in outcome.events.iter().zip(&outcome.positions) {
-        let encoded = netvaerk::core::codec::encode(event);
+        let encoded = netvaerk_core::codec::encode(event);
         output(writeln!(out, "{position:>6}  {}  {}", encoded.type_name, encoded.payload));
     }
     for warning in &outcome.acknowledged {
@@ -477,8 +477,8 @@ fn migrate(from: &Address, to: &Address) -> Result<(), Failure> {
     if let Some((position, problem)) = before.first_bad.as_ref().or(after.first_bad.as_ref()) {
         return Err(StoreError::Corrupt { position: *position, problem: problem.clone() }.into());
     }
-    let hash = |report: &netvaerk::store::VerifyReport| {
-        report.head.map_or_else(|| "(empty)".to_owned(), |head| netvaerk::store::hex(&head.hash))
+    let hash = |report: &netvaerk_store::VerifyReport| {
+        report.head.map_or_else(|| "(empty)".to_owned(), |head| netvaerk_store::hex(&head.hash))
     };
     if before.head != after.head {
         return Err(usage(format!("the copy ends at {} but the source at {}", hash(&after), hash(&before))));

@@ -14,7 +14,7 @@ fn grouped(n: u64, lang: Lang) -> String {
         Lang::En => ',',
         Lang::Da => '.',
     };
-    netvaerk::projections::group_thousands(n, separator)
+    netvaerk_projections::group_thousands(n, separator)
 }
 
 /// A progress bar on standard error, hidden when that is not a terminal; `label` (`checking`,

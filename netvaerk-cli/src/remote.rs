@@ -5,13 +5,13 @@
 use std::io::Write;
 use std::time::Duration;
 
-use netvaerk::core::{Command, OrganisationId, PersonId};
-use netvaerk::store::{PersonalData, PersonalDataPatch};
 use netvaerk::Outcome;
+use netvaerk_core::{Command, OrganisationId, PersonId};
 use netvaerk_http::{
     Accepted, BatchAnswer, EventsPage, HeadAnswer, PersonRecorded, Problem, Redacted, VerifyAnswer,
 };
 use netvaerk_report::Report;
+use netvaerk_store::{PersonalData, PersonalDataPatch};
 use serde::de::DeserializeOwned;
 
 use crate::cli::Resolver;
@@ -331,7 +331,7 @@ fn lookup(
             report: Vec<serde_json::Map<String, serde_json::Value>>,
         }
         let stamped: Stamped = remote.json("GET", &path, None).map_err(|failure| {
-            netvaerk::store::StoreError::engine(format!("cannot look names up on the server: {failure}"))
+            netvaerk_store::StoreError::engine(format!("cannot look names up on the server: {failure}"))
         })?;
         for row in stamped.report {
             let id = row.get("id").and_then(|id| id.as_str()).and_then(|id| uuid::Uuid::parse_str(id).ok());

@@ -657,7 +657,7 @@ fn a_closed_pipe_ends_the_output_quietly() {
 fn a_store_in_use_or_unreadable_exits_3() {
     // In use: this test process holds the store open.
     let in_use = Store::new("in-use");
-    let held = netvaerk::store::SledStore::open(&in_use.0).unwrap();
+    let held = netvaerk_store::SledStore::open(&in_use.0).unwrap();
     let output = in_use.run(&["verify"]);
     assert_eq!(code(&output), 3);
     assert!(

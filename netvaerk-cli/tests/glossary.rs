@@ -4,9 +4,9 @@
 
 use std::process::Command;
 
-use netvaerk::core::OrganisationId;
-use netvaerk::projections::AsOf;
 use netvaerk::Service;
+use netvaerk_core::OrganisationId;
+use netvaerk_projections::AsOf;
 use netvaerk_report::{render_with, untranslated, Format, Lang, Options, Report, GLOSSARY};
 
 #[path = "../../tests/support/mod.rs"]
@@ -91,7 +91,7 @@ fn every_fixed_text_the_report_code_asks_for_has_a_glossary_line() {
 
 #[test]
 fn the_cores_danish_words_are_the_glossarys() {
-    use netvaerk::core::{Criterion, Dansk, NetworkType, Outcome, ThemeStatus};
+    use netvaerk_core::{Criterion, Dansk, NetworkType, Outcome, ThemeStatus};
     let glossary: std::collections::HashMap<&str, &str> = GLOSSARY
         .lines()
         .filter(|line| !line.starts_with('#'))

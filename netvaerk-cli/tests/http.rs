@@ -10,13 +10,13 @@ use std::process::{Child, Stdio};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use netvaerk::core::{
+use netvaerk::{Address, Service};
+use netvaerk_core::{
     Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, RoundId, ThemeId, UnitId,
     UnitKind,
 };
-use netvaerk::store::{EventStore, MemoryStore, OpenCheck};
-use netvaerk::{Address, Service};
 use netvaerk_http::{Config, Organisations, Scope, Tokens};
+use netvaerk_store::{EventStore, MemoryStore, OpenCheck};
 use serde_json::{json, Value};
 
 #[path = "../../tests/support/mod.rs"]
@@ -88,7 +88,7 @@ fn proposal(theme: ThemeId, title: &str, challenge: &str) -> Vec<Value> {
                 challenge: challenge.to_owned(),
                 proposed_by: chief,
                 departments: vec![department],
-                origins: BTreeSet::from([netvaerk::core::Origin::Below]),
+                origins: BTreeSet::from([netvaerk_core::Origin::Below]),
             },
         ),
     ];
@@ -590,7 +590,7 @@ fn every_route_answers_a_well_formed_request() {
     assert_eq!(redacted.json(), json!({ "position": 10, "redaction_position": 12 }));
     let audit = get(&server.url(&format!("{base}/reports/audit/{}", theme.as_uuid())), &[]);
     conforms(&document, "ThemeAudit", &audit.report()).unwrap();
-    assert_eq!(audit.report()["title"], netvaerk::core::REDACTED_TEXT, "{}", audit.body);
+    assert_eq!(audit.report()["title"], netvaerk_core::REDACTED_TEXT, "{}", audit.body);
     let missing = post(&redactions, &[], &json!({ "position": 99, "why": "A name", "by": secretary() }));
     assert_eq!((missing.status, missing.code()), (404, "no_such_position".to_owned()));
 }
@@ -1216,7 +1216,7 @@ fn the_same_idempotency_key_or_command_id_in_two_organisations_decides_in_each_i
             assert_eq!(answer.json()["organisation"], organisation.to_string());
             let position = answer.json()["events"][0]["position"].as_u64().unwrap();
             let stored = server.store.read_at(position).unwrap().unwrap();
-            assert_eq!(stored.header.stream, netvaerk::store::StreamId::organisation(organisation));
+            assert_eq!(stored.header.stream, netvaerk_store::StreamId::organisation(organisation));
             let again = post(&commands_url(&server, organisation), &headers, &body);
             assert_eq!(again.json()["replayed"], true);
             assert_eq!(again.json()["events"], answer.json()["events"]);
@@ -1431,7 +1431,7 @@ fn the_feed_sends_every_event_once_in_order_while_8_writers_post_1000_commands_a
     assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
     for position in ids {
         let envelope = server.store.read_at(position).unwrap().unwrap();
-        assert_eq!(envelope.header.stream, netvaerk::store::StreamId::organisation(organisations[3]));
+        assert_eq!(envelope.header.stream, netvaerk_store::StreamId::organisation(organisations[3]));
     }
 }
 
@@ -1846,7 +1846,7 @@ fn au1_a_command_is_refused_or_accepted_the_same_through_the_store_and_through_a
     let server = Process::start(&served, &[]);
     let policy = dir.0.join("policy.json");
     let limit_99 =
-        netvaerk::core::Policy { max_running_innovation_networks: 99, ..netvaerk::core::Policy::ns3() };
+        netvaerk_core::Policy { max_running_innovation_networks: 99, ..netvaerk_core::Policy::ns3() };
     std::fs::write(&policy, serde_json::to_string(&limit_99).unwrap()).unwrap();
     let policy = policy.display().to_string();
     let run = |store: &str, args: &[&str]| {
@@ -2410,7 +2410,7 @@ fn a_report_being_rendered_does_not_hold_its_organisations_lock_so_a_decision_th
         let service = Arc::clone(&service);
         std::thread::spawn(move || {
             service
-                .read_models(organisation, netvaerk::projections::AsOf::Now, |models| {
+                .read_models(organisation, netvaerk_projections::AsOf::Now, |models| {
                     rendering.send(models.checkpoint).unwrap();
                     // The report "renders" until the decision below is done (or 30 s pass).
                     let _ = release_rx.recv_timeout(std::time::Duration::from_secs(30));
@@ -2434,7 +2434,7 @@ fn a_report_being_rendered_does_not_hold_its_organisations_lock_so_a_decision_th
     assert_eq!(reader.join().unwrap(), 2, "the report rendered the snapshot it was given");
     decider.join().unwrap();
     let after =
-        service.read_models(organisation, netvaerk::projections::AsOf::Now, |models| models.checkpoint);
+        service.read_models(organisation, netvaerk_projections::AsOf::Now, |models| models.checkpoint);
     assert_eq!(after.unwrap(), 3);
 }
 

@@ -4,11 +4,11 @@
 //!
 //! ```
 //! use netvaerk_report::{render, Format, Lang, Report};
-//! use netvaerk::{projections::AsOf, Service};
+//! use netvaerk::{AsOf, Service};
 //! use std::sync::Arc;
 //!
-//! let service = Service::new(Arc::new(netvaerk::store::MemoryStore::new()));
-//! let organisation = netvaerk::core::OrganisationId::generate();
+//! let service = Service::new(Arc::new(netvaerk_store::MemoryStore::new()));
+//! let organisation = netvaerk_core::OrganisationId::generate();
 //! let text = service.read_models(organisation, AsOf::Now, |models| {
 //!     render(&models, &Report::Portfolio, Format::Markdown, Lang::Da)
 //! })??;

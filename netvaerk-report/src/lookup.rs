@@ -6,11 +6,11 @@
 //!
 //! ```
 //! use netvaerk_report::lookup::{Kind, Lookup};
-//! use netvaerk::{projections::AsOf, Service};
+//! use netvaerk::{AsOf, Service};
 //! use std::sync::Arc;
 //!
-//! let service = Service::new(Arc::new(netvaerk::store::MemoryStore::new()));
-//! let organisation = netvaerk::core::OrganisationId::generate();
+//! let service = Service::new(Arc::new(netvaerk_store::MemoryStore::new()));
+//! let organisation = netvaerk_core::OrganisationId::generate();
 //! let lookup = service.read_models(organisation, AsOf::Now, |models| Lookup::new(&models))?;
 //! let error = lookup.find(Kind::Person, "Karen").unwrap_err();
 //! assert_eq!(error.code(), "unknown_reference");

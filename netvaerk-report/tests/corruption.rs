@@ -15,11 +15,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, UnitId};
-use netvaerk::projections::AsOf;
-use netvaerk::store::{EventStore, OpenCheck, PersonalData, StreamId};
 use netvaerk::{Address, BatchMode, Service};
+use netvaerk_core::{Action, Command, Metadata, OrganisationId, PersonId, UnitId};
+use netvaerk_projections::AsOf;
 use netvaerk_report::{render_with, Format, Lang, Listing, Options, Report};
+use netvaerk_store::{EventStore, OpenCheck, PersonalData, StreamId};
 
 #[path = "../../tests/support/mod.rs"]
 mod support;
@@ -193,7 +193,7 @@ fn every_flipped_byte_of_a_redb_stores_records_is_detected_or_harmless_and_none_
     let address = |path: &Path| format!("redb:{}", path.display());
     write_history(&address(&file));
     // The record area: where each record's bytes lie in the file.
-    let store = netvaerk::store::RedbStore::open(&file).unwrap();
+    let store = netvaerk_store::RedbStore::open(&file).unwrap();
     let records: Vec<_> = store.read_raw(1).map(Result::unwrap).collect();
     drop(store);
     let bytes_after = std::fs::read(&file).unwrap();
@@ -322,7 +322,7 @@ fn every_flipped_byte_of_a_redb_file_gives_a_read_alone_and_its_reports_the_whol
         }
     }
     let pristine = read_alone(&address(&file), &organisations, true, true).expect("the pristine store reads");
-    let store = netvaerk::store::RedbStore::open(&file).unwrap();
+    let store = netvaerk_store::RedbStore::open(&file).unwrap();
     let events: Vec<_> = store.read_all(1).map(Result::unwrap).collect();
     drop(store);
     assert!((30..=60).contains(&events.len()), "{} events", events.len());
@@ -339,7 +339,7 @@ fn every_flipped_byte_of_a_redb_file_gives_a_read_alone_and_its_reports_the_whol
     needles.extend(events.iter().map(|e| e.header.event_id.as_u128().to_le_bytes().to_vec()));
     needles.extend([b"streams".to_vec(), b"event_ids".to_vec(), b"heads".to_vec()]);
     let records: Vec<Vec<u8>> = {
-        let store = netvaerk::store::RedbStore::open(&file).unwrap();
+        let store = netvaerk_store::RedbStore::open(&file).unwrap();
         store.read_raw(1).map(|raw| raw.unwrap().bytes).collect()
     };
     let record_pages = pages_holding(&bytes, &records);

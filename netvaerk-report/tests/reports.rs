@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use netvaerk::core::{Action, Command, Metadata, OrganisationId, PersonId, ThemeId};
-use netvaerk::projections::AsOf;
-use netvaerk::store::MemoryStore;
 use netvaerk::{BatchMode, Error, Service};
+use netvaerk_core::{Action, Command, Metadata, OrganisationId, PersonId, ThemeId};
+use netvaerk_projections::AsOf;
 use netvaerk_report::{render_bytes, render_with, Appendix, Format, Lang, Listing, Options, Report, Stamp};
+use netvaerk_store::MemoryStore;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 #[path = "../../tests/support/mod.rs"]
@@ -30,22 +30,22 @@ fn history(titles: &[String]) -> (Service, OrganisationId) {
 /// Gives theme `n` of `history` the title `title` as a log written before the input limits
 /// could hold it (a newline, ten megabytes): appended to the store as it stands, not decided.
 fn legacy_title(service: &Service, organisation: OrganisationId, n: u128, title: &str) {
-    let event = netvaerk::core::Event::ThemeRefined {
+    let event = netvaerk_core::Event::ThemeRefined {
         theme: ThemeId::from_uuid(id(100 + n)),
         title: Some(title.to_owned()),
         challenge: None,
         note: "Renamed".to_owned(),
     };
     let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
-    let decision = netvaerk::core::Decision {
+    let decision = netvaerk_core::Decision {
         events: vec![event],
         metadata: Metadata::new(PersonId::from_uuid(id(2)), on),
         acknowledged: Vec::new(),
         decided_at: on.and_hms_opt(12, 0, 0).unwrap().and_utc(),
     };
-    let stream = netvaerk::store::StreamId::organisation(organisation);
-    let events = netvaerk::store::NewEvent::from_decision(&decision);
-    service.store().append(&stream, netvaerk::store::ExpectedVersion::Any, &events).unwrap();
+    let stream = netvaerk_store::StreamId::organisation(organisation);
+    let events = netvaerk_store::NewEvent::from_decision(&decision);
+    service.store().append(&stream, netvaerk_store::ExpectedVersion::Any, &events).unwrap();
 }
 
 fn render(
@@ -195,7 +195,7 @@ fn the_audit_trail_shows_each_override_with_its_rule_what_it_found_and_why_in_ev
 fn a_stamped_report_names_its_organisation_as_of_head_and_policy_in_every_text_format() {
     let (service, organisation) = history(&["Urban farming".to_owned()]);
     let head = service.store().head().unwrap().unwrap();
-    let hash = netvaerk::store::hex(&head.hash);
+    let hash = netvaerk_store::hex(&head.hash);
     let on = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
     for format in [Format::Table, Format::Markdown, Format::Csv, Format::Html] {
         let text = service
@@ -364,7 +364,7 @@ fn org5_th3_the_half_year_report_flags_a_half_year_without_a_round_counts_meetin
     // NS2 from the history's first day, NS3 from December 2016 (a half-year is judged by the
     // policy in force when its round closed, else on its first day); the NS3 defaults before
     // any policy.
-    decide(on(2016, 3, 1), Action::ChangePolicy { policy: netvaerk::core::Policy::ns2() });
+    decide(on(2016, 3, 1), Action::ChangePolicy { policy: netvaerk_core::Policy::ns2() });
     let meetings = [on(2016, 3, 1), on(2016, 4, 5), on(2016, 5, 3), on(2017, 1, 3)];
     decide(
         on(2016, 3, 1),
@@ -374,7 +374,7 @@ fn org5_th3_the_half_year_report_flags_a_half_year_without_a_round_counts_meetin
         },
     );
     decide(on(2016, 3, 1), Action::CloseRound { round: "2016H1".parse().unwrap() });
-    let ns3 = netvaerk::core::Policy { structure: Some("NS3".into()), ..netvaerk::core::Policy::ns3() };
+    let ns3 = netvaerk_core::Policy { structure: Some("NS3".into()), ..netvaerk_core::Policy::ns3() };
     decide(on(2016, 12, 1), Action::ChangePolicy { policy: ns3 });
     decide(on(2017, 1, 3), Action::OpenRound { round: "2017H1".parse().unwrap() });
     let section =

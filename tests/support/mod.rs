@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use netvaerk::core::{
+use netvaerk_core::{
     Acknowledgement, Action, Command, Criterion, CriterionAssessment, Metadata, NetworkId, NetworkType,
     Origin, PersonId, RoundId, Rule, ThemeId, UnitId, UnitKind,
 };

@@ -1,7 +1,7 @@
 //! `netvaerk cohort ...`: diploma cohorts (CO).
 
 use clap::Subcommand;
-use netvaerk::core::{Action, CohortId, PersonId, TeachingDay};
+use netvaerk_core::{Action, CohortId, PersonId, TeachingDay};
 
 use netvaerk::Error;
 

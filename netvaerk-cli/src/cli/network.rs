@@ -1,7 +1,7 @@
 //! `netvaerk network ...`: networks from start to close (NW, RL, CD, PR, TP).
 
 use clap::{Args, Subcommand};
-use netvaerk::core::{
+use netvaerk_core::{
     Action, Hotspot, NetworkId, NetworkType, Outcome, OutputKind, PersonId, PoliticalLink, ThemeId, UnitId,
 };
 

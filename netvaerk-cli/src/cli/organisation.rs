@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Subcommand;
-use netvaerk::core::PersonId;
+use netvaerk_core::PersonId;
 
 /// `organisation ...`
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Subcommand;
-use netvaerk::core::{Action, Competence, PersonId, PersonRole, UnitId};
+use netvaerk_core::{Action, Competence, PersonId, PersonRole, UnitId};
 
 use netvaerk::Error;
 

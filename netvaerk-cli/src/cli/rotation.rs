@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Subcommand;
-use netvaerk::core::{Action, PersonId};
+use netvaerk_core::{Action, PersonId};
 
 use netvaerk::Error;
 

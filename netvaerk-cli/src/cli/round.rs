@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Months, NaiveDate};
 use clap::Subcommand;
-use netvaerk::core::{Action, RoundId};
+use netvaerk_core::{Action, RoundId};
 
 use super::{date, Decided};
 

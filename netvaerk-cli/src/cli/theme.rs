@@ -1,7 +1,7 @@
 //! `netvaerk theme ...`: themes from proposal to prioritisation (TH).
 
 use clap::Subcommand;
-use netvaerk::core::{
+use netvaerk_core::{
     Action, Criterion, CriterionAssessment, NetworkType, Origin, PersonId, RoundId, ThemeId, UnitId,
 };
 

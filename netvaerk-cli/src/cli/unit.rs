@@ -1,8 +1,8 @@
 //! `netvaerk unit ...`: units of the base organisation (ORG-1).
 
 use clap::Subcommand;
-use netvaerk::core::{Action, UnitId, UnitKind};
 use netvaerk::Error;
+use netvaerk_core::{Action, UnitId, UnitKind};
 
 use super::{core_name, Decided, Given, Resolver};
 

@@ -9,7 +9,7 @@
 //! The texts are Danish, as Albertslund's secretariat writes them. The departments are those
 //! of `DEPARTMENTS`, by name.
 
-use netvaerk::core::Criterion;
+use netvaerk_core::Criterion;
 
 /// How a network on the theme ends (TP-2); a learning network shares its knowledge or stops.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1375,7 +1375,7 @@ pub(super) const STORIES: &[Story] = &[
 
 #[cfg(test)]
 mod tests {
-    use netvaerk::core::TextKind;
+    use netvaerk_core::TextKind;
 
     use super::super::{DEPARTMENTS, HALF_YEARS};
     use super::*;
