@@ -30,7 +30,7 @@ pub use organisation::OrganisationCommand;
 pub use person::PersonCommand;
 pub use policy::PolicyCommand;
 pub use rotation::RotationCommand;
-pub use round::RoundCommand;
+pub use round::{monthly_like, RoundCommand};
 pub use theme::ThemeCommand;
 pub use unit::UnitCommand;
 

@@ -580,9 +580,8 @@ impl Plan {
 fn calendar(plan: &mut Plan, cast: &Cast, first_year: i32) {
     for year in 0..4 {
         let from = first_year + year;
-        let meetings = (0..12u32)
-            .map(|month| forum_meeting(date(from + i32::from(month >= 6), (6 + month) % 12 + 1, 1)))
-            .collect();
+        // The first Tuesday of July, and of each month after it (`round meetings --monthly-from`).
+        let meetings = crate::cli::monthly_like(forum_meeting(date(from, 7, 1)), 12).into_iter().collect();
         let on = if year == 0 { start_of(first_year) } else { date(from, 6, 15) };
         plan.push(on, cast.secretary, Action::ScheduleForumMeetings { meetings, cancelled: BTreeSet::new() });
     }

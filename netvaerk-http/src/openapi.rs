@@ -90,7 +90,7 @@ fn example_reports() -> serde_json::Map<String, Value> {
     use netvaerk_core::{Criterion, CriterionAssessment, NetworkType, Origin, RoundId, ThemeId};
 
     use netvaerk::Service;
-    use netvaerk_report::{render_with, Format, Lang, Options, Report, Stamp};
+    use netvaerk_report::{render_with, Format, Lang, Options, Stamp};
 
     let id = |n: u128| Uuid::from_u128(0x0190ab00_0000_7000_8000_000000000000 + n);
     let (secretary, chief) = (PersonId::from_uuid(id(1)), PersonId::from_uuid(id(2)));

@@ -11,6 +11,8 @@ use netvaerk_core::{
 };
 use serde::Serialize;
 
+use crate::directory::RoundEntry;
+
 use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, Recorded};
 
@@ -180,11 +182,8 @@ pub struct Portfolio {
     pub overrides: Vec<Override>,
     /// The policies put in force, with their dates (none: the NS3 defaults).
     pub policies: PolicyHistory,
-    /// TH-3: each round, with the date it was opened.
-    pub rounds_opened: BTreeMap<RoundId, NaiveDate>,
-    /// TH-3: each closed round, with the date it was closed (where NW-2 and NW-3 judged its
-    /// mix).
-    pub rounds_closed: BTreeMap<RoundId, NaiveDate>,
+    /// TH-3: each round, opened and (where NW-2 and NW-3 judged its mix) closed.
+    pub rounds: BTreeMap<RoundId, RoundEntry>,
     /// ORG-5: the chief forum's meetings as scheduled.
     pub meetings: BTreeSet<NaiveDate>,
 }
@@ -292,7 +291,7 @@ impl Portfolio {
         let mut active: BTreeSet<RoundId> =
             self.networks.values().map(|network| RoundId::containing(network.started_on)).collect();
         active.extend(self.overrides.iter().map(|o| RoundId::containing(o.occurred_on)));
-        active.extend(self.rounds_opened.keys().copied());
+        active.extend(self.rounds.keys().copied());
         let (Some(first), Some(last)) = (active.first().copied(), active.last().copied()) else {
             return Vec::new();
         };
@@ -312,7 +311,8 @@ impl Portfolio {
                 );
                 let total = learning + welfare + innovation;
                 let end = half_year.last_day();
-                let judged_on = self.rounds_closed.get(&half_year).copied().unwrap_or(half_year.first_day());
+                let round = self.rounds.get(&half_year);
+                let judged_on = round.and_then(|round| round.closed_on).unwrap_or(half_year.first_day());
                 let policy = self.policy_on(judged_on);
                 let in_half_year = |day: &&NaiveDate| RoundId::containing(**day) == half_year;
                 let meetings =
@@ -347,7 +347,7 @@ impl Portfolio {
                         .filter(|o| RoundId::containing(o.occurred_on) == half_year)
                         .cloned()
                         .collect(),
-                    round_opened_on: self.rounds_opened.get(&half_year).copied(),
+                    round_opened_on: round.map(|round| round.opened_on),
                     meetings,
                     expected_meetings,
                     unknown: policy.unknown.iter().copied().collect(),
@@ -414,7 +414,7 @@ impl Fold for Portfolio {
                 self.policies.record(policy.clone(), *in_force_from)
             }
             Event::RoundOpened { round, .. } => {
-                self.rounds_opened.entry(*round).or_insert(on);
+                self.rounds.entry(*round).or_insert(RoundEntry { opened_on: on, closed_on: None });
             }
             Event::ForumMeetingsScheduled { meetings, cancelled } => {
                 self.meetings.extend(meetings.iter().copied());
@@ -477,7 +477,9 @@ impl Fold for Portfolio {
             }
             Event::ThemeWithdrawn { theme, .. } => self.set_status(*theme, ThemeStatus::Withdrawn, on),
             Event::RoundClosed { round, .. } => {
-                self.rounds_closed.insert(*round, on);
+                if let Some(entry) = self.rounds.get_mut(round) {
+                    entry.closed_on = Some(on);
+                }
             }
             Event::CohortFormed { .. } => {}
             Event::NetworkStarted {

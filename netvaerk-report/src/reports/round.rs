@@ -43,6 +43,8 @@ pub(crate) fn document(
         Section::new(lang, title("Decisions of the round (TH-3)"), &["date", "who", "decision", "why"]);
     // Each meeting's decisions as they were taken: by date, then by their place in the log (a
     // round closes after the prioritisations of its meeting).
+    // The networks the round's themes started, for their goals (NW-6).
+    let mut started = Vec::new();
     let mut taken: Vec<&AuditEntry> = report.round_decisions.iter().collect();
     let mut overridden: Vec<(&AuditEntry, &AcknowledgedWarning)> = report
         .round_decisions
@@ -64,18 +66,15 @@ pub(crate) fn document(
                 assessment.note.clone(),
             ]);
         }
-        taken.extend(
-            theme
-                .decisions
-                .iter()
-                .chain(&theme.start)
-                .filter(|entry| entry.event_type != "ThemeQualified" && entry.event_type != "NetworkStarted"),
-        );
         for entry in theme.decisions.iter().chain(&theme.start) {
+            if entry.event_type != "ThemeQualified" && entry.event_type != "NetworkStarted" {
+                taken.push(entry);
+            }
             overridden.extend(entry.acknowledged.iter().map(|warning| (entry, warning)));
         }
         if let Some(start) = &theme.start {
             let network = all.portfolio.networks.values().find(|network| network.theme == theme.theme);
+            started.extend(network.map(|network| (theme.title.as_str(), network)));
             starts.row(vec![
                 theme.title.clone().into(),
                 Cell::date(start.occurred_on, lang),
@@ -104,10 +103,6 @@ pub(crate) fn document(
             warning.rationale.clone().into(),
         ]);
     }
-    let started = report.themes.iter().filter(|theme| theme.start.is_some()).filter_map(|theme| {
-        let network = all.portfolio.networks.values().find(|network| network.theme == theme.theme)?;
-        Some((theme.title.as_str(), network))
-    });
     let goals = super::portfolio::goals(lang, title("Goals of the networks started (NW-6)"), started);
     Ok(Document::Sections(vec![agenda, assessments, decisions, starts, goals, overrides]))
 }
