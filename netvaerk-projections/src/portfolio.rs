@@ -268,6 +268,12 @@ pub struct NetworkReportRow {
 }
 
 impl Portfolio {
+    /// The title of the theme `network` works on, where both are known.
+    pub fn theme_title(&self, network: NetworkId) -> Option<&str> {
+        let theme = self.networks.get(&network)?.theme;
+        self.themes.get(&theme).map(|theme| theme.title.as_str())
+    }
+
     /// The policy in force on `date` (the NS3 defaults before any).
     fn policy_on(&self, date: NaiveDate) -> Policy {
         self.policies.on(date).cloned().unwrap_or_default()

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use netvaerk_core::{PhaseKind, PolicyValue};
 use netvaerk_projections::{All, NetworkEntry, Stage};
 
-use super::{Lang, Report, Section};
+use super::{Lang, Report, Table};
 use netvaerk::ReadModels;
 
 fn escape_html(text: &str) -> String {
@@ -24,7 +24,7 @@ fn escape_html(text: &str) -> String {
 }
 
 /// A whole HTML page: one `<table>` a section, styled for reading and printing.
-pub(super) fn html(report: &Report, sections: &[Section], lang: Lang, stamp: &str) -> String {
+pub(super) fn html(report: &Report, sections: &[Table], lang: Lang, stamp: &str) -> String {
     let mut out = String::new();
     // The page's title in the report's language: its first section's, else its name.
     let title = sections.first().map_or(report.name(), |section| section.title.as_str());
@@ -35,7 +35,7 @@ pub(super) fn html(report: &Report, sections: &[Section], lang: Lang, stamp: &st
 }
 
 /// One `<table>` a section.
-fn tables<'a>(out: &mut String, sections: impl IntoIterator<Item = &'a Section>, lang: Lang) {
+fn tables<'a>(out: &mut String, sections: impl IntoIterator<Item = &'a Table>, lang: Lang) {
     for section in sections {
         out.push_str(&format!("<h2>{}</h2>\n<table>\n<thead><tr>", escape_html(&section.title)));
         for header in &section.headers {
@@ -536,7 +536,7 @@ pub(super) struct Opening<'a> {
 
 /// The overview page: the organisation, the date and the summary, the pictures, the tables of
 /// every section, and the appendix's sections (audit trails) after a page break.
-pub(super) fn overview(models: &ReadModels<'_>, sections: &[Section], opening: &Opening<'_>) -> String {
+pub(super) fn overview(models: &ReadModels<'_>, sections: &[Table], opening: &Opening<'_>) -> String {
     let (all, lang) = (models.all, opening.lang);
     let mut out = String::new();
     head(&mut out, lang, &format!("{} – {}", opening.organisation, lang.say("Overview")), "");
@@ -556,7 +556,7 @@ pub(super) fn overview(models: &ReadModels<'_>, sections: &[Section], opening: &
     heat_map(&mut out, all, models.names, lang);
     out.push_str(&format!("<h2>{}</h2>\n", escape_html(lang.say("The competence pipeline"))));
     pipeline(&mut out, all, models.names, lang);
-    let (main, appendix): (Vec<&Section>, Vec<&Section>) = sections.iter().partition(|s| !s.appendix);
+    let (main, appendix): (Vec<&Table>, Vec<&Table>) = sections.iter().partition(|s| !s.appendix);
     out.push_str("<div class=\"major\">\n");
     tables(&mut out, main, lang);
     out.push_str("</div>\n");

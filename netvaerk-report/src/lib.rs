@@ -1,6 +1,8 @@
-//! Reports as documents: tables for an 80-column terminal, Markdown, CSV, JSON and HTML, with
-//! English or Danish titles and column headers. The `netvaerk` program and the HTTP service
-//! render the same documents from the same [`ReadModels`].
+//! Reports as documents: tables for an 80-column terminal, Markdown, CSV, JSON, HTML and Excel,
+//! in English or Danish. The `netvaerk` program and the HTTP service render the same documents
+//! from the same [`ReadModels`]. Each report is a function from the read models to sections of
+//! typed rows (dates, counts, words of the vocabulary, data as recorded) in no language; the
+//! renderers say them in the language asked for, once, and lay them out in the format.
 //!
 //! ```
 //! use netvaerk_report::{render, Format, Lang, Report};
@@ -19,13 +21,17 @@
 use std::fmt;
 use std::str::FromStr;
 
-use netvaerk_core::{CountRange, NetworkId, RoundId, Warning};
-use netvaerk_projections::{All, AsOf, PersonRef, RoundOutcome};
+use netvaerk_core::RoundId;
+use netvaerk_projections::{All, AsOf};
 use uuid::Uuid;
+
+use content::{Context, Section, Table};
+use lookup::short_id as short;
 
 use netvaerk::Error;
 use netvaerk::ReadModels;
 
+mod content;
 mod html;
 mod list;
 pub mod lookup;
@@ -232,131 +238,6 @@ impl FromStr for Format {
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// One table of a report.
-struct Section {
-    lang: Lang,
-    title: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<Cell>>,
-    /// Whether it belongs to the overview's appendix (its audit trails), printed at the end.
-    appendix: bool,
-}
-
-/// A cell of a section: its text, as the text formats print it in the report's language, and
-/// what it is, so that a spreadsheet gets a date as a date and a number as a number instead of
-/// guessing from the text.
-#[derive(Clone, Debug, PartialEq)]
-struct Cell {
-    text: String,
-    value: Value,
-}
-
-/// What a [`Cell`] holds.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Value {
-    /// Words (or a dash where there is nothing).
-    Text,
-    /// A business date.
-    Date(chrono::NaiveDate),
-    /// A count or a measure.
-    Number(f64),
-}
-
-impl Cell {
-    /// A date, written the language's way.
-    fn date(date: chrono::NaiveDate, lang: Lang) -> Self {
-        Self { text: lang.date(date), value: Value::Date(date) }
-    }
-
-    /// A date, or a dash where there is none.
-    fn maybe_date(date: Option<chrono::NaiveDate>, lang: Lang) -> Self {
-        date.map_or_else(|| Self::from("-".to_owned()), |date| Self::date(date, lang))
-    }
-
-    /// A count.
-    fn count(count: impl TryInto<u64>) -> Self {
-        let count = count.try_into().unwrap_or(u64::MAX);
-        // A report's counts are far below 2^53, where f64 is exact.
-        Self { text: count.to_string(), value: Value::Number(count as f64) }
-    }
-
-    /// A measure with decimals, written the language's way (a decimal comma in Danish).
-    fn decimal(value: f64, lang: Lang) -> Self {
-        Self { text: lang.decimal(value), value: Value::Number(value) }
-    }
-}
-
-impl From<String> for Cell {
-    fn from(text: String) -> Self {
-        Self { text, value: Value::Text }
-    }
-}
-
-impl std::ops::Deref for Cell {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.text
-    }
-}
-
-/// The words the read models put where data is gone: a redacted text
-/// ([`netvaerk_core::REDACTED_TEXT`]) and a person's name erased or missing. A report shows
-/// them in its language.
-const MARKERS: [&str; 4] =
-    [netvaerk_core::REDACTED_TEXT, "(erased)", "(not in the registry)", "(registry unreadable)"];
-
-impl Section {
-    fn new(lang: Lang, title: impl Into<String>, headers: &[&'static str]) -> Self {
-        Self {
-            lang,
-            title: title.into(),
-            headers: headers.iter().map(|header| lang.say(header).to_owned()).collect(),
-            rows: Vec::new(),
-            appendix: false,
-        }
-    }
-
-    /// Adds a row; the markers of missing data in it are put in the report's language.
-    fn row<C: Into<Cell>>(&mut self, cells: Vec<C>) {
-        let mut cells: Vec<Cell> = cells.into_iter().map(Into::into).collect();
-        if self.lang != Lang::En {
-            for cell in cells.iter_mut().filter(|cell| cell.value == Value::Text) {
-                for marker in MARKERS {
-                    if cell.text.contains(marker) {
-                        cell.text = cell.text.replace(marker, self.lang.say(marker));
-                    }
-                }
-            }
-        }
-        self.rows.push(cells);
-    }
-}
-
-use crate::lookup::short_id as short;
-
-fn name(person: &PersonRef) -> String {
-    person.name.clone()
-}
-
-/// The serde name of a unit enum, in words: `reference_leader` reads "reference leader".
-fn label<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
-}
-
-fn or_dash<T: ToString>(value: Option<T>) -> String {
-    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
-}
-
-/// A policy's range as the rules state it: `4-5`, or `1` where it is one number.
-fn range(range: CountRange) -> String {
-    if range.min == range.max {
-        range.min.to_string()
-    } else {
-        format!("{}-{}", range.min, range.max)
     }
 }
 
@@ -595,7 +476,7 @@ pub fn render(models: &ReadModels<'_>, report: &Report, format: Format, lang: La
 }
 
 /// The one section `wanted` names (its number from 1, or the start of its title).
-fn select(mut sections: Vec<Section>, wanted: &str) -> Result<Vec<Section>, Error> {
+fn select(mut sections: Vec<Table>, wanted: &str) -> Result<Vec<Table>, Error> {
     let wanted = wanted.trim();
     let index = match wanted.parse::<usize>() {
         Ok(number) => number.checked_sub(1).filter(|index| *index < sections.len()),
@@ -626,30 +507,47 @@ fn select(mut sections: Vec<Section>, wanted: &str) -> Result<Vec<Section>, Erro
     }
 }
 
-/// A report's content before its format: the read model's JSON, or its sections. Each report
-/// is a file of `reports/` (the lists are `list.rs`).
-fn document(models: &ReadModels<'_>, report: &Report, format: Format, lang: Lang) -> Result<Document, Error> {
-    document_with(models, report, format, lang, Appendix::None)
+/// A report's JSON: the read model's own. Each report is a file of `reports/` (the lists are
+/// `list.rs`) with its `data` and its `sections`.
+fn data(models: &ReadModels<'_>, report: &Report) -> Result<String, Error> {
+    match report {
+        Report::Portfolio => reports::portfolio::data(models),
+        Report::HalfYear => reports::halfyear::data(models),
+        Report::Leaders => reports::leaders::data(models),
+        Report::Forecast => reports::forecast::data(models),
+        Report::Competence => reports::competence::data(models),
+        Report::Audit(id) => reports::audit::data(models, *id),
+        Report::Round(round) => reports::round::data(models, *round),
+        Report::Overview => reports::overview::data(models),
+        Report::List(listing) => list::data(models, *listing),
+    }
 }
 
-/// [`document`], with the overview's appendix.
-fn document_with(
-    models: &ReadModels<'_>,
-    report: &Report,
-    format: Format,
-    lang: Lang,
-    appendix: Appendix,
-) -> Result<Document, Error> {
+/// A report's sections of typed rows, before its language and format (with the overview's
+/// appendix where asked).
+fn sections(models: &ReadModels<'_>, report: &Report, appendix: Appendix) -> Result<Vec<Section>, Error> {
     match report {
-        Report::Portfolio => reports::portfolio::document(models, format, lang),
-        Report::HalfYear => reports::halfyear::document(models, format, lang),
-        Report::Leaders => reports::leaders::document(models, format, lang),
-        Report::Forecast => reports::forecast::document(models, format, lang),
-        Report::Competence => reports::competence::document(models, format, lang),
-        Report::Audit(id) => reports::audit::document(models, *id, format, lang),
-        Report::Round(round) => reports::round::document(models, *round, format, lang),
-        Report::Overview => reports::overview::document(models, format, lang, appendix),
-        Report::List(listing) => list::document(models, *listing, format, lang),
+        Report::Portfolio => reports::portfolio::sections(models),
+        Report::HalfYear => reports::halfyear::sections(models),
+        Report::Leaders => reports::leaders::sections(models),
+        Report::Forecast => reports::forecast::sections(models),
+        Report::Competence => reports::competence::sections(models),
+        Report::Audit(id) => reports::audit::sections(models, *id),
+        Report::Round(round) => reports::round::sections(models, *round),
+        Report::Overview => reports::overview::sections(models, appendix),
+        Report::List(listing) => list::sections(models, *listing),
+    }
+}
+
+/// The report's tables in `options`' language (the one place it is applied), only the one
+/// section asked for where one is.
+fn tables(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<Vec<Table>, Error> {
+    let context = Context { all: models.all, names: models.names, lang: options.lang };
+    let tables =
+        sections(models, report, options.appendix)?.iter().map(|section| section.say(&context)).collect();
+    match &options.section {
+        Some(wanted) => select(tables, wanted),
+        None => Ok(tables),
     }
 }
 
@@ -688,15 +586,6 @@ impl Report {
     }
 }
 
-/// The theme a network works on, by title.
-fn theme_title(all: &All, network: NetworkId) -> String {
-    all.portfolio
-        .networks
-        .get(&network)
-        .and_then(|network| all.portfolio.themes.get(&network.theme))
-        .map_or_else(|| "-".to_owned(), |theme| theme.title.clone())
-}
-
 /// Renders `report` from `models` as `options` say, in a text format: [`Format::Xlsx`], which
 /// is binary, is [`Error::Input`] with the code `binary_format` ([`render_bytes`] renders it).
 pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) -> Result<String, Error> {
@@ -709,21 +598,16 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
             format!("{format} is a binary format, not text"),
         ));
     }
-    let sections = match document_with(models, report, format, lang, options.appendix)? {
-        Document::Json(text) => {
-            let Some(stamp) = &options.stamp else { return Ok(text) };
-            // Nested as it is, not parsed again, so the report keeps its own order of fields:
-            // a pretty JSON text has no newline inside a string, so indenting lines is safe.
-            let nest = |text: &str| text.trim_end().replace('\n', "\n  ");
-            let stamp = nest(&json(&stamp.data(all)));
-            return Ok(format!("{{\n  \"stamp\": {stamp},\n  \"report\": {}\n}}\n", nest(&text)));
-        }
-        Document::Sections(sections) => sections,
-    };
-    let sections = match &options.section {
-        Some(wanted) => select(sections, wanted)?,
-        None => sections,
-    };
+    if format == Format::Json {
+        let text = data(models, report)?;
+        let Some(stamp) = &options.stamp else { return Ok(text) };
+        // Nested as it is, not parsed again, so the report keeps its own order of fields:
+        // a pretty JSON text has no newline inside a string, so indenting lines is safe.
+        let nest = |text: &str| text.trim_end().replace('\n', "\n  ");
+        let stamp = nest(&json(&stamp.data(all)));
+        return Ok(format!("{{\n  \"stamp\": {stamp},\n  \"report\": {}\n}}\n", nest(&text)));
+    }
+    let sections = tables(models, report, options)?;
     let stamp = options.stamp.as_ref().map(|stamp| stamp.fields(all, lang)).unwrap_or_default();
     let line = stamp.iter().map(|(label, value)| format!("{label}: {value}")).collect::<Vec<_>>().join(" | ");
     Ok(match format {
@@ -750,9 +634,10 @@ pub fn render_with(models: &ReadModels<'_>, report: &Report, options: &Options) 
         Format::Csv => {
             let mut sections = sections;
             if sections.len() > 1 && !stamp.is_empty() {
-                let mut block = Section::new(lang, lang.say("Stamp"), &["field", "value"]);
+                let headers = vec![lang.say("field").to_owned(), lang.say("value").to_owned()];
+                let mut block = Table::new(lang.say("Stamp"), headers);
                 for (label, value) in stamp {
-                    block.row(vec![label.to_owned(), value]);
+                    block.row([label.to_owned(), value]);
                 }
                 sections.push(block);
             }
@@ -813,85 +698,9 @@ pub fn render_bytes(models: &ReadModels<'_>, report: &Report, options: &Options)
     if !format.is_binary() {
         return render_with(models, report, options).map(String::into_bytes);
     }
-    let sections = match document_with(models, report, format, lang, options.appendix)? {
-        Document::Sections(sections) => sections,
-        // No report answers JSON to another format; were one to, its text is what it has.
-        Document::Json(text) => return Ok(text.into_bytes()),
-    };
-    let sections = match &options.section {
-        Some(wanted) => select(sections, wanted)?,
-        None => sections,
-    };
+    let sections = tables(models, report, options)?;
     let stamp = options.stamp.as_ref().map(|stamp| stamp.fields(all, lang)).unwrap_or_default();
     xlsx::workbook(&sections, &stamp, lang)
-}
-
-/// A report before its format: JSON text, or tables.
-enum Document {
-    Json(String),
-    Sections(Vec<Section>),
-}
-
-/// A warning in words, naming the theme by its title.
-fn warning_text(all: &All, warning: &Warning, lang: Lang) -> String {
-    match warning {
-        Warning::CriterionNotMet { theme, criterion } => {
-            let title =
-                all.portfolio.themes.get(theme).map_or_else(|| theme.to_string(), |t| t.title.clone());
-            format!("\"{title}\" {} \"{}\"", lang.say("does not meet"), lang.word(&criterion.to_string()))
-        }
-        Warning::CohortSizeOutsideRange { size, expected, .. } => {
-            format!(
-                "{} {size}, {} {}",
-                lang.say("a cohort of"),
-                lang.say("where NS3 trains"),
-                range(*expected)
-            )
-        }
-        Warning::CohortSoonerThanInterval { previous_formed_on, months, expected_months, .. } => {
-            let every = match lang {
-                Lang::En => format!("{expected_months} months"),
-                Lang::Da => format!("{expected_months}. måned"),
-            };
-            format!(
-                "{} {months} {} {}, {} {every}",
-                lang.say("a cohort"),
-                lang.say("months after the cohort of"),
-                lang.date(*previous_formed_on),
-                lang.say("where NS3 trains one every"),
-            )
-        }
-        other => match lang {
-            Lang::En => other.to_string(),
-            Lang::Da => other.danish(),
-        },
-    }
-}
-
-/// A decision by its event's type, in words of `lang`: `ThemePrioritised` reads "theme
-/// prioritised", in Danish "tema prioriteret" (the glossary holds every event's).
-fn decision_name(event_type: &str, lang: Lang) -> String {
-    let mut words = String::new();
-    for (index, letter) in event_type.char_indices() {
-        if letter.is_uppercase() && index > 0 {
-            words.push(' ');
-        }
-        words.extend(letter.to_lowercase());
-    }
-    lang.word(&words)
-}
-
-/// What became of a competing theme in a round.
-fn outcome(outcome: &RoundOutcome, lang: Lang) -> String {
-    match outcome {
-        RoundOutcome::Qualified => lang.say("qualified, no decision").to_owned(),
-        RoundOutcome::Prioritised { rank, recommended_type } => {
-            format!("{} #{rank} ({})", lang.say("prioritised"), lang.word(&recommended_type.to_string()))
-        }
-        RoundOutcome::Deferred { to_round } => format!("{} {to_round}", lang.say("deferred to")),
-        RoundOutcome::Rejected { reason } => format!("{} {reason}", lang.say("rejected:")),
-        RoundOutcome::Withdrawn { reason } => format!("{} {reason}", lang.say("withdrawn:")),
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! numbers, ISO dates). JSON is the rows as they are; the tables for people are drawn from
 //! them.
 
-use crate::{json, Document, Format};
+use crate::json;
 use netvaerk::Error;
 use std::collections::BTreeSet;
 
@@ -14,7 +14,8 @@ use netvaerk_core::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{label, or_dash, Cell, Lang, Listing, Section};
+use crate::content::{Section, Value};
+use crate::Listing;
 use netvaerk::ReadModels;
 
 /// A person of `list persons`.
@@ -215,84 +216,77 @@ pub fn rows(models: &ReadModels<'_>, listing: Listing) -> Rows {
     }
 }
 
-/// The rows as a table for people in `lang`: ids short, words translated.
-pub(super) fn section(rows: &Rows, lang: Lang) -> Section {
-    let short = |id: Uuid| crate::lookup::short_id(id);
-    let say = |english: &'static str| lang.say(english);
-    let words =
-        |values: Vec<String>| values.iter().map(|value| lang.word(value)).collect::<Vec<_>>().join(", ");
-    let dash = |text: Option<&String>| text.map_or_else(|| "-".to_owned(), Clone::clone);
+/// The rows as a table for people: ids short, words to be translated.
+fn section(rows: &Rows) -> Section {
+    let short = |id: Uuid| Value::Text(crate::lookup::short_id(id));
+    let words = |values: Vec<Value>| Value::joined(values, ", ");
     match rows {
         Rows::Persons(rows) => {
-            let mut section = Section::new(lang, say("Persons"), &["id", "name", "unit", "roles", "from"]);
+            let mut section = Section::new(Value::Say("Persons"), &["id", "name", "unit", "roles", "from"]);
             for row in rows {
-                section.row(vec![
-                    short(row.id.as_uuid()).into(),
-                    row.name.clone().into(),
-                    dash(row.unit_name.as_ref()).into(),
-                    words(row.roles.iter().map(label).collect()).into(),
-                    Cell::date(row.registered_on, lang),
+                section.row([
+                    short(row.id.as_uuid()),
+                    Value::text(&row.name),
+                    Value::shown_or_dash(row.unit_name.as_ref()),
+                    words(row.roles.iter().map(Value::label).collect()),
+                    Value::Date(row.registered_on),
                 ]);
             }
             section
         }
         Rows::Units(rows) => {
-            let mut section = Section::new(lang, say("Units"), &["id", "name", "kind", "unit", "from"]);
+            let mut section = Section::new(Value::Say("Units"), &["id", "name", "kind", "unit", "from"]);
             for row in rows {
-                section.row(vec![
-                    short(row.id.as_uuid()).into(),
-                    row.name.clone().into(),
-                    lang.word(&label(&row.kind)).into(),
-                    dash(row.parent_name.as_ref()).into(),
-                    Cell::date(row.registered_on, lang),
+                section.row([
+                    short(row.id.as_uuid()),
+                    Value::text(&row.name),
+                    Value::label(&row.kind),
+                    Value::shown_or_dash(row.parent_name.as_ref()),
+                    Value::Date(row.registered_on),
                 ]);
             }
             section
         }
         Rows::Themes(rows) => {
             let mut section =
-                Section::new(lang, say("Themes"), &["id", "title", "status", "round", "rank", "type"]);
+                Section::new(Value::Say("Themes"), &["id", "title", "status", "round", "rank", "type"]);
             for row in rows {
-                section.row(vec![
-                    short(row.id.as_uuid()).into(),
-                    row.title.clone().into(),
-                    lang.word(&row.status.to_string()).into(),
-                    or_dash(row.round).into(),
-                    row.rank.map_or_else(|| Cell::from("-".to_owned()), Cell::count),
-                    row.recommended_type.map_or_else(|| "-".to_owned(), |t| lang.word(&t.to_string())).into(),
+                section.row([
+                    short(row.id.as_uuid()),
+                    Value::text(&row.title),
+                    Value::word(row.status),
+                    Value::shown_or_dash(row.round),
+                    Value::or_dash(row.rank, Value::count),
+                    Value::or_dash(row.recommended_type, Value::word),
                 ]);
             }
             section
         }
         Rows::Networks(rows) => {
             let mut section =
-                Section::new(lang, say("Networks"), &["id", "theme", "type", "leader", "from", "now"]);
+                Section::new(Value::Say("Networks"), &["id", "theme", "type", "leader", "from", "now"]);
             for row in rows {
-                let now = match row.outcome {
-                    Some(outcome) => format!("{}: {}", say("closed"), lang.word(&outcome.to_string())),
-                    None => row.phase.as_ref().map_or_else(|| "-".to_owned(), |phase| lang.phase(phase)),
-                };
-                section.row(vec![
-                    short(row.id.as_uuid()).into(),
-                    dash(row.theme_title.as_ref()).into(),
-                    lang.word(&row.network_type.to_string()).into(),
-                    row.leader_name.clone().into(),
-                    Cell::date(row.started_on, lang),
-                    now.into(),
+                section.row([
+                    short(row.id.as_uuid()),
+                    Value::shown_or_dash(row.theme_title.as_ref()),
+                    Value::word(row.network_type),
+                    Value::text(&row.leader_name),
+                    Value::Date(row.started_on),
+                    crate::reports::portfolio::now(row.outcome, row.phase.as_ref()),
                 ]);
             }
             section
         }
         Rows::Rounds(rows) => {
             let mut section =
-                Section::new(lang, say("Rounds"), &["round", "opened", "closed", "themes", "networks"]);
+                Section::new(Value::Say("Rounds"), &["round", "opened", "closed", "themes", "networks"]);
             for row in rows {
-                section.row(vec![
-                    row.round.to_string().into(),
-                    Cell::date(row.opened_on, lang),
-                    Cell::maybe_date(row.closed_on, lang),
-                    Cell::count(row.themes),
-                    Cell::count(row.networks),
+                section.row([
+                    Value::Text(row.round.to_string()),
+                    Value::Date(row.opened_on),
+                    Value::maybe_date(row.closed_on),
+                    Value::count(row.themes),
+                    Value::count(row.networks),
                 ]);
             }
             section
@@ -300,17 +294,13 @@ pub(super) fn section(rows: &Rows, lang: Lang) -> Section {
     }
 }
 
-/// The list's content: its rows as JSON data, or one section drawn from them.
-pub(crate) fn document(
-    models: &ReadModels<'_>,
-    listing: Listing,
-    format: Format,
-    lang: Lang,
-) -> Result<Document, Error> {
+/// The list's JSON: its rows as data.
+pub(crate) fn data(models: &ReadModels<'_>, listing: Listing) -> Result<String, Error> {
     // JSON is for programs: the rows as data, in the commands' vocabulary.
-    let rows = rows(models, listing);
-    if format == Format::Json {
-        return Ok(Document::Json(json(&rows)));
-    }
-    Ok(Document::Sections(vec![section(&rows, lang)]))
+    Ok(json(&rows(models, listing)))
+}
+
+/// The list's one section.
+pub(crate) fn sections(models: &ReadModels<'_>, listing: Listing) -> Result<Vec<Section>, Error> {
+    Ok(vec![section(&rows(models, listing))])
 }

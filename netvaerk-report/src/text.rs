@@ -3,7 +3,7 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::{CsvDialect, Lang, Section};
+use super::{CsvDialect, Lang, Table};
 
 /// The columns `text` takes in a terminal.
 fn columns(text: &str) -> usize {
@@ -56,7 +56,7 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// A table that fits `width` columns: the widest columns give way first, and their cells wrap.
-pub(super) fn table(section: &Section, lang: Lang, width: usize) -> String {
+pub(super) fn table(section: &Table, lang: Lang, width: usize) -> String {
     let count = section.headers.len();
     let mut widths: Vec<usize> = section.headers.iter().map(|h| columns(h)).collect();
     for row in &section.rows {
@@ -114,13 +114,13 @@ pub(super) fn table(section: &Section, lang: Lang, width: usize) -> String {
 }
 
 /// The cells' texts.
-fn texts(row: &[super::Cell]) -> Vec<String> {
+fn texts(row: &[crate::content::Cell]) -> Vec<String> {
     row.iter().map(|cell| cell.text.clone()).collect()
 }
 
 /// A section as a GFM table under a heading. A cell is one line of a table row: a newline would
 /// end the table, a `|` a cell.
-pub(super) fn markdown(section: &Section) -> String {
+pub(super) fn markdown(section: &Table) -> String {
     let escape = |cell: &str| cell.replace('|', "\\|").replace(['\r', '\n'], " ");
     let mut out = format!(
         "### {}\n\n| {} |\n|{}\n",
@@ -162,7 +162,7 @@ fn number(cell: &str) -> bool {
 /// One section: its header and rows. Several: each block's header starts with a `section`
 /// column and its rows with the section's title, blocks apart by an empty line, so that no
 /// section is dropped (`--section` gives one plain table).
-pub(super) fn csv(sections: &[Section], lang: Lang, dialect: CsvDialect) -> String {
+pub(super) fn csv(sections: &[Table], lang: Lang, dialect: CsvDialect) -> String {
     let (separator, end) = match dialect {
         CsvDialect::Standard => (',', "\n"),
         CsvDialect::Excel => (';', "\r\n"),
@@ -239,8 +239,8 @@ mod tests {
         check("-1.", "'-1.");
         check("Sundhed = trivsel", "Sundhed = trivsel");
         check("", "");
-        let mut section = Section::new(Lang::En, "Networks".to_owned(), &["title", "members"]);
-        section.row(vec!["=1+2,\"a\"".to_owned(), "-4".to_owned()]);
+        let mut section = Table::new("Networks", vec!["title".to_owned(), "members".to_owned()]);
+        section.row(["=1+2,\"a\"".to_owned(), "-4".to_owned()]);
         assert_eq!(
             csv(&[section], Lang::En, CsvDialect::Standard),
             "title,members\n\"'=1+2,\"\"a\"\"\",-4\n"
@@ -251,9 +251,10 @@ mod tests {
     /// in number cells only (a date, a version or a title keeps its points).
     #[test]
     fn the_excel_dialect_has_a_bom_semicolons_crlf_and_decimal_commas_in_numbers_only() {
-        let mut section = Section::new(Lang::Da, "Belastning".to_owned(), &["person", "uger", "dato"]);
-        section.row(vec!["Lund; Karen".to_owned(), "1.5".to_owned(), "2016-06-30".to_owned()]);
-        section.row(vec!["v1.2 beta".to_owned(), "-0.25".to_owned(), "3".to_owned()]);
+        let headers = ["person", "uger", "dato"].map(str::to_owned).to_vec();
+        let mut section = Table::new("Belastning", headers);
+        section.row(["Lund; Karen".to_owned(), "1.5".to_owned(), "2016-06-30".to_owned()]);
+        section.row(["v1.2 beta".to_owned(), "-0.25".to_owned(), "3".to_owned()]);
         assert_eq!(
             csv(&[section], Lang::Da, CsvDialect::Excel),
             "\u{feff}person;uger;dato\r\n\"Lund; Karen\";1,5;2016-06-30\r\nv1.2 beta;-0,25;3\r\n"

@@ -12,7 +12,8 @@ use rust_xlsxwriter::{
 
 use netvaerk::Error;
 
-use super::{Cell, Lang, Section, Value};
+use super::{Lang, Table};
+use crate::content::{Cell, Kind};
 
 /// Excel's longest sheet name, in UTF-16 units.
 const SHEET_NAME: usize = 31;
@@ -24,7 +25,7 @@ const WIDEST: usize = 60;
 const LONGEST_TEXT: usize = 32_767;
 
 /// The workbook of `sections`, with `stamp` (labelled fields, in `lang`) on its first sheet.
-pub(super) fn workbook(sections: &[Section], stamp: &[(&str, String)], lang: Lang) -> Result<Vec<u8>, Error> {
+pub(super) fn workbook(sections: &[Table], stamp: &[(&str, String)], lang: Lang) -> Result<Vec<u8>, Error> {
     write(sections, stamp, lang).map_err(|error| {
         Error::input(
             "xlsx_failed",
@@ -35,7 +36,7 @@ pub(super) fn workbook(sections: &[Section], stamp: &[(&str, String)], lang: Lan
     })
 }
 
-fn write(sections: &[Section], stamp: &[(&str, String)], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+fn write(sections: &[Table], stamp: &[(&str, String)], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::new(lang);
     let mut workbook = Workbook::new();
     let mut names = Names::default();
@@ -95,7 +96,7 @@ impl Formats {
 }
 
 /// A section's sheet: its title, its headers (bold, frozen, with a filter), its rows.
-fn table(sheet: &mut Worksheet, section: &Section, formats: &Formats, lang: Lang) -> Result<(), XlsxError> {
+fn table(sheet: &mut Worksheet, section: &Table, formats: &Formats, lang: Lang) -> Result<(), XlsxError> {
     sheet.write_string_with_format(0, 0, text(&section.title), &formats.title)?;
     let mut widths: Vec<usize> = section.headers.iter().map(|header| width(header)).collect();
     for (column, header) in (0u16..).zip(&section.headers) {
@@ -103,9 +104,9 @@ fn table(sheet: &mut Worksheet, section: &Section, formats: &Formats, lang: Lang
     }
     for row in &section.rows {
         for (column, cell) in row.iter().enumerate() {
-            let wide = match cell.value {
-                Value::Date(_) => 10,
-                Value::Number(_) | Value::Text => width(&cell.text),
+            let wide = match cell.kind {
+                Kind::Date(_) => 10,
+                Kind::Number(_) | Kind::Text => width(&cell.text),
             };
             match widths.get_mut(column) {
                 Some(width) => *width = (*width).max(wide),
@@ -144,8 +145,8 @@ fn write_cell(
     formats: &Formats,
     wraps: bool,
 ) -> Result<(), XlsxError> {
-    match cell.value {
-        Value::Date(date) => {
+    match cell.kind {
+        Kind::Date(date) => {
             use chrono::Datelike;
             let excel = u16::try_from(date.year())
                 .ok()
@@ -159,14 +160,14 @@ fn write_cell(
                 None => sheet.write_string(row, column, text(&cell.text))?,
             };
         }
-        Value::Number(number) if number.is_finite() => {
+        Kind::Number(number) if number.is_finite() => {
             sheet.write_number(row, column, number)?;
         }
-        Value::Number(_) | Value::Text if cell.text == "-" || cell.text.is_empty() => {}
-        Value::Number(_) | Value::Text if wraps => {
+        Kind::Number(_) | Kind::Text if cell.text == "-" || cell.text.is_empty() => {}
+        Kind::Number(_) | Kind::Text if wraps => {
             sheet.write_string_with_format(row, column, text(&cell.text), &formats.wrap)?;
         }
-        Value::Number(_) | Value::Text => {
+        Kind::Number(_) | Kind::Text => {
             sheet.write_string(row, column, text(&cell.text))?;
         }
     }

@@ -1,44 +1,43 @@
 //! Every role each person held, and their load (PR-4).
 
-use netvaerk::{Error, Lang, ReadModels};
+use netvaerk::{Error, ReadModels};
 
-use crate::{json, label, name, theme_title, Cell, Document, Format, Section};
+use crate::content::{Section, Value};
+use crate::json;
 
-/// The report's content: the read model's JSON, or its sections.
-pub(crate) fn document(models: &ReadModels<'_>, format: Format, lang: Lang) -> Result<Document, Error> {
+/// The read model's JSON.
+pub(crate) fn data(models: &ReadModels<'_>) -> Result<String, Error> {
+    Ok(json(&models.all.leaders.report(models.names)))
+}
+
+/// The report's sections.
+pub(crate) fn sections(models: &ReadModels<'_>) -> Result<Vec<Section>, Error> {
     let all = models.all;
-    let names = models.names;
-    let say = |english: &'static str| lang.say(english).to_owned();
-    let report = all.leaders.report(names);
-    if format == Format::Json {
-        return Ok(Document::Json(json(&report)));
-    }
-    let mut spells = Section::new(lang, say("Roles held"), &["person", "role", "theme", "from", "to"]);
+    let mut spells = Section::new(Value::Say("Roles held"), &["person", "role", "theme", "from", "to"]);
     let mut load =
-        Section::new(lang, say("Load (PR-4): intensive weeks a month"), &["person", "month", "weeks"]);
-    for history in &report {
+        Section::new(Value::Say("Load (PR-4): intensive weeks a month"), &["person", "month", "weeks"]);
+    for history in &all.leaders.report(models.names) {
         for spell in &history.spells {
-            spells.row(vec![
-                name(&history.person).into(),
-                lang.word(&label(&spell.role)).into(),
-                spell
-                    .note
-                    .clone()
-                    .unwrap_or_else(|| {
-                        spell.network.map_or_else(|| "-".to_owned(), |network| theme_title(all, network))
-                    })
-                    .into(),
-                Cell::date(spell.from, lang),
-                Cell::maybe_date(spell.to, lang),
+            let theme = match (&spell.note, spell.network) {
+                (Some(note), _) => Value::text(note),
+                (None, Some(network)) => Value::shown_or_dash(all.portfolio.theme_title(network)),
+                (None, None) => Value::Dash,
+            };
+            spells.row([
+                Value::text(&history.person.name),
+                Value::label(&spell.role),
+                theme,
+                Value::Date(spell.from),
+                Value::maybe_date(spell.to),
             ]);
         }
         for month in &history.load {
-            load.row(vec![
-                name(&history.person).into(),
-                month.month.clone().into(),
-                Cell::decimal(month.intensive_weeks, lang),
+            load.row([
+                Value::text(&history.person.name),
+                Value::text(&month.month),
+                Value::Decimal(month.intensive_weeks),
             ]);
         }
     }
-    Ok(Document::Sections(vec![spells, load]))
+    Ok(vec![spells, load])
 }
