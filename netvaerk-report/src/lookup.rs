@@ -140,21 +140,21 @@ impl Lookup {
         if let Ok(id) = Uuid::parse_str(wanted) {
             return Ok(id);
         }
-        if kind == Kind::Subject {
+        let lower = wanted.to_lowercase();
+        let hex = lower.len() >= 4 && lower.chars().all(|c| c.is_ascii_hexdigit());
+        let by_id = |c: &Candidate| hex && c.id.simple().to_string().ends_with(&lower);
+        if kind == Kind::Subject && !self.all(Kind::Subject).any(by_id) {
             // A theme's title also names its network: the theme (whose trail holds the
-            // network's) comes first.
+            // network's) comes first. A short id is an id: where it ends a theme's and a
+            // network's, it is ambiguous like any other (the tiers below).
             return self.find(Kind::Theme, wanted).or_else(|error| match error.code() {
                 "unknown_reference" => self.find(Kind::Network, wanted),
                 _ => Err(error),
             });
         }
-        let lower = wanted.to_lowercase();
-        let hex = lower.len() >= 4 && lower.chars().all(|c| c.is_ascii_hexdigit());
-        let tiers: [&dyn Fn(&Candidate) -> bool; 3] = [
-            &|c| hex && c.id.simple().to_string().ends_with(&lower),
-            &|c| c.name.to_lowercase() == lower,
-            &|c| !lower.is_empty() && c.name.to_lowercase().contains(&lower),
-        ];
+        let tiers: [&dyn Fn(&Candidate) -> bool; 3] = [&by_id, &|c| c.name.to_lowercase() == lower, &|c| {
+            !lower.is_empty() && c.name.to_lowercase().contains(&lower)
+        }];
         for tier in tiers {
             let found: Vec<&Candidate> = self.all(kind).filter(|c| tier(c)).collect();
             match found.as_slice() {
@@ -175,8 +175,13 @@ impl Lookup {
                         Some(kind.name()),
                         Some(wanted.to_owned()),
                         format!(
-                            "{wanted:?} names {} {kind}s: {}{more}; give more of the name or the id",
+                            "{wanted:?} names {} {}: {}{more}; give more of the name or the id",
                             several.len(),
+                            if kind == Kind::Subject {
+                                "themes or networks".to_owned()
+                            } else {
+                                format!("{kind}s")
+                            },
                             names.join(", ")
                         ),
                     )
@@ -204,4 +209,33 @@ impl Lookup {
 
 fn matches(wanted: Kind, kind: Kind) -> bool {
     wanted == kind || (wanted == Kind::Subject && matches!(kind, Kind::Theme | Kind::Network))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(kind: Kind, id: &str, name: &str) -> Candidate {
+        Candidate { kind, id: Uuid::parse_str(id).expect("an id"), name: name.to_owned() }
+    }
+
+    /// An audit trail's subject: a title names the theme before its network, but a short id
+    /// that ends both a theme's and a network's id is refused with both, not taken as the
+    /// theme's without a word.
+    #[test]
+    fn a_short_id_of_a_theme_and_a_network_alike_is_ambiguous_and_a_title_is_the_themes() {
+        let lookup = Lookup::from_candidates(vec![
+            candidate(Kind::Theme, "0190ab00-0000-7000-8000-000000000021", "Sundhed"),
+            candidate(Kind::Network, "0190ab00-0000-7000-8001-000000000021", "Sundhed"),
+            candidate(Kind::Network, "0190ab00-0000-7000-8001-000000000042", "Trivsel"),
+        ]);
+        let error = lookup.find(Kind::Subject, "00000021").expect_err("two subjects end so");
+        assert_eq!(error.code(), "ambiguous_reference");
+        assert!(error.to_string().contains("Sundhed (00000021)"), "{error}");
+        let theme = Uuid::parse_str("0190ab00-0000-7000-8000-000000000021").expect("an id");
+        assert_eq!(lookup.find(Kind::Subject, "sundhed").expect("the theme"), theme);
+        let network = Uuid::parse_str("0190ab00-0000-7000-8001-000000000042").expect("an id");
+        assert_eq!(lookup.find(Kind::Subject, "00000042").expect("the network"), network);
+        assert_eq!(lookup.find(Kind::Subject, "Trivsel").expect("the network"), network);
+    }
 }
