@@ -36,19 +36,32 @@ pub use unit::UnitCommand;
 
 /// `POSITION:HASH`, as `verify` prints a head (`head 952 8476c0…`, also `952 8476c0…`).
 fn expected_head(text: &str) -> Result<(u64, String), String> {
-    let (position, hash) =
-        text.split_once([':', ' ']).ok_or_else(|| format!("{text:?} is not POSITION:HASH"))?;
-    let position = position.trim().parse().map_err(|_| format!("{position:?} is not a position"))?;
+    let (position, hash) = text.split_once([':', ' ']).ok_or_else(|| {
+        crate::in_language(
+            format!("{text:?} is not POSITION:HASH"),
+            format!("{text:?} er ikke POSITION:HASH"),
+        )
+    })?;
+    let position = position.trim().parse().map_err(|_| {
+        crate::in_language(
+            format!("{position:?} is not a position"),
+            format!("{position:?} er ikke en position"),
+        )
+    })?;
     let hash = hash.trim().to_ascii_lowercase();
     if hash.len() != 64 || !hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-        return Err(format!("{hash:?} is not a SHA-256 hash (64 hex digits)"));
+        return Err(crate::in_language(
+            format!("{hash:?} is not a SHA-256 hash (64 hex digits)"),
+            format!("{hash:?} er ikke en SHA-256-hash (64 hex-cifre)"),
+        ));
     }
     Ok((position, hash))
 }
 
-/// A business date, ISO or Danish (`netvaerk_core::parse_date`).
-pub fn date(text: &str) -> Result<NaiveDate, String> {
-    netvaerk_core::parse_date(text).map_err(|error| error.to_string())
+/// A business date, ISO or Danish (`netvaerk_core::parse_date`); its refusal says itself in
+/// Danish too ([`netvaerk_core::IdError::danish`]).
+pub fn date(text: &str) -> Result<NaiveDate, netvaerk_core::IdError> {
+    netvaerk_core::parse_date(text)
 }
 
 /// Whether the store address names a running server rather than a store.
@@ -381,8 +394,13 @@ impl<'a> Resolver<'a> {
 /// dashes for underscores: `director-area`, `handed-on-for-scaling`. A wrong name is refused
 /// with the list of right ones.
 pub fn core_name<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(text.trim().replace('-', "_")))
-        .map_err(|error| error.to_string().replace('_', "-"))
+    serde_json::from_value(serde_json::Value::String(text.trim().replace('-', "_"))).map_err(|error| {
+        let english = error.to_string().replace('_', "-");
+        // serde's "unknown variant `x`, expected one of `a`, `b`": the names it expected.
+        let expected = english.split_once("expected ").map_or("", |(_, names)| names);
+        let expected = expected.trim_start_matches("one of ").replace('`', "").replace(" or ", ", ");
+        crate::in_language(english, format!("{text:?} er ikke en af de mulige værdier: {expected}"))
+    })
 }
 
 /// A parser of a `T` by its own `FromStr` (its leniency and its message kept: `da_DK.UTF-8` is
@@ -417,11 +435,13 @@ where
             .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(command))?;
         text.parse::<T>().map_err(|error| {
             let name = arg.map_or_else(String::new, |arg| format!(" for '--{}'", arg.get_id()));
-            clap::Error::raw(
-                clap::error::ErrorKind::InvalidValue,
-                format!("invalid value '{text}'{name}: {error}\n"),
-            )
-            .with_cmd(command)
+            let message = match crate::language() {
+                Lang::En => format!("invalid value '{text}'{name}: {error}\n"),
+                Lang::Da => {
+                    format!("ugyldig værdi '{text}'{name}; mulige værdier: {}\n", self.names.join(", "))
+                }
+            };
+            clap::Error::raw(clap::error::ErrorKind::InvalidValue, message).with_cmd(command)
         })
     }
 

@@ -170,17 +170,22 @@ impl From<ProjectionError> for Failure {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let matches = cli::help::command(cli::help::language(&args)).try_get_matches_from(&args);
+    // The language is known before the arguments are parsed, so that a refusal of them (and
+    // the help) is in it.
+    let lang = cli::help::language(&args);
+    let _ = LANGUAGE.set(lang);
+    let matches = cli::help::command(lang).try_get_matches_from(&args);
     let cli = match matches.and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches)) {
         Ok(cli) => cli,
+        Err(error) if lang == netvaerk_report::Lang::Da && error.use_stderr() => {
+            eprint!("{}", cli::help::danish_error(&error));
+            return ExitCode::from(2);
+        }
         Err(error) => {
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
-    if let Some(lang) = cli.lang {
-        let _ = LANGUAGE.set(lang);
-    }
     let result = run(cli).and_then(|()| {
         output(std::io::Write::flush(&mut std::io::stdout()));
         let failed = OUTPUT_ERROR.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
@@ -323,20 +328,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The language `--lang` gave, set once at the start.
+/// The language `--lang` gave (else `NETVAERK_LANG`, else the locale), set once at the start.
 static LANGUAGE: std::sync::OnceLock<netvaerk_report::Lang> = std::sync::OnceLock::new();
 
-/// The program's language: `--lang` (before or after the subcommand), else `NETVAERK_LANG`,
-/// else the locale, else English.
 /// The English or the Danish of a line the program prints, in the program's language.
-fn in_language(english: String, danish: String) -> String {
+pub(crate) fn in_language(english: String, danish: String) -> String {
     match language() {
         netvaerk_report::Lang::En => english,
         netvaerk_report::Lang::Da => danish,
     }
 }
 
-fn language() -> netvaerk_report::Lang {
+/// The program's language: `--lang` (before or after the subcommand), else `NETVAERK_LANG`,
+/// else the locale, else English.
+pub(crate) fn language() -> netvaerk_report::Lang {
     LANGUAGE.get().copied().unwrap_or_else(netvaerk::lang_from_env)
 }
 

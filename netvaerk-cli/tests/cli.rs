@@ -1732,3 +1732,38 @@ fn an_empty_organisation_name_leaves_the_logs_name_in_the_stamp() {
     let empty = store.stdout(&["report", "portfolio", "--organisation-name", " "]);
     assert!(empty.starts_with("organisation: Albertslund Kommune (0190ab00"), "{empty:.200}");
 }
+
+/// The secretariat works in Danish: a command line the parser refuses is refused in Danish
+/// (clap's own refusals and the program's value parsers alike), with clap's tip and where to
+/// read more, exit code 2, and no English of clap's.
+#[test]
+fn a_refused_command_line_is_refused_in_danish() {
+    let refuse = |line: &str| {
+        let mut args: Vec<&str> = vec!["--lang", "da"];
+        args.extend(line.split(' '));
+        let output = netvaerk(&args);
+        assert_eq!(code(&output), 2, "{line}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    for (line, expected) in [
+        ("repotr", "fejl: ukendt kommando 'repotr'"),
+        ("report portfolio --frmat x", "fejl: ukendt argument '--frmat'"),
+        ("round open", "fejl: disse argumenter mangler:\n  --by <BY>\n  <ROUND>"),
+        ("report round 2016X9", "fejl: ugyldig værdi '2016X9' for '<ROUND>': \"2016X9\" er ikke"),
+        ("round open 2018H2 --by Karen --on 2018-13-45", "for '--on <ON>': \"2018-13-45\" er ikke en dato"),
+        (
+            "network start --type learnin",
+            "\"learnin\" er ikke en af de mulige værdier: learning, welfare, innovation",
+        ),
+        ("report portfolio --format xx", "ugyldig værdi 'xx' for '--format'; mulige værdier: table, md"),
+    ] {
+        let text = refuse(line);
+        assert!(text.contains(expected), "{line}: {text}");
+        assert!(text.ends_with("Mere med '--help'.\n"), "{line}: {text}");
+        for english in ["error:", "Usage:", "unexpected", "unrecognized", "required", "For more", "variant"] {
+            assert!(!text.contains(english), "{line}: {english:?} in {text}");
+        }
+    }
+    assert!(refuse("repotr").contains("tip: mente du 'report'?"));
+    assert!(refuse("repotr").contains("Brug: netvaerk"));
+}

@@ -3,6 +3,7 @@
 //! (`NETVAERK_LANG=da`, a Danish locale, or `--lang da` on the command line).
 
 use clap::{Arg, Command, CommandFactory};
+use netvaerk_core::IdError;
 use netvaerk_report::Lang;
 
 use super::Cli;
@@ -215,6 +216,76 @@ fn danish(mut command: Command, top: bool) -> Command {
         command = command.mut_subcommand(name, |sub| danish(sub, false));
     }
     command
+}
+
+/// clap's refusal of a command line in Danish: what was wrong, clap's tip, the usage, and where
+/// to read more (clap words its own errors in English only). A refusal clap has no words for
+/// keeps its English text after the Danish prefix.
+pub fn danish_error(error: &clap::Error) -> String {
+    use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+    let text = |kind| match error.get(kind) {
+        Some(V::String(text)) => text.clone(),
+        Some(V::Strings(texts)) => texts.join(", "),
+        Some(V::StyledStr(text)) => text.to_string(),
+        Some(V::StyledStrs(texts)) => texts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        Some(V::Number(number)) => number.to_string(),
+        _ => String::new(),
+    };
+    let rendered = error.render().to_string();
+    let what = match error.kind() {
+        K::UnknownArgument => format!("ukendt argument '{}'", text(C::InvalidArg)),
+        K::InvalidSubcommand => format!("ukendt kommando '{}'", text(C::InvalidSubcommand)),
+        K::InvalidValue if error.get(C::InvalidValue).is_some() => {
+            let valid = text(C::ValidValue);
+            let valid = if valid.is_empty() { String::new() } else { format!("; mulige værdier: {valid}") };
+            format!("ugyldig værdi '{}' for '{}'{valid}", text(C::InvalidValue), text(C::InvalidArg))
+        }
+        K::ValueValidation => {
+            // The program's own parsers word their refusals in the program's language; the
+            // core's id and date errors have their Danish.
+            let why = std::error::Error::source(error).map(|source| match source.downcast_ref::<IdError>() {
+                Some(id) => id.danish(),
+                None => source.to_string(),
+            });
+            let why = why.map_or_else(String::new, |why| format!(": {why}"));
+            format!("ugyldig værdi '{}' for '{}'{why}", text(C::InvalidValue), text(C::InvalidArg))
+        }
+        K::MissingRequiredArgument => {
+            let missing = match error.get(C::InvalidArg) {
+                Some(V::Strings(args)) => args.iter().map(|arg| format!("\n  {arg}")).collect(),
+                _ => String::new(),
+            };
+            format!("disse argumenter mangler:{missing}")
+        }
+        K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "kommandoen mangler en underkommando".to_owned()
+        }
+        K::ArgumentConflict => {
+            format!("'{}' kan ikke bruges sammen med '{}'", text(C::InvalidArg), text(C::PriorArg))
+        }
+        K::NoEquals => format!("'{}' skal have sin værdi efter et lighedstegn", text(C::InvalidArg)),
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
+            format!("forkert antal værdier for '{}'", text(C::InvalidArg))
+        }
+        K::InvalidUtf8 => "et argument er ikke gyldig UTF-8".to_owned(),
+        // A refusal worded already (the value parsers' own, in the program's language), or
+        // one clap has no context for: its text after the prefix.
+        _ => rendered.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned(),
+    };
+    let mut out = format!("fejl: {what}\n");
+    let suggested = [C::SuggestedSubcommand, C::SuggestedArg, C::SuggestedValue]
+        .into_iter()
+        .map(text)
+        .find(|suggested| !suggested.is_empty());
+    if let Some(suggested) = suggested {
+        out.push_str(&format!("\n  tip: mente du '{suggested}'?\n"));
+    }
+    if let Some(usage) = error.get(C::Usage) {
+        let usage = usage.to_string();
+        out.push_str(&format!("\n{}\n", usage.replacen("Usage:", "Brug:", 1).trim_end()));
+    }
+    out.push_str("\nMere med '--help'.\n");
+    out
 }
 
 #[cfg(test)]
