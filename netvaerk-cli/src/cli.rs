@@ -381,7 +381,8 @@ impl<'a> Resolver<'a> {
         Self { make: Box::new(make), made: std::cell::OnceCell::new() }
     }
 
-    fn get(&self) -> Result<&Lookup, netvaerk::Error> {
+    /// The lookup, made now if it was not yet.
+    pub fn get(&self) -> Result<&Lookup, netvaerk::Error> {
         if let Some(lookup) = self.made.get() {
             return Ok(lookup);
         }

@@ -149,10 +149,24 @@ pub fn needs_the_store(top: &Top) -> Option<&'static str> {
 
 /// Runs a subcommand on an organisation's log through `gateway`.
 pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
+    let resolver = gateway.resolver(cli.organisation);
+    // A refusal names people, networks and themes by id: the reader gets their names beside.
+    subcommand(cli, gateway, &resolver).map_err(|failure| {
+        if !failure.is_refusal() {
+            return failure;
+        }
+        match resolver.get() {
+            Ok(lookup) => failure.with_names(lookup),
+            Err(_) => failure,
+        }
+    })
+}
+
+/// [`run`], its subcommand's ids looked up with `resolver`.
+fn subcommand(cli: &Cli, gateway: &dyn Gateway, resolver: &Resolver<'_>) -> Result<(), Failure> {
     let organisation = cli.organisation;
-    let resolver = gateway.resolver(organisation);
-    if let Some(domain) = cli::domain(&cli.command, &resolver)? {
-        let by = domain.decided.by.resolve(&resolver)?;
+    if let Some(domain) = cli::domain(&cli.command, resolver)? {
+        let by = domain.decided.by.resolve(resolver)?;
         let commands: Vec<Command> =
             domain.actions.into_iter().map(|action| command(action, by, domain.decided)).collect();
         // Several actions (a unit registered and named) go as one atomic batch.
@@ -167,8 +181,8 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
         }
         Top::Person(PersonCommand::Register { name, email, title, unit, roles, id, by, on }) => {
             let person = id.unwrap_or_else(PersonId::generate);
-            let by = by.resolve(&resolver)?;
-            let unit = unit.as_ref().map(|unit| unit.resolve(&resolver)).transpose()?;
+            let by = by.resolve(resolver)?;
+            let unit = unit.as_ref().map(|unit| unit.resolve(resolver)).transpose()?;
             let data = PersonalData { name: name.clone(), email: email.clone(), title: title.clone() };
             // Checked before anything is appended.
             data.validate()?;
@@ -179,7 +193,7 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
             Ok(())
         }
         Top::Person(PersonCommand::Correct { person, name, email, title, by }) => {
-            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let (person, by) = (person.resolve(resolver)?, by.resolve(resolver)?);
             let patch = PersonalDataPatch { name: name.clone(), email: email.clone(), title: title.clone() };
             match gateway.correct_person(organisation, person, &patch, by)? {
                 Some(position) => say!("corrected {person}; record at position {position}"),
@@ -188,7 +202,7 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
             Ok(())
         }
         Top::Person(PersonCommand::Erase { person, by }) => {
-            let (person, by) = (person.resolve(&resolver)?, by.resolve(&resolver)?);
+            let (person, by) = (person.resolve(resolver)?, by.resolve(resolver)?);
             let position = gateway.erase_person(organisation, person, by)?;
             say!("erased {person}; erasure record at position {position}");
             note_old_copies(cli, "the destroyed key");
@@ -209,21 +223,21 @@ pub fn run(cli: &Cli, gateway: &dyn Gateway) -> Result<(), Failure> {
                     format!("{} is not a policy: {error}", file.display()),
                 )
             })?;
-            let by = decided.by.resolve(&resolver)?;
+            let by = decided.by.resolve(resolver)?;
             let command = command(Action::ChangePolicy { policy }, by, decided);
             gateway.decide(organisation, &[command])?.iter().for_each(print_outcome);
             Ok(())
         }
         Top::Apply { file, atomic } => apply(gateway, organisation, file.as_deref(), *atomic),
         Top::Redact { position, why, by } => {
-            let by = by.resolve(&resolver)?;
+            let by = by.resolve(resolver)?;
             let record = gateway.redact(organisation, *position, why, by)?;
             say!("redacted the words at position {position}; redaction record at position {record}");
             note_old_copies(cli, "the words");
             Ok(())
         }
         Top::Report(args) => {
-            let report = args.which.report(&resolver)?;
+            let report = args.which.report(resolver)?;
             let (format, appendix) = match args.which {
                 // The overview: the page in HTML, or its tables in the format asked for.
                 cli::ReportKind::Html { appendix } => {

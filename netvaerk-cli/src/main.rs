@@ -86,6 +86,13 @@ enum Failure {
     /// A problem, as a server (`--store http://...`) answers it or as an atomic batch's
     /// refusal names its command; its class gives the exit code.
     Problem(Box<netvaerk_http::Problem>),
+    /// A refusal as said, its ids named ([`Failure::with_names`]), and its exit code.
+    Named {
+        /// The message, with its code.
+        text: String,
+        /// The exit code.
+        code: u8,
+    },
     /// The server could not be reached, or answered what the program cannot read (exit 3).
     Unreachable(String),
     /// Standard output could not be written, other than by a closed pipe (exit 3).
@@ -108,8 +115,35 @@ fn usage(message: impl Into<String>) -> Failure {
 }
 
 impl Failure {
+    /// Whether a rule refused the decision (a refusal names what it refused by id).
+    fn is_refusal(&self) -> bool {
+        match self {
+            Self::Error(error) => error.class() == netvaerk::ErrorClass::Refused,
+            Self::Problem(problem) => class_exit_code(&problem.class) == 1,
+            _ => false,
+        }
+    }
+
+    /// The failure with each id its message names that `lookup` knows followed by its name and
+    /// short id: `network "Sundhed" (00000021)`, in a message that had only the id.
+    fn with_names(self, lookup: &netvaerk_report::lookup::Lookup) -> Self {
+        let text = self.to_string();
+        let mut named = text.clone();
+        for id in ids_in(&text) {
+            if let Some(candidate) = lookup.named(id) {
+                let short = netvaerk_report::lookup::short_id(id);
+                named = named.replace(&id.to_string(), &format!("\"{}\" ({short})", candidate.name));
+            }
+        }
+        if named == text {
+            return self;
+        }
+        Self::Named { text: named, code: self.exit_code() }
+    }
+
     fn exit_code(&self) -> u8 {
         match self {
+            Self::Named { code, .. } => *code,
             Self::Error(error) => error.class().exit_code(),
             Self::SomeRefused { code, .. } => *code,
             Self::Problem(problem) => class_exit_code(&problem.class),
@@ -122,6 +156,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Error(error) => write!(f, "{} [{}]", error.message(language()), error.code()),
+            Self::Named { text, .. } => f.write_str(text),
             Self::SomeRefused { count, .. } => write!(
                 f,
                 "{}",
@@ -198,6 +233,23 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// The ids (hyphenated UUIDs) in `text`, each once, in order.
+fn ids_in(text: &str) -> Vec<uuid::Uuid> {
+    let mut ids = Vec::new();
+    for (at, _) in text.char_indices() {
+        let Some(candidate) = text.get(at..at + 36) else { continue };
+        if ![8, 13, 18, 23].iter().all(|&index| candidate.as_bytes()[index] == b'-') {
+            continue;
+        }
+        if let Ok(id) = uuid::Uuid::parse_str(candidate) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
 }
 
 /// Opens the store for a command: checking only the head record at open, since every record

@@ -212,6 +212,11 @@ fn a_refused_command_exits_1_names_the_rule_and_appends_nothing() {
     assert_eq!(code(&output), 1);
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("(ORG-3)") && message.contains("[not_entitled]"), "{message}");
+    // The refusal names the person by name, with the short id the tables print, not the id.
+    assert!(
+        message.contains("\"Sofie Holm\" (00000001) may not") && !message.contains(SECRETARY),
+        "{message}"
+    );
     assert_eq!(store.log_length(), before);
     let output = store.run(&["round", "open", "2018H2", "--by", CHAIR, "--on", "2018-06-30"]);
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));

@@ -126,6 +126,11 @@ impl Lookup {
         Self { candidates }
     }
 
+    /// What has the id `id`, of any kind.
+    pub fn named(&self, id: Uuid) -> Option<&Candidate> {
+        self.candidates.iter().find(|candidate| candidate.id == id)
+    }
+
     /// Every candidate of `kind`, in the order of their ids.
     pub fn all(&self, kind: Kind) -> impl Iterator<Item = &Candidate> {
         self.candidates.iter().filter(move |candidate| matches(kind, candidate.kind))
