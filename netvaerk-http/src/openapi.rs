@@ -417,6 +417,13 @@ fn generate() -> Value {
     name_variants(&mut schemas, "Action", "command", None);
     name_variants(&mut schemas, "Event", "type", Some("data"));
     name_variants(&mut schemas, "Warning", "kind", None);
+    // A record's payload is the data of the event its event_type names: an integrator reads
+    // it with that event's schema.
+    if let Some(payload) =
+        schemas.get_mut("ExportedRecord").and_then(|record| record.pointer_mut("/properties/payload"))
+    {
+        payload["description"] = json!("The event's data, exactly as stored: for a record of an organisation's stream, the `data` of the Event whose `type` is the record's event_type (its schema is components/schemas/<event_type>Data, e.g. ThemeProposedData); as scrubbed when redacted, absent when redacted without a scrubbed event.");
+    }
     name_variants(&mut schemas, "RoundOutcome", "outcome", None);
     nullable_optionals(&mut schemas);
     let [accepted, batch_answer, page, verify, head, policy, record, _problem, redacted, person_recorded, organisations, stamp] =
