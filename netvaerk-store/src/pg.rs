@@ -63,7 +63,7 @@ use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::{damaged_key, registry_from_json};
 use crate::registry::{RegistryEntry, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::shred::{from_hex, KeyRecord, PersonKey};
-use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
+use crate::store::{verify_chain, Envelopes, EventStore, RawAccess, RawRecords, VerifyReport};
 use crate::threads::lock;
 
 /// The schema file, run on first use.
@@ -1142,6 +1142,13 @@ impl EventStore for PostgresStore {
             )
         })?;
         rows.into_iter().map(|row| envelope_at(nat(row.get(0)), row.get(1))).collect()
+    }
+
+    /// One page per 2,000 positions up to `last`, without first asking for the head.
+    fn read_range(&self, first: u64, last: u64) -> Envelopes<'_> {
+        let pages =
+            Pages { store: self, next: first.max(1), end: Some(last), buffer: VecDeque::new(), done: false };
+        Box::new(pages.map(|raw| raw.and_then(|raw| envelope_at(raw.position, &raw.bytes))))
     }
 
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {

@@ -156,6 +156,15 @@ pub trait EventStore: Send + Sync {
         )
     }
 
+    /// The envelopes at positions `first..=last` (fewer where the log ends), checked as
+    /// [`EventStore::read_all`] checks each, in commit order. A store that reads in pages
+    /// knows from `last` where to stop, and asks for no more.
+    fn read_range(&self, first: u64, last: u64) -> Envelopes<'_> {
+        Box::new(self.read_all(first).take_while(move |envelope| {
+            envelope.as_ref().map_or(true, |envelope| envelope.header.position <= last)
+        }))
+    }
+
     /// Follows the log from `from_position`: first what is there, then each new event as it
     /// is appended, every event once, in order.
     fn subscribe(&self, from_position: u64) -> Subscription<'_>
