@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use netvaerk_core::{Event, PersonId};
-use netvaerk_store::{Envelope, EventMetadata, EventStore, StoreError, StreamId};
+use netvaerk_store::{Body, Envelope, EventMetadata, EventStore, StoreError, StreamId};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -148,6 +148,23 @@ impl<F: Fold> Projector<F> {
         }
         self.checkpoint = envelope.header.position;
     }
+
+    /// [`Self::apply_decoded`] for a record of this projector's stream that [`rebuild_all`]'s
+    /// readers took apart.
+    fn apply_folded(&mut self, folded: &Folded) {
+        if folded.position <= self.checkpoint {
+            return;
+        }
+        if let Some(event) = folded.event.as_ref().filter(|_| folded.stream == self.stream) {
+            self.fold.fold(&Recorded {
+                position: folded.position,
+                metadata: &folded.metadata,
+                rationale: folded.rationale.as_deref(),
+                event,
+            });
+        }
+        self.checkpoint = folded.position;
+    }
 }
 
 /// The event in an envelope for a fold: `None` for redacted bodies and the store's own `$`
@@ -186,25 +203,57 @@ pub fn catch_up<P: Projection>(projection: &mut P, store: &dyn EventStore) -> Re
 /// (the PostgreSQL store's page, so a chunk is one round trip).
 const CHUNK: u64 = 2_000;
 
-/// One chunk's envelopes with their decoded events (`None`: redacted, or a `$` stream).
-type Chunk = Vec<(Envelope, Option<Event>)>;
+/// What a fold needs of one organisation's record, taken out of its checked envelope in the
+/// reader thread: the stream, position, metadata and rationale, and the decoded event (`None`
+/// when redacted without a scrubbed event: it advances the checkpoint and nothing else). The
+/// payload's text, the hashes and the rest of the header stay behind and are freed there, so
+/// the folding thread neither receives nor frees them.
+struct Folded {
+    stream: StreamId,
+    position: u64,
+    metadata: EventMetadata,
+    rationale: Option<String>,
+    event: Option<Event>,
+}
 
-/// Reads and decodes the positions `first..first + CHUNK` (fewer at the end of the log).
+impl Folded {
+    /// The parts of a checked envelope and its decoded event that a fold reads.
+    fn of(envelope: Envelope, event: Option<Event>) -> Self {
+        let Envelope { header, body, .. } = envelope;
+        let rationale = match body {
+            Body::Present { rationale, .. } => rationale,
+            Body::Redacted { scrubbed, .. } => scrubbed.and_then(|scrubbed| scrubbed.rationale),
+        };
+        Self { stream: header.stream, position: header.position, metadata: header.metadata, rationale, event }
+    }
+}
+
+/// One chunk's records of organisations' streams (the store's own `$` streams left out).
+struct Chunk {
+    records: Vec<Folded>,
+    /// How many positions the store gave, `$` streams included: fewer than [`CHUNK`] at the
+    /// end of what was committed.
+    read: u64,
+}
+
+/// Reads, checks and decodes the positions `first..first + CHUNK` (fewer at the end of the
+/// log). Every record goes through the store's checked read ([`EventStore::read_range`]:
+/// checksum, hash, body digest, the position it names) before it is decoded.
 fn read_chunk(store: &dyn EventStore, first: u64) -> Result<Chunk, ProjectionError> {
     let last = first + CHUNK - 1;
-    let mut chunk = Vec::with_capacity(CHUNK as usize);
-    for envelope in store.read_all(first) {
+    let mut chunk = Chunk { records: Vec::with_capacity(CHUNK as usize), read: 0 };
+    for envelope in store.read_range(first, last) {
         let envelope = envelope?;
+        // `read_range` stops at `last`; this holds a store that would not.
         if envelope.header.position > last {
             break;
         }
-        let event = decoded(&envelope)?;
-        let done = envelope.header.position == last;
-        chunk.push((envelope, event));
-        // Positions have no gaps: stop without asking the store for the next one.
-        if done {
-            break;
+        chunk.read += 1;
+        if envelope.header.stream.as_str().starts_with('$') {
+            continue;
         }
+        let event = decoded(&envelope)?;
+        chunk.records.push(Folded::of(envelope, event));
     }
     Ok(chunk)
 }
@@ -212,10 +261,12 @@ fn read_chunk(store: &dyn EventStore, first: u64) -> Result<Chunk, ProjectionErr
 /// Rebuilds a projection of every organisation's stream from the whole log, up to the head
 /// when called, in one pass.
 ///
-/// Reading and decoding take most of the time, so they run on as many threads as the machine
-/// has cores: reader `r` of `n` reads the chunks of 2,000 positions numbered `r`, `r + n`,
-/// and so on, and the caller's thread folds the chunks in position order as they arrive. Each
-/// reader keeps at most one chunk waiting, so memory stays flat however long the log.
+/// Reading, checking and decoding take most of the time, so they run on as many threads as
+/// the machine has cores: reader `r` of `n` reads the chunks of 2,000 positions numbered `r`,
+/// `r + n`, and so on, checks each record as every read does, decodes its event and keeps
+/// what a fold reads of it; the caller's thread folds the chunks in position order as they
+/// arrive. Each reader keeps at most one chunk waiting, so memory stays flat however long the
+/// log.
 pub fn rebuild_all<F: Fold + Default>(
     store: &dyn EventStore,
 ) -> Result<std::collections::HashMap<StreamId, Projector<F>>, ProjectionError> {
@@ -245,18 +296,17 @@ pub fn rebuild_all<F: Fold + Default>(
             // A reader that ended early has sent an error first; a missing chunk is the end.
             let Ok(chunk) = receiver.recv() else { break };
             let chunk = chunk?;
-            let complete = chunk.len() as u64 == CHUNK;
-            for (envelope, event) in chunk {
-                if envelope.header.stream.as_str().starts_with('$') {
-                    continue;
-                }
-                let projector = projectors
-                    .entry(envelope.header.stream.clone())
-                    .or_insert_with(|| Projector::new(envelope.header.stream.clone()));
-                projector.apply_decoded(&envelope, event.as_ref());
+            for folded in chunk.records {
+                let projector = match projectors.get_mut(&folded.stream) {
+                    Some(projector) => projector,
+                    None => projectors
+                        .entry(folded.stream.clone())
+                        .or_insert_with(|| Projector::new(folded.stream.clone())),
+                };
+                projector.apply_folded(&folded);
             }
             // A short chunk is the end of what was committed: the rest would not follow on.
-            if !complete {
+            if chunk.read < CHUNK {
                 break;
             }
         }
