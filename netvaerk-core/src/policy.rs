@@ -358,7 +358,7 @@ pub struct CostSplit {
 
 /// The policies an organisation put in force, each with the business date it is in force from
 /// (`None`: from the beginning, as for events written before policies had dates).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyHistory {
     changes: Vec<(Option<NaiveDate>, Policy)>,

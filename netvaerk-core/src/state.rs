@@ -16,7 +16,7 @@ use crate::vocabulary::{CriterionAssessment, NetworkType, Outcome, PersonRole, T
 ///
 /// It holds only what the rules need; reports come from the projections. Fields are private:
 /// the state changes only by folding events.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
     version: u64,
     policies: PolicyHistory,
@@ -37,7 +37,7 @@ pub struct State {
 }
 
 /// A registered unit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     /// Director area, department or secretariat.
     pub kind: UnitKind,
@@ -48,7 +48,7 @@ pub struct Unit {
 }
 
 /// What the rules know of a person.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// Their unit.
     pub unit: Option<UnitId>,
@@ -70,7 +70,7 @@ pub struct Person {
 }
 
 /// NL-1: experience from NS1/NS2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriorExperience {
     /// 1 or 2.
     pub generation: u8,
@@ -117,7 +117,7 @@ impl Person {
 }
 
 /// A half-year round.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
     /// Whether it is open.
     pub open: bool,
@@ -164,7 +164,7 @@ impl fmt::Display for ThemeStatus {
 }
 
 /// What the rules know of a theme.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Theme {
     /// Where it stands.
     pub status: ThemeStatus,
@@ -181,7 +181,7 @@ pub struct Theme {
 }
 
 /// What the rules know of a network.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Network {
     /// The theme it works on.
     pub theme: ThemeId,
@@ -242,14 +242,14 @@ impl Network {
 }
 
 /// A diploma cohort.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cohort {
     /// Each member's progress.
     pub members: BTreeMap<PersonId, DiplomaProgress>,
 }
 
 /// CO-3: one person's progress through the diploma.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiplomaProgress {
     /// Teaching days attended.
     pub days: BTreeSet<TeachingDay>,

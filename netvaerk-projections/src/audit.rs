@@ -16,7 +16,7 @@ use netvaerk_core::{
     ThemeId,
 };
 use netvaerk_store::{Body, EventStore, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, ProjectionError, Recorded};
@@ -25,7 +25,7 @@ use crate::projection::{Fold, ProjectionError, Recorded};
 /// `Decision`): where it is in the log, and the policy in force when it was made. The event
 /// itself stays in the log, so a trail of a million decisions takes 16 bytes each; a report
 /// reads the few it shows back (see [`AuditTrail::theme`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DecisionRef {
     /// Its position in the log.
@@ -120,7 +120,7 @@ pub struct RedactionNote {
 }
 
 /// What became of a theme in a round.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RoundOutcome {
@@ -205,7 +205,7 @@ pub struct ThemeAudit {
 }
 
 /// The audit read model.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditTrail {
     /// Decisions by theme.

@@ -9,13 +9,13 @@ use netvaerk_core::{
     CohortId, Competence, CostSplit, CountRange, DiplomaCost, Event, LeaderQualification, NetworkType,
     Person, PersonId, PolicyHistory, PolicyValue, PriorExperience, TeachingDay, UnitId,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, Recorded};
 
 /// Where a person stands (CO-1, NL-1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -35,7 +35,7 @@ pub enum Stage {
 }
 
 /// One person's track.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Track {
     /// Their unit.
@@ -116,7 +116,7 @@ impl Track {
 }
 
 /// A cohort as formed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CohortEntry {
     /// Formed on.
@@ -134,7 +134,7 @@ pub struct CohortEntry {
 }
 
 /// The competence read model.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompetenceTracks {
     /// Each registered person's track.

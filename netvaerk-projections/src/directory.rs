@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use netvaerk_core::{Event, PersonId, PersonRole, RoundId, UnitId, UnitKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::projection::{Fold, Recorded};
 
 /// A unit of the base organisation, or the secretariat (ORG-1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnitEntry {
     /// Director area, department or secretariat.
@@ -25,7 +25,7 @@ pub struct UnitEntry {
 }
 
 /// A registered person (their name is in the registry, not here).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersonEntry {
     /// Their unit.
@@ -37,7 +37,7 @@ pub struct PersonEntry {
 }
 
 /// A half-year round of the chief forum (TH-3).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoundEntry {
     /// When it was opened.
@@ -47,7 +47,7 @@ pub struct RoundEntry {
 }
 
 /// Units, persons and rounds.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Directory {
     /// Every unit, by id.

@@ -14,7 +14,7 @@ use chrono::{Months, NaiveDate};
 use netvaerk_core::{
     seat_co_driver, Event, NetworkId, PersonId, PhaseKind, PhasePlan, Policy, PolicyHistory,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::leaders::{month_load, weeks, MonthLoad, Role};
 use crate::names::{Names, PersonRef};
@@ -24,7 +24,7 @@ use crate::projection::{Fold, Recorded};
 pub const FORECAST_MONTHS: u32 = 6;
 
 /// A running network as the forecast needs it: its plan, where it is, who it draws on.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Underway {
     /// The plan it runs by (its type's, or its own since a replan).
@@ -42,7 +42,7 @@ pub struct Underway {
 }
 
 /// The load-forecast read model: the running networks, and the policy history for the limit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoadForecast {
     /// Each running network.

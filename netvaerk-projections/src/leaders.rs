@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use netvaerk_core::{Event, NetworkId, PersonId, PhaseKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, Recorded};
 
 /// A role a person held.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -30,7 +30,7 @@ pub enum Role {
 }
 
 /// A spell in a role.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Spell {
     /// The role.
@@ -90,7 +90,7 @@ pub struct PersonHistory {
 }
 
 /// The leader-histories read model.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LeaderHistories {
     /// Each person's spells, in the order they began.

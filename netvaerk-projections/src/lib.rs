@@ -72,6 +72,7 @@ mod leaders;
 mod names;
 mod portfolio;
 mod projection;
+mod snapshot;
 
 pub use audit::{
     group_thousands, summary, summary_in, AuditEntry, AuditTrail, DecisionRef, English, NetworkAudit,
@@ -95,11 +96,12 @@ pub use projection::{
     catch_up, fold_envelopes, rebuild, rebuild_all, AsOf, Fold, Projection, ProjectionError, Projector,
     Recorded,
 };
+pub use snapshot::{decode_folds, encode_folds, SNAPSHOT_FORMAT};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The read models folded together, each event decoded once.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct All {
     /// The portfolio.

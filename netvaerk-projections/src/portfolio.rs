@@ -9,7 +9,7 @@ use netvaerk_core::{
     OutputKind, PersonId, PhaseKind, Policy, PolicyHistory, PolicyValue, PoliticalLink, RoundId, ThemeId,
     ThemeStatus, UnitId,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::directory::RoundEntry;
 
@@ -17,7 +17,7 @@ use crate::names::{Names, PersonRef};
 use crate::projection::{Fold, Recorded};
 
 /// A theme in the portfolio.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ThemeEntry {
     /// The theme.
@@ -47,7 +47,7 @@ pub struct ThemeEntry {
 }
 
 /// A network in the portfolio.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkEntry {
     /// The network.
@@ -97,7 +97,7 @@ pub struct NetworkEntry {
 
 /// A network's goals and success criteria as last set (NW-6), who set them and how often they
 /// were revised.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GoalsEntry {
     /// The goals, in order.
@@ -115,7 +115,7 @@ pub struct GoalsEntry {
 }
 
 /// A network's political link as judged (ORG-2), and who judged it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PoliticalLinkEntry {
     /// The link.
@@ -129,7 +129,7 @@ pub struct PoliticalLinkEntry {
 }
 
 /// Something a network produced (TP-4).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OutputEntry {
     /// When it was recorded.
@@ -143,7 +143,7 @@ pub struct OutputEntry {
 }
 
 /// A phase a network entered (PR-5).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhaseVisit {
     /// The phase's name.
@@ -170,8 +170,32 @@ pub struct Override {
     pub acknowledged: AcknowledgedWarning,
 }
 
+/// An [`Override`] as a snapshot reads it back: its event type by name, then found in the
+/// catalogue.
+#[derive(Deserialize)]
+struct StoredOverride {
+    position: u64,
+    occurred_on: NaiveDate,
+    actor: PersonId,
+    event_type: String,
+    acknowledged: AcknowledgedWarning,
+}
+
+impl<'de> Deserialize<'de> for Override {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = StoredOverride::deserialize(deserializer)?;
+        let event_type = netvaerk_core::CATALOGUE
+            .iter()
+            .find(|(known, _)| *known == stored.event_type)
+            .map(|(known, _)| *known)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown event type {:?}", stored.event_type)))?;
+        let StoredOverride { position, occurred_on, actor, acknowledged, .. } = stored;
+        Ok(Self { position, occurred_on, actor, event_type, acknowledged })
+    }
+}
+
 /// The portfolio read model.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Portfolio {
     /// Every theme.

@@ -113,6 +113,12 @@ impl<F: Fold + Default> Projector<F> {
 }
 
 impl<F> Projector<F> {
+    /// A projection of `stream` resumed from `fold`, which folded the stream's events up to
+    /// and including position `checkpoint` (a snapshot's, checked against the log first).
+    pub fn resume(stream: StreamId, checkpoint: u64, fold: F) -> Self {
+        Self { stream, checkpoint, fold }
+    }
+
     /// The read model.
     pub fn get(&self) -> &F {
         &self.fold

@@ -169,7 +169,7 @@ fn step(history: &mut History, on: NaiveDate, choice: u8, pick: u8) {
 }
 
 /// A random history; some decisions are backdated, so business dates are not in log order.
-fn history(steps: &[(u8, u8, u8)], backdate: bool) -> History {
+pub fn history(steps: &[(u8, u8, u8)], backdate: bool) -> History {
     let mut history = History::new();
     let mut on = date(2016, 1, 4);
     for (choice, pick, days) in steps {
@@ -181,7 +181,7 @@ fn history(steps: &[(u8, u8, u8)], backdate: bool) -> History {
 }
 
 /// `count` steps for [`history`] from a seeded linear congruential generator.
-fn seeded_steps(mut seed: u32, count: usize) -> Vec<(u8, u8, u8)> {
+pub fn seeded_steps(mut seed: u32, count: usize) -> Vec<(u8, u8, u8)> {
     let mut next = || {
         seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
         (seed >> 16) as u8
