@@ -440,6 +440,15 @@ impl EventStore for AlwaysRaced {
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
         self.inner.registry_entries()
     }
+    fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.load_snapshot(stream)
+    }
+    fn save_snapshot(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+        self.inner.save_snapshot(stream, bytes)
+    }
+    fn delete_snapshot(&self, stream: &StreamId) -> Result<(), StoreError> {
+        self.inner.delete_snapshot(stream)
+    }
 }
 
 #[test]

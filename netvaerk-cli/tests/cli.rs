@@ -1416,7 +1416,9 @@ fn purge_says_what_it_did_and_names_what_still_keeps_old_copies() {
     assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.starts_with("purged: rewrote the tables events, registry, registry_keys and wrote through "),
+        stdout.starts_with(
+            "purged: rewrote the tables events, registry, registry_keys, snapshots and wrote through "
+        ),
         "{stdout}"
     );
 }

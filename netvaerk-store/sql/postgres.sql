@@ -44,6 +44,15 @@ CREATE TABLE IF NOT EXISTS registry (
     entry   jsonb NOT NULL
 );
 
+-- Snapshots: a stream's folded state as the service last wrote it, beside the log and outside
+-- its chain (the service checks one against the record it names before trusting it). Not
+-- append-only: a snapshot is replaced as its stream grows and deleted by a redaction, so that
+-- no word a redaction removed stays here.
+CREATE TABLE IF NOT EXISTS snapshots (
+    stream  text  PRIMARY KEY,
+    bytes   bytea NOT NULL
+);
+
 -- Append-only, enforced by the database too: UPDATE, DELETE and TRUNCATE are refused with
 -- SQLSTATE NV001. The one exception is the redaction path: a transaction that sets
 -- `netvaerk.redacting` to 'on' (SET LOCAL) may replace a row's record, payload and rationale,

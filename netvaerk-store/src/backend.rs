@@ -65,6 +65,13 @@ pub trait Backend: Send + Sync {
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError>;
     /// Every registry entry, in person id order.
     fn registry_all(&self) -> Result<Vec<(PersonId, Vec<u8>)>, StoreError>;
+    /// The snapshot stored for `stream` (see [`EventStore::load_snapshot`](crate::EventStore::load_snapshot)).
+    fn snapshot_read(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Stores `bytes` as `stream`'s snapshot, replacing any before, durably; beside the records,
+    /// never in them.
+    fn snapshot_write(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Deletes `stream`'s snapshot, if any, durably.
+    fn snapshot_delete(&self, stream: &StreamId) -> Result<(), StoreError>;
     /// How many entries the stream index and the event-id index hold (for `verify`'s
     /// cross-check: each record indexed once in each).
     fn index_lengths(&self) -> Result<(u64, u64), StoreError>;

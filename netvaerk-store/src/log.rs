@@ -531,6 +531,18 @@ impl<B: Backend> EventStore for LogStore<B> {
         }
     }
 
+    fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.backend.snapshot_read(stream)
+    }
+
+    fn save_snapshot(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+        self.backend.snapshot_write(stream, bytes)
+    }
+
+    fn delete_snapshot(&self, stream: &StreamId) -> Result<(), StoreError> {
+        self.backend.snapshot_delete(stream)
+    }
+
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
         let manifest = self.registry_manifest()?;
         type Stored = Vec<(PersonId, Vec<u8>)>;

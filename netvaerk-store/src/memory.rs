@@ -40,6 +40,7 @@ struct Memory {
     ids: HashMap<Uuid, u64>,
     heads: HashMap<StreamId, StreamHead>,
     registry: HashMap<PersonId, Vec<u8>>,
+    snapshots: HashMap<StreamId, Vec<u8>>,
 }
 
 /// The in-memory [`Backend`].
@@ -172,6 +173,20 @@ impl Backend for MemoryBackend {
 
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
         self.write().registry.insert(person, bytes.to_vec());
+        Ok(())
+    }
+
+    fn snapshot_read(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.read().snapshots.get(stream).cloned())
+    }
+
+    fn snapshot_write(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+        self.write().snapshots.insert(stream.clone(), bytes.to_vec());
+        Ok(())
+    }
+
+    fn snapshot_delete(&self, stream: &StreamId) -> Result<(), StoreError> {
+        self.write().snapshots.remove(stream);
         Ok(())
     }
 }

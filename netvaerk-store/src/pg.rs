@@ -980,11 +980,13 @@ const PURGE_PRIVILEGES: &str =
      has_function_privilege('pg_switch_wal()', 'EXECUTE'), \
      has_function_privilege('pg_ls_waldir()', 'EXECUTE'), \
      (SELECT bool_and(pg_has_role(c.relowner, 'MEMBER')) FROM pg_class c \
-      WHERE c.oid IN ('events'::regclass, 'registry'::regclass, 'registry_keys'::regclass)) \
+      WHERE c.oid IN ('events'::regclass, 'registry'::regclass, 'registry_keys'::regclass, \
+      'snapshots'::regclass)) \
      FROM pg_roles r WHERE r.rolname = current_user";
 
-/// The tables a purge rewrites: every table that holds words or keys.
-const PURGED_TABLES: [&str; 3] = ["events", "registry", "registry_keys"];
+/// The tables a purge rewrites: every table that holds words or keys (a deleted snapshot's
+/// dead row holds the words it was folded from).
+const PURGED_TABLES: [&str; 4] = ["events", "registry", "registry_keys", "snapshots"];
 
 /// The number of the write-ahead log segment being written.
 const CURRENT_SEGMENT: &str = "SELECT floor((pg_current_wal_lsn() - '0/0'::pg_lsn) \
@@ -1018,7 +1020,7 @@ fn purge(client: &mut Client) -> Result<Purged, StoreError> {
         (row.get(1), "EXECUTE on pg_switch_wal()"),
         (row.get(2), "EXECUTE on pg_ls_waldir() (or GRANT pg_monitor)"),
         // VACUUM skips a table its role does not own with a warning, not an error.
-        (row.get(3), "to own the tables events, registry and registry_keys (VACUUM FULL)"),
+        (row.get(3), "to own the tables events, registry, registry_keys and snapshots (VACUUM FULL)"),
     ]
     .into_iter()
     .filter_map(|(has, what)| (!has).then_some(what))
@@ -1301,6 +1303,31 @@ impl EventStore for PostgresStore {
             }
             Ok(())
         })
+    }
+
+    fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = self.read(|client| {
+            client.query_opt("SELECT bytes FROM snapshots WHERE stream = $1", &[&stream.as_str()])
+        })?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    /// On the reader's connection, in a transaction of its own (no lock of the log's: a
+    /// snapshot is no record, and appends need not wait for it).
+    fn save_snapshot(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+        self.read(|client| {
+            client.execute(
+                "INSERT INTO snapshots (stream, bytes) VALUES ($1, $2) \
+                 ON CONFLICT (stream) DO UPDATE SET bytes = EXCLUDED.bytes",
+                &[&stream.as_str(), &bytes],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn delete_snapshot(&self, stream: &StreamId) -> Result<(), StoreError> {
+        self.read(|client| client.execute("DELETE FROM snapshots WHERE stream = $1", &[&stream.as_str()]))?;
+        Ok(())
     }
 
     fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {

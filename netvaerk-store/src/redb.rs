@@ -8,7 +8,10 @@
 //! event_ids  event id u128             → position u64
 //! heads      stream                    → (version u64, position u64) of its last record
 //! registry   person id u128            → registry entry (JSON)
+//! snapshots  stream                    → the stream's snapshot (the service's bytes; not a record)
 //! ```
+//!
+//! `snapshots` is created by the first snapshot written; a store without it has none.
 //!
 //! `heads` is written in the same transaction as the records and the index; a store written
 //! before it existed lacks the table, and `LogStore` builds it from the records at open.
@@ -36,6 +39,7 @@ const STREAMS: TableDefinition<(&str, u64), u64> = TableDefinition::new("streams
 const EVENT_IDS: TableDefinition<u128, u64> = TableDefinition::new("event_ids");
 const REGISTRY: TableDefinition<u128, &[u8]> = TableDefinition::new("registry");
 const HEADS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("heads");
+const SNAPSHOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("snapshots");
 
 /// An event store in one file, on redb.
 pub type RedbStore = LogStore<RedbBackend>;
@@ -371,6 +375,30 @@ impl Backend for RedbBackend {
                 .map_err(engine)?
                 .insert(person.as_uuid().as_u128(), bytes)
                 .map_err(engine)?;
+            txn.commit().map_err(engine)
+        })
+    }
+
+    fn snapshot_read(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+        guard(|| match self.begin_read()?.open_table(SNAPSHOTS) {
+            Ok(table) => Ok(table.get(stream.as_str()).map_err(engine)?.map(|bytes| bytes.value().to_vec())),
+            Err(::redb::TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(other) => Err(engine(other)),
+        })
+    }
+
+    fn snapshot_write(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+        guard(|| {
+            let txn = self.db()?.begin_write().map_err(engine)?;
+            txn.open_table(SNAPSHOTS).map_err(engine)?.insert(stream.as_str(), bytes).map_err(engine)?;
+            txn.commit().map_err(engine)
+        })
+    }
+
+    fn snapshot_delete(&self, stream: &StreamId) -> Result<(), StoreError> {
+        guard(|| {
+            let txn = self.db()?.begin_write().map_err(engine)?;
+            txn.open_table(SNAPSHOTS).map_err(engine)?.remove(stream.as_str()).map_err(engine)?;
             txn.commit().map_err(engine)
         })
     }

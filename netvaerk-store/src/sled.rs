@@ -10,6 +10,7 @@
 //! 0x03 ‖ stream                                  → version u64 BE ‖ position u64 BE (its head)
 //! 0x04                                           → (empty: this store keeps heads)
 //! 0x10 ‖ person id (16 bytes)                    → registry entry (JSON)
+//! 0x20 ‖ stream                                  → the stream's snapshot (the service's bytes; not a record)
 //! ```
 //!
 //! Damage: sled checks its own pages with CRCs and answers a damaged one with an error that
@@ -68,6 +69,7 @@ const EVENT_ID: u8 = 0x02;
 const HEAD: u8 = 0x03;
 const KEEPS_HEADS: u8 = 0x04;
 const REGISTRY: u8 = 0x10;
+const SNAPSHOT: u8 = 0x20;
 
 fn record_key(position: u64) -> [u8; 9] {
     let mut key = [RECORD; 9];
@@ -102,6 +104,13 @@ fn head_value(head: StreamHead) -> [u8; 16] {
     value[..8].copy_from_slice(&head.version.to_be_bytes());
     value[8..].copy_from_slice(&head.position.to_be_bytes());
     value
+}
+
+fn snapshot_key(stream: &StreamId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(1 + stream.as_str().len());
+    key.push(SNAPSHOT);
+    key.extend_from_slice(stream.as_str().as_bytes());
+    key
 }
 
 fn id_key(prefix: u8, id: Uuid) -> [u8; 17] {
@@ -561,6 +570,27 @@ impl Backend for SledBackend {
     fn registry_write(&self, person: PersonId, bytes: &[u8]) -> Result<(), StoreError> {
         guard(|| {
             self.db.insert(id_key(REGISTRY, person.as_uuid()), bytes).map_err(|error| self.failed(error))?;
+            self.sync()
+        })
+    }
+
+    fn snapshot_read(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+        guard(|| {
+            let value = self.db.get(snapshot_key(stream)).map_err(|error| self.failed(error))?;
+            Ok(value.map(|value| value.to_vec()))
+        })
+    }
+
+    fn snapshot_write(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+        guard(|| {
+            self.db.insert(snapshot_key(stream), bytes).map_err(|error| self.failed(error))?;
+            self.sync()
+        })
+    }
+
+    fn snapshot_delete(&self, stream: &StreamId) -> Result<(), StoreError> {
+        guard(|| {
+            self.db.remove(snapshot_key(stream)).map_err(|error| self.failed(error))?;
             self.sync()
         })
     }

@@ -111,6 +111,21 @@ pub trait EventStore: Send + Sync {
     /// Every registry entry, in person id order (to copy the registry with the log).
     fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError>;
 
+    /// The snapshot kept for `stream` ([`EventStore::save_snapshot`]), if any: the bytes as
+    /// saved. The store does not read them; whether they still hold is the caller's to check
+    /// against the log (a snapshot names the record it folds up to, and that record's hash).
+    fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Keeps `bytes` as `stream`'s snapshot, replacing the one before. A snapshot lives beside
+    /// the log, outside its chain: it must be durable on return, must never be readable as a
+    /// record, and changes nothing [`EventStore::verify`] checks. [`EventStore::redact`]
+    /// deletes the snapshot of the stream it redacts, since a snapshot holds the words it was
+    /// folded from.
+    fn save_snapshot(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError>;
+
+    /// Deletes `stream`'s snapshot, if any (none is no error); durable on return.
+    fn delete_snapshot(&self, stream: &StreamId) -> Result<(), StoreError>;
+
     /// Whether opening the store recovered it from an unclean shutdown (a crash while a writer
     /// had it open): every committed append is there, and the caller may say so. Not damage.
     fn recovered(&self) -> bool {
@@ -318,7 +333,8 @@ pub trait EventStore: Send + Sync {
     /// the core does not know) keeps no event.
     ///
     /// First a `PayloadRedacted` record (who, when, why, and the digest of the new body) is
-    /// appended to the `$redactions` stream, then the body's bytes are replaced. The chain
+    /// appended to the `$redactions` stream, then the body's bytes are replaced, then the
+    /// stream's snapshot (which holds the old words) is deleted. The chain
     /// covers the old body's digest, so `verify` still passes, and binds the new body through
     /// the record's digest, so a body replaced any other way fails it. Returns where the
     /// redaction record went.
@@ -344,6 +360,9 @@ pub trait EventStore: Send + Sync {
         let appended =
             self.append_any(RawAccess(()), &StreamId::redactions(), ExpectedVersion::Any, &[record])?;
         self.rewrite_body(RawAccess(()), position, &body)?;
+        // The stream's snapshot holds the words just removed. Should this fail, the
+        // `$redactions` record appended above still keeps the snapshot from being trusted.
+        self.delete_snapshot(&envelope.header.stream)?;
         Ok(appended)
     }
 }

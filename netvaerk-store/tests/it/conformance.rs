@@ -491,6 +491,47 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn a_snapshot_is_kept_per_stream_beside_the_log_and_survives_a_reopen() {
+                let Some((store, guard)) = $fresh() else { return };
+                let (a, b) = (stream("org-a"), stream("org-b"));
+                assert_eq!(store.load_snapshot(&a).unwrap(), None);
+                store.delete_snapshot(&a).unwrap(); // none is no error
+                store.append(&a, ExpectedVersion::Any, &events(3)).unwrap();
+                let before = store.verify().unwrap();
+                let head = store.head().unwrap();
+                store.save_snapshot(&a, b"first").unwrap();
+                store.save_snapshot(&a, &[0, 255, 1, 2]).unwrap();
+                store.save_snapshot(&b, b"other").unwrap();
+                assert_eq!(store.load_snapshot(&a).unwrap().as_deref(), Some(&[0, 255, 1, 2][..]));
+                // Not a record: the log, its head and its chain are as before.
+                assert_eq!(store.head().unwrap(), head);
+                assert_eq!(store.read_all(1).count(), 3);
+                assert_eq!(store.verify().unwrap(), before);
+                let store = $reopen(store, &guard);
+                assert_eq!(store.load_snapshot(&a).unwrap().as_deref(), Some(&[0, 255, 1, 2][..]));
+                store.delete_snapshot(&a).unwrap();
+                assert_eq!(store.load_snapshot(&a).unwrap(), None);
+                assert_eq!(store.load_snapshot(&b).unwrap().as_deref(), Some(&b"other"[..]));
+            }
+
+            #[test]
+            fn redacting_a_record_deletes_its_streams_snapshot() {
+                let Some((store, _guard)) = $fresh() else { return };
+                let (a, b) = (stream("org-a"), stream("org-b"));
+                let mut slip = event(1);
+                slip.rationale = Some("As Ane Jensen said at the meeting".into());
+                store.append(&a, ExpectedVersion::Any, &[slip]).unwrap();
+                store.append(&b, ExpectedVersion::Any, &events(1)).unwrap();
+                store.save_snapshot(&a, b"As Ane Jensen said").unwrap();
+                store.save_snapshot(&b, b"b's words").unwrap();
+                let secretary = PersonId::from_uuid(Uuid::from_u128(1));
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                store.redact(1, "a citizen's name", secretary, at).unwrap();
+                assert_eq!(store.load_snapshot(&a).unwrap(), None);
+                assert_eq!(store.load_snapshot(&b).unwrap().as_deref(), Some(&b"b's words"[..]));
+            }
+
+            #[test]
             fn redacting_a_body_keeps_the_chain_verifying() {
                 let Some((store, _guard)) = $fresh() else { return };
                 let s = stream("org-a");

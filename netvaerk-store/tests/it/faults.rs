@@ -72,6 +72,21 @@ impl<B: Backend> Backend for Faulty<B> {
         self.fault()?;
         self.inner.registry_write(person, bytes)
     }
+
+    fn snapshot_read(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.fault()?;
+        self.inner.snapshot_read(stream)
+    }
+
+    fn snapshot_write(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+        self.fault()?;
+        self.inner.snapshot_write(stream, bytes)
+    }
+
+    fn snapshot_delete(&self, stream: &StreamId) -> Result<(), StoreError> {
+        self.fault()?;
+        self.inner.snapshot_delete(stream)
+    }
 }
 
 fn faulty() -> LogStore<Faulty<MemoryBackend>> {
