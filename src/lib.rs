@@ -63,13 +63,14 @@ mod asynchronous;
 mod error;
 mod lang;
 mod service;
+pub mod snapshot;
 
 pub use address::Address;
 #[cfg(feature = "tokio")]
 pub use asynchronous::{off_the_runtime, AsyncService, EventStream};
 pub use error::{Error, ErrorClass};
 pub use lang::lang_from_env;
-pub use service::{BatchMode, Outcome, ReadModels, Retry, Service};
+pub use service::{BatchMode, Outcome, ReadModels, Retry, Service, Snapshots};
 
 // What an embedder needs, by name (the crates below stay the facade's own: a system that needs
 // more depends on `netvaerk-core`, `netvaerk-store` or `netvaerk-projections` itself).

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::address::Address;
 use crate::error::Error;
+use crate::snapshot::{self, Snapshot};
 
 /// How long the service keeps trying when other writers (other processes on a shared
 /// PostgreSQL database) change an organisation between its decision and its append.
@@ -40,6 +41,37 @@ pub struct Retry {
 impl Default for Retry {
     fn default() -> Self {
         Self { attempts: 64, deadline: Duration::from_secs(30) }
+    }
+}
+
+/// Whether the service keeps snapshots of organisations beside the log (see
+/// [`crate::snapshot`]): read one at an organisation's first use, when it holds, and fold only
+/// the events after it; write one when that first use folded at least so many events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Snapshots {
+    /// Read, and write when an organisation's first use folded at least this many events
+    /// (from the start, or beyond the snapshot it read). The default: 1,000.
+    Every(u64),
+    /// Read only: a service opened for reading writes nothing.
+    ReadOnly,
+    /// Neither: every organisation is folded from the start.
+    Off,
+}
+
+impl Default for Snapshots {
+    fn default() -> Self {
+        Self::Every(1_000)
+    }
+}
+
+impl Snapshots {
+    fn reads(self) -> bool {
+        self != Self::Off
+    }
+
+    /// Whether folding `folded` events warrants a new snapshot.
+    fn writes_after(self, folded: usize) -> bool {
+        matches!(self, Self::Every(every) if folded as u64 >= every.max(1))
     }
 }
 
@@ -95,6 +127,8 @@ struct Organisation {
     /// The `$redactions` stream's version when the read models were folded: a redaction
     /// since (by any process) changed words they hold, so they are folded afresh.
     redactions: u64,
+    /// Whether to read and write snapshots.
+    snapshots: Snapshots,
 }
 
 /// The application service: decides commands for organisations and appends their events,
@@ -129,6 +163,7 @@ pub struct Service {
     organisations: Mutex<HashMap<OrganisationId, Arc<Mutex<Organisation>>>>,
     /// The organisations the log holds decisions for, and the position read up to.
     listed: Mutex<Listed>,
+    snapshots: Snapshots,
 }
 
 /// What [`Service::organisations`] has read of the log so far.
@@ -173,13 +208,68 @@ fn fold(state: State, events: &[(Event, NaiveDate)]) -> State {
 }
 
 impl Organisation {
-    /// The state, folded from the whole stream on first use.
+    /// The state, folded on first use: from the organisation's snapshot when it holds, else
+    /// from the start ([`Organisation::open`]).
     fn state(&mut self, store: &dyn EventStore) -> Result<&mut State, Error> {
         if self.state.is_none() {
-            let events = read_events(store, &self.stream, 1)?;
-            self.state = Some(fold(State::new(), &events));
+            self.open(store)?;
         }
         Ok(self.state.get_or_insert_with(State::new))
+    }
+
+    /// Folds the state from the trusted snapshot (with the read models it holds) and the
+    /// events after it, or from the start. When that folded at least the snapshot interval's
+    /// events, the read models are folded in the same pass and a new snapshot is written: once
+    /// per so many events, at the first use after them, when the cost of reading the events
+    /// is paid already (a decision between two opens never waits for a snapshot).
+    fn open(&mut self, store: &dyn EventStore) -> Result<(), Error> {
+        let redactions = store.stream_version(&StreamId::redactions())?;
+        let snapshot = match self.snapshots.reads() {
+            true => snapshot::trusted(store, &self.stream, redactions).ok(),
+            false => None,
+        };
+        let from = snapshot.as_ref().map_or(0, |snapshot| snapshot.version);
+        let envelopes = store.read_stream(&self.stream, from + 1)?;
+        let write = self.snapshots.writes_after(envelopes.len());
+        let (mut state, mut reports) = match snapshot {
+            Some(snapshot) => {
+                let projector = Projector::resume(self.stream.clone(), snapshot.position, snapshot.all);
+                (snapshot.state, Some((projector, snapshot.version)))
+            }
+            None => (State::new(), None),
+        };
+        if write && reports.is_none() {
+            reports = Some((Projector::new(self.stream.clone()), 0));
+        }
+        let mut last = None;
+        for envelope in &envelopes {
+            let event = envelope
+                .decode()
+                .map_err(|source| Error::Undecodable { position: envelope.header.position, source })?;
+            state = evolve_on(state, &event, envelope.header.metadata.occurred_on);
+            if let Some((projector, folded)) = reports.as_mut().filter(|_| write) {
+                projector.apply_decoded(envelope, Some(&event));
+                *folded = envelope.header.stream_version;
+            }
+            last = Some((envelope.header.position, envelope.hash));
+        }
+        if let (true, Some((projector, _)), Some((position, hash))) = (write, &reports, last) {
+            let snapshot = Snapshot {
+                version: state.version(),
+                position,
+                hash,
+                redactions,
+                state: state.clone(),
+                all: projector.get().clone(),
+            };
+            save(store, &self.stream, &snapshot);
+        }
+        if let Some((projector, folded)) = reports {
+            self.reports = Some((Arc::new(projector), folded));
+            self.redactions = redactions;
+        }
+        self.state = Some(state);
+        Ok(())
     }
 
     /// Folds what other writers appended after the cached version. Returns whether there was
@@ -201,6 +291,19 @@ impl Organisation {
             return Ok(false);
         }
         self.catch_up(store)
+    }
+}
+
+/// Writes `snapshot` of `stream`, best effort: a snapshot that cannot be written is only
+/// time lost at the next open. Should a redaction have happened meanwhile (another process's:
+/// it deletes the stream's snapshot after appending its record), the snapshot just written
+/// may hold the words it removed, so it is deleted again.
+fn save(store: &dyn EventStore, stream: &StreamId, snapshot: &Snapshot) {
+    if store.save_snapshot(stream, &snapshot.encode()).is_err() {
+        return;
+    }
+    if store.stream_version(&StreamId::redactions()).ok() != Some(snapshot.redactions) {
+        let _ = store.delete_snapshot(stream);
     }
 }
 
@@ -226,7 +329,8 @@ impl Service {
     /// for reports; a decision through it is refused (`store_read_only`).
     pub fn open_for_reading(address: &str) -> Result<Self, Error> {
         let address: Address = address.parse()?;
-        Ok(Self::new(Arc::from(address.open_for_reading(OpenCheck::Head)?)))
+        Ok(Self::new(Arc::from(address.open_for_reading(OpenCheck::Head)?))
+            .with_snapshots(Snapshots::ReadOnly))
     }
 
     /// A service over an open store, with the NS3 policy defaults and the default [`Retry`].
@@ -238,7 +342,16 @@ impl Service {
             clock: Arc::new(Utc::now),
             organisations: Mutex::new(HashMap::new()),
             listed: Mutex::new(Listed::default()),
+            snapshots: Snapshots::default(),
         }
+    }
+
+    /// The same service keeping snapshots as `snapshots` says (the default
+    /// [`Snapshots::Every`] 1,000 events). Set it before the first command: organisations
+    /// already in use keep the setting they had.
+    pub fn with_snapshots(mut self, snapshots: Snapshots) -> Self {
+        self.snapshots = snapshots;
+        self
     }
 
     /// The same service reading the time of deciding from `clock` instead of the system clock
@@ -278,6 +391,7 @@ impl Service {
                 state: None,
                 reports: None,
                 redactions: 0,
+                snapshots: self.snapshots,
             }))
         });
         Arc::clone(slot)
