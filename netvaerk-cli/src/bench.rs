@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use netvaerk::{Address, Service};
+use netvaerk::{Address, Service, Snapshots};
 use netvaerk_core::{
     codec::decode_json, Action, Command, Competence, Metadata, OrganisationId, PersonId, PersonRole, UnitId,
     UnitKind,
@@ -102,6 +102,14 @@ pub struct Figures {
     pub cold_portfolio_ms: f64,
     /// Of which opening the store, ms.
     pub cold_open_ms: f64,
+    /// The first use of the 100k-event organisation by a fresh service on the store opened
+    /// anew (head check): its state and read models folded from the whole stream, ms.
+    pub cold_open_100k_ms: f64,
+    /// The same from the organisation's snapshot (checked against the log) and the events
+    /// after it, ms.
+    pub cold_open_100k_snapshot_ms: f64,
+    /// That snapshot's size, bytes.
+    pub snapshot_bytes_100k: u64,
     /// The audit trail of one theme as of a past date, ms.
     pub audit_as_of_ms: f64,
     /// Peak resident memory while replaying (from the resident size when it began), MB.
@@ -1049,6 +1057,7 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
     let history_bytes_per_decision: Vec<f64> =
         writers.iter().map(HistoryWriter::bytes_per_decision).collect();
     drop((writers, bytes_written));
+    let (cold_open_100k, cold_open_100k_snapshot, snapshot_bytes) = cold_open(target, place, "flat100k")?;
 
     // Cold start: open the history (head check) and answer one organisation's portfolio; then
     // the audit trail of one theme as of a past date.
@@ -1109,10 +1118,36 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
         first_open_ms: first_open,
         cold_portfolio_ms: cold,
         cold_open_ms: open,
+        cold_open_100k_ms: cold_open_100k,
+        cold_open_100k_snapshot_ms: cold_open_100k_snapshot,
+        snapshot_bytes_100k: snapshot_bytes,
         audit_as_of_ms: audit,
         peak_rss_mb: peak_rss,
         disk_bytes_per_event: history_bytes as f64 / written.max(1) as f64,
     })
+}
+
+/// The first use of the generated organisation in the store `label` (of about 100,000 events)
+/// by a fresh service on the store opened anew: its state and its read models, folded from the
+/// whole stream, then (after a service wrote a snapshot) from the snapshot. Returns both in ms
+/// and the snapshot's size.
+fn cold_open(target: &Target, place: &Place, label: &str) -> Result<(f64, f64, u64), Failure> {
+    let organisation = demo::generated_organisation(0);
+    let first_use = |snapshots: Snapshots| -> Result<f64, Failure> {
+        let started = Instant::now();
+        let store: Arc<dyn EventStore> = Arc::from(target.open(place, label, OpenCheck::Head)?);
+        let service = Service::new(store).with_snapshots(snapshots);
+        std::hint::black_box(service.state(organisation)?);
+        std::hint::black_box(service.read_models(organisation, AsOf::Now, |models| models.checkpoint)?);
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    let from_start = first_use(Snapshots::Off)?;
+    // A snapshot at the head (the history's writer left one 200 decisions behind it).
+    first_use(Snapshots::Every(1))?;
+    let from_snapshot = first_use(Snapshots::default())?;
+    let store = target.open(place, label, OpenCheck::Head)?;
+    let bytes = store.load_snapshot(&StreamId::organisation(organisation))?.map_or(0, |bytes| bytes.len());
+    Ok((from_start, from_snapshot, bytes as u64))
 }
 
 /// A figure measured on some stores only, with `decimals`; `-` where it was not.
@@ -1124,7 +1159,7 @@ fn shown(figure: Option<f64>, decimals: usize) -> String {
 /// ratio in the row below it.
 pub fn table(runs: &[Figures]) -> String {
     type Row = (&'static str, fn(&Figures) -> String);
-    let rows: [Row; 37] = [
+    let rows: [Row; 40] = [
         ("history, events", |f| format!("{}", f.events)),
         ("  organisations", |f| format!("{}", f.organisations)),
         ("replay, events/s", |f| format!("{:.0}", f.replay_per_s)),
@@ -1159,6 +1194,9 @@ pub fn table(runs: &[Figures]) -> String {
         ("first open after writing, ms", |f| format!("{:.1}", f.first_open_ms)),
         ("cold start, portfolio ms", |f| format!("{:.1}", f.cold_portfolio_ms)),
         ("  of which open, ms", |f| format!("{:.1}", f.cold_open_ms)),
+        ("open a 100k-event org, ms", |f| format!("{:.1}", f.cold_open_100k_ms)),
+        ("  from its snapshot, ms", |f| format!("{:.1}", f.cold_open_100k_snapshot_ms)),
+        ("  snapshot, bytes", |f| format!("{}", f.snapshot_bytes_100k)),
         ("audit as of a date, ms", |f| format!("{:.1}", f.audit_as_of_ms)),
         ("peak RSS in replay, MB", |f| format!("{:.0}", f.peak_rss_mb)),
         ("on disk, bytes/event", |f| format!("{:.0}", f.disk_bytes_per_event)),
