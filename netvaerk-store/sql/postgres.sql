@@ -244,7 +244,10 @@ BEGIN
     PERFORM pg_advisory_xact_lock(lock_key);
     SELECT e.position, e.hash INTO head_position, head_hash FROM events e ORDER BY e.position DESC LIMIT 1;
     head_position := coalesce(head_position, 0);
-    IF EXISTS (SELECT 1 FROM events e WHERE e.event_id = ANY (ids) OR e.event_id = ANY (other_ids)) THEN
+    -- One array, so that the ids are the index's condition: `= ANY (ids) OR = ANY (other_ids)`
+    -- is a filter, and with sequential scans off it walked the whole event-id index on every
+    -- append (29 ms a decision on an organisation of 100,000 events, against 1 ms at 1,000).
+    IF EXISTS (SELECT 1 FROM events e WHERE e.event_id = ANY (ids || other_ids)) THEN
         status := 2;
     ELSIF coalesce(array_length(positions, 1), 0) = 0 OR head_position <> after_position
        OR head_hash IS DISTINCT FROM after_hash THEN
