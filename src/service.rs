@@ -224,10 +224,8 @@ impl Organisation {
     /// is paid already (a decision between two opens never waits for a snapshot).
     fn open(&mut self, store: &dyn EventStore) -> Result<(), Error> {
         let redactions = store.stream_version(&StreamId::redactions())?;
-        let snapshot = match self.snapshots.reads() {
-            true => snapshot::trusted(store, &self.stream, redactions).ok(),
-            false => None,
-        };
+        let snapshot =
+            self.snapshots.reads().then(|| snapshot::trusted(store, &self.stream, redactions).ok()).flatten();
         let from = snapshot.as_ref().map_or(0, |snapshot| snapshot.version);
         let envelopes = store.read_stream(&self.stream, from + 1)?;
         let write = self.snapshots.writes_after(envelopes.len());

@@ -144,27 +144,15 @@ impl Value {
     }
 }
 
-impl From<String> for Value {
-    fn from(text: String) -> Self {
-        Self::Text(text)
-    }
-}
-
-impl From<&str> for Value {
-    fn from(text: &str) -> Self {
-        Self::Text(text.to_owned())
-    }
-}
-
 impl Section {
     /// An empty section titled `title`, its columns `headers` (in English).
-    pub(crate) fn new(title: impl Into<Value>, headers: &'static [&'static str]) -> Self {
-        Self { title: title.into(), headers, rows: Vec::new(), appendix: false }
+    pub(crate) fn new(title: Value, headers: &'static [&'static str]) -> Self {
+        Self { title, headers, rows: Vec::new(), appendix: false }
     }
 
     /// Adds a row.
-    pub(crate) fn row(&mut self, cells: impl IntoIterator<Item = impl Into<Value>>) {
-        self.rows.push(cells.into_iter().map(Into::into).collect());
+    pub(crate) fn row(&mut self, cells: impl IntoIterator<Item = Value>) {
+        self.rows.push(cells.into_iter().collect());
     }
 
     /// The section in `context`'s language: the one place a report's language is applied.

@@ -231,7 +231,6 @@ pub fn danish_error(error: &clap::Error) -> String {
         Some(V::Number(number)) => number.to_string(),
         _ => String::new(),
     };
-    let rendered = error.render().to_string();
     let what = match error.kind() {
         K::UnknownArgument => format!("ukendt argument '{}'", text(C::InvalidArg)),
         K::InvalidSubcommand => format!("ukendt kommando '{}'", text(C::InvalidSubcommand)),
@@ -270,7 +269,14 @@ pub fn danish_error(error: &clap::Error) -> String {
         K::InvalidUtf8 => "et argument er ikke gyldig UTF-8".to_owned(),
         // A refusal worded already (the value parsers' own, in the program's language), or
         // one clap has no context for: its text after the prefix.
-        _ => rendered.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned(),
+        _ => error
+            .render()
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_owned(),
     };
     let mut out = format!("fejl: {what}\n");
     let suggested = [C::SuggestedSubcommand, C::SuggestedArg, C::SuggestedValue]
