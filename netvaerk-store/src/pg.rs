@@ -18,21 +18,30 @@
 //!   unique violation, recognised by SQLSTATE, and the append is planned again.
 //! - **Append-only** is enforced by triggers, except the documented redaction path.
 //! - **Live subscriptions**: each commit sends `pg_notify`; [`EventStore::wait_beyond`] listens
-//!   on a connection of its own and also polls the head, so a lost notification delays an event
-//!   by at most the poll interval.
+//!   on a connection of its own, which reads the head once after `LISTEN`. While it is up, what
+//!   it heard answers waiters without a query; while it reconnects, waiters poll the head.
 //! - **Group commit** in one process: appenders queue, and one leader at a time commits the
 //!   whole queue in one transaction on the writer connection.
-//! - **One round trip per commit** while this process is the only writer: the writer remembers
-//!   the head and the versions of the streams it wrote, seals the batch for the positions after
-//!   that head, and sends it to the server-side function `netvaerk_append_told` as one prepared
-//!   statement outside a transaction block (lock, head check, id and version checks, insert,
-//!   notify and commit in one call). If another process wrote meanwhile, the function inserts
-//!   nothing and tells the head and the versions of the batch's streams; the writer plans the
-//!   batch again on that (a request whose stream moved is refused for its expected version, and
-//!   the service decides it again) and calls again: two round trips, the lock held only inside
-//!   each call, so servers appending to different organisations do not wait on each other's
-//!   planning. A retry, or a log that keeps moving for four calls, is planned in a transaction
-//!   that reads what it needs under the lock.
+//! - **One round trip per commit**, whether this process writes alone or beside others. The
+//!   writer remembers the head it committed and the versions of the streams it wrote.
+//!   - Alone, it seals the batch for the positions after that head and sends it to the
+//!     server-side function `netvaerk_append_told`, one prepared statement outside a
+//!     transaction block (lock, head check, id and version checks, insert, notify and commit).
+//!   - When another process wrote since (the call finds the head moved and inserts nothing, or
+//!     did so for the last batch), it sends the batch as templates to `netvaerk_append_chained`,
+//!     which writes each record's position, previous hash and hash under the lock (the records
+//!     are "NVR2": their CRC skips those bytes, which the chain covers; see `record.rs`). The
+//!     head moving then sends nothing back; only a stream's version moving does.
+//!   - A stream the writer does not know yet, or a version that moved, is told under the lock:
+//!     a transaction of four round trips (tell, plan, insert, commit) that holds the lock from
+//!     the first to the last. A request whose stream moved is refused for its expected version
+//!     there, on what the database holds, and the service decides it again.
+//!   - A retry, or a failed call, is planned in a transaction that reads what it needs under
+//!     the lock.
+//!
+//!   The lock is held through each commit's flush, so two processes share one sequence of
+//!   commits: what two servers gain over one is bounded by how many decisions each commit
+//!   carries (README, *Performance*).
 //! - **Async callers**: the client blocks, and blocking on a tokio runtime's worker would panic;
 //!   called from a worker, each operation runs on a scoped thread of its own instead. Async code
 //!   should still call the store through `spawn_blocking` (the `netvaerk` facade's async service
@@ -59,7 +68,7 @@ use crate::error::{Corruption, StoreError};
 use crate::plan::{append_nothing, check_import, Index, Location, Planner};
 use crate::purge::{Kept, Purged};
 use crate::queue::{fail_all, settle, Pending, Queue};
-use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
+use crate::record::{chain_template, envelope_at, parse, replace_body, sha256, RawRecord};
 use crate::registry::{damaged_key, registry_from_json};
 use crate::registry::{RegistryEntry, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::shred::{from_hex, KeyRecord, PersonKey};
@@ -114,6 +123,10 @@ pub struct PostgresStore {
     listener: Mutex<Option<Listener>>,
     /// Batches planned in a transaction rather than committed by the one-call append.
     planned_in_transactions: AtomicU64,
+    /// Batches told under the log's lock and appended in the same transaction.
+    told_under_lock: AtomicU64,
+    /// Batches sent to `netvaerk_append_chained`.
+    chained: AtomicU64,
 }
 
 /// A connection that reconnects on next use once it broke.
@@ -128,17 +141,74 @@ struct Connection {
 #[derive(Default)]
 struct Writer {
     connection: Connection,
-    /// `netvaerk_append_told`, prepared on the connection of this generation.
-    append: Option<(u64, Statement)>,
+    /// The append functions, prepared on the connection of the generation each names.
+    prepared: HashMap<Function, (u64, Statement)>,
     /// The log as this writer left it, if nothing else may have written since.
     known: Option<Known>,
+    /// Whether another process appended between this writer's last two commits: its next
+    /// batch is then told under the lock at once, instead of first sent on what it knew.
+    contended: bool,
 }
 
-/// How many calls of `netvaerk_append_told` one batch makes, at most, before it goes the
-/// transaction way: each call after the first follows a commit by another process (or learns
-/// a stream the writer did not know). The transaction holds the log's lock while it plans, so it
-/// always gets through.
-const TOLD_ROUNDS: usize = 4;
+/// The server-side append functions the writer calls.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Function {
+    /// `netvaerk_append_told`: records the writer sealed.
+    Told,
+    /// `netvaerk_append_chained`: templates the database chains.
+    Chained,
+}
+
+impl Function {
+    fn call(self) -> &'static str {
+        match self {
+            Self::Told => {
+                "SELECT * FROM netvaerk_append_told($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                 $14, $15, $16, $17, $18)"
+            }
+            Self::Chained => {
+                "SELECT * FROM netvaerk_append_chained($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            }
+        }
+    }
+}
+
+impl Writer {
+    /// `function`, prepared on the writer's connection (connecting if it broke).
+    fn statement(&mut self, function: Function, config: &Config, schema: &str) -> Option<Statement> {
+        self.connection.client(config, schema).ok()?;
+        let generation = self.connection.generation;
+        if let Some((prepared_on, statement)) = self.prepared.get(&function) {
+            if *prepared_on == generation {
+                return Some(statement.clone());
+            }
+        }
+        let statement = self.connection.client.as_mut()?.prepare(function.call()).ok()?;
+        self.prepared.insert(function, (generation, statement.clone()));
+        Some(statement)
+    }
+}
+
+/// How [`PostgresStore::try_fast_commit`] ended.
+enum Fast {
+    /// Committed: each request's outcome, and the new head.
+    Committed(Committed),
+    /// Not sent, or not inserted, because the log moved or the writer does not know enough:
+    /// the batch is told what is stored, under the lock.
+    Moved,
+    /// A case for the planning transaction (a retry, another refusal, a failed call).
+    Declined,
+}
+
+/// One call of `netvaerk_append_told`: the records to insert after `after` (`None`: insert
+/// nothing, only tell), the ids of other events that must not be stored, and the streams
+/// whose versions to tell.
+struct Call<'a> {
+    after: Option<Option<Head>>,
+    records: &'a [Prepared],
+    other_ids: &'a [Uuid],
+    report: &'a [&'a StreamId],
+}
 
 /// What `netvaerk_append_told` answered: its status, the head it found (or made), and unless
 /// it inserted, the versions of the streams it was asked about, in that order.
@@ -163,6 +233,17 @@ struct Known {
     versions: HashMap<StreamId, u64>,
 }
 
+/// What `netvaerk_append_told` or `netvaerk_append_chained` answered in `row`.
+fn told(row: &postgres::Row) -> Option<Told> {
+    let position = nat(row.try_get::<_, i64>(1).ok()?);
+    let head = match row.try_get::<_, Option<Vec<u8>>>(2).ok()? {
+        Some(hash) if position > 0 => Some(Head { position, hash: hash32(&hash).ok()? }),
+        _ => None,
+    };
+    let versions = row.try_get::<_, Option<Vec<i64>>>(3).ok()?.unwrap_or_default();
+    Some(Told { status: row.try_get(0).ok()?, head, versions: versions.into_iter().map(nat).collect() })
+}
+
 /// Runs `work` where the blocking client may run: on this thread when it is outside any tokio
 /// runtime or declared by [`crate::may_block`], else on a scoped thread of its own (a tokio
 /// runtime's worker, where the client would panic).
@@ -179,6 +260,9 @@ fn blocking<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 struct Live {
     seen: Mutex<u64>,
     changed: Condvar,
+    /// Whether the LISTEN connection is up and `seen` holds the head it read after LISTEN:
+    /// every commit since is heard of, so `seen` is the head and waiters need not ask.
+    listening: AtomicBool,
 }
 
 impl Live {
@@ -295,6 +379,8 @@ impl PostgresStore {
             live: Arc::new(Live::default()),
             listener: Mutex::new(None),
             planned_in_transactions: AtomicU64::new(0),
+            told_under_lock: AtomicU64::new(0),
+            chained: AtomicU64::new(0),
         };
         if options.create {
             store.create_schema()?;
@@ -316,12 +402,28 @@ impl PostgresStore {
     }
 
     /// How many batches of appends this store has planned in a transaction since it was
-    /// opened, rather than committed by the one-call append: those that held a retry or a
-    /// refusal other than an expected version's, and those that found the log still moving
-    /// after a few calls. A diagnostic: a writer sharing the log with other processes should
-    /// see few.
+    /// opened (a dozen round trips under the log's lock), rather than committed by
+    /// `netvaerk_append_told`: those that held a retry or a refusal other than an expected
+    /// version's, or whose call failed. A diagnostic: a writer sharing the log with other
+    /// processes should see few.
     pub fn planned_in_transactions(&self) -> u64 {
         self.planned_in_transactions.load(Ordering::Relaxed)
+    }
+
+    /// How many batches of appends this store has committed told under the log's lock (four
+    /// round trips, the lock held for three): those of streams the writer did not know yet,
+    /// and those whose expected version the writer's knowledge would refuse or the database
+    /// found moved. The rest took one call.
+    pub fn told_under_lock(&self) -> u64 {
+        self.told_under_lock.load(Ordering::Relaxed)
+    }
+
+    /// How many batches of appends this store has sent for the database to chain
+    /// (`netvaerk_append_chained`): those that found the log moved by another process since
+    /// this writer's last commit, or came after a batch that did. A diagnostic of how much the
+    /// processes sharing the log interleave.
+    pub fn chained_batches(&self) -> u64 {
+        self.chained.load(Ordering::Relaxed)
     }
 
     /// The schema holding this log.
@@ -380,11 +482,24 @@ impl PostgresStore {
         })
     }
 
-    /// Commits a batch of queued appends on the writer connection: by the one-call append,
-    /// told what moved when another process appended, else in a transaction that plans under
-    /// the lock.
+    /// Commits a batch of queued appends on the writer connection: by one call, sealed by the
+    /// writer or chained by the database ([`PostgresStore::try_fast_commit`]); else told under
+    /// the log's lock and appended in the same transaction; else (a retry, a request refused
+    /// for another reason than its expected version, a failed call) in a transaction that plans
+    /// under the lock. The module's documentation says when each is taken.
     fn commit_batch(&self, writer: &mut Writer, batch: &[Arc<Pending>]) {
-        if let Some((outcomes, head)) = self.try_fast_commit(writer, batch) {
+        let mut streams: Vec<&StreamId> = Vec::new();
+        for pending in batch {
+            if !streams.contains(&&pending.stream) {
+                streams.push(&pending.stream);
+            }
+        }
+        let told = match self.try_fast_commit(writer, batch) {
+            Fast::Committed(committed) => Some(committed),
+            Fast::Moved => self.try_told_commit(writer, batch, &streams),
+            Fast::Declined => None,
+        };
+        if let Some((outcomes, head)) = told {
             if let Some(head) = head {
                 self.live.advance(head.position);
             }
@@ -407,134 +522,195 @@ impl PostgresStore {
         }
     }
 
-    /// The batch committed by calls of `netvaerk_append_told`, planned on what the writer
-    /// knows; `None` if a request would be refused for another reason than its expected version
-    /// or is a retry (the transaction path decides those on what is stored), if a call fails,
-    /// or if the log kept moving for [`TOLD_ROUNDS`] calls.
+    /// The batch committed by one call, planned on what the writer knows from its last commit:
+    /// the versions of the streams it wrote. While the writer appended last (the usual case for
+    /// one process) it seals the records for the positions after the head it knows and sends
+    /// them to `netvaerk_append_told`. When another process appended since (the call finds the
+    /// head moved, or did so for this writer's last batch), it sends them as templates to
+    /// `netvaerk_append_chained`, which writes their chain under the lock: the head moving no
+    /// longer sends the batch back, only a stream's version does.
     ///
-    /// When another process appended since this writer last committed, the call inserts
-    /// nothing and tells the head and the versions of the batch's streams, read under the log's
-    /// lock; the batch is planned again on that and sent again. A refusal for an expected
-    /// version is final only when a call during this commit found none of its event ids
-    /// stored (a retry is recognised first) and either told the versions it rests on or
-    /// inserted the rest on them (the head had not moved): never on what the writer remembered
-    /// from before the request was queued.
-    fn try_fast_commit(&self, writer: &mut Writer, batch: &[Arc<Pending>]) -> Option<Committed> {
-        let mut streams: Vec<&StreamId> = Vec::new();
-        for pending in batch {
-            if !streams.contains(&&pending.stream) {
-                streams.push(&pending.stream);
+    /// [`Fast::Moved`] when the writer knows nothing yet or not every stream of the batch,
+    /// when a call finds a stream's version moved, or when it would refuse a request for its
+    /// expected version (a refusal is decided on what is stored, under the lock, never on what
+    /// the writer remembers); [`Fast::Declined`] for the planning transaction's cases.
+    fn try_fast_commit(&self, writer: &mut Writer, batch: &[Arc<Pending>]) -> Fast {
+        let Some(known) = writer.known.take() else { return Fast::Moved };
+        let mut index = KnownIndex { versions: &known.versions, complete: true };
+        let mut planner = Planner::new(&mut index, known.head).keeping_bodies();
+        let mut outcomes = planner.plan_all(batch);
+        let (records, head, planned) =
+            (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
+        drop(planner);
+        let mut refused = false;
+        for outcome in &outcomes {
+            match outcome {
+                Ok(_) => {}
+                Err(StoreError::WrongExpectedVersion { .. }) => refused = true,
+                Err(_) => return Fast::Declined,
             }
         }
-        let mut known = writer.known.take();
-        // The requests whose event ids the last call found unstored, if that call told what
-        // `known` holds: refused again on it, they are refused for good.
-        let mut told: Option<Vec<usize>> = None;
-        for _ in 0..TOLD_ROUNDS {
-            let Some(snapshot) = known.take() else {
-                let answer = self.call_append_told(writer, None, &[], &[], &streams)?;
-                known = Some(answer.known(&streams));
-                told = Some(Vec::new());
-                continue;
+        if refused || !index.complete || records.is_empty() {
+            writer.known = Some(known);
+            return Fast::Moved;
+        }
+        let mut versions = known.versions;
+        versions.extend(planned);
+        if !writer.contended {
+            let Some(statement) = writer.statement(Function::Told, &self.config, &self.schema) else {
+                return Fast::Declined;
             };
-            let mut index = KnownIndex { versions: &snapshot.versions, complete: true };
-            let mut planner = Planner::new(&mut index, snapshot.head).keeping_bodies();
-            let outcomes = planner.plan_all(batch);
-            let (records, head, planned) =
-                (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
-            drop(planner);
-            let mut refused = Vec::new();
-            for (at, outcome) in outcomes.iter().enumerate() {
-                match outcome {
-                    Ok(_) => {}
-                    Err(StoreError::WrongExpectedVersion { .. }) => refused.push(at),
-                    // What the writer knows still holds: the transaction path builds on it.
-                    Err(_) => {
-                        writer.known = Some(snapshot);
-                        return None;
-                    }
-                }
-            }
-            if !index.complete {
-                // A stream the writer does not know: ask the database first.
-                continue;
-            }
-            let settled = told.as_ref().is_some_and(|checked| refused.iter().all(|at| checked.contains(at)));
-            if records.is_empty() && settled {
-                let head = snapshot.head;
-                writer.known = Some(snapshot);
-                return Some((outcomes, head));
-            }
-            let other_ids: Vec<Uuid> =
-                refused.iter().flat_map(|at| batch[*at].events.iter().map(|event| event.event_id)).collect();
-            let after = if records.is_empty() { None } else { Some(snapshot.head) };
-            let answer = self.call_append_told(writer, after, &records, &other_ids, &streams)?;
-            match answer.status {
-                0 => {
-                    let mut versions = snapshot.versions;
-                    versions.extend(planned);
+            let Some(client) = writer.connection.client.as_mut() else { return Fast::Declined };
+            let call = Call { after: Some(known.head), records: &records, other_ids: &[], report: &[] };
+            match self.call_append_told(client, &statement, &call).map(|told| told.status) {
+                Some(0) => {
                     writer.known = Some(Known { head, versions });
-                    return Some((outcomes, head));
+                    return Fast::Committed((outcomes, head));
                 }
-                1 | 3 => {
-                    known = Some(answer.known(&streams));
-                    told = Some(refused);
-                }
-                // An event id is stored: a retry, which the transaction path recognises.
-                _ => return None,
+                // The head moved: the database chains the same records.
+                Some(1) => {}
+                Some(3) => return Fast::Moved,
+                // An event id is stored (a retry), or the call failed and may have lost only
+                // its reply: the planning transaction recognises either by the event ids.
+                _ => return Fast::Declined,
             }
         }
-        writer.known = known;
-        None
+        self.chained.fetch_add(1, Ordering::Relaxed);
+        let Some(statement) = writer.statement(Function::Chained, &self.config, &self.schema) else {
+            return Fast::Declined;
+        };
+        let Some(client) = writer.connection.client.as_mut() else { return Fast::Declined };
+        let Some(told) = self.call_append_chained(client, &statement, &records) else {
+            return Fast::Declined;
+        };
+        match (told.status, told.head) {
+            (0, Some(chained)) => {
+                // The positions the database gave, after whatever another process appended.
+                let planned_first = known.head.map_or(0, |head| head.position) + 1;
+                let first = (chained.position + 1).saturating_sub(records.len() as u64);
+                let shift = first.saturating_sub(planned_first);
+                for appended in outcomes.iter_mut().flatten() {
+                    appended.positions.iter_mut().for_each(|position| *position += shift);
+                }
+                // Nobody else appended since this writer's last commit: the next batch is
+                // sealed by the writer again.
+                writer.contended = shift > 0;
+                writer.known = Some(Known { head: Some(chained), versions });
+                Fast::Committed((outcomes, Some(chained)))
+            }
+            (3, _) => Fast::Moved,
+            _ => Fast::Declined,
+        }
     }
 
-    /// One call of `netvaerk_append_told` on the writer connection: the records to insert
-    /// after `after` (`None`: insert nothing, only tell), the ids of other events that must not
-    /// be stored (of appends refused for their expected versions), and the streams whose
-    /// versions to tell. `None` if the call failed: it may have lost only the reply, which the transaction
-    /// path then recognises as a retry by the event ids.
-    fn call_append_told(
+    /// The batch committed in one transaction that holds the log's lock throughout: a call of
+    /// `netvaerk_append_told` that inserts nothing tells the head, the versions of the batch's
+    /// streams and whether any of its event ids is stored; the batch is planned on that, which
+    /// nothing can move meanwhile, and inserted by a second call; then the commit. Four round
+    /// trips, and a writer that gets the lock always gets through: two processes that append
+    /// in turn each take this way, where a one-call append sent on stale knowledge would be
+    /// refused again whenever the other committed first.
+    ///
+    /// Refusals for an expected version are final here: the versions are the database's, read
+    /// under the lock, after no event id of the request was found stored. `None` (the planning
+    /// transaction then decides) when an event id is stored (a retry), a request is refused
+    /// for another reason, or a call fails.
+    fn try_told_commit(
         &self,
         writer: &mut Writer,
-        after: Option<Option<Head>>,
-        records: &[Prepared],
-        other_ids: &[Uuid],
-        report: &[&StreamId],
-    ) -> Option<Told> {
-        let rows = Rows::of(records).ok()?;
-        writer.connection.client(&self.config, &self.schema).ok()?;
-        let generation = writer.connection.generation;
+        batch: &[Arc<Pending>],
+        streams: &[&StreamId],
+    ) -> Option<Committed> {
+        self.told_under_lock.fetch_add(1, Ordering::Relaxed);
+        let previous = writer.known.take();
+        let statement = writer.statement(Function::Told, &self.config, &self.schema)?;
         let client = writer.connection.client.as_mut()?;
-        let statement = match &writer.append {
-            Some((prepared_on, statement)) if *prepared_on == generation => statement.clone(),
-            _ => {
-                let statement = client
-                    .prepare(
-                        "SELECT * FROM netvaerk_append_told($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                         $13, $14, $15, $16, $17, $18)",
-                    )
-                    .ok()?;
-                writer.append = Some((generation, statement.clone()));
-                statement
-            }
+        let mut txn = client.transaction().ok()?;
+        let ids: Vec<Uuid> =
+            batch.iter().flat_map(|pending| pending.events.iter().map(|event| event.event_id)).collect();
+        let told = self.call_append_told(
+            &mut txn,
+            &statement,
+            &Call { after: None, records: &[], other_ids: &ids, report: streams },
+        )?;
+        if told.status != 1 {
+            return None;
+        }
+        // Whether another process appended since this writer's last commit: if not, every
+        // version it knew still holds, and its next batch goes the one-call way again.
+        let moved = previous.as_ref().is_some_and(|previous| previous.head != told.head);
+        let told = told.known(streams);
+        let mut versions = match previous {
+            Some(previous) if !moved => previous.versions,
+            _ => HashMap::new(),
         };
+        let mut index = KnownIndex { versions: &told.versions, complete: true };
+        let mut planner = Planner::new(&mut index, told.head).keeping_bodies();
+        let outcomes = planner.plan_all(batch);
+        let (records, head, planned) =
+            (std::mem::take(&mut planner.records), planner.head, std::mem::take(&mut planner.versions));
+        drop(planner);
+        let refused_otherwise = outcomes
+            .iter()
+            .any(|outcome| matches!(outcome, Err(error) if !matches!(error, StoreError::WrongExpectedVersion { .. })));
+        if refused_otherwise || !index.complete {
+            return None;
+        }
+        if !records.is_empty() {
+            let call = Call { after: Some(told.head), records: &records, other_ids: &[], report: &[] };
+            if self.call_append_told(&mut txn, &statement, &call)?.status != 0 {
+                return None;
+            }
+        }
+        txn.commit().ok()?;
+        versions.extend(told.versions);
+        versions.extend(planned);
+        writer.known = Some(Known { head, versions });
+        writer.contended = moved;
+        Some((outcomes, head))
+    }
+
+    /// One call of `netvaerk_append_told` (prepared as `statement`) on `client`, the writer's
+    /// connection or a transaction on it. `None` if the call failed: it may have lost only the
+    /// reply, which the transaction path then recognises as a retry by the event ids.
+    fn call_append_told(
+        &self,
+        client: &mut impl postgres::GenericClient,
+        statement: &Statement,
+        call: &Call<'_>,
+    ) -> Option<Told> {
+        let rows = Rows::of(call.records).ok()?;
         // -1 is no head at all: the call only tells.
-        let (after_position, after_hash) = match after {
+        let (after_position, after_hash) = match call.after {
             Some(head) => (int(head.map_or(0, |head| head.position)), head.map(|head| head.hash.to_vec())),
             None => (-1, None),
         };
-        let report: Vec<&str> = report.iter().map(|stream| stream.as_str()).collect();
+        let report: Vec<&str> = call.report.iter().map(|stream| stream.as_str()).collect();
         let mut params: Vec<&(dyn ToSql + Sync)> =
-            vec![&self.lock_key, &self.channel, &after_position, &after_hash, &report, &other_ids];
+            vec![&self.lock_key, &self.channel, &after_position, &after_hash, &report, &call.other_ids];
         params.extend(rows.params());
-        let row = client.query_one(&statement, &params).ok()?;
-        let position = nat(row.get::<_, i64>(1));
-        let head = match row.get::<_, Option<Vec<u8>>>(2) {
-            Some(hash) if position > 0 => Some(Head { position, hash: hash32(&hash).ok()? }),
-            _ => None,
-        };
-        let versions = row.get::<_, Option<Vec<i64>>>(3).unwrap_or_default();
-        Some(Told { status: row.get(0), head, versions: versions.into_iter().map(nat).collect() })
+        told(&client.query_one(statement, &params).ok()?)
+    }
+
+    /// One call of `netvaerk_append_chained` (prepared as `statement`) on the writer's
+    /// connection: `records` as templates for the database to chain. `None` if the call failed
+    /// (as for [`PostgresStore::call_append_told`]).
+    fn call_append_chained(
+        &self,
+        client: &mut Client,
+        statement: &Statement,
+        records: &[Prepared],
+    ) -> Option<Told> {
+        let rows = Rows::of(records).ok()?;
+        let templates: Vec<Vec<u8>> =
+            records.iter().map(|record| chain_template(&record.bytes)).collect::<Result<_, _>>().ok()?;
+        let report: Vec<&str> = Vec::new();
+        let columns = rows.params();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&self.lock_key, &self.channel, &report];
+        // The columns but the positions, the previous hashes, the hashes and the records.
+        params.extend_from_slice(&columns[1..9]);
+        params.push(&templates);
+        told(&client.query_one(statement, &params).ok()?)
     }
 
     /// One attempt at committing a batch in a transaction: each request's outcome, and the
@@ -652,10 +828,11 @@ impl PostgresStore {
         let stop = Arc::new(AtomicBool::new(false));
         let (config, channel, live, halt) =
             (self.config.clone(), self.channel.clone(), Arc::clone(&self.live), Arc::clone(&stop));
+        let head = format!("SELECT position FROM \"{}\".events ORDER BY position DESC LIMIT 1", self.schema);
         let thread = std::thread::spawn(move || {
             while !halt.load(Ordering::Relaxed) {
-                // A broken connection ends this pass; waiters poll meanwhile, and the next
-                // pass reconnects.
+                // A broken connection ends this pass; waiters ask the database meanwhile, and
+                // the next pass reconnects.
                 let Ok(mut client) = config.connect(NoTls) else {
                     std::thread::sleep(POLL);
                     continue;
@@ -663,6 +840,13 @@ impl PostgresStore {
                 if client.batch_execute(&format!("LISTEN \"{channel}\"")).is_err() {
                     continue;
                 }
+                // Listening: what commits from now on is heard of. The head read after it
+                // covers what committed before.
+                match client.query_opt(&head, &[]) {
+                    Ok(row) => live.advance(row.map_or(0, |row| nat(row.get(0)))),
+                    Err(_) => continue,
+                }
+                live.listening.store(true, Ordering::Release);
                 while !halt.load(Ordering::Relaxed) {
                     let next = client.notifications().timeout_iter(Duration::from_millis(200)).next();
                     match next {
@@ -674,6 +858,7 @@ impl PostgresStore {
                         Ok(None) => {}
                     }
                 }
+                live.listening.store(false, Ordering::Release);
             }
         });
         *listener = Some(Listener { stop, thread });
@@ -1248,12 +1433,14 @@ impl EventStore for PostgresStore {
         self.listen();
         loop {
             // What this process committed or heard of answers without a query: a follower
-            // that keeps up with a busy log costs the database nothing.
+            // that keeps up with a busy log costs the database nothing, nor does one that
+            // waits while the LISTEN connection is up (it hears of every commit).
+            let listening = self.live.listening.load(Ordering::Acquire);
             let seen = *lock(&self.live.seen);
             if seen > position {
                 return Ok(seen);
             }
-            let head = self.head_position()?;
+            let head = if listening { seen } else { self.head_position()? };
             let left = deadline.saturating_duration_since(Instant::now());
             if head > position || left.is_zero() {
                 return Ok(head);

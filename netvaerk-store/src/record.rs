@@ -30,6 +30,14 @@
 //!             embedder's own type, or a redaction written before 0x02 existed)
 //! ```
 //!
+//! A record whose chain the database wrote (PostgreSQL's `netvaerk_append_chained`, for a
+//! writer that another process overtook) has the magic "NVR2" and the same layout; its CRC is
+//! computed with the header's position, its previous record's hash and the record's hash taken
+//! as zeros, since the writer sealed it before it knew them. The chain covers those 72 bytes
+//! (the hash is recomputed from the header on every read), so no change to them goes unnoticed
+//! either; "NVR1" records (every embedded store's, and every record the database did not chain)
+//! have their CRC over every byte.
+//!
 //! The command digest came later than the rest, as flag 4: a header without it sets no such
 //! flag and holds no such bytes, so every record written before it (and every record of a
 //! command without an id) encodes to exactly the bytes it was sealed with, and its hash still
@@ -52,6 +60,8 @@ use crate::envelope::{Body, CommandDigest, Envelope, EventMetadata, RecordHeader
 use crate::error::{Corruption, StoreError};
 
 const MAGIC: &[u8; 4] = b"NVR1";
+/// The magic of a record the database chained (see above).
+const CHAINED: &[u8; 4] = b"NVR2";
 const CHAIN_DOMAIN: &[u8] = b"netvaerk-chain-1";
 const PRESENT: u8 = 0x00;
 const REDACTED: u8 = 0x01;
@@ -357,24 +367,79 @@ fn split(bytes: &[u8]) -> Result<Pieces<'_>, Corruption> {
     if bytes.len() < 4 + 4 + 4 + 32 + 4 {
         return Err(Corruption::Truncated);
     }
-    if &bytes[..4] != MAGIC {
-        return Err(Corruption::BadMagic);
-    }
+    let chained = match &bytes[..4] {
+        magic if magic == MAGIC => false,
+        magic if magic == CHAINED => true,
+        _ => return Err(Corruption::BadMagic),
+    };
     let (content, crc) = bytes.split_at(bytes.len() - 4);
-    if crc32fast::hash(content) != u32::from_be_bytes([crc[0], crc[1], crc[2], crc[3]]) {
+    let stored = u32::from_be_bytes([crc[0], crc[1], crc[2], crc[3]]);
+    if !chained && crc32fast::hash(content) != stored {
         return Err(Corruption::BadChecksum);
     }
+    let framed = frame_of(content);
+    if chained {
+        // Its CRC skips the chain's bytes, found by the lengths: lengths that do not frame
+        // the record are damage the CRC would have caught.
+        let Ok((header_end, _)) = framed else { return Err(Corruption::BadChecksum) };
+        if chained_crc(content, header_end) != Some(stored) {
+            return Err(Corruption::BadChecksum);
+        }
+    }
+    let (header_end, body_end) = framed?;
+    let mut hash = [0; 32];
+    hash.copy_from_slice(&content[body_end..]);
+    Ok(Pieces { header: &content[8..header_end], body: &content[header_end + 4..body_end], hash })
+}
+
+/// Where a record's header and body end, from its lengths (`content`: the record without its
+/// CRC).
+fn frame_of(content: &[u8]) -> Result<(usize, usize), Corruption> {
     let header_len = read_len(content, 4)?;
     let header_end = 8usize.checked_add(header_len).ok_or(Corruption::Truncated)?;
     let body_len = read_len(content, header_end)?;
-    let body_start = header_end + 4;
-    let body_end = body_start.checked_add(body_len).ok_or(Corruption::Truncated)?;
+    let body_end = (header_end + 4).checked_add(body_len).ok_or(Corruption::Truncated)?;
     if content.len() != body_end + 32 {
         return Err(Corruption::Truncated);
     }
-    let mut hash = [0; 32];
-    hash.copy_from_slice(&content[body_end..]);
-    Ok(Pieces { header: &content[8..header_end], body: &content[body_start..body_end], hash })
+    Ok((header_end, body_end))
+}
+
+/// The CRC of a chained record's `content` (without its CRC): the position (the header's first
+/// 8 bytes), the previous hash (its last 32) and the hash (the content's last 32) as zeros.
+/// `None` if the header is too short to hold them.
+fn chained_crc(content: &[u8], header_end: usize) -> Option<u32> {
+    let previous = header_end.checked_sub(32).filter(|&at| at >= 16)?;
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&content[..8]);
+    crc.update(&[0; 8]);
+    crc.update(&content[16..previous]);
+    crc.update(&[0; 32]);
+    crc.update(&content[header_end..content.len() - 32]);
+    crc.update(&[0; 32]);
+    Some(crc.finalize())
+}
+
+/// A sealed record as a template for the database to chain (PostgreSQL's
+/// `netvaerk_append_chained`): the magic "NVR2", the position, the previous hash and the hash
+/// zeroed, and the CRC taken so. The database writes those three and so seals it for whichever
+/// position it gets; what the writer sealed (the body's digest, every other header field) it
+/// cannot change without breaking the hash.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))] // only the PostgreSQL store sends templates
+pub(crate) fn chain_template(bytes: &[u8]) -> Result<Vec<u8>, Corruption> {
+    let header_len = split(bytes)?.header.len();
+    if header_len < 40 {
+        return Err(bad("length"));
+    }
+    let mut template = bytes.to_vec();
+    let end = template.len() - 4;
+    template[..4].copy_from_slice(CHAINED);
+    template[8..16].fill(0);
+    template[8 + header_len - 32..8 + header_len].fill(0);
+    template[end - 32..end].fill(0);
+    let crc = chained_crc(&template[..end], 8 + header_len).ok_or_else(|| bad("length"))?;
+    template[end..].copy_from_slice(&crc.to_be_bytes());
+    Ok(template)
 }
 
 fn read_len(bytes: &[u8], at: usize) -> Result<usize, Corruption> {
@@ -473,6 +538,63 @@ mod tests {
         let mut header = header();
         header.body_digest = sha256(&body);
         seal(&header, &body)
+    }
+
+    /// What `netvaerk_append_chained` does to a template, in Rust: writes the position, the
+    /// previous hash and the chain hash.
+    fn chain(template: &[u8], position: u64, previous: [u8; 32]) -> Vec<u8> {
+        let mut record = template.to_vec();
+        let header_len = read_len(&record, 4).unwrap();
+        record[8..16].copy_from_slice(&position.to_be_bytes());
+        record[8 + header_len - 32..8 + header_len].copy_from_slice(&previous);
+        let hash = chain_hash(&record[8..8 + header_len]);
+        let end = record.len() - 4;
+        record[end - 32..end].copy_from_slice(&hash);
+        record
+    }
+
+    /// A record the database chained reads as the one the writer would have sealed for the same
+    /// place in the chain: same header, body and hash; only the magic and the CRC differ.
+    #[test]
+    fn a_record_chained_by_the_database_reads_as_the_one_sealed_for_its_place() {
+        let (sealed, _) = sealed();
+        let template = chain_template(&sealed).unwrap();
+        assert_eq!(&template[..4], CHAINED);
+        assert!(parse_and_check(&template).is_err(), "a template is no record: its hash is zeros");
+        let mut header = header();
+        header.position = 7;
+        header.previous_hash = [3; 32];
+        let body = encode_body(&body());
+        header.body_digest = sha256(&body);
+        let (expected, hash) = seal(&header, &body);
+        let chained = chain(&template, 7, [3; 32]);
+        assert_eq!(chained.len(), expected.len());
+        let read = parse_and_check(&chained).unwrap();
+        assert_eq!((read.header, read.body, read.hash), (header, body_of(&expected), hash));
+        assert!(envelope_at(7, &chained).is_ok());
+        assert!(matches!(
+            envelope_at(8, &chained),
+            Err(StoreError::Corrupt { problem: Corruption::PositionMismatch { .. }, .. })
+        ));
+        // A template of a chained record is the same template.
+        assert_eq!(chain_template(&chained).unwrap(), template);
+    }
+
+    fn body_of(record: &[u8]) -> Body {
+        parse(record).unwrap().body
+    }
+
+    /// Every byte of a chained record is checked, the 72 its CRC skips by the chain: a flip
+    /// anywhere is refused.
+    #[test]
+    fn a_flip_anywhere_in_a_chained_record_is_refused() {
+        let chained = chain(&chain_template(&sealed().0).unwrap(), 7, [3; 32]);
+        assert!(parse_and_check(&chained).is_ok());
+        for at in 0..chained.len() {
+            let mut damaged = chained.clone();
+            damaged[at] ^= 0x10;
+            assert!(parse_and_check(&damaged).is_err(), "a flip at byte {at} went unnoticed");
+        }
     }
 
     #[test]

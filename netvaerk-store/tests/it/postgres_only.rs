@@ -212,11 +212,13 @@ fn processes_appending_to_one_stream_with_expected_versions_lose_duplicate_and_s
 }
 
 /// Issue 30: two writers on one log (two stores on one schema, as two processes) appending in
-/// turn, each to its own organisation, commit by the one-call append: each call after the
-/// other's commit is told the head and the versions it needs and sends its batch again, and
-/// no batch is planned in a transaction. The log is gapless and verifies.
+/// turn, each to its own organisation. Each learns its stream once, told under the lock; from
+/// then on each batch is one call: sealed by the writer, which finds the head moved by the
+/// other, and then chained by the database (`netvaerk_append_chained`), which gives it the
+/// positions after the other's. No batch is planned in a transaction. The log is gapless,
+/// holds both kinds of record, verifies, and imports into an embedded store as it is.
 #[test]
-fn writers_taking_turns_on_their_own_streams_are_told_what_moved_and_plan_in_no_transaction() {
+fn writers_taking_turns_on_their_own_streams_have_the_database_chain_their_batches() {
     let Some(schema) = PgSchema::new() else { return };
     let (first, second) = (schema.open(), schema.open());
     for round in 0..5 {
@@ -227,14 +229,57 @@ fn writers_taking_turns_on_their_own_streams_are_told_what_moved_and_plan_in_no_
         assert_eq!((a.stream_version, b.stream_version), (2 * round + 2, 2 * round + 2));
     }
     assert_eq!((first.planned_in_transactions(), second.planned_in_transactions()), (0, 0));
+    // Each learnt its stream under the lock once; every later batch was chained.
+    assert_eq!((first.told_under_lock(), second.told_under_lock()), (1, 1));
+    assert_eq!((first.chained_batches(), second.chained_batches()), (4, 4));
     assert_eq!(first.head().unwrap().unwrap().position, 20);
+    assert!(first.verify().unwrap().is_ok());
+    let records: Vec<_> = first.read_raw(1).collect::<Result<_, _>>().unwrap();
+    let magics: BTreeSet<&[u8]> = records.iter().map(|record| &record.bytes[..4]).collect();
+    assert_eq!(magics, BTreeSet::from([&b"NVR1"[..], &b"NVR2"[..]]));
+    let copy = netvaerk_store::MemoryStore::new();
+    copy.import(&records).unwrap();
+    assert!(copy.verify().unwrap().is_ok());
+    let read: Vec<u64> = copy.read_all(1).map(|envelope| envelope.unwrap().header.position).collect();
+    assert_eq!(read, (1..=20).collect::<Vec<_>>());
+    // A chained record redacted: its new body is framed as the writer frames one, and the
+    // chain still verifies.
+    let chained = records.iter().find(|record| &record.bytes[..4] == b"NVR2").unwrap().position;
+    let secretary = PersonId::from_uuid(Uuid::from_u128(1));
+    second.redact(chained, "a citizen's name", secretary, Utc::now()).unwrap();
+    assert!(first.read_at(chained).unwrap().unwrap().is_redacted());
     assert!(first.verify().unwrap().is_ok());
 }
 
+/// `netvaerk_append_chained` chains only templates: a record sealed for a position, or bytes
+/// that do not frame, are refused with SQLSTATE 22023 and nothing is inserted.
+#[test]
+fn the_database_chains_only_templates() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    store.append(&stream("org-a"), ExpectedVersion::Any, &events(1)).unwrap();
+    let sealed = store.read_raw(1).next().unwrap().unwrap().bytes;
+    let mut client = schema.client();
+    for (what, template) in [("a sealed record", sealed.clone()), ("a cut one", sealed[..40].to_vec())] {
+        let error = client
+            .query_one(
+                "SELECT * FROM netvaerk_append_chained(1, 'c', '{}', ARRAY['org-x'], ARRAY[1::bigint], \
+                 ARRAY[gen_random_uuid()], ARRAY['T'], ARRAY[1], ARRAY['{}'], ARRAY[NULL::text], \
+                 ARRAY['{}'], ARRAY[$1::bytea])",
+                &[&template],
+            )
+            .expect_err(what);
+        assert_eq!(error.code().map(|code| code.code()), Some("22023"), "{what}: {error}");
+    }
+    assert_eq!(store.head().unwrap().unwrap().position, 1);
+    assert!(store.verify().unwrap().is_ok());
+}
+
 /// Issue 30: a writer whose knowledge of a stream is stale (another process appended to it)
-/// is told the stream's version by the one-call append, and refuses an expected version that
-/// no longer holds with the version the database holds; then one that does hold appends.
-/// Neither goes through a planning transaction.
+/// finds the head moved, has the database chain its batch, which finds the stream's version
+/// moved, and is then told the version under the lock: it refuses an expected version that no
+/// longer holds with the version the database holds; then one that does hold appends in one
+/// call. Neither goes through a planning transaction.
 #[test]
 fn a_stale_expected_version_is_refused_on_what_the_database_told() {
     let Some(schema) = PgSchema::new() else { return };
