@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use netvaerk_core::{Event, PersonId};
-use netvaerk_store::{Body, Envelope, EventMetadata, EventStore, StoreError, StreamId};
+use netvaerk_store::{Envelope, EventMetadata, EventStore, StoreError, StreamId};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -156,12 +156,12 @@ impl<F: Fold> Projector<F> {
     }
 
     /// [`Self::apply_decoded`] for a record of this projector's stream that [`rebuild_all`]'s
-    /// readers took apart.
+    /// readers took apart (they matched it to this stream).
     fn apply_folded(&mut self, folded: &Folded) {
         if folded.position <= self.checkpoint {
             return;
         }
-        if let Some(event) = folded.event.as_ref().filter(|_| folded.stream == self.stream) {
+        if let Some(event) = &folded.event {
             self.fold.fold(&Recorded {
                 position: folded.position,
                 metadata: &folded.metadata,
@@ -209,33 +209,23 @@ pub fn catch_up<P: Projection>(projection: &mut P, store: &dyn EventStore) -> Re
 /// (the PostgreSQL store's page, so a chunk is one round trip).
 const CHUNK: u64 = 2_000;
 
-/// What a fold needs of one organisation's record, taken out of its checked envelope in the
-/// reader thread: the stream, position, metadata and rationale, and the decoded event (`None`
-/// when redacted without a scrubbed event: it advances the checkpoint and nothing else). The
-/// payload's text, the hashes and the rest of the header stay behind and are freed there, so
-/// the folding thread neither receives nor frees them.
+/// What a fold needs of one organisation's record, taken in the reader thread from the record
+/// as the store lent it, checked ([`EventStore::visit_range`]): the stream (an index into its
+/// chunk's streams), position, metadata and rationale, and the decoded event (`None` when
+/// redacted without a scrubbed event: it advances the checkpoint and nothing else). Nothing
+/// else of the record is copied.
 struct Folded {
-    stream: StreamId,
+    stream: usize,
     position: u64,
     metadata: EventMetadata,
     rationale: Option<String>,
     event: Option<Event>,
 }
 
-impl Folded {
-    /// The parts of a checked envelope and its decoded event that a fold reads.
-    fn of(envelope: Envelope, event: Option<Event>) -> Self {
-        let Envelope { header, body, .. } = envelope;
-        let rationale = match body {
-            Body::Present { rationale, .. } => rationale,
-            Body::Redacted { scrubbed, .. } => scrubbed.and_then(|scrubbed| scrubbed.rationale),
-        };
-        Self { stream: header.stream, position: header.position, metadata: header.metadata, rationale, event }
-    }
-}
-
 /// One chunk's records of organisations' streams (the store's own `$` streams left out).
 struct Chunk {
+    /// The streams its records name, each once, in the order first met.
+    streams: Vec<StreamId>,
     records: Vec<Folded>,
     /// How many positions the store gave, `$` streams included: fewer than [`CHUNK`] at the
     /// end of what was committed.
@@ -243,25 +233,45 @@ struct Chunk {
 }
 
 /// Reads, checks and decodes the positions `first..first + CHUNK` (fewer at the end of the
-/// log). Every record goes through the store's checked read ([`EventStore::read_range`]:
+/// log). Every record goes through the store's checked read ([`EventStore::visit_range`]:
 /// checksum, hash, body digest, the position it names) before it is decoded.
 fn read_chunk(store: &dyn EventStore, first: u64) -> Result<Chunk, ProjectionError> {
-    let last = first + CHUNK - 1;
-    let mut chunk = Chunk { records: Vec::with_capacity(CHUNK as usize), read: 0 };
-    for envelope in store.read_range(first, last) {
-        let envelope = envelope?;
-        // `read_range` stops at `last`; this holds a store that would not.
-        if envelope.header.position > last {
-            break;
+    let (mut streams, mut records): (Vec<StreamId>, Vec<Folded>) =
+        (Vec::new(), Vec::with_capacity(CHUNK as usize));
+    let mut undecodable = None;
+    let read = store.visit_range(first, first + CHUNK - 1, &mut |record| {
+        if record.stream.starts_with('$') {
+            return Ok(());
         }
-        chunk.read += 1;
-        if envelope.header.stream.as_str().starts_with('$') {
-            continue;
-        }
-        let event = decoded(&envelope)?;
-        chunk.records.push(Folded::of(envelope, event));
+        let event = match record.event() {
+            Ok(event) => event,
+            Err(source) => {
+                undecodable = Some(ProjectionError::Decode { position: record.position, source });
+                // Stops the read; the error above is the one returned.
+                return Err(StoreError::NoSuchPosition(record.position));
+            }
+        };
+        // A chunk names a few streams: the last one met is most often the next.
+        let stream = match streams.iter().rposition(|known| known.as_str() == record.stream) {
+            Some(stream) => stream,
+            None => {
+                streams.push(StreamId::new(record.stream)?);
+                streams.len() - 1
+            }
+        };
+        records.push(Folded {
+            stream,
+            position: record.position,
+            metadata: record.metadata,
+            rationale: record.rationale.map(str::to_owned),
+            event,
+        });
+        Ok(())
+    });
+    match (undecodable, read) {
+        (Some(error), _) => Err(error),
+        (None, read) => Ok(Chunk { streams, records, read: read? }),
     }
-    Ok(chunk)
 }
 
 /// Rebuilds a projection of every organisation's stream from the whole log, up to the head
@@ -269,17 +279,19 @@ fn read_chunk(store: &dyn EventStore, first: u64) -> Result<Chunk, ProjectionErr
 ///
 /// Reading, checking and decoding take most of the time, so they run on as many threads as
 /// the machine has cores: reader `r` of `n` reads the chunks of 2,000 positions numbered `r`,
-/// `r + n`, and so on, checks each record as every read does, decodes its event and keeps
-/// what a fold reads of it; the caller's thread folds the chunks in position order as they
-/// arrive. Each reader keeps at most one chunk waiting, so memory stays flat however long the
-/// log.
+/// `r + n`, and so on, checks each record as every read does (borrowing the engine's bytes
+/// where it lends them), decodes its event and keeps what a fold reads of it; the caller's
+/// thread folds the chunks in position order as they arrive. Each reader keeps at most one
+/// chunk waiting, so memory stays flat however long the log.
 pub fn rebuild_all<F: Fold + Default>(
     store: &dyn EventStore,
 ) -> Result<std::collections::HashMap<StreamId, Projector<F>>, ProjectionError> {
     let head = store.head()?.map_or(0, |head| head.position);
     let chunks = head.div_ceil(CHUNK);
     let readers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8) as u64;
-    let mut projectors: std::collections::HashMap<StreamId, Projector<F>> = std::collections::HashMap::new();
+    // The projectors in the order their streams were met, and where each stream's is.
+    let mut projectors: Vec<Projector<F>> = Vec::new();
+    let mut index: std::collections::HashMap<StreamId, usize> = std::collections::HashMap::new();
     std::thread::scope(|scope| {
         let receivers: Vec<_> = (0..readers.min(chunks))
             .map(|reader| {
@@ -302,14 +314,18 @@ pub fn rebuild_all<F: Fold + Default>(
             // A reader that ended early has sent an error first; a missing chunk is the end.
             let Ok(chunk) = receiver.recv() else { break };
             let chunk = chunk?;
-            for folded in chunk.records {
-                let projector = match projectors.get_mut(&folded.stream) {
-                    Some(projector) => projector,
-                    None => projectors
-                        .entry(folded.stream.clone())
-                        .or_insert_with(|| Projector::new(folded.stream.clone())),
-                };
-                projector.apply_folded(&folded);
+            let slots: Vec<usize> = chunk
+                .streams
+                .into_iter()
+                .map(|stream| {
+                    *index.entry(stream).or_insert_with_key(|stream| {
+                        projectors.push(Projector::new(stream.clone()));
+                        projectors.len() - 1
+                    })
+                })
+                .collect();
+            for folded in &chunk.records {
+                projectors[slots[folded.stream]].apply_folded(folded);
             }
             // A short chunk is the end of what was committed: the rest would not follow on.
             if chunk.read < CHUNK {
@@ -318,7 +334,7 @@ pub fn rebuild_all<F: Fold + Default>(
         }
         Ok(())
     })
-    .map(|()| projectors)
+    .map(|()| projectors.into_iter().map(|projector| (projector.stream.clone(), projector)).collect())
 }
 
 /// Rebuilds a projection of `stream` from position 0, reading only that stream, as of `as_of`.

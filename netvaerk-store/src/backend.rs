@@ -28,6 +28,9 @@ pub struct Prepared {
     pub(crate) body: Option<Body>,
 }
 
+/// What [`Backend::visit_records`] calls with each record: its position and bytes.
+pub type VisitRecord<'a> = dyn FnMut(u64, &[u8]) -> Result<(), StoreError> + 'a;
+
 /// The storage primitives a [`LogStore`](crate::LogStore) needs: bytes by position, and two indexes. An
 /// embedded engine joins netvaerk by implementing this; the log's rules live in `LogStore`.
 pub trait Backend: Send + Sync {
@@ -35,6 +38,19 @@ pub trait Backend: Send + Sync {
     fn last_record(&self) -> Result<Option<RawRecord>, StoreError>;
     /// The records from `from_position` on, in order, lazily (no cap: `LogStore` caps).
     fn records_from(&self, from_position: u64) -> RawRecords<'_>;
+    /// Calls `visit` with the position and bytes of each record from `first` to `last`, in
+    /// order, stopping at the first error. Engines that can lend their bytes do, instead of
+    /// copying each record as [`Backend::records_from`] does.
+    fn visit_records(&self, first: u64, last: u64, visit: &mut VisitRecord<'_>) -> Result<(), StoreError> {
+        for raw in self.records_from(first) {
+            let raw = raw?;
+            if raw.position > last {
+                break;
+            }
+            visit(raw.position, &raw.bytes)?;
+        }
+        Ok(())
+    }
     /// The record at `position`, if stored (a point read where the engine has one).
     fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {
         Ok(self.records_from(position).next().transpose()?.filter(|raw| raw.position == position))

@@ -28,13 +28,21 @@ impl StreamId {
     /// A stream id: 1 to 200 bytes, no control characters.
     pub fn new(name: impl Into<String>) -> Result<Self, StoreError> {
         let name = name.into();
-        let valid =
-            !name.is_empty() && name.len() <= MAX_STREAM_ID_LEN && !name.chars().any(char::is_control);
-        if valid {
+        if Self::is_valid(&name) {
             Ok(Self(name))
         } else {
             Err(StoreError::InvalidStreamId { name })
         }
+    }
+
+    /// Whether `name` is a stream id: 1 to 200 bytes, no control characters.
+    pub fn is_valid(name: &str) -> bool {
+        let control = if name.is_ascii() {
+            name.bytes().any(|byte| byte.is_ascii_control())
+        } else {
+            name.chars().any(char::is_control)
+        };
+        !name.is_empty() && name.len() <= MAX_STREAM_ID_LEN && !control
     }
 
     /// The stream of an organisation's decisions.
@@ -492,6 +500,58 @@ impl Envelope {
             return Ok(None);
         }
         self.decode().map(Some)
+    }
+}
+
+/// One record as a fold reads it, borrowed from the storage engine's bytes
+/// ([`EventStore::visit_range`](crate::EventStore::visit_range)), after the same checks as every
+/// read: framing and checksum, hash, body digest (unless redacted), and its position. The
+/// rest of the header (ids, version, hashes) is checked and not kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordView<'a> {
+    /// The global position.
+    pub position: u64,
+    /// The stream's id, as stored (a valid [`StreamId`]).
+    pub stream: &'a str,
+    /// The stored type name.
+    pub event_type: &'a str,
+    /// Who, when.
+    pub metadata: EventMetadata,
+    /// The payload's schema version and JSON text, the scrubbed ones if redacted; `None` if
+    /// redacted without a scrubbed event.
+    pub payload: Option<(u32, &'a str)>,
+    /// The rationale (the scrubbed one if redacted), unless absent.
+    pub rationale: Option<&'a str>,
+}
+
+impl RecordView<'_> {
+    /// The domain event, as [`Envelope::event`] gives it: `None` if redacted without a scrubbed
+    /// event, or if the stream is one of the store's own `$` streams.
+    pub fn event(&self) -> Result<Option<Event>, DecodeError> {
+        match self.payload {
+            Some((version, payload)) if !self.stream.starts_with('$') => {
+                decode_json(self.event_type, version, payload).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The view of a checked envelope (for stores that read owned envelopes).
+    pub fn of(envelope: &Envelope) -> RecordView<'_> {
+        let payload = match &envelope.body {
+            Body::Present { payload, .. } => Some((envelope.header.schema_version, &**payload)),
+            Body::Redacted { scrubbed, .. } => {
+                scrubbed.as_ref().map(|scrubbed| (scrubbed.schema_version, &*scrubbed.payload))
+            }
+        };
+        RecordView {
+            position: envelope.header.position,
+            stream: envelope.header.stream.as_str(),
+            event_type: &envelope.header.event_type,
+            metadata: envelope.header.metadata.clone(),
+            payload,
+            rationale: envelope.rationale(),
+        }
     }
 }
 

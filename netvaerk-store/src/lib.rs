@@ -74,10 +74,10 @@ mod store;
 mod subscription;
 mod threads;
 
-pub use backend::{Backend, Prepared, StreamHead};
+pub use backend::{Backend, Prepared, StreamHead, VisitRecord};
 pub use envelope::{
     hex, AppendResult, Body, CommandDigest, Envelope, EventMetadata, ExpectedVersion, Head, NewEvent,
-    RecordHeader, Scrubbed, StreamId, MAX_STREAM_ID_LEN,
+    RecordHeader, RecordView, Scrubbed, StreamId, MAX_STREAM_ID_LEN,
 };
 pub use error::{Corruption, StoreError};
 pub use exchange::{ExportedRecord, ExportedRedaction};

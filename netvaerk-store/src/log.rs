@@ -10,12 +10,12 @@ use netvaerk_core::PersonId;
 use uuid::Uuid;
 
 use crate::backend::{Backend, StreamHead};
-use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
+use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordView, StreamId};
 use crate::error::Corruption;
 use crate::error::StoreError;
 use crate::plan::{append_nothing, check_import, stored, BackendIndex, Index, Location, Planner};
 use crate::queue::{settle, Pending, Queue};
-use crate::record::{envelope_at, parse, replace_body, sha256, RawRecord};
+use crate::record::{envelope_at, parse, replace_body, sha256, view_at, RawRecord};
 use crate::registry::{
     damaged_key, manifest_bytes, manifest_key, registry_bytes, registry_from_bytes, RegistryEntry,
     REGISTRY_MANIFEST,
@@ -421,6 +421,25 @@ impl<B: Backend> EventStore for LogStore<B> {
             });
         }
         Ok(Some(position))
+    }
+
+    fn visit_range(
+        &self,
+        first: u64,
+        last: u64,
+        visit: &mut dyn FnMut(RecordView<'_>) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        // Only what is durable, as every read.
+        let (first, last) = (first.max(1), last.min(self.committed_head()));
+        let mut visited = 0;
+        if first <= last {
+            self.backend.visit_records(first, last, &mut |position, bytes| {
+                visit(view_at(position, bytes)?)?;
+                visited += 1;
+                Ok(())
+            })?;
+        }
+        Ok(visited)
     }
 
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {

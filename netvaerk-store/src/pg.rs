@@ -63,12 +63,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::backend::Prepared;
-use crate::envelope::{hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
+use crate::envelope::{
+    hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordView, StreamId,
+};
 use crate::error::{Corruption, StoreError};
 use crate::plan::{append_nothing, check_import, Index, Location, Planner};
 use crate::purge::{Kept, Purged};
 use crate::queue::{fail_all, settle, Pending, Queue};
-use crate::record::{chain_template, envelope_at, parse, replace_body, sha256, RawRecord};
+use crate::record::{chain_template, envelope_at, parse, replace_body, sha256, view_at, RawRecord};
 use crate::registry::{damaged_key, registry_from_json};
 use crate::registry::{RegistryEntry, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::shred::{from_hex, KeyRecord, PersonKey};
@@ -1104,6 +1106,10 @@ fn notify(txn: &mut Transaction<'_>, channel: &str, head: Option<Head>) -> Resul
 }
 
 /// The log from a position on, a page per round trip, up to the head when it started.
+/// The records from `$1` to `$2`, at most `$3` ([`PAGE`]) of them.
+const PAGE_QUERY: &str =
+    "SELECT position, record FROM events WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT $3";
+
 struct Pages<'a> {
     store: &'a PostgresStore,
     next: u64,
@@ -1122,13 +1128,8 @@ impl Pages<'_> {
             self.done = true;
             return Ok(());
         }
-        let rows = self.store.read(|client| {
-            client.query(
-                "SELECT position, record FROM events WHERE position >= $1 AND position <= $2 \
-                 ORDER BY position LIMIT $3",
-                &[&int(self.next), &int(end), &PAGE],
-            )
-        })?;
+        let rows =
+            self.store.read(|client| client.query(PAGE_QUERY, &[&int(self.next), &int(end), &PAGE]))?;
         if rows.is_empty() {
             self.done = true;
         }
@@ -1336,6 +1337,28 @@ impl EventStore for PostgresStore {
         let pages =
             Pages { store: self, next: first.max(1), end: Some(last), buffer: VecDeque::new(), done: false };
         Box::new(pages.map(|raw| raw.and_then(|raw| envelope_at(raw.position, &raw.bytes))))
+    }
+
+    /// A page at a time, each record checked where the client holds it, without a copy.
+    fn visit_range(
+        &self,
+        first: u64,
+        last: u64,
+        visit: &mut dyn FnMut(RecordView<'_>) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let (mut next, mut visited) = (first.max(1), 0);
+        while next <= last {
+            let rows = self.read(|client| client.query(PAGE_QUERY, &[&int(next), &int(last), &PAGE]))?;
+            for row in &rows {
+                let position = nat(row.get(0));
+                visit(view_at(position, row.get(1))?)?;
+                (next, visited) = (position + 1, visited + 1);
+            }
+            if rows.len() < usize::try_from(PAGE).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        Ok(visited)
     }
 
     fn read_raw(&self, from_position: u64) -> RawRecords<'_> {

@@ -56,7 +56,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::envelope::{Body, CommandDigest, Envelope, EventMetadata, RecordHeader, Scrubbed, StreamId};
+use crate::envelope::{
+    Body, CommandDigest, Envelope, EventMetadata, RecordHeader, RecordView, Scrubbed, StreamId,
+};
 use crate::error::{Corruption, StoreError};
 
 const MAGIC: &[u8; 4] = b"NVR1";
@@ -113,6 +115,37 @@ impl RecordHeader {
     }
 
     pub(crate) fn decode(bytes: &[u8]) -> Result<Self, Corruption> {
+        let view = HeaderView::decode(bytes)?;
+        let stream = StreamId::new(view.stream).map_err(|_| bad("stream id"))?;
+        Ok(Self {
+            position: view.position,
+            stream,
+            stream_version: view.stream_version,
+            event_id: view.event_id,
+            event_type: view.event_type.to_owned(),
+            schema_version: view.schema_version,
+            metadata: view.metadata,
+            body_digest: view.body_digest,
+            previous_hash: view.previous_hash,
+        })
+    }
+}
+
+/// A header as stored, its texts borrowed from the record's bytes.
+struct HeaderView<'a> {
+    position: u64,
+    stream: &'a str,
+    stream_version: u64,
+    event_id: Uuid,
+    event_type: &'a str,
+    schema_version: u32,
+    metadata: EventMetadata,
+    body_digest: [u8; 32],
+    previous_hash: [u8; 32],
+}
+
+impl<'a> HeaderView<'a> {
+    fn decode(bytes: &'a [u8]) -> Result<Self, Corruption> {
         let mut cursor = Cursor { bytes, at: 0 };
         let position = cursor.u64()?;
         let stream_version = cursor.u64()?;
@@ -132,7 +165,10 @@ impl RecordHeader {
         let causation_id = if flags & 2 != 0 { Some(Uuid::from_bytes(cursor.array()?)) } else { None };
         let command_digest =
             if flags & 4 != 0 { Some(CommandDigest::from_bytes(cursor.array()?)) } else { None };
-        let stream = StreamId::new(cursor.text()?).map_err(|_| bad("stream id"))?;
+        let stream = cursor.text()?;
+        if !StreamId::is_valid(stream) {
+            return Err(bad("stream id"));
+        }
         let event_type = cursor.text()?;
         let body_digest = cursor.array()?;
         let previous_hash = cursor.array()?;
@@ -187,10 +223,10 @@ impl<'a> Cursor<'a> {
         Ok(u32::from_be_bytes(self.array()?))
     }
 
-    fn text(&mut self) -> Result<String, Corruption> {
+    fn text(&mut self) -> Result<&'a str, Corruption> {
         let len = usize::from(u16::from_be_bytes(self.array()?));
         let bytes = self.take(len)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| bad("text"))
+        std::str::from_utf8(bytes).map_err(|_| bad("text"))
     }
 }
 
@@ -248,58 +284,93 @@ pub(crate) fn present_body(payload_json: &str, rationale: Option<&str>) -> Vec<u
 }
 
 fn decode_body(bytes: &[u8]) -> Result<Body, Corruption> {
-    let bad_body = |what: &str| Corruption::BadBody(what.to_owned());
-    match bytes.split_first() {
-        Some((&PRESENT, rest)) => {
-            let (len, rest) =
-                rest.split_at_checked(4).ok_or_else(|| bad_body("the rationale's length is cut"))?;
-            let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]);
-            let (rationale, payload) = if len == NO_RATIONALE {
-                (None, rest)
-            } else {
-                let len = usize::try_from(len).map_err(|_| bad_body("the rationale is too long"))?;
-                let (text, payload) =
-                    rest.split_at_checked(len).ok_or_else(|| bad_body("the rationale is cut"))?;
-                let text = std::str::from_utf8(text).map_err(|_| bad_body("the rationale is not UTF-8"))?;
-                (Some(text.to_owned()), payload)
-            };
-            let payload = std::str::from_utf8(payload).map_err(|_| bad_body("the payload is not UTF-8"))?;
-            Ok(Body::Present { payload: payload.into(), rationale })
+    Ok(match BodyView::decode(bytes)? {
+        BodyView::Present { payload, rationale } => {
+            Body::Present { payload: payload.into(), rationale: rationale.map(str::to_owned) }
         }
-        Some((&REDACTED, rest)) => {
-            let record: Redaction =
-                serde_json::from_slice(rest).map_err(|error| Corruption::BadBody(error.to_string()))?;
-            if record.schema_version.is_some() {
-                return Err(bad_body("a redaction without its scrubbed event names a schema version"));
+        BodyView::Redacted { reason, redacted_at, scrubbed } => Body::Redacted {
+            reason,
+            redacted_at,
+            scrubbed: scrubbed.map(|(schema_version, payload, rationale)| Scrubbed {
+                payload: payload.into(),
+                schema_version,
+                rationale: rationale.map(str::to_owned),
+            }),
+        },
+    })
+}
+
+/// A body as stored, its texts borrowed from the record's bytes.
+enum BodyView<'a> {
+    Present {
+        payload: &'a str,
+        rationale: Option<&'a str>,
+    },
+    Redacted {
+        reason: String,
+        redacted_at: DateTime<chrono::Utc>,
+        /// The scrubbed event: its schema version, payload and rationale.
+        scrubbed: Option<(u32, &'a str, Option<&'a str>)>,
+    },
+}
+
+impl<'a> BodyView<'a> {
+    fn decode(bytes: &'a [u8]) -> Result<Self, Corruption> {
+        let bad_body = |what: &str| Corruption::BadBody(what.to_owned());
+        match bytes.split_first() {
+            Some((&PRESENT, rest)) => {
+                let (len, rest) =
+                    rest.split_at_checked(4).ok_or_else(|| bad_body("the rationale's length is cut"))?;
+                let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]);
+                let (rationale, payload) = if len == NO_RATIONALE {
+                    (None, rest)
+                } else {
+                    let len = usize::try_from(len).map_err(|_| bad_body("the rationale is too long"))?;
+                    let (text, payload) =
+                        rest.split_at_checked(len).ok_or_else(|| bad_body("the rationale is cut"))?;
+                    let text =
+                        std::str::from_utf8(text).map_err(|_| bad_body("the rationale is not UTF-8"))?;
+                    (Some(text), payload)
+                };
+                let payload =
+                    std::str::from_utf8(payload).map_err(|_| bad_body("the payload is not UTF-8"))?;
+                Ok(Self::Present { payload, rationale })
             }
-            Ok(Body::Redacted { reason: record.reason, redacted_at: record.redacted_at, scrubbed: None })
-        }
-        Some((&SCRUBBED, rest)) => {
-            let (len, rest) =
-                rest.split_at_checked(4).ok_or_else(|| bad_body("the redaction's length is cut"))?;
-            let len = usize::try_from(u32::from_be_bytes([len[0], len[1], len[2], len[3]]))
-                .map_err(|_| bad_body("the redaction is too long"))?;
-            let (marker, event) =
-                rest.split_at_checked(len).ok_or_else(|| bad_body("the redaction is cut"))?;
-            let record: Redaction =
-                serde_json::from_slice(marker).map_err(|error| Corruption::BadBody(error.to_string()))?;
-            let schema_version =
-                record.schema_version.ok_or_else(|| bad_body("a scrubbed event names no schema version"))?;
-            // Checked first, so that damaged bytes cannot nest redactions and recurse deeply.
-            if event.first() != Some(&PRESENT) {
-                return Err(bad_body("a scrubbed event is not a present body"));
+            Some((&REDACTED, rest)) => {
+                let record: Redaction =
+                    serde_json::from_slice(rest).map_err(|error| Corruption::BadBody(error.to_string()))?;
+                if record.schema_version.is_some() {
+                    return Err(bad_body("a redaction without its scrubbed event names a schema version"));
+                }
+                Ok(Self::Redacted { reason: record.reason, redacted_at: record.redacted_at, scrubbed: None })
             }
-            let Body::Present { payload, rationale } = decode_body(event)? else {
-                return Err(bad_body("a scrubbed event is not a present body"));
-            };
-            let scrubbed = Scrubbed { payload, schema_version, rationale };
-            Ok(Body::Redacted {
-                reason: record.reason,
-                redacted_at: record.redacted_at,
-                scrubbed: Some(scrubbed),
-            })
+            Some((&SCRUBBED, rest)) => {
+                let (len, rest) =
+                    rest.split_at_checked(4).ok_or_else(|| bad_body("the redaction's length is cut"))?;
+                let len = usize::try_from(u32::from_be_bytes([len[0], len[1], len[2], len[3]]))
+                    .map_err(|_| bad_body("the redaction is too long"))?;
+                let (marker, event) =
+                    rest.split_at_checked(len).ok_or_else(|| bad_body("the redaction is cut"))?;
+                let record: Redaction =
+                    serde_json::from_slice(marker).map_err(|error| Corruption::BadBody(error.to_string()))?;
+                let schema_version = record
+                    .schema_version
+                    .ok_or_else(|| bad_body("a scrubbed event names no schema version"))?;
+                // Checked first, so that damaged bytes cannot nest redactions and recurse deeply.
+                if event.first() != Some(&PRESENT) {
+                    return Err(bad_body("a scrubbed event is not a present body"));
+                }
+                let Self::Present { payload, rationale } = Self::decode(event)? else {
+                    return Err(bad_body("a scrubbed event is not a present body"));
+                };
+                Ok(Self::Redacted {
+                    reason: record.reason,
+                    redacted_at: record.redacted_at,
+                    scrubbed: Some((schema_version, payload, rationale)),
+                })
+            }
+            _ => Err(bad_body("unknown body kind")),
         }
-        _ => Err(bad_body("unknown body kind")),
     }
 }
 
@@ -466,6 +537,42 @@ pub(crate) fn envelope_at(position: u64, bytes: &[u8]) -> Result<Envelope, Store
         }));
     }
     Ok(parsed)
+}
+
+/// The record stored at `position` as a fold reads it, borrowed from `bytes`, after the same
+/// checks as [`envelope_at`]: framing and checksum, hash, body digest (unless redacted), and
+/// that it names `position`.
+pub(crate) fn view_at(position: u64, bytes: &[u8]) -> Result<RecordView<'_>, StoreError> {
+    let corrupt = |problem| StoreError::Corrupt { position, problem };
+    let pieces = split(bytes).map_err(corrupt)?;
+    if chain_hash(pieces.header) != pieces.hash {
+        return Err(corrupt(Corruption::HashMismatch));
+    }
+    let header = HeaderView::decode(pieces.header).map_err(corrupt)?;
+    let body = BodyView::decode(pieces.body).map_err(corrupt)?;
+    let (payload, rationale) = match body {
+        BodyView::Present { payload, rationale } => {
+            if sha256(pieces.body) != header.body_digest {
+                return Err(corrupt(Corruption::BodyDigestMismatch));
+            }
+            (Some((header.schema_version, payload)), rationale)
+        }
+        BodyView::Redacted { scrubbed: Some((schema_version, payload, rationale)), .. } => {
+            (Some((schema_version, payload)), rationale)
+        }
+        BodyView::Redacted { scrubbed: None, .. } => (None, None),
+    };
+    if header.position != position {
+        return Err(corrupt(Corruption::PositionMismatch { stored: position, named: header.position }));
+    }
+    Ok(RecordView {
+        position,
+        stream: header.stream,
+        event_type: header.event_type,
+        metadata: header.metadata,
+        payload,
+        rationale,
+    })
 }
 
 fn parse_pieces(pieces: &Pieces<'_>) -> Result<Envelope, Corruption> {
@@ -669,7 +776,15 @@ mod tests {
                 "a flip at byte {index} of {} went unnoticed",
                 bytes.len()
             );
+            // The borrowed read refuses what the owned one refuses, with the same error.
+            assert_eq!(
+                view_at(1, &flipped).map(|_| ()).unwrap_err().to_string(),
+                envelope_at(1, &flipped).map(|_| ()).unwrap_err().to_string(),
+                "byte {index}"
+            );
         }
+        let envelope = envelope_at(1, &bytes).unwrap();
+        assert_eq!(view_at(1, &bytes).unwrap(), RecordView::of(&envelope));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use ::redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefi
 use netvaerk_core::PersonId;
 use uuid::Uuid;
 
-use crate::backend::{heads_of, Backend, Prepared, StreamHead};
+use crate::backend::{heads_of, Backend, Prepared, StreamHead, VisitRecord};
 use crate::envelope::StreamId;
 use crate::error::{guard, Guarded, StoreError};
 use crate::log::{LogStore, OpenCheck};
@@ -278,6 +278,18 @@ impl Backend for RedbBackend {
             })))),
             Err(error) => Box::new(std::iter::once(Err(error))),
         }
+    }
+
+    fn visit_records(&self, first: u64, last: u64, visit: &mut VisitRecord<'_>) -> Result<(), StoreError> {
+        // redb lends each value from its page cache: no copy.
+        guard(|| {
+            let records = self.read(RECORDS)?;
+            for item in records.range(first.max(1)..=last).map_err(engine)? {
+                let (position, bytes) = item.map_err(engine)?;
+                visit(position.value(), bytes.value())?;
+            }
+            Ok(())
+        })
     }
 
     fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {

@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use netvaerk_core::PersonId;
 use uuid::Uuid;
 
-use crate::backend::{heads_of, Backend, Prepared, StreamHead};
+use crate::backend::{heads_of, Backend, Prepared, StreamHead, VisitRecord};
 use crate::envelope::{RecordHeader, StreamId};
 use crate::error::{guard, Corruption, Guarded, StoreError};
 use crate::log::{LogStore, OpenCheck};
@@ -466,6 +466,19 @@ impl Backend for SledBackend {
             let position = u64_at(&key, 1).ok_or_else(|| StoreError::engine("a record key is malformed"))?;
             Ok(RawRecord { position, bytes: value.to_vec() })
         }))))
+    }
+
+    fn visit_records(&self, first: u64, last: u64, visit: &mut VisitRecord<'_>) -> Result<(), StoreError> {
+        // sled's values are shared buffers: lent, not copied.
+        guard(|| {
+            for item in self.db.range(record_key(first.max(1))..=record_key(last)) {
+                let (key, value) = item.map_err(|error| self.failed(error))?;
+                let position =
+                    u64_at(&key, 1).ok_or_else(|| StoreError::engine("a record key is malformed"))?;
+                visit(position, &value)?;
+            }
+            Ok(())
+        })
     }
 
     fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {

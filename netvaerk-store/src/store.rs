@@ -9,7 +9,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::envelope::{
-    hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordHeader, Scrubbed, StreamId,
+    hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordHeader, RecordView, Scrubbed,
+    StreamId,
 };
 use crate::error::{Corruption, StoreError};
 use crate::record::{encode_body, envelope_at, parse_and_check, sha256, RawRecord};
@@ -178,6 +179,25 @@ pub trait EventStore: Send + Sync {
         Box::new(self.read_all(first).take_while(move |envelope| {
             envelope.as_ref().map_or(true, |envelope| envelope.header.position <= last)
         }))
+    }
+
+    /// Calls `visit` with each record at positions `first..=last` (fewer where the log ends), in
+    /// commit order, checked as [`EventStore::read_range`] checks each, and borrowed where the
+    /// engine lends its bytes: nothing is copied or kept that a fold does not read. Stops at the
+    /// first error, `visit`'s or a record's ([`StoreError::Corrupt`] at its position); returns
+    /// how many records it visited.
+    fn visit_range(
+        &self,
+        first: u64,
+        last: u64,
+        visit: &mut dyn FnMut(RecordView<'_>) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let mut visited = 0;
+        for envelope in self.read_range(first, last) {
+            visit(RecordView::of(&envelope?))?;
+            visited += 1;
+        }
+        Ok(visited)
     }
 
     /// Follows the log from `from_position`: first what is there, then each new event as it

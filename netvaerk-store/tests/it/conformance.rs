@@ -355,8 +355,78 @@ macro_rules! conformance {
                     matches!(error, StoreError::Corrupt { position: 5, problem: Corruption::BodyDigestMismatch }),
                     "{error}"
                 );
+                // Visiting the records lends them after the same checks: the two before it,
+                // then the same error.
+                let mut visited = Vec::new();
+                let error = store
+                    .visit_range(3, 7, &mut |record| {
+                        visited.push(record.position);
+                        Ok(())
+                    })
+                    .unwrap_err();
+                assert_eq!(visited, [3, 4]);
+                assert!(
+                    matches!(error, StoreError::Corrupt { position: 5, problem: Corruption::BodyDigestMismatch }),
+                    "{error}"
+                );
                 $tamper(&store, 5, &raw.bytes);
                 assert_eq!(store.read_range(3, 7).count(), 5);
+            }
+
+            /// `visit_range` lends each record as `read_range` reads it, redacted ones included
+            /// (their scrubbed event and rationale), and stops where `visit` says.
+            #[test]
+            fn visit_range_lends_what_read_range_reads() {
+                let Some((store, _guard)) = $fresh() else { return };
+                for n in 0..9 {
+                    let mut event = event(n);
+                    event.rationale = (n % 2 == 0).then(|| format!("rationale {n}"));
+                    store.append(&stream(&format!("org-{}", n % 3)), ExpectedVersion::Any, &[event]).unwrap();
+                }
+                let secretary = PersonId::from_uuid(Uuid::from_u128(1));
+                let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
+                store.redact(3, "a citizen's name", secretary, at).unwrap();
+                let head = store.head().unwrap().unwrap().position;
+                for (first, last) in [(1, head), (3, 5), (4, 4), (8, 20), (11, 12), (6, 2), (0, 2)] {
+                    let read: Vec<Envelope> = store.read_range(first, last).map(Result::unwrap).collect();
+                    let want: Vec<RecordView<'_>> = read.iter().map(RecordView::of).collect();
+                    let mut got = Vec::new();
+                    let visited = store
+                        .visit_range(first, last, &mut |record| {
+                            got.push((
+                                record.position,
+                                record.stream.to_owned(),
+                                record.event_type.to_owned(),
+                                record.metadata,
+                                record.payload.map(|(version, json)| (version, json.to_owned())),
+                                record.rationale.map(str::to_owned),
+                            ));
+                            Ok(())
+                        })
+                        .unwrap();
+                    let want: Vec<_> = want
+                        .into_iter()
+                        .map(|record| {
+                            (
+                                record.position,
+                                record.stream.to_owned(),
+                                record.event_type.to_owned(),
+                                record.metadata,
+                                record.payload.map(|(version, json)| (version, json.to_owned())),
+                                record.rationale.map(str::to_owned),
+                            )
+                        })
+                        .collect();
+                    assert_eq!(visited, want.len() as u64, "{first}..={last}");
+                    assert_eq!(got, want, "{first}..={last}");
+                }
+                let mut seen = 0;
+                let stopped = store.visit_range(1, head, &mut |_| {
+                    seen += 1;
+                    if seen == 2 { Err(StoreError::NoSuchPosition(2)) } else { Ok(()) }
+                });
+                assert!(matches!(stopped, Err(StoreError::NoSuchPosition(2))));
+                assert_eq!(seen, 2);
             }
 
             #[test]
