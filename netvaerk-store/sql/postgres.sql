@@ -302,6 +302,7 @@ DECLARE
     records bytea[] := '{}';
     sealed bytea;
     header_length integer;
+    body_length integer;
     before bytea;
     hash bytea;
 BEGIN
@@ -321,12 +322,23 @@ BEGIN
         before := coalesce(head_hash, decode(repeat('00', 32), 'hex'));
         FOR i IN 1..total LOOP
             sealed := templates[i];
-            header_length := (get_byte(sealed, 4) << 24) | (get_byte(sealed, 5) << 16)
-                           | (get_byte(sealed, 6) << 8) | get_byte(sealed, 7);
-            IF substring(sealed FROM 1 FOR 4) <> 'NVR2'::bytea OR header_length < 40
-               OR length(sealed) <> 8 + header_length + 4 + ((get_byte(sealed, 8 + header_length) << 24)
-                   | (get_byte(sealed, 9 + header_length) << 16) | (get_byte(sealed, 10 + header_length) << 8)
-                   | get_byte(sealed, 11 + header_length)) + 36 THEN
+            -- Each length is read only where the bytes hold it, and only below 2^31 (a record
+            -- is far smaller): anything else is refused, never an error of another kind.
+            header_length := -1;
+            IF length(sealed) >= 48 AND substring(sealed FROM 1 FOR 4) = 'NVR2'::bytea
+               AND get_byte(sealed, 4) < 128 THEN
+                header_length := (get_byte(sealed, 4) << 24) | (get_byte(sealed, 5) << 16)
+                               | (get_byte(sealed, 6) << 8) | get_byte(sealed, 7);
+            END IF;
+            body_length := -1;
+            IF header_length >= 40 AND length(sealed) >= 12 + header_length + 36 THEN
+                IF get_byte(sealed, 8 + header_length) < 128 THEN
+                    body_length := (get_byte(sealed, 8 + header_length) << 24)
+                                 | (get_byte(sealed, 9 + header_length) << 16)
+                                 | (get_byte(sealed, 10 + header_length) << 8) | get_byte(sealed, 11 + header_length);
+                END IF;
+            END IF;
+            IF body_length < 0 OR length(sealed) <> 8 + header_length + 4 + body_length + 36 THEN
                 RAISE EXCEPTION 'netvaerk: template % is not a record to chain', i USING ERRCODE = '22023';
             END IF;
             sealed := overlay(sealed PLACING int8send(head_position + i) FROM 9 FOR 8);

@@ -260,6 +260,25 @@ pub(crate) fn guard<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T
     })
 }
 
+/// Calls `visit` with a record an engine lends inside [`guard`], and keeps a panic of the
+/// visitor's own in `panicked` (ending the walk) for the caller to resume once out of the
+/// guard: it is the caller's, not the engine's damage.
+#[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
+pub(crate) fn lend(
+    visit: &mut crate::backend::VisitRecord<'_>,
+    position: u64,
+    bytes: &[u8],
+    panicked: &mut Option<Box<dyn std::any::Any + Send>>,
+) -> Result<bool, StoreError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| visit(position, bytes))) {
+        Ok(result) => result.map(|()| true),
+        Err(panic) => {
+            *panicked = Some(panic);
+            Ok(false)
+        }
+    }
+}
+
 /// An engine's iterator whose every step is [`guard`]ed; after a panic it ends.
 #[cfg_attr(not(any(feature = "redb", feature = "sled")), allow(dead_code))] // for the embedded engines
 pub(crate) struct Guarded<'a> {

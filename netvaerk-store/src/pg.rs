@@ -22,8 +22,10 @@
 //!   it heard answers waiters without a query; while it reconnects, waiters poll the head.
 //! - **Group commit** in one process: appenders queue, and one leader at a time commits the
 //!   whole queue in one transaction on the writer connection.
-//! - **One round trip per commit**, whether this process writes alone or beside others. The
-//!   writer remembers the head it committed and the versions of the streams it wrote.
+//! - **One round trip per commit** while the writer knows the versions of its streams,
+//!   whether this process writes alone or beside others (the first batch after another
+//!   process appended takes two calls). The writer remembers the head it committed and the
+//!   versions of the streams it wrote.
 //!   - Alone, it seals the batch for the positions after that head and sends it to the
 //!     server-side function `netvaerk_append_told`, one prepared statement outside a
 //!     transaction block (lock, head check, id and version checks, insert, notify and commit).
@@ -82,7 +84,12 @@ pub const SCHEMA_SQL: &str = include_str!("../sql/postgres.sql");
 
 /// Rows read per round trip when walking the log.
 const PAGE: i64 = 2_000;
-/// How often a waiting subscriber polls the head, notifications aside.
+/// The records from `$1` to `$2`, at most `$3` ([`PAGE`]) of them.
+const PAGE_QUERY: &str =
+    "SELECT position, record FROM events WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT $3";
+/// How often a waiting subscriber polls the head: while the LISTEN connection reconnects, and,
+/// while it is up, whenever nothing was heard for this long (a connection can die without a
+/// word, or rows can come without a notification).
 const POLL: Duration = Duration::from_millis(500);
 /// How many times a batch is planned again after a conflict recognised by SQLSTATE.
 const CONFLICT_RETRIES: usize = 3;
@@ -147,8 +154,9 @@ struct Writer {
     prepared: HashMap<Function, (u64, Statement)>,
     /// The log as this writer left it, if nothing else may have written since.
     known: Option<Known>,
-    /// Whether another process appended between this writer's last two commits: its next
-    /// batch is then told under the lock at once, instead of first sent on what it knew.
+    /// Whether another process appended before this writer's last commit: its next batch
+    /// then goes to `netvaerk_append_chained` at once, instead of first being sealed for a
+    /// head that has most likely moved again.
     contended: bool,
 }
 
@@ -228,8 +236,10 @@ impl Told {
     }
 }
 
-/// The head this writer committed last, and the versions of the streams it planned, as of
-/// that head.
+/// The head this writer committed last, and the versions of the streams it planned. After a
+/// chained commit another process may have moved one of those streams meanwhile: the append
+/// functions check each batch's versions again under the lock, so a stale one costs a round
+/// trip, never a wrong append.
 struct Known {
     head: Option<Head>,
     versions: HashMap<StreamId, u64>,
@@ -265,10 +275,14 @@ struct Live {
     /// Whether the LISTEN connection is up and `seen` holds the head it read after LISTEN:
     /// every commit since is heard of, so `seen` is the head and waiters need not ask.
     listening: AtomicBool,
+    /// When `seen` was last confirmed: by a notification, a commit of this process, or a
+    /// query of the head.
+    heard: Mutex<Option<Instant>>,
 }
 
 impl Live {
     fn advance(&self, position: u64) {
+        *lock(&self.heard) = Some(Instant::now());
         let mut seen = lock(&self.seen);
         if position > *seen {
             *seen = position;
@@ -556,8 +570,14 @@ impl PostgresStore {
             writer.known = Some(known);
             return Fast::Moved;
         }
-        let mut versions = known.versions;
+        let mut versions = known.versions.clone();
         versions.extend(planned);
+        // What the writer knew, for the told path to compare the head with when a stream's
+        // version moved.
+        let restore = |writer: &mut Writer, known: Known| {
+            writer.known = Some(known);
+            Fast::Moved
+        };
         if !writer.contended {
             let Some(statement) = writer.statement(Function::Told, &self.config, &self.schema) else {
                 return Fast::Declined;
@@ -571,7 +591,7 @@ impl PostgresStore {
                 }
                 // The head moved: the database chains the same records.
                 Some(1) => {}
-                Some(3) => return Fast::Moved,
+                Some(3) => return restore(writer, known),
                 // An event id is stored (a retry), or the call failed and may have lost only
                 // its reply: the planning transaction recognises either by the event ids.
                 _ => return Fast::Declined,
@@ -587,20 +607,22 @@ impl PostgresStore {
         };
         match (told.status, told.head) {
             (0, Some(chained)) => {
-                // The positions the database gave, after whatever another process appended.
+                // The positions the database gave the records, in order from `first`, after
+                // whatever another process appended.
                 let planned_first = known.head.map_or(0, |head| head.position) + 1;
                 let first = (chained.position + 1).saturating_sub(records.len() as u64);
-                let shift = first.saturating_sub(planned_first);
                 for appended in outcomes.iter_mut().flatten() {
-                    appended.positions.iter_mut().for_each(|position| *position += shift);
+                    for position in &mut appended.positions {
+                        *position = first + (*position - planned_first);
+                    }
                 }
                 // Nobody else appended since this writer's last commit: the next batch is
                 // sealed by the writer again.
-                writer.contended = shift > 0;
+                writer.contended = first != planned_first;
                 writer.known = Some(Known { head: Some(chained), versions });
                 Fast::Committed((outcomes, Some(chained)))
             }
-            (3, _) => Fast::Moved,
+            (3, _) => restore(writer, known),
             _ => Fast::Declined,
         }
     }
@@ -1106,10 +1128,6 @@ fn notify(txn: &mut Transaction<'_>, channel: &str, head: Option<Head>) -> Resul
 }
 
 /// The log from a position on, a page per round trip, up to the head when it started.
-/// The records from `$1` to `$2`, at most `$3` ([`PAGE`]) of them.
-const PAGE_QUERY: &str =
-    "SELECT position, record FROM events WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT $3";
-
 struct Pages<'a> {
     store: &'a PostgresStore,
     next: u64,
@@ -1457,13 +1475,20 @@ impl EventStore for PostgresStore {
         loop {
             // What this process committed or heard of answers without a query: a follower
             // that keeps up with a busy log costs the database nothing, nor does one that
-            // waits while the LISTEN connection is up (it hears of every commit).
+            // waits while the LISTEN connection is up and was heard from within `POLL`.
             let listening = self.live.listening.load(Ordering::Acquire);
             let seen = *lock(&self.live.seen);
             if seen > position {
                 return Ok(seen);
             }
-            let head = if listening { seen } else { self.head_position()? };
+            let fresh = lock(&self.live.heard).is_some_and(|heard| heard.elapsed() < POLL);
+            let head = if listening && fresh {
+                seen
+            } else {
+                let head = self.head_position()?;
+                self.live.advance(head);
+                head
+            };
             let left = deadline.saturating_duration_since(Instant::now());
             if head > position || left.is_zero() {
                 return Ok(head);

@@ -14,7 +14,7 @@ use crate::envelope::{
 };
 use crate::error::{Corruption, StoreError};
 use crate::queue::Pending;
-use crate::record::{parse, parse_and_check, seal, RawRecord};
+use crate::record::{parse, parse_and_check, seal, writers_framing, RawRecord};
 use crate::store::EventStore;
 
 /// Where a stored event is: its stream, its version there and its position.
@@ -241,7 +241,9 @@ pub(crate) fn check_import<I: Index>(
             return Err(StoreError::NotARetry { event_id: header.event_id });
         }
         link = Some(Head { position: header.position, hash });
-        prepared.push(Prepared { header, hash, bytes: raw.bytes.clone(), body: Some(body) });
+        // A record PostgreSQL chained is stored as its writer would have framed it.
+        let bytes = writers_framing(&raw.bytes).map_err(corrupt)?;
+        prepared.push(Prepared { header, hash, bytes, body: Some(body) });
     }
     let event_ids: Vec<Uuid> = prepared.iter().map(|record| record.header.event_id).collect();
     let stored = index.locate(&event_ids)?;

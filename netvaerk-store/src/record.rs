@@ -33,10 +33,11 @@
 //! A record whose chain the database wrote (PostgreSQL's `netvaerk_append_chained`, for a
 //! writer that another process overtook) has the magic "NVR2" and the same layout; its CRC is
 //! computed with the header's position, its previous record's hash and the record's hash taken
-//! as zeros, since the writer sealed it before it knew them. The chain covers those 72 bytes
-//! (the hash is recomputed from the header on every read), so no change to them goes unnoticed
-//! either; "NVR1" records (every embedded store's, and every record the database did not chain)
-//! have their CRC over every byte.
+//! as zeros, since the writer sealed it before it knew them. The chain covers those 72 bytes,
+//! and even a framing-only parse of such a record recomputes the hash, so no change to them
+//! goes unnoticed either. "NVR1" records (every record the database did not chain) have their
+//! CRC over every byte; imports reframe a chained record so, with the same hash, and so an
+//! embedded store holds only "NVR1" records.
 //!
 //! The command digest came later than the rest, as flag 4: a header without it sets no such
 //! flag and holds no such bytes, so every record written before it (and every record of a
@@ -456,6 +457,11 @@ fn split(bytes: &[u8]) -> Result<Pieces<'_>, Corruption> {
         if chained_crc(content, header_end) != Some(stored) {
             return Err(Corruption::BadChecksum);
         }
+        // The bytes the CRC skipped are the chain's: checked here too, so that a read that
+        // checks only the framing (an open's scan, the head's hash) vouches for every byte.
+        if chain_hash(&content[8..header_end]) != content[content.len() - 32..] {
+            return Err(Corruption::HashMismatch);
+        }
     }
     let (header_end, body_end) = framed?;
     let mut hash = [0; 32];
@@ -489,6 +495,19 @@ fn chained_crc(content: &[u8], header_end: usize) -> Option<u32> {
     crc.update(&content[header_end..content.len() - 32]);
     crc.update(&[0; 32]);
     Some(crc.finalize())
+}
+
+/// The record framed as its writer would have framed it ("NVR1", the CRC over every byte):
+/// the same header, body and hash. A chained record (see above) is reframed; any other is
+/// returned as it is. Imports store this, so that a copy of a PostgreSQL log in an embedded
+/// store holds only records an open's CRC scan checks whole.
+pub(crate) fn writers_framing(bytes: &[u8]) -> Result<Vec<u8>, Corruption> {
+    let pieces = split(bytes)?;
+    if &bytes[..4] == CHAINED {
+        Ok(frame(pieces.header, pieces.body, &pieces.hash))
+    } else {
+        Ok(bytes.to_vec())
+    }
 }
 
 /// A sealed record as a template for the database to chain (PostgreSQL's
@@ -668,6 +687,7 @@ mod tests {
         let template = chain_template(&sealed).unwrap();
         assert_eq!(&template[..4], CHAINED);
         assert!(parse_and_check(&template).is_err(), "a template is no record: its hash is zeros");
+        assert!(matches!(parse(&template), Err(Corruption::HashMismatch)), "not even to a framing check");
         let mut header = header();
         header.position = 7;
         header.previous_hash = [3; 32];
@@ -683,8 +703,11 @@ mod tests {
             envelope_at(8, &chained),
             Err(StoreError::Corrupt { problem: Corruption::PositionMismatch { .. }, .. })
         ));
-        // A template of a chained record is the same template.
+        // A template of a chained record is the same template; framed as its writer would
+        // have, it is the record sealed for that place, byte for byte.
         assert_eq!(chain_template(&chained).unwrap(), template);
+        assert_eq!(writers_framing(&chained).unwrap(), expected);
+        assert_eq!(writers_framing(&expected).unwrap(), expected);
     }
 
     fn body_of(record: &[u8]) -> Body {

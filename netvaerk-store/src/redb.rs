@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use crate::backend::{heads_of, Backend, Prepared, StreamHead, VisitRecord};
 use crate::envelope::StreamId;
-use crate::error::{guard, Guarded, StoreError};
+use crate::error::{guard, lend, Guarded, StoreError};
 use crate::log::{LogStore, OpenCheck};
 use crate::record::RawRecord;
 use crate::store::RawRecords;
@@ -282,14 +282,21 @@ impl Backend for RedbBackend {
 
     fn visit_records(&self, first: u64, last: u64, visit: &mut VisitRecord<'_>) -> Result<(), StoreError> {
         // redb lends each value from its page cache: no copy.
-        guard(|| {
+        let mut panicked = None;
+        let walked = guard(|| {
             let records = self.read(RECORDS)?;
             for item in records.range(first.max(1)..=last).map_err(engine)? {
                 let (position, bytes) = item.map_err(engine)?;
-                visit(position.value(), bytes.value())?;
+                if !lend(visit, position.value(), bytes.value(), &mut panicked)? {
+                    break;
+                }
             }
             Ok(())
-        })
+        });
+        if let Some(panic) = panicked {
+            std::panic::resume_unwind(panic);
+        }
+        walked
     }
 
     fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {

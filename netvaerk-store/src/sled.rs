@@ -35,7 +35,7 @@ use uuid::Uuid;
 
 use crate::backend::{heads_of, Backend, Prepared, StreamHead, VisitRecord};
 use crate::envelope::{RecordHeader, StreamId};
-use crate::error::{guard, Corruption, Guarded, StoreError};
+use crate::error::{guard, lend, Corruption, Guarded, StoreError};
 use crate::log::{LogStore, OpenCheck};
 use crate::record::{parse, RawRecord};
 use crate::store::RawRecords;
@@ -470,15 +470,22 @@ impl Backend for SledBackend {
 
     fn visit_records(&self, first: u64, last: u64, visit: &mut VisitRecord<'_>) -> Result<(), StoreError> {
         // sled's values are shared buffers: lent, not copied.
-        guard(|| {
+        let mut panicked = None;
+        let walked = guard(|| {
             for item in self.db.range(record_key(first.max(1))..=record_key(last)) {
                 let (key, value) = item.map_err(|error| self.failed(error))?;
                 let position =
                     u64_at(&key, 1).ok_or_else(|| StoreError::engine("a record key is malformed"))?;
-                visit(position, &value)?;
+                if !lend(visit, position, &value, &mut panicked)? {
+                    break;
+                }
             }
             Ok(())
-        })
+        });
+        if let Some(panic) = panicked {
+            std::panic::resume_unwind(panic);
+        }
+        walked
     }
 
     fn record(&self, position: u64) -> Result<Option<RawRecord>, StoreError> {

@@ -427,6 +427,14 @@ macro_rules! conformance {
                 });
                 assert!(matches!(stopped, Err(StoreError::NoSuchPosition(2))));
                 assert_eq!(seen, 2);
+                // A visitor's own panic is its own: it goes on up, not reported as the
+                // engine's damage.
+                let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    store.visit_range(1, head, &mut |_| panic!("the visitor's own"))
+                }));
+                let panic = panicked.expect_err("the panic goes on up");
+                assert_eq!(panic.downcast_ref::<&str>(), Some(&"the visitor's own"));
+                assert_eq!(store.visit_range(1, head, &mut |_| Ok(())).unwrap(), head);
             }
 
             #[test]

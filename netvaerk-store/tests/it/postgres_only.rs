@@ -240,6 +240,9 @@ fn writers_taking_turns_on_their_own_streams_have_the_database_chain_their_batch
     let copy = netvaerk_store::MemoryStore::new();
     copy.import(&records).unwrap();
     assert!(copy.verify().unwrap().is_ok());
+    // The copy holds every record as its writer frames it: the same hashes, CRCs over all.
+    let copied: Vec<_> = copy.read_raw(1).collect::<Result<_, _>>().unwrap();
+    assert!(copied.iter().all(|record| &record.bytes[..4] == b"NVR1"));
     let read: Vec<u64> = copy.read_all(1).map(|envelope| envelope.unwrap().header.position).collect();
     assert_eq!(read, (1..=20).collect::<Vec<_>>());
     // A chained record redacted: its new body is framed as the writer frames one, and the
@@ -251,8 +254,35 @@ fn writers_taking_turns_on_their_own_streams_have_the_database_chain_their_batch
     assert!(first.verify().unwrap().is_ok());
 }
 
-/// `netvaerk_append_chained` chains only templates: a record sealed for a position, or bytes
-/// that do not frame, are refused with SQLSTATE 22023 and nothing is inserted.
+/// A retry sent while the writer is overtaken: the database finds its event ids stored
+/// (`netvaerk_append_chained` answers 2), and the planning transaction recognises the retry and
+/// answers the first append's result, appending nothing.
+#[test]
+fn a_retry_by_an_overtaken_writer_answers_the_first_result_and_appends_nothing() {
+    let Some(schema) = PgSchema::new() else { return };
+    let (first, second) = (schema.open(), schema.open());
+    let retried = events(2);
+    let mut original = None;
+    for round in 0..3 {
+        let a = first.append(&stream("org-a"), ExpectedVersion::Any, &events(1)).unwrap();
+        if round == 1 {
+            original = Some(first.append(&stream("org-a"), ExpectedVersion::Any, &retried).unwrap());
+        }
+        second.append(&stream("org-b"), ExpectedVersion::Any, &events(1)).unwrap();
+        assert!(a.positions[0] > 0);
+    }
+    assert!(first.chained_batches() > 0, "the writer was overtaken");
+    let head = first.head().unwrap().unwrap().position;
+    let again = first.append(&stream("org-a"), ExpectedVersion::Any, &retried).unwrap();
+    assert_eq!(Some(again), original);
+    assert_eq!(first.head().unwrap().unwrap().position, head, "nothing appended");
+    assert_eq!(first.planned_in_transactions(), 1);
+    assert!(first.verify().unwrap().is_ok());
+}
+
+/// `netvaerk_append_chained` chains only templates: a record sealed for a position, and bytes
+/// that do not frame as one (cut anywhere, or with lengths of 2^31 and more), are refused with
+/// SQLSTATE 22023 and nothing is inserted.
 #[test]
 fn the_database_chains_only_templates() {
     let Some(schema) = PgSchema::new() else { return };
@@ -260,7 +290,23 @@ fn the_database_chains_only_templates() {
     store.append(&stream("org-a"), ExpectedVersion::Any, &events(1)).unwrap();
     let sealed = store.read_raw(1).next().unwrap().unwrap().bytes;
     let mut client = schema.client();
-    for (what, template) in [("a sealed record", sealed.clone()), ("a cut one", sealed[..40].to_vec())] {
+    let template = |edit: &dyn Fn(&mut Vec<u8>)| {
+        let mut bytes = sealed.clone();
+        bytes[..4].copy_from_slice(b"NVR2");
+        edit(&mut bytes);
+        bytes
+    };
+    let header_len = u32::from_be_bytes([sealed[4], sealed[5], sealed[6], sealed[7]]) as usize;
+    let cases = [
+        ("a sealed record", sealed.clone()),
+        ("a template's first 3 bytes", template(&|bytes| bytes.truncate(3))),
+        ("a template cut in its header", template(&|bytes| bytes.truncate(40))),
+        ("a template cut in its body", template(&|bytes| bytes.truncate(8 + header_len + 10))),
+        ("a template a byte long", template(&|bytes| bytes.push(0))),
+        ("a header length of 2^31", template(&|bytes| bytes[4] = 0x80)),
+        ("a body length of 2^31", template(&|bytes| bytes[8 + header_len] = 0x80)),
+    ];
+    for (what, template) in cases {
         let error = client
             .query_one(
                 "SELECT * FROM netvaerk_append_chained(1, 'c', '{}', ARRAY['org-x'], ARRAY[1::bigint], \
