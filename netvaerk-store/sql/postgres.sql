@@ -278,13 +278,14 @@ $$;
 -- The one-round-trip append for a writer that another process overtook: the database writes
 -- the records' chain. Each record comes as a template (magic "NVR2", see `src/record.rs`):
 -- sealed by the writer except for its position, the hash before it and its own hash, which
--- are zeros and which its CRC takes as zeros. Under the lock the function checks the event ids
--- (status 2) and the first new version of each stream (status 3), then writes into each
+-- are zeros and which its CRC takes as zeros. Under the lock the function writes into each
 -- template position head + i, the hash before it, and its hash, SHA-256 of 'netvaerk-chain-1'
--- and the header, and inserts them: so two processes appending in turn never send a batch
--- again because the head moved, and the lock is held for this call and its commit only.
--- Status 0 answers the new head; 2 and 3 answer the head and the versions of the streams in
--- `report`, read under the lock, as `netvaerk_append_told` does.
+-- and the header, and hands the records to `netvaerk_append_told` for the head it read (still
+-- the head: the lock is held), which checks the event ids (status 2) and the first new version
+-- of each stream (status 3), inserts and notifies, and answers as always. So two processes
+-- appending in turn never send a batch again because the head moved, and the lock is held for
+-- this call and its commit only. A template that does not frame as one is refused (SQLSTATE
+-- 22023) before anything is inserted.
 CREATE OR REPLACE FUNCTION netvaerk_append_chained(
     lock_key bigint, channel text, report text[],
     streams text[], versions bigint[], ids uuid[], types text[], schema_versions integer[],
@@ -309,61 +310,42 @@ BEGIN
     PERFORM pg_advisory_xact_lock(lock_key);
     SELECT e.position, e.hash INTO head_position, head_hash FROM events e ORDER BY e.position DESC LIMIT 1;
     head_position := coalesce(head_position, 0);
-    IF EXISTS (SELECT 1 FROM events e WHERE e.event_id = ANY (ids)) THEN
-        status := 2;
-    ELSIF total = 0 THEN
-        status := 1;
-    ELSIF EXISTS (
-        SELECT 1 FROM (SELECT u.s, min(u.v) AS first FROM unnest(streams, versions) AS u(s, v) GROUP BY u.s) f
-        WHERE coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream = f.s), 0) <> f.first - 1
-    ) THEN
-        status := 3;
-    ELSE
-        before := coalesce(head_hash, decode(repeat('00', 32), 'hex'));
-        FOR i IN 1..total LOOP
-            sealed := templates[i];
-            -- Each length is read only where the bytes hold it, and only below 2^31 (a record
-            -- is far smaller): anything else is refused, never an error of another kind.
-            header_length := -1;
-            IF length(sealed) >= 48 AND substring(sealed FROM 1 FOR 4) = 'NVR2'::bytea
-               AND get_byte(sealed, 4) < 128 THEN
-                header_length := (get_byte(sealed, 4) << 24) | (get_byte(sealed, 5) << 16)
-                               | (get_byte(sealed, 6) << 8) | get_byte(sealed, 7);
+    before := coalesce(head_hash, decode(repeat('00', 32), 'hex'));
+    FOR i IN 1..total LOOP
+        sealed := templates[i];
+        -- Each length is read only where the bytes hold it, and only below 2^31 (a record is
+        -- far smaller): anything else is refused, never an error of another kind.
+        header_length := -1;
+        IF length(sealed) >= 48 AND substring(sealed FROM 1 FOR 4) = 'NVR2'::bytea
+           AND get_byte(sealed, 4) < 128 THEN
+            header_length := (get_byte(sealed, 4) << 24) | (get_byte(sealed, 5) << 16)
+                           | (get_byte(sealed, 6) << 8) | get_byte(sealed, 7);
+        END IF;
+        body_length := -1;
+        IF header_length >= 40 AND length(sealed) >= 12 + header_length + 36 THEN
+            IF get_byte(sealed, 8 + header_length) < 128 THEN
+                body_length := (get_byte(sealed, 8 + header_length) << 24)
+                             | (get_byte(sealed, 9 + header_length) << 16)
+                             | (get_byte(sealed, 10 + header_length) << 8) | get_byte(sealed, 11 + header_length);
             END IF;
-            body_length := -1;
-            IF header_length >= 40 AND length(sealed) >= 12 + header_length + 36 THEN
-                IF get_byte(sealed, 8 + header_length) < 128 THEN
-                    body_length := (get_byte(sealed, 8 + header_length) << 24)
-                                 | (get_byte(sealed, 9 + header_length) << 16)
-                                 | (get_byte(sealed, 10 + header_length) << 8) | get_byte(sealed, 11 + header_length);
-                END IF;
-            END IF;
-            IF body_length < 0 OR length(sealed) <> 8 + header_length + 4 + body_length + 36 THEN
-                RAISE EXCEPTION 'netvaerk: template % is not a record to chain', i USING ERRCODE = '22023';
-            END IF;
-            sealed := overlay(sealed PLACING int8send(head_position + i) FROM 9 FOR 8);
-            sealed := overlay(sealed PLACING before FROM 9 + header_length - 32 FOR 32);
-            hash := sha256('netvaerk-chain-1'::bytea || substring(sealed FROM 9 FOR header_length));
-            sealed := overlay(sealed PLACING hash FROM length(sealed) - 35 FOR 32);
-            positions := array_append(positions, head_position + i);
-            previous := array_append(previous, before);
-            hashes := array_append(hashes, hash);
-            records := array_append(records, sealed);
-            before := hash;
-        END LOOP;
-        INSERT INTO events (position, stream, stream_version, event_id, event_type, schema_version,
-                            payload, rationale, metadata, previous_hash, hash, record)
-        SELECT u.p, u.s, u.v, u.id, u.t, u.sv, u.pl::jsonb, u.r, u.m::jsonb, u.ph, u.h, u.rec
-        FROM unnest(positions, streams, versions, ids, types, schema_versions, payloads, rationales,
-                    metadata, previous, hashes, records) AS u(p, s, v, id, t, sv, pl, r, m, ph, h, rec);
-        head_position := head_position + total;
-        head_hash := before;
-        PERFORM pg_notify(channel, head_position::text);
-        status := 0;
-        RETURN;
-    END IF;
-    SELECT coalesce(array_agg(coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream = r.s), 0)
-                              ORDER BY r.o), '{}')
-    INTO report_versions FROM unnest(report) WITH ORDINALITY AS r(s, o);
+        END IF;
+        IF body_length < 0 OR length(sealed) <> 8 + header_length + 4 + body_length + 36 THEN
+            RAISE EXCEPTION 'netvaerk: template % is not a record to chain', i USING ERRCODE = '22023';
+        END IF;
+        sealed := overlay(sealed PLACING int8send(head_position + i) FROM 9 FOR 8);
+        sealed := overlay(sealed PLACING before FROM 9 + header_length - 32 FOR 32);
+        hash := sha256('netvaerk-chain-1'::bytea || substring(sealed FROM 9 FOR header_length));
+        sealed := overlay(sealed PLACING hash FROM length(sealed) - 35 FOR 32);
+        positions := array_append(positions, head_position + i);
+        previous := array_append(previous, before);
+        hashes := array_append(hashes, hash);
+        records := array_append(records, sealed);
+        before := hash;
+    END LOOP;
+    SELECT t.status, t.head_position, t.head_hash, t.report_versions
+    INTO status, head_position, head_hash, report_versions
+    FROM netvaerk_append_told(lock_key, channel, head_position, head_hash, report, '{}', positions,
+                              streams, versions, ids, types, schema_versions, payloads, rationales,
+                              metadata, previous, hashes, records) AS t;
 END
 $$;

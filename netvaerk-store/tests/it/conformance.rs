@@ -387,36 +387,27 @@ macro_rules! conformance {
                 let at = Utc.with_ymd_and_hms(2020, 5, 1, 9, 0, 0).unwrap();
                 store.redact(3, "a citizen's name", secretary, at).unwrap();
                 let head = store.head().unwrap().unwrap().position;
+                // A view's fields, kept beyond the visit.
+                let owned = |record: RecordView<'_>| {
+                    (
+                        record.position,
+                        record.stream.to_owned(),
+                        record.event_type.to_owned(),
+                        record.metadata,
+                        record.payload.map(|(version, json)| (version, json.to_owned())),
+                        record.rationale.map(str::to_owned),
+                    )
+                };
                 for (first, last) in [(1, head), (3, 5), (4, 4), (8, 20), (11, 12), (6, 2), (0, 2)] {
                     let read: Vec<Envelope> = store.read_range(first, last).map(Result::unwrap).collect();
-                    let want: Vec<RecordView<'_>> = read.iter().map(RecordView::of).collect();
+                    let want: Vec<_> = read.iter().map(|envelope| owned(RecordView::of(envelope))).collect();
                     let mut got = Vec::new();
                     let visited = store
                         .visit_range(first, last, &mut |record| {
-                            got.push((
-                                record.position,
-                                record.stream.to_owned(),
-                                record.event_type.to_owned(),
-                                record.metadata,
-                                record.payload.map(|(version, json)| (version, json.to_owned())),
-                                record.rationale.map(str::to_owned),
-                            ));
+                            got.push(owned(record));
                             Ok(())
                         })
                         .unwrap();
-                    let want: Vec<_> = want
-                        .into_iter()
-                        .map(|record| {
-                            (
-                                record.position,
-                                record.stream.to_owned(),
-                                record.event_type.to_owned(),
-                                record.metadata,
-                                record.payload.map(|(version, json)| (version, json.to_owned())),
-                                record.rationale.map(str::to_owned),
-                            )
-                        })
-                        .collect();
                     assert_eq!(visited, want.len() as u64, "{first}..={last}");
                     assert_eq!(got, want, "{first}..={last}");
                 }
