@@ -570,8 +570,12 @@ impl PostgresStore {
             writer.known = Some(known);
             return Fast::Moved;
         }
-        let mut versions = known.versions.clone();
-        versions.extend(planned);
+        // What the writer knows once the batch committed: the versions it planned as well.
+        let after = |known: Known, head: Option<Head>| {
+            let mut versions = known.versions;
+            versions.extend(planned);
+            Known { head, versions }
+        };
         // What the writer knew, for the told path to compare the head with when a stream's
         // version moved.
         let restore = |writer: &mut Writer, known: Known| {
@@ -586,7 +590,7 @@ impl PostgresStore {
             let call = Call { after: Some(known.head), records: &records, other_ids: &[], report: &[] };
             match self.call_append_told(client, &statement, &call).map(|told| told.status) {
                 Some(0) => {
-                    writer.known = Some(Known { head, versions });
+                    writer.known = Some(after(known, head));
                     return Fast::Committed((outcomes, head));
                 }
                 // The head moved: the database chains the same records.
@@ -619,7 +623,7 @@ impl PostgresStore {
                 // Nobody else appended since this writer's last commit: the next batch is
                 // sealed by the writer again.
                 writer.contended = first != planned_first;
-                writer.known = Some(Known { head: Some(chained), versions });
+                writer.known = Some(after(known, Some(chained)));
                 Fast::Committed((outcomes, Some(chained)))
             }
             (3, _) => restore(writer, known),
@@ -631,9 +635,9 @@ impl PostgresStore {
     /// `netvaerk_append_told` that inserts nothing tells the head, the versions of the batch's
     /// streams and whether any of its event ids is stored; the batch is planned on that, which
     /// nothing can move meanwhile, and inserted by a second call; then the commit. Four round
-    /// trips, and a writer that gets the lock always gets through: two processes that append
-    /// in turn each take this way, where a one-call append sent on stale knowledge would be
-    /// refused again whenever the other committed first.
+    /// trips, and a writer that gets the lock always gets through. Streams the writer does not
+    /// know yet, and versions its knowledge would refuse or the database found moved, take
+    /// this way.
     ///
     /// Refusals for an expected version are final here: the versions are the database's, read
     /// under the lock, after no event id of the request was found stored. `None` (the planning
