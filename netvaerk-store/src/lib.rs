@@ -94,6 +94,6 @@ pub use registry::{
 };
 #[cfg(feature = "sled")]
 pub use sled::{SledBackend, SledOptions, SledStore};
-pub use store::{Envelopes, EventStore, RawAccess, RawRecords, VerifyReport};
+pub use store::{Envelopes, EventStore, RawAccess, RawRecords, VerifyReport, VisitView};
 pub use subscription::Subscription;
 pub use threads::may_block;

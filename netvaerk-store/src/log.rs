@@ -10,7 +10,7 @@ use netvaerk_core::PersonId;
 use uuid::Uuid;
 
 use crate::backend::{Backend, StreamHead};
-use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordView, StreamId};
+use crate::envelope::{AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::Corruption;
 use crate::error::StoreError;
 use crate::plan::{append_nothing, check_import, stored, BackendIndex, Index, Location, Planner};
@@ -21,7 +21,7 @@ use crate::registry::{
     REGISTRY_MANIFEST,
 };
 use crate::shred::{key_id, KeyRecord, PersonKey};
-use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport};
+use crate::store::{verify_chain, EventStore, RawAccess, RawRecords, VerifyReport, VisitView};
 use crate::threads::lock;
 
 /// The log over a backend. Appends are group-committed: concurrent appends share one
@@ -423,12 +423,7 @@ impl<B: Backend> EventStore for LogStore<B> {
         Ok(Some(position))
     }
 
-    fn visit_range(
-        &self,
-        first: u64,
-        last: u64,
-        visit: &mut dyn FnMut(RecordView<'_>) -> Result<(), StoreError>,
-    ) -> Result<u64, StoreError> {
+    fn visit_range(&self, first: u64, last: u64, visit: &mut VisitView<'_>) -> Result<u64, StoreError> {
         // Only what is durable, as every read.
         let (first, last) = (first.max(1), last.min(self.committed_head()));
         let mut visited = 0;

@@ -65,9 +65,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::backend::Prepared;
-use crate::envelope::{
-    hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, RecordView, StreamId,
-};
+use crate::envelope::{hex, AppendResult, Body, Envelope, ExpectedVersion, Head, NewEvent, StreamId};
 use crate::error::{Corruption, StoreError};
 use crate::plan::{append_nothing, check_import, Index, Location, Planner};
 use crate::purge::{Kept, Purged};
@@ -76,7 +74,7 @@ use crate::record::{chain_template, envelope_at, parse, replace_body, sha256, vi
 use crate::registry::{damaged_key, registry_from_json};
 use crate::registry::{RegistryEntry, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::shred::{from_hex, KeyRecord, PersonKey};
-use crate::store::{verify_chain, Envelopes, EventStore, RawAccess, RawRecords, VerifyReport};
+use crate::store::{verify_chain, Envelopes, EventStore, RawAccess, RawRecords, VerifyReport, VisitView};
 use crate::threads::lock;
 
 /// The schema file, run on first use.
@@ -1362,12 +1360,7 @@ impl EventStore for PostgresStore {
     }
 
     /// A page at a time, each record checked where the client holds it, without a copy.
-    fn visit_range(
-        &self,
-        first: u64,
-        last: u64,
-        visit: &mut dyn FnMut(RecordView<'_>) -> Result<(), StoreError>,
-    ) -> Result<u64, StoreError> {
+    fn visit_range(&self, first: u64, last: u64, visit: &mut VisitView<'_>) -> Result<u64, StoreError> {
         let (mut next, mut visited) = (first.max(1), 0);
         while next <= last {
             let rows = self.read(|client| client.query(PAGE_QUERY, &[&int(next), &int(last), &PAGE]))?;

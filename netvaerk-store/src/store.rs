@@ -17,6 +17,9 @@ use crate::record::{encode_body, envelope_at, parse_and_check, sha256, RawRecord
 use crate::registry::{PersonalData, RegistryEntry, PAYLOAD_REDACTED, PERSONAL_DATA_RECORDED, PERSON_ERASED};
 use crate::subscription::Subscription;
 
+/// What [`EventStore::visit_range`] calls with each record.
+pub type VisitView<'a> = dyn FnMut(RecordView<'_>) -> Result<(), StoreError> + 'a;
+
 /// Raw records in position order.
 pub type RawRecords<'a> = Box<dyn Iterator<Item = Result<RawRecord, StoreError>> + 'a>;
 
@@ -186,12 +189,7 @@ pub trait EventStore: Send + Sync {
     /// engine lends its bytes: nothing is copied or kept that a fold does not read. Stops at the
     /// first error, `visit`'s or a record's ([`StoreError::Corrupt`] at its position); returns
     /// how many records it visited.
-    fn visit_range(
-        &self,
-        first: u64,
-        last: u64,
-        visit: &mut dyn FnMut(RecordView<'_>) -> Result<(), StoreError>,
-    ) -> Result<u64, StoreError> {
+    fn visit_range(&self, first: u64, last: u64, visit: &mut VisitView<'_>) -> Result<u64, StoreError> {
         let mut visited = 0;
         for envelope in self.read_range(first, last) {
             visit(RecordView::of(&envelope?))?;
