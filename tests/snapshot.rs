@@ -57,6 +57,13 @@ fn founded(service: &Service) -> OrganisationId {
     organisation
 }
 
+/// A service over `store` that snapshots every 10 events, and an organisation it founded.
+fn snapshotting(store: &Arc<dyn EventStore>) -> (Service, OrganisationId) {
+    let service = Service::new(Arc::clone(store)).with_clock(now).with_snapshots(Snapshots::Every(10));
+    let organisation = founded(&service);
+    (service, organisation)
+}
+
 /// `n` more decisions: units registered and named (words a snapshot holds), competences assessed.
 fn decide_more(service: &Service, organisation: OrganisationId, from: u128, n: u128) {
     for k in from..from + n {
@@ -102,8 +109,7 @@ fn redactions(store: &dyn EventStore) -> u64 {
 #[test]
 fn an_open_that_folds_enough_events_writes_a_snapshot_and_the_next_open_starts_from_it() {
     let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
-    let service = Service::new(Arc::clone(&store)).with_clock(now).with_snapshots(Snapshots::Every(10));
-    let organisation = founded(&service);
+    let (service, organisation) = snapshotting(&store);
     decide_more(&service, organisation, 0, 30);
     // The service decided from its cache: no open folded 10 events yet.
     assert_eq!(stored(&*store, organisation), None);
@@ -147,8 +153,7 @@ fn a_service_opened_to_read_or_without_snapshots_writes_none() {
 #[test]
 fn a_snapshot_that_does_not_hold_is_ignored_and_rebuilt() {
     let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
-    let service = Service::new(Arc::clone(&store)).with_clock(now).with_snapshots(Snapshots::Every(10));
-    let organisation = founded(&service);
+    let (service, organisation) = snapshotting(&store);
     let stream = StreamId::organisation(organisation);
     decide_more(&service, organisation, 0, 30);
     opened(&store, organisation, Snapshots::Every(10));
@@ -231,8 +236,7 @@ fn fresh_at(store: &dyn EventStore, organisation: OrganisationId, version: u64) 
 fn a_redaction_deletes_the_snapshot_and_the_next_one_holds_no_redacted_words() {
     let dir = TempDir::new("snapshot-redaction");
     let store: Arc<dyn EventStore> = Arc::new(RedbStore::open(dir.0.join("log.redb")).unwrap());
-    let service = Service::new(Arc::clone(&store)).with_clock(now).with_snapshots(Snapshots::Every(10));
-    let organisation = founded(&service);
+    let (service, organisation) = snapshotting(&store);
     let words = "Ane Jensens sekretariat";
     let named = by(secretary(), Action::NameUnit { unit: unit(5000), name: words.into() });
     service
@@ -265,8 +269,7 @@ fn a_redaction_deletes_the_snapshot_and_the_next_one_holds_no_redacted_words() {
 #[test]
 fn a_snapshot_from_before_a_redaction_is_not_trusted() {
     let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
-    let service = Service::new(Arc::clone(&store)).with_clock(now).with_snapshots(Snapshots::Every(10));
-    let organisation = founded(&service);
+    let (service, organisation) = snapshotting(&store);
     let stream = StreamId::organisation(organisation);
     decide_more(&service, organisation, 0, 20);
     opened(&store, organisation, Snapshots::Every(10));

@@ -35,6 +35,13 @@ impl StreamId {
         }
     }
 
+    /// A name [`StreamId::is_valid`] already accepted (a stored header's, checked as it was
+    /// read).
+    pub(crate) fn from_valid(name: String) -> Self {
+        debug_assert!(Self::is_valid(&name));
+        Self(name)
+    }
+
     /// Whether `name` is a stream id: 1 to 200 bytes, no control characters.
     pub fn is_valid(name: &str) -> bool {
         let control = if name.is_ascii() {

@@ -117,10 +117,10 @@ impl RecordHeader {
 
     pub(crate) fn decode(bytes: &[u8]) -> Result<Self, Corruption> {
         let view = HeaderView::decode(bytes)?;
-        let stream = StreamId::new(view.stream).map_err(|_| bad("stream id"))?;
         Ok(Self {
             position: view.position,
-            stream,
+            // Checked by the view.
+            stream: StreamId::from_valid(view.stream.to_owned()),
             stream_version: view.stream_version,
             event_id: view.event_id,
             event_type: view.event_type.to_owned(),

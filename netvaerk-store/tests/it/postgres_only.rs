@@ -264,12 +264,11 @@ fn a_retry_by_an_overtaken_writer_answers_the_first_result_and_appends_nothing()
     let retried = events(2);
     let mut original = None;
     for round in 0..3 {
-        let a = first.append(&stream("org-a"), ExpectedVersion::Any, &events(1)).unwrap();
+        first.append(&stream("org-a"), ExpectedVersion::Any, &events(1)).unwrap();
         if round == 1 {
             original = Some(first.append(&stream("org-a"), ExpectedVersion::Any, &retried).unwrap());
         }
         second.append(&stream("org-b"), ExpectedVersion::Any, &events(1)).unwrap();
-        assert!(a.positions[0] > 0);
     }
     assert!(first.chained_batches() > 0, "the writer was overtaken");
     let head = first.head().unwrap().unwrap().position;
