@@ -1146,6 +1146,58 @@ fn a_retried_request_with_the_same_idempotency_key_appends_nothing_and_answers_a
     assert_eq!(server.head(), 6);
 }
 
+/// The server decides an organisation's concurrent commands together (one append for those
+/// queued meanwhile): a key sent by many clients at once still decides once, and a refused
+/// command among them skips only itself.
+#[test]
+fn concurrent_requests_with_one_idempotency_key_decide_once_and_a_refusal_among_others_skips_only_itself() {
+    let server = Server::memory();
+    let organisation = found(&server, &[]);
+    let url = commands_url(&server, organisation);
+    let refused = command(
+        secretary(),
+        Action::AssessCompetences { person: secretary(), scores: [(Competence::Curiosity, 9)].into() },
+    );
+    let answers: Vec<(usize, Answer)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..24)
+            .map(|n| {
+                let (url, refused) = (&url, &refused);
+                scope.spawn(move || {
+                    let answer = match n % 3 {
+                        0 => post(url, &[("idempotency-key", "sag-2016-300")], &assess(3)),
+                        1 => post(url, &[], &assess(u8::try_from(n % 5).unwrap_or(0) + 1)),
+                        _ => post(url, &[], refused),
+                    };
+                    (n, answer)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    });
+    let keyed: Vec<&Answer> = answers.iter().filter(|(n, _)| n % 3 == 0).map(|(_, answer)| answer).collect();
+    assert!(
+        keyed.iter().all(|answer| answer.status == 201),
+        "{:?}",
+        keyed.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    assert_eq!(keyed.iter().filter(|answer| answer.json()["replayed"] == false).count(), 1);
+    assert!(keyed.iter().all(|answer| answer.json()["events"] == keyed[0].json()["events"]));
+    for (n, answer) in &answers {
+        match n % 3 {
+            1 => assert_eq!(answer.status, 201, "{}", answer.body),
+            2 => assert_eq!(
+                (answer.status, answer.code()),
+                (422, "invalid_score".to_owned()),
+                "{}",
+                answer.body
+            ),
+            _ => {}
+        }
+    }
+    // The founding's two events, the keyed command's one, and one for each of the 8 others.
+    assert_eq!(server.head(), 2 + 1 + 8);
+}
+
 #[test]
 fn the_same_idempotency_key_with_another_body_is_422_idempotency_key_reused_and_appends_nothing() {
     let server = Server::memory();

@@ -43,6 +43,7 @@
 mod body;
 pub use body::read_command;
 mod connections;
+mod desk;
 mod feed;
 mod metrics;
 pub mod openapi;
@@ -50,7 +51,6 @@ mod problem;
 mod routes;
 mod tokens;
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -163,30 +163,13 @@ pub(crate) struct App {
     deadline: watch::Sender<bool>,
     /// Requests being answered now.
     in_flight: AtomicUsize,
-    /// Each organisation's turn to decide: see [`App::turn`].
-    turns: std::sync::Mutex<HashMap<OrganisationId, Arc<tokio::sync::Mutex<()>>>>,
+    /// Each organisation's queue of decisions: see [`desk`].
+    desks: desk::Desks,
     /// The connections open now, and their caps.
     connections: Arc<connections::Limits>,
 }
 
 impl App {
-    /// Waits, on the runtime, until it is this request's turn to decide in `organisation`;
-    /// the turn lasts as long as the guard. The service decides one command of an organisation
-    /// at a time anyway (under the organisation's lock); waiting here instead keeps the
-    /// requests that would only wait for that lock off tokio's blocking pool, so that at most
-    /// one thread an organisation is parked there and the next decision starts on a woken task
-    /// rather than a hand-off between blocking threads. Measured with `netvaerk bench` on a
-    /// redb file in memory (32 clients, 8 organisations, four alternated pairs): 108-127 µs of
-    /// CPU an HTTP decision without it, 99-111 with it; on PostgreSQL no difference beyond the
-    /// noise.
-    async fn turn(&self, organisation: OrganisationId) -> tokio::sync::OwnedMutexGuard<()> {
-        let turn = {
-            let mut turns = self.turns.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            Arc::clone(turns.entry(organisation).or_default())
-        };
-        turn.lock_owned().await
-    }
-
     /// The requests being answered now.
     fn in_flight(&self) -> usize {
         self.in_flight.load(Ordering::Relaxed)
@@ -291,7 +274,7 @@ impl Api {
             stopping: watch::channel(false).0,
             deadline: watch::channel(false).0,
             in_flight: AtomicUsize::new(0),
-            turns: std::sync::Mutex::new(HashMap::new()),
+            desks: desk::Desks::default(),
         });
         Self { app, watcher: watcher.map(|handle| (stop, handle)) }
     }

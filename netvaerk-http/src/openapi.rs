@@ -522,6 +522,7 @@ fn generate() -> Value {
             "413": problem("The body is larger than the server takes (body_too_large)."),
             "415": problem("The body is not application/json (unsupported_media_type)."),
             "422": problem("An NS3 rule refused the command: code, rule and field say which (e.g. innovation_limit_reached, NW-4); a refusal for unacknowledged warnings (unacknowledged_warnings) lists every warning in warnings, each with its rule, to acknowledge with a rationale; or the Idempotency-Key (or command_id) was used for another body in this organisation (idempotency_key_reused): nothing was appended."),
+            "500": problem("The server failed while deciding (not_decided): a decision may still have been appended; send it again with the same Idempotency-Key to learn its outcome."),
             "503": problem("The request took too long (request_timeout), the store does not answer, or the server's tokens file was refused when it was last read again (tokens_file_refused)."),
         })
     };

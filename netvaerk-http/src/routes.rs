@@ -2,7 +2,6 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -20,9 +19,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::body::{json_body, read};
+use super::desk::{known, Decided, Decision};
 use super::{admit, blocking, feed, App, Caller, Problem, Scope};
 use netvaerk::Error;
-use netvaerk::{BatchMode, Outcome, Service};
+use netvaerk::{BatchMode, Outcome};
 use netvaerk_report::{render_bytes, Format, Lang, Options, Report, Stamp};
 
 /// Every route; the OpenAPI document describes exactly these (a test checks).
@@ -400,20 +400,6 @@ fn organisation_id(text: &str) -> Result<OrganisationId, Problem> {
     })
 }
 
-/// `unknown_organisation` (404) unless the organisation has events or `may_start` (an admin's
-/// first command). Runs inside the request's one blocking call, not a call of its own.
-fn known(service: &Service, organisation: OrganisationId, may_start: bool) -> Result<(), Error> {
-    if may_start || service.knows(organisation)? {
-        return Ok(());
-    }
-    Err(Error::input(
-        "unknown_organisation",
-        Some("organisation"),
-        Some(organisation.to_string()),
-        format!("organisation {organisation} has no events"),
-    ))
-}
-
 /// A command from its JSON, deciding as the caller's person: a body naming another actor is
 /// refused (403); with an idempotency key, its command id is derived from the key. A
 /// malformed command's problem names the JSON path of what was wrong, after `prefix` (the
@@ -493,20 +479,6 @@ fn decider(
     Ok((caller, organisation, idempotency_key(headers)?))
 }
 
-/// Runs a decision with the service off the runtime; answers its result and how long it took.
-async fn timed<T: Send + 'static>(
-    app: &App,
-    decision: impl FnOnce(&Service) -> T + Send + 'static,
-) -> (T, std::time::Duration) {
-    let service = Arc::clone(&app.service);
-    blocking(move || {
-        let started = Instant::now();
-        let result = decision(&service);
-        (result, started.elapsed())
-    })
-    .await
-}
-
 /// `POST /v1/organisations/{org}/commands`.
 async fn command(
     State(app): State<Arc<App>>,
@@ -518,13 +490,12 @@ async fn command(
     let value = json_body(&headers, body)?;
     let command = command_from(value, organisation, &caller, key.as_deref().map(|key| (key, 0)), "")?;
     let may_start = caller.scope == Scope::Admin;
-    let turn = app.turn(organisation).await;
-    let (result, took) = timed(&app, move |service| {
-        known(service, organisation, may_start)?;
-        service.execute(organisation, &command)
-    })
-    .await;
-    drop(turn);
+    let (result, took) =
+        match app.desks.decide(&app.service, organisation, Decision::One(Box::new(command)), may_start).await
+        {
+            Some((Decided::One(result), took)) => (result, took),
+            _ => return Err(not_decided()),
+        };
     match result {
         Ok(outcome) => {
             if !outcome.replayed {
@@ -543,6 +514,18 @@ async fn command(
             Err(problem_in(error, &headers))
         }
     }
+}
+
+/// The answer to a decision the service did not finish: it failed unexpectedly (a panic), or
+/// the runtime is shutting down.
+fn not_decided() -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "not_decided",
+        "store",
+        "the server failed while deciding this command; a decision may still have been appended: \
+         send it again with the same Idempotency-Key to learn its outcome",
+    )
 }
 
 /// The problem of `error`, its detail in the language the caller accepts (a refusal reads in
@@ -577,13 +560,11 @@ async fn batch(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (mode, may_start) = (request.mode, caller.scope == Scope::Admin);
-    let turn = app.turn(organisation).await;
-    let (results, took) = timed(&app, move |service| {
-        known(service, organisation, may_start)?;
-        service.execute_batch(organisation, &commands, mode)
-    })
-    .await;
-    drop(turn);
+    let decision = Decision::Batch(commands, mode);
+    let (results, took) = match app.desks.decide(&app.service, organisation, decision, may_start).await {
+        Some((Decided::Batch(results), took)) => (results, took),
+        _ => return Err(not_decided()),
+    };
     let results = match results {
         Ok(results) => results,
         Err(error) => {
