@@ -1180,8 +1180,14 @@ fn concurrent_requests_with_one_idempotency_key_decide_once_and_a_refusal_among_
         "{:?}",
         keyed.iter().map(|a| &a.body).collect::<Vec<_>>()
     );
-    assert_eq!(keyed.iter().filter(|answer| answer.json()["replayed"] == false).count(), 1);
-    assert!(keyed.iter().all(|answer| answer.json()["events"] == keyed[0].json()["events"]));
+    let first: Vec<&&Answer> = keyed.iter().filter(|answer| answer.json()["replayed"] == false).collect();
+    assert_eq!(first.len(), 1);
+    for answer in &keyed {
+        let replayed = !std::ptr::eq(*answer, *first[0]);
+        assert_eq!(answer.header("idempotent-replayed"), if replayed { "true" } else { "" });
+        assert_eq!(answer.json()["events"], first[0].json()["events"], "the same events and positions");
+        assert_eq!(answer.json()["stream_version"], first[0].json()["stream_version"]);
+    }
     for (n, answer) in &answers {
         match n % 3 {
             1 => assert_eq!(answer.status, 201, "{}", answer.body),

@@ -19,11 +19,13 @@
 //! alone, in its place in the queue.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use netvaerk::{BatchMode, Error, Outcome, Service};
 use netvaerk_core::{Command, OrganisationId};
+use netvaerk_store::StoreError;
 use tokio::sync::oneshot;
 
 /// The most single commands decided together in one lot.
@@ -72,8 +74,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Desks {
     /// Queues `decision` at `organisation`'s desk and waits for its answer and how long its lot
-    /// took. `None` when it was not decided: the service panicked while deciding its lot, or
-    /// the runtime is shutting down.
+    /// took. `None` when it was not decided: the service panicked while deciding it, or the
+    /// runtime dropped the desk's work without running it (it is shutting down).
     pub(crate) async fn decide(
         &self,
         service: &Arc<Service>,
@@ -89,30 +91,51 @@ impl Desks {
             !std::mem::replace(&mut queued.working, true)
         };
         if start {
-            let service = Arc::clone(service);
+            let (service, working) = (Arc::clone(service), Working { desk, done: false });
             // Not awaited: the thread works on after this request's own answer is sent.
             drop(tokio::task::spawn_blocking(move || {
-                netvaerk_store::may_block(|| work(&service, organisation, &desk));
+                netvaerk_store::may_block(|| work(&service, organisation, working));
             }));
         }
         answer.await.ok()
     }
 }
 
-/// Works through `desk`'s queue, a lot at a time, until it is empty. A panic in the service
-/// drops that lot's answers (its requests are answered as failed) and the work goes on.
-fn work(service: &Service, organisation: OrganisationId, desk: &Mutex<Desk>) {
+/// A desk being worked through. Dropped before the work is done (a panic outside a lot's
+/// decision, or the runtime dropping the work unrun), it frees the desk and drops what is
+/// queued, so those requests are answered as failed rather than waiting for a worker that
+/// will not come, and the next request starts a new one.
+struct Working {
+    desk: Arc<Mutex<Desk>>,
+    done: bool,
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        if !self.done {
+            let mut queued = lock(&self.desk);
+            queued.working = false;
+            queued.queue.clear();
+        }
+    }
+}
+
+/// Works through the desk's queue, a lot at a time, until it is empty. A panic while a job is
+/// decided fails that job alone (see [`decide`]).
+fn work(service: &Service, organisation: OrganisationId, mut working: Working) {
     loop {
         let known = service.knows(organisation).unwrap_or(false);
         let lot = {
-            let mut queued = lock(desk);
-            if queued.queue.is_empty() {
+            let mut queued = lock(&working.desk);
+            let lot = next_lot(&mut queued.queue, known);
+            if lot.is_empty() {
                 queued.working = false;
+                working.done = true;
                 return;
             }
-            next_lot(&mut queued.queue, known)
+            lot
         };
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(service, organisation, lot)));
+        decide(service, organisation, lot);
     }
 }
 
@@ -123,6 +146,12 @@ fn next_lot(queue: &mut VecDeque<Job>, known: bool) -> Vec<Job> {
     let mut lot: Vec<Job> = Vec::new();
     let mut ids = HashSet::new();
     while let Some(job) = queue.front() {
+        // A request no longer waiting (its client left, or it timed out) is not decided, as it
+        // would not have been had it waited for its turn.
+        if job.reply.is_closed() {
+            queue.pop_front();
+            continue;
+        }
         let alone = goes_alone(job, known);
         let repeated = match &job.decision {
             Decision::One(command) => command.metadata.command_id.is_some_and(|id| !ids.insert(id)),
@@ -146,7 +175,11 @@ fn goes_alone(job: &Job, known: bool) -> bool {
 }
 
 /// Decides a lot and sends each job its answer: a lot of one alone, a lot of several (single
-/// commands, by [`next_lot`]) together.
+/// commands, by [`next_lot`]) together. When a lot of several fails as a whole, a store error
+/// is every command's answer (the lot may have been appended: each retries with its key, as
+/// after a store error alone); any other failure (contention, an undecodable record, a panic)
+/// appended nothing, and each command is decided again alone. A panic while a job is decided
+/// alone drops its answer only.
 fn decide(service: &Service, organisation: OrganisationId, lot: Vec<Job>) {
     let started = Instant::now();
     let mut commands = Vec::with_capacity(lot.len());
@@ -162,15 +195,27 @@ fn decide(service: &Service, organisation: OrganisationId, lot: Vec<Job>) {
         }
     }
     if commands.len() > 1 {
-        match service.execute_batch(organisation, &commands, BatchMode::EachOnItsOwn) {
-            Ok(outcomes) if outcomes.len() == commands.len() => {
+        let together = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            service.execute_batch(organisation, &commands, BatchMode::EachOnItsOwn)
+        }));
+        match together {
+            Ok(Ok(outcomes)) if outcomes.len() == commands.len() => {
                 let took = started.elapsed();
                 for ((_, reply), outcome) in waiting.into_iter().zip(outcomes) {
                     let _ = reply.send((Decided::One(outcome), took));
                 }
                 return;
             }
-            // Nothing was appended: each command is decided alone, for its own answer.
+            Ok(Err(Error::Store(error))) => {
+                let took = started.elapsed();
+                let detail = error.to_string();
+                let mut first = Some(error);
+                for (_, reply) in waiting {
+                    let error = first.take().unwrap_or_else(|| StoreError::engine(detail.clone()));
+                    let _ = reply.send((Decided::One(Err(Error::Store(error))), took));
+                }
+                return;
+            }
             _ => {}
         }
     }
@@ -181,8 +226,13 @@ fn decide(service: &Service, organisation: OrganisationId, lot: Vec<Job>) {
     });
     for job in commands.chain(alone) {
         let started = Instant::now();
-        let decided = self::alone(service, organisation, job.decision, job.may_start);
-        let _ = job.reply.send((decided, started.elapsed()));
+        let (decision, may_start) = (job.decision, job.may_start);
+        let decided = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self::alone(service, organisation, decision, may_start)
+        }));
+        if let Ok(decided) = decided {
+            let _ = job.reply.send((decided, started.elapsed()));
+        }
     }
 }
 
@@ -218,7 +268,10 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use netvaerk_core::{Action, Competence, Metadata, PersonId, UnitId, UnitKind};
-    use netvaerk_store::MemoryStore;
+    use netvaerk_store::{
+        AppendResult, Body, Envelope, EventStore, ExpectedVersion, Head, MemoryStore, NewEvent, RawAccess,
+        RawRecord, RawRecords, RegistryEntry, StreamId,
+    };
     use uuid::Uuid;
 
     use super::*;
@@ -286,8 +339,15 @@ mod tests {
     #[test]
     fn a_lot_ends_before_a_batch_a_repeated_command_id_a_command_that_may_not_start_the_organisation_and_at_64(
     ) {
-        let one = |score, id, may_start| job(Decision::One(Box::new(assess(score, id))), may_start).0;
-        let batch = || job(Decision::Batch(vec![assess(1, None)], BatchMode::Atomic), false).0;
+        // The requests wait for their answers (a job whose request left is skipped).
+        let waiting = std::cell::RefCell::new(Vec::new());
+        let queued = |decision, may_start| {
+            let (job, receiver) = job(decision, may_start);
+            waiting.borrow_mut().push(receiver);
+            job
+        };
+        let one = |score, id, may_start| queued(Decision::One(Box::new(assess(score, id))), may_start);
+        let batch = || queued(Decision::Batch(vec![assess(1, None)], BatchMode::Atomic), false);
         let mut queue: VecDeque<Job> = [
             one(1, Some(7), false),
             one(2, None, false),
@@ -349,7 +409,7 @@ mod tests {
             .collect();
 
         let in_lots = service();
-        let desk = Mutex::new(Desk { queue: VecDeque::new(), working: true });
+        let desk = Arc::new(Mutex::new(Desk { queue: VecDeque::new(), working: true }));
         let answers: Vec<_> = commands
             .iter()
             .map(|(command, may_start)| {
@@ -358,7 +418,7 @@ mod tests {
                 receiver
             })
             .collect();
-        work(&in_lots, organisation, &desk);
+        work(&in_lots, organisation, Working { desk: Arc::clone(&desk), done: false });
         assert!(!lock(&desk).working, "the desk is free again once its queue is empty");
         let answered: Vec<_> = answers
             .into_iter()
@@ -370,13 +430,195 @@ mod tests {
         assert_eq!(answered, expected);
         assert!(expected.iter().filter(|result| result.is_err()).count() >= 3, "{expected:?}");
         assert!(expected.iter().any(|result| result.as_ref().is_ok_and(|outcome| outcome.replayed)));
-        let log = |service: &Service| -> Vec<_> {
-            service
-                .store()
-                .read_all(1)
-                .map(|envelope| envelope.map(|e| (e.header.event_type, e.header.stream)))
-                .collect()
-        };
-        assert_eq!(log(&in_lots).len(), log(&one_by_one).len());
+        assert_eq!(log(&in_lots), log(&one_by_one));
+    }
+
+    /// Each record's stream, version, type and payload.
+    fn log(service: &Service) -> Vec<(String, u64, String, String)> {
+        service
+            .store()
+            .read_all(1)
+            .map(|envelope| {
+                let envelope = envelope.unwrap();
+                let payload = envelope.payload_json().unwrap_or_default().to_owned();
+                let header = envelope.header;
+                (header.stream.as_str().to_owned(), header.stream_version, header.event_type, payload)
+            })
+            .collect()
+    }
+
+    /// What [`Faulty`] does to an append of more than one event: a lot's.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Fault {
+        Fails,
+        Panics,
+    }
+
+    /// A memory store whose appends of more than one event fail or panic: a lot's append,
+    /// while a single command's goes through.
+    struct Faulty {
+        inner: MemoryStore,
+        fault: Fault,
+    }
+
+    impl EventStore for Faulty {
+        fn append_any(
+            &self,
+            access: RawAccess,
+            stream: &StreamId,
+            expected: ExpectedVersion,
+            events: &[NewEvent],
+        ) -> Result<AppendResult, StoreError> {
+            match (events.len() > 1, self.fault) {
+                (true, Fault::Fails) => Err(StoreError::engine("the disk is full")),
+                (true, Fault::Panics) => panic!("the engine panicked"),
+                _ => self.inner.append_any(access, stream, expected, events),
+            }
+        }
+        fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
+            self.inner.stream_version(stream)
+        }
+        fn read_stream(&self, stream: &StreamId, from_version: u64) -> Result<Vec<Envelope>, StoreError> {
+            self.inner.read_stream(stream, from_version)
+        }
+        fn read_raw(&self, from_position: u64) -> RawRecords<'_> {
+            self.inner.read_raw(from_position)
+        }
+        fn head(&self) -> Result<Option<Head>, StoreError> {
+            self.inner.head()
+        }
+        fn wait_beyond(&self, position: u64, timeout: Duration) -> Result<u64, StoreError> {
+            self.inner.wait_beyond(position, timeout)
+        }
+        fn rewrite_body(&self, access: RawAccess, position: u64, body: &Body) -> Result<(), StoreError> {
+            self.inner.rewrite_body(access, position, body)
+        }
+        fn import(&self, records: &[RawRecord]) -> Result<(), StoreError> {
+            self.inner.import(records)
+        }
+        fn registry_entry(&self, person: PersonId) -> Result<Option<RegistryEntry>, StoreError> {
+            self.inner.registry_entry(person)
+        }
+        fn write_registry_entry(
+            &self,
+            access: RawAccess,
+            person: PersonId,
+            entry: &RegistryEntry,
+        ) -> Result<(), StoreError> {
+            self.inner.write_registry_entry(access, person, entry)
+        }
+        fn registry_entries(&self) -> Result<Vec<(PersonId, RegistryEntry)>, StoreError> {
+            self.inner.registry_entries()
+        }
+        fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Vec<u8>>, StoreError> {
+            self.inner.load_snapshot(stream)
+        }
+        fn save_snapshot(&self, stream: &StreamId, bytes: &[u8]) -> Result<(), StoreError> {
+            self.inner.save_snapshot(stream, bytes)
+        }
+        fn delete_snapshot(&self, stream: &StreamId) -> Result<(), StoreError> {
+            self.inner.delete_snapshot(stream)
+        }
+    }
+
+    /// Queues `jobs` at a desk and works through it: the answers, in order (`None` for a job
+    /// not answered), and the desk as left.
+    fn worked(
+        service: &Service,
+        organisation: OrganisationId,
+        jobs: Vec<(Decision, bool)>,
+    ) -> (Vec<Option<Decided>>, Arc<Mutex<Desk>>) {
+        let desk = Arc::new(Mutex::new(Desk { queue: VecDeque::new(), working: true }));
+        let receivers: Vec<_> = jobs
+            .into_iter()
+            .map(|(decision, may_start)| {
+                let (job, receiver) = job(decision, may_start);
+                lock(&desk).queue.push_back(job);
+                receiver
+            })
+            .collect();
+        work(service, organisation, Working { desk: Arc::clone(&desk), done: false });
+        (
+            receivers
+                .into_iter()
+                .map(|mut receiver| receiver.try_recv().ok().map(|(decided, _)| decided))
+                .collect(),
+            desk,
+        )
+    }
+
+    #[test]
+    fn a_lot_whose_append_fails_answers_each_command_the_store_error_and_appends_nothing() {
+        let organisation = OrganisationId::from_uuid(Uuid::from_u128(9));
+        let service = Service::new(Arc::new(Faulty { inner: MemoryStore::new(), fault: Fault::Fails }));
+        for command in founding() {
+            service.execute(organisation, &command).unwrap();
+        }
+        let head = service.store().head().unwrap();
+        let jobs = (1..=3).map(|score| (Decision::One(Box::new(assess(score, None))), false)).collect();
+        let (answers, _) = worked(&service, organisation, jobs);
+        for answer in answers {
+            match answer {
+                Some(Decided::One(Err(error))) => {
+                    assert_eq!(error.class(), netvaerk::ErrorClass::Store);
+                    assert!(error.to_string().contains("the disk is full"), "{error}");
+                }
+                _ => panic!("every command of the lot is answered its store error"),
+            }
+        }
+        assert_eq!(service.store().head().unwrap(), head);
+    }
+
+    #[test]
+    fn a_lot_that_panics_is_decided_again_alone_and_a_panic_alone_fails_only_that_command() {
+        let organisation = OrganisationId::from_uuid(Uuid::from_u128(9));
+        let service = Service::new(Arc::new(Faulty { inner: MemoryStore::new(), fault: Fault::Panics }));
+        for command in founding() {
+            service.execute(organisation, &command).unwrap();
+        }
+        // The lot's append panics; alone, each assessment appends one event, and the batch
+        // request's two-event append panics again: only it goes unanswered.
+        let two = vec![assess(1, None), assess(2, None)];
+        let jobs = vec![
+            (Decision::One(Box::new(assess(3, None))), false),
+            (Decision::One(Box::new(assess(4, None))), false),
+            (Decision::Batch(two, BatchMode::Atomic), false),
+            (Decision::One(Box::new(assess(5, None))), false),
+        ];
+        let (answers, desk) = worked(&service, organisation, jobs);
+        let accepted = |answer: &Option<Decided>| matches!(answer, Some(Decided::One(Ok(_))));
+        assert!(accepted(&answers[0]) && accepted(&answers[1]) && accepted(&answers[3]));
+        assert!(answers[2].is_none(), "the batch request is answered as failed");
+        let desk = lock(&desk);
+        assert!(desk.queue.is_empty() && !desk.working);
+        // The founding's two events and the three assessments, in the order they came.
+        let scores: Vec<String> = log(&service).into_iter().skip(2).map(|(.., payload)| payload).collect();
+        assert_eq!(scores.len(), 3);
+        for (payload, score) in scores.iter().zip(["3", "4", "5"]) {
+            assert!(payload.contains(&format!("\"curiosity\":{score}")), "{payload}");
+        }
+    }
+
+    #[test]
+    fn requests_no_longer_waiting_are_not_decided_and_a_desk_dropped_unworked_answers_its_queue_as_failed() {
+        let organisation = OrganisationId::from_uuid(Uuid::from_u128(9));
+        let service = service();
+        for command in founding() {
+            service.execute(organisation, &command).unwrap();
+        }
+        let head = service.store().head().unwrap();
+        let desk = Arc::new(Mutex::new(Desk { queue: VecDeque::new(), working: true }));
+        let (left, receiver) = job(Decision::One(Box::new(assess(1, None))), false);
+        drop(receiver);
+        lock(&desk).queue.push_back(left);
+        work(&service, organisation, Working { desk: Arc::clone(&desk), done: false });
+        assert_eq!(service.store().head().unwrap(), head, "nothing decided for a request that left");
+
+        let (waiting, mut receiver) = job(Decision::One(Box::new(assess(1, None))), false);
+        lock(&desk).queue.push_back(waiting);
+        lock(&desk).working = true;
+        drop(Working { desk: Arc::clone(&desk), done: false });
+        assert!(matches!(receiver.try_recv(), Err(oneshot::error::TryRecvError::Closed)));
+        assert!(!lock(&desk).working, "the next request starts a new worker");
     }
 }
