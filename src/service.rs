@@ -564,8 +564,20 @@ impl Service {
     ) -> Result<Vec<Result<Outcome, Error>>, Error> {
         let started = Instant::now();
         let store = &*self.store;
+        // An atomic batch decides on a copy of the cached state, which a refusal leaves as it
+        // was. Each on its own decides on the cached state itself, taken out of the cache
+        // while it does: a copy of a 30-year organisation's state costs about 0.2 ms, more
+        // than a decision (`netvaerk serve` decides an organisation's concurrent commands
+        // this way). It goes back once the batch is appended, or when nothing was accepted;
+        // on the other, rare ways out (another writer appended, a store error) the cache is
+        // left empty and the state folded again at next use.
+        let copied = mode == BatchMode::Atomic;
         'attempts: for attempt in 1.. {
-            let mut state = cached.state(store)?.clone();
+            let cached_state = cached.state(store)?;
+            let mut state = if copied { cached_state.clone() } else { std::mem::take(cached_state) };
+            if !copied {
+                cached.state = None;
+            }
             let version = state.version();
             let mut results: Vec<Option<Result<Outcome, Error>>> = Vec::with_capacity(commands.len());
             let mut accepted: Vec<(usize, Decision, std::ops::Range<usize>)> = Vec::new();
@@ -593,7 +605,12 @@ impl Service {
                     }
                     Err(refusal) => {
                         // Judge refusals on fresh state only.
-                        if cached.stale(store)? {
+                        let stale = if copied {
+                            cached.stale(store)?
+                        } else {
+                            store.stream_version(&cached.stream)? != version
+                        };
+                        if stale {
                             self.give_up_after(organisation, attempt, started)?;
                             continue 'attempts;
                         }
@@ -605,6 +622,9 @@ impl Service {
                 }
             }
             if events.is_empty() {
+                if !copied {
+                    cached.state = Some(state);
+                }
                 return Ok(results.into_iter().flatten().collect());
             }
             match store.append(&cached.stream, ExpectedVersion::Exact(version), &events) {

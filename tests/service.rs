@@ -294,6 +294,38 @@ fn an_atomic_batch_with_a_refusal_appends_nothing_and_names_the_command() {
     assert_eq!(service.state(organisation).unwrap(), fresh_fold(&*store, organisation));
 }
 
+/// Each on its own decides on the cached state itself (no copy): a batch refused whole, and a
+/// batch whose refusal came from state another service had moved on, leave the cache equal
+/// to a fresh fold, and the refusal is judged on fresh state.
+#[test]
+fn each_on_its_own_judges_refusals_on_fresh_state_and_keeps_the_cached_state_true() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(Arc::clone(&store)).with_clock(now);
+    let (organisation, secretary) = founded(&service);
+    service.execute(organisation, &register_unit(secretary, 1)).unwrap();
+    let refused =
+        service.execute_batch(organisation, &[register_unit(secretary, 1)], BatchMode::EachOnItsOwn).unwrap();
+    assert_eq!(refused[0].as_ref().unwrap_err().code(), "unit_exists");
+    assert_eq!(service.state(organisation).unwrap(), fresh_fold(&*store, organisation));
+    // Another service registers person 1; this one's cache does not know them yet, so
+    // assessing them is refused on the cached state, then judged again on the log: accepted,
+    // beside unit 1 refused again (with nothing else accepted, no conflict at the append
+    // would have caught the stale refusal).
+    let other = Service::new(Arc::clone(&store)).with_clock(now);
+    let register = Action::RegisterPerson { person: person(1), unit: Some(unit(0)), roles: BTreeSet::new() };
+    other.execute(organisation, &by(secretary, register)).unwrap();
+    let scores = [(Competence::Curiosity, 4)].into_iter().collect();
+    let assess_other = by(secretary, Action::AssessCompetences { person: person(1), scores });
+    let batch = [assess_other, register_unit(secretary, 1)];
+    let results = service.execute_batch(organisation, &batch, BatchMode::EachOnItsOwn).unwrap();
+    let codes: Vec<Option<&str>> =
+        results.iter().map(|result| result.as_ref().err().map(Error::code)).collect();
+    assert_eq!(codes, [None, Some("unit_exists")]);
+    assert_eq!(service.state(organisation).unwrap(), fresh_fold(&*store, organisation));
+    service.execute(organisation, &assess(secretary, 2)).unwrap();
+    assert_eq!(service.state(organisation).unwrap(), fresh_fold(&*store, organisation));
+}
+
 #[test]
 fn the_live_read_models_equal_a_rebuild_after_appends_by_this_service_and_another() {
     let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
