@@ -318,6 +318,15 @@ mod tests {
         Service::new(Arc::new(MemoryStore::new()))
     }
 
+    /// A service on `store` with organisation 9 founded.
+    fn founded(store: Arc<dyn EventStore>) -> (Service, OrganisationId) {
+        let (service, organisation) = (Service::new(store), OrganisationId::from_uuid(Uuid::from_u128(9)));
+        for command in founding() {
+            service.execute(organisation, &command).unwrap();
+        }
+        (service, organisation)
+    }
+
     fn job(decision: Decision, may_start: bool) -> (Job, oneshot::Receiver<(Decided, Duration)>) {
         let (reply, answer) = oneshot::channel();
         (Job { decision, may_start, reply }, answer)
@@ -549,11 +558,8 @@ mod tests {
 
     #[test]
     fn a_lot_whose_append_fails_answers_each_command_the_store_error_and_appends_nothing() {
-        let organisation = OrganisationId::from_uuid(Uuid::from_u128(9));
-        let service = Service::new(Arc::new(Faulty { inner: MemoryStore::new(), fault: Fault::Fails }));
-        for command in founding() {
-            service.execute(organisation, &command).unwrap();
-        }
+        let (service, organisation) =
+            founded(Arc::new(Faulty { inner: MemoryStore::new(), fault: Fault::Fails }));
         let head = service.store().head().unwrap();
         let jobs = (1..=3).map(|score| (Decision::One(Box::new(assess(score, None))), false)).collect();
         let (answers, _) = worked(&service, organisation, jobs);
@@ -571,11 +577,8 @@ mod tests {
 
     #[test]
     fn a_lot_that_panics_is_decided_again_alone_and_a_panic_alone_fails_only_that_command() {
-        let organisation = OrganisationId::from_uuid(Uuid::from_u128(9));
-        let service = Service::new(Arc::new(Faulty { inner: MemoryStore::new(), fault: Fault::Panics }));
-        for command in founding() {
-            service.execute(organisation, &command).unwrap();
-        }
+        let (service, organisation) =
+            founded(Arc::new(Faulty { inner: MemoryStore::new(), fault: Fault::Panics }));
         // The lot's append panics; alone, each assessment appends one event, and the batch
         // request's two-event append panics again: only it goes unanswered.
         let two = vec![assess(1, None), assess(2, None)];
@@ -601,11 +604,7 @@ mod tests {
 
     #[test]
     fn requests_no_longer_waiting_are_not_decided_and_a_desk_dropped_unworked_answers_its_queue_as_failed() {
-        let organisation = OrganisationId::from_uuid(Uuid::from_u128(9));
-        let service = service();
-        for command in founding() {
-            service.execute(organisation, &command).unwrap();
-        }
+        let (service, organisation) = founded(Arc::new(MemoryStore::new()));
         let head = service.store().head().unwrap();
         let desk = Arc::new(Mutex::new(Desk { queue: VecDeque::new(), working: true }));
         let (left, receiver) = job(Decision::One(Box::new(assess(1, None))), false);
