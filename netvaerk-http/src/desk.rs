@@ -13,10 +13,15 @@
 //! would answer: a refused command skips only itself; two commands with the same command id
 //! (a retried idempotency key) never share a lot, so the later replays the earlier; a
 //! non-admin's command in an organisation with no events goes alone, so that it is answered
-//! `unknown_organisation` only if the commands before it did not found the organisation; and
-//! when a lot fails as a whole (nothing appended: a store error, contention), each of its
-//! commands is decided again alone for its own answer. A `commands:batch` request is decided
-//! alone, in its place in the queue.
+//! `unknown_organisation` only if the commands before it did not found the organisation. When
+//! a lot fails as a whole with a store error, each of its commands is answered that error
+//! (one by one, only the first would have been, and the later ones decided after it): the lot
+//! may have been appended, and deciding its commands again could decide some twice; a client
+//! sends the command again with its key to learn whether it was. After any other failure
+//! (contention, a panic) nothing was appended, and each command is decided again alone for
+//! its own answer. A `commands:batch` request is decided
+//! alone, in its place in the queue. A request whose handler is gone by its turn (the client
+//! left, it timed out) is not decided, as before when it waited for its turn.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::panic::AssertUnwindSafe;
@@ -62,10 +67,14 @@ struct Desk {
     working: bool,
 }
 
+/// The desks of the organisations with requests queued or being decided: a desk leaves when
+/// its queue is worked through, so ids that are sent once hold no memory.
+type Open = Arc<Mutex<HashMap<OrganisationId, Arc<Mutex<Desk>>>>>;
+
 /// Every organisation's desk.
 #[derive(Default)]
 pub(crate) struct Desks {
-    desks: Mutex<HashMap<OrganisationId, Arc<Mutex<Desk>>>>,
+    desks: Open,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -91,7 +100,8 @@ impl Desks {
             !std::mem::replace(&mut queued.working, true)
         };
         if start {
-            let (service, working) = (Arc::clone(service), Working { desk, done: false });
+            let working = Working { desk, open: Arc::clone(&self.desks), organisation, done: false };
+            let service = Arc::clone(service);
             // Not awaited: the thread works on after this request's own answer is sent.
             drop(tokio::task::spawn_blocking(move || {
                 netvaerk_store::may_block(|| work(&service, organisation, working));
@@ -107,6 +117,8 @@ impl Desks {
 /// will not come, and the next request starts a new one.
 struct Working {
     desk: Arc<Mutex<Desk>>,
+    open: Open,
+    organisation: OrganisationId,
     done: bool,
 }
 
@@ -116,6 +128,19 @@ impl Drop for Working {
             let mut queued = lock(&self.desk);
             queued.working = false;
             queued.queue.clear();
+        }
+        // The desk leaves the open ones unless a request queued meanwhile. One that took it
+        // from the map just before finds it free and works it on its own; the next request
+        // opens a new one (both decide under the service's lock for the organisation).
+        let mut open = lock(&self.open);
+        let idle = |desk: &Arc<Mutex<Desk>>| {
+            Arc::ptr_eq(desk, &self.desk) && {
+                let queued = lock(desk);
+                !queued.working && queued.queue.is_empty()
+            }
+        };
+        if open.get(&self.organisation).is_some_and(idle) {
+            open.remove(&self.organisation);
         }
     }
 }
@@ -318,6 +343,13 @@ mod tests {
         Service::new(Arc::new(MemoryStore::new()))
     }
 
+    /// `desk` being worked for `organisation`, as the only open desk.
+    fn working(desk: &Arc<Mutex<Desk>>, organisation: OrganisationId) -> Working {
+        let open = Open::default();
+        lock(&open).insert(organisation, Arc::clone(desk));
+        Working { desk: Arc::clone(desk), open, organisation, done: false }
+    }
+
     /// A service on `store` with organisation 9 founded.
     fn founded(store: Arc<dyn EventStore>) -> (Service, OrganisationId) {
         let (service, organisation) = (Service::new(store), OrganisationId::from_uuid(Uuid::from_u128(9)));
@@ -427,7 +459,7 @@ mod tests {
                 receiver
             })
             .collect();
-        work(&in_lots, organisation, Working { desk: Arc::clone(&desk), done: false });
+        work(&in_lots, organisation, working(&desk, organisation));
         assert!(!lock(&desk).working, "the desk is free again once its queue is empty");
         let answered: Vec<_> = answers
             .into_iter()
@@ -546,7 +578,7 @@ mod tests {
                 receiver
             })
             .collect();
-        work(service, organisation, Working { desk: Arc::clone(&desk), done: false });
+        work(service, organisation, working(&desk, organisation));
         (
             receivers
                 .into_iter()
@@ -603,6 +635,27 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_requests_are_answered_in_arrival_order_and_the_desk_leaves_once_worked_through() {
+        let (service, organisation) = founded(Arc::new(MemoryStore::new()));
+        let (service, desks) = (Arc::new(service), Desks::default());
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let decide =
+            |score| desks.decide(&service, organisation, Decision::One(Box::new(assess(score, None))), false);
+        let answers = runtime.block_on(async { tokio::join!(decide(1), decide(2), decide(3), decide(4)) });
+        // Dropping the runtime waits for its blocking threads: the desk's work is over.
+        drop(runtime);
+        let positions: Vec<u64> = [answers.0, answers.1, answers.2, answers.3]
+            .into_iter()
+            .map(|answer| match answer {
+                Some((Decided::One(Ok(outcome)), _)) => outcome.positions[0],
+                _ => panic!("every request is accepted"),
+            })
+            .collect();
+        assert_eq!(positions, [3, 4, 5, 6], "decided in the order they came");
+        assert!(lock(&desks.desks).is_empty(), "no desk stays open once its queue is empty");
+    }
+
+    #[test]
     fn requests_no_longer_waiting_are_not_decided_and_a_desk_dropped_unworked_answers_its_queue_as_failed() {
         let (service, organisation) = founded(Arc::new(MemoryStore::new()));
         let head = service.store().head().unwrap();
@@ -610,13 +663,13 @@ mod tests {
         let (left, receiver) = job(Decision::One(Box::new(assess(1, None))), false);
         drop(receiver);
         lock(&desk).queue.push_back(left);
-        work(&service, organisation, Working { desk: Arc::clone(&desk), done: false });
+        work(&service, organisation, working(&desk, organisation));
         assert_eq!(service.store().head().unwrap(), head, "nothing decided for a request that left");
 
         let (waiting, mut receiver) = job(Decision::One(Box::new(assess(1, None))), false);
         lock(&desk).queue.push_back(waiting);
         lock(&desk).working = true;
-        drop(Working { desk: Arc::clone(&desk), done: false });
+        drop(working(&desk, organisation));
         assert!(matches!(receiver.try_recv(), Err(oneshot::error::TryRecvError::Closed)));
         assert!(!lock(&desk).working, "the next request starts a new worker");
     }
