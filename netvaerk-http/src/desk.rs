@@ -206,58 +206,65 @@ fn goes_alone(job: &Job, known: bool) -> bool {
 /// appended nothing, and each command is decided again alone. A panic while a job is decided
 /// alone drops its answer only.
 fn decide(service: &Service, organisation: OrganisationId, lot: Vec<Job>) {
+    let lot = if lot.len() > 1 { together(service, organisation, lot) } else { lot };
+    for job in lot {
+        let started = Instant::now();
+        let (decision, may_start) = (job.decision, job.may_start);
+        let decided =
+            std::panic::catch_unwind(AssertUnwindSafe(|| alone(service, organisation, decision, may_start)));
+        if let Ok(decided) = decided {
+            let _ = job.reply.send((decided, started.elapsed()));
+        }
+    }
+}
+
+/// Decides a lot of several single commands in one `execute_batch` and answers them (see
+/// [`decide`]): what is left to decide alone, nothing once they are answered.
+fn together(service: &Service, organisation: OrganisationId, lot: Vec<Job>) -> Vec<Job> {
     let started = Instant::now();
     let mut commands = Vec::with_capacity(lot.len());
     let mut waiting = Vec::with_capacity(lot.len());
-    let mut alone = Vec::new();
+    let mut batches = Vec::new();
     for job in lot {
         match job.decision {
             Decision::One(command) => {
                 commands.push(*command);
                 waiting.push((job.may_start, job.reply));
             }
-            Decision::Batch(..) => alone.push(job),
+            Decision::Batch(..) => batches.push(job),
         }
     }
-    if commands.len() > 1 {
-        let together = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            service.execute_batch(organisation, &commands, BatchMode::EachOnItsOwn)
-        }));
-        match together {
-            Ok(Ok(outcomes)) if outcomes.len() == commands.len() => {
-                let took = started.elapsed();
-                for ((_, reply), outcome) in waiting.into_iter().zip(outcomes) {
-                    let _ = reply.send((Decided::One(outcome), took));
-                }
-                return;
+    let decided = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        service.execute_batch(organisation, &commands, BatchMode::EachOnItsOwn)
+    }));
+    match decided {
+        Ok(Ok(outcomes)) if outcomes.len() == commands.len() => {
+            let took = started.elapsed();
+            for ((_, reply), outcome) in waiting.into_iter().zip(outcomes) {
+                let _ = reply.send((Decided::One(outcome), took));
             }
-            Ok(Err(Error::Store(error))) => {
-                let took = started.elapsed();
-                let detail = error.to_string();
-                let mut first = Some(error);
-                for (_, reply) in waiting {
-                    let error = first.take().unwrap_or_else(|| StoreError::engine(detail.clone()));
-                    let _ = reply.send((Decided::One(Err(Error::Store(error))), took));
-                }
-                return;
+            batches
+        }
+        Ok(Err(Error::Store(error))) => {
+            let took = started.elapsed();
+            let detail = error.to_string();
+            let mut first = Some(error);
+            for (_, reply) in waiting {
+                let error = first.take().unwrap_or_else(|| StoreError::engine(detail.clone()));
+                let _ = reply.send((Decided::One(Err(Error::Store(error))), took));
             }
-            _ => {}
+            batches
         }
-    }
-    let commands = commands.into_iter().zip(waiting).map(|(command, (may_start, reply))| Job {
-        decision: Decision::One(Box::new(command)),
-        may_start,
-        reply,
-    });
-    for job in commands.chain(alone) {
-        let started = Instant::now();
-        let (decision, may_start) = (job.decision, job.may_start);
-        let decided = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            self::alone(service, organisation, decision, may_start)
-        }));
-        if let Ok(decided) = decided {
-            let _ = job.reply.send((decided, started.elapsed()));
-        }
+        _ => commands
+            .into_iter()
+            .zip(waiting)
+            .map(|(command, (may_start, reply))| Job {
+                decision: Decision::One(Box::new(command)),
+                may_start,
+                reply,
+            })
+            .chain(batches)
+            .collect(),
     }
 }
 
