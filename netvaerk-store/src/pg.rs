@@ -2,8 +2,9 @@
 //! and machines share.
 //!
 //! It implements [`EventStore`] directly rather than through [`Backend`](crate::Backend): the
-//! head lives in the database, not in one process. The schema is `sql/postgres.sql`, created on
-//! first use. How the log's rules hold across processes:
+//! head lives in the database, not in one process. The schema is `sql/postgres.sql`, run on
+//! first use and again whenever an open finds the schema not as the script left it (its
+//! comment names the script's and the objects' digests). How the log's rules hold across processes:
 //!
 //! - **Gapless positions in commit order.** Every write transaction takes one transaction-scoped
 //!   advisory lock (`pg_advisory_xact_lock`), reads the head, and inserts at head + 1, head + 2,
@@ -87,6 +88,32 @@ const READERS: usize = 4;
 /// The records from `$1` to `$2`, at most `$3` ([`PAGE`]) of them.
 const PAGE_QUERY: &str =
     "SELECT position, record FROM events WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT $3";
+/// The SHA-256, in hex, of one line per object in the schema `$1` that running the schema
+/// script again would make or put back: each table's name, each function's name, argument
+/// count and source, and each trigger's table, name, kind, function and whether it is enabled.
+/// [`PostgresStore::schema_is_current`] compares it with what the script left. (Columns,
+/// constraints and indexes are left out: the script does not put them back, and each catalog
+/// read costs a new connection a millisecond or two.)
+const SCHEMA_OBJECTS: &str = "SELECT encode(sha256(convert_to(coalesce(string_agg(item, E'\\n' ORDER BY item), ''), \
+     'UTF8')), 'hex') FROM ( \
+     SELECT 'table ' || c.relname AS item FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace \
+     WHERE s.nspname = $1 AND c.relkind = 'r' \
+     UNION ALL SELECT 'function ' || p.proname || ' ' || p.pronargs || ' ' || p.prosrc FROM pg_proc p \
+     JOIN pg_namespace s ON s.oid = p.pronamespace WHERE s.nspname = $1 \
+     UNION ALL SELECT 'trigger ' || c.relname || ' ' || t.tgname || ' ' || t.tgtype || ' ' || t.tgenabled::text \
+     || ' ' || f.proname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+     JOIN pg_namespace s ON s.oid = c.relnamespace JOIN pg_proc f ON f.oid = t.tgfoid \
+     WHERE s.nspname = $1 AND NOT t.tgisinternal) objects";
+
+/// The comment the schema script's run leaves on the schema: the script's digest and that of
+/// the objects it left (`objects`, from [`SCHEMA_OBJECTS`]).
+fn schema_marker(objects: &str) -> String {
+    format!(
+        "netvaerk schema script {} objects {objects}",
+        crate::envelope::hex(&sha256(SCHEMA_SQL.as_bytes()))
+    )
+}
+
 /// How often a waiting subscriber polls the head: while the LISTEN connection reconnects, and,
 /// while it is up, whenever nothing was heard for this long (a connection can die without a
 /// word, or rows can come without a notification).
@@ -403,7 +430,9 @@ impl PostgresStore {
             next_reader: AtomicUsize::new(0),
         };
         if options.create {
-            store.create_schema()?;
+            if !store.schema_is_current()? {
+                store.create_schema()?;
+            }
         } else if !store.schema_exists()? {
             return Err(StoreError::not_found_for_reading(format!("schema {} of {url_shown}", store.schema)));
         }
@@ -463,13 +492,44 @@ impl PostgresStore {
         })
     }
 
+    /// Whether the schema is as this build's script left it: the schema's comment names the
+    /// script's digest and the digest of the schema's objects as the script left them
+    /// ([`SCHEMA_OBJECTS`]), and the objects are still so. One query on a reader connection
+    /// (which the open's head check then uses), where running the script is a write
+    /// transaction that replaces every function and trigger under the log's lock and waits for
+    /// its commit to be flushed. Anything changed since (a function replaced by another build's
+    /// script or by hand, a trigger dropped or disabled, a table dropped, a function or table
+    /// of the user's own added) makes the script run again, which puts this build's objects
+    /// back.
+    fn schema_is_current(&self) -> Result<bool, StoreError> {
+        let query = format!(
+            "SELECT obj_description(n.oid, 'pg_namespace'), ({SCHEMA_OBJECTS}) FROM pg_namespace n \
+             WHERE n.nspname = $1"
+        );
+        let row = self.read(|client| client.query_opt(&query, &[&self.schema]))?;
+        Ok(row.is_some_and(|row| row.get::<_, Option<&str>>(0) == Some(schema_marker(row.get(1)).as_str())))
+    }
+
+    /// Runs the schema script, then marks the schema with the script's digest and that of the
+    /// objects it left ([`Self::schema_is_current`]).
     fn create_schema(&self) -> Result<(), StoreError> {
         self.write(|txn| {
             txn.batch_execute(&format!(
                 "CREATE SCHEMA IF NOT EXISTS \"{0}\"; SET LOCAL search_path TO \"{0}\";",
                 self.schema
             ))?;
-            Ok(txn.batch_execute(SCHEMA_SQL)?)
+            txn.batch_execute(SCHEMA_SQL)?;
+            let objects: String =
+                txn.query_one(&format!("SELECT ({SCHEMA_OBJECTS})"), &[&self.schema])?.get(0);
+            // Only the schema's owner may comment on it: a role that may run the script in a
+            // schema it does not own runs it at every open, so the comment is tried in a
+            // savepoint. The marker is hex digits and words: nothing to quote.
+            let mut mark = txn.transaction()?;
+            let comment = format!("COMMENT ON SCHEMA \"{}\" IS '{}'", self.schema, schema_marker(&objects));
+            if mark.batch_execute(&comment).is_ok() {
+                mark.commit()?;
+            }
+            Ok(())
         })
     }
 

@@ -361,6 +361,87 @@ fn a_subscriber_hears_another_processes_commit() {
     });
 }
 
+/// An open runs the schema script only when the schema is not as the script left it: a
+/// second open replaces no function (its catalog row keeps the transaction that wrote it),
+/// and an open after a guard was dropped, disabled or replaced by hand puts it back.
+#[test]
+fn an_open_runs_the_schema_script_only_when_the_schema_changed_and_puts_back_what_was_changed() {
+    let Some(schema) = PgSchema::new() else { return };
+    let store = schema.open();
+    store.append(&stream("org-a"), ExpectedVersion::Any, &events(2)).unwrap();
+    drop(store);
+    let mut client = schema.client();
+    let written = |client: &mut postgres::Client| -> String {
+        let row = client
+            .query_one(
+                "SELECT xmin::text FROM pg_proc WHERE proname = 'netvaerk_append_told' \
+                 AND pronamespace = current_schema()::regnamespace",
+                &[],
+            )
+            .unwrap();
+        row.get(0)
+    };
+    let first = written(&mut client);
+    drop(schema.open());
+    assert_eq!(written(&mut client), first, "a second open ran the script");
+
+    let refused = |client: &mut postgres::Client, statement: &str| {
+        let error = client.batch_execute(statement).expect_err(statement);
+        assert_eq!(error.code().map(|code| code.code()), Some("NV001"), "{statement}: {error}");
+    };
+    for (change, statement) in [
+        ("DROP TRIGGER events_append_only ON events", "DELETE FROM events WHERE position = 2"),
+        ("ALTER TABLE events DISABLE TRIGGER events_no_truncate", "TRUNCATE events"),
+        (
+            "CREATE OR REPLACE FUNCTION netvaerk_append_only() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RETURN OLD; END $$",
+            "DELETE FROM events WHERE position = 2",
+        ),
+    ] {
+        client.batch_execute(change).unwrap();
+        let store = schema.open();
+        refused(&mut client, statement);
+        assert_ne!(written(&mut client), first, "{change}: the open did not run the script");
+        assert_eq!(store.head().unwrap().unwrap().position, 2);
+        assert!(store.verify().unwrap().is_ok());
+    }
+
+    // A role that owns the log's tables and functions but not the schema may not comment on
+    // it: its open runs the script, and appends.
+    let role = format!("netvaerk_owner_{}", Uuid::now_v7().simple());
+    let database: String = client.query_one("SELECT current_database()", &[]).unwrap().get(0);
+    client
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN; GRANT CREATE ON DATABASE \"{database}\" TO {role}; \
+             GRANT USAGE, CREATE ON SCHEMA \"{schema}\" TO {role}; \
+             DO $$ DECLARE object record; BEGIN \
+               FOR object IN SELECT tablename FROM pg_tables WHERE schemaname = '{schema}' LOOP \
+                 EXECUTE format('ALTER TABLE %I.%I OWNER TO {role}', '{schema}', object.tablename); END LOOP; \
+               FOR object IN SELECT p.oid::regprocedure AS function FROM pg_proc p \
+                 WHERE p.pronamespace = '{schema}'::regnamespace LOOP \
+                 EXECUTE format('ALTER FUNCTION %s OWNER TO {role}', object.function); END LOOP; END $$; \
+             COMMENT ON SCHEMA \"{schema}\" IS NULL",
+            schema = schema.schema,
+        ))
+        .unwrap();
+    let (scheme, rest) = schema.url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    let opened = PostgresStore::open_with(&format!("{scheme}://{role}@{host}"), schema.options())
+        .map(|store| store.append(&stream("org-b"), ExpectedVersion::Any, &events(1)).map(|_| store.head()));
+    let comment: Option<String> = client
+        .query_one("SELECT obj_description(current_schema()::regnamespace, 'pg_namespace')", &[])
+        .unwrap()
+        .get(0);
+    client
+        .batch_execute(&format!(
+            "REASSIGN OWNED BY {role} TO CURRENT_USER; DROP OWNED BY {role}; DROP ROLE {role}"
+        ))
+        .unwrap();
+    let head = opened.unwrap().unwrap().unwrap().unwrap();
+    assert_eq!(head.position, 3);
+    assert_eq!(comment, None, "only the schema's owner may comment on it");
+}
+
 #[test]
 fn bad_addresses_and_unreachable_servers_are_typed_errors() {
     let Some(schema) = PgSchema::new() else { return };
