@@ -31,7 +31,8 @@ pub struct Figures {
     pub organisations: u32,
     /// Rebuilding all four projections from the store, events/s.
     pub replay_per_s: f64,
-    /// Decoding the same payloads from memory, events/s.
+    /// Decoding the same payloads from memory on one thread, events/s: the fastest of three
+    /// passes.
     pub decode_baseline_per_s: f64,
     /// replay / decode.
     pub replay_ratio: f64,
@@ -948,11 +949,19 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
             )
         })
         .collect();
-    let started = Instant::now();
-    for (event_type, version, json) in &payloads {
-        std::hint::black_box(decode_json(event_type, *version, json).ok());
-    }
-    let decode = per_second(payloads.len() as u64, started.elapsed());
+    // The limit is the fastest of three passes: a pass slowed by something else on the
+    // machine would flatter the ratio. (Passes in one process agree to 2 % on a quiet
+    // machine; one run measured 870,000 payloads/s where the runs around it measured 1.55-1.66
+    // million, cause unknown.)
+    let decode = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            for (event_type, version, json) in &payloads {
+                std::hint::black_box(decode_json(event_type, *version, json).ok());
+            }
+            per_second(payloads.len() as u64, started.elapsed())
+        })
+        .fold(0.0, f64::max);
     drop(payloads);
 
     // Import: the same records into a fresh store, in batches of 10,000; baseline: the
