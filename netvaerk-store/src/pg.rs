@@ -88,28 +88,35 @@ const READERS: usize = 4;
 /// The records from `$1` to `$2`, at most `$3` ([`PAGE`]) of them.
 const PAGE_QUERY: &str =
     "SELECT position, record FROM events WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT $3";
-/// The SHA-256, in hex, of one line per object in the schema `$1` that running the schema
-/// script again would make or put back: each table's name, each function's name, argument
-/// count and source, and each trigger's table, name, kind, function and whether it is enabled.
-/// [`PostgresStore::schema_is_current`] compares it with what the script left. (Columns,
-/// constraints and indexes are left out: the script does not put them back, and each catalog
-/// read costs a new connection a millisecond or two.)
-const SCHEMA_OBJECTS: &str = "SELECT encode(sha256(convert_to(coalesce(string_agg(item, E'\\n' ORDER BY item), ''), \
-     'UTF8')), 'hex') FROM ( \
-     SELECT 'table ' || c.relname AS item FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace \
-     WHERE s.nspname = $1 AND c.relkind = 'r' \
-     UNION ALL SELECT 'function ' || p.proname || ' ' || p.pronargs || ' ' || p.prosrc FROM pg_proc p \
+/// The SHA-256, in hex, of the objects in the schema `$1` that the schema script makes and, run
+/// again, puts back: each table's name; each function's name, arguments, result, language,
+/// security, volatility, settings (`SET search_path FROM CURRENT`, `enable_seqscan`) and
+/// source; each trigger's definition (`pg_get_triggerdef`: table, events, columns, condition,
+/// function) and whether it is enabled. Each line is hashed before the lines are, so no two
+/// different sets of lines give the same digest. Objects of the user's own in the schema are
+/// in it too. [`PostgresStore::schema_is_current`] compares it with what the script left.
+/// Columns, constraints and indexes are left out: the script does not put them back (it
+/// creates a table only where there is none), and each catalog read costs a new connection a
+/// millisecond or two.
+const SCHEMA_OBJECTS: &str =
+    "SELECT encode(sha256(convert_to(coalesce(string_agg(encode(sha256(convert_to(item, \
+     'UTF8')), 'hex'), ',' ORDER BY item), ''), 'UTF8')), 'hex') FROM ( \
+     SELECT concat_ws(' ', 'table', c.relname) AS item FROM pg_class c \
+     JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = $1 AND c.relkind = 'r' \
+     UNION ALL SELECT concat_ws(' ', 'function', p.proname, pg_get_function_identity_arguments(p.oid), \
+     p.prorettype::regtype, p.prolang, p.prosecdef, p.provolatile, p.proconfig, p.prosrc) FROM pg_proc p \
      JOIN pg_namespace s ON s.oid = p.pronamespace WHERE s.nspname = $1 \
-     UNION ALL SELECT 'trigger ' || c.relname || ' ' || t.tgname || ' ' || t.tgtype || ' ' || t.tgenabled::text \
-     || ' ' || f.proname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
-     JOIN pg_namespace s ON s.oid = c.relnamespace JOIN pg_proc f ON f.oid = t.tgfoid \
+     UNION ALL SELECT concat_ws(' ', 'trigger', pg_get_triggerdef(t.oid), t.tgenabled) FROM pg_trigger t \
+     JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace s ON s.oid = c.relnamespace \
      WHERE s.nspname = $1 AND NOT t.tgisinternal) objects";
 
-/// The comment the schema script's run leaves on the schema: the script's digest and that of
-/// the objects it left (`objects`, from [`SCHEMA_OBJECTS`]).
-fn schema_marker(objects: &str) -> String {
+/// The comment the schema script's run leaves on `schema` (replacing any other): the schema's
+/// name (a schema renamed since is not as the script left it: its functions' search path
+/// names the old one), the script's digest, and that of the objects it left (`objects`, from
+/// [`SCHEMA_OBJECTS`]).
+fn schema_marker(schema: &str, objects: &str) -> String {
     format!(
-        "netvaerk schema script {} objects {objects}",
+        "netvaerk schema {schema} script {} objects {objects}",
         crate::envelope::hex(&sha256(SCHEMA_SQL.as_bytes()))
     )
 }
@@ -493,21 +500,26 @@ impl PostgresStore {
     }
 
     /// Whether the schema is as this build's script left it: the schema's comment names the
-    /// script's digest and the digest of the schema's objects as the script left them
-    /// ([`SCHEMA_OBJECTS`]), and the objects are still so. One query on a reader connection
-    /// (which the open's head check then uses), where running the script is a write
+    /// schema, the script's digest and the digest of the schema's objects as the script left
+    /// them ([`SCHEMA_OBJECTS`]), and the objects are still so. One query on a reader
+    /// connection (which the open's head check then uses), where running the script is a write
     /// transaction that replaces every function and trigger under the log's lock and waits for
-    /// its commit to be flushed. Anything changed since (a function replaced by another build's
-    /// script or by hand, a trigger dropped or disabled, a table dropped, a function or table
-    /// of the user's own added) makes the script run again, which puts this build's objects
-    /// back.
+    /// its commit to be flushed. A change the digest sees (a function replaced or altered by
+    /// another build's script or by hand, a trigger dropped, disabled, narrowed by a condition
+    /// or pointed at another function, a table dropped, the schema renamed, an object of the
+    /// user's own added) makes the script run again, which puts this build's objects back. The
+    /// schema's owner can change an object and write a matching comment: the guards hold
+    /// against mistakes and roles without ownership, not against the owner, and the hash chain
+    /// is what shows a changed record.
     fn schema_is_current(&self) -> Result<bool, StoreError> {
         let query = format!(
             "SELECT obj_description(n.oid, 'pg_namespace'), ({SCHEMA_OBJECTS}) FROM pg_namespace n \
              WHERE n.nspname = $1"
         );
         let row = self.read(|client| client.query_opt(&query, &[&self.schema]))?;
-        Ok(row.is_some_and(|row| row.get::<_, Option<&str>>(0) == Some(schema_marker(row.get(1)).as_str())))
+        Ok(row.is_some_and(|row| {
+            row.get::<_, Option<&str>>(0) == Some(schema_marker(&self.schema, row.get(1)).as_str())
+        }))
     }
 
     /// Runs the schema script, then marks the schema with the script's digest and that of the
@@ -523,11 +535,14 @@ impl PostgresStore {
                 txn.query_one(&format!("SELECT ({SCHEMA_OBJECTS})"), &[&self.schema])?.get(0);
             // Only the schema's owner may comment on it: a role that may run the script in a
             // schema it does not own runs it at every open, so the comment is tried in a
-            // savepoint. The marker is hex digits and words: nothing to quote.
+            // savepoint. The marker is hex digits, words and the schema's name (lower-case
+            // letters, digits and underscores): nothing to quote.
             let mut mark = txn.transaction()?;
-            let comment = format!("COMMENT ON SCHEMA \"{}\" IS '{}'", self.schema, schema_marker(&objects));
-            if mark.batch_execute(&comment).is_ok() {
-                mark.commit()?;
+            let marker = schema_marker(&self.schema, &objects);
+            match mark.batch_execute(&format!("COMMENT ON SCHEMA \"{}\" IS '{marker}'", self.schema)) {
+                Ok(()) => mark.commit()?,
+                Err(error) if error.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {}
+                Err(error) => return Err(error.into()),
             }
             Ok(())
         })

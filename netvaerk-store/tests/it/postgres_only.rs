@@ -363,7 +363,8 @@ fn a_subscriber_hears_another_processes_commit() {
 
 /// An open runs the schema script only when the schema is not as the script left it: a
 /// second open replaces no function (its catalog row keeps the transaction that wrote it),
-/// and an open after a guard was dropped, disabled or replaced by hand puts it back.
+/// and an open after a guard or a function was changed by hand, or the schema renamed, puts
+/// this build's objects back.
 #[test]
 fn an_open_runs_the_schema_script_only_when_the_schema_changed_and_puts_back_what_was_changed() {
     let Some(schema) = PgSchema::new() else { return };
@@ -371,43 +372,63 @@ fn an_open_runs_the_schema_script_only_when_the_schema_changed_and_puts_back_wha
     store.append(&stream("org-a"), ExpectedVersion::Any, &events(2)).unwrap();
     drop(store);
     let mut client = schema.client();
-    let written = |client: &mut postgres::Client| -> String {
+    // The transaction that last wrote the append function, and its settings.
+    let append_function = |client: &mut postgres::Client, schema: &str| -> (String, Vec<String>) {
         let row = client
             .query_one(
-                "SELECT xmin::text FROM pg_proc WHERE proname = 'netvaerk_append_told' \
-                 AND pronamespace = current_schema()::regnamespace",
-                &[],
+                "SELECT xmin::text, proconfig FROM pg_proc WHERE proname = 'netvaerk_append_told' \
+                 AND pronamespace = $1::text::regnamespace",
+                &[&schema],
             )
             .unwrap();
-        row.get(0)
+        (row.get(0), row.get(1))
     };
-    let first = written(&mut client);
+    let (first, _) = append_function(&mut client, &schema.schema);
     drop(schema.open());
-    assert_eq!(written(&mut client), first, "a second open ran the script");
+    assert_eq!(append_function(&mut client, &schema.schema).0, first, "a second open ran the script");
 
-    let refused = |client: &mut postgres::Client, statement: &str| {
-        let error = client.batch_execute(statement).expect_err(statement);
-        assert_eq!(error.code().map(|code| code.code()), Some("NV001"), "{statement}: {error}");
+    let guarded = |client: &mut postgres::Client| {
+        for statement in
+            ["DELETE FROM events WHERE position = 2", "UPDATE events SET rationale = 'x'", "TRUNCATE events"]
+        {
+            let error = client.batch_execute(statement).expect_err(statement);
+            assert_eq!(error.code().map(|code| code.code()), Some("NV001"), "{statement}: {error}");
+        }
     };
-    for (change, statement) in [
-        ("DROP TRIGGER events_append_only ON events", "DELETE FROM events WHERE position = 2"),
-        ("ALTER TABLE events DISABLE TRIGGER events_no_truncate", "TRUNCATE events"),
-        (
-            "CREATE OR REPLACE FUNCTION netvaerk_append_only() RETURNS trigger LANGUAGE plpgsql AS \
-             $$ BEGIN RETURN OLD; END $$",
-            "DELETE FROM events WHERE position = 2",
-        ),
+    for change in [
+        "DROP TRIGGER events_append_only ON events",
+        "ALTER TABLE events DISABLE TRIGGER events_no_truncate",
+        "CREATE OR REPLACE FUNCTION netvaerk_append_only() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN RETURN OLD; END $$",
+        "CREATE OR REPLACE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events FOR EACH ROW \
+         WHEN (false) EXECUTE FUNCTION netvaerk_append_only()",
+        "ALTER FUNCTION netvaerk_append_told RESET enable_seqscan",
     ] {
+        let (before, _) = append_function(&mut client, &schema.schema);
         client.batch_execute(change).unwrap();
         let store = schema.open();
-        refused(&mut client, statement);
-        assert_ne!(written(&mut client), first, "{change}: the open did not run the script");
+        guarded(&mut client);
+        let (after, settings) = append_function(&mut client, &schema.schema);
+        assert_ne!(after, before, "{change}: the open did not run the script");
+        assert!(settings.contains(&"enable_seqscan=off".to_owned()), "{change}: {settings:?}");
         assert_eq!(store.head().unwrap().unwrap().position, 2);
         assert!(store.verify().unwrap().is_ok());
     }
 
+    // A renamed schema's functions still name the old one on their search path: its first
+    // open runs the script, which names the new one.
+    let renamed = format!("{}_r", schema.schema);
+    client.batch_execute(&format!("ALTER SCHEMA \"{}\" RENAME TO \"{renamed}\"", schema.schema)).unwrap();
+    let reopened = PostgresStore::open_with(&schema.url, PostgresOptions::schema(&renamed))
+        .map(|store| store.head().map(|head| head.map(|head| head.position)));
+    let (_, settings) = append_function(&mut client, &renamed);
+    client.batch_execute(&format!("ALTER SCHEMA \"{renamed}\" RENAME TO \"{}\"", schema.schema)).unwrap();
+    assert_eq!(reopened.unwrap().unwrap(), Some(2));
+    assert!(settings.contains(&format!("search_path={renamed}")), "{settings:?}");
+    drop(schema.open());
+
     // A role that owns the log's tables and functions but not the schema may not comment on
-    // it: its open runs the script, and appends.
+    // it: its open runs the script all the same, puts back a guard dropped by hand, and appends.
     let role = format!("netvaerk_owner_{}", Uuid::now_v7().simple());
     let database: String = client.query_one("SELECT current_database()", &[]).unwrap().get(0);
     client
@@ -420,7 +441,7 @@ fn an_open_runs_the_schema_script_only_when_the_schema_changed_and_puts_back_wha
                FOR object IN SELECT p.oid::regprocedure AS function FROM pg_proc p \
                  WHERE p.pronamespace = '{schema}'::regnamespace LOOP \
                  EXECUTE format('ALTER FUNCTION %s OWNER TO {role}', object.function); END LOOP; END $$; \
-             COMMENT ON SCHEMA \"{schema}\" IS NULL",
+             COMMENT ON SCHEMA \"{schema}\" IS NULL; DROP TRIGGER events_append_only ON events",
             schema = schema.schema,
         ))
         .unwrap();
@@ -440,6 +461,7 @@ fn an_open_runs_the_schema_script_only_when_the_schema_changed_and_puts_back_wha
     let head = opened.unwrap().unwrap().unwrap().unwrap();
     assert_eq!(head.position, 3);
     assert_eq!(comment, None, "only the schema's owner may comment on it");
+    guarded(&mut client);
 }
 
 #[test]
