@@ -4,7 +4,8 @@
 -- advisory lock, with `search_path` set to the store's schema (default `netvaerk`), and then
 -- comments the schema with this file's digest and that of the tables, functions and triggers
 -- it left; an open that finds both unchanged does not run it again. Every statement is
--- idempotent, so running it again changes nothing but what was changed by hand. To create the schema by hand:
+-- idempotent, so running it again changes nothing but what was changed by hand. To create the
+-- schema by hand:
 --
 --     CREATE SCHEMA netvaerk; SET search_path TO netvaerk; \i postgres.sql
 --

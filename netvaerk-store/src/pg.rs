@@ -4,7 +4,8 @@
 //! It implements [`EventStore`] directly rather than through [`Backend`](crate::Backend): the
 //! head lives in the database, not in one process. The schema is `sql/postgres.sql`, run on
 //! first use and again whenever an open finds the schema not as the script left it (its
-//! comment names the script's and the objects' digests). How the log's rules hold across processes:
+//! comment names the script's and the objects' digests). How the log's rules hold across
+//! processes:
 //!
 //! - **Gapless positions in commit order.** Every write transaction takes one transaction-scoped
 //!   advisory lock (`pg_advisory_xact_lock`), reads the head, and inserts at head + 1, head + 2,
