@@ -104,10 +104,11 @@ pub struct Figures {
     /// Of which opening the store, ms.
     pub cold_open_ms: f64,
     /// The first use of the 100k-event organisation by a fresh service on the store opened
-    /// anew (head check): its state and read models folded from the whole stream, ms.
+    /// anew (head check): its state and read models folded from the whole stream, ms (the
+    /// median of three).
     pub cold_open_100k_ms: f64,
     /// The same from the organisation's snapshot (checked against the log) and the events
-    /// after it, ms.
+    /// after it, ms (the median of five).
     pub cold_open_100k_snapshot_ms: f64,
     /// That snapshot's size, bytes.
     pub snapshot_bytes_100k: u64,
@@ -1138,22 +1139,27 @@ fn run_in(place: &Place, events: u64, target: &Target) -> Result<Figures, Failur
 
 /// The first use of the generated organisation in the store `label` (of about 100,000 events)
 /// by a fresh service on the store opened anew: its state and its read models, folded from the
-/// whole stream, then (after a service wrote a snapshot) from the snapshot. Returns both in ms
-/// and the snapshot's size.
+/// whole stream, then (after a service wrote a snapshot) from the snapshot. Returns the median
+/// of three and of five such first uses in ms (one sample moved by half between runs), and the
+/// snapshot's size.
 fn cold_open(target: &Target, place: &Place, label: &str) -> Result<(f64, f64, u64), Failure> {
     let organisation = demo::generated_organisation(0);
-    let first_use = |snapshots: Snapshots| -> Result<f64, Failure> {
+    let first_use = |snapshots: Snapshots| -> Result<Duration, Failure> {
         let started = Instant::now();
         let store: Arc<dyn EventStore> = Arc::from(target.open(place, label, OpenCheck::Head)?);
         let service = Service::new(store).with_snapshots(snapshots);
         std::hint::black_box(service.state(organisation)?);
         std::hint::black_box(service.read_models(organisation, AsOf::Now, |models| models.checkpoint)?);
-        Ok(started.elapsed().as_secs_f64() * 1000.0)
+        Ok(started.elapsed())
     };
-    let from_start = first_use(Snapshots::Off)?;
+    let median = |times: usize, snapshots: Snapshots| -> Result<f64, Failure> {
+        let mut samples = (0..times).map(|_| first_use(snapshots)).collect::<Result<Vec<_>, _>>()?;
+        Ok(percentile(&mut samples, 0.5))
+    };
+    let from_start = median(3, Snapshots::Off)?;
     // A snapshot at the head (the history's writer left one 200 decisions behind it).
     first_use(Snapshots::Every(1))?;
-    let from_snapshot = first_use(Snapshots::default())?;
+    let from_snapshot = median(5, Snapshots::default())?;
     let store = target.open(place, label, OpenCheck::Head)?;
     let bytes = store.load_snapshot(&StreamId::organisation(organisation))?.map_or(0, |bytes| bytes.len());
     Ok((from_start, from_snapshot, bytes as u64))
