@@ -93,9 +93,9 @@ const PAGE_QUERY: &str =
 /// again, puts back: each table's name; each function's name, arguments, result, language,
 /// security, volatility, settings (`SET search_path FROM CURRENT`, `enable_seqscan`) and
 /// source; each trigger's definition (`pg_get_triggerdef`: table, events, columns, condition,
-/// function) and whether it is enabled. Each line is hashed before the lines are, so no two
-/// different sets of lines give the same digest. Objects of the user's own in the schema are
-/// in it too. [`PostgresStore::schema_is_current`] compares it with what the script left.
+/// function) and whether it is enabled. Each line is hashed before the lines are, so a source
+/// holding line breaks cannot run into the next line. Objects of the user's own in the schema
+/// are in it too. [`PostgresStore::schema_is_current`] compares it with what the script left.
 /// Columns, constraints and indexes are left out: the script does not put them back (it
 /// creates a table only where there is none), and each catalog read costs a new connection a
 /// millisecond or two.
